@@ -1,0 +1,76 @@
+// The contract every machine file fulfils. Pure: imports xstate and zod only, so the engine can
+// load, describe and replay any machine without knowing it by name.
+import type { AnyStateMachine } from 'xstate';
+import { z } from 'zod';
+
+export const roles = ['officer', 'provider', 'panel', 'finance', 'approver', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * Who may send an event or open a case: a staff role by name, or `owner`, meaning a provider
+ * user of the organisation that owns the case. Providers act only for their own organisation.
+ */
+export type Sender = Exclude<Role, 'provider'> | 'owner';
+
+/** A problem with one field of a payload, named as the client sent it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export interface EventSpec<Context = any, Payload = any> {
+  /** What a person sees on the button or in the history, e.g. "Submit the bid". */
+  label: string;
+  /** The payload without `type`; strict, so unknown fields are refused. */
+  payload: z.ZodObject;
+  sentBy: readonly Sender[];
+  /**
+   * Rules that need the case's context (an amount no more than was requested). The engine runs
+   * it to answer 422 naming the field; the machine uses the same function as its guard, so the
+   * two can never disagree.
+   */
+  check?: (context: Context, payload: Payload) => FieldProblem[];
+}
+
+export interface StateSpec {
+  label: string;
+}
+
+export interface MachineDefinition {
+  id: string;
+  version: number;
+  title: string;
+  description: string;
+  machine: AnyStateMachine;
+  /** The creation input clients send with POST /api/cases; becomes the machine's input. */
+  input: z.ZodObject;
+  createdBy: readonly Sender[];
+  events: Record<string, EventSpec>;
+  states: Record<string, StateSpec>;
+}
+
+export function defineMachine<const D extends MachineDefinition>(definition: D): D {
+  return definition;
+}
+
+/** Turns an event's `check` into an XState guard: the event passes when there are no problems. */
+export function guardFrom<Context, Payload>(check: (context: Context, payload: Payload) => FieldProblem[]) {
+  return ({ context, event }: { context: Context; event: unknown }) =>
+    check(context, event as Payload).length === 0;
+}
+
+// Shared payload vocabulary, so every machine means the same thing by "pence" or "a date".
+export const pence = z
+  .number({ error: 'Enter an amount in pence as a whole number' })
+  .int({ error: 'Amounts are whole pence, with no fractions' })
+  .nonnegative({ error: 'Amounts cannot be negative' })
+  .max(Number.MAX_SAFE_INTEGER, { error: 'Amount is too large' });
+export const positivePence = pence.min(1, { error: 'Amount must be more than zero' });
+export const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD' });
+export const shortText = (max = 200) =>
+  z
+    .string({ error: 'Enter text' })
+    .trim()
+    .min(1, { error: 'Cannot be blank' })
+    .max(max, { error: `Must be ${max} characters or fewer` });
+export const reason = shortText(2000);

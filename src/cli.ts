@@ -1,0 +1,53 @@
+// Administrative commands: `npm run cli -- <command> [args]`. Works against DATABASE_URL or the
+// embedded default, whether or not the app is running.
+import { loadConfig } from './config.ts';
+import { issueToken, revokeAllTokens } from './domain/people.ts';
+import { createLogger } from './logger.ts';
+import { startServices } from './services.ts';
+
+const commands: Record<
+  string,
+  {
+    usage: string;
+    run: (args: string[], services: Awaited<ReturnType<typeof startServices>>) => Promise<string>;
+  }
+> = {
+  'user:token': {
+    usage: 'user:token <email>   print a new API token for the user (last line of output)',
+    run: async ([email], { database }) => issueToken(database.db, requireArg(email, 'email')),
+  },
+  'user:revoke-tokens': {
+    usage: 'user:revoke-tokens <email>   revoke every API token the user has',
+    run: async ([email], { database }) =>
+      `revoked ${await revokeAllTokens(database.db, requireArg(email, 'email'))} token(s)`,
+  },
+};
+
+function requireArg(value: string | undefined, name: string): string {
+  if (!value) throw new Error(`Missing <${name}>`);
+  return value;
+}
+
+function usage(): string {
+  return `Commands:\n${Object.values(commands)
+    .map((c) => `  ${c.usage}`)
+    .join('\n')}`;
+}
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.error(name ? `Unknown command "${name}".\n${usage()}` : usage());
+  process.exit(2);
+}
+const config = loadConfig();
+const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+const services = await startServices(config, logger);
+try {
+  console.log(await command.run(args, services));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+} finally {
+  await services.database.close();
+}

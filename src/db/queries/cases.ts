@@ -1,0 +1,93 @@
+import { and, asc, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { caseEvents, cases, timers } from '../schema/index.ts';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type CaseEventRow = typeof caseEvents.$inferSelect;
+
+export async function findCase(db: Db, id: string): Promise<CaseRow | undefined> {
+  const [row] = await db.select().from(cases).where(eq(cases.id, id));
+  return row;
+}
+
+/** Locks the case row until the transaction ends, so one writer at a time moves it. */
+export async function lockCase(db: Db, id: string): Promise<CaseRow | undefined> {
+  const [row] = await db.select().from(cases).where(eq(cases.id, id)).for('update');
+  return row;
+}
+
+export async function insertCase(db: Db, row: typeof cases.$inferInsert): Promise<CaseRow> {
+  const [inserted] = await db.insert(cases).values(row).returning();
+  return inserted!;
+}
+
+/** Moves a locked case on one version; the version in the WHERE is a second guard against lost updates. */
+export async function updateCase(
+  db: Db,
+  id: string,
+  fromVersion: number,
+  change: { state: string; snapshot: unknown; at: Date },
+): Promise<CaseRow> {
+  const [row] = await db
+    .update(cases)
+    .set({ state: change.state, snapshot: change.snapshot, version: fromVersion + 1, updatedAt: change.at })
+    .where(and(eq(cases.id, id), eq(cases.version, fromVersion)))
+    .returning();
+  if (!row) throw new Error(`Case ${id} was not at version ${fromVersion} while locked`);
+  return row;
+}
+
+export async function insertCaseEvent(db: Db, row: typeof caseEvents.$inferInsert): Promise<void> {
+  await db.insert(caseEvents).values(row);
+}
+
+export async function caseHistory(db: Db, caseId: string): Promise<CaseEventRow[]> {
+  return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.version));
+}
+
+export async function setTimers(
+  db: Db,
+  caseId: string,
+  toSet: { key: string; event: unknown; dueAt: Date }[],
+): Promise<void> {
+  if (!toSet.length) return;
+  await db
+    .insert(timers)
+    .values(toSet.map((t) => ({ caseId, timerKey: t.key, event: t.event, dueAt: t.dueAt })))
+    .onConflictDoUpdate({
+      target: [timers.caseId, timers.timerKey],
+      set: { event: timers.event, dueAt: timers.dueAt },
+    });
+}
+
+export async function cancelTimers(db: Db, caseId: string, keys: string[]): Promise<void> {
+  if (!keys.length) return;
+  await db.delete(timers).where(and(eq(timers.caseId, caseId), inArray(timers.timerKey, keys)));
+}
+
+export async function caseTimers(db: Db, caseId: string) {
+  return db.select().from(timers).where(eq(timers.caseId, caseId)).orderBy(asc(timers.dueAt));
+}
+
+export interface CaseFilter {
+  machineId?: string;
+  state?: string;
+  organisationId?: string;
+  /** Only cases older than this position (keyset pagination, newest first). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> {
+  const conditions: SQL[] = [];
+  if (filter.machineId) conditions.push(eq(cases.machineId, filter.machineId));
+  if (filter.state) conditions.push(eq(cases.state, filter.state));
+  if (filter.organisationId) conditions.push(eq(cases.organisationId, filter.organisationId));
+  if (filter.beforeSeq !== undefined) conditions.push(lt(cases.seq, filter.beforeSeq));
+  return db
+    .select()
+    .from(cases)
+    .where(and(...conditions))
+    .orderBy(desc(cases.seq))
+    .limit(filter.limit);
+}

@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { organisations } from './organisations.ts';
+import { users } from './users.ts';
+
+/** One running instance of a machine: a bid, a grant, a procurement. */
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Insertion order for keyset pagination: exact, unlike timestamps that lose precision in JS.
+    seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity().notNull(),
+    machineId: text('machine_id').notNull(),
+    machineVersion: integer('machine_version').notNull(),
+    state: text('state').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    version: integer('version').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('cases_seq_key').on(t.seq),
+    index('cases_machine_state_seq_idx').on(t.machineId, t.state, t.seq.desc()),
+    index('cases_organisation_seq_idx').on(t.organisationId, t.seq.desc()),
+    check('cases_version_positive', sql`${t.version} >= 1`),
+  ],
+);
+
+/** The history: one row per accepted event, written in the transaction that made the change. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    version: integer('version').notNull(),
+    type: text('type').notNull(),
+    payload: jsonb('payload').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    actorId: uuid('actor_id').references(() => users.id),
+    actorRole: text('actor_role').notNull(),
+    /** The named actions the transition emitted: the hook for side effects (notifications, money). */
+    effects: jsonb('effects').notNull().default([]),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.version] })],
+);
+
+/** Delayed events from the machines (XState `after`), with an absolute due time. */
+export const timers = pgTable(
+  'timers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    timerKey: text('timer_key').notNull(),
+    event: jsonb('event').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('timers_case_key').on(t.caseId, t.timerKey), index('timers_due_idx').on(t.dueAt)],
+);

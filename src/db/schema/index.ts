@@ -1,0 +1,4 @@
+export * from './cases.ts';
+export * from './idempotency.ts';
+export * from './organisations.ts';
+export * from './users.ts';

@@ -1,0 +1,42 @@
+// Users and their API tokens. A token is shown once; only its SHA-256 is stored, so a database
+// leak does not leak working tokens.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import {
+  findUserByEmail,
+  insertToken,
+  revokeToken,
+  revokeUserTokens,
+  type UserRow,
+  userByTokenHash,
+} from '../db/queries/people.ts';
+import type { Actor } from '../engine/actor.ts';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function actorOf(user: UserRow): Actor {
+  return { userId: user.id, role: user.role, organisationId: user.organisationId, email: user.email };
+}
+
+export async function issueToken(db: Db, email: string): Promise<string> {
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new Error(`No user has the email address ${email}`);
+  const token = `opcc_${randomBytes(32).toString('base64url')}`;
+  await insertToken(db, user.id, hashToken(token));
+  return token;
+}
+
+export async function authenticateToken(db: Db, token: string): Promise<Actor | undefined> {
+  const user = await userByTokenHash(db, hashToken(token));
+  return user && actorOf(user);
+}
+
+export async function revokeBearerToken(db: Db, token: string): Promise<boolean> {
+  return (await revokeToken(db, hashToken(token))) > 0;
+}
+
+export async function revokeAllTokens(db: Db, email: string): Promise<number> {
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new Error(`No user has the email address ${email}`);
+  return revokeUserTokens(db, user.id);
+}

@@ -1,0 +1,84 @@
+// A machine described for people and clients: states, events with JSON Schemas, senders, diagram.
+import type { AnyStateNode } from 'xstate';
+import { z } from 'zod';
+import type { MachineDefinition } from '../../machines/define.ts';
+
+export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return rest;
+}
+
+interface Edge {
+  from: string;
+  to: string;
+  label: string;
+}
+
+function humanDelay(ms: number): string {
+  const days = ms / 86_400_000;
+  if (Number.isInteger(days)) return `${days} day${days === 1 ? '' : 's'}`;
+  return `${Math.round(ms / 60_000)} minutes`;
+}
+
+function edges(definition: MachineDefinition): Edge[] {
+  const found: Edge[] = [];
+  for (const [name, node] of Object.entries(definition.machine.root.states) as [string, AnyStateNode][]) {
+    for (const [eventType, transitions] of node.transitions) {
+      for (const transition of transitions) {
+        const delayed = node.after.find((after) => after.eventType === eventType);
+        const label = delayed ? `after ${humanDelay(resolveDelay(definition, delayed.delay))}` : eventType;
+        for (const target of transition.target ?? []) found.push({ from: name, to: target.key, label });
+      }
+    }
+  }
+  return found;
+}
+
+function resolveDelay(definition: MachineDefinition, delay: unknown): number {
+  if (typeof delay === 'number') return delay;
+  if (typeof delay !== 'string') return Number.NaN;
+  const named = (definition.machine.implementations.delays as Record<string, unknown>)[delay];
+  return typeof named === 'number' ? named : Number.NaN;
+}
+
+/** A Mermaid stateDiagram-v2 of the machine; `current` is highlighted when given. */
+export function mermaid(definition: MachineDefinition, current?: string): string {
+  const root = definition.machine.root;
+  const lines = ['stateDiagram-v2', `  [*] --> ${root.initial?.target[0]?.key ?? ''}`];
+  for (const edge of edges(definition)) lines.push(`  ${edge.from} --> ${edge.to}: ${edge.label}`);
+  for (const [name, node] of Object.entries(root.states) as [string, AnyStateNode][]) {
+    if (node.type === 'final') lines.push(`  ${name} --> [*]`);
+  }
+  if (current)
+    lines.push(
+      '  classDef current fill:#ffdd00,stroke:#0b0c0c,stroke-width:3px',
+      `  class ${current} current`,
+    );
+  return lines.join('\n');
+}
+
+export function describeMachine(definition: MachineDefinition) {
+  const root = definition.machine.root;
+  return {
+    id: definition.id,
+    version: definition.version,
+    title: definition.title,
+    description: definition.description,
+    initialState: root.initial?.target[0]?.key ?? null,
+    states: (Object.entries(root.states) as [string, AnyStateNode][]).map(([name, node]) => ({
+      name,
+      label: definition.states[name]?.label ?? name,
+      final: node.type === 'final',
+      events: [...node.transitions.keys()].filter((type) => type in definition.events),
+    })),
+    createdBy: definition.createdBy,
+    input: jsonSchema(definition.input),
+    events: Object.entries(definition.events).map(([type, spec]) => ({
+      type,
+      label: spec.label,
+      sentBy: spec.sentBy,
+      payload: jsonSchema(spec.payload),
+    })),
+    mermaid: mermaid(definition),
+  };
+}

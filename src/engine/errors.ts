@@ -1,0 +1,65 @@
+// Errors the engine raises, shaped for RFC 9457 so the HTTP layer only has to serialise them.
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const notFound = (what = 'case') =>
+  new ProblemError(404, 'Not found', `There is no ${what} with that id, or you cannot see it.`);
+
+export const forbidden = (detail: string) => new ProblemError(403, 'Not allowed', detail);
+
+export const invalid = (detail: string, errors: FieldError[]) =>
+  new ProblemError(422, 'Invalid input', detail, { errors });
+
+export const staleVersion = (expected: number, actual: number) =>
+  new ProblemError(
+    412,
+    'The case has changed',
+    `You acted on version ${expected} but the case is now at version ${actual}. Reload it and try again.`,
+    { currentVersion: actual },
+  );
+
+export const notAccepted = (event: string, state: string, acceptedEvents: string[], youMaySend: string[]) =>
+  new ProblemError(
+    409,
+    'Not possible in this state',
+    `${event} is not accepted while the case is ${state}.`,
+    {
+      state,
+      acceptedEvents,
+      youMaySend,
+    },
+  );
+
+/** A fault in stored data or a machine: refused, nothing written, and worth an alert. */
+export const integrity = (detail: string) => new ProblemError(500, 'Case data fault', detail);
+
+/** Zod issues as field errors, naming each field as the client sent it. */
+export function fieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string; code?: string; keys?: string[] }[],
+  prefix = '',
+): FieldError[] {
+  return issues.flatMap((issue) => {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys' && issue.keys) {
+      return issue.keys.map((key) => ({
+        field: [base, key].filter(Boolean).join('.'),
+        message: 'This field is not allowed here',
+      }));
+    }
+    return [{ field: base || '(body)', message: issue.message }];
+  });
+}

@@ -1,0 +1,50 @@
+import type { MachineDefinition } from '../../machines/define.ts';
+import { declaredEventTypes } from './snapshot.ts';
+
+/**
+ * The machines the engine may run, by id and version. Old versions stay registered so cases keep
+ * running on the version they started on. Checks at start-up that every definition is complete.
+ */
+export class MachineRegistry {
+  private readonly byKey = new Map<string, MachineDefinition>();
+  private readonly latestById = new Map<string, MachineDefinition>();
+
+  constructor(definitions: readonly MachineDefinition[]) {
+    for (const definition of definitions) {
+      const key = `${definition.id}@${definition.version}`;
+      if (this.byKey.has(key)) throw new Error(`Machine ${key} is registered twice`);
+      assertComplete(definition);
+      this.byKey.set(key, definition);
+      const latest = this.latestById.get(definition.id);
+      if (!latest || latest.version < definition.version) this.latestById.set(definition.id, definition);
+    }
+  }
+
+  get(id: string, version: number): MachineDefinition | undefined {
+    return this.byKey.get(`${id}@${version}`);
+  }
+
+  latest(id: string): MachineDefinition | undefined {
+    return this.latestById.get(id);
+  }
+
+  list(): MachineDefinition[] {
+    return [...this.latestById.values()];
+  }
+}
+
+function assertComplete(definition: MachineDefinition): void {
+  const name = `${definition.id}@${definition.version}`;
+  if (definition.machine.id !== definition.id) {
+    throw new Error(`${name}: the XState machine id is "${definition.machine.id}"`);
+  }
+  const inMachine = declaredEventTypes(definition.machine);
+  const declared = Object.keys(definition.events);
+  const undeclared = [...inMachine].filter((type) => !declared.includes(type));
+  const unused = declared.filter((type) => !inMachine.has(type));
+  if (undeclared.length) throw new Error(`${name}: events without a spec: ${undeclared.join(', ')}`);
+  if (unused.length)
+    throw new Error(`${name}: specs for events the machine never takes: ${unused.join(', ')}`);
+  const unlabelled = Object.keys(definition.machine.root.states).filter((state) => !definition.states[state]);
+  if (unlabelled.length) throw new Error(`${name}: states without a label: ${unlabelled.join(', ')}`);
+}

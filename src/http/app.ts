@@ -1,0 +1,115 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Database } from '../db/client.ts';
+import { revokeBearerToken } from '../domain/people.ts';
+import type { Engine } from '../engine/engine.ts';
+import { ProblemError } from '../engine/errors.ts';
+import type { Logger } from '../logger.ts';
+import { casesRouter } from './api/cases.ts';
+import { machinesRouter } from './api/machines.ts';
+import { authenticate } from './authenticate.ts';
+import { openApiDocument } from './openapi.ts';
+import { sendProblem } from './problem.ts';
+
+export interface AppDeps {
+  db: Database;
+  engine: Engine;
+  logger: Logger;
+  /** Resolves when the database answers; rejects or times out when it does not. */
+  databaseAnswers: () => Promise<void>;
+}
+
+const BODY_LIMIT = '100kb';
+
+export function createApp(deps: AppDeps) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/health', async (_req, res) => {
+    try {
+      await deps.databaseAnswers();
+      res.json({ status: 'ok', database: 'up' });
+    } catch {
+      sendProblem(res, new ProblemError(503, 'Unavailable', 'The database is not answering.'), '/health');
+    }
+  });
+
+  const openApi = openApiDocument(deps.engine.registry);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+
+  const api = express.Router();
+  api.use((req, _res, next) => {
+    // Writes must say they are JSON; anything else is refused before it is read.
+    if (
+      ['POST', 'PUT', 'PATCH'].includes(req.method) &&
+      !req.is(['application/json', 'application/*+json'])
+    ) {
+      throw new ProblemError(415, 'Unsupported media type', 'Send the body as application/json.');
+    }
+    next();
+  });
+  api.use(
+    express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
+  );
+  api.use(authenticate(deps.db));
+  api.use('/machines', machinesRouter(deps.engine.registry));
+  api.use('/cases', casesRouter(deps.engine));
+  api.delete('/tokens/current', async (_req, res) => {
+    await revokeBearerToken(deps.db, res.locals.token as string);
+    res.status(204).end();
+  });
+  app.use('/api', api);
+
+  app.use((req, _res, next) => {
+    next(new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`));
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** Every error becomes problem+json; only real faults are 500 and logged with their stack. */
+function errorHandler(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof ProblemError) {
+      if (error.status >= 500) logger.error({ err: error, url: req.originalUrl }, error.detail);
+      return sendProblem(res, error, req.originalUrl);
+    }
+    const bodyError = error as { type?: string; status?: number; message?: string };
+    if (bodyError.type === 'entity.too.large') {
+      return sendProblem(
+        res,
+        new ProblemError(413, 'Body too large', `The body must be at most ${BODY_LIMIT}.`),
+        req.originalUrl,
+      );
+    }
+    if (bodyError.type === 'entity.parse.failed') {
+      return sendProblem(
+        res,
+        new ProblemError(
+          400,
+          'Malformed JSON',
+          'The body is not valid JSON (or not a JSON object or array).',
+          {
+            errors: [{ field: '(body)', message: bodyError.message ?? 'Malformed JSON' }],
+          },
+        ),
+        req.originalUrl,
+      );
+    }
+    if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+      return sendProblem(
+        res,
+        new ProblemError(bodyError.status, 'Bad request', bodyError.message ?? 'Bad request'),
+        req.originalUrl,
+      );
+    }
+    logger.error({ err: error, url: req.originalUrl }, 'unhandled error');
+    sendProblem(
+      res,
+      new ProblemError(500, 'Something went wrong', 'The request failed; nothing was changed.'),
+      req.originalUrl,
+    );
+  };
+}

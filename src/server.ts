@@ -1,0 +1,29 @@
+import { loadConfig } from './config.ts';
+import { createApp } from './http/app.ts';
+import { createLogger } from './logger.ts';
+import { startServices } from './services.ts';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const services = await startServices(config, logger);
+const app = createApp({
+  db: services.database.db,
+  engine: services.engine,
+  logger,
+  databaseAnswers: services.databaseAnswers,
+});
+const server = app.listen(config.port, config.host, () => {
+  logger.info(`listening on http://localhost:${config.port}`);
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal}: stopping`);
+  server.close();
+  await services.database.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
