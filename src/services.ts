@@ -5,6 +5,7 @@ import { machineDefinitions } from '../machines/index.ts';
 import type { Config } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
+import { seedDemoCases } from './domain/demo-cases.ts';
 import { seedDemoData } from './domain/demo-data.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
@@ -39,7 +40,10 @@ export async function startServices(config: Config, logger: Logger): Promise<Ser
   const database = await openDatabase(config, logger);
   logger.info(`database: ${database.description}`);
   await applyMigrations(database.url);
-  if (config.seedDemoData && (await seedDemoData(database.db)))
+  const engine = createEngine(database);
+  if (config.seedDemoData && (await seedDemoData(database.db))) {
+    await seedDemoCases(database.db, engine);
     logger.info('seeded demo data into an empty database');
-  return { database, engine: createEngine(database), databaseAnswers: databaseProbe(database) };
+  }
+  return { database, engine, databaseAnswers: databaseProbe(database) };
 }

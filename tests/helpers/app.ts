@@ -1,0 +1,67 @@
+// Builds the real app on the run's database, listening on loopback, with a token per demo user.
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { inject } from 'vitest';
+import { connect, type DatabaseHandle } from '../../src/db/client.ts';
+import { demoUsers } from '../../src/domain/demo-data.ts';
+import { issueToken } from '../../src/domain/people.ts';
+import type { Clock } from '../../src/engine/clock.ts';
+import { createApp } from '../../src/http/app.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createEngine, databaseProbe } from '../../src/services.ts';
+
+export type DemoEmail = (typeof demoUsers)[number]['email'];
+
+export async function startTestApp(options: { clock?: Clock; poolSize?: number } = {}) {
+  const url = inject('databaseUrl');
+  const { db, sql } = connect(url, options.poolSize ?? 25);
+  const handle: DatabaseHandle = { db, sql, url, description: 'test', close: () => sql.end() };
+  const engine = createEngine(handle, options.clock);
+  const app = createApp({
+    db,
+    engine,
+    logger: createLogger('silent'),
+    databaseAnswers: databaseProbe(handle),
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const tokens = {} as Record<DemoEmail, string>;
+  for (const user of demoUsers) tokens[user.email] = await issueToken(db, user.email);
+  const http = request(server);
+  return {
+    db,
+    sql,
+    engine,
+    http,
+    tokens,
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    /**
+     * A provider user in an organisation of its own, so that counts and lists of its cases are
+     * this test's alone while other files share the database.
+     */
+    newProvider: async (label: string) => {
+      const tag = randomUUID();
+      const [org] = await sql`insert into organisations (name, kind)
+        values (${`${label} ${tag}`}, 'provider') returning id`;
+      const email = `${label.toLowerCase().replace(/\W+/g, '-')}-${tag}@demo.test`;
+      const [user] = await sql`insert into users (email, name, role, organisation_id)
+        values (${email}, ${label}, 'provider', ${org!.id}) returning id`;
+      const token = await issueToken(db, email);
+      return {
+        userId: user!.id as string,
+        organisationId: org!.id as string,
+        email,
+        auth: { Authorization: `Bearer ${token}` },
+      };
+    },
+    /** The Authorization header for a demo user. */
+    as: (email: DemoEmail) => ({ Authorization: `Bearer ${tokens[email]}` }),
+    close: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      await sql.end();
+    },
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;

