@@ -74,3 +74,21 @@ export const shortText = (max = 200) =>
     .min(1, { error: 'Cannot be blank' })
     .max(max, { error: `Must be ${max} characters or fewer` });
 export const reason = shortText(2000);
+
+/** 123456 → "£1,234.56". Written out so it does not depend on the machine's locale data. */
+export function formatPounds(amountPence: number): string {
+  const pounds = Math.floor(amountPence / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `£${pounds}.${String(amountPence % 100).padStart(2, '0')}`;
+}
+
+/** A money ceiling: no problem when `amountPence` is at most `limitPence`, else one naming the field. */
+export function atMost(
+  field: string,
+  amountPence: number,
+  limitPence: number,
+  message: (limitInPounds: string) => string,
+): FieldProblem[] {
+  return amountPence <= limitPence ? [] : [{ field, message: message(formatPounds(limitPence)) }];
+}

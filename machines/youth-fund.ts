@@ -4,6 +4,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
+  atMost,
   defineMachine,
   type FieldProblem,
   guardFrom,
@@ -111,60 +112,37 @@ export type YouthFundEvent =
   | ({ type: 'QUERY_REPORT' } & ReasonPayload)
   | ({ type: 'WITHDRAW' } & OptionalReasonPayload);
 
-/** 123456 → "£1,234.56" */
-export function formatPounds(amountPence: number): string {
-  const pounds = Math.floor(amountPence / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `£${pounds}.${String(amountPence % 100).padStart(2, '0')}`;
-}
+export const checkSubmit = (context: YouthFundContext, payload: SubmitPayload): FieldProblem[] =>
+  atMost(
+    'amountRequestedPence',
+    payload.amountRequestedPence,
+    context.capPence,
+    (cap) => `The most you can ask for is ${cap}`,
+  );
 
-export function checkSubmit(context: YouthFundContext, payload: SubmitPayload): FieldProblem[] {
-  return payload.amountRequestedPence <= context.capPence
-    ? []
-    : [
-        {
-          field: 'amountRequestedPence',
-          message: `The most you can ask for is ${formatPounds(context.capPence)}`,
-        },
-      ];
-}
+export const checkApprove = (context: YouthFundContext, payload: ApprovePayload): FieldProblem[] =>
+  atMost(
+    'amountPence',
+    payload.amountPence,
+    context.amountRequestedPence ?? 0,
+    (requested) => `The award cannot be more than the ${requested} requested`,
+  );
 
-export function checkApprove(context: YouthFundContext, payload: ApprovePayload): FieldProblem[] {
-  const requested = context.amountRequestedPence ?? 0;
-  return payload.amountPence <= requested
-    ? []
-    : [
-        {
-          field: 'amountPence',
-          message: `The award cannot be more than the ${formatPounds(requested)} requested`,
-        },
-      ];
-}
+export const checkPayment = (context: YouthFundContext, payload: PaymentPayload): FieldProblem[] =>
+  atMost(
+    'amountPence',
+    payload.amountPence,
+    context.awardedPence ?? 0,
+    (awarded) => `The payment cannot be more than the ${awarded} awarded`,
+  );
 
-export function checkPayment(context: YouthFundContext, payload: PaymentPayload): FieldProblem[] {
-  const awarded = context.awardedPence ?? 0;
-  return payload.amountPence <= awarded
-    ? []
-    : [
-        {
-          field: 'amountPence',
-          message: `The payment cannot be more than the ${formatPounds(awarded)} awarded`,
-        },
-      ];
-}
-
-export function checkReport(context: YouthFundContext, payload: ReportPayload): FieldProblem[] {
-  const paid = context.payment?.amountPence ?? 0;
-  return payload.spentPence <= paid
-    ? []
-    : [
-        {
-          field: 'spentPence',
-          message: `Spend cannot be more than was paid (${formatPounds(paid)})`,
-        },
-      ];
-}
+export const checkReport = (context: YouthFundContext, payload: ReportPayload): FieldProblem[] =>
+  atMost(
+    'spentPence',
+    payload.spentPence,
+    context.payment?.amountPence ?? 0,
+    (paid) => `Spend cannot be more than was paid (${paid})`,
+  );
 
 const notify = (message: YouthFundMessage, ...to: Recipient[]) =>
   ({ type: 'notify', params: { message, to } }) as const;

@@ -38,20 +38,6 @@ export interface EngineDeps {
   effects?: Record<string, EffectHandler>;
 }
 
-export interface CaseView {
-  id: string;
-  machine: string;
-  machineVersion: number;
-  state: string;
-  stateLabel: string;
-  version: number;
-  context: unknown;
-  organisationId: string;
-  nextEvents: { type: string; label: string }[];
-  createdAt: string;
-  updatedAt: string;
-}
-
 export interface CaseSummary {
   id: string;
   machine: string;
@@ -62,6 +48,12 @@ export interface CaseSummary {
   organisationId: string;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface CaseView extends CaseSummary {
+  context: unknown;
+  /** Only the events this actor may send now. */
+  nextEvents: { type: string; label: string }[];
 }
 
 export interface HistoryEntry {

@@ -45,6 +45,12 @@ function assertComplete(definition: MachineDefinition): void {
   if (undeclared.length) throw new Error(`${name}: events without a spec: ${undeclared.join(', ')}`);
   if (unused.length)
     throw new Error(`${name}: specs for events the machine never takes: ${unused.join(', ')}`);
+  // Flat and persistable: a state is one name, and nothing lives outside the stored snapshot.
+  for (const [state, node] of Object.entries(definition.machine.root.states)) {
+    if (Object.keys(node.states).length) throw new Error(`${name}: state ${state} has nested states`);
+    if (node.invoke.length) throw new Error(`${name}: state ${state} invokes an actor`);
+  }
+  if (definition.machine.root.invoke.length) throw new Error(`${name}: the machine invokes an actor`);
   const unlabelled = Object.keys(definition.machine.root.states).filter((state) => !definition.states[state]);
   if (unlabelled.length) throw new Error(`${name}: states without a label: ${unlabelled.join(', ')}`);
 }

@@ -55,6 +55,16 @@ export async function startTestApp(options: { clock?: Clock; poolSize?: number }
         auth: { Authorization: `Bearer ${token}` },
       };
     },
+    /** Opens a Youth Fund case as a demo provider (or staff, for an organisation) and returns its id. */
+    openCase: async (email: DemoEmail, title = 'Youth project', organisationId?: string): Promise<string> => {
+      const res = await http
+        .post('/api/cases')
+        .set({ Authorization: `Bearer ${tokens[email]}` })
+        .send({ machine: 'youth-fund', organisationId, input: { title } });
+      if (res.status !== 201)
+        throw new Error(`Could not open a case: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.id as string;
+    },
     /** The Authorization header for a demo user. */
     as: (email: DemoEmail) => ({ Authorization: `Bearer ${tokens[email]}` }),
     close: async () => {

@@ -35,14 +35,7 @@ const history = async (id: string) =>
 const storedKeys = (email: DemoEmail, key: string) =>
   t.sql`select 1 from idempotency_keys where user_id = ${userIds[email]} and key = ${key}`;
 
-async function open(email: DemoEmail = PROVIDER, title = 'Concurrency'): Promise<string> {
-  const res = await t.http
-    .post('/api/cases')
-    .set(t.as(email))
-    .send({ machine: 'youth-fund', input: { title } });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
+const open = (email: DemoEmail = PROVIDER, title = 'Concurrency') => t.openCase(email, title);
 
 /** A fresh case, submitted by its provider when asked. */
 async function caseAt(state: 'draft' | 'submitted', email: DemoEmail = PROVIDER): Promise<string> {

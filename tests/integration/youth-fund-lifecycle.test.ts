@@ -7,6 +7,7 @@ import type { MachineDefinition } from '../../machines/define.ts';
 import { OFFER_LAPSES_AFTER_MS, youthFund } from '../../machines/youth-fund.ts';
 import { timers } from '../../src/db/schema/index.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import { youthFundEvents } from '../helpers/youth-fund-events.ts';
 
 let t: TestApp;
 const userIds = {} as Record<DemoEmail, string>;
@@ -29,20 +30,7 @@ const FINANCE: DemoEmail = 'finance@demo.test';
 const STAFF: DemoEmail[] = [OFFICER, PANEL, FINANCE, 'approver@demo.test', 'admin@demo.test'];
 
 type Event = { type: string } & Record<string, unknown>;
-const ev = {
-  SUBMIT: { type: 'SUBMIT', title: 'Boxing club', summary: 'Weekly sessions', amountRequestedPence: 400_000 },
-  CONFIRM_ELIGIBLE: { type: 'CONFIRM_ELIGIBLE' },
-  REJECT_INELIGIBLE: { type: 'REJECT_INELIGIBLE', reason: 'Outside the force area' },
-  APPROVE: { type: 'APPROVE', amountPence: 300_000 },
-  DECLINE: { type: 'DECLINE', reason: 'Not enough evidence of need' },
-  ACCEPT_OFFER: { type: 'ACCEPT_OFFER' },
-  DECLINE_OFFER: { type: 'DECLINE_OFFER', reason: 'Found other funding' },
-  RECORD_PAYMENT: { type: 'RECORD_PAYMENT', amountPence: 300_000, paidOn: '2025-05-01', reference: 'BACS-1' },
-  SUBMIT_REPORT: { type: 'SUBMIT_REPORT', summary: '40 sessions', spentPence: 290_000, outcomes: 'Less ASB' },
-  ACCEPT_REPORT: { type: 'ACCEPT_REPORT' },
-  QUERY_REPORT: { type: 'QUERY_REPORT', reason: 'Please add receipts' },
-  WITHDRAW: { type: 'WITHDRAW', reason: 'Project cancelled' },
-} satisfies Record<string, Event>;
+const ev = youthFundEvents;
 const payloadOf = ({ type: _type, ...payload }: Event) => payload;
 
 /** The happy path: who sends what, and the state it leads to. */
@@ -77,14 +65,7 @@ const history = async (id: string) =>
   (await t.http.get(`/api/cases/${id}/history`).set(t.as(OFFICER))).body.items as any[];
 const timersOf = (id: string) => t.db.select().from(timers).where(eq(timers.caseId, id));
 
-async function open(email: DemoEmail = PROVIDER, title = 'Youth project'): Promise<string> {
-  const res = await t.http
-    .post('/api/cases')
-    .set(t.as(email))
-    .send({ machine: 'youth-fund', input: { title } });
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
+const open = (email: DemoEmail = PROVIDER, title = 'Youth project') => t.openCase(email, title);
 
 /** A fresh Riverside case driven along the happy path to `state`. */
 async function caseAt(state: string): Promise<string> {

@@ -1,0 +1,24 @@
+// One valid example of every Youth Fund event, shared by the unit and integration tests.
+import type { YouthFundEvent } from '../../machines/youth-fund.ts';
+
+type EventType = YouthFundEvent['type'];
+
+export const youthFundEvents = {
+  SUBMIT: { type: 'SUBMIT', title: 'Boxing club', summary: 'Weekly sessions', amountRequestedPence: 400_000 },
+  CONFIRM_ELIGIBLE: { type: 'CONFIRM_ELIGIBLE' },
+  REJECT_INELIGIBLE: { type: 'REJECT_INELIGIBLE', reason: 'Outside the force area' },
+  APPROVE: { type: 'APPROVE', amountPence: 300_000 },
+  DECLINE: { type: 'DECLINE', reason: 'Not enough evidence of need' },
+  ACCEPT_OFFER: { type: 'ACCEPT_OFFER' },
+  DECLINE_OFFER: { type: 'DECLINE_OFFER', reason: 'Found other funding' },
+  RECORD_PAYMENT: { type: 'RECORD_PAYMENT', amountPence: 300_000, paidOn: '2025-05-01', reference: 'BACS-1' },
+  SUBMIT_REPORT: {
+    type: 'SUBMIT_REPORT',
+    summary: 'Ran 40 sessions',
+    spentPence: 290_000,
+    outcomes: 'Less ASB',
+  },
+  ACCEPT_REPORT: { type: 'ACCEPT_REPORT' },
+  QUERY_REPORT: { type: 'QUERY_REPORT', reason: 'Please add receipts' },
+  WITHDRAW: { type: 'WITHDRAW', reason: 'Project cancelled' },
+} as const satisfies { [K in EventType]: Extract<YouthFundEvent, { type: K }> };
