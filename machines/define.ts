@@ -7,10 +7,11 @@ export const roles = ['officer', 'provider', 'panel', 'finance', 'approver', 'ad
 export type Role = (typeof roles)[number];
 
 /**
- * Who may send an event or open a case: a staff role by name, or `owner`, meaning a provider
- * user of the organisation that owns the case. Providers act only for their own organisation.
+ * Who may send an event or open a case: a staff role by name; `owner`, meaning a provider user of
+ * the organisation that owns the case (providers act only for their own organisation); or
+ * `system`, for events only the engine sends, such as a deadline passing.
  */
-export type Sender = Exclude<Role, 'provider'> | 'owner';
+export type Sender = Exclude<Role, 'provider'> | 'owner' | 'system';
 
 /** A problem with one field of a payload, named as the client sent it. */
 export interface FieldProblem {
@@ -39,6 +40,8 @@ export interface StateSpec {
 export interface MachineDefinition {
   id: string;
   version: number;
+  /** Starts each case's human reference, e.g. YF → YF-000042. */
+  referencePrefix: string;
   title: string;
   description: string;
   machine: AnyStateMachine;
@@ -91,4 +94,48 @@ export function atMost(
   message: (limitInPounds: string) => string,
 ): FieldProblem[] {
   return amountPence <= limitPence ? [] : [{ field, message: message(formatPounds(limitPence)) }];
+}
+
+// The named actions the engine itself interprets. Machines declare them in setup({ actions }) by
+// spreading `engineActions`, and emit them with `notify(...)` and `scheduleAt(...)`.
+
+/** Who a notification goes to: the owning organisation's providers, or everyone with a staff role. */
+export type Recipient = 'owner' | Exclude<Role, 'provider' | 'admin'>;
+export interface NotifyParams {
+  message: string;
+  to: readonly Recipient[];
+}
+export interface ScheduleParams {
+  /** Unique per case; scheduling the same id again moves the timer. */
+  id: string;
+  event: { type: string };
+  /** An ISO instant, or null for "no timer" (e.g. no date set yet). */
+  at: string | null;
+}
+
+export const engineActions = {
+  /** Tell people something; the engine writes outbox rows in the transition's transaction. */
+  notify: (_args: unknown, _params: NotifyParams) => {},
+  /** Send `event` to this case at an absolute time; the timer goes when the state is left. */
+  schedule: (_args: unknown, _params: ScheduleParams) => {},
+};
+
+export const notify = (message: string, ...to: Recipient[]) => ({
+  type: 'notify' as const,
+  params: { message, to },
+});
+
+/**
+ * Schedules a system event at an instant computed from the context (build it with the London
+ * calendar in ./calendar.ts so legal dates are right across BST and GMT).
+ */
+export function scheduleAt<Context>(id: string, eventType: string, at: (context: Context) => Date | null) {
+  return {
+    type: 'schedule' as const,
+    params: ({ context }: { context: Context }): ScheduleParams => ({
+      id,
+      event: { type: eventType },
+      at: at(context)?.toISOString() ?? null,
+    }),
+  };
 }

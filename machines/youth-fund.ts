@@ -1,38 +1,50 @@
 // Youth Fund: small grants (up to £5,000 by default) for youth projects. Bid, eligibility check,
-// panel decision, offer, payment, end-of-grant report. Pure: the engine interprets the named
-// `notify` actions and the `offerLapsesAfter` timer.
+// panel decision, offer, payment, end-of-grant report. Pure: the engine turns `notify` into email,
+// and the offer's `after` timers and the report's `scheduleAt` deadlines into timer rows.
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
+import { addDays, endOfLondonDay, londonInstant } from './calendar.ts';
 import {
   atMost,
   defineMachine,
+  engineActions,
   type FieldProblem,
   guardFrom,
   isoDate,
+  notify,
   pence,
   positivePence,
+  type Recipient,
   reason,
+  scheduleAt,
   shortText,
 } from './define.ts';
 
 /** £5,000 in pence; the machine input's `capPence` overrides it (a programme will supply it). */
 export const YOUTH_FUND_DEFAULT_CAP_PENCE = 500_000;
-/** An offer not accepted within 28 days lapses. */
-export const OFFER_LAPSES_AFTER_MS = 28 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** An offer not accepted within 28 days lapses; the provider is reminded a week before. */
+export const OFFER_LAPSES_AFTER_MS = 28 * DAY_MS;
+export const OFFER_REMINDER_AFTER_MS = 21 * DAY_MS;
+/** The provider is reminded this many days before the end-of-grant report is due. */
+export const REPORT_REMINDER_DAYS = 14;
 
-export type Recipient = 'owner' | 'officer' | 'panel' | 'finance';
-export type YouthFundMessage =
-  | 'bidReceived'
-  | 'eligibilityDecided'
-  | 'panelDecided'
-  | 'offerMade'
-  | 'offerLapsed'
-  | 'paymentRecorded'
-  | 'reportQueried';
-export interface NotifyParams {
-  message: YouthFundMessage;
-  to: readonly Recipient[];
-}
+/** The messages this machine sends; src/mail/templates.ts has one template per name. */
+export const youthFundMessages = [
+  'bidReceived',
+  'bidEligible',
+  'bidIneligible',
+  'bidDeclined',
+  'offerMade',
+  'offerLapsing',
+  'offerLapsed',
+  'paymentRecorded',
+  'reportDueSoon',
+  'reportOverdue',
+  'reportQueried',
+] as const;
+export type YouthFundMessage = (typeof youthFundMessages)[number];
+const tell = (message: YouthFundMessage, ...to: Recipient[]) => notify(message, ...to);
 
 export interface YouthFundPayment {
   amountPence: number;
@@ -55,6 +67,12 @@ export interface YouthFundContext {
   summary: string | null;
   amountRequestedPence: number | null;
   awardedPence: number | null;
+  /** The date (London) the end-of-grant report is due, set in the offer. */
+  reportDueOn: string | null;
+  /** Set once the due-soon reminder has gone, so a queried report does not remind again. */
+  reportReminderSent: boolean;
+  /** Set once people were told the report is overdue, so a report queried late does not tell them again. */
+  overdueNotified: boolean;
   reasons: YouthFundReason[];
   payment: YouthFundPayment | null;
   report: YouthFundReport | null;
@@ -79,7 +97,7 @@ const submitPayload = z.strictObject({
 const emptyPayload = z.strictObject({});
 const reasonPayload = z.strictObject({ reason });
 const optionalReasonPayload = z.strictObject({ reason: reason.optional() });
-const approvePayload = z.strictObject({ amountPence: positivePence });
+const approvePayload = z.strictObject({ amountPence: positivePence, reportDueOn: isoDate });
 const paymentPayload = z.strictObject({
   amountPence: positivePence,
   paidOn: isoDate,
@@ -110,7 +128,9 @@ export type YouthFundEvent =
   | ({ type: 'SUBMIT_REPORT' } & ReportPayload)
   | { type: 'ACCEPT_REPORT' }
   | ({ type: 'QUERY_REPORT' } & ReasonPayload)
-  | ({ type: 'WITHDRAW' } & OptionalReasonPayload);
+  | ({ type: 'WITHDRAW' } & OptionalReasonPayload)
+  | { type: 'REPORT_DUE_SOON' }
+  | { type: 'REPORT_OVERDUE' };
 
 export const checkSubmit = (context: YouthFundContext, payload: SubmitPayload): FieldProblem[] =>
   atMost(
@@ -144,9 +164,6 @@ export const checkReport = (context: YouthFundContext, payload: ReportPayload): 
     (paid) => `Spend cannot be more than was paid (${paid})`,
   );
 
-const notify = (message: YouthFundMessage, ...to: Recipient[]) =>
-  ({ type: 'notify', params: { message, to } }) as const;
-
 const machine = setup({
   types: {
     context: {} as YouthFundContext,
@@ -154,8 +171,7 @@ const machine = setup({
     input: {} as YouthFundInput,
   },
   actions: {
-    /** Tell people something; the engine turns it into email. */
-    notify: (_args, _params: NotifyParams) => {},
+    ...engineActions,
     recordBid: assign(({ event }) => {
       if (event.type !== 'SUBMIT') return {};
       return {
@@ -176,7 +192,11 @@ const machine = setup({
       }
       return {};
     }),
-    recordAward: assign(({ event }) => (event.type === 'APPROVE' ? { awardedPence: event.amountPence } : {})),
+    recordAward: assign(({ event }) =>
+      event.type === 'APPROVE' ? { awardedPence: event.amountPence, reportDueOn: event.reportDueOn } : {},
+    ),
+    recordReminder: assign({ reportReminderSent: true }),
+    recordOverdueNotice: assign({ overdueNotified: true }),
     recordPayment: assign(({ event }) =>
       event.type === 'RECORD_PAYMENT'
         ? { payment: { amountPence: event.amountPence, paidOn: event.paidOn, reference: event.reference } }
@@ -196,8 +216,10 @@ const machine = setup({
     withinRequest: guardFrom(checkApprove),
     withinAward: guardFrom(checkPayment),
     withinPayment: guardFrom(checkReport),
+    overdueAlreadyNotified: ({ context }) => context.overdueNotified,
   },
   delays: {
+    offerReminderAfter: OFFER_REMINDER_AFTER_MS,
     offerLapsesAfter: OFFER_LAPSES_AFTER_MS,
   },
 }).createMachine({
@@ -209,6 +231,9 @@ const machine = setup({
     summary: null,
     amountRequestedPence: null,
     awardedPence: null,
+    reportDueOn: null,
+    reportReminderSent: false,
+    overdueNotified: false,
     reasons: [],
     payment: null,
     report: null,
@@ -220,17 +245,17 @@ const machine = setup({
         SUBMIT: {
           guard: 'withinCap',
           target: 'submitted',
-          actions: ['recordBid', notify('bidReceived', 'owner')],
+          actions: ['recordBid', tell('bidReceived', 'owner')],
         },
         WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
       },
     },
     submitted: {
       on: {
-        CONFIRM_ELIGIBLE: { target: 'panelReview', actions: notify('eligibilityDecided', 'owner') },
+        CONFIRM_ELIGIBLE: { target: 'panelReview', actions: tell('bidEligible', 'owner') },
         REJECT_INELIGIBLE: {
           target: 'ineligible',
-          actions: ['recordReason', notify('eligibilityDecided', 'owner')],
+          actions: ['recordReason', tell('bidIneligible', 'owner')],
         },
         WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
       },
@@ -240,20 +265,21 @@ const machine = setup({
         APPROVE: {
           guard: 'withinRequest',
           target: 'offered',
-          actions: ['recordAward', notify('panelDecided', 'owner')],
+          actions: 'recordAward',
         },
-        DECLINE: { target: 'declined', actions: ['recordReason', notify('panelDecided', 'owner')] },
+        DECLINE: { target: 'declined', actions: ['recordReason', tell('bidDeclined', 'owner')] },
         WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
       },
     },
     offered: {
-      entry: notify('offerMade', 'owner'),
+      entry: tell('offerMade', 'owner'),
       on: {
         ACCEPT_OFFER: { target: 'accepted' },
         DECLINE_OFFER: { target: 'offerDeclined', actions: 'recordReason' },
       },
       after: {
-        offerLapsesAfter: { target: 'lapsed', actions: notify('offerLapsed', 'owner', 'officer') },
+        offerReminderAfter: { actions: tell('offerLapsing', 'owner') },
+        offerLapsesAfter: { target: 'lapsed', actions: tell('offerLapsed', 'owner', 'officer') },
       },
     },
     accepted: {
@@ -261,11 +287,34 @@ const machine = setup({
         RECORD_PAYMENT: {
           guard: 'withinAward',
           target: 'reporting',
-          actions: ['recordPayment', notify('paymentRecorded', 'owner')],
+          actions: ['recordPayment', tell('paymentRecorded', 'owner')],
         },
       },
     },
     reporting: {
+      entry: [
+        scheduleAt<YouthFundContext>('reportDueSoon', 'REPORT_DUE_SOON', (context) =>
+          context.reportDueOn && !context.reportReminderSent
+            ? londonInstant(addDays(context.reportDueOn, -REPORT_REMINDER_DAYS), '09:00')
+            : null,
+        ),
+        scheduleAt<YouthFundContext>('reportOverdue', 'REPORT_OVERDUE', (context) =>
+          context.reportDueOn ? endOfLondonDay(context.reportDueOn) : null,
+        ),
+      ],
+      on: {
+        SUBMIT_REPORT: { guard: 'withinPayment', target: 'reportSubmitted', actions: 'recordReport' },
+        REPORT_DUE_SOON: { actions: ['recordReminder', tell('reportDueSoon', 'owner')] },
+        REPORT_OVERDUE: [
+          { guard: 'overdueAlreadyNotified', target: 'reportOverdue' },
+          {
+            target: 'reportOverdue',
+            actions: ['recordOverdueNotice', tell('reportOverdue', 'owner', 'officer')],
+          },
+        ],
+      },
+    },
+    reportOverdue: {
       on: {
         SUBMIT_REPORT: { guard: 'withinPayment', target: 'reportSubmitted', actions: 'recordReport' },
       },
@@ -273,7 +322,7 @@ const machine = setup({
     reportSubmitted: {
       on: {
         ACCEPT_REPORT: { target: 'closed' },
-        QUERY_REPORT: { target: 'reporting', actions: ['recordQuery', notify('reportQueried', 'owner')] },
+        QUERY_REPORT: { target: 'reporting', actions: ['recordQuery', tell('reportQueried', 'owner')] },
       },
     },
     ineligible: { type: 'final' },
@@ -288,6 +337,7 @@ const machine = setup({
 export const youthFund = defineMachine({
   id: 'youth-fund',
   version: 1,
+  referencePrefix: 'YF',
   title: 'Youth Fund grant',
   description:
     'A small grant for a youth project: the bid is checked for eligibility, decided by the panel, offered, paid and reported on.',
@@ -301,6 +351,7 @@ export const youthFund = defineMachine({
     offered: { label: 'Grant offered' },
     accepted: { label: 'Offer accepted, awaiting payment' },
     reporting: { label: 'Paid, awaiting end-of-grant report' },
+    reportOverdue: { label: 'End-of-grant report overdue' },
     reportSubmitted: { label: 'Report submitted' },
     ineligible: { label: 'Not eligible' },
     declined: { label: 'Declined by the panel' },
@@ -336,5 +387,7 @@ export const youthFund = defineMachine({
     ACCEPT_REPORT: { label: 'Accept the report', payload: emptyPayload, sentBy: ['officer'] },
     QUERY_REPORT: { label: 'Query the report', payload: reasonPayload, sentBy: ['officer'] },
     WITHDRAW: { label: 'Withdraw the bid', payload: optionalReasonPayload, sentBy: ['owner'] },
+    REPORT_DUE_SOON: { label: 'Report due soon', payload: emptyPayload, sentBy: ['system'] },
+    REPORT_OVERDUE: { label: 'Report overdue', payload: emptyPayload, sentBy: ['system'] },
   },
 });

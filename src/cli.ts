@@ -1,15 +1,16 @@
 // Administrative commands: `npm run cli -- <command> [args]`. Works against DATABASE_URL or the
-// embedded default, whether or not the app is running.
+// embedded default, whether or not the app is running: unlike the app and the worker, the CLI
+// joins an embedded server another process runs (it is done long before that process stops).
 import { loadConfig } from './config.ts';
 import { issueToken, revokeAllTokens } from './domain/people.ts';
 import { createLogger } from './logger.ts';
-import { startServices } from './services.ts';
+import { type Services, startServices } from './services.ts';
 
 const commands: Record<
   string,
   {
     usage: string;
-    run: (args: string[], services: Awaited<ReturnType<typeof startServices>>) => Promise<string>;
+    run: (args: string[], services: Services) => Promise<string>;
   }
 > = {
   'user:token': {
@@ -42,12 +43,13 @@ if (!command) {
 }
 const config = loadConfig();
 const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-const services = await startServices(config, logger);
+const services = await startServices(config, logger, { joinRunning: true });
 try {
   console.log(await command.run(args, services));
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 } finally {
+  services.transport.close();
   await services.database.close();
 }

@@ -19,6 +19,20 @@ const schema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Where people reach the service; links in email point here. */
+  PUBLIC_URL: z.url({ error: 'must be a URL such as https://grants.example.org' }).optional(),
+  /** smtp:// or smtps:// URL of the mail server. Unset: messages are written as .eml files under DATA_DIR/mail. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('OPCC Commissioning <commissioning@opcc.example>'),
+  /** Run the timer and email worker inside `npm start` (set false when running `npm run worker` separately). */
+  RUN_WORKER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
+  WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -30,6 +44,11 @@ export type Config = {
   embeddedPgPort: number;
   seedDemoData: boolean;
   databasePoolSize: number;
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  runWorker: boolean;
+  workerPollMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -48,6 +67,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     seedDemoData: e.SEED_DEMO_DATA,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    runWorker: e.RUN_WORKER,
+    workerPollMs: e.WORKER_POLL_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

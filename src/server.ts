@@ -6,11 +6,13 @@ import { startServices } from './services.ts';
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 const services = await startServices(config, logger);
+const background = config.runWorker ? services.startBackground() : undefined;
 const app = createApp({
   db: services.database.db,
   engine: services.engine,
   logger,
   databaseAnswers: services.databaseAnswers,
+  clock: services.clock,
 });
 const server = app.listen(config.port, config.host, () => {
   logger.info(`listening on http://localhost:${config.port}`);
@@ -22,6 +24,8 @@ async function stop(signal: string) {
   stopping = true;
   logger.info(`${signal}: stopping`);
   server.close();
+  await background?.stop();
+  services.transport.close();
   await services.database.close();
   process.exit(0);
 }

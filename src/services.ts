@@ -1,25 +1,45 @@
-// Composition root: the database, migrations, demo data and the engine, wired once for the server,
-// the CLI and the tests alike.
+// Composition root: the database, migrations, demo data, the engine with its effects, the mail
+// transport and the background work — wired once for the server, the worker, the CLI and the tests.
 import { sql } from 'drizzle-orm';
 import { machineDefinitions } from '../machines/index.ts';
+import { type BackgroundDeps, startBackground } from './background.ts';
 import type { Config } from './config.ts';
-import { type DatabaseHandle, openDatabase } from './db/client.ts';
+import { type DatabaseHandle, type OpenOptions, openDatabase } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { seedDemoCases } from './domain/demo-cases.ts';
 import { seedDemoData } from './domain/demo-data.ts';
+import { notifyEffect } from './domain/notifications.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
 import { MachineRegistry } from './engine/registry.ts';
 import type { Logger } from './logger.ts';
+import { createMailTransport, type MailTransport } from './mail/transport.ts';
 
 export interface Services {
   database: DatabaseHandle;
   engine: Engine;
+  clock: Clock;
+  transport: MailTransport;
   databaseAnswers: () => Promise<void>;
+  /** Starts the timer and email loop in this process; resolves the returned stop when done. */
+  startBackground: () => { stop: () => Promise<void> };
 }
 
-export function createEngine(database: DatabaseHandle, clock: Clock = systemClock): Engine {
-  return new Engine({ db: database.db, registry: new MachineRegistry(machineDefinitions), clock });
+export function createEngine(
+  database: DatabaseHandle,
+  options: { clock?: Clock; publicUrl: string },
+): Engine {
+  return new Engine({
+    db: database.db,
+    registry: new MachineRegistry(machineDefinitions),
+    clock: options.clock ?? systemClock,
+    effects: { notify: notifyEffect(options.publicUrl) },
+  });
+}
+
+/** The domain of Message-IDs: the sender's own, from MAIL_FROM. */
+export function messageIdDomain(mailFrom: string): string {
+  return /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'localhost';
 }
 
 export function databaseProbe(database: DatabaseHandle, timeoutMs = 2000) {
@@ -36,14 +56,42 @@ export function databaseProbe(database: DatabaseHandle, timeoutMs = 2000) {
   };
 }
 
-export async function startServices(config: Config, logger: Logger): Promise<Services> {
-  const database = await openDatabase(config, logger);
+export async function startServices(
+  config: Config,
+  logger: Logger,
+  options: OpenOptions & { clock?: Clock } = {},
+): Promise<Services> {
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase(config, logger, options);
   logger.info(`database: ${database.description}`);
   await applyMigrations(database.url);
-  const engine = createEngine(database);
+  const engine = createEngine(database, { clock, publicUrl: config.publicUrl });
   if (config.seedDemoData && (await seedDemoData(database.db))) {
     await seedDemoCases(database.db, engine);
     logger.info('seeded demo data into an empty database');
   }
-  return { database, engine, databaseAnswers: databaseProbe(database) };
+  const transport = createMailTransport(config, logger, clock);
+  const background: BackgroundDeps = {
+    db: database.db,
+    engine,
+    clock,
+    logger,
+    transport,
+    mailFrom: config.mailFrom,
+    messageIdDomain: messageIdDomain(config.mailFrom),
+    pollMs: config.workerPollMs,
+  };
+  return {
+    database,
+    engine,
+    clock,
+    transport,
+    databaseAnswers: databaseProbe(database),
+    startBackground: () => {
+      logger.info(
+        `background work: timers and email (${transport.describe}) every ${config.workerPollMs} ms`,
+      );
+      return startBackground(background);
+    },
+  };
 }

@@ -30,7 +30,20 @@ export function describeUrl(url: string): string {
   return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
 }
 
-export async function openDatabase(config: Config, logger: Logger): Promise<DatabaseHandle> {
+export interface OpenOptions {
+  /**
+   * With the embedded server: use one another process already runs on DATA_DIR (for the CLI).
+   * Off by default: the app and the worker refuse to start beside a server they did not start,
+   * since its owner stops it when it exits.
+   */
+  joinRunning?: boolean;
+}
+
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  options: OpenOptions = {},
+): Promise<DatabaseHandle> {
   if (config.databaseUrl) {
     const { db, sql } = connect(config.databaseUrl, config.databasePoolSize);
     return {
@@ -46,6 +59,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     databaseDir,
     port: config.embeddedPgPort,
     persistent: true,
+    joinRunning: options.joinRunning ?? false,
     onLog: (line) => logger.debug({ postgres: line }),
   });
   const { db, sql } = connect(server.url, config.databasePoolSize);

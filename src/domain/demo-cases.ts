@@ -38,7 +38,7 @@ const stories: { provider: string; title: string; steps: Step[] }[] = [
     steps: [
       submit('Summer music workshops', 'Six weeks of workshops ending in a public concert', 250000),
       { by: 'officer@demo.test', event: { type: 'CONFIRM_ELIGIBLE' } },
-      { by: 'panel@demo.test', event: { type: 'APPROVE', amountPence: 220000 } },
+      { by: 'panel@demo.test', event: { type: 'APPROVE', amountPence: 220000, reportDueOn: '2027-03-31' } },
     ],
   },
 ];

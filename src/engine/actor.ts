@@ -15,10 +15,10 @@ export function canSee(actor: Actor, caseOrganisationId: string): boolean {
   return actor.role !== 'provider' || actor.organisationId === caseOrganisationId;
 }
 
-/** Whether the actor is one of the senders an event or a creation names. */
+/** Whether the actor is one of the senders an event or a creation names. Only the engine is `system`. */
 export function isSender(actor: Actor, senders: readonly Sender[], caseOrganisationId: string): boolean {
   if (actor.role === 'provider')
     return senders.includes('owner') && actor.organisationId === caseOrganisationId;
-  if (actor.role === 'system') return false;
+  if (actor.role === 'system') return senders.includes('system');
   return senders.includes(actor.role);
 }

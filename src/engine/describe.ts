@@ -27,7 +27,12 @@ function edges(definition: MachineDefinition): Edge[] {
       for (const transition of transitions) {
         const delayed = node.after.find((after) => after.eventType === eventType);
         const label = delayed ? `after ${humanDelay(resolveDelay(definition, delayed.delay))}` : eventType;
-        for (const target of transition.target ?? []) found.push({ from: name, to: target.key, label });
+        for (const target of transition.target ?? []) {
+          // Guarded alternatives to the same target are one edge in the diagram.
+          if (!found.some((e) => e.from === name && e.to === target.key && e.label === label)) {
+            found.push({ from: name, to: target.key, label });
+          }
+        }
       }
     }
   }
@@ -69,7 +74,7 @@ export function describeMachine(definition: MachineDefinition) {
       name,
       label: definition.states[name]?.label ?? name,
       final: node.type === 'final',
-      events: [...node.transitions.keys()].filter((type) => type in definition.events),
+      events: [...node.transitions.keys()].filter((type) => Object.hasOwn(definition.events, type)),
     })),
     createdBy: definition.createdBy,
     input: jsonSchema(definition.input),

@@ -4,25 +4,34 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { MachineDefinition } from '../../machines/define.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
 import {
-  type CaseEventRow,
+  applyTimerOps,
   type CaseRow,
-  cancelTimers,
   caseHistory,
+  deleteStateTimers,
   findCase,
   insertCase,
   insertCaseEvent,
   listCases,
   lockCase,
-  setTimers,
   updateCase,
 } from '../db/queries/cases.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
-import { type Actor, canSee, isSender } from './actor.ts';
+import { type Actor, canSee, isSender, systemActor } from './actor.ts';
 import type { Clock } from './clock.ts';
 import { fieldErrors, forbidden, integrity, invalid, notAccepted, notFound, staleVersion } from './errors.ts';
 import type { MachineRegistry } from './registry.ts';
-import { acceptedEvents, type EmittedAction, persist, restore, start, stateName, step } from './snapshot.ts';
+import {
+  acceptedEvents,
+  type EmittedAction,
+  persist,
+  restore,
+  start,
+  stateName,
+  step,
+  transitionEventTypes,
+} from './snapshot.ts';
+import { type CaseSummary, type CaseView, type HistoryEntry, historyEntry, summary } from './views.ts';
 
 /** Runs a machine's named action inside the transition's transaction (money, notifications, ...). */
 export type EffectHandler = (
@@ -36,35 +45,6 @@ export interface EngineDeps {
   registry: MachineRegistry;
   clock: Clock;
   effects?: Record<string, EffectHandler>;
-}
-
-export interface CaseSummary {
-  id: string;
-  machine: string;
-  machineVersion: number;
-  state: string;
-  stateLabel: string;
-  version: number;
-  organisationId: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CaseView extends CaseSummary {
-  context: unknown;
-  /** Only the events this actor may send now. */
-  nextEvents: { type: string; label: string }[];
-}
-
-export interface HistoryEntry {
-  version: number;
-  type: string;
-  payload: unknown;
-  fromState: string | null;
-  toState: string;
-  actor: { id: string | null; role: string };
-  effects: unknown;
-  at: string;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -117,7 +97,6 @@ export class Engine {
       createdAt: now,
       updatedAt: now,
     });
-    await this.runEffects(tx, interpreted.effects, { caseRow, definition, actor, at: now });
     await insertCaseEvent(tx, {
       caseId: caseRow.id,
       version: 1,
@@ -130,7 +109,9 @@ export class Engine {
       effects: interpreted.effects,
       at: now,
     });
-    await setTimers(tx, caseRow.id, interpreted.timersToSet);
+    // After the history row, so an effect's rows can refer to the version that caused them.
+    await this.runEffects(tx, interpreted.effects, { caseRow, definition, actor, at: now });
+    await applyTimerOps(tx, caseRow.id, state, interpreted.timerOps);
     return this.view(actor, caseRow, definition, snapshot);
   }
 
@@ -154,7 +135,8 @@ export class Engine {
       throw staleVersion(options.expectedVersion, caseRow.version);
     }
     const { type, ...rawPayload } = (event ?? {}) as Record<string, unknown>;
-    if (typeof type !== 'string' || !(type in definition.events)) {
+    // Own properties only: `toString` or `__proto__` are not events.
+    if (typeof type !== 'string' || !Object.hasOwn(definition.events, type)) {
       throw invalid('That is not an event of this machine.', [
         {
           field: 'type',
@@ -180,13 +162,38 @@ export class Engine {
     const problems = spec.check?.(snapshot.context, payload.data) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
 
-    const next = step(definition, snapshot, { ...payload.data, type });
-    if (next.snapshot === snapshot) {
-      const mine = accepted.filter((t) =>
-        isSender(actor, definition.events[t]!.sentBy, caseRow.organisationId),
-      );
-      throw notAccepted(type, caseRow.state, accepted, mine);
-    }
+    return this.apply(tx, actor, caseRow, definition, snapshot, { ...payload.data, type }, payload.data);
+  }
+
+  /**
+   * Fires a due timer's event as the system. Refused (409) when the case's state no longer takes
+   * it, so the worker can discard it rather than retry forever.
+   */
+  async fireTimer(tx: Tx, caseId: string, event: { type: string }): Promise<CaseView> {
+    const caseRow = await lockCase(tx, caseId);
+    if (!caseRow) throw notFound();
+    const definition = this.definitionOf(caseRow);
+    const snapshot = restore(definition, caseRow.snapshot);
+    const accepted = transitionEventTypes(snapshot);
+    if (!accepted.includes(event.type)) throw notAccepted(event.type, caseRow.state, accepted, []);
+    return this.apply(tx, systemActor, caseRow, definition, snapshot, event, {});
+  }
+
+  /** Steps the machine and writes everything the step implies, in the caller's transaction. */
+  private async apply(
+    tx: Tx,
+    actor: Actor,
+    caseRow: CaseRow,
+    definition: MachineDefinition,
+    snapshot: AnyMachineSnapshot,
+    event: { type: string },
+    payload: unknown,
+  ): Promise<CaseView> {
+    // can() runs the guards; a transition that only emits actions leaves the snapshot as it was,
+    // so identity cannot tell a refusal from a step.
+    if (!snapshot.can(event))
+      throw notAccepted(event.type, caseRow.state, acceptedEvents(definition, snapshot), []);
+    const next = step(definition, snapshot, event);
     const now = this.deps.clock.now();
     const interpreted = interpretActions(next.actions, now);
     const toState = stateName(next.snapshot);
@@ -195,12 +202,11 @@ export class Engine {
       snapshot: persist(definition, next.snapshot),
       at: now,
     });
-    await this.runEffects(tx, interpreted.effects, { caseRow: updated, definition, actor, at: now });
     await insertCaseEvent(tx, {
       caseId: caseRow.id,
       version: updated.version,
-      type,
-      payload: payload.data,
+      type: event.type,
+      payload,
       fromState: caseRow.state,
       toState,
       actorId: actor.userId,
@@ -208,8 +214,11 @@ export class Engine {
       effects: interpreted.effects,
       at: now,
     });
-    await cancelTimers(tx, caseRow.id, interpreted.timersToCancel);
-    await setTimers(tx, caseRow.id, interpreted.timersToSet);
+    // After the history row, so an effect's rows can refer to the version that caused them.
+    await this.runEffects(tx, interpreted.effects, { caseRow: updated, definition, actor, at: now });
+    // Timers belong to the state that set them: leaving it takes them away.
+    if (toState !== caseRow.state) await deleteStateTimers(tx, caseRow.id, caseRow.state);
+    await applyTimerOps(tx, caseRow.id, toState, interpreted.timerOps);
     return this.view(actor, updated, definition, next.snapshot);
   }
 
@@ -294,12 +303,21 @@ export class Engine {
     return requested;
   }
 
+  /** Every named action must have a handler: a silently skipped effect could be money never committed. */
   private async runEffects(
     tx: Tx,
     effects: EmittedAction[],
     on: Parameters<EffectHandler>[2],
   ): Promise<void> {
-    for (const effect of effects) await this.deps.effects?.[effect.type]?.(tx, effect, on);
+    for (const effect of effects) {
+      const handler =
+        this.deps.effects && Object.hasOwn(this.deps.effects, effect.type)
+          ? this.deps.effects[effect.type]
+          : undefined;
+      if (!handler)
+        throw integrity(`${on.definition.id} emitted "${effect.type}", which the engine has no handler for.`);
+      await handler(tx, effect, on);
+    }
   }
 
   private view(
@@ -313,31 +331,4 @@ export class Engine {
       .map((type) => ({ type, label: definition.events[type]!.label }));
     return { ...summary(caseRow, definition), context: snapshot.context, nextEvents };
   }
-}
-
-function summary(row: CaseRow, definition: MachineDefinition): CaseSummary {
-  return {
-    id: row.id,
-    machine: row.machineId,
-    machineVersion: row.machineVersion,
-    state: row.state,
-    stateLabel: definition.states[row.state]?.label ?? row.state,
-    version: row.version,
-    organisationId: row.organisationId,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-
-function historyEntry(row: CaseEventRow): HistoryEntry {
-  return {
-    version: row.version,
-    type: row.type,
-    payload: row.payload,
-    fromState: row.fromState,
-    toState: row.toState,
-    actor: { id: row.actorId, role: row.actorRole },
-    effects: row.effects,
-    at: row.at.toISOString(),
-  };
 }

@@ -9,8 +9,42 @@ export interface StoredResponse {
   headers: Record<string, string>;
 }
 
+/** Deeper than any body the HTTP layer lets through (it refuses more than 32 levels). */
+const MAX_DEPTH = 64;
+
+/**
+ * JSON with every object's keys sorted, so the same fields in another order hash the same. Values
+ * JSON drops (undefined, functions) are dropped likewise; nesting past MAX_DEPTH is refused rather
+ * than left to overflow the stack.
+ */
+export function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > MAX_DEPTH) {
+    throw new ProblemError(400, 'Bad request', 'The body is nested too deeply.', {
+      errors: [{ field: '(body)', message: 'Nested too deeply' }],
+    });
+  }
+  if (value !== null && typeof value === 'object') {
+    const json = (value as { toJSON?: () => unknown }).toJSON;
+    if (typeof json === 'function') return canonicalJson(json.call(value), depth);
+    if (Array.isArray(value)) {
+      return `[${Array.from(value, (item: unknown) => (item === undefined || typeof item === 'function' ? 'null' : canonicalJson(item, depth + 1))).join(',')}]`;
+    }
+    const fields = Object.keys(value)
+      .sort()
+      .flatMap((key) => {
+        const item = (value as Record<string, unknown>)[key];
+        return item === undefined || typeof item === 'function'
+          ? []
+          : [`${JSON.stringify(key)}:${canonicalJson(item, depth + 1)}`];
+      });
+    return `{${fields.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The fingerprint of a request, the same whatever order its body's fields came in. */
 export function requestHash(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+  return createHash('sha256').update(canonicalJson(parts)).digest('hex');
 }
 
 /**

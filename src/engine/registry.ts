@@ -48,9 +48,12 @@ function assertComplete(definition: MachineDefinition): void {
   // Flat and persistable: a state is one name, and nothing lives outside the stored snapshot.
   for (const [state, node] of Object.entries(definition.machine.root.states)) {
     if (Object.keys(node.states).length) throw new Error(`${name}: state ${state} has nested states`);
+    if (node.type === 'history') throw new Error(`${name}: state ${state} is a history state`);
     if (node.invoke.length) throw new Error(`${name}: state ${state} invokes an actor`);
   }
   if (definition.machine.root.invoke.length) throw new Error(`${name}: the machine invokes an actor`);
+  if (definition.machine.root.type === 'parallel')
+    throw new Error(`${name}: parallel machines cannot be one state`);
   const unlabelled = Object.keys(definition.machine.root.states).filter((state) => !definition.states[state]);
   if (unlabelled.length) throw new Error(`${name}: states without a label: ${unlabelled.join(', ')}`);
 }

@@ -42,6 +42,11 @@ export function stateName(snapshot: AnyMachineSnapshot): string {
 }
 
 function checked(definition: MachineDefinition, snapshot: AnyMachineSnapshot, actions: unknown[]): Step {
+  if (Object.keys(snapshot.children ?? {}).length) {
+    throw integrity(
+      `${definition.id}@${definition.version} started a child actor, which a persisted case cannot keep.`,
+    );
+  }
   if (snapshot.status === 'error') {
     throw integrity(
       `${definition.id}@${definition.version} went into an error state: ${String(snapshot.error)}`,
@@ -99,9 +104,13 @@ export function persist(definition: MachineDefinition, snapshot: AnyMachineSnaps
   return definition.machine.getPersistedSnapshot(snapshot);
 }
 
-/** Events the current state has a transition for, whatever their guards would say. */
-export function acceptedEvents(definition: MachineDefinition, snapshot: AnyMachineSnapshot): string[] {
+/** Every event type the current state has a transition for, XState's delayed events included. */
+export function transitionEventTypes(snapshot: AnyMachineSnapshot): string[] {
   if (snapshot.status !== 'active') return [];
-  const types = getNextTransitions(snapshot).map((t) => t.eventType);
-  return [...new Set(types)].filter((type) => type in definition.events);
+  return [...new Set(getNextTransitions(snapshot).map((t) => t.eventType))];
+}
+
+/** The machine's own events the current state has a transition for, whatever their guards say. */
+export function acceptedEvents(definition: MachineDefinition, snapshot: AnyMachineSnapshot): string[] {
+  return transitionEventTypes(snapshot).filter((type) => Object.hasOwn(definition.events, type));
 }

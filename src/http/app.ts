@@ -1,12 +1,15 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Database } from '../db/client.ts';
 import { revokeBearerToken } from '../domain/people.ts';
+import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
 import { ProblemError } from '../engine/errors.ts';
 import type { Logger } from '../logger.ts';
 import { casesRouter } from './api/cases.ts';
 import { machinesRouter } from './api/machines.ts';
+import { outboxRouter } from './api/outbox.ts';
 import { authenticate } from './authenticate.ts';
+import { guardJsonBody } from './json-guard.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
 
@@ -16,6 +19,7 @@ export interface AppDeps {
   logger: Logger;
   /** Resolves when the database answers; rejects or times out when it does not. */
   databaseAnswers: () => Promise<void>;
+  clock: Clock;
 }
 
 const BODY_LIMIT = '100kb';
@@ -40,12 +44,13 @@ export function createApp(deps: AppDeps) {
   });
 
   const api = express.Router();
+  // Who is asking comes first: an anonymous request is 401 whatever its body, which is never read.
+  api.use(authenticate(deps.db));
   api.use((req, _res, next) => {
-    // Writes must say they are JSON; anything else is refused before it is read.
-    if (
-      ['POST', 'PUT', 'PATCH'].includes(req.method) &&
-      !req.is(['application/json', 'application/*+json'])
-    ) {
+    // A body must say it is JSON; anything else is refused before it is read. An empty body is
+    // fine here (a retry needs none); handlers that need one answer 422.
+    const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+    if (hasBody && !req.is(['application/json', 'application/*+json'])) {
       throw new ProblemError(415, 'Unsupported media type', 'Send the body as application/json.');
     }
     next();
@@ -53,9 +58,11 @@ export function createApp(deps: AppDeps) {
   api.use(
     express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }),
   );
-  api.use(authenticate(deps.db));
+  // Text PostgreSQL cannot store (U+0000, lone surrogates) and deep nesting are refused here, once.
+  api.use(guardJsonBody);
   api.use('/machines', machinesRouter(deps.engine.registry));
   api.use('/cases', casesRouter(deps.engine));
+  api.use('/admin/outbox', outboxRouter(deps.db, deps.clock));
   api.delete('/tokens/current', async (_req, res) => {
     await revokeBearerToken(deps.db, res.locals.token as string);
     res.status(204).end();

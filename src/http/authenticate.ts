@@ -15,7 +15,8 @@ export function authenticate(db: Db) {
       throw unauthorised(
         'Send Authorization: Bearer <token>. `npm run cli -- user:token <email>` issues one.',
       );
-    const match = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(header);
+    // The scheme is case-insensitive (RFC 9110 §11.1): Bearer, bearer and BEARER all work.
+    const match = /^bearer +([A-Za-z0-9_\-.~+/]+=*)$/i.exec(header);
     const actor = match && (await authenticateToken(db, match[1]!));
     if (!actor) throw unauthorised('The bearer token is not valid or has been revoked.');
     res.removeHeader('WWW-Authenticate');

@@ -18,6 +18,20 @@ const problems = (...statuses: number[]) =>
   );
 const caseId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const etagHeader = { ETag: { description: 'The case version, for If-Match', schema: { type: 'string' } } };
+const replayedHeader = {
+  'Idempotent-Replayed': {
+    description:
+      'Present, as `true`, when this is the stored answer to an earlier request with the same Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+const locationHeader = {
+  Location: {
+    description: 'The new case, `/api/cases/{id}`',
+    schema: { type: 'string', format: 'uri-reference' },
+  },
+};
+const namePattern = '^[A-Za-z0-9_.-]{1,100}$';
 const idempotencyKey = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -29,7 +43,11 @@ const idempotencyKey = {
 function eventSchemas(registry: MachineRegistry) {
   const schemas: Record<string, unknown> = {};
   for (const definition of registry.list()) {
-    for (const [type, spec] of Object.entries(definition.events)) {
+    // Events only the engine sends (deadlines passing) are not part of the API.
+    const sendable = Object.entries(definition.events).filter(([, spec]) =>
+      spec.sentBy.some((s) => s !== 'system'),
+    );
+    for (const [type, spec] of sendable) {
       const payload = jsonSchema(spec.payload) as { properties?: object; required?: string[] };
       schemas[`${definition.id}.${type}`] = {
         type: 'object',
@@ -79,11 +97,21 @@ export function openApiDocument(registry: MachineRegistry) {
       '/api/cases': {
         get: {
           summary: 'Cases you can see, newest first, keyset-paginated',
-          parameters: ['machine', 'state', 'cursor']
-            .map((name) => ({ name, in: 'query', schema: { type: 'string' } }))
-            .concat([
-              { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } } as never,
-            ]),
+          parameters: [
+            { name: 'machine', in: 'query', schema: { type: 'string', pattern: namePattern } },
+            { name: 'state', in: 'query', schema: { type: 'string', pattern: namePattern } },
+            {
+              name: 'cursor',
+              in: 'query',
+              description: 'The nextCursor of the previous page, as given (opaque)',
+              schema: { type: 'string' },
+            },
+            {
+              name: 'limit',
+              in: 'query',
+              schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            },
+          ],
           responses: {
             '200': { description: 'A page of cases', content: json(ref('CaseList')) },
             ...problems(400, 401),
@@ -94,7 +122,11 @@ export function openApiDocument(registry: MachineRegistry) {
           parameters: [idempotencyKey],
           requestBody: { required: true, content: json(ref('CreateCase')) },
           responses: {
-            '201': { description: 'Created', headers: etagHeader, content: json(ref('Case')) },
+            '201': {
+              description: 'Created',
+              headers: { ...etagHeader, ...locationHeader, ...replayedHeader },
+              content: json(ref('Case')),
+            },
             ...problems(400, 401, 403, 413, 415, 422),
           },
         },
@@ -119,7 +151,9 @@ export function openApiDocument(registry: MachineRegistry) {
               name: 'If-Match',
               in: 'header',
               required: false,
-              description: 'The ETag you acted on',
+              description:
+                'The ETag you acted on, or several separated by commas: the event is refused (412) unless the ' +
+                'case is at one of them. Compared strongly, so a weak ETag (W/"3") never matches.',
               schema: { type: 'string' },
             },
           ],
@@ -127,7 +161,7 @@ export function openApiDocument(registry: MachineRegistry) {
           responses: {
             '200': {
               description: 'The case after the event',
-              headers: etagHeader,
+              headers: { ...etagHeader, ...replayedHeader },
               content: json(ref('Case')),
             },
             ...problems(400, 401, 403, 404, 409, 412, 413, 415, 422),

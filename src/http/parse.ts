@@ -22,16 +22,36 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   return parsed.data;
 }
 
-/** `If-Match: "3"` → 3; absent or `*` → undefined. */
-export function parseIfMatch(header: string | undefined): number | undefined {
+/**
+ * If-Match (RFC 9110 §13.1.1) as the versions it lets through: undefined when the header is absent
+ * or `*` (no condition); otherwise the versions of its strong ETags, `"2", "3"` → [2, 3]. Weak
+ * ETags (`W/"2"`) are well-formed but never match under the strong comparison If-Match uses, so
+ * they add nothing: `W/"2"` alone → [] (nothing matches: 412 once the case is found). Anything
+ * that is not an ETag this API could have given is 400.
+ */
+export function parseIfMatch(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
-  if (!match) {
-    throw badRequest('If-Match must be an ETag this API gave you, such as "3".', [
-      { field: 'If-Match', message: 'Expected a quoted version number' },
-    ]);
+  // Empty list elements are allowed (RFC 9110 §5.6.1); `"` cannot occur inside our ETags, so a
+  // comma always separates two of them.
+  const tags = header
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+  const versions: number[] = [];
+  for (const tag of tags) {
+    const match = /^(W\/)?"(\d{1,9})"$/.exec(tag);
+    if (!match) {
+      throw badRequest('If-Match must be * or ETags this API gave you, such as "3" or "3", "4".', [
+        { field: 'If-Match', message: 'Expected quoted version numbers, separated by commas' },
+      ]);
+    }
+    const version = Number(match[2]);
+    if (!match[1] && !versions.includes(version)) versions.push(version);
   }
-  return Number(match[1]);
+  if (!tags.length) {
+    throw badRequest('If-Match must not be empty.', [{ field: 'If-Match', message: 'Empty' }]);
+  }
+  return versions;
 }
 
 export function parseIdempotencyKey(header: string | undefined): string | undefined {

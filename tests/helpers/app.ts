@@ -6,23 +6,33 @@ import { inject } from 'vitest';
 import { connect, type DatabaseHandle } from '../../src/db/client.ts';
 import { demoUsers } from '../../src/domain/demo-data.ts';
 import { issueToken } from '../../src/domain/people.ts';
-import type { Clock } from '../../src/engine/clock.ts';
+import { type Clock, systemClock } from '../../src/engine/clock.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
 
 export type DemoEmail = (typeof demoUsers)[number]['email'];
 
-export async function startTestApp(options: { clock?: Clock; poolSize?: number } = {}) {
-  const url = inject('databaseUrl');
+export const TEST_PUBLIC_URL = 'http://grants.test';
+
+export async function startTestApp(
+  options: {
+    clock?: Clock;
+    poolSize?: number;
+    /** Default: the run's database. */
+    databaseUrl?: string;
+  } = {},
+) {
+  const url = options.databaseUrl ?? inject('databaseUrl');
   const { db, sql } = connect(url, options.poolSize ?? 25);
   const handle: DatabaseHandle = { db, sql, url, description: 'test', close: () => sql.end() };
-  const engine = createEngine(handle, options.clock);
+  const engine = createEngine(handle, { clock: options.clock, publicUrl: TEST_PUBLIC_URL });
   const app = createApp({
     db,
     engine,
     logger: createLogger('silent'),
     databaseAnswers: databaseProbe(handle),
+    clock: options.clock ?? systemClock,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -35,6 +45,7 @@ export async function startTestApp(options: { clock?: Clock; poolSize?: number }
     engine,
     http,
     tokens,
+    publicUrl: TEST_PUBLIC_URL,
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     /**
      * A provider user in an organisation of its own, so that counts and lists of its cases are

@@ -49,6 +49,35 @@ export async function startServer(env: Env, timeoutMs = 60_000): Promise<Running
   };
 }
 
+/** Starts a server that is expected to refuse to start: its exit code and output. */
+export async function serverRefusal(
+  env: Env,
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: 'pipe' });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk;
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  return new Promise((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      reject(new Error(`${why}:\n${output}`));
+    };
+    const timer = setTimeout(() => fail('the server neither started nor stopped'), timeoutMs);
+    child.stdout.on('data', () => {
+      if (output.includes('listening on')) fail('the server started when it should have refused');
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
 export async function runCli(
   args: string[],
   env: Env,

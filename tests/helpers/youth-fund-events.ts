@@ -7,7 +7,9 @@ export const youthFundEvents = {
   SUBMIT: { type: 'SUBMIT', title: 'Boxing club', summary: 'Weekly sessions', amountRequestedPence: 400_000 },
   CONFIRM_ELIGIBLE: { type: 'CONFIRM_ELIGIBLE' },
   REJECT_INELIGIBLE: { type: 'REJECT_INELIGIBLE', reason: 'Outside the force area' },
-  APPROVE: { type: 'APPROVE', amountPence: 300_000 },
+  // Years ahead: a worker on real time (a server another file starts) must never find the report
+  // timers of cases that use this example due.
+  APPROVE: { type: 'APPROVE', amountPence: 300_000, reportDueOn: '2036-03-31' },
   DECLINE: { type: 'DECLINE', reason: 'Not enough evidence of need' },
   ACCEPT_OFFER: { type: 'ACCEPT_OFFER' },
   DECLINE_OFFER: { type: 'DECLINE_OFFER', reason: 'Found other funding' },
@@ -21,4 +23,6 @@ export const youthFundEvents = {
   ACCEPT_REPORT: { type: 'ACCEPT_REPORT' },
   QUERY_REPORT: { type: 'QUERY_REPORT', reason: 'Please add receipts' },
   WITHDRAW: { type: 'WITHDRAW', reason: 'Project cancelled' },
+  REPORT_DUE_SOON: { type: 'REPORT_DUE_SOON' },
+  REPORT_OVERDUE: { type: 'REPORT_OVERDUE' },
 } as const satisfies { [K in EventType]: Extract<YouthFundEvent, { type: K }> };

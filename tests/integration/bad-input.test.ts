@@ -16,7 +16,12 @@ const SUBMIT = { type: 'SUBMIT', title: 'Boxing', summary: 'Weekly sessions', am
 const PAYMENT = { type: 'RECORD_PAYMENT', amountPence: 300_000, paidOn: '2025-05-01', reference: 'BACS-1' };
 const JSON_TYPE = 'application/json';
 const [OFFICER, PANEL, FINANCE] = ['officer@demo.test', 'panel@demo.test', 'finance@demo.test'] as const;
-const approve = (amountPence: number, extra = {}) => ({ type: 'APPROVE', amountPence, ...extra });
+const approve = (amountPence: number, extra = {}) => ({
+  type: 'APPROVE',
+  amountPence,
+  reportDueOn: '2026-03-31',
+  ...extra,
+});
 
 function expectProblem(res: Response, status: number, field?: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -52,6 +57,12 @@ async function written(id: string) {
   const [history] = await t.sql`select count(*)::int as n from case_events where case_id = ${id}`;
   const timers = await t.sql`select timer_key, due_at from timers where case_id = ${id} order by timer_key`;
   return { ...row, history: history!.n, timers: [...timers] };
+}
+
+/** Idempotency keys our provider has stored: a refusal must store none. */
+async function keysStored(): Promise<number> {
+  const [row] = await t.sql`select count(*)::int as n from idempotency_keys where user_id = ${own.userId}`;
+  return row!.n;
 }
 
 async function send(id: string, who: Who, body: Body, headers: Record<string, string> = {}) {
@@ -98,7 +109,7 @@ describe('POST /api/cases refusals create no case', () => {
     ['a JSON array', [{ machine: 'youth-fund' }], 422, '(body)'],
     ['a body over 100 kB', tooBig, 413],
     ['a text/plain body', 'machine=youth-fund', 415, undefined, 'text/plain'],
-    ['no body at all', undefined, 415],
+    ['no body at all', undefined, 422],
     ['an unknown machine', { machine: 'nope' }, 422, 'machine'],
     ['no machine', { input: {} }, 422, 'machine'],
     ['a machine that is a number', { machine: 5 }, 422, 'machine'],
@@ -137,11 +148,15 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
     ['a JSON string', 'draft', 'own', '"SUBMIT"', 400, '(body)'],
     ['a JSON array', 'draft', 'own', [SUBMIT], 422, '(body)'],
     ['a body over 100 kB', 'draft', 'own', JSON.stringify({ ...SUBMIT, summary: 'x'.repeat(120_000) }), 413],
-    ['no body at all', 'draft', 'own', undefined, 415],
+    ['no body at all', 'draft', 'own', undefined, 422],
     ['an unknown event type', 'draft', 'own', { type: 'FLY' }, 422, 'type'],
     ['no type', 'draft', 'own', { title: 'x' }, 422, 'type'],
     ['an empty type', 'draft', 'own', { type: '' }, 422, 'type'],
     ['a type that is a number', 'draft', 'own', { type: 5 }, 422, 'type'],
+    ['a type of toString', 'draft', 'own', { type: 'toString' }, 422, 'type'],
+    ['a type of constructor', 'draft', 'own', { type: 'constructor' }, 422, 'type'],
+    ['a type of __proto__', 'draft', 'own', { type: '__proto__' }, 422, 'type'],
+    ['a type of hasOwnProperty', 'draft', 'own', { type: 'hasOwnProperty' }, 422, 'type'],
     ['an amount as a string', 'draft', 'own', pence('400000'), 422, 'amountRequestedPence'],
     ['a negative amount', 'draft', 'own', pence(-1), 422, 'amountRequestedPence'],
     ['a zero amount', 'draft', 'own', pence(0), 422, 'amountRequestedPence'],
@@ -249,6 +264,25 @@ describe('authentication', () => {
     expectProblem(await t.http.get('/api/cases').set(headers), 401);
   });
 
+  it.each<[string, string, string]>([
+    ['malformed JSON', '{', JSON_TYPE],
+    ['a JSON body nested 40 000 deep', '['.repeat(40_000) + ']'.repeat(40_000), JSON_TYPE],
+    ['a text/plain body', 'type=SUBMIT', 'text/plain'],
+  ])('an anonymous request with %s → 401, before the body is read', async (_name, body, contentType) => {
+    const before = await written(cases.draft);
+    const res = await post(`/api/cases/${cases.draft}/events`, {}, body, contentType);
+    expectProblem(res, 401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expectProblem(await post('/api/cases', {}, body, contentType), 401);
+    expect(await written(cases.draft)).toEqual(before);
+  });
+
+  it.each(['bearer', 'BEARER', 'bEaReR'])('the scheme %s is accepted (case-insensitive)', async (scheme) => {
+    const token = own.auth.Authorization.replace(/^Bearer /, '');
+    const res = await t.http.get('/api/cases').set({ Authorization: `${scheme} ${token}` });
+    expect(res.status).toBe(200);
+  });
+
   it('a revoked token → 401 and nothing written', async () => {
     const headers = { Authorization: `Bearer ${await issueToken(t.db, own.email)}` };
     expect((await t.http.get('/api/cases').set(headers)).status).toBe(200);
@@ -289,9 +323,142 @@ describe('GET /api/cases query', () => {
     ['cursor=xyz', 'cursor'],
     ['cursor=0', 'cursor'],
     ['cursor=-1', 'cursor'],
+    ['cursor=5', 'cursor'], // a bare seq: cursors are opaque now
+    ['cursor=c1.', 'cursor'],
+    ['cursor=c1.MA', 'cursor'], // "0"
+    ['cursor=c1.LTE', 'cursor'], // "-1"
+    ['cursor=c1.MQ%3D%3D', 'cursor'], // "1", padded
+    ['cursor=c1.MR', 'cursor'], // "1", with stray bits
+    ['cursor=c1.MQ.x', 'cursor'],
+    ['cursor=c2.MQ', 'cursor'],
+    ['cursor=c1.OTk5OTk5OTk5OTk5OTk5OTk5', 'cursor'], // past MAX_SAFE_INTEGER
+    ['cursor=c1.MQ&cursor=c1.Mg', 'cursor'],
     ['sort=state', 'sort'],
+    ['state=a%00b', 'state'],
+    ['machine=a%00', 'machine'],
+    ['state=%ED%A0%80', 'state'], // a surrogate, as UTF-8 would spell it
+    ['machine=youth%20fund', 'machine'],
+    ['state=', 'state'],
+    [`state=${'a'.repeat(101)}`, 'state'],
+    ['a%00b=1', 'a\u0000b'],
   ])('?%s → 400 naming %s', async (query, field) => {
     expectProblem(await t.http.get(`/api/cases?${query}`).set(own.auth), 400, field);
+  });
+});
+
+describe('GET /api/cases pages', () => {
+  it('gives an opaque cursor that leads to the next page', async () => {
+    const first = await t.http.get('/api/cases?limit=1').set(own.auth);
+    expect(first.status).toBe(200);
+    expect(first.body.nextCursor).toMatch(/^c1\.[A-Za-z0-9_-]+$/);
+    const second = await t.http.get(`/api/cases?limit=1&cursor=${first.body.nextCursor}`).set(own.auth);
+    expect(second.status).toBe(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
+  });
+});
+
+describe('text PostgreSQL cannot store is refused with 400, naming where it was', () => {
+  const NUL = 'a\u0000b';
+  const HIGH = 'a\ud800b'; // a high surrogate with no low one after it
+  const LOW = 'a\udc00b'; // a low surrogate with no high one before it
+  const idempotent = () => ({ 'Idempotency-Key': `bad-text-${randomUUID()}` });
+
+  it.each<[string, string, string]>([
+    ['U+0000', NUL, 'a\\u0000b'],
+    ['a lone high surrogate', HIGH, 'a\\ud800b'],
+    ['a lone low surrogate', LOW, 'a\\udc00b'],
+  ])('%s in an event payload, its creation input, or a field name', async (_name, text, shownKey) => {
+    const before = await written(cases.draft);
+    const keys = await keysStored();
+    for (const headers of [{}, idempotent()]) {
+      expectProblem(await send(cases.draft, 'own', { ...SUBMIT, title: text }, headers), 400, 'title');
+      expectProblem(await send(cases.draft, 'own', { ...SUBMIT, [text]: 'x' }, headers), 400, shownKey);
+      expectProblem(await send(cases.draft, 'own', { type: text }, headers), 400, 'type');
+    }
+    expect(await written(cases.draft)).toEqual(before);
+
+    const created = await createdByOwn();
+    for (const headers of [{}, idempotent()]) {
+      const create = (body: object) => post('/api/cases', { ...own.auth, ...headers }, body);
+      expectProblem(await create({ machine: 'youth-fund', input: { title: text } }), 400, 'input.title');
+      expectProblem(
+        await create({ machine: 'youth-fund', input: { [text]: 'x' } }),
+        400,
+        `input.${shownKey}`,
+      );
+      expectProblem(await create({ machine: text }), 400, 'machine');
+      expectProblem(
+        await create({ machine: 'youth-fund', input: { title: ['ok', text] } }),
+        400,
+        'input.title.1',
+      );
+    }
+    expect(await createdByOwn()).toBe(created);
+    expect(await keysStored()).toBe(keys);
+  });
+
+  it('the raw JSON escapes are refused too, not only what a client library sends', async () => {
+    const before = await written(cases.draft);
+    for (const sequence of ['\\u0000', '\\uD800', '\\uDFFF', '\\uDC00\\uD800']) {
+      const body = `{"type":"SUBMIT","title":"x${sequence}","summary":"s","amountRequestedPence":1}`;
+      expectProblem(await send(cases.draft, 'own', body), 400, 'title');
+    }
+    expect(await written(cases.draft)).toEqual(before);
+  });
+
+  it('control: text with real surrogate pairs and other control characters is stored as sent', async () => {
+    const title = 'Boxing 🥊 club\u0001 for Ōtautahi';
+    const res = await post('/api/cases', own.auth, { machine: 'youth-fund', input: { title } });
+    expect(res.status).toBe(201);
+    expect(res.body.context.title).toBe(title);
+  });
+});
+
+describe('deep nesting is refused with 400 before anything recurses over it', () => {
+  const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
+  const event = (title: string) =>
+    `{"type":"SUBMIT","title":${title},"summary":"s","amountRequestedPence":1}`;
+
+  it.each<[string, () => string, string]>([
+    ['an event body of 40 000 nested arrays', () => nested(40_000), 'events'],
+    ['an event payload field nested 40 000 deep', () => event(nested(40_000)), 'events'],
+    ['a payload field one level too deep (33)', () => event(nested(32)), 'events'],
+    ['a creation body of 40 000 nested arrays', () => nested(40_000), 'cases'],
+    [
+      'a creation input nested 40 000 deep',
+      () => `{"machine":"youth-fund","input":{"title":${nested(40_000)}}}`,
+      'cases',
+    ],
+    [
+      'objects nested 33 deep',
+      () => `{"machine":"youth-fund","input":${'{"a":'.repeat(32)}1${'}'.repeat(32)}}`,
+      'cases',
+    ],
+  ])('%s, with and without an Idempotency-Key', async (_name, body, where) => {
+    const text = body();
+    expect(text.length).toBeLessThan(100_000);
+    const path = where === 'events' ? `/api/cases/${cases.draft}/events` : '/api/cases';
+    const before = await written(cases.draft);
+    const [created, keys] = [await createdByOwn(), await keysStored()];
+    const variants: Record<string, string>[] = [{}, { 'Idempotency-Key': `deep-${randomUUID()}` }];
+    for (const headers of variants) {
+      const res = await post(path, { ...own.auth, ...headers }, text);
+      expectProblem(res, 400, '(body)');
+      expect(res.body.title).toBe('Bad request');
+    }
+    expect(await written(cases.draft)).toEqual(before);
+    expect(await createdByOwn()).toBe(created);
+    expect(await keysStored()).toBe(keys);
+  });
+
+  it('control: 32 levels is allowed through to the payload schema (422, not 400)', async () => {
+    const before = await written(cases.draft);
+    const res = await send(cases.draft, 'own', event(nested(31)), {
+      'Idempotency-Key': `deep-${randomUUID()}`,
+    });
+    expectProblem(res, 422, 'title');
+    expect(await written(cases.draft)).toEqual(before);
   });
 });
 

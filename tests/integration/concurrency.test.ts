@@ -100,12 +100,71 @@ describe('If-Match', () => {
     expect((await getCase(id)).version).toBe(2);
   });
 
-  it('accepts If-Match: * and weak ETags', async () => {
+  it('accepts If-Match: *', async () => {
     const id = await caseAt('draft');
-    expect((await send(id, PROVIDER, SUBMIT, { 'If-Match': '*' })).status).toBe(200);
-    const res = await send(id, OFFICER, CONFIRM, { 'If-Match': 'W/"2"' });
+    const res = await send(id, PROVIDER, SUBMIT, { 'If-Match': '*' });
     expect(res.status).toBe(200);
-    expect(res.headers.etag).toBe('"3"');
+    expect(res.headers.etag).toBe('"2"');
+  });
+
+  it.each(['W/"2"', 'W/"1", W/"2"', 'W/"2", "1"'])(
+    'compares strongly: %s never matches, even at that version → 412, nothing written',
+    async (header) => {
+      const id = await caseAt('submitted');
+      const before = await history(id);
+      const res = await send(id, OFFICER, CONFIRM, { 'If-Match': header });
+      expect(res.status).toBe(412);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 412, currentVersion: 2 });
+      expect(await history(id)).toEqual(before);
+    },
+  );
+
+  it.each(['"1", "2"', '"2","3"', ' "3" , "2" ', 'W/"1", "2"', '"2", "2"', '"1",, "2"'])(
+    'lets a list through when the case is at one of its strong ETags: %s',
+    async (header) => {
+      const id = await caseAt('submitted');
+      const res = await send(id, OFFICER, CONFIRM, { 'If-Match': header });
+      expect(res.status).toBe(200);
+      expect(res.headers.etag).toBe('"3"');
+      expect((await history(id)).map((i) => i.type)).toEqual(['CREATE', 'SUBMIT', 'CONFIRM_ELIGIBLE']);
+    },
+  );
+
+  it('refuses a list the case is at none of with 412 naming them, nothing written', async () => {
+    const id = await caseAt('submitted');
+    const before = await history(id);
+    const res = await send(id, OFFICER, CONFIRM, { 'If-Match': '"1", "3"' });
+    expect(res.status).toBe(412);
+    expect(res.body).toMatchObject({ status: 412, currentVersion: 2 });
+    expect(res.body.detail).toContain('"1", "3"');
+    expect(await history(id)).toEqual(before);
+  });
+
+  it.each(['"1", *', '"1", 2', '"1" "2"', ','])('refuses the malformed list %s with 400', async (header) => {
+    const id = await caseAt('submitted');
+    const res = await send(id, OFFICER, CONFIRM, { 'If-Match': header });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: any) => e.field)).toContain('If-Match');
+  });
+
+  it('is 404, not 412, for a case the caller cannot see, whatever the If-Match', async () => {
+    const id = await caseAt('draft', PROVIDER);
+    for (const header of ['"9"', '"8", "9"', 'W/"1"', '"1", "2"']) {
+      const res = await send(id, PROVIDER2, WITHDRAW, { 'If-Match': header });
+      expect(res.status, header).toBe(404);
+    }
+    expect((await getCase(id)).version).toBe(1);
+  });
+
+  it('lets exactly one of twenty concurrent requests with a list through', async () => {
+    const id = await caseAt('submitted');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => send(id, OFFICER, CONFIRM, { 'If-Match': '"1", "2"' })),
+    );
+    expect(statuses(responses)).toEqual({ 200: 1, 412: 19 });
+    const items = await expectConsistent(id);
+    expect(items.map((i) => i.type)).toEqual(['CREATE', 'SUBMIT', 'CONFIRM_ELIGIBLE']);
   });
 });
 
@@ -142,6 +201,32 @@ describe('Idempotency-Key', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
     const items = await expectConsistent(id);
     expect(items.map((i) => i.type)).toEqual(['CREATE', 'SUBMIT']);
+  });
+
+  it('replays a retry whose fields come in another order, as the same request', async () => {
+    const id = await caseAt('draft');
+    const k = key();
+    const first = await send(id, PROVIDER, SUBMIT, { 'Idempotency-Key': k });
+    expect(first.status).toBe(200);
+    const reordered = Object.fromEntries(Object.entries(SUBMIT).reverse()) as Event;
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(SUBMIT));
+    const again = await send(id, PROVIDER, reordered, { 'Idempotency-Key': k });
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect((await history(id)).map((i) => i.type)).toEqual(['CREATE', 'SUBMIT']);
+  });
+
+  it('replays a retried POST /api/cases whose nested fields come in another order', async () => {
+    const k = key();
+    const create = (body: object) =>
+      t.http.post('/api/cases').set(t.as(PROVIDER)).set('Idempotency-Key', k).send(body);
+    const first = await create({ machine: 'youth-fund', input: { title: `Reordered ${k}` } });
+    expect(first.status).toBe(201);
+    const again = await create({ input: { title: `Reordered ${k}` }, machine: 'youth-fund' });
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
   });
 
   it('refuses the same key with a different body, naming Idempotency-Key', async () => {

@@ -68,6 +68,7 @@ function definition(overrides: Partial<MachineDefinition> = {}): MachineDefiniti
   return defineMachine({
     id: 'test-integrity',
     version: 1,
+    referencePrefix: 'TI',
     title: 'Integrity test',
     description: 'A test-only machine',
     machine: testMachine(),

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type DatabaseHandle } from '../../src/db/client.ts';
+import { systemClock } from '../../src/engine/clock.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
@@ -27,9 +28,10 @@ describe('GET /health', () => {
     const handle: DatabaseHandle = { db, sql, url, description: 'nowhere', close: () => sql.end() };
     const app = createApp({
       db,
-      engine: createEngine(handle),
+      engine: createEngine(handle, { publicUrl: 'http://grants.test' }),
       logger: createLogger('silent'),
       databaseAnswers: databaseProbe(handle, 1000),
+      clock: systemClock,
     });
     const res = await request(app).get('/health');
     expect(res.status).toBe(503);

@@ -38,16 +38,25 @@ const edges = [
   'offered --> lapsed: after 28 days',
   'accepted --> reporting: RECORD_PAYMENT',
   'reporting --> reportSubmitted: SUBMIT_REPORT',
+  'reporting --> reportOverdue: REPORT_OVERDUE',
+  'reportOverdue --> reportSubmitted: SUBMIT_REPORT',
   'reportSubmitted --> closed: ACCEPT_REPORT',
   'reportSubmitted --> reporting: QUERY_REPORT',
 ];
+/**
+ * Targetless transitions (REPORT_DUE_SOON, and the offer reminder `after` 21 days) change no state,
+ * so describe.ts draws no edge for them: they do not appear in the diagram at all.
+ */
+const targetless = ['REPORT_DUE_SOON'];
+/** The machine's own events each state takes (system ones included, XState's `after` events not). */
 const stateEvents: Record<string, string[]> = {
   draft: ['SUBMIT', 'WITHDRAW'],
   submitted: ['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE', 'WITHDRAW'],
   panelReview: ['APPROVE', 'DECLINE', 'WITHDRAW'],
   offered: ['ACCEPT_OFFER', 'DECLINE_OFFER'],
   accepted: ['RECORD_PAYMENT'],
-  reporting: ['SUBMIT_REPORT'],
+  reporting: ['SUBMIT_REPORT', 'REPORT_DUE_SOON', 'REPORT_OVERDUE'],
+  reportOverdue: ['SUBMIT_REPORT'],
   reportSubmitted: ['ACCEPT_REPORT', 'QUERY_REPORT'],
   ...Object.fromEntries(finals.map((name) => [name, []])),
 };
@@ -65,6 +74,8 @@ const senders: Record<string, string[]> = {
   ACCEPT_REPORT: ['officer'],
   QUERY_REPORT: ['officer'],
   WITHDRAW: ['owner'],
+  REPORT_DUE_SOON: ['system'],
+  REPORT_OVERDUE: ['system'],
 };
 const SUBMIT = { title: 'Boxing club', summary: 'Weekly sessions', amountRequestedPence: 400_000 };
 
@@ -108,6 +119,14 @@ describe('GET /api/machines', () => {
     expect(submit.properties.amountRequestedPence).toMatchObject({ type: 'integer', minimum: 1 });
     const payment = machine.events.find((e) => e.type === 'RECORD_PAYMENT')!.payload;
     expect(payment.properties.paidOn).toMatchObject({ type: 'string', format: 'date' });
+    const approve = machine.events.find((e) => e.type === 'APPROVE')!.payload;
+    expect(approve.required).toEqual(['amountPence', 'reportDueOn']);
+    expect(approve.properties.reportDueOn).toMatchObject({ type: 'string', format: 'date' });
+    for (const type of ['REPORT_DUE_SOON', 'REPORT_OVERDUE']) {
+      const event = machine.events.find((e) => e.type === type)!;
+      expect(event.payload, type).toMatchObject({ properties: {}, additionalProperties: false });
+      expect(event.payload.required ?? [], type).toEqual([]);
+    }
   });
 
   it('describes the creation input, without the engine-supplied cap', async () => {
@@ -130,7 +149,15 @@ describe('GET /api/machines', () => {
       expect(
         lines.some((l) => l.endsWith(`: ${type}`)),
         type,
-      ).toBe(true);
+      ).toBe(!targetless.includes(type));
+    expect(
+      lines.filter((l) => l.includes('after ')),
+      'no edge for the 21-day reminder',
+    ).toEqual(['offered --> lapsed: after 28 days']);
+    expect(
+      lines.every((l) => !/^(\w+) --> \1:/.test(l)),
+      'no self-loops',
+    ).toBe(true);
   });
 });
 
@@ -177,8 +204,8 @@ describe('GET /openapi.json', () => {
     expect((await validate(broken as never)).valid, 'the validator is not vacuous').toBe(false);
   });
 
-  it('has a component schema for every youth-fund event, strict and naming its type', () => {
-    for (const type of eventTypes) {
+  it('has a component schema for every youth-fund event a person may send, strict and naming its type', () => {
+    for (const type of eventTypes.filter((t) => !senders[t]!.includes('system'))) {
       const schema = schemas()[`youth-fund.${type}`];
       expect(schema, type).toBeDefined();
       expect(schema).toMatchObject({ type: 'object', additionalProperties: false });
@@ -187,11 +214,14 @@ describe('GET /openapi.json', () => {
     }
   });
 
-  it('lets POST /api/cases/{id}/events send any of those events', () => {
+  it('lets POST /api/cases/{id}/events send any event a person may send', () => {
     const body = doc.paths['/api/cases/{id}/events'].post.requestBody.content['application/json'].schema;
-    expect(body.oneOf.map((r: { $ref: string }) => r.$ref).sort()).toEqual(
-      eventTypes.map((type) => `#/components/schemas/youth-fund.${type}`).sort(),
-    );
+    const refs = body.oneOf.map((r: { $ref: string }) => r.$ref);
+    const ref = (type: string) => `#/components/schemas/youth-fund.${type}`;
+    const byPeople = eventTypes.filter((type) => !senders[type]!.includes('system'));
+    // Exactly those: events only the engine sends (deadlines passing) are not part of the API.
+    expect([...refs].sort()).toEqual(byPeople.map(ref).sort());
+    expect(schemas()['youth-fund.REPORT_OVERDUE']).toBeUndefined();
   });
 
   it('describes the create body as strict', () => {

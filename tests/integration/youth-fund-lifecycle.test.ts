@@ -1,10 +1,10 @@
-// The Youth Fund over HTTP with the demo users: every path to an end state, the history, the lapse
-// timer, who may see and open cases, and the case list.
+// The Youth Fund over HTTP with the demo users: every path to an end state, the history, the timer
+// rows each state sets, who may see and open cases, the case list and the case reference.
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineDefinition } from '../../machines/define.ts';
-import { OFFER_LAPSES_AFTER_MS, youthFund } from '../../machines/youth-fund.ts';
+import { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS, youthFund } from '../../machines/youth-fund.ts';
 import { timers } from '../../src/db/schema/index.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { youthFundEvents } from '../helpers/youth-fund-events.ts';
@@ -63,7 +63,11 @@ const send = (id: string, email: DemoEmail, event: Event, headers: Record<string
 const getCase = (id: string, email: DemoEmail = PROVIDER) => t.http.get(`/api/cases/${id}`).set(t.as(email));
 const history = async (id: string) =>
   (await t.http.get(`/api/cases/${id}/history`).set(t.as(OFFICER))).body.items as any[];
-const timersOf = (id: string) => t.db.select().from(timers).where(eq(timers.caseId, id));
+const timersOf = (id: string) =>
+  t.db.select().from(timers).where(eq(timers.caseId, id)).orderBy(asc(timers.dueAt));
+/** A case's timer rows as [key, event type, due instant, state that set them], earliest first. */
+const timerRows = async (id: string) =>
+  (await timersOf(id)).map((r) => [r.timerKey, (r.event as Event).type, r.dueAt.toISOString(), r.state]);
 
 const open = (email: DemoEmail = PROVIDER, title = 'Youth project') => t.openCase(email, title);
 
@@ -118,6 +122,11 @@ describe('the whole lifecycle', () => {
     expect(created.body.organisationId).toBe(orgIds.riverside);
     expect(created.body.nextEvents).toEqual(nextEventsFor('draft', PROVIDER));
     const id = created.body.id as string;
+    // The reference is the machine's prefix and the case's sequence number, and never changes.
+    const reference = created.body.reference as string;
+    expect(reference).toMatch(/^YF-\d{6}$/);
+    const [row] = await t.sql<{ seq: number }[]>`select seq from cases where id = ${id}`;
+    expect(reference).toBe(`YF-${String(row!.seq).padStart(6, '0')}`);
     await expectNextEvents(id, 'draft');
 
     let version = 1;
@@ -126,12 +135,15 @@ describe('the whole lifecycle', () => {
       expect(res.status, `${event.type}: ${JSON.stringify(res.body)}`).toBe(200);
       version += 1;
       expect(res.headers.etag).toBe(`"${version}"`);
-      expect(res.body).toMatchObject({ state: to, stateLabel: labels.states[to]!.label, version });
+      expect(res.body).toMatchObject({ reference, state: to, stateLabel: labels.states[to]!.label, version });
       expect(res.body.nextEvents).toEqual(nextEventsFor(to, email));
       expect((await getCase(id)).headers.etag).toBe(`"${version}"`);
       await expectNextEvents(id, to);
     }
     const closed = (await getCase(id)).body;
+    expect(closed.reference).toBe(reference);
+    const listed = (await pagesOf(OFFICER, 'machine=youth-fund&state=closed&limit=100')).flat();
+    expect(listed.find((c) => c.id === id)?.reference).toBe(reference);
     expect(closed.context).toMatchObject({
       title: 'Boxing club',
       amountRequestedPence: 400_000,
@@ -211,8 +223,9 @@ describe('history', () => {
     expect(effects).toEqual({
       1: [],
       2: [notify('bidReceived', 'owner')],
-      3: [notify('eligibilityDecided', 'owner')],
-      4: [notify('panelDecided', 'owner'), notify('offerMade', 'owner')],
+      3: [notify('bidEligible', 'owner')],
+      // The award itself says nothing: entering `offered` does, once. Timers are not effects.
+      4: [notify('offerMade', 'owner')],
       5: [],
       6: [notify('paymentRecorded', 'owner')],
       7: [],
@@ -223,19 +236,76 @@ describe('history', () => {
   });
 });
 
-describe('the offer lapse timer', () => {
-  it('is set 28 days after the offer is made and deleted when the offer is accepted', async () => {
-    const id = await caseAt('panelReview');
-    expect(await timersOf(id)).toHaveLength(0);
-    expect((await send(id, PANEL, ev.APPROVE)).status).toBe(200);
-    const offered = (await history(id)).at(-1);
-    expect(offered.toState).toBe('offered');
-    const lapse = await timersOf(id);
-    expect(lapse).toHaveLength(1);
-    expect(lapse[0]!.dueAt.getTime()).toBe(Date.parse(offered.at) + OFFER_LAPSES_AFTER_MS);
+describe('timer rows', () => {
+  const reminderKey = 'xstate.after.offerReminderAfter.youth-fund.offered';
+  const lapseKey = 'xstate.after.offerLapsesAfter.youth-fund.offered';
 
-    expect((await send(id, PROVIDER, ev.ACCEPT_OFFER)).status).toBe(200);
-    expect(await timersOf(id)).toHaveLength(0);
+  it.each([ev.ACCEPT_OFFER, ev.DECLINE_OFFER])(
+    'the offer sets a reminder at 21 days and the lapse at 28, both gone after $type',
+    async (event) => {
+      const id = await caseAt('panelReview');
+      expect(await timersOf(id)).toHaveLength(0);
+      expect((await send(id, PANEL, ev.APPROVE)).status).toBe(200);
+      const offered = (await history(id)).at(-1);
+      expect(offered.toState).toBe('offered');
+      const dueIn = (ms: number) => new Date(Date.parse(offered.at) + ms).toISOString();
+      expect(await timerRows(id)).toEqual([
+        [reminderKey, reminderKey, dueIn(OFFER_REMINDER_AFTER_MS), 'offered'],
+        [lapseKey, lapseKey, dueIn(OFFER_LAPSES_AFTER_MS), 'offered'],
+      ]);
+      expect((await timersOf(id)).every((r) => r.attempts === 0 && r.lastError === null)).toBe(true);
+
+      expect((await send(id, PROVIDER, event)).status).toBe(200);
+      expect(await timersOf(id)).toHaveLength(0);
+    },
+  );
+
+  // Due dates years ahead, so a worker on real time (a server another file starts) never finds them due.
+  it.each([
+    ['summer', '2036-07-15', '2036-07-01T08:00:00.000Z', '2036-07-15T23:00:00.000Z'],
+    ['winter', '2036-01-20', '2036-01-06T09:00:00.000Z', '2036-01-21T00:00:00.000Z'],
+  ])(
+    'payment sets the report timers from the award (%s, due %s), and the report takes them away',
+    async (_, reportDueOn, dueSoon, overdue) => {
+      const id = await caseAt('panelReview');
+      expect((await send(id, PANEL, { ...ev.APPROVE, reportDueOn })).body.context.reportDueOn).toBe(
+        reportDueOn,
+      );
+      expect((await send(id, PROVIDER, ev.ACCEPT_OFFER)).status).toBe(200);
+      expect(await timersOf(id)).toHaveLength(0);
+      const paid = await send(id, FINANCE, ev.RECORD_PAYMENT);
+      expect(paid.body).toMatchObject({ state: 'reporting', context: { reportReminderSent: false } });
+      const reportTimers = [
+        ['reportDueSoon', 'REPORT_DUE_SOON', dueSoon, 'reporting'],
+        ['reportOverdue', 'REPORT_OVERDUE', overdue, 'reporting'],
+      ];
+      expect(await timerRows(id)).toEqual(reportTimers);
+      // The history row names the notification only: `schedule` is the engine's, not an effect.
+      expect((await history(id)).at(-1).effects).toEqual([
+        { type: 'notify', params: { message: 'paymentRecorded', to: ['owner'] } },
+      ]);
+
+      expect((await send(id, PROVIDER, ev.SUBMIT_REPORT)).body.state).toBe('reportSubmitted');
+      expect(await timersOf(id)).toHaveLength(0);
+      // A queried report is back in reporting with both deadlines again (no reminder has gone yet).
+      expect((await send(id, OFFICER, ev.QUERY_REPORT)).body.state).toBe('reporting');
+      expect(await timerRows(id)).toEqual(reportTimers);
+      expect((await send(id, PROVIDER, ev.SUBMIT_REPORT)).status).toBe(200);
+      expect(await timersOf(id)).toHaveLength(0);
+    },
+  );
+
+  it('no person may send the report deadlines, even in reporting where the machine takes them', async () => {
+    const id = await caseAt('reporting');
+    for (const type of ['REPORT_DUE_SOON', 'REPORT_OVERDUE']) {
+      for (const email of [PROVIDER, ...STAFF]) {
+        const res = await send(id, email, { type });
+        expect(res.status, `${email} ${type}`).toBe(403);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    }
+    expect((await getCase(id)).body).toMatchObject({ state: 'reporting', version: 6 });
+    expect(await timersOf(id)).toHaveLength(2);
   });
 });
 
@@ -355,6 +425,9 @@ describe('the case list', () => {
     expect(walked.every((c) => c.organisationId === orgIds.fenland && c.state === 'withdrawn')).toBe(true);
     const ids = walked.map((c) => c.id as string);
     expect(new Set(ids).size).toBe(ids.length);
+    const references = walked.map((c) => c.reference as string);
+    expect(references.every((r) => /^YF-\d{6}$/.test(r))).toBe(true);
+    expect(new Set(references).size).toBe(references.length);
     expect(ids.filter((id) => mine.includes(id))).toEqual([...mine].reverse());
     const bySeq = await t.sql<
       { id: string }[]

@@ -10,6 +10,7 @@ import { MachineRegistry } from '../../src/engine/registry.ts';
 
 const base = {
   version: 1,
+  referencePrefix: 'T',
   title: 'T',
   description: 'D',
   input: z.strictObject({}),

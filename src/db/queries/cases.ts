@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import type { TimerOp } from '../../engine/actions.ts';
 import type { Db } from '../client.ts';
 import { caseEvents, cases, timers } from '../schema/index.ts';
 
@@ -45,24 +46,30 @@ export async function caseHistory(db: Db, caseId: string): Promise<CaseEventRow[
   return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.version));
 }
 
-export async function setTimers(
-  db: Db,
-  caseId: string,
-  toSet: { key: string; event: unknown; dueAt: Date }[],
-): Promise<void> {
-  if (!toSet.length) return;
-  await db
-    .insert(timers)
-    .values(toSet.map((t) => ({ caseId, timerKey: t.key, event: t.event, dueAt: t.dueAt })))
-    .onConflictDoUpdate({
-      target: [timers.caseId, timers.timerKey],
-      set: { event: timers.event, dueAt: timers.dueAt },
-    });
+/** Sets and cancels a case's timers in the order given; setting an existing key moves it. */
+export async function applyTimerOps(db: Db, caseId: string, state: string, ops: TimerOp[]): Promise<void> {
+  for (const op of ops) {
+    if (op.kind === 'cancel') {
+      await db.delete(timers).where(and(eq(timers.caseId, caseId), eq(timers.timerKey, op.key)));
+      continue;
+    }
+    await db
+      .insert(timers)
+      .values({ caseId, state, timerKey: op.key, event: op.event, dueAt: op.dueAt })
+      .onConflictDoUpdate({
+        target: [timers.caseId, timers.timerKey],
+        set: {
+          event: sql`excluded.event`,
+          dueAt: sql`excluded.due_at`,
+          state: sql`excluded.state`,
+          attempts: 0,
+        },
+      });
+  }
 }
 
-export async function cancelTimers(db: Db, caseId: string, keys: string[]): Promise<void> {
-  if (!keys.length) return;
-  await db.delete(timers).where(and(eq(timers.caseId, caseId), inArray(timers.timerKey, keys)));
+export async function deleteStateTimers(db: Db, caseId: string, state: string): Promise<void> {
+  await db.delete(timers).where(and(eq(timers.caseId, caseId), eq(timers.state, state)));
 }
 
 export async function caseTimers(db: Db, caseId: string) {

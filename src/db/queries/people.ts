@@ -39,3 +39,18 @@ export async function revokeUserTokens(db: Db, userId: string): Promise<number> 
     .returning({ id: apiTokens.id });
   return rows.length;
 }
+
+/** The people a notification goes to: everyone with a staff role, or an organisation's providers. */
+export async function usersWithRole(
+  db: Db,
+  role: UserRow['role'],
+  organisationId?: string,
+): Promise<UserRow[]> {
+  const conditions = [eq(users.role, role)];
+  if (organisationId) conditions.push(eq(users.organisationId, organisationId));
+  return db
+    .select()
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(users.email);
+}

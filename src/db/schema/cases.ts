@@ -74,7 +74,30 @@ export const timers = pgTable(
     timerKey: text('timer_key').notNull(),
     event: jsonb('event').notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    /** The state that set it: leaving that state deletes it. */
+    state: text('state').notNull(),
+    /** Failed firings so far (faults, not refusals); the worker backs off and gives up after a limit. */
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('timers_case_key').on(t.caseId, t.timerKey), index('timers_due_idx').on(t.dueAt)],
+);
+
+/** What became of each timer: fired, or discarded because its case no longer accepted it. */
+export const timerLog = pgTable(
+  'timer_log',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    timerKey: text('timer_key').notNull(),
+    event: jsonb('event').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    firedAt: timestamp('fired_at', { withTimezone: true }).notNull(),
+    outcome: text('outcome', { enum: ['fired', 'discarded'] }).notNull(),
+    detail: text('detail'),
+  },
+  (t) => [index('timer_log_case_idx').on(t.caseId, t.firedAt)],
 );

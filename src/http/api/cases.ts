@@ -1,10 +1,13 @@
 import { type Request, type Response, Router } from 'express';
 import type { Tx } from '../../db/client.ts';
-import type { CaseView, Engine } from '../../engine/engine.ts';
+import { lockCaseVersion } from '../../db/queries/case-version.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { ProblemError } from '../../engine/errors.ts';
 import { once, requestHash, type StoredResponse } from '../../engine/idempotency.ts';
+import type { CaseView } from '../../engine/views.ts';
 import { actorOf } from '../authenticate.ts';
 import { parseBody, parseIdempotencyKey, parseIfMatch, parseQuery } from '../parse.ts';
-import { caseListQuery, createCaseBody, eventBody } from './schemas.ts';
+import { caseListQuery, createCaseBody, encodeCursor, eventBody } from './schemas.ts';
 
 const etag = (view: CaseView) => `"${view.version}"`;
 
@@ -29,6 +32,36 @@ async function post(engine: Engine, req: Request, res: Response, work: (tx: Tx) 
   reply(res, answer);
 }
 
+/** Lower than any case's version (the database keeps them at 1 or more), so it never matches. */
+const NO_VERSION = 0;
+
+/**
+ * The one version the engine should insist on for an If-Match of these versions. The engine
+ * compares a single number, after it has found the case and checked the caller may see it (404
+ * before 412, so a 412 never reveals a case). One strong ETag is passed as it is. For several,
+ * the case's version is read under the row lock the engine is about to take in this transaction,
+ * so it cannot move in between: when it is one of them it is passed on and the event proceeds;
+ * otherwise (and for weak ETags only, which never match) a version no case has is passed, and the
+ * engine refuses with 412 in its usual order.
+ */
+async function expectedVersionFor(tx: Tx, caseId: string, ifMatch: number[] | undefined) {
+  if (ifMatch === undefined) return undefined;
+  if (ifMatch.length === 1) return ifMatch[0];
+  if (ifMatch.length === 0) return NO_VERSION;
+  const current = await lockCaseVersion(tx, caseId);
+  return current !== undefined && ifMatch.includes(current) ? current : NO_VERSION;
+}
+
+/** The engine's 412 names the one version it was given; for a list or weak ETags, say what was sent. */
+function explainStale(error: unknown, ifMatch: number[]): unknown {
+  if (!(error instanceof ProblemError) || error.status !== 412) return error;
+  const current = error.extensions.currentVersion;
+  const detail = ifMatch.length
+    ? `None of the ETags in If-Match (${ifMatch.map((v) => `"${v}"`).join(', ')}) is the case's version, ${current}. Reload it and try again.`
+    : `If-Match compares ETags strongly, so a weak one (W/"…") never matches. Reload the case and send its ETag, "${current}", as given.`;
+  return new ProblemError(412, error.title, detail, error.extensions);
+}
+
 export function casesRouter(engine: Engine): Router {
   const router = Router();
 
@@ -48,9 +81,9 @@ export function casesRouter(engine: Engine): Router {
       machine: query.machine,
       state: query.state,
       limit: query.limit,
-      beforeSeq: query.cursor === undefined ? undefined : Number(query.cursor),
+      beforeSeq: query.cursor,
     });
-    res.json({ items: page.items, nextCursor: page.lastSeq === null ? null : String(page.lastSeq) });
+    res.json({ items: page.items, nextCursor: page.lastSeq === null ? null : encodeCursor(page.lastSeq) });
   });
 
   router.get('/:id', async (req, res) => {
@@ -65,10 +98,15 @@ export function casesRouter(engine: Engine): Router {
   router.post('/:id/events', async (req, res) => {
     parseBody(eventBody, req.body);
     const event = req.body as Record<string, unknown>; // raw, for the strict payload schema (see above)
-    const expectedVersion = parseIfMatch(req.get('if-match'));
+    const ifMatch = parseIfMatch(req.get('if-match'));
     await post(engine, req, res, async (tx) => {
-      const view = await engine.send(actorOf(res), req.params.id, event, { expectedVersion, tx });
-      return { status: 200, body: view, headers: { ETag: etag(view) } };
+      const expectedVersion = await expectedVersionFor(tx, req.params.id, ifMatch);
+      try {
+        const view = await engine.send(actorOf(res), req.params.id, event, { expectedVersion, tx });
+        return { status: 200, body: view, headers: { ETag: etag(view) } };
+      } catch (error) {
+        throw ifMatch && ifMatch.length !== 1 ? explainStale(error, ifMatch) : error;
+      }
     });
   });
 

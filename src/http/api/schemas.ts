@@ -10,13 +10,43 @@ export const createCaseBody = z.strictObject({
   input: z.record(z.string(), z.unknown()).optional().describe("The machine's creation input"),
 });
 
+/** Machine ids and state names as they can occur: also keeps text PostgreSQL refuses out of queries. */
+const name = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, {
+  error: 'Use 1 to 100 letters, digits, dots, dashes or underscores',
+});
+
+const CURSOR = /^c1\.([A-Za-z0-9_-]{1,24})$/;
+
+/** A page cursor: opaque to clients (`c1.` and base64url), so its form can change without breaking them. */
+export function encodeCursor(seq: number): string {
+  return `c1.${Buffer.from(String(seq)).toString('base64url')}`;
+}
+
+/** The position a cursor from encodeCursor stands for; undefined for anything else. */
+export function decodeCursor(cursor: string): number | undefined {
+  const encoded = CURSOR.exec(cursor)?.[1];
+  if (encoded === undefined) return undefined;
+  const text = Buffer.from(encoded, 'base64url').toString('latin1');
+  if (!/^[1-9]\d{0,15}$/.test(text)) return undefined;
+  const seq = Number(text);
+  // Only the exact encoding we give out: no padding, no stray bits, no other spelling.
+  return Number.isSafeInteger(seq) && encodeCursor(seq) === cursor ? seq : undefined;
+}
+
 export const caseListQuery = z.strictObject({
-  machine: z.string().max(100).optional(),
-  state: z.string().max(100).optional(),
+  machine: name.optional(),
+  state: name.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z
     .string()
-    .regex(/^[1-9]\d{0,15}$/, { error: 'Use the nextCursor of a previous page' })
+    .transform((cursor, ctx) => {
+      const seq = decodeCursor(cursor);
+      if (seq === undefined) {
+        ctx.issues.push({ code: 'custom', message: 'Use the nextCursor of a previous page', input: cursor });
+        return z.NEVER;
+      }
+      return seq;
+    })
     .optional(),
 });
 
@@ -41,7 +71,13 @@ export const caseView = caseSummary.extend({
   context: z.record(z.string(), z.unknown()),
   nextEvents: z.array(nextEvent).describe('Only the events this caller may send now'),
 });
-export const caseList = z.object({ items: z.array(caseSummary), nextCursor: z.string().nullable() });
+export const caseList = z.object({
+  items: z.array(caseSummary),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('Opaque: pass it back as cursor for the next page; null on the last'),
+});
 export const historyList = z.object({
   items: z.array(
     z.object({

@@ -1,0 +1,47 @@
+// The `notify` effect: turns a machine's notification into outbox rows, one per person, inside the
+// transition's transaction — so an email exists exactly when the change that caused it committed.
+import type { NotifyParams, Recipient } from '../../machines/define.ts';
+import type { Tx } from '../db/client.ts';
+import { insertOutboxRows } from '../db/queries/outbox.ts';
+import { type UserRow, usersWithRole } from '../db/queries/people.ts';
+import type { EffectHandler } from '../engine/engine.ts';
+import { caseReference } from '../engine/views.ts';
+import { renderMessage } from '../mail/templates.ts';
+
+async function recipients(tx: Tx, to: readonly Recipient[], organisationId: string): Promise<UserRow[]> {
+  const found = await Promise.all(
+    to.map((r) => (r === 'owner' ? usersWithRole(tx, 'provider', organisationId) : usersWithRole(tx, r))),
+  );
+  const byEmail = new Map(found.flat().map((user) => [user.email.toLowerCase(), user]));
+  return [...byEmail.values()];
+}
+
+export function notifyEffect(publicUrl: string): EffectHandler {
+  return async (tx, effect, { caseRow, definition, at }) => {
+    const { message, to } = effect.params as NotifyParams;
+    const context = (caseRow.snapshot as { context?: Record<string, unknown> }).context ?? {};
+    const title = typeof context.title === 'string' ? context.title : definition.title;
+    const reference = caseReference(definition, caseRow.seq);
+    const people = await recipients(tx, to, caseRow.organisationId);
+    await insertOutboxRows(
+      tx,
+      people.map((person) => ({
+        caseId: caseRow.id,
+        caseVersion: caseRow.version,
+        message,
+        toEmail: person.email,
+        toName: person.name,
+        ...renderMessage(message, {
+          recipientName: person.name,
+          reference,
+          title,
+          caseUrl: `${publicUrl}/cases/${caseRow.id}`,
+          stateLabel: definition.states[caseRow.state]?.label ?? caseRow.state,
+          context,
+        }),
+        nextAttemptAt: at,
+        createdAt: at,
+      })),
+    );
+  };
+}

@@ -1,0 +1,67 @@
+// The shapes the engine answers with, built from stored rows.
+import type { MachineDefinition } from '../../machines/define.ts';
+import type { CaseEventRow, CaseRow } from '../db/queries/cases.ts';
+
+export interface CaseSummary {
+  id: string;
+  /** For people: the machine's prefix and the case's number, e.g. YF-000042. */
+  reference: string;
+  machine: string;
+  machineVersion: number;
+  state: string;
+  stateLabel: string;
+  version: number;
+  organisationId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CaseView extends CaseSummary {
+  context: unknown;
+  /** Only the events this actor may send now. */
+  nextEvents: { type: string; label: string }[];
+}
+
+export interface HistoryEntry {
+  version: number;
+  type: string;
+  payload: unknown;
+  fromState: string | null;
+  toState: string;
+  actor: { id: string | null; role: string };
+  effects: unknown;
+  at: string;
+}
+
+/** For people: the machine's prefix and the case's number, e.g. YF-000042. */
+export function caseReference(definition: MachineDefinition, seq: number): string {
+  return `${definition.referencePrefix}-${String(seq).padStart(6, '0')}`;
+}
+
+export function summary(row: CaseRow, definition: MachineDefinition): CaseSummary {
+  return {
+    id: row.id,
+    reference: caseReference(definition, row.seq),
+    machine: row.machineId,
+    machineVersion: row.machineVersion,
+    state: row.state,
+    stateLabel: definition.states[row.state]?.label ?? row.state,
+    version: row.version,
+    organisationId: row.organisationId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function historyEntry(row: CaseEventRow): HistoryEntry {
+  return {
+    version: row.version,
+    type: row.type,
+    payload: row.payload,
+    fromState: row.fromState,
+    toState: row.toState,
+    actor: { id: row.actorId, role: row.actorRole },
+    effects: row.effects,
+    at: row.at.toISOString(),
+  };
+}
