@@ -6,7 +6,8 @@ export type Env = Record<string, string | undefined>;
 /** The parent's environment without the database settings, so each test says what it means. */
 export function baseEnv(extra: Env): Env {
   const { DATABASE_URL: _url, DATA_DIR: _dir, EMBEDDED_PG_PORT: _port, ...rest } = process.env;
-  return { ...rest, LOG_LEVEL: 'info', ...extra };
+  // No background worker unless a test asks: on the shared database it would fire other files' timers.
+  return { ...rest, LOG_LEVEL: 'info', RUN_WORKER: 'false', ...extra };
 }
 
 export interface RunningServer {

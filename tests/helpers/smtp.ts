@@ -128,6 +128,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    disableReverseLookup: true,
     banner: 'test capture',
     closeTimeout: 2000,
     onData(stream, session, callback) {

@@ -64,12 +64,14 @@ describe('with the embedded default', () => {
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(await freePort()),
       PORT: String(port),
+      RUN_WORKER: undefined, // the default: npm start runs the timer and email worker itself
     });
     const baseUrl = `http://127.0.0.1:${port}`;
 
     const first = await startServer(env);
     expect(first.output()).toContain(`embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}`);
     expect(first.output()).toContain('seeded demo data');
+    expect(first.output()).toContain(`background work: timers and email (.eml files in ${dataDir}/mail)`);
     const whileUp = lastLine((await runCli(['user:token', 'provider@demo.test'], env)).stdout);
     const created = await fetch(`${baseUrl}/api/cases`, {
       method: 'POST',

@@ -1,0 +1,71 @@
+// Drives Youth Fund cases over HTTP for one provider of a test's own organisation, each event sent
+// by a user who may send it: the provider for the owner's events, the demo staff for the rest.
+import type { DemoEmail, TestApp } from './app.ts';
+import { youthFundEvents } from './youth-fund-events.ts';
+
+export type Provider = Awaited<ReturnType<TestApp['newProvider']>>;
+export type Event = { type: string } & Record<string, unknown>;
+
+const staffFor: Record<string, DemoEmail> = {
+  CONFIRM_ELIGIBLE: 'officer@demo.test',
+  REJECT_INELIGIBLE: 'officer@demo.test',
+  ACCEPT_REPORT: 'officer@demo.test',
+  QUERY_REPORT: 'officer@demo.test',
+  APPROVE: 'panel@demo.test',
+  DECLINE: 'panel@demo.test',
+  RECORD_PAYMENT: 'finance@demo.test',
+};
+
+/** The happy path, in order; `caseAt` stops after the event that reaches the state asked for. */
+const path = [
+  ['submitted', 'SUBMIT'],
+  ['panelReview', 'CONFIRM_ELIGIBLE'],
+  ['offered', 'APPROVE'],
+  ['accepted', 'ACCEPT_OFFER'],
+  ['reporting', 'RECORD_PAYMENT'],
+] as const;
+export type PathState = 'draft' | (typeof path)[number][0];
+
+export interface OpenedCase {
+  id: string;
+  reference: string;
+}
+
+export function youthFundDriver(t: TestApp, provider: Provider) {
+  async function send(id: string, event: Event): Promise<any> {
+    const staff = Object.hasOwn(staffFor, event.type) ? staffFor[event.type] : undefined;
+    const res = await t.http
+      .post(`/api/cases/${id}/events`)
+      .set(staff ? t.as(staff) : provider.auth)
+      .send(event);
+    if (res.status !== 200) throw new Error(`${event.type}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async function open(title = 'Youth project'): Promise<OpenedCase> {
+    const res = await t.http
+      .post('/api/cases')
+      .set(provider.auth)
+      .send({ machine: 'youth-fund', input: { title } });
+    if (res.status !== 201) throw new Error(`open: ${res.status} ${JSON.stringify(res.body)}`);
+    return { id: res.body.id, reference: res.body.reference };
+  }
+
+  /** A new case of this provider's, driven along the happy path to `state`; `events` override payloads. */
+  async function caseAt(
+    state: PathState,
+    events: Partial<Record<(typeof path)[number][1], Partial<Event>>> = {},
+    title?: string,
+  ): Promise<OpenedCase> {
+    const opened = await open(title);
+    for (const [reached, type] of state === 'draft' ? [] : path) {
+      await send(opened.id, { ...youthFundEvents[type], ...events[type] });
+      if (reached === state) break;
+    }
+    return opened;
+  }
+
+  const getCase = async (id: string) => (await t.http.get(`/api/cases/${id}`).set(provider.auth)).body;
+
+  return { send, open, caseAt, getCase };
+}
