@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../helpers/database.ts';
 import { baseEnv, lastLine, runCli, serverRefusal, startServer } from '../helpers/processes.ts';
@@ -53,6 +54,19 @@ describe('with DATABASE_URL', () => {
   });
 });
 
+/** The timers in an embedded database, read directly. */
+async function timerRows(pgPort: string) {
+  const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`, {
+    max: 1,
+    onnotice: () => {},
+  });
+  try {
+    return [...(await sql`select case_id, timer_key, due_at from timers order by timer_key`)];
+  } finally {
+    await sql.end();
+  }
+}
+
 describe('with the embedded default', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grants-embedded-'));
   fs.chmodSync(dataDir, 0o755);
@@ -80,6 +94,12 @@ describe('with the embedded default', () => {
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    // The demo data leaves a grant offered, with its reminder and lapse timers.
+    const timersBefore = await timerRows(env.EMBEDDED_PG_PORT!);
+    expect(timersBefore.map((t) => t.timer_key)).toEqual([
+      'xstate.after.offerLapsesAfter.youth-fund.offered',
+      'xstate.after.offerReminderAfter.youth-fund.offered',
+    ]);
     expect([0, 143]).toContain(await first.stop());
 
     const whileDown = await runCli(['user:token', 'provider@demo.test'], env);
@@ -89,6 +109,8 @@ describe('with the embedded default', () => {
     const second = await startServer(env);
     try {
       expect(second.output()).not.toContain('seeded demo data');
+      // The app and its PostgreSQL both restarted: the timers are still there, due when they were.
+      expect(await timerRows(env.EMBEDDED_PG_PORT!)).toEqual(timersBefore);
       for (const token of [whileUp, lastLine(whileDown.stdout)]) {
         const res = await fetch(`${baseUrl}/api/cases/${id}`, {
           headers: { Authorization: `Bearer ${token}` },
