@@ -48,6 +48,8 @@ export interface MachineDefinition {
   /** The creation input clients send with POST /api/cases; becomes the machine's input. */
   input: z.ZodObject;
   createdBy: readonly Sender[];
+  /** Every message the machine may `notify`; each needs a template in src/mail/templates/. */
+  messages: readonly string[];
   events: Record<string, EventSpec>;
   states: Record<string, StateSpec>;
 }
@@ -138,4 +140,77 @@ export function scheduleAt<Context>(id: string, eventType: string, at: (context:
       at: at(context)?.toISOString() ?? null,
     }),
   };
+}
+
+// ---- Programmes and money -------------------------------------------------------------------
+// A case opened under a programme (a commissioning round) gets the programme's settings as part of
+// its machine input, from the domain layer; clients send only `programmeId`.
+
+export interface ScoringCriterion {
+  id: string;
+  label: string;
+  /** Percent; a programme's weights add up to 100. */
+  weight: number;
+}
+
+export interface ProgrammeSettings {
+  id: string;
+  name: string;
+  /** The most one award may be, where the programme caps awards (e.g. the Youth Fund's £5,000). */
+  maxAwardPence: number | null;
+  /** Decisions above this amount need the approver's signature. */
+  delegationThresholdPence: number;
+  criteria: ScoringCriterion[];
+  /** When bids close (an ISO instant), where the programme takes bids. */
+  closesAt: string | null;
+}
+
+/** The part of a machine input the domain layer adds for a case opened under a programme. */
+export interface ProgrammeInput {
+  programme?: ProgrammeSettings;
+}
+
+/** Clients open a case under a programme by naming it. */
+export const programmeId = z.uuid({ error: 'Enter the id of a programme' });
+
+export interface FundsParams {
+  amountPence: number;
+}
+
+/**
+ * Commit money against the case's programme fund (and stream), in the transition's transaction with
+ * the fund row locked: a commitment the fund cannot afford refuses the whole transition (409).
+ */
+export function commitFunds<Context>(amount: (context: Context) => number) {
+  return {
+    type: 'commitFunds' as const,
+    params: ({ context }: { context: Context }): FundsParams => ({ amountPence: amount(context) }),
+  };
+}
+
+/** Release commitment back to the fund (a reduction, a termination, an underspend). */
+export function releaseFunds<Context>(amount: (context: Context) => number) {
+  return {
+    type: 'releaseFunds' as const,
+    params: ({ context }: { context: Context }): FundsParams => ({ amountPence: amount(context) }),
+  };
+}
+
+/** Refuses the transition (409) unless the case's programme round is open for bids. */
+export const requireOpenRound = { type: 'requireOpenRound' as const, params: {} };
+
+export const moneyActions = {
+  commitFunds: (_args: unknown, _params: FundsParams) => {},
+  releaseFunds: (_args: unknown, _params: FundsParams) => {},
+  requireOpenRound: (_args: unknown, _params: Record<string, never>) => {},
+};
+
+/** The weighted total of scores (each 0 to `max`) as a percentage, to two decimal places. */
+export function weightedScore(
+  criteria: readonly ScoringCriterion[],
+  scores: Record<string, number>,
+  max: number,
+): number {
+  const total = criteria.reduce((sum, c) => sum + ((scores[c.id] ?? 0) / max) * c.weight, 0);
+  return Math.round(total * 100) / 100;
 }

@@ -338,6 +338,7 @@ export const youthFund = defineMachine({
   id: 'youth-fund',
   version: 1,
   referencePrefix: 'YF',
+  messages: youthFundMessages,
   title: 'Youth Fund grant',
   description:
     'A small grant for a youth project: the bid is checked for eligibility, decided by the panel, offered, paid and reported on.',

@@ -69,6 +69,7 @@ function definition(overrides: Partial<MachineDefinition> = {}): MachineDefiniti
     id: 'test-integrity',
     version: 1,
     referencePrefix: 'TI',
+    messages: [],
     title: 'Integrity test',
     description: 'A test-only machine',
     machine: testMachine(),

@@ -11,6 +11,7 @@ import { MachineRegistry } from '../../src/engine/registry.ts';
 const base = {
   version: 1,
   referencePrefix: 'T',
+  messages: [],
   title: 'T',
   description: 'D',
   input: z.strictObject({}),
