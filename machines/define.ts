@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const roles = ['officer', 'provider', 'panel', 'finance', 'approver', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
+export type OrganisationKind = 'commissioner' | 'provider' | 'partner' | 'communitySafetyPartnership';
+
 /**
  * Who may send an event or open a case: a staff role by name; `owner`, meaning a provider user of
  * the organisation that owns the case (providers act only for their own organisation); or
@@ -50,6 +52,10 @@ export interface MachineDefinition {
   createdBy: readonly Sender[];
   /** Every message the machine may `notify`; each needs a template in src/mail/templates/. */
   messages: readonly string[];
+  /** The kinds of organisation a case of this machine may belong to (checked when it is opened). */
+  ownerKinds: readonly OrganisationKind[];
+  /** States in which panel members declare conflicts and score the bid against the criteria. */
+  panelScoringStates?: readonly string[];
   events: Record<string, EventSpec>;
   states: Record<string, StateSpec>;
 }

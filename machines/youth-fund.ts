@@ -6,16 +6,22 @@ import { z } from 'zod';
 import { addDays, endOfLondonDay, londonInstant } from './calendar.ts';
 import {
   atMost,
+  commitFunds,
   defineMachine,
   engineActions,
   type FieldProblem,
   guardFrom,
   isoDate,
+  moneyActions,
   notify,
+  type ProgrammeInput,
   pence,
   positivePence,
+  programmeId,
   type Recipient,
   reason,
+  releaseFunds,
+  requireOpenRound,
   scheduleAt,
   shortText,
 } from './define.ts';
@@ -80,14 +86,18 @@ export interface YouthFundContext {
   queries: string[];
 }
 
-/** What the engine passes as the machine's input: the client's creation input plus engine-supplied settings. */
-export interface YouthFundInput {
+/**
+ * The machine's input: the client's creation input plus the programme's settings, which the domain
+ * layer adds (the cap comes from the programme). `capPence` overrides both, for unit tests.
+ */
+export interface YouthFundInput extends ProgrammeInput {
   title?: string;
+  programmeId?: string;
   capPence?: number;
 }
 
-// Client creation input: capPence is deliberately not here; the engine supplies it.
-const creationInput = z.strictObject({ title: shortText(200).optional() });
+// Client creation input: the programme, never the cap.
+const creationInput = z.strictObject({ programmeId, title: shortText(200).optional() });
 
 const submitPayload = z.strictObject({
   title: shortText(200),
@@ -164,6 +174,8 @@ export const checkReport = (context: YouthFundContext, payload: ReportPayload): 
     (paid) => `Spend cannot be more than was paid (${paid})`,
   );
 
+const releaseAward = releaseFunds<YouthFundContext>((c) => c.awardedPence ?? 0);
+
 const machine = setup({
   types: {
     context: {} as YouthFundContext,
@@ -172,6 +184,7 @@ const machine = setup({
   },
   actions: {
     ...engineActions,
+    ...moneyActions,
     recordBid: assign(({ event }) => {
       if (event.type !== 'SUBMIT') return {};
       return {
@@ -226,7 +239,7 @@ const machine = setup({
   id: 'youth-fund',
   initial: 'draft',
   context: ({ input }) => ({
-    capPence: input?.capPence ?? YOUTH_FUND_DEFAULT_CAP_PENCE,
+    capPence: input?.capPence ?? input?.programme?.maxAwardPence ?? YOUTH_FUND_DEFAULT_CAP_PENCE,
     title: input?.title ?? null,
     summary: null,
     amountRequestedPence: null,
@@ -245,7 +258,7 @@ const machine = setup({
         SUBMIT: {
           guard: 'withinCap',
           target: 'submitted',
-          actions: ['recordBid', tell('bidReceived', 'owner')],
+          actions: ['recordBid', requireOpenRound, tell('bidReceived', 'owner')],
         },
         WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
       },
@@ -265,7 +278,8 @@ const machine = setup({
         APPROVE: {
           guard: 'withinRequest',
           target: 'offered',
-          actions: 'recordAward',
+          // The award is committed against the programme's fund when the panel decides.
+          actions: ['recordAward', commitFunds<YouthFundContext>((c) => c.awardedPence ?? 0)],
         },
         DECLINE: { target: 'declined', actions: ['recordReason', tell('bidDeclined', 'owner')] },
         WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
@@ -275,11 +289,14 @@ const machine = setup({
       entry: tell('offerMade', 'owner'),
       on: {
         ACCEPT_OFFER: { target: 'accepted' },
-        DECLINE_OFFER: { target: 'offerDeclined', actions: 'recordReason' },
+        DECLINE_OFFER: { target: 'offerDeclined', actions: ['recordReason', releaseAward] },
       },
       after: {
         offerReminderAfter: { actions: tell('offerLapsing', 'owner') },
-        offerLapsesAfter: { target: 'lapsed', actions: tell('offerLapsed', 'owner', 'officer') },
+        offerLapsesAfter: {
+          target: 'lapsed',
+          actions: [releaseAward, tell('offerLapsed', 'owner', 'officer')],
+        },
       },
     },
     accepted: {
@@ -321,7 +338,13 @@ const machine = setup({
     },
     reportSubmitted: {
       on: {
-        ACCEPT_REPORT: { target: 'closed' },
+        // Closing gives back any part of the award that was never paid.
+        ACCEPT_REPORT: {
+          target: 'closed',
+          actions: releaseFunds<YouthFundContext>(
+            (c) => (c.awardedPence ?? 0) - (c.payment?.amountPence ?? 0),
+          ),
+        },
         QUERY_REPORT: { target: 'reporting', actions: ['recordQuery', tell('reportQueried', 'owner')] },
       },
     },
@@ -338,7 +361,9 @@ export const youthFund = defineMachine({
   id: 'youth-fund',
   version: 1,
   referencePrefix: 'YF',
+  ownerKinds: ['provider'],
   messages: youthFundMessages,
+  panelScoringStates: ['panelReview'],
   title: 'Youth Fund grant',
   description:
     'A small grant for a youth project: the bid is checked for eligibility, decided by the panel, offered, paid and reported on.',

@@ -8,7 +8,10 @@ import { type DatabaseHandle, type OpenOptions, openDatabase } from './db/client
 import { applyMigrations } from './db/migrate.ts';
 import { seedDemoCases } from './domain/demo-cases.ts';
 import { seedDemoData } from './domain/demo-data.ts';
+import { commitFundsEffect, releaseFundsEffect, requireOpenRoundEffect } from './domain/money.ts';
 import { notifyEffect } from './domain/notifications.ts';
+import { ensurePlan } from './domain/plan.ts';
+import { prepareCaseInput } from './domain/programmes.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
 import { MachineRegistry } from './engine/registry.ts';
@@ -33,7 +36,13 @@ export function createEngine(
     db: database.db,
     registry: new MachineRegistry(machineDefinitions),
     clock: options.clock ?? systemClock,
-    effects: { notify: notifyEffect(options.publicUrl) },
+    effects: {
+      notify: notifyEffect(options.publicUrl),
+      commitFunds: commitFundsEffect,
+      releaseFunds: releaseFundsEffect,
+      requireOpenRound: requireOpenRoundEffect,
+    },
+    prepareInput: prepareCaseInput,
   });
 }
 
@@ -66,9 +75,13 @@ export async function startServices(
   logger.info(`database: ${database.description}`);
   await applyMigrations(database.url);
   const engine = createEngine(database, { clock, publicUrl: config.publicUrl });
-  if (config.seedDemoData && (await seedDemoData(database.db))) {
-    await seedDemoCases(database.db, engine);
-    logger.info('seeded demo data into an empty database');
+  await ensurePlan(database.db);
+  if (config.seedDemoData) {
+    const cycles = engine.registry.list().map((d) => d.id);
+    const now = clock.now();
+    if (await seedDemoData(database.db, cycles, (tx, ids) => seedDemoCases(tx, engine, ids, now), now)) {
+      logger.info('seeded demo data into an empty database');
+    }
   }
   const transport = createMailTransport(config, logger, clock);
   const background: BackgroundDeps = {

@@ -1,17 +1,37 @@
-// A few Youth Fund cases at different stages, so a fresh install has work to look at.
-import type { Database } from '../db/client.ts';
+// Cases at different stages, so a fresh install has work to look at: the Youth Fund and victims'
+// services rounds open for bids, and Youth Fund bids from draft to offered.
+import { addDays, londonDate } from '../../machines/calendar.ts';
+import type { Tx } from '../db/client.ts';
 import { findUserByEmail } from '../db/queries/people.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { DemoIds } from './demo-data.ts';
 import { actorOf } from './people.ts';
 
 type Step = { by: string; event: Record<string, unknown> };
 
+const launchRound: Step[] = [
+  {
+    by: 'officer@demo.test',
+    event: {
+      type: 'RECORD_NEEDS_ASSESSMENT',
+      summary: 'Police and partner data show where need is greatest',
+      evidence: 'Strategic needs assessment 2026',
+    },
+  },
+  {
+    by: 'officer@demo.test',
+    event: { type: 'RECORD_INTENTIONS', summary: 'Commissioning intentions for the year' },
+  },
+  { by: 'officer@demo.test', event: { type: 'REQUEST_LAUNCH' } },
+  { by: 'approver@demo.test', event: { type: 'APPROVE_LAUNCH' } },
+];
+
 const submit = (title: string, summary: string, amountRequestedPence: number): Step => ({
-  by: 'provider',
+  by: 'owner',
   event: { type: 'SUBMIT', title, summary, amountRequestedPence },
 });
 
-const stories: { provider: string; title: string; steps: Step[] }[] = [
+const youthFundBids = (reportDueOn: string): { provider: string; title: string; steps: Step[] }[] => [
   { provider: 'provider@demo.test', title: 'Friday night football', steps: [] },
   {
     provider: 'provider@demo.test',
@@ -38,22 +58,36 @@ const stories: { provider: string; title: string; steps: Step[] }[] = [
     steps: [
       submit('Summer music workshops', 'Six weeks of workshops ending in a public concert', 250000),
       { by: 'officer@demo.test', event: { type: 'CONFIRM_ELIGIBLE' } },
-      { by: 'panel@demo.test', event: { type: 'APPROVE', amountPence: 220000, reportDueOn: '2027-03-31' } },
+      { by: 'panel@demo.test', event: { type: 'APPROVE', amountPence: 220000, reportDueOn } },
     ],
   },
 ];
 
-export async function seedDemoCases(db: Database, engine: Engine): Promise<void> {
+export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: Date): Promise<void> {
   const actor = async (email: string) => {
-    const user = await findUserByEmail(db, email);
+    const user = await findUserByEmail(tx, email);
     if (!user) throw new Error(`Demo user ${email} is missing`);
     return actorOf(user);
   };
-  for (const story of stories) {
-    const owner = await actor(story.provider);
-    const created = await engine.create(owner, { machine: 'youth-fund', input: { title: story.title } });
-    for (const step of story.steps) {
-      await engine.send(step.by === 'provider' ? owner : await actor(step.by), created.id, step.event);
-    }
+  const run = async (caseId: string, owner: string, steps: Step[]) => {
+    for (const step of steps)
+      await engine.send(await actor(step.by === 'owner' ? owner : step.by), caseId, step.event, { tx });
+  };
+  const officer = await actor('officer@demo.test');
+  for (const programmeId of [ids.programmes.youthFund, ids.programmes.victims]) {
+    const round = await engine.create(
+      officer,
+      { machine: 'commissioning-round', organisationId: ids.organisations.opcc, input: { programmeId } },
+      tx,
+    );
+    await run(round.id, 'officer@demo.test', launchRound);
+  }
+  for (const bid of youthFundBids(addDays(londonDate(now), 300))) {
+    const created = await engine.create(
+      await actor(bid.provider),
+      { machine: 'youth-fund', input: { programmeId: ids.programmes.youthFund, title: bid.title } },
+      tx,
+    );
+    await run(created.id, bid.provider, bid.steps);
   }
 }

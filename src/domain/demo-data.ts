@@ -1,18 +1,34 @@
-// Demo organisations and one user per role, so a fresh install can be clicked through at once.
+// Demo data, so a fresh install can be clicked through at once: the OPCC, providers, partners and
+// the six Community Safety Partnerships; one user per role; this year's funds and programmes.
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { addDays, londonDate, londonInstant } from '../../machines/calendar.ts';
+import type { Database, Tx } from '../db/client.ts';
 import { organisations, users } from '../db/schema/index.ts';
+import { createFund, createProgramme } from './catalogue.ts';
+
+type OrganisationKind = (typeof organisations.$inferInsert)['kind'];
+const org = (name: string, kind: OrganisationKind, charityNumber?: string, companyNumber?: string) => ({
+  name,
+  kind,
+  charityNumber: charityNumber ?? null,
+  companyNumber: companyNumber ?? null,
+});
 
 export const demoOrganisations = {
-  opcc: { name: 'Office of the Police and Crime Commissioner', kind: 'commissioner' as const },
-  riverside: {
-    name: 'Riverside Youth Trust',
-    kind: 'provider' as const,
-    charityNumber: '1190001',
-    companyNumber: '11900010',
-  },
-  fenland: { name: 'Fenland Community Sports Club', kind: 'provider' as const, charityNumber: '1190002' },
+  opcc: org('Office of the Police and Crime Commissioner', 'commissioner'),
+  riverside: org('Riverside Youth Trust', 'provider', '1190001', '11900010'),
+  fenland: org('Fenland Community Sports Club', 'provider', '1190002'),
+  nhsEngland: org('NHS England', 'partner'),
+  county: org('Cambridgeshire County Council', 'partner'),
+  city: org('Peterborough City Council', 'partner'),
+  cambridgeCsp: org('Cambridge City Community Safety Partnership', 'communitySafetyPartnership'),
+  eastCambsCsp: org('East Cambridgeshire Community Safety Partnership', 'communitySafetyPartnership'),
+  fenlandCsp: org('Fenland Community Safety Partnership', 'communitySafetyPartnership'),
+  huntsCsp: org('Huntingdonshire Community Safety Partnership', 'communitySafetyPartnership'),
+  southCambsCsp: org('South Cambridgeshire Community Safety Partnership', 'communitySafetyPartnership'),
+  peterboroughCsp: org('Safer Peterborough Partnership', 'communitySafetyPartnership'),
 };
+type OrganisationKey = keyof typeof demoOrganisations;
 
 export const demoUsers = [
   { email: 'officer@demo.test', name: 'Olivia Officer', role: 'officer', organisation: 'opcc' },
@@ -22,29 +38,151 @@ export const demoUsers = [
   { email: 'finance@demo.test', name: 'Fran Finance', role: 'finance', organisation: 'opcc' },
   { email: 'approver@demo.test', name: 'Alex Approver', role: 'approver', organisation: 'opcc' },
   { email: 'admin@demo.test', name: 'Adi Admin', role: 'admin', organisation: 'opcc' },
-] as const;
+  { email: 'csp@demo.test', name: 'Cass Partnership', role: 'provider', organisation: 'fenlandCsp' },
+] as const satisfies readonly { organisation: OrganisationKey; [k: string]: string }[];
+
+export interface DemoIds {
+  organisations: Record<OrganisationKey, string>;
+  programmes: { youthFund: string; victims: string; sarc: string; crimeAndDisorder: string };
+}
 
 const SEED_LOCK = 727_002;
+const POUND = 100;
 
-/** Seeds only an empty database; returns whether it did. Safe when several processes start at once. */
-export async function seedDemoData(db: Database): Promise<boolean> {
+/**
+ * Seeds an empty database in one transaction (returns null when it was not empty). `then` runs in
+ * the same transaction, so demo cases are there exactly when the demo data is.
+ */
+export async function seedDemoData(
+  db: Database,
+  knownCycles: readonly string[],
+  then?: (tx: Tx, ids: DemoIds) => Promise<void>,
+  now: Date = new Date(),
+): Promise<DemoIds | null> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK})`);
     const [existing] = await tx.select({ id: organisations.id }).from(organisations).limit(1);
-    if (existing) return false;
-    const ids: Record<string, string> = {};
+    if (existing) return null;
+    const orgIds = {} as Record<OrganisationKey, string>;
     for (const [key, organisation] of Object.entries(demoOrganisations)) {
       const [row] = await tx.insert(organisations).values(organisation).returning({ id: organisations.id });
-      ids[key] = row!.id;
+      orgIds[key as OrganisationKey] = row!.id;
     }
     await tx.insert(users).values(
-      demoUsers.map((user) => ({
-        email: user.email,
-        name: user.name,
-        role: user.role,
-        organisationId: ids[user.organisation]!,
+      demoUsers.map((u) => ({
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        organisationId: orgIds[u.organisation],
       })),
     );
-    return true;
+    const ids: DemoIds = {
+      organisations: orgIds,
+      programmes: await seedProgrammes(tx, orgIds, knownCycles, now),
+    };
+    await then?.(tx, ids);
+    return ids;
   });
+}
+
+/** The financial year (April to March) a London date falls in, e.g. 2026-11-22 → 2026-27. */
+export function financialYearOf(date: string): string {
+  const year = Number(date.slice(0, 4)) - (date.slice(5, 7) < '04' ? 1 : 0);
+  return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
+}
+
+// Dates are relative to the day the demo is seeded, so the calls for bids are open whenever it is.
+async function seedProgrammes(
+  tx: Tx,
+  o: Record<OrganisationKey, string>,
+  cycles: readonly string[],
+  now: Date,
+) {
+  const today = londonDate(now);
+  const year = financialYearOf(today);
+  const inDays = (days: number, time: string) => londonInstant(addDays(today, days), time).toISOString();
+  const victimsFund = await createFund(tx, {
+    name: "Victims' services grant",
+    source: 'Ministry of Justice victims grant',
+    financialYear: year,
+    budgetPence: 1_000_000 * POUND,
+    streams: [{ name: 'Domestic abuse and sexual violence', budgetPence: 450_000 * POUND }],
+  });
+  const communityFund = await createFund(tx, {
+    name: 'Community safety fund',
+    source: 'OPCC core budget',
+    financialYear: year,
+    budgetPence: 400_000 * POUND,
+  });
+  const sarcFund = await createFund(tx, {
+    name: 'SARC joint commissioning budget',
+    source: 'Partner contributions',
+    financialYear: year,
+    budgetPence: 2_400_000 * POUND,
+    contributors: [
+      { organisationId: o.opcc, sharePence: 600_000 * POUND },
+      { organisationId: o.nhsEngland, sharePence: 1_200_000 * POUND },
+      { organisationId: o.county, sharePence: 360_000 * POUND },
+      { organisationId: o.city, sharePence: 240_000 * POUND },
+    ],
+  });
+  const [victimsStream] = await tx.execute<{ id: string }>(
+    sql`select id from fund_streams where fund_id = ${victimsFund} limit 1`,
+  );
+  const programme = (body: Record<string, unknown>) => createProgramme(tx, body, cycles);
+  return {
+    youthFund: await programme({
+      name: `Youth Fund ${year}`,
+      cycle: 'youth-fund',
+      fundId: communityFund,
+      themeId: 'offenders',
+      outcomeIds: ['O2'],
+      opensAt: inDays(-14, '09:00'),
+      closesAt: inDays(70, '23:59'),
+      decisionOn: addDays(today, 100),
+      delegationThresholdPence: 5_000 * POUND,
+      maxAwardPence: 5_000 * POUND,
+      criteria: [
+        { id: 'need', label: 'Evidence of need', weight: 40 },
+        { id: 'delivery', label: 'Deliverability', weight: 35 },
+        { id: 'value', label: 'Value for money', weight: 25 },
+      ],
+    }),
+    victims: await programme({
+      name: `Victims' services ${year}`,
+      cycle: 'victims-services',
+      fundId: victimsFund,
+      streamId: victimsStream!.id,
+      themeId: 'victims',
+      outcomeIds: ['V1', 'V3'],
+      closesAt: inDays(50, '12:00'),
+      delegationThresholdPence: 50_000 * POUND,
+      criteria: [
+        { id: 'quality', label: 'Quality of service', weight: 40 },
+        { id: 'need', label: 'Evidence of need', weight: 20 },
+        { id: 'partnership', label: 'Partnership working', weight: 20 },
+        { id: 'value', label: 'Value for money', weight: 20 },
+      ],
+    }),
+    sarc: await programme({
+      name: `SARC re-commissioning ${year}`,
+      cycle: 'sarc-recommissioning',
+      fundId: sarcFund,
+      themeId: 'victims',
+      outcomeIds: ['V1'],
+      delegationThresholdPence: 0,
+      criteria: [
+        { id: 'quality', label: 'Quality', weight: 70 },
+        { id: 'price', label: 'Price', weight: 30 },
+      ],
+    }),
+    crimeAndDisorder: await programme({
+      name: `Crime and disorder reduction grants ${year}`,
+      cycle: 'crime-disorder-grant',
+      fundId: communityFund,
+      themeId: 'communities',
+      outcomeIds: ['C1', 'C2'],
+      delegationThresholdPence: 25_000 * POUND,
+    }),
+  };
 }

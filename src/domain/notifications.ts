@@ -31,7 +31,7 @@ export function notifyEffect(publicUrl: string): EffectHandler {
         message,
         toEmail: person.email,
         toName: person.name,
-        ...renderMessage(message, {
+        ...renderMessage(definition.id, message, {
           recipientName: person.name,
           reference,
           title,

@@ -40,11 +40,26 @@ export type EffectHandler = (
   on: { caseRow: CaseRow; definition: MachineDefinition; actor: Actor; at: Date },
 ) => Promise<void>;
 
+/**
+ * Completes a creation input with what the domain knows (a programme's settings) and names the
+ * programme the case belongs to, if any. Throws a ProblemError to refuse.
+ */
+export type InputPreparer = (
+  tx: Tx,
+  request: {
+    definition: MachineDefinition;
+    input: Record<string, unknown>;
+    organisationId: string;
+    actor: Actor;
+  },
+) => Promise<{ input: Record<string, unknown>; programmeId: string | null }>;
+
 export interface EngineDeps {
   db: Database;
   registry: MachineRegistry;
   clock: Clock;
   effects?: Record<string, EffectHandler>;
+  prepareInput?: InputPreparer;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -82,8 +97,11 @@ export class Engine {
     if (!input.success)
       throw invalid('The creation input is not valid.', fieldErrors(input.error.issues, 'input'));
 
+    const prepared = this.deps.prepareInput
+      ? await this.deps.prepareInput(tx, { definition, input: input.data, organisationId, actor })
+      : { input: input.data, programmeId: null };
     const now = this.deps.clock.now();
-    const { snapshot, actions } = start(definition, input.data);
+    const { snapshot, actions } = start(definition, prepared.input);
     const interpreted = interpretActions(actions, now);
     const state = stateName(snapshot);
     const caseRow = await insertCase(tx, {
@@ -92,6 +110,7 @@ export class Engine {
       state,
       snapshot: persist(definition, snapshot),
       organisationId,
+      programmeId: prepared.programmeId,
       version: 1,
       createdBy: actor.userId,
       createdAt: now,
@@ -238,6 +257,7 @@ export class Engine {
     filter: {
       machine?: string | undefined;
       state?: string | undefined;
+      programmeId?: string | undefined;
       limit: number;
       beforeSeq?: number | undefined;
     },
@@ -246,7 +266,12 @@ export class Engine {
     const rows = await listCases(this.deps.db, {
       machineId: filter.machine,
       state: filter.state,
-      organisationId: actor.role === 'provider' ? (actor.organisationId ?? undefined) : undefined,
+      programmeId: filter.programmeId,
+      // Fails closed: a provider without an organisation matches nothing.
+      organisationId:
+        actor.role === 'provider'
+          ? (actor.organisationId ?? '00000000-0000-0000-0000-000000000000')
+          : undefined,
       beforeSeq: filter.beforeSeq,
       limit: filter.limit + 1,
     });

@@ -56,4 +56,9 @@ function assertComplete(definition: MachineDefinition): void {
     throw new Error(`${name}: parallel machines cannot be one state`);
   const unlabelled = Object.keys(definition.machine.root.states).filter((state) => !definition.states[state]);
   if (unlabelled.length) throw new Error(`${name}: states without a label: ${unlabelled.join(', ')}`);
+  const unknownScoring = (definition.panelScoringStates ?? []).filter(
+    (s) => !(s in definition.machine.root.states),
+  );
+  if (unknownScoring.length)
+    throw new Error(`${name}: panel scoring in unknown states: ${unknownScoring.join(', ')}`);
 }

@@ -12,6 +12,8 @@ export interface CaseSummary {
   stateLabel: string;
   version: number;
   organisationId: string;
+  /** The programme (commissioning round) the case belongs to, if any. */
+  programmeId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -48,6 +50,7 @@ export function summary(row: CaseRow, definition: MachineDefinition): CaseSummar
     stateLabel: definition.states[row.state]?.label ?? row.state,
     version: row.version,
     organisationId: row.organisationId,
+    programmeId: row.programmeId,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

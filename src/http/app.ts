@@ -6,8 +6,11 @@ import type { Engine } from '../engine/engine.ts';
 import { ProblemError } from '../engine/errors.ts';
 import type { Logger } from '../logger.ts';
 import { casesRouter } from './api/cases.ts';
+import { catalogueRouter } from './api/catalogue.ts';
 import { machinesRouter } from './api/machines.ts';
+import { organisationsRouter } from './api/organisations.ts';
 import { outboxRouter } from './api/outbox.ts';
+import { panelRouter } from './api/panel.ts';
 import { authenticate } from './authenticate.ts';
 import { guardJsonBody } from './json-guard.ts';
 import { openApiDocument } from './openapi.ts';
@@ -62,7 +65,10 @@ export function createApp(deps: AppDeps) {
   api.use(guardJsonBody);
   api.use('/machines', machinesRouter(deps.engine.registry));
   api.use('/cases', casesRouter(deps.engine));
+  api.use('/cases', panelRouter(deps.db, deps.engine));
   api.use('/admin/outbox', outboxRouter(deps.db, deps.clock));
+  api.use('/organisations', organisationsRouter(deps.db));
+  api.use(catalogueRouter(deps.db, deps.engine));
   api.delete('/tokens/current', async (_req, res) => {
     await revokeBearerToken(deps.db, res.locals.token as string);
     res.status(204).end();

@@ -1,12 +1,25 @@
 import type { MessageData, Template } from './template-kit.ts';
+import { commissioningRoundTemplates } from './templates/commissioning-round.ts';
+import { crimeDisorderGrantTemplates } from './templates/crime-disorder-grant.ts';
+import { monitoringReturnTemplates } from './templates/monitoring-return.ts';
+import { sarcRecommissioningTemplates } from './templates/sarc-recommissioning.ts';
+import { victimsServicesTemplates } from './templates/victims-services.ts';
 import { youthFundTemplates } from './templates/youth-fund.ts';
 
 // The words of every notification. Bodies carry the case reference, its title and a link — never
 // the content of a bid, a report or a reason, which people read on the case page after signing in.
 
-/** Every message any machine sends, by name. A unit test checks each machine's `messages` are here. */
-export const templates: Record<string, Template> = {
-  ...youthFundTemplates,
+/**
+ * Every machine's messages, by machine id then message name: two machines may both say `offerMade`
+ * in their own words. A unit test checks each machine's `messages` are here.
+ */
+export const templates: Record<string, Record<string, Template>> = {
+  'commissioning-round': commissioningRoundTemplates,
+  'youth-fund': youthFundTemplates,
+  'victims-services': victimsServicesTemplates,
+  'sarc-recommissioning': sarcRecommissioningTemplates,
+  'crime-disorder-grant': crimeDisorderGrantTemplates,
+  'monitoring-return': monitoringReturnTemplates,
 };
 
 const escapeHtml = (text: string) =>
@@ -15,12 +28,18 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+export function templateFor(machineId: string, message: string): Template | undefined {
+  const own = Object.hasOwn(templates, machineId) ? templates[machineId] : undefined;
+  return own && Object.hasOwn(own, message) ? own[message] : undefined;
+}
+
 export function renderMessage(
+  machineId: string,
   message: string,
   data: MessageData,
 ): { subject: string; text: string; html: string } {
-  const template = Object.hasOwn(templates, message) ? templates[message] : undefined;
-  if (!template) throw new Error(`There is no email template called "${message}"`);
+  const template = templateFor(machineId, message);
+  if (!template) throw new Error(`There is no email template called "${message}" for ${machineId}`);
   const paragraphs = [`Dear ${data.recipientName},`, ...template.body(data)];
   const text = [
     ...paragraphs,

@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../../src/engine/clock.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
+import { openProgramme, type ProgrammeOptions } from './programmes.ts';
 
 export type DemoEmail = (typeof demoUsers)[number]['email'];
 
@@ -39,7 +40,12 @@ export async function startTestApp(
   const tokens = {} as Record<DemoEmail, string>;
   for (const user of demoUsers) tokens[user.email] = await issueToken(db, user.email);
   const http = request(server);
+  // Each test file gets a Youth Fund programme of its own, with its own fund and an open round.
+  const youthFund = await openProgramme(db, engine);
   return {
+    youthFund,
+    /** Another programme of this file's own (a fund, and an open round unless `open: false`). */
+    programme: (programmeOptions: ProgrammeOptions = {}) => openProgramme(db, engine, programmeOptions),
     db,
     sql,
     engine,
@@ -71,7 +77,11 @@ export async function startTestApp(
       const res = await http
         .post('/api/cases')
         .set({ Authorization: `Bearer ${tokens[email]}` })
-        .send({ machine: 'youth-fund', organisationId, input: { title } });
+        .send({
+          machine: 'youth-fund',
+          organisationId,
+          input: { programmeId: youthFund.programmeId, title },
+        });
       if (res.status !== 201)
         throw new Error(`Could not open a case: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.id as string;

@@ -1,8 +1,7 @@
 import type { TestProject } from 'vitest/node';
-import { connect } from '../../src/db/client.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { seedDemoData } from '../../src/domain/demo-data.ts';
 import { createFreshDatabase } from './database.ts';
+import { seedTestDatabase } from './seed.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,9 +14,7 @@ export default async function setup(project: TestProject) {
   const database = await createFreshDatabase();
   console.log(`tests use ${database.description}`);
   await applyMigrations(database.url);
-  const { db, sql } = connect(database.url, 1);
-  await seedDemoData(db);
-  await sql.end();
+  await seedTestDatabase(database.url);
   project.provide('databaseUrl', database.url);
   return () => database.drop();
 }

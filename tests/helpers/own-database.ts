@@ -5,9 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import { connect } from '../../src/db/client.ts';
 import { applyMigrations } from '../../src/db/migrate.ts';
-import { seedDemoData } from '../../src/domain/demo-data.ts';
+import { seedTestDatabase } from './seed.ts';
 
 export interface OwnDatabase {
   url: string;
@@ -23,9 +22,7 @@ export async function createOwnDatabase(label: string): Promise<OwnDatabase> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   await applyMigrations(url.toString());
-  const { db, sql } = connect(url.toString(), 1);
-  await seedDemoData(db);
-  await sql.end();
+  await seedTestDatabase(url.toString());
   return {
     url: url.toString(),
     drop: async () => {

@@ -46,7 +46,7 @@ export function youthFundDriver(t: TestApp, provider: Provider) {
     const res = await t.http
       .post('/api/cases')
       .set(provider.auth)
-      .send({ machine: 'youth-fund', input: { title } });
+      .send({ machine: 'youth-fund', input: { programmeId: t.youthFund.programmeId, title } });
     if (res.status !== 201) throw new Error(`open: ${res.status} ${JSON.stringify(res.body)}`);
     return { id: res.body.id, reference: res.body.reference };
   }

@@ -221,9 +221,10 @@ describe('Idempotency-Key', () => {
     const k = key();
     const create = (body: object) =>
       t.http.post('/api/cases').set(t.as(PROVIDER)).set('Idempotency-Key', k).send(body);
-    const first = await create({ machine: 'youth-fund', input: { title: `Reordered ${k}` } });
+    const programmeId = t.youthFund.programmeId;
+    const first = await create({ machine: 'youth-fund', input: { programmeId, title: `Reordered ${k}` } });
     expect(first.status).toBe(201);
-    const again = await create({ input: { title: `Reordered ${k}` }, machine: 'youth-fund' });
+    const again = await create({ input: { title: `Reordered ${k}`, programmeId }, machine: 'youth-fund' });
     expect(again.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body.id).toBe(first.body.id);
@@ -300,7 +301,7 @@ describe('Idempotency-Key', () => {
         .post('/api/cases')
         .set(t.as(PROVIDER))
         .set('Idempotency-Key', k)
-        .send({ machine: 'youth-fund', input: { title } });
+        .send({ machine: 'youth-fund', input: { programmeId: t.youthFund.programmeId, title } });
     const first = await create();
     const again = await create();
     expect(first.status).toBe(201);

@@ -70,6 +70,7 @@ function definition(overrides: Partial<MachineDefinition> = {}): MachineDefiniti
     version: 1,
     referencePrefix: 'TI',
     messages: [],
+    ownerKinds: ['provider'],
     title: 'Integrity test',
     description: 'A test-only machine',
     machine: testMachine(),

@@ -129,11 +129,12 @@ describe('GET /api/machines', () => {
     }
   });
 
-  it('describes the creation input, without the engine-supplied cap', async () => {
+  it("describes the creation input: the programme, a title, and never the programme's settings or cap", async () => {
     const { input } = await listed();
     expect(input).toMatchObject({ type: 'object', additionalProperties: false });
-    expect(Object.keys(input.properties)).toEqual(['title']);
-    expect(input.required ?? []).toEqual([]);
+    expect(Object.keys(input.properties)).toEqual(['programmeId', 'title']);
+    expect(input.properties.programmeId).toMatchObject({ type: 'string', format: 'uuid' });
+    expect(input.required).toEqual(['programmeId']);
   });
 
   it('draws a Mermaid stateDiagram-v2 with every state, an edge per transition and the final states', async () => {
@@ -216,11 +217,18 @@ describe('GET /openapi.json', () => {
 
   it('lets POST /api/cases/{id}/events send any event a person may send', () => {
     const body = doc.paths['/api/cases/{id}/events'].post.requestBody.content['application/json'].schema;
-    const refs = body.oneOf.map((r: { $ref: string }) => r.$ref);
+    const refs: string[] = body.oneOf.map((r: { $ref: string }) => r.$ref);
     const ref = (type: string) => `#/components/schemas/youth-fund.${type}`;
     const byPeople = eventTypes.filter((type) => !senders[type]!.includes('system'));
-    // Exactly those: events only the engine sends (deadlines passing) are not part of the API.
-    expect([...refs].sort()).toEqual(byPeople.map(ref).sort());
+    // Exactly those of youth-fund: events only the engine sends (deadlines passing) are not part of
+    // the API. The other machines' events are there too, each under its machine's name.
+    const ours = refs.filter((r) => r.startsWith('#/components/schemas/youth-fund.'));
+    expect([...ours].sort()).toEqual(byPeople.map(ref).sort());
+    expect(new Set(refs).size).toBe(refs.length);
+    for (const r of refs) {
+      expect(r).toMatch(/^#\/components\/schemas\/[a-z-]+\.[A-Z_]+$/);
+      expect(schemas()[r.split('/').at(-1)!], r).toBeDefined();
+    }
     expect(schemas()['youth-fund.REPORT_OVERDUE']).toBeUndefined();
   });
 
@@ -244,7 +252,7 @@ describe('GET /openapi.json', () => {
     const created = await t.http
       .post('/api/cases')
       .set(t.as('provider@demo.test'))
-      .send({ machine: 'youth-fund' });
+      .send({ machine: 'youth-fund', input: { programmeId: t.youthFund.programmeId } });
     expect(created.status).toBe(201);
     const res = await t.http
       .post(`/api/cases/${created.body.id}/events`)

@@ -54,18 +54,32 @@ describe('with DATABASE_URL', () => {
   });
 });
 
-/** The timers in an embedded database, read directly. */
+/** The timers in an embedded database, read directly, with the case each belongs to. */
 async function timerRows(pgPort: string) {
   const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`, {
     max: 1,
     onnotice: () => {},
   });
   try {
-    return [...(await sql`select case_id, timer_key, due_at from timers order by timer_key`)];
+    return [
+      ...(await sql<
+        { machine: string; state: string; programme: string; key: string; due: Date; at: Date }[]
+      >`
+        select c.machine_id as machine, c.state, c.programme_id as programme, t.timer_key as key,
+               t.due_at as due, c.updated_at as at
+        from timers t join cases c on c.id = t.case_id
+        order by c.machine_id, t.timer_key, t.due_at`),
+    ];
   } finally {
     await sql.end();
   }
 }
+
+const get = async (baseUrl: string, path: string, token: string) => {
+  const res = await fetch(`${baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as any;
+};
 
 describe('with the embedded default', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'grants-embedded-'));
@@ -81,26 +95,62 @@ describe('with the embedded default', () => {
       RUN_WORKER: undefined, // the default: npm start runs the timer and email worker itself
     });
     const baseUrl = `http://127.0.0.1:${port}`;
+    const tokens: string[] = [];
 
     const first = await startServer(env);
-    expect(first.output()).toContain(`embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}`);
-    expect(first.output()).toContain('seeded demo data');
-    expect(first.output()).toContain(`background work: timers and email (.eml files in ${dataDir}/mail)`);
-    const whileUp = lastLine((await runCli(['user:token', 'provider@demo.test'], env)).stdout);
-    const created = await fetch(`${baseUrl}/api/cases`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${whileUp}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ machine: 'youth-fund', input: { title: 'Survives a restart' } }),
-    });
-    expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    // The demo data leaves a grant offered, with its reminder and lapse timers.
-    const timersBefore = await timerRows(env.EMBEDDED_PG_PORT!);
-    expect(timersBefore.map((t) => t.timer_key)).toEqual([
-      'xstate.after.offerLapsesAfter.youth-fund.offered',
-      'xstate.after.offerReminderAfter.youth-fund.offered',
-    ]);
-    expect([0, 143]).toContain(await first.stop());
+    let id: string;
+    let timersBefore: Awaited<ReturnType<typeof timerRows>>;
+    try {
+      expect(first.output()).toContain(`embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}`);
+      expect(first.output()).toContain('seeded demo data');
+      expect(first.output()).toContain(`background work: timers and email (.eml files in ${dataDir}/mail)`);
+      const whileUp = lastLine((await runCli(['user:token', 'provider@demo.test'], env)).stdout);
+      tokens.push(whileUp);
+      // The demo Youth Fund programme takes bids: its round is open.
+      const { items: programmes } = await get(baseUrl, '/api/programmes', whileUp);
+      const youthFund = programmes.find((p: { cycle: string }) => p.cycle === 'youth-fund');
+      expect(youthFund).toMatchObject({ name: 'Youth Fund 2026-27', round: { state: 'open' } });
+      const created = await fetch(`${baseUrl}/api/cases`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${whileUp}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          machine: 'youth-fund',
+          input: { programmeId: youthFund.id, title: 'Survives a restart' },
+        }),
+      });
+      expect(created.status).toBe(201);
+      id = ((await created.json()) as { id: string }).id;
+
+      // The demo data leaves the rounds open, each with its closing timer at the programme's
+      // closesAt, and a grant offered, with its reminder and lapse timers 21 and 28 days on.
+      timersBefore = await timerRows(env.EMBEDDED_PG_PORT!);
+      const closesAt = new Map<string, string>(
+        programmes.map((p: { id: string; closesAt: string }) => [p.id, p.closesAt]),
+      );
+      const rounds = timersBefore.filter((r) => r.machine === 'commissioning-round');
+      expect(rounds.map((r) => [r.state, r.key])).toEqual([
+        ['open', 'bidsClosed'],
+        ['open', 'bidsClosed'],
+      ]);
+      for (const r of rounds)
+        expect(r.due.toISOString()).toBe(new Date(closesAt.get(r.programme)!).toISOString());
+      const offered = timersBefore.filter((r) => r.machine === 'youth-fund');
+      expect(offered.map((r) => [r.state, r.programme, r.key])).toEqual([
+        ['offered', youthFund.id, 'xstate.after.offerLapsesAfter.youth-fund.offered'],
+        ['offered', youthFund.id, 'xstate.after.offerReminderAfter.youth-fund.offered'],
+      ]);
+      const daysOn = (r: (typeof offered)[number]) => (r.due.getTime() - r.at.getTime()) / 86_400_000;
+      expect(offered.map(daysOn)).toEqual([28, 21]);
+      expect(timersBefore).toHaveLength(4);
+
+      // The offered demo grant's award is committed against the Youth Fund's fund.
+      const officer = lastLine((await runCli(['user:token', 'officer@demo.test'], env)).stdout);
+      const position = await get(baseUrl, `/api/funds/${youthFund.fundId}/position`, officer);
+      expect(position).toMatchObject({ committedPence: 220_000, releasedPence: 0 });
+      expect(position.remainingPence).toBe(position.budgetPence - 220_000);
+    } finally {
+      expect([0, 143]).toContain(await first.stop());
+    }
 
     const whileDown = await runCli(['user:token', 'provider@demo.test'], env);
     expect(whileDown.code).toBe(0);
@@ -111,7 +161,7 @@ describe('with the embedded default', () => {
       expect(second.output()).not.toContain('seeded demo data');
       // The app and its PostgreSQL both restarted: the timers are still there, due when they were.
       expect(await timerRows(env.EMBEDDED_PG_PORT!)).toEqual(timersBefore);
-      for (const token of [whileUp, lastLine(whileDown.stdout)]) {
+      for (const token of [...tokens, lastLine(whileDown.stdout)]) {
         const res = await fetch(`${baseUrl}/api/cases/${id}`, {
           headers: { Authorization: `Bearer ${token}` },
         });

@@ -2,6 +2,9 @@
 // SIGKILL mid-way and started again, and two copies at once. Cases are opened through the API and
 // their timers then moved into the past with SQL, so they are due as the workers start.
 //
+// Cases are bids under the file's Youth Fund programme (t.youthFund, made in that database), so
+// each lapse also gives its award back to the programme's fund.
+//
 // The workers get a database of this file's own on the run's server: a worker fires every due timer
 // and sends every due message of the database it is given, and in the shared database it would take
 // other files' rows (their messages are due at real time) from under them.
@@ -114,6 +117,16 @@ async function expectFiredOnce(caseIds: string[], timerKeys: string[]) {
   for (const rows of [lapses, reminders]) {
     expect(rows.map((h) => h.caseId).sort()).toEqual([...caseIds].sort());
     expect(rows.every((h) => h.actorRole === 'system' && h.actorId === null)).toBe(true);
+  }
+  // Each lapse gave the award back to the programme's fund once, as the system.
+  const ledger = await t.sql<{ caseId: string; movement: string; amount: number; bySystem: boolean }[]>`
+    select case_id as "caseId", movement, amount_pence::int as amount, actor_id is null as "bySystem"
+    from fund_ledger where case_id = any(${caseIds}) order by id`;
+  for (const id of caseIds) {
+    expect(ledger.filter((r) => r.caseId === id).map((r) => [r.movement, r.amount, r.bySystem])).toEqual([
+      ['commit', 300_000, false],
+      ['release', 300_000, true],
+    ]);
   }
 }
 

@@ -12,6 +12,7 @@ const base = {
   version: 1,
   referencePrefix: 'T',
   messages: [],
+  ownerKinds: ['provider'] as const,
   title: 'T',
   description: 'D',
   input: z.strictObject({}),
@@ -38,6 +39,25 @@ describe('MachineRegistry flatness', () => {
       states: { a: { label: 'A' }, b: { label: 'B' } },
     });
     expect(() => new MachineRegistry([definition])).toThrow('nested@1: state a has nested states');
+  });
+
+  it('refuses panel scoring in a state the machine does not have', () => {
+    const machine = setup({}).createMachine({
+      id: 'scoring',
+      initial: 'a',
+      states: { a: { on: { GO: 'b' } }, b: { type: 'final' } },
+    });
+    const definition = defineMachine({
+      ...base,
+      id: 'scoring',
+      machine,
+      events: go,
+      states: { a: { label: 'A' }, b: { label: 'B' } },
+      panelScoringStates: ['panelReview'],
+    });
+    expect(() => new MachineRegistry([definition])).toThrow(
+      'scoring@1: panel scoring in unknown states: panelReview',
+    );
   });
 
   it('refuses invoked actors', () => {

@@ -1,95 +1,50 @@
+// The Youth Fund machine, pure: its definition and creation input, where its cap comes from, every
+// transition, the offer and report timers, the guards, and what each state accepts. What the
+// transitions emit (notifications, money) is in youth-fund-effects.test.ts.
 import { describe, expect, it } from 'vitest';
-import { type AnyStateNode, initialTransition, transition } from 'xstate';
+import type { AnyStateNode } from 'xstate';
 import {
-  checkApprove,
-  checkPayment,
-  checkReport,
-  checkSubmit,
   OFFER_LAPSES_AFTER_MS,
   OFFER_REMINDER_AFTER_MS,
   REPORT_REMINDER_DAYS,
   YOUTH_FUND_DEFAULT_CAP_PENCE,
   type YouthFundContext,
-  type YouthFundEvent,
-  type YouthFundInput,
   youthFund,
   youthFundMessages,
 } from '../../machines/youth-fund.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
-import { persist, restore } from '../../src/engine/snapshot.ts';
-import { youthFundEvents } from '../helpers/youth-fund-events.ts';
-
-const machine = youthFund.machine;
-type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
-type Action = { type: string; params: any };
-type Event = YouthFundEvent | { type: string };
-type EventType = YouthFundEvent['type'];
+import {
+  type Action,
+  accepts,
+  allEvents,
+  can,
+  type Event,
+  type EventType,
+  ev,
+  everyEvent,
+  finals,
+  happy,
+  happyStates,
+  lapse,
+  machine,
+  n,
+  notes,
+  ofType,
+  paid,
+  payloadOf,
+  programme,
+  raises,
+  reach,
+  reminder,
+  run,
+  schedules,
+  send,
+  start,
+  underProgramme,
+  words,
+} from '../helpers/youth-fund-machine.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const ev = youthFundEvents;
-const allEvents = Object.keys(ev) as EventType[];
-const payloadOf = <T extends EventType>(type: T) => {
-  const { type: _type, ...payload } = ev[type];
-  return payload as Omit<(typeof ev)[T], 'type'>;
-};
-
-const send = (snapshot: Snapshot, event: Event) =>
-  transition(machine, snapshot, event as YouthFundEvent) as [Snapshot, Action[]];
-const start = (input: YouthFundInput = {}) => initialTransition(machine, input) as [Snapshot, Action[]];
-const run = (events: Event[], input?: YouthFundInput) => {
-  let [snapshot, actions] = start(input);
-  for (const event of events) [snapshot, actions] = send(snapshot, event);
-  return [snapshot, actions] as const;
-};
-const can = (snapshot: Snapshot, event: Event) => snapshot.can(event as YouthFundEvent);
-const ofType = (actions: Action[], type: string) =>
-  actions.filter((a) => a.type === type).map((a) => a.params);
-const notes = (actions: Action[]) => ofType(actions, 'notify');
-const n = (message: string, ...to: string[]) => ({ message, to: to.length ? to : ['owner'] });
-
-// The two delayed events XState raises on entering `offered`: the 21-day reminder and the 28-day lapse.
-const [, intoOffered] = run([ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.APPROVE]);
-const raises = ofType(intoOffered, 'xstate.raise');
-const raiseAfter = (delay: number) => raises.find((p) => p.delay === delay);
-const reminder = { type: raiseAfter(OFFER_REMINDER_AFTER_MS)?.event.type as string };
-const lapse = { type: raiseAfter(OFFER_LAPSES_AFTER_MS)?.event.type as string };
-
-const words = (text: string) => text.split(' ');
-const happy = words(
-  'SUBMIT CONFIRM_ELIGIBLE APPROVE ACCEPT_OFFER RECORD_PAYMENT SUBMIT_REPORT ACCEPT_REPORT',
-);
-const happyStates = words('draft submitted panelReview offered accepted reporting reportSubmitted closed');
-const pathTo: Record<string, Event[]> = {
-  ...Object.fromEntries(happyStates.map((s, i) => [s, happy.slice(0, i).map((t) => ev[t as EventType])])),
-  reportOverdue: [...happy.slice(0, 5).map((t) => ev[t as EventType]), ev.REPORT_OVERDUE],
-  ineligible: [ev.SUBMIT, ev.REJECT_INELIGIBLE],
-  declined: [ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.DECLINE],
-  offerDeclined: [ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.APPROVE, ev.DECLINE_OFFER],
-  lapsed: [ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.APPROVE, lapse],
-  withdrawn: [ev.WITHDRAW],
-};
-const reach = (state: string, input?: YouthFundInput) => run(pathTo[state]!, input)[0];
-/** A paid case whose APPROVE set `reportDueOn`, with the actions of entering `reporting`. */
-const paid = (reportDueOn: string) =>
-  run([ev.SUBMIT, ev.CONFIRM_ELIGIBLE, { ...ev.APPROVE, reportDueOn }, ev.ACCEPT_OFFER, ev.RECORD_PAYMENT]);
-const schedules = (dueSoon: string | null, overdue: string) => [
-  { id: 'reportDueSoon', event: { type: 'REPORT_DUE_SOON' }, at: dueSoon },
-  { id: 'reportOverdue', event: { type: 'REPORT_OVERDUE' }, at: overdue },
-];
-
-const accepts: Record<string, string[]> = {
-  draft: ['SUBMIT', 'WITHDRAW'],
-  submitted: ['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE', 'WITHDRAW'],
-  panelReview: ['APPROVE', 'DECLINE', 'WITHDRAW'],
-  offered: ['ACCEPT_OFFER', 'DECLINE_OFFER', reminder.type, lapse.type],
-  accepted: ['RECORD_PAYMENT'],
-  reporting: ['SUBMIT_REPORT', 'REPORT_DUE_SOON', 'REPORT_OVERDUE'],
-  reportOverdue: ['SUBMIT_REPORT'],
-  reportSubmitted: ['ACCEPT_REPORT', 'QUERY_REPORT'],
-};
-const finals = ['ineligible', 'declined', 'offerDeclined', 'lapsed', 'closed', 'withdrawn'];
-for (const state of finals) accepts[state] = [];
-const everyEvent: Event[] = [...Object.values(ev), reminder, lapse];
 
 describe('youth fund definition', () => {
   it('describes itself', () => {
@@ -122,12 +77,12 @@ describe('youth fund definition', () => {
     expect([...new Set(declared)].sort()).toEqual([...youthFundMessages].sort());
   });
 
-  it('starts in draft with explicit nulls, a title from input and an overridable cap', () => {
+  it("starts in draft with explicit nulls and the programme's cap, and keeps no other setting", () => {
     const [snapshot, actions] = start();
     expect(snapshot.value).toBe('draft');
     expect(actions).toEqual([]);
     expect(snapshot.context).toEqual({
-      capPence: YOUTH_FUND_DEFAULT_CAP_PENCE,
+      capPence: programme.maxAwardPence!,
       title: null,
       summary: null,
       amountRequestedPence: null,
@@ -140,16 +95,49 @@ describe('youth fund definition', () => {
       report: null,
       queries: [],
     } satisfies YouthFundContext);
+    // Like the demo and test programmes, the same £5,000 as the machine's own default.
+    expect(programme.maxAwardPence).toBe(500_000);
     expect(YOUTH_FUND_DEFAULT_CAP_PENCE).toBe(500_000);
-    const custom = start({ title: 'Boxing', capPence: 1_000 })[0].context;
-    expect(custom).toMatchObject({ title: 'Boxing', capPence: 1_000 });
   });
 
-  it('creation input takes an optional title and nothing else', () => {
-    expect(youthFund.input.safeParse({}).success).toBe(true);
-    expect(youthFund.input.safeParse({ title: 'Boxing' }).success).toBe(true);
-    expect(youthFund.input.safeParse({ capPence: 1 }).success).toBe(false);
-    expect(youthFund.input.safeParse({ title: '  ' }).success).toBe(false);
+  it.each<[string, Parameters<typeof start>[0], number]>([
+    ["the programme's maxAwardPence", underProgramme({ maxAwardPence: 250_000 }), 250_000],
+    ['a programme cap above the default', underProgramme({ maxAwardPence: 750_000 }), 750_000],
+    ['the default when the programme sets no cap', underProgramme({ maxAwardPence: null }), 500_000],
+    ['the default with no programme (an engine without the domain layer)', {}, 500_000],
+    [
+      'capPence, which overrides the programme (for tests)',
+      underProgramme({ maxAwardPence: 250_000 }, { capPence: 1_000 }),
+      1_000,
+    ],
+    ['capPence with no programme', { capPence: 123_456 }, 123_456],
+  ])('takes its cap from %s', (_name, input, cap) => {
+    const [snapshot] = start({ ...input, title: 'Boxing' });
+    expect(snapshot.context).toMatchObject({ title: 'Boxing', capPence: cap });
+    // The cap is the limit SUBMIT is held to: the cap itself passes, a penny more does not.
+    expect(can(snapshot, { ...ev.SUBMIT, amountRequestedPence: cap })).toBe(true);
+    expect(can(snapshot, { ...ev.SUBMIT, amountRequestedPence: cap + 1 })).toBe(false);
+  });
+
+  it.each<[string, unknown, boolean, string?]>([
+    ['a programme', { programmeId: programme.id }, true],
+    ['a programme and a title', { programmeId: programme.id, title: 'Boxing' }, true],
+    ['nothing', {}, false, 'programmeId'],
+    ['a title without a programme', { title: 'Boxing' }, false, 'programmeId'],
+    ['a programmeId that is not a uuid', { programmeId: 'youth-fund-2026' }, false, 'programmeId'],
+    ['a cap, even with a programme', { programmeId: programme.id, capPence: 1 }, false, 'capPence'],
+    ["the programme's settings", { programmeId: programme.id, programme }, false, 'programme'],
+    ['a blank title', { programmeId: programme.id, title: '  ' }, false, 'title'],
+  ])('creation input: %s → %s', (_name, input, ok, field) => {
+    const parsed = youthFund.input.safeParse(input);
+    expect(parsed.success).toBe(ok);
+    if (ok) expect(parsed.data).toEqual(input);
+    else {
+      const named = parsed.error!.issues.flatMap((i) =>
+        i.path.length ? i.path : ((i as { keys?: string[] }).keys ?? []),
+      );
+      expect(named).toContain(field);
+    }
   });
 });
 
@@ -281,6 +269,24 @@ describe('guards hold amounts to their limits', () => {
   it.each([
     ['draft', { ...ev.SUBMIT, amountRequestedPence: 500_001 }, undefined, null],
     ['draft', { ...ev.SUBMIT, amountRequestedPence: 100_001 }, { capPence: 100_000 }, null],
+    [
+      'draft',
+      { ...ev.SUBMIT, amountRequestedPence: 100_001 },
+      underProgramme({ maxAwardPence: 100_000 }),
+      null,
+    ],
+    [
+      'draft',
+      { ...ev.SUBMIT, amountRequestedPence: 100_000 },
+      underProgramme({ maxAwardPence: 100_000 }),
+      'submitted',
+    ],
+    [
+      'draft',
+      { ...ev.SUBMIT, amountRequestedPence: 150_000 },
+      underProgramme({ maxAwardPence: 100_000 }, { capPence: 200_000 }),
+      'submitted',
+    ],
     ['panelReview', { ...ev.APPROVE, amountPence: 400_001 }, undefined, null],
     ['accepted', { ...ev.RECORD_PAYMENT, amountPence: 300_001 }, undefined, null],
     ['reporting', { ...ev.SUBMIT_REPORT, spentPence: 300_001 }, undefined, null],
@@ -314,152 +320,5 @@ describe('what each state accepts, system and delayed events included', () => {
       expect(after, `${state} ${event.type}`).toBe(before);
       expect(actions).toEqual([]);
     }
-  });
-});
-
-describe('notifications', () => {
-  it.each<[string, Event, ReturnType<typeof n>[]]>([
-    ['draft', ev.SUBMIT, [n('bidReceived')]],
-    ['submitted', ev.CONFIRM_ELIGIBLE, [n('bidEligible')]],
-    ['submitted', ev.REJECT_INELIGIBLE, [n('bidIneligible')]],
-    ['panelReview', ev.APPROVE, [n('offerMade')]],
-    ['panelReview', ev.DECLINE, [n('bidDeclined')]],
-    ['offered', reminder, [n('offerLapsing')]],
-    ['offered', lapse, [n('offerLapsed', 'owner', 'officer')]],
-    ['offered', ev.ACCEPT_OFFER, []],
-    ['offered', ev.DECLINE_OFFER, []],
-    ['accepted', ev.RECORD_PAYMENT, [n('paymentRecorded')]],
-    ['reporting', ev.REPORT_DUE_SOON, [n('reportDueSoon')]],
-    ['reporting', ev.REPORT_OVERDUE, [n('reportOverdue', 'owner', 'officer')]],
-    ['reporting', ev.SUBMIT_REPORT, []],
-    ['reportOverdue', ev.SUBMIT_REPORT, []],
-    ['reportSubmitted', ev.QUERY_REPORT, [n('reportQueried')]],
-    ['reportSubmitted', ev.ACCEPT_REPORT, []],
-    ['draft', ev.WITHDRAW, []],
-  ])('%s —%o→ notifies %o', (state, event, expected) => {
-    const [, actions] = send(reach(state), event);
-    expect(notes(actions)).toEqual(expected);
-    expect(JSON.parse(JSON.stringify(notes(actions)))).toEqual(expected);
-    // Everything else the engine can interpret: no effect without a handler.
-    const { effects } = interpretActions(actions, new Date());
-    expect(effects.map((e) => e.type)).toEqual(expected.map(() => 'notify'));
-  });
-});
-
-describe('checks', () => {
-  const ctx = (over: Partial<YouthFundContext>) => ({ ...start()[0].context, ...over });
-  const problem = (field: string, text: string) => [{ field, message: expect.stringContaining(text) }];
-  const pay = payloadOf('RECORD_PAYMENT');
-
-  const checks: Record<string, [(context: YouthFundContext, payload: any) => unknown, string]> = {
-    SUBMIT: [checkSubmit, 'amountRequestedPence'],
-    APPROVE: [checkApprove, 'amountPence'],
-    RECORD_PAYMENT: [checkPayment, 'amountPence'],
-    SUBMIT_REPORT: [checkReport, 'spentPence'],
-  };
-  it.each<[EventType, Partial<YouthFundContext>, object, string | null]>([
-    ['SUBMIT', {}, { amountRequestedPence: 500_000 }, null],
-    ['SUBMIT', {}, { amountRequestedPence: 500_001 }, 'The most you can ask for is £5,000.00'],
-    ['SUBMIT', { capPence: 123_456 }, {}, '£1,234.56'],
-    ['APPROVE', { amountRequestedPence: 300_000 }, {}, null],
-    ['APPROVE', { amountRequestedPence: 299_999 }, {}, '£2,999.99'],
-    ['RECORD_PAYMENT', { awardedPence: 300_000 }, {}, null],
-    ['RECORD_PAYMENT', { awardedPence: 100 }, {}, '£1.00'],
-    ['SUBMIT_REPORT', { payment: pay }, {}, null],
-    ['SUBMIT_REPORT', { payment: { ...pay, amountPence: 5 } }, {}, 'cannot be more than was paid'],
-  ])('%s check in %o with %o: %s', (type, over, change, text) => {
-    const [check, field] = checks[type]!;
-    expect((youthFund.events[type] as { check?: unknown }).check, 'the spec uses the exported check').toBe(
-      check,
-    );
-    expect(check(ctx(over), { ...payloadOf(type), ...change })).toEqual(text ? problem(field, text) : []);
-  });
-});
-
-describe('payload schemas', () => {
-  it.each(allEvents)('%s accepts its payload and refuses extra fields', (type) => {
-    const schema = youthFund.events[type].payload;
-    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
-    expect(schema.safeParse({ ...payloadOf(type), type }).success).toBe(false);
-    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
-  });
-
-  const bad: [EventType, string, unknown[]][] = [
-    ['SUBMIT', 'amountRequestedPence', [-1, 0, 10.5, '100']],
-    ['SUBMIT', 'title', ['   ']],
-    ['SUBMIT', 'summary', ['x'.repeat(5001)]],
-    ['APPROVE', 'amountPence', [-100, 0.01]],
-    ['APPROVE', 'reportDueOn', [undefined, '2026-02-30', '31/03/2026', '2026-03-31T00:00:00Z']],
-    ['RECORD_PAYMENT', 'amountPence', [1.5]],
-    ['RECORD_PAYMENT', 'paidOn', ['2025-02-30', '01/05/2025', '2025-05-01T10:00:00Z']],
-    ['RECORD_PAYMENT', 'reference', ['x'.repeat(101)]],
-    ['SUBMIT_REPORT', 'spentPence', [-1, 0.5]],
-    ['REJECT_INELIGIBLE', 'reason', ['']],
-    ['QUERY_REPORT', 'reason', [undefined]],
-  ];
-  it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
-    '%s refuses %s: %o',
-    (type, field, value) => {
-      const payload = { ...payloadOf(type), [field]: value };
-      expect(youthFund.events[type].payload.safeParse(payload).success).toBe(false);
-    },
-  );
-
-  it('accepts zero spend and trims text', () => {
-    const zeroSpend = { ...payloadOf('SUBMIT_REPORT'), spentPence: 0 };
-    expect(youthFund.events.SUBMIT_REPORT.payload.safeParse(zeroSpend).success).toBe(true);
-    expect(youthFund.events.WITHDRAW.payload.parse({ reason: '  gone  ' })).toEqual({ reason: 'gone' });
-  });
-});
-
-describe("persistence through the engine's persist and restore", () => {
-  /** What the engine stores in cases.snapshot and reads back: persisted, JSON, restored. */
-  const roundTrip = (snapshot: Snapshot) =>
-    restore(youthFund, JSON.parse(JSON.stringify(persist(youthFund, snapshot)))) as Snapshot;
-  const input = { title: 'Boxing', capPence: 450_000 };
-
-  it.each(Object.keys(accepts))(
-    '%s survives a JSON round trip and takes every accepted event as before',
-    (state) => {
-      const before = reach(state, input);
-      const restored = roundTrip(before);
-      expect(restored.value).toEqual(before.value);
-      expect(restored.context).toEqual(before.context);
-      expect(restored.status).toBe(before.status);
-      for (const event of everyEvent) {
-        expect(can(restored, event), `${state} ${event.type}`).toBe(can(before, event));
-        if (!can(before, event)) continue;
-        const [[a, aActions], [b, bActions]] = [send(restored, event), send(before, event)];
-        expect([a.value, a.context]).toEqual([b.value, b.context]);
-        expect(ofType(aActions, 'notify')).toEqual(ofType(bActions, 'notify'));
-        expect(ofType(aActions, 'schedule')).toEqual(ofType(bActions, 'schedule'));
-      }
-    },
-  );
-
-  it('a reporting case restored at every step keeps its reminder flag and queries, and runs on to closed', () => {
-    let [s, actions] = paid('2026-01-20');
-    const steps: [Event, string][] = [
-      [ev.REPORT_DUE_SOON, 'reporting'],
-      [{ ...ev.SUBMIT_REPORT, spentPence: 300_000 }, 'reportSubmitted'],
-      [ev.QUERY_REPORT, 'reporting'],
-      [ev.SUBMIT_REPORT, 'reportSubmitted'],
-      [{ type: 'QUERY_REPORT', reason: 'And the register' }, 'reporting'],
-      [ev.REPORT_OVERDUE, 'reportOverdue'],
-      [{ ...ev.SUBMIT_REPORT, summary: 'With receipts' }, 'reportSubmitted'],
-      [ev.ACCEPT_REPORT, 'closed'],
-    ];
-    for (const [event, to] of steps) {
-      [s, actions] = send(roundTrip(s), event);
-      expect(s.value).toBe(to);
-      if (event.type === 'QUERY_REPORT')
-        expect(ofType(actions, 'schedule')).toEqual(schedules(null, '2026-01-21T00:00:00.000Z'));
-    }
-    expect(s.status).toBe('done');
-    expect(s.context).toMatchObject({
-      reportReminderSent: true,
-      queries: ['Please add receipts', 'And the register'],
-      report: { ...payloadOf('SUBMIT_REPORT'), summary: 'With receipts' },
-    });
   });
 });

@@ -78,6 +78,7 @@ export async function caseTimers(db: Db, caseId: string) {
 
 export interface CaseFilter {
   machineId?: string;
+  programmeId?: string;
   state?: string;
   organisationId?: string;
   /** Only cases older than this position (keyset pagination, newest first). */
@@ -88,6 +89,7 @@ export interface CaseFilter {
 export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> {
   const conditions: SQL[] = [];
   if (filter.machineId) conditions.push(eq(cases.machineId, filter.machineId));
+  if (filter.programmeId) conditions.push(eq(cases.programmeId, filter.programmeId));
   if (filter.state) conditions.push(eq(cases.state, filter.state));
   if (filter.organisationId) conditions.push(eq(cases.organisationId, filter.organisationId));
   if (filter.beforeSeq !== undefined) conditions.push(lt(cases.seq, filter.beforeSeq));

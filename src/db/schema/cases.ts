@@ -13,6 +13,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { organisations } from './organisations.ts';
+import { programmes } from './programmes.ts';
 import { users } from './users.ts';
 
 /** One running instance of a machine: a bid, a grant, a procurement. */
@@ -29,6 +30,8 @@ export const cases = pgTable(
     organisationId: uuid('organisation_id')
       .notNull()
       .references(() => organisations.id),
+    /** The programme (commissioning round) the case belongs to, where it belongs to one. */
+    programmeId: uuid('programme_id').references(() => programmes.id),
     version: integer('version').notNull(),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -38,6 +41,7 @@ export const cases = pgTable(
     uniqueIndex('cases_seq_key').on(t.seq),
     index('cases_machine_state_seq_idx').on(t.machineId, t.state, t.seq.desc()),
     index('cases_organisation_seq_idx').on(t.organisationId, t.seq.desc()),
+    index('cases_programme_seq_idx').on(t.programmeId, t.seq.desc()),
     check('cases_version_positive', sql`${t.version} >= 1`),
   ],
 );

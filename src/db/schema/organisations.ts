@@ -4,7 +4,9 @@ import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 export const organisations = pgTable('organisations', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
-  kind: text('kind', { enum: ['commissioner', 'provider', 'partner'] }).notNull(),
+  kind: text('kind', {
+    enum: ['commissioner', 'provider', 'partner', 'communitySafetyPartnership'],
+  }).notNull(),
   charityNumber: text('charity_number'),
   companyNumber: text('company_number'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

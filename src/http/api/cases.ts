@@ -80,6 +80,7 @@ export function casesRouter(engine: Engine): Router {
     const page = await engine.list(actorOf(res), {
       machine: query.machine,
       state: query.state,
+      programmeId: query.programme,
       limit: query.limit,
       beforeSeq: query.cursor,
     });

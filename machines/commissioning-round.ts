@@ -1,0 +1,347 @@
+// A commissioning round: the programme itself, owned by the OPCC. Planned on a needs assessment and
+// commissioning intentions, launched with the approver's signature, open for bids until its deadline
+// (a `schedule` timer at the round's closesAt), then assessed, decided, monitored and evaluated, and
+// finished or re-commissioned. Bid cases elsewhere ask the engine (requireOpenRound) whether this
+// round is in `open`; this machine only has to be in that state. Pure: no clock, no I/O.
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import {
+  defineMachine,
+  engineActions,
+  type FieldProblem,
+  guardFrom,
+  moneyActions,
+  notify,
+  type ProgrammeInput,
+  programmeId,
+  type Recipient,
+  reason,
+  scheduleAt,
+  shortText,
+} from './define.ts';
+
+/** The messages this machine sends. The OPCC owns the round and has no providers: staff are told. */
+export const commissioningRoundMessages = ['launchAwaitingApproval', 'roundOpened', 'roundClosed'] as const;
+export type CommissioningRoundMessage = (typeof commissioningRoundMessages)[number];
+const tell = (message: CommissioningRoundMessage, ...to: Recipient[]) => notify(message, ...to);
+
+export interface NeedsAssessment {
+  summary: string;
+  evidence: string;
+}
+export interface Intentions {
+  summary: string;
+}
+export interface RoundEvaluation {
+  outcomesAchieved: string;
+  lessons: string;
+  againstPlan: string;
+}
+/** One move of the deadline: from the instant it was (null: the round had none) to the new one. */
+export interface DeadlineExtension {
+  from: string | null;
+  to: string;
+}
+/** The round that takes over; that round links back through its own programme. */
+export interface Recommission {
+  newProgrammeId: string;
+  reason: string;
+}
+export interface CommissioningRoundContext {
+  programmeId: string;
+  /** The programme's name, so messages name the round; null when the domain gave no programme. */
+  title: string | null;
+  /** When bids close (an ISO instant, UTC); null for "only CLOSE_EARLY closes it". */
+  closesAt: string | null;
+  needsAssessment: NeedsAssessment | null;
+  intentions: Intentions | null;
+  /** The approver's reasons, each time a launch was refused, oldest first. */
+  launchRefusals: string[];
+  deadlineExtensions: DeadlineExtension[];
+  earlyCloseReason: string | null;
+  evaluation: RoundEvaluation | null;
+  recommission: Recommission | null;
+}
+
+/** The client's creation input plus the programme settings the domain layer adds. */
+export type CommissioningRoundInput = { programmeId: string } & ProgrammeInput;
+
+const creationInput = z.strictObject({ programmeId });
+
+const emptyPayload = z.strictObject({});
+const reasonPayload = z.strictObject({ reason });
+const needsAssessmentPayload = z.strictObject({ summary: shortText(5000), evidence: shortText(5000) });
+const intentionsPayload = z.strictObject({ summary: shortText(5000) });
+const extendPayload = z.strictObject({
+  closesAt: z.iso.datetime({
+    offset: true,
+    error: 'Enter a date and time such as 2026-07-31T17:00:00+01:00',
+  }),
+});
+const evaluationPayload = z.strictObject({
+  outcomesAchieved: shortText(5000),
+  lessons: shortText(5000),
+  againstPlan: shortText(5000),
+});
+const recommissionPayload = z.strictObject({ newProgrammeId: programmeId, reason });
+
+type ReasonPayload = z.output<typeof reasonPayload>;
+type NeedsAssessmentPayload = z.output<typeof needsAssessmentPayload>;
+type IntentionsPayload = z.output<typeof intentionsPayload>;
+type ExtendPayload = z.output<typeof extendPayload>;
+type EvaluationPayload = z.output<typeof evaluationPayload>;
+type RecommissionPayload = z.output<typeof recommissionPayload>;
+
+export type CommissioningRoundEvent =
+  | ({ type: 'RECORD_NEEDS_ASSESSMENT' } & NeedsAssessmentPayload)
+  | ({ type: 'RECORD_INTENTIONS' } & IntentionsPayload)
+  | { type: 'REQUEST_LAUNCH' }
+  | { type: 'APPROVE_LAUNCH' }
+  | ({ type: 'REFUSE_LAUNCH' } & ReasonPayload)
+  | { type: 'BIDS_CLOSED' }
+  | ({ type: 'CLOSE_EARLY' } & ReasonPayload)
+  | ({ type: 'EXTEND_DEADLINE' } & ExtendPayload)
+  | { type: 'START_ASSESSMENT' }
+  | { type: 'START_DECISIONS' }
+  | { type: 'START_MONITORING' }
+  | { type: 'START_EVALUATION' }
+  | ({ type: 'RECORD_EVALUATION' } & EvaluationPayload)
+  | { type: 'FINISH' }
+  | ({ type: 'RECOMMISSION' } & RecommissionPayload);
+
+/** An ISO instant in one form (UTC, milliseconds), so instants compare and store alike. */
+const instant = (value: string | null | undefined): string | null =>
+  value ? new Date(value).toISOString() : null;
+
+/** A round rests on a needs assessment and the commissioning intentions drawn from it. */
+export const checkLaunch = (context: CommissioningRoundContext): FieldProblem[] => [
+  ...(context.needsAssessment
+    ? []
+    : [
+        {
+          field: 'needsAssessment',
+          message: 'Record the needs assessment before asking to launch the round',
+        },
+      ]),
+  ...(context.intentions
+    ? []
+    : [
+        {
+          field: 'intentions',
+          message: 'Record the commissioning intentions before asking to launch the round',
+        },
+      ]),
+];
+
+/** A deadline may only move later; a round without one may be given any. */
+export const checkExtend = (context: CommissioningRoundContext, payload: ExtendPayload): FieldProblem[] =>
+  context.closesAt === null || Date.parse(payload.closesAt) > Date.parse(context.closesAt)
+    ? []
+    : [
+        {
+          field: 'closesAt',
+          message: `The new deadline must be after the current one (${context.closesAt})`,
+        },
+      ];
+
+/** A round is finished or re-commissioned only on its evaluation. */
+export const checkFinish = (context: CommissioningRoundContext): FieldProblem[] =>
+  context.evaluation ? [] : [{ field: 'evaluation', message: 'Record the evaluation of the round first' }];
+
+export const checkRecommission = (
+  context: CommissioningRoundContext,
+  payload: RecommissionPayload,
+): FieldProblem[] => [
+  ...checkFinish(context),
+  ...(payload.newProgrammeId === context.programmeId
+    ? [{ field: 'newProgrammeId', message: "The new round needs a programme of its own, not this round's" }]
+    : []),
+];
+
+const machine = setup({
+  types: {
+    context: {} as CommissioningRoundContext,
+    events: {} as CommissioningRoundEvent,
+    input: {} as CommissioningRoundInput,
+  },
+  actions: {
+    ...engineActions,
+    ...moneyActions,
+    recordNeedsAssessment: assign(({ event }) =>
+      event.type === 'RECORD_NEEDS_ASSESSMENT'
+        ? { needsAssessment: { summary: event.summary, evidence: event.evidence } }
+        : {},
+    ),
+    recordIntentions: assign(({ event }) =>
+      event.type === 'RECORD_INTENTIONS' ? { intentions: { summary: event.summary } } : {},
+    ),
+    recordRefusal: assign(({ context, event }) =>
+      event.type === 'REFUSE_LAUNCH' ? { launchRefusals: [...context.launchRefusals, event.reason] } : {},
+    ),
+    recordEarlyClose: assign(({ event }) =>
+      event.type === 'CLOSE_EARLY' ? { earlyCloseReason: event.reason } : {},
+    ),
+    recordExtension: assign(({ context, event }) => {
+      if (event.type !== 'EXTEND_DEADLINE') return {};
+      const to = instant(event.closesAt)!;
+      return {
+        closesAt: to,
+        deadlineExtensions: [...context.deadlineExtensions, { from: context.closesAt, to }],
+      };
+    }),
+    recordEvaluation: assign(({ event }) =>
+      event.type === 'RECORD_EVALUATION'
+        ? {
+            evaluation: {
+              outcomesAchieved: event.outcomesAchieved,
+              lessons: event.lessons,
+              againstPlan: event.againstPlan,
+            },
+          }
+        : {},
+    ),
+    recordRecommission: assign(({ event }) =>
+      event.type === 'RECOMMISSION'
+        ? { recommission: { newProgrammeId: event.newProgrammeId, reason: event.reason } }
+        : {},
+    ),
+  },
+  guards: {
+    readyToLaunch: guardFrom(checkLaunch),
+    laterDeadline: guardFrom(checkExtend),
+    evaluated: guardFrom(checkFinish),
+    canRecommission: guardFrom(checkRecommission),
+  },
+}).createMachine({
+  id: 'commissioning-round',
+  initial: 'planning',
+  context: ({ input }) => ({
+    programmeId: input.programmeId,
+    title: input.programme?.name ?? null,
+    closesAt: instant(input.programme?.closesAt),
+    needsAssessment: null,
+    intentions: null,
+    launchRefusals: [],
+    deadlineExtensions: [],
+    earlyCloseReason: null,
+    evaluation: null,
+    recommission: null,
+  }),
+  states: {
+    planning: {
+      on: {
+        RECORD_NEEDS_ASSESSMENT: { actions: 'recordNeedsAssessment' },
+        RECORD_INTENTIONS: { actions: 'recordIntentions' },
+        REQUEST_LAUNCH: {
+          guard: 'readyToLaunch',
+          target: 'awaitingLaunchApproval',
+          actions: tell('launchAwaitingApproval', 'approver'),
+        },
+      },
+    },
+    awaitingLaunchApproval: {
+      on: {
+        APPROVE_LAUNCH: { target: 'open', actions: tell('roundOpened', 'officer') },
+        REFUSE_LAUNCH: { target: 'planning', actions: 'recordRefusal' },
+      },
+    },
+    open: {
+      // Re-entered by EXTEND_DEADLINE, so the timer is set again at the new instant.
+      entry: scheduleAt<CommissioningRoundContext>('bidsClosed', 'BIDS_CLOSED', (context) =>
+        context.closesAt ? new Date(context.closesAt) : null,
+      ),
+      on: {
+        BIDS_CLOSED: { target: 'closed' },
+        CLOSE_EARLY: { target: 'closed', actions: 'recordEarlyClose' },
+        EXTEND_DEADLINE: {
+          guard: 'laterDeadline',
+          target: 'open',
+          reenter: true,
+          actions: 'recordExtension',
+        },
+      },
+    },
+    closed: {
+      entry: tell('roundClosed', 'officer'),
+      on: { START_ASSESSMENT: { target: 'assessment' } },
+    },
+    assessment: { on: { START_DECISIONS: { target: 'decisions' } } },
+    decisions: { on: { START_MONITORING: { target: 'monitoring' } } },
+    monitoring: { on: { START_EVALUATION: { target: 'evaluation' } } },
+    evaluation: {
+      on: {
+        RECORD_EVALUATION: { actions: 'recordEvaluation' },
+        FINISH: { guard: 'evaluated', target: 'finished' },
+        RECOMMISSION: { guard: 'canRecommission', target: 'recommissioned', actions: 'recordRecommission' },
+      },
+    },
+    finished: { type: 'final' },
+    recommissioned: { type: 'final' },
+  },
+});
+
+export const commissioningRound = defineMachine({
+  id: 'commissioning-round',
+  version: 1,
+  referencePrefix: 'RND',
+  ownerKinds: ['commissioner'],
+  messages: commissioningRoundMessages,
+  title: 'Commissioning round',
+  description:
+    'One commissioning round of a programme: planned on a needs assessment, launched with approval, open for bids until its deadline, then assessed, decided, monitored, evaluated and finished or re-commissioned.',
+  machine,
+  input: creationInput,
+  createdBy: ['officer'],
+  states: {
+    planning: { label: 'Planning' },
+    awaitingLaunchApproval: { label: 'Awaiting approval to launch' },
+    open: { label: 'Open for bids' },
+    closed: { label: 'Closed to bids' },
+    assessment: { label: 'Assessing bids' },
+    decisions: { label: 'Making decisions' },
+    monitoring: { label: 'Monitoring awards' },
+    evaluation: { label: 'Evaluating the round' },
+    finished: { label: 'Finished' },
+    recommissioned: { label: 'Re-commissioned' },
+  },
+  events: {
+    RECORD_NEEDS_ASSESSMENT: {
+      label: 'Record the needs assessment',
+      payload: needsAssessmentPayload,
+      sentBy: ['officer'],
+    },
+    RECORD_INTENTIONS: {
+      label: 'Record the commissioning intentions',
+      payload: intentionsPayload,
+      sentBy: ['officer'],
+    },
+    REQUEST_LAUNCH: {
+      label: 'Ask for approval to launch the round',
+      payload: emptyPayload,
+      sentBy: ['officer'],
+      check: checkLaunch,
+    },
+    APPROVE_LAUNCH: { label: 'Approve the launch', payload: emptyPayload, sentBy: ['approver'] },
+    REFUSE_LAUNCH: { label: 'Refuse the launch', payload: reasonPayload, sentBy: ['approver'] },
+    BIDS_CLOSED: { label: 'Bids closed at the deadline', payload: emptyPayload, sentBy: ['system'] },
+    CLOSE_EARLY: { label: 'Close the round to bids early', payload: reasonPayload, sentBy: ['officer'] },
+    EXTEND_DEADLINE: {
+      label: 'Extend the deadline for bids',
+      payload: extendPayload,
+      sentBy: ['officer'],
+      check: checkExtend,
+    },
+    START_ASSESSMENT: { label: 'Start assessing bids', payload: emptyPayload, sentBy: ['officer'] },
+    START_DECISIONS: { label: 'Start making decisions', payload: emptyPayload, sentBy: ['officer'] },
+    START_MONITORING: { label: 'Start monitoring awards', payload: emptyPayload, sentBy: ['officer'] },
+    START_EVALUATION: { label: 'Start evaluating the round', payload: emptyPayload, sentBy: ['officer'] },
+    RECORD_EVALUATION: { label: 'Record the evaluation', payload: evaluationPayload, sentBy: ['officer'] },
+    FINISH: { label: 'Finish the round', payload: emptyPayload, sentBy: ['officer'], check: checkFinish },
+    RECOMMISSION: {
+      label: 'Re-commission in a new round',
+      payload: recommissionPayload,
+      sentBy: ['officer'],
+      check: checkRecommission,
+    },
+  },
+});

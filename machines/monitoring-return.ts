@@ -1,0 +1,243 @@
+// A monitoring return: one per award per period, owned by the provider whose award it is. Due by the
+// end of `dueOn` (London), with a reminder a week before at 09:00; a return not in by then is `late`
+// but is still taken (and marked late). The officer accepts it or queries it; a queried return is
+// resubmitted, and every submission is kept. Pure: the engine turns `scheduleAt` into timer rows.
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { addDays, endOfLondonDay, londonInstant } from './calendar.ts';
+import {
+  defineMachine,
+  engineActions,
+  isoDate,
+  moneyActions,
+  notify,
+  type ProgrammeInput,
+  pence,
+  type Recipient,
+  reason,
+  scheduleAt,
+  shortText,
+} from './define.ts';
+
+/** The provider is reminded this many days before the return is due, at 09:00 London time. */
+export const RETURN_REMINDER_DAYS = 7;
+
+/** The messages this machine sends; each has a template in src/mail/templates/monitoring-return.ts. */
+export const monitoringReturnMessages = [
+  'returnDueSoon',
+  'returnOverdue',
+  'returnSubmitted',
+  'returnQueried',
+] as const;
+export type MonitoringReturnMessage = (typeof monitoringReturnMessages)[number];
+const tell = (message: MonitoringReturnMessage, ...to: Recipient[]) => notify(message, ...to);
+
+/** What the provider reports for the period. */
+export interface MonitoringReturnFigures {
+  performance: string;
+  victimsSupported: number;
+  /** Percent of victims who say they cope and recover better, 0 to 100, one decimal place at most. */
+  copeAndRecoverPercent: number;
+  spendPence: number;
+  narrative: string | null;
+}
+export interface MonitoringReturnContext {
+  /** The award case this return reports on. */
+  awardCaseId: string;
+  periodStart: string;
+  periodEnd: string;
+  /** The London date the return is due by (the end of that day). */
+  dueOn: string;
+  /** Set once the due-soon reminder has gone, so it is never scheduled again. */
+  reminderSent: boolean;
+  /** True when the first submission came after the return became late. */
+  submittedLate: boolean;
+  /** The return as last submitted; null until the first submission. */
+  latestReturn: MonitoringReturnFigures | null;
+  /** Every submission, oldest first (the first, then each resubmission after a query). */
+  submissions: MonitoringReturnFigures[];
+  /** The officer's reasons, each time the return was queried, oldest first. */
+  queries: string[];
+}
+
+const creationFields = z.strictObject({
+  awardCaseId: z.uuid({ error: 'Enter the id of the award case' }),
+  periodStart: isoDate,
+  periodEnd: isoDate,
+  dueOn: isoDate,
+});
+// Cross-field rules as a zod `check`: the schema stays a ZodObject (zod 4 keeps refinements on the
+// object itself), and the problems name the field. Skipped when a date is already malformed.
+const creationInput = creationFields.check((ctx) => {
+  const { periodStart, periodEnd, dueOn } = ctx.value;
+  const valid = [periodStart, periodEnd, dueOn].every((d) => isoDate.safeParse(d).success);
+  if (!valid) return;
+  if (periodEnd <= periodStart)
+    ctx.issues.push({
+      code: 'custom',
+      path: ['periodEnd'],
+      message: 'The period must end after it starts',
+      input: periodEnd,
+    });
+  if (dueOn < periodEnd)
+    ctx.issues.push({
+      code: 'custom',
+      path: ['dueOn'],
+      message: 'The return cannot be due before the period ends',
+      input: dueOn,
+    });
+});
+
+/** What the engine passes as the machine's input (the domain may add a programme; it is not used). */
+export type MonitoringReturnInput = z.output<typeof creationFields> & ProgrammeInput;
+
+const oneDecimalPlace = (value: number) => Math.abs(value * 10 - Math.round(value * 10)) < 1e-9;
+
+const returnPayload = z.strictObject({
+  performance: shortText(5000),
+  victimsSupported: z
+    .number({ error: 'Enter the number of victims supported' })
+    .int({ error: 'Enter a whole number' })
+    .nonnegative({ error: 'Cannot be negative' })
+    .max(Number.MAX_SAFE_INTEGER, { error: 'Number is too large' }),
+  copeAndRecoverPercent: z
+    .number({ error: 'Enter a percentage' })
+    .min(0, { error: 'A percentage is at least 0' })
+    .max(100, { error: 'A percentage is at most 100' })
+    .refine(oneDecimalPlace, { error: 'Give the percentage to one decimal place at most' }),
+  spendPence: pence,
+  narrative: shortText(5000).optional(),
+});
+const emptyPayload = z.strictObject({});
+const reasonPayload = z.strictObject({ reason });
+
+type ReturnPayload = z.output<typeof returnPayload>;
+type ReasonPayload = z.output<typeof reasonPayload>;
+
+export type MonitoringReturnEvent =
+  | ({ type: 'SUBMIT_RETURN' } & ReturnPayload)
+  | ({ type: 'RESUBMIT_RETURN' } & ReturnPayload)
+  | { type: 'ACCEPT_RETURN' }
+  | ({ type: 'QUERY_RETURN' } & ReasonPayload)
+  | { type: 'RETURN_DUE_SOON' }
+  | { type: 'RETURN_OVERDUE' };
+
+const figuresOf = (event: ReturnPayload): MonitoringReturnFigures => ({
+  performance: event.performance,
+  victimsSupported: event.victimsSupported,
+  copeAndRecoverPercent: event.copeAndRecoverPercent,
+  spendPence: event.spendPence,
+  narrative: event.narrative ?? null,
+});
+
+const machine = setup({
+  types: {
+    context: {} as MonitoringReturnContext,
+    events: {} as MonitoringReturnEvent,
+    input: {} as MonitoringReturnInput,
+  },
+  actions: {
+    ...engineActions,
+    ...moneyActions,
+    recordReturn: assign(({ context, event }) => {
+      if (event.type !== 'SUBMIT_RETURN' && event.type !== 'RESUBMIT_RETURN') return {};
+      const figures = figuresOf(event);
+      return { latestReturn: figures, submissions: [...context.submissions, figures] };
+    }),
+    recordLateness: assign({ submittedLate: true }),
+    recordReminder: assign({ reminderSent: true }),
+    recordQuery: assign(({ context, event }) =>
+      event.type === 'QUERY_RETURN' ? { queries: [...context.queries, event.reason] } : {},
+    ),
+  },
+}).createMachine({
+  id: 'monitoring-return',
+  initial: 'due',
+  context: ({ input }) => ({
+    awardCaseId: input.awardCaseId,
+    periodStart: input.periodStart,
+    periodEnd: input.periodEnd,
+    dueOn: input.dueOn,
+    reminderSent: false,
+    submittedLate: false,
+    latestReturn: null,
+    submissions: [],
+    queries: [],
+  }),
+  states: {
+    due: {
+      entry: [
+        scheduleAt<MonitoringReturnContext>('returnDueSoon', 'RETURN_DUE_SOON', (context) =>
+          context.reminderSent ? null : londonInstant(addDays(context.dueOn, -RETURN_REMINDER_DAYS), '09:00'),
+        ),
+        scheduleAt<MonitoringReturnContext>('returnOverdue', 'RETURN_OVERDUE', (context) =>
+          endOfLondonDay(context.dueOn),
+        ),
+      ],
+      on: {
+        SUBMIT_RETURN: {
+          target: 'submitted',
+          actions: ['recordReturn', tell('returnSubmitted', 'officer')],
+        },
+        RETURN_DUE_SOON: { actions: ['recordReminder', tell('returnDueSoon', 'owner')] },
+        RETURN_OVERDUE: { target: 'late', actions: tell('returnOverdue', 'owner', 'officer') },
+      },
+    },
+    late: {
+      on: {
+        SUBMIT_RETURN: {
+          target: 'submitted',
+          actions: ['recordReturn', 'recordLateness', tell('returnSubmitted', 'officer')],
+        },
+      },
+    },
+    submitted: {
+      on: {
+        ACCEPT_RETURN: { target: 'accepted' },
+        QUERY_RETURN: { target: 'queried', actions: ['recordQuery', tell('returnQueried', 'owner')] },
+      },
+    },
+    queried: {
+      on: {
+        RESUBMIT_RETURN: {
+          target: 'submitted',
+          actions: ['recordReturn', tell('returnSubmitted', 'officer')],
+        },
+      },
+    },
+    accepted: { type: 'final' },
+  },
+});
+
+export const monitoringReturn = defineMachine({
+  id: 'monitoring-return',
+  version: 1,
+  referencePrefix: 'MR',
+  ownerKinds: ['provider', 'communitySafetyPartnership'],
+  messages: monitoringReturnMessages,
+  title: 'Monitoring return',
+  description:
+    "A provider's monitoring return for one award and one period: performance, victims supported, outcomes and spend, checked by an officer.",
+  machine,
+  input: creationInput,
+  createdBy: ['officer'],
+  states: {
+    due: { label: 'Return due' },
+    late: { label: 'Return overdue' },
+    submitted: { label: 'Return submitted' },
+    queried: { label: 'Return queried' },
+    accepted: { label: 'Return accepted' },
+  },
+  events: {
+    SUBMIT_RETURN: { label: 'Submit the monitoring return', payload: returnPayload, sentBy: ['owner'] },
+    RESUBMIT_RETURN: {
+      label: 'Resubmit the monitoring return',
+      payload: returnPayload,
+      sentBy: ['owner'],
+    },
+    ACCEPT_RETURN: { label: 'Accept the return', payload: emptyPayload, sentBy: ['officer'] },
+    QUERY_RETURN: { label: 'Query the return', payload: reasonPayload, sentBy: ['officer'] },
+    RETURN_DUE_SOON: { label: 'Return due soon', payload: emptyPayload, sentBy: ['system'] },
+    RETURN_OVERDUE: { label: 'Return overdue', payload: emptyPayload, sentBy: ['system'] },
+  },
+});

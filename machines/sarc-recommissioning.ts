@@ -1,0 +1,534 @@
+// SARC re-commissioning: the procurement (not a grant) of the Sexual Assault Referral Centre contract,
+// jointly commissioned by the OPCC (the owner), NHS England and the county and city councils from one
+// pooled budget. Tender with clarification → quality/price evaluation → moderation → the joint
+// commissioning board (all four partners agree) → award notice and the Procurement Act 2023 s.51
+// standstill → award → mobilisation → live contract, reviewed for extension or re-procurement.
+import { assign, setup } from 'xstate';
+import { z } from 'zod';
+import { endOfLondonDay, standstillEnd, standstillEndsAt } from './calendar.ts';
+import {
+  atMost,
+  commitFunds,
+  defineMachine,
+  type EventSpec,
+  engineActions,
+  type FieldProblem,
+  guardFrom,
+  isoDate,
+  moneyActions,
+  notify,
+  type ProgrammeInput,
+  positivePence,
+  programmeId,
+  type Recipient,
+  reason,
+  scheduleAt,
+  shortText,
+} from './define.ts';
+
+export const SARC_SUGGESTED_QUALITY_WEIGHT = 70;
+export const sarcPartners = ['opcc', 'nhsEngland', 'countyCouncil', 'cityCouncil'] as const;
+export type SarcPartner = (typeof sarcPartners)[number];
+
+export const sarcMessages = [
+  'tenderPublished',
+  'standstillStarted',
+  'challengeRecorded',
+  'contractAwarded',
+] as const;
+export type SarcMessage = (typeof sarcMessages)[number];
+const tell = (message: SarcMessage, ...to: Recipient[]) => notify(message, ...to);
+
+export interface SarcTender {
+  bidder: string;
+  pricePence: number;
+}
+export interface SarcScore extends SarcTender {
+  qualityScore: number;
+  qualityPoints: number;
+  pricePoints: number;
+  totalPoints: number;
+}
+export interface SarcChallenge {
+  awardNoticePublishedOn: string | null;
+  details: string;
+  outcome: 'dismissed' | 'upheld' | null;
+  note: string | null;
+}
+export interface SarcContext {
+  /** The creation input's title, else the programme's name. */
+  title: string | null;
+  contractValuePence: number;
+  clarificationDeadline: string | null;
+  tenderDeadline: string | null;
+  qualityWeight: number | null;
+  priceWeight: number | null;
+  clarificationClosed: boolean;
+  clarifications: { question: string; answer: string }[];
+  tenders: SarcTender[];
+  scores: SarcScore[];
+  preferredBidder: string | null;
+  moderationRationale: string | null;
+  /** The joint commissioning board; cleared by each moderation, since the board decides on it. */
+  partnerDecisions: Record<SarcPartner, { agrees: boolean; note: string | null } | null>;
+  returnsToModeration: string[];
+  awardNoticePublishedOn: string | null;
+  /** Last day of the standstill (London date); the contract may be entered into the day after. */
+  standstillEndsOn: string | null;
+  challenges: SarcChallenge[];
+  contract: { startsOn: string; endsOn: string; valuePence: number } | null;
+  extensions: { previousEndsOn: string; newEndsOn: string; extensionValuePence: number; note: string }[];
+  reprocureNote: string | null;
+  abandonReason: string | null;
+}
+
+const creationInput = z.strictObject({
+  programmeId,
+  title: shortText(200).optional(),
+  contractValuePence: positivePence,
+});
+export type SarcInput = z.output<typeof creationInput> & ProgrammeInput;
+
+const weight = z.number({ error: 'Enter a whole-number percentage' }).int({ error: 'Enter a whole number' });
+const suggested = SARC_SUGGESTED_QUALITY_WEIGHT;
+const empty = z.strictObject({});
+const reasonOnly = z.strictObject({ reason });
+const payloads = {
+  PUBLISH_TENDER: z.strictObject({
+    clarificationDeadline: isoDate,
+    tenderDeadline: isoDate,
+    qualityWeight: weight.min(50).max(90).default(suggested),
+    priceWeight: weight
+      .min(0)
+      .max(100)
+      .default(100 - suggested),
+  }),
+  ANSWER_CLARIFICATION: z.strictObject({ question: shortText(2000), answer: shortText(5000) }),
+  RECORD_TENDER: z.strictObject({ bidder: shortText(200), pricePence: positivePence }),
+  CLARIFICATION_CLOSED: empty,
+  TENDER_DEADLINE_PASSED: empty,
+  SCORE_TENDERS: z.strictObject({
+    scores: z.array(z.strictObject({ bidder: shortText(200), qualityScore: weight.min(0).max(100) })),
+  }),
+  ABANDON: reasonOnly,
+  MODERATE: z.strictObject({ preferredBidder: shortText(200), rationale: reason }),
+  RECORD_PARTNER_DECISION: z.strictObject({
+    partner: z.enum(sarcPartners),
+    agrees: z.boolean(),
+    note: shortText(2000).optional(),
+  }),
+  RETURN_TO_MODERATION: reasonOnly,
+  PUBLISH_AWARD_NOTICE: z.strictObject({ publishedOn: isoDate }),
+  STANDSTILL_ENDED: empty,
+  RECORD_CHALLENGE: z.strictObject({ details: reason }),
+  RESOLVE_CHALLENGE: z.strictObject({ outcome: z.enum(['dismissed', 'upheld']), note: reason }),
+  AWARD_CONTRACT: z.strictObject({ startsOn: isoDate, endsOn: isoDate, valuePence: positivePence }),
+  GO_LIVE: empty,
+  CONTRACT_REVIEW: z.strictObject({
+    decision: z.enum(['extend', 'reprocure']),
+    note: reason,
+    newEndsOn: isoDate.optional(),
+    extensionValuePence: positivePence.optional(),
+  }),
+};
+type Payloads = typeof payloads;
+export type SarcEvent = { [K in keyof Payloads]: { type: K } & z.output<Payloads[K]> }[keyof Payloads];
+type Of<T extends SarcEvent['type']> = Omit<Extract<SarcEvent, { type: T }>, 'type'>;
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const problem = (field: string, message: string): FieldProblem[] => [{ field, message }];
+/** Years the London calendar (and its bank-holiday rules) can turn into instants. */
+const plausible = (date: string) => date >= '2000-01-01' && date <= '9000-12-31';
+const round2 = (x: number) => Math.round((x + Number.EPSILON) * 100) / 100;
+
+export const checkPublish = (_c: SarcContext, p: Of<'PUBLISH_TENDER'>): FieldProblem[] => [
+  ...(p.qualityWeight + p.priceWeight === 100
+    ? []
+    : problem('priceWeight', `Quality and price weights must add up to 100 (quality is ${p.qualityWeight})`)),
+  ...(plausible(p.clarificationDeadline) && plausible(p.tenderDeadline)
+    ? p.clarificationDeadline < p.tenderDeadline
+      ? []
+      : problem('clarificationDeadline', 'Clarification questions must close before the tender deadline')
+    : problem('tenderDeadline', 'Enter deadlines between 2000 and 9000')),
+];
+
+export const checkClarification = (c: SarcContext, _p: Of<'ANSWER_CLARIFICATION'>): FieldProblem[] =>
+  c.clarificationClosed ? problem('question', 'The clarification period has closed') : [];
+
+export const checkTender = (c: SarcContext, p: Of<'RECORD_TENDER'>): FieldProblem[] =>
+  c.tenders.some((t) => same(t.bidder, p.bidder))
+    ? problem('bidder', `A tender from ${p.bidder} is already recorded`)
+    : [];
+
+export const checkScores = (c: SarcContext, p: Of<'SCORE_TENDERS'>): FieldProblem[] => {
+  if (c.tenders.length === 0) return problem('scores', 'No tenders were received: abandon the procurement');
+  const problems = p.scores.flatMap((s, i) =>
+    !c.tenders.some((t) => same(t.bidder, s.bidder))
+      ? problem(`scores.${i}.bidder`, `${s.bidder} did not tender`)
+      : p.scores.findIndex((o) => same(o.bidder, s.bidder)) !== i
+        ? problem(`scores.${i}.bidder`, `${s.bidder} is scored more than once`)
+        : [],
+  );
+  const unscored = c.tenders.filter((t) => !p.scores.some((s) => same(s.bidder, t.bidder)));
+  return [...problems, ...unscored.flatMap((t) => problem('scores', `Score the tender from ${t.bidder}`))];
+};
+
+/** Quality points = score × quality weight / 100; price points = lowest price / price × price weight. */
+export function scoreTenders(
+  tenders: readonly SarcTender[],
+  scores: readonly { bidder: string; qualityScore: number }[],
+  qualityWeight: number,
+  priceWeight: number,
+): SarcScore[] {
+  const lowest = Math.min(...tenders.map((t) => t.pricePence));
+  return tenders.map((t) => {
+    const qualityScore = scores.find((s) => same(s.bidder, t.bidder))?.qualityScore ?? 0;
+    const qualityPoints = round2((qualityScore * qualityWeight) / 100);
+    const pricePoints = round2((lowest / t.pricePence) * priceWeight);
+    return {
+      ...t,
+      qualityScore,
+      qualityPoints,
+      pricePoints,
+      totalPoints: round2(qualityPoints + pricePoints),
+    };
+  });
+}
+
+export const checkAbandon = (c: SarcContext, _p: Of<'ABANDON'>): FieldProblem[] =>
+  c.tenders.length ? problem('reason', 'Tenders have been received: evaluate them instead') : [];
+
+export const checkModerate = (c: SarcContext, p: Of<'MODERATE'>): FieldProblem[] =>
+  c.scores.some((s) => same(s.bidder, p.preferredBidder))
+    ? []
+    : problem('preferredBidder', `${p.preferredBidder} is not a scored bidder`);
+
+export const checkNotice = (c: SarcContext, p: Of<'PUBLISH_AWARD_NOTICE'>): FieldProblem[] => {
+  const earliest = c.challenges.at(-1)?.awardNoticePublishedOn ?? c.tenderDeadline ?? '2000-01-01';
+  return p.publishedOn >= earliest && plausible(p.publishedOn)
+    ? []
+    : problem('publishedOn', `Enter the date the notice was published, not before ${earliest}`);
+};
+
+export const checkAward = (c: SarcContext, p: Of<'AWARD_CONTRACT'>): FieldProblem[] => [
+  ...atMost('valuePence', p.valuePence, c.contractValuePence, (v) => `The contract value is at most ${v}`),
+  ...(p.endsOn > p.startsOn ? [] : problem('endsOn', 'The contract must end after it starts')),
+];
+
+export const checkReview = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): FieldProblem[] => {
+  if (p.decision === 'reprocure')
+    return [
+      ...(p.newEndsOn ? problem('newEndsOn', 'Only an extension has a new end date') : []),
+      ...(p.extensionValuePence ? problem('extensionValuePence', 'Only an extension has a value') : []),
+    ];
+  const endsOn = c.contract?.endsOn ?? '';
+  return [
+    ...(p.newEndsOn && p.newEndsOn > endsOn
+      ? []
+      : problem('newEndsOn', `Enter a new end date after the current end, ${endsOn}`)),
+    ...(p.extensionValuePence ? [] : problem('extensionValuePence', 'Enter the value of the extension')),
+  ];
+};
+
+const agreed = (d: SarcContext['partnerDecisions']) => sarcPartners.every((p) => d[p]?.agrees === true);
+const noDecisions = () => ({ opcc: null, nhsEngland: null, countyCouncil: null, cityCouncil: null });
+
+const machine = setup({
+  types: { context: {} as SarcContext, events: {} as SarcEvent, input: {} as SarcInput },
+  actions: {
+    ...engineActions,
+    ...moneyActions,
+    recordTendering: assign(({ context: c, event: e }) =>
+      e.type === 'PUBLISH_TENDER'
+        ? {
+            clarificationDeadline: e.clarificationDeadline,
+            tenderDeadline: e.tenderDeadline,
+            qualityWeight: e.qualityWeight,
+            priceWeight: e.priceWeight,
+          }
+        : e.type === 'ANSWER_CLARIFICATION'
+          ? { clarifications: [...c.clarifications, { question: e.question, answer: e.answer }] }
+          : e.type === 'RECORD_TENDER'
+            ? { tenders: [...c.tenders, { bidder: e.bidder, pricePence: e.pricePence }] }
+            : {},
+    ),
+    closeClarification: assign({ clarificationClosed: true }),
+    recordScores: assign(({ context: c, event: e }) =>
+      e.type === 'SCORE_TENDERS'
+        ? { scores: scoreTenders(c.tenders, e.scores, c.qualityWeight ?? 0, c.priceWeight ?? 0) }
+        : {},
+    ),
+    recordAbandon: assign(({ event: e }) => (e.type === 'ABANDON' ? { abandonReason: e.reason } : {})),
+    recordModeration: assign(({ context: c, event: e }) =>
+      e.type === 'MODERATE'
+        ? {
+            preferredBidder: c.scores.find((s) => same(s.bidder, e.preferredBidder))?.bidder ?? null,
+            moderationRationale: e.rationale,
+            partnerDecisions: noDecisions(),
+          }
+        : e.type === 'RETURN_TO_MODERATION'
+          ? { returnsToModeration: [...c.returnsToModeration, e.reason] }
+          : {},
+    ),
+    recordPartner: assign(({ context: c, event: e }) =>
+      e.type === 'RECORD_PARTNER_DECISION'
+        ? {
+            partnerDecisions: {
+              ...c.partnerDecisions,
+              [e.partner]: { agrees: e.agrees, note: e.note ?? null },
+            },
+          }
+        : {},
+    ),
+    recordNotice: assign(({ event: e }) =>
+      e.type === 'PUBLISH_AWARD_NOTICE'
+        ? { awardNoticePublishedOn: e.publishedOn, standstillEndsOn: standstillEnd(e.publishedOn) }
+        : {},
+    ),
+    recordChallenge: assign(({ context: c, event: e }) => {
+      if (e.type === 'RECORD_CHALLENGE') {
+        const challenge = { awardNoticePublishedOn: c.awardNoticePublishedOn, details: e.details };
+        return { challenges: [...c.challenges, { ...challenge, outcome: null, note: null }] };
+      }
+      if (e.type !== 'RESOLVE_CHALLENGE') return {};
+      const last = c.challenges.at(-1);
+      const rest = c.challenges.slice(0, -1);
+      return {
+        challenges: last ? [...rest, { ...last, outcome: e.outcome, note: e.note }] : c.challenges,
+        awardNoticePublishedOn: null,
+        standstillEndsOn: null,
+      };
+    }),
+    recordContract: assign(({ context: c, event: e }) => {
+      if (e.type === 'AWARD_CONTRACT')
+        return { contract: { startsOn: e.startsOn, endsOn: e.endsOn, valuePence: e.valuePence } };
+      if (e.type !== 'CONTRACT_REVIEW' || !c.contract) return {};
+      if (e.decision === 'reprocure') return { reprocureNote: e.note };
+      const extension = {
+        previousEndsOn: c.contract.endsOn,
+        newEndsOn: e.newEndsOn ?? c.contract.endsOn,
+        extensionValuePence: e.extensionValuePence ?? 0,
+        note: e.note,
+      };
+      return {
+        contract: { ...c.contract, endsOn: extension.newEndsOn },
+        extensions: [...c.extensions, extension],
+      };
+    }),
+  },
+  guards: {
+    clarificationOpen: guardFrom(checkClarification),
+    newBidder: guardFrom(checkTender),
+    validWeights: guardFrom(checkPublish),
+    everyTenderScored: guardFrom(checkScores),
+    noTenders: guardFrom(checkAbandon),
+    scoredBidder: guardFrom(checkModerate),
+    completesAgreement: ({ context: c, event: e }) =>
+      e.type === 'RECORD_PARTNER_DECISION' &&
+      agreed({ ...c.partnerDecisions, [e.partner]: { agrees: e.agrees, note: null } }),
+    noticeDated: guardFrom(checkNotice),
+    dismissed: ({ event: e }) => e.type === 'RESOLVE_CHALLENGE' && e.outcome === 'dismissed',
+    withinValue: guardFrom(checkAward),
+    extension: ({ context, event: e }) =>
+      e.type === 'CONTRACT_REVIEW' && e.decision === 'extend' && checkReview(context, e).length === 0,
+    reprocures: ({ context, event: e }) =>
+      e.type === 'CONTRACT_REVIEW' && e.decision === 'reprocure' && checkReview(context, e).length === 0,
+  },
+}).createMachine({
+  id: 'sarc-recommissioning',
+  initial: 'specification',
+  context: ({ input }) => ({
+    title: input?.title ?? input?.programme?.name ?? null,
+    contractValuePence: input?.contractValuePence ?? 0,
+    clarificationDeadline: null,
+    tenderDeadline: null,
+    qualityWeight: null,
+    priceWeight: null,
+    clarificationClosed: false,
+    clarifications: [],
+    tenders: [],
+    scores: [],
+    preferredBidder: null,
+    moderationRationale: null,
+    partnerDecisions: noDecisions(),
+    returnsToModeration: [],
+    awardNoticePublishedOn: null,
+    standstillEndsOn: null,
+    challenges: [],
+    contract: null,
+    extensions: [],
+    reprocureNote: null,
+    abandonReason: null,
+  }),
+  states: {
+    specification: {
+      on: {
+        PUBLISH_TENDER: {
+          guard: 'validWeights',
+          target: 'tendering',
+          actions: ['recordTendering', tell('tenderPublished', 'officer')],
+        },
+        ABANDON: { guard: 'noTenders', target: 'abandoned', actions: 'recordAbandon' },
+      },
+    },
+    tendering: {
+      entry: [
+        scheduleAt<SarcContext>('clarificationClosed', 'CLARIFICATION_CLOSED', (c) =>
+          c.clarificationDeadline ? endOfLondonDay(c.clarificationDeadline) : null,
+        ),
+        scheduleAt<SarcContext>('tenderDeadlinePassed', 'TENDER_DEADLINE_PASSED', (c) =>
+          c.tenderDeadline ? endOfLondonDay(c.tenderDeadline) : null,
+        ),
+      ],
+      on: {
+        ANSWER_CLARIFICATION: { guard: 'clarificationOpen', actions: 'recordTendering' },
+        RECORD_TENDER: { guard: 'newBidder', actions: 'recordTendering' },
+        CLARIFICATION_CLOSED: { actions: 'closeClarification' },
+        TENDER_DEADLINE_PASSED: { target: 'evaluation', actions: 'closeClarification' },
+        ABANDON: { guard: 'noTenders', target: 'abandoned', actions: 'recordAbandon' },
+      },
+    },
+    evaluation: {
+      on: {
+        SCORE_TENDERS: { guard: 'everyTenderScored', target: 'moderation', actions: 'recordScores' },
+        ABANDON: { guard: 'noTenders', target: 'abandoned', actions: 'recordAbandon' },
+      },
+    },
+    moderation: {
+      on: { MODERATE: { guard: 'scoredBidder', target: 'boardDecision', actions: 'recordModeration' } },
+    },
+    boardDecision: {
+      on: {
+        RECORD_PARTNER_DECISION: [
+          { guard: 'completesAgreement', target: 'awardNotice', actions: 'recordPartner' },
+          { actions: 'recordPartner' },
+        ],
+        RETURN_TO_MODERATION: { target: 'moderation', actions: 'recordModeration' },
+      },
+    },
+    awardNotice: {
+      on: { PUBLISH_AWARD_NOTICE: { guard: 'noticeDated', target: 'standstill', actions: 'recordNotice' } },
+    },
+    standstill: {
+      entry: [
+        scheduleAt<SarcContext>('standstillEnded', 'STANDSTILL_ENDED', (c) =>
+          c.awardNoticePublishedOn ? standstillEndsAt(c.awardNoticePublishedOn) : null,
+        ),
+        tell('standstillStarted', 'officer'),
+      ],
+      on: {
+        STANDSTILL_ENDED: { target: 'readyToAward' },
+        RECORD_CHALLENGE: {
+          target: 'suspended',
+          actions: ['recordChallenge', tell('challengeRecorded', 'officer', 'approver')],
+        },
+      },
+    },
+    // A dismissed challenge still needs a new award notice and a fresh standstill before award.
+    suspended: {
+      on: {
+        RESOLVE_CHALLENGE: [
+          { guard: 'dismissed', target: 'awardNotice', actions: 'recordChallenge' },
+          { target: 'moderation', actions: 'recordChallenge' },
+        ],
+      },
+    },
+    readyToAward: {
+      on: {
+        AWARD_CONTRACT: {
+          guard: 'withinValue',
+          target: 'mobilisation',
+          actions: [
+            'recordContract',
+            commitFunds<SarcContext>((c) => c.contract?.valuePence ?? 0),
+            tell('contractAwarded', 'officer', 'finance'),
+          ],
+        },
+      },
+    },
+    mobilisation: { on: { GO_LIVE: { target: 'live' } } },
+    live: {
+      on: {
+        CONTRACT_REVIEW: [
+          {
+            guard: 'extension',
+            actions: [
+              'recordContract',
+              commitFunds<SarcContext>((c) => c.extensions.at(-1)?.extensionValuePence ?? 0),
+            ],
+          },
+          { guard: 'reprocures', target: 'closed', actions: 'recordContract' },
+        ],
+      },
+    },
+    abandoned: { type: 'final' },
+    closed: { type: 'final' },
+  },
+});
+
+const officer = ['officer'] as const;
+const byOfficer = (label: string, payload: z.ZodObject, check?: EventSpec['check']): EventSpec =>
+  check ? { label, payload, sentBy: officer, check } : { label, payload, sentBy: officer };
+export const sarcRecommissioning = defineMachine({
+  id: 'sarc-recommissioning',
+  version: 1,
+  referencePrefix: 'SARC',
+  ownerKinds: ['commissioner'],
+  messages: sarcMessages,
+  title: 'SARC re-commissioning',
+  description:
+    'The procurement of the Sexual Assault Referral Centre contract, jointly commissioned with NHS England and the county and city councils: tender, evaluation, moderation, joint board decision, standstill, award and the live contract.',
+  machine,
+  input: creationInput,
+  createdBy: officer,
+  states: {
+    specification: { label: 'Writing the specification' },
+    tendering: { label: 'Out to tender' },
+    evaluation: { label: 'Evaluating tenders' },
+    moderation: { label: 'Moderating scores' },
+    boardDecision: { label: 'With the joint commissioning board' },
+    awardNotice: { label: 'Awaiting the award notice' },
+    standstill: { label: 'Standstill period' },
+    suspended: { label: 'Award suspended by a challenge' },
+    readyToAward: { label: 'Standstill ended, ready to award' },
+    mobilisation: { label: 'Contract awarded, mobilising' },
+    live: { label: 'Contract live' },
+    abandoned: { label: 'Procurement abandoned' },
+    closed: { label: 'Closed for re-procurement' },
+  },
+  events: {
+    PUBLISH_TENDER: byOfficer('Publish the tender', payloads.PUBLISH_TENDER, checkPublish),
+    ANSWER_CLARIFICATION: byOfficer(
+      'Answer a clarification question',
+      payloads.ANSWER_CLARIFICATION,
+      checkClarification,
+    ),
+    RECORD_TENDER: byOfficer('Record a tender', payloads.RECORD_TENDER, checkTender),
+    CLARIFICATION_CLOSED: {
+      label: 'Clarification period closed',
+      payload: payloads.CLARIFICATION_CLOSED,
+      sentBy: ['system'],
+    },
+    TENDER_DEADLINE_PASSED: {
+      label: 'Tender deadline passed',
+      payload: payloads.TENDER_DEADLINE_PASSED,
+      sentBy: ['system'],
+    },
+    SCORE_TENDERS: byOfficer('Score the tenders', payloads.SCORE_TENDERS, checkScores),
+    ABANDON: byOfficer('Abandon the procurement', payloads.ABANDON, checkAbandon),
+    MODERATE: byOfficer('Record the moderation', payloads.MODERATE, checkModerate),
+    RECORD_PARTNER_DECISION: byOfficer("Record a partner's board decision", payloads.RECORD_PARTNER_DECISION),
+    RETURN_TO_MODERATION: byOfficer('Return to moderation', payloads.RETURN_TO_MODERATION),
+    PUBLISH_AWARD_NOTICE: byOfficer('Publish the award notice', payloads.PUBLISH_AWARD_NOTICE, checkNotice),
+    STANDSTILL_ENDED: {
+      label: 'Standstill period ended',
+      payload: payloads.STANDSTILL_ENDED,
+      sentBy: ['system'],
+    },
+    RECORD_CHALLENGE: byOfficer('Record a challenge to the award', payloads.RECORD_CHALLENGE),
+    RESOLVE_CHALLENGE: byOfficer('Resolve the challenge', payloads.RESOLVE_CHALLENGE),
+    AWARD_CONTRACT: byOfficer('Award the contract', payloads.AWARD_CONTRACT, checkAward),
+    GO_LIVE: byOfficer('Start the service', payloads.GO_LIVE),
+    CONTRACT_REVIEW: byOfficer('Review the contract', payloads.CONTRACT_REVIEW, checkReview),
+  },
+});

@@ -1,0 +1,626 @@
+// Victims' services: support services (IDVAs, ISVAs, counselling, road-death bereavement,
+// exploitation support) commissioned from the Ministry of Justice victims grant. Bid → due
+// diligence → panel scoring (scores are domain data) → moderation → recommendation (signed by the
+// approver above the delegation threshold) → offer → grant agreement → live, with annual reviews
+// and variations. Money: `committedPence` is what this case has committed to its fund, net; each
+// change to the award commits or releases the difference. Payments are not in this machine yet:
+// TERMINATE releases all of committedPence (issue 6 will subtract what has been paid), and
+// COMPLETE releases nothing (finance reconciles unspent money).
+import { and, assign, setup } from 'xstate';
+import { z } from 'zod';
+import {
+  atMost,
+  commitFunds,
+  defineMachine,
+  type EventSpec,
+  engineActions,
+  type FieldProblem,
+  guardFrom,
+  isoDate,
+  moneyActions,
+  notify,
+  type ProgrammeInput,
+  positivePence,
+  programmeId,
+  type Recipient,
+  reason,
+  releaseFunds,
+  requireOpenRound,
+  type ScoringCriterion,
+  type Sender,
+  shortText,
+  weightedScore,
+} from './define.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** An offer not accepted within 28 days lapses; the provider is reminded a week before. */
+export const OFFER_LAPSES_AFTER_MS = 28 * DAY_MS;
+export const OFFER_REMINDER_AFTER_MS = 21 * DAY_MS;
+export const MAX_SCORE = 5;
+/** Without a programme every award, and every increase, needs the approver: the safe default. */
+export const DEFAULT_DELEGATION_THRESHOLD_PENCE = 0;
+
+export const victimsServicesMessages = [
+  'bidReceived',
+  'bidIneligible',
+  'bidDeclined',
+  'decisionAwaitingSignature',
+  'offerMade',
+  'offerLapsing',
+  'offerLapsed',
+  'agreementSigned',
+  'variationAwaitingSignature',
+  'variationDecided',
+  'terminated',
+] as const;
+export type VictimsServicesMessage = (typeof victimsServicesMessages)[number];
+const tell = (message: VictimsServicesMessage, ...to: Recipient[]) => notify(message, ...to);
+
+export const services = ['idva', 'isva', 'counselling', 'bereavement', 'exploitation', 'other'] as const;
+export const paymentProfiles = ['quarterlyInAdvance', 'quarterlyInArrears', 'instalments', 'oneOff'] as const;
+export const reviewDecisions = ['continue', 'amend', 'discontinue'] as const;
+export const dueDiligenceChecks = ['safeguardingPolicy', 'insurance', 'accounts', 'governance'] as const;
+
+const creationInput = z.strictObject({ programmeId, title: shortText(200).optional() });
+const dates = { startsOn: isoDate, endsOn: isoDate };
+const submitPayload = z.strictObject({
+  title: shortText(200),
+  summary: shortText(5000),
+  amountRequestedPence: positivePence,
+  ...dates,
+  service: z.enum(services, { error: 'Choose the kind of service' }),
+});
+const passed = z.boolean({ error: 'Answer true or false' });
+const dueDiligencePayload = z.strictObject({
+  checks: z.strictObject({
+    safeguardingPolicy: passed,
+    insurance: passed,
+    accounts: passed,
+    governance: passed,
+  }),
+});
+const emptyPayload = z.strictObject({});
+const reasonPayload = z.strictObject({ reason });
+const optionalReasonPayload = z.strictObject({ reason: reason.optional() });
+const score = z.number().int().min(0).max(MAX_SCORE, { error: 'Scores are whole numbers from 0 to 5' });
+const moderatePayload = z.strictObject({ scores: z.record(z.string(), score), rationale: reason });
+const recommendAwardPayload = z.strictObject({ amountPence: positivePence, rationale: reason });
+const recommendDeclinePayload = z.strictObject({ rationale: reason });
+const agreementPayload = z.strictObject({
+  ...dates,
+  amountPence: positivePence,
+  instalments: z.number().int().min(2).max(12).optional(),
+  paymentProfile: z.enum(paymentProfiles, { error: 'Choose a payment profile' }),
+});
+const reviewPayload = z.strictObject({ decision: z.enum(reviewDecisions), notes: reason });
+const variationChange = { amountPence: positivePence, endsOn: isoDate, outcomes: shortText(2000) };
+const variationPayload = z.strictObject({
+  amountPence: variationChange.amountPence.optional(),
+  endsOn: variationChange.endsOn.optional(),
+  outcomes: variationChange.outcomes.optional(),
+  reason,
+});
+
+type Out<S extends z.ZodType> = z.output<S>;
+/** One union member per event type, so Extract<VictimsServicesEvent, { type: T }> finds each. */
+type Each<T extends string, Payload = unknown> = T extends string ? { type: T } & Payload : never;
+export type VictimsServicesEvent =
+  | Each<'SUBMIT', Out<typeof submitPayload>>
+  | Each<'PASS_DUE_DILIGENCE', Out<typeof dueDiligencePayload>>
+  | Each<
+      'FAIL_DUE_DILIGENCE' | 'REJECT_DECISION' | 'TERMINATE' | 'REJECT_VARIATION',
+      Out<typeof reasonPayload>
+    >
+  | Each<'WITHDRAW' | 'DECLINE_OFFER', Out<typeof optionalReasonPayload>>
+  | Each<
+      'CLOSE_SCORING' | 'SIGN_DECISION' | 'ACCEPT_OFFER' | 'COMPLETE' | 'APPROVE_VARIATION' | 'SIGN_VARIATION'
+    >
+  | Each<'MODERATE', Out<typeof moderatePayload>>
+  | Each<'RECOMMEND_AWARD', Out<typeof recommendAwardPayload>>
+  | Each<'RECOMMEND_DECLINE', Out<typeof recommendDeclinePayload>>
+  | Each<'SIGN_AGREEMENT', Out<typeof agreementPayload>>
+  | Each<'ANNUAL_REVIEW', Out<typeof reviewPayload>>
+  | Each<'REQUEST_VARIATION', Out<typeof variationPayload>>;
+type EventType = VictimsServicesEvent['type'];
+type Payload<T extends EventType> = Omit<Extract<VictimsServicesEvent, { type: T }>, 'type'>;
+
+export interface VictimsServicesVariation {
+  /** A request (from the provider or an officer), or an annual review that decided to amend. */
+  requestedBy: 'REQUEST_VARIATION' | 'ANNUAL_REVIEW';
+  amountPence: number | null;
+  endsOn: string | null;
+  outcomes: string | null;
+  reason: string;
+  /** The award and end date when it was requested, so each variation shows what it changed. */
+  previousAmountPence: number | null;
+  previousEndsOn: string | null;
+  decision: 'approved' | 'signed' | 'rejected' | null;
+  decisionReason: string | null;
+}
+export interface VictimsServicesContext {
+  programmeId: string | null;
+  maxAwardPence: number | null;
+  delegationThresholdPence: number;
+  criteria: ScoringCriterion[];
+  title: string | null;
+  summary: string | null;
+  service: (typeof services)[number] | null;
+  amountRequestedPence: number | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  dueDiligence: Payload<'PASS_DUE_DILIGENCE'>['checks'] | null;
+  moderatedScores: Record<string, number> | null;
+  weightedScore: number | null;
+  rationale: string | null;
+  recommendation: { decision: 'award' | 'decline'; amountPence: number | null; rationale: string } | null;
+  /** The current award: as offered, then as agreed, then as varied. */
+  awardedPence: number | null;
+  /** What this case has committed against its fund, net of releases. */
+  committedPence: number;
+  /** The agreement's current terms (variations change amountPence and endsOn). */
+  agreement: (Omit<Payload<'SIGN_AGREEMENT'>, 'instalments'> & { instalments: number | null }) | null;
+  /** Outcomes as varied; null while the bid's summary stands. */
+  outcomes: string | null;
+  reviews: Pick<Payload<'ANNUAL_REVIEW'>, 'decision' | 'notes'>[];
+  pendingVariation: VictimsServicesVariation | null;
+  variations: VictimsServicesVariation[];
+  reasons: { event: EventType; reason: string }[];
+}
+export type VictimsServicesInput = { programmeId?: string; title?: string } & ProgrammeInput;
+type Ctx = VictimsServicesContext;
+
+const problem = (field: string, message: string): FieldProblem[] => [{ field, message }];
+const endsAfterStart = (startsOn: string | null | undefined, endsOn: string | undefined) =>
+  startsOn && endsOn && endsOn <= startsOn
+    ? problem('endsOn', `The end date must be after the start date (${startsOn})`)
+    : [];
+const withinCap = (ctx: Ctx, field: string, amount: number | undefined) =>
+  ctx.maxAwardPence === null || amount === undefined
+    ? []
+    : atMost(field, amount, ctx.maxAwardPence, (cap) => `The most this programme awards is ${cap}`);
+
+export const checkSubmit = (ctx: Ctx, p: Payload<'SUBMIT'>): FieldProblem[] => [
+  ...withinCap(ctx, 'amountRequestedPence', p.amountRequestedPence),
+  ...endsAfterStart(p.startsOn, p.endsOn),
+];
+export const checkDueDiligence = (_ctx: Ctx, p: Payload<'PASS_DUE_DILIGENCE'>): FieldProblem[] =>
+  dueDiligenceChecks
+    .filter((check) => p.checks[check] !== true)
+    .flatMap((check) => problem(`checks.${check}`, 'Every check must pass, or fail due diligence instead'));
+/** Exactly the programme's criteria, each scored 0 to 5. */
+export const checkModerate = (ctx: Ctx, p: Payload<'MODERATE'>): FieldProblem[] => [
+  ...ctx.criteria.flatMap(({ id, label }) => {
+    const given = Object.hasOwn(p.scores, id) ? p.scores[id] : undefined;
+    if (given === undefined) return problem(`scores.${id}`, `Give a score for ${label}`);
+    const ok = Number.isInteger(given) && given >= 0 && given <= MAX_SCORE;
+    return ok ? [] : problem(`scores.${id}`, 'Scores are whole numbers from 0 to 5');
+  }),
+  ...Object.keys(p.scores)
+    .filter((id) => !ctx.criteria.some((c) => c.id === id))
+    .flatMap((id) => problem(`scores.${id}`, "This is not one of the programme's criteria")),
+];
+export const checkRecommendAward = (ctx: Ctx, p: Payload<'RECOMMEND_AWARD'>): FieldProblem[] =>
+  atMost('amountPence', p.amountPence, ctx.amountRequestedPence ?? 0, (asked) => {
+    return `The award cannot be more than the ${asked} requested`;
+  });
+export const checkAgreement = (ctx: Ctx, p: Payload<'SIGN_AGREEMENT'>): FieldProblem[] => {
+  const byInstalments = p.paymentProfile === 'instalments';
+  return [
+    ...atMost('amountPence', p.amountPence, ctx.awardedPence ?? 0, (awarded) => {
+      return `The agreement cannot be for more than the ${awarded} awarded`;
+    }),
+    ...endsAfterStart(p.startsOn, p.endsOn),
+    ...(byInstalments === (p.instalments !== undefined)
+      ? []
+      : byInstalments
+        ? problem('instalments', 'Say how many instalments (2 to 12)')
+        : problem('instalments', 'Give instalments only with the instalments payment profile')),
+  ];
+};
+export const checkRequestVariation = (ctx: Ctx, p: Payload<'REQUEST_VARIATION'>): FieldProblem[] => {
+  const fields = Object.keys(variationChange) as (keyof typeof variationChange)[];
+  if (fields.every((field) => p[field] === undefined))
+    return fields.flatMap((field) =>
+      problem(field, 'Say what changes: the amount, the end date or the outcomes'),
+    );
+  return [
+    ...withinCap(ctx, 'amountPence', p.amountPence),
+    ...endsAfterStart(ctx.agreement?.startsOn, p.endsOn),
+  ];
+};
+/** SIGN_VARIATION (approver): the pending variation must say what changes. */
+export const checkSignVariation = (ctx: Ctx): FieldProblem[] => {
+  const v = ctx.pendingVariation;
+  return v && (v.amountPence !== null || v.endsOn !== null || v.outcomes !== null)
+    ? []
+    : problem('variation', 'Nothing to approve yet: request the change (amount, end date or outcomes) first');
+};
+const increases = (ctx: Ctx) => (ctx.pendingVariation?.amountPence ?? 0) > (ctx.awardedPence ?? 0);
+/** APPROVE_VARIATION (officer): as signing, but an increase above the delegation threshold is the approver's. */
+export const checkApproveVariation = (ctx: Ctx): FieldProblem[] => [
+  ...checkSignVariation(ctx),
+  ...(increases(ctx)
+    ? atMost('amountPence', ctx.pendingVariation?.amountPence ?? 0, ctx.delegationThresholdPence, (limit) => {
+        return `An award above ${limit} is above the delegation threshold: the approver must sign this variation`;
+      })
+    : []),
+];
+
+/** A variation as requested, with the terms it would change. */
+const variation = (
+  ctx: Ctx,
+  requestedBy: VictimsServicesVariation['requestedBy'],
+  p: Payload<'REQUEST_VARIATION'>,
+): VictimsServicesVariation => ({
+  requestedBy,
+  amountPence: p.amountPence ?? null,
+  endsOn: p.endsOn ?? null,
+  outcomes: p.outcomes ?? null,
+  reason: p.reason,
+  previousAmountPence: ctx.awardedPence,
+  previousEndsOn: ctx.agreement?.endsOn ?? null,
+  decision: null,
+  decisionReason: null,
+});
+const commitIncrease = commitFunds<Ctx>((c) => (c.awardedPence ?? 0) - c.committedPence);
+const releaseDecrease = releaseFunds<Ctx>((c) => c.committedPence - (c.awardedPence ?? 0));
+const releaseAll = releaseFunds<Ctx>((c) => c.committedPence);
+
+const machine = setup({
+  types: { context: {} as Ctx, events: {} as VictimsServicesEvent, input: {} as VictimsServicesInput },
+  actions: {
+    ...engineActions,
+    ...moneyActions,
+    recordBid: assign(({ event }) => {
+      if (event.type !== 'SUBMIT') return {};
+      const { type: _, ...bid } = event;
+      return bid;
+    }),
+    recordDueDiligence: assign(({ event }) =>
+      event.type === 'PASS_DUE_DILIGENCE' ? { dueDiligence: { ...event.checks } } : {},
+    ),
+    recordModeration: assign(({ context, event }) =>
+      event.type !== 'MODERATE'
+        ? {}
+        : {
+            moderatedScores: { ...event.scores },
+            rationale: event.rationale,
+            weightedScore: weightedScore(context.criteria, event.scores, MAX_SCORE),
+          },
+    ),
+    recordRecommendation: assign(({ event }) => {
+      if (event.type !== 'RECOMMEND_AWARD' && event.type !== 'RECOMMEND_DECLINE') return {};
+      const award = event.type === 'RECOMMEND_AWARD';
+      const amountPence = award ? event.amountPence : null;
+      return {
+        recommendation: { decision: award ? 'award' : 'decline', amountPence, rationale: event.rationale },
+      };
+    }),
+    awardRecommended: assign(({ context }) => ({
+      awardedPence: context.recommendation?.amountPence ?? null,
+    })),
+    settleCommitment: assign(({ context }) => ({ committedPence: context.awardedPence ?? 0 })),
+    clearCommitment: assign({ committedPence: 0 }),
+    recordAgreement: assign(({ event }) => {
+      if (event.type !== 'SIGN_AGREEMENT') return {};
+      const { type: _, instalments, ...terms } = event;
+      return { agreement: { ...terms, instalments: instalments ?? null }, awardedPence: terms.amountPence };
+    }),
+    recordReview: assign(({ context, event }) => {
+      if (event.type !== 'ANNUAL_REVIEW') return {};
+      const reviews = [...context.reviews, { decision: event.decision, notes: event.notes }];
+      if (event.decision !== 'amend') return { reviews };
+      return { reviews, pendingVariation: variation(context, 'ANNUAL_REVIEW', { reason: event.notes }) };
+    }),
+    requestVariation: assign(({ context, event }) =>
+      event.type === 'REQUEST_VARIATION'
+        ? { pendingVariation: variation(context, 'REQUEST_VARIATION', event) }
+        : {},
+    ),
+    decideVariation: assign(({ context, event }) => {
+      const v = context.pendingVariation;
+      if (!v) return {};
+      if (event.type === 'REJECT_VARIATION') {
+        const rejected = { ...v, decision: 'rejected' as const, decisionReason: event.reason };
+        return { pendingVariation: null, variations: [...context.variations, rejected] };
+      }
+      const decision: VictimsServicesVariation['decision'] =
+        event.type === 'SIGN_VARIATION' ? 'signed' : 'approved';
+      const awardedPence = v.amountPence ?? context.awardedPence;
+      const terms = context.agreement;
+      return {
+        awardedPence,
+        outcomes: v.outcomes ?? context.outcomes,
+        pendingVariation: null,
+        agreement: terms && { ...terms, amountPence: awardedPence ?? 0, endsOn: v.endsOn ?? terms.endsOn },
+        variations: [...context.variations, { ...v, decision }],
+      };
+    }),
+    recordReason: assign(({ context, event }) =>
+      'reason' in event && event.reason !== undefined
+        ? { reasons: [...context.reasons, { event: event.type, reason: event.reason }] }
+        : {},
+    ),
+  },
+  guards: {
+    submittable: guardFrom(checkSubmit),
+    dueDiligencePassed: guardFrom(checkDueDiligence),
+    moderated: guardFrom(checkModerate),
+    withinRequest: guardFrom(checkRecommendAward),
+    aboveThreshold: ({ context, event }) =>
+      event.type === 'RECOMMEND_AWARD' && event.amountPence > context.delegationThresholdPence,
+    agreementValid: guardFrom(checkAgreement),
+    agreesLess: ({ context, event }) =>
+      event.type === 'SIGN_AGREEMENT' && event.amountPence < (context.awardedPence ?? 0),
+    reviewSays: ({ event }, decision: (typeof reviewDecisions)[number]) =>
+      event.type === 'ANNUAL_REVIEW' && event.decision === decision,
+    variationValid: guardFrom(checkRequestVariation),
+    /** An increase past the threshold: only the approver may sign it, so tell them. */
+    variationNeedsSignature: ({ context, event }) =>
+      event.type === 'REQUEST_VARIATION' &&
+      (event.amountPence ?? 0) > Math.max(context.awardedPence ?? 0, context.delegationThresholdPence),
+    officerMayApprove: guardFrom(checkApproveVariation),
+    approverMaySign: guardFrom(checkSignVariation),
+    increases: ({ context }) => increases(context),
+    decreases: ({ context }) =>
+      (context.pendingVariation?.amountPence ?? Infinity) < (context.awardedPence ?? 0),
+  },
+  delays: { offerReminderAfter: OFFER_REMINDER_AFTER_MS, offerLapsesAfter: OFFER_LAPSES_AFTER_MS },
+}).createMachine({
+  id: 'victims-services',
+  initial: 'draft',
+  context: ({ input }) => ({
+    programmeId: input?.programmeId ?? input?.programme?.id ?? null,
+    maxAwardPence: input?.programme?.maxAwardPence ?? null,
+    delegationThresholdPence:
+      input?.programme?.delegationThresholdPence ?? DEFAULT_DELEGATION_THRESHOLD_PENCE,
+    criteria: (input?.programme?.criteria ?? []).map((c) => ({ ...c })),
+    title: input?.title ?? null,
+    summary: null,
+    service: null,
+    amountRequestedPence: null,
+    startsOn: null,
+    endsOn: null,
+    dueDiligence: null,
+    moderatedScores: null,
+    weightedScore: null,
+    rationale: null,
+    recommendation: null,
+    awardedPence: null,
+    committedPence: 0,
+    agreement: null,
+    outcomes: null,
+    reviews: [],
+    pendingVariation: null,
+    variations: [],
+    reasons: [],
+  }),
+  states: {
+    draft: {
+      on: {
+        SUBMIT: {
+          guard: 'submittable',
+          target: 'dueDiligence',
+          actions: [requireOpenRound, 'recordBid', tell('bidReceived', 'owner')],
+        },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
+      },
+    },
+    dueDiligence: {
+      on: {
+        PASS_DUE_DILIGENCE: {
+          guard: 'dueDiligencePassed',
+          target: 'panelScoring',
+          actions: 'recordDueDiligence',
+        },
+        FAIL_DUE_DILIGENCE: {
+          target: 'ineligible',
+          actions: ['recordReason', tell('bidIneligible', 'owner')],
+        },
+        WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
+      },
+    },
+    panelScoring: {
+      on: { CLOSE_SCORING: 'moderation', WITHDRAW: { target: 'withdrawn', actions: 'recordReason' } },
+    },
+    moderation: {
+      on: { MODERATE: { guard: 'moderated', target: 'recommendation', actions: 'recordModeration' } },
+    },
+    recommendation: {
+      on: {
+        RECOMMEND_AWARD: [
+          {
+            guard: and(['withinRequest', 'aboveThreshold']),
+            target: 'awaitingApproval',
+            actions: ['recordRecommendation', tell('decisionAwaitingSignature', 'approver')],
+          },
+          {
+            guard: 'withinRequest',
+            target: 'offered',
+            actions: ['recordRecommendation', 'awardRecommended', commitIncrease, 'settleCommitment'],
+          },
+        ],
+        RECOMMEND_DECLINE: {
+          target: 'declined',
+          actions: ['recordRecommendation', tell('bidDeclined', 'owner')],
+        },
+      },
+    },
+    awaitingApproval: {
+      on: {
+        SIGN_DECISION: {
+          target: 'offered',
+          actions: ['awardRecommended', commitIncrease, 'settleCommitment'],
+        },
+        REJECT_DECISION: { target: 'recommendation', actions: 'recordReason' },
+      },
+    },
+    offered: {
+      entry: tell('offerMade', 'owner'),
+      on: {
+        ACCEPT_OFFER: 'agreement',
+        DECLINE_OFFER: { target: 'offerDeclined', actions: ['recordReason', releaseAll, 'clearCommitment'] },
+      },
+      after: {
+        offerReminderAfter: { actions: tell('offerLapsing', 'owner') },
+        offerLapsesAfter: {
+          target: 'lapsed',
+          actions: [releaseAll, 'clearCommitment', tell('offerLapsed', 'owner', 'officer')],
+        },
+      },
+    },
+    agreement: {
+      on: {
+        SIGN_AGREEMENT: [
+          {
+            guard: and(['agreementValid', 'agreesLess']),
+            target: 'live',
+            actions: [
+              'recordAgreement',
+              releaseDecrease,
+              'settleCommitment',
+              tell('agreementSigned', 'owner'),
+            ],
+          },
+          {
+            guard: 'agreementValid',
+            target: 'live',
+            actions: ['recordAgreement', tell('agreementSigned', 'owner')],
+          },
+        ],
+      },
+    },
+    live: {
+      on: {
+        ANNUAL_REVIEW: [
+          { guard: { type: 'reviewSays', params: 'continue' }, actions: 'recordReview' },
+          {
+            guard: { type: 'reviewSays', params: 'amend' },
+            target: 'variationRequested',
+            actions: 'recordReview',
+          },
+          {
+            target: 'terminated',
+            actions: ['recordReview', releaseAll, 'clearCommitment', tell('terminated', 'owner')],
+          },
+        ],
+        REQUEST_VARIATION: [
+          {
+            guard: and(['variationValid', 'variationNeedsSignature']),
+            target: 'variationRequested',
+            actions: ['requestVariation', tell('variationAwaitingSignature', 'approver')],
+          },
+          { guard: 'variationValid', target: 'variationRequested', actions: 'requestVariation' },
+        ],
+        TERMINATE: {
+          target: 'terminated',
+          actions: ['recordReason', releaseAll, 'clearCommitment', tell('terminated', 'owner')],
+        },
+        COMPLETE: 'closed',
+      },
+    },
+    variationRequested: {
+      on: {
+        // A revised request (or the detail of a review's amendment) replaces the pending one.
+        REQUEST_VARIATION: [
+          {
+            guard: and(['variationValid', 'variationNeedsSignature']),
+            actions: ['requestVariation', tell('variationAwaitingSignature', 'approver')],
+          },
+          { guard: 'variationValid', actions: 'requestVariation' },
+        ],
+        APPROVE_VARIATION: decide('officerMayApprove'),
+        SIGN_VARIATION: decide('approverMaySign'),
+        REJECT_VARIATION: { target: 'live', actions: ['decideVariation', tell('variationDecided', 'owner')] },
+      },
+    },
+    ineligible: { type: 'final' },
+    declined: { type: 'final' },
+    offerDeclined: { type: 'final' },
+    lapsed: { type: 'final' },
+    terminated: { type: 'final' },
+    closed: { type: 'final' },
+    withdrawn: { type: 'final' },
+  },
+});
+
+/** Applying a variation: an increase commits the difference, a decrease releases it. */
+function decide(guard: 'officerMayApprove' | 'approverMaySign') {
+  const [apply, settle, told] = [
+    'decideVariation',
+    'settleCommitment',
+    tell('variationDecided', 'owner'),
+  ] as const;
+  return [
+    { guard: and([guard, 'increases']), target: 'live', actions: [apply, commitIncrease, settle, told] },
+    { guard: and([guard, 'decreases']), target: 'live', actions: [apply, releaseDecrease, settle, told] },
+    { guard, target: 'live', actions: [apply, told] },
+  ] as const;
+}
+
+const spec = (label: string, payload: z.ZodObject, sentBy: Sender[], check?: EventSpec['check']) =>
+  ({ label, payload, sentBy, ...(check && { check }) }) as EventSpec;
+const owner: Sender[] = ['owner'];
+const officer: Sender[] = ['officer'];
+const approver: Sender[] = ['approver'];
+
+export const victimsServices = defineMachine({
+  id: 'victims-services',
+  version: 1,
+  referencePrefix: 'VS',
+  ownerKinds: ['provider'],
+  messages: victimsServicesMessages,
+  panelScoringStates: ['panelScoring'],
+  title: "Victims' services",
+  description:
+    "A victims' support service funded from the Ministry of Justice victims grant: bid, due diligence, panel scoring and moderation, recommendation and sign-off, offer, grant agreement, then the live service with annual reviews and variations.",
+  machine,
+  input: creationInput,
+  createdBy: ['owner', 'officer'],
+  states: {
+    draft: { label: 'Draft bid' },
+    dueDiligence: { label: 'Bid submitted, due diligence checks' },
+    panelScoring: { label: 'With the panel for scoring' },
+    moderation: { label: 'Scores being moderated' },
+    recommendation: { label: 'Awaiting a recommendation' },
+    awaitingApproval: { label: "Awaiting the approver's signature" },
+    offered: { label: 'Grant offered' },
+    agreement: { label: 'Offer accepted, grant agreement being prepared' },
+    live: { label: 'Service live' },
+    variationRequested: { label: 'Variation requested' },
+    ineligible: { label: 'Failed due diligence' },
+    declined: { label: 'Not recommended for funding' },
+    offerDeclined: { label: 'Offer declined' },
+    lapsed: { label: 'Offer lapsed' },
+    terminated: { label: 'Terminated' },
+    closed: { label: 'Closed' },
+    withdrawn: { label: 'Withdrawn' },
+  },
+  events: {
+    SUBMIT: spec('Submit the bid', submitPayload, owner, checkSubmit),
+    PASS_DUE_DILIGENCE: spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),
+    FAIL_DUE_DILIGENCE: spec('Fail due diligence', reasonPayload, officer),
+    CLOSE_SCORING: spec('Close panel scoring', emptyPayload, officer),
+    MODERATE: spec('Record the moderated scores', moderatePayload, officer, checkModerate),
+    RECOMMEND_AWARD: spec('Recommend an award', recommendAwardPayload, officer, checkRecommendAward),
+    RECOMMEND_DECLINE: spec('Recommend declining the bid', recommendDeclinePayload, officer),
+    SIGN_DECISION: spec('Sign the award decision', emptyPayload, approver),
+    REJECT_DECISION: spec('Send the recommendation back', reasonPayload, approver),
+    ACCEPT_OFFER: spec('Accept the offer', emptyPayload, owner),
+    DECLINE_OFFER: spec('Decline the offer', optionalReasonPayload, owner),
+    SIGN_AGREEMENT: spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),
+    ANNUAL_REVIEW: spec('Record the annual review', reviewPayload, officer),
+    REQUEST_VARIATION: spec(
+      'Request a variation',
+      variationPayload,
+      ['officer', 'owner'],
+      checkRequestVariation,
+    ),
+    APPROVE_VARIATION: spec('Approve the variation', emptyPayload, officer, checkApproveVariation),
+    SIGN_VARIATION: spec('Sign the variation', emptyPayload, approver, checkSignVariation),
+    REJECT_VARIATION: spec('Reject the variation', reasonPayload, ['officer', 'approver']),
+    TERMINATE: spec('Terminate the grant', reasonPayload, officer),
+    COMPLETE: spec('Close the grant at the end of the agreement', emptyPayload, officer),
+    WITHDRAW: spec('Withdraw the bid', optionalReasonPayload, owner),
+  },
+});

@@ -1,0 +1,135 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { cases, panelDeclarations, panelScores, users } from '../schema/index.ts';
+
+export type PanelDeclarationRow = typeof panelDeclarations.$inferSelect;
+export type PanelScoreRow = typeof panelScores.$inferSelect;
+
+/**
+ * The case row panel work needs. With `share`, held with a share lock until the transaction ends:
+ * members may declare and score side by side, but the case cannot leave its state (the engine takes
+ * an update lock to move it) until they are done, so nothing is written against a state that passed.
+ */
+export async function panelCase(db: Db, id: string, share: boolean) {
+  const query = db
+    .select({
+      id: cases.id,
+      state: cases.state,
+      machineId: cases.machineId,
+      machineVersion: cases.machineVersion,
+      organisationId: cases.organisationId,
+      programmeId: cases.programmeId,
+    })
+    .from(cases)
+    .where(eq(cases.id, id));
+  const [row] = share ? await query.for('share') : await query;
+  return row;
+}
+
+/** One member's declaration for one case, locked so that member's requests run one at a time. */
+export async function lockDeclaration(
+  db: Db,
+  caseId: string,
+  userId: string,
+): Promise<PanelDeclarationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(panelDeclarations)
+    .where(and(eq(panelDeclarations.caseId, caseId), eq(panelDeclarations.userId, userId)))
+    .for('update');
+  return row;
+}
+
+export async function findDeclaration(
+  db: Db,
+  caseId: string,
+  userId: string,
+): Promise<PanelDeclarationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(panelDeclarations)
+    .where(and(eq(panelDeclarations.caseId, caseId), eq(panelDeclarations.userId, userId)));
+  return row;
+}
+
+/** Inserts a first declaration; undefined when one got there first (the caller locks and re-reads). */
+export async function insertDeclaration(
+  db: Db,
+  row: PanelDeclarationRow,
+): Promise<PanelDeclarationRow | undefined> {
+  const [inserted] = await db.insert(panelDeclarations).values(row).onConflictDoNothing().returning();
+  return inserted;
+}
+
+export async function updateDeclaration(db: Db, row: PanelDeclarationRow): Promise<PanelDeclarationRow> {
+  const [updated] = await db
+    .update(panelDeclarations)
+    .set({ conflicted: row.conflicted, reason: row.reason, at: row.at })
+    .where(and(eq(panelDeclarations.caseId, row.caseId), eq(panelDeclarations.userId, row.userId)))
+    .returning();
+  return updated!;
+}
+
+export async function findScores(db: Db, caseId: string, userId: string): Promise<PanelScoreRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(panelScores)
+    .where(and(eq(panelScores.caseId, caseId), eq(panelScores.userId, userId)));
+  return row;
+}
+
+/** Writes a member's scores: the first time at version 1, then one version on. */
+export async function saveScores(
+  db: Db,
+  row: Omit<PanelScoreRow, 'version'>,
+  previousVersion: number | undefined,
+): Promise<PanelScoreRow> {
+  if (previousVersion === undefined) {
+    const [inserted] = await db
+      .insert(panelScores)
+      .values({ ...row, version: 1 })
+      .returning();
+    return inserted!;
+  }
+  const [updated] = await db
+    .update(panelScores)
+    .set({ scores: row.scores, comment: row.comment, at: row.at, version: previousVersion + 1 })
+    .where(
+      and(
+        eq(panelScores.caseId, row.caseId),
+        eq(panelScores.userId, row.userId),
+        eq(panelScores.version, previousVersion),
+      ),
+    )
+    .returning();
+  if (!updated) throw new Error(`Panel scores for ${row.caseId} moved while their member was locked`);
+  return updated;
+}
+
+export async function deleteScores(db: Db, caseId: string, userId: string): Promise<number> {
+  const rows = await db
+    .delete(panelScores)
+    .where(and(eq(panelScores.caseId, caseId), eq(panelScores.userId, userId)))
+    .returning({ userId: panelScores.userId });
+  return rows.length;
+}
+
+/** Every member's scores for a case, with the member's name, in name order. */
+export async function scoresOfCase(db: Db, caseId: string) {
+  return db
+    .select({ score: panelScores, name: users.name })
+    .from(panelScores)
+    .innerJoin(users, eq(users.id, panelScores.userId))
+    .where(eq(panelScores.caseId, caseId))
+    .orderBy(asc(users.name), asc(users.id));
+}
+
+/** Every member's declaration for a case, with the member's name, in name order. */
+export async function declarationsOfCase(db: Db, caseId: string) {
+  return db
+    .select({ declaration: panelDeclarations, name: users.name })
+    .from(panelDeclarations)
+    .innerJoin(users, eq(users.id, panelDeclarations.userId))
+    .where(eq(panelDeclarations.caseId, caseId))
+    .orderBy(asc(users.name), asc(users.id));
+}

@@ -1,0 +1,34 @@
+import { and, asc, desc, eq } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { cases, programmeOutcomes, programmes } from '../schema/index.ts';
+
+export type ProgrammeRow = typeof programmes.$inferSelect;
+
+export async function findProgramme(db: Db, id: string): Promise<ProgrammeRow | undefined> {
+  const [row] = await db.select().from(programmes).where(eq(programmes.id, id));
+  return row;
+}
+
+export async function listProgrammes(db: Db): Promise<ProgrammeRow[]> {
+  return db.select().from(programmes).orderBy(desc(programmes.createdAt), asc(programmes.name));
+}
+
+export async function outcomesOf(db: Db, programmeId: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: programmeOutcomes.outcomeId })
+    .from(programmeOutcomes)
+    .where(eq(programmeOutcomes.programmeId, programmeId))
+    .orderBy(asc(programmeOutcomes.outcomeId));
+  return rows.map((r) => r.id);
+}
+
+/** The case that runs a programme's round (the commissioning-round machine), if one was opened. */
+export async function roundCaseOf(db: Db, programmeId: string, roundMachine: string) {
+  const [row] = await db
+    .select({ id: cases.id, state: cases.state })
+    .from(cases)
+    .where(and(eq(cases.programmeId, programmeId), eq(cases.machineId, roundMachine)))
+    .orderBy(desc(cases.seq))
+    .limit(1);
+  return row;
+}

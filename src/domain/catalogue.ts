@@ -1,0 +1,190 @@
+// Creating the things commissioning rests on: funds (with ring-fenced streams and partner shares)
+// and programmes. Shared by the API, the demo data and the tests; every input is checked here.
+
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '../db/client.ts';
+import { findFund, streamsOf } from '../db/queries/funds.ts';
+import {
+  fundContributors,
+  fundStreams,
+  funds,
+  organisations,
+  planOutcomes,
+  planThemes,
+  programmeOutcomes,
+  programmes,
+} from '../db/schema/index.ts';
+import { fieldErrors, invalid } from '../engine/errors.ts';
+
+const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const financialYear = z
+  .string()
+  .regex(/^\d{4}-\d{2}$/, { error: 'Write a financial year as 2026-27' })
+  .refine((y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), {
+    error: 'The years must follow on, as in 2026-27',
+  });
+
+export const newFund = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  source: z.string().trim().min(1).max(200),
+  financialYear,
+  budgetPence: pence,
+  streams: z
+    .array(z.strictObject({ name: z.string().trim().min(1).max(200), budgetPence: pence }))
+    .max(20)
+    .default([]),
+  contributors: z
+    .array(z.strictObject({ organisationId: z.uuid(), sharePence: pence.min(1) }))
+    .max(20)
+    .default([]),
+});
+
+export const newProgramme = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  cycle: z.string().min(1).max(100),
+  fundId: z.uuid(),
+  streamId: z.uuid().optional(),
+  themeId: z.string().min(1).max(50),
+  outcomeIds: z.array(z.string().min(1).max(20)).min(1).max(20),
+  opensAt: z.iso.datetime({ offset: true }).optional(),
+  closesAt: z.iso.datetime({ offset: true }).optional(),
+  decisionOn: z.iso.date().optional(),
+  delegationThresholdPence: pence,
+  maxAwardPence: pence.min(1).optional(),
+  criteria: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z][a-zA-Z0-9]{0,40}$/),
+        label: z.string().min(1).max(200),
+        weight: z.number().int().min(1).max(100),
+      }),
+    )
+    .max(20)
+    .default([]),
+});
+
+function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw invalid(`The ${what} is not valid.`, fieldErrors(parsed.error.issues));
+  return parsed.data;
+}
+
+/** "2026-27" → 1 April 2026 to 31 March 2027. */
+export const financialYearDates = (year: string) => ({
+  startsOn: `${year.slice(0, 4)}-04-01`,
+  endsOn: `${Number(year.slice(0, 4)) + 1}-03-31`,
+});
+
+export async function createFund(tx: Tx, body: unknown): Promise<string> {
+  const fund = parse(newFund, body, 'fund');
+  const fenced = fund.streams.reduce((a, s) => a + s.budgetPence, 0);
+  if (fenced > fund.budgetPence) {
+    throw invalid('The streams are bigger than the fund.', [
+      { field: 'streams', message: 'Ring-fenced streams cannot add up to more than the budget' },
+    ]);
+  }
+  const shares = fund.contributors.reduce((a, c) => a + c.sharePence, 0);
+  if (fund.contributors.length && shares !== fund.budgetPence) {
+    throw invalid("The partners' shares do not make the budget.", [
+      {
+        field: 'contributors',
+        message: `Shares add up to ${shares} pence; the budget is ${fund.budgetPence}`,
+      },
+    ]);
+  }
+  if (fund.contributors.length) {
+    const ids = fund.contributors.map((c) => c.organisationId);
+    const found = await tx
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(inArray(organisations.id, ids));
+    if (found.length !== ids.length || new Set(ids).size !== ids.length)
+      throw invalid('A contributor is not an organisation we know.', [
+        { field: 'contributors', message: 'Unknown or repeated organisation' },
+      ]);
+  }
+  const [same] = await tx
+    .select({ id: funds.id })
+    .from(funds)
+    .where(and(eq(funds.name, fund.name), eq(funds.financialYear, fund.financialYear)));
+  if (same) {
+    throw invalid('There is already a fund of that name for that year.', [
+      { field: 'name', message: `"${fund.name}" already exists for ${fund.financialYear}` },
+    ]);
+  }
+  const [row] = await tx
+    .insert(funds)
+    .values({
+      name: fund.name,
+      source: fund.source,
+      financialYear: fund.financialYear,
+      ...financialYearDates(fund.financialYear),
+      budgetPence: BigInt(fund.budgetPence),
+    })
+    .returning({ id: funds.id });
+  const fundId = row!.id;
+  if (fund.streams.length)
+    await tx
+      .insert(fundStreams)
+      .values(fund.streams.map((s) => ({ fundId, name: s.name, budgetPence: BigInt(s.budgetPence) })));
+  if (fund.contributors.length) {
+    await tx.insert(fundContributors).values(
+      fund.contributors.map((c) => ({
+        fundId,
+        organisationId: c.organisationId,
+        sharePence: BigInt(c.sharePence),
+      })),
+    );
+  }
+  return fundId;
+}
+
+export async function createProgramme(
+  tx: Tx,
+  body: unknown,
+  knownCycles: readonly string[],
+): Promise<string> {
+  const p = parse(newProgramme, body, 'programme');
+  const problems: { field: string; message: string }[] = [];
+  if (!knownCycles.includes(p.cycle))
+    problems.push({ field: 'cycle', message: `Expected one of ${knownCycles.join(', ')}` });
+  if (!(await findFund(tx, p.fundId))) problems.push({ field: 'fundId', message: 'Unknown fund' });
+  else if (p.streamId && !(await streamsOf(tx, p.fundId)).some((s) => s.id === p.streamId))
+    problems.push({ field: 'streamId', message: 'Not a stream of that fund' });
+  const [theme] = await tx.select().from(planThemes).where(eq(planThemes.id, p.themeId));
+  if (!theme) problems.push({ field: 'themeId', message: 'Unknown Police and Crime Plan theme' });
+  const outcomes = await tx.select().from(planOutcomes).where(inArray(planOutcomes.id, p.outcomeIds));
+  if (outcomes.length !== new Set(p.outcomeIds).size)
+    problems.push({ field: 'outcomeIds', message: 'Unknown or repeated outcome' });
+  else if (outcomes.some((o) => o.themeId !== p.themeId))
+    problems.push({ field: 'outcomeIds', message: "Every outcome must belong to the programme's theme" });
+  const weights = p.criteria.reduce((a, c) => a + c.weight, 0);
+  if (p.criteria.length && weights !== 100)
+    problems.push({ field: 'criteria', message: `Weights add up to ${weights}; they must make 100` });
+  if (new Set(p.criteria.map((c) => c.id)).size !== p.criteria.length)
+    problems.push({ field: 'criteria', message: 'Criterion ids must be unique' });
+  if (p.opensAt && p.closesAt && Date.parse(p.closesAt) <= Date.parse(p.opensAt))
+    problems.push({ field: 'closesAt', message: 'Must be after opensAt' });
+  if (problems.length) throw invalid('The programme is not valid.', problems);
+  const [row] = await tx
+    .insert(programmes)
+    .values({
+      name: p.name,
+      cycle: p.cycle,
+      fundId: p.fundId,
+      streamId: p.streamId ?? null,
+      themeId: p.themeId,
+      opensAt: p.opensAt ? new Date(p.opensAt) : null,
+      closesAt: p.closesAt ? new Date(p.closesAt) : null,
+      decisionOn: p.decisionOn ?? null,
+      delegationThresholdPence: BigInt(p.delegationThresholdPence),
+      maxAwardPence: p.maxAwardPence === undefined ? null : BigInt(p.maxAwardPence),
+      criteria: p.criteria,
+    })
+    .returning({ id: programmes.id });
+  await tx
+    .insert(programmeOutcomes)
+    .values(p.outcomeIds.map((outcomeId) => ({ programmeId: row!.id, outcomeId })));
+  return row!.id;
+}

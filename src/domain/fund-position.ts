@@ -1,0 +1,84 @@
+// A fund's position, derived from the ledger alone, to the penny: overall, per ring-fenced stream
+// (and the unfenced rest), and per contributor for jointly commissioned budgets.
+import type { Db } from '../db/client.ts';
+import { contributorsOf, type FundRow, ledgerTotals, streamsOf } from '../db/queries/funds.ts';
+
+export interface Position {
+  budgetPence: number;
+  committedPence: number;
+  releasedPence: number;
+  remainingPence: number;
+}
+
+const position = (budget: bigint, committed: bigint, released: bigint): Position => ({
+  budgetPence: Number(budget),
+  committedPence: Number(committed),
+  releasedPence: Number(released),
+  remainingPence: Number(budget - committed + released),
+});
+
+/**
+ * Splits `total` across `shares` in proportion, largest remainders first, so the parts always add
+ * up to the total exactly (no penny lost or invented by rounding).
+ */
+export function apportion(total: bigint, shares: readonly bigint[]): bigint[] {
+  const whole = shares.reduce((a, b) => a + b, 0n);
+  if (whole === 0n) return shares.map(() => 0n);
+  const exact = shares.map((share) => ({ floor: (total * share) / whole, rest: (total * share) % whole }));
+  let left = total - exact.reduce((a, e) => a + e.floor, 0n);
+  const order = exact
+    .map((_share, i) => i)
+    .sort((a, b) => (exact[b]!.rest > exact[a]!.rest ? 1 : exact[b]!.rest < exact[a]!.rest ? -1 : a - b));
+  const parts = exact.map((e) => e.floor);
+  for (const i of order) {
+    if (left === 0n) break;
+    parts[i]! += 1n;
+    left -= 1n;
+  }
+  return parts;
+}
+
+export async function fundPosition(db: Db, fund: FundRow) {
+  const [streams, totals, contributors] = await Promise.all([
+    streamsOf(db, fund.id),
+    ledgerTotals(db, fund.id),
+    contributorsOf(db, fund.id),
+  ]);
+  const of = (streamId: string | null) => {
+    const row = totals.find((t) => t.streamId === streamId);
+    return { committed: BigInt(row?.committed ?? 0), released: BigInt(row?.released ?? 0) };
+  };
+  const committed = totals.reduce((a, t) => a + BigInt(t.committed), 0n);
+  const released = totals.reduce((a, t) => a + BigInt(t.released), 0n);
+  const fenced = streams.reduce((a, s) => a + s.budgetPence, 0n);
+  const general = of(null);
+  const committedShares = apportion(
+    committed,
+    contributors.map((c) => c.sharePence),
+  );
+  const releasedShares = apportion(
+    released,
+    contributors.map((c) => c.sharePence),
+  );
+  return {
+    fundId: fund.id,
+    name: fund.name,
+    financialYear: fund.financialYear,
+    ...position(fund.budgetPence, committed, released),
+    streams: streams.map((stream) => {
+      const t = of(stream.id);
+      return {
+        streamId: stream.id,
+        name: stream.name,
+        ...position(stream.budgetPence, t.committed, t.released),
+      };
+    }),
+    /** The part of the fund outside any ring-fenced stream. */
+    unfenced: position(fund.budgetPence - fenced, general.committed, general.released),
+    contributors: contributors.map((c, i) => ({
+      organisationId: c.organisationId,
+      name: c.name,
+      ...position(c.sharePence, committedShares[i]!, releasedShares[i]!),
+    })),
+  };
+}

@@ -1,0 +1,101 @@
+// The money effects machines emit. Each runs inside the transition's transaction; commitments lock
+// the fund row first, so however many awards are decided at once a fund is never over-committed.
+import type { FundsParams } from '../../machines/define.ts';
+import type { Tx } from '../db/client.ts';
+import {
+  insertLedgerRow,
+  ledgerTotals,
+  lockFund,
+  netCommittedByCase,
+  streamsOf,
+} from '../db/queries/funds.ts';
+import { roundCaseOf } from '../db/queries/programmes.ts';
+import type { EffectHandler } from '../engine/engine.ts';
+import { ProblemError } from '../engine/errors.ts';
+import { fundingOf, ROUND_MACHINE } from './programmes.ts';
+
+const pounds = (pence: bigint) =>
+  `£${(Number(pence) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+/** What is left in the fund overall, and in the commitment's bucket (its stream, or the unfenced rest). */
+async function remaining(tx: Tx, fund: { id: string; budgetPence: bigint }, streamId: string | null) {
+  const [streams, totals] = await Promise.all([streamsOf(tx, fund.id), ledgerTotals(tx, fund.id)]);
+  const net = (rows: typeof totals) =>
+    rows.reduce((a, t) => a + BigInt(t.committed) - BigInt(t.released), 0n);
+  const overall = fund.budgetPence - net(totals);
+  const bucketBudget = streamId
+    ? (streams.find((s) => s.id === streamId)?.budgetPence ?? 0n)
+    : fund.budgetPence - streams.reduce((a, s) => a + s.budgetPence, 0n);
+  const bucket = bucketBudget - net(totals.filter((t) => t.streamId === streamId));
+  return overall < bucket ? overall : bucket;
+}
+
+export const commitFundsEffect: EffectHandler = async (tx, effect, { caseRow, actor, at }) => {
+  const amount = BigInt((effect.params as FundsParams).amountPence);
+  if (amount <= 0n) return;
+  const programme = await fundingOf(tx, caseRow.programmeId);
+  const fund = await lockFund(tx, programme.fundId);
+  if (!fund)
+    throw new ProblemError(409, 'No fund for this case', 'The programme names a fund that does not exist.');
+  const left = await remaining(tx, fund, programme.streamId);
+  if (amount > left) {
+    throw new ProblemError(
+      409,
+      'Not enough money in the fund',
+      `This needs ${pounds(amount)} but ${fund.name} has ${pounds(left)} left${programme.streamId ? ' in its stream' : ''}.`,
+      { fundId: fund.id, remainingPence: Number(left), requiredPence: Number(amount) },
+    );
+  }
+  await insertLedgerRow(tx, {
+    fundId: fund.id,
+    streamId: programme.streamId,
+    caseId: caseRow.id,
+    caseVersion: caseRow.version,
+    movement: 'commit',
+    amountPence: amount,
+    note: `${caseRow.machineId} ${caseRow.state}`,
+    actorId: actor.userId,
+    at,
+  });
+};
+
+export const releaseFundsEffect: EffectHandler = async (tx, effect, { caseRow, actor, at }) => {
+  const amount = BigInt((effect.params as FundsParams).amountPence);
+  if (amount <= 0n) return;
+  const programme = await fundingOf(tx, caseRow.programmeId);
+  await lockFund(tx, programme.fundId);
+  const held = await netCommittedByCase(tx, caseRow.id);
+  if (amount > held) {
+    throw new ProblemError(
+      409,
+      'Cannot release more than is committed',
+      `This case holds ${pounds(held)} of commitment; it cannot release ${pounds(amount)}.`,
+    );
+  }
+  await insertLedgerRow(tx, {
+    fundId: programme.fundId,
+    streamId: programme.streamId,
+    caseId: caseRow.id,
+    caseVersion: caseRow.version,
+    movement: 'release',
+    amountPence: amount,
+    note: `${caseRow.machineId} ${caseRow.state}`,
+    actorId: actor.userId,
+    at,
+  });
+};
+
+export const requireOpenRoundEffect: EffectHandler = async (tx, _effect, { caseRow }) => {
+  const programme = await fundingOf(tx, caseRow.programmeId);
+  const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE);
+  if (round?.state !== 'open') {
+    throw new ProblemError(
+      409,
+      'The call for bids is not open',
+      `${programme.name} is not taking bids now.`,
+      {
+        roundState: round?.state ?? null,
+      },
+    );
+  }
+};

@@ -1,0 +1,92 @@
+// Cases opened under a programme: the client names the programme, and the machine gets its
+// settings (cap, delegation threshold, scoring criteria, closing time) as part of its input.
+import type { OrganisationKind, ProgrammeSettings, ScoringCriterion } from '../../machines/define.ts';
+import type { Tx } from '../db/client.ts';
+import { findCase } from '../db/queries/cases.ts';
+import { findOrganisation } from '../db/queries/organisations.ts';
+import { findProgramme, type ProgrammeRow, roundCaseOf } from '../db/queries/programmes.ts';
+import type { InputPreparer } from '../engine/engine.ts';
+import { invalid, ProblemError } from '../engine/errors.ts';
+
+/** The machine that runs a programme's round itself; every other machine's cases are its bids or grants. */
+export const ROUND_MACHINE = 'commissioning-round';
+
+export function programmeSettings(row: ProgrammeRow): ProgrammeSettings {
+  return {
+    id: row.id,
+    name: row.name,
+    maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
+    delegationThresholdPence: Number(row.delegationThresholdPence),
+    criteria: row.criteria as ScoringCriterion[],
+    closesAt: row.closesAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The domain's say when a case is opened: the owner must be the kind of organisation the machine
+ * is for, a case about an award must name an award of the same owner, and a case under a programme
+ * gets the programme's settings.
+ */
+export const prepareCaseInput: InputPreparer = async (tx, request) => {
+  const { definition, input, organisationId } = request;
+  const owner = await findOrganisation(tx, organisationId);
+  if (!owner || !definition.ownerKinds.includes(owner.kind)) {
+    throw invalid(`A ${definition.title.toLowerCase()} cannot belong to that organisation.`, [
+      {
+        field: 'organisationId',
+        message: `Must be ${definition.ownerKinds.map((k) => kindNames[k]).join(' or ')}`,
+      },
+    ]);
+  }
+  if (typeof input.awardCaseId === 'string') {
+    const award = await findCase(tx, input.awardCaseId);
+    if (!award || award.organisationId !== organisationId || award.machineId === definition.id) {
+      throw invalid('That is not an award of this organisation.', [
+        { field: 'input.awardCaseId', message: 'Name an award case belonging to the same organisation' },
+      ]);
+    }
+  }
+  return prepareProgrammeInput(tx, request);
+};
+
+const kindNames: Record<OrganisationKind, string> = {
+  commissioner: 'the commissioner',
+  provider: 'a provider',
+  partner: 'a partner',
+  communitySafetyPartnership: 'a Community Safety Partnership',
+};
+
+export const prepareProgrammeInput: InputPreparer = async (tx, { definition, input }) => {
+  const id = input.programmeId;
+  if (typeof id !== 'string') return { input, programmeId: null };
+  const programme = await findProgramme(tx, id);
+  const field = 'input.programmeId';
+  if (!programme) throw invalid('There is no such programme.', [{ field, message: 'Unknown programme' }]);
+  if (definition.id === ROUND_MACHINE) {
+    if (await roundCaseOf(tx, id, ROUND_MACHINE)) {
+      throw new ProblemError(
+        409,
+        'Round already exists',
+        `The programme "${programme.name}" already has its round.`,
+      );
+    }
+  } else if (programme.cycle !== definition.id) {
+    throw invalid('That programme is for a different kind of case.', [
+      { field, message: `"${programme.name}" runs ${programme.cycle} cases, not ${definition.id}` },
+    ]);
+  }
+  return { input: { ...input, programme: programmeSettings(programme) }, programmeId: id };
+};
+
+/** Where a case's money comes from: its programme's fund and stream. */
+export async function fundingOf(tx: Tx, programmeId: string | null) {
+  const programme = programmeId ? await findProgramme(tx, programmeId) : undefined;
+  if (!programme) {
+    throw new ProblemError(
+      409,
+      'No fund for this case',
+      'The case is not under a programme, so it has no fund to use.',
+    );
+  }
+  return programme;
+}

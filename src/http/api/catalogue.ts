@@ -1,0 +1,119 @@
+// The Police and Crime Plan, funds (with their position) and programmes. Everyone signed in can see
+// the Plan and the programmes (providers look for open funding calls); money is for staff.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Database } from '../../db/client.ts';
+import { findFund, ledgerOf, listFunds } from '../../db/queries/funds.ts';
+import { findProgramme, listProgrammes, outcomesOf, roundCaseOf } from '../../db/queries/programmes.ts';
+import { planOutcomes, planThemes } from '../../db/schema/index.ts';
+import { createFund, createProgramme } from '../../domain/catalogue.ts';
+import { fundPosition } from '../../domain/fund-position.ts';
+import { ROUND_MACHINE } from '../../domain/programmes.ts';
+import type { Actor } from '../../engine/actor.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { forbidden, notFound } from '../../engine/errors.ts';
+import { actorOf } from '../authenticate.ts';
+import { parseBody } from '../parse.ts';
+
+const anObject = z.record(z.string(), z.unknown());
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const staff = (actor: Actor) => actor.role !== 'provider';
+const requireRole = (actor: Actor, roles: Actor['role'][], what: string) => {
+  if (!roles.includes(actor.role)) throw forbidden(`Only ${roles.join(' or ')} can ${what}.`);
+};
+
+export function catalogueRouter(db: Database, engine: Engine): Router {
+  const router = Router();
+
+  router.get('/plan', async (_req, res) => {
+    const [themes, outcomes] = await Promise.all([
+      db.select().from(planThemes).orderBy(planThemes.position),
+      db.select().from(planOutcomes).orderBy(planOutcomes.id),
+    ]);
+    res.json({
+      themes: themes.map((t) => ({
+        ...t,
+        outcomes: outcomes.filter((o) => o.themeId === t.id).map(({ id, title }) => ({ id, title })),
+      })),
+    });
+  });
+
+  router.get('/funds', async (_req, res) => {
+    if (!staff(actorOf(res))) throw forbidden('Funds are for OPCC staff.');
+    const rows = await listFunds(db);
+    res.json({ items: await Promise.all(rows.map((fund) => fundPosition(db, fund))) });
+  });
+
+  router.post('/funds', async (req, res) => {
+    requireRole(actorOf(res), ['finance', 'admin'], 'set up funds');
+    parseBody(anObject, req.body);
+    // The raw body goes on, so its strict schema sees every key the client sent.
+    const id = await db.transaction((tx) => createFund(tx, req.body));
+    res
+      .status(201)
+      .location(`/api/funds/${id}`)
+      .json(await fundPosition(db, (await findFund(db, id))!));
+  });
+
+  const fundOr404 = async (id: string, actor: Actor) => {
+    if (!staff(actor) || !UUID.test(id)) throw notFound('fund');
+    const fund = await findFund(db, id);
+    if (!fund) throw notFound('fund');
+    return fund;
+  };
+
+  router.get('/funds/:id/position', async (req, res) => {
+    res.json(await fundPosition(db, await fundOr404(req.params.id, actorOf(res))));
+  });
+
+  router.get('/funds/:id/ledger', async (req, res) => {
+    const fund = await fundOr404(req.params.id, actorOf(res));
+    const rows = await ledgerOf(db, fund.id);
+    res.json({
+      items: rows.map((r) => ({ ...r, amountPence: Number(r.amountPence), at: r.at.toISOString() })),
+    });
+  });
+
+  const programmeView = async (row: NonNullable<Awaited<ReturnType<typeof findProgramme>>>) => ({
+    id: row.id,
+    name: row.name,
+    cycle: row.cycle,
+    fundId: row.fundId,
+    streamId: row.streamId,
+    themeId: row.themeId,
+    outcomeIds: await outcomesOf(db, row.id),
+    opensAt: row.opensAt?.toISOString() ?? null,
+    closesAt: row.closesAt?.toISOString() ?? null,
+    decisionOn: row.decisionOn,
+    delegationThresholdPence: Number(row.delegationThresholdPence),
+    maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
+    criteria: row.criteria,
+    round: (await roundCaseOf(db, row.id, ROUND_MACHINE)) ?? null,
+  });
+
+  router.get('/programmes', async (_req, res) => {
+    res.json({ items: await Promise.all((await listProgrammes(db)).map(programmeView)) });
+  });
+
+  router.get('/programmes/:id', async (req, res) => {
+    const row = UUID.test(req.params.id) ? await findProgramme(db, req.params.id) : undefined;
+    if (!row) throw notFound('programme');
+    res.json(await programmeView(row));
+  });
+
+  router.post('/programmes', async (req, res) => {
+    requireRole(actorOf(res), ['officer', 'admin'], 'set up programmes');
+    parseBody(anObject, req.body);
+    const cycles = engine.registry
+      .list()
+      .map((d) => d.id)
+      .filter((id) => id !== ROUND_MACHINE);
+    const id = await db.transaction((tx) => createProgramme(tx, req.body, cycles));
+    res
+      .status(201)
+      .location(`/api/programmes/${id}`)
+      .json(await programmeView((await findProgramme(db, id))!));
+  });
+
+  return router;
+}

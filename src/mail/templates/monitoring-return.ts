@@ -1,0 +1,42 @@
+// What a monitoring return tells people. Reference, title, the period and due date, and a link only;
+// never the figures, the narrative or an officer's query.
+import type { MonitoringReturnMessage } from '../../../machines/monitoring-return.ts';
+import { check, longDate, type MessageData, type Template } from '../template-kit.ts';
+
+const isDate = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** " for 1 April 2026 to 30 June 2026", or nothing when the case carries no period. */
+const period = (d: MessageData) =>
+  isDate(d.context.periodStart) && isDate(d.context.periodEnd)
+    ? ` for ${longDate(d.context.periodStart)} to ${longDate(d.context.periodEnd)}`
+    : '';
+
+/** "on 31 July 2026", or "on the date set" when the case carries no due date. */
+const dueOn = (d: MessageData) =>
+  isDate(d.context.dueOn) ? `on ${longDate(d.context.dueOn)}` : 'on the date set';
+
+export const monitoringReturnTemplates: Record<MonitoringReturnMessage, Template> = {
+  returnDueSoon: {
+    subject: (d) => `${d.reference}: your monitoring return is due ${dueOn(d)}`,
+    body: (d) => [`The "${d.title}"${period(d)} is due ${dueOn(d)}.`, check],
+  },
+  returnOverdue: {
+    subject: (d) => `${d.reference}: the monitoring return is overdue`,
+    body: (d) => [
+      `The "${d.title}"${period(d)} was due ${dueOn(d)} and has not been received. It can still be submitted.`,
+      check,
+    ],
+  },
+  returnSubmitted: {
+    subject: (d) => `${d.reference}: a monitoring return has been submitted`,
+    body: (d) => [`The "${d.title}"${period(d)} has been submitted and is ready to check.`, check],
+  },
+  returnQueried: {
+    subject: (d) => `${d.reference}: a question about your monitoring return`,
+    body: (d) => [
+      `An officer has a question about the "${d.title}"${period(d)}. Please answer it and resubmit the return.`,
+      check,
+    ],
+  },
+};

@@ -1,0 +1,39 @@
+// What SARC re-commissioning tells people. Reference, title, deadlines and link only; never tender
+// content, prices, scores, bidders, challenge details or reasons.
+import type { SarcMessage } from '../../../machines/sarc-recommissioning.ts';
+import { check, longDate, type Template } from '../template-kit.ts';
+
+/** A date from the case, or words that do not pretend to know it. */
+const onDate = (value: unknown, otherwise: string) =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `on ${longDate(value)}` : otherwise;
+
+export const sarcRecommissioningTemplates: Record<SarcMessage, Template> = {
+  tenderPublished: {
+    subject: (d) => `${d.reference}: the tender has been published`,
+    body: (d) => [
+      `The tender for "${d.title}" has been published. Tenders close ${onDate(d.context.tenderDeadline, 'on the date in the tender')}.`,
+      check,
+    ],
+  },
+  standstillStarted: {
+    subject: (d) => `${d.reference}: the standstill period has started`,
+    body: (d) => [
+      `The award notice for "${d.title}" has been published. The standstill period ends ${onDate(d.context.standstillEndsOn, 'after eight working days')}; the contract cannot be entered into before then.`,
+      check,
+    ],
+  },
+  challengeRecorded: {
+    subject: (d) => `${d.reference}: a challenge has suspended the award`,
+    body: (d) => [
+      `A challenge to the award of "${d.title}" has been recorded. The award is suspended until the challenge is resolved.`,
+      check,
+    ],
+  },
+  contractAwarded: {
+    subject: (d) => `${d.reference}: the contract has been awarded`,
+    body: (d) => [
+      `The contract for "${d.title}" has been awarded and the funds committed. Mobilisation can begin.`,
+      check,
+    ],
+  },
+};

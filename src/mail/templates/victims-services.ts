@@ -1,0 +1,75 @@
+// What the victims' services machine tells people. Reference, title and link only; never bid
+// content, scores, amounts, reasons or conditions, which people read on the case page.
+import type { VictimsServicesMessage } from '../../../machines/victims-services.ts';
+import { check, type Template } from '../template-kit.ts';
+
+export const victimsServicesTemplates: Record<VictimsServicesMessage, Template> = {
+  bidReceived: {
+    subject: (d) => `${d.reference}: we have received your bid`,
+    body: (d) => [
+      `We have received your bid "${d.title}". An officer will now carry out the due diligence checks.`,
+      check,
+    ],
+  },
+  bidIneligible: {
+    subject: (d) => `${d.reference}: your bid did not pass due diligence`,
+    body: (d) => [
+      `Your bid "${d.title}" did not pass the due diligence checks and cannot go further. The reason is on the case page.`,
+      check,
+    ],
+  },
+  bidDeclined: {
+    subject: (d) => `${d.reference}: a decision on your bid`,
+    body: (d) => [`We have decided not to fund "${d.title}". The reasons are on the case page.`, check],
+  },
+  decisionAwaitingSignature: {
+    subject: (d) => `${d.reference}: an award decision needs your signature`,
+    body: (d) => [
+      `An officer has recommended an award for "${d.title}" that is above the delegation threshold, so it needs your signature.`,
+      check,
+    ],
+  },
+  offerMade: {
+    subject: (d) => `${d.reference}: you have been offered a grant`,
+    body: (d) => [
+      `We are offering a grant for "${d.title}". Please accept or decline the offer within 28 days.`,
+      check,
+    ],
+  },
+  offerLapsing: {
+    subject: (d) => `${d.reference}: your grant offer lapses in 7 days`,
+    body: (d) => [`The grant offer for "${d.title}" lapses in 7 days unless you accept it.`, check],
+  },
+  offerLapsed: {
+    subject: (d) => `${d.reference}: the grant offer has lapsed`,
+    body: (d) => [`The grant offer for "${d.title}" was not answered within 28 days and has lapsed.`, check],
+  },
+  agreementSigned: {
+    subject: (d) => `${d.reference}: your grant agreement has been signed`,
+    body: (d) => [
+      `The grant agreement for "${d.title}" has been signed and the service is now live. Its terms are on the case page.`,
+      check,
+    ],
+  },
+  variationAwaitingSignature: {
+    subject: (d) => `${d.reference}: a grant variation needs your signature`,
+    body: (d) => [
+      `A variation has been requested to the grant for "${d.title}" that would take it above the delegation threshold, so only you can sign it.`,
+      check,
+    ],
+  },
+  variationDecided: {
+    subject: (d) => `${d.reference}: a decision on the grant variation`,
+    body: (d) => [
+      `A decision has been made on the variation to the grant for "${d.title}". The decision and the current terms are on the case page.`,
+      check,
+    ],
+  },
+  terminated: {
+    subject: (d) => `${d.reference}: your grant has been terminated`,
+    body: (d) => [
+      `The grant for "${d.title}" has been terminated. The reasons and what happens next are on the case page.`,
+      check,
+    ],
+  },
+};

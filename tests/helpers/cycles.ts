@@ -1,0 +1,100 @@
+// Small helpers for driving any machine's cases over HTTP with the demo users: open a case, send an
+// event expecting a state (or a refusal), fire a timer as the worker would, read a fund's position
+// and a case's timer rows. Every failed expectation prints the problem body.
+import { and, eq, sql } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { timers } from '../../src/db/schema/index.ts';
+import type { DemoEmail, TestApp } from './app.ts';
+
+export type Event = { type: string } & Record<string, unknown>;
+/** What GET /api/cases/:id and POST …/events answer; the tests read state and context. */
+export type CaseBody = { id: string; state: string; version: number; context: any; [k: string]: unknown };
+export type Money = {
+  budgetPence: number;
+  committedPence: number;
+  releasedPence: number;
+  remainingPence: number;
+};
+
+export function cycleHelpers(t: TestApp) {
+  const show = (res: { status: number; body: unknown }) => `${res.status} ${JSON.stringify(res.body)}`;
+
+  /** Opens a case (201) and returns its view. */
+  async function open(email: DemoEmail, machine: string, input: object, organisationId?: string) {
+    const res = await t.http.post('/api/cases').set(t.as(email)).send({ machine, organisationId, input });
+    expect(res.status, `open ${machine}: ${show(res)}`).toBe(201);
+    return res.body as CaseBody;
+  }
+
+  /** Sends one event; expects 200 and the case in `state`. */
+  async function step(caseId: string, email: DemoEmail, event: Event, state: string) {
+    const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
+    expect(res.status, `${email} ${event.type}: ${show(res)}`).toBe(200);
+    expect(res.body.state, `${event.type} → ${state}`).toBe(state);
+    return res.body as CaseBody;
+  }
+
+  /** `step` for one case: `const s = on(id); await s(OFFICER, { type: 'CLOSE' }, 'closed')`. */
+  const on = (caseId: string) => (email: DemoEmail, event: Event, state: string) =>
+    step(caseId, email, event, state);
+
+  /** Sends one event that must be refused with `status`; returns the problem body. */
+  async function refuse(caseId: string, email: DemoEmail, event: Event, status: number) {
+    const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
+    expect(res.status, `${email} ${event.type} should be refused: ${show(res)}`).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    return res.body as { title: string; detail: string; [k: string]: unknown };
+  }
+
+  async function get(caseId: string, email: DemoEmail = 'officer@demo.test') {
+    return t.http.get(`/api/cases/${caseId}`).set(t.as(email));
+  }
+
+  /** Fires a timer event as the worker does: deletes its row (if any) and sends it as the system. */
+  async function fire(caseId: string, type: string, state: string) {
+    const view = await t.engine.transaction(async (tx) => {
+      await tx.delete(timers).where(and(eq(timers.caseId, caseId), sql`${timers.event}->>'type' = ${type}`));
+      return t.engine.fireTimer(tx, caseId, { type });
+    });
+    expect(view.state, `${type} → ${state}`).toBe(state);
+    return view as unknown as CaseBody;
+  }
+
+  /** A case's timer rows as { event type: due instant }. */
+  async function timersOf(caseId: string): Promise<Record<string, string>> {
+    const rows = await t.db.select().from(timers).where(eq(timers.caseId, caseId));
+    return Object.fromEntries(rows.map((r) => [(r.event as Event).type, r.dueAt.toISOString()]));
+  }
+
+  /** The fund's overall position, as finance sees it. */
+  async function position(fundId: string): Promise<Money> {
+    const res = await t.http.get(`/api/funds/${fundId}/position`).set(t.as('finance@demo.test'));
+    expect(res.status, show(res)).toBe(200);
+    const { budgetPence, committedPence, releasedPence, remainingPence } = res.body;
+    return { budgetPence, committedPence, releasedPence, remainingPence };
+  }
+  const money = (budgetPence: number, committedPence: number, releasedPence: number): Money => ({
+    budgetPence,
+    committedPence,
+    releasedPence,
+    remainingPence: budgetPence - committedPence + releasedPence,
+  });
+
+  /** An organisation's id, from GET /api/organisations as the officer. */
+  async function organisation(find: (o: { name: string; kind: string }) => boolean): Promise<string> {
+    const res = await t.http.get('/api/organisations').set(t.as('officer@demo.test'));
+    expect(res.status, show(res)).toBe(200);
+    const found = (res.body.items as { id: string; name: string; kind: string }[]).filter(find);
+    expect(found, 'exactly one organisation matches').toHaveLength(1);
+    return found[0]!.id;
+  }
+
+  /** How many cases of a machine a programme has (straight from the database; its round is one). */
+  async function casesOf(programmeId: string, machine: string): Promise<number> {
+    const [row] = await t.sql`select count(*)::int as n from cases
+      where programme_id = ${programmeId} and machine_id = ${machine}`;
+    return row!.n as number;
+  }
+
+  return { open, step, on, refuse, get, fire, timersOf, position, money, organisation, casesOf };
+}

@@ -1,0 +1,96 @@
+// A programme of a test's own: its own fund (so money tests never share a budget), and for bid
+// cycles a commissioning round already open for bids.
+import { randomUUID } from 'node:crypto';
+import { machineDefinitions } from '../../machines/index.ts';
+import type { Database } from '../../src/db/client.ts';
+import { findUserByEmail } from '../../src/db/queries/people.ts';
+import { createFund, createProgramme } from '../../src/domain/catalogue.ts';
+import { actorOf } from '../../src/domain/people.ts';
+import type { Engine } from '../../src/engine/engine.ts';
+
+export interface TestProgramme {
+  programmeId: string;
+  fundId: string;
+  roundId: string | null;
+}
+
+export interface ProgrammeOptions {
+  cycle?: string;
+  budgetPence?: number;
+  maxAwardPence?: number;
+  delegationThresholdPence?: number;
+  streams?: { name: string; budgetPence: number }[];
+  /** Index into `streams`: the programme draws on that ring-fenced stream. */
+  stream?: number;
+  criteria?: { id: string; label: string; weight: number }[];
+  /** Open the round for bids (default true). */
+  open?: boolean;
+  closesAt?: string;
+}
+
+async function actor(db: Database, email: string) {
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new Error(`no user ${email}`);
+  return actorOf(user);
+}
+
+export async function openProgramme(
+  db: Database,
+  engine: Engine,
+  options: ProgrammeOptions = {},
+): Promise<TestProgramme> {
+  const tag = randomUUID().slice(0, 8);
+  const cycle = options.cycle ?? 'youth-fund';
+  const { fundId, programmeId } = await db.transaction(async (tx) => {
+    const fundId = await createFund(tx, {
+      name: `Test fund ${tag}`,
+      source: 'Test',
+      financialYear: '2026-27',
+      budgetPence: options.budgetPence ?? 1_000_000_000,
+      streams: options.streams ?? [],
+    });
+    const streams = await tx.query.fundStreams.findMany({ where: (s, { eq }) => eq(s.fundId, fundId) });
+    const streamId =
+      options.stream === undefined
+        ? undefined
+        : streams.find((s) => s.name === options.streams![options.stream!]!.name)!.id;
+    const programmeId = await createProgramme(
+      tx,
+      {
+        name: `Test programme ${tag}`,
+        cycle,
+        fundId,
+        streamId,
+        themeId: 'offenders',
+        outcomeIds: ['O2'],
+        closesAt: options.closesAt,
+        delegationThresholdPence: options.delegationThresholdPence ?? 500_000,
+        maxAwardPence: options.maxAwardPence ?? (cycle === 'youth-fund' ? 500_000 : undefined),
+        criteria: options.criteria ?? [
+          { id: 'need', label: 'Evidence of need', weight: 60 },
+          { id: 'value', label: 'Value for money', weight: 40 },
+        ],
+      },
+      machineDefinitions.map((d) => d.id),
+    );
+    return { fundId, programmeId };
+  });
+  if (options.open === false) return { programmeId, fundId, roundId: null };
+  const officer = await actor(db, 'officer@demo.test');
+  const approver = await actor(db, 'approver@demo.test');
+  const opcc = officer.organisationId!;
+  const round = await engine.create(officer, {
+    machine: 'commissioning-round',
+    organisationId: opcc,
+    input: { programmeId },
+  });
+  await engine.send(officer, round.id, {
+    type: 'RECORD_NEEDS_ASSESSMENT',
+    summary: 'Need',
+    evidence: 'Data',
+  });
+  await engine.send(officer, round.id, { type: 'RECORD_INTENTIONS', summary: 'Intentions' });
+  await engine.send(officer, round.id, { type: 'REQUEST_LAUNCH' });
+  await engine.send(approver, round.id, { type: 'APPROVE_LAUNCH' });
+  return { programmeId, fundId, roundId: round.id };
+}

@@ -1,0 +1,431 @@
+// One full run of each commissioning cycle over HTTP with the demo users: every step's new state,
+// the refusals on the way, the timers the system fires, and the money each cycle moves (the fund's
+// position as finance sees it, to the penny). Each cycle runs under programmes of this file's own.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+
+const OFFICER: DemoEmail = 'officer@demo.test';
+const PROVIDER: DemoEmail = 'provider@demo.test';
+const PROVIDER2: DemoEmail = 'provider2@demo.test';
+const APPROVER: DemoEmail = 'approver@demo.test';
+const CSP: DemoEmail = 'csp@demo.test';
+
+let t: TestApp;
+let h: ReturnType<typeof cycleHelpers>;
+const org = { opcc: '', riverside: '', fenlandCsp: '' };
+beforeAll(async () => {
+  t = await startTestApp();
+  h = cycleHelpers(t);
+  org.opcc = await h.organisation((o) => o.kind === 'commissioner');
+  org.riverside = await h.organisation((o) => o.name === 'Riverside Youth Trust');
+  org.fenlandCsp = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
+});
+afterAll(() => t?.close());
+
+const youthBid = { type: 'SUBMIT', title: 'Football', summary: 'Weekly', amountRequestedPence: 450_000 };
+/** Opens a Youth Fund bid under a programme as the provider; it stays in draft. */
+const draftYouthBid = async (programmeId: string) =>
+  (await h.open(PROVIDER, 'youth-fund', { programmeId, title: 'Football' })).id;
+
+describe('commissioning-round', () => {
+  it('is planned, launched with approval, open for bids, closed early, then assessed to the finish', async () => {
+    const { programmeId, fundId, roundId } = await t.programme({ cycle: 'youth-fund', open: false });
+    expect(roundId).toBeNull();
+    const before = await h.position(fundId);
+    const early = await draftYouthBid(programmeId);
+    const refused = await h.refuse(early, PROVIDER, youthBid, 409);
+    expect(refused).toMatchObject({ title: 'The call for bids is not open', roundState: null });
+
+    const round = await h.open(OFFICER, 'commissioning-round', { programmeId }, org.opcc);
+    expect(round.state).toBe('planning');
+    const id = round.id;
+    const s = h.on(id);
+    await h.refuse(id, OFFICER, { type: 'REQUEST_LAUNCH' }, 422); // no needs assessment yet
+    const needs = { type: 'RECORD_NEEDS_ASSESSMENT', summary: 'Youth ASB up', evidence: 'Police data' };
+    await s(OFFICER, needs, 'planning');
+    await s(OFFICER, { type: 'RECORD_INTENTIONS', summary: 'Diversionary sport' }, 'planning');
+    await s(OFFICER, { type: 'REQUEST_LAUNCH' }, 'awaitingLaunchApproval');
+    const stillShut = await h.refuse(early, PROVIDER, youthBid, 409);
+    expect(stillShut.roundState).toBe('awaitingLaunchApproval');
+    await h.refuse(id, OFFICER, { type: 'APPROVE_LAUNCH' }, 403);
+    await s(APPROVER, { type: 'APPROVE_LAUNCH' }, 'open');
+
+    await h.step(early, PROVIDER, youthBid, 'submitted');
+    const late = await draftYouthBid(programmeId);
+    const closed = await s(OFFICER, { type: 'CLOSE_EARLY', reason: 'Fully subscribed' }, 'closed');
+    expect(closed.context.earlyCloseReason).toBe('Fully subscribed');
+    expect(await h.refuse(late, PROVIDER, youthBid, 409)).toMatchObject({ roundState: 'closed' });
+    expect((await h.get(late, PROVIDER)).body.state).toBe('draft');
+
+    await s(OFFICER, { type: 'START_ASSESSMENT' }, 'assessment');
+    await s(OFFICER, { type: 'START_DECISIONS' }, 'decisions');
+    await s(OFFICER, { type: 'START_MONITORING' }, 'monitoring');
+    await s(OFFICER, { type: 'START_EVALUATION' }, 'evaluation');
+    await h.refuse(id, OFFICER, { type: 'FINISH' }, 422); // not evaluated yet
+    const evaluation = { outcomesAchieved: '40 young people', lessons: 'Start earlier', againstPlan: 'O2' };
+    await s(OFFICER, { type: 'RECORD_EVALUATION', ...evaluation }, 'evaluation');
+    const finished = await s(OFFICER, { type: 'FINISH' }, 'finished');
+    expect(finished.context.evaluation).toEqual(evaluation);
+    // A round moves no money; a submitted bid commits nothing either.
+    expect(await h.position(fundId)).toEqual(before);
+  });
+
+  it('closes at its deadline when the system fires BIDS_CLOSED', async () => {
+    const closesAt = '2030-06-28T16:00:00.000Z';
+    const { programmeId, roundId } = await t.programme({ cycle: 'youth-fund', closesAt });
+    const id = roundId!;
+    expect((await h.get(id)).body.state).toBe('open');
+    expect(await h.timersOf(id)).toEqual({ BIDS_CLOSED: closesAt });
+    const bid = await draftYouthBid(programmeId);
+    await h.fire(id, 'BIDS_CLOSED', 'closed');
+    expect(await h.timersOf(id)).toEqual({});
+    await h.refuse(bid, PROVIDER, youthBid, 409);
+  });
+});
+
+// Shared with the monitoring returns below: a live victims' services award of Riverside's.
+let liveAwardId = '';
+
+describe('victims-services', () => {
+  const THRESHOLD = 5_000_000;
+  const BUDGET = 20_000_000;
+  const criteria = [
+    { id: 'quality', label: 'Quality of service', weight: 50 },
+    { id: 'need', label: 'Meeting need', weight: 30 },
+    { id: 'value', label: 'Value for money', weight: 20 },
+  ];
+  const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
+  let programme: Awaited<ReturnType<TestApp['programme']>>;
+  beforeAll(async () => {
+    const cycle = 'victims-services';
+    programme = await t.programme({
+      cycle,
+      budgetPence: BUDGET,
+      delegationThresholdPence: THRESHOLD,
+      criteria,
+    });
+  });
+
+  /** A provider's bid, submitted, through due diligence, scoring and moderation to a recommendation. */
+  async function bidToRecommendation(amountRequestedPence: number) {
+    const { id } = await h.open(PROVIDER, 'victims-services', { programmeId: programme.programmeId });
+    const s = h.on(id);
+    const bid = { title: 'IDVA service', summary: 'Two IDVAs', ...dates, service: 'idva' };
+    await s(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence }, 'dueDiligence');
+    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
+    await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+    await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+    const scores = { quality: 4, need: 5, value: 3 };
+    const moderated = await s(OFFICER, { type: 'MODERATE', scores, rationale: 'Agreed' }, 'recommendation');
+    expect(moderated.context.weightedScore).toBe(82); // 4/5×50 + 5/5×30 + 3/5×20
+    return id;
+  }
+  const award = (amountPence: number) => ({ type: 'RECOMMEND_AWARD', amountPence, rationale: 'Strong' });
+
+  it('goes above the threshold to the approver, is agreed for less, varied up and terminated', async () => {
+    const { fundId } = programme;
+    const at = async (committed: number, released: number) =>
+      expect(await h.position(fundId)).toEqual(h.money(BUDGET, committed, released));
+    await at(0, 0);
+    const id = await bidToRecommendation(6_000_000);
+    const s = h.on(id);
+    await s(OFFICER, award(6_000_000), 'awaitingApproval');
+    await at(0, 0);
+    await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
+    const offered = await s(APPROVER, { type: 'SIGN_DECISION' }, 'offered');
+    expect(offered.context).toMatchObject({ awardedPence: 6_000_000, committedPence: 6_000_000 });
+    await at(6_000_000, 0);
+
+    await s(PROVIDER, { type: 'ACCEPT_OFFER' }, 'agreement');
+    const terms = { ...dates, paymentProfile: 'quarterlyInArrears', amountPence: 5_800_000 };
+    const live = await s(OFFICER, { type: 'SIGN_AGREEMENT', ...terms }, 'live');
+    expect(live.context).toMatchObject({ awardedPence: 5_800_000, committedPence: 5_800_000 });
+    await at(6_000_000, 200_000);
+
+    const review = { type: 'ANNUAL_REVIEW', decision: 'continue', notes: 'On track' };
+    expect((await s(OFFICER, review, 'live')).context.reviews).toEqual([
+      { decision: 'continue', notes: 'On track' },
+    ]);
+    const increase = { type: 'REQUEST_VARIATION', amountPence: 6_500_000, reason: 'Demand' };
+    await s(PROVIDER, increase, 'variationRequested');
+    const overThreshold = await h.refuse(id, OFFICER, { type: 'APPROVE_VARIATION' }, 422);
+    expect(overThreshold.errors).toEqual([expect.objectContaining({ field: 'amountPence' })]);
+    expect((await h.get(id)).body.state).toBe('variationRequested');
+    await at(6_000_000, 200_000);
+    const varied = await s(APPROVER, { type: 'SIGN_VARIATION' }, 'live');
+    expect(varied.context).toMatchObject({ awardedPence: 6_500_000, committedPence: 6_500_000 });
+    expect(varied.context.agreement.amountPence).toBe(6_500_000);
+    await at(6_700_000, 200_000);
+
+    const ended = await s(OFFICER, { type: 'TERMINATE', reason: 'Service ceased' }, 'terminated');
+    expect(ended.context.committedPence).toBe(0);
+    await at(6_700_000, 6_700_000); // the whole budget is back
+  });
+
+  it('offers an award under the threshold straight on the recommendation', async () => {
+    const { fundId } = programme;
+    const before = await h.position(fundId);
+    const id = await bidToRecommendation(3_000_000);
+    const s = h.on(id);
+    await s(OFFICER, award(2_500_000), 'offered');
+    const after = h.money(BUDGET, before.committedPence + 2_500_000, before.releasedPence);
+    expect(await h.position(fundId)).toEqual(after);
+    await s(PROVIDER, { type: 'ACCEPT_OFFER' }, 'agreement');
+    const terms = { ...dates, paymentProfile: 'oneOff', amountPence: 2_500_000 };
+    await s(OFFICER, { type: 'SIGN_AGREEMENT', ...terms }, 'live');
+    expect(await h.position(fundId)).toEqual(after);
+    liveAwardId = id;
+  });
+});
+
+describe('sarc-recommissioning', () => {
+  const CONTRACT = 240_000_000;
+  const [MOUNTAIN, SOLACE] = ['Mountain Healthcare', 'Solace Care'];
+  /** A procurement owned by the OPCC, taken from the specification to the start of the standstill. */
+  async function toStandstill(
+    programmeId: string,
+    dates: { clarification: string; tender: string; notice: string },
+    due: { clarification: string; tender: string },
+  ) {
+    const input = { programmeId, title: 'SARC 2027', contractValuePence: CONTRACT };
+    const { id, state } = await h.open(OFFICER, 'sarc-recommissioning', input, org.opcc);
+    expect(state).toBe('specification');
+    const s = h.on(id);
+    const deadlines = { clarificationDeadline: dates.clarification, tenderDeadline: dates.tender };
+    const published = await s(OFFICER, { type: 'PUBLISH_TENDER', ...deadlines }, 'tendering');
+    expect(published.context).toMatchObject({ qualityWeight: 70, priceWeight: 30 });
+    expect(await h.timersOf(id)).toEqual({
+      CLARIFICATION_CLOSED: due.clarification,
+      TENDER_DEADLINE_PASSED: due.tender,
+    });
+    await s(OFFICER, { type: 'RECORD_TENDER', bidder: MOUNTAIN, pricePence: 210_000_000 }, 'tendering');
+    await s(OFFICER, { type: 'RECORD_TENDER', bidder: SOLACE, pricePence: 180_000_000 }, 'tendering');
+    const question = { question: 'Is TUPE expected?', answer: 'Yes, for 12 staff' };
+    await s(OFFICER, { type: 'ANSWER_CLARIFICATION', ...question }, 'tendering');
+    const closed = await h.fire(id, 'CLARIFICATION_CLOSED', 'tendering');
+    expect(closed.context).toMatchObject({ clarificationClosed: true, clarifications: [question] });
+    await h.refuse(id, OFFICER, { type: 'ANSWER_CLARIFICATION', ...question }, 422);
+    await h.fire(id, 'TENDER_DEADLINE_PASSED', 'evaluation');
+    expect(await h.timersOf(id)).toEqual({});
+
+    const scores = [
+      { bidder: MOUNTAIN, qualityScore: 80 },
+      { bidder: SOLACE, qualityScore: 60 },
+    ];
+    const scored = await s(OFFICER, { type: 'SCORE_TENDERS', scores }, 'moderation');
+    const points = (x: any) => [x.bidder, x.pricePence, x.qualityPoints, x.pricePoints, x.totalPoints];
+    expect(scored.context.scores.map(points)).toEqual([
+      [MOUNTAIN, 210_000_000, 56, 25.71, 81.71], // 80 × 70%; 180/210 × 30 = 25.714…
+      [SOLACE, 180_000_000, 42, 30, 72], // 60 × 70%; the lowest price gets all 30
+    ]);
+    const moderation = { type: 'MODERATE', preferredBidder: 'mountain healthcare', rationale: 'Top' };
+    expect((await s(OFFICER, moderation, 'boardDecision')).context.preferredBidder).toBe(MOUNTAIN);
+    const decision = (partner: string) => ({ type: 'RECORD_PARTNER_DECISION', partner, agrees: true });
+    for (const partner of ['opcc', 'nhsEngland', 'countyCouncil'])
+      await s(OFFICER, decision(partner), 'boardDecision');
+    await s(OFFICER, decision('cityCouncil'), 'awardNotice');
+    return s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: dates.notice }, 'standstill');
+  }
+
+  it('runs a Christmas procurement through a challenge, a new standstill, award, extension and re-procurement', async () => {
+    const { programmeId, fundId } = await t.programme({ cycle: 'sarc-recommissioning' });
+    const BUDGET = 1_000_000_000;
+    const dates = { clarification: '2026-11-02', tender: '2026-11-30', notice: '2026-12-18' };
+    const due = { clarification: '2026-11-03T00:00:00.000Z', tender: '2026-12-01T00:00:00.000Z' };
+    const standstill = await toStandstill(programmeId, dates, due);
+    const id = standstill.id;
+    const s = h.on(id);
+    // 8 working days from 18 December: weekends, Christmas Day and Boxing Day (Monday 28th) skipped.
+    expect(standstill.context.standstillEndsOn).toBe('2026-12-31');
+    expect(await h.timersOf(id)).toEqual({ STANDSTILL_ENDED: '2027-01-01T00:00:00.000Z' });
+
+    const challenged = await s(
+      OFFICER,
+      { type: 'RECORD_CHALLENGE', details: 'Scoring queried' },
+      'suspended',
+    );
+    expect(challenged.context.challenges).toHaveLength(1);
+    expect(await h.timersOf(id)).toEqual({});
+    const resolution = { type: 'RESOLVE_CHALLENGE', outcome: 'dismissed', note: 'No merit' };
+    const resolved = await s(OFFICER, resolution, 'awardNotice');
+    const challenge = { awardNoticePublishedOn: '2026-12-18', outcome: 'dismissed' };
+    expect(resolved.context.challenges[0]).toMatchObject(challenge);
+    await h.refuse(id, OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2026-12-17' }, 422);
+    const renewed = await s(
+      OFFICER,
+      { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2027-01-08' },
+      'standstill',
+    );
+    expect(renewed.context.standstillEndsOn).toBe('2027-01-19');
+    expect(await h.timersOf(id)).toEqual({ STANDSTILL_ENDED: '2027-01-20T00:00:00.000Z' });
+    await h.fire(id, 'STANDSTILL_ENDED', 'readyToAward');
+    expect(await h.timersOf(id)).toEqual({});
+
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    const contract = { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: 230_000_000 };
+    const tooMuch = { type: 'AWARD_CONTRACT', ...contract, valuePence: CONTRACT + 1 };
+    await h.refuse(id, OFFICER, tooMuch, 422);
+    await s(OFFICER, { type: 'AWARD_CONTRACT', ...contract }, 'mobilisation');
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
+    await s(OFFICER, { type: 'GO_LIVE' }, 'live');
+    const extend = {
+      decision: 'extend',
+      note: 'Good',
+      newEndsOn: '2031-03-31',
+      extensionValuePence: 60_000_000,
+    };
+    const extended = await s(OFFICER, { type: 'CONTRACT_REVIEW', ...extend }, 'live');
+    expect(extended.context.contract).toEqual({ ...contract, endsOn: '2031-03-31' });
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
+    const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
+    expect((await s(OFFICER, reprocure, 'closed')).context.reprocureNote).toBe('Market has changed');
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
+  });
+
+  it('ends an Easter standstill at the end of 15 April, London time (BST)', async () => {
+    const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning' });
+    const dates = { clarification: '2026-03-02', tender: '2026-03-31', notice: '2026-04-02' };
+    const due = { clarification: '2026-03-03T00:00:00.000Z', tender: '2026-03-31T23:00:00.000Z' };
+    const standstill = await toStandstill(programmeId, dates, due);
+    // 8 working days from 2 April: the weekend, Good Friday and Easter Monday skipped.
+    expect(standstill.context.standstillEndsOn).toBe('2026-04-15');
+    expect(await h.timersOf(standstill.id)).toEqual({ STANDSTILL_ENDED: '2026-04-15T23:00:00.000Z' });
+  });
+});
+
+describe('crime-disorder-grant', () => {
+  const BUDGET = 4_000_000;
+  const allocate = (programmeId: string, allocationPence: number) =>
+    t.http
+      .post('/api/cases')
+      .set(t.as(OFFICER))
+      .send({
+        machine: 'crime-disorder-grant',
+        organisationId: org.fenlandCsp,
+        input: { programmeId, allocationPence, financialYear: '2026-27', purpose: 'Reduce rural theft' },
+      });
+
+  it('is allocated to the Fenland CSP, conditions queried and agreed, evaluated with an underspend', async () => {
+    const { programmeId, fundId } = await t.programme({ cycle: 'crime-disorder-grant', budgetPence: BUDGET });
+    const at = async (committed: number, released: number) =>
+      expect(await h.position(fundId)).toEqual(h.money(BUDGET, committed, released));
+    const created = await allocate(programmeId, 2_500_000);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ state: 'allocated', organisationId: org.fenlandCsp });
+    const id: string = created.body.id;
+    const s = h.on(id);
+    await at(2_500_000, 0);
+
+    const offer = { type: 'OFFER_CONDITIONS', conditions: 'Quarterly returns', reasons: 'Accountability' };
+    await s(OFFICER, offer, 'conditionsOffered');
+    const queried = await s(CSP, { type: 'QUERY_CONDITIONS', reason: 'Too often' }, 'allocated');
+    expect(queried.context.queries).toEqual(['Too often']);
+    await at(2_500_000, 0); // back in `allocated`, not committed twice
+    await s(OFFICER, { ...offer, conditions: 'Half-yearly returns' }, 'conditionsOffered');
+    await s(CSP, { type: 'ACCEPT_CONDITIONS' }, 'live');
+
+    expect((await h.get(id, PROVIDER)).status).toBe(404);
+    await h.refuse(id, PROVIDER, { type: 'EVALUATE' }, 404);
+
+    const evaluation = { summary: 'Theft down', outcomesAchieved: 'Fewer victims', underspendPence: 300_000 };
+    await s(OFFICER, { type: 'EVALUATE', ...evaluation }, 'evaluated');
+    await at(2_500_000, 300_000);
+    await s(OFFICER, { type: 'CLOSE' }, 'closed');
+    expect((await h.get(id, CSP)).body.state).toBe('closed');
+  });
+
+  it('refuses an allocation the fund cannot afford, writing no case', async () => {
+    const { programmeId, fundId } = await t.programme({ cycle: 'crime-disorder-grant', budgetPence: BUDGET });
+    expect((await allocate(programmeId, 3_000_000)).status).toBe(201);
+    const before = await h.position(fundId);
+    expect(before).toEqual(h.money(BUDGET, 3_000_000, 0));
+    const res = await allocate(programmeId, 1_000_001);
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    const shortfall = { remainingPence: 1_000_000, requiredPence: 1_000_001 };
+    expect(res.body).toMatchObject({ title: 'Not enough money in the fund', ...shortfall });
+    expect(await h.casesOf(programmeId, 'crime-disorder-grant')).toBe(1);
+    expect(await h.position(fundId)).toEqual(before);
+  });
+});
+
+describe('monitoring-return', () => {
+  const figures = {
+    performance: 'On target',
+    victimsSupported: 120,
+    copeAndRecoverPercent: 78.5,
+    spendPence: 600_000,
+  };
+  const openReturn = async (periodStart: string, periodEnd: string, dueOn: string): Promise<CaseBody> => {
+    expect(liveAwardId, 'the victims-services award ran first').not.toBe('');
+    const input = { awardCaseId: liveAwardId, periodStart, periodEnd, dueOn };
+    const created = await h.open(OFFICER, 'monitoring-return', input, org.riverside);
+    expect(created.state).toBe('due');
+    return created;
+  };
+
+  it('is submitted by the provider, queried, resubmitted and accepted', async () => {
+    const { id } = await openReturn('2027-01-01', '2027-03-31', '2027-04-30');
+    const s = h.on(id);
+    expect(await h.timersOf(id)).toEqual({
+      RETURN_DUE_SOON: '2027-04-23T08:00:00.000Z', // 09:00 BST a week before
+      RETURN_OVERDUE: '2027-04-30T23:00:00.000Z', // the end of the due day, London
+    });
+    await s(PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+    expect(await h.timersOf(id)).toEqual({});
+    await s(OFFICER, { type: 'QUERY_RETURN', reason: 'Spend looks low' }, 'queried');
+    const resubmitted = { ...figures, spendPence: 650_000, narrative: 'Invoice was late' };
+    await s(PROVIDER, { type: 'RESUBMIT_RETURN', ...resubmitted }, 'submitted');
+    const accepted = await s(OFFICER, { type: 'ACCEPT_RETURN' }, 'accepted');
+    expect(accepted.context).toMatchObject({
+      awardCaseId: liveAwardId,
+      submittedLate: false,
+      queries: ['Spend looks low'],
+      latestReturn: resubmitted,
+      submissions: [{ ...figures, narrative: null }, resubmitted],
+    });
+    expect((await h.get(id, PROVIDER2)).status).toBe(404);
+  });
+
+  it('goes late when the system fires RETURN_OVERDUE, and is then taken as late', async () => {
+    const { id } = await openReturn('2027-04-01', '2027-06-30', '2027-07-31');
+    await h.fire(id, 'RETURN_OVERDUE', 'late');
+    expect(await h.timersOf(id)).toEqual({});
+    const submitted = await h.step(id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+    expect(submitted.context.submittedLate).toBe(true);
+    expect((await h.get(id, PROVIDER2)).status).toBe(404);
+    await h.refuse(id, PROVIDER2, { type: 'SUBMIT_RETURN', ...figures }, 404);
+  });
+});
+
+// The machines name each case's owner (the OPCC a round and a SARC procurement, a CSP its crime and
+// disorder grant, the award's provider its monitoring returns), but nothing checks it when staff
+// open a case: these fail until creation refuses the wrong owner (422, nothing written).
+describe('who owns a case', () => {
+  const refused = async (machine: string, organisationId: string, input: object) => {
+    const res = await t.http.post('/api/cases').set(t.as(OFFICER)).send({ machine, organisationId, input });
+    expect(res.status, `${machine}: ${res.status} ${JSON.stringify(res.body)}`).toBe(422);
+  };
+
+  it('is the OPCC for a commissioning round and a SARC procurement', async () => {
+    const round = await t.programme({ cycle: 'youth-fund', open: false });
+    await refused('commissioning-round', org.riverside, { programmeId: round.programmeId });
+    expect(await h.casesOf(round.programmeId, 'commissioning-round')).toBe(0);
+    const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning' });
+    await refused('sarc-recommissioning', org.riverside, { programmeId, contractValuePence: 1 });
+  });
+
+  it('is a Community Safety Partnership for a crime and disorder grant', async () => {
+    const { programmeId, fundId } = await t.programme({ cycle: 'crime-disorder-grant', budgetPence: 1_000 });
+    const input = { programmeId, allocationPence: 1_000, financialYear: '2026-27', purpose: 'Not a CSP' };
+    await refused('crime-disorder-grant', org.riverside, input);
+    expect(await h.position(fundId)).toEqual(h.money(1_000, 0, 0));
+  });
+
+  it("is the award's owner for a monitoring return, on an award that exists", async () => {
+    const period = { periodStart: '2027-01-01', periodEnd: '2027-03-31', dueOn: '2027-04-30' };
+    await refused('monitoring-return', org.fenlandCsp, { awardCaseId: liveAwardId, ...period });
+    const noSuchAward = '7d0d1a5e-0000-4000-8000-000000000000';
+    await refused('monitoring-return', org.riverside, { awardCaseId: noSuchAward, ...period });
+  });
+});

@@ -1,0 +1,351 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyStateNode, initialTransition, transition } from 'xstate';
+import {
+  type CrimeDisorderGrantInput,
+  checkEvaluate,
+  crimeDisorderGrant,
+  crimeDisorderGrantMessages,
+  publicationRecord,
+} from '../../machines/crime-disorder-grant.ts';
+import { interpretActions } from '../../src/engine/actions.ts';
+import { MachineRegistry } from '../../src/engine/registry.ts';
+import { persist, restore } from '../../src/engine/snapshot.ts';
+import { crimeDisorderGrantTemplates } from '../../src/mail/templates/crime-disorder-grant.ts';
+
+const def = crimeDisorderGrant;
+const machine = def.machine;
+type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
+type Action = { type: string; params: any };
+type Event = { type: string; [key: string]: unknown };
+
+const input: CrimeDisorderGrantInput = {
+  programmeId: '0d5b8c1e-2f4a-4c1b-9a77-3e6f5d2c1b00',
+  allocationPence: 4_500_000,
+  financialYear: '2026-27',
+  purpose: 'Reduce anti-social behaviour in Fenland market towns',
+  programme: {
+    id: '0d5b8c1e-2f4a-4c1b-9a77-3e6f5d2c1b00',
+    name: 'Crime and disorder reduction 2026-27',
+    maxAwardPence: null,
+    delegationThresholdPence: 10_000_000,
+    criteria: [],
+    closesAt: null,
+  },
+};
+const ev = {
+  OFFER_CONDITIONS: { type: 'OFFER_CONDITIONS', conditions: 'Quarterly returns', reasons: 'To see outcomes' },
+  ACCEPT_CONDITIONS: { type: 'ACCEPT_CONDITIONS' },
+  QUERY_CONDITIONS: { type: 'QUERY_CONDITIONS', reason: 'Could returns be half-yearly?' },
+  EVALUATE: {
+    type: 'EVALUATE',
+    summary: 'Patrols ran',
+    outcomesAchieved: 'ASB down',
+    underspendPence: 250_000,
+  },
+  CLOSE: { type: 'CLOSE' },
+  WITHDRAW_ALLOCATION: { type: 'WITHDRAW_ALLOCATION', reason: 'Partnership dissolved' },
+} satisfies Record<string, Event>;
+type EventType = keyof typeof ev;
+const allEvents = Object.keys(ev) as EventType[];
+const payloadOf = (type: EventType) => {
+  const { type: _t, ...payload } = ev[type] as Event;
+  return payload;
+};
+
+const send = (s: Snapshot, e: Event) => transition(machine, s, e as never) as [Snapshot, Action[]];
+const start = (i: CrimeDisorderGrantInput = input) => initialTransition(machine, i) as [Snapshot, Action[]];
+const run = (events: Event[], from = start()) => {
+  let [s, actions] = from;
+  for (const e of events) [s, actions] = send(s, e);
+  return [s, actions] as const;
+};
+const can = (s: Snapshot, e: Event) => s.can(e as never);
+const ofType = (actions: Action[], type: string) =>
+  actions.filter((a) => a.type === type).map((a) => a.params);
+const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+
+const pathTo: Record<string, Event[]> = {
+  allocated: [],
+  conditionsOffered: [ev.OFFER_CONDITIONS],
+  live: [ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS],
+  evaluated: [ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS, ev.EVALUATE],
+  closed: [ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS, ev.EVALUATE, ev.CLOSE],
+  withdrawn: [ev.WITHDRAW_ALLOCATION],
+};
+const reach = (state: string) => run(pathTo[state]!)[0];
+const finals = ['closed', 'withdrawn'];
+const accepts: Record<string, string[]> = {
+  allocated: ['OFFER_CONDITIONS', 'WITHDRAW_ALLOCATION'],
+  conditionsOffered: ['ACCEPT_CONDITIONS', 'QUERY_CONDITIONS', 'WITHDRAW_ALLOCATION'],
+  live: ['EVALUATE'],
+  evaluated: ['CLOSE'],
+  closed: [],
+  withdrawn: [],
+};
+
+describe('crime and disorder reduction grant definition', () => {
+  it('describes itself and registers', () => {
+    expect(def).toMatchObject({ id: 'crime-disorder-grant', version: 1, referencePrefix: 'CDR' });
+    expect(def.createdBy).toEqual(['officer']);
+    expect(() => new MachineRegistry([def])).not.toThrow();
+    expect(Object.keys(def.states).sort()).toEqual(Object.keys(machine.root.states).sort());
+    expect(Object.keys(def.states).sort()).toEqual(Object.keys(accepts).sort());
+    expect(Object.keys(def.events).sort()).toEqual([...allEvents].sort());
+    for (const state of finals) expect(machine.root.states[state]?.type).toBe('final');
+  });
+
+  it.each([
+    ['officer', ['OFFER_CONDITIONS', 'EVALUATE', 'CLOSE', 'WITHDRAW_ALLOCATION']],
+    ['owner', ['ACCEPT_CONDITIONS', 'QUERY_CONDITIONS']],
+  ])('%s alone sends %o', (sender, types) => {
+    for (const type of types) expect(def.events[type as EventType].sentBy).toEqual([sender]);
+  });
+
+  it('the messages list is exactly what the machine sends, each with a safe template', () => {
+    const nodes = Object.values(machine.root.states) as AnyStateNode[];
+    const declared = nodes
+      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
+      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
+      .map((a) => a.params.message as string);
+    expect([...new Set(declared)].sort()).toEqual([...crimeDisorderGrantMessages].sort());
+    expect(Object.keys(crimeDisorderGrantTemplates).sort()).toEqual([...crimeDisorderGrantMessages].sort());
+    const context = { ...reach('closed').context };
+    const data = {
+      recipientName: 'P',
+      reference: 'CDR-000003',
+      title: 'Crime and disorder reduction grant 2026-27',
+      caseUrl: 'u',
+      stateLabel: 's',
+      context,
+    };
+    for (const message of crimeDisorderGrantMessages) {
+      const t = crimeDisorderGrantTemplates[message];
+      expect(t.subject(data).startsWith('CDR-000003')).toBe(true);
+      const text = [t.subject(data), ...t.body(data)].join('\n');
+      expect(text).toContain('Crime and disorder reduction grant 2026-27');
+      for (const secret of ['£', '45,000', 'anti-social', 'Quarterly', 'outcomes', 'Patrols', 'ASB down'])
+        expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('creation', () => {
+  it('commits the whole allocation when the case is created, and only then', () => {
+    const [s, actions] = start();
+    expect(s.value).toBe('allocated');
+    expect(actions.map((a) => a.type)).toEqual(['commitFunds']);
+    expect(ofType(actions, 'commitFunds')).toEqual([{ amountPence: 4_500_000 }]);
+    expect(interpretActions(actions, new Date()).effects.map((e) => e.type)).toEqual(['commitFunds']);
+    expect(s.context).toEqual({
+      title: 'Crime and disorder reduction grant 2026-27',
+      allocationPence: 4_500_000,
+      financialYear: '2026-27',
+      purpose: 'Reduce anti-social behaviour in Fenland market towns',
+      conditions: null,
+      reasons: null,
+      queries: [],
+      evaluation: null,
+      withdrawalReason: null,
+    });
+    const { programme: _p, ...alone } = input;
+    expect(start(alone)[0].context).toEqual(s.context);
+  });
+
+  const creation = {
+    programmeId: input.programmeId,
+    allocationPence: 1,
+    financialYear: '2026-27',
+    purpose: 'x',
+  };
+  it.each<[object, boolean]>([
+    [{}, true],
+    [{ financialYear: '2099-00' }, true],
+    [{ financialYear: '2026-28' }, false],
+    [{ financialYear: '2026-26' }, false],
+    [{ financialYear: '2026-2027' }, false],
+    [{ financialYear: '26-27' }, false],
+    [{ financialYear: '2026/27' }, false],
+    [{ allocationPence: 0 }, false],
+    [{ allocationPence: -100 }, false],
+    [{ allocationPence: 99.5 }, false],
+    [{ purpose: '  ' }, false],
+    [{ purpose: 'x'.repeat(2001) }, false],
+    [{ programmeId: 'fenland' }, false],
+    [{ programme: input.programme }, false],
+    [{ recipient: 'Fenland' }, false],
+  ])('creation input with %o valid: %s', (change, ok) => {
+    expect(def.input.safeParse({ ...creation, ...change }).success).toBe(ok);
+  });
+});
+
+describe('transitions and money', () => {
+  it.each([
+    ['allocated', ev.OFFER_CONDITIONS, 'conditionsOffered'],
+    ['conditionsOffered', ev.ACCEPT_CONDITIONS, 'live'],
+    ['conditionsOffered', ev.QUERY_CONDITIONS, 'allocated'],
+    ['live', ev.EVALUATE, 'evaluated'],
+    ['evaluated', ev.CLOSE, 'closed'],
+    ['allocated', ev.WITHDRAW_ALLOCATION, 'withdrawn'],
+    ['conditionsOffered', ev.WITHDRAW_ALLOCATION, 'withdrawn'],
+  ] as [string, Event, string][])('%s —%o→ %s', (from, event, to) => {
+    const [after] = send(reach(from), event);
+    expect(after.value).toBe(to);
+    expect(after.status).toBe(finals.includes(to) ? 'done' : 'active');
+  });
+
+  it('a query sends the conditions back without committing the allocation again; a new offer replaces them', () => {
+    let [s, actions] = send(reach('conditionsOffered'), ev.QUERY_CONDITIONS);
+    expect([s.value, actions]).toEqual(['allocated', []]);
+    expect(s.context.queries).toEqual(['Could returns be half-yearly?']);
+    [s, actions] = send(s, { ...ev.OFFER_CONDITIONS, conditions: 'Half-yearly returns' });
+    expect(ofType(actions, 'commitFunds')).toEqual([]);
+    expect([s.context.conditions, s.context.reasons]).toEqual(['Half-yearly returns', 'To see outcomes']);
+    [s] = run([ev.ACCEPT_CONDITIONS, ev.EVALUATE, ev.CLOSE], [s, []]);
+    expect(s.context).toMatchObject({
+      queries: ['Could returns be half-yearly?'],
+      conditions: 'Half-yearly returns',
+    });
+  });
+
+  it.each([
+    [250_000, [{ amountPence: 250_000 }]],
+    [4_500_000, [{ amountPence: 4_500_000 }]],
+    [0, []],
+  ])('an evaluation with underspend %d releases %o', (underspendPence, released) => {
+    const [s, actions] = send(reach('live'), { ...ev.EVALUATE, underspendPence });
+    expect(s.value).toBe('evaluated');
+    expect(s.context.evaluation).toEqual({
+      summary: 'Patrols ran',
+      outcomesAchieved: 'ASB down',
+      underspendPence,
+    });
+    expect(ofType(actions, 'releaseFunds')).toEqual(released);
+    expect(ofType(actions, 'commitFunds')).toEqual([]);
+  });
+
+  it('an underspend above the allocation is refused, naming the field', () => {
+    const before = reach('live');
+    const over = { ...ev.EVALUATE, underspendPence: 4_500_001 };
+    expect(can(before, over)).toBe(false);
+    const [after, actions] = send(before, over);
+    expect([after === before, actions]).toEqual([true, []]);
+    expect(checkEvaluate(before.context, over)).toEqual([
+      { field: 'underspendPence', message: 'The underspend cannot be more than the £45,000.00 allocated' },
+    ]);
+    expect(checkEvaluate(before.context, ev.EVALUATE)).toEqual([]);
+    expect(def.events.EVALUATE.check).toBe(checkEvaluate);
+  });
+
+  it.each(['allocated', 'conditionsOffered'])(
+    'withdrawing from %s releases the whole allocation',
+    (state) => {
+      const [s, actions] = send(reach(state), ev.WITHDRAW_ALLOCATION);
+      expect([s.value, s.status, s.context.withdrawalReason]).toEqual([
+        'withdrawn',
+        'done',
+        'Partnership dissolved',
+      ]);
+      expect(ofType(actions, 'releaseFunds')).toEqual([{ amountPence: 4_500_000 }]);
+    },
+  );
+});
+
+describe('what each state accepts', () => {
+  it.each(Object.entries(accepts))('%s takes exactly %o and refuses the rest unchanged', (state, ok) => {
+    const before = reach(state);
+    for (const type of allEvents) {
+      expect(can(before, ev[type]), `${state} ${type}`).toBe(ok.includes(type));
+      if (ok.includes(type)) continue;
+      const [after, actions] = send(before, ev[type]);
+      expect([after === before, actions]).toEqual([true, []]);
+    }
+  });
+});
+
+describe('notifications and effects', () => {
+  const n = (message: string, ...to: string[]) => ({ message, to });
+  it.each<[string, Event, object[], string[]]>([
+    ['allocated', ev.OFFER_CONDITIONS, [n('conditionsOffered', 'owner')], ['notify']],
+    ['conditionsOffered', ev.ACCEPT_CONDITIONS, [n('conditionsAccepted', 'officer')], ['notify']],
+    ['conditionsOffered', ev.QUERY_CONDITIONS, [], []],
+    ['live', ev.EVALUATE, [n('grantEvaluated', 'owner')], ['releaseFunds', 'notify']],
+    ['live', { ...ev.EVALUATE, underspendPence: 0 }, [n('grantEvaluated', 'owner')], ['notify']],
+    ['evaluated', ev.CLOSE, [], []],
+    ['allocated', ev.WITHDRAW_ALLOCATION, [], ['releaseFunds']],
+  ])('%s —%o→ notifies %o, effects %o', (state, event, expected, effects) => {
+    const [, actions] = send(reach(state), event);
+    expect(json(ofType(actions, 'notify'))).toEqual(expected);
+    expect(interpretActions(actions, new Date()).effects.map((e) => e.type)).toEqual(effects);
+  });
+});
+
+describe('publication record', () => {
+  it('carries what the Commissioner must publish, with conditions and reasons once offered', () => {
+    expect(publicationRecord(start()[0].context)).toEqual({
+      amountPence: 4_500_000,
+      purpose: 'Reduce anti-social behaviour in Fenland market towns',
+      conditions: null,
+      reasons: null,
+      financialYear: '2026-27',
+    });
+    expect(publicationRecord(reach('closed').context)).toEqual({
+      amountPence: 4_500_000,
+      purpose: 'Reduce anti-social behaviour in Fenland market towns',
+      conditions: 'Quarterly returns',
+      reasons: 'To see outcomes',
+      financialYear: '2026-27',
+    });
+  });
+});
+
+describe('payload schemas', () => {
+  it.each(allEvents)('%s accepts its example and refuses extra fields', (type) => {
+    const schema = def.events[type].payload;
+    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+  });
+
+  const bad: [EventType, string, unknown[]][] = [
+    ['OFFER_CONDITIONS', 'conditions', ['', ' ', 'x'.repeat(5001), undefined]],
+    ['OFFER_CONDITIONS', 'reasons', [undefined, 3]],
+    ['QUERY_CONDITIONS', 'reason', ['', 'x'.repeat(2001)]],
+    ['EVALUATE', 'underspendPence', [-1, 0.5, '100', undefined]],
+    ['EVALUATE', 'summary', ['', undefined]],
+    ['EVALUATE', 'outcomesAchieved', ['x'.repeat(5001)]],
+    ['WITHDRAW_ALLOCATION', 'reason', [undefined, '   ']],
+  ];
+  it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
+    '%s refuses %s: %o',
+    (type, field, value) => {
+      expect(def.events[type].payload.safeParse({ ...payloadOf(type), [field]: value }).success).toBe(false);
+    },
+  );
+});
+
+describe("persistence through the engine's persist and restore", () => {
+  const roundTrip = (s: Snapshot) => restore(def, json(persist(def, s))) as Snapshot;
+  it.each(Object.keys(accepts))('%s survives a JSON round trip and takes every event as before', (state) => {
+    const before = reach(state);
+    const restored = roundTrip(before);
+    expect([restored.value, restored.context, restored.status]).toEqual([
+      before.value,
+      before.context,
+      before.status,
+    ]);
+    for (const type of allEvents) {
+      expect(can(restored, ev[type])).toBe(can(before, ev[type]));
+      if (!can(before, ev[type])) continue;
+      const [[a, aActions], [b, bActions]] = [send(restored, ev[type]), send(before, ev[type])];
+      expect([a.value, a.context, json(aActions.map((x) => [x.type, x.params]))]).toEqual([
+        b.value,
+        b.context,
+        json(bActions.map((x) => [x.type, x.params])),
+      ]);
+    }
+  });
+
+  it('restoring does not commit the allocation again', () => {
+    const [s, actions] = send(roundTrip(reach('conditionsOffered')), ev.QUERY_CONDITIONS);
+    expect([s.value, actions]).toEqual(['allocated', []]);
+  });
+});

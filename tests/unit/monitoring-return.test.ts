@@ -1,0 +1,422 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyStateNode, initialTransition, transition } from 'xstate';
+import { z } from 'zod';
+import {
+  type MonitoringReturnContext,
+  type MonitoringReturnEvent,
+  type MonitoringReturnInput,
+  monitoringReturn,
+  monitoringReturnMessages,
+  RETURN_REMINDER_DAYS,
+} from '../../machines/monitoring-return.ts';
+import { interpretActions } from '../../src/engine/actions.ts';
+import { MachineRegistry } from '../../src/engine/registry.ts';
+import { persist, restore } from '../../src/engine/snapshot.ts';
+import { monitoringReturnTemplates } from '../../src/mail/templates/monitoring-return.ts';
+
+const machine = monitoringReturn.machine;
+type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
+type Action = { type: string; params: any };
+type Event = MonitoringReturnEvent | { type: string };
+type EventType = MonitoringReturnEvent['type'];
+
+const AWARD_CASE_ID = '5d7e1c3a-2b4f-4a6e-9c8d-0e1f2a3b4c5d';
+// A summer quarter (due in BST) and a winter one (due in GMT).
+const summer: MonitoringReturnInput = {
+  awardCaseId: AWARD_CASE_ID,
+  periodStart: '2026-04-01',
+  periodEnd: '2026-06-30',
+  dueOn: '2026-07-31',
+};
+const winter: MonitoringReturnInput = {
+  awardCaseId: AWARD_CASE_ID,
+  periodStart: '2026-10-01',
+  periodEnd: '2026-12-31',
+  dueOn: '2027-01-31',
+};
+
+const figures = {
+  performance: 'All targets met',
+  victimsSupported: 120,
+  copeAndRecoverPercent: 82.5,
+  spendPence: 4_500_000,
+  narrative: 'A good quarter',
+};
+const ev = {
+  SUBMIT_RETURN: { type: 'SUBMIT_RETURN', ...figures },
+  RESUBMIT_RETURN: { type: 'RESUBMIT_RETURN', ...figures, victimsSupported: 118 },
+  ACCEPT_RETURN: { type: 'ACCEPT_RETURN' },
+  QUERY_RETURN: { type: 'QUERY_RETURN', reason: 'Please recount victims' },
+  RETURN_DUE_SOON: { type: 'RETURN_DUE_SOON' },
+  RETURN_OVERDUE: { type: 'RETURN_OVERDUE' },
+} as const satisfies { [K in EventType]: Extract<MonitoringReturnEvent, { type: K }> };
+const allEvents = Object.keys(ev) as EventType[];
+const everyEvent: Event[] = Object.values(ev);
+const payloadOf = <T extends EventType>(type: T) => {
+  const { type: _type, ...payload } = ev[type];
+  return payload as Omit<(typeof ev)[T], 'type'>;
+};
+
+const send = (snapshot: Snapshot, event: Event) =>
+  transition(machine, snapshot, event as MonitoringReturnEvent) as [Snapshot, Action[]];
+const start = (input: MonitoringReturnInput = summer) =>
+  initialTransition(machine, input) as [Snapshot, Action[]];
+const run = (events: Event[], input?: MonitoringReturnInput) => {
+  let [snapshot, actions] = start(input);
+  for (const event of events) [snapshot, actions] = send(snapshot, event);
+  return [snapshot, actions] as const;
+};
+const can = (snapshot: Snapshot, event: Event) => snapshot.can(event as MonitoringReturnEvent);
+const ofType = (actions: Action[], type: string) =>
+  actions.filter((a) => a.type === type).map((a) => a.params);
+const notes = (actions: Action[]) => ofType(actions, 'notify');
+const n = (message: string, ...to: string[]) => ({ message, to });
+
+const pathTo: Record<string, Event[]> = {
+  due: [],
+  late: [ev.RETURN_OVERDUE],
+  submitted: [ev.SUBMIT_RETURN],
+  queried: [ev.SUBMIT_RETURN, ev.QUERY_RETURN],
+  accepted: [ev.SUBMIT_RETURN, ev.ACCEPT_RETURN],
+};
+const reach = (state: string, input?: MonitoringReturnInput) => run(pathTo[state]!, input)[0];
+const accepts: Record<string, string[]> = {
+  due: ['SUBMIT_RETURN', 'RETURN_DUE_SOON', 'RETURN_OVERDUE'],
+  late: ['SUBMIT_RETURN'],
+  submitted: ['ACCEPT_RETURN', 'QUERY_RETURN'],
+  queried: ['RESUBMIT_RETURN'],
+  accepted: [],
+};
+const stored = { ...figures } satisfies MonitoringReturnContext['latestReturn'];
+
+describe('monitoring return definition', () => {
+  it('describes itself and registers', () => {
+    expect(monitoringReturn).toMatchObject({ id: 'monitoring-return', version: 1, referencePrefix: 'MR' });
+    expect(monitoringReturn.createdBy).toEqual(['officer']);
+    expect(Object.keys(monitoringReturn.states).sort()).toEqual(Object.keys(machine.root.states).sort());
+    expect(Object.keys(accepts).sort()).toEqual(Object.keys(machine.root.states).sort());
+    expect(Object.keys(monitoringReturn.events).sort()).toEqual([...allEvents].sort());
+    expect(machine.root.states.accepted?.type).toBe('final');
+    expect(new MachineRegistry([monitoringReturn]).latest('monitoring-return')).toBe(monitoringReturn);
+  });
+
+  it.each([
+    ['owner', ['SUBMIT_RETURN', 'RESUBMIT_RETURN']],
+    ['officer', ['ACCEPT_RETURN', 'QUERY_RETURN']],
+    ['system', ['RETURN_DUE_SOON', 'RETURN_OVERDUE']],
+  ] as const)('%s alone sends %o', (sender, types) => {
+    for (const type of types) expect(monitoringReturn.events[type].sentBy).toEqual([sender]);
+  });
+
+  it('the messages list is exactly what the machine can send, each with a template', () => {
+    const nodes = Object.values(machine.root.states) as AnyStateNode[];
+    const declared = nodes
+      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
+      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
+      .map((a) => a.params.message as string);
+    expect([...new Set(declared)].sort()).toEqual([...monitoringReturnMessages].sort());
+    expect(Object.keys(monitoringReturnTemplates).sort()).toEqual([...monitoringReturnMessages].sort());
+  });
+
+  it('starts due with the period copied and nothing submitted', () => {
+    const [snapshot] = start();
+    expect(snapshot.value).toBe('due');
+    expect(snapshot.context).toEqual({
+      ...summer,
+      reminderSent: false,
+      submittedLate: false,
+      latestReturn: null,
+      submissions: [],
+      queries: [],
+    } satisfies MonitoringReturnContext);
+  });
+});
+
+describe('creation input', () => {
+  const schema = monitoringReturn.input;
+  const issues = (input: object) => {
+    const result = schema.safeParse(input);
+    return result.success ? [] : result.error.issues.map((i) => [i.path.join('.'), i.message]);
+  };
+
+  it('stays a strict ZodObject with its cross-field rules, as the engine and registry need', () => {
+    expect(schema).toBeInstanceOf(z.ZodObject);
+    expect(issues(summer)).toEqual([]);
+    expect(issues(winter)).toEqual([]);
+    expect(issues({ ...summer, dueOn: summer.periodEnd })).toEqual([]);
+    expect(z.toJSONSchema(schema)).toMatchObject({
+      additionalProperties: false,
+      required: Object.keys(summer),
+    });
+  });
+
+  it.each([
+    [{ periodEnd: '2026-04-01' }, [['periodEnd', 'The period must end after it starts']]],
+    [{ periodEnd: '2026-03-31' }, [['periodEnd', 'The period must end after it starts']]],
+    [{ dueOn: '2026-06-29' }, [['dueOn', 'The return cannot be due before the period ends']]],
+    [{ periodEnd: '2026-02-30' }, [['periodEnd', 'Enter a date as YYYY-MM-DD']]],
+    [{ dueOn: '31/07/2026' }, [['dueOn', 'Enter a date as YYYY-MM-DD']]],
+  ])('refuses %o: %o', (change, expected) => {
+    expect(issues({ ...summer, ...change })).toEqual(expected);
+  });
+
+  it.each([
+    { ...summer, awardCaseId: 'award-1' },
+    { ...summer, extra: 1 },
+    { ...summer, programme: {} },
+    { awardCaseId: AWARD_CASE_ID, periodStart: '2026-04-01', periodEnd: '2026-06-30' },
+  ])('refuses %o', (input) => {
+    expect(schema.safeParse(input).success).toBe(false);
+  });
+});
+
+describe('transitions and what they record', () => {
+  it.each([
+    ['due', 'SUBMIT_RETURN', 'submitted'],
+    ['due', 'RETURN_OVERDUE', 'late'],
+    ['late', 'SUBMIT_RETURN', 'submitted'],
+    ['submitted', 'ACCEPT_RETURN', 'accepted'],
+    ['submitted', 'QUERY_RETURN', 'queried'],
+    ['queried', 'RESUBMIT_RETURN', 'submitted'],
+  ])('%s —%s→ %s', (from, type, to) => {
+    const [after] = send(reach(from), ev[type as EventType]);
+    expect(after.value).toBe(to);
+    expect(after.status).toBe(to === 'accepted' ? 'done' : 'active');
+  });
+
+  it.each([
+    ['on time', [], false],
+    ['late', [ev.RETURN_OVERDUE], true],
+  ] as const)('a return submitted %s, queried and resubmitted keeps every submission', (_, before, late) => {
+    const steps: [Event, string][] = [
+      [ev.SUBMIT_RETURN, 'submitted'],
+      [ev.QUERY_RETURN, 'queried'],
+      [ev.RESUBMIT_RETURN, 'submitted'],
+      [{ type: 'QUERY_RETURN', reason: 'And the spend' }, 'queried'],
+      [{ ...ev.RESUBMIT_RETURN, narrative: undefined }, 'submitted'],
+      [ev.ACCEPT_RETURN, 'accepted'],
+    ];
+    let [s] = run([...before]);
+    for (const [event, to] of steps) {
+      [s] = send(s, event);
+      expect(s.value).toBe(to);
+      expect(s.context.submittedLate).toBe(late);
+    }
+    const resubmitted = { ...stored, victimsSupported: 118 };
+    expect(s.context).toEqual({
+      ...start()[0].context,
+      submittedLate: late,
+      latestReturn: { ...resubmitted, narrative: null },
+      submissions: [stored, resubmitted, { ...resubmitted, narrative: null }],
+      queries: ['Please recount victims', 'And the spend'],
+    } satisfies MonitoringReturnContext);
+  });
+
+  it('RETURN_DUE_SOON stays in due, marks the reminder sent and only notifies', () => {
+    const before = reach('due');
+    const [after, actions] = send(before, ev.RETURN_DUE_SOON);
+    expect(after.value).toBe('due');
+    expect(after.context).toEqual({ ...before.context, reminderSent: true });
+    expect(actions.map((a) => a.type)).toEqual(['notify']);
+  });
+});
+
+describe('timers', () => {
+  const schedules = (soon: string | null, overdue: string) => [
+    { id: 'returnDueSoon', event: { type: 'RETURN_DUE_SOON' }, at: soon },
+    { id: 'returnOverdue', event: { type: 'RETURN_OVERDUE' }, at: overdue },
+  ];
+
+  it.each([
+    ['summer', summer, '2026-07-24T08:00:00.000Z', '2026-07-31T23:00:00.000Z'],
+    ['winter', winter, '2027-01-24T09:00:00.000Z', '2027-02-01T00:00:00.000Z'],
+    [
+      'due as BST ends',
+      { ...summer, dueOn: '2026-10-30' },
+      '2026-10-23T08:00:00.000Z',
+      '2026-10-31T00:00:00.000Z',
+    ],
+    [
+      'due as BST starts',
+      { ...winter, periodEnd: '2027-03-01', dueOn: '2027-03-30' },
+      '2027-03-23T09:00:00.000Z',
+      '2027-03-30T23:00:00.000Z',
+    ],
+  ])('a %s return (%o) reminds at %s and is overdue at %s', (_, input, soon, overdue) => {
+    const [snapshot, actions] = start(input);
+    expect(snapshot.value).toBe('due');
+    expect(RETURN_REMINDER_DAYS).toBe(7);
+    expect(JSON.parse(JSON.stringify(ofType(actions, 'schedule')))).toEqual(schedules(soon, overdue));
+    expect(interpretActions(actions, new Date()).timerOps).toEqual([
+      { kind: 'set', key: 'returnDueSoon', event: { type: 'RETURN_DUE_SOON' }, dueAt: new Date(soon) },
+      { kind: 'set', key: 'returnOverdue', event: { type: 'RETURN_OVERDUE' }, dueAt: new Date(overdue) },
+    ]);
+  });
+
+  it('no reminder is scheduled once it has been sent', () => {
+    const [due] = send(reach('due'), ev.RETURN_DUE_SOON);
+    const [reminder, overdue] = machine.root.states.due!.entry as unknown as {
+      params: (a: { context: MonitoringReturnContext }) => unknown;
+    }[];
+    expect([reminder!.params({ context: due.context }), overdue!.params({ context: due.context })]).toEqual(
+      schedules(null, '2026-07-31T23:00:00.000Z'),
+    );
+  });
+
+  it.each(['SUBMIT_RETURN', 'RETURN_OVERDUE'] as const)('%s leaves due and schedules nothing new', (type) => {
+    const [, actions] = send(reach('due'), ev[type]);
+    expect(ofType(actions, 'schedule')).toEqual([]);
+  });
+});
+
+describe('what each state accepts', () => {
+  it.each(Object.entries(accepts))('%s takes exactly %o and refuses the rest unchanged', (state, ok) => {
+    const before = reach(state);
+    expect(before.value).toBe(state);
+    for (const event of everyEvent) {
+      expect(can(before, event), `${state} ${event.type}`).toBe(ok.includes(event.type));
+      if (ok.includes(event.type)) continue;
+      const [after, actions] = send(before, event);
+      expect(after, `${state} ${event.type}`).toBe(before);
+      expect(actions).toEqual([]);
+    }
+  });
+});
+
+describe('notifications and effects', () => {
+  it.each<[string, Event, ReturnType<typeof n>[]]>([
+    ['due', ev.RETURN_DUE_SOON, [n('returnDueSoon', 'owner')]],
+    ['due', ev.RETURN_OVERDUE, [n('returnOverdue', 'owner', 'officer')]],
+    ['due', ev.SUBMIT_RETURN, [n('returnSubmitted', 'officer')]],
+    ['late', ev.SUBMIT_RETURN, [n('returnSubmitted', 'officer')]],
+    ['submitted', ev.QUERY_RETURN, [n('returnQueried', 'owner')]],
+    ['submitted', ev.ACCEPT_RETURN, []],
+    ['queried', ev.RESUBMIT_RETURN, [n('returnSubmitted', 'officer')]],
+  ])('%s —%o→ notifies %o', (state, event, expected) => {
+    const [, actions] = send(reach(state), event);
+    expect(notes(actions)).toEqual(expected);
+    // No money moves on a return: the only effects are notifications.
+    expect(interpretActions(actions, new Date()).effects.map((e) => e.type)).toEqual(
+      expected.map(() => 'notify'),
+    );
+  });
+});
+
+describe('payload schemas', () => {
+  it.each(allEvents)('%s accepts its payload and refuses extra fields', (type) => {
+    const schema = monitoringReturn.events[type].payload;
+    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(type), type }).success).toBe(false);
+    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+  });
+
+  const bad: [EventType, string, unknown[]][] = [
+    ['SUBMIT_RETURN', 'performance', [undefined, '  ', 'x'.repeat(5001)]],
+    ['SUBMIT_RETURN', 'victimsSupported', [undefined, -1, 1.5, '3']],
+    ['SUBMIT_RETURN', 'copeAndRecoverPercent', [undefined, -0.1, 100.1, 33.33, 0.05, '50', Number.NaN]],
+    ['SUBMIT_RETURN', 'spendPence', [undefined, -1, 0.5, '100']],
+    ['SUBMIT_RETURN', 'narrative', ['', 'x'.repeat(5001), null]],
+    ['RESUBMIT_RETURN', 'copeAndRecoverPercent', [12.34]],
+    ['RESUBMIT_RETURN', 'spendPence', [-100]],
+    ['QUERY_RETURN', 'reason', [undefined, '']],
+  ];
+  it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
+    '%s refuses %s: %o',
+    (type, field, value) => {
+      const payload = { ...payloadOf(type), [field]: value };
+      expect(monitoringReturn.events[type].payload.safeParse(payload).success).toBe(false);
+    },
+  );
+
+  it.each([0, 1.1, 33.3, 66.7, 99.9, 100])('takes a percentage of %s', (copeAndRecoverPercent) => {
+    const payload = { ...payloadOf('SUBMIT_RETURN'), copeAndRecoverPercent };
+    expect(monitoringReturn.events.SUBMIT_RETURN.payload.safeParse(payload).success).toBe(true);
+  });
+
+  it('takes no narrative, no victims and no spend, and names the one-decimal rule', () => {
+    const schema = monitoringReturn.events.SUBMIT_RETURN.payload;
+    const { narrative: _n, ...rest } = payloadOf('SUBMIT_RETURN');
+    expect(schema.safeParse({ ...rest, victimsSupported: 0, spendPence: 0 }).success).toBe(true);
+    const result = schema.safeParse({ ...rest, copeAndRecoverPercent: 50.25 });
+    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['copeAndRecoverPercent', 'Give the percentage to one decimal place at most'],
+    ]);
+  });
+});
+
+describe("persistence through the engine's persist and restore", () => {
+  const effectsOf = (actions: Action[]) =>
+    actions.filter((a) => !a.type.startsWith('xstate.')).map((a) => ({ type: a.type, params: a.params }));
+  const roundTrip = (snapshot: Snapshot) =>
+    restore(monitoringReturn, JSON.parse(JSON.stringify(persist(monitoringReturn, snapshot)))) as Snapshot;
+
+  it.each(Object.keys(accepts))('%s survives a JSON round trip and takes every event as before', (state) => {
+    const before = reach(state, winter);
+    const restored = roundTrip(before);
+    expect([restored.value, restored.context, restored.status]).toEqual([
+      before.value,
+      before.context,
+      before.status,
+    ]);
+    for (const event of everyEvent) {
+      expect(can(restored, event), `${state} ${event.type}`).toBe(can(before, event));
+      if (!can(before, event)) continue;
+      const [[a, aActions], [b, bActions]] = [send(restored, event), send(before, event)];
+      expect([a.value, a.context]).toEqual([b.value, b.context]);
+      expect(effectsOf(aActions)).toEqual(effectsOf(bActions));
+    }
+  });
+
+  it('a late return restored at every step runs on to accepted', () => {
+    let [s] = start(winter);
+    for (const event of [
+      ev.RETURN_DUE_SOON,
+      ev.RETURN_OVERDUE,
+      ev.SUBMIT_RETURN,
+      ev.QUERY_RETURN,
+      ev.RESUBMIT_RETURN,
+      ev.ACCEPT_RETURN,
+    ])
+      [s] = send(roundTrip(s), event);
+    expect(s.value).toBe('accepted');
+    expect(s.context).toMatchObject({
+      reminderSent: true,
+      submittedLate: true,
+      queries: ['Please recount victims'],
+    });
+    expect(s.context.submissions).toHaveLength(2);
+  });
+});
+
+describe('templates', () => {
+  const data = {
+    recipientName: 'Priya Provider',
+    reference: 'MR-000012',
+    title: 'Monitoring return',
+    caseUrl: 'https://grants.test/cases/m',
+    stateLabel: 'Return due',
+    context: { ...summer, latestReturn: { performance: 'SECRET' }, queries: ['SECRET'] },
+  };
+  it.each(monitoringReturnMessages)(
+    '%s starts with the reference, names the period and leaks nothing',
+    (m) => {
+      const template = monitoringReturnTemplates[m];
+      const body = template.body(data).join('\n');
+      expect(template.subject(data).startsWith('MR-000012: ')).toBe(true);
+      expect(body).toContain('Monitoring return');
+      expect(body).toContain('1 April 2026 to 30 June 2026');
+      expect([template.subject(data), body].join('\n')).not.toMatch(/SECRET/);
+      // Without dates in the context (as in the shared template test) the words still read.
+      expect(template.body({ ...data, context: {} }).join('\n')).not.toMatch(
+        /undefined|the date in your offer/,
+      );
+    },
+  );
+
+  it('the due date appears where a message is about it', () => {
+    expect(monitoringReturnTemplates.returnDueSoon.subject(data)).toBe(
+      'MR-000012: your monitoring return is due on 31 July 2026',
+    );
+    expect(monitoringReturnTemplates.returnOverdue.body(data)[0]).toContain('was due on 31 July 2026');
+  });
+});

@@ -1,0 +1,617 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyStateNode, initialTransition, transition } from 'xstate';
+import { standstillEnd, standstillEndsAt } from '../../machines/calendar.ts';
+import {
+  checkAbandon,
+  checkAward,
+  checkClarification,
+  checkModerate,
+  checkNotice,
+  checkPublish,
+  checkReview,
+  checkScores,
+  checkTender,
+  type SarcInput,
+  type SarcScore,
+  sarcMessages,
+  sarcPartners,
+  sarcRecommissioning,
+  scoreTenders,
+} from '../../machines/sarc-recommissioning.ts';
+import { interpretActions } from '../../src/engine/actions.ts';
+import { MachineRegistry } from '../../src/engine/registry.ts';
+import { persist, restore } from '../../src/engine/snapshot.ts';
+import { sarcRecommissioningTemplates } from '../../src/mail/templates/sarc-recommissioning.ts';
+
+const def = sarcRecommissioning;
+const machine = def.machine;
+type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
+type Action = { type: string; params: any };
+type Event = { type: string; [key: string]: unknown };
+
+const input: SarcInput = {
+  programmeId: '7b0c2f0e-6a8e-4d55-9a43-1f1f0b9f2c11',
+  title: 'SARC 2027',
+  contractValuePence: 50_000_000,
+};
+const ev = {
+  PUBLISH_TENDER: {
+    type: 'PUBLISH_TENDER',
+    clarificationDeadline: '2026-06-12',
+    tenderDeadline: '2026-07-03',
+    qualityWeight: 70,
+    priceWeight: 30,
+  },
+  ANSWER_CLARIFICATION: { type: 'ANSWER_CLARIFICATION', question: 'TUPE?', answer: 'Yes, see annex 4' },
+  RECORD_TENDER: { type: 'RECORD_TENDER', bidder: 'Alpha Health', pricePence: 40_000_000 },
+  CLARIFICATION_CLOSED: { type: 'CLARIFICATION_CLOSED' },
+  TENDER_DEADLINE_PASSED: { type: 'TENDER_DEADLINE_PASSED' },
+  SCORE_TENDERS: {
+    type: 'SCORE_TENDERS',
+    scores: [
+      { bidder: 'Beta Care', qualityScore: 80 },
+      { bidder: 'alpha health', qualityScore: 60 },
+    ],
+  },
+  ABANDON: { type: 'ABANDON', reason: 'No bids' },
+  MODERATE: { type: 'MODERATE', preferredBidder: 'Beta Care', rationale: 'Highest total' },
+  RECORD_PARTNER_DECISION: { type: 'RECORD_PARTNER_DECISION', partner: 'opcc', agrees: true },
+  RETURN_TO_MODERATION: { type: 'RETURN_TO_MODERATION', reason: 'NHS England disagrees' },
+  PUBLISH_AWARD_NOTICE: { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2026-12-18' },
+  STANDSTILL_ENDED: { type: 'STANDSTILL_ENDED' },
+  RECORD_CHALLENGE: { type: 'RECORD_CHALLENGE', details: 'Alpha challenges the scoring' },
+  RESOLVE_CHALLENGE: { type: 'RESOLVE_CHALLENGE', outcome: 'dismissed', note: 'No merit' },
+  AWARD_CONTRACT: {
+    type: 'AWARD_CONTRACT',
+    startsOn: '2027-04-01',
+    endsOn: '2030-03-31',
+    valuePence: 45_000_000,
+  },
+  GO_LIVE: { type: 'GO_LIVE' },
+  CONTRACT_REVIEW: {
+    type: 'CONTRACT_REVIEW',
+    decision: 'extend',
+    note: 'Performing well',
+    newEndsOn: '2031-03-31',
+    extensionValuePence: 15_000_000,
+  },
+} satisfies Record<string, Event>;
+type EventType = keyof typeof ev;
+const allEvents = Object.keys(ev) as EventType[];
+const payloadOf = (type: EventType) => {
+  const { type: _t, ...payload } = ev[type] as Event;
+  return payload;
+};
+const tenderB = { ...ev.RECORD_TENDER, bidder: 'Beta Care', pricePence: 50_000_000 };
+const agree = (partner: string, agrees = true) => ({ ...ev.RECORD_PARTNER_DECISION, partner, agrees });
+const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
+
+const send = (s: Snapshot, e: Event) => transition(machine, s, e as never) as [Snapshot, Action[]];
+const start = (i: SarcInput = input) => initialTransition(machine, i) as [Snapshot, Action[]];
+const run = (events: Event[], from = start()) => {
+  let [s, actions] = from;
+  for (const e of events) [s, actions] = send(s, e);
+  return [s, actions] as const;
+};
+const can = (s: Snapshot, e: Event) => s.can(e as never);
+const ofType = (actions: Action[], type: string) =>
+  actions.filter((a) => a.type === type).map((a) => a.params);
+const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+
+const toEvaluation = [ev.PUBLISH_TENDER, ev.RECORD_TENDER, tenderB, ev.TENDER_DEADLINE_PASSED];
+const toBoard = [...toEvaluation, ev.SCORE_TENDERS, ev.MODERATE];
+const toNotice = [...toBoard, ...sarcPartners.map((p) => agree(p))];
+const toStandstill = [...toNotice, ev.PUBLISH_AWARD_NOTICE];
+const toLive = [...toStandstill, ev.STANDSTILL_ENDED, ev.AWARD_CONTRACT, ev.GO_LIVE];
+const pathTo: Record<string, Event[]> = {
+  specification: [],
+  tendering: [ev.PUBLISH_TENDER],
+  evaluation: toEvaluation,
+  moderation: toBoard.slice(0, -1),
+  boardDecision: toBoard,
+  awardNotice: toNotice,
+  standstill: toStandstill,
+  suspended: [...toStandstill, ev.RECORD_CHALLENGE],
+  readyToAward: [...toStandstill, ev.STANDSTILL_ENDED],
+  mobilisation: toLive.slice(0, -1),
+  live: toLive,
+  abandoned: [ev.ABANDON],
+  closed: [...toLive, reprocure],
+};
+const reach = (state: string) => run(pathTo[state]!)[0];
+const finals = ['abandoned', 'closed'];
+const accepts: Record<string, string[]> = {
+  specification: ['PUBLISH_TENDER', 'ABANDON'],
+  tendering: 'ANSWER_CLARIFICATION RECORD_TENDER CLARIFICATION_CLOSED TENDER_DEADLINE_PASSED ABANDON'.split(
+    ' ',
+  ),
+  evaluation: ['SCORE_TENDERS'], // ABANDON only with no tenders (below)
+  moderation: ['MODERATE'],
+  boardDecision: ['RECORD_PARTNER_DECISION', 'RETURN_TO_MODERATION'],
+  awardNotice: ['PUBLISH_AWARD_NOTICE'],
+  standstill: ['STANDSTILL_ENDED', 'RECORD_CHALLENGE'],
+  suspended: ['RESOLVE_CHALLENGE'],
+  readyToAward: ['AWARD_CONTRACT'],
+  mobilisation: ['GO_LIVE'],
+  live: ['CONTRACT_REVIEW'],
+  abandoned: [],
+  closed: [],
+};
+
+describe('SARC re-commissioning definition', () => {
+  it('describes itself and registers', () => {
+    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 1, referencePrefix: 'SARC' });
+    expect(def.createdBy).toEqual(['officer']);
+    expect(() => new MachineRegistry([def])).not.toThrow();
+    expect(Object.keys(def.states).sort()).toEqual(Object.keys(machine.root.states).sort());
+    expect(Object.keys(def.states).sort()).toEqual(Object.keys(accepts).sort());
+    expect(Object.keys(def.events).sort()).toEqual([...allEvents].sort());
+    for (const state of finals) expect(machine.root.states[state]?.type).toBe('final');
+  });
+
+  it('only the system sends timer events; officers send the rest', () => {
+    for (const type of allEvents) {
+      const system = ['CLARIFICATION_CLOSED', 'TENDER_DEADLINE_PASSED', 'STANDSTILL_ENDED'].includes(type);
+      expect(def.events[type].sentBy).toEqual([system ? 'system' : 'officer']);
+    }
+  });
+
+  it('sarcMessages lists exactly the messages the machine can send, each with a template', () => {
+    const nodes = Object.values(machine.root.states) as AnyStateNode[];
+    const declared = nodes
+      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
+      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
+      .map((a) => a.params.message as string);
+    expect([...new Set(declared)].sort()).toEqual([...sarcMessages].sort());
+    expect(Object.keys(sarcRecommissioningTemplates).sort()).toEqual([...sarcMessages].sort());
+  });
+
+  it.each(sarcMessages)('template %s starts with the reference and leaks nothing', (message) => {
+    const context = { ...reach('live').context, standstillEndsOn: '2026-12-31' };
+    const data = {
+      recipientName: 'O',
+      reference: 'SARC-000007',
+      title: 'SARC 2027',
+      caseUrl: 'u',
+      stateLabel: 's',
+      context,
+    };
+    const t = sarcRecommissioningTemplates[message];
+    expect(t.subject(data).startsWith('SARC-000007')).toBe(true);
+    const text = [t.subject(data), ...t.body(data)].join('\n');
+    expect(text).toContain('SARC 2027');
+    for (const secret of ['Beta', 'Alpha', '£', '450', 'scoring', 'Highest', 'Performing'])
+      expect(text).not.toContain(secret);
+  });
+
+  it('starts in specification with explicit nulls and no actions', () => {
+    const [s, actions] = start();
+    expect(s.value).toBe('specification');
+    expect(actions).toEqual([]);
+    expect(s.context).toMatchObject({ title: 'SARC 2027', contractValuePence: 50_000_000, tenders: [] });
+    expect(s.context.partnerDecisions).toEqual({
+      opcc: null,
+      nhsEngland: null,
+      countyCouncil: null,
+      cityCouncil: null,
+    });
+    const { title: _t, ...untitled } = input;
+    expect(start(untitled)[0].context.title).toBeNull();
+    const programme = {
+      id: input.programmeId,
+      name: 'SARC 2027-32',
+      maxAwardPence: null,
+      delegationThresholdPence: 0,
+      criteria: [],
+      closesAt: null,
+    };
+    expect(start({ ...untitled, programme })[0].context.title).toBe('SARC 2027-32');
+    expect(start({ ...input, programme })[0].context.title).toBe('SARC 2027');
+  });
+
+  it.each([
+    [{ programmeId: input.programmeId, contractValuePence: 1 }, true],
+    [input, true],
+    [{ ...input, extra: 1 }, false],
+    [{ ...input, programmeId: 'nope' }, false],
+    [{ ...input, contractValuePence: 0 }, false],
+    [{ ...input, contractValuePence: 10.5 }, false],
+    [{ ...input, title: '  ' }, false],
+  ])('creation input %o valid: %s', (value, ok) => {
+    expect(def.input.safeParse(value).success).toBe(ok);
+  });
+});
+
+describe('transitions', () => {
+  it.each([
+    ['specification', ev.PUBLISH_TENDER, 'tendering'],
+    ['tendering', ev.TENDER_DEADLINE_PASSED, 'evaluation'],
+    ['evaluation', ev.SCORE_TENDERS, 'moderation'],
+    ['moderation', ev.MODERATE, 'boardDecision'],
+    ['boardDecision', ev.RETURN_TO_MODERATION, 'moderation'],
+    ['awardNotice', ev.PUBLISH_AWARD_NOTICE, 'standstill'],
+    ['standstill', ev.STANDSTILL_ENDED, 'readyToAward'],
+    ['standstill', ev.RECORD_CHALLENGE, 'suspended'],
+    ['suspended', ev.RESOLVE_CHALLENGE, 'awardNotice'],
+    ['suspended', { ...ev.RESOLVE_CHALLENGE, outcome: 'upheld' }, 'moderation'],
+    ['readyToAward', ev.AWARD_CONTRACT, 'mobilisation'],
+    ['mobilisation', ev.GO_LIVE, 'live'],
+    ['live', ev.CONTRACT_REVIEW, 'live'],
+    ['live', reprocure, 'closed'],
+    ['specification', ev.ABANDON, 'abandoned'],
+    ['tendering', ev.ABANDON, 'abandoned'],
+  ] as [string, Event, string][])('%s —%o→ %s', (from, event, to) => {
+    expect(send(reach(from), event)[0].value).toBe(to);
+  });
+
+  it('tendering records clarifications until the clarification period closes, and unique tenders', () => {
+    let [s, actions] = send(reach('tendering'), ev.ANSWER_CLARIFICATION);
+    expect([s.value, actions]).toEqual(['tendering', []]);
+    expect(s.context.clarifications).toEqual([{ question: 'TUPE?', answer: 'Yes, see annex 4' }]);
+    [s, actions] = run([ev.RECORD_TENDER, ev.CLARIFICATION_CLOSED], [s, []]);
+    expect([s.value, actions, s.context.clarificationClosed]).toEqual(['tendering', [], true]);
+    expect(checkClarification(s.context, payloadOf('ANSWER_CLARIFICATION') as never)).toEqual([
+      { field: 'question', message: 'The clarification period has closed' },
+    ]);
+    const duplicate = { ...tenderB, bidder: 'ALPHA HEALTH' };
+    for (const refused of [ev.ANSWER_CLARIFICATION, duplicate]) {
+      expect(can(s, refused)).toBe(false);
+      expect(send(s, refused)[0]).toBe(s);
+    }
+    expect(checkTender(s.context, duplicate as never)[0]?.field).toBe('bidder');
+    [s] = run([tenderB, ev.TENDER_DEADLINE_PASSED], [s, []]);
+    expect(s.context.tenders).toEqual([
+      payloadOf('RECORD_TENDER'),
+      { bidder: 'Beta Care', pricePence: 50_000_000 },
+    ]);
+    expect(can(s, ev.ABANDON)).toBe(false);
+    expect(checkAbandon(s.context, payloadOf('ABANDON') as never)[0]?.field).toBe('reason');
+  });
+
+  it('evaluation with no tenders can only be abandoned', () => {
+    const [s] = run([ev.PUBLISH_TENDER, ev.TENDER_DEADLINE_PASSED]);
+    expect(s.value).toBe('evaluation');
+    expect(can(s, { ...ev.SCORE_TENDERS, scores: [] })).toBe(false);
+    expect(checkScores(s.context, { scores: [] })).toEqual([
+      { field: 'scores', message: expect.stringContaining('No tenders') },
+    ]);
+    const [abandoned] = send(s, ev.ABANDON);
+    expect([abandoned.value, abandoned.status, abandoned.context.abandonReason]).toEqual([
+      'abandoned',
+      'done',
+      'No bids',
+    ]);
+  });
+});
+
+describe('evaluation and moderation', () => {
+  it('scores quality and price by the published weights, rounding each to 2 dp', () => {
+    const s = reach('moderation');
+    const row = ({ bidder, pricePence, qualityScore, qualityPoints, pricePoints, totalPoints }: SarcScore) =>
+      `${bidder} ${pricePence} ${qualityScore} ${qualityPoints}+${pricePoints}=${totalPoints}`;
+    expect(s.context.scores.map(row)).toEqual([
+      'Alpha Health 40000000 60 42+30=72',
+      'Beta Care 50000000 80 56+24=80',
+    ]);
+    const [a, b] = [
+      { bidder: 'A', pricePence: 3 },
+      { bidder: 'B', pricePence: 7 },
+    ];
+    const odd = scoreTenders(
+      [a, b],
+      [
+        { bidder: 'a', qualityScore: 33 },
+        { bidder: 'b', qualityScore: 67 },
+      ],
+      65,
+      35,
+    );
+    expect(odd.map((x) => [x.qualityPoints, x.pricePoints, x.totalPoints])).toEqual([
+      [21.45, 35, 56.45],
+      [43.55, 15, 58.55],
+    ]);
+  });
+
+  it.each([
+    [[{ bidder: 'Beta Care', qualityScore: 80 }], ['scores']],
+    [[...ev.SCORE_TENDERS.scores, { bidder: 'Beta care', qualityScore: 1 }], ['scores.2.bidder']],
+    [[...ev.SCORE_TENDERS.scores, { bidder: 'Gamma', qualityScore: 1 }], ['scores.2.bidder']],
+    [[], ['scores', 'scores']],
+  ])('refuses scores %o, naming %o', (scores, fields) => {
+    const before = reach('evaluation');
+    expect(can(before, { type: 'SCORE_TENDERS', scores })).toBe(false);
+    expect(checkScores(before.context, { scores }).map((p) => p.field)).toEqual(fields);
+  });
+
+  it('moderation must prefer a scored bidder, and records its name as tendered', () => {
+    const before = reach('moderation');
+    const gamma = { ...ev.MODERATE, preferredBidder: 'Gamma' };
+    expect(can(before, gamma)).toBe(false);
+    expect(checkModerate(before.context, gamma as never)[0]?.field).toBe('preferredBidder');
+    const [s] = send(before, { ...ev.MODERATE, preferredBidder: 'beta care' });
+    expect([s.context.preferredBidder, s.context.moderationRationale]).toEqual([
+      'Beta Care',
+      'Highest total',
+    ]);
+  });
+});
+
+describe('joint commissioning board', () => {
+  it('moves on only when all four partners agree; re-recording replaces a decision', () => {
+    let [s, actions] = run(
+      [agree('opcc'), agree('nhsEngland', false), agree('countyCouncil'), agree('cityCouncil')],
+      [reach('boardDecision'), []],
+    );
+    expect([s.value, actions]).toEqual(['boardDecision', []]);
+    expect(s.context.partnerDecisions.nhsEngland).toEqual({ agrees: false, note: null });
+    [s] = send(s, { ...agree('opcc'), note: 'Content' });
+    expect(s.context.partnerDecisions.opcc).toEqual({ agrees: true, note: 'Content' });
+    [s] = send(s, agree('nhsEngland'));
+    expect(s.value).toBe('awardNotice');
+    expect(Object.values(s.context.partnerDecisions).every((d) => d?.agrees)).toBe(true);
+  });
+
+  it('a return to moderation is recorded, and a new moderation clears the decisions', () => {
+    let [s] = run(
+      [agree('opcc'), agree('cityCouncil', false), ev.RETURN_TO_MODERATION],
+      [reach('boardDecision'), []],
+    );
+    expect([s.value, s.context.returnsToModeration]).toEqual(['moderation', ['NHS England disagrees']]);
+    expect(s.context.partnerDecisions.opcc?.agrees).toBe(true);
+    [s] = send(s, ev.MODERATE);
+    expect(Object.values(s.context.partnerDecisions)).toEqual([null, null, null, null]);
+  });
+});
+
+describe('timers and the standstill', () => {
+  const schedules = (actions: Action[]) => json(ofType(actions, 'schedule'));
+  it.each([
+    ['summer', '2026-06-12', '2026-07-03', '2026-06-12T23:00:00.000Z', '2026-07-03T23:00:00.000Z'],
+    ['winter', '2026-12-04', '2027-01-15', '2026-12-05T00:00:00.000Z', '2027-01-16T00:00:00.000Z'],
+  ])(
+    'publishing a tender (%s) schedules the two deadlines at the end of the London day',
+    (_, c, t, cAt, tAt) => {
+      const [s, actions] = send(start()[0], {
+        ...ev.PUBLISH_TENDER,
+        clarificationDeadline: c,
+        tenderDeadline: t,
+      });
+      expect(s.context).toMatchObject({ clarificationDeadline: c, tenderDeadline: t, qualityWeight: 70 });
+      expect(schedules(actions)).toEqual([
+        { id: 'clarificationClosed', event: { type: 'CLARIFICATION_CLOSED' }, at: cAt },
+        { id: 'tenderDeadlinePassed', event: { type: 'TENDER_DEADLINE_PASSED' }, at: tAt },
+      ]);
+    },
+  );
+
+  it.each([
+    ['Christmas 2026', '2026-12-18', '2026-12-31', '2027-01-01T00:00:00.000Z'],
+    ['Easter 2026', '2026-04-02', '2026-04-15', '2026-04-15T23:00:00.000Z'],
+    ['New Year (Scottish 4 Jan)', '2026-12-24', '2027-01-08', '2027-01-09T00:00:00.000Z'],
+  ])('an award notice before %s (%s) ends the standstill on %s, the timer at %s', (_, on, last, at) => {
+    const early = { ...ev.PUBLISH_TENDER, tenderDeadline: '2026-03-01', clarificationDeadline: '2026-02-01' };
+    const before = run([early, ...toNotice.slice(1)])[0];
+    const [s, actions] = send(before, { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: on });
+    expect([s.value, s.context.awardNoticePublishedOn, s.context.standstillEndsOn]).toEqual([
+      'standstill',
+      on,
+      last,
+    ]);
+    expect(standstillEnd(on)).toBe(last);
+    expect(schedules(actions)).toEqual([{ id: 'standstillEnded', event: { type: 'STANDSTILL_ENDED' }, at }]);
+    expect(at).toBe(standstillEndsAt(on).toISOString());
+  });
+
+  it('a notice dated before the tender deadline (or an earlier notice) is refused', () => {
+    const before = reach('awardNotice');
+    const early = { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: '2026-07-02' };
+    expect(can(before, early)).toBe(false);
+    expect(checkNotice(before.context, early as never)[0]?.field).toBe('publishedOn');
+    expect(can(before, { ...early, publishedOn: '2026-07-03' })).toBe(true);
+  });
+
+  it('a dismissed challenge needs a fresh notice and standstill; an upheld one goes back to moderation', () => {
+    let [s, actions] = send(reach('suspended'), ev.RESOLVE_CHALLENGE);
+    expect([s.value, s.context.standstillEndsOn, actions]).toEqual(['awardNotice', null, []]);
+    expect(s.context.challenges).toEqual([
+      {
+        awardNoticePublishedOn: '2026-12-18',
+        details: 'Alpha challenges the scoring',
+        outcome: 'dismissed',
+        note: 'No merit',
+      },
+    ]);
+    expect(can(s, { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: '2026-12-17' })).toBe(false);
+    [s, actions] = send(s, { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: '2027-01-08' });
+    expect(schedules(actions)[0].at).toBe('2027-01-20T00:00:00.000Z');
+    [s] = run([ev.RECORD_CHALLENGE, { ...ev.RESOLVE_CHALLENGE, outcome: 'upheld' }], [s, []]);
+    expect([s.value, s.context.challenges.map((c) => c.outcome)]).toEqual([
+      'moderation',
+      ['dismissed', 'upheld'],
+    ]);
+  });
+});
+
+describe('money', () => {
+  it('awarding commits the contract value; extending commits the extension; nothing else moves money', () => {
+    let [s, actions] = send(reach('readyToAward'), ev.AWARD_CONTRACT);
+    expect(ofType(actions, 'commitFunds')).toEqual([{ amountPence: 45_000_000 }]);
+    expect(s.context.contract).toEqual({
+      startsOn: '2027-04-01',
+      endsOn: '2030-03-31',
+      valuePence: 45_000_000,
+    });
+    [s, actions] = run([ev.GO_LIVE, ev.CONTRACT_REVIEW], [s, []]);
+    expect([s.value, ofType(actions, 'commitFunds')]).toEqual(['live', [{ amountPence: 15_000_000 }]]);
+    expect(s.context.contract?.endsOn).toBe('2031-03-31');
+    [s, actions] = send(s, { ...ev.CONTRACT_REVIEW, newEndsOn: '2031-03-31' });
+    expect(actions).toEqual([]);
+    [s, actions] = send(s, { ...ev.CONTRACT_REVIEW, newEndsOn: '2032-03-31', extensionValuePence: 1 });
+    expect(ofType(actions, 'commitFunds')).toEqual([{ amountPence: 1 }]);
+    expect(s.context.extensions.map((e) => [e.previousEndsOn, e.newEndsOn])).toEqual([
+      ['2030-03-31', '2031-03-31'],
+      ['2031-03-31', '2032-03-31'],
+    ]);
+    [s, actions] = send(s, reprocure);
+    expect([s.value, s.context.reprocureNote, actions]).toEqual(['closed', 'Market has changed', []]);
+  });
+
+  it.each<[Partial<typeof ev.AWARD_CONTRACT>, string[]]>([
+    [{ valuePence: 50_000_000 }, []],
+    [{ valuePence: 50_000_001 }, ['valuePence']],
+    [{ endsOn: '2027-04-01' }, ['endsOn']],
+    [{ valuePence: 50_000_001, endsOn: '2026-01-01' }, ['valuePence', 'endsOn']],
+  ])('AWARD_CONTRACT with %o: problems %o', (change, fields) => {
+    const before = reach('readyToAward');
+    const e = { ...ev.AWARD_CONTRACT, ...change };
+    expect(checkAward(before.context, e).map((p) => p.field)).toEqual(fields);
+    expect(can(before, e)).toBe(fields.length === 0);
+  });
+
+  it.each<[Event, string[]]>([
+    [{ ...ev.CONTRACT_REVIEW, newEndsOn: '2030-03-31' }, ['newEndsOn']],
+    [{ ...ev.CONTRACT_REVIEW, newEndsOn: undefined }, ['newEndsOn']],
+    [{ ...ev.CONTRACT_REVIEW, extensionValuePence: undefined }, ['extensionValuePence']],
+    [{ ...reprocure, newEndsOn: '2031-03-31', extensionValuePence: 5 }, ['newEndsOn', 'extensionValuePence']],
+  ])('CONTRACT_REVIEW %o is refused naming %o', (e, fields) => {
+    const before = reach('live');
+    expect(checkReview(before.context, e as never).map((p) => p.field)).toEqual(fields);
+    expect(can(before, e)).toBe(false);
+    expect(send(before, e)[0]).toBe(before);
+  });
+});
+
+describe('what each state accepts', () => {
+  it.each(Object.entries(accepts))('%s takes exactly %o and refuses the rest unchanged', (state, ok) => {
+    const before = reach(state);
+    expect(before.status).toBe(finals.includes(state) ? 'done' : 'active');
+    for (const type of allEvents) {
+      expect(can(before, ev[type]), `${state} ${type}`).toBe(ok.includes(type));
+      if (ok.includes(type)) continue;
+      const [after, actions] = send(before, ev[type]);
+      expect(after).toBe(before);
+      expect(actions).toEqual([]);
+    }
+  });
+});
+
+describe('notifications and effects', () => {
+  const n = (message: string, ...to: string[]) => ({ message, to });
+  it.each<[string, Event, object[], string[]]>([
+    ['specification', ev.PUBLISH_TENDER, [n('tenderPublished', 'officer')], ['notify']],
+    ['awardNotice', ev.PUBLISH_AWARD_NOTICE, [n('standstillStarted', 'officer')], ['notify']],
+    ['standstill', ev.RECORD_CHALLENGE, [n('challengeRecorded', 'officer', 'approver')], ['notify']],
+    [
+      'readyToAward',
+      ev.AWARD_CONTRACT,
+      [n('contractAwarded', 'officer', 'finance')],
+      ['commitFunds', 'notify'],
+    ],
+    ['live', ev.CONTRACT_REVIEW, [], ['commitFunds']],
+    ['standstill', ev.STANDSTILL_ENDED, [], []],
+    ['boardDecision', agree('cityCouncil'), [], []],
+  ])('%s —%o→ notifies %o', (state, event, expected, effects) => {
+    const [, actions] = send(reach(state), event);
+    expect(json(ofType(actions, 'notify'))).toEqual(expected);
+    expect(interpretActions(actions, new Date()).effects.map((e) => e.type)).toEqual(effects);
+  });
+
+  it('the exported checks are the specs\u2019 checks', () => {
+    const checks = {
+      checkPublish,
+      checkClarification,
+      checkTender,
+      checkScores,
+      checkAbandon,
+      checkModerate,
+    };
+    const more = { checkNotice, checkAward, checkReview };
+    const specs = Object.values(def.events as Record<string, { check?: unknown }>);
+    const used = specs.flatMap((spec) => (spec.check ? [spec.check] : []));
+    expect(used).toEqual(Object.values({ ...checks, ...more }));
+  });
+});
+
+describe('payload schemas', () => {
+  it.each(allEvents)('%s accepts its example and refuses extra fields', (type) => {
+    const schema = def.events[type].payload;
+    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+  });
+
+  const bad: [EventType, string, unknown[]][] = [
+    ['PUBLISH_TENDER', 'clarificationDeadline', ['2026-02-30', '12/06/2026', '2026-06-12T00:00:00Z']],
+    ['PUBLISH_TENDER', 'qualityWeight', [49, 91, 70.5, '70']],
+    ['RECORD_TENDER', 'pricePence', [0, -1, 10.5]],
+    ['RECORD_TENDER', 'bidder', [' ', 'x'.repeat(201)]],
+    [
+      'SCORE_TENDERS',
+      'scores',
+      [
+        [{ bidder: 'A', qualityScore: 101 }],
+        [{ bidder: 'A', qualityScore: 5.5 }],
+        [{ bidder: 'A', qualityScore: 1, x: 1 }],
+      ],
+    ],
+    ['RECORD_PARTNER_DECISION', 'partner', ['police']],
+    ['RECORD_PARTNER_DECISION', 'agrees', ['yes', undefined]],
+    ['RESOLVE_CHALLENGE', 'outcome', ['withdrawn']],
+    ['AWARD_CONTRACT', 'valuePence', [0, 1.5, -5]],
+    ['CONTRACT_REVIEW', 'extensionValuePence', [0, 0.5]],
+    ['CONTRACT_REVIEW', 'decision', ['terminate']],
+    ['ABANDON', 'reason', ['', undefined]],
+  ];
+  it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
+    '%s refuses %s: %o',
+    (type, field, value) => {
+      expect(def.events[type].payload.safeParse({ ...payloadOf(type), [field]: value }).success).toBe(false);
+    },
+  );
+
+  it('weights default to 70/30 and must add up to 100, with clarification closing first', () => {
+    const parsed = def.events.PUBLISH_TENDER.payload.parse({
+      clarificationDeadline: '2026-06-12',
+      tenderDeadline: '2026-07-03',
+    });
+    expect(parsed).toMatchObject({ qualityWeight: 70, priceWeight: 30 });
+    const fields = (change: object) =>
+      checkPublish(start()[0].context, { ...parsed, ...change } as never).map((p) => p.field);
+    expect(fields({})).toEqual([]);
+    expect(fields({ qualityWeight: 60 })).toEqual(['priceWeight']);
+    expect(fields({ clarificationDeadline: '2026-07-03' })).toEqual(['clarificationDeadline']);
+    expect(fields({ tenderDeadline: '1900-01-01' })).toEqual(['tenderDeadline']);
+    expect(can(start()[0], { ...ev.PUBLISH_TENDER, priceWeight: 31 })).toBe(false);
+  });
+});
+
+describe("persistence through the engine's persist and restore", () => {
+  const roundTrip = (s: Snapshot) => restore(def, json(persist(def, s))) as Snapshot;
+  it.each(Object.keys(accepts))(
+    '%s survives a JSON round trip and takes every accepted event as before',
+    (state) => {
+      const before = reach(state);
+      const restored = roundTrip(before);
+      expect([restored.value, restored.context, restored.status]).toEqual([
+        before.value,
+        before.context,
+        before.status,
+      ]);
+      for (const type of allEvents) {
+        expect(can(restored, ev[type])).toBe(can(before, ev[type]));
+        if (!can(before, ev[type])) continue;
+        const [[a, aActions], [b, bActions]] = [send(restored, ev[type]), send(before, ev[type])];
+        expect([a.value, a.context, json(ofType(aActions, 'schedule'))]).toEqual([
+          b.value,
+          b.context,
+          json(ofType(bActions, 'schedule')),
+        ]);
+      }
+    },
+  );
+
+  it('a case restored at every step runs from specification to closed', () => {
+    let s = start()[0];
+    for (const e of [...toLive, ev.CONTRACT_REVIEW, reprocure]) s = send(roundTrip(s), e)[0];
+    expect([s.value, s.status, s.context.extensions.length]).toEqual(['closed', 'done', 1]);
+  });
+});

@@ -1,0 +1,667 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyStateNode, initialTransition, transition } from 'xstate';
+import type { ProgrammeSettings } from '../../machines/define.ts';
+import {
+  checkAgreement,
+  checkApproveVariation,
+  checkDueDiligence,
+  checkModerate,
+  checkRecommendAward,
+  checkRequestVariation,
+  checkSignVariation,
+  checkSubmit,
+  DEFAULT_DELEGATION_THRESHOLD_PENCE,
+  OFFER_LAPSES_AFTER_MS,
+  OFFER_REMINDER_AFTER_MS,
+  type VictimsServicesContext,
+  type VictimsServicesEvent,
+  type VictimsServicesInput,
+  victimsServices,
+  victimsServicesMessages,
+} from '../../machines/victims-services.ts';
+import { interpretActions } from '../../src/engine/actions.ts';
+import { MachineRegistry } from '../../src/engine/registry.ts';
+import { persist, restore } from '../../src/engine/snapshot.ts';
+import { victimsServicesTemplates } from '../../src/mail/templates/victims-services.ts';
+
+const machine = victimsServices.machine;
+type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
+type Action = { type: string; params: any };
+type Event = VictimsServicesEvent | { type: string; [key: string]: unknown };
+type EventType = VictimsServicesEvent['type'];
+
+const programme: ProgrammeSettings = {
+  id: '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f',
+  name: 'Victims grant 2026/27',
+  maxAwardPence: 10_000_000, // £100,000
+  delegationThresholdPence: 5_000_000, // £50,000
+  criteria: [
+    { id: 'need', label: 'Evidence of need', weight: 40 },
+    { id: 'quality', label: 'Quality of service', weight: 35 },
+    { id: 'value', label: 'Value for money', weight: 25 },
+  ],
+  closesAt: '2026-02-28T23:59:00.000Z',
+};
+const input: VictimsServicesInput = { programmeId: programme.id, title: 'ISVA service', programme };
+
+const ev = {
+  SUBMIT: {
+    type: 'SUBMIT',
+    title: 'ISVA service',
+    summary: 'Independent sexual violence advisers',
+    service: 'isva',
+    amountRequestedPence: 6_000_000,
+    startsOn: '2026-04-01',
+    endsOn: '2027-03-31',
+  },
+  PASS_DUE_DILIGENCE: {
+    type: 'PASS_DUE_DILIGENCE',
+    checks: { safeguardingPolicy: true, insurance: true, accounts: true, governance: true },
+  },
+  FAIL_DUE_DILIGENCE: { type: 'FAIL_DUE_DILIGENCE', reason: 'No safeguarding policy' },
+  CLOSE_SCORING: { type: 'CLOSE_SCORING' },
+  MODERATE: { type: 'MODERATE', scores: { need: 4, quality: 3, value: 5 }, rationale: 'Panel agreed' },
+  RECOMMEND_AWARD: { type: 'RECOMMEND_AWARD', amountPence: 4_000_000, rationale: 'Strong bid' },
+  RECOMMEND_DECLINE: { type: 'RECOMMEND_DECLINE', rationale: 'Weak evidence' },
+  SIGN_DECISION: { type: 'SIGN_DECISION' },
+  REJECT_DECISION: { type: 'REJECT_DECISION', reason: 'Reconsider the amount' },
+  ACCEPT_OFFER: { type: 'ACCEPT_OFFER' },
+  DECLINE_OFFER: { type: 'DECLINE_OFFER', reason: 'Found other funding' },
+  SIGN_AGREEMENT: {
+    type: 'SIGN_AGREEMENT',
+    startsOn: '2026-04-01',
+    endsOn: '2027-03-31',
+    amountPence: 4_000_000,
+    paymentProfile: 'quarterlyInAdvance',
+  },
+  ANNUAL_REVIEW: { type: 'ANNUAL_REVIEW', decision: 'continue', notes: 'On track' },
+  REQUEST_VARIATION: { type: 'REQUEST_VARIATION', amountPence: 4_500_000, reason: 'More referrals' },
+  APPROVE_VARIATION: { type: 'APPROVE_VARIATION' },
+  SIGN_VARIATION: { type: 'SIGN_VARIATION' },
+  REJECT_VARIATION: { type: 'REJECT_VARIATION', reason: 'Not affordable' },
+  TERMINATE: { type: 'TERMINATE', reason: 'Service stopped' },
+  COMPLETE: { type: 'COMPLETE' },
+  WITHDRAW: { type: 'WITHDRAW', reason: 'Merged with another bid' },
+} as const satisfies { [K in EventType]: Extract<VictimsServicesEvent, { type: K }> };
+const allEvents = Object.keys(ev) as EventType[];
+const payloadOf = (type: EventType) => {
+  const { type: _, ...payload } = ev[type] as Event;
+  return payload;
+};
+const bigAward = { ...ev.RECOMMEND_AWARD, amountPence: 5_500_000 };
+const review = (decision: string) => ({ ...ev.ANNUAL_REVIEW, decision });
+const vary = (change: object) => ({ type: 'REQUEST_VARIATION', reason: 'Change', ...change });
+
+const send = (s: Snapshot, event: Event) =>
+  transition(machine, s, event as VictimsServicesEvent) as [Snapshot, Action[]];
+const start = (i: VictimsServicesInput = input) => initialTransition(machine, i) as [Snapshot, Action[]];
+const run = (events: Event[], i?: VictimsServicesInput) => {
+  let [s, actions] = start(i);
+  for (const event of events) [s, actions] = send(s, event);
+  return [s, actions] as const;
+};
+const can = (s: Snapshot, event: Event) => s.can(event as VictimsServicesEvent);
+const ofType = (actions: Action[], type: string) =>
+  actions.filter((a) => a.type === type).map((a) => a.params);
+const notes = (actions: Action[]) => ofType(actions, 'notify');
+const money = (actions: Action[]) =>
+  actions.filter((a) => /Funds$/.test(a.type)).map((a) => [a.type, a.params.amountPence]);
+const n = (message: string, ...to: string[]) => ({ message, to: to.length ? to : ['owner'] });
+const commit = (amountPence: number) => ['commitFunds', amountPence];
+const release = (amountPence: number) => ['releaseFunds', amountPence];
+
+const toRecommendation = [ev.SUBMIT, ev.PASS_DUE_DILIGENCE, ev.CLOSE_SCORING, ev.MODERATE];
+const toLive = [...toRecommendation, ev.RECOMMEND_AWARD, ev.ACCEPT_OFFER, ev.SIGN_AGREEMENT];
+const [, intoOffered] = run([...toRecommendation, ev.RECOMMEND_AWARD]);
+const raises = ofType(intoOffered, 'xstate.raise');
+const reminder = { type: raises.find((p) => p.delay === OFFER_REMINDER_AFTER_MS)?.event.type as string };
+const lapse = { type: raises.find((p) => p.delay === OFFER_LAPSES_AFTER_MS)?.event.type as string };
+
+const pathTo: Record<string, Event[]> = {
+  draft: [],
+  dueDiligence: toRecommendation.slice(0, 1),
+  panelScoring: toRecommendation.slice(0, 2),
+  moderation: toRecommendation.slice(0, 3),
+  recommendation: toRecommendation,
+  awaitingApproval: [...toRecommendation, bigAward],
+  offered: [...toRecommendation, ev.RECOMMEND_AWARD],
+  agreement: toLive.slice(0, -1),
+  live: toLive,
+  variationRequested: [...toLive, ev.REQUEST_VARIATION],
+  ineligible: [ev.SUBMIT, ev.FAIL_DUE_DILIGENCE],
+  declined: [...toRecommendation, ev.RECOMMEND_DECLINE],
+  offerDeclined: [...toRecommendation, ev.RECOMMEND_AWARD, ev.DECLINE_OFFER],
+  lapsed: [...toRecommendation, ev.RECOMMEND_AWARD, lapse],
+  terminated: [...toLive, ev.TERMINATE],
+  closed: [...toLive, ev.COMPLETE],
+  withdrawn: [ev.WITHDRAW],
+  // Situations, not states: a variation of each kind awaiting a decision.
+  bigIncrease: [...toLive, vary({ amountPence: 7_000_000 })],
+  decrease: [...toLive, vary({ amountPence: 3_500_000 })],
+  newEndDate: [...toLive, vary({ endsOn: '2027-09-30' })],
+};
+const reach = (state: string, i?: VictimsServicesInput) => run(pathTo[state]!, i)[0];
+
+const finals = ['ineligible', 'declined', 'offerDeclined', 'lapsed', 'terminated', 'closed', 'withdrawn'];
+const accepts: Record<string, string[]> = {
+  draft: ['SUBMIT', 'WITHDRAW'],
+  dueDiligence: ['PASS_DUE_DILIGENCE', 'FAIL_DUE_DILIGENCE', 'WITHDRAW'],
+  panelScoring: ['CLOSE_SCORING', 'WITHDRAW'],
+  moderation: ['MODERATE'],
+  recommendation: ['RECOMMEND_AWARD', 'RECOMMEND_DECLINE'],
+  awaitingApproval: ['SIGN_DECISION', 'REJECT_DECISION'],
+  offered: ['ACCEPT_OFFER', 'DECLINE_OFFER', reminder.type, lapse.type],
+  agreement: ['SIGN_AGREEMENT'],
+  live: ['ANNUAL_REVIEW', 'REQUEST_VARIATION', 'TERMINATE', 'COMPLETE'],
+  variationRequested: ['REQUEST_VARIATION', 'APPROVE_VARIATION', 'SIGN_VARIATION', 'REJECT_VARIATION'],
+  ...Object.fromEntries(finals.map((s) => [s, []])),
+};
+const everyEvent: Event[] = [...Object.values(ev), reminder, lapse];
+
+describe("victims' services definition", () => {
+  it('describes itself and registers', () => {
+    expect(victimsServices).toMatchObject({ id: 'victims-services', version: 1, referencePrefix: 'VS' });
+    expect(victimsServices.createdBy).toEqual(['owner', 'officer']);
+    expect(new MachineRegistry([victimsServices]).latest('victims-services')).toBe(victimsServices);
+    expect(Object.keys(victimsServices.states).sort()).toEqual(Object.keys(machine.root.states).sort());
+    expect(Object.keys(accepts).sort()).toEqual(Object.keys(machine.root.states).sort());
+    expect(Object.keys(victimsServices.events).sort()).toEqual([...allEvents].sort());
+    for (const state of finals) expect(machine.root.states[state]?.type).toBe('final');
+  });
+
+  it.each([
+    ['owner', 'SUBMIT ACCEPT_OFFER DECLINE_OFFER WITHDRAW'],
+    ['officer', 'PASS_DUE_DILIGENCE FAIL_DUE_DILIGENCE CLOSE_SCORING MODERATE RECOMMEND_AWARD'],
+    ['officer', 'RECOMMEND_DECLINE SIGN_AGREEMENT ANNUAL_REVIEW APPROVE_VARIATION TERMINATE COMPLETE'],
+    ['approver', 'SIGN_DECISION REJECT_DECISION SIGN_VARIATION'],
+    ['officer owner', 'REQUEST_VARIATION'],
+    ['officer approver', 'REJECT_VARIATION'],
+  ])('%s alone send %s', (senders, types) => {
+    for (const type of types.split(' '))
+      expect(victimsServices.events[type as EventType].sentBy).toEqual(senders.split(' '));
+  });
+
+  it('lists exactly the messages it can send, each with a template whose subject starts with the reference', () => {
+    const nodes = Object.values(machine.root.states) as AnyStateNode[];
+    const sent = nodes
+      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
+      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
+      .map((a) => a.params.message);
+    expect([...new Set(sent)].sort()).toEqual([...victimsServicesMessages].sort());
+    expect(Object.keys(victimsServicesTemplates).sort()).toEqual([...victimsServicesMessages].sort());
+    const context = {
+      summary: 'SECRET',
+      rationale: 'SECRET',
+      awardedPence: 4e6,
+      reasons: [{ reason: 'SECRET' }],
+    };
+    const data = {
+      recipientName: 'P',
+      reference: 'VS-000007',
+      title: 'ISVA service',
+      caseUrl: 'u',
+      stateLabel: 'L',
+      context,
+    };
+    for (const template of Object.values(victimsServicesTemplates)) {
+      expect(template.subject(data).startsWith('VS-000007')).toBe(true);
+      const words = [template.subject(data), ...template.body(data)].join(' ').replace('VS-000007', '');
+      expect(words).toContain('"ISVA service"');
+      expect(words).not.toMatch(/SECRET|£|40,000|\d{5}/);
+    }
+  });
+
+  it('starts in draft with the programme settings copied and explicit nulls', () => {
+    const [s, actions] = start();
+    expect(s.value).toBe('draft');
+    expect(actions).toEqual([]);
+    expect(s.context).toMatchObject({
+      programmeId: programme.id,
+      maxAwardPence: 10_000_000,
+      delegationThresholdPence: 5_000_000,
+      criteria: programme.criteria,
+      title: 'ISVA service',
+      awardedPence: null,
+      committedPence: 0,
+      agreement: null,
+      pendingVariation: null,
+      ...{ reviews: [], variations: [], reasons: [] },
+    });
+    expect(Object.values(s.context).filter((v) => v === undefined)).toEqual([]);
+    const bare = start({})[0].context;
+    expect(bare).toMatchObject({ programmeId: null, maxAwardPence: null, criteria: [], title: null });
+    expect(bare.delegationThresholdPence).toBe(DEFAULT_DELEGATION_THRESHOLD_PENCE);
+  });
+
+  it.each([
+    [{ programmeId: programme.id }, true],
+    [{ programmeId: programme.id, title: 'ISVA' }, true],
+    [{}, false],
+    [{ programmeId: 'not-a-uuid' }, false],
+    [{ programmeId: programme.id, programme }, false],
+    [{ programmeId: programme.id, title: ' ' }, false],
+  ])('creation input %o is valid: %s', (value, ok) => {
+    expect(victimsServices.input.safeParse(value).success).toBe(ok);
+  });
+});
+
+describe('transitions, with what each tells people and does to money', () => {
+  const [D, atThreshold] = [{ type: 'DECLINE_OFFER' }, { ...bigAward, amountPence: 5_000_000 }];
+  const agreeLess = { ...ev.SIGN_AGREEMENT, amountPence: 3_000_000 };
+  const [sig, decided] = [n('variationAwaitingSignature', 'approver'), n('variationDecided')];
+  const [vr, big, bigger] = [
+    'variationRequested',
+    vary({ amountPence: 5_000_001 }),
+    vary({ amountPence: 6e6 }),
+  ];
+  it.each<[string, Event, string, object[], unknown[]]>([
+    ['draft', ev.SUBMIT, 'dueDiligence', [n('bidReceived')], []],
+    ['dueDiligence', ev.PASS_DUE_DILIGENCE, 'panelScoring', [], []],
+    ['dueDiligence', ev.FAIL_DUE_DILIGENCE, 'ineligible', [n('bidIneligible')], []],
+    ['panelScoring', ev.CLOSE_SCORING, 'moderation', [], []],
+    ['moderation', ev.MODERATE, 'recommendation', [], []],
+    ['recommendation', ev.RECOMMEND_AWARD, 'offered', [n('offerMade')], [commit(4_000_000)]],
+    ['recommendation', atThreshold, 'offered', [n('offerMade')], [commit(5_000_000)]],
+    ['recommendation', bigAward, 'awaitingApproval', [n('decisionAwaitingSignature', 'approver')], []],
+    ['recommendation', ev.RECOMMEND_DECLINE, 'declined', [n('bidDeclined')], []],
+    ['awaitingApproval', ev.SIGN_DECISION, 'offered', [n('offerMade')], [commit(5_500_000)]],
+    ['awaitingApproval', ev.REJECT_DECISION, 'recommendation', [], []],
+    ['offered', ev.ACCEPT_OFFER, 'agreement', [], []],
+    ['offered', ev.DECLINE_OFFER, 'offerDeclined', [], [release(4_000_000)]],
+    ['offered', D, 'offerDeclined', [], [release(4_000_000)]],
+    ['offered', reminder, 'offered', [n('offerLapsing')], []],
+    ['offered', lapse, 'lapsed', [n('offerLapsed', 'owner', 'officer')], [release(4_000_000)]],
+    ['agreement', ev.SIGN_AGREEMENT, 'live', [n('agreementSigned')], []],
+    ['agreement', agreeLess, 'live', [n('agreementSigned')], [release(1_000_000)]],
+    ['live', review('continue'), 'live', [], []],
+    ['live', review('amend'), 'variationRequested', [], []],
+    ['live', review('discontinue'), 'terminated', [n('terminated')], [release(4_000_000)]],
+    ['live', ev.REQUEST_VARIATION, 'variationRequested', [], []],
+    ['live', big, vr, [sig], []],
+    ['live', ev.TERMINATE, 'terminated', [n('terminated')], [release(4_000_000)]],
+    ['live', ev.COMPLETE, 'closed', [], []],
+    [vr, vary({ endsOn: '2027-06-30' }), vr, [], []],
+    [vr, bigger, vr, [sig], []],
+    [vr, ev.APPROVE_VARIATION, 'live', [decided], [commit(500_000)]],
+    [vr, ev.SIGN_VARIATION, 'live', [decided], [commit(500_000)]],
+    [vr, ev.REJECT_VARIATION, 'live', [decided], []],
+    ['bigIncrease', ev.SIGN_VARIATION, 'live', [decided], [commit(3_000_000)]],
+    ['decrease', ev.APPROVE_VARIATION, 'live', [decided], [release(500_000)]],
+    ['decrease', ev.SIGN_VARIATION, 'live', [decided], [release(500_000)]],
+    ['newEndDate', ev.APPROVE_VARIATION, 'live', [decided], []],
+    ['draft', ev.WITHDRAW, 'withdrawn', [], []],
+    ['dueDiligence', ev.WITHDRAW, 'withdrawn', [], []],
+    ['panelScoring', { type: 'WITHDRAW' }, 'withdrawn', [], []],
+  ])('%s —%o→ %s, telling %o and moving %o', (from, event, to, told, moved) => {
+    const before = reach(from);
+    const [after, actions] = send(before, event);
+    expect(after.value).toBe(to);
+    expect(after.status).toBe(finals.includes(to) ? 'done' : 'active');
+    expect(notes(actions)).toEqual(told);
+    expect(money(actions)).toEqual(moved);
+    // committedPence follows the money effects exactly.
+    const net = (moved as [string, number][]).reduce(
+      (sum, [t, p]) => sum + (t === 'commitFunds' ? p : -p),
+      0,
+    );
+    expect(after.context.committedPence).toBe(before.context.committedPence + net);
+    // Every effect is one the engine has a handler for; XState's own actions are only timers.
+    const handled = ['notify', 'commitFunds', 'releaseFunds', 'requireOpenRound'];
+    for (const e of interpretActions(actions, new Date()).effects) expect(handled).toContain(e.type);
+  });
+
+  it('SUBMIT requires the round to be open before anything else; completion keeps the commitment', () => {
+    expect(send(reach('draft'), ev.SUBMIT)[1][0]).toMatchObject({ type: 'requireOpenRound', params: {} });
+    expect(reach('closed').context.committedPence).toBe(4_000_000);
+    expect(run([...pathTo.variationRequested!, ev.APPROVE_VARIATION, ev.TERMINATE])[1]).toContainEqual(
+      expect.objectContaining({ type: 'releaseFunds', params: { amountPence: 4_500_000 } }),
+    );
+  });
+
+  it('records the bid, due diligence, moderation, award and agreement as it goes', () => {
+    const [s] = run(toLive);
+    const { type: _, ...bid } = ev.SUBMIT;
+    expect(s.context).toMatchObject({
+      ...bid,
+      dueDiligence: ev.PASS_DUE_DILIGENCE.checks,
+      moderatedScores: ev.MODERATE.scores,
+      weightedScore: 78, // 4/5 × 40 + 3/5 × 35 + 5/5 × 25
+      rationale: 'Panel agreed',
+      recommendation: { decision: 'award', amountPence: 4_000_000, rationale: 'Strong bid' },
+      awardedPence: 4_000_000,
+      committedPence: 4_000_000,
+      agreement: { ...payloadOf('SIGN_AGREEMENT'), instalments: null },
+    });
+  });
+
+  it.each([
+    [[ev.SUBMIT, ev.FAIL_DUE_DILIGENCE], [{ event: 'FAIL_DUE_DILIGENCE', reason: 'No safeguarding policy' }]],
+    [
+      [...pathTo.awaitingApproval!, ev.REJECT_DECISION],
+      [{ event: 'REJECT_DECISION', reason: 'Reconsider the amount' }],
+    ],
+    [pathTo.offerDeclined!, [{ event: 'DECLINE_OFFER', reason: 'Found other funding' }]],
+    [pathTo.terminated!, [{ event: 'TERMINATE', reason: 'Service stopped' }]],
+    [pathTo.withdrawn!, [{ event: 'WITHDRAW', reason: 'Merged with another bid' }]],
+    [[{ type: 'WITHDRAW' }], []],
+  ] as [Event[], object[]][])('records reasons given (%#)', (events, reasons) => {
+    expect(run(events)[0].context.reasons).toEqual(reasons);
+  });
+});
+
+describe('what each state accepts, delayed events included', () => {
+  it.each(Object.entries(accepts))('%s takes exactly %o and refuses the rest unchanged', (state, ok) => {
+    const before = reach(state);
+    for (const event of everyEvent) {
+      expect(can(before, event), `${state} ${event.type}`).toBe(ok.includes(event.type));
+      if (ok.includes(event.type)) continue;
+      const [after, actions] = send(before, event);
+      expect(after, `${state} ${event.type}`).toBe(before);
+      expect(actions).toEqual([]);
+    }
+  });
+});
+
+describe('guards refuse, leaving the case unchanged', () => {
+  const cappedLow = { ...input, programme: { ...programme, maxAwardPence: 1_000_000 } };
+  const noInsurance = {
+    ...ev.PASS_DUE_DILIGENCE,
+    checks: { ...ev.PASS_DUE_DILIGENCE.checks, insurance: false },
+  };
+  it.each<[string, Event, VictimsServicesInput?]>([
+    ['draft', { ...ev.SUBMIT, amountRequestedPence: 10_000_001 }],
+    ['draft', { ...ev.SUBMIT, endsOn: '2026-04-01' }],
+    ['draft', ev.SUBMIT, cappedLow],
+    ['dueDiligence', noInsurance],
+    ['moderation', { ...ev.MODERATE, scores: { need: 4, quality: 3 } }],
+    ['moderation', { ...ev.MODERATE, scores: { ...ev.MODERATE.scores, extra: 1 } }],
+    ['moderation', { ...ev.MODERATE, scores: { ...ev.MODERATE.scores, value: 6 } }],
+    ['recommendation', { ...ev.RECOMMEND_AWARD, amountPence: 6_000_001 }],
+    ['agreement', { ...ev.SIGN_AGREEMENT, amountPence: 4_000_001 }],
+    ['agreement', { ...ev.SIGN_AGREEMENT, endsOn: '2026-03-31' }],
+    ['agreement', { ...ev.SIGN_AGREEMENT, paymentProfile: 'instalments' }],
+    ['agreement', { ...ev.SIGN_AGREEMENT, instalments: 4 }],
+    ['live', vary({})],
+    ['live', vary({ amountPence: 10_000_001 })],
+    ['live', vary({ endsOn: '2026-04-01' })],
+    ['variationRequested', vary({})],
+  ])('%s refuses %o (input %o)', (state, event, i) => {
+    const before = reach(state, i);
+    expect(can(before, event)).toBe(false);
+    const [after, actions] = send(before, event);
+    expect(after).toBe(before);
+    expect(actions).toEqual([]);
+  });
+
+  it('takes instalments with the instalments profile, and the exact limits', () => {
+    const agreed = { ...ev.SIGN_AGREEMENT, paymentProfile: 'instalments', instalments: 4 };
+    expect(send(reach('agreement'), agreed)[0].context.agreement?.instalments).toBe(4);
+    expect(can(reach('draft'), { ...ev.SUBMIT, amountRequestedPence: 10_000_000 })).toBe(true);
+    expect(can(reach('recommendation'), { ...ev.RECOMMEND_AWARD, amountPence: 6_000_000 })).toBe(true);
+  });
+});
+
+describe('checks name the field', () => {
+  const ctx = (over: Partial<VictimsServicesContext> = {}) => ({ ...reach('live').context, ...over });
+  const p = (field: string, text: string) => ({ field, message: expect.stringContaining(text) });
+  const checks = { checkSubmit, checkDueDiligence, checkModerate, checkRecommendAward, checkAgreement };
+  it('each spec runs the exported check, so the engine and the guard agree', () => {
+    const specs = 'SUBMIT PASS_DUE_DILIGENCE MODERATE RECOMMEND_AWARD SIGN_AGREEMENT REQUEST_VARIATION';
+    const used = specs.split(' ').map((type) => victimsServices.events[type as EventType].check);
+    expect(used).toEqual([...Object.values(checks), checkRequestVariation]);
+  });
+
+  const none = ['amountPence', 'endsOn', 'outcomes'].map((f) => p(f, 'Say what changes'));
+  const twoChecks = ['safeguardingPolicy', 'governance'].map((c) =>
+    p(`checks.${c}`, 'Every check must pass'),
+  );
+  const badScores = [p('scores.value', 'whole numbers from 0 to 5'), p('scores.toString', 'not one of')];
+  const noValue = p('scores.value', 'Value for money');
+  it.each<[EventType, Partial<VictimsServicesContext>, object, object[]]>([
+    ['SUBMIT', {}, { amountRequestedPence: 10_000_001 }, [p('amountRequestedPence', '£100,000.00')]],
+    ['SUBMIT', { maxAwardPence: null }, { amountRequestedPence: 10 ** 9 }, []],
+    ['SUBMIT', {}, { startsOn: '2026-04-01', endsOn: '2026-03-01' }, [p('endsOn', 'after the start')]],
+    ['PASS_DUE_DILIGENCE', {}, { checks: { accounts: true, insurance: true } }, twoChecks],
+    ['MODERATE', {}, { scores: { need: 1, quality: 2, value: 2.5, toString: 1 } }, badScores],
+    [
+      'MODERATE',
+      {},
+      { scores: {} },
+      [p('scores.need', 'Evidence of need'), p('scores.quality', 'Quality'), noValue],
+    ],
+    ['RECOMMEND_AWARD', {}, { amountPence: 6_000_001 }, [p('amountPence', '£60,000.00 requested')]],
+    ['SIGN_AGREEMENT', { awardedPence: 100 }, {}, [p('amountPence', '£1.00 awarded')]],
+    ['SIGN_AGREEMENT', {}, { paymentProfile: 'instalments' }, [p('instalments', 'how many')]],
+    [
+      'SIGN_AGREEMENT',
+      {},
+      { paymentProfile: 'oneOff', instalments: 2 },
+      [p('instalments', 'only with the instalments')],
+    ],
+    ['REQUEST_VARIATION', {}, { amountPence: undefined }, none],
+    ['REQUEST_VARIATION', {}, { endsOn: '2026-04-01' }, [p('endsOn', '2026-04-01')]],
+    ['REQUEST_VARIATION', {}, { amountPence: 10_000_001 }, [p('amountPence', '£100,000.00')]],
+  ])('%s check in %o with %o', (type, over, change, problems) => {
+    const check = victimsServices.events[type].check!;
+    expect(check(ctx(over), { ...payloadOf(type), ...change })).toEqual(problems);
+  });
+
+  type Pending = VictimsServicesContext['pendingVariation'];
+  const pending = (amountPence: number | null, endsOn: string | null = null) =>
+    ({ ...ctx().pendingVariation, amountPence, endsOn, outcomes: null }) as Pending;
+  it.each<[Pending, object[], object[]]>([
+    [null, [p('variation', 'Nothing to approve')], [p('variation', 'Nothing to approve')]],
+    [pending(null), [p('variation', 'request the change')], [p('variation', 'request the change')]],
+    [pending(5_000_000), [], []],
+    [pending(5_000_001), [p('amountPence', 'the approver must sign')], []],
+    [pending(null, '2027-09-30'), [], []],
+  ])('approving the variation %o: officer %o, approver %o', (v, officer, approver) => {
+    const c = ctx({ pendingVariation: v });
+    expect(checkApproveVariation(c)).toEqual(officer);
+    expect(checkSignVariation(c)).toEqual(approver);
+    expect(victimsServices.events.APPROVE_VARIATION.check).toBe(checkApproveVariation);
+    expect(victimsServices.events.SIGN_VARIATION.check).toBe(checkSignVariation);
+  });
+
+  it('an officer may approve a reduction of an award already above the threshold', () => {
+    const c = ctx({ awardedPence: 9_000_000, pendingVariation: pending(8_000_000) });
+    expect(checkApproveVariation(c)).toEqual([]);
+  });
+});
+
+describe('offer timers', () => {
+  it('entering offered raises the 21-day reminder and the 28-day lapse', () => {
+    expect(raises).toEqual([
+      { id: reminder.type, event: reminder, delay: 21 * 86_400_000 },
+      { id: lapse.type, event: lapse, delay: 28 * 86_400_000 },
+    ]);
+    expect(lapse.type).toBe('xstate.after.offerLapsesAfter.victims-services.offered');
+  });
+
+  it.each([
+    ['summer', '2026-07-01T09:30:00.000Z', '2026-07-22T09:30:00.000Z', '2026-07-29T09:30:00.000Z'],
+    ['winter', '2026-01-10T14:00:00.000Z', '2026-01-31T14:00:00.000Z', '2026-02-07T14:00:00.000Z'],
+  ])('an offer made in %s at %s is reminded at %s and lapses at %s', (_, now, remindAt, lapseAt) => {
+    const ops = interpretActions(intoOffered, new Date(now)).timerOps;
+    expect(ops.map((op) => (op.kind === 'set' ? op.dueAt.toISOString() : op.kind))).toEqual([
+      remindAt,
+      lapseAt,
+    ]);
+  });
+
+  it('the reminder keeps the offer open; an answer cancels both timers', () => {
+    const offered = reach('offered');
+    const [reminded, actions] = send(offered, reminder);
+    expect([reminded.value, reminded.context]).toEqual([offered.value, offered.context]);
+    expect(ofType(actions, 'xstate.cancel')).toEqual([]);
+    for (const answer of [ev.ACCEPT_OFFER, ev.DECLINE_OFFER]) {
+      const cancels = ofType(send(offered, answer)[1], 'xstate.cancel');
+      expect(cancels).toEqual([{ sendId: reminder.type }, { sendId: lapse.type }]);
+    }
+  });
+});
+
+describe('reviews and variations', () => {
+  it('an officer may not approve an increase above the threshold; the approver may sign it', () => {
+    const [s] = run([...toLive, vary({ amountPence: 5_000_001 })]);
+    expect(can(s, ev.APPROVE_VARIATION)).toBe(false);
+    expect(send(s, ev.APPROVE_VARIATION)[0]).toBe(s);
+    expect(can(s, ev.SIGN_VARIATION)).toBe(true);
+    expect(can(run([...toLive, vary({ amountPence: 5_000_000 })])[0], ev.APPROVE_VARIATION)).toBe(true);
+  });
+  it('a continue review stays live, is recorded and cancels nothing', () => {
+    const live = reach('live');
+    const [s, actions] = send(live, review('continue'));
+    expect(s.context).toEqual({ ...live.context, reviews: [{ decision: 'continue', notes: 'On track' }] });
+    expect(actions).toEqual([]);
+  });
+
+  it('an amend review opens a variation to be detailed, then approved and recorded', () => {
+    let [s] = run([...toLive, { ...review('amend'), notes: 'Extend for a year' }]);
+    expect(s.context.reviews).toEqual([{ decision: 'amend', notes: 'Extend for a year' }]);
+    expect(s.context.pendingVariation).toMatchObject({
+      requestedBy: 'ANNUAL_REVIEW',
+      amountPence: null,
+      endsOn: null,
+    });
+    expect(can(s, ev.APPROVE_VARIATION)).toBe(false);
+    [s] = send(s, vary({ endsOn: '2028-03-31', outcomes: 'Reach rural areas', reason: 'Extend for a year' }));
+    [s] = send(s, ev.APPROVE_VARIATION);
+    expect(s.value).toBe('live');
+    expect(s.context).toMatchObject({
+      awardedPence: 4_000_000,
+      outcomes: 'Reach rural areas',
+      agreement: { endsOn: '2028-03-31', amountPence: 4_000_000 },
+      pendingVariation: null,
+      variations: [
+        {
+          requestedBy: 'REQUEST_VARIATION',
+          ...{
+            amountPence: null,
+            endsOn: '2028-03-31',
+            outcomes: 'Reach rural areas',
+            reason: 'Extend for a year',
+          },
+          ...{
+            previousAmountPence: 4_000_000,
+            previousEndsOn: '2027-03-31',
+            decision: 'approved',
+            decisionReason: null,
+          },
+        },
+      ],
+    });
+  });
+
+  it('records signed and rejected variations, and the award and agreement follow what was approved', () => {
+    const [s] = run([
+      ...toLive,
+      vary({ amountPence: 7_000_000 }),
+      ev.SIGN_VARIATION,
+      ev.REQUEST_VARIATION,
+      ev.REJECT_VARIATION,
+    ]);
+    expect(s.context.awardedPence).toBe(7_000_000);
+    expect(s.context.agreement?.amountPence).toBe(7_000_000);
+    expect(
+      s.context.variations.map((v) => [v.amountPence, v.previousAmountPence, v.decision, v.decisionReason]),
+    ).toEqual([
+      [7_000_000, 4_000_000, 'signed', null],
+      [4_500_000, 7_000_000, 'rejected', 'Not affordable'],
+    ]);
+  });
+});
+
+describe('payload schemas', () => {
+  it.each(allEvents)('%s accepts its example and refuses extra fields', (type) => {
+    const schema = victimsServices.events[type].payload;
+    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(type), type }).success).toBe(false);
+    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+  });
+
+  const bad: [EventType, string, unknown[]][] = [
+    ['SUBMIT', 'amountRequestedPence', [-1, 0, 10.5, '100', undefined]],
+    ['SUBMIT', 'service', ['police', undefined]],
+    ['SUBMIT', 'startsOn', ['2026-02-30', '01/04/2026', '2026-04-01T00:00:00Z']],
+    ['SUBMIT', 'summary', ['x'.repeat(5001), '  ']],
+    [
+      'PASS_DUE_DILIGENCE',
+      'checks',
+      [
+        { ...ev.PASS_DUE_DILIGENCE.checks, extra: true },
+        { ...ev.PASS_DUE_DILIGENCE.checks, accounts: 'yes' },
+        {},
+      ],
+    ],
+    ['MODERATE', 'scores', [{ need: -1 }, { need: 1.5 }, { need: 6 }, { need: '3' }]],
+    ['RECOMMEND_AWARD', 'amountPence', [-100, 0, 0.5]],
+    ['RECOMMEND_DECLINE', 'rationale', ['', undefined]],
+    ['SIGN_AGREEMENT', 'paymentProfile', ['monthly']],
+    ['SIGN_AGREEMENT', 'instalments', [1, 13, 2.5]],
+    ['SIGN_AGREEMENT', 'endsOn', ['2027-02-29']],
+    ['ANNUAL_REVIEW', 'decision', ['pause']],
+    ['ANNUAL_REVIEW', 'notes', ['']],
+    ['REQUEST_VARIATION', 'amountPence', [0, -5, 1.25]],
+    ['REQUEST_VARIATION', 'outcomes', ['x'.repeat(2001)]],
+    ['REQUEST_VARIATION', 'reason', [undefined]],
+    ['TERMINATE', 'reason', [undefined, ' ']],
+  ];
+  it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
+    '%s refuses %s: %o',
+    (type, field, value) => {
+      const payload = { ...payloadOf(type), [field]: value };
+      expect(victimsServices.events[type].payload.safeParse(payload).success).toBe(false);
+    },
+  );
+
+  it('REQUEST_VARIATION takes any one change; optional reasons may be left out', () => {
+    const schema = victimsServices.events.REQUEST_VARIATION.payload;
+    for (const change of [{ amountPence: 1 }, { endsOn: '2027-06-30' }, { outcomes: 'More' }, {}])
+      expect(schema.safeParse({ reason: 'r', ...change }).success).toBe(true);
+    expect(victimsServices.events.WITHDRAW.payload.parse({})).toEqual({});
+  });
+});
+
+describe("persistence through the engine's persist and restore", () => {
+  const roundTrip = (s: Snapshot) =>
+    restore(victimsServices, JSON.parse(JSON.stringify(persist(victimsServices, s)))) as Snapshot;
+
+  it.each(Object.keys(accepts))('%s survives a JSON round trip and takes every event as before', (state) => {
+    const before = reach(state);
+    const restored = roundTrip(before);
+    expect([restored.value, restored.context, restored.status]).toEqual([
+      before.value,
+      before.context,
+      before.status,
+    ]);
+    for (const event of everyEvent) {
+      expect(can(restored, event), `${state} ${event.type}`).toBe(can(before, event));
+      if (!can(before, event)) continue;
+      const [[a, aActions], [b, bActions]] = [send(restored, event), send(before, event)];
+      expect([a.value, a.context]).toEqual([b.value, b.context]);
+      expect([notes(aActions), money(aActions)]).toEqual([notes(bActions), money(bActions)]);
+    }
+  });
+
+  it('a case restored at every step runs from bid to closed', () => {
+    const steps: Event[] = [
+      ...[...toRecommendation, bigAward, ev.REJECT_DECISION, bigAward, ev.SIGN_DECISION, ev.ACCEPT_OFFER],
+      { ...ev.SIGN_AGREEMENT, amountPence: 5_000_000, paymentProfile: 'instalments', instalments: 4 },
+      ...[
+        review('amend'),
+        vary({ amountPence: 6_000_000 }),
+        ev.SIGN_VARIATION,
+        review('continue'),
+        ev.COMPLETE,
+      ],
+    ];
+    let [s] = start();
+    for (const event of steps) [s] = send(roundTrip(s), event);
+    expect(s.status).toBe('done');
+    expect(s.value).toBe('closed');
+    expect(s.context).toMatchObject({ awardedPence: 6_000_000, committedPence: 6_000_000 });
+    expect(s.context.reviews.map((r) => r.decision)).toEqual(['amend', 'continue']);
+    expect(s.context.reasons).toEqual([{ event: 'REJECT_DECISION', reason: 'Reconsider the amount' }]);
+  });
+});

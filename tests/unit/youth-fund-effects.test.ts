@@ -1,0 +1,287 @@
+// What the Youth Fund's transitions emit for the engine to carry out: notifications, and the money
+// actions (requireOpenRound on SUBMIT, commitFunds on APPROVE, releaseFunds when an offer ends
+// unaccepted or a grant closes underspent). Then the exported checks, the payload schemas, and
+// persistence through the engine's persist and restore.
+import { describe, expect, it } from 'vitest';
+import {
+  checkApprove,
+  checkPayment,
+  checkReport,
+  checkSubmit,
+  type YouthFundContext,
+  youthFund,
+} from '../../machines/youth-fund.ts';
+import { interpretActions } from '../../src/engine/actions.ts';
+import { persist, restore } from '../../src/engine/snapshot.ts';
+import {
+  type Action,
+  accepts,
+  allEvents,
+  can,
+  type Event,
+  type EventType,
+  ev,
+  everyEvent,
+  finals,
+  lapse,
+  n,
+  notes,
+  ofType,
+  paid,
+  pathTo,
+  payloadOf,
+  reach,
+  reminder,
+  run,
+  type Snapshot,
+  schedules,
+  send,
+  start,
+  underProgramme,
+} from '../helpers/youth-fund-machine.ts';
+
+const MONEY = ['requireOpenRound', 'commitFunds', 'releaseFunds'];
+const money = (actions: Action[]) =>
+  actions.filter((a) => MONEY.includes(a.type)).map(({ type, params }) => ({ type, params }));
+const openRound = { type: 'requireOpenRound', params: {} };
+const commit = (amountPence: number) => ({ type: 'commitFunds', params: { amountPence } });
+const release = (amountPence: number) => ({ type: 'releaseFunds', params: { amountPence } });
+
+describe('notifications and money, transition by transition', () => {
+  it.each<[string, Event, ReturnType<typeof n>[], Action[]]>([
+    ['draft', ev.SUBMIT, [n('bidReceived')], [openRound]],
+    ['submitted', ev.CONFIRM_ELIGIBLE, [n('bidEligible')], []],
+    ['submitted', ev.REJECT_INELIGIBLE, [n('bidIneligible')], []],
+    ['panelReview', ev.APPROVE, [n('offerMade')], [commit(300_000)]],
+    ['panelReview', ev.DECLINE, [n('bidDeclined')], []],
+    ['offered', reminder, [n('offerLapsing')], []],
+    ['offered', lapse, [n('offerLapsed', 'owner', 'officer')], [release(300_000)]],
+    ['offered', ev.ACCEPT_OFFER, [], []],
+    ['offered', ev.DECLINE_OFFER, [], [release(300_000)]],
+    ['accepted', ev.RECORD_PAYMENT, [n('paymentRecorded')], []],
+    ['reporting', ev.REPORT_DUE_SOON, [n('reportDueSoon')], []],
+    ['reporting', ev.REPORT_OVERDUE, [n('reportOverdue', 'owner', 'officer')], []],
+    ['reporting', ev.SUBMIT_REPORT, [], []],
+    ['reportOverdue', ev.SUBMIT_REPORT, [], []],
+    ['reportSubmitted', ev.QUERY_REPORT, [n('reportQueried')], []],
+    // Paid in full: nothing left to release (the effect does nothing with zero).
+    ['reportSubmitted', ev.ACCEPT_REPORT, [], [release(0)]],
+    ['draft', ev.WITHDRAW, [], []],
+    ['submitted', ev.WITHDRAW, [], []],
+    ['panelReview', ev.WITHDRAW, [], []],
+  ])('%s —%o→ notifies %o, and emits %o', (state, event, expected, moves) => {
+    const [, actions] = send(reach(state), event);
+    expect(notes(actions)).toEqual(expected);
+    expect(JSON.parse(JSON.stringify(notes(actions)))).toEqual(expected);
+    expect(money(actions)).toEqual(moves);
+    // Everything else the engine can interpret, in order: money first, so a refusal (no open
+    // round, not enough in the fund) comes before anything is said; no effect without a handler.
+    const { effects } = interpretActions(actions, new Date());
+    expect(effects.map((e) => e.type)).toEqual([
+      ...moves.map((m) => m.type),
+      ...expected.map(() => 'notify'),
+    ]);
+  });
+});
+
+describe('money', () => {
+  const approve = (amountPence: number) => ({ ...ev.APPROVE, amountPence });
+  const pay = (amountPence: number) => ({ ...ev.RECORD_PAYMENT, amountPence });
+  const spend = (spentPence: number) => ({ ...ev.SUBMIT_REPORT, spentPence });
+  const upTo = (award: number) => [ev.SUBMIT, ev.CONFIRM_ELIGIBLE, approve(award)];
+  const closing = (award: number, payment: number) => [
+    ...upTo(award),
+    ev.ACCEPT_OFFER,
+    pay(payment),
+    spend(payment),
+    ev.ACCEPT_REPORT,
+  ];
+
+  it.each<[string, Event[], Action[]]>([
+    ['APPROVE commits the award, not the request', upTo(123_456), [commit(123_456)]],
+    ['DECLINE_OFFER releases the award', [...upTo(123_456), ev.DECLINE_OFFER], [release(123_456)]],
+    ['the 28-day lapse releases the award', [...upTo(123_456), lapse], [release(123_456)]],
+    ['ACCEPT_REPORT releases what was never paid', closing(300_000, 120_000), [release(180_000)]],
+    ['ACCEPT_REPORT after a payment of a penny', closing(250_000, 1), [release(249_999)]],
+    ['ACCEPT_REPORT after paying in full releases zero', closing(250_000, 250_000), [release(0)]],
+    [
+      'ACCEPT_REPORT of a late, queried report releases the unpaid part once',
+      [
+        ...upTo(300_000),
+        ev.ACCEPT_OFFER,
+        pay(200_000),
+        ev.REPORT_OVERDUE,
+        spend(1),
+        ev.QUERY_REPORT,
+        spend(150_000),
+        ev.ACCEPT_REPORT,
+      ],
+      [release(100_000)],
+    ],
+  ])('%s', (_name, events, moves) => {
+    const [, actions] = run(events);
+    expect(money(actions)).toEqual(moves);
+  });
+
+  it('no other transition moves money or asks for an open round', () => {
+    const movers = new Set(['draft SUBMIT', 'panelReview APPROVE', 'offered DECLINE_OFFER']);
+    movers.add(`offered ${lapse.type}`).add('reportSubmitted ACCEPT_REPORT');
+    const seen: string[] = [];
+    for (const state of Object.keys(accepts)) {
+      for (const event of everyEvent) {
+        const before = reach(state);
+        if (!can(before, event)) continue;
+        if (money(send(before, event)[1]).length) seen.push(`${state} ${event.type}`);
+      }
+    }
+    expect(seen.sort()).toEqual([...movers].sort());
+  });
+
+  it.each([
+    ...finals.map((end) => [end, pathTo[end]!, end === 'closed' ? 300_000 : 0] as const),
+    ['closed, part paid', closing(250_000, 100_000), 100_000] as const,
+    ['withdrawn from panelReview', [ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.WITHDRAW], 0] as const,
+  ])('on the way to %s, what stays committed is what was paid (%i)', (_end, events, kept) => {
+    let [snapshot] = start();
+    let held = 0;
+    for (const event of events) {
+      const [next, actions] = send(snapshot, event);
+      for (const move of money(actions)) {
+        if (move.type === 'commitFunds') held += move.params.amountPence;
+        if (move.type === 'releaseFunds') held -= move.params.amountPence;
+        // Never releases what it does not hold.
+        expect(held).toBeGreaterThanOrEqual(0);
+      }
+      snapshot = next;
+    }
+    expect(snapshot.status).toBe('done');
+    expect(held).toBe(kept);
+  });
+
+  it('a SUBMIT over the cap asks for no open round: the guard refuses it first', () => {
+    const [, actions] = send(reach('draft', underProgramme({ maxAwardPence: 100_000 })), {
+      ...ev.SUBMIT,
+      amountRequestedPence: 100_001,
+    });
+    expect(actions).toEqual([]);
+  });
+});
+
+describe('checks', () => {
+  const ctx = (over: Partial<YouthFundContext>) => ({ ...start()[0].context, ...over });
+  const problem = (field: string, text: string) => [{ field, message: expect.stringContaining(text) }];
+  const pay = payloadOf('RECORD_PAYMENT');
+
+  const checks: Record<string, [(context: YouthFundContext, payload: any) => unknown, string]> = {
+    SUBMIT: [checkSubmit, 'amountRequestedPence'],
+    APPROVE: [checkApprove, 'amountPence'],
+    RECORD_PAYMENT: [checkPayment, 'amountPence'],
+    SUBMIT_REPORT: [checkReport, 'spentPence'],
+  };
+  it.each<[EventType, Partial<YouthFundContext>, object, string | null]>([
+    ['SUBMIT', {}, { amountRequestedPence: 500_000 }, null],
+    ['SUBMIT', {}, { amountRequestedPence: 500_001 }, 'The most you can ask for is £5,000.00'],
+    ['SUBMIT', { capPence: 123_456 }, {}, '£1,234.56'],
+    ['APPROVE', { amountRequestedPence: 300_000 }, {}, null],
+    ['APPROVE', { amountRequestedPence: 299_999 }, {}, '£2,999.99'],
+    ['RECORD_PAYMENT', { awardedPence: 300_000 }, {}, null],
+    ['RECORD_PAYMENT', { awardedPence: 100 }, {}, '£1.00'],
+    ['SUBMIT_REPORT', { payment: pay }, {}, null],
+    ['SUBMIT_REPORT', { payment: { ...pay, amountPence: 5 } }, {}, 'cannot be more than was paid'],
+  ])('%s check in %o with %o: %s', (type, over, change, text) => {
+    const [check, field] = checks[type]!;
+    expect((youthFund.events[type] as { check?: unknown }).check, 'the spec uses the exported check').toBe(
+      check,
+    );
+    expect(check(ctx(over), { ...payloadOf(type), ...change })).toEqual(text ? problem(field, text) : []);
+  });
+});
+
+describe('payload schemas', () => {
+  it.each(allEvents)('%s accepts its payload and refuses extra fields', (type) => {
+    const schema = youthFund.events[type].payload;
+    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(type), type }).success).toBe(false);
+    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+  });
+
+  const bad: [EventType, string, unknown[]][] = [
+    ['SUBMIT', 'amountRequestedPence', [-1, 0, 10.5, '100']],
+    ['SUBMIT', 'title', ['   ']],
+    ['SUBMIT', 'summary', ['x'.repeat(5001)]],
+    ['APPROVE', 'amountPence', [-100, 0.01]],
+    ['APPROVE', 'reportDueOn', [undefined, '2026-02-30', '31/03/2026', '2026-03-31T00:00:00Z']],
+    ['RECORD_PAYMENT', 'amountPence', [1.5]],
+    ['RECORD_PAYMENT', 'paidOn', ['2025-02-30', '01/05/2025', '2025-05-01T10:00:00Z']],
+    ['RECORD_PAYMENT', 'reference', ['x'.repeat(101)]],
+    ['SUBMIT_REPORT', 'spentPence', [-1, 0.5]],
+    ['REJECT_INELIGIBLE', 'reason', ['']],
+    ['QUERY_REPORT', 'reason', [undefined]],
+  ];
+  it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
+    '%s refuses %s: %o',
+    (type, field, value) => {
+      const payload = { ...payloadOf(type), [field]: value };
+      expect(youthFund.events[type].payload.safeParse(payload).success).toBe(false);
+    },
+  );
+
+  it('accepts zero spend and trims text', () => {
+    const zeroSpend = { ...payloadOf('SUBMIT_REPORT'), spentPence: 0 };
+    expect(youthFund.events.SUBMIT_REPORT.payload.safeParse(zeroSpend).success).toBe(true);
+    expect(youthFund.events.WITHDRAW.payload.parse({ reason: '  gone  ' })).toEqual({ reason: 'gone' });
+  });
+});
+
+describe("persistence through the engine's persist and restore", () => {
+  /** What the engine stores in cases.snapshot and reads back: persisted, JSON, restored. */
+  const roundTrip = (snapshot: Snapshot) =>
+    restore(youthFund, JSON.parse(JSON.stringify(persist(youthFund, snapshot)))) as Snapshot;
+  const input = underProgramme({ maxAwardPence: 450_000 }, { title: 'Boxing' });
+
+  it.each(Object.keys(accepts))(
+    '%s survives a JSON round trip and takes every accepted event as before',
+    (state) => {
+      const before = reach(state, input);
+      const restored = roundTrip(before);
+      expect(restored.value).toEqual(before.value);
+      expect(restored.context).toEqual(before.context);
+      expect(restored.status).toBe(before.status);
+      for (const event of everyEvent) {
+        expect(can(restored, event), `${state} ${event.type}`).toBe(can(before, event));
+        if (!can(before, event)) continue;
+        const [[a, aActions], [b, bActions]] = [send(restored, event), send(before, event)];
+        expect([a.value, a.context]).toEqual([b.value, b.context]);
+        expect(ofType(aActions, 'notify')).toEqual(ofType(bActions, 'notify'));
+        expect(ofType(aActions, 'schedule')).toEqual(ofType(bActions, 'schedule'));
+        expect(money(aActions)).toEqual(money(bActions));
+      }
+    },
+  );
+
+  it('a reporting case restored at every step keeps its reminder flag and queries, and runs on to closed', () => {
+    let [s, actions] = paid('2026-01-20');
+    const steps: [Event, string][] = [
+      [ev.REPORT_DUE_SOON, 'reporting'],
+      [{ ...ev.SUBMIT_REPORT, spentPence: 300_000 }, 'reportSubmitted'],
+      [ev.QUERY_REPORT, 'reporting'],
+      [ev.SUBMIT_REPORT, 'reportSubmitted'],
+      [{ type: 'QUERY_REPORT', reason: 'And the register' }, 'reporting'],
+      [ev.REPORT_OVERDUE, 'reportOverdue'],
+      [{ ...ev.SUBMIT_REPORT, summary: 'With receipts' }, 'reportSubmitted'],
+      [ev.ACCEPT_REPORT, 'closed'],
+    ];
+    for (const [event, to] of steps) {
+      [s, actions] = send(roundTrip(s), event);
+      expect(s.value).toBe(to);
+      if (event.type === 'QUERY_REPORT')
+        expect(ofType(actions, 'schedule')).toEqual(schedules(null, '2026-01-21T00:00:00.000Z'));
+    }
+    expect(s.status).toBe('done');
+    expect(s.context).toMatchObject({
+      reportReminderSent: true,
+      queries: ['Please add receipts', 'And the register'],
+      report: { ...payloadOf('SUBMIT_REPORT'), summary: 'With receipts' },
+    });
+  });
+});
