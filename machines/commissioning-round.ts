@@ -10,6 +10,7 @@ import {
   engineActions,
   type FieldProblem,
   guardFrom,
+  isoInstant,
   moneyActions,
   notify,
   type ProgrammeInput,
@@ -73,10 +74,7 @@ const reasonPayload = z.strictObject({ reason });
 const needsAssessmentPayload = z.strictObject({ summary: shortText(5000), evidence: shortText(5000) });
 const intentionsPayload = z.strictObject({ summary: shortText(5000) });
 const extendPayload = z.strictObject({
-  closesAt: z.iso.datetime({
-    offset: true,
-    error: 'Enter a date and time such as 2026-07-31T17:00:00+01:00',
-  }),
+  closesAt: isoInstant,
 });
 const evaluationPayload = z.strictObject({
   outcomesAchieved: shortText(5000),

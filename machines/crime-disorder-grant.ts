@@ -10,6 +10,7 @@ import {
   defineMachine,
   engineActions,
   type FieldProblem,
+  financialYear,
   guardFrom,
   moneyActions,
   notify,
@@ -47,13 +48,7 @@ export interface CrimeDisorderGrantContext {
   withdrawalReason: string | null;
 }
 
-/** A financial year as '2026-27' (April 2026 to March 2027); '2099-00' is valid, '2026-28' is not. */
-export const financialYear = z
-  .string({ error: 'Enter a financial year such as 2026-27' })
-  .regex(/^\d{4}-\d{2}$/, { error: 'Enter a financial year such as 2026-27' })
-  .refine((y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), {
-    error: 'The second year must follow the first, as in 2026-27',
-  });
+export { financialYear };
 
 const creationInput = z.strictObject({
   programmeId,

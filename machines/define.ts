@@ -77,7 +77,32 @@ export const pence = z
   .nonnegative({ error: 'Amounts cannot be negative' })
   .max(Number.MAX_SAFE_INTEGER, { error: 'Amount is too large' });
 export const positivePence = pence.min(1, { error: 'Amount must be more than zero' });
-export const isoDate = z.iso.date({ error: 'Enter a date as YYYY-MM-DD' });
+// Dates and instants are bounded to years 2000–2199: wider years are typing slips, and the
+// calendar's arithmetic is defined for this range.
+// zod runs refinements even when the format check failed, so these judge only well-formed values.
+const inRange = (isoText: string) => isoText >= '2000' && isoText < '2200';
+export const isoDate = z.iso
+  .date({ error: 'Enter a date as YYYY-MM-DD' })
+  .refine((text) => !/^\d{4}-\d{2}-\d{2}$/.test(text) || inRange(text), {
+    error: 'Enter a date between 2000 and 2199',
+  });
+/** An instant with its offset, e.g. 2026-07-31T17:00:00+01:00. */
+export const isoInstant = z.iso
+  .datetime({ offset: true, error: 'Enter a date and time such as 2026-07-31T17:00:00+01:00' })
+  .refine(
+    (text) => {
+      const at = Date.parse(text);
+      return Number.isNaN(at) || inRange(new Date(at).toISOString());
+    },
+    { error: 'Enter a date between 2000 and 2199' },
+  );
+/** A financial year as '2026-27' (1 April 2026 to 31 March 2027). */
+export const financialYear = z
+  .string({ error: 'Enter a financial year such as 2026-27' })
+  .regex(/^2[01]\d{2}-\d{2}$/, { error: 'Enter a financial year such as 2026-27' })
+  .refine((y) => !/^\d{4}-\d{2}$/.test(y) || (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), {
+    error: 'The second year must follow the first, as in 2026-27',
+  });
 export const shortText = (max = 200) =>
   z
     .string({ error: 'Enter text' })

@@ -33,6 +33,13 @@ const schema = z.object({
     .default('true')
     .transform((value) => value === 'true'),
   WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** How long a web sign-in lasts. */
+  SESSION_HOURS: z.coerce.number().min(0.25).max(24).default(8),
+  /** Behind a TLS-terminating proxy: trust its X-Forwarded-Proto so cookies are marked Secure. */
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -49,6 +56,8 @@ export type Config = {
   mailFrom: string;
   runWorker: boolean;
   workerPollMs: number;
+  sessionHours: number;
+  trustProxy: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 };
 
@@ -72,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     runWorker: e.RUN_WORKER,
     workerPollMs: e.WORKER_POLL_MS,
+    sessionHours: e.SESSION_HOURS,
+    trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -13,6 +13,8 @@ const app = createApp({
   logger,
   databaseAnswers: services.databaseAnswers,
   clock: services.clock,
+  sessionHours: config.sessionHours,
+  trustProxy: config.trustProxy,
 });
 const server = app.listen(config.port, config.host, () => {
   logger.info(`listening on http://localhost:${config.port}`);

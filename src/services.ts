@@ -10,6 +10,7 @@ import { seedDemoCases } from './domain/demo-cases.ts';
 import { seedDemoData } from './domain/demo-data.ts';
 import { commitFundsEffect, releaseFundsEffect, requireOpenRoundEffect } from './domain/money.ts';
 import { notifyEffect } from './domain/notifications.ts';
+import { conflictHidesCase } from './domain/panel.ts';
 import { ensurePlan } from './domain/plan.ts';
 import { prepareCaseInput } from './domain/programmes.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
@@ -43,6 +44,7 @@ export function createEngine(
       requireOpenRound: requireOpenRoundEffect,
     },
     prepareInput: prepareCaseInput,
+    hidesCase: conflictHidesCase,
   });
 }
 

@@ -3,6 +3,7 @@
 
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { financialYear, isoDate, isoInstant } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import { findFund, streamsOf } from '../db/queries/funds.ts';
 import {
@@ -18,12 +19,6 @@ import {
 import { fieldErrors, invalid } from '../engine/errors.ts';
 
 const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const financialYear = z
-  .string()
-  .regex(/^\d{4}-\d{2}$/, { error: 'Write a financial year as 2026-27' })
-  .refine((y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), {
-    error: 'The years must follow on, as in 2026-27',
-  });
 
 export const newFund = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -47,9 +42,9 @@ export const newProgramme = z.strictObject({
   streamId: z.uuid().optional(),
   themeId: z.string().min(1).max(50),
   outcomeIds: z.array(z.string().min(1).max(20)).min(1).max(20),
-  opensAt: z.iso.datetime({ offset: true }).optional(),
-  closesAt: z.iso.datetime({ offset: true }).optional(),
-  decisionOn: z.iso.date().optional(),
+  opensAt: isoInstant.optional(),
+  closesAt: isoInstant.optional(),
+  decisionOn: isoDate.optional(),
   delegationThresholdPence: pence,
   maxAwardPence: pence.min(1).optional(),
   criteria: z
@@ -63,6 +58,19 @@ export const newProgramme = z.strictObject({
     .max(20)
     .default([]),
 });
+
+/** Runs an insert, turning a unique-index violation into a 422 naming the field. */
+async function uniquely<T>(field: string, message: string, insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    const code =
+      (error as { cause?: { code?: string }; code?: string }).cause?.code ??
+      (error as { code?: string }).code;
+    if (code === '23505') throw invalid('That already exists.', [{ field, message }]);
+    throw error;
+  }
+}
 
 function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
   const parsed = schema.safeParse(body);
@@ -113,16 +121,19 @@ export async function createFund(tx: Tx, body: unknown): Promise<string> {
       { field: 'name', message: `"${fund.name}" already exists for ${fund.financialYear}` },
     ]);
   }
-  const [row] = await tx
-    .insert(funds)
-    .values({
-      name: fund.name,
-      source: fund.source,
-      financialYear: fund.financialYear,
-      ...financialYearDates(fund.financialYear),
-      budgetPence: BigInt(fund.budgetPence),
-    })
-    .returning({ id: funds.id });
+  // The check above answers the usual case; the unique index settles two at once.
+  const [row] = await uniquely('name', `"${fund.name}" already exists for ${fund.financialYear}`, () =>
+    tx
+      .insert(funds)
+      .values({
+        name: fund.name,
+        source: fund.source,
+        financialYear: fund.financialYear,
+        ...financialYearDates(fund.financialYear),
+        budgetPence: BigInt(fund.budgetPence),
+      })
+      .returning({ id: funds.id }),
+  );
   const fundId = row!.id;
   if (fund.streams.length)
     await tx

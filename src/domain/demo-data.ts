@@ -5,6 +5,7 @@ import { addDays, londonDate, londonInstant } from '../../machines/calendar.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { organisations, users } from '../db/schema/index.ts';
 import { createFund, createProgramme } from './catalogue.ts';
+import { hashPassword } from './sessions.ts';
 
 type OrganisationKind = (typeof organisations.$inferInsert)['kind'];
 const org = (name: string, kind: OrganisationKind, charityNumber?: string, companyNumber?: string) => ({
@@ -41,6 +42,9 @@ export const demoUsers = [
   { email: 'csp@demo.test', name: 'Cass Partnership', role: 'provider', organisation: 'fenlandCsp' },
 ] as const satisfies readonly { organisation: OrganisationKey; [k: string]: string }[];
 
+/** Every demo user signs in with this password (the README says so). */
+export const DEMO_PASSWORD = 'demo-commissioning-2026';
+
 export interface DemoIds {
   organisations: Record<OrganisationKey, string>;
   programmes: { youthFund: string; victims: string; sarc: string; crimeAndDisorder: string };
@@ -68,12 +72,14 @@ export async function seedDemoData(
       const [row] = await tx.insert(organisations).values(organisation).returning({ id: organisations.id });
       orgIds[key as OrganisationKey] = row!.id;
     }
+    const passwordHash = await hashPassword(DEMO_PASSWORD);
     await tx.insert(users).values(
       demoUsers.map((u) => ({
         email: u.email,
         name: u.name,
         role: u.role,
         organisationId: orgIds[u.organisation],
+        passwordHash,
       })),
     );
     const ids: DemoIds = {

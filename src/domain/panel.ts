@@ -280,3 +280,13 @@ export async function panelScoresOf(db: Db, actor: Actor, caseId: string, regist
     },
   };
 }
+
+/**
+ * A panel member who declared a conflict of interest in a case no longer sees it at all — not its
+ * details, moderated scores or history — and cannot act on it (the engine answers 404).
+ */
+export async function conflictHidesCase(db: Db, actor: Actor, caseRow: { id: string }): Promise<boolean> {
+  if (actor.role !== 'panel' || !actor.userId) return false;
+  const declaration = await findDeclaration(db, caseRow.id, actor.userId);
+  return declaration?.conflicted === true;
+}

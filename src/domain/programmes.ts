@@ -2,7 +2,8 @@
 // settings (cap, delegation threshold, scoring criteria, closing time) as part of its input.
 import type { OrganisationKind, ProgrammeSettings, ScoringCriterion } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
-import { findCase } from '../db/queries/cases.ts';
+import { casesWithContext, lockCase } from '../db/queries/cases.ts';
+import { netCommittedByCase } from '../db/queries/funds.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { findProgramme, type ProgrammeRow, roundCaseOf } from '../db/queries/programmes.ts';
 import type { InputPreparer } from '../engine/engine.ts';
@@ -38,16 +39,33 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
       },
     ]);
   }
-  if (typeof input.awardCaseId === 'string') {
-    const award = await findCase(tx, input.awardCaseId);
-    if (!award || award.organisationId !== organisationId || award.machineId === definition.id) {
-      throw invalid('That is not an award of this organisation.', [
-        { field: 'input.awardCaseId', message: 'Name an award case belonging to the same organisation' },
-      ]);
-    }
-  }
+  if (typeof input.awardCaseId === 'string') await checkAward(tx, definition.id, organisationId, input);
   return prepareProgrammeInput(tx, request);
 };
+
+/**
+ * A case about an award (a monitoring return) must name a real award of the same organisation —
+ * one holding committed money — and there is one per award per period. The award row is locked,
+ * so two officers opening the same return at once cannot both succeed.
+ */
+async function checkAward(tx: Tx, machineId: string, organisationId: string, input: Record<string, unknown>) {
+  const awardCaseId = input.awardCaseId as string;
+  const field = 'input.awardCaseId';
+  const award = await lockCase(tx, awardCaseId);
+  if (!award || award.organisationId !== organisationId || (await netCommittedByCase(tx, award.id)) <= 0n) {
+    throw invalid('That is not an award of this organisation.', [
+      { field, message: 'Name an award (a case holding money) belonging to the same organisation' },
+    ]);
+  }
+  const period = { awardCaseId, periodStart: String(input.periodStart), periodEnd: String(input.periodEnd) };
+  if ((await casesWithContext(tx, machineId, period)).length) {
+    throw new ProblemError(
+      409,
+      'Already exists',
+      'There is already a monitoring return for that award and period.',
+    );
+  }
+}
 
 const kindNames: Record<OrganisationKind, string> = {
   commissioner: 'the commissioner',

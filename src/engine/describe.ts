@@ -2,6 +2,7 @@
 import type { AnyStateNode } from 'xstate';
 import { z } from 'zod';
 import type { MachineDefinition } from '../../machines/define.ts';
+import { type Actor, isSender } from './actor.ts';
 
 export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -86,4 +87,17 @@ export function describeMachine(definition: MachineDefinition) {
     })),
     mermaid: mermaid(definition),
   };
+}
+
+/** The states in which someone with this actor's role may send one of the machine's events. */
+export function statesWhereActorActs(definition: MachineDefinition, actor: Actor): string[] {
+  return (Object.entries(definition.machine.root.states) as [string, AnyStateNode][])
+    .filter(([, node]) =>
+      [...node.transitions.keys()].some((type) => {
+        if (!Object.hasOwn(definition.events, type)) return false;
+        const senders = definition.events[type]!.sentBy;
+        return actor.role === 'provider' ? senders.includes('owner') : isSender(actor, senders, '');
+      }),
+    )
+    .map(([name]) => name);
 }

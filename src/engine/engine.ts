@@ -7,6 +7,7 @@ import {
   applyTimerOps,
   type CaseRow,
   caseHistory,
+  casesInStates,
   deleteStateTimers,
   findCase,
   insertCase,
@@ -19,6 +20,7 @@ import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
 import { type Actor, canSee, isSender, systemActor } from './actor.ts';
 import type { Clock } from './clock.ts';
+import { statesWhereActorActs } from './describe.ts';
 import { fieldErrors, forbidden, integrity, invalid, notAccepted, notFound, staleVersion } from './errors.ts';
 import type { MachineRegistry } from './registry.ts';
 import {
@@ -60,6 +62,11 @@ export interface EngineDeps {
   clock: Clock;
   effects?: Record<string, EffectHandler>;
   prepareInput?: InputPreparer;
+  /**
+   * The domain's further say on who may see a case at all (beyond organisation), e.g. a panel
+   * member who declared a conflict of interest on it. A case hidden this way answers 404.
+   */
+  hidesCase?: (db: Db, actor: Actor, caseRow: CaseRow) => Promise<boolean>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -148,7 +155,7 @@ export class Engine {
     if (!tx) return this.transaction((t) => this.send(actor, caseId, event, { ...options, tx: t }));
     if (!UUID.test(caseId)) throw notFound();
     const caseRow = await lockCase(tx, caseId);
-    if (!caseRow || !canSee(actor, caseRow.organisationId)) throw notFound();
+    if (!caseRow || !(await this.mayView(tx, actor, caseRow))) throw notFound();
     const definition = this.definitionOf(caseRow);
     if (options.expectedVersion !== undefined && options.expectedVersion !== caseRow.version) {
       throw staleVersion(options.expectedVersion, caseRow.version);
@@ -280,10 +287,43 @@ export class Engine {
     return { items, lastSeq: rows.length > filter.limit ? page[page.length - 1]!.seq : null };
   }
 
+  /**
+   * Work waiting for this person: cases in a state where their role may send an event, newest
+   * first, with counts by state. Worked out from the machines' structure (guards aside), so it is
+   * one indexed query however many cases there are.
+   */
+  async waiting(actor: Actor, limit = 50) {
+    const where = this.deps.registry
+      .list()
+      .map((definition) => ({ machineId: definition.id, states: statesWhereActorActs(definition, actor) }))
+      .filter((w) => w.states.length);
+    const organisationId =
+      actor.role === 'provider'
+        ? (actor.organisationId ?? '00000000-0000-0000-0000-000000000000')
+        : undefined;
+    const { rows, counts } = await casesInStates(this.deps.db, where, organisationId, limit);
+    return {
+      items: rows.map((row) => summary(row, this.definitionOf(row))),
+      counts: counts.map((c) => {
+        const definition = this.deps.registry.latest(c.machineId);
+        return {
+          ...c,
+          machineTitle: definition?.title ?? c.machineId,
+          stateLabel: definition?.states[c.state]?.label ?? c.state,
+        };
+      }),
+    };
+  }
+
+  private async mayView(db: Db, actor: Actor, caseRow: CaseRow): Promise<boolean> {
+    if (!canSee(actor, caseRow.organisationId)) return false;
+    return !(await this.deps.hidesCase?.(db, actor, caseRow));
+  }
+
   private async visibleCase(actor: Actor, caseId: string, db: Db): Promise<CaseRow> {
     if (!UUID.test(caseId)) throw notFound();
     const caseRow = await findCase(db, caseId);
-    if (!caseRow || !canSee(actor, caseRow.organisationId)) throw notFound();
+    if (!caseRow || !(await this.mayView(db, actor, caseRow))) throw notFound();
     return caseRow;
   }
 

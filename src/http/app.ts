@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Database } from '../db/client.ts';
 import { revokeBearerToken } from '../domain/people.ts';
@@ -15,6 +17,13 @@ import { authenticate } from './authenticate.ts';
 import { guardJsonBody } from './json-guard.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
+import { caseRouter } from './web/case-page.ts';
+import { pagesRouter } from './web/pages.ts';
+import { securityHeaders } from './web/security.ts';
+import { checkCsrf, loadSession } from './web/session.ts';
+import { configureViews, govukDir } from './web/views.ts';
+
+const webPublicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
 
 export interface AppDeps {
   db: Database;
@@ -23,6 +32,10 @@ export interface AppDeps {
   /** Resolves when the database answers; rejects or times out when it does not. */
   databaseAnswers: () => Promise<void>;
   clock: Clock;
+  /** How long a web sign-in lasts (SESSION_HOURS). */
+  sessionHours?: number;
+  /** Trust X-Forwarded-Proto from a TLS-terminating proxy (TRUST_PROXY). */
+  trustProxy?: boolean;
 }
 
 const BODY_LIMIT = '100kb';
@@ -31,6 +44,7 @@ export function createApp(deps: AppDeps) {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   app.get('/health', async (_req, res) => {
     try {
@@ -75,6 +89,30 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/api', api);
 
+  // The web service for people: GOV.UK pages, sessions, CSRF, a strict CSP.
+  configureViews(app);
+  app.use('/assets', express.static(path.join(govukDir, 'govuk/assets'), { maxAge: '1d' }));
+  app.get('/stylesheets/govuk-frontend.min.css', (_req, res) =>
+    res.sendFile(path.join(govukDir, 'govuk/govuk-frontend.min.css')),
+  );
+  app.get('/javascripts/govuk-frontend.min.js', (_req, res) =>
+    res.sendFile(path.join(govukDir, 'govuk/govuk-frontend.min.js')),
+  );
+  app.get('/javascripts/init.js', (_req, res) => res.sendFile(path.join(webPublicDir, 'init.js')));
+  app.use(securityHeaders());
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  app.use(loadSession(deps.db, deps.clock));
+  app.use(checkCsrf);
+  app.use(
+    pagesRouter({
+      db: deps.db,
+      engine: deps.engine,
+      clock: deps.clock,
+      sessionHours: deps.sessionHours ?? 8,
+    }),
+  );
+  app.use(caseRouter({ db: deps.db, engine: deps.engine }));
+
   app.use((req, _res, next) => {
     next(new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`));
   });
@@ -82,47 +120,41 @@ export function createApp(deps: AppDeps) {
   return app;
 }
 
-/** Every error becomes problem+json; only real faults are 500 and logged with their stack. */
+/** Any error as a problem: ours as they are, body-parser's as 4xx, anything else a 500. */
+function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  const bodyError = error as { type?: string; status?: number; message?: string };
+  if (bodyError.type === 'entity.too.large') {
+    return new ProblemError(413, 'Body too large', `The body must be at most ${BODY_LIMIT}.`);
+  }
+  if (bodyError.type === 'entity.parse.failed') {
+    return new ProblemError(
+      400,
+      'Malformed JSON',
+      'The body is not valid JSON (or not a JSON object or array).',
+      {
+        errors: [{ field: '(body)', message: bodyError.message ?? 'Malformed JSON' }],
+      },
+    );
+  }
+  if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
+    return new ProblemError(bodyError.status, 'Bad request', bodyError.message ?? 'Bad request');
+  }
+  return new ProblemError(500, 'Something went wrong', 'The request failed; nothing was changed.');
+}
+
+const isApi = (req: Request) =>
+  req.path.startsWith('/api') || req.path === '/health' || req.path === '/openapi.json';
+
+/** API errors are problem+json; page errors are GOV.UK pages. Only real faults are logged as errors. */
 function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof ProblemError) {
-      if (error.status >= 500) logger.error({ err: error, url: req.originalUrl }, error.detail);
-      return sendProblem(res, error, req.originalUrl);
-    }
-    const bodyError = error as { type?: string; status?: number; message?: string };
-    if (bodyError.type === 'entity.too.large') {
-      return sendProblem(
-        res,
-        new ProblemError(413, 'Body too large', `The body must be at most ${BODY_LIMIT}.`),
-        req.originalUrl,
-      );
-    }
-    if (bodyError.type === 'entity.parse.failed') {
-      return sendProblem(
-        res,
-        new ProblemError(
-          400,
-          'Malformed JSON',
-          'The body is not valid JSON (or not a JSON object or array).',
-          {
-            errors: [{ field: '(body)', message: bodyError.message ?? 'Malformed JSON' }],
-          },
-        ),
-        req.originalUrl,
-      );
-    }
-    if (typeof bodyError.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
-      return sendProblem(
-        res,
-        new ProblemError(bodyError.status, 'Bad request', bodyError.message ?? 'Bad request'),
-        req.originalUrl,
-      );
-    }
-    logger.error({ err: error, url: req.originalUrl }, 'unhandled error');
-    sendProblem(
-      res,
-      new ProblemError(500, 'Something went wrong', 'The request failed; nothing was changed.'),
-      req.originalUrl,
-    );
+    const problem = toProblem(error);
+    if (problem.status >= 500) logger.error({ err: error, url: req.originalUrl }, problem.detail);
+    if (isApi(req)) return sendProblem(res, problem, req.originalUrl);
+    res.status(problem.status).render('error.njk', {
+      title: problem.status === 404 ? 'Page not found' : problem.title,
+      message: problem.status === 404 ? 'If you typed the web address, check it is correct.' : problem.detail,
+    });
   };
 }

@@ -1,13 +1,16 @@
 // A fresh database for one test run: on DATABASE_URL's server (created, then dropped), or an
 // embedded PostgreSQL in a temporary directory when DATABASE_URL is unset.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { loadConfig } from '../../src/config.ts';
-import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
+
+const embeddedServerScript = fileURLToPath(new URL('./embedded-server.ts', import.meta.url));
 
 export interface FreshDatabase {
   url: string;
@@ -48,12 +51,34 @@ export async function createFreshDatabase(): Promise<FreshDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'grants-test-pg-'));
   fs.chmodSync(dir, 0o755); // the server runs as the postgres user, which must reach the data directory
   const port = await freePort();
-  const server = await startEmbeddedPostgres({ databaseDir: path.join(dir, 'pg'), port, persistent: false });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', embeddedServerScript, path.join(dir, 'pg'), String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const ready = /ready (\S+)/.exec(output);
+      if (ready) resolve(ready[1]!);
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`The embedded PostgreSQL for tests exited (${code}):\n${output}`)),
+    );
+  });
   return {
-    url: server.url,
+    url,
     description: `embedded PostgreSQL on port ${port}`,
     drop: async () => {
-      await server.stop();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

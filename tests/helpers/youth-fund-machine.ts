@@ -1,7 +1,6 @@
-// The Youth Fund machine driven purely (no engine, no database), shared by its unit test files:
-// a programme's settings as the domain layer would add them, paths to every state, and helpers
-// to read the actions a transition emits.
-import { initialTransition, transition } from 'xstate';
+// The Youth Fund machine driven purely (no engine, no database) through the machine harness, shared
+// by its unit test files: a programme's settings as the domain layer would add them, paths to every
+// state, the offer timers, and what each state accepts.
 import type { ProgrammeSettings } from '../../machines/define.ts';
 import {
   OFFER_LAPSES_AFTER_MS,
@@ -10,20 +9,14 @@ import {
   type YouthFundInput,
   youthFund,
 } from '../../machines/youth-fund.ts';
+import { type EventOf, harness, ofType, words } from './machine-harness.ts';
 import { youthFundEvents } from './youth-fund-events.ts';
 
-export const machine = youthFund.machine;
-export type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
-export type Action = { type: string; params: any };
-export type Event = YouthFundEvent | { type: string };
+export type Event = EventOf<typeof youthFund>;
 export type EventType = YouthFundEvent['type'];
 
 export const ev = youthFundEvents;
 export const allEvents = Object.keys(ev) as EventType[];
-export const payloadOf = <T extends EventType>(type: T) => {
-  const { type: _type, ...payload } = ev[type];
-  return payload as Omit<(typeof ev)[T], 'type'>;
-};
 
 /** What prepareProgrammeInput adds for a case opened under a Youth Fund programme. */
 export const programme: ProgrammeSettings = {
@@ -45,20 +38,7 @@ export const underProgramme = (settings: Partial<ProgrammeSettings>, extra: Yout
   ...extra,
 });
 
-export const send = (snapshot: Snapshot, event: Event) =>
-  transition(machine, snapshot, event as YouthFundEvent) as [Snapshot, Action[]];
-export const start = (input: YouthFundInput = programmeInput) =>
-  initialTransition(machine, input) as [Snapshot, Action[]];
-export const run = (events: Event[], input?: YouthFundInput) => {
-  let [snapshot, actions] = start(input);
-  for (const event of events) [snapshot, actions] = send(snapshot, event);
-  return [snapshot, actions] as const;
-};
-export const can = (snapshot: Snapshot, event: Event) => snapshot.can(event as YouthFundEvent);
-export const ofType = (actions: Action[], type: string) =>
-  actions.filter((a) => a.type === type).map((a) => a.params);
-export const notes = (actions: Action[]) => ofType(actions, 'notify');
-export const n = (message: string, ...to: string[]) => ({ message, to: to.length ? to : ['owner'] });
+export const { machine, start, send, run, can, roundTrip } = harness(youthFund, programmeInput);
 
 // The two delayed events XState raises on entering `offered`: the 21-day reminder and the 28-day lapse.
 const [, intoOffered] = run([ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.APPROVE]);
@@ -67,7 +47,6 @@ const raiseAfter = (delay: number) => raises.find((p) => p.delay === delay);
 export const reminder = { type: raiseAfter(OFFER_REMINDER_AFTER_MS)?.event.type as string };
 export const lapse = { type: raiseAfter(OFFER_LAPSES_AFTER_MS)?.event.type as string };
 
-export const words = (text: string) => text.split(' ');
 export const happy = words(
   'SUBMIT CONFIRM_ELIGIBLE APPROVE ACCEPT_OFFER RECORD_PAYMENT SUBMIT_REPORT ACCEPT_REPORT',
 );

@@ -215,7 +215,6 @@ describe('deep nesting is refused with 400 before anything recurses over it', ()
 
 describe('unknown routes and machines', () => {
   it.each<[string, string, Who]>([
-    ['GET', '/nope', null],
     ['GET', '/api/nope', 'own'],
     ['POST', '/api/cases/x/nope', 'own'],
     ['PUT', '/api/cases', 'own'],
@@ -225,5 +224,12 @@ describe('unknown routes and machines', () => {
     req.set(auth(who));
     if (method !== 'GET') req.send({});
     expectProblem(await req, 404);
+  });
+
+  it('answers a page address that does not exist with a GOV.UK 404 page, not JSON', async () => {
+    const res = await t.http.get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('Page not found');
   });
 });

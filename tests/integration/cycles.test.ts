@@ -427,5 +427,26 @@ describe('who owns a case', () => {
     await refused('monitoring-return', org.fenlandCsp, { awardCaseId: liveAwardId, ...period });
     const noSuchAward = '7d0d1a5e-0000-4000-8000-000000000000';
     await refused('monitoring-return', org.riverside, { awardCaseId: noSuchAward, ...period });
+    // A bid that holds no money is not an award.
+    const draftBid = await t.openCase('provider@demo.test', 'Not an award');
+    await refused('monitoring-return', org.riverside, { awardCaseId: draftBid, ...period });
+  });
+
+  it('is one per award per period', async () => {
+    const period = {
+      awardCaseId: liveAwardId,
+      periodStart: '2028-04-01',
+      periodEnd: '2028-06-30',
+      dueOn: '2028-07-31',
+    };
+    const attempts = await Promise.all(
+      [1, 2, 3].map(() =>
+        t.http
+          .post('/api/cases')
+          .set(t.as(OFFICER))
+          .send({ machine: 'monitoring-return', organisationId: org.riverside, input: period }),
+      ),
+    );
+    expect(attempts.map((r) => r.status).sort()).toEqual([201, 409, 409]);
   });
 });

@@ -201,6 +201,24 @@ describe('panel scoring', () => {
     expect(res.body.declarations).toContainEqual(expect.objectContaining({ userId: p3.id, ...conflict }));
   });
 
+  it('hides the whole case from a conflicted member: no details, no history, no decision', async () => {
+    const id = await bid();
+    const conflicted = p2;
+    expect((await t.http.get(`/api/cases/${id}`).set(conflicted.auth)).status).toBe(200);
+    await declared(id, conflicted, { conflicted: true, reason: 'My sister runs this charity' });
+    const [before] = await t.sql`select version, state from cases where id = ${id}`;
+    for (const res of [
+      await t.http.get(`/api/cases/${id}`).set(conflicted.auth),
+      await t.http.get(`/api/cases/${id}/history`).set(conflicted.auth),
+      await t.http.post(`/api/cases/${id}/events`).set(conflicted.auth).send(events.APPROVE),
+    ]) {
+      expectProblem(res, 404);
+    }
+    expect((await t.sql`select version, state from cases where id = ${id}`)[0]).toEqual(before);
+    // A member without a conflict still sees it and can decide.
+    expect((await t.http.get(`/api/cases/${id}`).set(t.as('panel@demo.test'))).status).toBe(200);
+  });
+
   it('removes a member’s scores when they declare a conflict after scoring', async () => {
     const id = await bid();
     await declared(id, p1);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyStateNode, initialTransition, transition } from 'xstate';
 import {
   type CommissioningRoundContext,
   type CommissioningRoundEvent,
@@ -14,13 +13,20 @@ import {
 import type { ProgrammeSettings } from '../../machines/define.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { persist, restore } from '../../src/engine/snapshot.ts';
 import { commissioningRoundTemplates } from '../../src/mail/templates/commissioning-round.ts';
+import {
+  type EventOf,
+  effectsOf,
+  harness,
+  notify as n,
+  notes,
+  notifyMessages,
+  ofType,
+  payloadOf,
+  words,
+} from '../helpers/machine-harness.ts';
 
-const machine = commissioningRound.machine;
-type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
-type Action = { type: string; params: any };
-type Event = CommissioningRoundEvent | { type: string };
+type Event = EventOf<typeof commissioningRound>;
 type EventType = CommissioningRoundEvent['type'];
 
 const PROGRAMME_ID = '3f0c8a52-6a0e-4c0b-9a55-1d2f1f0f7a01';
@@ -66,26 +72,7 @@ const ev = {
 } as const satisfies { [K in EventType]: Extract<CommissioningRoundEvent, { type: K }> };
 const allEvents = Object.keys(ev) as EventType[];
 const everyEvent: Event[] = Object.values(ev);
-const payloadOf = <T extends EventType>(type: T) => {
-  const { type: _type, ...payload } = ev[type];
-  return payload as Omit<(typeof ev)[T], 'type'>;
-};
-
-const send = (snapshot: Snapshot, event: Event) =>
-  transition(machine, snapshot, event as CommissioningRoundEvent) as [Snapshot, Action[]];
-const start = (given: CommissioningRoundInput = input) =>
-  initialTransition(machine, given) as [Snapshot, Action[]];
-const run = (events: Event[], given?: CommissioningRoundInput) => {
-  let [snapshot, actions] = start(given);
-  for (const event of events) [snapshot, actions] = send(snapshot, event);
-  return [snapshot, actions] as const;
-};
-const can = (snapshot: Snapshot, event: Event) => snapshot.can(event as CommissioningRoundEvent);
-const ofType = (actions: Action[], type: string) =>
-  actions.filter((a) => a.type === type).map((a) => a.params);
-const notes = (actions: Action[]) => ofType(actions, 'notify');
-const n = (message: string, ...to: string[]) => ({ message, to });
-const words = (text: string) => text.split(' ');
+const { machine, start, send, run, can, roundTrip } = harness(commissioningRound, input);
 
 const prepared = [ev.RECORD_NEEDS_ASSESSMENT, ev.RECORD_INTENTIONS];
 const main = words(
@@ -152,11 +139,7 @@ describe('commissioning round definition', () => {
   });
 
   it('the messages list is exactly what the machine can send, each with a template', () => {
-    const nodes = Object.values(machine.root.states) as AnyStateNode[];
-    const declared = nodes
-      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
-      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
-      .map((a) => a.params.message as string);
+    const declared = notifyMessages(machine);
     expect([...new Set(declared)].sort()).toEqual([...commissioningRoundMessages].sort());
     expect(Object.keys(commissioningRoundTemplates).sort()).toEqual([...commissioningRoundMessages].sort());
   });
@@ -203,9 +186,9 @@ describe('transitions', () => {
   });
 
   it.each<[string, Event, Partial<CommissioningRoundContext>]>([
-    ['planning', ev.RECORD_NEEDS_ASSESSMENT, { needsAssessment: payloadOf('RECORD_NEEDS_ASSESSMENT') }],
-    ['planning', ev.RECORD_INTENTIONS, { intentions: payloadOf('RECORD_INTENTIONS') }],
-    ['evaluation', ev.RECORD_EVALUATION, { evaluation: payloadOf('RECORD_EVALUATION') }],
+    ['planning', ev.RECORD_NEEDS_ASSESSMENT, { needsAssessment: payloadOf(ev, 'RECORD_NEEDS_ASSESSMENT') }],
+    ['planning', ev.RECORD_INTENTIONS, { intentions: payloadOf(ev, 'RECORD_INTENTIONS') }],
+    ['evaluation', ev.RECORD_EVALUATION, { evaluation: payloadOf(ev, 'RECORD_EVALUATION') }],
   ])('%s records %o without leaving or emitting anything', (state, event, change) => {
     const [from] = run(pathTo[state]!.filter((e) => e.type !== event.type));
     const [after, actions] = send(from, event);
@@ -220,15 +203,15 @@ describe('transitions', () => {
     [s] = send(s, { type: 'REFUSE_LAUNCH', reason: 'Not yet' });
     expect(s.context.launchRefusals).toEqual([ev.REFUSE_LAUNCH.reason, 'Not yet']);
     expect(send(reach('open'), ev.CLOSE_EARLY)[0].context.earlyCloseReason).toBe('Funding withdrawn');
-    expect(reach('recommissioned').context.recommission).toEqual(payloadOf('RECOMMISSION'));
+    expect(reach('recommissioned').context.recommission).toEqual(payloadOf(ev, 'RECOMMISSION'));
     expect(reach('finished').context.recommission).toBeNull();
   });
 });
 
 describe('guards and checks', () => {
   const ctx = (over: Partial<CommissioningRoundContext>) => ({ ...start()[0].context, ...over });
-  const assessment = payloadOf('RECORD_NEEDS_ASSESSMENT');
-  const intentions = payloadOf('RECORD_INTENTIONS');
+  const assessment = payloadOf(ev, 'RECORD_NEEDS_ASSESSMENT');
+  const intentions = payloadOf(ev, 'RECORD_INTENTIONS');
 
   it.each([
     [[], ['needsAssessment', 'intentions']],
@@ -262,14 +245,16 @@ describe('guards and checks', () => {
     expect(can(before, ev[type])).toBe(false);
     expect(send(before, ev[type])[0]).toBe(before);
     const problems =
-      type === 'FINISH' ? checkFinish(before.context) : checkRecommission(before.context, payloadOf(type));
+      type === 'FINISH'
+        ? checkFinish(before.context)
+        : checkRecommission(before.context, payloadOf(ev, type));
     expect(problems).toEqual([{ field: 'evaluation', message: 'Record the evaluation of the round first' }]);
   });
 
   it('RECOMMISSION must name a different programme', () => {
     const same = { ...ev.RECOMMISSION, newProgrammeId: PROGRAMME_ID };
     expect(can(reach('evaluation'), same)).toBe(false);
-    expect(checkRecommission(ctx({ evaluation: payloadOf('RECORD_EVALUATION') }), same)).toEqual([
+    expect(checkRecommission(ctx({ evaluation: payloadOf(ev, 'RECORD_EVALUATION') }), same)).toEqual([
       { field: 'newProgrammeId', message: expect.stringContaining('programme of its own') },
     ]);
   });
@@ -367,9 +352,9 @@ describe('notifications and effects', () => {
 describe('payload schemas', () => {
   it.each(allEvents)('%s accepts its payload and refuses extra fields', (type) => {
     const schema = commissioningRound.events[type].payload;
-    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
-    expect(schema.safeParse({ ...payloadOf(type), type }).success).toBe(false);
-    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+    expect(schema.safeParse(payloadOf(ev, type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(ev, type), type }).success).toBe(false);
+    expect(schema.safeParse({ ...payloadOf(ev, type), extra: 1 }).success).toBe(false);
   });
 
   const bad: [EventType, string, unknown[]][] = [
@@ -390,7 +375,7 @@ describe('payload schemas', () => {
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',
     (type, field, value) => {
-      const payload = { ...payloadOf(type), [field]: value };
+      const payload = { ...payloadOf(ev, type), [field]: value };
       expect(commissioningRound.events[type].payload.safeParse(payload).success).toBe(false);
     },
   );
@@ -410,14 +395,6 @@ describe('payload schemas', () => {
 });
 
 describe("persistence through the engine's persist and restore", () => {
-  const effectsOf = (actions: Action[]) =>
-    actions.filter((a) => !a.type.startsWith('xstate.')).map((a) => ({ type: a.type, params: a.params }));
-  const roundTrip = (snapshot: Snapshot) =>
-    restore(
-      commissioningRound,
-      JSON.parse(JSON.stringify(persist(commissioningRound, snapshot))),
-    ) as Snapshot;
-
   it.each(Object.keys(accepts))('%s survives a JSON round trip and takes every event as before', (state) => {
     const before = reach(state);
     const restored = roundTrip(before);
@@ -448,8 +425,8 @@ describe("persistence through the engine's persist and restore", () => {
     expect(s.status).toBe('done');
     expect(s.context).toMatchObject({
       closesAt: '2027-01-15T12:00:00.000Z',
-      evaluation: payloadOf('RECORD_EVALUATION'),
-      recommission: payloadOf('RECOMMISSION'),
+      evaluation: payloadOf(ev, 'RECORD_EVALUATION'),
+      recommission: payloadOf(ev, 'RECOMMISSION'),
     });
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyStateNode, initialTransition, transition } from 'xstate';
 import {
   type CrimeDisorderGrantInput,
   checkEvaluate,
@@ -9,14 +8,19 @@ import {
 } from '../../machines/crime-disorder-grant.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { persist, restore } from '../../src/engine/snapshot.ts';
 import { crimeDisorderGrantTemplates } from '../../src/mail/templates/crime-disorder-grant.ts';
+import {
+  type EventOf,
+  harness,
+  json,
+  notify as n,
+  notifyMessages,
+  ofType,
+  payloadOf,
+} from '../helpers/machine-harness.ts';
 
 const def = crimeDisorderGrant;
-const machine = def.machine;
-type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
-type Action = { type: string; params: any };
-type Event = { type: string; [key: string]: unknown };
+type Event = EventOf<typeof def>;
 
 const input: CrimeDisorderGrantInput = {
   programmeId: '0d5b8c1e-2f4a-4c1b-9a77-3e6f5d2c1b00',
@@ -47,22 +51,8 @@ const ev = {
 } satisfies Record<string, Event>;
 type EventType = keyof typeof ev;
 const allEvents = Object.keys(ev) as EventType[];
-const payloadOf = (type: EventType) => {
-  const { type: _t, ...payload } = ev[type] as Event;
-  return payload;
-};
 
-const send = (s: Snapshot, e: Event) => transition(machine, s, e as never) as [Snapshot, Action[]];
-const start = (i: CrimeDisorderGrantInput = input) => initialTransition(machine, i) as [Snapshot, Action[]];
-const run = (events: Event[], from = start()) => {
-  let [s, actions] = from;
-  for (const e of events) [s, actions] = send(s, e);
-  return [s, actions] as const;
-};
-const can = (s: Snapshot, e: Event) => s.can(e as never);
-const ofType = (actions: Action[], type: string) =>
-  actions.filter((a) => a.type === type).map((a) => a.params);
-const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+const { machine, start, send, run, runFrom, can, roundTrip } = harness(def, input);
 
 const pathTo: Record<string, Event[]> = {
   allocated: [],
@@ -102,11 +92,7 @@ describe('crime and disorder reduction grant definition', () => {
   });
 
   it('the messages list is exactly what the machine sends, each with a safe template', () => {
-    const nodes = Object.values(machine.root.states) as AnyStateNode[];
-    const declared = nodes
-      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
-      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
-      .map((a) => a.params.message as string);
+    const declared = notifyMessages(machine);
     expect([...new Set(declared)].sort()).toEqual([...crimeDisorderGrantMessages].sort());
     expect(Object.keys(crimeDisorderGrantTemplates).sort()).toEqual([...crimeDisorderGrantMessages].sort());
     const context = { ...reach('closed').context };
@@ -200,7 +186,7 @@ describe('transitions and money', () => {
     [s, actions] = send(s, { ...ev.OFFER_CONDITIONS, conditions: 'Half-yearly returns' });
     expect(ofType(actions, 'commitFunds')).toEqual([]);
     expect([s.context.conditions, s.context.reasons]).toEqual(['Half-yearly returns', 'To see outcomes']);
-    [s] = run([ev.ACCEPT_CONDITIONS, ev.EVALUATE, ev.CLOSE], [s, []]);
+    [s] = runFrom(s, [ev.ACCEPT_CONDITIONS, ev.EVALUATE, ev.CLOSE]);
     expect(s.context).toMatchObject({
       queries: ['Could returns be half-yearly?'],
       conditions: 'Half-yearly returns',
@@ -263,7 +249,6 @@ describe('what each state accepts', () => {
 });
 
 describe('notifications and effects', () => {
-  const n = (message: string, ...to: string[]) => ({ message, to });
   it.each<[string, Event, object[], string[]]>([
     ['allocated', ev.OFFER_CONDITIONS, [n('conditionsOffered', 'owner')], ['notify']],
     ['conditionsOffered', ev.ACCEPT_CONDITIONS, [n('conditionsAccepted', 'officer')], ['notify']],
@@ -301,8 +286,8 @@ describe('publication record', () => {
 describe('payload schemas', () => {
   it.each(allEvents)('%s accepts its example and refuses extra fields', (type) => {
     const schema = def.events[type].payload;
-    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
-    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+    expect(schema.safeParse(payloadOf(ev, type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(ev, type), extra: 1 }).success).toBe(false);
   });
 
   const bad: [EventType, string, unknown[]][] = [
@@ -317,13 +302,14 @@ describe('payload schemas', () => {
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',
     (type, field, value) => {
-      expect(def.events[type].payload.safeParse({ ...payloadOf(type), [field]: value }).success).toBe(false);
+      expect(def.events[type].payload.safeParse({ ...payloadOf(ev, type), [field]: value }).success).toBe(
+        false,
+      );
     },
   );
 });
 
 describe("persistence through the engine's persist and restore", () => {
-  const roundTrip = (s: Snapshot) => restore(def, json(persist(def, s))) as Snapshot;
   it.each(Object.keys(accepts))('%s survives a JSON round trip and takes every event as before', (state) => {
     const before = reach(state);
     const restored = roundTrip(before);

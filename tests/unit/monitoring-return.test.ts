@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyStateNode, initialTransition, transition } from 'xstate';
 import { z } from 'zod';
 import {
   type MonitoringReturnContext,
@@ -11,13 +10,19 @@ import {
 } from '../../machines/monitoring-return.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { persist, restore } from '../../src/engine/snapshot.ts';
 import { monitoringReturnTemplates } from '../../src/mail/templates/monitoring-return.ts';
+import {
+  type EventOf,
+  effectsOf,
+  harness,
+  notify as n,
+  notes,
+  notifyMessages,
+  ofType,
+  payloadOf,
+} from '../helpers/machine-harness.ts';
 
-const machine = monitoringReturn.machine;
-type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
-type Action = { type: string; params: any };
-type Event = MonitoringReturnEvent | { type: string };
+type Event = EventOf<typeof monitoringReturn>;
 type EventType = MonitoringReturnEvent['type'];
 
 const AWARD_CASE_ID = '5d7e1c3a-2b4f-4a6e-9c8d-0e1f2a3b4c5d';
@@ -52,25 +57,7 @@ const ev = {
 } as const satisfies { [K in EventType]: Extract<MonitoringReturnEvent, { type: K }> };
 const allEvents = Object.keys(ev) as EventType[];
 const everyEvent: Event[] = Object.values(ev);
-const payloadOf = <T extends EventType>(type: T) => {
-  const { type: _type, ...payload } = ev[type];
-  return payload as Omit<(typeof ev)[T], 'type'>;
-};
-
-const send = (snapshot: Snapshot, event: Event) =>
-  transition(machine, snapshot, event as MonitoringReturnEvent) as [Snapshot, Action[]];
-const start = (input: MonitoringReturnInput = summer) =>
-  initialTransition(machine, input) as [Snapshot, Action[]];
-const run = (events: Event[], input?: MonitoringReturnInput) => {
-  let [snapshot, actions] = start(input);
-  for (const event of events) [snapshot, actions] = send(snapshot, event);
-  return [snapshot, actions] as const;
-};
-const can = (snapshot: Snapshot, event: Event) => snapshot.can(event as MonitoringReturnEvent);
-const ofType = (actions: Action[], type: string) =>
-  actions.filter((a) => a.type === type).map((a) => a.params);
-const notes = (actions: Action[]) => ofType(actions, 'notify');
-const n = (message: string, ...to: string[]) => ({ message, to });
+const { machine, start, send, run, can, roundTrip } = harness(monitoringReturn, summer);
 
 const pathTo: Record<string, Event[]> = {
   due: [],
@@ -109,11 +96,7 @@ describe('monitoring return definition', () => {
   });
 
   it('the messages list is exactly what the machine can send, each with a template', () => {
-    const nodes = Object.values(machine.root.states) as AnyStateNode[];
-    const declared = nodes
-      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
-      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
-      .map((a) => a.params.message as string);
+    const declared = notifyMessages(machine);
     expect([...new Set(declared)].sort()).toEqual([...monitoringReturnMessages].sort());
     expect(Object.keys(monitoringReturnTemplates).sort()).toEqual([...monitoringReturnMessages].sort());
   });
@@ -305,9 +288,9 @@ describe('notifications and effects', () => {
 describe('payload schemas', () => {
   it.each(allEvents)('%s accepts its payload and refuses extra fields', (type) => {
     const schema = monitoringReturn.events[type].payload;
-    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
-    expect(schema.safeParse({ ...payloadOf(type), type }).success).toBe(false);
-    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+    expect(schema.safeParse(payloadOf(ev, type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(ev, type), type }).success).toBe(false);
+    expect(schema.safeParse({ ...payloadOf(ev, type), extra: 1 }).success).toBe(false);
   });
 
   const bad: [EventType, string, unknown[]][] = [
@@ -323,19 +306,19 @@ describe('payload schemas', () => {
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',
     (type, field, value) => {
-      const payload = { ...payloadOf(type), [field]: value };
+      const payload = { ...payloadOf(ev, type), [field]: value };
       expect(monitoringReturn.events[type].payload.safeParse(payload).success).toBe(false);
     },
   );
 
   it.each([0, 1.1, 33.3, 66.7, 99.9, 100])('takes a percentage of %s', (copeAndRecoverPercent) => {
-    const payload = { ...payloadOf('SUBMIT_RETURN'), copeAndRecoverPercent };
+    const payload = { ...payloadOf(ev, 'SUBMIT_RETURN'), copeAndRecoverPercent };
     expect(monitoringReturn.events.SUBMIT_RETURN.payload.safeParse(payload).success).toBe(true);
   });
 
   it('takes no narrative, no victims and no spend, and names the one-decimal rule', () => {
     const schema = monitoringReturn.events.SUBMIT_RETURN.payload;
-    const { narrative: _n, ...rest } = payloadOf('SUBMIT_RETURN');
+    const { narrative: _n, ...rest } = payloadOf(ev, 'SUBMIT_RETURN');
     expect(schema.safeParse({ ...rest, victimsSupported: 0, spendPence: 0 }).success).toBe(true);
     const result = schema.safeParse({ ...rest, copeAndRecoverPercent: 50.25 });
     expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
@@ -345,11 +328,6 @@ describe('payload schemas', () => {
 });
 
 describe("persistence through the engine's persist and restore", () => {
-  const effectsOf = (actions: Action[]) =>
-    actions.filter((a) => !a.type.startsWith('xstate.')).map((a) => ({ type: a.type, params: a.params }));
-  const roundTrip = (snapshot: Snapshot) =>
-    restore(monitoringReturn, JSON.parse(JSON.stringify(persist(monitoringReturn, snapshot)))) as Snapshot;
-
   it.each(Object.keys(accepts))('%s survives a JSON round trip and takes every event as before', (state) => {
     const before = reach(state, winter);
     const restored = roundTrip(before);

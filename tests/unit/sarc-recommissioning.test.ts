@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyStateNode, initialTransition, transition } from 'xstate';
 import { standstillEnd, standstillEndsAt } from '../../machines/calendar.ts';
 import {
   checkAbandon,
@@ -20,14 +19,20 @@ import {
 } from '../../machines/sarc-recommissioning.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { persist, restore } from '../../src/engine/snapshot.ts';
 import { sarcRecommissioningTemplates } from '../../src/mail/templates/sarc-recommissioning.ts';
+import {
+  type Action,
+  type EventOf,
+  harness,
+  json,
+  notify as n,
+  notifyMessages,
+  ofType,
+  payloadOf,
+} from '../helpers/machine-harness.ts';
 
 const def = sarcRecommissioning;
-const machine = def.machine;
-type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
-type Action = { type: string; params: any };
-type Event = { type: string; [key: string]: unknown };
+type Event = EventOf<typeof def>;
 
 const input: SarcInput = {
   programmeId: '7b0c2f0e-6a8e-4d55-9a43-1f1f0b9f2c11',
@@ -78,25 +83,11 @@ const ev = {
 } satisfies Record<string, Event>;
 type EventType = keyof typeof ev;
 const allEvents = Object.keys(ev) as EventType[];
-const payloadOf = (type: EventType) => {
-  const { type: _t, ...payload } = ev[type] as Event;
-  return payload;
-};
 const tenderB = { ...ev.RECORD_TENDER, bidder: 'Beta Care', pricePence: 50_000_000 };
 const agree = (partner: string, agrees = true) => ({ ...ev.RECORD_PARTNER_DECISION, partner, agrees });
 const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
 
-const send = (s: Snapshot, e: Event) => transition(machine, s, e as never) as [Snapshot, Action[]];
-const start = (i: SarcInput = input) => initialTransition(machine, i) as [Snapshot, Action[]];
-const run = (events: Event[], from = start()) => {
-  let [s, actions] = from;
-  for (const e of events) [s, actions] = send(s, e);
-  return [s, actions] as const;
-};
-const can = (s: Snapshot, e: Event) => s.can(e as never);
-const ofType = (actions: Action[], type: string) =>
-  actions.filter((a) => a.type === type).map((a) => a.params);
-const json = (x: unknown) => JSON.parse(JSON.stringify(x));
+const { machine, start, send, run, runFrom, can, roundTrip } = harness(def, input);
 
 const toEvaluation = [ev.PUBLISH_TENDER, ev.RECORD_TENDER, tenderB, ev.TENDER_DEADLINE_PASSED];
 const toBoard = [...toEvaluation, ev.SCORE_TENDERS, ev.MODERATE];
@@ -157,11 +148,7 @@ describe('SARC re-commissioning definition', () => {
   });
 
   it('sarcMessages lists exactly the messages the machine can send, each with a template', () => {
-    const nodes = Object.values(machine.root.states) as AnyStateNode[];
-    const declared = nodes
-      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
-      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
-      .map((a) => a.params.message as string);
+    const declared = notifyMessages(machine);
     expect([...new Set(declared)].sort()).toEqual([...sarcMessages].sort());
     expect(Object.keys(sarcRecommissioningTemplates).sort()).toEqual([...sarcMessages].sort());
   });
@@ -248,9 +235,9 @@ describe('transitions', () => {
     let [s, actions] = send(reach('tendering'), ev.ANSWER_CLARIFICATION);
     expect([s.value, actions]).toEqual(['tendering', []]);
     expect(s.context.clarifications).toEqual([{ question: 'TUPE?', answer: 'Yes, see annex 4' }]);
-    [s, actions] = run([ev.RECORD_TENDER, ev.CLARIFICATION_CLOSED], [s, []]);
+    [s, actions] = runFrom(s, [ev.RECORD_TENDER, ev.CLARIFICATION_CLOSED]);
     expect([s.value, actions, s.context.clarificationClosed]).toEqual(['tendering', [], true]);
-    expect(checkClarification(s.context, payloadOf('ANSWER_CLARIFICATION') as never)).toEqual([
+    expect(checkClarification(s.context, payloadOf(ev, 'ANSWER_CLARIFICATION') as never)).toEqual([
       { field: 'question', message: 'The clarification period has closed' },
     ]);
     const duplicate = { ...tenderB, bidder: 'ALPHA HEALTH' };
@@ -259,13 +246,13 @@ describe('transitions', () => {
       expect(send(s, refused)[0]).toBe(s);
     }
     expect(checkTender(s.context, duplicate as never)[0]?.field).toBe('bidder');
-    [s] = run([tenderB, ev.TENDER_DEADLINE_PASSED], [s, []]);
+    [s] = runFrom(s, [tenderB, ev.TENDER_DEADLINE_PASSED]);
     expect(s.context.tenders).toEqual([
-      payloadOf('RECORD_TENDER'),
+      payloadOf(ev, 'RECORD_TENDER'),
       { bidder: 'Beta Care', pricePence: 50_000_000 },
     ]);
     expect(can(s, ev.ABANDON)).toBe(false);
-    expect(checkAbandon(s.context, payloadOf('ABANDON') as never)[0]?.field).toBe('reason');
+    expect(checkAbandon(s.context, payloadOf(ev, 'ABANDON') as never)[0]?.field).toBe('reason');
   });
 
   it('evaluation with no tenders can only be abandoned', () => {
@@ -338,10 +325,12 @@ describe('evaluation and moderation', () => {
 
 describe('joint commissioning board', () => {
   it('moves on only when all four partners agree; re-recording replaces a decision', () => {
-    let [s, actions] = run(
-      [agree('opcc'), agree('nhsEngland', false), agree('countyCouncil'), agree('cityCouncil')],
-      [reach('boardDecision'), []],
-    );
+    let [s, actions] = runFrom(reach('boardDecision'), [
+      agree('opcc'),
+      agree('nhsEngland', false),
+      agree('countyCouncil'),
+      agree('cityCouncil'),
+    ]);
     expect([s.value, actions]).toEqual(['boardDecision', []]);
     expect(s.context.partnerDecisions.nhsEngland).toEqual({ agrees: false, note: null });
     [s] = send(s, { ...agree('opcc'), note: 'Content' });
@@ -352,10 +341,11 @@ describe('joint commissioning board', () => {
   });
 
   it('a return to moderation is recorded, and a new moderation clears the decisions', () => {
-    let [s] = run(
-      [agree('opcc'), agree('cityCouncil', false), ev.RETURN_TO_MODERATION],
-      [reach('boardDecision'), []],
-    );
+    let [s] = runFrom(reach('boardDecision'), [
+      agree('opcc'),
+      agree('cityCouncil', false),
+      ev.RETURN_TO_MODERATION,
+    ]);
     expect([s.value, s.context.returnsToModeration]).toEqual(['moderation', ['NHS England disagrees']]);
     expect(s.context.partnerDecisions.opcc?.agrees).toBe(true);
     [s] = send(s, ev.MODERATE);
@@ -424,7 +414,7 @@ describe('timers and the standstill', () => {
     expect(can(s, { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: '2026-12-17' })).toBe(false);
     [s, actions] = send(s, { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: '2027-01-08' });
     expect(schedules(actions)[0].at).toBe('2027-01-20T00:00:00.000Z');
-    [s] = run([ev.RECORD_CHALLENGE, { ...ev.RESOLVE_CHALLENGE, outcome: 'upheld' }], [s, []]);
+    [s] = runFrom(s, [ev.RECORD_CHALLENGE, { ...ev.RESOLVE_CHALLENGE, outcome: 'upheld' }]);
     expect([s.value, s.context.challenges.map((c) => c.outcome)]).toEqual([
       'moderation',
       ['dismissed', 'upheld'],
@@ -441,7 +431,7 @@ describe('money', () => {
       endsOn: '2030-03-31',
       valuePence: 45_000_000,
     });
-    [s, actions] = run([ev.GO_LIVE, ev.CONTRACT_REVIEW], [s, []]);
+    [s, actions] = runFrom(s, [ev.GO_LIVE, ev.CONTRACT_REVIEW]);
     expect([s.value, ofType(actions, 'commitFunds')]).toEqual(['live', [{ amountPence: 15_000_000 }]]);
     expect(s.context.contract?.endsOn).toBe('2031-03-31');
     [s, actions] = send(s, { ...ev.CONTRACT_REVIEW, newEndsOn: '2031-03-31' });
@@ -496,7 +486,6 @@ describe('what each state accepts', () => {
 });
 
 describe('notifications and effects', () => {
-  const n = (message: string, ...to: string[]) => ({ message, to });
   it.each<[string, Event, object[], string[]]>([
     ['specification', ev.PUBLISH_TENDER, [n('tenderPublished', 'officer')], ['notify']],
     ['awardNotice', ev.PUBLISH_AWARD_NOTICE, [n('standstillStarted', 'officer')], ['notify']],
@@ -535,8 +524,8 @@ describe('notifications and effects', () => {
 describe('payload schemas', () => {
   it.each(allEvents)('%s accepts its example and refuses extra fields', (type) => {
     const schema = def.events[type].payload;
-    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
-    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+    expect(schema.safeParse(payloadOf(ev, type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(ev, type), extra: 1 }).success).toBe(false);
   });
 
   const bad: [EventType, string, unknown[]][] = [
@@ -564,7 +553,9 @@ describe('payload schemas', () => {
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',
     (type, field, value) => {
-      expect(def.events[type].payload.safeParse({ ...payloadOf(type), [field]: value }).success).toBe(false);
+      expect(def.events[type].payload.safeParse({ ...payloadOf(ev, type), [field]: value }).success).toBe(
+        false,
+      );
     },
   );
 
@@ -585,7 +576,6 @@ describe('payload schemas', () => {
 });
 
 describe("persistence through the engine's persist and restore", () => {
-  const roundTrip = (s: Snapshot) => restore(def, json(persist(def, s))) as Snapshot;
   it.each(Object.keys(accepts))(
     '%s survives a JSON round trip and takes every accepted event as before',
     (state) => {

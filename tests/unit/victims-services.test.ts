@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyStateNode, initialTransition, transition } from 'xstate';
 import type { ProgrammeSettings } from '../../machines/define.ts';
 import {
   checkAgreement,
@@ -21,13 +20,19 @@ import {
 } from '../../machines/victims-services.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { persist, restore } from '../../src/engine/snapshot.ts';
 import { victimsServicesTemplates } from '../../src/mail/templates/victims-services.ts';
+import {
+  type Action,
+  type EventOf,
+  harness,
+  notify as n,
+  notes,
+  notifyMessages,
+  ofType,
+  payloadOf,
+} from '../helpers/machine-harness.ts';
 
-const machine = victimsServices.machine;
-type Snapshot = ReturnType<typeof initialTransition<typeof machine>>[0];
-type Action = { type: string; params: any };
-type Event = VictimsServicesEvent | { type: string; [key: string]: unknown };
+type Event = EventOf<typeof victimsServices>;
 type EventType = VictimsServicesEvent['type'];
 
 const programme: ProgrammeSettings = {
@@ -84,29 +89,13 @@ const ev = {
   WITHDRAW: { type: 'WITHDRAW', reason: 'Merged with another bid' },
 } as const satisfies { [K in EventType]: Extract<VictimsServicesEvent, { type: K }> };
 const allEvents = Object.keys(ev) as EventType[];
-const payloadOf = (type: EventType) => {
-  const { type: _, ...payload } = ev[type] as Event;
-  return payload;
-};
 const bigAward = { ...ev.RECOMMEND_AWARD, amountPence: 5_500_000 };
 const review = (decision: string) => ({ ...ev.ANNUAL_REVIEW, decision });
 const vary = (change: object) => ({ type: 'REQUEST_VARIATION', reason: 'Change', ...change });
 
-const send = (s: Snapshot, event: Event) =>
-  transition(machine, s, event as VictimsServicesEvent) as [Snapshot, Action[]];
-const start = (i: VictimsServicesInput = input) => initialTransition(machine, i) as [Snapshot, Action[]];
-const run = (events: Event[], i?: VictimsServicesInput) => {
-  let [s, actions] = start(i);
-  for (const event of events) [s, actions] = send(s, event);
-  return [s, actions] as const;
-};
-const can = (s: Snapshot, event: Event) => s.can(event as VictimsServicesEvent);
-const ofType = (actions: Action[], type: string) =>
-  actions.filter((a) => a.type === type).map((a) => a.params);
-const notes = (actions: Action[]) => ofType(actions, 'notify');
+const { machine, start, send, run, can, roundTrip } = harness(victimsServices, input);
 const money = (actions: Action[]) =>
   actions.filter((a) => /Funds$/.test(a.type)).map((a) => [a.type, a.params.amountPence]);
-const n = (message: string, ...to: string[]) => ({ message, to: to.length ? to : ['owner'] });
 const commit = (amountPence: number) => ['commitFunds', amountPence];
 const release = (amountPence: number) => ['releaseFunds', amountPence];
 
@@ -182,11 +171,7 @@ describe("victims' services definition", () => {
   });
 
   it('lists exactly the messages it can send, each with a template whose subject starts with the reference', () => {
-    const nodes = Object.values(machine.root.states) as AnyStateNode[];
-    const sent = nodes
-      .flatMap((node) => [...node.entry, ...[...node.transitions.values()].flat().flatMap((t) => t.actions)])
-      .filter((a): a is Action => typeof a === 'object' && a !== null && (a as Action).type === 'notify')
-      .map((a) => a.params.message);
+    const sent = notifyMessages(machine);
     expect([...new Set(sent)].sort()).toEqual([...victimsServicesMessages].sort());
     expect(Object.keys(victimsServicesTemplates).sort()).toEqual([...victimsServicesMessages].sort());
     const context = {
@@ -330,7 +315,7 @@ describe('transitions, with what each tells people and does to money', () => {
       recommendation: { decision: 'award', amountPence: 4_000_000, rationale: 'Strong bid' },
       awardedPence: 4_000_000,
       committedPence: 4_000_000,
-      agreement: { ...payloadOf('SIGN_AGREEMENT'), instalments: null },
+      agreement: { ...payloadOf(ev, 'SIGN_AGREEMENT'), instalments: null },
     });
   });
 
@@ -443,7 +428,7 @@ describe('checks name the field', () => {
     ['REQUEST_VARIATION', {}, { amountPence: 10_000_001 }, [p('amountPence', '£100,000.00')]],
   ])('%s check in %o with %o', (type, over, change, problems) => {
     const check = victimsServices.events[type].check!;
-    expect(check(ctx(over), { ...payloadOf(type), ...change })).toEqual(problems);
+    expect(check(ctx(over), { ...payloadOf(ev, type), ...change })).toEqual(problems);
   });
 
   type Pending = VictimsServicesContext['pendingVariation'];
@@ -575,9 +560,9 @@ describe('reviews and variations', () => {
 describe('payload schemas', () => {
   it.each(allEvents)('%s accepts its example and refuses extra fields', (type) => {
     const schema = victimsServices.events[type].payload;
-    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
-    expect(schema.safeParse({ ...payloadOf(type), type }).success).toBe(false);
-    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+    expect(schema.safeParse(payloadOf(ev, type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(ev, type), type }).success).toBe(false);
+    expect(schema.safeParse({ ...payloadOf(ev, type), extra: 1 }).success).toBe(false);
   });
 
   const bad: [EventType, string, unknown[]][] = [
@@ -610,7 +595,7 @@ describe('payload schemas', () => {
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',
     (type, field, value) => {
-      const payload = { ...payloadOf(type), [field]: value };
+      const payload = { ...payloadOf(ev, type), [field]: value };
       expect(victimsServices.events[type].payload.safeParse(payload).success).toBe(false);
     },
   );
@@ -624,9 +609,6 @@ describe('payload schemas', () => {
 });
 
 describe("persistence through the engine's persist and restore", () => {
-  const roundTrip = (s: Snapshot) =>
-    restore(victimsServices, JSON.parse(JSON.stringify(persist(victimsServices, s)))) as Snapshot;
-
   it.each(Object.keys(accepts))('%s survives a JSON round trip and takes every event as before', (state) => {
     const before = reach(state);
     const restored = roundTrip(before);

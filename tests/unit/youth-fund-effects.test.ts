@@ -12,9 +12,8 @@ import {
   youthFund,
 } from '../../machines/youth-fund.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
-import { persist, restore } from '../../src/engine/snapshot.ts';
+import { type Action, notify as n, notes, ofType, payloadOf } from '../helpers/machine-harness.ts';
 import {
-  type Action,
   accepts,
   allEvents,
   can,
@@ -24,16 +23,12 @@ import {
   everyEvent,
   finals,
   lapse,
-  n,
-  notes,
-  ofType,
   paid,
   pathTo,
-  payloadOf,
   reach,
   reminder,
+  roundTrip,
   run,
-  type Snapshot,
   schedules,
   send,
   start,
@@ -170,7 +165,7 @@ describe('money', () => {
 describe('checks', () => {
   const ctx = (over: Partial<YouthFundContext>) => ({ ...start()[0].context, ...over });
   const problem = (field: string, text: string) => [{ field, message: expect.stringContaining(text) }];
-  const pay = payloadOf('RECORD_PAYMENT');
+  const pay = payloadOf(ev, 'RECORD_PAYMENT');
 
   const checks: Record<string, [(context: YouthFundContext, payload: any) => unknown, string]> = {
     SUBMIT: [checkSubmit, 'amountRequestedPence'],
@@ -193,16 +188,16 @@ describe('checks', () => {
     expect((youthFund.events[type] as { check?: unknown }).check, 'the spec uses the exported check').toBe(
       check,
     );
-    expect(check(ctx(over), { ...payloadOf(type), ...change })).toEqual(text ? problem(field, text) : []);
+    expect(check(ctx(over), { ...payloadOf(ev, type), ...change })).toEqual(text ? problem(field, text) : []);
   });
 });
 
 describe('payload schemas', () => {
   it.each(allEvents)('%s accepts its payload and refuses extra fields', (type) => {
     const schema = youthFund.events[type].payload;
-    expect(schema.safeParse(payloadOf(type)).success).toBe(true);
-    expect(schema.safeParse({ ...payloadOf(type), type }).success).toBe(false);
-    expect(schema.safeParse({ ...payloadOf(type), extra: 1 }).success).toBe(false);
+    expect(schema.safeParse(payloadOf(ev, type)).success).toBe(true);
+    expect(schema.safeParse({ ...payloadOf(ev, type), type }).success).toBe(false);
+    expect(schema.safeParse({ ...payloadOf(ev, type), extra: 1 }).success).toBe(false);
   });
 
   const bad: [EventType, string, unknown[]][] = [
@@ -221,22 +216,19 @@ describe('payload schemas', () => {
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',
     (type, field, value) => {
-      const payload = { ...payloadOf(type), [field]: value };
+      const payload = { ...payloadOf(ev, type), [field]: value };
       expect(youthFund.events[type].payload.safeParse(payload).success).toBe(false);
     },
   );
 
   it('accepts zero spend and trims text', () => {
-    const zeroSpend = { ...payloadOf('SUBMIT_REPORT'), spentPence: 0 };
+    const zeroSpend = { ...payloadOf(ev, 'SUBMIT_REPORT'), spentPence: 0 };
     expect(youthFund.events.SUBMIT_REPORT.payload.safeParse(zeroSpend).success).toBe(true);
     expect(youthFund.events.WITHDRAW.payload.parse({ reason: '  gone  ' })).toEqual({ reason: 'gone' });
   });
 });
 
 describe("persistence through the engine's persist and restore", () => {
-  /** What the engine stores in cases.snapshot and reads back: persisted, JSON, restored. */
-  const roundTrip = (snapshot: Snapshot) =>
-    restore(youthFund, JSON.parse(JSON.stringify(persist(youthFund, snapshot)))) as Snapshot;
   const input = underProgramme({ maxAwardPence: 450_000 }, { title: 'Boxing' });
 
   it.each(Object.keys(accepts))(
@@ -281,7 +273,7 @@ describe("persistence through the engine's persist and restore", () => {
     expect(s.context).toMatchObject({
       reportReminderSent: true,
       queries: ['Please add receipts', 'And the register'],
-      report: { ...payloadOf('SUBMIT_REPORT'), summary: 'With receipts' },
+      report: { ...payloadOf(ev, 'SUBMIT_REPORT'), summary: 'With receipts' },
     });
   });
 });

@@ -13,8 +13,8 @@ import {
   youthFundMessages,
 } from '../../machines/youth-fund.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
+import { type Action, notify as n, notes, ofType, payloadOf, words } from '../helpers/machine-harness.ts';
 import {
-  type Action,
   accepts,
   allEvents,
   can,
@@ -27,11 +27,7 @@ import {
   happyStates,
   lapse,
   machine,
-  n,
-  notes,
-  ofType,
   paid,
-  payloadOf,
   programme,
   raises,
   reach,
@@ -41,7 +37,6 @@ import {
   send,
   start,
   underProgramme,
-  words,
 } from '../helpers/youth-fund-machine.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -156,11 +151,11 @@ describe('transitions', () => {
     expect(closed.status).toBe('done');
     expect(closed.context).toEqual({
       ...start()[0].context,
-      ...payloadOf('SUBMIT'),
+      ...payloadOf(ev, 'SUBMIT'),
       awardedPence: 300_000,
-      reportDueOn: payloadOf('APPROVE').reportDueOn,
-      payment: payloadOf('RECORD_PAYMENT'),
-      report: payloadOf('SUBMIT_REPORT'),
+      reportDueOn: payloadOf(ev, 'APPROVE').reportDueOn,
+      payment: payloadOf(ev, 'RECORD_PAYMENT'),
+      report: payloadOf(ev, 'SUBMIT_REPORT'),
     } satisfies YouthFundContext);
   });
 
@@ -249,7 +244,7 @@ describe('end-of-grant report timers', () => {
     expect(ofType(actions, 'schedule')).toEqual([]);
     let [s] = send(overdue, ev.SUBMIT_REPORT);
     expect(s.value).toBe('reportSubmitted');
-    expect(s.context.report).toEqual(payloadOf('SUBMIT_REPORT'));
+    expect(s.context.report).toEqual(payloadOf(ev, 'SUBMIT_REPORT'));
     [s] = send(s, ev.ACCEPT_REPORT);
     expect(s.value).toBe('closed');
   });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { TimerOp } from '../../engine/actions.ts';
 import type { Db } from '../client.ts';
 import { caseEvents, cases, timers } from '../schema/index.ts';
@@ -99,4 +99,44 @@ export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> 
     .where(and(...conditions))
     .orderBy(desc(cases.seq))
     .limit(filter.limit);
+}
+
+/** Cases in any of the given states of each machine, newest first; and how many there are per state. */
+export async function casesInStates(
+  db: Db,
+  where: { machineId: string; states: string[] }[],
+  organisationId: string | undefined,
+  limit: number,
+) {
+  if (!where.length)
+    return { rows: [] as CaseRow[], counts: [] as { machineId: string; state: string; count: number }[] };
+  const inStates = or(
+    ...where.map((w) => and(eq(cases.machineId, w.machineId), inArray(cases.state, w.states))),
+  );
+  const filter = and(inStates, organisationId ? eq(cases.organisationId, organisationId) : undefined);
+  const [rows, counts] = await Promise.all([
+    db.select().from(cases).where(filter).orderBy(desc(cases.seq)).limit(limit),
+    db
+      .select({ machineId: cases.machineId, state: cases.state, count: sql<number>`count(*)::int` })
+      .from(cases)
+      .where(filter)
+      .groupBy(cases.machineId, cases.state)
+      .orderBy(cases.machineId, cases.state),
+  ]);
+  return { rows, counts };
+}
+
+/** Cases of a machine whose context has these values (for rules like one return per award per period). */
+export async function casesWithContext(
+  db: Db,
+  machineId: string,
+  values: Record<string, string>,
+): Promise<CaseRow[]> {
+  const matches = Object.entries(values).map(
+    ([key, value]) => sql`${cases.snapshot}->'context'->>${key} = ${value}`,
+  );
+  return db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.machineId, machineId), ...matches));
 }

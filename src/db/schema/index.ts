@@ -7,4 +7,5 @@ export * from './outbox.ts';
 export * from './panel.ts';
 export * from './plan.ts';
 export * from './programmes.ts';
+export * from './sessions.ts';
 export * from './users.ts';

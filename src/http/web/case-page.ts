@@ -1,0 +1,236 @@
+// The case page: what the case is, what happened to it, what this person may do now (GOV.UK forms
+// built from the events' schemas), and where it is in its machine. Works without JavaScript.
+import { inArray } from 'drizzle-orm';
+import { type Request, type Response, Router } from 'express';
+import type { MachineDefinition } from '../../../machines/define.ts';
+import { formatPounds } from '../../../machines/define.ts';
+import type { Db } from '../../db/client.ts';
+import { findOrganisation } from '../../db/queries/organisations.ts';
+import { findProgramme } from '../../db/queries/programmes.ts';
+import { users } from '../../db/schema/index.ts';
+import { isSender } from '../../engine/actor.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
+import type { CaseView, HistoryEntry } from '../../engine/views.ts';
+import { machineDiagram } from './diagram.ts';
+import { buildForm, formToPayload, humanise } from './forms.ts';
+import { requireSignIn, webActor } from './session.ts';
+
+export const STALE_MESSAGE =
+  'Someone else changed this case while you were looking at it. Check the case below; nothing you sent was saved.';
+
+export interface Failed {
+  type: string;
+  values: Record<string, unknown>;
+  errors: FieldError[];
+}
+interface PageState {
+  status?: number;
+  failed?: Failed;
+  /** A plain message at the top (a stale form, an action no longer possible). */
+  notice?: string;
+  done?: unknown;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const longDay = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** One value for people: pence as pounds, dates written out, lists and records summarised. */
+function describeValue(key: string, value: unknown, depth = 0): string {
+  if (typeof value === 'number' && key.endsWith('Pence')) return formatPounds(value);
+  if (typeof value === 'string' && ISO_DATE.test(value))
+    return longDay.format(new Date(`${value}T12:00:00Z`));
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (value === null || value === undefined) return 'Not given';
+  if (Array.isArray(value)) return value.length ? count(value.length, 'entry', 'entries') : 'None';
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null);
+  if (depth > 0 || entries.some(([, v]) => typeof v === 'object'))
+    return count(entries.length, 'detail', 'details');
+  return entries.map(([k, v]) => `${humanise(k)}: ${describeValue(k, v, depth + 1)}`).join('; ') || 'None';
+}
+
+/** The case's context as summary rows; the template formats pence and dates with its filters. */
+function detailRows(context: unknown) {
+  return Object.entries((context ?? {}) as Record<string, unknown>)
+    .filter(([key, value]) => key !== 'title' && value !== null && !(Array.isArray(value) && !value.length))
+    .map(([key, value]) => {
+      const kind =
+        typeof value === 'number' && key.endsWith('Pence')
+          ? 'pence'
+          : typeof value === 'string' && ISO_DATE.test(value)
+            ? 'date'
+            : 'text';
+      return { label: humanise(key), kind, value: kind === 'text' ? describeValue(key, value) : value };
+    });
+}
+
+function whatHappened(definition: MachineDefinition, entry: HistoryEntry): string {
+  if (entry.type === 'CREATE') return 'Opened';
+  if (Object.hasOwn(definition.events, entry.type)) return definition.events[entry.type]!.label;
+  if (entry.type.startsWith('xstate.after')) return 'Time limit passed';
+  return entry.type;
+}
+
+/** One form per event this person may send now; the failed one keeps what was typed, and its errors. */
+export function actionForms(definition: MachineDefinition, view: CaseView, failed?: Failed) {
+  // Two forms on the page may share a field name: then each form's ids carry its event type.
+  const kebab = (type: string) => type.toLowerCase().replace(/_/g, '-');
+  const names = view.nextEvents.flatMap((e) => Object.keys(definition.events[e.type]!.payload.shape));
+  const shared = new Set(names.filter((n, i) => names.indexOf(n) !== i));
+  let errors: { text: string; href: string }[] = [];
+  const forms = view.nextEvents.map(({ type, label }) => {
+    const payload = definition.events[type]!.payload;
+    const mine = failed?.type === type ? failed : undefined;
+    const built = buildForm(payload, {
+      idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
+      context: view.context,
+      values: mine?.values,
+      errors: mine?.errors,
+    });
+    if (mine) errors = built.errorList;
+    return { type, label, headingId: `action-${kebab(type)}`, fields: built.fields };
+  });
+  return { forms, errors };
+}
+
+export function caseRouter(deps: { db: Db; engine: Engine }): Router {
+  const router = Router();
+
+  const definitionOf = (view: CaseView) => {
+    const definition = deps.engine.registry.get(view.machine, view.machineVersion);
+    if (!definition) throw integrity(`${view.machine}@${view.machineVersion} is not registered.`);
+    return definition;
+  };
+
+  async function render(res: Response, view: CaseView, state: PageState) {
+    const actor = webActor(res);
+    const definition = definitionOf(view);
+    const [history, organisation, programme] = await Promise.all([
+      deps.engine.history(actor, view.id),
+      findOrganisation(deps.db, view.organisationId),
+      view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
+    ]);
+    const ids = [...new Set(history.map((h) => h.actor.id).filter((id): id is string => id !== null))];
+    const people = ids.length
+      ? await deps.db
+          .select({ id: users.id, name: users.name, role: users.role })
+          .from(users)
+          .where(inArray(users.id, ids))
+      : [];
+    const timeline = history.map((entry) => {
+      const person = people.find((p) => p.id === entry.actor.id);
+      return {
+        who: person
+          ? `${person.name} (${person.role})`
+          : entry.actor.id
+            ? `Someone (${entry.actor.role})`
+            : 'The system',
+        what: whatHappened(definition, entry),
+        stage: definition.states[entry.toState]?.label ?? entry.toState,
+        at: entry.at,
+      };
+    });
+
+    const { forms, errors } = actionForms(definition, view, state.failed);
+
+    const done =
+      typeof state.done === 'string' && Object.hasOwn(definition.events, state.done)
+        ? definition.events[state.done]!.label
+        : undefined;
+    const title = (view.context as { title?: unknown } | null)?.title;
+    res.status(state.status ?? 200).render('case.njk', {
+      title: typeof title === 'string' && title ? `${view.reference}: ${title}` : view.reference,
+      caseTitle: typeof title === 'string' ? title : '',
+      kase: view,
+      cycleTitle: definition.title,
+      organisationName: organisation?.name ?? 'Unknown organisation',
+      programmeName: programme?.name,
+      details: detailRows(view.context),
+      forms,
+      errors,
+      notice: state.notice,
+      done,
+      diagram: machineDiagram(definition, view.state),
+      timeline,
+    });
+  }
+
+  router.get('/cases/:id', requireSignIn, async (req: Request, res: Response) => {
+    const view = await deps.engine.get(webActor(res), String(req.params.id));
+    await render(res, view, { done: req.query.done });
+  });
+
+  router.post('/cases/:id/events/:type', requireSignIn, async (req: Request, res: Response) => {
+    const actor = webActor(res);
+    const id = String(req.params.id);
+    const type = String(req.params.type);
+    const view = await deps.engine.get(actor, id);
+    const definition = definitionOf(view);
+    if (!Object.hasOwn(definition.events, type)) {
+      throw new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`);
+    }
+    const spec = definition.events[type]!;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const expectedVersion = typeof body.version === 'string' ? Number(body.version) : Number.NaN;
+    const stale = (current: CaseView) => render(res, current, { status: 409, notice: STALE_MESSAGE });
+    const notPossible = (current: CaseView, detail?: string) =>
+      render(res, current, {
+        status: 409,
+        notice: detail
+          ? `${detail} Nothing you sent was saved.`
+          : `“${spec.label}” is not possible while the case is at this stage (${current.stateLabel}). Nothing you sent was saved.`,
+      });
+    const { payload, errors } = formToPayload(spec.payload, body);
+
+    if (errors.length) {
+      // Nothing goes to the engine, so refuse here as it would, in its order.
+      if (expectedVersion !== view.version) return stale(view);
+      if (!view.nextEvents.some((e) => e.type === type)) {
+        if (!isSender(actor, spec.sentBy, view.organisationId)) {
+          throw new ProblemError(403, 'Not allowed', `Your role (${actor.role}) may not do this.`);
+        }
+        return notPossible(view);
+      }
+      // Show every problem at once: the machine's own rules on the fields that could be read.
+      const bad = (field: string) =>
+        errors.some(
+          (e) => field === e.field || field.startsWith(`${e.field}.`) || e.field.startsWith(`${field}.`),
+        );
+      const checked = spec.payload.safeParse(payload);
+      const more = checked.success
+        ? (spec.check?.(view.context, checked.data) ?? [])
+        : fieldErrors(checked.error.issues);
+      const all = [...errors, ...more.filter((e) => !bad(e.field))];
+      return render(res, view, { status: 422, failed: { type, values: body, errors: all } });
+    }
+
+    try {
+      await deps.engine.send(actor, id, { ...payload, type }, { expectedVersion });
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      const current = await deps.engine.get(actor, id);
+      if (error.status === 412) return stale(current);
+      if (error.status === 422) {
+        const fields = (error.extensions.errors as FieldError[] | undefined) ?? [
+          { field: '(body)', message: error.detail },
+        ];
+        return render(res, current, { status: 422, failed: { type, values: body, errors: fields } });
+      }
+      if (error.status === 409) {
+        // Not accepted in this state; or a rule of the domain, such as a fund that cannot afford it.
+        return notPossible(current, 'acceptedEvents' in error.extensions ? undefined : error.detail);
+      }
+      throw error;
+    }
+    res.redirect(303, `/cases/${encodeURIComponent(id)}?done=${encodeURIComponent(type)}`);
+  });
+
+  return router;
+}

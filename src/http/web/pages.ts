@@ -1,0 +1,91 @@
+// Signing in and out, and the home page: the work waiting for the person signed in.
+import { randomBytes } from 'node:crypto';
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { signIn, signOut } from '../../domain/sessions.ts';
+import type { Clock } from '../../engine/clock.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { cookieOptions, readCookie, requireSignIn, SESSION_COOKIE, same, webActor } from './session.ts';
+
+const SIGN_IN_COOKIE = 'opcc_sign_in';
+
+const signInForm = z.object({
+  email: z.string().trim().min(1, { error: 'Enter your email address' }).max(320),
+  password: z.string().min(1, { error: 'Enter your password' }).max(1000),
+  next: z.string().max(2000).optional(),
+});
+
+/** Only paths on this site: never send someone elsewhere after signing in. */
+const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/');
+
+export function pagesRouter(deps: { db: Db; engine: Engine; clock: Clock; sessionHours: number }): Router {
+  const router = Router();
+
+  router.get('/sign-in', (req, res) => {
+    if (res.locals.actor) return res.redirect(303, safeNext(req.query.next));
+    // There is no session yet, so the form's CSRF token is a cookie it must match (double submit);
+    // a form posted from another site cannot send the SameSite=Lax cookie.
+    const signInToken = randomBytes(24).toString('base64url');
+    res.cookie(SIGN_IN_COOKIE, signInToken, cookieOptions(req, 3_600_000));
+    res.render('sign-in.njk', {
+      title: 'Sign in',
+      next: safeNext(req.query.next),
+      fieldErrors: {},
+      signInToken,
+    });
+  });
+
+  router.post('/sign-in', async (req: Request, res: Response) => {
+    const signInToken = readCookie(req, SIGN_IN_COOKIE) ?? '';
+    if (!signInToken || !same(signInToken, typeof req.body?._signin === 'string' ? req.body._signin : '')) {
+      return res.status(403).render('error.njk', {
+        title: 'This form has expired',
+        message: 'Go back to the sign-in page, reload it and try again.',
+      });
+    }
+    const form = signInForm.safeParse(req.body ?? {});
+    const again = (status: number, errors: { href: string; text: string }[], email = '') =>
+      res.status(status).render('sign-in.njk', {
+        title: 'Sign in',
+        next: safeNext(req.body?.next),
+        signInToken,
+        email,
+        errors,
+        fieldErrors: Object.fromEntries(errors.map((e) => [e.href.slice(1), { text: e.text }])),
+      });
+    if (!form.success) {
+      return again(
+        400,
+        form.error.issues.map((i) => ({ href: `#${String(i.path[0])}`, text: i.message })),
+        typeof req.body?.email === 'string' ? req.body.email : '',
+      );
+    }
+    const result = await signIn(deps.db, form.data, deps.clock.now(), deps.sessionHours);
+    if (!result.ok) {
+      // Slowed answers make guessing expensive; the words never say whether the account exists.
+      await new Promise((resolve) => setTimeout(resolve, result.slowDownMs));
+      const text =
+        result.reason === 'locked'
+          ? 'Too many failed attempts. Wait 15 minutes and try again.'
+          : 'Enter a correct email address and password';
+      return again(result.reason === 'locked' ? 429 : 401, [{ href: '#email', text }], form.data.email);
+    }
+    res.clearCookie(SIGN_IN_COOKIE, cookieOptions(req));
+    res.cookie(SESSION_COOKIE, result.token, cookieOptions(req, deps.sessionHours * 3_600_000));
+    res.redirect(303, safeNext(form.data.next));
+  });
+
+  router.post('/sign-out', async (req, res) => {
+    if (res.locals.sessionToken) await signOut(deps.db, res.locals.sessionToken as string);
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    res.redirect(303, '/sign-in');
+  });
+
+  router.get('/', requireSignIn, async (_req, res) => {
+    const work = await deps.engine.waiting(webActor(res));
+    res.render('home.njk', { title: 'Work waiting for you', ...work });
+  });
+
+  return router;
+}

@@ -1,0 +1,47 @@
+// Nunjucks on GOV.UK Frontend: our templates in src/views, the design system's macros from the package.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Express } from 'express';
+import nunjucks from 'nunjucks';
+import { londonDate } from '../../../machines/calendar.ts';
+import { formatPounds } from '../../../machines/define.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const viewsDir = path.resolve(here, '../../views');
+export const govukDir = path.resolve(here, '../../../node_modules/govuk-frontend/dist');
+
+const londonTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+});
+const londonDay = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
+export function configureViews(app: Express): nunjucks.Environment {
+  const env = nunjucks.configure([viewsDir, govukDir], { autoescape: true, express: app, noCache: false });
+  app.set('view engine', 'njk');
+  env.addFilter('pounds', (pence: unknown) => (typeof pence === 'number' ? formatPounds(pence) : ''));
+  /** An instant as people in England read it: "22 November 2026 at 11:40am". */
+  env.addFilter('londonTime', (iso: unknown) =>
+    typeof iso === 'string' || iso instanceof Date
+      ? londonTime.format(new Date(iso)).replace(', ', ' at ').replace(' ', ' ')
+      : '',
+  );
+  /** A calendar date: "31 March 2027". */
+  env.addFilter('longDate', (value: unknown) =>
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+      ? londonDay.format(new Date(`${value}T12:00:00Z`))
+      : '',
+  );
+  env.addGlobal('londonToday', () => londonDate(new Date()));
+  return env;
+}

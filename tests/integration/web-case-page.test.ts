@@ -1,0 +1,325 @@
+// The case page over HTTP without a browser: summary, history, the forms this person may use, and
+// what happens to a form that is valid, invalid, stale, forged or aimed at someone else's case.
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { STALE_MESSAGE } from '../../src/http/web/case-page.ts';
+import { POUNDS_ERROR } from '../../src/http/web/forms.ts';
+import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+const PROVIDER: DemoEmail = 'provider@demo.test';
+const PROVIDER2: DemoEmail = 'provider2@demo.test';
+const OFFICER: DemoEmail = 'officer@demo.test';
+const PANEL: DemoEmail = 'panel@demo.test';
+
+type Agent = ReturnType<typeof request.agent>;
+
+const hidden = (html: string, name: string) =>
+  new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+
+async function signIn(email: DemoEmail): Promise<Agent> {
+  const agent = request.agent(t.baseUrl);
+  // The sign-in form carries a token matching a cookie of its own (there is no session yet).
+  const form = await agent.get('/sign-in');
+  const _signin = hidden(form.text, '_signin');
+  const res = await agent.post('/sign-in').type('form').send({ email, password: DEMO_PASSWORD, _signin });
+  expect(res.status, res.text).toBe(303);
+  return agent;
+}
+
+/** The page, and the CSRF token and version its forms carry. */
+async function casePage(agent: Agent, id: string) {
+  const res = await agent.get(`/cases/${id}`);
+  return { res, html: res.text, csrf: hidden(res.text, '_csrf'), version: hidden(res.text, 'version') };
+}
+
+const apiCase = async (id: string) => (await t.http.get(`/api/cases/${id}`).set(t.as(OFFICER))).body;
+const apiHistory = async (id: string) =>
+  (await t.http.get(`/api/cases/${id}/history`).set(t.as(OFFICER))).body.items as unknown[];
+const formsOn = (html: string) =>
+  [...html.matchAll(/action="\/cases\/[^/]+\/events\/([A-Z_]+)"/g)].map((m) => m[1]);
+
+const validBid = {
+  title: 'Football kit',
+  summary: 'Kit for the under-14s',
+  amountRequestedPence: '4,500.10',
+};
+
+describe('the case page', () => {
+  it('sends people who are not signed in to sign in, then back', async () => {
+    const id = await t.openCase(PROVIDER, 'Anonymous look');
+    const res = await request(t.baseUrl).get(`/cases/${id}`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/sign-in?next=${encodeURIComponent(`/cases/${id}`)}`);
+  });
+
+  it('shows the summary, history, diagram and only the forms this person may use', async () => {
+    const id = await t.openCase(PROVIDER, 'Summer youth club');
+    const { reference } = await apiCase(id);
+    const provider = await signIn(PROVIDER);
+    const { res, html } = await casePage(provider, id);
+    expect(res.status).toBe(200);
+    expect(html).toContain(`<title>${reference}: Summer youth club – OPCC Commissioning</title>`);
+    expect(html).toMatch(
+      /<h1 class="govuk-heading-l">\s*<span class="govuk-caption-l">YF-\d{6}<\/span>\s*Summer youth club/,
+    );
+    for (const text of [
+      'Youth Fund grant',
+      'Draft bid',
+      'Riverside Youth Trust',
+      'Test programme',
+      'Last updated',
+    ])
+      expect(html).toContain(text);
+    // History: who, what and when.
+    expect(html).toMatch(/<caption[^>]*>What has happened to this case, oldest first<\/caption>/);
+    expect(html).toContain('Priya Provider (provider)');
+    expect(html).toContain('Opened');
+    // The cap reads as pounds, not pence.
+    expect(html).toContain('£5,000.00');
+    // A provider in draft may submit or withdraw, nothing else.
+    expect(formsOn(html)).toEqual(['SUBMIT', 'WITHDRAW']);
+    expect(html).toContain('<h2 class="govuk-heading-m" id="action-submit">Submit the bid</h2>');
+    expect(html).toContain('in pounds, for example 4500.00');
+    expect(html).toContain('<div class="govuk-input__prefix" aria-hidden="true">£</div>');
+    expect(html).toContain('Reason (optional)');
+    // The draft's title starts the form.
+    expect(html).toMatch(/<input[^>]*id="title" name="title" type="text" value="Summer youth club"/);
+    // The machine, with the current stage highlighted and said in words.
+    expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-label="Diagram of the stages of Youth Fund grant/);
+    expect(html).toMatch(/<g aria-current="step"><rect[^>]*fill="#ffdd00"/);
+    expect(html).toContain(
+      'Current stage: Draft bid. Next stages: Bid submitted, awaiting eligibility check; Withdrawn.',
+    );
+
+    const panel = await signIn(PANEL);
+    const asPanel = await casePage(panel, id);
+    expect(asPanel.res.status).toBe(200);
+    expect(formsOn(asPanel.html)).toEqual([]);
+    expect(asPanel.html).toContain('There is nothing for you to do on this case at the moment.');
+  });
+
+  it('submits a bid in pounds, stores exact pence, and says it was done', async () => {
+    const id = await t.openCase(PROVIDER, 'Kit');
+    const provider = await signIn(PROVIDER);
+    const { csrf, version } = await casePage(provider, id);
+    expect(version).toBe('1');
+    const res = await provider
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ ...validBid, _csrf: csrf, version });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/cases/${id}?done=SUBMIT`);
+    const kase = await apiCase(id);
+    expect(kase.state).toBe('submitted');
+    expect(kase.context.amountRequestedPence).toBe(450_010);
+    expect(kase.context.title).toBe('Football kit');
+
+    const after = await provider.get(`/cases/${id}?done=SUBMIT`);
+    expect(after.text).toContain('govuk-notification-banner--success');
+    expect(after.text).toContain('Done: Submit the bid.');
+    expect(after.text).toContain('£4,500.10');
+    expect(after.text).toContain('Bid submitted, awaiting eligibility check');
+    expect(formsOn(after.text)).toEqual(['WITHDRAW']);
+
+    // The officer sees their own choices now, and the panel none.
+    const officer = await signIn(OFFICER);
+    expect(formsOn((await casePage(officer, id)).html)).toEqual(['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE']);
+    expect(formsOn((await casePage(await signIn(PANEL), id)).html)).toEqual([]);
+  });
+
+  it('shows every problem with an invalid form, keeps what was typed, and writes nothing', async () => {
+    const id = await t.openCase(PROVIDER, 'Invalid');
+    const provider = await signIn(PROVIDER);
+    const { csrf, version } = await casePage(provider, id);
+    const res = await provider
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ title: '', summary: 'What we typed', amountRequestedPence: '12.345', _csrf: csrf, version });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('<title>Error: ');
+    expect(res.text).toContain('govuk-error-summary');
+    expect(res.text).toContain('There is a problem');
+    expect(res.text).toContain(`<a href="#amountRequestedPence">${POUNDS_ERROR}</a>`);
+    expect(res.text).toContain('<a href="#title">Cannot be blank</a>');
+    expect(res.text).toMatch(
+      /<p id="title-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Cannot be blank/,
+    );
+    expect(res.text).toMatch(
+      /id="amountRequestedPence-error" class="govuk-error-message">[\s\S]*?Enter an amount in pounds/,
+    );
+    expect(res.text).toMatch(/<input[^>]*id="amountRequestedPence"[^>]*value="12.345"/);
+    expect(res.text).toContain('What we typed</textarea>');
+    expect(res.text).toMatch(/<input[^>]*id="title" name="title" type="text" value=""/);
+
+    // Over the programme's cap: the machine's rule, on the right field, with the pounds as typed.
+    const over = await provider
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ ...validBid, amountRequestedPence: '£6,000', _csrf: csrf, version });
+    expect(over.status).toBe(422);
+    expect(over.text).toContain('<a href="#amountRequestedPence">The most you can ask for is £5,000.00</a>');
+    expect(over.text).toMatch(/<input[^>]*id="amountRequestedPence"[^>]*value="£6,000"/);
+    expect(over.text).toMatch(/<input[^>]*id="title"[^>]*value="Football kit"/);
+
+    const kase = await apiCase(id);
+    expect(kase).toMatchObject({ state: 'draft', version: 1 });
+    expect(kase.context.amountRequestedPence).toBeNull();
+    expect(await apiHistory(id)).toHaveLength(1);
+  });
+
+  it('takes dates as day, month and year, and points a bad date at its day', async () => {
+    const id = await t.openCase(PROVIDER, 'Dates');
+    const provider = await signIn(PROVIDER);
+    let page = await casePage(provider, id);
+    await provider
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ ...validBid, _csrf: page.csrf, version: page.version });
+    const officer = await signIn(OFFICER);
+    page = await casePage(officer, id);
+    await officer
+      .post(`/cases/${id}/events/CONFIRM_ELIGIBLE`)
+      .type('form')
+      .send({ _csrf: page.csrf, version: page.version });
+
+    const panel = await signIn(PANEL);
+    page = await casePage(panel, id);
+    expect(formsOn(page.html)).toEqual(['APPROVE', 'DECLINE']);
+    const bad = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
+      amountPence: '4000',
+      'reportDueOn-day': '31',
+      'reportDueOn-month': '6',
+      'reportDueOn-year': '2027',
+      _csrf: page.csrf,
+      version: page.version,
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('<a href="#reportDueOn-day">Report due on must be a real date</a>');
+    expect(bad.text).toMatch(/id="reportDueOn-day" name="reportDueOn-day" type="text" value="31"/);
+    expect((await apiCase(id)).state).toBe('panelReview');
+
+    const good = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
+      amountPence: '4000',
+      'reportDueOn-day': '30',
+      'reportDueOn-month': '6',
+      'reportDueOn-year': '2027',
+      _csrf: page.csrf,
+      version: page.version,
+    });
+    expect(good.status).toBe(303);
+    expect((await apiCase(id)).context).toMatchObject({ awardedPence: 400_000, reportDueOn: '2027-06-30' });
+    const after = await casePage(panel, id);
+    expect(after.html).toContain('30 June 2027');
+    expect(after.html).toContain('Pat Panel (panel)');
+    expect(after.html).toContain('Approve a grant');
+  });
+
+  it('says plainly when someone else acted first, and saves nothing', async () => {
+    const id = await t.openCase(PROVIDER, 'Stale');
+    const provider = await signIn(PROVIDER);
+    const { csrf, version } = await casePage(provider, id);
+    // Someone else submits the bid while the page is open.
+    const other = await t.http
+      .post(`/api/cases/${id}/events`)
+      .set(t.as(PROVIDER))
+      .send({ type: 'SUBMIT', title: 'First', summary: 'First in', amountRequestedPence: 100 });
+    expect(other.status).toBe(200);
+
+    const res = await provider
+      .post(`/cases/${id}/events/WITHDRAW`)
+      .type('form')
+      .send({ reason: 'Changed our minds', _csrf: csrf, version });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain(STALE_MESSAGE);
+    expect(res.text).toContain('govuk-notification-banner');
+    // An invalid stale form is still stale, not an error list.
+    const invalid = await provider
+      .post(`/cases/${id}/events/WITHDRAW`)
+      .type('form')
+      .send({ reason: '', _csrf: csrf, version: '0' });
+    expect(invalid.status).toBe(409);
+    expect(invalid.text).toContain(STALE_MESSAGE);
+    const staleSubmit = await provider
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ ...validBid, amountRequestedPence: 'lots', _csrf: csrf, version });
+    expect(staleSubmit.status).toBe(409);
+    expect(staleSubmit.text).toContain(STALE_MESSAGE);
+
+    const kase = await apiCase(id);
+    expect(kase).toMatchObject({ state: 'submitted', version: 2 });
+    expect(kase.context.title).toBe('First');
+    expect(await apiHistory(id)).toHaveLength(2);
+  });
+
+  it('refuses a form without the right CSRF token and writes nothing', async () => {
+    const id = await t.openCase(PROVIDER, 'Forged');
+    const provider = await signIn(PROVIDER);
+    const { version, csrf } = await casePage(provider, id);
+    const without = await provider
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ ...validBid, version });
+    expect(without.status).toBe(403);
+    expect(without.text).toContain('This form has expired');
+    const wrong = await provider
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ ...validBid, version, _csrf: `${csrf.slice(0, -2)}xx` });
+    expect(wrong.status).toBe(403);
+    // Another person's token is not this session's.
+    const other = await casePage(await signIn(PROVIDER), id);
+    expect(other.csrf).not.toBe(csrf);
+    const borrowed = await provider
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ ...validBid, version, _csrf: other.csrf });
+    expect(borrowed.status).toBe(403);
+    expect(await apiCase(id)).toMatchObject({ state: 'draft', version: 1 });
+  });
+
+  it("does not show a provider another organisation's case, or take its forms", async () => {
+    const id = await t.openCase(PROVIDER, 'Not yours');
+    const intruder = await signIn(PROVIDER2);
+    const page = await intruder.get(`/cases/${id}`);
+    expect(page.status).toBe(404);
+    expect(page.text).toContain('Page not found');
+    expect(page.text).not.toContain('Not yours');
+    // Its own session's token, so only the case's visibility stands in the way.
+    const home = await intruder.get('/');
+    const csrf = hidden(home.text, '_csrf');
+    expect(csrf).not.toBe('');
+    const post = await intruder
+      .post(`/cases/${id}/events/WITHDRAW`)
+      .type('form')
+      .send({ reason: 'Mischief', _csrf: csrf, version: '1' });
+    expect(post.status).toBe(404);
+    expect(await apiCase(id)).toMatchObject({ state: 'draft', version: 1 });
+    expect((await intruder.get('/cases/not-a-uuid')).status).toBe(404);
+  });
+
+  it('refuses an event this person may not send with the error page, and writes nothing', async () => {
+    const id = await t.openCase(PROVIDER, 'Not for the panel');
+    const panel = await signIn(PANEL);
+    const { csrf } = await casePage(panel, id);
+    const res = await panel
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({ ...validBid, _csrf: csrf, version: '1' });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('Not allowed');
+    const unknown = await panel
+      .post(`/cases/${id}/events/NOPE`)
+      .type('form')
+      .send({ _csrf: csrf, version: '1' });
+    expect(unknown.status).toBe(404);
+    expect(await apiCase(id)).toMatchObject({ state: 'draft', version: 1 });
+  });
+});

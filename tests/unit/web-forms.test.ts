@@ -1,0 +1,315 @@
+// Forms built from event schemas, and urlencoded bodies read back into payloads.
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { isoDate, positivePence, reason, shortText } from '../../machines/define.ts';
+import { machineDefinitions } from '../../machines/index.ts';
+import { victimsServices } from '../../machines/victims-services.ts';
+import { youthFund } from '../../machines/youth-fund.ts';
+import { actionForms } from '../../src/http/web/case-page.ts';
+import { machineDiagram } from '../../src/http/web/diagram.ts';
+import { buildForm, fieldSpecs, formToPayload, POUNDS_ERROR, parsePounds } from '../../src/http/web/forms.ts';
+import { configureViews } from '../../src/http/web/views.ts';
+
+const money = z.strictObject({ amountPence: positivePence });
+const pounds = (text: string) => formToPayload(money, { amountPence: text });
+
+describe('pounds to pence', () => {
+  it.each([
+    ['4500.00', 450_000],
+    ['4,500.00', 450_000],
+    ['£4500', 450_000],
+    ['£ 4,500.10', 450_010],
+    ['4500.5', 450_050],
+    ['4500.1', 450_010],
+    ['0.01', 1],
+    ['.5', 50],
+    ['  12 ', 1_200],
+    ['1,234,567.89', 123_456_789],
+    // Floats would get these wrong: 4500.10 * 100 and 0.29 * 100 are not whole numbers.
+    ['4500.10', 450_010],
+    ['0.29', 29],
+    ['90071992547409.91', 9_007_199_254_740_991],
+  ])('%s is %i pence', (text, pence) => {
+    expect(pounds(text)).toEqual({ payload: { amountPence: pence }, errors: [] });
+  });
+
+  it.each(['12.345', 'abc', '-5', '4500.', '£', '.', '1e3', '4.5.6', '£4500.0.0', '90071992547409.92'])(
+    '%s is refused',
+    (text) => {
+      expect(pounds(text)).toEqual({
+        payload: {},
+        errors: [{ field: 'amountPence', message: POUNDS_ERROR }],
+      });
+      expect(parsePounds(text)).toBeUndefined();
+    },
+  );
+
+  it('refuses a blank required amount and leaves out a blank optional one', () => {
+    expect(pounds('').errors).toEqual([{ field: 'amountPence', message: POUNDS_ERROR }]);
+    const optional = z.strictObject({ amountPence: positivePence.optional() });
+    expect(formToPayload(optional, { amountPence: ' ' })).toEqual({ payload: {}, errors: [] });
+  });
+});
+
+describe('dates', () => {
+  const schema = z.strictObject({ paidOn: isoDate, endsOn: isoDate.optional() });
+  const date = (day: string, month: string, year: string, extra: Record<string, string> = {}) =>
+    formToPayload(schema, { 'paidOn-day': day, 'paidOn-month': month, 'paidOn-year': year, ...extra });
+
+  it('joins day, month and year as YYYY-MM-DD', () => {
+    expect(date('1', '4', '2027')).toEqual({ payload: { paidOn: '2027-04-01' }, errors: [] });
+    expect(date(' 29 ', '02', '2028').payload).toEqual({ paidOn: '2028-02-29' });
+  });
+
+  it('names the first part that is missing or wrong', () => {
+    expect(date('', '4', '2027').errors).toEqual([
+      { field: 'paidOn', message: 'Paid on must include a day' },
+    ]);
+    expect(date('1', '', '').errors[0]!.message).toBe('Paid on must include a month');
+    expect(date('1', '4', '').errors[0]!.message).toBe('Paid on must include a year');
+    expect(date('32', '4', '2027').errors[0]!.message).toBe('Paid on: enter a real day');
+    expect(date('1', '13', '2027').errors[0]!.message).toBe('Paid on: enter a real month');
+    expect(date('x', 'y', '2027').errors[0]!.message).toBe('Paid on: enter a real day');
+    expect(date('1', '4', '27').errors[0]!.message).toBe('Paid on: the year must have 4 numbers');
+    expect(date('31', '4', '2027').errors[0]!.message).toBe('Paid on must be a real date');
+    expect(date('29', '2', '2027').errors[0]!.message).toBe('Paid on must be a real date');
+  });
+
+  it('asks for a required date left blank, and leaves out a blank optional one', () => {
+    expect(date('', '', '')).toEqual({
+      payload: {},
+      errors: [{ field: 'paidOn', message: 'Enter a date for paid on' }],
+    });
+    expect(
+      date('1', '4', '2027', { 'endsOn-day': '', 'endsOn-month': '', 'endsOn-year': '' }).payload,
+    ).toEqual({
+      paidOn: '2027-04-01',
+    });
+    expect(
+      date('1', '4', '2027', { 'endsOn-day': '2', 'endsOn-month': '', 'endsOn-year': '' }).errors,
+    ).toEqual([{ field: 'endsOn', message: 'Ends on must include a month' }]);
+  });
+});
+
+describe('other fields', () => {
+  it('reads yes and no as booleans', () => {
+    const schema = z.strictObject({ agreed: z.boolean(), later: z.boolean().optional() });
+    expect(formToPayload(schema, { agreed: 'yes', later: 'no' }).payload).toEqual({
+      agreed: true,
+      later: false,
+    });
+    expect(formToPayload(schema, { agreed: 'maybe' }).errors).toEqual([
+      { field: 'agreed', message: 'Select yes or no' },
+    ]);
+    expect(formToPayload(schema, {}).errors).toEqual([{ field: 'agreed', message: 'Select yes or no' }]);
+  });
+
+  it('takes an enum value only from its options', () => {
+    const schema = victimsServices.events.ANNUAL_REVIEW!.payload;
+    expect(formToPayload(schema, { decision: 'amend', notes: 'Fine' }).payload).toEqual({
+      decision: 'amend',
+      notes: 'Fine',
+    });
+    expect(formToPayload(schema, { decision: 'toString', notes: 'x' }).errors).toEqual([
+      { field: 'decision', message: 'Select an option' },
+    ]);
+    expect(formToPayload(schema, { notes: 'x' }).errors).toEqual([
+      { field: 'decision', message: 'Select an option' },
+    ]);
+  });
+
+  it('leaves out empty optional fields and sends required blank text for the machine to refuse', () => {
+    const withdraw = youthFund.events.WITHDRAW!.payload;
+    expect(formToPayload(withdraw, { reason: '', _csrf: 'x', version: '3' })).toEqual({
+      payload: {},
+      errors: [],
+    });
+    expect(formToPayload(withdraw, { reason: 'Changed plans' }).payload).toEqual({ reason: 'Changed plans' });
+    const submit = youthFund.events.SUBMIT!.payload;
+    const { payload, errors } = formToPayload(submit, {
+      title: ' ',
+      summary: 'S',
+      amountRequestedPence: '10',
+    });
+    expect(errors).toEqual([]);
+    expect(payload).toEqual({ title: '', summary: 'S', amountRequestedPence: 1_000 });
+    expect(submit.safeParse(payload).success).toBe(false);
+  });
+
+  it('reads numbers, checks, per-criterion scores and JSON', () => {
+    const agreement = victimsServices.events.SIGN_AGREEMENT!.payload;
+    expect(formToPayload(agreement, { instalments: '4' }).payload.instalments).toBe(4);
+    expect(formToPayload(agreement, { instalments: '4.5' }).errors).toContainEqual({
+      field: 'instalments',
+      message: 'Enter a whole number',
+    });
+    const diligence = victimsServices.events.PASS_DUE_DILIGENCE!.payload;
+    expect(formToPayload(diligence, { checks: ['insurance', 'accounts'] }).payload).toEqual({
+      checks: { safeguardingPolicy: false, insurance: true, accounts: true, governance: false },
+    });
+    expect(formToPayload(diligence, { checks: 'governance' }).payload.checks).toMatchObject({
+      governance: true,
+    });
+    const moderate = victimsServices.events.MODERATE!.payload;
+    expect(
+      formToPayload(moderate, { 'scores.need': '4', 'scores.value': '', rationale: 'R' }).payload,
+    ).toEqual({
+      scores: { need: 4 },
+      rationale: 'R',
+    });
+    expect(formToPayload(moderate, { 'scores.need': 'four', rationale: 'R' }).errors).toEqual([
+      { field: 'scores.need', message: 'Enter a whole number' },
+    ]);
+    expect(formToPayload(moderate, { scores: '{"need": 3}', rationale: 'R' }).payload.scores).toEqual({
+      need: 3,
+    });
+    expect(formToPayload(moderate, { scores: '{oops', rationale: 'R' }).errors).toEqual([
+      { field: 'scores', message: 'Enter valid JSON' },
+    ]);
+  });
+});
+
+describe('building forms', () => {
+  it('chooses a GOV.UK component for each kind of field', () => {
+    const kinds = (schema: z.ZodObject) => fieldSpecs(schema).map((f) => [f.name, f.kind, f.optional]);
+    expect(kinds(victimsServices.events.SUBMIT!.payload)).toEqual([
+      ['title', 'text', false],
+      ['summary', 'textarea', false],
+      ['amountRequestedPence', 'money', false],
+      ['startsOn', 'date', false],
+      ['endsOn', 'date', false],
+      ['service', 'enum', false],
+    ]);
+    expect(kinds(victimsServices.events.PASS_DUE_DILIGENCE!.payload)).toEqual([['checks', 'checks', false]]);
+    expect(kinds(z.strictObject({ list: z.array(z.string()), reason: reason.optional() }))).toEqual([
+      ['list', 'json', false],
+      ['reason', 'textarea', true],
+    ]);
+  });
+
+  it('shows pounds with a £ prefix and hint, marks optional fields, and keeps typed values and errors', () => {
+    const schema = z.strictObject({
+      title: shortText(200),
+      amountPence: positivePence,
+      paidOn: isoDate.optional(),
+    });
+    const { fields, errorList } = buildForm(schema, {
+      values: { title: 'Mine', amountPence: '12.345', 'paidOn-day': '3' },
+      errors: [
+        { field: 'amountPence', message: POUNDS_ERROR },
+        { field: 'paidOn', message: 'Paid on must include a month' },
+      ],
+    });
+    const [title, amount, paidOn] = fields;
+    expect(title!.params).toMatchObject({ id: 'title', value: 'Mine', label: { text: 'Title' } });
+    expect(amount!.params).toMatchObject({
+      value: '12.345',
+      prefix: { text: '£' },
+      hint: { text: 'in pounds, for example 4500.00' },
+      errorMessage: { text: POUNDS_ERROR },
+      label: { text: 'Amount' },
+    });
+    expect(paidOn!.macro).toBe('date');
+    expect(paidOn!.params.fieldset.legend.text).toBe('Paid on (optional)');
+    expect(paidOn!.params.items[0].value).toBe('3');
+    expect(errorList).toEqual([
+      { text: POUNDS_ERROR, href: '#amountPence' },
+      { text: 'Paid on must include a month', href: '#paidOn-day' },
+    ]);
+  });
+
+  it('gives one score input per criterion when the case has criteria, else a JSON textarea', () => {
+    const moderate = victimsServices.events.MODERATE!.payload;
+    const criteria = [
+      { id: 'need', label: 'Evidence of need', weight: 60 },
+      { id: 'value', label: 'Value for money', weight: 40 },
+    ];
+    const withCriteria = buildForm(moderate, {
+      context: { criteria },
+      errors: [{ field: 'scores.value', message: 'Give a score for Value for money' }],
+    });
+    expect(withCriteria.fields.map((f) => f.name)).toEqual(['scores.need', 'scores.value', 'rationale']);
+    expect(withCriteria.errorList).toEqual([
+      { text: 'Give a score for Value for money', href: '#scores-value' },
+    ]);
+    const without = buildForm(moderate, {});
+    expect(without.fields[0]!.params.label.text).toBe('Scores (as JSON)');
+  });
+
+  it('links nested check errors to their checkbox', () => {
+    const { fields, errorList } = buildForm(victimsServices.events.PASS_DUE_DILIGENCE!.payload, {
+      values: { checks: ['insurance'] },
+      errors: [{ field: 'checks.accounts', message: 'Every check must pass' }],
+    });
+    expect(fields[0]!.params.items.map((i: { checked: boolean }) => i.checked)).toEqual([
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect(errorList).toEqual([{ text: 'Every check must pass', href: '#checks-accounts' }]);
+  });
+});
+
+describe('the case page template, for every machine', () => {
+  const env = configureViews(express());
+  const criteria = [{ id: 'need', label: 'Evidence of need', weight: 100 }];
+  it.each(machineDefinitions.map((d) => [d.id, d] as const))(
+    '%s: every form and stage renders',
+    (_id, definition) => {
+      for (const state of Object.keys(definition.states)) {
+        // Every event as if this person could send it now: the most forms a page could ever hold.
+        const nextEvents = Object.entries(definition.events).map(([type, spec]) => ({
+          type,
+          label: spec.label,
+        }));
+        const view = {
+          id: '00000000-0000-0000-0000-000000000001',
+          reference: `${definition.referencePrefix}-000001`,
+          machine: definition.id,
+          machineVersion: definition.version,
+          state,
+          stateLabel: definition.states[state]!.label,
+          version: 3,
+          organisationId: '00000000-0000-0000-0000-000000000002',
+          programmeId: null,
+          createdAt: '2026-11-22T11:40:00.000Z',
+          updatedAt: '2026-11-22T11:40:00.000Z',
+          context: {
+            title: 'A <b>bold</b> title',
+            criteria,
+            amountPence: 1234,
+            endsOn: '2027-03-31',
+            list: [1, 2],
+          },
+          nextEvents,
+        };
+        const { forms, errors } = actionForms(definition, view);
+        expect(errors).toEqual([]);
+        const html = env.render('case.njk', {
+          title: view.reference,
+          caseTitle: 'A <b>bold</b> title',
+          kase: view,
+          cycleTitle: definition.title,
+          organisationName: 'Org',
+          details: [],
+          forms,
+          errors,
+          diagram: machineDiagram(definition, state),
+          timeline: [],
+          csrfToken: 'token',
+        });
+        expect(html).toContain('A &lt;b&gt;bold&lt;/b&gt; title');
+        expect(html).not.toContain('undefined');
+        expect(html).toMatch(/<g aria-current="step">/);
+        for (const { type } of nextEvents)
+          expect(html).toContain(`action="/cases/${view.id}/events/${type}"`);
+        // Ids are unique on the page, and every label points at an input that exists.
+        const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+        expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+        for (const [, target] of html.matchAll(/<label[^>]*for="([^"]+)"/g)) expect(ids).toContain(target);
+      }
+    },
+  );
+});
