@@ -19,6 +19,9 @@ import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
 import { caseRouter } from './web/case-page.ts';
 import { pagesRouter } from './web/pages.ts';
+import { programmePagesRouter } from './web/programme-pages.ts';
+import { providerRouter } from './web/provider-pages.ts';
+import { rolePagesRouter } from './web/role-pages.ts';
 import { securityHeaders } from './web/security.ts';
 import { checkCsrf, loadSession } from './web/session.ts';
 import { configureViews, govukDir } from './web/views.ts';
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps) {
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(loadSession(deps.db, deps.clock));
   app.use(checkCsrf);
+  app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(
     pagesRouter({
       db: deps.db,
@@ -112,6 +116,8 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
+  app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(providerRouter({ db: deps.db, engine: deps.engine }));
 
   app.use((req, _res, next) => {
     next(new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`));

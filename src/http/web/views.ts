@@ -17,7 +17,7 @@ const londonTime = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
   hour: 'numeric',
   minute: '2-digit',
-  hour12: true,
+  hourCycle: 'h12',
 });
 const londonDay = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',

@@ -1,0 +1,65 @@
+// Deadlines for the provider pages: the funding calls open now (closing soonest first), and what a
+// list of cases waits for — each case's pending timers and the money it holds — one query each.
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { cases, fundLedger, planThemes, programmes, timers } from '../schema/index.ts';
+
+export interface PendingTimer {
+  caseId: string;
+  /** The event the timer will send: a machine's own (REPORT_OVERDUE) or XState's delayed one. */
+  eventType: string;
+  dueAt: Date;
+}
+
+/** Every pending timer of these cases, soonest first. */
+export async function pendingTimers(db: Db, caseIds: string[]): Promise<PendingTimer[]> {
+  if (!caseIds.length) return [];
+  const rows = await db
+    .select({ caseId: timers.caseId, event: timers.event, timerKey: timers.timerKey, dueAt: timers.dueAt })
+    .from(timers)
+    .where(inArray(timers.caseId, caseIds))
+    .orderBy(asc(timers.dueAt), asc(timers.id));
+  return rows.map((r) => {
+    const type = (r.event as { type?: unknown } | null)?.type;
+    return { caseId: r.caseId, eventType: typeof type === 'string' ? type : r.timerKey, dueAt: r.dueAt };
+  });
+}
+
+/** What each of these cases holds committed now (commitments less releases), for those holding any. */
+export async function heldByCases(db: Db, caseIds: string[]): Promise<Map<string, bigint>> {
+  if (!caseIds.length) return new Map();
+  const rows = await db
+    .select({
+      caseId: fundLedger.caseId,
+      net: sql<string>`sum(case when ${fundLedger.movement} = 'commit' then ${fundLedger.amountPence} else -${fundLedger.amountPence} end)`,
+    })
+    .from(fundLedger)
+    .where(inArray(fundLedger.caseId, caseIds))
+    .groupBy(fundLedger.caseId);
+  return new Map(
+    rows.filter((r) => r.caseId !== null && BigInt(r.net) > 0n).map((r) => [r.caseId!, BigInt(r.net)]),
+  );
+}
+
+/** Programmes whose round (the latest case of `roundMachine` under it) is in `state`, closing soonest first. */
+export async function programmesWithRoundIn(db: Db, roundMachine: string, state: string) {
+  const roundState = sql`(select ${cases.state} from ${cases}
+    where ${cases.programmeId} = ${programmes.id} and ${cases.machineId} = ${roundMachine}
+    order by ${cases.seq} desc limit 1)`;
+  return db
+    .select({ programme: programmes, themeName: planThemes.name })
+    .from(programmes)
+    .leftJoin(planThemes, eq(planThemes.id, programmes.themeId))
+    .where(sql`${roundState} = ${state}`)
+    .orderBy(sql`${programmes.closesAt} asc nulls last`, asc(programmes.name));
+}
+
+/** Each case's title from its context, where it has one. */
+export async function titlesOf(db: Db, caseIds: string[]): Promise<Map<string, string>> {
+  if (!caseIds.length) return new Map();
+  const rows = await db
+    .select({ id: cases.id, title: sql<string | null>`${cases.snapshot}->'context'->>'title'` })
+    .from(cases)
+    .where(inArray(cases.id, caseIds));
+  return new Map(rows.filter((r) => r.title).map((r) => [r.id, r.title!]));
+}

@@ -1,0 +1,205 @@
+// Programmes for commissioning officers: every programme with its round and its cases by stage, one
+// programme's settings and cases, and opening a programme's round. Also the `currentPath` local the
+// service navigation marks the current page from.
+import { and, asc, count, eq, inArray, ne } from 'drizzle-orm';
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Db } from '../../db/client.ts';
+import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
+import {
+  findProgramme,
+  listProgrammes,
+  outcomesOf,
+  type ProgrammeRow,
+  roundCaseOf,
+} from '../../db/queries/programmes.ts';
+import { cases, organisations, planOutcomes, planThemes } from '../../db/schema/index.ts';
+import { ROUND_MACHINE } from '../../domain/programmes.ts';
+import type { Actor } from '../../engine/actor.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { forbidden, notFound, ProblemError } from '../../engine/errors.ts';
+import type { CaseSummary } from '../../engine/views.ts';
+import { requireSignIn, webActor } from './session.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finance'];
+/** The most cases one programme page lists. */
+const CASE_LIMIT = 500;
+
+/** The request's path, for the service navigation to mark the page being shown. */
+export function currentPath(req: Request, res: Response, next: NextFunction) {
+  res.locals.currentPath = req.path;
+  next();
+}
+
+function requireProgrammeRole(_req: Request, res: Response, next: NextFunction) {
+  if (PROGRAMME_ROLES.includes(webActor(res).role)) return next();
+  next(forbidden('Programmes are for OPCC commissioning, approval and finance staff.'));
+}
+
+interface CaseCount {
+  machine: string;
+  state: string;
+  stateLabel: string;
+  count: number;
+}
+
+export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
+  const router = Router();
+  const { db, engine } = deps;
+  router.use(currentPath);
+
+  const cycleTitle = (machine: string) => engine.registry.latest(machine)?.title ?? machine;
+  const stateLabel = (machine: string, state: string) =>
+    engine.registry.latest(machine)?.states[state]?.label ?? state;
+  const roundOf = async (programmeId: string) => {
+    const round = await roundCaseOf(db, programmeId, ROUND_MACHINE);
+    return round ? { ...round, stateLabel: stateLabel(ROUND_MACHINE, round.state) } : undefined;
+  };
+
+  /** Each programme's bids and grants (not its round) counted by stage, in one query. */
+  async function caseCounts(programmeIds: string[]): Promise<Map<string, CaseCount[]>> {
+    const byProgramme = new Map<string, CaseCount[]>();
+    if (!programmeIds.length) return byProgramme;
+    const rows = await db
+      .select({
+        programmeId: cases.programmeId,
+        machine: cases.machineId,
+        state: cases.state,
+        count: count(),
+      })
+      .from(cases)
+      .where(and(inArray(cases.programmeId, programmeIds), ne(cases.machineId, ROUND_MACHINE)))
+      .groupBy(cases.programmeId, cases.machineId, cases.state)
+      .orderBy(cases.programmeId, cases.machineId, cases.state);
+    for (const row of rows) {
+      const list = byProgramme.get(row.programmeId!) ?? [];
+      list.push({ ...row, stateLabel: stateLabel(row.machine, row.state) });
+      byProgramme.set(row.programmeId!, list);
+    }
+    return byProgramme;
+  }
+
+  router.get('/programmes', requireSignIn, requireProgrammeRole, async (_req, res) => {
+    const [rows, funds, themes] = await Promise.all([
+      listProgrammes(db),
+      listFunds(db),
+      db.select().from(planThemes),
+    ]);
+    const counts = await caseCounts(rows.map((r) => r.id));
+    const programmes = await Promise.all(
+      rows.map(async (row) => ({
+        id: row.id,
+        name: row.name,
+        cycleTitle: cycleTitle(row.cycle),
+        fundName: funds.find((f) => f.id === row.fundId)?.name ?? '',
+        themeName: themes.find((t) => t.id === row.themeId)?.name ?? row.themeId,
+        round: await roundOf(row.id),
+        counts: counts.get(row.id) ?? [],
+      })),
+    );
+    res.render('programmes.njk', { title: 'Programmes', programmes });
+  });
+
+  const programmeOr404 = async (id: string) => {
+    const row = UUID.test(id) ? await findProgramme(db, id) : undefined;
+    if (!row) throw notFound('programme');
+    return row;
+  };
+
+  async function renderProgramme(
+    res: Response,
+    row: ProgrammeRow,
+    state: { status?: number; errors?: { text: string; href: string }[] } = {},
+  ) {
+    const actor = webActor(res);
+    const [fund, streams, [theme], outcomeIds, round, listed] = await Promise.all([
+      findFund(db, row.fundId),
+      streamsOf(db, row.fundId),
+      db.select().from(planThemes).where(eq(planThemes.id, row.themeId)),
+      outcomesOf(db, row.id),
+      roundOf(row.id),
+      engine.list(actor, { programmeId: row.id, limit: CASE_LIMIT }),
+    ]);
+    const outcomes = outcomeIds.length
+      ? await db
+          .select()
+          .from(planOutcomes)
+          .where(inArray(planOutcomes.id, outcomeIds))
+          .orderBy(asc(planOutcomes.id))
+      : [];
+    const bids = listed.items.filter((c) => c.machine !== ROUND_MACHINE);
+    // Grouped by stage, in the order the machine lists its stages.
+    const groups: { machine: string; state: string; stateLabel: string; cases: CaseSummary[] }[] = [];
+    for (const item of bids) {
+      let group = groups.find((g) => g.machine === item.machine && g.state === item.state);
+      if (!group) {
+        group = { machine: item.machine, state: item.state, stateLabel: item.stateLabel, cases: [] };
+        groups.push(group);
+      }
+      group.cases.push(item);
+    }
+    const order = (g: { machine: string; state: string }) =>
+      Object.keys(engine.registry.latest(g.machine)?.states ?? {}).indexOf(g.state);
+    groups.sort((a, b) => a.machine.localeCompare(b.machine) || order(a) - order(b));
+
+    res.status(state.status ?? 200).render('programme.njk', {
+      title: row.name,
+      errors: state.errors,
+      programme: {
+        id: row.id,
+        name: row.name,
+        cycleTitle: cycleTitle(row.cycle),
+        fundName: fund?.name ?? '',
+        streamName: streams.find((s) => s.id === row.streamId)?.name,
+        themeName: theme?.name ?? row.themeId,
+        outcomes: outcomes.map((o) => `${o.id}: ${o.title}`),
+        opensAt: row.opensAt?.toISOString(),
+        closesAt: row.closesAt?.toISOString(),
+        decisionOn: row.decisionOn,
+        delegationThresholdPence: Number(row.delegationThresholdPence),
+        maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
+        criteria: row.criteria as { id: string; label: string; weight: number }[],
+      },
+      round,
+      mayOpenRound:
+        !round &&
+        actor.role !== 'provider' &&
+        actor.role !== 'system' &&
+        (engine.registry.latest(ROUND_MACHINE)?.createdBy ?? []).includes(actor.role),
+      groups,
+      caseCount: bids.length,
+      more: listed.lastSeq !== null,
+    });
+  }
+
+  router.get('/programmes/:id', requireSignIn, requireProgrammeRole, async (req, res) => {
+    await renderProgramme(res, await programmeOr404(String(req.params.id)));
+  });
+
+  router.post('/programmes/:id/round', requireSignIn, requireProgrammeRole, async (req, res) => {
+    const row = await programmeOr404(String(req.params.id));
+    const [opcc] = await db
+      .select({ id: organisations.id })
+      .from(organisations)
+      .where(eq(organisations.kind, 'commissioner'))
+      .orderBy(asc(organisations.createdAt))
+      .limit(1);
+    if (!opcc) throw new ProblemError(500, 'No commissioner', 'There is no commissioner organisation.');
+    try {
+      const round = await engine.create(webActor(res), {
+        machine: ROUND_MACHINE,
+        organisationId: opcc.id,
+        input: { programmeId: row.id },
+      });
+      res.redirect(303, `/cases/${encodeURIComponent(round.id)}`);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status === 403 || error.status >= 500) throw error;
+      await renderProgramme(res, row, {
+        status: error.status,
+        errors: [{ text: `${error.detail} Nothing was changed.`, href: '#round' }],
+      });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,333 @@
+// Pages for panel members (bids to declare on and score), approvers (decisions awaiting their
+// signature) and finance (every fund's position, and awards waiting for payment). The rules live in
+// src/domain/panel.ts, src/domain/fund-position.ts and the engine; these handlers parse, call, render.
+import { and, eq, inArray } from 'drizzle-orm';
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Database, Db } from '../../db/client.ts';
+import { casesInStates } from '../../db/queries/cases.ts';
+import { listFunds } from '../../db/queries/funds.ts';
+import { findOrganisation } from '../../db/queries/organisations.ts';
+import { panelDeclarations, panelScores } from '../../db/schema/index.ts';
+import { fundPosition } from '../../domain/fund-position.ts';
+import { declareInterest, MAX_SCORE, panelScoresOf, scoreBid } from '../../domain/panel.ts';
+import type { Actor } from '../../engine/actor.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { type FieldError, ProblemError } from '../../engine/errors.ts';
+import { type CaseSummary, type CaseView, summary } from '../../engine/views.ts';
+import { requireSignIn, webActor } from './session.ts';
+
+type Role = Actor['role'];
+type Context = Record<string, unknown> | null | undefined;
+type Criterion = { id: string; label: string; weight: number };
+interface Deps {
+  db: Database;
+  engine: Engine;
+}
+
+/** A page for one role: anyone else gets the 403 page. */
+const onlyFor = (role: Role, who: string) => (_req: Request, res: Response, next: NextFunction) => {
+  if (webActor(res).role === role) return next();
+  next(new ProblemError(403, 'You cannot see this page', `This page is for ${who}.`));
+};
+
+const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
+/** The money a decision is about, where the case's context has one. */
+export function amountOf(context: Context): number | undefined {
+  const c = (context ?? {}) as Record<string, any>;
+  return (
+    num(c.pendingVariation?.amountPence) ??
+    num(c.recommendation?.amountPence) ??
+    num(c.awardedPence) ??
+    num(c.amountPence) ??
+    num(c.amountRequestedPence)
+  );
+}
+const titleOf = (context: Context) => {
+  const title = (context as { title?: unknown } | null)?.title;
+  return typeof title === 'string' ? title : '';
+};
+
+/** Cases waiting for this person, each with its title, amount and what they may do. */
+async function waitingWork(engine: Engine, actor: Actor) {
+  const { items } = await engine.waiting(actor, 100);
+  const views = await Promise.all(items.map((item) => engine.get(actor, item.id).catch(() => undefined)));
+  return views
+    .filter((v): v is CaseView => v !== undefined)
+    .map((view) => ({
+      id: view.id,
+      reference: view.reference,
+      title: titleOf(view.context as Context),
+      cycle: view.machine,
+      stateLabel: view.stateLabel,
+      amountPence: amountOf(view.context as Context),
+      actions: view.nextEvents.map((e) => e.label),
+      updatedAt: view.updatedAt,
+    }));
+}
+
+/** Bids in their machine's panel scoring states, newest first, with this member's progress on each. */
+async function panelBids(deps: Deps, actor: Actor) {
+  const where = deps.engine.registry
+    .list()
+    .filter((d) => d.panelScoringStates?.length)
+    .map((d) => ({ machineId: d.id, states: [...d.panelScoringStates!] }));
+  const { rows } = await casesInStates(deps.db, where, undefined, 100);
+  const ids = rows.map((r) => r.id);
+  const userId = actor.userId!;
+  const [declarations, scores] = ids.length
+    ? await Promise.all([
+        deps.db
+          .select()
+          .from(panelDeclarations)
+          .where(and(eq(panelDeclarations.userId, userId), inArray(panelDeclarations.caseId, ids))),
+        deps.db
+          .select({ caseId: panelScores.caseId, version: panelScores.version })
+          .from(panelScores)
+          .where(and(eq(panelScores.userId, userId), inArray(panelScores.caseId, ids))),
+      ])
+    : [[], []];
+  return Promise.all(
+    rows.map(async (row) => {
+      const definition = deps.engine.registry.get(row.machineId, row.machineVersion)!;
+      const bid: CaseSummary = summary(row, definition);
+      const declaration = declarations.find((d) => d.caseId === row.id);
+      const conflicted = declaration?.conflicted === true;
+      // A conflicted member no longer sees the case itself: only that they declared.
+      const view = conflicted ? undefined : await deps.engine.get(actor, row.id).catch(() => undefined);
+      return {
+        id: bid.id,
+        reference: bid.reference,
+        cycle: definition.title,
+        stateLabel: bid.stateLabel,
+        title: titleOf(view?.context as Context),
+        amountPence: num((view?.context as Record<string, unknown> | undefined)?.amountRequestedPence),
+        declared: declaration !== undefined,
+        conflicted,
+        scoredVersion: scores.find((s) => s.caseId === row.id)?.version,
+      };
+    }),
+  );
+}
+
+/** One member's view of a bid: the case, its criteria, their declaration and their own scores. */
+async function panelBid(deps: Deps, actor: Actor, id: string) {
+  // First: a conflicted member is refused here (403) before the case, which they may no longer see.
+  const mine = await panelScoresOf(deps.db, actor, id, deps.engine.registry);
+  const view = await deps.engine.get(actor, id);
+  const definition = deps.engine.registry.get(view.machine, view.machineVersion)!;
+  const organisation = await findOrganisation(deps.db, view.organisationId);
+  const context = (view.context ?? {}) as Record<string, unknown>;
+  return {
+    view,
+    mine: mine as {
+      criteria: Criterion[];
+      declaration: { conflicted: boolean; at: string } | null;
+      scores: {
+        scores: Record<string, number>;
+        comment: string | null;
+        version: number;
+        weightedTotal: number;
+        at: string;
+      } | null;
+    },
+    cycleTitle: definition.title,
+    organisationName: organisation?.name ?? 'Unknown organisation',
+    summaryText: typeof context.summary === 'string' ? context.summary : '',
+    open: (definition.panelScoringStates ?? []).includes(view.state),
+  };
+}
+
+const fieldOf = (body: Record<string, unknown>, name: string) =>
+  typeof body[name] === 'string' ? (body[name] as string) : '';
+
+interface Failed {
+  form: 'declaration' | 'scores';
+  values: Record<string, string>;
+  errors: { href: string; text: string }[];
+}
+
+export function rolePagesRouter(deps: Deps): Router {
+  const router = Router();
+  const panelOnly = onlyFor('panel', 'panel members');
+
+  router.get('/panel', requireSignIn, panelOnly, async (req, res) => {
+    const bids = await panelBids(deps, webActor(res));
+    res.render('panel.njk', {
+      title: 'Bids for the panel',
+      bids,
+      conflictDeclared: req.query.done === 'conflict',
+    });
+  });
+
+  async function renderBid(
+    res: Response,
+    id: string,
+    state: { status?: number; failed?: Failed; notice?: string; done?: unknown },
+  ) {
+    const bid = await panelBid(deps, webActor(res), id);
+    const { criteria, scores, declaration } = bid.mine;
+    const failed = state.failed;
+    const values = (form: Failed['form']) => (failed?.form === form ? failed.values : undefined);
+    const errorFor = (form: Failed['form'], href: string) =>
+      failed?.form === form ? failed.errors.find((e) => e.href === href)?.text : undefined;
+    const scoreValues = values('scores');
+    const declarationValues = values('declaration');
+    res.status(state.status ?? 200).render('panel-bid.njk', {
+      title:
+        bid.view.reference +
+        (titleOf(bid.view.context as Context) ? `: ${titleOf(bid.view.context as Context)}` : ''),
+      caseTitle: titleOf(bid.view.context as Context),
+      kase: bid.view,
+      cycleTitle: bid.cycleTitle,
+      organisationName: bid.organisationName,
+      summaryText: bid.summaryText,
+      amountRequestedPence: num((bid.view.context as Record<string, unknown>)?.amountRequestedPence),
+      open: bid.open,
+      maxScore: MAX_SCORE,
+      declaration,
+      scores,
+      conflictedValue: declarationValues?.conflicted ?? (declaration ? 'no' : ''),
+      reasonValue: declarationValues?.reason ?? '',
+      declarationErrors: {
+        conflicted: errorFor('declaration', '#conflicted'),
+        reason: errorFor('declaration', '#reason'),
+      },
+      criteria: criteria.map((c) => ({
+        ...c,
+        inputId: `score-${c.id}`,
+        value: scoreValues ? (scoreValues[`score-${c.id}`] ?? '') : (scores?.scores[c.id]?.toString() ?? ''),
+        error: errorFor('scores', `#score-${c.id}`),
+      })),
+      commentValue: scoreValues ? (scoreValues.comment ?? '') : (scores?.comment ?? ''),
+      commentError: errorFor('scores', '#comment'),
+      errors: failed?.errors ?? [],
+      notice: state.notice,
+      done:
+        state.done === 'declared'
+          ? 'You declared that you have no conflict of interest in this bid.'
+          : state.done === 'scored'
+            ? 'Your scores were saved.'
+            : undefined,
+    });
+  }
+
+  router.get('/panel/bids/:id', requireSignIn, panelOnly, async (req, res) => {
+    await renderBid(res, String(req.params.id), { done: req.query.done });
+  });
+
+  /** A domain refusal: 422 back to the form with its errors, 409 as a notice, anything else as it is. */
+  async function refused(
+    res: Response,
+    id: string,
+    error: unknown,
+    failed: (errors: FieldError[]) => Failed,
+  ) {
+    if (!(error instanceof ProblemError)) throw error;
+    if (error.status === 422) {
+      const errors = (error.extensions.errors as FieldError[] | undefined) ?? [
+        { field: '(body)', message: error.detail },
+      ];
+      return renderBid(res, id, { status: 422, failed: failed(errors) });
+    }
+    if (error.status === 409) {
+      const detail =
+        error.title === 'Declare any conflict of interest first'
+          ? 'Say whether you have a conflict of interest in this bid before you score it.'
+          : error.detail;
+      return renderBid(res, id, { status: 409, notice: `${detail} Nothing you sent was saved.` });
+    }
+    throw error;
+  }
+
+  router.post('/panel/bids/:id/declaration', requireSignIn, panelOnly, async (req, res) => {
+    const id = String(req.params.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = { conflicted: fieldOf(body, 'conflicted'), reason: fieldOf(body, 'reason') };
+    const failed = (errors: { href: string; text: string }[]): Failed => ({
+      form: 'declaration',
+      values,
+      errors,
+    });
+    if (values.conflicted !== 'yes' && values.conflicted !== 'no') {
+      return renderBid(res, id, {
+        status: 422,
+        failed: failed([
+          { href: '#conflicted', text: 'Select yes if you have a conflict of interest in this bid' },
+        ]),
+      });
+    }
+    const conflicted = values.conflicted === 'yes';
+    const reason = values.reason.trim();
+    const declaration = conflicted ? { conflicted, ...(reason ? { reason } : {}) } : { conflicted };
+    try {
+      await deps.db.transaction((tx) =>
+        declareInterest(tx, webActor(res), id, declaration, deps.engine.registry),
+      );
+    } catch (error) {
+      return refused(res, id, error, (errors) =>
+        failed(
+          errors.map((e) => ({
+            href: e.field === 'reason' ? '#reason' : '#conflicted',
+            text: e.field === 'reason' ? 'Enter why you have a conflict of interest' : e.message,
+          })),
+        ),
+      );
+    }
+    if (conflicted) return res.redirect(303, '/panel?done=conflict');
+    res.redirect(303, `/panel/bids/${encodeURIComponent(id)}?done=declared`);
+  });
+
+  router.post('/panel/bids/:id/scores', requireSignIn, panelOnly, async (req, res) => {
+    const id = String(req.params.id);
+    const actor = webActor(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { criteria } = (await panelScoresOf(deps.db, actor, id, deps.engine.registry)) as {
+      criteria: Criterion[];
+    };
+    const values: Record<string, string> = { comment: fieldOf(body, 'comment') };
+    const scores: Record<string, unknown> = {};
+    for (const c of criteria) {
+      const raw = fieldOf(body, `score-${c.id}`).trim();
+      values[`score-${c.id}`] = raw;
+      // Numbers go to the domain as numbers; anything else as typed, for the domain to refuse.
+      if (raw !== '') scores[c.id] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+    }
+    const comment = values.comment!.trim();
+    try {
+      await deps.db.transaction((tx) =>
+        scoreBid(tx, actor, id, { scores, ...(comment ? { comment } : {}) }, deps.engine.registry),
+      );
+    } catch (error) {
+      return refused(res, id, error, (errors) => ({
+        form: 'scores',
+        values,
+        errors: errors.map((e) => {
+          const criterion = criteria.find((c) => e.field === `scores.${c.id}`);
+          if (criterion) return { href: `#score-${criterion.id}`, text: `${criterion.label}: ${e.message}` };
+          if (e.field === 'comment') return { href: '#comment', text: e.message };
+          return { href: `#score-${criteria[0]?.id ?? ''}`, text: e.message };
+        }),
+      }));
+    }
+    res.redirect(303, `/panel/bids/${encodeURIComponent(id)}?done=scored`);
+  });
+
+  router.get('/approvals', requireSignIn, onlyFor('approver', 'approvers'), async (_req, res) => {
+    const decisions = await waitingWork(deps.engine, webActor(res));
+    res.render('approvals.njk', { title: 'Decisions awaiting your signature', decisions });
+  });
+
+  router.get('/finance', requireSignIn, onlyFor('finance', 'finance staff'), async (_req, res) => {
+    const [funds, awards] = await Promise.all([
+      fundPositions(deps.db),
+      waitingWork(deps.engine, webActor(res)),
+    ]);
+    res.render('finance.njk', { title: 'Funds and payments', funds, awards });
+  });
+
+  return router;
+}
+
+async function fundPositions(db: Db) {
+  return Promise.all((await listFunds(db)).map((fund) => fundPosition(db, fund)));
+}

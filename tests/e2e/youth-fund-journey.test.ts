@@ -1,0 +1,208 @@
+// A Youth Fund bid's journey in a real browser (Debian's Chromium), as the people do it: a provider
+// starts a bid from the funding calls and submits it in pounds (after getting it wrong once), the
+// officer confirms it is eligible, the panel approves an award with a report due date, and the
+// provider accepts the offer — while a second, stale tab is told someone else got there first.
+// Every step is screenshotted and every distinct page checked with axe.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { hashPassword } from '../../src/domain/sessions.ts';
+import { STALE_MESSAGE } from '../../src/http/web/case-page.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import {
+  closeBrowser,
+  cspViolations,
+  expectAccessible,
+  launchBrowser,
+  page,
+  screenshot,
+  signIn,
+} from '../helpers/browser.ts';
+
+let t: TestApp;
+/** A provider in an organisation of its own, with the demo password: its cases are this file's alone. */
+let provider: Awaited<ReturnType<TestApp['newProvider']>>;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await launchBrowser();
+  provider = await t.newProvider('Journey Youth Club');
+  await t.sql`update users set password_hash = ${await hashPassword(DEMO_PASSWORD)} where id = ${provider.userId}`;
+});
+
+afterAll(async () => {
+  await closeBrowser();
+  await t?.close();
+});
+
+const apiCase = async (id: string) =>
+  (await t.http.get(`/api/cases/${id}`).set(t.as('officer@demo.test'))).body as {
+    state: string;
+    version: number;
+    context: Record<string, unknown>;
+  };
+const historyLength = async (id: string) =>
+  ((await t.http.get(`/api/cases/${id}/history`).set(t.as('officer@demo.test'))).body.items as unknown[])
+    .length;
+const heading = (p: Page) => p.getByRole('heading', { level: 1 }).textContent();
+const button = (p: Page, name: string) => p.getByRole('button', { name, exact: true });
+/** Waits for the page a form's POST led to (a redirect to the case, or a page rendered in reply). */
+async function submitted(p: Page, name: string) {
+  await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), button(p, name).click()]);
+}
+
+describe('a Youth Fund bid from start to an accepted offer, in a browser', () => {
+  let caseId = '';
+
+  it('the provider starts a bid from the funding calls, gets the form wrong, then submits it in pounds', async () => {
+    const p = await page(t);
+    await signIn(p, provider.email);
+    await p.goto('/funding');
+    await expect(heading(p)).resolves.toBe('Open funding calls');
+    const programmeId = t.youthFund.programmeId;
+    const call = p.locator(`section[aria-labelledby="call-${programmeId}"]`);
+    await call.locator(`#title-${programmeId}`).fill('Summer football');
+    await screenshot(p, 'provider-funding-calls');
+    await expectAccessible(p);
+    await Promise.all([
+      p.waitForURL((url) => url.pathname.startsWith('/cases/')),
+      call.getByRole('button').click(),
+    ]);
+    caseId = new URL(p.url()).pathname.split('/')[2]!;
+    expect(await apiCase(caseId)).toMatchObject({ state: 'draft', version: 1 });
+    await expect(heading(p)).resolves.toContain('Summer football');
+    await expect(p.getByRole('heading', { name: 'Submit the bid' }).isVisible()).resolves.toBe(true);
+    await screenshot(p, 'provider-draft-case');
+    await expectAccessible(p);
+
+    // Wrong: no summary, and more than the £5,000 the programme allows.
+    await p.locator('#summary').fill('');
+    await p.locator('#amountRequestedPence').fill('6,000');
+    await submitted(p, 'Submit the bid');
+    const summary = p.locator('.govuk-error-summary');
+    await summary.waitFor();
+    await expect(p.title()).resolves.toMatch(/^Error: /);
+    await expect(summary.getByRole('heading').textContent()).resolves.toContain('There is a problem');
+    const links = await summary
+      .locator('a')
+      .evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent?.trim()]));
+    expect(links.map(([href]) => href)).toContain('#summary');
+    expect(links.length).toBeGreaterThanOrEqual(1);
+    await expect(p.locator('#summary-error').isVisible()).resolves.toBe(true);
+    // What was typed is kept.
+    await expect(p.locator('#title').inputValue()).resolves.toBe('Summer football');
+    await expect(p.locator('#amountRequestedPence').inputValue()).resolves.toBe('6,000');
+    await screenshot(p, 'provider-submit-errors');
+    await expectAccessible(p);
+    // The error summary's link takes you to the field.
+    await summary.getByRole('link', { name: links.find(([href]) => href === '#summary')![1]! }).click();
+    await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('summary');
+    expect(await apiCase(caseId)).toMatchObject({ state: 'draft', version: 1 });
+
+    // Still over the cap with a summary: the machine's rule, said on the amount, in pounds. (The
+    // rule needs a readable form, so it is not listed while the summary is still blank.)
+    await p.locator('#summary').fill('Weekly football for 11 to 16 year olds');
+    await submitted(p, 'Submit the bid');
+    await summary.waitFor();
+    await expect(
+      summary.getByRole('link', { name: 'The most you can ask for is £5,000.00' }).getAttribute('href'),
+    ).resolves.toBe('#amountRequestedPence');
+    await expect(p.locator('#summary').inputValue()).resolves.toBe('Weekly football for 11 to 16 year olds');
+    await screenshot(p, 'provider-over-the-cap');
+    expect(await apiCase(caseId)).toMatchObject({ state: 'draft', version: 1 });
+
+    await p.locator('#amountRequestedPence').fill('4,500.50');
+    await submitted(p, 'Submit the bid');
+    await expect(p.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
+      'Done: Submit the bid.',
+    );
+    await expect(p.locator('main').textContent()).resolves.toContain('£4,500.50');
+    const kase = await apiCase(caseId);
+    expect(kase.state).toBe('submitted');
+    expect(kase.context.amountRequestedPence).toBe(450_050);
+    await screenshot(p, 'provider-submitted');
+    await expectAccessible(p);
+    expect(cspViolations(p)).toEqual([]);
+    await p.context().close();
+  });
+
+  it('the officer confirms the bid is eligible', async () => {
+    const p = await page(t);
+    await signIn(p, 'officer@demo.test');
+    await p.goto(`/cases/${caseId}`);
+    await expect(heading(p)).resolves.toContain('Summer football');
+    await expect(button(p, 'Confirm the bid is eligible').isVisible()).resolves.toBe(true);
+    // docs/officer-case-page.png in the README is a copy of this screenshot (copied by hand, so a
+    // test run never changes a tracked file).
+    await screenshot(p, 'officer-case-page');
+    await expectAccessible(p);
+
+    await submitted(p, 'Confirm the bid is eligible');
+    await expect(p.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
+      'Confirm the bid is eligible',
+    );
+    expect((await apiCase(caseId)).state).toBe('panelReview');
+    await screenshot(p, 'officer-confirmed-eligible');
+    expect(cspViolations(p)).toEqual([]);
+    await p.context().close();
+  });
+
+  it('the panel member approves a grant with an amount and a report due date', async () => {
+    const p = await page(t);
+    await signIn(p, 'panel@demo.test');
+    await p.goto(`/cases/${caseId}`);
+    await expect(p.getByRole('heading', { name: 'Approve a grant' }).isVisible()).resolves.toBe(true);
+    await p.locator('#amountPence').fill('4000');
+    await p.locator('#reportDueOn-day').fill('30');
+    await p.locator('#reportDueOn-month').fill('6');
+    await p.locator('#reportDueOn-year').fill('2027');
+    await screenshot(p, 'panel-approve-form');
+    await expectAccessible(p);
+    await submitted(p, 'Approve a grant');
+    await expect(p.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
+      'Approve a grant',
+    );
+    await expect(p.locator('main').textContent()).resolves.toContain('30 June 2027');
+    expect((await apiCase(caseId)).context).toMatchObject({
+      awardedPence: 400_000,
+      reportDueOn: '2027-06-30',
+    });
+    expect((await apiCase(caseId)).state).toBe('offered');
+    await screenshot(p, 'panel-approved');
+    expect(cspViolations(p)).toEqual([]);
+    await p.context().close();
+  });
+
+  it('the provider accepts the offer; a second, stale tab is told and changes nothing', async () => {
+    const first = await page(t);
+    await signIn(first, provider.email);
+    await first.goto(`/cases/${caseId}`);
+    // The same person, the same case, in a second tab.
+    const second = await first.context().newPage();
+    await second.goto(`/cases/${caseId}`);
+    await expect(button(second, 'Decline the offer').isVisible()).resolves.toBe(true);
+    await screenshot(first, 'provider-offer');
+    await expectAccessible(first);
+
+    await submitted(first, 'Accept the offer');
+    await expect(first.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
+      'Accept the offer',
+    );
+    const accepted = await apiCase(caseId);
+    expect(accepted.state).toBe('accepted');
+    const events = await historyLength(caseId);
+    await screenshot(first, 'provider-accepted');
+
+    await second.locator('#reason').fill('Changed our minds');
+    await submitted(second, 'Decline the offer');
+    await expect(second.locator('main').textContent()).resolves.toContain(STALE_MESSAGE);
+    await expect(second.locator('main').textContent()).resolves.toContain('Someone else changed this case');
+    await screenshot(second, 'provider-stale-tab');
+    await expectAccessible(second);
+    expect(await apiCase(caseId)).toMatchObject({ state: 'accepted', version: accepted.version });
+    expect(await historyLength(caseId)).toBe(events);
+    expect(cspViolations(first)).toEqual([]);
+    expect(cspViolations(second)).toEqual([]);
+    await first.context().close();
+  });
+});

@@ -1,0 +1,363 @@
+// Who may do what, as one table built from the registry: every demo role against every event of
+// every machine, through the API and through the pages. The permission decision is all that is
+// checked: 404 when the role cannot see the case (a provider of another organisation), 403 when it
+// may see it but does not send that event, and otherwise neither (409 not now, 422 not like that, or
+// done). Also every role's view of each case and of each page, and a provider guessing another
+// organisation's case and award ids.
+import { randomUUID } from 'node:crypto';
+import type request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MachineDefinition } from '../../machines/define.ts';
+import { machineDefinitions } from '../../machines/index.ts';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { csrfOf, signedIn } from '../helpers/web.ts';
+
+type Agent = ReturnType<typeof request.agent>;
+type Role = 'officer' | 'provider' | 'provider2' | 'csp' | 'panel' | 'finance' | 'approver' | 'admin';
+
+/** The demo people the table runs over; `csp` is the partnership that owns crime and disorder grants. */
+const PEOPLE: Record<Role, DemoEmail> = {
+  officer: 'officer@demo.test',
+  provider: 'provider@demo.test',
+  provider2: 'provider2@demo.test',
+  csp: 'csp@demo.test',
+  panel: 'panel@demo.test',
+  finance: 'finance@demo.test',
+  approver: 'approver@demo.test',
+  admin: 'admin@demo.test',
+};
+const ROLES = Object.keys(PEOPLE) as Role[];
+
+let t: TestApp;
+let h: ReturnType<typeof cycleHelpers>;
+const person = {} as Record<Role, { role: string; organisationId: string; agent: Agent; csrf: string }>;
+const org = { opcc: '', riverside: '', fenlandCsp: '' };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  h = cycleHelpers(t);
+  org.opcc = await h.organisation((o) => o.kind === 'commissioner');
+  org.riverside = await h.organisation((o) => o.name === 'Riverside Youth Trust');
+  org.fenlandCsp = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
+  for (const key of ROLES) {
+    const [row] = await t.sql`select role, organisation_id from users where email = ${PEOPLE[key]}`;
+    const agent = await signedIn(t.baseUrl, PEOPLE[key], DEMO_PASSWORD);
+    const home = await agent.get('/');
+    expect(home.status, `${key} home`).toBe(200);
+    person[key] = { role: row!.role, organisationId: row!.organisation_id, agent, csrf: csrfOf(home.text) };
+  }
+});
+afterAll(() => t?.close());
+
+// ---------------------------------------------------------------------------------------------
+// The expected decision, from the registry alone.
+
+type Decision = 'not found' | 'forbidden' | 'allowed';
+
+function mayView(who: Role, caseOrganisationId: string): boolean {
+  const p = person[who];
+  return p.role !== 'provider' || p.organisationId === caseOrganisationId;
+}
+
+function expected(who: Role, definition: MachineDefinition, type: string, caseOrg: string): Decision {
+  if (!mayView(who, caseOrg)) return 'not found';
+  const p = person[who];
+  const senders = definition.events[type]!.sentBy as readonly string[];
+  const sends =
+    p.role === 'provider'
+      ? senders.includes('owner') && p.organisationId === caseOrg
+      : senders.includes(p.role);
+  return sends ? 'allowed' : 'forbidden';
+}
+
+const decided = (status: number): Decision =>
+  status === 404 ? 'not found' : status === 403 ? 'forbidden' : 'allowed';
+
+// ---------------------------------------------------------------------------------------------
+// One case per machine, in a stage where several people have something to do. A probe that is
+// accepted changes the case, so the case is then replaced by a fresh one in the same stage.
+
+const victimsCriteria = [
+  { id: 'quality', label: 'Quality of service', weight: 50 },
+  { id: 'need', label: 'Meeting need', weight: 30 },
+  { id: 'value', label: 'Value for money', weight: 20 },
+];
+const victimsProgrammeOf = () =>
+  t.programme({ cycle: 'victims-services', criteria: victimsCriteria, delegationThresholdPence: 5_000_000 });
+const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
+let returnPeriod = 0;
+
+/** A victims' services bid of Riverside's, taken to a live award (committed money). */
+async function liveAward(programmeId: string): Promise<CaseBody> {
+  const { id } = await h.open('provider@demo.test', 'victims-services', { programmeId });
+  const s = h.on(id);
+  const bid = { title: 'IDVA service', summary: 'Two IDVAs', ...dates, service: 'idva' };
+  await s('provider@demo.test', { type: 'SUBMIT', ...bid, amountRequestedPence: 3_000_000 }, 'dueDiligence');
+  const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
+  await s('officer@demo.test', { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+  await s('officer@demo.test', { type: 'CLOSE_SCORING' }, 'moderation');
+  const scores = { quality: 4, need: 5, value: 3 };
+  await s('officer@demo.test', { type: 'MODERATE', scores, rationale: 'Agreed' }, 'recommendation');
+  const award = { type: 'RECOMMEND_AWARD', amountPence: 2_500_000, rationale: 'Strong' };
+  await s('officer@demo.test', award, 'offered');
+  await s('provider@demo.test', { type: 'ACCEPT_OFFER' }, 'agreement');
+  const terms = { ...dates, paymentProfile: 'oneOff', amountPence: 2_500_000 };
+  return s('officer@demo.test', { type: 'SIGN_AGREEMENT', ...terms }, 'live');
+}
+
+let victimsProgramme = '';
+let youthProgramme = '';
+let returnsAward = '';
+
+const setUps: Record<string, { state: string; open: () => Promise<CaseBody> }> = {
+  'commissioning-round': {
+    state: 'open',
+    open: async () => {
+      const { roundId } = await t.programme({ cycle: 'youth-fund' });
+      return (await h.get(roundId!)).body as CaseBody;
+    },
+  },
+  'youth-fund': {
+    state: 'submitted',
+    open: async () => {
+      const { id } = await h.open('provider@demo.test', 'youth-fund', {
+        programmeId: youthProgramme,
+        title: 'Football',
+      });
+      const bid = { type: 'SUBMIT', title: 'Football', summary: 'Weekly', amountRequestedPence: 450_000 };
+      return h.step(id, 'provider@demo.test', bid, 'submitted');
+    },
+  },
+  'victims-services': { state: 'live', open: () => liveAward(victimsProgramme) },
+  'sarc-recommissioning': {
+    state: 'tendering',
+    open: async () => {
+      const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning' });
+      const input = { programmeId, title: 'SARC 2028', contractValuePence: 240_000_000 };
+      const { id } = await h.open('officer@demo.test', 'sarc-recommissioning', input, org.opcc);
+      const deadlines = { clarificationDeadline: '2027-11-02', tenderDeadline: '2027-11-30' };
+      return h.step(id, 'officer@demo.test', { type: 'PUBLISH_TENDER', ...deadlines }, 'tendering');
+    },
+  },
+  'crime-disorder-grant': {
+    state: 'conditionsOffered',
+    open: async () => {
+      const { programmeId } = await t.programme({ cycle: 'crime-disorder-grant' });
+      const input = {
+        programmeId,
+        allocationPence: 2_500_000,
+        financialYear: '2026-27',
+        purpose: 'Rural theft',
+      };
+      const { id } = await h.open('officer@demo.test', 'crime-disorder-grant', input, org.fenlandCsp);
+      const offer = { type: 'OFFER_CONDITIONS', conditions: 'Quarterly returns', reasons: 'Accountability' };
+      return h.step(id, 'officer@demo.test', offer, 'conditionsOffered');
+    },
+  },
+  'monitoring-return': {
+    state: 'submitted',
+    open: async () => {
+      // One return per award and period: each fresh return is for a later year.
+      const year = 2030 + returnPeriod++;
+      const input = {
+        awardCaseId: returnsAward,
+        periodStart: `${year}-01-01`,
+        periodEnd: `${year}-03-31`,
+        dueOn: `${year}-04-30`,
+      };
+      const { id } = await h.open('officer@demo.test', 'monitoring-return', input, org.riverside);
+      const figures = {
+        performance: 'On target',
+        victimsSupported: 12,
+        copeAndRecoverPercent: 80,
+        spendPence: 1,
+      };
+      return h.step(id, 'provider@demo.test', { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+    },
+  },
+};
+
+/** The case each machine's probes go to, replaced whenever a probe moved it on. */
+const current: Record<string, CaseBody> = {};
+
+async function caseFor(machine: string): Promise<CaseBody> {
+  const setUp = setUps[machine]!;
+  if (!current[machine]) {
+    current[machine] = await setUp.open();
+    expect(current[machine]!.state).toBe(setUp.state);
+  }
+  return current[machine]!;
+}
+
+beforeAll(async () => {
+  youthProgramme = t.youthFund.programmeId;
+  victimsProgramme = (await victimsProgrammeOf()).programmeId;
+  returnsAward = (await liveAward(victimsProgramme)).id;
+});
+
+it('has a set-up for every machine in the registry', () => {
+  expect(Object.keys(setUps).sort()).toEqual(machineDefinitions.map((d) => d.id).sort());
+});
+
+type Row = { role: Role; event: string; expected: Decision; got: Decision; status: number };
+
+/** Sends every event of the machine as `who`, through `send`; returns the rows that disagree. */
+async function probe(
+  who: Role,
+  definition: MachineDefinition,
+  send: (kase: CaseBody, type: string) => Promise<{ status: number; moved: boolean }>,
+): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const type of Object.keys(definition.events)) {
+    const kase = await caseFor(definition.id);
+    const { status, moved } = await send(kase, type);
+    if (moved) {
+      accepted += 1;
+      delete current[definition.id];
+    }
+    probed += 1;
+    rows.push({
+      role: who,
+      event: type,
+      expected: expected(who, definition, type, kase.organisationId as string),
+      got: decided(status),
+      status,
+    });
+  }
+  return rows;
+}
+
+let probed = 0;
+/** Probes that were accepted and moved their case on: the table is not only refusals and 409s. */
+let accepted = 0;
+const wrong = (rows: Row[]) => rows.filter((r) => r.expected !== r.got);
+
+describe.each(machineDefinitions.map((d) => [d.id, d] as const))('%s', (_id, definition) => {
+  it.each(ROLES)('every event through the API, as %s', async (who) => {
+    const rows = await probe(who, definition, async (kase, type) => {
+      const res = await t.http.post(`/api/cases/${kase.id}/events`).set(t.as(PEOPLE[who])).send({ type });
+      expect(
+        [200, 403, 404, 409, 422],
+        `${who} ${type}: ${res.status} ${JSON.stringify(res.body)}`,
+      ).toContain(res.status);
+      return { status: res.status, moved: res.status === 200 };
+    });
+    expect(wrong(rows)).toEqual([]);
+    expect(rows).toHaveLength(Object.keys(definition.events).length);
+  });
+
+  it.each(ROLES)('every event through the pages, as %s', async (who) => {
+    const { agent, csrf } = person[who];
+    const rows = await probe(who, definition, async (kase, type) => {
+      const { version } = (await h.get(kase.id)).body as CaseBody;
+      const res = await agent
+        .post(`/cases/${kase.id}/events/${type}`)
+        .type('form')
+        .send({ _csrf: csrf, version: String(version) });
+      expect([303, 403, 404, 409, 422], `${who} ${type}: ${res.status}`).toContain(res.status);
+      if (res.status === 404) expect(res.text).toContain('Page not found');
+      if (res.status === 403) expect(res.text).toContain('Not allowed');
+      return { status: res.status, moved: res.status === 303 };
+    });
+    expect(wrong(rows)).toEqual([]);
+  });
+
+  it('shows the case, on the API and as a page, to everyone who may see it and to no one else', async () => {
+    const kase = await caseFor(definition.id);
+    const seen: Record<string, [number, number]> = {};
+    const wanted: Record<string, [number, number]> = {};
+    for (const who of ROLES) {
+      const api = await t.http.get(`/api/cases/${kase.id}`).set(t.as(PEOPLE[who]));
+      const page = await person[who].agent.get(`/cases/${kase.id}`);
+      seen[who] = [api.status, page.status];
+      const status = mayView(who, kase.organisationId as string) ? 200 : 404;
+      wanted[who] = [status, status];
+    }
+    expect(seen).toEqual(wanted);
+  });
+});
+
+it('covered every role against every event of every machine, both ways', () => {
+  const events = machineDefinitions.reduce((n, d) => n + Object.keys(d.events).length, 0);
+  expect(probed).toBe(events * ROLES.length * 2);
+  expect(accepted).toBeGreaterThan(0);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pages by role: 200 for the people a page is for, 403 ("Not allowed") for everyone else signed in.
+// The home page and the open funding calls are for everyone; a provider's own work is for providers.
+
+const PROVIDERS: Role[] = ['provider', 'provider2', 'csp'];
+const PAGES: Record<string, Role[]> = {
+  '/': ROLES,
+  '/funding': ROLES,
+  '/my-work': PROVIDERS,
+  '/programmes': ['officer', 'finance', 'approver', 'admin'],
+  '/panel': ['panel'],
+  '/approvals': ['approver'],
+  '/finance': ['finance'],
+};
+
+describe.each(Object.entries(PAGES))('the page %s', (path, allowed) => {
+  it.each(ROLES)('as %s', async (who) => {
+    const res = await person[who].agent.get(path);
+    if (allowed.includes(who)) {
+      expect(res.status, res.text.slice(0, 300)).toBe(200);
+      expect(res.text).toMatch(/<h1[^>]*>/);
+    } else {
+      expect(res.status).toBe(403);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe("a provider guessing another organisation's ids", () => {
+  it("gets 404 for Riverside's live victims' services award, exactly as for an id that does not exist", async () => {
+    const award = await liveAward(victimsProgramme);
+    const before = (await h.get(award.id)).body as CaseBody;
+    const { agent, csrf } = person.provider2;
+    for (const id of [award.id, randomUUID()]) {
+      const api = (path: string) => t.http.get(`/api/cases/${id}${path}`).set(t.as(PEOPLE.provider2));
+      expect((await api('')).status).toBe(404);
+      expect((await api('/history')).status).toBe(404);
+      const sent = await t.http
+        .post(`/api/cases/${id}/events`)
+        .set(t.as(PEOPLE.provider2))
+        .send({ type: 'REQUEST_VARIATION', amountPence: 9_000_000, reason: 'Mine now' });
+      expect(sent.status).toBe(404);
+      expect(sent.body.title).toBe((await api('')).body.title);
+      const page = await agent.get(`/cases/${id}`);
+      expect(page.status).toBe(404);
+      expect(page.text).toContain('Page not found');
+      expect(page.text).not.toContain('IDVA service');
+      const post = await agent
+        .post(`/cases/${id}/events/REQUEST_VARIATION`)
+        .type('form')
+        .send({ reason: 'Mine now', _csrf: csrf, version: String(before.version) });
+      expect(post.status).toBe(404);
+    }
+    expect((await h.get(award.id)).body).toMatchObject({ state: 'live', version: before.version });
+  });
+
+  it("gets 404 for every machine's case of another owner, by API and by page", async () => {
+    for (const definition of machineDefinitions) {
+      const kase = await caseFor(definition.id);
+      if (kase.organisationId === person.provider2.organisationId) continue;
+      expect((await t.http.get(`/api/cases/${kase.id}`).set(t.as(PEOPLE.provider2))).status).toBe(404);
+      expect((await person.provider2.agent.get(`/cases/${kase.id}`)).status).toBe(404);
+    }
+  });
+
+  it("gets 404 for a fund's position and ledger, which are for staff; staff get 200", async () => {
+    const fundId = (await t.programme({ cycle: 'victims-services' })).fundId;
+    for (const who of ROLES) {
+      for (const path of [`/api/funds/${fundId}/position`, `/api/funds/${fundId}/ledger`]) {
+        const res = await t.http.get(path).set(t.as(PEOPLE[who]));
+        expect(res.status, `${who} ${path}`).toBe(person[who].role === 'provider' ? 404 : 200);
+      }
+    }
+  });
+});

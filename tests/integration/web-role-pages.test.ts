@@ -1,0 +1,400 @@
+// Pages for panel members, approvers and finance over HTTP: declaring and scoring a bid, the
+// decisions awaiting signature, fund positions and awards waiting for payment — and 403 for others.
+import { randomUUID } from 'node:crypto';
+import type request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { hashPassword } from '../../src/domain/sessions.ts';
+import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import {
+  closeBrowser,
+  cspViolations,
+  expectAccessible,
+  launchBrowser,
+  page,
+  screenshot,
+  signIn,
+} from '../helpers/browser.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
+import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
+import { youthFundEvents as events } from '../helpers/youth-fund-events.ts';
+
+type Agent = ReturnType<typeof request.agent>;
+
+let t: TestApp;
+let h: ReturnType<typeof cycleHelpers>;
+/** Two panel members of this file's own, signed in. */
+let ann: { id: string; email: string; agent: Agent };
+let ben: { id: string; email: string; agent: Agent };
+
+const PROVIDER: DemoEmail = 'provider@demo.test';
+const OFFICER: DemoEmail = 'officer@demo.test';
+const APPROVER: DemoEmail = 'approver@demo.test';
+
+beforeAll(async () => {
+  t = await startTestApp();
+  h = cycleHelpers(t);
+  const [officer] = await t.sql`select organisation_id from users where email = ${OFFICER}`;
+  const hash = await hashPassword(DEMO_PASSWORD);
+  const member = async (name: string) => {
+    const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${randomUUID()}@demo.test`;
+    const [user] = await t.sql`insert into users (email, name, role, organisation_id, password_hash)
+      values (${email}, ${name}, 'panel', ${officer!.organisation_id}, ${hash}) returning id`;
+    return { id: user!.id as string, email, agent: await signedIn(t.baseUrl, email, DEMO_PASSWORD) };
+  };
+  ann = await member('Ann Panel');
+  ben = await member('Ben Panel');
+  await launchBrowser();
+});
+afterAll(async () => {
+  await closeBrowser();
+  await t?.close();
+});
+
+/** A Youth Fund bid under this file's programme, submitted and found eligible: with the panel. */
+async function bidAtPanel(title: string): Promise<string> {
+  const id = await t.openCase(PROVIDER, title);
+  await h.step(id, PROVIDER, { ...events.SUBMIT, title }, 'submitted');
+  await h.step(id, OFFICER, events.CONFIRM_ELIGIBLE, 'panelReview');
+  return id;
+}
+
+const referenceOf = async (id: string) => (await h.get(id)).body.reference as string;
+
+async function stored(id: string) {
+  const declarations = await t.sql`select user_id, conflicted, reason from panel_declarations
+    where case_id = ${id} order by user_id`;
+  const scores = await t.sql`select user_id, scores, comment, version from panel_scores
+    where case_id = ${id} order by user_id`;
+  return { declarations: [...declarations], scores: [...scores] };
+}
+
+/** Posts one of a bid page's forms with the page's CSRF token. */
+async function post(agent: Agent, id: string, form: 'declaration' | 'scores', body: Record<string, string>) {
+  const page = await agent.get(`/panel/bids/${id}`);
+  expect(page.status, page.text).toBe(200);
+  return agent
+    .post(`/panel/bids/${id}/${form}`)
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), ...body });
+}
+
+/** The table row of the panel list that mentions a reference. */
+const rowOf = (html: string, reference: string) =>
+  [...html.matchAll(/<tr class="govuk-table__row">[\s\S]*?<\/tr>/g)]
+    .map((m) => m[0])
+    .find((row) => row.includes(reference)) ?? '';
+
+describe('the panel pages', () => {
+  it('lets a member declare no conflict, score, and see only their own scores', async () => {
+    const id = await bidAtPanel('Boxing for girls');
+    const reference = await referenceOf(id);
+
+    const list = await ann.agent.get('/panel');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain('<h1 class="govuk-heading-l">Bids for the panel</h1>');
+    const row = rowOf(list.text, reference);
+    expect(row).toContain(`href="/panel/bids/${id}"`);
+    expect(row).toContain('Boxing for girls');
+    expect(row).toContain('£4,000.00');
+    expect(row).toContain('Not declared');
+    expect(row).toContain('Not scored');
+    // Newest first: a newer bid comes before this one.
+    const newer = await referenceOf(await bidAtPanel('Newer bid'));
+    const relisted = (await ann.agent.get('/panel')).text;
+    expect(relisted.indexOf(newer)).toBeLessThan(relisted.indexOf(reference));
+
+    const page = await ann.agent.get(`/panel/bids/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Do you have a conflict of interest in this bid?');
+    expect(page.text).not.toContain(`action="/panel/bids/${id}/scores"`);
+
+    const declared = await post(ann.agent, id, 'declaration', { conflicted: 'no' });
+    expect(declared.status, declared.text).toBe(303);
+    expect(declared.headers.location).toBe(`/panel/bids/${id}?done=declared`);
+    const scoring = await ann.agent.get(declared.headers.location!);
+    expect(scoring.text).toContain('You declared that you have no conflict of interest in this bid.');
+    expect(scoring.text).toContain(`action="/panel/bids/${id}/scores"`);
+    expect(scoring.text).toContain('Evidence of need');
+    expect(scoring.text).toContain('Weight 60');
+
+    const scored = await post(ann.agent, id, 'scores', {
+      'score-need': '4',
+      'score-value': '5',
+      comment: 'Ann thinks strong',
+    });
+    expect(scored.status, scored.text).toBe(303);
+    expect(scored.headers.location).toBe(`/panel/bids/${id}?done=scored`);
+    expect((await stored(id)).scores).toEqual([
+      { user_id: ann.id, scores: { need: 4, value: 5 }, comment: 'Ann thinks strong', version: 1 },
+    ]);
+
+    // Ben scores too; each sees only their own.
+    expect((await post(ben.agent, id, 'declaration', { conflicted: 'no' })).status).toBe(303);
+    expect(
+      (await post(ben.agent, id, 'scores', { 'score-need': '1', 'score-value': '2', comment: 'Ben doubts' }))
+        .status,
+    ).toBe(303);
+    const annPage = (await ann.agent.get(`/panel/bids/${id}?done=scored`)).text;
+    expect(annPage).toContain('Your scores were saved.');
+    expect(annPage).toContain('Ann thinks strong');
+    expect(annPage).toContain('88 out of 100');
+    expect(annPage).not.toContain('Ben doubts');
+    const benPage = (await ben.agent.get(`/panel/bids/${id}`)).text;
+    expect(benPage).toContain('Ben doubts');
+    expect(benPage).not.toContain('Ann thinks strong');
+
+    const after = rowOf((await ann.agent.get('/panel')).text, reference);
+    expect(after).toContain('No conflict');
+    expect(after).toContain('Scored');
+  });
+
+  it('refuses a conflicted member scores and shows the bid as “Conflict declared”', async () => {
+    const id = await bidAtPanel('Youth club trip');
+    const reference = await referenceOf(id);
+
+    // Yes without a reason: the error summary, the choice kept, nothing written.
+    const noReason = await post(ben.agent, id, 'declaration', { conflicted: 'yes', reason: '' });
+    expect(noReason.status).toBe(422);
+    expect(errorSummaryOf(noReason.text)).toEqual([
+      { href: '#reason', text: 'Enter why you have a conflict of interest' },
+    ]);
+    expect(noReason.text).toMatch(
+      /<input[^>]*id="conflicted" name="conflicted" type="radio" value="yes" checked/,
+    );
+    // No answer at all.
+    const noAnswer = await post(ben.agent, id, 'declaration', {});
+    expect(noAnswer.status).toBe(422);
+    expect(errorSummaryOf(noAnswer.text)[0]!.href).toBe('#conflicted');
+    expect((await stored(id)).declarations).toEqual([]);
+
+    const declared = await post(ben.agent, id, 'declaration', {
+      conflicted: 'yes',
+      reason: 'I am a trustee of the applicant',
+    });
+    expect(declared.status, declared.text).toBe(303);
+    expect(declared.headers.location).toBe('/panel?done=conflict');
+    expect((await stored(id)).declarations).toEqual([
+      { user_id: ben.id, conflicted: true, reason: 'I am a trustee of the applicant' },
+    ]);
+
+    const list = await ben.agent.get('/panel?done=conflict');
+    expect(list.text).toContain('You declared a conflict of interest.');
+    const row = rowOf(list.text, reference);
+    expect(row).toContain('Conflict declared');
+    expect(row).not.toContain(`/panel/bids/${id}`);
+
+    const page = await ben.agent.get(`/panel/bids/${id}`);
+    expect(page.status).toBe(403);
+    expect(page.text).toContain('conflict of interest');
+    const csrf = csrfOf((await ben.agent.get('/panel')).text);
+    const score = await ben.agent
+      .post(`/panel/bids/${id}/scores`)
+      .type('form')
+      .send({ _csrf: csrf, 'score-need': '5', 'score-value': '5' });
+    expect(score.status).toBe(403);
+    expect(score.text).toContain('conflict of interest');
+    expect((await stored(id)).scores).toEqual([]);
+  });
+
+  it('shows bad scores in the error summary, keeps them, and writes nothing', async () => {
+    const id = await bidAtPanel('Street dance');
+
+    // Before declaring, scoring is refused and says why.
+    const early = await ann.agent
+      .post(`/panel/bids/${id}/scores`)
+      .type('form')
+      .send({ _csrf: csrfOf((await ann.agent.get('/panel')).text), 'score-need': '3', 'score-value': '3' });
+    expect(early.status).toBe(409);
+    expect(early.text).toContain(
+      'Say whether you have a conflict of interest in this bid before you score it.',
+    );
+
+    expect((await post(ann.agent, id, 'declaration', { conflicted: 'no' })).status).toBe(303);
+    const bad = await post(ann.agent, id, 'scores', {
+      'score-need': '7',
+      'score-value': 'lots',
+      comment: 'Kept',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('<title>Error: ');
+    const summary = errorSummaryOf(bad.text);
+    expect(summary.map((e) => e.href)).toEqual(['#score-need', '#score-value']);
+    expect(summary[0]!.text).toMatch(/^Evidence of need: /);
+    expect(bad.text).toMatch(/<input[^>]*id="score-need" name="score-need" type="text"[^>]*value="7"/);
+    expect(bad.text).toMatch(/<input[^>]*id="score-value" name="score-value" type="text"[^>]*value="lots"/);
+    expect(bad.text).toContain('>Kept</textarea>');
+
+    const missing = await post(ann.agent, id, 'scores', { 'score-need': '2', 'score-value': '' });
+    expect(missing.status).toBe(422);
+    expect(errorSummaryOf(missing.text).map((e) => e.href)).toEqual(['#score-value']);
+    expect((await stored(id)).scores).toEqual([]);
+  });
+});
+
+describe('who may see each page', () => {
+  it('answers 403 pages to the wrong roles', async () => {
+    const id = await bidAtPanel('Not for you');
+    const agents = Object.fromEntries(
+      await Promise.all(
+        (['officer@demo.test', 'provider@demo.test', 'finance@demo.test', 'approver@demo.test'] as const).map(
+          async (email) => [email, await signedIn(t.baseUrl, email, DEMO_PASSWORD)] as const,
+        ),
+      ),
+    ) as Record<string, Agent>;
+    const checks: [string, string][] = [
+      ['officer@demo.test', '/panel'],
+      ['officer@demo.test', `/panel/bids/${id}`],
+      ['officer@demo.test', '/approvals'],
+      ['officer@demo.test', '/finance'],
+      ['provider@demo.test', '/panel'],
+      ['provider@demo.test', `/panel/bids/${id}`],
+      ['provider@demo.test', '/approvals'],
+      ['provider@demo.test', '/finance'],
+      ['finance@demo.test', '/panel'],
+      ['finance@demo.test', '/approvals'],
+      ['approver@demo.test', '/finance'],
+      ['approver@demo.test', '/panel'],
+    ];
+    for (const [email, path] of checks) {
+      const res = await agents[email]!.get(path);
+      expect(res.status, `${email} ${path}`).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.text).toContain('<h1 class="govuk-heading-l">You cannot see this page</h1>');
+    }
+    const panelMember = await ann.agent.get('/approvals');
+    expect(panelMember.status).toBe(403);
+    expect((await ann.agent.get('/finance')).status).toBe(403);
+    // Not signed in: to sign in, then back.
+    const anonymous = await t.http.get('/finance');
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.location).toBe('/sign-in?next=%2Ffinance');
+  });
+});
+
+describe('the approver and finance pages', () => {
+  it('lists a victims’ services decision awaiting the approver’s signature, with its amount', async () => {
+    const programme = await t.programme({ cycle: 'victims-services', delegationThresholdPence: 100 });
+    const { id } = await h.open(PROVIDER, 'victims-services', { programmeId: programme.programmeId });
+    const s = h.on(id);
+    const bid = {
+      title: 'IDVA outreach',
+      summary: 'Two IDVAs',
+      startsOn: '2027-04-01',
+      endsOn: '2028-03-31',
+      service: 'idva',
+    };
+    await s(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence: 1_234_567 }, 'dueDiligence');
+    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
+    await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+    await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+    await s(
+      OFFICER,
+      { type: 'MODERATE', scores: { need: 4, value: 4 }, rationale: 'Agreed' },
+      'recommendation',
+    );
+    const waiting = await s(
+      OFFICER,
+      { type: 'RECOMMEND_AWARD', amountPence: 1_234_500, rationale: 'Strong' },
+      'awaitingApproval',
+    );
+
+    const approver = await signedIn(t.baseUrl, APPROVER, DEMO_PASSWORD);
+    const res = await approver.get('/approvals');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1 class="govuk-heading-l">Decisions awaiting your signature</h1>');
+    const row = rowOf(res.text, waiting.reference as string);
+    expect(row).toContain(`href="/cases/${id}"`);
+    expect(row).toContain('IDVA outreach');
+    expect(row).toContain('£12,345.00');
+    expect(row).toContain('Sign the award decision');
+    // The case page is where the approver signs.
+    const kase = await approver.get(`/cases/${id}`);
+    expect(kase.text).toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
+  });
+
+  it('shows finance every fund’s position to the penny and an accepted award awaiting payment', async () => {
+    const id = await bidAtPanel('Climbing wall');
+    await h.step(id, 'panel@demo.test', { ...events.APPROVE, amountPence: 312_345 }, 'offered');
+    const accepted = await h.step(id, PROVIDER, events.ACCEPT_OFFER, 'accepted');
+
+    const finance = await signedIn(t.baseUrl, 'finance@demo.test', DEMO_PASSWORD);
+    const res = await finance.get('/finance');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1 class="govuk-heading-l">Funds and payments</h1>');
+
+    const awaiting = /<table[^>]*id="awaiting-finance"[\s\S]*?<\/table>/.exec(res.text)?.[0] ?? '';
+    const row = rowOf(awaiting, accepted.reference as string);
+    expect(row).toContain(`href="/cases/${id}"`);
+    expect(row).toContain('Climbing wall');
+    expect(row).toContain('£3,123.45');
+    expect(row).toContain('Record the payment');
+
+    const fund = new RegExp(`<section[^>]*id="fund-${t.youthFund.fundId}"[\\s\\S]*?</section>`).exec(
+      res.text,
+    )?.[0];
+    expect(fund, 'this file’s fund is on the page').toBeDefined();
+    const cells = [...rowOf(fund!, 'Whole fund').matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) =>
+      m[1]!.trim(),
+    );
+    // What the API says, to the penny, in pounds.
+    expect(await h.position(t.youthFund.fundId)).toEqual(h.money(1_000_000_000, 312_345, 0));
+    expect(cells).toEqual(['£10,000,000.00', '£3,123.45', '£0.00', '£9,996,876.55']);
+
+    // The demo funds are there too, with streams and contributors where they have them.
+    expect(res.text).toContain('Ring-fenced: ');
+    expect(res.text).toContain('Contributor: ');
+  });
+});
+
+describe('in a browser', () => {
+  it('passes axe on each page, errors included, with no CSP violations', async () => {
+    const id = await bidAtPanel('Accessible bid');
+    const p = await page(t);
+    await signIn(p, ann.email);
+    await p.goto('/panel');
+    await expectAccessible(p);
+    await screenshot(p, 'panel');
+    await p
+      .getByRole('link', { name: /Accessible bid/ })
+      .first()
+      .click();
+    await p.waitForURL(`**/panel/bids/${id}`);
+    expect(await p.getByRole('heading', { level: 1 }).textContent()).toContain('Accessible bid');
+    // Yes without a reason shows the error summary.
+    await p.getByRole('radio', { name: 'Yes' }).check();
+    await p.getByRole('button', { name: 'Save your declaration' }).click();
+    await p.waitForSelector('.govuk-error-summary');
+    await expectAccessible(p);
+    await screenshot(p, 'declaration-error');
+    await p.getByRole('radio', { name: 'No' }).check();
+    await p.getByRole('button', { name: 'Save your declaration' }).click();
+    await p.getByLabel('Evidence of need').fill('9');
+    await p.getByLabel('Value for money').fill('3');
+    await p.getByRole('button', { name: 'Save your scores' }).click();
+    await p.waitForSelector('.govuk-error-summary');
+    await expectAccessible(p);
+    await screenshot(p, 'scores-error');
+    await p.getByLabel('Evidence of need').fill('4');
+    await p.getByRole('button', { name: 'Save your scores' }).click();
+    await p.waitForSelector('#your-scores');
+    expect(p.url()).toContain(`/panel/bids/${id}?done=scored`);
+    await expectAccessible(p);
+    await screenshot(p, 'scored');
+    expect(cspViolations(p)).toEqual([]);
+
+    for (const [email, path] of [
+      [APPROVER, '/approvals'],
+      ['finance@demo.test', '/finance'],
+    ] as const) {
+      const other = await page(t);
+      await signIn(other, email);
+      await other.goto(path);
+      await expectAccessible(other);
+      await screenshot(other, path.slice(1));
+      expect(cspViolations(other)).toEqual([]);
+      await other.context().close();
+    }
+    await p.context().close();
+  });
+});
