@@ -5,6 +5,7 @@ import { type Request, type Response, Router } from 'express';
 import type { MachineDefinition } from '../../../machines/define.ts';
 import { formatPounds } from '../../../machines/define.ts';
 import type { Db } from '../../db/client.ts';
+import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/queries/form-drafts.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { users } from '../../db/schema/index.ts';
@@ -15,6 +16,36 @@ import type { CaseView, HistoryEntry } from '../../engine/views.ts';
 import { machineDiagram } from './diagram.ts';
 import { buildForm, formToPayload, humanise } from './forms.ts';
 import { requireSignIn, webActor } from './session.ts';
+
+export const SAVED_MESSAGE = 'Saved. You can come back to this later.';
+export const MAX_DRAFT_FIELDS = 50;
+export const MAX_DRAFT_FIELD_LENGTH = 10_000;
+/** Parts of a form that are not what the person typed. */
+const NOT_TYPED = new Set(['_csrf', 'version', '_action']);
+
+/** A form's raw fields as typed, for saving; or the problem that stops them being saved. */
+export function draftFields(body: Record<string, unknown>): { fields: DraftFields; errors: FieldError[] } {
+  const fields: DraftFields = {};
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    if (NOT_TYPED.has(name)) continue;
+    if (typeof value === 'string') fields[name] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) fields[name] = value;
+    else continue;
+    const longest = Math.max(0, ...[fields[name]].flat().map((v) => v.length));
+    if (longest > MAX_DRAFT_FIELD_LENGTH)
+      errors.push({
+        field: name,
+        message: `${humanise(name)} must be ${MAX_DRAFT_FIELD_LENGTH.toLocaleString('en-GB')} characters or fewer to save it`,
+      });
+  }
+  if (Object.keys(fields).length > MAX_DRAFT_FIELDS)
+    errors.push({
+      field: '(body)',
+      message: `A form can only be saved with up to ${MAX_DRAFT_FIELDS} answers`,
+    });
+  return { fields, errors };
+}
 
 export const STALE_MESSAGE =
   'Someone else changed this case while you were looking at it. Check the case below; nothing you sent was saved.';
@@ -30,6 +61,8 @@ interface PageState {
   /** A plain message at the top (a stale form, an action no longer possible). */
   notice?: string;
   done?: unknown;
+  /** The event whose form was just saved to come back to. */
+  saved?: unknown;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -78,10 +111,21 @@ function whatHappened(definition: MachineDefinition, entry: HistoryEntry): strin
   return entry.type;
 }
 
-/** One form per event this person may send now; the failed one keeps what was typed, and its errors. */
-export function actionForms(definition: MachineDefinition, view: CaseView, failed?: Failed) {
+const kebab = (type: string) => type.toLowerCase().replace(/_/g, '-');
+/** The id of an action form's heading. */
+const actionId = (type: string) => `action-${kebab(type)}`;
+
+/**
+ * One form per event this person may send now; the failed one keeps what was typed, and its errors.
+ * A form this person saved to come back to shows what they saved (over the case's defaults).
+ */
+export function actionForms(
+  definition: MachineDefinition,
+  view: CaseView,
+  failed?: Failed,
+  drafts: ReadonlyMap<string, DraftFields> = new Map(),
+) {
   // Two forms on the page may share a field name: then each form's ids carry its event type.
-  const kebab = (type: string) => type.toLowerCase().replace(/_/g, '-');
   const names = view.nextEvents.flatMap((e) => Object.keys(definition.events[e.type]!.payload.shape));
   const shared = new Set(names.filter((n, i) => names.indexOf(n) !== i));
   let errors: { text: string; href: string }[] = [];
@@ -91,11 +135,11 @@ export function actionForms(definition: MachineDefinition, view: CaseView, faile
     const built = buildForm(payload, {
       idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
       context: view.context,
-      values: mine?.values,
+      values: mine?.values ?? drafts.get(type),
       errors: mine?.errors,
     });
     if (mine) errors = built.errorList;
-    return { type, label, headingId: `action-${kebab(type)}`, fields: built.fields };
+    return { type, label, headingId: actionId(type), fields: built.fields };
   });
   return { forms, errors };
 }
@@ -112,10 +156,11 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   async function render(res: Response, view: CaseView, state: PageState) {
     const actor = webActor(res);
     const definition = definitionOf(view);
-    const [history, organisation, programme] = await Promise.all([
+    const [history, organisation, programme, drafts] = await Promise.all([
       deps.engine.history(actor, view.id),
       findOrganisation(deps.db, view.organisationId),
       view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
+      actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
     ]);
     const ids = [...new Set(history.map((h) => h.actor.id).filter((id): id is string => id !== null))];
     const people = ids.length
@@ -138,11 +183,15 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       };
     });
 
-    const { forms, errors } = actionForms(definition, view, state.failed);
+    const { forms, errors } = actionForms(definition, view, state.failed, drafts);
 
     const done =
       typeof state.done === 'string' && Object.hasOwn(definition.events, state.done)
         ? definition.events[state.done]!.label
+        : undefined;
+    const saved =
+      typeof state.saved === 'string' && Object.hasOwn(definition.events, state.saved)
+        ? SAVED_MESSAGE
         : undefined;
     const title = (view.context as { title?: unknown } | null)?.title;
     res.status(state.status ?? 200).render('case.njk', {
@@ -157,6 +206,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       errors,
       notice: state.notice,
       done,
+      saved,
       diagram: machineDiagram(definition, view.state),
       timeline,
     });
@@ -164,7 +214,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
 
   router.get('/cases/:id', requireSignIn, async (req: Request, res: Response) => {
     const view = await deps.engine.get(webActor(res), String(req.params.id));
-    await render(res, view, { done: req.query.done });
+    await render(res, view, { done: req.query.done, saved: req.query.saved });
   });
 
   router.post('/cases/:id/events/:type', requireSignIn, async (req: Request, res: Response) => {
@@ -187,17 +237,37 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
           ? `${detail} Nothing you sent was saved.`
           : `“${spec.label}” is not possible while the case is at this stage (${current.stateLabel}). Nothing you sent was saved.`,
       });
+    const refuse = () => {
+      // As the engine would: someone who may never send it is not allowed; otherwise not now.
+      if (!isSender(actor, spec.sentBy, view.organisationId)) {
+        throw new ProblemError(403, 'Not allowed', `Your role (${actor.role}) may not do this.`);
+      }
+      return notPossible(view);
+    };
+
+    if (body._action === 'save') {
+      // Save and come back later: only a form this person could send now; no version needed.
+      if (!view.nextEvents.some((e) => e.type === type) || !actor.userId) return refuse();
+      const draft = draftFields(body);
+      if (draft.errors.length) {
+        return render(res, view, { status: 422, failed: { type, values: body, errors: draft.errors } });
+      }
+      await saveDraft(deps.db, {
+        caseId: id,
+        userId: actor.userId,
+        eventType: type,
+        fields: draft.fields,
+        at: new Date(),
+      });
+      return res.redirect(303, `/cases/${encodeURIComponent(id)}?saved=${encodeURIComponent(type)}`);
+    }
+
     const { payload, errors } = formToPayload(spec.payload, body);
 
     if (errors.length) {
       // Nothing goes to the engine, so refuse here as it would, in its order.
       if (expectedVersion !== view.version) return stale(view);
-      if (!view.nextEvents.some((e) => e.type === type)) {
-        if (!isSender(actor, spec.sentBy, view.organisationId)) {
-          throw new ProblemError(403, 'Not allowed', `Your role (${actor.role}) may not do this.`);
-        }
-        return notPossible(view);
-      }
+      if (!view.nextEvents.some((e) => e.type === type)) return refuse();
       // Show every problem at once: the machine's own rules on the fields that could be read.
       const bad = (field: string) =>
         errors.some(
@@ -229,6 +299,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       }
       throw error;
     }
+    // Sent: what this person had saved of this form is done with.
+    if (actor.userId) await deleteDraft(deps.db, id, actor.userId, type);
     res.redirect(303, `/cases/${encodeURIComponent(id)}?done=${encodeURIComponent(type)}`);
   });
 

@@ -1,0 +1,156 @@
+// Every kind of page, as the person it is for, through axe in real Chromium: no serious or critical
+// violation anywhere — including the richer victims' services forms and the error pages — and a
+// provider files a monitoring return through the page.
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import {
+  closeBrowser,
+  expectAccessible,
+  launchBrowser,
+  page,
+  screenshot,
+  signIn,
+} from '../helpers/browser.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
+
+let t: TestApp;
+let h: ReturnType<typeof cycleHelpers>;
+const ids = { dueDiligence: '', moderation: '', live: '', monitoringReturn: '', programme: '' };
+const [OFFICER, PROVIDER, APPROVER] = [
+  'officer@demo.test',
+  'provider@demo.test',
+  'approver@demo.test',
+] as const;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  h = cycleHelpers(t);
+  await launchBrowser();
+  const criteria = [
+    { id: 'quality', label: 'Quality of service', weight: 60 },
+    { id: 'value', label: 'Value for money', weight: 40 },
+  ];
+  const programme = await t.programme({
+    cycle: 'victims-services',
+    delegationThresholdPence: 10_000_000,
+    criteria,
+  });
+  ids.programme = programme.programmeId;
+  const bid = {
+    title: 'ISVA service',
+    summary: 'Two ISVAs',
+    startsOn: '2027-04-01',
+    endsOn: '2028-03-31',
+    service: 'isva',
+  };
+  const open = async () =>
+    (await h.open(PROVIDER, 'victims-services', { programmeId: programme.programmeId })).id;
+  const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
+  ids.dueDiligence = await open();
+  await h.step(
+    ids.dueDiligence,
+    PROVIDER,
+    { type: 'SUBMIT', ...bid, amountRequestedPence: 2_000_000 },
+    'dueDiligence',
+  );
+  ids.moderation = await open();
+  const m = h.on(ids.moderation);
+  await m(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence: 2_000_000 }, 'dueDiligence');
+  await m(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+  await m(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+  ids.live = await open();
+  const l = h.on(ids.live);
+  await l(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence: 2_000_000 }, 'dueDiligence');
+  await l(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+  await l(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+  await l(
+    OFFICER,
+    { type: 'MODERATE', scores: { quality: 4, value: 4 }, rationale: 'Agreed' },
+    'recommendation',
+  );
+  await l(OFFICER, { type: 'RECOMMEND_AWARD', amountPence: 1_500_000, rationale: 'Good' }, 'offered');
+  await l(PROVIDER, { type: 'ACCEPT_OFFER' }, 'agreement');
+  const terms = {
+    startsOn: '2027-04-01',
+    endsOn: '2028-03-31',
+    paymentProfile: 'quarterlyInArrears',
+    amountPence: 1_500_000,
+  };
+  await l(OFFICER, { type: 'SIGN_AGREEMENT', ...terms }, 'live');
+  const view = (await h.get(ids.live)).body as { organisationId: string };
+  const period = {
+    awardCaseId: ids.live,
+    periodStart: '2027-04-01',
+    periodEnd: '2027-06-30',
+    dueOn: '2027-07-31',
+  };
+  ids.monitoringReturn = (await h.open(OFFICER, 'monitoring-return', period, view.organisationId)).id;
+});
+afterAll(async () => {
+  await closeBrowser();
+  await t.close();
+});
+
+async function visit(p: Page, path: string, name: string, status = 200) {
+  const response = await p.goto(path);
+  expect(response?.status(), path).toBe(status);
+  await screenshot(p, name);
+  await expectAccessible(p);
+}
+
+describe('every page passes axe for the person it is for', () => {
+  it('officer pages, with the checkbox and score forms and the error pages', async () => {
+    const p = await page(t);
+    await signIn(p, OFFICER);
+    await visit(p, '/', 'officer-home');
+    await visit(p, '/funding', 'officer-funding');
+    await visit(p, '/programmes', 'officer-programmes');
+    await visit(p, `/programmes/${ids.programme}`, 'officer-programme');
+    await visit(p, `/cases/${ids.dueDiligence}`, 'officer-due-diligence-form');
+    await expect(p.getByRole('checkbox').count()).resolves.toBeGreaterThanOrEqual(4);
+    await visit(p, `/cases/${ids.moderation}`, 'officer-moderation-form');
+    await visit(p, `/cases/${randomUUID()}`, 'not-found', 404);
+    await visit(p, '/panel', 'forbidden', 403);
+  });
+
+  it('the approver, finance and panel pages', async () => {
+    for (const [email, path] of [
+      [APPROVER, '/approvals'],
+      ['finance@demo.test', '/finance'],
+      ['panel@demo.test', '/panel'],
+    ] as const) {
+      const p = await page(t);
+      await signIn(p, email);
+      await visit(p, path, path.slice(1));
+    }
+  });
+
+  it('the provider files a monitoring return through the page', async () => {
+    const p = await page(t);
+    await signIn(p, PROVIDER);
+    await visit(p, '/my-work', 'provider-my-work');
+    await visit(p, `/cases/${ids.monitoringReturn}`, 'provider-return-form');
+    await p.fill('#performance', 'All sessions delivered');
+    await p.fill('#victimsSupported', '42');
+    await p.fill('#copeAndRecoverPercent', '81.5');
+    await p.fill('#spendPence', '3,750.25');
+    await Promise.all([
+      p.waitForNavigation({ waitUntil: 'load' }),
+      p.getByRole('button', { name: 'Submit the monitoring return', exact: true }).click(),
+    ]);
+    await screenshot(p, 'provider-return-filed');
+    await expectAccessible(p);
+    const filed = (await h.get(ids.monitoringReturn)).body as {
+      state: string;
+      context: { latestReturn: object };
+    };
+    expect(filed.state).toBe('submitted');
+    expect(filed.context.latestReturn).toMatchObject({
+      victimsSupported: 42,
+      copeAndRecoverPercent: 81.5,
+      spendPence: 375_025,
+    });
+  });
+});
