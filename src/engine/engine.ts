@@ -283,7 +283,7 @@ export class Engine {
       limit: filter.limit + 1,
     });
     const page = rows.slice(0, filter.limit);
-    const items = page.map((row) => summary(row, this.definitionOf(row)));
+    const items = page.map((row) => this.listed(row));
     return { items, lastSeq: rows.length > filter.limit ? page[page.length - 1]!.seq : null };
   }
 
@@ -303,7 +303,7 @@ export class Engine {
         : undefined;
     const { rows, counts } = await casesInStates(this.deps.db, where, organisationId, limit);
     return {
-      items: rows.map((row) => summary(row, this.definitionOf(row))),
+      items: rows.map((row) => this.listed(row)),
       counts: counts.map((c) => {
         const definition = this.deps.registry.latest(c.machineId);
         return {
@@ -313,6 +313,17 @@ export class Engine {
         };
       }),
     };
+  }
+
+  /**
+   * A case as a list shows it. A case on a machine version this process does not run (a newer
+   * deployment's, or one retired without a migration) still lists, plainly, rather than breaking
+   * the whole list; opening it is refused as an integrity fault.
+   */
+  private listed(row: CaseRow): CaseSummary {
+    const definition = this.deps.registry.get(row.machineId, row.machineVersion);
+    if (definition) return summary(row, definition);
+    return { ...summary(row, unknownDefinition(row)), stateLabel: row.state };
   }
 
   private async mayView(db: Db, actor: Actor, caseRow: CaseRow): Promise<boolean> {
@@ -396,4 +407,12 @@ export class Engine {
       .map((type) => ({ type, label: definition.events[type]!.label }));
     return { ...summary(caseRow, definition), context: snapshot.context, nextEvents };
   }
+}
+
+/** Just enough of a definition to list a case whose machine version is not registered here. */
+function unknownDefinition(row: CaseRow): MachineDefinition {
+  return {
+    referencePrefix: row.machineId.slice(0, 3).toUpperCase(),
+    states: {},
+  } as unknown as MachineDefinition;
 }

@@ -31,7 +31,8 @@ export async function startTestApp(
   const app = createApp({
     db,
     engine,
-    logger: createLogger('silent'),
+    // Faults (500s) print with their stack; nothing else is logged.
+    logger: createLogger('error'),
     databaseAnswers: databaseProbe(handle),
     clock: options.clock ?? systemClock,
   });

@@ -96,7 +96,14 @@ const engine = (definitions: MachineDefinition[] = [v1], effects: Record<string,
 
 beforeAll(async () => {
   handle = connect(inject('databaseUrl'), 5);
-  actor = actorOf((await findUserByEmail(handle.db, 'provider@demo.test'))!);
+  // A provider in an organisation of this file's own: cases on test-only machines must not appear
+  // in the demo organisations' lists that other test files read through the real app.
+  const [org] = await handle.sql`insert into organisations (name, kind)
+    values (${`Integrity test ${Date.now()}`}, 'provider') returning id`;
+  const email = `integrity-${Date.now()}@demo.test`;
+  await handle.sql`insert into users (email, name, role, organisation_id)
+    values (${email}, 'Integrity', 'provider', ${org!.id})`;
+  actor = actorOf((await findUserByEmail(handle.db, email))!);
 });
 afterAll(() => handle.sql.end());
 
@@ -298,5 +305,18 @@ describe('machine versions', () => {
     const before = await written(id);
     await expect(engine([v2]).send(actor, id, { type: 'BUMP' })).rejects.toThrow(/not registered/);
     expect(await written(id)).toEqual(before);
+  });
+
+  it('a case whose version is not registered still lists, plainly, without breaking the list', async () => {
+    const { id } = await engine([v1]).create(actor, { machine: 'test-integrity' });
+    const unknownHere = engine([]);
+    const listed = await unknownHere.list(actor, { limit: 100 });
+    expect(listed.items.find((c) => c.id === id)).toMatchObject({
+      machine: 'test-integrity',
+      machineVersion: 1,
+    });
+    const waiting = await unknownHere.waiting(actor);
+    expect(waiting.items).toEqual([]);
+    await expect(unknownHere.get(actor, id)).rejects.toThrow(/not registered/);
   });
 });
