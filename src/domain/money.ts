@@ -87,7 +87,7 @@ export const releaseFundsEffect: EffectHandler = async (tx, effect, { caseRow, a
 
 export const requireOpenRoundEffect: EffectHandler = async (tx, _effect, { caseRow }) => {
   const programme = await fundingOf(tx, caseRow.programmeId);
-  const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE);
+  const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE, true);
   if (round?.state !== 'open') {
     throw new ProblemError(
       409,

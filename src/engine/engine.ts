@@ -21,7 +21,16 @@ import { interpretActions } from './actions.ts';
 import { type Actor, canSee, isSender, systemActor } from './actor.ts';
 import type { Clock } from './clock.ts';
 import { statesWhereActorActs } from './describe.ts';
-import { fieldErrors, forbidden, integrity, invalid, notAccepted, notFound, staleVersion } from './errors.ts';
+import {
+  fieldErrors,
+  forbidden,
+  integrity,
+  invalid,
+  notAccepted,
+  notFound,
+  ProblemError,
+  staleVersion,
+} from './errors.ts';
 import type { MachineRegistry } from './registry.ts';
 import {
   acceptedEvents,
@@ -111,18 +120,20 @@ export class Engine {
     const { snapshot, actions } = start(definition, prepared.input);
     const interpreted = interpretActions(actions, now);
     const state = stateName(snapshot);
-    const caseRow = await insertCase(tx, {
-      machineId: definition.id,
-      machineVersion: definition.version,
-      state,
-      snapshot: persist(definition, snapshot),
-      organisationId,
-      programmeId: prepared.programmeId,
-      version: 1,
-      createdBy: actor.userId,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const caseRow = await uniqueOr409(() =>
+      insertCase(tx, {
+        machineId: definition.id,
+        machineVersion: definition.version,
+        state,
+        snapshot: persist(definition, snapshot),
+        organisationId,
+        programmeId: prepared.programmeId,
+        version: 1,
+        createdBy: actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
     await insertCaseEvent(tx, {
       caseId: caseRow.id,
       version: 1,
@@ -415,4 +426,20 @@ function unknownDefinition(row: CaseRow): MachineDefinition {
     referencePrefix: row.machineId.slice(0, 3).toUpperCase(),
     states: {},
   } as unknown as MachineDefinition;
+}
+
+/** A unique index the domain's checks raced against (e.g. one round per programme) is a 409, not a 500. */
+async function uniqueOr409<T>(insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+    if (code === '23505')
+      throw new ProblemError(
+        409,
+        'Already exists',
+        'Another request made the same thing at the same moment.',
+      );
+    throw error;
+  }
 }

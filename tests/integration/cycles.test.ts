@@ -29,6 +29,23 @@ const draftYouthBid = async (programmeId: string) =>
   (await h.open(PROVIDER, 'youth-fund', { programmeId, title: 'Football' })).id;
 
 describe('commissioning-round', () => {
+  it('has one round per programme, even when eight officers open it at once', async () => {
+    const { programmeId } = await t.programme({ cycle: 'youth-fund', open: false });
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        t.http
+          .post('/api/cases')
+          .set(t.as(OFFICER))
+          .send({ machine: 'commissioning-round', organisationId: org.opcc, input: { programmeId } }),
+      ),
+    );
+    const statuses = attempts.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
+    const [rounds] = await t.sql`select count(*)::int as n from cases
+      where programme_id = ${programmeId} and machine_id = 'commissioning-round'`;
+    expect(rounds!.n).toBe(1);
+  });
+
   it('is planned, launched with approval, open for bids, closed early, then assessed to the finish', async () => {
     const { programmeId, fundId, roundId } = await t.programme({ cycle: 'youth-fund', open: false });
     expect(roundId).toBeNull();

@@ -22,13 +22,17 @@ export async function outcomesOf(db: Db, programmeId: string): Promise<string[]>
   return rows.map((r) => r.id);
 }
 
-/** The case that runs a programme's round (the commissioning-round machine), if one was opened. */
-export async function roundCaseOf(db: Db, programmeId: string, roundMachine: string) {
-  const [row] = await db
+/**
+ * The case that runs a programme's round (the commissioning-round machine), if one was opened.
+ * `share` locks it until the transaction ends, so the round cannot close while a bid relies on it.
+ */
+export async function roundCaseOf(db: Db, programmeId: string, roundMachine: string, share = false) {
+  const query = db
     .select({ id: cases.id, state: cases.state })
     .from(cases)
     .where(and(eq(cases.programmeId, programmeId), eq(cases.machineId, roundMachine)))
     .orderBy(desc(cases.seq))
     .limit(1);
+  const [row] = share ? await query.for('share') : await query;
   return row;
 }

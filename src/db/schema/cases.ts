@@ -42,6 +42,10 @@ export const cases = pgTable(
     index('cases_machine_state_seq_idx').on(t.machineId, t.state, t.seq.desc()),
     index('cases_organisation_seq_idx').on(t.organisationId, t.seq.desc()),
     index('cases_programme_seq_idx').on(t.programmeId, t.seq.desc()),
+    // A programme has one round: two officers opening it at once cannot both succeed.
+    uniqueIndex('cases_one_round_per_programme')
+      .on(t.programmeId)
+      .where(sql`${t.machineId} = 'commissioning-round'`),
     check('cases_version_positive', sql`${t.version} >= 1`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "cases_one_round_per_programme" ON "cases" USING btree ("programme_id") WHERE "cases"."machine_id" = 'commissioning-round';
