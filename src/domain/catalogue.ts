@@ -5,6 +5,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { financialYear, isoDate, isoInstant } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import { findFund, streamsOf } from '../db/queries/funds.ts';
 import {
   fundContributors,
@@ -64,10 +65,7 @@ async function uniquely<T>(field: string, message: string, insert: () => Promise
   try {
     return await insert();
   } catch (error) {
-    const code =
-      (error as { cause?: { code?: string }; code?: string }).cause?.code ??
-      (error as { code?: string }).code;
-    if (code === '23505') throw invalid('That already exists.', [{ field, message }]);
+    if (isUniqueViolation(error)) throw invalid('That already exists.', [{ field, message }]);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 // The money effects machines emit. Each runs inside the transition's transaction; commitments lock
 // the fund row first, so however many awards are decided at once a fund is never over-committed.
-import type { FundsParams } from '../../machines/define.ts';
+import { type FundsParams, formatPounds } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import {
   insertLedgerRow,
@@ -14,8 +14,7 @@ import type { EffectHandler } from '../engine/engine.ts';
 import { ProblemError } from '../engine/errors.ts';
 import { fundingOf, ROUND_MACHINE } from './programmes.ts';
 
-const pounds = (pence: bigint) =>
-  `£${(Number(pence) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const pounds = (pence: bigint) => formatPounds(Number(pence));
 
 /** What is left in the fund overall, and in the commitment's bucket (its stream, or the unfenced rest). */
 async function remaining(tx: Tx, fund: { id: string; budgetPence: bigint }, streamId: string | null) {

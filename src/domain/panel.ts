@@ -23,11 +23,11 @@ import {
 import { findProgramme } from '../db/queries/programmes.ts';
 import { type Actor, canSee } from '../engine/actor.ts';
 import { fieldErrors, forbidden, integrity, invalid, notFound, ProblemError } from '../engine/errors.ts';
+import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 
 /** Scores run from 0 to this. */
 export const MAX_SCORE = 5;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Who sees every member's scores side by side. */
 const moderators: readonly Actor['role'][] = ['officer', 'approver', 'admin'];
 
@@ -76,7 +76,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
  * so for them it does not exist (404, as for a case they cannot see).
  */
 async function caseFor(db: Db, actor: Actor, caseId: string, registry: MachineRegistry, share: boolean) {
-  if (actor.role === 'provider' || !UUID.test(caseId)) throw notFound();
+  if (actor.role === 'provider' || !isUuid(caseId)) throw notFound();
   const row = await panelCase(db, caseId, share);
   if (!row || !canSee(actor, row.organisationId)) throw notFound();
   const definition = registry.get(row.machineId, row.machineVersion);

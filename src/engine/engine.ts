@@ -3,6 +3,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { MachineDefinition } from '../../machines/define.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import {
   applyTimerOps,
   type CaseRow,
@@ -31,6 +32,7 @@ import {
   ProblemError,
   staleVersion,
 } from './errors.ts';
+import { isUuid } from './ids.ts';
 import type { MachineRegistry } from './registry.ts';
 import {
   acceptedEvents,
@@ -77,8 +79,6 @@ export interface EngineDeps {
    */
   hidesCase?: (db: Db, actor: Actor, caseRow: CaseRow) => Promise<boolean>;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class Engine {
   constructor(private readonly deps: EngineDeps) {}
@@ -164,7 +164,7 @@ export class Engine {
   ): Promise<CaseView> {
     const { tx } = options;
     if (!tx) return this.transaction((t) => this.send(actor, caseId, event, { ...options, tx: t }));
-    if (!UUID.test(caseId)) throw notFound();
+    if (!isUuid(caseId)) throw notFound();
     const caseRow = await lockCase(tx, caseId);
     if (!caseRow || !(await this.mayView(tx, actor, caseRow))) throw notFound();
     const definition = this.definitionOf(caseRow);
@@ -285,11 +285,7 @@ export class Engine {
       machineId: filter.machine,
       state: filter.state,
       programmeId: filter.programmeId,
-      // Fails closed: a provider without an organisation matches nothing.
-      organisationId:
-        actor.role === 'provider'
-          ? (actor.organisationId ?? '00000000-0000-0000-0000-000000000000')
-          : undefined,
+      organisationId: providerScope(actor),
       beforeSeq: filter.beforeSeq,
       limit: filter.limit + 1,
     });
@@ -308,11 +304,7 @@ export class Engine {
       .list()
       .map((definition) => ({ machineId: definition.id, states: statesWhereActorActs(definition, actor) }))
       .filter((w) => w.states.length);
-    const organisationId =
-      actor.role === 'provider'
-        ? (actor.organisationId ?? '00000000-0000-0000-0000-000000000000')
-        : undefined;
-    const { rows, counts } = await casesInStates(this.deps.db, where, organisationId, limit);
+    const { rows, counts } = await casesInStates(this.deps.db, where, providerScope(actor), limit);
     return {
       items: rows.map((row) => this.listed(row)),
       counts: counts.map((c) => {
@@ -343,7 +335,7 @@ export class Engine {
   }
 
   private async visibleCase(actor: Actor, caseId: string, db: Db): Promise<CaseRow> {
-    if (!UUID.test(caseId)) throw notFound();
+    if (!isUuid(caseId)) throw notFound();
     const caseRow = await findCase(db, caseId);
     if (!caseRow || !(await this.mayView(db, actor, caseRow))) throw notFound();
     return caseRow;
@@ -382,7 +374,7 @@ export class Engine {
         { field: 'organisationId', message: 'Required when staff open a case' },
       ]);
     }
-    if (!UUID.test(requested) || !(await findOrganisation(tx, requested))) {
+    if (!isUuid(requested) || !(await findOrganisation(tx, requested))) {
       throw invalid('There is no such organisation.', [
         { field: 'organisationId', message: 'Unknown organisation' },
       ]);
@@ -433,8 +425,7 @@ async function uniqueOr409<T>(insert: () => Promise<T>): Promise<T> {
   try {
     return await insert();
   } catch (error) {
-    const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
-    if (code === '23505')
+    if (isUniqueViolation(error))
       throw new ProblemError(
         409,
         'Already exists',
@@ -442,4 +433,10 @@ async function uniqueOr409<T>(insert: () => Promise<T>): Promise<T> {
       );
     throw error;
   }
+}
+
+/** The organisation a provider's lists are limited to; fails closed (matches nothing) without one. */
+function providerScope(actor: Actor): string | undefined {
+  if (actor.role !== 'provider') return undefined;
+  return actor.organisationId ?? '00000000-0000-0000-0000-000000000000';
 }

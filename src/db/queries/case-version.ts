@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
+import { isUuid } from '../../engine/ids.ts';
 import type { Db } from '../client.ts';
 import { cases } from '../schema/index.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The case's version, with its row locked until the transaction ends (the same lock the engine
@@ -11,7 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Says nothing about who may see the case: callers must leave that to the engine.
  */
 export async function lockCaseVersion(db: Db, id: string): Promise<number | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await db.select({ version: cases.version }).from(cases).where(eq(cases.id, id)).for('update');
   return row?.version;
 }

@@ -12,11 +12,11 @@ import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { forbidden, notFound } from '../../engine/errors.ts';
+import { isUuid } from '../../engine/ids.ts';
 import { actorOf } from '../authenticate.ts';
 import { parseBody } from '../parse.ts';
 
 const anObject = z.record(z.string(), z.unknown());
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const staff = (actor: Actor) => actor.role !== 'provider';
 const requireRole = (actor: Actor, roles: Actor['role'][], what: string) => {
   if (!roles.includes(actor.role)) throw forbidden(`Only ${roles.join(' or ')} can ${what}.`);
@@ -56,7 +56,7 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
   });
 
   const fundOr404 = async (id: string, actor: Actor) => {
-    if (!staff(actor) || !UUID.test(id)) throw notFound('fund');
+    if (!staff(actor) || !isUuid(id)) throw notFound('fund');
     const fund = await findFund(db, id);
     if (!fund) throw notFound('fund');
     return fund;
@@ -96,7 +96,7 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
   });
 
   router.get('/programmes/:id', async (req, res) => {
-    const row = UUID.test(req.params.id) ? await findProgramme(db, req.params.id) : undefined;
+    const row = isUuid(req.params.id) ? await findProgramme(db, req.params.id) : undefined;
     if (!row) throw notFound('programme');
     res.json(await programmeView(row));
   });

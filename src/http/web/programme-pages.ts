@@ -17,10 +17,10 @@ import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { forbidden, notFound, ProblemError } from '../../engine/errors.ts';
+import { isUuid } from '../../engine/ids.ts';
 import type { CaseSummary } from '../../engine/views.ts';
 import { requireSignIn, webActor } from './session.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finance'];
 /** The most cases one programme page lists. */
 const CASE_LIMIT = 500;
@@ -101,7 +101,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
   });
 
   const programmeOr404 = async (id: string) => {
-    const row = UUID.test(id) ? await findProgramme(db, id) : undefined;
+    const row = isUuid(id) ? await findProgramme(db, id) : undefined;
     if (!row) throw notFound('programme');
     return row;
   };

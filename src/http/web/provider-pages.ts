@@ -12,10 +12,10 @@ import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, forbidden, notFound, ProblemError } from '../../engine/errors.ts';
+import { isUuid } from '../../engine/ids.ts';
 import type { CaseSummary } from '../../engine/views.ts';
 import { requireSignIn, webActor } from './session.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How many of an organisation's cases "Your awards" shows, newest first. */
 export const MY_WORK_LIMIT = 200;
 
@@ -116,7 +116,7 @@ export function providerRouter(deps: { db: Db; engine: Engine }): Router {
     const actor = webActor(res);
     if (actor.role !== 'provider') throw forbidden('Only providers start bids.');
     const programmeId = String(req.params.programmeId);
-    const programme = UUID.test(programmeId) ? await findProgramme(db, programmeId) : undefined;
+    const programme = isUuid(programmeId) ? await findProgramme(db, programmeId) : undefined;
     if (!programme) throw notFound('programme');
     const typed = typeof req.body?.title === 'string' ? (req.body.title as string) : '';
     const href = `#title-${programme.id}`;
