@@ -2,7 +2,7 @@
 // list of cases waits for — each case's pending timers and the money it holds — one query each.
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { cases, fundLedger, planThemes, programmes, timers } from '../schema/index.ts';
+import { cases, fundLedger, netCommitment, planThemes, programmes, timers } from '../schema/index.ts';
 
 export interface PendingTimer {
   caseId: string;
@@ -31,7 +31,7 @@ export async function heldByCases(db: Db, caseIds: string[]): Promise<Map<string
   const rows = await db
     .select({
       caseId: fundLedger.caseId,
-      net: sql<string>`sum(case when ${fundLedger.movement} = 'commit' then ${fundLedger.amountPence} else -${fundLedger.amountPence} end)`,
+      net: netCommitment,
     })
     .from(fundLedger)
     .where(inArray(fundLedger.caseId, caseIds))

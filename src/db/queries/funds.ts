@@ -1,6 +1,13 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { fundContributors, fundLedger, fundStreams, funds, organisations } from '../schema/index.ts';
+import {
+  fundContributors,
+  fundLedger,
+  fundStreams,
+  funds,
+  netCommitment,
+  organisations,
+} from '../schema/index.ts';
 
 export type FundRow = typeof funds.$inferSelect;
 export type StreamRow = typeof fundStreams.$inferSelect;
@@ -54,7 +61,7 @@ export async function ledgerTotals(db: Db, fundId: string) {
 export async function netCommittedByCase(db: Db, caseId: string): Promise<bigint> {
   const [row] = await db
     .select({
-      net: sql<string>`coalesce(sum(case when ${fundLedger.movement} = 'commit' then ${fundLedger.amountPence} else -${fundLedger.amountPence} end), 0)`,
+      net: netCommitment,
     })
     .from(fundLedger)
     .where(eq(fundLedger.caseId, caseId));

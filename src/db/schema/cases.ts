@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   check,
   index,
@@ -32,6 +33,8 @@ export const cases = pgTable(
       .references(() => organisations.id),
     /** The programme (commissioning round) the case belongs to, where it belongs to one. */
     programmeId: uuid('programme_id').references(() => programmes.id),
+    /** The award a case is about (a monitoring return, a payment), where it is about one. */
+    awardCaseId: uuid('award_case_id').references((): AnyPgColumn => cases.id),
     version: integer('version').notNull(),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -42,6 +45,7 @@ export const cases = pgTable(
     index('cases_machine_state_seq_idx').on(t.machineId, t.state, t.seq.desc()),
     index('cases_organisation_seq_idx').on(t.organisationId, t.seq.desc()),
     index('cases_programme_seq_idx').on(t.programmeId, t.seq.desc()),
+    index('cases_award_idx').on(t.awardCaseId, t.machineId),
     // A programme has one round: two officers opening it at once cannot both succeed.
     uniqueIndex('cases_one_round_per_programme')
       .on(t.programmeId)

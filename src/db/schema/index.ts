@@ -6,6 +6,7 @@ export * from './ledger.ts';
 export * from './organisations.ts';
 export * from './outbox.ts';
 export * from './panel.ts';
+export * from './payments.ts';
 export * from './plan.ts';
 export * from './programmes.ts';
 export * from './sessions.ts';

@@ -5,6 +5,19 @@ import { fundStreams, funds } from './funds.ts';
 import { users } from './users.ts';
 
 /**
+ * What a ledger row records:
+ * - `commit`: money promised to an award; `release`: commitment given back (its `cause` says why);
+ * - `payment`: money paid to the provider against its commitment; `repayment`: money the provider
+ *   returned (clawback), which comes with a `release` of the same amount;
+ * - `reported`: spend the provider reported in a return. A memorandum: no money moves.
+ */
+export const ledgerMovements = ['commit', 'release', 'payment', 'repayment', 'reported'] as const;
+export type LedgerMovement = (typeof ledgerMovements)[number];
+/** Why commitment was released: a decision (a reduction, a termination, a lapse), a reported underspend, money returned, or a cancelled payment. */
+export const releaseCauses = ['decision', 'underspend', 'clawback', 'cancelled'] as const;
+export type ReleaseCause = (typeof releaseCauses)[number];
+
+/**
  * Every movement of money against a fund. Rows are never updated or deleted (a trigger refuses it);
  * a fund's position is the sum of its rows.
  */
@@ -18,7 +31,11 @@ export const fundLedger = pgTable(
     streamId: uuid('stream_id').references(() => fundStreams.id),
     caseId: uuid('case_id').references(() => cases.id),
     caseVersion: integer('case_version'),
-    movement: text('movement', { enum: ['commit', 'release'] }).notNull(),
+    /** The payment a `payment` or `repayment` (or a cancelled payment's release) belongs to. */
+    paymentCaseId: uuid('payment_case_id').references(() => cases.id),
+    movement: text('movement', { enum: ledgerMovements }).notNull(),
+    /** For releases, why; 'decision' for every other movement. */
+    cause: text('cause', { enum: releaseCauses }).notNull().default('decision'),
     amountPence: bigint('amount_pence', { mode: 'bigint' }).notNull(),
     note: text('note').notNull(),
     actorId: uuid('actor_id').references(() => users.id),
@@ -26,8 +43,16 @@ export const fundLedger = pgTable(
   },
   (t) => [
     check('fund_ledger_amount_positive', sql`${t.amountPence} > 0`),
-    check('fund_ledger_movement', sql`${t.movement} in ('commit','release')`),
+    check(
+      'fund_ledger_movement',
+      sql`${t.movement} in ('commit','release','payment','repayment','reported')`,
+    ),
+    check('fund_ledger_cause', sql`${t.cause} in ('decision','underspend','clawback','cancelled')`),
     index('fund_ledger_fund_idx').on(t.fundId),
     index('fund_ledger_case_idx').on(t.caseId),
+    index('fund_ledger_payment_idx').on(t.paymentCaseId),
   ],
 );
+
+/** The money a ledger row adds to (or takes from) the commitment it belongs to. */
+export const netCommitment = sql<string>`coalesce(sum(case ${fundLedger.movement} when 'commit' then ${fundLedger.amountPence} when 'release' then -${fundLedger.amountPence} else 0 end), 0)`;
