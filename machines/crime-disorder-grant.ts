@@ -15,12 +15,16 @@ import {
   moneyActions,
   notify,
   type ProgrammeInput,
+  paymentActions,
   pence,
   positivePence,
   programmeId,
   type Recipient,
   reason,
+  recordUnderspend,
   releaseFunds,
+  releaseUnpaid,
+  schedulePayments,
   shortText,
 } from './define.ts';
 
@@ -99,6 +103,18 @@ export function publicationRecord(context: CrimeDisorderGrantContext) {
 
 const releaseAll = releaseFunds<CrimeDisorderGrantContext>((c) => c.allocationPence);
 
+/** The allocation is paid quarterly in advance over its financial year (1 April to 31 March). */
+const yearlyPayments = schedulePayments<CrimeDisorderGrantContext>((c) => {
+  const first = Number(c.financialYear.slice(0, 4));
+  return {
+    profile: 'quarterlyInAdvance',
+    instalments: null,
+    remainderIn: 'last',
+    startsOn: `${first}-04-01`,
+    endsOn: `${first + 1}-03-31`,
+  };
+});
+
 const machine = setup({
   types: {
     context: {} as CrimeDisorderGrantContext,
@@ -108,6 +124,7 @@ const machine = setup({
   actions: {
     ...engineActions,
     ...moneyActions,
+    ...paymentActions,
     recordConditions: assign(({ event }) =>
       event.type === 'OFFER_CONDITIONS' ? { conditions: event.conditions, reasons: event.reasons } : {},
     ),
@@ -162,7 +179,10 @@ const machine = setup({
     },
     conditionsOffered: {
       on: {
-        ACCEPT_CONDITIONS: { target: 'live', actions: tell('conditionsAccepted', 'officer') },
+        ACCEPT_CONDITIONS: {
+          target: 'live',
+          actions: [yearlyPayments, tell('conditionsAccepted', 'officer')],
+        },
         QUERY_CONDITIONS: { target: 'allocated', actions: 'recordQuery' },
         WITHDRAW_ALLOCATION: { target: 'withdrawn', actions: ['recordWithdrawal', releaseAll] },
       },
@@ -175,7 +195,7 @@ const machine = setup({
             target: 'evaluated',
             actions: [
               'recordEvaluation',
-              releaseFunds<CrimeDisorderGrantContext>((c) => c.evaluation?.underspendPence ?? 0),
+              recordUnderspend<CrimeDisorderGrantContext>((c) => c.evaluation?.underspendPence ?? 0),
               tell('grantEvaluated', 'owner'),
             ],
           },
@@ -187,7 +207,8 @@ const machine = setup({
         ],
       },
     },
-    evaluated: { on: { CLOSE: { target: 'closed' } } },
+    // Closing ends the grant: what was never paid goes back to the fund.
+    evaluated: { on: { CLOSE: { target: 'closed', actions: releaseUnpaid } } },
     withdrawn: { type: 'final' },
     closed: { type: 'final' },
   },
@@ -197,7 +218,9 @@ const officer = ['officer'] as const;
 const owner = ['owner'] as const;
 export const crimeDisorderGrant = defineMachine({
   id: 'crime-disorder-grant',
-  version: 1,
+  // 2: accepted conditions build a payment schedule; an evaluated underspend re-profiles it.
+  version: 2,
+  upgradeFrom: { version: 1 },
   referencePrefix: 'CDR',
   ownerKinds: ['communitySafetyPartnership'],
   messages: crimeDisorderGrantMessages,

@@ -33,6 +33,17 @@ export interface EventSpec<Context = any, Payload = any> {
    * two can never disagree.
    */
   check?: (context: Context, payload: Payload) => FieldProblem[];
+  /**
+   * Separation of duties: a reason this person may not send the event to this case (e.g. they
+   * scheduled the payment they would approve), or null. The engine answers 403 with the reason; the
+   * machine's guard reads the same function with `event.actorId`, which the engine adds to every event.
+   */
+  refuses?: (context: Context, actorId: string | null) => string | null;
+  /**
+   * An event a person may send at any time that is not work waiting for them (cancelling, recording
+   * money returned): it does not put the case on their "work waiting" list.
+   */
+  whenever?: boolean;
 }
 
 export interface StateSpec {
@@ -56,6 +67,11 @@ export interface MachineDefinition {
   ownerKinds: readonly OrganisationKind[];
   /** States in which panel members declare conflicts and score the bid against the criteria. */
   panelScoringStates?: readonly string[];
+  /**
+   * How cases on the previous version move to this one: the engine's start-up migration rewrites
+   * their context with `context` (identity when absent) and records the move in their history.
+   */
+  upgradeFrom?: { version: number; context?: (context: any, state: string) => unknown };
   events: Record<string, EventSpec>;
   states: Record<string, StateSpec>;
 }
@@ -245,3 +261,74 @@ export function weightedScore(
   const total = criteria.reduce((sum, c) => sum + ((scores[c.id] ?? 0) / max) * c.weight, 0);
   return Math.round(total * 100) / 100;
 }
+
+// ---- Payments --------------------------------------------------------------------------------
+
+/** How an award is paid. */
+export const paymentProfiles = ['quarterlyInAdvance', 'quarterlyInArrears', 'instalments', 'oneOff'] as const;
+export type PaymentProfile = (typeof paymentProfiles)[number];
+/** Which instalment takes the pence that do not divide evenly. */
+export const remainderPlaces = ['first', 'last'] as const;
+export type RemainderPlace = (typeof remainderPlaces)[number];
+
+export interface PaymentTerms {
+  profile: PaymentProfile;
+  /** For the `instalments` profile: how many. */
+  instalments: number | null;
+  remainderIn: RemainderPlace;
+  /** The first day the award covers; null for "the day of this transition" (London). */
+  startsOn: string | null;
+  /** The last day; null for the same day as it starts. */
+  endsOn: string | null;
+}
+
+/**
+ * Builds the award's payment schedule from its terms, or re-profiles the unpaid part when the terms
+ * change. The schedule always pays exactly what the award holds committed, so emit it after the
+ * transition's commitFunds/releaseFunds.
+ */
+export function schedulePayments<Context>(terms: (context: Context) => PaymentTerms) {
+  return {
+    type: 'schedulePayments' as const,
+    params: ({ context }: { context: Context }): PaymentTerms => terms(context),
+  };
+}
+
+/** Hold the unpaid payments of the award this case reports on (a return overdue or queried). */
+export const holdAwardPayments = { type: 'holdAwardPayments' as const, params: {} };
+/** Release them again (a return accepted), unless another return of the award still holds them. */
+export const releaseAwardPayments = { type: 'releaseAwardPayments' as const, params: {} };
+
+/**
+ * Underspend on the award this case is about (or is): releases that much of the award's unpaid
+ * commitment through the ledger and re-profiles the unpaid payments.
+ */
+export function recordUnderspend<Context>(amount: (context: Context) => number) {
+  return {
+    type: 'recordUnderspend' as const,
+    params: ({ context }: { context: Context }): FundsParams => ({ amountPence: amount(context) }),
+  };
+}
+
+/** Spend the provider reported for the award: a memorandum in the ledger, no money moves. */
+export function reportSpend<Context>(amount: (context: Context) => number) {
+  return {
+    type: 'reportSpend' as const,
+    params: ({ context }: { context: Context }): FundsParams => ({ amountPence: amount(context) }),
+  };
+}
+
+/**
+ * The award ends: whatever it holds beyond what has been paid goes back to the fund, and its
+ * payments not yet made are dropped.
+ */
+export const releaseUnpaid = { type: 'releaseUnpaid' as const, params: {} };
+
+export const paymentActions = {
+  releaseUnpaid: (_args: unknown, _params: Record<string, never>) => {},
+  schedulePayments: (_args: unknown, _params: PaymentTerms) => {},
+  holdAwardPayments: (_args: unknown, _params: Record<string, never>) => {},
+  releaseAwardPayments: (_args: unknown, _params: Record<string, never>) => {},
+  recordUnderspend: (_args: unknown, _params: FundsParams) => {},
+  reportSpend: (_args: unknown, _params: FundsParams) => {},
+};

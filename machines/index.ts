@@ -3,6 +3,7 @@ import { commissioningRound } from './commissioning-round.ts';
 import { crimeDisorderGrant } from './crime-disorder-grant.ts';
 import type { MachineDefinition } from './define.ts';
 import { monitoringReturn } from './monitoring-return.ts';
+import { payment } from './payment.ts';
 import { sarcRecommissioning } from './sarc-recommissioning.ts';
 import { victimsServices } from './victims-services.ts';
 import { youthFund } from './youth-fund.ts';
@@ -14,4 +15,5 @@ export const machineDefinitions: readonly MachineDefinition[] = [
   sarcRecommissioning,
   crimeDisorderGrant,
   monitoringReturn,
+  payment,
 ];

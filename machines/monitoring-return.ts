@@ -8,13 +8,18 @@ import { addDays, endOfLondonDay, londonInstant } from './calendar.ts';
 import {
   defineMachine,
   engineActions,
+  holdAwardPayments,
   isoDate,
   moneyActions,
   notify,
   type ProgrammeInput,
+  paymentActions,
   pence,
   type Recipient,
   reason,
+  recordUnderspend,
+  releaseAwardPayments,
+  reportSpend,
   scheduleAt,
   shortText,
 } from './define.ts';
@@ -39,6 +44,8 @@ export interface MonitoringReturnFigures {
   /** Percent of victims who say they cope and recover better, 0 to 100, one decimal place at most. */
   copeAndRecoverPercent: number;
   spendPence: number;
+  /** Money the provider will not need this award for; released from the unpaid part when accepted. */
+  underspendPence: number;
   narrative: string | null;
 }
 export interface MonitoringReturnContext {
@@ -58,6 +65,8 @@ export interface MonitoringReturnContext {
   submissions: MonitoringReturnFigures[];
   /** The officer's reasons, each time the return was queried, oldest first. */
   queries: string[];
+  /** From when it became overdue or was queried until it is accepted, it holds its award's payments. */
+  holdsPayments: boolean;
 }
 
 const creationFields = z.strictObject({
@@ -106,6 +115,7 @@ const returnPayload = z.strictObject({
     .max(100, { error: 'A percentage is at most 100' })
     .refine(oneDecimalPlace, { error: 'Give the percentage to one decimal place at most' }),
   spendPence: pence,
+  underspendPence: pence.optional(),
   narrative: shortText(5000).optional(),
 });
 const emptyPayload = z.strictObject({});
@@ -127,6 +137,7 @@ const figuresOf = (event: ReturnPayload): MonitoringReturnFigures => ({
   victimsSupported: event.victimsSupported,
   copeAndRecoverPercent: event.copeAndRecoverPercent,
   spendPence: event.spendPence,
+  underspendPence: event.underspendPence ?? 0,
   narrative: event.narrative ?? null,
 });
 
@@ -139,6 +150,9 @@ const machine = setup({
   actions: {
     ...engineActions,
     ...moneyActions,
+    ...paymentActions,
+    holdPayments: assign({ holdsPayments: true }),
+    clearHold: assign({ holdsPayments: false }),
     recordReturn: assign(({ context, event }) => {
       if (event.type !== 'SUBMIT_RETURN' && event.type !== 'RESUBMIT_RETURN') return {};
       const figures = figuresOf(event);
@@ -163,6 +177,7 @@ const machine = setup({
     latestReturn: null,
     submissions: [],
     queries: [],
+    holdsPayments: false,
   }),
   states: {
     due: {
@@ -180,7 +195,10 @@ const machine = setup({
           actions: ['recordReturn', tell('returnSubmitted', 'officer')],
         },
         RETURN_DUE_SOON: { actions: ['recordReminder', tell('returnDueSoon', 'owner')] },
-        RETURN_OVERDUE: { target: 'late', actions: tell('returnOverdue', 'owner', 'officer') },
+        RETURN_OVERDUE: {
+          target: 'late',
+          actions: ['holdPayments', holdAwardPayments, tell('returnOverdue', 'owner', 'officer')],
+        },
       },
     },
     late: {
@@ -193,8 +211,20 @@ const machine = setup({
     },
     submitted: {
       on: {
-        ACCEPT_RETURN: { target: 'accepted' },
-        QUERY_RETURN: { target: 'queried', actions: ['recordQuery', tell('returnQueried', 'owner')] },
+        // Accepting records the spend, releases any underspend, and lets the award's payments go.
+        ACCEPT_RETURN: {
+          target: 'accepted',
+          actions: [
+            'clearHold',
+            reportSpend<MonitoringReturnContext>((c) => c.latestReturn?.spendPence ?? 0),
+            recordUnderspend<MonitoringReturnContext>((c) => c.latestReturn?.underspendPence ?? 0),
+            releaseAwardPayments,
+          ],
+        },
+        QUERY_RETURN: {
+          target: 'queried',
+          actions: ['recordQuery', 'holdPayments', holdAwardPayments, tell('returnQueried', 'owner')],
+        },
       },
     },
     queried: {
@@ -211,7 +241,24 @@ const machine = setup({
 
 export const monitoringReturn = defineMachine({
   id: 'monitoring-return',
-  version: 1,
+  // 2: an overdue or queried return holds its award's payments until accepted; accepting records
+  // the spend and any underspend.
+  version: 2,
+  upgradeFrom: {
+    version: 1,
+    context: (c: Omit<MonitoringReturnContext, 'holdsPayments'>, state: string): MonitoringReturnContext => ({
+      ...c,
+      latestReturn: c.latestReturn && {
+        ...c.latestReturn,
+        underspendPence: c.latestReturn.underspendPence ?? 0,
+      },
+      submissions: c.submissions.map((s) => ({ ...s, underspendPence: s.underspendPence ?? 0 })),
+      holdsPayments:
+        state === 'late' ||
+        state === 'queried' ||
+        (state === 'submitted' && (c.submittedLate || c.queries.length > 0)),
+    }),
+  },
   referencePrefix: 'MR',
   ownerKinds: ['provider', 'communitySafetyPartnership'],
   messages: monitoringReturnMessages,

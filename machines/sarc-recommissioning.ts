@@ -18,11 +18,14 @@ import {
   moneyActions,
   notify,
   type ProgrammeInput,
+  paymentActions,
   positivePence,
   programmeId,
   type Recipient,
   reason,
+  releaseUnpaid,
   scheduleAt,
+  schedulePayments,
   shortText,
 } from './define.ts';
 
@@ -233,11 +236,21 @@ export const checkReview = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): FieldProb
 const agreed = (d: SarcContext['partnerDecisions']) => sarcPartners.every((p) => d[p]?.agrees === true);
 const noDecisions = () => ({ opcc: null, nhsEngland: null, countyCouncil: null, cityCouncil: null });
 
+/** The contract is paid quarterly in arrears over its term; an extension re-profiles what is unpaid. */
+const contractPayments = schedulePayments<SarcContext>((c) => ({
+  profile: 'quarterlyInArrears',
+  instalments: null,
+  remainderIn: 'last',
+  startsOn: c.contract?.startsOn ?? null,
+  endsOn: c.contract?.endsOn ?? null,
+}));
+
 const machine = setup({
   types: { context: {} as SarcContext, events: {} as SarcEvent, input: {} as SarcInput },
   actions: {
     ...engineActions,
     ...moneyActions,
+    ...paymentActions,
     recordTendering: assign(({ context: c, event: e }) =>
       e.type === 'PUBLISH_TENDER'
         ? {
@@ -441,6 +454,7 @@ const machine = setup({
           actions: [
             'recordContract',
             commitFunds<SarcContext>((c) => c.contract?.valuePence ?? 0),
+            contractPayments,
             tell('contractAwarded', 'officer', 'finance'),
           ],
         },
@@ -455,9 +469,10 @@ const machine = setup({
             actions: [
               'recordContract',
               commitFunds<SarcContext>((c) => c.extensions.at(-1)?.extensionValuePence ?? 0),
+              contractPayments,
             ],
           },
-          { guard: 'reprocures', target: 'closed', actions: 'recordContract' },
+          { guard: 'reprocures', target: 'closed', actions: ['recordContract', releaseUnpaid] },
         ],
       },
     },
@@ -471,7 +486,9 @@ const byOfficer = (label: string, payload: z.ZodObject, check?: EventSpec['check
   check ? { label, payload, sentBy: officer, check } : { label, payload, sentBy: officer };
 export const sarcRecommissioning = defineMachine({
   id: 'sarc-recommissioning',
-  version: 1,
+  // 2: the contract builds a payment schedule, extensions re-profile it, re-procurement releases the unpaid part.
+  version: 2,
+  upgradeFrom: { version: 1 },
   referencePrefix: 'SARC',
   ownerKinds: ['commissioner'],
   messages: sarcMessages,

@@ -20,14 +20,19 @@ import {
   moneyActions,
   notify,
   type ProgrammeInput,
+  paymentActions,
+  paymentProfiles,
   positivePence,
   programmeId,
   type Recipient,
   reason,
   releaseFunds,
+  releaseUnpaid,
+  remainderPlaces,
   requireOpenRound,
   type ScoringCriterion,
   type Sender,
+  schedulePayments,
   shortText,
   weightedScore,
 } from './define.ts';
@@ -57,7 +62,6 @@ export type VictimsServicesMessage = (typeof victimsServicesMessages)[number];
 const tell = (message: VictimsServicesMessage, ...to: Recipient[]) => notify(message, ...to);
 
 export const services = ['idva', 'isva', 'counselling', 'bereavement', 'exploitation', 'other'] as const;
-export const paymentProfiles = ['quarterlyInAdvance', 'quarterlyInArrears', 'instalments', 'oneOff'] as const;
 export const reviewDecisions = ['continue', 'amend', 'discontinue'] as const;
 export const dueDiligenceChecks = ['safeguardingPolicy', 'insurance', 'accounts', 'governance'] as const;
 
@@ -91,6 +95,7 @@ const agreementPayload = z.strictObject({
   amountPence: positivePence,
   instalments: z.number().int().min(2).max(12).optional(),
   paymentProfile: z.enum(paymentProfiles, { error: 'Choose a payment profile' }),
+  remainderIn: z.enum(remainderPlaces, { error: 'Choose the first or the last instalment' }).optional(),
 });
 const reviewPayload = z.strictObject({ decision: z.enum(reviewDecisions), notes: reason });
 const variationChange = { amountPence: positivePence, endsOn: isoDate, outcomes: shortText(2000) };
@@ -265,15 +270,24 @@ const variation = (
 const commitIncrease = commitFunds<Ctx>((c) => (c.awardedPence ?? 0) - c.committedPence);
 const releaseDecrease = releaseFunds<Ctx>((c) => c.committedPence - (c.awardedPence ?? 0));
 const releaseAll = releaseFunds<Ctx>((c) => c.committedPence);
+/** The agreement's payment schedule; emitted after the commitment moves, so it pays what the award holds. */
+const schedule = schedulePayments<Ctx>((c) => ({
+  profile: c.agreement?.paymentProfile ?? 'oneOff',
+  instalments: c.agreement?.instalments ?? null,
+  remainderIn: c.agreement?.remainderIn ?? 'last',
+  startsOn: c.agreement?.startsOn ?? null,
+  endsOn: c.agreement?.endsOn ?? null,
+}));
 
 const machine = setup({
   types: { context: {} as Ctx, events: {} as VictimsServicesEvent, input: {} as VictimsServicesInput },
   actions: {
     ...engineActions,
     ...moneyActions,
+    ...paymentActions,
     recordBid: assign(({ event }) => {
       if (event.type !== 'SUBMIT') return {};
-      const { type: _, ...bid } = event;
+      const { type: _, actorId: __, ...bid } = event as typeof event & { actorId?: string | null };
       return bid;
     }),
     recordDueDiligence: assign(({ event }) =>
@@ -303,7 +317,12 @@ const machine = setup({
     clearCommitment: assign({ committedPence: 0 }),
     recordAgreement: assign(({ event }) => {
       if (event.type !== 'SIGN_AGREEMENT') return {};
-      const { type: _, instalments, ...terms } = event;
+      const {
+        type: _,
+        actorId: __,
+        instalments,
+        ...terms
+      } = event as typeof event & { actorId?: string | null };
       return { agreement: { ...terms, instalments: instalments ?? null }, awardedPence: terms.amountPence };
     }),
     recordReview: assign(({ context, event }) => {
@@ -479,13 +498,14 @@ const machine = setup({
               'recordAgreement',
               releaseDecrease,
               'settleCommitment',
+              schedule,
               tell('agreementSigned', 'owner'),
             ],
           },
           {
             guard: 'agreementValid',
             target: 'live',
-            actions: ['recordAgreement', tell('agreementSigned', 'owner')],
+            actions: ['recordAgreement', schedule, tell('agreementSigned', 'owner')],
           },
         ],
       },
@@ -501,7 +521,7 @@ const machine = setup({
           },
           {
             target: 'terminated',
-            actions: ['recordReview', releaseAll, 'clearCommitment', tell('terminated', 'owner')],
+            actions: ['recordReview', releaseUnpaid, 'clearCommitment', tell('terminated', 'owner')],
           },
         ],
         REQUEST_VARIATION: [
@@ -514,9 +534,10 @@ const machine = setup({
         ],
         TERMINATE: {
           target: 'terminated',
-          actions: ['recordReason', releaseAll, 'clearCommitment', tell('terminated', 'owner')],
+          actions: ['recordReason', releaseUnpaid, 'clearCommitment', tell('terminated', 'owner')],
         },
-        COMPLETE: 'closed',
+        // The agreement has run its course: what was never paid goes back to the fund.
+        COMPLETE: { target: 'closed', actions: [releaseUnpaid, 'clearCommitment'] },
       },
     },
     variationRequested: {
@@ -552,9 +573,18 @@ function decide(guard: 'officerMayApprove' | 'approverMaySign') {
     tell('variationDecided', 'owner'),
   ] as const;
   return [
-    { guard: and([guard, 'increases']), target: 'live', actions: [apply, commitIncrease, settle, told] },
-    { guard: and([guard, 'decreases']), target: 'live', actions: [apply, releaseDecrease, settle, told] },
-    { guard, target: 'live', actions: [apply, told] },
+    {
+      guard: and([guard, 'increases']),
+      target: 'live',
+      actions: [apply, commitIncrease, settle, schedule, told],
+    },
+    {
+      guard: and([guard, 'decreases']),
+      target: 'live',
+      actions: [apply, releaseDecrease, settle, schedule, told],
+    },
+    // A new end date alone re-profiles the unpaid payments over the longer or shorter term.
+    { guard, target: 'live', actions: [apply, schedule, told] },
   ] as const;
 }
 
@@ -566,7 +596,9 @@ const approver: Sender[] = ['approver'];
 
 export const victimsServices = defineMachine({
   id: 'victims-services',
-  version: 1,
+  // 2: the agreement builds a payment schedule, variations re-profile it, and closing releases the unpaid part.
+  version: 2,
+  upgradeFrom: { version: 1 },
   referencePrefix: 'VS',
   ownerKinds: ['provider'],
   messages: victimsServicesMessages,

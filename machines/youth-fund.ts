@@ -15,14 +15,18 @@ import {
   moneyActions,
   notify,
   type ProgrammeInput,
+  paymentActions,
   pence,
   positivePence,
   programmeId,
   type Recipient,
   reason,
   releaseFunds,
+  releaseUnpaid,
+  reportSpend,
   requireOpenRound,
   scheduleAt,
+  schedulePayments,
   shortText,
 } from './define.ts';
 
@@ -185,6 +189,7 @@ const machine = setup({
   actions: {
     ...engineActions,
     ...moneyActions,
+    ...paymentActions,
     recordBid: assign(({ event }) => {
       if (event.type !== 'SUBMIT') return {};
       return {
@@ -288,7 +293,17 @@ const machine = setup({
     offered: {
       entry: tell('offerMade', 'owner'),
       on: {
-        ACCEPT_OFFER: { target: 'accepted' },
+        // Accepting is signing: the grant is paid in one payment, from the day of acceptance.
+        ACCEPT_OFFER: {
+          target: 'accepted',
+          actions: schedulePayments<YouthFundContext>(() => ({
+            profile: 'oneOff',
+            instalments: null,
+            remainderIn: 'last',
+            startsOn: null,
+            endsOn: null,
+          })),
+        },
         DECLINE_OFFER: { target: 'offerDeclined', actions: ['recordReason', releaseAward] },
       },
       after: {
@@ -338,12 +353,10 @@ const machine = setup({
     },
     reportSubmitted: {
       on: {
-        // Closing gives back any part of the award that was never paid.
+        // Closing records the spend reported and gives back any part of the award never paid.
         ACCEPT_REPORT: {
           target: 'closed',
-          actions: releaseFunds<YouthFundContext>(
-            (c) => (c.awardedPence ?? 0) - (c.payment?.amountPence ?? 0),
-          ),
+          actions: [reportSpend<YouthFundContext>((c) => c.report?.spentPence ?? 0), releaseUnpaid],
         },
         QUERY_REPORT: { target: 'reporting', actions: ['recordQuery', tell('reportQueried', 'owner')] },
       },
@@ -359,7 +372,9 @@ const machine = setup({
 
 export const youthFund = defineMachine({
   id: 'youth-fund',
-  version: 1,
+  // 2: the grant is paid through a payment case; its payment is recorded by the system when made.
+  version: 2,
+  upgradeFrom: { version: 1 },
   referencePrefix: 'YF',
   ownerKinds: ['provider'],
   messages: youthFundMessages,
@@ -399,9 +414,9 @@ export const youthFund = defineMachine({
     ACCEPT_OFFER: { label: 'Accept the offer', payload: emptyPayload, sentBy: ['owner'] },
     DECLINE_OFFER: { label: 'Decline the offer', payload: optionalReasonPayload, sentBy: ['owner'] },
     RECORD_PAYMENT: {
-      label: 'Record the payment',
+      label: 'Payment made',
       payload: paymentPayload,
-      sentBy: ['finance'],
+      sentBy: ['system'],
       check: checkPayment,
     },
     SUBMIT_REPORT: {

@@ -8,7 +8,7 @@ CREATE TABLE "payment_schedules" (
 	"scheduled_by" uuid,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "payment_schedules_profile" CHECK ("payment_schedules"."profile" in ('quarterly-in-advance','quarterly-in-arrears','instalments','one-off')),
+	CONSTRAINT "payment_schedules_profile" CHECK ("payment_schedules"."profile" in ('quarterlyInAdvance','quarterlyInArrears','instalments','oneOff')),
 	CONSTRAINT "payment_schedules_remainder" CHECK ("payment_schedules"."remainder_in" in ('first','last')),
 	CONSTRAINT "payment_schedules_dates" CHECK ("payment_schedules"."ends_on" >= "payment_schedules"."starts_on"),
 	CONSTRAINT "payment_schedules_instalments" CHECK ("payment_schedules"."instalments" is null or "payment_schedules"."instalments" between 1 and 120)
@@ -23,9 +23,12 @@ ALTER TABLE "payment_schedules" ADD CONSTRAINT "payment_schedules_scheduled_by_u
 ALTER TABLE "cases" ADD CONSTRAINT "cases_award_case_id_cases_id_fk" FOREIGN KEY ("award_case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "fund_ledger" ADD CONSTRAINT "fund_ledger_payment_case_id_cases_id_fk" FOREIGN KEY ("payment_case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "cases_award_idx" ON "cases" USING btree ("award_case_id","machine_id");--> statement-breakpoint
+CREATE INDEX "cases_return_due_idx" ON "cases" USING btree (("snapshot" -> 'context' ->> 'dueOn')) WHERE "cases"."machine_id" = 'monitoring-return';--> statement-breakpoint
 CREATE INDEX "fund_ledger_payment_idx" ON "fund_ledger" USING btree ("payment_case_id");--> statement-breakpoint
+CREATE INDEX "fund_ledger_movement_at_idx" ON "fund_ledger" USING btree ("movement","at");--> statement-breakpoint
 ALTER TABLE "fund_ledger" ADD CONSTRAINT "fund_ledger_cause" CHECK ("fund_ledger"."cause" in ('decision','underspend','clawback','cancelled'));--> statement-breakpoint
-ALTER TABLE "fund_ledger" ADD CONSTRAINT "fund_ledger_movement" CHECK ("fund_ledger"."movement" in ('commit','release','payment','repayment','reported'));--> statement-breakpoint
+ALTER TABLE "fund_ledger" ADD CONSTRAINT "fund_ledger_movement" CHECK ("fund_ledger"."movement" in ('commit','release','payment','repayment','reported'));
+--> statement-breakpoint
 -- Monitoring returns opened before this migration name their award only in their context.
 UPDATE "cases" SET "award_case_id" = ("snapshot"->'context'->>'awardCaseId')::uuid
   WHERE "machine_id" = 'monitoring-return' AND "award_case_id" IS NULL AND "snapshot"->'context'->>'awardCaseId' IS NOT NULL;

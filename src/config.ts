@@ -1,6 +1,7 @@
 // The one reader of process.env. Parsed with zod so a bad setting stops start-up with a clear message.
 import path from 'node:path';
 import { z } from 'zod';
+import { type OpenDataSettings, openDataSettings } from './domain/open-data/settings.ts';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -41,6 +42,19 @@ const schema = z.object({
     .default('false')
     .transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The publisher's 360Giving prefix, without `360G-`: grant ids are 360G-<prefix>-<case reference>. */
+  OPEN_DATA_PREFIX: z
+    .string()
+    .regex(/^(?!360G-)[A-Za-z0-9][A-Za-z0-9-]{0,59}$/i, 'must be letters, digits and dashes, without 360G-')
+    .optional(),
+  /** The funder's organisation identifier in published grants. */
+  OPEN_DATA_FUNDER_ID: z
+    .string()
+    .regex(/^\S{3,200}$/, 'must be an identifier with no spaces')
+    .optional(),
+  OPEN_DATA_FUNDER_NAME: z.string().trim().min(1).max(200).optional(),
+  /** Where published grants benefit people. */
+  OPEN_DATA_BENEFICIARY_LOCATION: z.string().trim().min(1).max(200).optional(),
 });
 
 export type Config = {
@@ -59,6 +73,7 @@ export type Config = {
   sessionHours: number;
   trustProxy: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  openData: OpenDataSettings;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -84,5 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: e.SESSION_HOURS,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    openData: openDataSettings({
+      prefix: e.OPEN_DATA_PREFIX,
+      funderId: e.OPEN_DATA_FUNDER_ID,
+      funderName: e.OPEN_DATA_FUNDER_NAME,
+      beneficiaryLocation: e.OPEN_DATA_BENEFICIARY_LOCATION,
+    }),
   };
 }

@@ -15,6 +15,7 @@ const app = createApp({
   clock: services.clock,
   sessionHours: config.sessionHours,
   trustProxy: config.trustProxy,
+  openData: config.openData,
 });
 const server = app.listen(config.port, config.host, () => {
   logger.info(`listening on http://localhost:${config.port}`);

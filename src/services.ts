@@ -11,11 +11,13 @@ import { seedDemoData } from './domain/demo-data.ts';
 import { commitFundsEffect, releaseFundsEffect, requireOpenRoundEffect } from './domain/money.ts';
 import { notifyEffect } from './domain/notifications.ts';
 import { conflictHidesCase } from './domain/panel.ts';
+import { paymentEffects } from './domain/payments.ts';
 import { ensurePlan } from './domain/plan.ts';
 import { prepareCaseInput } from './domain/programmes.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
 import { MachineRegistry } from './engine/registry.ts';
+import { upgradeCases } from './engine/upgrade.ts';
 import type { Logger } from './logger.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
 
@@ -42,6 +44,7 @@ export function createEngine(
       commitFunds: commitFundsEffect,
       releaseFunds: releaseFundsEffect,
       requireOpenRound: requireOpenRoundEffect,
+      ...paymentEffects,
     },
     prepareInput: prepareCaseInput,
     hidesCase: conflictHidesCase,
@@ -78,6 +81,9 @@ export async function startServices(
   await applyMigrations(database.url);
   const engine = createEngine(database, { clock, publicUrl: config.publicUrl });
   await ensurePlan(database.db);
+  const upgraded = await upgradeCases(database.db, engine.registry, clock);
+  for (const [machine, count] of Object.entries(upgraded))
+    logger.info(`moved ${count} ${machine} cases to the machine's latest version`);
   if (config.seedDemoData) {
     const cycles = engine.registry.list().map((d) => d.id);
     const now = clock.now();

@@ -20,9 +20,81 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** The longest a query waits for a lost connection to be tried again (postgres.js backs off to 20 s). */
+const MAX_RECONNECT_DELAY_S = 0.5;
+/** A pool that lost a connection is replaced this long after, so a burst of losses replaces it once. */
+const RENEW_AFTER_MS = 500;
+/** How long queries in flight on a replaced pool may still run before it is closed under them. */
+const REPLACED_POOL_GRACE_S = 10;
+
+/**
+ * A postgres.js pool behind a `sql` and a drizzle `db` that stay the same while the pool under them
+ * is replaced by a fresh one whenever the server or the network drops one of its connections.
+ * postgres.js 3.4.9 does not reliably recover such a connection (porsager/postgres#1208): a write
+ * still pending when the socket closed is never flushed, so every later connect on it times out.
+ */
 export function connect(url: string, poolSize: number): { db: Database; sql: postgres.Sql } {
-  const sql = postgres(url, { max: poolSize, onnotice: () => {}, connect_timeout: 10 });
+  let closing = false;
+  let renewal: NodeJS.Timeout | undefined;
+  const open = (): postgres.Sql => {
+    const pool: postgres.Sql = postgres(url, {
+      max: poolSize,
+      onnotice: () => {},
+      connect_timeout: 10,
+      backoff: (attempts) => Math.min(0.05 * 2 ** attempts, MAX_RECONNECT_DELAY_S),
+      onclose: () => {
+        if (pool !== current || closing || renewal) return;
+        renewal = setTimeout(renew, RENEW_AFTER_MS).unref();
+      },
+    });
+    drizzle(pool, { schema }); // sets the pool's date parsers the way drizzle maps dates
+    return pool;
+  };
+  let current = open();
+  const renew = () => {
+    renewal = undefined;
+    if (closing) return;
+    const replaced = current;
+    current = open();
+    void replaced.end({ timeout: REPLACED_POOL_GRACE_S });
+  };
+  const end = async (options?: { timeout?: number }) => {
+    closing = true;
+    clearTimeout(renewal);
+    await current.end(options);
+  };
+  const sql = new Proxy(current, {
+    apply: (_pool, _this, args) => Reflect.apply(current, undefined, args),
+    get: (_pool, property) => (property === 'end' ? end : Reflect.get(current, property)),
+  });
   return { sql, db: drizzle(sql, { schema }) };
+}
+
+/**
+ * postgres.js 3.4.9 can also write to a connection whose server has just closed it, from a timer
+ * where no caller can catch the TypeError (porsager/postgres#1208, #1154): a transaction's own
+ * ROLLBACK after its connection died. The transaction has already failed with CONNECTION_CLOSED and
+ * the pool is being replaced, so that one throw is logged instead of ending the process; any other
+ * uncaught exception still ends it, as it would without this listener.
+ */
+let survivingDeadSocketWrites = false;
+function surviveDeadSocketWrites(logger: Logger): void {
+  if (survivingDeadSocketWrites) return;
+  survivingDeadSocketWrites = true;
+  process.on('uncaughtException', (error) => {
+    const stack = error?.stack ?? '';
+    if (
+      error instanceof TypeError &&
+      error.message.includes("reading 'write'") &&
+      /postgres[\\/](cjs[\\/])?src[\\/]connection\.js/.test(stack) &&
+      stack.includes('nextWrite')
+    ) {
+      logger.warn('postgres.js wrote to a connection the database had closed; ignored');
+      return;
+    }
+    process.stderr.write(`${stack || String(error)}\n`);
+    process.exit(1);
+  });
 }
 
 export function describeUrl(url: string): string {
@@ -44,6 +116,7 @@ export async function openDatabase(
   logger: Logger,
   options: OpenOptions = {},
 ): Promise<DatabaseHandle> {
+  surviveDeadSocketWrites(logger);
   if (config.databaseUrl) {
     const { db, sql } = connect(config.databaseUrl, config.databasePoolSize);
     return {

@@ -37,6 +37,8 @@ export const demoUsers = [
   { email: 'provider2@demo.test', name: 'Pete Provider', role: 'provider', organisation: 'fenland' },
   { email: 'panel@demo.test', name: 'Pat Panel', role: 'panel', organisation: 'opcc' },
   { email: 'finance@demo.test', name: 'Fran Finance', role: 'finance', organisation: 'opcc' },
+  // A second pair of finance hands: whoever schedules or varies a payment does not approve it.
+  { email: 'finance2@demo.test', name: 'Femi Finance', role: 'finance', organisation: 'opcc' },
   { email: 'approver@demo.test', name: 'Alex Approver', role: 'approver', organisation: 'opcc' },
   { email: 'admin@demo.test', name: 'Adi Admin', role: 'admin', organisation: 'opcc' },
   { email: 'csp@demo.test', name: 'Cass Partnership', role: 'provider', organisation: 'fenlandCsp' },

@@ -39,13 +39,14 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
       },
     ]);
   }
-  if (typeof input.awardCaseId === 'string') await checkAward(tx, definition.id, organisationId, input);
-  return prepareProgrammeInput(tx, request);
+  const awardCaseId = typeof input.awardCaseId === 'string' ? input.awardCaseId : null;
+  if (awardCaseId) await checkAward(tx, definition.id, organisationId, input);
+  return { ...(await prepareProgrammeInput(tx, request)), awardCaseId };
 };
 
 /**
- * A case about an award (a monitoring return) must name a real award of the same organisation —
- * one holding committed money — and there is one per award per period. The award row is locked,
+ * A case about an award (a monitoring return, a payment) must name a real award of the same
+ * organisation — one holding committed money — and there is one return per award per period. The award row is locked,
  * so two officers opening the same return at once cannot both succeed.
  */
 async function checkAward(tx: Tx, machineId: string, organisationId: string, input: Record<string, unknown>) {
@@ -57,7 +58,8 @@ async function checkAward(tx: Tx, machineId: string, organisationId: string, inp
       { field, message: 'Name an award (a case holding money) belonging to the same organisation' },
     ]);
   }
-  const period = { awardCaseId, periodStart: String(input.periodStart), periodEnd: String(input.periodEnd) };
+  if (typeof input.periodStart !== 'string') return;
+  const period = { awardCaseId, periodStart: input.periodStart, periodEnd: String(input.periodEnd) };
   if ((await casesWithContext(tx, machineId, period)).length) {
     throw new ProblemError(
       409,

@@ -94,7 +94,7 @@ export function statesWhereActorActs(definition: MachineDefinition, actor: Actor
   return (Object.entries(definition.machine.root.states) as [string, AnyStateNode][])
     .filter(([, node]) =>
       [...node.transitions.keys()].some((type) => {
-        if (!Object.hasOwn(definition.events, type)) return false;
+        if (!Object.hasOwn(definition.events, type) || definition.events[type]!.whenever) return false;
         const senders = definition.events[type]!.sentBy;
         return actor.role === 'provider' ? senders.includes('owner') : isSender(actor, senders, '');
       }),

@@ -50,7 +50,7 @@ import { type CaseSummary, type CaseView, type HistoryEntry, historyEntry, summa
 export type EffectHandler = (
   tx: Tx,
   effect: EmittedAction,
-  on: { caseRow: CaseRow; definition: MachineDefinition; actor: Actor; at: Date },
+  on: { caseRow: CaseRow; definition: MachineDefinition; actor: Actor; at: Date; engine: Engine },
 ) => Promise<void>;
 
 /**
@@ -65,7 +65,7 @@ export type InputPreparer = (
     organisationId: string;
     actor: Actor;
   },
-) => Promise<{ input: Record<string, unknown>; programmeId: string | null }>;
+) => Promise<{ input: Record<string, unknown>; programmeId: string | null; awardCaseId?: string | null }>;
 
 export interface EngineDeps {
   db: Database;
@@ -92,12 +92,18 @@ export class Engine {
     return this.deps.db.transaction(work);
   }
 
+  /**
+   * Opens a case. `byDomain` is for cases the domain opens as part of another case's transition (a
+   * payment when an agreement is signed): the machine's `createdBy` is not asked, since nobody opens
+   * those directly, but the organisation must still be real and the input valid.
+   */
   async create(
     actor: Actor,
     request: { machine: string; organisationId?: string | undefined; input?: unknown },
     tx?: Tx,
+    options: { byDomain?: boolean } = {},
   ): Promise<CaseView> {
-    if (!tx) return this.transaction((t) => this.create(actor, request, t));
+    if (!tx) return this.transaction((t) => this.create(actor, request, t, options));
     const definition = this.deps.registry.latest(request.machine);
     if (!definition) {
       const known = this.deps.registry.list().map((d) => d.id);
@@ -108,7 +114,9 @@ export class Engine {
         },
       ]);
     }
-    const organisationId = await this.owningOrganisation(tx, actor, definition, request.organisationId);
+    const organisationId = options.byDomain
+      ? await this.existingOrganisation(tx, request.organisationId)
+      : await this.owningOrganisation(tx, actor, definition, request.organisationId);
     const input = definition.input.safeParse(request.input ?? {});
     if (!input.success)
       throw invalid('The creation input is not valid.', fieldErrors(input.error.issues, 'input'));
@@ -128,6 +136,7 @@ export class Engine {
         snapshot: persist(definition, snapshot),
         organisationId,
         programmeId: prepared.programmeId,
+        awardCaseId: prepared.awardCaseId ?? null,
         version: 1,
         createdBy: actor.userId,
         createdAt: now,
@@ -147,7 +156,7 @@ export class Engine {
       at: now,
     });
     // After the history row, so an effect's rows can refer to the version that caused them.
-    await this.runEffects(tx, interpreted.effects, { caseRow, definition, actor, at: now });
+    await this.runEffects(tx, interpreted.effects, { caseRow, definition, actor, at: now, engine: this });
     await applyTimerOps(tx, caseRow.id, state, interpreted.timerOps);
     return this.view(actor, caseRow, definition, snapshot);
   }
@@ -186,6 +195,8 @@ export class Engine {
       throw forbidden(`Your role (${actor.role}) may not send ${type} to this case.`);
     }
     const snapshot = restore(definition, caseRow.snapshot);
+    const refusal = spec.refuses?.(snapshot.context, actor.userId);
+    if (refusal) throw forbidden(refusal);
     const accepted = acceptedEvents(definition, snapshot);
     if (!accepted.includes(type)) {
       const mine = accepted.filter((t) =>
@@ -199,7 +210,10 @@ export class Engine {
     const problems = spec.check?.(snapshot.context, payload.data) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
 
-    return this.apply(tx, actor, caseRow, definition, snapshot, { ...payload.data, type }, payload.data);
+    // The machine also learns who is acting, for separation-of-duties guards; the history keeps the
+    // payload as sent and the actor in its own columns.
+    const machineEvent = { ...payload.data, type, actorId: actor.userId };
+    return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, payload.data);
   }
 
   /**
@@ -213,7 +227,7 @@ export class Engine {
     const snapshot = restore(definition, caseRow.snapshot);
     const accepted = transitionEventTypes(snapshot);
     if (!accepted.includes(event.type)) throw notAccepted(event.type, caseRow.state, accepted, []);
-    return this.apply(tx, systemActor, caseRow, definition, snapshot, event, {});
+    return this.apply(tx, systemActor, caseRow, definition, snapshot, { ...event, actorId: null }, {});
   }
 
   /** Steps the machine and writes everything the step implies, in the caller's transaction. */
@@ -223,7 +237,7 @@ export class Engine {
     caseRow: CaseRow,
     definition: MachineDefinition,
     snapshot: AnyMachineSnapshot,
-    event: { type: string },
+    event: { type: string; actorId?: string | null },
     payload: unknown,
   ): Promise<CaseView> {
     // can() runs the guards; a transition that only emits actions leaves the snapshot as it was,
@@ -252,7 +266,13 @@ export class Engine {
       at: now,
     });
     // After the history row, so an effect's rows can refer to the version that caused them.
-    await this.runEffects(tx, interpreted.effects, { caseRow: updated, definition, actor, at: now });
+    await this.runEffects(tx, interpreted.effects, {
+      caseRow: updated,
+      definition,
+      actor,
+      at: now,
+      engine: this,
+    });
     // Timers belong to the state that set them: leaving it takes them away.
     if (toState !== caseRow.state) await deleteStateTimers(tx, caseRow.id, caseRow.state);
     await applyTimerOps(tx, caseRow.id, toState, interpreted.timerOps);
@@ -374,7 +394,11 @@ export class Engine {
         { field: 'organisationId', message: 'Required when staff open a case' },
       ]);
     }
-    if (!isUuid(requested) || !(await findOrganisation(tx, requested))) {
+    return this.existingOrganisation(tx, requested);
+  }
+
+  private async existingOrganisation(tx: Tx, requested: string | undefined): Promise<string> {
+    if (!requested || !isUuid(requested) || !(await findOrganisation(tx, requested))) {
       throw invalid('There is no such organisation.', [
         { field: 'organisationId', message: 'Unknown organisation' },
       ]);
@@ -407,6 +431,7 @@ export class Engine {
   ): CaseView {
     const nextEvents = acceptedEvents(definition, snapshot)
       .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
+      .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
       .map((type) => ({ type, label: definition.events[type]!.label }));
     return { ...summary(caseRow, definition), context: snapshot.context, nextEvents };
   }

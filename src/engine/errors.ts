@@ -44,6 +44,30 @@ export const notAccepted = (event: string, state: string, acceptedEvents: string
     },
   );
 
+/** How long a client should wait before trying again after a 503 (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database is down or restarting. A change in flight when it went may or may not have been
+ * saved, so the client is told to look before repeating one (or to repeat it with its Idempotency-Key).
+ */
+export const unavailable = () =>
+  new ProblemError(
+    503,
+    'Unavailable',
+    'The database is not answering just now. Try again in a few seconds; if you were making a change, ' +
+      'check whether it was made (or repeat it with the same Idempotency-Key) before making it again.',
+  );
+
+/** PostgreSQL rolled the transaction back for a concurrent one (serialization failure, deadlock). */
+export const conflictingChange = () =>
+  new ProblemError(
+    409,
+    'Conflicting change',
+    'Another change to the same records was being made at the same moment, so this one was not made. ' +
+      'Please try again.',
+  );
+
 /** A fault in stored data or a machine: refused, nothing written, and worth an alert. */
 export const integrity = (detail: string) => new ProblemError(500, 'Case data fault', detail);
 

@@ -2,25 +2,33 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Database } from '../db/client.ts';
+import { connectionFaultCode, isConcurrencyConflict } from '../db/errors.ts';
+import { type OpenDataSettings, openDataSettings } from '../domain/open-data/settings.ts';
 import { revokeBearerToken } from '../domain/people.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
-import { ProblemError } from '../engine/errors.ts';
+import { conflictingChange, ProblemError, RETRY_AFTER_SECONDS, unavailable } from '../engine/errors.ts';
 import type { Logger } from '../logger.ts';
 import { casesRouter } from './api/cases.ts';
 import { catalogueRouter } from './api/catalogue.ts';
+import { exportsRouter } from './api/exports.ts';
 import { machinesRouter } from './api/machines.ts';
 import { organisationsRouter } from './api/organisations.ts';
 import { outboxRouter } from './api/outbox.ts';
 import { panelRouter } from './api/panel.ts';
+import { paymentsRouter } from './api/payments.ts';
+import { reportsRouter } from './api/reports.ts';
 import { authenticate } from './authenticate.ts';
 import { guardJsonBody } from './json-guard.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
 import { caseRouter } from './web/case-page.ts';
 import { pagesRouter } from './web/pages.ts';
+import { paymentPagesRouter } from './web/payment-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
 import { providerRouter } from './web/provider-pages.ts';
+import { publicationPagesRouter } from './web/publication-pages.ts';
+import { reportPagesRouter } from './web/report-pages.ts';
 import { rolePagesRouter } from './web/role-pages.ts';
 import { securityHeaders } from './web/security.ts';
 import { checkCsrf, loadSession } from './web/session.ts';
@@ -39,6 +47,8 @@ export interface AppDeps {
   sessionHours?: number;
   /** Trust X-Forwarded-Proto from a TLS-terminating proxy (TRUST_PROXY). */
   trustProxy?: boolean;
+  /** Who publishes the open data (OPEN_DATA_*); the defaults when not given. */
+  openData?: OpenDataSettings;
 }
 
 const BODY_LIMIT = '100kb';
@@ -54,6 +64,7 @@ export function createApp(deps: AppDeps) {
       await deps.databaseAnswers();
       res.json({ status: 'ok', database: 'up' });
     } catch {
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
       sendProblem(res, new ProblemError(503, 'Unavailable', 'The database is not answering.'), '/health');
     }
   });
@@ -66,6 +77,8 @@ export function createApp(deps: AppDeps) {
   const api = express.Router();
   // Who is asking comes first: an anonymous request is 401 whatever its body, which is never read.
   api.use(authenticate(deps.db));
+  // The one route that takes a file rather than JSON: finance's paid transactions, as CSV.
+  api.use('/payments', paymentsRouter(deps.db, deps.engine));
   api.use((req, _res, next) => {
     // A body must say it is JSON; anything else is refused before it is read. An empty body is
     // fine here (a retry needs none); handlers that need one answer 422.
@@ -86,6 +99,13 @@ export function createApp(deps: AppDeps) {
   api.use('/admin/outbox', outboxRouter(deps.db, deps.clock));
   api.use('/organisations', organisationsRouter(deps.db));
   api.use(catalogueRouter(deps.db, deps.engine));
+  api.use('/reports', reportsRouter(deps.db, deps.clock));
+  const exportDeps = {
+    db: deps.db,
+    registry: deps.engine.registry,
+    openData: deps.openData ?? openDataSettings(),
+  };
+  api.use('/exports', exportsRouter(exportDeps));
   api.delete('/tokens/current', async (_req, res) => {
     await revokeBearerToken(deps.db, res.locals.token as string);
     res.status(204).end();
@@ -118,6 +138,9 @@ export function createApp(deps: AppDeps) {
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(providerRouter({ db: deps.db, engine: deps.engine }));
+  app.use(reportPagesRouter({ db: deps.db, clock: deps.clock }));
+  app.use(paymentPagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(publicationPagesRouter({ ...exportDeps, clock: deps.clock }));
 
   app.use((req, _res, next) => {
     next(new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`));
@@ -126,9 +149,14 @@ export function createApp(deps: AppDeps) {
   return app;
 }
 
-/** Any error as a problem: ours as they are, body-parser's as 4xx, anything else a 500. */
+/**
+ * Any error as a problem: ours as they are, body-parser's as 4xx, a database that is down as 503,
+ * a transaction PostgreSQL rolled back for a concurrent one as 409, anything else a 500.
+ */
 function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (connectionFaultCode(error) !== undefined) return unavailable();
+  if (isConcurrencyConflict(error)) return conflictingChange();
   const bodyError = error as { type?: string; status?: number; message?: string };
   if (bodyError.type === 'entity.too.large') {
     return new ProblemError(413, 'Body too large', `The body must be at most ${BODY_LIMIT}.`);
@@ -156,7 +184,11 @@ const isApi = (req: Request) =>
 function errorHandler(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) logger.error({ err: error, url: req.originalUrl }, problem.detail);
+    if (problem.status === 503) {
+      // The database is away: worth a warning, not a stack trace per request.
+      logger.warn({ url: req.originalUrl, code: connectionFaultCode(error) }, 'database unavailable');
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    } else if (problem.status >= 500) logger.error({ err: error, url: req.originalUrl }, problem.detail);
     if (isApi(req)) return sendProblem(res, problem, req.originalUrl);
     res.status(problem.status).render('error.njk', {
       title: problem.status === 404 ? 'Page not found' : problem.title,

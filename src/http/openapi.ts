@@ -2,6 +2,8 @@
 
 import { jsonSchema } from '../engine/describe.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
+import { crimeDisorderPublicationBody, threeSixtyGivingPackage } from './api/export-schemas.ts';
+import { boardReportBody, reconciliationReport } from './api/report-schemas.ts';
 import { caseList, caseView, createCaseBody, historyList, problem } from './api/schemas.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -178,6 +180,8 @@ export function openApiDocument(registry: MachineRegistry) {
           },
         },
       },
+      ...openDataPaths(),
+      ...reportPaths(),
       '/api/tokens/current': {
         delete: {
           summary: 'Revoke the token this request used',
@@ -193,7 +197,170 @@ export function openApiDocument(registry: MachineRegistry) {
         CaseList: jsonSchema(caseList),
         History: jsonSchema(historyList),
         Problem: jsonSchema(problem),
+        Reconciliation: jsonSchema(reconciliationReport),
+        BoardReport: jsonSchema(boardReportBody),
+        ThreeSixtyGivingPackage: jsonSchema(threeSixtyGivingPackage),
+        CrimeDisorderPublication: jsonSchema(crimeDisorderPublicationBody),
         ...events,
+      },
+    },
+  };
+}
+
+/** The open data exports (officer, finance, approver and admin). */
+function openDataPaths() {
+  const csv = (description: string) => ({
+    description,
+    headers: {
+      'Content-Disposition': { description: 'attachment; filename="…csv"', schema: { type: 'string' } },
+    },
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  });
+  const grantFilters = [
+    {
+      name: 'financialYear',
+      in: 'query',
+      description: 'Only grants from funds of this financial year',
+      schema: { type: 'string', pattern: '^2[01]\\d{2}-\\d{2}$', examples: ['2026-27'] },
+    },
+    {
+      name: 'fund',
+      in: 'query',
+      description: 'Only grants from this fund',
+      schema: { type: 'string', format: 'uuid' },
+    },
+  ];
+  const month = {
+    name: 'month',
+    in: 'query',
+    required: true,
+    description: 'The London calendar month the grants were made in (their conditions accepted)',
+    schema: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', examples: ['2026-11'] },
+  };
+  const grants =
+    'Awarded grants: cases that committed money and still hold some, or were paid. Amounts in pounds.';
+  return {
+    '/api/exports/360giving.json': {
+      get: {
+        summary: 'Awarded grants as a 360Giving Data Standard package',
+        description: grants,
+        parameters: grantFilters,
+        responses: {
+          '200': { description: 'The package', content: json(ref('ThreeSixtyGivingPackage')) },
+          ...problems(400, 401, 403, 422),
+        },
+      },
+    },
+    '/api/exports/360giving.csv': {
+      get: {
+        summary: "Awarded grants as 360Giving CSV (the standard's column titles)",
+        description: `${grants} Text a spreadsheet would run as a formula starts with a single quote.`,
+        parameters: grantFilters,
+        responses: { '200': csv('One row per grant'), ...problems(400, 401, 403, 422) },
+      },
+    },
+    '/api/exports/crime-and-disorder-grants.json': {
+      get: {
+        summary:
+          'The crime and disorder reduction grants made in a month: recipient, amount, purpose, conditions, reasons',
+        parameters: [month],
+        responses: {
+          '200': { description: 'The month’s grants', content: json(ref('CrimeDisorderPublication')) },
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    '/api/exports/crime-and-disorder-grants.csv': {
+      get: {
+        summary: 'The crime and disorder reduction grants made in a month, as CSV',
+        parameters: [month],
+        responses: { '200': csv('One row per grant'), ...problems(400, 401, 403) },
+      },
+    },
+  };
+}
+
+/** The finance reports (finance, officer, approver and admin): JSON, or CSV with one row per line. */
+function reportPaths() {
+  const csv = {
+    description:
+      "CSV (RFC 4180), amounts in integer pence; text a spreadsheet would run as a formula starts with '",
+    headers: {
+      'Content-Disposition': { description: 'attachment; filename="…csv"', schema: { type: 'string' } },
+    },
+    content: { 'text/csv': { schema: { type: 'string' } } },
+  };
+  const format = {
+    name: 'format',
+    in: 'query',
+    description: 'csv: the same report as CSV',
+    schema: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+  };
+  const reconciliationParameters = [
+    {
+      name: 'financialYear',
+      in: 'query',
+      description: 'Only funds of this financial year',
+      schema: { type: 'string', pattern: '^2[01]\\d{2}-\\d{2}$', examples: ['2026-27'] },
+    },
+    { name: 'fund', in: 'query', description: 'Only this fund', schema: { type: 'string', format: 'uuid' } },
+  ];
+  const quarter = {
+    name: 'quarter',
+    in: 'query',
+    description:
+      'A financial quarter (Q1 April–June … Q4 January–March, London time); default: the current one',
+    schema: { type: 'string', pattern: '^2[01]\\d{2}-\\d{2}-Q[1-4]$', examples: ['2026-27-Q3'] },
+  };
+  const reconciliation =
+    'Every figure summed from the fund ledger in integer pence: per fund, ring-fenced stream, unfenced rest, ' +
+    'partner and Police and Crime Plan theme, the total, and checks stating the invariants and whether they hold.';
+  const board =
+    'Spend against budget by Police and Crime Plan theme as at the end of the quarter, awards made in it, ' +
+    'monitoring returns due in it (on time, late, not yet in) and the outcomes they report.';
+  return {
+    '/api/reports/reconciliation': {
+      get: {
+        summary: 'Reconciliation to the penny',
+        description: reconciliation,
+        parameters: [...reconciliationParameters, format],
+        responses: {
+          '200': {
+            description: 'The reconciliation',
+            content: { ...json(ref('Reconciliation')), ...csv.content },
+          },
+          ...problems(400, 401, 403, 404, 422),
+        },
+      },
+    },
+    '/api/reports/reconciliation.csv': {
+      get: {
+        summary:
+          'Reconciliation to the penny, as CSV: one row per line (level fund, stream, unfenced, contributor, theme, total)',
+        parameters: reconciliationParameters,
+        responses: { '200': csv, ...problems(400, 401, 403, 404, 422) },
+      },
+    },
+    '/api/reports/board': {
+      get: {
+        summary: 'The quarterly board report',
+        description: board,
+        parameters: [quarter, format],
+        responses: {
+          '200': {
+            description: 'The board report',
+            content: { ...json(ref('BoardReport')), ...csv.content },
+          },
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    '/api/reports/board.csv': {
+      get: {
+        summary:
+          'The quarterly board report as CSV: one row per figure (quarter, section, lineId, line, measure, value)',
+        parameters: [quarter],
+        responses: { '200': csv, ...problems(400, 401, 403) },
       },
     },
   };

@@ -2,6 +2,7 @@ import type { MessageData, Template } from './template-kit.ts';
 import { commissioningRoundTemplates } from './templates/commissioning-round.ts';
 import { crimeDisorderGrantTemplates } from './templates/crime-disorder-grant.ts';
 import { monitoringReturnTemplates } from './templates/monitoring-return.ts';
+import { paymentTemplates } from './templates/payment.ts';
 import { sarcRecommissioningTemplates } from './templates/sarc-recommissioning.ts';
 import { victimsServicesTemplates } from './templates/victims-services.ts';
 import { youthFundTemplates } from './templates/youth-fund.ts';
@@ -20,6 +21,7 @@ export const templates: Record<string, Record<string, Template>> = {
   'sarc-recommissioning': sarcRecommissioningTemplates,
   'crime-disorder-grant': crimeDisorderGrantTemplates,
   'monitoring-return': monitoringReturnTemplates,
+  payment: paymentTemplates,
 };
 
 const escapeHtml = (text: string) =>

@@ -14,6 +14,7 @@ import {
   signIn,
 } from '../helpers/browser.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 
 let t: TestApp;
 let h: ReturnType<typeof cycleHelpers>;
@@ -125,6 +126,57 @@ describe('every page passes axe for the person it is for', () => {
       await signIn(p, email);
       await visit(p, path, path.slice(1));
     }
+  });
+
+  it("a payment's case page: finance's approve, reschedule and cancel forms, and the provider's view", async () => {
+    // The live agreement is paid quarterly in arrears: its first payment, scheduled.
+    const [first] = await paymentHelpers(t).paymentsOf(ids.live);
+    expect(first).toMatchObject({ state: 'scheduled', context: { instalment: 1 } });
+    const finance = await page(t);
+    await signIn(finance, 'finance@demo.test');
+    await visit(finance, `/cases/${first!.id}`, 'finance-payment');
+    for (const label of ['Approve the payment', 'Move the payment date', 'Cancel the payment'])
+      await expect(finance.getByRole('button', { name: label, exact: true }).count(), label).resolves.toBe(1);
+    const provider = await page(t);
+    await signIn(provider, PROVIDER);
+    await visit(provider, `/cases/${first!.id}`, 'provider-payment');
+    await expect(provider.getByRole('button').filter({ hasText: 'payment' }).count()).resolves.toBe(0);
+  });
+
+  it('the open data page for finance, with a grant made this month and a month typed wrong', async () => {
+    const { programmeId } = await t.programme({ cycle: 'crime-disorder-grant', open: false });
+    const fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
+    const input = {
+      programmeId,
+      allocationPence: 1_500_000,
+      financialYear: '2031-32',
+      purpose: 'Rural theft',
+    };
+    const grant = await h.open(OFFICER, 'crime-disorder-grant', input, fenland);
+    const offer = {
+      type: 'OFFER_CONDITIONS',
+      conditions: 'Quarterly returns\nA lead officer',
+      reasons: 'Theft is up',
+    };
+    await h.step(grant.id, OFFICER, offer, 'conditionsOffered');
+    await h.step(grant.id, 'csp@demo.test', { type: 'ACCEPT_CONDITIONS' }, 'live');
+    const p = await page(t);
+    await signIn(p, 'finance@demo.test');
+    await visit(p, '/finance/publications/crime-and-disorder', 'finance-crime-and-disorder');
+    await expect(p.getByRole('link', { name: String(grant.reference) }).count()).resolves.toBe(1);
+    const wrong = '/finance/publications/crime-and-disorder?month=2026-13';
+    await visit(p, wrong, 'finance-crime-and-disorder-error', 400);
+    await expect(p.getByRole('alert').textContent()).resolves.toContain('The month must be from 01 to 12');
+  });
+
+  it('the finance reports: reconciliation, the board report with its chart, and a filter typed wrong', async () => {
+    const p = await page(t);
+    await signIn(p, 'finance@demo.test');
+    await visit(p, '/finance/reconciliation', 'finance-reconciliation');
+    await visit(p, '/finance/reconciliation?financialYear=2026-28', 'finance-reconciliation-error', 400);
+    await visit(p, '/finance/board-report?quarter=2026-27-Q3', 'finance-board-report');
+    await expect(p.getByRole('img', { name: /^Budget and paid to date by Police/ }).count()).resolves.toBe(1);
+    await visit(p, '/finance/board-report?quarter=2026-27-Q5', 'finance-board-report-error', 400);
   });
 
   it('the provider files a monitoring return through the page', async () => {

@@ -33,6 +33,8 @@ export const subjectWords: Record<string, string> = {
   reportDueSoon: 'end-of-grant report is due',
   reportOverdue: 'report is overdue',
   reportQueried: 'a question about your end-of-grant report',
+  paymentApproved: 'a payment has been approved',
+  paymentMade: 'a payment has been made',
 };
 
 export const MINUTE = 60_000;

@@ -12,6 +12,7 @@ import {
   transition,
 } from 'xstate';
 import type { MachineDefinition } from '../../machines/define.ts';
+import { paymentEffects } from '../../src/domain/payments.ts';
 import { persist, restore } from '../../src/engine/snapshot.ts';
 
 /** An action a transition emits, as the tests read it. */
@@ -95,6 +96,43 @@ export const notify = (message: string, ...to: string[]) => ({ message, to: to.l
 /** Everything but XState's own actions, as `{ type, params }`. */
 export const effectsOf = (actions: Action[]) =>
   actions.filter((a) => !a.type.startsWith('xstate.')).map((a) => ({ type: a.type, params: a.params }));
+
+/** Every named effect the engine has a handler for, as src/services.ts wires them. */
+export const handledEffects: readonly string[] = [
+  'notify',
+  'commitFunds',
+  'releaseFunds',
+  'requireOpenRound',
+  ...Object.keys(paymentEffects),
+];
+
+/** A user id, as the engine adds it to every event a person sends (`actorId`). */
+export const ACTOR_ID = '3f2b1c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+/** The event as the engine gives it to the machine: with the sender's id (null for the system). */
+export const sentBy = <E extends { type: string }>(event: E, actorId: string | null = ACTOR_ID) => ({
+  ...event,
+  actorId,
+});
+
+/**
+ * The engine adds `actorId` to every event. For a machine that does not use it, each event sent with
+ * it must end exactly as without it; the `state EVENT` pairs where it does not (none, for a pure machine).
+ */
+export function actorIdChanges<D extends MachineDefinition>(
+  h: Harness<D>,
+  snapshots: readonly SnapshotOf<D>[],
+  events: readonly EventOf<D>[],
+): string[] {
+  const loose = h as unknown as Harness<MachineDefinition>;
+  const seen = ([after, actions]: Step<MachineDefinition>) =>
+    JSON.stringify([after.value, after.context, effectsOf(actions)]);
+  return (snapshots as readonly AnyMachineSnapshot[]).flatMap((snapshot) =>
+    (events as readonly { type: string }[])
+      .filter((event) => loose.can(snapshot, event))
+      .filter((event) => seen(loose.send(snapshot, event)) !== seen(loose.send(snapshot, sentBy(event))))
+      .map((event) => `${String(snapshot.value)} ${event.type}`),
+  );
+}
 
 /** Every message the machine's states and transitions `notify`, duplicates included. */
 export const notifyMessages = (machine: AnyStateMachine) =>

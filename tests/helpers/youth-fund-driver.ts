@@ -1,6 +1,9 @@
 // Drives Youth Fund cases over HTTP for one provider of a test's own organisation, each event sent
 // by a user who may send it: the provider for the owner's events, the demo staff for the rest.
+// RECORD_PAYMENT is the system's, sent when the grant's payment is made: here it means finance pays
+// the award through its payment case (approved by one finance user, recorded paid by another).
 import type { DemoEmail, TestApp } from './app.ts';
+import { paymentHelpers } from './payments.ts';
 import { youthFundEvents } from './youth-fund-events.ts';
 
 export type Provider = Awaited<ReturnType<TestApp['newProvider']>>;
@@ -13,7 +16,6 @@ const staffFor: Record<string, DemoEmail> = {
   QUERY_REPORT: 'officer@demo.test',
   APPROVE: 'panel@demo.test',
   DECLINE: 'panel@demo.test',
-  RECORD_PAYMENT: 'finance@demo.test',
 };
 
 /** The happy path, in order; `caseAt` stops after the event that reaches the state asked for. */
@@ -32,7 +34,14 @@ export interface OpenedCase {
 }
 
 export function youthFundDriver(t: TestApp, provider: Provider) {
+  const payments = paymentHelpers(t);
+
   async function send(id: string, event: Event): Promise<any> {
+    if (event.type === 'RECORD_PAYMENT') {
+      const { paidOn, reference } = event as { paidOn?: string; reference?: string };
+      await payments.payAward(id, { paidOn, reference });
+      return getCase(id);
+    }
     const staff = Object.hasOwn(staffFor, event.type) ? staffFor[event.type] : undefined;
     const res = await t.http
       .post(`/api/cases/${id}/events`)

@@ -38,7 +38,8 @@ export const underProgramme = (settings: Partial<ProgrammeSettings>, extra: Yout
   ...extra,
 });
 
-export const { machine, start, send, run, can, roundTrip } = harness(youthFund, programmeInput);
+export const youthFundHarness = harness(youthFund, programmeInput);
+export const { machine, start, send, run, can, roundTrip } = youthFundHarness;
 
 // The two delayed events XState raises on entering `offered`: the 21-day reminder and the 28-day lapse.
 const [, intoOffered] = run([ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.APPROVE]);
@@ -47,6 +48,7 @@ const raiseAfter = (delay: number) => raises.find((p) => p.delay === delay);
 export const reminder = { type: raiseAfter(OFFER_REMINDER_AFTER_MS)?.event.type as string };
 export const lapse = { type: raiseAfter(OFFER_LAPSES_AFTER_MS)?.event.type as string };
 
+// RECORD_PAYMENT is the domain's news that the award's payment case was paid (a system event).
 export const happy = words(
   'SUBMIT CONFIRM_ELIGIBLE APPROVE ACCEPT_OFFER RECORD_PAYMENT SUBMIT_REPORT ACCEPT_REPORT',
 );

@@ -1,9 +1,10 @@
 // Who may do what, as one table built from the registry: every demo role against every event of
 // every machine, through the API and through the pages. The permission decision is all that is
 // checked: 404 when the role cannot see the case (a provider of another organisation), 403 when it
-// may see it but does not send that event, and otherwise neither (409 not now, 422 not like that, or
-// done). Also every role's view of each case and of each page, and a provider guessing another
-// organisation's case and award ids.
+// may see it but does not send that event (or the event's separation-of-duties rule refuses this
+// person, e.g. approving a payment they varied), and otherwise neither (409 not now, 422 not like
+// that, or done). Also every role's view of each case and of each page, and a provider guessing
+// another organisation's case and award ids.
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { machineDefinitions } from '../../machines/index.ts';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 import { csrfOf, signedIn } from '../helpers/web.ts';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -32,7 +34,10 @@ const ROLES = Object.keys(PEOPLE) as Role[];
 
 let t: TestApp;
 let h: ReturnType<typeof cycleHelpers>;
-const person = {} as Record<Role, { role: string; organisationId: string; agent: Agent; csrf: string }>;
+const person = {} as Record<
+  Role,
+  { userId: string; role: string; organisationId: string; agent: Agent; csrf: string }
+>;
 const org = { opcc: '', riverside: '', fenlandCsp: '' };
 
 beforeAll(async () => {
@@ -42,11 +47,17 @@ beforeAll(async () => {
   org.riverside = await h.organisation((o) => o.name === 'Riverside Youth Trust');
   org.fenlandCsp = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
   for (const key of ROLES) {
-    const [row] = await t.sql`select role, organisation_id from users where email = ${PEOPLE[key]}`;
+    const [row] = await t.sql`select id, role, organisation_id from users where email = ${PEOPLE[key]}`;
     const agent = await signedIn(t.baseUrl, PEOPLE[key], DEMO_PASSWORD);
     const home = await agent.get('/');
     expect(home.status, `${key} home`).toBe(200);
-    person[key] = { role: row!.role, organisationId: row!.organisation_id, agent, csrf: csrfOf(home.text) };
+    person[key] = {
+      userId: row!.id,
+      role: row!.role,
+      organisationId: row!.organisation_id,
+      agent,
+      csrf: csrfOf(home.text),
+    };
   }
 });
 afterAll(() => t?.close());
@@ -61,15 +72,18 @@ function mayView(who: Role, caseOrganisationId: string): boolean {
   return p.role !== 'provider' || p.organisationId === caseOrganisationId;
 }
 
-function expected(who: Role, definition: MachineDefinition, type: string, caseOrg: string): Decision {
+function expected(who: Role, definition: MachineDefinition, type: string, kase: CaseBody): Decision {
+  const caseOrg = kase.organisationId as string;
   if (!mayView(who, caseOrg)) return 'not found';
   const p = person[who];
-  const senders = definition.events[type]!.sentBy as readonly string[];
+  const spec = definition.events[type]!;
+  const senders = spec.sentBy as readonly string[];
   const sends =
     p.role === 'provider'
       ? senders.includes('owner') && p.organisationId === caseOrg
       : senders.includes(p.role);
-  return sends ? 'allowed' : 'forbidden';
+  // A sender may still be refused this case by the event's separation-of-duties rule.
+  return sends && !spec.refuses?.(kase.context, p.userId) ? 'allowed' : 'forbidden';
 }
 
 const decided = (status: number): Decision =>
@@ -108,6 +122,8 @@ async function liveAward(programmeId: string): Promise<CaseBody> {
 }
 
 let victimsProgramme = '';
+/** A payment of a freshly signed agreement (scheduled by the officer who signed it), as finance sees it. */
+const scheduledPayment = async () => paymentHelpers(t).openPaymentOf((await liveAward(victimsProgramme)).id);
 let youthProgramme = '';
 let returnsAward = '';
 
@@ -177,6 +193,8 @@ const setUps: Record<string, { state: string; open: () => Promise<CaseBody> }> =
       return h.step(id, 'provider@demo.test', { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
     },
   },
+  // Nobody opens a payment (POST /api/cases): the domain does, when an agreement is signed.
+  payment: { state: 'scheduled', open: scheduledPayment },
 };
 
 /** The case each machine's probes go to, replaced whenever a probe moved it on. */
@@ -221,7 +239,7 @@ async function probe(
     rows.push({
       role: who,
       event: type,
-      expected: expected(who, definition, type, kase.organisationId as string),
+      expected: expected(who, definition, type, kase),
       got: decided(status),
       status,
     });
@@ -298,6 +316,7 @@ const PAGES: Record<string, Role[]> = {
   '/panel': ['panel'],
   '/approvals': ['approver'],
   '/finance': ['finance'],
+  '/finance/publications/crime-and-disorder': ['officer', 'finance', 'approver', 'admin'],
 };
 
 describe.each(Object.entries(PAGES))('the page %s', (path, allowed) => {
@@ -313,6 +332,62 @@ describe.each(Object.entries(PAGES))('the page %s', (path, allowed) => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe('payments', () => {
+  it('are opened by nobody through POST /api/cases, whatever their role', async () => {
+    const award = await liveAward(victimsProgramme);
+    const input = {
+      awardCaseId: award.id,
+      instalment: 2,
+      dueOn: '2027-05-04',
+      amountPence: 1,
+      scheduledBy: null,
+    };
+    const count = async () =>
+      (await t.sql`select count(*)::int as n from cases where award_case_id = ${award.id}`)[0]!.n as number;
+    const before = await count();
+    for (const who of ROLES) {
+      const res = await t.http
+        .post('/api/cases')
+        .set(t.as(PEOPLE[who]))
+        .send({ machine: 'payment', organisationId: org.riverside, input });
+      expect(res.status, `${who}: ${JSON.stringify(res.body)}`).toBe(403);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('are not approved by whoever moved them, by API or page (403 with the reason); another member of finance may', async () => {
+    const payment = await scheduledPayment();
+    const move = { type: 'RESCHEDULE', dueOn: '2027-05-04', reason: 'The provider asked' };
+    const moved = await h.step(payment.id, 'finance@demo.test', move, 'scheduled');
+    expect(moved.context.variedBy).toEqual([person.finance.userId]);
+    const reason = 'You varied this payment, so another member of finance must approve it.';
+    // Not offered to them, on the API or the case page.
+    expect(moved.nextEvents).not.toContainEqual(expect.objectContaining({ type: 'APPROVE' }));
+    const page = await person.finance.agent.get(`/cases/${payment.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain(`action="/cases/${payment.id}/events/APPROVE"`);
+    // And refused when sent anyway.
+    const api = await t.http
+      .post(`/api/cases/${payment.id}/events`)
+      .set(t.as(PEOPLE.finance))
+      .send({ type: 'APPROVE' });
+    expect(api.status, JSON.stringify(api.body)).toBe(403);
+    expect(api.body.detail).toBe(reason);
+    const form = await person.finance.agent
+      .post(`/cases/${payment.id}/events/APPROVE`)
+      .type('form')
+      .send({ _csrf: person.finance.csrf, version: String(moved.version) });
+    expect(form.status).toBe(403);
+    expect(form.text).toContain('Not allowed');
+    expect((await h.get(payment.id)).body).toMatchObject({ state: 'scheduled', version: moved.version });
+    // The other member of finance is offered it, and approves.
+    const other = await h.get(payment.id, 'finance2@demo.test');
+    expect(other.body.nextEvents).toContainEqual(expect.objectContaining({ type: 'APPROVE' }));
+    const approved = await h.step(payment.id, 'finance2@demo.test', { type: 'APPROVE' }, 'approved');
+    expect(approved.context.approvedBy).not.toBe(person.finance.userId);
+  });
+});
 
 describe("a provider guessing another organisation's ids", () => {
   it("gets 404 for Riverside's live victims' services award, exactly as for an id that does not exist", async () => {

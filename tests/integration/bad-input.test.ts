@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 import type { TestProgramme } from '../helpers/programmes.ts';
 import { type Body, expectProblem, type Provider, refusals } from '../helpers/refusals.ts';
 
@@ -20,7 +21,16 @@ const auth = (who: Who) => (who === null ? {} : who === 'own' ? own.auth : t.as(
 
 const SUBMIT = { type: 'SUBMIT', title: 'Boxing', summary: 'Weekly sessions', amountRequestedPence: 400_000 };
 const PAYMENT = { type: 'RECORD_PAYMENT', amountPence: 300_000, paidOn: '2025-05-01', reference: 'BACS-1' };
+const MARK_PAID = { type: 'MARK_PAID', paidOn: '2025-05-01', reference: 'BACS-1' };
+const RETURN = {
+  type: 'RECORD_RETURN',
+  amountPence: 300_000,
+  receivedOn: '2025-06-01',
+  reference: 'RET-1',
+  reason: 'Unspent',
+};
 const [OFFICER, PANEL, FINANCE] = ['officer@demo.test', 'panel@demo.test', 'finance@demo.test'] as const;
+const FINANCE2 = 'finance2@demo.test' as const;
 const approve = (amountPence: number, extra = {}) => ({
   type: 'APPROVE',
   amountPence,
@@ -41,6 +51,15 @@ async function advance(id: string, steps: [Who, object][]) {
 
 const cases = { draft: '', lowCap: '', panelReview: '', accepted: '', withdrawn: '' };
 type At = keyof typeof cases;
+/**
+ * Payment cases: the accepted grant's, approved and awaiting payment; one of another grant, paid
+ * (£3,000 on 1 May 2025); and one rescheduled by finance@, who may therefore not approve it.
+ */
+const payments = { approved: '', paid: '', moved: '' };
+type Payment = keyof typeof payments;
+/** Each payment case's award: a refusal to the payment must leave the award alone too. */
+const awardOf: Record<string, string> = {};
+const writtenPayment = async (id: string) => [await written(id), await written(awardOf[id]!)];
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -63,6 +82,25 @@ beforeAll(async () => {
     ['own', { type: 'ACCEPT_OFFER' }],
   ]);
   await advance(cases.withdrawn, [['own', { type: 'WITHDRAW' }]]);
+  const pay = paymentHelpers(t);
+  const [paid, moved] = [await r.openOwn('Paid'), await r.openOwn('Moved')];
+  for (const id of [paid, moved])
+    await advance(id, [
+      ['own', SUBMIT],
+      [OFFICER, { type: 'CONFIRM_ELIGIBLE' }],
+      [PANEL, approve(300_000)],
+      ['own', { type: 'ACCEPT_OFFER' }],
+    ]);
+  payments.approved = (await pay.approve((await pay.openPaymentOf(cases.accepted)).id)).id;
+  payments.paid = (await pay.payAward(paid, { paidOn: '2025-05-01' }))[0]!.id;
+  payments.moved = (await pay.openPaymentOf(moved)).id;
+  Object.assign(awardOf, {
+    [payments.approved]: cases.accepted,
+    [payments.paid]: paid,
+    [payments.moved]: moved,
+  });
+  const move = { type: 'RESCHEDULE', dueOn: '2035-06-02', reason: 'The provider asked' };
+  expect((await send(payments.moved, FINANCE, move)).status).toBe(200);
 });
 afterAll(() => t.close());
 
@@ -211,14 +249,9 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
     ['a title that is null', 'draft', 'own', { ...SUBMIT, title: null }, 422, 'title'],
     ['an APPROVE over the request', 'panelReview', PANEL, approve(400_001), 422, 'amountPence'],
     ['an APPROVE with an extra field', 'panelReview', PANEL, approve(1, { note: 'x' }), 422, 'note'],
-    [
-      'a payment over the award',
-      'accepted',
-      FINANCE,
-      { ...PAYMENT, amountPence: 300_001 },
-      422,
-      'amountPence',
-    ],
+    // The payment is recorded on the grant by the system, when its payment case is marked paid.
+    ['a RECORD_PAYMENT from finance', 'accepted', FINANCE, PAYMENT, 403],
+    ['a RECORD_PAYMENT from the owner', 'accepted', 'own', PAYMENT, 403],
     ['an event for another role', 'draft', OFFICER, SUBMIT, 403],
     ['a staff event from the owner', 'panelReview', 'own', approve(1), 403],
     ['an event from the wrong staff role', 'panelReview', FINANCE, approve(1), 403],
@@ -234,11 +267,69 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
   it.each(['2025-13-01', '2025-02-30', '01/05/2025', '2025-5-1', 'yesterday', '', 20250501])(
     'a paidOn of %j → 422 naming paidOn',
     async (paidOn) => {
-      const before = await written(cases.accepted);
-      expectProblem(await send(cases.accepted, FINANCE, { ...PAYMENT, paidOn }), 422, 'paidOn');
-      expect(await written(cases.accepted)).toEqual(before);
+      const before = await writtenPayment(payments.approved);
+      expectProblem(await send(payments.approved, FINANCE2, { ...MARK_PAID, paidOn }), 422, 'paidOn');
+      expect(await writtenPayment(payments.approved)).toEqual(before);
     },
   );
+
+  it.each<[string, Payment, Who, Body, number, string?]>([
+    [
+      'money back over what was paid',
+      'paid',
+      FINANCE,
+      { ...RETURN, amountPence: 300_001 },
+      422,
+      'amountPence',
+    ],
+    [
+      'money back before it was paid',
+      'paid',
+      FINANCE,
+      { ...RETURN, receivedOn: '2025-04-30' },
+      422,
+      'receivedOn',
+    ],
+    [
+      'a MARK_PAID with no reference',
+      'approved',
+      FINANCE2,
+      { ...MARK_PAID, reference: undefined },
+      422,
+      'reference',
+    ],
+    [
+      'a MARK_PAID with an extra field',
+      'approved',
+      FINANCE2,
+      { ...MARK_PAID, amountPence: 1 },
+      422,
+      'amountPence',
+    ],
+    ['a MARK_PAID from the officer', 'approved', OFFICER, MARK_PAID, 403],
+    ['a MARK_PAID from the owner', 'approved', 'own', MARK_PAID, 403],
+    ['an APPROVE from the owner', 'moved', 'own', { type: 'APPROVE' }, 403],
+    ['a payment event from another organisation', 'approved', 'provider@demo.test', MARK_PAID, 404],
+    ['a VARY, which only the system sends', 'approved', FINANCE, { type: 'VARY' }, 403],
+    ['a second MARK_PAID', 'paid', FINANCE2, MARK_PAID, 409],
+  ])('to a payment: %s → $4', async (_name, at, who, body, status, field) => {
+    const before = await writtenPayment(payments[at]);
+    expectProblem(await send(payments[at], who, body), status, field);
+    expect(await writtenPayment(payments[at])).toEqual(before);
+  });
+
+  it('approving a payment you rescheduled → 403 with the reason; another member of finance may', async () => {
+    const before = await writtenPayment(payments.moved);
+    const refused = await send(payments.moved, FINANCE, { type: 'APPROVE' });
+    expectProblem(refused, 403);
+    expect(refused.body.detail).toBe(
+      'You varied this payment, so another member of finance must approve it.',
+    );
+    expect(await writtenPayment(payments.moved)).toEqual(before);
+    const approved = await send(payments.moved, FINANCE2, { type: 'APPROVE' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.state).toBe('approved');
+  });
 
   it.each<[string, Who, string, string[]]>([
     ['the owner', 'own', 'ACCEPT_OFFER', ['SUBMIT', 'WITHDRAW']],

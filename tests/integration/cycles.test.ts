@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const PROVIDER: DemoEmail = 'provider@demo.test';
@@ -13,10 +14,12 @@ const CSP: DemoEmail = 'csp@demo.test';
 
 let t: TestApp;
 let h: ReturnType<typeof cycleHelpers>;
+let pay: ReturnType<typeof paymentHelpers>;
 const org = { opcc: '', riverside: '', fenlandCsp: '' };
 beforeAll(async () => {
   t = await startTestApp();
   h = cycleHelpers(t);
+  pay = paymentHelpers(t);
   org.opcc = await h.organisation((o) => o.kind === 'commissioner');
   org.riverside = await h.organisation((o) => o.name === 'Riverside Youth Trust');
   org.fenlandCsp = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
@@ -104,6 +107,14 @@ describe('commissioning-round', () => {
 // Shared with the monitoring returns below: a live victims' services award of Riverside's.
 let liveAwardId = '';
 
+/** An award's payments as [state, amount], in instalment order; and what its open ones add up to. */
+const paymentsAt = async (awardId: string) =>
+  (await pay.paymentsOf(awardId)).map((p) => [p.state as string, p.context.amountPence as number] as const);
+const stillToPay = async (awardId: string) =>
+  (await paymentsAt(awardId))
+    .filter(([state]) => ['scheduled', 'held', 'approved'].includes(state))
+    .reduce((sum, [, amount]) => sum + amount, 0);
+
 describe('victims-services', () => {
   const THRESHOLD = 5_000_000;
   const BUDGET = 20_000_000;
@@ -159,6 +170,8 @@ describe('victims-services', () => {
     const live = await s(OFFICER, { type: 'SIGN_AGREEMENT', ...terms }, 'live');
     expect(live.context).toMatchObject({ awardedPence: 5_800_000, committedPence: 5_800_000 });
     await at(6_000_000, 200_000);
+    // Signing schedules the agreed amount, quarterly in arrears over the year: four payments.
+    expect(await paymentsAt(id)).toEqual(Array.from({ length: 4 }, () => ['scheduled', 1_450_000]));
 
     const review = { type: 'ANNUAL_REVIEW', decision: 'continue', notes: 'On track' };
     expect((await s(OFFICER, review, 'live')).context.reviews).toEqual([
@@ -174,10 +187,13 @@ describe('victims-services', () => {
     expect(varied.context).toMatchObject({ awardedPence: 6_500_000, committedPence: 6_500_000 });
     expect(varied.context.agreement.amountPence).toBe(6_500_000);
     await at(6_700_000, 200_000);
+    // The variation re-profiles the unpaid payments to the new amount.
+    expect(await stillToPay(id)).toBe(6_500_000);
 
     const ended = await s(OFFICER, { type: 'TERMINATE', reason: 'Service ceased' }, 'terminated');
     expect(ended.context.committedPence).toBe(0);
-    await at(6_700_000, 6_700_000); // the whole budget is back
+    await at(6_700_000, 6_700_000); // the whole budget is back: nothing had been paid
+    expect((await paymentsAt(id)).map(([state]) => state)).toEqual(Array(4).fill('cancelled'));
   });
 
   it('offers an award under the threshold straight on the recommendation', async () => {
@@ -192,6 +208,7 @@ describe('victims-services', () => {
     const terms = { ...dates, paymentProfile: 'oneOff', amountPence: 2_500_000 };
     await s(OFFICER, { type: 'SIGN_AGREEMENT', ...terms }, 'live');
     expect(await h.position(fundId)).toEqual(after);
+    expect(await paymentsAt(id)).toEqual([['scheduled', 2_500_000]]);
     liveAwardId = id;
   });
 });
@@ -285,6 +302,27 @@ describe('sarc-recommissioning', () => {
     await h.refuse(id, OFFICER, tooMuch, 422);
     await s(OFFICER, { type: 'AWARD_CONTRACT', ...contract }, 'mobilisation');
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
+    // Paid quarterly in arrears, on the first working day after each quarter: twelve payments that
+    // add up to the contract exactly, the odd pence in the last.
+    const payments = async () =>
+      (await pay.paymentsOf(id)).map((p) => [p.state, p.context.dueOn, p.context.amountPence]);
+    const quarterly = [
+      '2027-07-01',
+      '2027-10-01',
+      '2028-01-04',
+      '2028-04-03',
+      '2028-07-03',
+      '2028-10-02',
+      '2029-01-02',
+      '2029-04-03',
+      '2029-07-02',
+      '2029-10-01',
+      '2030-01-02',
+      '2030-04-01',
+    ];
+    expect(await payments()).toEqual(
+      quarterly.map((dueOn, i) => ['scheduled', dueOn, i === 11 ? 19_166_674 : 19_166_666]),
+    );
     await s(OFFICER, { type: 'GO_LIVE' }, 'live');
     const extend = {
       decision: 'extend',
@@ -295,9 +333,14 @@ describe('sarc-recommissioning', () => {
     const extended = await s(OFFICER, { type: 'CONTRACT_REVIEW', ...extend }, 'live');
     expect(extended.context.contract).toEqual({ ...contract, endsOn: '2031-03-31' });
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
+    // The extension re-profiles the unpaid payments over the longer term: four more quarters.
+    const extendedQuarters = [...quarterly, '2030-07-01', '2030-10-01', '2031-01-02', '2031-04-01'];
+    expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 18_125_000]));
     const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
     expect((await s(OFFICER, reprocure, 'closed')).context.reprocureNote).toBe('Market has changed');
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
+    // Re-procured: nothing was paid, so all of it goes back to the fund and no payment is left to make.
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 290_000_000));
+    expect((await payments()).every(([state]) => state === 'cancelled')).toBe(true);
   });
 
   it('ends an Easter standstill at the end of 15 April, London time (BST)', async () => {
@@ -341,6 +384,8 @@ describe('crime-disorder-grant', () => {
     await at(2_500_000, 0); // back in `allocated`, not committed twice
     await s(OFFICER, { ...offer, conditions: 'Half-yearly returns' }, 'conditionsOffered');
     await s(CSP, { type: 'ACCEPT_CONDITIONS' }, 'live');
+    // Accepted: paid quarterly in advance over the financial year, the four adding up exactly.
+    expect(await paymentsAt(id)).toEqual(Array.from({ length: 4 }, () => ['scheduled', 625_000]));
 
     expect((await h.get(id, PROVIDER)).status).toBe(404);
     await h.refuse(id, PROVIDER, { type: 'EVALUATE' }, 404);
@@ -348,6 +393,8 @@ describe('crime-disorder-grant', () => {
     const evaluation = { summary: 'Theft down', outcomesAchieved: 'Fewer victims', underspendPence: 300_000 };
     await s(OFFICER, { type: 'EVALUATE', ...evaluation }, 'evaluated');
     await at(2_500_000, 300_000);
+    // The underspend comes off the payments not yet made.
+    expect(await stillToPay(id)).toBe(2_200_000);
     await s(OFFICER, { type: 'CLOSE' }, 'closed');
     expect((await h.get(id, CSP)).body.state).toBe('closed');
   });
@@ -390,10 +437,19 @@ describe('monitoring-return', () => {
     });
     await s(PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
     expect(await h.timersOf(id)).toEqual({});
+    expect(await paymentsAt(liveAwardId)).toEqual([['scheduled', 2_500_000]]);
+    // Queried: the award's payments are held until the return is accepted, resubmitted or not.
     await s(OFFICER, { type: 'QUERY_RETURN', reason: 'Spend looks low' }, 'queried');
+    expect(await paymentsAt(liveAwardId)).toEqual([['held', 2_500_000]]);
     const resubmitted = { ...figures, spendPence: 650_000, narrative: 'Invoice was late' };
     await s(PROVIDER, { type: 'RESUBMIT_RETURN', ...resubmitted }, 'submitted');
+    expect(await paymentsAt(liveAwardId)).toEqual([['held', 2_500_000]]);
     const accepted = await s(OFFICER, { type: 'ACCEPT_RETURN' }, 'accepted');
+    expect(await paymentsAt(liveAwardId)).toEqual([['scheduled', 2_500_000]]);
+    // Accepting records the spend the return reports against the award (no money moves).
+    const reported = await t.sql`select amount_pence::int as amount from fund_ledger
+      where case_id = ${liveAwardId} and movement = 'reported'`;
+    expect(reported.map((r) => r.amount)).toEqual([650_000]);
     expect(accepted.context).toMatchObject({
       awardCaseId: liveAwardId,
       submittedLate: false,
@@ -408,8 +464,13 @@ describe('monitoring-return', () => {
     const { id } = await openReturn('2027-04-01', '2027-06-30', '2027-07-31');
     await h.fire(id, 'RETURN_OVERDUE', 'late');
     expect(await h.timersOf(id)).toEqual({});
+    // Overdue: the award's payment is held, and finance cannot approve it until the return is accepted.
+    expect(await paymentsAt(liveAwardId)).toEqual([['held', 2_500_000]]);
+    const [held] = await pay.paymentsOf(liveAwardId);
+    await h.refuse(held!.id, 'finance@demo.test', { type: 'APPROVE' }, 409);
     const submitted = await h.step(id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
     expect(submitted.context.submittedLate).toBe(true);
+    expect(await paymentsAt(liveAwardId)).toEqual([['held', 2_500_000]]);
     expect((await h.get(id, PROVIDER2)).status).toBe(404);
     await h.refuse(id, PROVIDER2, { type: 'SUBMIT_RETURN', ...figures }, 404);
   });

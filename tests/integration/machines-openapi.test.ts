@@ -69,7 +69,8 @@ const senders: Record<string, string[]> = {
   DECLINE: ['panel'],
   ACCEPT_OFFER: ['owner'],
   DECLINE_OFFER: ['owner'],
-  RECORD_PAYMENT: ['finance'],
+  // Sent by the engine when the grant's payment case is marked paid.
+  RECORD_PAYMENT: ['system'],
   SUBMIT_REPORT: ['owner'],
   ACCEPT_REPORT: ['officer'],
   QUERY_REPORT: ['officer'],
@@ -95,7 +96,7 @@ describe('GET /api/machines', () => {
 
   it('lists youth-fund at its latest version with its states, labelled, in order', async () => {
     const machine = await listed();
-    expect(machine).toMatchObject({ id: 'youth-fund', version: 1, initialState: 'draft' });
+    expect(machine).toMatchObject({ id: 'youth-fund', version: 2, initialState: 'draft' });
     expect(machine.createdBy).toEqual(['owner', 'officer']);
     expect(machine.states.map((s) => s.name)).toEqual(Object.keys(stateEvents));
     for (const state of machine.states) {
@@ -163,7 +164,7 @@ describe('GET /api/machines', () => {
 });
 
 describe('GET /api/machines/:id', () => {
-  it.each(['', '?version=1'])('youth-fund%s is the same description as in the list', async (query) => {
+  it.each(['', '?version=2'])('youth-fund%s is the same description as in the list', async (query) => {
     const res = await t.http.get(`/api/machines/youth-fund${query}`).set(officer());
     expect(res.status).toBe(200);
     expect(res.body).toEqual(await listed());
@@ -171,6 +172,8 @@ describe('GET /api/machines/:id', () => {
 
   it.each([
     ['/api/machines/youth-fund?version=99', 404],
+    // Version 1 is retired: its cases were moved to version 2 at start-up.
+    ['/api/machines/youth-fund?version=1', 404],
     ['/api/machines/nope', 404],
     ['/api/machines/nope?version=1', 404],
     ['/api/machines/youth-fund?version=0', 400],
@@ -230,6 +233,12 @@ describe('GET /openapi.json', () => {
       expect(schemas()[r.split('/').at(-1)!], r).toBeDefined();
     }
     expect(schemas()['youth-fund.REPORT_OVERDUE']).toBeUndefined();
+    expect(schemas()['youth-fund.RECORD_PAYMENT']).toBeUndefined();
+    // Finance's events on a payment are there; the ones the domain sends (hold, re-profile) are not.
+    for (const type of ['APPROVE', 'MARK_PAID', 'RESCHEDULE', 'RECORD_RETURN', 'CANCEL'])
+      expect(refs, type).toContain(`#/components/schemas/payment.${type}`);
+    for (const type of ['HOLD', 'RELEASE', 'VARY', 'SUPERSEDE'])
+      expect(schemas()[`payment.${type}`], type).toBeUndefined();
   });
 
   it('describes the create body as strict', () => {

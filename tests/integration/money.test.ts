@@ -1,22 +1,26 @@
 // Money over HTTP with real PostgreSQL: awards commit against the programme's fund with the fund
 // row locked, so however many are decided at once a fund (or a ring-fenced stream) is never
-// over-committed; offers that end unaccepted and grants closed underspent give money back; the
-// ledger is append-only; positions are exact to the penny, per stream and per contributor; and a
+// over-committed; offers that end unaccepted, grants closed before they were all paid and money a
+// provider returns give money back; the ledger is append-only; positions are exact to the penny, per stream and per contributor; and a
 // bid goes in only while its programme's round is open.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFFER_LAPSES_AFTER_MS } from '../../machines/youth-fund.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids, ledgerOf, openRound, positionOf } from '../helpers/bids.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 import type { Provider } from '../helpers/refusals.ts';
 import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
 
 let t: TestApp;
 let provider: Provider;
 let b: ReturnType<typeof bids>;
+let pay: ReturnType<typeof paymentHelpers>;
 beforeAll(async () => {
   t = await startTestApp();
   provider = await t.newProvider('Money Trust');
   b = bids(t, provider);
+  pay = paymentHelpers(t);
 });
 afterAll(() => t.close());
 
@@ -91,7 +95,7 @@ describe('fifty awards decided at once against a fund that can afford only some'
 });
 
 describe('money given back', () => {
-  it('a declined offer and a lapsed one release the award, and closing releases the unpaid part', async () => {
+  it('a declined offer and a lapsed one release the award, and money returned after closing is released', async () => {
     const { programmeId, fundId } = await t.programme({ budgetPence: 1_000_000, maxAwardPence: 1_000_000 });
     const [a, d, l, c] = [
       await b.inPanelReview(programmeId, 600_000),
@@ -126,13 +130,26 @@ describe('money given back', () => {
     expect(await money()).toEqual([1_400_000, 900_000, 500_000]);
     expect(OFFER_LAPSES_AFTER_MS).toBe(28 * 24 * 60 * 60 * 1000);
 
-    // Paid £1,500 of £4,000 and closed: the £2,500 never paid goes back.
+    // The £4,000 is paid in full through its payment case; £1,500 is spent. Closing records the
+    // spend and has nothing unpaid to release: the £2,500 comes back only when the provider returns it.
     expect((await b.approve(c, 400_000)).status).toBe(200);
     await b.ok(c, 'owner', ev.ACCEPT_OFFER);
-    await b.ok(c, 'finance@demo.test', { ...ev.RECORD_PAYMENT, amountPence: 150_000 });
-    await b.ok(c, 'owner', { ...ev.SUBMIT_REPORT, spentPence: 150_000 });
+    const [payment] = await pay.payAward(c, { paidOn: '2026-05-01', reference: 'BACS-400' });
+    expect(payment).toMatchObject({ state: 'paid', context: { amountPence: 400_000 } });
+    expect((await b.ok(c, 'owner', { ...ev.SUBMIT_REPORT, spentPence: 150_000 })).state).toBe(
+      'reportSubmitted',
+    );
     expect(await money()).toEqual([1_800_000, 900_000, 100_000]);
     expect((await b.ok(c, 'officer@demo.test', ev.ACCEPT_REPORT)).state).toBe('closed');
+    expect(await money()).toEqual([1_800_000, 900_000, 100_000]);
+    const back = {
+      type: 'RECORD_RETURN',
+      amountPence: 250_000,
+      receivedOn: '2026-06-01',
+      reference: 'RET-1',
+    };
+    const returned = await b.ok(payment!.id, 'finance@demo.test', { ...back, reason: 'Unspent' });
+    expect(returned.state).toBe('returned');
     expect(await money()).toEqual([1_800_000, 1_150_000, 350_000]);
 
     expect(await ledgerOf(t, fundId)).toEqual([
@@ -142,15 +159,80 @@ describe('money given back', () => {
       ['commit', 300_000, l],
       ['release', 300_000, l],
       ['commit', 400_000, c],
+      ['payment', 400_000, c],
+      ['reported', 150_000, c],
+      ['repayment', 250_000, c],
       ['release', 250_000, c],
     ]);
-    // Each row names the case version that moved the money, and who: the lapse was the system.
-    const rows = await t.sql`select case_id, movement, case_version, actor_id is null as by_system
+    // Each row names the case version that moved the money (none for a payment case's), and who:
+    // the lapse was the system, the money returned finance.
+    const rows =
+      await t.sql`select case_id, movement, case_version, payment_case_id, actor_id is null as by_system
       from fund_ledger where fund_id = ${fundId} and movement = 'release' order by id`;
-    expect(rows.map((r) => [r.case_id, r.case_version, r.by_system])).toEqual([
-      [a, 5, false],
-      [l, 5, true],
-      [c, 8, false],
+    expect(rows.map((r) => [r.case_id, r.case_version, r.payment_case_id, r.by_system])).toEqual([
+      [a, 5, null, false],
+      [l, 5, null, true],
+      [c, null, payment!.id, false],
+    ]);
+  });
+
+  it("closing a victims' services grant gives back what was never paid, and drops the payments not made", async () => {
+    const h = cycleHelpers(t);
+    const criteria = [{ id: 'quality', label: 'Quality', weight: 100 }];
+    const { programmeId, fundId } = await t.programme({
+      cycle: 'victims-services',
+      budgetPence: 5_000_000,
+      criteria,
+      delegationThresholdPence: 5_000_000,
+    });
+    const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
+    const { id } = await h.open('provider@demo.test', 'victims-services', { programmeId });
+    const s = h.on(id);
+    const bid = { type: 'SUBMIT', title: 'ISVA service', summary: 'One ISVA', service: 'isva', ...dates };
+    await s('provider@demo.test', { ...bid, amountRequestedPence: 1_000_001 }, 'dueDiligence');
+    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
+    await s('officer@demo.test', { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+    await s('officer@demo.test', { type: 'CLOSE_SCORING' }, 'moderation');
+    await s(
+      'officer@demo.test',
+      { type: 'MODERATE', scores: { quality: 4 }, rationale: 'Agreed' },
+      'recommendation',
+    );
+    await s(
+      'officer@demo.test',
+      { type: 'RECOMMEND_AWARD', amountPence: 1_000_001, rationale: 'Good' },
+      'offered',
+    );
+    await s('provider@demo.test', { type: 'ACCEPT_OFFER' }, 'agreement');
+    const terms = { ...dates, amountPence: 1_000_001, paymentProfile: 'instalments', instalments: 4 };
+    await s('officer@demo.test', { type: 'SIGN_AGREEMENT', ...terms }, 'live');
+    // Four instalments adding up to the award exactly, the odd penny in the last; nothing paid yet.
+    const scheduled = await pay.paymentsOf(id);
+    expect(scheduled.map((p) => [p.state, p.context.amountPence])).toEqual([
+      ['scheduled', 250_000],
+      ['scheduled', 250_000],
+      ['scheduled', 250_000],
+      ['scheduled', 250_001],
+    ]);
+    // The first instalment is paid; then the grant is closed early.
+    await pay.approve(scheduled[0]!.id);
+    await pay.markPaid(scheduled[0]!.id, '2027-04-01', 'BACS-Q1');
+    expect((await positionOf(t, fundId)).releasedPence).toBe(0);
+    await s('officer@demo.test', { type: 'COMPLETE' }, 'closed');
+    const position = await positionOf(t, fundId);
+    expect([position.committedPence, position.releasedPence, position.remainingPence]).toEqual([
+      1_000_001, 750_001, 4_750_000,
+    ]);
+    expect((await pay.paymentsOf(id)).map((p) => p.state)).toEqual([
+      'paid',
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
+    expect(await ledgerOf(t, fundId)).toEqual([
+      ['commit', 1_000_001, id],
+      ['payment', 250_000, id],
+      ['release', 750_001, id],
     ]);
   });
 });

@@ -27,6 +27,7 @@ import {
   timerLogOf,
   timersOf,
 } from '../helpers/background-work.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 import { type Provider, youthFundDriver } from '../helpers/youth-fund-driver.ts';
 import { youthFundEvents } from '../helpers/youth-fund-events.ts';
@@ -123,6 +124,19 @@ describe('Youth Fund notifications', () => {
       ...owner.map((m) => `${m} → ${provider.email}`),
       ...[provider.email, ...officers].map((to) => `reportOverdue → ${to}`),
       `reportQueried → ${provider.email}`,
+    ]);
+
+    // The grant's payment case tells finance it is approved, and the provider and officers it is
+    // made: its own reference and link, and never the amount.
+    const [payment] = await paymentHelpers(t).paymentsOf(c.id);
+    const paymentRows = await expectDelivered({ id: payment!.id, reference: payment!.reference as string }, [
+      ...Object.values(secrets),
+      '£3,000.00',
+      '300000',
+    ]);
+    expect(sentTo(paymentRows)).toEqual([
+      ...(await emailsOfRole(t.db, 'finance')).map((to) => `paymentApproved → ${to}`),
+      ...[provider.email, ...officers].map((to) => `paymentMade → ${to}`),
     ]);
   });
 

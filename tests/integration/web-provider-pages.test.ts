@@ -13,6 +13,7 @@ import {
   page,
   screenshot,
 } from '../helpers/browser.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 import { csrfOf, errorSummaryOf, providerWithPassword, signedIn } from '../helpers/web.ts';
 import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
 
@@ -179,7 +180,9 @@ describe('your awards and what is due', () => {
     const id = await flow.inPanelReview(t.youthFund.programmeId);
     expect((await flow.approve(id, 300_000)).status).toBe(200);
     await flow.ok(id, 'owner', ev.ACCEPT_OFFER);
-    await flow.ok(id, 'finance@demo.test', ev.RECORD_PAYMENT);
+    // Accepted, not yet paid: the report deadline is not set yet.
+    expect((await agent.get('/my-work')).text).not.toContain('End-of-grant report due by');
+    await paymentHelpers(t).payAward(id);
     const html = (await agent.get('/my-work')).text;
     expect(html).toContain('Paid, awaiting end-of-grant report');
     // The timer fires at the first moment of 1 April; the report is due by the end of 31 March.

@@ -1,5 +1,5 @@
 // Pages for panel members, approvers and finance over HTTP: declaring and scoring a bid, the
-// decisions awaiting signature, fund positions and awards waiting for payment — and 403 for others.
+// decisions awaiting signature, fund positions and payments waiting for finance — and 403 for others.
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import {
   signIn,
 } from '../helpers/browser.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
 import { youthFundEvents as events } from '../helpers/youth-fund-events.ts';
 
@@ -313,10 +314,12 @@ describe('the approver and finance pages', () => {
     expect(kase.text).toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
   });
 
-  it('shows finance every fund’s position to the penny and an accepted award awaiting payment', async () => {
+  it('shows finance every fund’s position to the penny and an accepted award’s payment awaiting approval', async () => {
     const id = await bidAtPanel('Climbing wall');
     await h.step(id, 'panel@demo.test', { ...events.APPROVE, amountPence: 312_345 }, 'offered');
     const accepted = await h.step(id, PROVIDER, events.ACCEPT_OFFER, 'accepted');
+    // Accepting opened the grant's one payment: that is finance's to approve, not the grant itself.
+    const payment = await paymentHelpers(t).openPaymentOf(id);
 
     const finance = await signedIn(t.baseUrl, 'finance@demo.test', DEMO_PASSWORD);
     const res = await finance.get('/finance');
@@ -324,11 +327,15 @@ describe('the approver and finance pages', () => {
     expect(res.text).toContain('<h1 class="govuk-heading-l">Funds and payments</h1>');
 
     const awaiting = /<table[^>]*id="awaiting-finance"[\s\S]*?<\/table>/.exec(res.text)?.[0] ?? '';
-    const row = rowOf(awaiting, accepted.reference as string);
-    expect(row).toContain(`href="/cases/${id}"`);
-    expect(row).toContain('Climbing wall');
+    expect(
+      rowOf(awaiting, accepted.reference as string),
+      'the grant waits for its payment, not for finance',
+    ).toBe('');
+    const row = rowOf(awaiting, payment.reference as string);
+    expect(row).toContain(`href="/cases/${payment.id}"`);
+    expect(row).toContain('Scheduled, awaiting approval');
     expect(row).toContain('£3,123.45');
-    expect(row).toContain('Record the payment');
+    expect(row).toContain('Approve the payment');
 
     const fund = new RegExp(`<section[^>]*id="fund-${t.youthFund.fundId}"[\\s\\S]*?</section>`).exec(
       res.text,

@@ -1,6 +1,8 @@
 // The Youth Fund over HTTP with the demo users: every path to an end state, the history (with the
 // money effects), the timer rows each state sets, and the case reference. Who may see and open
 // cases, and the case list, are in case-access.test.ts; the money itself in money.test.ts.
+// Accepting the offer opens the grant's one payment case; finance approves and pays that, and the
+// system then records the payment on the Youth Fund case (RECORD_PAYMENT is the system's alone).
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineDefinition } from '../../machines/define.ts';
@@ -8,13 +10,16 @@ import { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS, youthFund } from '../..
 import { timers } from '../../src/db/schema/index.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { pagesOf } from '../helpers/case-pages.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
 import { youthFundEvents } from '../helpers/youth-fund-events.ts';
 
 let t: TestApp;
+let payments: ReturnType<typeof paymentHelpers>;
 const userIds = {} as Record<DemoEmail, string>;
 const orgIds = {} as Record<'riverside', string>;
 beforeAll(async () => {
   t = await startTestApp();
+  payments = paymentHelpers(t);
   for (const row of await t.sql<{ email: DemoEmail; id: string }[]>`select email, id from users`)
     userIds[row.email] = row.id;
   const orgs = await t.sql<{ name: string; id: string }[]>`select name, id from organisations`;
@@ -28,17 +33,23 @@ const PANEL: DemoEmail = 'panel@demo.test';
 const FINANCE: DemoEmail = 'finance@demo.test';
 const STAFF: DemoEmail[] = [OFFICER, PANEL, FINANCE, 'approver@demo.test', 'admin@demo.test'];
 
+/** The engine itself: it sends RECORD_PAYMENT when finance has paid the grant's payment case. */
+const SYSTEM = 'system' as const;
+type Who = DemoEmail | typeof SYSTEM;
+
 type Event = { type: string } & Record<string, unknown>;
 const ev = youthFundEvents;
 const payloadOf = ({ type: _type, ...payload }: Event) => payload;
+/** What the system records when the payment is made: all of the award, on the day and reference paid. */
+const PAID = { ...ev.RECORD_PAYMENT, amountPence: 300_000, paidOn: '2025-05-01', reference: 'BACS-1' };
 
 /** The happy path: who sends what, and the state it leads to. */
-const happy: [DemoEmail, Event, string][] = [
+const happy: [Who, Event, string][] = [
   [PROVIDER, ev.SUBMIT, 'submitted'],
   [OFFICER, ev.CONFIRM_ELIGIBLE, 'panelReview'],
   [PANEL, ev.APPROVE, 'offered'],
   [PROVIDER, ev.ACCEPT_OFFER, 'accepted'],
-  [FINANCE, ev.RECORD_PAYMENT, 'reporting'],
+  [SYSTEM, PAID, 'reporting'],
   [PROVIDER, ev.SUBMIT_REPORT, 'reportSubmitted'],
   [OFFICER, ev.ACCEPT_REPORT, 'closed'],
 ];
@@ -49,7 +60,8 @@ const maySend: Record<string, Partial<Record<DemoEmail, string[]>>> = {
   submitted: { [PROVIDER]: ['WITHDRAW'], [OFFICER]: ['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE'] },
   panelReview: { [PROVIDER]: ['WITHDRAW'], [PANEL]: ['APPROVE', 'DECLINE'] },
   offered: { [PROVIDER]: ['ACCEPT_OFFER', 'DECLINE_OFFER'] },
-  accepted: { [FINANCE]: ['RECORD_PAYMENT'] },
+  // Nobody: the payment is finance's on the payment case, and RECORD_PAYMENT is the system's.
+  accepted: {},
   reporting: { [PROVIDER]: ['SUBMIT_REPORT'] },
   reportSubmitted: { [OFFICER]: ['ACCEPT_REPORT', 'QUERY_REPORT'] },
 };
@@ -60,6 +72,18 @@ const nextEventsFor = (state: string, email: DemoEmail) =>
 const send = (id: string, email: DemoEmail, event: Event, headers: Record<string, string> = {}) =>
   t.http.post(`/api/cases/${id}/events`).set(t.as(email)).set(headers).send(event);
 const getCase = (id: string, email: DemoEmail = PROVIDER) => t.http.get(`/api/cases/${id}`).set(t.as(email));
+/**
+ * One step of the path. The system's RECORD_PAYMENT is finance paying the grant's payment case (one
+ * finance user approves, another records it paid); the answer is then the case as finance sees it.
+ */
+async function act(id: string, who: Who, event: Event, headers: Record<string, string> = {}) {
+  if (who !== SYSTEM) return send(id, who, event, headers);
+  const { paidOn, reference } = event as { paidOn?: string; reference?: string };
+  await payments.payAward(id, { paidOn, reference });
+  return getCase(id, FINANCE);
+}
+/** Who a step's answer is for: the system's step is read by finance. */
+const reader = (who: Who): DemoEmail => (who === SYSTEM ? FINANCE : who);
 const history = async (id: string) =>
   (await t.http.get(`/api/cases/${id}/history`).set(t.as(OFFICER))).body.items as any[];
 const timersOf = (id: string) =>
@@ -73,8 +97,8 @@ const open = (email: DemoEmail = PROVIDER, title = 'Youth project') => t.openCas
 /** A fresh Riverside case driven along the happy path to `state`. */
 async function caseAt(state: string): Promise<string> {
   const id = await open();
-  for (const [email, event, to] of state === 'draft' ? [] : happy) {
-    expect((await send(id, email, event)).status).toBe(200);
+  for (const [who, event, to] of state === 'draft' ? [] : happy) {
+    expect((await act(id, who, event)).status).toBe(200);
     if (to === state) break;
   }
   expect((await getCase(id)).body.state).toBe(state);
@@ -115,16 +139,45 @@ describe('the whole lifecycle', () => {
     await expectNextEvents(id, 'draft');
 
     let version = 1;
-    for (const [email, event, to] of happy) {
-      const res = await send(id, email, event, { 'If-Match': `"${version}"` });
+    for (const [who, event, to] of happy) {
+      const res = await act(id, who, event, { 'If-Match': `"${version}"` });
       expect(res.status, `${event.type}: ${JSON.stringify(res.body)}`).toBe(200);
       version += 1;
       expect(res.headers.etag).toBe(`"${version}"`);
       expect(res.body).toMatchObject({ reference, state: to, stateLabel: labels.states[to]!.label, version });
-      expect(res.body.nextEvents).toEqual(nextEventsFor(to, email));
+      expect(res.body.nextEvents).toEqual(nextEventsFor(to, reader(who)));
       expect((await getCase(id)).headers.etag).toBe(`"${version}"`);
       await expectNextEvents(id, to);
+      if (to === 'accepted') {
+        // Accepting is signing: one payment of the whole award, due today, owned by Riverside and
+        // scheduled by the provider who accepted; nothing is paid yet.
+        const [due] = await payments.paymentsOf(id);
+        expect(await payments.paymentsOf(id)).toHaveLength(1);
+        expect(due).toMatchObject({
+          machine: 'payment',
+          state: 'scheduled',
+          organisationId: orgIds.riverside,
+          context: {
+            awardCaseId: id,
+            instalment: 1,
+            amountPence: 300_000,
+            scheduledBy: userIds[PROVIDER],
+            approvedBy: null,
+            paid: null,
+          },
+        });
+        expect(due!.reference).toMatch(/^PAY-\d{6}$/);
+        const paid = await t.sql`select count(*)::int as n from fund_ledger
+          where case_id = ${id} and movement = 'payment'`;
+        expect(paid[0]!.n).toBe(0);
+      }
     }
+    // The payment was approved by one member of finance and recorded paid by another.
+    const [made] = await payments.paymentsOf(id);
+    expect(made).toMatchObject({
+      state: 'paid',
+      context: { approvedBy: userIds[FINANCE], paid: { paidOn: PAID.paidOn, reference: PAID.reference } },
+    });
     const closed = (await getCase(id)).body;
     expect(closed.reference).toBe(reference);
     const listed = (await pagesOf(t, t.as(OFFICER), 'machine=youth-fund&state=closed&limit=100')).flat();
@@ -133,15 +186,25 @@ describe('the whole lifecycle', () => {
       title: 'Boxing club',
       amountRequestedPence: 400_000,
       awardedPence: 300_000,
-      payment: payloadOf(ev.RECORD_PAYMENT),
+      payment: payloadOf(PAID),
       report: payloadOf(ev.SUBMIT_REPORT),
     });
     expect(closed.programmeId).toBe(programmeId);
-    // The award was committed when the panel decided (version 4); paid in full, closing releases
-    // nothing, so the commitment is the one ledger row.
-    const ledger = await t.sql`select fund_id, movement, amount_pence::int as amount, case_version
-      from fund_ledger where case_id = ${id} order by id`;
-    expect([...ledger]).toEqual([{ fund_id: fundId, movement: 'commit', amount: 300_000, case_version: 4 }]);
+    // The award was committed when the panel decided (version 4) and paid through its payment case;
+    // closing (version 8) records the spend reported and, paid in full, releases nothing.
+    const ledger = await t.sql`select fund_id, movement, amount_pence::int as amount, case_version,
+      payment_case_id from fund_ledger where case_id = ${id} order by id`;
+    expect([...ledger]).toEqual([
+      { fund_id: fundId, movement: 'commit', amount: 300_000, case_version: 4, payment_case_id: null },
+      {
+        fund_id: fundId,
+        movement: 'payment',
+        amount: 300_000,
+        case_version: null,
+        payment_case_id: made!.id,
+      },
+      { fund_id: fundId, movement: 'reported', amount: 290_000, case_version: 8, payment_case_id: null },
+    ]);
   });
 
   it('loops on a queried report until it is accepted', async () => {
@@ -182,10 +245,7 @@ describe('history', () => {
     await send(id, PROVIDER, ev.SUBMIT_REPORT);
     await send(id, OFFICER, ev.ACCEPT_REPORT);
     const items = await history(id);
-    const sent = [...happy.slice(0, 6), [OFFICER, ev.QUERY_REPORT], ...happy.slice(5)] as [
-      DemoEmail,
-      Event,
-    ][];
+    const sent = [...happy.slice(0, 6), [OFFICER, ev.QUERY_REPORT], ...happy.slice(5)] as [Who, Event][];
     expect(items.map((i) => i.version)).toEqual(sent.map((_, i) => i + 1).concat(sent.length + 1));
     expect((await getCase(id)).body.version).toBe(items.at(-1).version);
 
@@ -199,12 +259,15 @@ describe('history', () => {
       actor: { id: userIds[PROVIDER], role: 'provider' },
       effects: [],
     });
-    sent.forEach(([email, event], i) => {
+    sent.forEach(([who, event], i) => {
       const row = items[i + 1];
       expect(row.type).toBe(event.type);
       expect(row.fromState).toBe(items[i].toState);
       expect(row.payload).toEqual(payloadOf(event));
-      expect(row.actor).toEqual({ id: userIds[email], role: email.split('@')[0]! });
+      // The payment is recorded by the system, when finance marks the payment case paid.
+      const actor =
+        who === SYSTEM ? { id: null, role: 'system' } : { id: userIds[who], role: who.split('@')[0]! };
+      expect(row.actor).toEqual(actor);
       expect(Number.isNaN(Date.parse(row.at))).toBe(false);
     });
     const states = happy.map(([, , to]) => to);
@@ -220,13 +283,19 @@ describe('history', () => {
       // The award commits the money and says nothing: entering `offered` does, once. Timers are
       // not effects.
       4: [funds('commitFunds', 300_000), notify('offerMade', 'owner')],
-      5: [],
+      // Accepting schedules the grant as one payment, from the day of acceptance.
+      5: [
+        {
+          type: 'schedulePayments',
+          params: { profile: 'oneOff', instalments: null, remainderIn: 'last', startsOn: null, endsOn: null },
+        },
+      ],
       6: [notify('paymentRecorded', 'owner')],
       7: [],
       8: [notify('reportQueried', 'owner')],
       9: [],
-      // Paid in full: nothing left to release.
-      10: [funds('releaseFunds', 0)],
+      // The spend reported, and whatever was not paid (nothing, here) back to the fund.
+      10: [funds('reportSpend', 290_000), { type: 'releaseUnpaid', params: {} }],
     });
   });
 });
@@ -268,7 +337,10 @@ describe('timer rows', () => {
       );
       expect((await send(id, PROVIDER, ev.ACCEPT_OFFER)).status).toBe(200);
       expect(await timersOf(id)).toHaveLength(0);
-      const paid = await send(id, FINANCE, ev.RECORD_PAYMENT);
+      // Finance may not record the payment on the case: it is recorded when the payment is made.
+      expect((await send(id, FINANCE, PAID)).status).toBe(403);
+      expect(await timersOf(id)).toHaveLength(0);
+      const paid = await act(id, SYSTEM, PAID);
       expect(paid.body).toMatchObject({ state: 'reporting', context: { reportReminderSent: false } });
       const reportTimers = [
         ['reportDueSoon', 'REPORT_DUE_SOON', dueSoon, 'reporting'],

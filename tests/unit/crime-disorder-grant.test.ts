@@ -10,7 +10,10 @@ import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import { crimeDisorderGrantTemplates } from '../../src/mail/templates/crime-disorder-grant.ts';
 import {
+  type Action,
+  actorIdChanges,
   type EventOf,
+  handledEffects,
   harness,
   json,
   notify as n,
@@ -52,7 +55,18 @@ const ev = {
 type EventType = keyof typeof ev;
 const allEvents = Object.keys(ev) as EventType[];
 
-const { machine, start, send, run, runFrom, can, roundTrip } = harness(def, input);
+const h = harness(def, input);
+const { machine, start, send, run, runFrom, can, roundTrip } = h;
+/** What a transition does to money and payments, in the order it emits them. */
+const MONEY = ['commitFunds', 'releaseFunds', 'schedulePayments', 'recordUnderspend'];
+const money = (actions: Action[]) =>
+  json(actions.filter((a) => MONEY.includes(a.type)).map(({ type, params }) => ({ type, params })));
+/** The allocation is paid quarterly in advance over its financial year, 1 April to 31 March. */
+const yearlyPayments = (startsOn = '2026-04-01', endsOn = '2027-03-31') => ({
+  type: 'schedulePayments',
+  params: { profile: 'quarterlyInAdvance', instalments: null, remainderIn: 'last', startsOn, endsOn },
+});
+const underspend = (amountPence: number) => ({ type: 'recordUnderspend', params: { amountPence } });
 
 const pathTo: Record<string, Event[]> = {
   allocated: [],
@@ -75,7 +89,9 @@ const accepts: Record<string, string[]> = {
 
 describe('crime and disorder reduction grant definition', () => {
   it('describes itself and registers', () => {
-    expect(def).toMatchObject({ id: 'crime-disorder-grant', version: 1, referencePrefix: 'CDR' });
+    expect(def).toMatchObject({ id: 'crime-disorder-grant', version: 2, referencePrefix: 'CDR' });
+    // Cases on version 1 move to 2 as they are: the context is unchanged.
+    expect(def.upgradeFrom).toEqual({ version: 1 });
     expect(def.createdBy).toEqual(['officer']);
     expect(() => new MachineRegistry([def])).not.toThrow();
     expect(Object.keys(def.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -193,11 +209,21 @@ describe('transitions and money', () => {
     });
   });
 
+  it('accepting the conditions schedules the payments over the financial year, committing nothing more', () => {
+    const [s, actions] = send(reach('conditionsOffered'), ev.ACCEPT_CONDITIONS);
+    expect(s.value).toBe('live');
+    expect(money(actions)).toEqual([yearlyPayments()]);
+    const later = run([ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS], { ...input, financialYear: '2099-00' });
+    expect(money(later[1])).toEqual([yearlyPayments('2099-04-01', '2100-03-31')]);
+  });
+
+  // Underspend is released from the unpaid part through the ledger (the domain re-profiles the
+  // payments not yet made, and claws back what was paid beyond it); the machine only says how much.
   it.each([
-    [250_000, [{ amountPence: 250_000 }]],
-    [4_500_000, [{ amountPence: 4_500_000 }]],
+    [250_000, [underspend(250_000)]],
+    [4_500_000, [underspend(4_500_000)]],
     [0, []],
-  ])('an evaluation with underspend %d releases %o', (underspendPence, released) => {
+  ])('an evaluation with underspend %d records %o', (underspendPence, recorded) => {
     const [s, actions] = send(reach('live'), { ...ev.EVALUATE, underspendPence });
     expect(s.value).toBe('evaluated');
     expect(s.context.evaluation).toEqual({
@@ -205,8 +231,22 @@ describe('transitions and money', () => {
       outcomesAchieved: 'ASB down',
       underspendPence,
     });
-    expect(ofType(actions, 'releaseFunds')).toEqual(released);
-    expect(ofType(actions, 'commitFunds')).toEqual([]);
+    expect(money(actions)).toEqual(recorded);
+  });
+
+  it('no other transition moves money or touches payments; closing does nothing more', () => {
+    const seen: string[] = [];
+    for (const state of Object.keys(accepts))
+      for (const type of allEvents) {
+        const before = reach(state);
+        if (can(before, ev[type]) && money(send(before, ev[type])[1]).length) seen.push(`${state} ${type}`);
+      }
+    expect(seen.sort()).toEqual([
+      'allocated WITHDRAW_ALLOCATION',
+      'conditionsOffered ACCEPT_CONDITIONS',
+      'conditionsOffered WITHDRAW_ALLOCATION',
+      'live EVALUATE',
+    ]);
   });
 
   it('an underspend above the allocation is refused, naming the field', () => {
@@ -231,7 +271,8 @@ describe('transitions and money', () => {
         'done',
         'Partnership dissolved',
       ]);
-      expect(ofType(actions, 'releaseFunds')).toEqual([{ amountPence: 4_500_000 }]);
+      // No payments were scheduled yet, so the whole allocation goes back as it stands.
+      expect(money(actions)).toEqual([{ type: 'releaseFunds', params: { amountPence: 4_500_000 } }]);
     },
   );
 });
@@ -251,16 +292,30 @@ describe('what each state accepts', () => {
 describe('notifications and effects', () => {
   it.each<[string, Event, object[], string[]]>([
     ['allocated', ev.OFFER_CONDITIONS, [n('conditionsOffered', 'owner')], ['notify']],
-    ['conditionsOffered', ev.ACCEPT_CONDITIONS, [n('conditionsAccepted', 'officer')], ['notify']],
+    [
+      'conditionsOffered',
+      ev.ACCEPT_CONDITIONS,
+      [n('conditionsAccepted', 'officer')],
+      ['schedulePayments', 'notify'],
+    ],
     ['conditionsOffered', ev.QUERY_CONDITIONS, [], []],
-    ['live', ev.EVALUATE, [n('grantEvaluated', 'owner')], ['releaseFunds', 'notify']],
+    ['live', ev.EVALUATE, [n('grantEvaluated', 'owner')], ['recordUnderspend', 'notify']],
     ['live', { ...ev.EVALUATE, underspendPence: 0 }, [n('grantEvaluated', 'owner')], ['notify']],
-    ['evaluated', ev.CLOSE, [], []],
+    ['evaluated', ev.CLOSE, [], ['releaseUnpaid']],
     ['allocated', ev.WITHDRAW_ALLOCATION, [], ['releaseFunds']],
   ])('%s —%o→ notifies %o, effects %o', (state, event, expected, effects) => {
     const [, actions] = send(reach(state), event);
     expect(json(ofType(actions, 'notify'))).toEqual(expected);
-    expect(interpretActions(actions, new Date()).effects.map((e) => e.type)).toEqual(effects);
+    const emitted = interpretActions(actions, new Date()).effects.map((e) => e.type);
+    expect(emitted).toEqual(effects);
+    for (const type of emitted) expect(handledEffects).toContain(type);
+  });
+});
+
+describe("the engine's actorId", () => {
+  it('changes nothing: every event ends the same with it as without', () => {
+    const snapshots = Object.keys(accepts).map((state) => reach(state));
+    expect(actorIdChanges(h, snapshots, Object.values(ev))).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   type MonitoringReturnContext,
   type MonitoringReturnEvent,
+  type MonitoringReturnFigures,
   type MonitoringReturnInput,
   monitoringReturn,
   monitoringReturnMessages,
@@ -12,9 +13,13 @@ import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import { monitoringReturnTemplates } from '../../src/mail/templates/monitoring-return.ts';
 import {
+  type Action,
+  actorIdChanges,
   type EventOf,
   effectsOf,
+  handledEffects,
   harness,
+  json,
   notify as n,
   notes,
   notifyMessages,
@@ -57,7 +62,22 @@ const ev = {
 } as const satisfies { [K in EventType]: Extract<MonitoringReturnEvent, { type: K }> };
 const allEvents = Object.keys(ev) as EventType[];
 const everyEvent: Event[] = Object.values(ev);
-const { machine, start, send, run, can, roundTrip } = harness(monitoringReturn, summer);
+const h = harness(monitoringReturn, summer);
+const { machine, start, send, run, can, roundTrip } = h;
+/** What a transition asks the domain to do about the award's money and payments, in order. */
+const PAYMENTS = ['holdAwardPayments', 'releaseAwardPayments', 'reportSpend', 'recordUnderspend'];
+const payments = (actions: Action[]) =>
+  actions.filter((a) => PAYMENTS.includes(a.type)).map(({ type, params }) => ({ type, params }));
+const hold = { type: 'holdAwardPayments', params: {} };
+const release = { type: 'releaseAwardPayments', params: {} };
+const reportSpend = (amountPence: number) => ({ type: 'reportSpend', params: { amountPence } });
+const underspend = (amountPence: number) => ({ type: 'recordUnderspend', params: { amountPence } });
+/** Accepting a return: its spend in the ledger, its underspend released, then the award's payments let go. */
+const accepting = (spendPence: number, underspendPence = 0) => [
+  reportSpend(spendPence),
+  underspend(underspendPence),
+  release,
+];
 
 const pathTo: Record<string, Event[]> = {
   due: [],
@@ -74,11 +94,13 @@ const accepts: Record<string, string[]> = {
   queried: ['RESUBMIT_RETURN'],
   accepted: [],
 };
-const stored = { ...figures } satisfies MonitoringReturnContext['latestReturn'];
+// A return that leaves out underspendPence is stored with none.
+const stored = { ...figures, underspendPence: 0 } satisfies MonitoringReturnContext['latestReturn'];
 
 describe('monitoring return definition', () => {
   it('describes itself and registers', () => {
-    expect(monitoringReturn).toMatchObject({ id: 'monitoring-return', version: 1, referencePrefix: 'MR' });
+    expect(monitoringReturn).toMatchObject({ id: 'monitoring-return', version: 2, referencePrefix: 'MR' });
+    expect(monitoringReturn.upgradeFrom?.version).toBe(1);
     expect(monitoringReturn.createdBy).toEqual(['officer']);
     expect(Object.keys(monitoringReturn.states).sort()).toEqual(Object.keys(machine.root.states).sort());
     expect(Object.keys(accepts).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -111,6 +133,7 @@ describe('monitoring return definition', () => {
       latestReturn: null,
       submissions: [],
       queries: [],
+      holdsPayments: false,
     } satisfies MonitoringReturnContext);
   });
 });
@@ -171,19 +194,24 @@ describe('transitions and what they record', () => {
     ['on time', [], false],
     ['late', [ev.RETURN_OVERDUE], true],
   ] as const)('a return submitted %s, queried and resubmitted keeps every submission', (_, before, late) => {
-    const steps: [Event, string][] = [
-      [ev.SUBMIT_RETURN, 'submitted'],
-      [ev.QUERY_RETURN, 'queried'],
-      [ev.RESUBMIT_RETURN, 'submitted'],
-      [{ type: 'QUERY_RETURN', reason: 'And the spend' }, 'queried'],
-      [{ ...ev.RESUBMIT_RETURN, narrative: undefined }, 'submitted'],
-      [ev.ACCEPT_RETURN, 'accepted'],
+    // [event, state reached, whether it then holds the award's payments, had it been on time]
+    const steps: [Event, string, boolean][] = [
+      [ev.SUBMIT_RETURN, 'submitted', false],
+      [ev.QUERY_RETURN, 'queried', true],
+      [ev.RESUBMIT_RETURN, 'submitted', true],
+      [{ type: 'QUERY_RETURN', reason: 'And the spend' }, 'queried', true],
+      [{ ...ev.RESUBMIT_RETURN, narrative: undefined }, 'submitted', true],
+      [ev.ACCEPT_RETURN, 'accepted', false],
     ];
     let [s] = run([...before]);
-    for (const [event, to] of steps) {
+    for (const [event, to, holdsOnTime] of steps) {
       [s] = send(s, event);
       expect(s.value).toBe(to);
       expect(s.context.submittedLate).toBe(late);
+      // A late return holds from the moment it became overdue, until it is accepted.
+      expect(s.context.holdsPayments, `${event.type} → ${to}`).toBe(
+        to !== 'accepted' && (late || holdsOnTime),
+      );
     }
     const resubmitted = { ...stored, victimsSupported: 118 };
     expect(s.context).toEqual({
@@ -267,21 +295,141 @@ describe('what each state accepts', () => {
 });
 
 describe('notifications and effects', () => {
-  it.each<[string, Event, ReturnType<typeof n>[]]>([
-    ['due', ev.RETURN_DUE_SOON, [n('returnDueSoon', 'owner')]],
-    ['due', ev.RETURN_OVERDUE, [n('returnOverdue', 'owner', 'officer')]],
-    ['due', ev.SUBMIT_RETURN, [n('returnSubmitted', 'officer')]],
-    ['late', ev.SUBMIT_RETURN, [n('returnSubmitted', 'officer')]],
-    ['submitted', ev.QUERY_RETURN, [n('returnQueried', 'owner')]],
-    ['submitted', ev.ACCEPT_RETURN, []],
-    ['queried', ev.RESUBMIT_RETURN, [n('returnSubmitted', 'officer')]],
-  ])('%s —%o→ notifies %o', (state, event, expected) => {
+  it.each<[string, Event, ReturnType<typeof n>[], Action[]]>([
+    ['due', ev.RETURN_DUE_SOON, [n('returnDueSoon', 'owner')], []],
+    ['due', ev.RETURN_OVERDUE, [n('returnOverdue', 'owner', 'officer')], [hold]],
+    ['due', ev.SUBMIT_RETURN, [n('returnSubmitted', 'officer')], []],
+    ['late', ev.SUBMIT_RETURN, [n('returnSubmitted', 'officer')], []],
+    ['submitted', ev.QUERY_RETURN, [n('returnQueried', 'owner')], [hold]],
+    ['submitted', ev.ACCEPT_RETURN, [], accepting(4_500_000)],
+    ['queried', ev.RESUBMIT_RETURN, [n('returnSubmitted', 'officer')], []],
+  ])('%s —%o→ notifies %o and asks %o', (state, event, expected, asked) => {
     const [, actions] = send(reach(state), event);
     expect(notes(actions)).toEqual(expected);
-    // No money moves on a return: the only effects are notifications.
-    expect(interpretActions(actions, new Date()).effects.map((e) => e.type)).toEqual(
-      expected.map(() => 'notify'),
-    );
+    expect(payments(actions)).toEqual(asked);
+    // The award's payments first, then what people are told; nothing else, and no money moves
+    // directly (the domain releases underspend through the ledger); every effect has a handler.
+    const { effects } = interpretActions(actions, new Date());
+    expect(effects.map((e) => e.type)).toEqual([
+      ...asked.map((a) => a.type),
+      ...expected.map(() => 'notify'),
+    ]);
+    for (const effect of effects) expect(handledEffects).toContain(effect.type);
+  });
+});
+
+describe("holding the award's payments", () => {
+  it('an overdue return holds them until it is accepted, late submission included', () => {
+    let [s, actions] = send(reach('due'), ev.RETURN_OVERDUE);
+    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual(['late', true, [hold]]);
+    [s, actions] = send(s, ev.SUBMIT_RETURN);
+    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual(['submitted', true, []]);
+    [s, actions] = send(s, ev.ACCEPT_RETURN);
+    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual([
+      'accepted',
+      false,
+      accepting(4_500_000),
+    ]);
+  });
+
+  it('a queried return holds them, through its resubmission, until it is accepted', () => {
+    let [s, actions] = send(reach('submitted'), ev.QUERY_RETURN);
+    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual(['queried', true, [hold]]);
+    [s, actions] = send(s, ev.RESUBMIT_RETURN);
+    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual(['submitted', true, []]);
+    [s, actions] = send(s, { ...ev.QUERY_RETURN, reason: 'Still wrong' });
+    // Held again: the domain holds whatever is unpaid (payments opened since included).
+    expect(payments(actions)).toEqual([hold]);
+    [s, actions] = send(s, ev.RESUBMIT_RETURN);
+    [s, actions] = send(s, ev.ACCEPT_RETURN);
+    expect([s.context.holdsPayments, payments(actions)]).toEqual([false, accepting(4_500_000)]);
+  });
+
+  it('a return in on time and accepted never holds them, and still lets them go (another return may have held them)', () => {
+    let [s, actions] = send(reach('due'), ev.RETURN_DUE_SOON);
+    [s, actions] = send(s, ev.SUBMIT_RETURN);
+    expect([s.context.holdsPayments, payments(actions)]).toEqual([false, []]);
+    [s, actions] = send(s, ev.ACCEPT_RETURN);
+    expect([s.context.holdsPayments, payments(actions)]).toEqual([false, accepting(4_500_000)]);
+  });
+
+  it('accepting reports the spend and underspend of the return as last submitted', () => {
+    const [s, actions] = run([
+      { ...ev.SUBMIT_RETURN, spendPence: 1_000_000, underspendPence: 300_000 },
+      ev.QUERY_RETURN,
+      { ...ev.RESUBMIT_RETURN, spendPence: 1_200_000, underspendPence: 250_000 },
+      ev.ACCEPT_RETURN,
+    ]);
+    expect(s.context.submissions.map((r) => [r.spendPence, r.underspendPence])).toEqual([
+      [1_000_000, 300_000],
+      [1_200_000, 250_000],
+    ]);
+    expect(payments(actions)).toEqual(accepting(1_200_000, 250_000));
+  });
+});
+
+describe('moving cases from version 1', () => {
+  const upgrade = monitoringReturn.upgradeFrom!.context!;
+  /** A version 2 context as version 1 stored it: no hold flag, figures without underspend. */
+  const asVersion1 = ({ holdsPayments: _h, ...c }: MonitoringReturnContext) => {
+    const figures = (f: MonitoringReturnFigures) => {
+      const { underspendPence: _u, ...rest } = f;
+      return rest;
+    };
+    return {
+      ...c,
+      latestReturn: c.latestReturn && figures(c.latestReturn),
+      submissions: c.submissions.map(figures),
+    };
+  };
+  // Every state, and each way into `submitted`: on time, late, and resubmitted after a query.
+  it.each<[string, Event[]]>([
+    ['due', []],
+    ['due, reminded', [ev.RETURN_DUE_SOON]],
+    ['late', [ev.RETURN_OVERDUE]],
+    ['submitted on time', [ev.SUBMIT_RETURN]],
+    ['submitted late', [ev.RETURN_OVERDUE, ev.SUBMIT_RETURN]],
+    ['queried', [ev.SUBMIT_RETURN, ev.QUERY_RETURN]],
+    ['resubmitted', [ev.SUBMIT_RETURN, ev.QUERY_RETURN, ev.RESUBMIT_RETURN]],
+    ['accepted', [ev.SUBMIT_RETURN, ev.ACCEPT_RETURN]],
+    [
+      'accepted late, after a query',
+      [ev.RETURN_OVERDUE, ev.SUBMIT_RETURN, ev.QUERY_RETURN, ev.RESUBMIT_RETURN, ev.ACCEPT_RETURN],
+    ],
+  ])('a case %s gets the context version 2 would have given it', (_name, events) => {
+    const [v2] = run(events);
+    const state = String(v2.value);
+    expect(upgrade(json(asVersion1(v2.context)), state)).toEqual(v2.context);
+  });
+
+  it('holds payments exactly where version 2 would, and adds no underspend to figures that had none', () => {
+    const v1 = asVersion1(reach('queried').context);
+    expect(v1.latestReturn).not.toHaveProperty('underspendPence');
+    const upgraded = upgrade(json(v1), 'queried') as MonitoringReturnContext;
+    expect(upgraded.holdsPayments).toBe(true);
+    expect(upgraded.latestReturn?.underspendPence).toBe(0);
+    expect(upgraded.submissions.map((r) => r.underspendPence)).toEqual([0]);
+    expect(
+      (upgrade(json(asVersion1(reach('due').context)), 'due') as MonitoringReturnContext).holdsPayments,
+    ).toBe(false);
+  });
+
+  it('an upgraded case runs on as version 2: accepting releases the payments it holds', () => {
+    const [late] = run([ev.RETURN_OVERDUE, ev.SUBMIT_RETURN]);
+    const moved = { ...late, context: upgrade(json(asVersion1(late.context)), 'submitted') } as typeof late;
+    const [s, actions] = send(roundTrip(moved), ev.ACCEPT_RETURN);
+    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual([
+      'accepted',
+      false,
+      accepting(4_500_000),
+    ]);
+  });
+});
+
+describe("the engine's actorId", () => {
+  it('changes nothing: every event ends the same with it as without', () => {
+    const snapshots = Object.keys(accepts).map((state) => reach(state));
+    expect(actorIdChanges(h, snapshots, everyEvent)).toEqual([]);
   });
 });
 
@@ -298,6 +446,8 @@ describe('payload schemas', () => {
     ['SUBMIT_RETURN', 'victimsSupported', [undefined, -1, 1.5, '3']],
     ['SUBMIT_RETURN', 'copeAndRecoverPercent', [undefined, -0.1, 100.1, 33.33, 0.05, '50', Number.NaN]],
     ['SUBMIT_RETURN', 'spendPence', [undefined, -1, 0.5, '100']],
+    ['SUBMIT_RETURN', 'underspendPence', [-1, 0.5, '100', null]],
+    ['RESUBMIT_RETURN', 'underspendPence', [-100]],
     ['SUBMIT_RETURN', 'narrative', ['', 'x'.repeat(5001), null]],
     ['RESUBMIT_RETURN', 'copeAndRecoverPercent', [12.34]],
     ['RESUBMIT_RETURN', 'spendPence', [-100]],
@@ -316,10 +466,15 @@ describe('payload schemas', () => {
     expect(monitoringReturn.events.SUBMIT_RETURN.payload.safeParse(payload).success).toBe(true);
   });
 
-  it('takes no narrative, no victims and no spend, and names the one-decimal rule', () => {
+  it('takes no narrative, no victims, no spend and no underspend, and names the one-decimal rule', () => {
     const schema = monitoringReturn.events.SUBMIT_RETURN.payload;
     const { narrative: _n, ...rest } = payloadOf(ev, 'SUBMIT_RETURN');
     expect(schema.safeParse({ ...rest, victimsSupported: 0, spendPence: 0 }).success).toBe(true);
+    for (const underspendPence of [0, 250_000])
+      expect(schema.safeParse({ ...rest, underspendPence }).success).toBe(true);
+    expect(
+      send(reach('due'), { ...ev.SUBMIT_RETURN, underspendPence: 250_000 })[0].context.latestReturn,
+    ).toEqual({ ...stored, underspendPence: 250_000 });
     const result = schema.safeParse({ ...rest, copeAndRecoverPercent: 50.25 });
     expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
       ['copeAndRecoverPercent', 'Give the percentage to one decimal place at most'],
@@ -361,6 +516,7 @@ describe("persistence through the engine's persist and restore", () => {
       reminderSent: true,
       submittedLate: true,
       queries: ['Please recount victims'],
+      holdsPayments: false,
     });
     expect(s.context.submissions).toHaveLength(2);
   });

@@ -22,7 +22,9 @@ import { MachineRegistry } from '../../src/engine/registry.ts';
 import { sarcRecommissioningTemplates } from '../../src/mail/templates/sarc-recommissioning.ts';
 import {
   type Action,
+  actorIdChanges,
   type EventOf,
+  handledEffects,
   harness,
   json,
   notify as n,
@@ -87,7 +89,19 @@ const tenderB = { ...ev.RECORD_TENDER, bidder: 'Beta Care', pricePence: 50_000_0
 const agree = (partner: string, agrees = true) => ({ ...ev.RECORD_PARTNER_DECISION, partner, agrees });
 const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
 
-const { machine, start, send, run, runFrom, can, roundTrip } = harness(def, input);
+const h = harness(def, input);
+const { machine, start, send, run, runFrom, can, roundTrip } = h;
+/** The contract is paid quarterly in arrears over its term, remainder in the last payment. */
+const contractPayments = (startsOn: string, endsOn: string) => ({
+  type: 'schedulePayments',
+  params: { profile: 'quarterlyInArrears', instalments: null, remainderIn: 'last', startsOn, endsOn },
+});
+const commit = (amountPence: number) => ({ type: 'commitFunds', params: { amountPence } });
+/** Re-procurement ends the contract: the domain releases what it holds beyond what was paid. */
+const releaseUnpaid = { type: 'releaseUnpaid', params: {} };
+const PAYMENT_AND_MONEY = ['commitFunds', 'releaseFunds', 'schedulePayments', 'releaseUnpaid'];
+const money = (actions: Action[]) =>
+  actions.filter((a) => PAYMENT_AND_MONEY.includes(a.type)).map(({ type, params }) => ({ type, params }));
 
 const toEvaluation = [ev.PUBLISH_TENDER, ev.RECORD_TENDER, tenderB, ev.TENDER_DEADLINE_PASSED];
 const toBoard = [...toEvaluation, ev.SCORE_TENDERS, ev.MODERATE];
@@ -131,7 +145,9 @@ const accepts: Record<string, string[]> = {
 
 describe('SARC re-commissioning definition', () => {
   it('describes itself and registers', () => {
-    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 1, referencePrefix: 'SARC' });
+    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 2, referencePrefix: 'SARC' });
+    // Cases on version 1 move to 2 as they are: the context is unchanged.
+    expect(def.upgradeFrom).toEqual({ version: 1 });
     expect(def.createdBy).toEqual(['officer']);
     expect(() => new MachineRegistry([def])).not.toThrow();
     expect(Object.keys(def.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -422,28 +438,50 @@ describe('timers and the standstill', () => {
   });
 });
 
-describe('money', () => {
-  it('awarding commits the contract value; extending commits the extension; nothing else moves money', () => {
+describe('money and payments', () => {
+  it('awarding commits the contract value, then schedules its payments; extending commits the extension and re-profiles them; re-procuring releases what was not paid', () => {
     let [s, actions] = send(reach('readyToAward'), ev.AWARD_CONTRACT);
-    expect(ofType(actions, 'commitFunds')).toEqual([{ amountPence: 45_000_000 }]);
+    expect(money(actions)).toEqual([commit(45_000_000), contractPayments('2027-04-01', '2030-03-31')]);
     expect(s.context.contract).toEqual({
       startsOn: '2027-04-01',
       endsOn: '2030-03-31',
       valuePence: 45_000_000,
     });
-    [s, actions] = runFrom(s, [ev.GO_LIVE, ev.CONTRACT_REVIEW]);
-    expect([s.value, ofType(actions, 'commitFunds')]).toEqual(['live', [{ amountPence: 15_000_000 }]]);
+    [s, actions] = send(s, ev.GO_LIVE);
+    expect(actions).toEqual([]);
+    [s, actions] = send(s, ev.CONTRACT_REVIEW);
+    expect(s.value).toBe('live');
+    // The schedule runs to the new end, over the contract's original start.
+    expect(money(actions)).toEqual([commit(15_000_000), contractPayments('2027-04-01', '2031-03-31')]);
     expect(s.context.contract?.endsOn).toBe('2031-03-31');
     [s, actions] = send(s, { ...ev.CONTRACT_REVIEW, newEndsOn: '2031-03-31' });
     expect(actions).toEqual([]);
     [s, actions] = send(s, { ...ev.CONTRACT_REVIEW, newEndsOn: '2032-03-31', extensionValuePence: 1 });
-    expect(ofType(actions, 'commitFunds')).toEqual([{ amountPence: 1 }]);
+    expect(money(actions)).toEqual([commit(1), contractPayments('2027-04-01', '2032-03-31')]);
     expect(s.context.extensions.map((e) => [e.previousEndsOn, e.newEndsOn])).toEqual([
       ['2030-03-31', '2031-03-31'],
       ['2031-03-31', '2032-03-31'],
     ]);
     [s, actions] = send(s, reprocure);
-    expect([s.value, s.context.reprocureNote, actions]).toEqual(['closed', 'Market has changed', []]);
+    expect([s.value, s.context.reprocureNote]).toEqual(['closed', 'Market has changed']);
+    // The amount is the ledger's (the contract's commitment less what was paid), never the machine's.
+    expect(money(actions)).toEqual([releaseUnpaid]);
+  });
+
+  it('no other transition moves money or touches payments', () => {
+    const seen: string[] = [];
+    for (const state of Object.keys(accepts))
+      for (const event of [...Object.values(ev), reprocure] as Event[]) {
+        const before = reach(state);
+        const decision = 'decision' in event ? ` ${event.decision}` : '';
+        if (can(before, event) && money(send(before, event)[1]).length)
+          seen.push(`${state} ${event.type}${decision}`);
+      }
+    expect(seen.sort()).toEqual([
+      'live CONTRACT_REVIEW extend',
+      'live CONTRACT_REVIEW reprocure',
+      'readyToAward AWARD_CONTRACT',
+    ]);
   });
 
   it.each<[Partial<typeof ev.AWARD_CONTRACT>, string[]]>([
@@ -485,6 +523,13 @@ describe('what each state accepts', () => {
   });
 });
 
+describe("the engine's actorId", () => {
+  it('changes nothing: every event ends the same with it as without', () => {
+    const snapshots = Object.keys(accepts).map((state) => reach(state));
+    expect(actorIdChanges(h, snapshots, [...Object.values(ev), reprocure] as Event[])).toEqual([]);
+  });
+});
+
 describe('notifications and effects', () => {
   it.each<[string, Event, object[], string[]]>([
     ['specification', ev.PUBLISH_TENDER, [n('tenderPublished', 'officer')], ['notify']],
@@ -494,15 +539,18 @@ describe('notifications and effects', () => {
       'readyToAward',
       ev.AWARD_CONTRACT,
       [n('contractAwarded', 'officer', 'finance')],
-      ['commitFunds', 'notify'],
+      ['commitFunds', 'schedulePayments', 'notify'],
     ],
-    ['live', ev.CONTRACT_REVIEW, [], ['commitFunds']],
+    ['live', ev.CONTRACT_REVIEW, [], ['commitFunds', 'schedulePayments']],
+    ['live', reprocure, [], ['releaseUnpaid']],
     ['standstill', ev.STANDSTILL_ENDED, [], []],
     ['boardDecision', agree('cityCouncil'), [], []],
   ])('%s —%o→ notifies %o', (state, event, expected, effects) => {
     const [, actions] = send(reach(state), event);
     expect(json(ofType(actions, 'notify'))).toEqual(expected);
-    expect(interpretActions(actions, new Date()).effects.map((e) => e.type)).toEqual(effects);
+    const emitted = interpretActions(actions, new Date()).effects.map((e) => e.type);
+    expect(emitted).toEqual(effects);
+    for (const type of emitted) expect(handledEffects).toContain(type);
   });
 
   it('the exported checks are the specs\u2019 checks', () => {
@@ -590,10 +638,11 @@ describe("persistence through the engine's persist and restore", () => {
         expect(can(restored, ev[type])).toBe(can(before, ev[type]));
         if (!can(before, ev[type])) continue;
         const [[a, aActions], [b, bActions]] = [send(restored, ev[type]), send(before, ev[type])];
-        expect([a.value, a.context, json(ofType(aActions, 'schedule'))]).toEqual([
+        expect([a.value, a.context, json(ofType(aActions, 'schedule')), json(money(aActions))]).toEqual([
           b.value,
           b.context,
           json(ofType(bActions, 'schedule')),
+          json(money(bActions)),
         ]);
       }
     },

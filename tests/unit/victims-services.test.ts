@@ -23,7 +23,9 @@ import { MachineRegistry } from '../../src/engine/registry.ts';
 import { victimsServicesTemplates } from '../../src/mail/templates/victims-services.ts';
 import {
   type Action,
+  actorIdChanges,
   type EventOf,
+  handledEffects,
   harness,
   notify as n,
   notes,
@@ -93,11 +95,33 @@ const bigAward = { ...ev.RECOMMEND_AWARD, amountPence: 5_500_000 };
 const review = (decision: string) => ({ ...ev.ANNUAL_REVIEW, decision });
 const vary = (change: object) => ({ type: 'REQUEST_VARIATION', reason: 'Change', ...change });
 
-const { machine, start, send, run, can, roundTrip } = harness(victimsServices, input);
+const h = harness(victimsServices, input);
+const { machine, start, send, run, can, roundTrip } = h;
+/** What a transition does to money and payments, in the order it emits them. */
 const money = (actions: Action[]) =>
-  actions.filter((a) => /Funds$/.test(a.type)).map((a) => [a.type, a.params.amountPence]);
+  actions.flatMap((a) =>
+    /Funds$/.test(a.type)
+      ? [[a.type, a.params.amountPence]]
+      : a.type === 'schedulePayments'
+        ? [[a.type, a.params]]
+        : a.type === 'releaseUnpaid'
+          ? [[a.type]]
+          : [],
+  );
 const commit = (amountPence: number) => ['commitFunds', amountPence];
 const release = (amountPence: number) => ['releaseFunds', amountPence];
+/** The award ends: the domain releases what it holds beyond what was paid (the ledger knows how much). */
+const unpaid = ['releaseUnpaid'];
+/** The agreement's payment terms, as SIGN_AGREEMENT's example signs them, with `change`. */
+const terms = (change: object = {}) => ({
+  profile: 'quarterlyInAdvance',
+  instalments: null,
+  remainderIn: 'last',
+  startsOn: '2026-04-01',
+  endsOn: '2027-03-31',
+  ...change,
+});
+const schedule = (change: object = {}) => ['schedulePayments', terms(change)];
 
 const toRecommendation = [ev.SUBMIT, ev.PASS_DUE_DILIGENCE, ev.CLOSE_SCORING, ev.MODERATE];
 const toLive = [...toRecommendation, ev.RECOMMEND_AWARD, ev.ACCEPT_OFFER, ev.SIGN_AGREEMENT];
@@ -128,6 +152,7 @@ const pathTo: Record<string, Event[]> = {
   bigIncrease: [...toLive, vary({ amountPence: 7_000_000 })],
   decrease: [...toLive, vary({ amountPence: 3_500_000 })],
   newEndDate: [...toLive, vary({ endsOn: '2027-09-30' })],
+  newOutcomes: [...toLive, vary({ outcomes: 'Reach rural areas' })],
 };
 const reach = (state: string, i?: VictimsServicesInput) => run(pathTo[state]!, i)[0];
 
@@ -149,7 +174,9 @@ const everyEvent: Event[] = [...Object.values(ev), reminder, lapse];
 
 describe("victims' services definition", () => {
   it('describes itself and registers', () => {
-    expect(victimsServices).toMatchObject({ id: 'victims-services', version: 1, referencePrefix: 'VS' });
+    expect(victimsServices).toMatchObject({ id: 'victims-services', version: 2, referencePrefix: 'VS' });
+    // Cases on version 1 move to 2 as they are: the context is unchanged.
+    expect(victimsServices.upgradeFrom).toEqual({ version: 1 });
     expect(victimsServices.createdBy).toEqual(['owner', 'officer']);
     expect(new MachineRegistry([victimsServices]).latest('victims-services')).toBe(victimsServices);
     expect(Object.keys(victimsServices.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -239,7 +266,7 @@ describe('transitions, with what each tells people and does to money', () => {
     vary({ amountPence: 5_000_001 }),
     vary({ amountPence: 6e6 }),
   ];
-  it.each<[string, Event, string, object[], unknown[]]>([
+  it.each<[string, Event, string, object[], unknown[][]]>([
     ['draft', ev.SUBMIT, 'dueDiligence', [n('bidReceived')], []],
     ['dueDiligence', ev.PASS_DUE_DILIGENCE, 'panelScoring', [], []],
     ['dueDiligence', ev.FAIL_DUE_DILIGENCE, 'ineligible', [n('bidIneligible')], []],
@@ -256,24 +283,28 @@ describe('transitions, with what each tells people and does to money', () => {
     ['offered', D, 'offerDeclined', [], [release(4_000_000)]],
     ['offered', reminder, 'offered', [n('offerLapsing')], []],
     ['offered', lapse, 'lapsed', [n('offerLapsed', 'owner', 'officer')], [release(4_000_000)]],
-    ['agreement', ev.SIGN_AGREEMENT, 'live', [n('agreementSigned')], []],
-    ['agreement', agreeLess, 'live', [n('agreementSigned')], [release(1_000_000)]],
+    // Signing builds the schedule, after any release, so it pays exactly what the award holds.
+    ['agreement', ev.SIGN_AGREEMENT, 'live', [n('agreementSigned')], [schedule()]],
+    ['agreement', agreeLess, 'live', [n('agreementSigned')], [release(1_000_000), schedule()]],
     ['live', review('continue'), 'live', [], []],
     ['live', review('amend'), 'variationRequested', [], []],
-    ['live', review('discontinue'), 'terminated', [n('terminated')], [release(4_000_000)]],
+    ['live', review('discontinue'), 'terminated', [n('terminated')], [unpaid]],
     ['live', ev.REQUEST_VARIATION, 'variationRequested', [], []],
     ['live', big, vr, [sig], []],
-    ['live', ev.TERMINATE, 'terminated', [n('terminated')], [release(4_000_000)]],
-    ['live', ev.COMPLETE, 'closed', [], []],
+    ['live', ev.TERMINATE, 'terminated', [n('terminated')], [unpaid]],
+    ['live', ev.COMPLETE, 'closed', [], [unpaid]],
     [vr, vary({ endsOn: '2027-06-30' }), vr, [], []],
     [vr, bigger, vr, [sig], []],
-    [vr, ev.APPROVE_VARIATION, 'live', [decided], [commit(500_000)]],
-    [vr, ev.SIGN_VARIATION, 'live', [decided], [commit(500_000)]],
+    // Every applied variation re-profiles the unpaid payments, after the commitment moves.
+    [vr, ev.APPROVE_VARIATION, 'live', [decided], [commit(500_000), schedule()]],
+    [vr, ev.SIGN_VARIATION, 'live', [decided], [commit(500_000), schedule()]],
     [vr, ev.REJECT_VARIATION, 'live', [decided], []],
-    ['bigIncrease', ev.SIGN_VARIATION, 'live', [decided], [commit(3_000_000)]],
-    ['decrease', ev.APPROVE_VARIATION, 'live', [decided], [release(500_000)]],
-    ['decrease', ev.SIGN_VARIATION, 'live', [decided], [release(500_000)]],
-    ['newEndDate', ev.APPROVE_VARIATION, 'live', [decided], []],
+    ['bigIncrease', ev.SIGN_VARIATION, 'live', [decided], [commit(3_000_000), schedule()]],
+    ['decrease', ev.APPROVE_VARIATION, 'live', [decided], [release(500_000), schedule()]],
+    ['decrease', ev.SIGN_VARIATION, 'live', [decided], [release(500_000), schedule()]],
+    ['newEndDate', ev.APPROVE_VARIATION, 'live', [decided], [schedule({ endsOn: '2027-09-30' })]],
+    ['newEndDate', ev.SIGN_VARIATION, 'live', [decided], [schedule({ endsOn: '2027-09-30' })]],
+    ['newOutcomes', ev.APPROVE_VARIATION, 'live', [decided], [schedule()]],
     ['draft', ev.WITHDRAW, 'withdrawn', [], []],
     ['dueDiligence', ev.WITHDRAW, 'withdrawn', [], []],
     ['panelScoring', { type: 'WITHDRAW' }, 'withdrawn', [], []],
@@ -284,23 +315,54 @@ describe('transitions, with what each tells people and does to money', () => {
     expect(after.status).toBe(finals.includes(to) ? 'done' : 'active');
     expect(notes(actions)).toEqual(told);
     expect(money(actions)).toEqual(moved);
-    // committedPence follows the money effects exactly.
+    // committedPence follows the fund movements exactly; after releaseUnpaid the case holds nothing
+    // more for payments to come (what was paid stays in the ledger, not in the context).
     const net = (moved as [string, number][]).reduce(
-      (sum, [t, p]) => sum + (t === 'commitFunds' ? p : -p),
+      (sum, [t, p]) => sum + (t === 'commitFunds' ? p : t === 'releaseFunds' ? -p : 0),
       0,
     );
-    expect(after.context.committedPence).toBe(before.context.committedPence + net);
-    // Every effect is one the engine has a handler for; XState's own actions are only timers.
-    const handled = ['notify', 'commitFunds', 'releaseFunds', 'requireOpenRound'];
-    for (const e of interpretActions(actions, new Date()).effects) expect(handled).toContain(e.type);
+    const ended = moved.some(([type]) => type === 'releaseUnpaid');
+    expect(after.context.committedPence).toBe(ended ? 0 : before.context.committedPence + net);
+    // Money and payments first, then what people are told; every effect has an engine handler, and
+    // XState's own actions are only timers.
+    const { effects } = interpretActions(actions, new Date());
+    expect(effects.map((e) => e.type).filter((t) => t !== 'requireOpenRound')).toEqual([
+      ...moved.map(([type]) => type),
+      ...told.map(() => 'notify'),
+    ]);
+    for (const e of effects) expect(handledEffects).toContain(e.type);
   });
 
-  it('SUBMIT requires the round to be open before anything else; completion keeps the commitment', () => {
+  it('SUBMIT requires the round to be open before anything else', () => {
     expect(send(reach('draft'), ev.SUBMIT)[1][0]).toMatchObject({ type: 'requireOpenRound', params: {} });
-    expect(reach('closed').context.committedPence).toBe(4_000_000);
-    expect(run([...pathTo.variationRequested!, ev.APPROVE_VARIATION, ev.TERMINATE])[1]).toContainEqual(
-      expect.objectContaining({ type: 'releaseFunds', params: { amountPence: 4_500_000 } }),
-    );
+  });
+
+  // The award ends: the machine no longer says how much goes back (the domain releases the award's
+  // commitment less what the ledger shows was paid); it asks for that exactly once, as it ends.
+  it.each<[string, Event[], unknown[][]]>([
+    ['completion', [...toLive, ev.COMPLETE], []],
+    [
+      'termination after an increase',
+      [...pathTo.variationRequested!, ev.APPROVE_VARIATION, ev.TERMINATE],
+      [],
+    ],
+    [
+      'a discontinue review after a decrease',
+      [...pathTo.decrease!, ev.SIGN_VARIATION, review('discontinue')],
+      [release(500_000)],
+    ],
+  ])('%s asks once, at the end, to release what was not paid', (_name, events, released) => {
+    let [s] = start();
+    const releases: [string, unknown[]][] = [];
+    for (const event of events) {
+      const [next, actions] = send(s, event);
+      for (const move of money(actions))
+        if (move[0] === 'releaseFunds' || move[0] === 'releaseUnpaid') releases.push([event.type, move]);
+      s = next;
+    }
+    expect(releases.map(([, move]) => move)).toEqual([...released, unpaid]);
+    expect(releases.at(-1)?.[0]).toBe(events.at(-1)?.type);
+    expect([s.status, s.context.committedPence]).toEqual(['done', 0]);
   });
 
   it('records the bid, due diligence, moderation, award and agreement as it goes', () => {
@@ -347,6 +409,15 @@ describe('what each state accepts, delayed events included', () => {
   });
 });
 
+describe("the engine's actorId", () => {
+  // recordBid and recordAgreement copy the event into the context: they must leave out the actorId
+  // the engine adds to every event.
+  it('changes nothing: every event ends the same with it as without', () => {
+    const snapshots = Object.keys(accepts).map((state) => reach(state));
+    expect(actorIdChanges(h, snapshots, everyEvent)).toEqual([]);
+  });
+});
+
 describe('guards refuse, leaving the case unchanged', () => {
   const cappedLow = { ...input, programme: { ...programme, maxAwardPence: 1_000_000 } };
   const noInsurance = {
@@ -383,6 +454,59 @@ describe('guards refuse, leaving the case unchanged', () => {
     expect(send(reach('agreement'), agreed)[0].context.agreement?.instalments).toBe(4);
     expect(can(reach('draft'), { ...ev.SUBMIT, amountRequestedPence: 10_000_000 })).toBe(true);
     expect(can(reach('recommendation'), { ...ev.RECOMMEND_AWARD, amountPence: 6_000_000 })).toBe(true);
+  });
+});
+
+describe('the payment schedule', () => {
+  it('the schedule takes the agreement as signed: profile, instalments, remainder and dates', () => {
+    const signed = {
+      ...ev.SIGN_AGREEMENT,
+      paymentProfile: 'instalments',
+      instalments: 3,
+      remainderIn: 'first',
+      startsOn: '2026-05-01',
+      endsOn: '2027-04-30',
+    };
+    const [s, actions] = send(reach('agreement'), signed);
+    expect(s.context.agreement).toMatchObject({ instalments: 3, remainderIn: 'first' });
+    expect(ofType(actions, 'schedulePayments')).toEqual([
+      {
+        profile: 'instalments',
+        instalments: 3,
+        remainderIn: 'first',
+        startsOn: '2026-05-01',
+        endsOn: '2027-04-30',
+      },
+    ]);
+    // Left out, the remainder goes in the last instalment.
+    expect(ofType(send(reach('agreement'), ev.SIGN_AGREEMENT)[1], 'schedulePayments')).toEqual([terms()]);
+    // A variation keeps the terms and moves only what it changes: here the end date.
+    const [, varied] = run([
+      ...toRecommendation,
+      ev.RECOMMEND_AWARD,
+      ev.ACCEPT_OFFER,
+      signed,
+      vary({ endsOn: '2027-10-31' }),
+      ev.APPROVE_VARIATION,
+    ]);
+    expect(ofType(varied, 'schedulePayments')).toEqual([
+      {
+        profile: 'instalments',
+        instalments: 3,
+        remainderIn: 'first',
+        startsOn: '2026-05-01',
+        endsOn: '2027-10-31',
+      },
+    ]);
+  });
+
+  it('a rejected variation leaves the schedule alone; a review changes nothing about payments', () => {
+    for (const [state, event] of [
+      ['variationRequested', ev.REJECT_VARIATION],
+      ['live', review('continue')],
+      ['live', review('amend')],
+    ] as const)
+      expect(money(send(reach(state), event)[1]), `${state} ${event.type}`).toEqual([]);
   });
 });
 
@@ -585,6 +709,7 @@ describe('payload schemas', () => {
     ['SIGN_AGREEMENT', 'paymentProfile', ['monthly']],
     ['SIGN_AGREEMENT', 'instalments', [1, 13, 2.5]],
     ['SIGN_AGREEMENT', 'endsOn', ['2027-02-29']],
+    ['SIGN_AGREEMENT', 'remainderIn', ['middle', 'LAST', 1, null]],
     ['ANNUAL_REVIEW', 'decision', ['pause']],
     ['ANNUAL_REVIEW', 'notes', ['']],
     ['REQUEST_VARIATION', 'amountPence', [0, -5, 1.25]],
@@ -639,10 +764,20 @@ describe("persistence through the engine's persist and restore", () => {
       ],
     ];
     let [s] = start();
-    for (const event of steps) [s] = send(roundTrip(s), event);
+    const scheduled: unknown[] = [];
+    let ending: Action[] = [];
+    for (const event of steps) {
+      [s, ending] = send(roundTrip(s), event);
+      scheduled.push(...ofType(ending, 'schedulePayments'));
+    }
     expect(s.status).toBe('done');
     expect(s.value).toBe('closed');
-    expect(s.context).toMatchObject({ awardedPence: 6_000_000, committedPence: 6_000_000 });
+    // The award is 6,000,000 as varied; closing asked the domain to release what was not paid.
+    expect(s.context).toMatchObject({ awardedPence: 6_000_000, committedPence: 0 });
+    expect(money(ending)).toEqual([unpaid]);
+    // Signed, then re-profiled by the variation, on the agreement's own terms.
+    const byInstalments = terms({ profile: 'instalments', instalments: 4 });
+    expect(scheduled).toEqual([byInstalments, byInstalments]);
     expect(s.context.reviews.map((r) => r.decision)).toEqual(['amend', 'continue']);
     expect(s.context.reasons).toEqual([{ event: 'REJECT_DECISION', reason: 'Reconsider the amount' }]);
   });

@@ -1,7 +1,8 @@
 // What the Youth Fund's transitions emit for the engine to carry out: notifications, and the money
-// actions (requireOpenRound on SUBMIT, commitFunds on APPROVE, releaseFunds when an offer ends
-// unaccepted or a grant closes underspent). Then the exported checks, the payload schemas, and
-// persistence through the engine's persist and restore.
+// and payment actions (requireOpenRound on SUBMIT, commitFunds on APPROVE, releaseFunds when an offer
+// ends unaccepted, a one-off schedulePayments on ACCEPT_OFFER, and reportSpend then releaseUnpaid when
+// the report is accepted). Then the exported checks, the payload schemas, and persistence through the
+// engine's persist and restore.
 import { describe, expect, it } from 'vitest';
 import {
   checkApprove,
@@ -12,7 +13,14 @@ import {
   youthFund,
 } from '../../machines/youth-fund.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
-import { type Action, notify as n, notes, ofType, payloadOf } from '../helpers/machine-harness.ts';
+import {
+  type Action,
+  handledEffects,
+  notify as n,
+  notes,
+  ofType,
+  payloadOf,
+} from '../helpers/machine-harness.ts';
 import {
   accepts,
   allEvents,
@@ -35,12 +43,27 @@ import {
   underProgramme,
 } from '../helpers/youth-fund-machine.ts';
 
-const MONEY = ['requireOpenRound', 'commitFunds', 'releaseFunds'];
+const MONEY = [
+  'requireOpenRound',
+  'commitFunds',
+  'releaseFunds',
+  'schedulePayments',
+  'reportSpend',
+  'releaseUnpaid',
+];
 const money = (actions: Action[]) =>
   actions.filter((a) => MONEY.includes(a.type)).map(({ type, params }) => ({ type, params }));
 const openRound = { type: 'requireOpenRound', params: {} };
 const commit = (amountPence: number) => ({ type: 'commitFunds', params: { amountPence } });
 const release = (amountPence: number) => ({ type: 'releaseFunds', params: { amountPence } });
+/** The grant is paid in one payment, due the day the offer is accepted (startsOn null: the domain's today). */
+const oneOffPayment = {
+  type: 'schedulePayments',
+  params: { profile: 'oneOff', instalments: null, remainderIn: 'last', startsOn: null, endsOn: null },
+};
+const reportSpend = (amountPence: number) => ({ type: 'reportSpend', params: { amountPence } });
+/** The domain releases whatever the award holds beyond what was paid: the amount is the ledger's, not the machine's. */
+const releaseUnpaid = { type: 'releaseUnpaid', params: {} };
 
 describe('notifications and money, transition by transition', () => {
   it.each<[string, Event, ReturnType<typeof n>[], Action[]]>([
@@ -51,7 +74,7 @@ describe('notifications and money, transition by transition', () => {
     ['panelReview', ev.DECLINE, [n('bidDeclined')], []],
     ['offered', reminder, [n('offerLapsing')], []],
     ['offered', lapse, [n('offerLapsed', 'owner', 'officer')], [release(300_000)]],
-    ['offered', ev.ACCEPT_OFFER, [], []],
+    ['offered', ev.ACCEPT_OFFER, [], [oneOffPayment]],
     ['offered', ev.DECLINE_OFFER, [], [release(300_000)]],
     ['accepted', ev.RECORD_PAYMENT, [n('paymentRecorded')], []],
     ['reporting', ev.REPORT_DUE_SOON, [n('reportDueSoon')], []],
@@ -59,8 +82,8 @@ describe('notifications and money, transition by transition', () => {
     ['reporting', ev.SUBMIT_REPORT, [], []],
     ['reportOverdue', ev.SUBMIT_REPORT, [], []],
     ['reportSubmitted', ev.QUERY_REPORT, [n('reportQueried')], []],
-    // Paid in full: nothing left to release (the effect does nothing with zero).
-    ['reportSubmitted', ev.ACCEPT_REPORT, [], [release(0)]],
+    // The spend reported goes in the ledger, then whatever was never paid goes back to the fund.
+    ['reportSubmitted', ev.ACCEPT_REPORT, [], [reportSpend(290_000), releaseUnpaid]],
     ['draft', ev.WITHDRAW, [], []],
     ['submitted', ev.WITHDRAW, [], []],
     ['panelReview', ev.WITHDRAW, [], []],
@@ -76,6 +99,7 @@ describe('notifications and money, transition by transition', () => {
       ...moves.map((m) => m.type),
       ...expected.map(() => 'notify'),
     ]);
+    for (const effect of effects) expect(handledEffects).toContain(effect.type);
   });
 });
 
@@ -96,11 +120,23 @@ describe('money', () => {
     ['APPROVE commits the award, not the request', upTo(123_456), [commit(123_456)]],
     ['DECLINE_OFFER releases the award', [...upTo(123_456), ev.DECLINE_OFFER], [release(123_456)]],
     ['the 28-day lapse releases the award', [...upTo(123_456), lapse], [release(123_456)]],
-    ['ACCEPT_REPORT releases what was never paid', closing(300_000, 120_000), [release(180_000)]],
-    ['ACCEPT_REPORT after a payment of a penny', closing(250_000, 1), [release(249_999)]],
-    ['ACCEPT_REPORT after paying in full releases zero', closing(250_000, 250_000), [release(0)]],
     [
-      'ACCEPT_REPORT of a late, queried report releases the unpaid part once',
+      'ACCEPT_OFFER schedules one payment of what the award holds',
+      [...upTo(123_456), ev.ACCEPT_OFFER],
+      [oneOffPayment],
+    ],
+    [
+      'ACCEPT_REPORT reports the spend, then releases what was never paid',
+      closing(300_000, 120_000),
+      [reportSpend(120_000), releaseUnpaid],
+    ],
+    [
+      'ACCEPT_REPORT of no spend still reports it',
+      [...closing(250_000, 250_000).slice(0, -2), spend(0), ev.ACCEPT_REPORT],
+      [reportSpend(0), releaseUnpaid],
+    ],
+    [
+      'ACCEPT_REPORT of a late, queried report reports the spend accepted and releases the unpaid part once',
       [
         ...upTo(300_000),
         ev.ACCEPT_OFFER,
@@ -111,16 +147,16 @@ describe('money', () => {
         spend(150_000),
         ev.ACCEPT_REPORT,
       ],
-      [release(100_000)],
+      [reportSpend(150_000), releaseUnpaid],
     ],
   ])('%s', (_name, events, moves) => {
     const [, actions] = run(events);
     expect(money(actions)).toEqual(moves);
   });
 
-  it('no other transition moves money or asks for an open round', () => {
+  it('no other transition moves money, schedules payments or asks for an open round', () => {
     const movers = new Set(['draft SUBMIT', 'panelReview APPROVE', 'offered DECLINE_OFFER']);
-    movers.add(`offered ${lapse.type}`).add('reportSubmitted ACCEPT_REPORT');
+    movers.add(`offered ${lapse.type}`).add('offered ACCEPT_OFFER').add('reportSubmitted ACCEPT_REPORT');
     const seen: string[] = [];
     for (const state of Object.keys(accepts)) {
       for (const event of everyEvent) {
@@ -132,26 +168,52 @@ describe('money', () => {
     expect(seen.sort()).toEqual([...movers].sort());
   });
 
+  // What an ending keeps committed: an offer that ends unaccepted releases the whole award itself; a
+  // grant that closes asks the domain, once, to release whatever was not paid (the amount comes from
+  // the ledger, so the machine never states it); every other ending never committed anything.
   it.each([
-    ...finals.map((end) => [end, pathTo[end]!, end === 'closed' ? 300_000 : 0] as const),
-    ['closed, part paid', closing(250_000, 100_000), 100_000] as const,
-    ['withdrawn from panelReview', [ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.WITHDRAW], 0] as const,
-  ])('on the way to %s, what stays committed is what was paid (%i)', (_end, events, kept) => {
-    let [snapshot] = start();
-    let held = 0;
-    for (const event of events) {
-      const [next, actions] = send(snapshot, event);
-      for (const move of money(actions)) {
-        if (move.type === 'commitFunds') held += move.params.amountPence;
-        if (move.type === 'releaseFunds') held -= move.params.amountPence;
-        // Never releases what it does not hold.
-        expect(held).toBeGreaterThanOrEqual(0);
+    ...finals.map((end) => [end, pathTo[end]!] as const),
+    ['closed, part paid', closing(250_000, 100_000)] as const,
+    [
+      'closed after a late, queried report',
+      [
+        ...closing(300_000, 300_000).slice(0, -1),
+        ev.QUERY_REPORT,
+        ev.REPORT_OVERDUE,
+        spend(5),
+        ev.ACCEPT_REPORT,
+      ],
+    ] as const,
+    ['withdrawn from panelReview', [ev.SUBMIT, ev.CONFIRM_ELIGIBLE, ev.WITHDRAW]] as const,
+  ])(
+    'on the way to %s, the machine releases what it holds, or leaves it to releaseUnpaid once',
+    (_end, events) => {
+      let [snapshot] = start();
+      let [held, committed, unpaidReleases, scheduled] = [0, 0, 0, 0];
+      for (const event of events) {
+        const [next, actions] = send(snapshot, event);
+        for (const move of money(actions)) {
+          if (move.type === 'commitFunds')
+            [held, committed] = [held + move.params.amountPence, committed + 1];
+          if (move.type === 'releaseFunds') held -= move.params.amountPence;
+          // Never releases what it does not hold.
+          expect(held).toBeGreaterThanOrEqual(0);
+          if (move.type === 'schedulePayments') scheduled += 1;
+          if (move.type === 'releaseUnpaid') {
+            // Only once the award was committed and a payment scheduled for it, and only on closing.
+            expect([held, scheduled, next.value]).toEqual([snapshot.context.awardedPence, 1, 'closed']);
+            unpaidReleases += 1;
+          }
+        }
+        snapshot = next;
       }
-      snapshot = next;
-    }
-    expect(snapshot.status).toBe('done');
-    expect(held).toBe(kept);
-  });
+      expect(snapshot.status).toBe('done');
+      expect(committed).toBeLessThanOrEqual(1);
+      if (snapshot.value === 'closed')
+        expect([unpaidReleases, held]).toEqual([1, snapshot.context.awardedPence]);
+      else expect([unpaidReleases, held, scheduled]).toEqual([0, 0, 0]);
+    },
+  );
 
   it('a SUBMIT over the cap asks for no open round: the guard refuses it first', () => {
     const [, actions] = send(reach('draft', underProgramme({ maxAwardPence: 100_000 })), {

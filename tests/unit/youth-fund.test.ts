@@ -13,7 +13,16 @@ import {
   youthFundMessages,
 } from '../../machines/youth-fund.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
-import { type Action, notify as n, notes, ofType, payloadOf, words } from '../helpers/machine-harness.ts';
+import {
+  type Action,
+  actorIdChanges,
+  notify as n,
+  notes,
+  ofType,
+  payloadOf,
+  sentBy,
+  words,
+} from '../helpers/machine-harness.ts';
 import {
   accepts,
   allEvents,
@@ -37,13 +46,16 @@ import {
   send,
   start,
   underProgramme,
+  youthFundHarness,
 } from '../helpers/youth-fund-machine.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('youth fund definition', () => {
   it('describes itself', () => {
-    expect(youthFund).toMatchObject({ id: 'youth-fund', version: 1, referencePrefix: 'YF' });
+    expect(youthFund).toMatchObject({ id: 'youth-fund', version: 2, referencePrefix: 'YF' });
+    // Cases on version 1 move to 2 as they are: the context is unchanged.
+    expect(youthFund.upgradeFrom).toEqual({ version: 1 });
     expect(youthFund.createdBy).toEqual(['owner', 'officer']);
     expect(machine.id).toBe('youth-fund');
     expect(Object.keys(youthFund.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -57,10 +69,16 @@ describe('youth fund definition', () => {
     ['owner', 'SUBMIT ACCEPT_OFFER DECLINE_OFFER SUBMIT_REPORT WITHDRAW'],
     ['officer', 'CONFIRM_ELIGIBLE REJECT_INELIGIBLE ACCEPT_REPORT QUERY_REPORT'],
     ['panel', 'APPROVE DECLINE'],
-    ['finance', 'RECORD_PAYMENT'],
-    ['system', 'REPORT_DUE_SOON REPORT_OVERDUE'],
+    // The domain sends RECORD_PAYMENT once the award's payment case is paid; finance pays that case.
+    ['system', 'RECORD_PAYMENT REPORT_DUE_SOON REPORT_OVERDUE'],
   ])('%s alone sends %s', (sender, types) => {
     for (const type of words(types)) expect(youthFund.events[type as EventType].sentBy).toEqual([sender]);
+  });
+
+  it('RECORD_PAYMENT reads as news of the payment, keeping its check', () => {
+    expect(youthFund.events.RECORD_PAYMENT).toMatchObject({ label: 'Payment made', sentBy: ['system'] });
+    expect(youthFund.events.RECORD_PAYMENT.check).toBeDefined();
+    expect(youthFund.states.accepted.label).toBe('Offer accepted, awaiting payment');
   });
 
   it('youthFundMessages lists exactly the messages the machine can send', () => {
@@ -174,6 +192,14 @@ describe('transitions', () => {
     expect(after.status).toBe('done');
     const reason = 'reason' in event ? event.reason : undefined;
     expect(after.context.reasons).toEqual(withReason ? [{ event: event.type, reason }] : []);
+  });
+
+  it('an accepted offer waits for the payment, which the domain reports as the system', () => {
+    const accepted = reach('accepted');
+    expect(accepted.context.payment).toBeNull();
+    const [s] = send(accepted, sentBy(ev.RECORD_PAYMENT, null));
+    expect(s.value).toBe('reporting');
+    expect(s.context.payment).toEqual(payloadOf(ev, 'RECORD_PAYMENT'));
   });
 });
 
@@ -315,5 +341,10 @@ describe('what each state accepts, system and delayed events included', () => {
       expect(after, `${state} ${event.type}`).toBe(before);
       expect(actions).toEqual([]);
     }
+  });
+
+  it('the actorId the engine adds to every event changes nothing', () => {
+    const snapshots = Object.keys(accepts).map((state) => reach(state));
+    expect(actorIdChanges(youthFundHarness, snapshots, everyEvent)).toEqual([]);
   });
 });

@@ -46,6 +46,10 @@ export const cases = pgTable(
     index('cases_organisation_seq_idx').on(t.organisationId, t.seq.desc()),
     index('cases_programme_seq_idx').on(t.programmeId, t.seq.desc()),
     index('cases_award_idx').on(t.awardCaseId, t.machineId),
+    // The board report's monitoring returns due in a quarter.
+    index('cases_return_due_idx')
+      .on(sql`(${t.snapshot} -> 'context' ->> 'dueOn')`)
+      .where(sql`${t.machineId} = 'monitoring-return'`),
     // A programme has one round: two officers opening it at once cannot both succeed.
     uniqueIndex('cases_one_round_per_programme')
       .on(t.programmeId)

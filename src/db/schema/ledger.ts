@@ -51,6 +51,8 @@ export const fundLedger = pgTable(
     index('fund_ledger_fund_idx').on(t.fundId),
     index('fund_ledger_case_idx').on(t.caseId),
     index('fund_ledger_payment_idx').on(t.paymentCaseId),
+    // The board report's "awards made in a quarter" and paid-in-a-period sums.
+    index('fund_ledger_movement_at_idx').on(t.movement, t.at),
   ],
 );
 

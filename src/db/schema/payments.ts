@@ -1,15 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { paymentProfiles, remainderPlaces } from '../../../machines/define.ts';
 import { cases } from './cases.ts';
 import { users } from './users.ts';
-
-export const paymentProfiles = [
-  'quarterly-in-advance',
-  'quarterly-in-arrears',
-  'instalments',
-  'one-off',
-] as const;
-export type PaymentProfile = (typeof paymentProfiles)[number];
 
 /**
  * How an award is paid: the terms its payments were built from, kept so a variation, an underspend
@@ -26,7 +19,7 @@ export const paymentSchedules = pgTable(
     /** How many instalments, for the `instalments` profile. */
     instalments: integer('instalments'),
     /** Which instalment takes the pence that do not divide evenly. */
-    remainderIn: text('remainder_in', { enum: ['first', 'last'] }).notNull(),
+    remainderIn: text('remainder_in', { enum: remainderPlaces }).notNull(),
     startsOn: date('starts_on').notNull(),
     endsOn: date('ends_on').notNull(),
     scheduledBy: uuid('scheduled_by').references(() => users.id),
@@ -36,7 +29,7 @@ export const paymentSchedules = pgTable(
   (t) => [
     check(
       'payment_schedules_profile',
-      sql`${t.profile} in ('quarterly-in-advance','quarterly-in-arrears','instalments','one-off')`,
+      sql`${t.profile} in ('quarterlyInAdvance','quarterlyInArrears','instalments','oneOff')`,
     ),
     check('payment_schedules_remainder', sql`${t.remainderIn} in ('first','last')`),
     check('payment_schedules_dates', sql`${t.endsOn} >= ${t.startsOn}`),

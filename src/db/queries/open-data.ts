@@ -1,0 +1,118 @@
+// What the open data publishes, read in one query each: awarded grants (for 360Giving) and the crime
+// and disorder reduction grants made in a period.
+import { and, asc, eq, isNotNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import {
+  caseEvents,
+  cases,
+  fundLedger,
+  funds,
+  netCommitment,
+  organisations,
+  paymentSchedules,
+  programmes,
+} from '../schema/index.ts';
+
+export interface AwardedGrantFilter {
+  /** funds.financial_year, e.g. 2026-27. */
+  financialYear?: string;
+  fundId?: string;
+}
+
+/**
+ * Awarded grants: cases that have committed money (at least one `commit` in the ledger) and either
+ * still hold some (commits less releases above zero) or have been paid. Cases owned by the
+ * Commissioner's own office are left out: money it commits on its own cases (the SARC contract) is
+ * procurement, not a grant to another organisation. Oldest award first.
+ */
+export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
+  const money = db
+    .select({
+      caseId: sql<string>`${fundLedger.caseId}`.as('money_case_id'),
+      fundId: sql<string>`${fundLedger.fundId}`.as('money_fund_id'),
+      netPence: netCommitment.as('net_pence'),
+      firstCommitAt: sql<Date>`min(${fundLedger.at}) filter (where ${fundLedger.movement} = 'commit')`
+        .mapWith(fundLedger.at)
+        .as('first_commit_at'),
+    })
+    .from(fundLedger)
+    .where(isNotNull(fundLedger.caseId))
+    .groupBy(fundLedger.caseId, fundLedger.fundId)
+    .having(
+      and(
+        sql`count(*) filter (where ${fundLedger.movement} = 'commit') > 0`,
+        or(sql`${netCommitment} > 0`, sql`bool_or(${fundLedger.movement} = 'payment')`),
+      ),
+    )
+    .as('money');
+  const conditions: SQL[] = [ne(organisations.kind, 'commissioner')];
+  if (filter.financialYear) conditions.push(eq(funds.financialYear, filter.financialYear));
+  if (filter.fundId) conditions.push(eq(funds.id, filter.fundId));
+  const rows = await db
+    .select({
+      caseId: cases.id,
+      seq: cases.seq,
+      machineId: cases.machineId,
+      machineVersion: cases.machineVersion,
+      context: sql<Record<string, unknown> | null>`${cases.snapshot}->'context'`,
+      updatedAt: cases.updatedAt,
+      netPence: money.netPence,
+      firstCommitAt: money.firstCommitAt,
+      organisation: {
+        id: organisations.id,
+        name: organisations.name,
+        charityNumber: organisations.charityNumber,
+        companyNumber: organisations.companyNumber,
+      },
+      programmeId: programmes.id,
+      programmeName: programmes.name,
+      scheduleStartsOn: paymentSchedules.startsOn,
+      scheduleEndsOn: paymentSchedules.endsOn,
+    })
+    .from(money)
+    .innerJoin(cases, eq(cases.id, money.caseId))
+    .innerJoin(organisations, eq(organisations.id, cases.organisationId))
+    .innerJoin(funds, eq(funds.id, money.fundId))
+    .leftJoin(programmes, eq(programmes.id, cases.programmeId))
+    .leftJoin(paymentSchedules, eq(paymentSchedules.awardCaseId, cases.id))
+    .where(and(...conditions))
+    .orderBy(asc(money.firstCommitAt), asc(cases.seq));
+  return rows.map((row) => ({ ...row, netPence: BigInt(row.netPence) }));
+}
+
+export type AwardedGrantRow = Awaited<ReturnType<typeof awardedGrants>>[number];
+
+/**
+ * Cases of a machine that first entered `state` at or after `from` and before `to`, with when
+ * they did, their context and their owning organisation; in that order.
+ */
+export async function casesEnteringState(db: Db, machineId: string, state: string, from: Date, to: Date) {
+  const enteredAt = sql<Date>`min(${caseEvents.at})`.mapWith(caseEvents.at);
+  return db
+    .select({
+      caseId: cases.id,
+      seq: cases.seq,
+      machineId: cases.machineId,
+      machineVersion: cases.machineVersion,
+      context: sql<Record<string, unknown> | null>`${cases.snapshot}->'context'`,
+      organisationId: organisations.id,
+      organisationName: organisations.name,
+      enteredAt,
+    })
+    .from(cases)
+    .innerJoin(
+      caseEvents,
+      and(
+        eq(caseEvents.caseId, cases.id),
+        eq(caseEvents.toState, state),
+        sql`${caseEvents.fromState} is distinct from ${state}`,
+      ),
+    )
+    .innerJoin(organisations, eq(organisations.id, cases.organisationId))
+    .where(eq(cases.machineId, machineId))
+    .groupBy(cases.id, organisations.id)
+    .having(
+      sql`min(${caseEvents.at}) >= ${from.toISOString()}::timestamptz and min(${caseEvents.at}) < ${to.toISOString()}::timestamptz`,
+    )
+    .orderBy(asc(enteredAt), asc(cases.seq));
+}

@@ -1,0 +1,62 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { cases, fundLedger, paymentSchedules } from '../schema/index.ts';
+
+export type ScheduleRow = typeof paymentSchedules.$inferSelect;
+
+export async function findSchedule(db: Db, awardCaseId: string): Promise<ScheduleRow | undefined> {
+  const [row] = await db.select().from(paymentSchedules).where(eq(paymentSchedules.awardCaseId, awardCaseId));
+  return row;
+}
+
+export async function saveSchedule(db: Db, row: typeof paymentSchedules.$inferInsert): Promise<void> {
+  const { awardCaseId: _, createdAt: __, scheduledBy: ___, ...terms } = row;
+  await db
+    .insert(paymentSchedules)
+    .values(row)
+    .onConflictDoUpdate({ target: paymentSchedules.awardCaseId, set: terms });
+}
+
+/** The award's payments, oldest first, locked in that order (one order everywhere: no deadlock among them). */
+export async function lockPaymentsOf(db: Db, awardCaseId: string, paymentMachine: string) {
+  return db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.awardCaseId, awardCaseId), eq(cases.machineId, paymentMachine)))
+    .orderBy(asc(cases.seq))
+    .for('update');
+}
+
+export async function casesAbout(db: Db, awardCaseId: string, machineId: string) {
+  return db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.awardCaseId, awardCaseId), eq(cases.machineId, machineId)))
+    .orderBy(asc(cases.seq));
+}
+
+/** Cases about the award whose context flag is true (e.g. returns that hold its payments). */
+export async function countCasesAboutWithFlag(db: Db, awardCaseId: string, machineId: string, flag: string) {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(cases)
+    .where(
+      and(
+        eq(cases.awardCaseId, awardCaseId),
+        eq(cases.machineId, machineId),
+        sql`(${cases.snapshot}->'context'->>${flag}) = 'true'`,
+      ),
+    );
+  return row?.count ?? 0;
+}
+
+/** What has gone to the provider and stayed there: payments less repayments. */
+export async function paidNetByCase(db: Db, awardCaseId: string): Promise<bigint> {
+  const [row] = await db
+    .select({
+      net: sql<string>`coalesce(sum(case ${fundLedger.movement} when 'payment' then ${fundLedger.amountPence} when 'repayment' then -${fundLedger.amountPence} else 0 end), 0)`,
+    })
+    .from(fundLedger)
+    .where(and(eq(fundLedger.caseId, awardCaseId), inArray(fundLedger.movement, ['payment', 'repayment'])));
+  return BigInt(row?.net ?? 0);
+}

@@ -1,0 +1,221 @@
+// The reports' reads: every money figure is summed in PostgreSQL, grouped by fund, stream, theme,
+// movement and cause, so a report costs one pass over the ledger rows of the funds it covers and the
+// application only adds up a few dozen grouped rows, however many cases there are.
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import {
+  cases,
+  fundContributors,
+  fundLedger,
+  fundStreams,
+  funds,
+  organisations,
+  planThemes,
+  programmes,
+} from '../schema/index.ts';
+
+export interface ReportScope {
+  financialYear?: string;
+  fundId?: string;
+}
+
+export async function fundsInScope(db: Db, scope: ReportScope) {
+  const where: SQL[] = [];
+  if (scope.financialYear) where.push(eq(funds.financialYear, scope.financialYear));
+  if (scope.fundId) where.push(eq(funds.id, scope.fundId));
+  return db
+    .select({
+      id: funds.id,
+      name: funds.name,
+      financialYear: funds.financialYear,
+      budgetPence: funds.budgetPence,
+    })
+    .from(funds)
+    .where(and(...where))
+    .orderBy(asc(funds.financialYear), asc(funds.name), asc(funds.id));
+}
+
+export async function financialYearsWithFunds(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ financialYear: funds.financialYear })
+    .from(funds)
+    .orderBy(asc(funds.financialYear));
+  return rows.map((r) => r.financialYear);
+}
+
+export async function streamsOfFunds(db: Db, fundIds: readonly string[]) {
+  if (!fundIds.length) return [];
+  return db
+    .select()
+    .from(fundStreams)
+    .where(inArray(fundStreams.fundId, [...fundIds]))
+    .orderBy(asc(fundStreams.name), asc(fundStreams.id));
+}
+
+/** Each jointly funded fund's partners, by name: the order their shares are apportioned in. */
+export async function contributorsOfFunds(db: Db, fundIds: readonly string[]) {
+  if (!fundIds.length) return [];
+  return db
+    .select({
+      fundId: fundContributors.fundId,
+      organisationId: fundContributors.organisationId,
+      name: organisations.name,
+      sharePence: fundContributors.sharePence,
+    })
+    .from(fundContributors)
+    .innerJoin(organisations, eq(organisations.id, fundContributors.organisationId))
+    .where(inArray(fundContributors.fundId, [...fundIds]))
+    .orderBy(asc(organisations.name), asc(fundContributors.organisationId));
+}
+
+/** The distinct Plan themes of each fund's programmes. */
+export async function programmeThemesOfFunds(db: Db, fundIds: readonly string[]) {
+  if (!fundIds.length) return [];
+  return db
+    .selectDistinct({ fundId: programmes.fundId, themeId: programmes.themeId })
+    .from(programmes)
+    .where(inArray(programmes.fundId, [...fundIds]));
+}
+
+export async function planThemeList(db: Db) {
+  return db
+    .select({ id: planThemes.id, name: planThemes.name })
+    .from(planThemes)
+    .orderBy(asc(planThemes.position), asc(planThemes.id));
+}
+
+/**
+ * The ledger of the given funds summed per fund, stream, theme (of the award case's programme; null
+ * when the row has no case or its case no programme), movement and cause.
+ */
+export async function ledgerSums(db: Db, fundIds: readonly string[]) {
+  if (!fundIds.length) return [];
+  const rows = await db
+    .select({
+      fundId: fundLedger.fundId,
+      streamId: fundLedger.streamId,
+      themeId: programmes.themeId,
+      movement: fundLedger.movement,
+      cause: fundLedger.cause,
+      total: sql<string>`sum(${fundLedger.amountPence})::text`,
+    })
+    .from(fundLedger)
+    .leftJoin(cases, eq(cases.id, fundLedger.caseId))
+    .leftJoin(programmes, eq(programmes.id, cases.programmeId))
+    .where(inArray(fundLedger.fundId, [...fundIds]))
+    .groupBy(
+      fundLedger.fundId,
+      fundLedger.streamId,
+      programmes.themeId,
+      fundLedger.movement,
+      fundLedger.cause,
+    );
+  return rows.map((r) => ({ ...r, total: BigInt(r.total) }));
+}
+
+const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+
+/**
+ * Per fund and theme, as at the end of a period: commitments and releases before `end`, payments in
+ * [start, end) and payments before `end`.
+ */
+export async function periodSums(db: Db, fundIds: readonly string[], start: Date, end: Date) {
+  if (!fundIds.length) return [];
+  const sumWhere = (condition: SQL) =>
+    sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${condition}), 0)::text`;
+  const before = sql`${fundLedger.at} < ${instant(end)}`;
+  const rows = await db
+    .select({
+      fundId: fundLedger.fundId,
+      themeId: programmes.themeId,
+      commit: sumWhere(sql`${fundLedger.movement} = 'commit' and ${before}`),
+      release: sumWhere(sql`${fundLedger.movement} = 'release' and ${before}`),
+      paidInPeriod: sumWhere(
+        sql`${fundLedger.movement} = 'payment' and ${fundLedger.at} >= ${instant(start)} and ${before}`,
+      ),
+      paidToDate: sumWhere(sql`${fundLedger.movement} = 'payment' and ${before}`),
+    })
+    .from(fundLedger)
+    .leftJoin(cases, eq(cases.id, fundLedger.caseId))
+    .leftJoin(programmes, eq(programmes.id, cases.programmeId))
+    .where(inArray(fundLedger.fundId, [...fundIds]))
+    .groupBy(fundLedger.fundId, programmes.themeId);
+  return rows.map((r) => ({
+    fundId: r.fundId,
+    themeId: r.themeId,
+    commit: BigInt(r.commit),
+    release: BigInt(r.release),
+    paidInPeriod: BigInt(r.paidInPeriod),
+    paidToDate: BigInt(r.paidToDate),
+  }));
+}
+
+/**
+ * Awards made in [start, end): cases whose first commitment falls in it, per theme, with the amount
+ * of that first commitment. Candidates come from the period's commitments alone (the window keeps
+ * each case's earliest); each is then checked for an earlier one through the case index.
+ */
+export async function awardsMade(db: Db, start: Date, end: Date) {
+  const rows = await db.execute<{ theme_id: string | null; awards: number; value: string }>(sql`
+    select p.theme_id, count(distinct f.case_id)::int as awards, sum(f.amount_pence)::text as value
+    from (
+      select l.case_id, l.amount_pence, l.at, min(l.at) over (partition by l.case_id) as first_at
+      from ${fundLedger} l
+      where l.movement = 'commit' and l.case_id is not null
+        and l.at >= ${instant(start)} and l.at < ${instant(end)}
+    ) f
+    left join ${cases} c on c.id = f.case_id
+    left join ${programmes} p on p.id = c.programme_id
+    where f.at = f.first_at
+      and not exists (
+        select 1 from ${fundLedger} e
+        where e.case_id = f.case_id and e.movement = 'commit' and e.at < ${instant(start)}
+      )
+    group by p.theme_id`);
+  return [...rows].map((r) => ({ themeId: r.theme_id, count: r.awards, value: BigInt(r.value) }));
+}
+
+const context = sql.raw(`c.snapshot -> 'context'`);
+const latest = sql`${context} -> 'latestReturn'`;
+const isIn = sql`jsonb_typeof(${latest}) = 'object'`;
+const wasLate = sql`coalesce((${context} ->> 'submittedLate')::boolean, false)`;
+
+/**
+ * Monitoring returns due on a London date from `from` to `to` (inclusive): how they stand, and their
+ * figures. The machine id is written into the query, not bound, so a partial index on the due date
+ * (where machine_id = 'monitoring-return') can serve it.
+ */
+export async function returnsDue(db: Db, from: string, to: string) {
+  const [row] = await db.execute<{
+    due: number;
+    on_time: number;
+    late: number;
+    not_in: number;
+    overdue: number;
+    with_figures: number;
+    victims: string;
+    mean_cope: string | null;
+  }>(sql`
+    select
+      count(*)::int as due,
+      count(*) filter (where ${isIn} and not ${wasLate})::int as on_time,
+      count(*) filter (where ${isIn} and ${wasLate})::int as late,
+      count(*) filter (where not coalesce(${isIn}, false))::int as not_in,
+      count(*) filter (where not coalesce(${isIn}, false) and c.state = 'late')::int as overdue,
+      count(*) filter (where ${isIn})::int as with_figures,
+      coalesce(sum((${latest} ->> 'victimsSupported')::bigint), 0)::text as victims,
+      round(avg((${latest} ->> 'copeAndRecoverPercent')::numeric), 1)::text as mean_cope
+    from ${cases} c
+    where c.machine_id = 'monitoring-return'
+      and ${context} ->> 'dueOn' >= ${from} and ${context} ->> 'dueOn' <= ${to}`);
+  return {
+    due: row!.due,
+    onTime: row!.on_time,
+    late: row!.late,
+    notYetIn: row!.not_in,
+    overdue: row!.overdue,
+    withFigures: row!.with_figures,
+    victimsSupported: BigInt(row!.victims),
+    meanCopeAndRecoverPercent: row!.mean_cope,
+  };
+}

@@ -1,0 +1,194 @@
+// The quarterly board report: spend against budget by Police and Crime Plan theme for the quarter's
+// financial year (as at the end of the quarter), awards made in the quarter, how the monitoring
+// returns due in the quarter stand, and the outcomes they report.
+import type { Database } from '../../db/client.ts';
+import {
+  awardsMade,
+  fundsInScope,
+  periodSums,
+  planThemeList,
+  programmeThemesOfFunds,
+  returnsDue,
+} from '../../db/queries/reports.ts';
+import { exactNumber } from './figures.ts';
+import { type Quarter, quarterOf } from './quarter.ts';
+import { themeNames } from './reconciliation.ts';
+import { NOT_YET_ALLOCATED, themeBudgets, UNASSIGNED } from './theme-budget.ts';
+
+export interface SpendLine {
+  themeId: string;
+  name: string;
+  /** The theme's share of the year's budgets, by commitment at the end of the quarter. */
+  budget: bigint;
+  /** Commitment held at the end of the quarter. */
+  committed: bigint;
+  paidInQuarter: bigint;
+  /** Paid against the year's funds up to the end of the quarter. */
+  paidToDate: bigint;
+}
+export interface AwardsLine {
+  themeId: string;
+  name: string;
+  count: number;
+  value: bigint;
+}
+export interface BoardReport {
+  quarter: Quarter;
+  spend: SpendLine[];
+  spendTotal: Omit<SpendLine, 'themeId' | 'name'>;
+  awards: AwardsLine[];
+  awardsTotal: { count: number; value: bigint };
+  returns: Awaited<ReturnType<typeof returnsDue>>;
+}
+
+export interface BoardInput {
+  funds: { id: string; budgetPence: bigint }[];
+  sums: Awaited<ReturnType<typeof periodSums>>;
+  programmeThemes: { fundId: string; themeId: string }[];
+  planThemes: { id: string; name: string }[];
+  awards: Awaited<ReturnType<typeof awardsMade>>;
+  returns: Awaited<ReturnType<typeof returnsDue>>;
+}
+
+export function buildBoardReport(quarter: Quarter, input: BoardInput): BoardReport {
+  const keyOf = (themeId: string | null) => themeId ?? UNASSIGNED;
+  const planIds = input.planThemes.map((t) => t.id);
+  const held = input.sums.map((r) => ({ fundId: r.fundId, themeId: r.themeId, net: r.commit - r.release }));
+  const { order, budgets } = themeBudgets(planIds, input.funds, held, input.programmeThemes);
+  const names = new Map(input.planThemes.map((t) => [t.id, t.name]));
+  const nameOf = (key: string) => names.get(key) ?? themeNames[key] ?? key;
+  const shown = (key: string, values: readonly bigint[]) =>
+    planIds.includes(key) || values.some((v) => v !== 0n);
+
+  const spend = order
+    .map((themeId): SpendLine => {
+      const rows = input.sums.filter((r) => keyOf(r.themeId) === themeId);
+      const add = (pick: (r: (typeof rows)[number]) => bigint) => rows.reduce((a, r) => a + pick(r), 0n);
+      return {
+        themeId,
+        name: nameOf(themeId),
+        budget: budgets.get(themeId) ?? 0n,
+        committed: add((r) => r.commit - r.release),
+        paidInQuarter: add((r) => r.paidInPeriod),
+        paidToDate: add((r) => r.paidToDate),
+      };
+    })
+    .filter((l) => shown(l.themeId, [l.budget, l.committed, l.paidInQuarter, l.paidToDate]));
+  const spendTotal = {
+    budget: input.funds.reduce((a, f) => a + f.budgetPence, 0n),
+    committed: input.sums.reduce((a, r) => a + r.commit - r.release, 0n),
+    paidInQuarter: input.sums.reduce((a, r) => a + r.paidInPeriod, 0n),
+    paidToDate: input.sums.reduce((a, r) => a + r.paidToDate, 0n),
+  };
+
+  const awards = order
+    .filter((key) => key !== NOT_YET_ALLOCATED)
+    .map((themeId): AwardsLine => {
+      const rows = input.awards.filter((a) => keyOf(a.themeId) === themeId);
+      return {
+        themeId,
+        name: nameOf(themeId),
+        count: rows.reduce((a, r) => a + r.count, 0),
+        value: rows.reduce((a, r) => a + r.value, 0n),
+      };
+    })
+    .filter((l) => shown(l.themeId, [BigInt(l.count), l.value]));
+  const awardsTotal = {
+    count: input.awards.reduce((a, r) => a + r.count, 0),
+    value: input.awards.reduce((a, r) => a + r.value, 0n),
+  };
+  return { quarter, spend, spendTotal, awards, awardsTotal, returns: input.returns };
+}
+
+/** The board report for a quarter id ("2026-27-Q3"), read in one consistent snapshot. */
+export async function boardReport(db: Database, quarterId: string): Promise<BoardReport> {
+  const quarter = quarterOf(quarterId);
+  const input = await db.transaction(
+    async (tx) => {
+      const funds = await fundsInScope(tx, { financialYear: quarter.financialYear });
+      const ids = funds.map((f) => f.id);
+      const [sums, programmeThemes, planThemes, awards, returns] = await Promise.all([
+        periodSums(tx, ids, quarter.start, quarter.end),
+        programmeThemesOfFunds(tx, ids),
+        planThemeList(tx),
+        awardsMade(tx, quarter.start, quarter.end),
+        returnsDue(tx, quarter.startsOn, quarter.endsOn),
+      ]);
+      return { funds, sums, programmeThemes, planThemes, awards, returns };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+  return buildBoardReport(quarter, input);
+}
+
+const spendJson = (l: Omit<SpendLine, 'themeId' | 'name'>) => ({
+  budgetPence: exactNumber(l.budget),
+  committedPence: exactNumber(l.committed),
+  paidInQuarterPence: exactNumber(l.paidInQuarter),
+  paidToDatePence: exactNumber(l.paidToDate),
+});
+
+export function boardReportJson(r: BoardReport) {
+  const q = r.quarter;
+  return {
+    quarter: q.id,
+    financialYear: q.financialYear,
+    startsOn: q.startsOn,
+    endsOn: q.endsOn,
+    spend: {
+      themes: r.spend.map((l) => ({ themeId: l.themeId, name: l.name, ...spendJson(l) })),
+      total: spendJson(r.spendTotal),
+    },
+    awards: {
+      themes: r.awards.map((l) => ({
+        themeId: l.themeId,
+        name: l.name,
+        count: l.count,
+        valuePence: exactNumber(l.value),
+      })),
+      total: { count: r.awardsTotal.count, valuePence: exactNumber(r.awardsTotal.value) },
+    },
+    returns: {
+      due: r.returns.due,
+      onTime: r.returns.onTime,
+      late: r.returns.late,
+      notYetIn: r.returns.notYetIn,
+      overdue: r.returns.overdue,
+    },
+    outcomes: {
+      returnsWithFigures: r.returns.withFigures,
+      victimsSupported: exactNumber(r.returns.victimsSupported),
+      meanCopeAndRecoverPercent:
+        r.returns.meanCopeAndRecoverPercent === null ? null : Number(r.returns.meanCopeAndRecoverPercent),
+    },
+  };
+}
+
+export const boardHeader = ['quarter', 'section', 'lineId', 'line', 'measure', 'value'] as const;
+
+/** The report as a long table: one row per figure, so every section fits one set of columns. */
+export function boardRows(r: BoardReport): (string | number | bigint | null)[][] {
+  const q = r.quarter.id;
+  const rows: (string | number | bigint | null)[][] = [];
+  const spendMeasures = ['budget', 'committed', 'paidInQuarter', 'paidToDate'] as const;
+  for (const l of [...r.spend, { themeId: 'total', name: 'Total', ...r.spendTotal }])
+    for (const m of spendMeasures) rows.push([q, 'spend', l.themeId, l.name, `${m}Pence`, l[m]]);
+  for (const l of [...r.awards, { themeId: 'total', name: 'Total', ...r.awardsTotal }]) {
+    rows.push([q, 'awards', l.themeId, l.name, 'count', l.count]);
+    rows.push([q, 'awards', l.themeId, l.name, 'valuePence', l.value]);
+  }
+  const { returns } = r;
+  for (const m of ['due', 'onTime', 'late', 'notYetIn', 'overdue'] as const)
+    rows.push([q, 'returns', 'total', 'Monitoring returns due in the quarter', m, returns[m]]);
+  rows.push([q, 'outcomes', 'total', 'Returns in', 'returnsWithFigures', returns.withFigures]);
+  rows.push([q, 'outcomes', 'total', 'Returns in', 'victimsSupported', returns.victimsSupported]);
+  rows.push([
+    q,
+    'outcomes',
+    'total',
+    'Returns in',
+    'meanCopeAndRecoverPercent',
+    returns.meanCopeAndRecoverPercent,
+  ]);
+  return rows;
+}

@@ -1,0 +1,17 @@
+// What a payment tells people: its reference, the date, and a link; never amounts or bank details.
+import type { paymentMessages } from '../../../machines/payment.ts';
+import { check, longDate, type Template } from '../template-kit.ts';
+
+export const paymentTemplates: Record<(typeof paymentMessages)[number], Template> = {
+  paymentApproved: {
+    subject: (d) => `${d.reference}: a payment has been approved`,
+    body: (d) => [
+      `Payment ${d.reference}, due ${longDate(d.context.dueOn)}, is approved and ready to pay.`,
+      check,
+    ],
+  },
+  paymentMade: {
+    subject: (d) => `${d.reference}: a payment has been made`,
+    body: (d) => [`Payment ${d.reference} of your grant has been made.`, check],
+  },
+};

@@ -1,0 +1,345 @@
+// The quarterly board report: spend against budget by Police and Crime Plan theme as at the end of a
+// financial quarter, awards made in it (first commitment in the quarter, London dates across BST
+// and GMT), monitoring returns due in it (on time, late, not yet in) and the outcomes they report.
+// A hand-made quarter with money either side of each boundary, then generated portfolios checked
+// against sums worked out here from their rows. Everything is dated in years no other test uses.
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apportion } from '../../src/domain/fund-position.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import {
+  buildPortfolio,
+  insertPortfolio,
+  type LedgerRow,
+  type Portfolio,
+  portfolioArb,
+  TEST_MACHINE,
+  THEMES,
+} from '../helpers/portfolios.ts';
+
+let t: TestApp;
+let providerOrg: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  providerOrg = (await t.newProvider('Board Trust')).organisationId;
+});
+afterAll(() => t.close());
+
+const board = (quarter: string, email: Parameters<TestApp['as']>[0] = 'finance@demo.test') =>
+  t.http.get(`/api/reports/board?quarter=${quarter}`).set(t.as(email));
+
+async function fund(year: string, budget: number, themes: string[]) {
+  const [row] = await t.sql`insert into funds (name, source, financial_year, starts_on, ends_on, budget_pence)
+    values (${`Board fund ${randomUUID().slice(0, 8)}`}, 'Test', ${year}, ${`${year.slice(0, 4)}-04-01`},
+      ${`${Number(year.slice(0, 4)) + 1}-03-31`}, ${budget}) returning id`;
+  const programmes: string[] = [];
+  for (const theme of themes) {
+    const [p] =
+      await t.sql`insert into programmes (name, cycle, fund_id, theme_id, delegation_threshold_pence, criteria)
+      values ('Board programme', 'youth-fund', ${row!.id}, ${theme}, 0, '[]'::jsonb) returning id`;
+    programmes.push(p!.id);
+  }
+  return { id: row!.id as string, programmes };
+}
+
+async function award(programmeId: string | null) {
+  const [row] =
+    await t.sql`insert into cases (machine_id, machine_version, state, snapshot, organisation_id, programme_id, version)
+    values (${TEST_MACHINE}, 1, 'live', '{}'::jsonb, ${providerOrg}, ${programmeId}, 1) returning id`;
+  return row!.id as string;
+}
+
+async function ledger(fundId: string, caseId: string, movement: string, amount: number, at: string) {
+  await t.sql`insert into fund_ledger (fund_id, case_id, movement, amount_pence, note, at)
+    values (${fundId}, ${caseId}, ${movement}, ${amount}, 'board test', ${at})`;
+}
+
+/** A monitoring return as the machine keeps it; on a machine version no list of the app runs. */
+async function monitoringReturn(
+  dueOn: string,
+  state: string,
+  figures: { victimsSupported: number; copeAndRecoverPercent: number } | null,
+  submittedLate = false,
+) {
+  const latestReturn = figures && {
+    performance: 'Delivered',
+    spendPence: 1000,
+    underspendPence: 0,
+    narrative: null,
+    ...figures,
+  };
+  const context = {
+    awardCaseId: randomUUID(),
+    periodStart: '2170-04-01',
+    periodEnd: '2170-06-30',
+    dueOn,
+    reminderSent: true,
+    submittedLate,
+    latestReturn,
+    submissions: latestReturn ? [latestReturn] : [],
+    queries: [],
+    holdsPayments: false,
+  };
+  await t.sql`insert into cases (machine_id, machine_version, state, snapshot, organisation_id, version)
+    values ('monitoring-return', 999, ${state},
+      ${JSON.stringify({ status: 'active', value: state, context })}::jsonb, ${providerOrg}, 1)`;
+}
+
+describe('a hand-made quarter: October to December 2170', () => {
+  beforeAll(async () => {
+    const f1 = await fund('2170-71', 1_000_000, ['victims', 'offenders']);
+    await fund('2170-71', 500_000, ['communities']); // nothing committed: all its budget to communities
+    const earlier = await fund('2169-70', 900_000, ['communities']);
+    const [a, b, c, d, e] = [
+      await award(f1.programmes[0]!),
+      await award(f1.programmes[1]!),
+      await award(f1.programmes[0]!),
+      await award(null),
+      await award(earlier.programmes[0]!),
+    ];
+    // 23:30 UTC on 30 September is 00:30 on 1 October in London (BST): Q3.
+    await ledger(f1.id, a, 'commit', 300_000, '2170-09-30T23:30:00Z');
+    await ledger(f1.id, a, 'payment', 50_000, '2170-07-10T10:00:00Z');
+    await ledger(f1.id, a, 'payment', 100_000, '2170-10-15T10:00:00Z');
+    // 22:30 UTC on 30 September is 23:30 on 30 September in London: Q2. A later commitment is no new award.
+    await ledger(f1.id, b, 'commit', 200_000, '2170-09-30T22:30:00Z');
+    await ledger(f1.id, b, 'commit', 50_000, '2170-11-01T10:00:00Z');
+    // 23:30 UTC on 31 December is 23:30 in London (GMT): still Q3. Midnight after is Q4.
+    await ledger(f1.id, b, 'payment', 20_000, '2170-12-31T23:30:00Z');
+    await ledger(f1.id, b, 'payment', 7_000, '2171-01-01T00:00:00Z');
+    await ledger(f1.id, c, 'commit', 40_000, '2170-12-31T23:59:00Z');
+    await ledger(f1.id, c, 'release', 40_000, '2171-01-05T10:00:00Z');
+    await ledger(f1.id, d, 'commit', 10_000, '2171-01-02T10:00:00Z');
+    // A fund of the year before: its award counts as made in the quarter, its money not in the year's spend.
+    await ledger(earlier.id, e, 'commit', 25_000, '2170-10-20T10:00:00Z');
+    await ledger(earlier.id, e, 'payment', 25_000, '2170-10-21T10:00:00Z');
+
+    await monitoringReturn('2170-10-01', 'accepted', { victimsSupported: 10, copeAndRecoverPercent: 80 });
+    await monitoringReturn(
+      '2170-12-31',
+      'submitted',
+      { victimsSupported: 5, copeAndRecoverPercent: 75.5 },
+      true,
+    );
+    await monitoringReturn('2170-11-15', 'late', null);
+    await monitoringReturn('2170-12-20', 'due', null);
+    await monitoringReturn('2170-10-10', 'queried', { victimsSupported: 7, copeAndRecoverPercent: 81 });
+    await monitoringReturn('2170-09-30', 'accepted', { victimsSupported: 100, copeAndRecoverPercent: 10 });
+    await monitoringReturn('2171-01-01', 'late', null);
+  });
+
+  it('spend against budget by theme, as at the end of the quarter', async () => {
+    const res = await board('2170-71-Q3');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      quarter: '2170-71-Q3',
+      financialYear: '2170-71',
+      startsOn: '2170-10-01',
+      endsOn: '2170-12-31',
+    });
+    const line = (budget: number, committed: number, paidInQuarter: number, paidToDate: number) => ({
+      budgetPence: budget,
+      committedPence: committed,
+      paidInQuarterPence: paidInQuarter,
+      paidToDatePence: paidToDate,
+    });
+    // £10,000 split 340:250 between victims and offenders, largest remainder: 576,271p and 423,729p.
+    expect(res.body.spend.themes).toEqual([
+      { themeId: 'victims', name: 'Victims', ...line(576_271, 340_000, 100_000, 150_000) },
+      { themeId: 'offenders', name: 'Offenders', ...line(423_729, 250_000, 20_000, 20_000) },
+      { themeId: 'communities', name: 'Communities', ...line(500_000, 0, 0, 0) },
+      { themeId: 'transformation', name: 'Transformation', ...line(0, 0, 0, 0) },
+    ]);
+    expect(res.body.spend.total).toEqual(line(1_500_000, 590_000, 120_000, 170_000));
+  });
+
+  it('awards made: first commitment in the quarter, London time, at the amount first committed', async () => {
+    const q3 = (await board('2170-71-Q3')).body.awards;
+    expect(q3.total).toEqual({ count: 3, valuePence: 365_000 });
+    expect(q3.themes).toEqual([
+      { themeId: 'victims', name: 'Victims', count: 2, valuePence: 340_000 },
+      { themeId: 'offenders', name: 'Offenders', count: 0, valuePence: 0 },
+      { themeId: 'communities', name: 'Communities', count: 1, valuePence: 25_000 },
+      { themeId: 'transformation', name: 'Transformation', count: 0, valuePence: 0 },
+    ]);
+    const q2 = (await board('2170-71-Q2')).body.awards;
+    expect(q2.total).toEqual({ count: 1, valuePence: 200_000 });
+    const q4 = (await board('2170-71-Q4')).body;
+    expect(q4.awards.total).toEqual({ count: 1, valuePence: 10_000 });
+    expect(q4.awards.themes.at(-1)).toEqual({
+      themeId: 'unassigned',
+      name: 'Unassigned',
+      count: 1,
+      valuePence: 10_000,
+    });
+    // As at the end of Q4, C's commitment is released and D's is held (no theme).
+    expect(q4.spend.total).toMatchObject({ committedPence: 560_000, paidInQuarterPence: 7_000 });
+  });
+
+  it('returns due in the quarter: on time, late, not yet in; and the outcomes they report', async () => {
+    const res = await board('2170-71-Q3');
+    expect(res.body.returns).toEqual({ due: 5, onTime: 2, late: 1, notYetIn: 2, overdue: 1 });
+    // (80 + 75.5 + 81) / 3 = 78.83…
+    expect(res.body.outcomes).toEqual({
+      returnsWithFigures: 3,
+      victimsSupported: 22,
+      meanCopeAndRecoverPercent: 78.8,
+    });
+    const empty = await board('2170-71-Q1');
+    expect(empty.body.returns).toEqual({ due: 0, onTime: 0, late: 0, notYetIn: 0, overdue: 0 });
+    expect(empty.body.outcomes).toEqual({
+      returnsWithFigures: 0,
+      victimsSupported: 0,
+      meanCopeAndRecoverPercent: null,
+    });
+  });
+
+  it('as CSV: one row per figure', async () => {
+    const csv = await t.http.get('/api/reports/board.csv?quarter=2170-71-Q3').set(t.as('officer@demo.test'));
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toContain('board-report-2170-71-Q3.csv');
+    const lines = csv.text.split('\r\n');
+    expect(lines[0]).toBe('quarter,section,lineId,line,measure,value');
+    expect(lines).toContain('2170-71-Q3,spend,victims,Victims,budgetPence,576271');
+    expect(lines).toContain('2170-71-Q3,spend,total,Total,paidToDatePence,170000');
+    expect(lines).toContain('2170-71-Q3,awards,total,Total,count,3');
+    expect(lines).toContain('2170-71-Q3,returns,total,Monitoring returns due in the quarter,late,1');
+    expect(lines).toContain('2170-71-Q3,outcomes,total,Returns in,meanCopeAndRecoverPercent,78.8');
+    const viaFormat = await board('2170-71-Q3&format=csv');
+    expect(viaFormat.text).toBe(csv.text);
+  });
+});
+
+describe('GET /api/reports/board', () => {
+  it('refuses a quarter that is not one, naming the parameter', async () => {
+    for (const quarter of ['2026-27-Q5', '2026-28-Q1', 'Q3', '2026-27', '1999-00-Q1', '2026-27-q3']) {
+      const res = await board(encodeURIComponent(quarter));
+      expect(res.status, quarter).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors.map((e: any) => e.field)).toEqual(['quarter']);
+      expect(res.body.errors[0].message).toMatch(/2026-27-Q3/);
+    }
+    const extra = await t.http.get('/api/reports/board?period=Q3').set(t.as('finance@demo.test'));
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors.map((e: any) => e.field)).toEqual(['period']);
+  });
+
+  it('is for staff only, and without a quarter reports the one we are in', async () => {
+    for (const email of ['provider@demo.test', 'panel@demo.test'] as const)
+      expect((await board('2026-27-Q3', email)).status).toBe(403);
+    for (const email of [
+      'finance@demo.test',
+      'officer@demo.test',
+      'approver@demo.test',
+      'admin@demo.test',
+    ] as const)
+      expect((await board('2026-27-Q3', email)).status).toBe(200);
+    const now = await t.http.get('/api/reports/board').set(t.as('finance@demo.test'));
+    expect(now.status).toBe(200);
+    expect(now.body.quarter).toMatch(/^\d{4}-\d{2}-Q[1-4]$/);
+    expect(now.body.startsOn <= new Date().toISOString().slice(0, 10)).toBe(true);
+  });
+});
+
+/** The quarter's figures worked out from a portfolio's rows (all dated 09:00 UTC, the same London day). */
+function expectedBoard(p: Portfolio, q: number) {
+  const first = Number(p.financialYear.slice(0, 4));
+  const starts = [`${first}-04-01`, `${first}-07-01`, `${first}-10-01`, `${first + 1}-01-01`];
+  const ends = [`${first}-06-30`, `${first}-09-30`, `${first}-12-31`, `${first + 1}-03-31`];
+  const day = (r: LedgerRow) => r.at.toISOString().slice(0, 10);
+  const upTo = (r: LedgerRow) => day(r) <= ends[q - 1]!;
+  const inQuarter = (r: LedgerRow) => upTo(r) && day(r) >= starts[q - 1]!;
+  const themeOf = (r: LedgerRow) => (r.caseId && p.caseTheme.get(r.caseId)) || 'unassigned';
+  const net = (rows: LedgerRow[]) =>
+    rows.reduce(
+      (a, r) => a + (r.movement === 'commit' ? r.amount : r.movement === 'release' ? -r.amount : 0n),
+      0n,
+    );
+  const sum = (rows: LedgerRow[]) => rows.reduce((a, r) => a + r.amount, 0n);
+  const keys = [...THEMES, 'unassigned'];
+  const budgets = new Map<string, bigint>();
+  for (const fund of p.funds) {
+    const rows = p.rows.filter((r) => r.fundId === fund.id && upTo(r));
+    const shares = keys.map((k) => {
+      const held = net(rows.filter((r) => themeOf(r) === k));
+      return held > 0n ? held : 0n;
+    });
+    const add = (k: string, v: bigint) => budgets.set(k, (budgets.get(k) ?? 0n) + v);
+    if (shares.some((s) => s > 0n)) {
+      for (const [i, v] of apportion(fund.budget, shares).entries()) add(keys[i]!, v);
+    } else {
+      const themes = new Set(fund.programmes.map((pr) => pr.themeId));
+      add(themes.size === 1 ? [...themes][0]! : 'not-yet-allocated', fund.budget);
+    }
+  }
+  const spend = Object.fromEntries(
+    [...keys, 'not-yet-allocated'].map((k) => {
+      const rows = p.rows.filter((r) => themeOf(r) === k);
+      const payments = rows.filter((r) => r.movement === 'payment');
+      return [
+        k,
+        {
+          budgetPence: Number(budgets.get(k) ?? 0n),
+          committedPence: Number(net(rows.filter(upTo))),
+          paidInQuarterPence: Number(sum(payments.filter(inQuarter))),
+          paidToDatePence: Number(sum(payments.filter(upTo))),
+        },
+      ];
+    }),
+  );
+  // An award is made on the day of its first commitment, at that commitment's amount.
+  const awards: Record<string, { count: number; valuePence: number }> = {};
+  for (const kase of p.cases) {
+    const commits = p.rows
+      .filter((r) => r.caseId === kase.id && r.movement === 'commit')
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+    const firstAt = commits[0]?.at.getTime();
+    if (firstAt === undefined || !inQuarter(commits[0]!)) continue;
+    const theme = p.caseTheme.get(kase.id) ?? 'unassigned';
+    const line = awards[theme] ?? { count: 0, valuePence: 0 };
+    awards[theme] = line;
+    line.count += 1;
+    line.valuePence += Number(sum(commits.filter((r) => r.at.getTime() === firstAt)));
+  }
+  return { spend, awards };
+}
+
+describe('generated portfolios: the board report equals the sums of their rows', () => {
+  it('for every quarter of the year', async () => {
+    let year = 2180;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(portfolioArb, fc.integer({ min: 1, max: 4 }), async (spec, q) => {
+        const first = year++;
+        const financialYear = `${first}-${String((first + 1) % 100).padStart(2, '0')}`;
+        const p = buildPortfolio(spec, financialYear, []);
+        await insertPortfolio(t.sql, p, providerOrg);
+        const res = await board(`${financialYear}-Q${q}`);
+        expect(res.status).toBe(200);
+        const expected = expectedBoard(p, q);
+        for (const line of res.body.spend.themes) {
+          const { themeId, name: _name, ...figures } = line;
+          expect(figures, `${themeId} Q${q}`).toEqual(expected.spend[themeId]);
+        }
+        const shown = new Set(res.body.spend.themes.map((l: any) => l.themeId));
+        for (const [themeId, figures] of Object.entries(expected.spend))
+          if (!shown.has(themeId))
+            expect(
+              Object.values(figures).every((v) => v === 0),
+              themeId,
+            ).toBe(true);
+        const awards = Object.fromEntries(
+          res.body.awards.themes
+            .filter((l: any) => l.count > 0)
+            .map((l: any) => [l.themeId, { count: l.count, valuePence: l.valuePence }]),
+        );
+        expect(awards).toEqual(expected.awards);
+        runs++;
+      }),
+      { numRuns: 10, endOnFailure: true },
+    );
+    expect(runs).toBe(10);
+  }, 120_000);
+});

@@ -1,0 +1,95 @@
+// A changed machine gets a new version, and cases on the old one are moved by an explicit migration:
+// their context rewritten, their version bumped, the move in their history, and they run on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/engine/clock.ts';
+import { UPGRADE_EVENT, upgradeCases } from '../../src/engine/upgrade.ts';
+import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
+
+const OFFICER: DemoEmail = 'officer@demo.test';
+const PROVIDER: DemoEmail = 'provider@demo.test';
+
+let t: TestApp;
+let h: ReturnType<typeof cycleHelpers>;
+beforeAll(async () => {
+  t = await startTestApp();
+  h = cycleHelpers(t);
+});
+afterAll(() => t?.close());
+
+/** Makes a case look as version 1 left it: the old version number, and a context without v2's fields. */
+async function asVersion1(caseId: string, dropFields: string[]) {
+  await t.sql`update cases set machine_version = 1,
+      snapshot = jsonb_set(snapshot, '{context}', (snapshot->'context') - ${dropFields}::text[])
+    where id = ${caseId}`;
+}
+
+describe('moving cases to the latest machine version', () => {
+  it('rewrites a queried monitoring return so it holds its payments, records the move, and runs on', async () => {
+    const { programmeId } = await t.programme({ cycle: 'youth-fund' });
+    const { id: awardId } = await h.open(PROVIDER, 'youth-fund', { programmeId, title: 'Club' });
+    const s = h.on(awardId);
+    await s(
+      PROVIDER,
+      { type: 'SUBMIT', title: 'Club', summary: 'Weekly', amountRequestedPence: 100_000 },
+      'submitted',
+    );
+    await s(OFFICER, { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
+    await s(
+      'panel@demo.test',
+      { type: 'APPROVE', amountPence: 100_000, reportDueOn: '2031-03-31' },
+      'offered',
+    );
+    const award = (await h.get(awardId)).body;
+    const period = {
+      awardCaseId: awardId,
+      periodStart: '2030-04-01',
+      periodEnd: '2030-06-30',
+      dueOn: '2030-07-31',
+    };
+    const ret = await h.open(OFFICER, 'monitoring-return', period, award.organisationId as string);
+    const figures = {
+      performance: 'Fine',
+      victimsSupported: 3,
+      copeAndRecoverPercent: 50,
+      spendPence: 1_000,
+    };
+    await h.step(ret.id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+    const queried = await h.step(ret.id, OFFICER, { type: 'QUERY_RETURN', reason: 'Why?' }, 'queried');
+    await asVersion1(ret.id, ['holdsPayments']);
+
+    const moved = await upgradeCases(t.db, t.engine.registry, systemClock);
+    expect(moved['monitoring-return']).toBeGreaterThanOrEqual(1);
+    const [row] =
+      await t.sql`select machine_version, version, snapshot->'context' as c from cases where id = ${ret.id}`;
+    expect(row).toMatchObject({ machine_version: 2, version: queried.version + 1 });
+    expect(row!.c.holdsPayments).toBe(true);
+    const [history] = await t.sql`select type, from_state, to_state, actor_role, payload from case_events
+      where case_id = ${ret.id} order by version desc limit 1`;
+    expect(history).toEqual({
+      type: UPGRADE_EVENT,
+      from_state: 'queried',
+      to_state: 'queried',
+      actor_role: 'system',
+      payload: { fromVersion: 1, toVersion: 2 },
+    });
+
+    // It runs on version 2: the resubmission is taken and accepting clears the hold.
+    await h.step(ret.id, PROVIDER, { type: 'RESUBMIT_RETURN', ...figures, underspendPence: 0 }, 'submitted');
+    const accepted = await h.step(ret.id, OFFICER, { type: 'ACCEPT_RETURN' }, 'accepted');
+    expect(accepted.context.holdsPayments).toBe(false);
+
+    // Running it again moves nothing more.
+    const again = await upgradeCases(t.db, t.engine.registry, systemClock);
+    expect(again['monitoring-return']).toBeUndefined();
+  });
+
+  it('a case on an unregistered version that no upgrade covers is left alone', async () => {
+    const id = await t.openCase(PROVIDER, 'Old');
+    await t.sql`update cases set machine_version = 99 where id = ${id}`;
+    await upgradeCases(t.db, t.engine.registry, systemClock);
+    const [row] = await t.sql`select machine_version from cases where id = ${id}`;
+    expect(row!.machine_version).toBe(99);
+    await t.sql`update cases set machine_version = 2 where id = ${id}`;
+  });
+});
