@@ -32,3 +32,14 @@ ALTER TABLE "fund_ledger" ADD CONSTRAINT "fund_ledger_movement" CHECK ("fund_led
 -- Monitoring returns opened before this migration name their award only in their context.
 UPDATE "cases" SET "award_case_id" = ("snapshot"->'context'->>'awardCaseId')::uuid
   WHERE "machine_id" = 'monitoring-return' AND "award_case_id" IS NULL AND "snapshot"->'context'->>'awardCaseId' IS NOT NULL;
+--> statement-breakpoint
+-- Youth Fund grants paid under version 1 kept the payment only in their context: record it in the
+-- ledger, so version 2's closing releases only what was never paid.
+INSERT INTO "fund_ledger" ("fund_id", "stream_id", "case_id", "movement", "cause", "amount_pence", "note", "at")
+  SELECT p."fund_id", p."stream_id", c."id", 'payment', 'decision',
+         (c."snapshot"->'context'->'payment'->>'amountPence')::bigint, 'youth-fund version 1 payment',
+         ((c."snapshot"->'context'->'payment'->>'paidOn')::date + time '12:00') AT TIME ZONE 'Europe/London'
+  FROM "cases" c JOIN "programmes" p ON p."id" = c."programme_id"
+  WHERE c."machine_id" = 'youth-fund' AND c."machine_version" = 1
+    AND jsonb_typeof(c."snapshot"->'context'->'payment') = 'object'
+    AND NOT EXISTS (SELECT 1 FROM "fund_ledger" l WHERE l."case_id" = c."id" AND l."movement" = 'payment');

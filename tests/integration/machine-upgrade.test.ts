@@ -93,3 +93,30 @@ describe('moving cases to the latest machine version', () => {
     await t.sql`update cases set machine_version = 2 where id = ${id}`;
   });
 });
+
+describe('the migration that brings version 1 payments into the ledger', () => {
+  it('records a version 1 Youth Fund payment once, on its London date', async () => {
+    const id = await t.openCase('provider@demo.test', 'Paid under v1');
+    const payment = { amountPence: 12_345, paidOn: '2026-07-01', reference: 'V1' };
+    await t.sql`update cases set machine_version = 1,
+        snapshot = jsonb_set(snapshot, '{context,payment}', ${JSON.stringify(payment)}::jsonb)
+      where id = ${id}`;
+    const file = await import('node:fs').then((fs) =>
+      fs.readFileSync(
+        new URL('../../migrations/0007_payments_and_ledger_movements.sql', import.meta.url),
+        'utf8',
+      ),
+    );
+    const statement = file
+      .split('--> statement-breakpoint')
+      .find((s) => s.includes('youth-fund version 1 payment'))!;
+    await t.sql.unsafe(statement);
+    await t.sql.unsafe(statement); // a second run adds nothing
+    const rows =
+      await t.sql`select movement, amount_pence::int as amount, extract(epoch from at)::int as epoch from fund_ledger where case_id = ${id}`;
+    expect(rows).toEqual([
+      { movement: 'payment', amount: 12_345, epoch: Date.parse('2026-07-01T11:00:00Z') / 1000 },
+    ]);
+    await t.sql`update cases set machine_version = 2 where id = ${id}`;
+  });
+});
