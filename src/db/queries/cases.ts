@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { TimerOp } from '../../engine/actions.ts';
 import type { Db } from '../client.ts';
 import { caseEvents, cases, timers } from '../schema/index.ts';
@@ -114,8 +115,26 @@ export async function casesInStates(
     ...where.map((w) => and(eq(cases.machineId, w.machineId), inArray(cases.state, w.states))),
   );
   const filter = and(inStates, organisationId ? eq(cases.organisationId, organisationId) : undefined);
+  // The newest `limit` of each (machine, state), each from the (machine, state, seq) index, merged:
+  // one OR across states would walk every case newest-first instead.
+  const owned = organisationId ? eq(cases.organisationId, organisationId) : undefined;
+  const newest = where.flatMap((w) =>
+    w.states.map((state) =>
+      db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.machineId, w.machineId), eq(cases.state, state), owned))
+        .orderBy(desc(cases.seq))
+        .limit(limit),
+    ),
+  );
+  const [first, second, ...rest] = newest;
   const [rows, counts] = await Promise.all([
-    db.select().from(cases).where(filter).orderBy(desc(cases.seq)).limit(limit),
+    second
+      ? unionAll(first!, second, ...rest)
+          .orderBy(desc(cases.seq))
+          .limit(limit)
+      : first!,
     db
       .select({ machineId: cases.machineId, state: cases.state, count: sql<number>`count(*)::int` })
       .from(cases)
