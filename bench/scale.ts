@@ -1,0 +1,368 @@
+// `npm run bench:scale`: does the engine stay quick with a national-sized portfolio? A fresh database
+// (made as `npm run bench` makes its own) is seeded with set-based SQL, and the same measures are
+// taken on it and on a small one (by default 1% of the size) made in the same run:
+//   (a) a transition over HTTP, sequential and 16 at once: p50/p95/p99 within 1.2× of the small one;
+//   (b) the work waiting for an officer (the home page, engine.waiting) and a programme's case list
+//       (GET /api/cases?programme=…): p95 under 50 ms;
+//   (c) the reconciliation report for a financial year: p95 under 1 s.
+//
+//   npm run bench:scale -- [--cases 1000000] [--small-fraction 0.01] [--sends 400] [--reads 200]
+//                          [--reports 10] [--clients 16]
+//
+// A measurement, not a test: it exits 0 whether or not the targets are met, and 1 only when
+// something failed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { machineDefinitions } from '../machines/index.ts';
+import { connect } from '../src/db/client.ts';
+import { hashPassword, signIn } from '../src/domain/sessions.ts';
+import { freePort } from '../tests/helpers/database.ts';
+import { type RunningApp, startApp } from './app-process.ts';
+import { createProgrammes, OFFICER_EMAIL, officerWithToken, prepareDatabase } from './database.ts';
+import { JsonClient } from './http-client.ts';
+import { describeMachine, type MachineInfo } from './machine.ts';
+import { formatJson, resultsDir } from './report.ts';
+import { GetClient } from './scale-http.ts';
+import { SCALE_YEAR, type SeedSizes, seedPortfolio } from './scale-seed.ts';
+import { roundTo, summariseLatencies } from './stats.ts';
+
+/** The self-loop `npm run bench` sends: no effects, timers or mail. */
+const MACHINE = 'commissioning-round';
+const EVENT = 'RECORD_NEEDS_ASSESSMENT';
+const LIVE_CASES = 64;
+
+const { values: flags } = parseArgs({
+  options: {
+    cases: { type: 'string', default: '1000000' },
+    'small-fraction': { type: 'string', default: '0.01' },
+    sends: { type: 'string', default: '400' },
+    reads: { type: 'string', default: '200' },
+    reports: { type: 'string', default: '10' },
+    clients: { type: 'string', default: '16' },
+  },
+});
+const positive = (name: string, value: string | undefined) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
+  return n;
+};
+const options = {
+  cases: Math.floor(positive('cases', flags.cases)),
+  smallFraction: positive('small-fraction', flags['small-fraction']),
+  sends: Math.floor(positive('sends', flags.sends)),
+  reads: Math.floor(positive('reads', flags.reads)),
+  reports: Math.floor(positive('reports', flags.reports)),
+  clients: Math.floor(positive('clients', flags.clients)),
+};
+
+const log = (line: string) => console.log(line);
+
+interface Percentiles {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+const percentiles = (ms: number[]): Percentiles => {
+  const s = summariseLatencies(ms);
+  return {
+    count: s.count,
+    p50: roundTo(s.p50Ms, 2),
+    p95: roundTo(s.p95Ms, 2),
+    p99: roundTo(s.p99Ms, 2),
+    max: roundTo(s.maxMs, 2),
+  };
+};
+
+interface SizeFigures {
+  label: 'small' | 'large';
+  database: string;
+  seedSeconds: number;
+  analyseSeconds: number;
+  sizes: SeedSizes;
+  rows: Record<string, number>;
+  tableMB: Record<string, number>;
+  transitionSequential: Percentiles;
+  transitionConcurrent: Percentiles;
+  waiting: Percentiles & { bytes: number };
+  programmeList: Percentiles & { bytes: number; programmeCases: number };
+  reconciliation: Percentiles & { bytes: number };
+}
+
+async function measureSize(label: 'small' | 'large', cases: number): Promise<SizeFigures> {
+  log(`\n== ${label}: ${cases} cases ==`);
+  const database = await prepareDatabase();
+  log(`uses ${database.description}`);
+  const { db, sql } = connect(database.url, 2);
+  const bare = postgres(database.url, { max: 1, onnotice: () => {} });
+  let app: RunningApp | undefined;
+  const clients: JsonClient[] = [];
+  const readers: GetClient[] = [];
+  try {
+    const officer = await officerWithToken(db);
+    const programmeIds = await createProgrammes(
+      db,
+      LIVE_CASES,
+      machineDefinitions.map((d) => d.id),
+    );
+    const port = await freePort();
+    app = await startApp({
+      databaseUrl: database.url,
+      port,
+      poolSize: undefined,
+      runWorker: false,
+      cpuProfileDir: undefined,
+    });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < options.clients; i++) clients.push(new JsonClient(baseUrl, officer.token));
+
+    // The cases the transitions are sent to: real ones, opened over HTTP before the bulk arrives.
+    const live: string[] = [];
+    for (let i = 0; i < LIVE_CASES; i++) {
+      const created = await clients[0]!.expect(201, '/api/cases', {
+        machine: MACHINE,
+        organisationId: officer.organisationId,
+        input: { programmeId: programmeIds[i] },
+      });
+      live.push((JSON.parse(created.text) as { id: string }).id);
+    }
+    const [real] = await sql`select snapshot from cases where id = ${live[0]!}`;
+    const template = real!.snapshot as Record<string, unknown>;
+
+    const seedStart = performance.now();
+    const reserved = await bare.reserve();
+    let sizes: SeedSizes;
+    try {
+      sizes = await seedPortfolio(reserved, cases, template, log);
+    } finally {
+      reserved.release();
+    }
+    const seedSeconds = roundTo((performance.now() - seedStart) / 1000, 1);
+    const analyseStart = performance.now();
+    await bare.unsafe('vacuum analyze');
+    await bare.unsafe('checkpoint'); // so the seed's dirty pages are not written out during the measures
+    const analyseSeconds = roundTo((performance.now() - analyseStart) / 1000, 1);
+    log(`seeded in ${seedSeconds} s; vacuum analyze ${analyseSeconds} s`);
+
+    const rows: Record<string, number> = {};
+    const tableMB: Record<string, number> = {};
+    for (const table of ['cases', 'case_events', 'fund_ledger', 'programmes', 'funds', 'organisations']) {
+      const [r] = await bare.unsafe(
+        `select count(*)::bigint as n, pg_total_relation_size('${table}')::bigint as bytes from ${table}`,
+      );
+      rows[table] = Number(r!.n);
+      tableMB[table] = roundTo(Number(r!.bytes) / (1024 * 1024), 1);
+    }
+    log(`rows ${JSON.stringify(rows)}`);
+
+    // (a) transitions on the live cases.
+    let iteration = 0;
+    const send = async (client: number, caseId: string) => {
+      const n = iteration++;
+      const start = performance.now();
+      await clients[client]!.expect(200, `/api/cases/${caseId}/events`, {
+        type: EVENT,
+        summary: `Needs assessment ${n}`.padEnd(256, 'n'),
+        evidence: `Evidence ${n}`.padEnd(256, 'e'),
+      });
+      return performance.now() - start;
+    };
+    for (let i = 0; i < LIVE_CASES; i++) await send(0, live[i]!); // warm-up
+    const sequential: number[] = [];
+    for (let i = 0; i < options.sends; i++) sequential.push(await send(0, live[i % LIVE_CASES]!));
+    const concurrent: number[] = [];
+    const perClient = Math.ceil((options.sends * 4) / options.clients);
+    await Promise.all(
+      clients.map(async (_, c) => {
+        for (let i = 0; i < perClient; i++) {
+          // Each client its own cases, so no two wait on one row lock.
+          const caseId = live[(c + i * options.clients) % LIVE_CASES]!;
+          concurrent.push(await send(c, caseId));
+        }
+      }),
+    );
+
+    // (b) the work waiting for an officer, and a programme's case list.
+    await bare`update users set password_hash = ${await hashPassword('scale bench password')}
+      where lower(email) = ${OFFICER_EMAIL}`;
+    const session = await signIn(
+      db,
+      { email: OFFICER_EMAIL, password: 'scale bench password' },
+      new Date(),
+      8,
+    );
+    if (!session.ok) throw new Error(`could not sign ${OFFICER_EMAIL} in: ${session.reason}`);
+    const web = new GetClient(baseUrl, { Cookie: `opcc_session=${session.token}` });
+    const api = new GetClient(baseUrl, { Authorization: `Bearer ${officer.token}` });
+    readers.push(web, api);
+    const [busiest] = await bare`select programme_id, count(*)::int as n from cases
+      where programme_id is not null group by programme_id order by n desc limit 1`;
+    const timeMany = async (client: GetClient, url: string, count: number, warmup: number) => {
+      let bytes = 0;
+      for (let i = 0; i < warmup; i++) await client.timed(url);
+      const ms: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const answer = await client.timed(url);
+        ms.push(answer.ms);
+        bytes = answer.bytes;
+      }
+      return { ...percentiles(ms), bytes };
+    };
+    const waiting = await timeMany(web, '/', options.reads, 10);
+    const programmeList = {
+      ...(await timeMany(api, `/api/cases?programme=${busiest!.programme_id}`, options.reads, 10)),
+      programmeCases: Number(busiest!.n),
+    };
+    // (c) the reconciliation for the financial year most funds are in.
+    const reconciliation = await timeMany(
+      api,
+      `/api/reports/reconciliation?financialYear=${SCALE_YEAR}`,
+      options.reports,
+      2,
+    );
+    const figures: SizeFigures = {
+      label,
+      database: database.description,
+      seedSeconds,
+      analyseSeconds,
+      sizes: sizes!,
+      rows,
+      tableMB,
+      transitionSequential: percentiles(sequential),
+      transitionConcurrent: percentiles(concurrent),
+      waiting,
+      programmeList,
+      reconciliation,
+    };
+    log(`measured: ${JSON.stringify({ ...figures, sizes: undefined, rows: undefined })}`);
+    return figures;
+  } finally {
+    for (const client of clients) client.close();
+    for (const reader of readers) reader.close();
+    await app?.stop();
+    await Promise.all([sql.end(), bare.end()]);
+    await database.drop();
+    log(`dropped the ${label} database`);
+  }
+}
+
+interface Verdict {
+  name: string;
+  target: string;
+  small: number | null;
+  large: number;
+  pass: boolean;
+}
+
+function verdicts(small: SizeFigures, large: SizeFigures): Verdict[] {
+  const out: Verdict[] = [];
+  for (const kind of ['transitionSequential', 'transitionConcurrent'] as const) {
+    for (const p of ['p50', 'p95', 'p99'] as const) {
+      const s = small[kind][p];
+      const l = large[kind][p];
+      out.push({
+        name: `${kind === 'transitionSequential' ? 'transition, 1 at a time' : `transition, ${options.clients} at once`} ${p}`,
+        target: `<= 1.2 x small (${roundTo(s * 1.2, 2)} ms)`,
+        small: s,
+        large: l,
+        pass: l <= s * 1.2,
+      });
+    }
+  }
+  out.push({
+    name: 'work waiting (GET /) p95',
+    target: '< 50 ms',
+    small: small.waiting.p95,
+    large: large.waiting.p95,
+    pass: large.waiting.p95 < 50,
+  });
+  out.push({
+    name: 'programme case list p95',
+    target: '< 50 ms',
+    small: small.programmeList.p95,
+    large: large.programmeList.p95,
+    pass: large.programmeList.p95 < 50,
+  });
+  out.push({
+    name: 'reconciliation p95',
+    target: '< 1000 ms',
+    small: small.reconciliation.p95,
+    large: large.reconciliation.p95,
+    pass: large.reconciliation.p95 < 1000,
+  });
+  return out;
+}
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const probe = await prepareDatabase();
+  let machine: MachineInfo;
+  const probeSql = postgres(probe.url, { max: 1, onnotice: () => {} });
+  try {
+    machine = await describeMachine(probeSql);
+  } finally {
+    await probeSql.end();
+    await probe.drop();
+  }
+  const smallCases = Math.max(2000, Math.round(options.cases * options.smallFraction));
+  const small = await measureSize('small', smallCases);
+  const large = await measureSize('large', options.cases);
+  const targets = verdicts(small, large);
+
+  log('');
+  log(
+    `${machine.cpuModel}, ${machine.cores} cores, ${roundTo(machine.memoryBytes / 2 ** 30, 1)} GiB; PostgreSQL ${machine.postgres}`,
+  );
+  log(
+    `small: ${small.rows.cases} cases, ${small.rows.case_events} events, ${small.rows.fund_ledger} ledger rows` +
+      ` (seeded in ${small.seedSeconds} s)`,
+  );
+  log(
+    `large: ${large.rows.cases} cases, ${large.rows.case_events} events, ${large.rows.fund_ledger} ledger rows` +
+      ` (seeded in ${large.seedSeconds} s)`,
+  );
+  log('');
+  log(
+    `${'measure'.padEnd(36)} ${'target'.padEnd(28)} ${'small ms'.padStart(10)} ${'large ms'.padStart(10)}  verdict`,
+  );
+  for (const v of targets) {
+    log(
+      `${v.name.padEnd(36)} ${v.target.padEnd(28)} ${String(v.small ?? '').padStart(10)} ${String(v.large).padStart(10)}  ${v.pass ? 'PASS' : 'FAIL'}`,
+    );
+  }
+  const results = {
+    benchmark: 'scale',
+    startedAt: startedAt.toISOString(),
+    machine,
+    loadAverage: roundTo(os.loadavg()[0]!, 2),
+    options,
+    small,
+    large,
+    targets,
+  };
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const stamp = startedAt
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+  const text = `${formatJson(results)}\n`;
+  const files = [`scale-${stamp}.json`, 'scale-latest.json'].map((name) => {
+    const file = path.join(resultsDir, name);
+    fs.writeFileSync(`${file}.tmp`, text);
+    fs.renameSync(`${file}.tmp`, file);
+    return path.relative(process.cwd(), file);
+  });
+  log(`results   ${files.join(', ')}`);
+  return 0;
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+}
