@@ -1,0 +1,158 @@
+// Finds, for any machine of the registry, a way to each state it can reach: a breadth-first search
+// over pure transitions (no database) from a real case's snapshot, with payloads of the right shape
+// drawn from each event's JSON Schema. The same search then finds, against a live case's snapshot,
+// the payload that takes it one step further, so a case in any state can be built over HTTP.
+import fc from 'fast-check';
+import type { AnyMachineSnapshot } from 'xstate';
+import type { MachineDefinition } from '../../machines/define.ts';
+import { jsonSchema } from '../../src/engine/describe.ts';
+import { acceptedEvents, stateName, step } from '../../src/engine/snapshot.ts';
+import { type JsonSchema, validShaped } from './fuzz.ts';
+
+/** Payloads to try first for an event, from the case's context (e.g. score exactly the bidders who tendered). */
+export type Hint = (context: any) => Record<string, unknown>[];
+
+/** One step of a way to a state: the event, and the state it leads to. */
+export interface Step {
+  type: string;
+  to: string;
+}
+export interface Way {
+  state: string;
+  steps: Step[];
+  /** The machine's events this state has a transition for (guards aside). */
+  accepts: string[];
+}
+
+const SAMPLES = 10;
+const EXPANSIONS_PER_STATE = 5;
+const MAX_NODES = 600;
+
+type Payload = Record<string, unknown>;
+
+export class Explorer {
+  private readonly samples = new Map<string, Payload[]>();
+
+  constructor(
+    readonly definition: MachineDefinition,
+    private readonly hints: Record<string, Hint> = {},
+  ) {}
+
+  /** Payloads of the right shape for an event, and variants nearer what the case's context allows. */
+  candidates(type: string, context: Record<string, any>): Payload[] {
+    const schema = jsonSchema(this.definition.events[type]!.payload) as JsonSchema;
+    let samples = this.samples.get(type);
+    if (!samples) {
+      samples = fc.sample(validShaped(schema), { seed: 42, numRuns: SAMPLES }) as Payload[];
+      this.samples.set(type, samples);
+    }
+    const properties = schema.properties ?? {};
+    const fromContext = (p: Payload) =>
+      Object.fromEntries(
+        Object.entries(p).map(([k, v]) => {
+          const known = context?.[k];
+          return [k, known !== null && known !== undefined && typeof known === typeof v ? known : v];
+        }),
+      );
+    const least = (p: Payload) =>
+      Object.fromEntries(
+        Object.entries(p).map(([k, v]) =>
+          typeof v === 'number' ? [k, properties[k]?.minimum ?? 0] : [k, v],
+        ),
+      );
+    const agreeing = (p: Payload): Payload =>
+      Object.fromEntries(
+        Object.entries(p).map(([k, v]) => [
+          k,
+          typeof v === 'boolean'
+            ? true
+            : v && typeof v === 'object' && !Array.isArray(v)
+              ? agreeing(v as Payload)
+              : v,
+        ]),
+      );
+    const required = new Set(schema.required ?? []);
+    const bare = (p: Payload) => Object.fromEntries(Object.entries(p).filter(([k]) => required.has(k)));
+    const hinted = this.hinted(type, context);
+    const all = [
+      ...hinted,
+      ...samples.flatMap((s) => [s, bare(s), fromContext(s), least(s), least(fromContext(s)), agreeing(s)]),
+    ];
+    const seen = new Set<string>();
+    return all.filter((p) => {
+      const key = JSON.stringify(p);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+
+  /** A hint's payloads; none when the hint no longer fits the machine (a context field renamed). */
+  private hinted(type: string, context: Record<string, any>): Payload[] {
+    try {
+      return this.hints[type]?.(context) ?? [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** The snapshot after `type` with `payload`, or undefined when the engine would refuse it. */
+  attempt(snapshot: AnyMachineSnapshot, type: string, payload: Payload): AnyMachineSnapshot | undefined {
+    const spec = this.definition.events[type]!;
+    const parsed = spec.payload.safeParse(payload);
+    if (!parsed.success) return undefined;
+    if (spec.check?.(snapshot.context, parsed.data).length) return undefined;
+    const event = { ...parsed.data, type };
+    if (!snapshot.can(event)) return undefined;
+    return step(this.definition, snapshot, event).snapshot;
+  }
+
+  /** A payload taking this snapshot to state `to` by `type`, if one of the candidates does. */
+  payloadTo(snapshot: AnyMachineSnapshot, type: string, to: string): Payload | undefined {
+    return this.candidates(type, snapshot.context).find((payload) => {
+      const next = this.attempt(snapshot, type, payload);
+      return next !== undefined && stateName(next) === to;
+    });
+  }
+
+  /**
+   * A shortest way found to every reachable state. States are searched with their context, since
+   * an event that stays put (record a tender) can open the way to another (score the tenders).
+   */
+  ways(initial: AnyMachineSnapshot): Map<string, Way> {
+    const accepts = (s: AnyMachineSnapshot) => acceptedEvents(this.definition, s);
+    const found = new Map<string, Way>([
+      [stateName(initial), { state: stateName(initial), steps: [], accepts: accepts(initial) }],
+    ]);
+    const expanded = new Map<string, number>();
+    const seen = new Set<string>();
+    const key = (s: AnyMachineSnapshot) => `${stateName(s)} ${JSON.stringify(s.context)}`;
+    const queue: { snapshot: AnyMachineSnapshot; steps: Step[] }[] = [{ snapshot: initial, steps: [] }];
+    seen.add(key(initial));
+    let nodes = 0;
+    while (queue.length && nodes++ < MAX_NODES) {
+      const { snapshot, steps } = queue.shift()!;
+      const state = stateName(snapshot);
+      const times = expanded.get(state) ?? 0;
+      if (times >= EXPANSIONS_PER_STATE) continue;
+      expanded.set(state, times + 1);
+      for (const type of accepts(snapshot)) {
+        const reached = new Set<string>();
+        for (const payload of this.candidates(type, snapshot.context)) {
+          const next = this.attempt(snapshot, type, payload);
+          if (!next) continue;
+          const to = stateName(next);
+          if (reached.has(to)) continue;
+          reached.add(to);
+          const way = [...steps, { type, to }];
+          if (!found.has(to)) found.set(to, { state: to, steps: way, accepts: accepts(next) });
+          if (!seen.has(key(next))) {
+            seen.add(key(next));
+            queue.push({ snapshot: next, steps: way });
+          }
+        }
+      }
+    }
+    return found;
+  }
+}
