@@ -14,7 +14,8 @@ import type { EffectHandler } from '../engine/engine.ts';
 import { ProblemError } from '../engine/errors.ts';
 import { fundingOf, ROUND_MACHINE } from './programmes.ts';
 
-const pounds = (pence: bigint) => formatPounds(Number(pence));
+/** Pence held as bigint, as people read it. */
+export const pounds = (pence: bigint) => formatPounds(Number(pence));
 
 /** What is left in the fund overall, and in the commitment's bucket (its stream, or the unfenced rest). */
 async function remaining(tx: Tx, fund: { id: string; budgetPence: bigint }, streamId: string | null) {

@@ -2,7 +2,7 @@
 // committed, hold it while a return is overdue or queried, and write the ledger rows for money paid,
 // returned or no longer to be paid. All of it runs inside the transition that caused it.
 import { londonDate } from '../../machines/calendar.ts';
-import { type FundsParams, formatPounds, type PaymentTerms } from '../../machines/define.ts';
+import type { FundsParams, PaymentTerms } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { lockCase } from '../db/queries/cases.ts';
@@ -18,6 +18,7 @@ import type { LedgerMovement, ReleaseCause } from '../db/schema/index.ts';
 import { type Actor, systemActor } from '../engine/actor.ts';
 import type { EffectHandler, Engine } from '../engine/engine.ts';
 import { integrity, ProblemError } from '../engine/errors.ts';
+import { pounds } from './money.ts';
 import { reprofile } from './payment-schedule.ts';
 import { fundingOf } from './programmes.ts';
 
@@ -29,7 +30,6 @@ const PAID_EVENT = 'RECORD_PAYMENT';
 
 const OPEN = ['scheduled', 'held', 'approved'];
 const SETTLED = ['paid', 'returned'];
-const pounds = (pence: bigint) => formatPounds(Number(pence));
 
 interface Movement {
   award: CaseRow;

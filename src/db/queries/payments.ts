@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { cases, fundLedger, paymentSchedules } from '../schema/index.ts';
+import { cases, fundLedger, organisations, paymentSchedules } from '../schema/index.ts';
 
 export type ScheduleRow = typeof paymentSchedules.$inferSelect;
 
@@ -27,14 +27,6 @@ export async function lockPaymentsOf(db: Db, awardCaseId: string, paymentMachine
     .for('update');
 }
 
-export async function casesAbout(db: Db, awardCaseId: string, machineId: string) {
-  return db
-    .select()
-    .from(cases)
-    .where(and(eq(cases.awardCaseId, awardCaseId), eq(cases.machineId, machineId)))
-    .orderBy(asc(cases.seq));
-}
-
 /** Cases about the award whose context flag is true (e.g. returns that hold its payments). */
 export async function countCasesAboutWithFlag(db: Db, awardCaseId: string, machineId: string, flag: string) {
   const [row] = await db
@@ -59,4 +51,15 @@ export async function paidNetByCase(db: Db, awardCaseId: string): Promise<bigint
     .from(fundLedger)
     .where(and(eq(fundLedger.caseId, awardCaseId), inArray(fundLedger.movement, ['payment', 'repayment'])));
   return BigInt(row?.net ?? 0);
+}
+
+/** Payments not yet paid (scheduled, held or approved), oldest first, with the recipient's name. */
+export async function unpaidPayments(db: Db, paymentMachine: string, limit = 500) {
+  return db
+    .select({ row: cases, organisation: organisations.name })
+    .from(cases)
+    .innerJoin(organisations, eq(organisations.id, cases.organisationId))
+    .where(and(eq(cases.machineId, paymentMachine), inArray(cases.state, ['scheduled', 'held', 'approved'])))
+    .orderBy(asc(cases.seq))
+    .limit(limit);
 }

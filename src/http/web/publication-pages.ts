@@ -1,7 +1,7 @@
 // The open data for OPCC staff in the browser: each month's crime and disorder reduction grants as a
 // page and a CSV, and the 360Giving files, with the web sign-in instead of an API token. The rules
 // and the parsing are the API's (src/http/api/exports.ts); these handlers render or send.
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { Router } from 'express';
 import {
   addMonths,
   crimeDisorderCsv,
@@ -12,17 +12,13 @@ import {
 } from '../../domain/open-data/crime-disorder-publication.ts';
 import { threeSixtyGivingCsv, threeSixtyGivingPackage } from '../../domain/open-data/three-sixty-giving.ts';
 import type { Clock } from '../../engine/clock.ts';
-import { ProblemError } from '../../engine/errors.ts';
 import { type ExportDeps, grantExport, OPEN_DATA_ROLES, publicationExport } from '../api/exports.ts';
 import { sendDownload } from '../downloads.ts';
-import { requireSignIn, webActor } from './session.ts';
+import { onlyFor, requireSignIn } from './session.ts';
 
 const PAGE = '/finance/publications/crime-and-disorder';
 
-function staffOnly(_req: Request, res: Response, next: NextFunction) {
-  if (OPEN_DATA_ROLES.includes(webActor(res).role)) return next();
-  next(new ProblemError(403, 'You cannot see this page', 'The open data is for OPCC staff.'));
-}
+const staffOnly = onlyFor(OPEN_DATA_ROLES, 'OPCC staff');
 
 export function publicationPagesRouter(deps: ExportDeps & { clock: Clock }): Router {
   const router = Router();

@@ -1,7 +1,7 @@
 // The finance reports in the browser, with the web sign-in instead of an API token: the
 // reconciliation (filtered by financial year and fund) and the quarterly board report, each as a page
 // and as CSV. Parsing and rules are the API's (src/http/api/reports.ts); these handlers render.
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { Router } from 'express';
 import type { Database } from '../../db/client.ts';
 import { listFunds } from '../../db/queries/funds.ts';
 import { financialYearsWithFunds } from '../../db/queries/reports.ts';
@@ -20,21 +20,12 @@ import {
   reconciliationFor,
 } from '../api/reports.ts';
 import { sendDownload } from '../downloads.ts';
-import { requireSignIn, webActor } from './session.ts';
+import { onlyFor, requireSignIn } from './session.ts';
 
 const RECONCILIATION = '/finance/reconciliation';
 const BOARD = '/finance/board-report';
 
-function staffOnly(_req: Request, res: Response, next: NextFunction) {
-  if (REPORT_ROLES.includes(webActor(res).role)) return next();
-  next(
-    new ProblemError(
-      403,
-      'You cannot see this page',
-      'Finance reports are for OPCC finance, commissioning and approval staff.',
-    ),
-  );
-}
+const staffOnly = onlyFor(REPORT_ROLES, 'OPCC finance, commissioning and approval staff');
 
 /** A form's filters: an empty choice means "all", and only the report's own parameters are read. */
 const filters = (query: Record<string, unknown>, names: readonly string[]) =>

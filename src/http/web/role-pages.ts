@@ -2,7 +2,7 @@
 // signature) and finance (every fund's position, and awards waiting for payment). The rules live in
 // src/domain/panel.ts, src/domain/fund-position.ts and the engine; these handlers parse, call, render.
 import { and, eq, inArray } from 'drizzle-orm';
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import type { Database, Db } from '../../db/client.ts';
 import { casesInStates } from '../../db/queries/cases.ts';
 import { listFunds } from '../../db/queries/funds.ts';
@@ -14,9 +14,8 @@ import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
 import { type CaseSummary, type CaseView, summary } from '../../engine/views.ts';
-import { requireSignIn, webActor } from './session.ts';
+import { onlyFor, requireSignIn, webActor } from './session.ts';
 
-type Role = Actor['role'];
 type Context = Record<string, unknown> | null | undefined;
 type Criterion = { id: string; label: string; weight: number };
 interface Deps {
@@ -25,11 +24,6 @@ interface Deps {
 }
 
 /** A page for one role: anyone else gets the 403 page. */
-const onlyFor = (role: Role, who: string) => (_req: Request, res: Response, next: NextFunction) => {
-  if (webActor(res).role === role) return next();
-  next(new ProblemError(403, 'You cannot see this page', `This page is for ${who}.`));
-};
-
 const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
 /** The money a decision is about, where the case's context has one. */
 export function amountOf(context: Context): number | undefined {

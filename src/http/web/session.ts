@@ -6,6 +6,7 @@ import { actorOf as actorOfUser } from '../../domain/people.ts';
 import { sessionUser } from '../../domain/sessions.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Clock } from '../../engine/clock.ts';
+import { ProblemError } from '../../engine/errors.ts';
 
 export const SESSION_COOKIE = 'opcc_session';
 
@@ -60,6 +61,14 @@ export function requireSignIn(req: Request, res: Response, next: NextFunction) {
   if (res.locals.actor) return next();
   res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
 }
+
+/** A page for some roles only: anyone else signed in gets 403 saying who it is for. */
+export const onlyFor =
+  (roles: Actor['role'] | readonly Actor['role'][], who: string) =>
+  (_req: Request, res: Response, next: NextFunction) => {
+    if ((typeof roles === 'string' ? [roles] : roles).includes(webActor(res).role)) return next();
+    next(new ProblemError(403, 'You cannot see this page', `This page is for ${who}.`));
+  };
 
 /** Constant-time comparison of two strings of any length (hashing first evens out their sizes). */
 export const same = (a: string, b: string) =>
