@@ -79,9 +79,12 @@ const THEMES = ['victims', 'offenders', 'communities', 'transformation'];
 export const SCALE_YEAR = '2026-27';
 
 const textArray = (values: readonly string[]) => `array[${values.map((v) => `'${v}'`).join(',')}]::text[]`;
-/** A pick from a SQL text array by an integer expression, spread by a multiplier so neighbours differ. */
+/**
+ * A pick from a SQL text array by an integer expression, spread by a multiplier so neighbours differ.
+ * The product is bigint: past a few hundred thousand rows it overflows an integer.
+ */
 const pick = (values: readonly string[], n: string) =>
-  `(${textArray(values)})[1 + ((${n}) * 7919) % ${values.length}]`;
+  `(${textArray(values)})[1 + (((${n})::bigint * 7919) % ${values.length})::int]`;
 
 /**
  * Inserts the portfolio through one connection (temporary tables hold the generated ids).
@@ -148,13 +151,13 @@ export async function seedPortfolio(
     'plan: awards',
     `create temp table s_award as
     select g as n, gen_random_uuid() as id, p.id as programme_id, p.fund_id, p.year, p.cycle,
-      o.id as organisation_id, ${awardState} as state, (500000 + (g * 104729) % 24500000)::bigint as amount
+      o.id as organisation_id, ${awardState} as state, (500000 + (g::bigint * 104729) % 24500000) as amount
     from generate_series(0, ${awards - 1}) g
     join s_prog p on p.n = g % ${programmes}
     join s_org o on o.n = (g * 31) % ${organisations}`,
   );
   await sql.unsafe(`create temp table s_pay as
-    select a.n * 4 + k as n, gen_random_uuid() as id, a.id as award_id, a.fund_id, a.year, a.organisation_id, k,
+    select a.n * 4 + k as n, gen_random_uuid() as id, a.id as award_id, a.fund_id, a.programme_id, a.year, a.organisation_id, k,
       case when k = 4 then a.amount - 3 * (a.amount / 4) else a.amount / 4 end as amount,
       case when (a.n + k) % 20 = 0 then 'cancelled'
            when k <= 2 then 'paid'
@@ -162,7 +165,7 @@ export async function seedPortfolio(
            else ${pick(['scheduled', 'scheduled', 'held', 'approved'], 'a.n')} end as state
     from s_award a cross join generate_series(1, 4) k`);
   await sql.unsafe(`create temp table s_ret as
-    select a.n * 2 + k as n, gen_random_uuid() as id, a.id as award_id, a.fund_id, a.year, a.organisation_id, k,
+    select a.n * 2 + k as n, gen_random_uuid() as id, a.id as award_id, a.fund_id, a.programme_id, a.year, a.organisation_id, k,
       case when k = 1 then ${pick(['accepted', 'accepted', 'accepted', 'accepted', 'submitted', 'queried'], 'a.n')}
            else ${pick(['due', 'due', 'late', 'submitted', 'accepted', 'accepted'], 'a.n')} end as state,
       ((left(a.year, 4)::int + k - 1) || '-' || lpad((1 + (a.n % 12))::text, 2, '0') || '-28') as due_on,
@@ -246,7 +249,7 @@ export async function seedPortfolio(
     'cycle',
     's_bid',
     'state',
-    bidContext('(100000 + (n * 7877) % 30000000)'),
+    bidContext('(100000 + (n::bigint * 7877) % 30000000)'),
     'organisation_id',
     'programme_id',
     'null::uuid',
@@ -279,36 +282,37 @@ export async function seedPortfolio(
     where c.seq > ${firstSeq}`,
   );
   // Money: a commitment per award, a release for some (reductions) and every cancelled payment,
-  // payments for paid payment cases, reported spend for returns that have figures.
+  // payments for paid payment cases, reported spend for returns that have figures; each row under
+  // its award's programme, as the app writes it.
   let ledgerRows = 0;
   ledgerRows += await step(
     'ledger: commit',
-    `insert into fund_ledger (fund_id, case_id, case_version, movement, amount_pence, note, at)
-    select fund_id, id, 1, 'commit', amount, 'Award', (left(year, 4) || '-05-01')::timestamptz + ((n % 300) || ' days')::interval
+    `insert into fund_ledger (fund_id, programme_id, case_id, case_version, movement, amount_pence, note, at)
+    select fund_id, programme_id, id, 1, 'commit', amount, 'Award', (left(year, 4) || '-05-01')::timestamptz + ((n % 300) || ' days')::interval
     from s_award`,
   );
   ledgerRows += await step(
     'ledger: release (decision)',
-    `insert into fund_ledger (fund_id, case_id, case_version, movement, cause, amount_pence, note, at)
-    select fund_id, id, 2, 'release', 'decision', amount / 10, 'Reduction', (left(year, 4) || '-11-01')::timestamptz
+    `insert into fund_ledger (fund_id, programme_id, case_id, case_version, movement, cause, amount_pence, note, at)
+    select fund_id, programme_id, id, 2, 'release', 'decision', amount / 10, 'Reduction', (left(year, 4) || '-11-01')::timestamptz
     from s_award where n % 10 = 3`,
   );
   ledgerRows += await step(
     'ledger: release (cancelled)',
-    `insert into fund_ledger (fund_id, case_id, payment_case_id, movement, cause, amount_pence, note, at)
-    select fund_id, award_id, id, 'release', 'cancelled', amount, 'Payment cancelled', (left(year, 4) || '-12-01')::timestamptz
+    `insert into fund_ledger (fund_id, programme_id, case_id, payment_case_id, movement, cause, amount_pence, note, at)
+    select fund_id, programme_id, award_id, id, 'release', 'cancelled', amount, 'Payment cancelled', (left(year, 4) || '-12-01')::timestamptz
     from s_pay where state = 'cancelled'`,
   );
   ledgerRows += await step(
     'ledger: payment',
-    `insert into fund_ledger (fund_id, case_id, payment_case_id, movement, amount_pence, note, at)
-    select fund_id, award_id, id, 'payment', amount, 'BACS-' || n, (left(year, 4) || '-' || lpad((3 * k + 1)::text, 2, '0') || '-03')::timestamptz
+    `insert into fund_ledger (fund_id, programme_id, case_id, payment_case_id, movement, amount_pence, note, at)
+    select fund_id, programme_id, award_id, id, 'payment', amount, 'BACS-' || n, (left(year, 4) || '-' || lpad((3 * k + 1)::text, 2, '0') || '-03')::timestamptz
     from s_pay where state = 'paid'`,
   );
   ledgerRows += await step(
     'ledger: reported',
-    `insert into fund_ledger (fund_id, case_id, movement, amount_pence, note, at)
-    select fund_id, award_id, 'reported', spent, 'Return ' || n, (due_on)::timestamptz
+    `insert into fund_ledger (fund_id, programme_id, case_id, movement, amount_pence, note, at)
+    select fund_id, programme_id, award_id, 'reported', spent, 'Return ' || n, (due_on)::timestamptz
     from s_ret where state = 'accepted' and spent > 0`,
   );
   // Budgets: what was committed plus a fifth, so every fund has money left.

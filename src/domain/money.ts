@@ -49,6 +49,7 @@ export const commitFundsEffect: EffectHandler = async (tx, effect, { caseRow, ac
   await insertLedgerRow(tx, {
     fundId: fund.id,
     streamId: programme.streamId,
+    programmeId: programme.id,
     caseId: caseRow.id,
     caseVersion: caseRow.version,
     movement: 'commit',
@@ -75,6 +76,7 @@ export const releaseFundsEffect: EffectHandler = async (tx, effect, { caseRow, a
   await insertLedgerRow(tx, {
     fundId: programme.fundId,
     streamId: programme.streamId,
+    programmeId: programme.id,
     caseId: caseRow.id,
     caseVersion: caseRow.version,
     movement: 'release',

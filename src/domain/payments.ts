@@ -43,13 +43,14 @@ interface Movement {
   at: Date;
 }
 
-/** One ledger row against the award's programme fund and stream. */
+/** One ledger row against the award's programme, its fund and stream. */
 async function record(tx: Tx, m: Movement): Promise<void> {
   if (m.amountPence <= 0n) return;
   const programme = await fundingOf(tx, m.award.programmeId);
   await insertLedgerRow(tx, {
     fundId: programme.fundId,
     streamId: programme.streamId,
+    programmeId: programme.id,
     caseId: m.award.id,
     caseVersion: m.by.id === m.award.id ? m.by.version : null,
     paymentCaseId: m.paymentCaseId ?? null,

@@ -263,6 +263,25 @@ describe('the ledger', () => {
     await expect(bad).rejects.toMatchObject({ constraint_name: 'fund_ledger_amount_positive' });
     expect(await t.sql`select * from fund_ledger where fund_id = ${fundId}`).toEqual(before);
   });
+
+  it("names each row's programme, its case's: given by the app, filled in for SQL, refused when another", async () => {
+    const { programmeId, fundId } = await t.programme();
+    const other = await t.programme();
+    const award = await b.inPanelReview(programmeId);
+    expect((await b.approve(award, 300_000)).status).toBe(200);
+    const programmesOf = async () =>
+      (await t.sql`select programme_id from fund_ledger where case_id = ${award} order by id`).map(
+        (r) => r.programme_id,
+      );
+    expect(await programmesOf()).toEqual([programmeId]);
+    await t.sql`insert into fund_ledger (fund_id, case_id, movement, amount_pence, note, at)
+      values (${fundId}, ${award}, 'reported', 100, 'by hand', now())`;
+    expect(await programmesOf()).toEqual([programmeId, programmeId]);
+    const elsewhere = t.sql`insert into fund_ledger (fund_id, case_id, programme_id, movement, amount_pence, note, at)
+      values (${fundId}, ${award}, ${other.programmeId}, 'reported', 100, 'wrong programme', now())`;
+    await expect(elsewhere).rejects.toMatchObject({ code: '23514' });
+    expect(await programmesOf()).toEqual([programmeId, programmeId]);
+  });
 });
 
 describe('a ring-fenced stream', () => {

@@ -195,6 +195,29 @@ describe('your awards and what is due', () => {
   });
 });
 
+describe('the work waiting, counted by stage', () => {
+  it('counts a stage exactly up to 1,000, and says "More than 1,000" past that', async () => {
+    const { provider, agent } = await ownProvider('Busy Trust');
+    // Straight into the table: 1,001 draft bids and 3 submitted ones of this organisation alone.
+    await t.sql`insert into cases (machine_id, machine_version, state, snapshot, organisation_id, programme_id, version)
+      select 'youth-fund', 2, case when g <= 1001 then 'draft' else 'submitted' end,
+        jsonb_build_object('status', 'active', 'value', case when g <= 1001 then 'draft' else 'submitted' end,
+          'context', jsonb_build_object('title', 'Bid ' || g)),
+        ${provider.organisationId}, ${t.youthFund.programmeId}, 1
+      from generate_series(1, 1004) g`;
+    const home = await agent.get('/');
+    expect(home.status).toBe(200);
+    const rows = [...home.text.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)].map((row) =>
+      [...row[1]!.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((cell) => cell[1]!.trim()),
+    );
+    expect(rows).toEqual([
+      ['Cycle', 'Stage', 'Cases'],
+      ['Youth Fund grant', 'Draft bid', 'More than 1,000'],
+      ['Youth Fund grant', 'Bid submitted, awaiting eligibility check', '3'],
+    ]);
+  });
+});
+
 describe('in a browser', () => {
   beforeAll(launchBrowser);
   afterAll(closeBrowser);

@@ -1,5 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import { unionAll } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { TimerOp } from '../../engine/actions.ts';
 import type { Db } from '../client.ts';
 import { caseEvents, cases, timers } from '../schema/index.ts';
@@ -102,46 +101,57 @@ export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> 
     .limit(filter.limit);
 }
 
-/** Cases in any of the given states of each machine, newest first; and how many there are per state. */
+/** Counts of work waiting stop here: past it a stage says "more than 1,000", so no count walks every case. */
+export const WAITING_COUNT_CAP = 1000;
+
+/** How many cases wait in one state: exact up to WAITING_COUNT_CAP; `more` when there are more. */
+export interface WaitingCount {
+  machineId: string;
+  state: string;
+  count: number;
+  more: boolean;
+}
+
+/**
+ * Cases in any of the given states of each machine, newest first; and how many there are per state
+ * (in the order the states are given), each counted up to WAITING_COUNT_CAP.
+ */
 export async function casesInStates(
   db: Db,
   where: { machineId: string; states: string[] }[],
   organisationId: string | undefined,
   limit: number,
-) {
-  if (!where.length)
-    return { rows: [] as CaseRow[], counts: [] as { machineId: string; state: string; count: number }[] };
-  const inStates = or(
-    ...where.map((w) => and(eq(cases.machineId, w.machineId), inArray(cases.state, w.states))),
-  );
-  const filter = and(inStates, organisationId ? eq(cases.organisationId, organisationId) : undefined);
-  // The newest `limit` of each (machine, state), each from the (machine, state, seq) index, merged:
-  // one OR across states would walk every case newest-first instead.
-  const owned = organisationId ? eq(cases.organisationId, organisationId) : undefined;
-  const newest = where.flatMap((w) =>
-    w.states.map((state) =>
-      db
-        .select()
-        .from(cases)
-        .where(and(eq(cases.machineId, w.machineId), eq(cases.state, state), owned))
-        .orderBy(desc(cases.seq))
-        .limit(limit),
-    ),
-  );
-  const [first, second, ...rest] = newest;
-  const [rows, counts] = await Promise.all([
-    second
-      ? unionAll(first!, second, ...rest)
-          .orderBy(desc(cases.seq))
-          .limit(limit)
-      : first!,
-    db
-      .select({ machineId: cases.machineId, state: cases.state, count: sql<number>`count(*)::int` })
-      .from(cases)
-      .where(filter)
-      .groupBy(cases.machineId, cases.state)
-      .orderBy(cases.machineId, cases.state),
+): Promise<{ rows: CaseRow[]; counts: WaitingCount[] }> {
+  const stages = where.flatMap((w) => w.states.map((state) => ({ machineId: w.machineId, state })));
+  if (!stages.length) return { rows: [], counts: [] };
+  // Each (machine, state) on its own, read from the (machine, state, seq) index, or for one
+  // organisation from its entries in the (organisation, seq, machine, state) index, without
+  // reading the cases themselves: one OR across the states would walk every case newest first,
+  // and one count(*) every case waiting. The stages are array parameters, so the SQL stays the
+  // same size however many there are.
+  const stage = sql`unnest(${sql.param(stages.map((s) => s.machineId))}::text[],
+    ${sql.param(stages.map((s) => s.state))}::text[]) with ordinality as stage (machine_id, state, position)`;
+  const inStage = sql`c.machine_id = stage.machine_id and c.state = stage.state
+    ${organisationId ? sql`and c.organisation_id = ${organisationId}` : sql``}`;
+  // The newest `limit` of each stage, and the newest `limit` of those.
+  const newest = sql`(select newest.seq from ${stage} cross join lateral (
+      select c.seq from ${cases} c where ${inStage} order by c.seq desc limit ${limit}) newest
+    order by newest.seq desc limit ${limit})`;
+  const [rows, counted] = await Promise.all([
+    db.select().from(cases).where(inArray(cases.seq, newest)).orderBy(desc(cases.seq)),
+    db.execute<{ machine_id: string; state: string; found: number }>(sql`
+      select stage.machine_id, stage.state, capped.found from ${stage} cross join lateral (
+        select count(*)::int as found from (select 1 from ${cases} c where ${inStage}
+          limit ${WAITING_COUNT_CAP + 1}) entries) capped
+      where capped.found > 0
+      order by stage.position`),
   ]);
+  const counts = [...counted].map((c) => ({
+    machineId: c.machine_id,
+    state: c.state,
+    count: Math.min(c.found, WAITING_COUNT_CAP),
+    more: c.found > WAITING_COUNT_CAP,
+  }));
   return { rows, counts };
 }
 

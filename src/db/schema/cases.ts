@@ -42,9 +42,13 @@ export const cases = pgTable(
   },
   (t) => [
     uniqueIndex('cases_seq_key').on(t.seq),
-    index('cases_machine_state_seq_idx').on(t.machineId, t.state, t.seq.desc()),
-    index('cases_organisation_seq_idx').on(t.organisationId, t.seq.desc()),
-    index('cases_programme_seq_idx').on(t.programmeId, t.seq.desc()),
+    // Newest first is `order by seq desc`, which PostgreSQL reads as NULLS FIRST; drizzle's desc()
+    // alone makes NULLS LAST, an order no such query can walk, so each list would sort every match.
+    index('cases_machine_state_seq_idx').on(t.machineId, t.state, t.seq.desc().nullsFirst()),
+    // Machine and state ride along so a provider's work waiting is read from its own organisation's
+    // entries, never from every case in those states.
+    index('cases_organisation_seq_idx').on(t.organisationId, t.seq.desc().nullsFirst(), t.machineId, t.state),
+    index('cases_programme_seq_idx').on(t.programmeId, t.seq.desc().nullsFirst()),
     index('cases_award_idx').on(t.awardCaseId, t.machineId),
     // The board report's monitoring returns due in a quarter.
     index('cases_return_due_idx')

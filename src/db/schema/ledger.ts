@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { cases } from './cases.ts';
 import { fundStreams, funds } from './funds.ts';
+import { programmes } from './programmes.ts';
 import { users } from './users.ts';
 
 /**
@@ -31,6 +32,12 @@ export const fundLedger = pgTable(
     streamId: uuid('stream_id').references(() => fundStreams.id),
     caseId: uuid('case_id').references(() => cases.id),
     caseVersion: integer('case_version'),
+    /**
+     * The case's programme, copied onto the row so reports group money by programme and theme
+     * without joining every row to its case. A trigger fills it in from the case and refuses a
+     * row that names a different one (migrations/0008).
+     */
+    programmeId: uuid('programme_id').references(() => programmes.id),
     /** The payment a `payment` or `repayment` (or a cancelled payment's release) belongs to. */
     paymentCaseId: uuid('payment_case_id').references(() => cases.id),
     movement: text('movement', { enum: ledgerMovements }).notNull(),
@@ -48,7 +55,17 @@ export const fundLedger = pgTable(
       sql`${t.movement} in ('commit','release','payment','repayment','reported')`,
     ),
     check('fund_ledger_cause', sql`${t.cause} in ('decision','underspend','clawback','cancelled')`),
-    index('fund_ledger_fund_idx').on(t.fundId),
+    // A fund's money grouped as the reports group it (fund, programme, stream, movement, cause),
+    // with the amount: an index-only scan in that order sums a year's ledger without sorting it or
+    // reading the table. Also serves every other lookup by fund.
+    index('fund_ledger_fund_sums_idx').on(
+      t.fundId,
+      t.programmeId,
+      t.streamId,
+      t.movement,
+      t.cause,
+      t.amountPence,
+    ),
     index('fund_ledger_case_idx').on(t.caseId),
     index('fund_ledger_payment_idx').on(t.paymentCaseId),
     // The board report's "awards made in a quarter" and paid-in-a-period sums.

@@ -26,6 +26,8 @@ const londonDay = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
 });
 
+const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+
 export function configureViews(app: Express): nunjucks.Environment {
   const env = nunjucks.configure([viewsDir, govukDir], { autoescape: true, express: app, noCache: false });
   app.set('view engine', 'njk');
@@ -42,6 +44,8 @@ export function configureViews(app: Express): nunjucks.Environment {
       ? londonDay.format(new Date(`${value}T12:00:00Z`))
       : '',
   );
+  /** A whole number with thousands separated: "1,000". */
+  env.addFilter('wholeNumber', (n: unknown) => (typeof n === 'number' ? wholeNumber.format(n) : ''));
   env.addGlobal('londonToday', () => londonDate(new Date()));
   return env;
 }

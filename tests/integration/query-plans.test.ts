@@ -1,0 +1,257 @@
+// The queries on the hot paths can be served by an index, however many rows there are: a transition
+// (lock the case, update it, write its history, commit the money), the work waiting for an officer
+// and for a provider, a programme's case list, and the reconciliation for a financial year. Each path
+// runs for real through a postgres.js client that records every statement it sends, and each
+// statement is then EXPLAINed with sequential scans made prohibitively expensive
+// (`enable_seqscan = off`): the planner still picks a Seq Scan when no index can serve a query, and
+// each path must use the index it was built for, so dropping an index fails here.
+//
+// The file has a database of its own, seeded with the scale benchmark's portfolio and committed:
+// a long transaction holding thousands of rows in the run's shared database stalls other files.
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCALE_YEAR, seedPortfolio } from '../../bench/scale-seed.ts';
+import type { Database } from '../../src/db/client.ts';
+import { findUserByEmail } from '../../src/db/queries/people.ts';
+import * as schema from '../../src/db/schema/index.ts';
+import { actorOf } from '../../src/domain/people.ts';
+import { reconciliation } from '../../src/domain/reports/reconciliation.ts';
+import type { Actor } from '../../src/engine/actor.ts';
+import type { Engine } from '../../src/engine/engine.ts';
+import { createEngine } from '../../src/services.ts';
+import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
+import { openProgramme } from '../helpers/programmes.ts';
+import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
+
+/** Enough cases that an index is worth its while, few enough to seed in a few seconds. */
+const PORTFOLIO_CASES = 30_000;
+const BIG_TABLES = ['cases', 'case_events', 'fund_ledger'];
+
+interface Statement {
+  query: string;
+  params: unknown[];
+}
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  Plans?: PlanNode[];
+}
+interface Plan {
+  statement: Statement;
+  nodes: PlanNode[];
+}
+
+let own: OwnDatabase;
+let sql: postgres.Sql;
+let plain: postgres.Sql;
+let db: Database;
+let engine: Engine;
+let recording = false;
+const recorded: Statement[] = [];
+
+/** What `run` sends to PostgreSQL, transaction control aside. */
+async function statementsOf(run: () => Promise<unknown>): Promise<Statement[]> {
+  recorded.length = 0;
+  recording = true;
+  try {
+    await run();
+  } finally {
+    recording = false;
+  }
+  // postgres.js's own look-up of array types on a new connection is not the app's.
+  return recorded
+    .splice(0)
+    .filter((s) => !/^\s*(begin|commit|rollback|savepoint|release|set )/i.test(s.query))
+    .filter((s) => !s.query.includes('pg_catalog.pg_type'));
+}
+
+const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];
+const described = ({ statement, nodes }: Plan) =>
+  [
+    statement.query,
+    ...nodes.map((n) => [n['Node Type'], n['Relation Name'], n['Index Name']].filter(Boolean).join(' ')),
+  ].join('\n');
+
+/** The statement's plan, made with sequential scans switched off for this transaction only. */
+async function planOf(statement: Statement): Promise<Plan> {
+  const [row] = await plain.begin(async (tx) => {
+    await tx.unsafe('set local enable_seqscan = off');
+    return tx.unsafe(
+      `explain (format json) ${statement.query}`,
+      statement.params as postgres.ParameterOrJSON<never>[],
+    );
+  });
+  return { statement, nodes: flatten((row!['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan) };
+}
+
+const isScanOf = (node: PlanNode, table: string) =>
+  node['Relation Name'] === table && node['Node Type'].endsWith('Scan');
+/** The scans of `table` in a plan. */
+const scansOf = (plan: Plan, table: string) => plan.nodes.filter((n) => isScanOf(n, table));
+
+/** Plans every statement: none scans a big table from end to end. */
+async function plansOf(statements: Statement[]): Promise<Plan[]> {
+  expect(statements.length).toBeGreaterThan(0);
+  const plans: Plan[] = [];
+  for (const statement of statements) {
+    const plan = await planOf(statement);
+    const seqScans = plan.nodes.filter(
+      (n) => n['Node Type'] === 'Seq Scan' && BIG_TABLES.includes(n['Relation Name']!),
+    );
+    expect(seqScans, described(plan)).toEqual([]);
+    plans.push(plan);
+  }
+  return plans;
+}
+
+/**
+ * Every plan reads `table` through `index`, and otherwise only looks rows up by the keys it
+ * found, through `lookups`: never walks the table in some other index's order.
+ */
+function expectIndex(plans: Plan[], table: string, index: string, lookups: string[] = []) {
+  for (const plan of plans) {
+    const scans = scansOf(plan, table);
+    expect(
+      scans.some((n) => n['Index Name'] === index),
+      described(plan),
+    ).toBe(true);
+    const others = scans.filter((n) => n['Index Name'] !== index);
+    for (const other of others) {
+      expect(lookups, described(plan)).toContain(other['Index Name']);
+      expect(other['Index Cond'], described(plan)).toBeDefined();
+    }
+  }
+}
+
+/** The entries of `index` alone are read: every scan of it is index-only. */
+function expectIndexOnly(plans: Plan[], index: string) {
+  for (const plan of plans)
+    for (const scan of plan.nodes.filter((n) => n['Index Name'] === index))
+      expect(scan['Node Type'], described(plan)).toBe('Index Only Scan');
+}
+
+/** Newest first straight from the index: no Sort is fed the matches of a scan of `cases`. */
+function expectNoSortedScans(plans: Plan[]) {
+  for (const plan of plans) {
+    const sorts = plan.nodes.filter((n) => n['Node Type'].endsWith('Sort'));
+    for (const sort of sorts)
+      expect(
+        (sort.Plans ?? []).some((child) => isScanOf(child, 'cases')),
+        described(plan),
+      ).toBe(false);
+  }
+}
+
+async function actor(email: string): Promise<Actor> {
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new Error(`no user ${email}`);
+  return actorOf(user);
+}
+
+beforeAll(async () => {
+  own = await createOwnDatabase('query_plans');
+  const record = (_connection: number, query: string, params: unknown[]) => {
+    if (recording) recorded.push({ query, params });
+  };
+  sql = postgres(own.url, { max: 2, onnotice: () => {}, debug: record });
+  plain = postgres(own.url, { max: 1, onnotice: () => {} });
+  db = drizzle(sql, { schema });
+  engine = createEngine(
+    { db, sql, url: own.url, description: 'query plans', close: () => sql.end() },
+    { publicUrl: 'http://plans.test' },
+  );
+  const reserved = await plain.reserve();
+  try {
+    // The persisted shape of a case's snapshot; the seed writes each case's state and context in.
+    const template = { status: 'active', value: 'open', context: {}, historyValue: {}, children: {} };
+    await seedPortfolio(reserved, PORTFOLIO_CASES, template, () => {});
+  } finally {
+    reserved.release();
+  }
+  // Fresh statistics and visibility, as autovacuum leaves a table that has settled.
+  await plain`vacuum analyze`;
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([sql?.end(), plain?.end()]);
+  await own?.drop();
+});
+
+describe('the hot paths use their indexes', () => {
+  it('a transition that commits money: locks, updates and writes history by primary key, sums the fund by its index', async () => {
+    const { programmeId } = await openProgramme(db, engine);
+    const provider = await actor('provider@demo.test');
+    const bid = await engine.create(provider, { machine: 'youth-fund', input: { programmeId } });
+    await engine.send(provider, bid.id, ev.SUBMIT);
+    await engine.send(await actor('officer@demo.test'), bid.id, ev.CONFIRM_ELIGIBLE);
+    const panel = await actor('panel@demo.test');
+
+    const plans = await plansOf(await statementsOf(() => engine.send(panel, bid.id, ev.APPROVE)));
+    const find = (pattern: RegExp) => {
+      const found = plans.filter((p) => pattern.test(p.statement.query.replace(/\s+/g, ' ')));
+      expect(found.length, `a statement like ${pattern}`).toBeGreaterThan(0);
+      return found;
+    };
+    expectIndex(find(/^select .* from "?cases"? .*for update/i), 'cases', 'cases_pkey');
+    expectIndex(find(/^update "?cases"? /i), 'cases', 'cases_pkey');
+    find(/^insert into "?case_events"? /i);
+    find(/^insert into "?fund_ledger"? /i);
+    // What the fund has left, summed while its row is locked: from the fund's own index entries.
+    expectIndex(
+      find(/^select .* from "?fund_ledger"? where "?(fund_ledger"?\.)?"?fund_id"? =/i),
+      'fund_ledger',
+      'fund_ledger_fund_sums_idx',
+    );
+  });
+
+  it('the work waiting for an officer: each stage newest first and counted from cases_machine_state_seq_idx', async () => {
+    const officer = await actor('officer@demo.test');
+    const plans = await plansOf(await statementsOf(() => engine.waiting(officer)));
+    expect(plans).toHaveLength(2); // the newest cases, and the counts
+    // The newest cases are then fetched by the keys found.
+    expectIndex(plans, 'cases', 'cases_machine_state_seq_idx', ['cases_seq_key', 'cases_pkey']);
+    expectIndexOnly(plans, 'cases_machine_state_seq_idx');
+    expectNoSortedScans(plans);
+  });
+
+  it('the work waiting for a provider: read from its own organisation’s entries in cases_organisation_seq_idx', async () => {
+    const [busiest] = await plain`select organisation_id from cases
+      where machine_id = 'youth-fund' group by organisation_id order by count(*) desc limit 1`;
+    const provider: Actor = {
+      userId: null,
+      role: 'provider',
+      organisationId: busiest!.organisation_id,
+      email: null,
+    };
+    const plans = await plansOf(await statementsOf(() => engine.waiting(provider)));
+    expect(plans).toHaveLength(2);
+    expectIndex(plans, 'cases', 'cases_organisation_seq_idx', ['cases_seq_key', 'cases_pkey']);
+    expectIndexOnly(plans, 'cases_organisation_seq_idx');
+    expectNoSortedScans(plans);
+  });
+
+  it("a programme's case list, newest first, from cases_programme_seq_idx", async () => {
+    const officer = await actor('officer@demo.test');
+    const [busiest] = await plain`select programme_id from cases
+      where programme_id is not null group by programme_id order by count(*) desc limit 1`;
+    const plans = await plansOf(
+      await statementsOf(() => engine.list(officer, { programmeId: busiest!.programme_id, limit: 50 })),
+    );
+    expectIndex(plans, 'cases', 'cases_programme_seq_idx');
+    expectNoSortedScans(plans);
+  });
+
+  it('the reconciliation for a financial year: the ledger summed from fund_ledger_fund_sums_idx alone', async () => {
+    const plans = await plansOf(await statementsOf(() => reconciliation(db, { financialYear: SCALE_YEAR })));
+    const ledger = plans.filter((p) => scansOf(p, 'fund_ledger').length);
+    expect(ledger).toHaveLength(1);
+    expectIndex(ledger, 'fund_ledger', 'fund_ledger_fund_sums_idx');
+    // Every column it needs is in the index: no row of the table is read.
+    expectIndexOnly(ledger, 'fund_ledger_fund_sums_idx');
+    // Nothing joins the ledger to the cases any more.
+    expect(scansOf(ledger[0]!, 'cases')).toEqual([]);
+  });
+});
