@@ -14,6 +14,7 @@ const app = createApp({
   databaseAnswers: services.databaseAnswers,
   clock: services.clock,
   sessionHours: config.sessionHours,
+  tokenCacheSeconds: config.tokenCacheSeconds,
   trustProxy: config.trustProxy,
   openData: config.openData,
 });
