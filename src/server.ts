@@ -1,5 +1,6 @@
 import { loadConfig } from './config.ts';
 import { createApp } from './http/app.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { createLogger } from './logger.ts';
 import { startServices } from './services.ts';
 
@@ -21,6 +22,7 @@ const app = createApp({
 const server = app.listen(config.port, config.host, () => {
   logger.info(`listening on http://localhost:${config.port}`);
 });
+answerClientErrors(server);
 
 let stopping = false;
 async function stop(signal: string) {
