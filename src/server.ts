@@ -1,5 +1,6 @@
 import { loadConfig } from './config.ts';
 import { createApp } from './http/app.ts';
+import { answerClientErrors } from './http/client-errors.ts';
 import { createLogger } from './logger.ts';
 import { startServices } from './services.ts';
 
@@ -14,12 +15,14 @@ const app = createApp({
   databaseAnswers: services.databaseAnswers,
   clock: services.clock,
   sessionHours: config.sessionHours,
+  tokenCacheSeconds: config.tokenCacheSeconds,
   trustProxy: config.trustProxy,
   openData: config.openData,
 });
 const server = app.listen(config.port, config.host, () => {
   logger.info(`listening on http://localhost:${config.port}`);
 });
+answerClientErrors(server);
 
 let stopping = false;
 async function stop(signal: string) {

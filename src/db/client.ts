@@ -4,9 +4,10 @@ import postgres from 'postgres';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
-import * as schema from './schema/index.ts';
 
-export type Database = PostgresJsDatabase<typeof schema>;
+// No schema is given to drizzle: nothing uses its relational queries, and with one every
+// transaction would build a query builder per table before its first statement.
+export type Database = PostgresJsDatabase;
 /** A transaction handle; queries take `Db` so they run inside a caller's transaction or on their own. */
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 export type Db = Database | Tx;
@@ -47,7 +48,7 @@ export function connect(url: string, poolSize: number): { db: Database; sql: pos
         renewal = setTimeout(renew, RENEW_AFTER_MS).unref();
       },
     });
-    drizzle(pool, { schema }); // sets the pool's date parsers the way drizzle maps dates
+    drizzle(pool); // sets the pool's date parsers the way drizzle maps dates
     return pool;
   };
   let current = open();
@@ -67,7 +68,7 @@ export function connect(url: string, poolSize: number): { db: Database; sql: pos
     apply: (_pool, _this, args) => Reflect.apply(current, undefined, args),
     get: (_pool, property) => (property === 'end' ? end : Reflect.get(current, property)),
   });
-  return { sql, db: drizzle(sql, { schema }) };
+  return { sql, db: drizzle(sql) };
 }
 
 /**

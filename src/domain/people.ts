@@ -11,6 +11,7 @@ import {
   userByTokenHash,
 } from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
+import type { TokenCache } from './token-cache.ts';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -26,13 +27,24 @@ export async function issueToken(db: Db, email: string): Promise<string> {
   return token;
 }
 
-export async function authenticateToken(db: Db, token: string): Promise<Actor | undefined> {
-  const user = await userByTokenHash(db, hashToken(token));
-  return user && actorOf(user);
+/** The actor a bearer token stands for, if it is live; through the cache when one is given. */
+export async function authenticateToken(
+  db: Db,
+  token: string,
+  cache?: TokenCache,
+): Promise<Actor | undefined> {
+  const lookUp = async (tokenHash: string) => {
+    const user = await userByTokenHash(db, tokenHash);
+    return user && actorOf(user);
+  };
+  const tokenHash = hashToken(token);
+  return cache ? cache.actorFor(tokenHash, lookUp) : lookUp(tokenHash);
 }
 
-export async function revokeBearerToken(db: Db, token: string): Promise<boolean> {
-  return (await revokeToken(db, hashToken(token))) > 0;
+export async function revokeBearerToken(db: Db, token: string, cache?: TokenCache): Promise<boolean> {
+  const tokenHash = hashToken(token);
+  cache?.forget(tokenHash);
+  return (await revokeToken(db, tokenHash)) > 0;
 }
 
 export async function revokeAllTokens(db: Db, email: string): Promise<number> {

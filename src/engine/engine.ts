@@ -15,7 +15,7 @@ import {
   insertCaseEvent,
   listCases,
   lockCase,
-  updateCase,
+  moveCase,
 } from '../db/queries/cases.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
@@ -248,23 +248,18 @@ export class Engine {
     const now = this.deps.clock.now();
     const interpreted = interpretActions(next.actions, now);
     const toState = stateName(next.snapshot);
-    const updated = await updateCase(tx, caseRow.id, caseRow.version, {
-      state: toState,
-      snapshot: persist(definition, next.snapshot),
-      at: now,
-    });
-    await insertCaseEvent(tx, {
-      caseId: caseRow.id,
-      version: updated.version,
-      type: event.type,
-      payload,
-      fromState: caseRow.state,
-      toState,
-      actorId: actor.userId,
-      actorRole: actor.role,
-      effects: interpreted.effects,
-      at: now,
-    });
+    const updated = await moveCase(
+      tx,
+      caseRow,
+      { state: toState, snapshot: persist(definition, next.snapshot), at: now },
+      {
+        type: event.type,
+        payload,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        effects: interpreted.effects,
+      },
+    );
     // After the history row, so an effect's rows can refer to the version that caused them.
     await this.runEffects(tx, interpreted.effects, {
       caseRow: updated,

@@ -8,6 +8,7 @@ import { demoUsers } from '../../src/domain/demo-data.ts';
 import { issueToken } from '../../src/domain/people.ts';
 import { type Clock, systemClock } from '../../src/engine/clock.ts';
 import { createApp } from '../../src/http/app.ts';
+import { answerClientErrors } from '../../src/http/client-errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
 import { openProgramme, type ProgrammeOptions } from './programmes.ts';
@@ -37,6 +38,7 @@ export async function startTestApp(
     clock: options.clock ?? systemClock,
   });
   const server = app.listen(0, '127.0.0.1');
+  answerClientErrors(server);
   await new Promise((resolve) => server.once('listening', resolve));
   const tokens = {} as Record<DemoEmail, string>;
   for (const user of demoUsers) tokens[user.email] = await issueToken(db, user.email);

@@ -1,9 +1,11 @@
 // A programme of a test's own: its own fund (so money tests never share a budget), and for bid
 // cycles a commissioning round already open for bids.
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { machineDefinitions } from '../../machines/index.ts';
 import type { Database } from '../../src/db/client.ts';
 import { findUserByEmail } from '../../src/db/queries/people.ts';
+import { fundStreams } from '../../src/db/schema/index.ts';
 import { createFund, createProgramme } from '../../src/domain/catalogue.ts';
 import { actorOf } from '../../src/domain/people.ts';
 import type { Engine } from '../../src/engine/engine.ts';
@@ -49,7 +51,7 @@ export async function openProgramme(
       budgetPence: options.budgetPence ?? 1_000_000_000,
       streams: options.streams ?? [],
     });
-    const streams = await tx.query.fundStreams.findMany({ where: (s, { eq }) => eq(s.fundId, fundId) });
+    const streams = await tx.select().from(fundStreams).where(eq(fundStreams.fundId, fundId));
     const streamId =
       options.stream === undefined
         ? undefined

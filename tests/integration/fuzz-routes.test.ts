@@ -191,7 +191,7 @@ const pathSegment: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.uuid() },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }).map(encode) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }).map(encode) },
-  // Cut short so the request head stays under Node's 16 kB limit, past which Node itself answers 431.
+  // Cut short so the request head stays under Node's 16 kB limit, past which the 431 comes from client-errors.ts.
   { weight: 2, arbitrary: hostile.map((v) => encode(asText(v).slice(0, 600))) },
   {
     weight: 2,

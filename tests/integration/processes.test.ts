@@ -1,6 +1,7 @@
 // The server and the CLI as real processes: start-up logs, the CLI against a running or stopped
 // embedded database, data that survives a restart, and a clean stop on SIGTERM.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -11,10 +12,45 @@ import { baseEnv, lastLine, runCli, serverRefusal, startServer } from '../helper
 const casesWith = (baseUrl: string, token: string) =>
   fetch(`${baseUrl}/api/cases?limit=1`, { headers: { Authorization: `Bearer ${token}` } });
 
+/** Sends raw bytes and reads the whole answer, for requests no HTTP client would send. */
+function rawExchange(port: number, request: string) {
+  return new Promise<{ statusLine: string; headers: Record<string, string>; body: string }>(
+    (resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(request));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk) => chunks.push(chunk));
+      // The server may close before reading all of an oversized request: a reset after its answer is fine.
+      socket.on('error', (error) => chunks.length === 0 && reject(error));
+      socket.on('close', () => {
+        const [head = '', body = ''] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+        const [statusLine = '', ...lines] = head.split('\r\n');
+        const headers = Object.fromEntries(
+          lines.map((line) => [
+            line.slice(0, line.indexOf(':')).toLowerCase(),
+            line.slice(line.indexOf(':') + 1).trim(),
+          ]),
+        );
+        resolve({ statusLine, headers, body });
+      });
+    },
+  );
+}
+
+/** The status a request gets just after a token cache of `seconds` has surely forgotten it. */
+async function statusOnceCacheExpires(request: () => Promise<Response>, seconds: number) {
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000 + 100));
+  return (await request()).status;
+}
+
 describe('with DATABASE_URL', () => {
   it('logs the database in use, serves the API, and the CLI issues and revokes tokens', async () => {
     const port = await freePort();
-    const env = baseEnv({ DATABASE_URL: inject('databaseUrl'), PORT: String(port) });
+    // The server remembers a token's owner this long, so a CLI revocation reaches it within 1 s.
+    const env = baseEnv({
+      DATABASE_URL: inject('databaseUrl'),
+      PORT: String(port),
+      API_TOKEN_CACHE_SECONDS: '1',
+    });
     const server = await startServer(env);
     try {
       expect(server.output()).toMatch(/database: PostgreSQL at 127\.0\.0\.1:\d+\/\S+ \(DATABASE_URL\)/);
@@ -30,7 +66,7 @@ describe('with DATABASE_URL', () => {
 
       const revoked = await runCli(['user:revoke-tokens', 'officer@demo.test'], env);
       expect(revoked.code).toBe(0);
-      expect((await casesWith(baseUrl, token)).status).toBe(401);
+      expect(await statusOnceCacheExpires(() => casesWith(baseUrl, token), 1)).toBe(401);
 
       const unknown = await runCli(['user:token', 'nobody@demo.test'], env);
       expect(unknown.code).toBe(1);
@@ -38,6 +74,22 @@ describe('with DATABASE_URL', () => {
       const badCommand = await runCli(['user:nope'], env);
       expect(badCommand.code).toBe(2);
       expect(badCommand.stderr).toContain('Unknown command');
+
+      // What Node refuses before Express sees it still gets a problem document.
+      const oversized = await rawExchange(
+        port,
+        `GET /api/cases HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      );
+      expect(oversized.statusLine).toBe('HTTP/1.1 431 Request header fields too large');
+      expect(oversized.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(JSON.parse(oversized.body)).toMatchObject({
+        status: 431,
+        title: 'Request header fields too large',
+      });
+      const garbled = await rawExchange(port, 'NOT HTTP AT ALL\r\n\r\n');
+      expect(garbled.statusLine).toBe('HTTP/1.1 400 Bad request');
+      expect(JSON.parse(garbled.body)).toMatchObject({ status: 400 });
+      expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
     } finally {
       expect(await server.stop()).toBe(0);
     }

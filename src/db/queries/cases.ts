@@ -1,7 +1,9 @@
 import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import type { TimerOp } from '../../engine/actions.ts';
 import type { Db } from '../client.ts';
 import { caseEvents, cases, timers } from '../schema/index.ts';
+import { jsonParam, postgresOf, timestampParam, timestampValue } from '../statements.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -11,10 +13,33 @@ export async function findCase(db: Db, id: string): Promise<CaseRow | undefined>
   return row;
 }
 
-/** Locks the case row until the transaction ends, so one writer at a time moves it. */
+/** Every column of a case, named as drizzle names them (CaseRow). */
+const caseColumns = (pg: postgres.Sql) => pg`
+  id, seq, machine_id as "machineId", machine_version as "machineVersion", state, snapshot,
+  organisation_id as "organisationId", programme_id as "programmeId", award_case_id as "awardCaseId",
+  version, created_by as "createdBy", created_at as "createdAt", updated_at as "updatedAt"`;
+
+type DriverCaseRow = Omit<CaseRow, 'seq' | 'createdAt' | 'updatedAt'> & {
+  seq: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+const caseRowOf = (row: DriverCaseRow): CaseRow => ({
+  ...row,
+  seq: Number(row.seq),
+  createdAt: timestampValue(row.createdAt),
+  updatedAt: timestampValue(row.updatedAt),
+});
+
+/**
+ * Locks the case row until the transaction ends, so one writer at a time moves it. Every
+ * transition runs it: a prepared statement (see statements.ts).
+ */
 export async function lockCase(db: Db, id: string): Promise<CaseRow | undefined> {
-  const [row] = await db.select().from(cases).where(eq(cases.id, id)).for('update');
-  return row;
+  const pg = postgresOf(db);
+  const [row] = await pg<DriverCaseRow[]>`select ${caseColumns(pg)} from cases where id = ${id} for update`;
+  return row && caseRowOf(row);
 }
 
 export async function insertCase(db: Db, row: typeof cases.$inferInsert): Promise<CaseRow> {
@@ -22,24 +47,51 @@ export async function insertCase(db: Db, row: typeof cases.$inferInsert): Promis
   return inserted!;
 }
 
-/** Moves a locked case on one version; the version in the WHERE is a second guard against lost updates. */
-export async function updateCase(
+/** What a transition writes to a case's history besides the case, version and states. */
+export type HistoryRow = Pick<
+  typeof caseEvents.$inferInsert,
+  'type' | 'payload' | 'actorId' | 'actorRole' | 'effects'
+>;
+
+/**
+ * Moves a locked case on one version and adds the history row for it, in one prepared statement
+ * (one round trip, one plan), and gives the row as it now is. The version in the WHERE is a second
+ * guard against lost updates: if it does not match, neither row is written.
+ */
+export async function moveCase(
   db: Db,
-  id: string,
-  fromVersion: number,
+  locked: CaseRow,
   change: { state: string; snapshot: unknown; at: Date },
+  history: HistoryRow,
 ): Promise<CaseRow> {
-  const [row] = await db
-    .update(cases)
-    .set({ state: change.state, snapshot: change.snapshot, version: fromVersion + 1, updatedAt: change.at })
-    .where(and(eq(cases.id, id), eq(cases.version, fromVersion)))
-    .returning();
-  if (!row) throw new Error(`Case ${id} was not at version ${fromVersion} while locked`);
-  return row;
+  const pg = postgresOf(db);
+  const version = locked.version + 1;
+  const at = timestampParam(change.at);
+  const result = await pg`with moved as (
+      update cases
+      set state = ${change.state}, snapshot = ${jsonParam(change.snapshot)}, version = ${version}, updated_at = ${at}
+      where id = ${locked.id} and version = ${locked.version}
+      returning id
+    )
+    insert into case_events
+      (case_id, version, type, payload, from_state, to_state, actor_id, actor_role, effects, at)
+    select id, ${version}::integer, ${history.type}::text, ${jsonParam(history.payload)}::jsonb,
+           ${locked.state}::text, ${change.state}::text, ${history.actorId ?? null}::uuid,
+           ${history.actorRole}::text, ${jsonParam(history.effects ?? [])}::jsonb, ${at}::timestamptz
+    from moved`;
+  if (result.count !== 1)
+    throw new Error(`Case ${locked.id} was not at version ${locked.version} while locked`);
+  return { ...locked, state: change.state, snapshot: change.snapshot, version, updatedAt: change.at };
 }
 
+/** Adds a row to a case's history (prepared: every transition writes one). */
 export async function insertCaseEvent(db: Db, row: typeof caseEvents.$inferInsert): Promise<void> {
-  await db.insert(caseEvents).values(row);
+  const pg = postgresOf(db);
+  await pg`insert into case_events
+    (case_id, version, type, payload, from_state, to_state, actor_id, actor_role, effects, at)
+    values (${row.caseId}, ${row.version}, ${row.type}, ${jsonParam(row.payload)}, ${row.fromState ?? null},
+            ${row.toState}, ${row.actorId ?? null}, ${row.actorRole}, ${jsonParam(row.effects ?? [])},
+            ${timestampParam(row.at ?? new Date())})`;
 }
 
 export async function caseHistory(db: Db, caseId: string): Promise<CaseEventRow[]> {

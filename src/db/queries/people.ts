@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { apiTokens, users } from '../schema/index.ts';
+import { postgresOf, timestampValue } from '../statements.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -13,13 +14,15 @@ export async function insertToken(db: Db, userId: string, tokenHash: string): Pr
   await db.insert(apiTokens).values({ userId, tokenHash });
 }
 
+/** The user a live API token belongs to. Every API request asks, so it is prepared (statements.ts). */
 export async function userByTokenHash(db: Db, tokenHash: string): Promise<UserRow | undefined> {
-  const [row] = await db
-    .select({ user: users })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
-  return row?.user;
+  const pg = postgresOf(db);
+  const [row] = await pg<(Omit<UserRow, 'createdAt'> & { createdAt: string })[]>`
+    select u.id, u.email, u.name, u.role, u.organisation_id as "organisationId",
+           u.password_hash as "passwordHash", u.created_at as "createdAt"
+    from api_tokens t join users u on u.id = t.user_id
+    where t.token_hash = ${tokenHash} and t.revoked_at is null`;
+  return row && { ...row, createdAt: timestampValue(row.createdAt) };
 }
 
 export async function revokeToken(db: Db, tokenHash: string): Promise<number> {
