@@ -17,7 +17,7 @@ export async function findCase(db: Db, id: string): Promise<CaseRow | undefined>
 const caseColumns = (pg: postgres.Sql) => pg`
   id, seq, machine_id as "machineId", machine_version as "machineVersion", state, snapshot,
   organisation_id as "organisationId", programme_id as "programmeId", award_case_id as "awardCaseId",
-  version, created_by as "createdBy", created_at as "createdAt", updated_at as "updatedAt"`;
+  version, created_by as "createdBy", created_at as "createdAt", updated_at as "updatedAt", due_on as "dueOn"`;
 
 type DriverCaseRow = Omit<CaseRow, 'seq' | 'createdAt' | 'updatedAt'> & {
   seq: string;

@@ -224,7 +224,7 @@ export async function returnsDue(db: Db, from: string, to: string) {
       round(avg((${latest} ->> 'copeAndRecoverPercent')::numeric), 1)::text as mean_cope
     from ${cases} c
     where c.machine_id = 'monitoring-return'
-      and ${context} ->> 'dueOn' >= ${from} and ${context} ->> 'dueOn' <= ${to}`);
+      and c.due_on >= ${from} and c.due_on <= ${to}`);
   return {
     due: row!.due,
     onTime: row!.on_time,
