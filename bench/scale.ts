@@ -1,7 +1,8 @@
 // `npm run bench:scale`: does the engine stay quick with a national-sized portfolio? A fresh database
 // (made as `npm run bench` makes its own) is seeded with set-based SQL, and the same measures are
 // taken on it and on a small one (by default 1% of the size) made in the same run:
-//   (a) a transition over HTTP, sequential and 16 at once: p50/p95/p99 within 1.2× of the small one;
+//   (a) a transition over HTTP, sequential and 16 at once: p50/p95/p99 within 1.2× of the small one,
+//       both databases up at once and measured in alternating turns;
 //   (b) the work waiting for an officer (the home page, engine.waiting) and a programme's case list
 //       (GET /api/cases?programme=…): p95 under 50 ms;
 //   (c) the reconciliation report for a financial year: p95 under 1 s.
@@ -33,6 +34,8 @@ import { roundTo, summariseLatencies } from './stats.ts';
 const MACHINE = 'commissioning-round';
 const EVENT = 'RECORD_NEEDS_ASSESSMENT';
 const LIVE_CASES = 64;
+/** Transition turns per size, taken alternately (see measureBoth). */
+const TURNS = 4;
 
 const { values: flags } = parseArgs({
   options: {
@@ -93,7 +96,25 @@ interface SizeFigures {
   reconciliation: Percentiles & { bytes: number };
 }
 
-async function measureSize(label: 'small' | 'large', cases: number): Promise<SizeFigures> {
+/** One database of a size, seeded, with its own app process and clients, until `close`. */
+interface Size {
+  label: 'small' | 'large';
+  database: string;
+  seedSeconds: number;
+  analyseSeconds: number;
+  sizes: SeedSizes;
+  rows: Record<string, number>;
+  tableMB: Record<string, number>;
+  /** The cases transitions are sent to. */
+  live: string[];
+  clients: JsonClient[];
+  web: GetClient;
+  api: GetClient;
+  bare: postgres.Sql;
+  close(): Promise<void>;
+}
+
+async function openSize(label: 'small' | 'large', cases: number): Promise<Size> {
   log(`\n== ${label}: ${cases} cases ==`);
   const database = await prepareDatabase();
   log(`uses ${database.description}`);
@@ -102,6 +123,14 @@ async function measureSize(label: 'small' | 'large', cases: number): Promise<Siz
   let app: RunningApp | undefined;
   const clients: JsonClient[] = [];
   const readers: GetClient[] = [];
+  const close = async () => {
+    for (const client of clients) client.close();
+    for (const reader of readers) reader.close();
+    await app?.stop();
+    await Promise.all([sql.end(), bare.end()]);
+    await database.drop();
+    log(`dropped the ${label} database`);
+  };
   try {
     const officer = await officerWithToken(db);
     const programmeIds = await createProgrammes(
@@ -159,34 +188,6 @@ async function measureSize(label: 'small' | 'large', cases: number): Promise<Siz
     }
     log(`rows ${JSON.stringify(rows)}`);
 
-    // (a) transitions on the live cases.
-    let iteration = 0;
-    const send = async (client: number, caseId: string) => {
-      const n = iteration++;
-      const start = performance.now();
-      await clients[client]!.expect(200, `/api/cases/${caseId}/events`, {
-        type: EVENT,
-        summary: `Needs assessment ${n}`.padEnd(256, 'n'),
-        evidence: `Evidence ${n}`.padEnd(256, 'e'),
-      });
-      return performance.now() - start;
-    };
-    for (let i = 0; i < LIVE_CASES; i++) await send(0, live[i]!); // warm-up
-    const sequential: number[] = [];
-    for (let i = 0; i < options.sends; i++) sequential.push(await send(0, live[i % LIVE_CASES]!));
-    const concurrent: number[] = [];
-    const perClient = Math.ceil((options.sends * 4) / options.clients);
-    await Promise.all(
-      clients.map(async (_, c) => {
-        for (let i = 0; i < perClient; i++) {
-          // Each client its own cases, so no two wait on one row lock.
-          const caseId = live[(c + i * options.clients) % LIVE_CASES]!;
-          concurrent.push(await send(c, caseId));
-        }
-      }),
-    );
-
-    // (b) the work waiting for an officer, and a programme's case list.
     await bare`update users set password_hash = ${await hashPassword('scale bench password')}
       where lower(email) = ${OFFICER_EMAIL}`;
     const session = await signIn(
@@ -199,32 +200,7 @@ async function measureSize(label: 'small' | 'large', cases: number): Promise<Siz
     const web = new GetClient(baseUrl, { Cookie: `opcc_session=${session.token}` });
     const api = new GetClient(baseUrl, { Authorization: `Bearer ${officer.token}` });
     readers.push(web, api);
-    const [busiest] = await bare`select programme_id, count(*)::int as n from cases
-      where programme_id is not null group by programme_id order by n desc limit 1`;
-    const timeMany = async (client: GetClient, url: string, count: number, warmup: number) => {
-      let bytes = 0;
-      for (let i = 0; i < warmup; i++) await client.timed(url);
-      const ms: number[] = [];
-      for (let i = 0; i < count; i++) {
-        const answer = await client.timed(url);
-        ms.push(answer.ms);
-        bytes = answer.bytes;
-      }
-      return { ...percentiles(ms), bytes };
-    };
-    const waiting = await timeMany(web, '/', options.reads, 10);
-    const programmeList = {
-      ...(await timeMany(api, `/api/cases?programme=${busiest!.programme_id}`, options.reads, 10)),
-      programmeCases: Number(busiest!.n),
-    };
-    // (c) the reconciliation for the financial year most funds are in.
-    const reconciliation = await timeMany(
-      api,
-      `/api/reports/reconciliation?financialYear=${SCALE_YEAR}`,
-      options.reports,
-      2,
-    );
-    const figures: SizeFigures = {
+    return {
       label,
       database: database.description,
       seedSeconds,
@@ -232,22 +208,113 @@ async function measureSize(label: 'small' | 'large', cases: number): Promise<Siz
       sizes: sizes!,
       rows,
       tableMB,
+      live,
+      clients,
+      web,
+      api,
+      bare,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Transitions on a size's live cases: `sends` one at a time, then four times as many 16 at once. */
+async function transitionTurn(size: Size, sends: number) {
+  let iteration = 0;
+  const send = async (client: number, caseId: string) => {
+    const n = iteration++;
+    const start = performance.now();
+    await size.clients[client]!.expect(200, `/api/cases/${caseId}/events`, {
+      type: EVENT,
+      summary: `Needs assessment ${n}`.padEnd(256, 'n'),
+      evidence: `Evidence ${n}`.padEnd(256, 'e'),
+    });
+    return performance.now() - start;
+  };
+  const sequential: number[] = [];
+  for (let i = 0; i < sends; i++) sequential.push(await send(0, size.live[i % LIVE_CASES]!));
+  const concurrent: number[] = [];
+  const perClient = Math.ceil((sends * 4) / options.clients);
+  await Promise.all(
+    size.clients.map(async (_, c) => {
+      for (let i = 0; i < perClient; i++) {
+        // Each client its own cases, so no two wait on one row lock.
+        const caseId = size.live[(c + i * options.clients) % LIVE_CASES]!;
+        concurrent.push(await send(c, caseId));
+      }
+    }),
+  );
+  return { sequential, concurrent };
+}
+
+/** The work waiting, a programme's case list and the reconciliation, each timed after a warm-up. */
+async function measureReads(size: Size) {
+  const [busiest] = await size.bare`select programme_id, count(*)::int as n from cases
+    where programme_id is not null group by programme_id order by n desc limit 1`;
+  const timeMany = async (client: GetClient, url: string, count: number, warmup: number) => {
+    let bytes = 0;
+    for (let i = 0; i < warmup; i++) await client.timed(url);
+    const ms: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const answer = await client.timed(url);
+      ms.push(answer.ms);
+      bytes = answer.bytes;
+    }
+    return { ...percentiles(ms), bytes };
+  };
+  const waiting = await timeMany(size.web, '/', options.reads, 10);
+  const programmeList = {
+    ...(await timeMany(size.api, `/api/cases?programme=${busiest!.programme_id}`, options.reads, 10)),
+    programmeCases: Number(busiest!.n),
+  };
+  const reconciliation = await timeMany(
+    size.api,
+    `/api/reports/reconciliation?financialYear=${SCALE_YEAR}`,
+    options.reports,
+    2,
+  );
+  return { waiting, programmeList, reconciliation };
+}
+
+/**
+ * Both sizes measured in turns, small-large then large-small, so a machine that speeds up or
+ * slows down over the run (other work, a shared host) weighs on both alike.
+ */
+async function measureBoth(small: Size, large: Size): Promise<[SizeFigures, SizeFigures]> {
+  const times = new Map<Size, { sequential: number[]; concurrent: number[] }>([
+    [small, { sequential: [], concurrent: [] }],
+    [large, { sequential: [], concurrent: [] }],
+  ]);
+  for (const size of [small, large]) await transitionTurn(size, LIVE_CASES); // warm-up
+  const perTurn = Math.ceil(options.sends / TURNS);
+  for (let turn = 0; turn < TURNS; turn++) {
+    for (const size of turn % 2 ? [large, small] : [small, large]) {
+      const { sequential, concurrent } = await transitionTurn(size, perTurn);
+      times.get(size)!.sequential.push(...sequential);
+      times.get(size)!.concurrent.push(...concurrent);
+    }
+  }
+  const figures = async (size: Size): Promise<SizeFigures> => {
+    const { sequential, concurrent } = times.get(size)!;
+    const result: SizeFigures = {
+      label: size.label,
+      database: size.database,
+      seedSeconds: size.seedSeconds,
+      analyseSeconds: size.analyseSeconds,
+      sizes: size.sizes,
+      rows: size.rows,
+      tableMB: size.tableMB,
       transitionSequential: percentiles(sequential),
       transitionConcurrent: percentiles(concurrent),
-      waiting,
-      programmeList,
-      reconciliation,
+      ...(await measureReads(size)),
     };
-    log(`measured: ${JSON.stringify({ ...figures, sizes: undefined, rows: undefined })}`);
-    return figures;
-  } finally {
-    for (const client of clients) client.close();
-    for (const reader of readers) reader.close();
-    await app?.stop();
-    await Promise.all([sql.end(), bare.end()]);
-    await database.drop();
-    log(`dropped the ${label} database`);
-  }
+    log(`measured: ${JSON.stringify({ ...result, sizes: undefined, rows: undefined })}`);
+    return result;
+  };
+  return [await figures(small), await figures(large)];
 }
 
 interface Verdict {
@@ -309,8 +376,16 @@ async function main(): Promise<number> {
     await probe.drop();
   }
   const smallCases = Math.max(2000, Math.round(options.cases * options.smallFraction));
-  const small = await measureSize('small', smallCases);
-  const large = await measureSize('large', options.cases);
+  const opened: Size[] = [];
+  let small: SizeFigures;
+  let large: SizeFigures;
+  try {
+    opened.push(await openSize('small', smallCases));
+    opened.push(await openSize('large', options.cases));
+    [small, large] = await measureBoth(opened[0]!, opened[1]!);
+  } finally {
+    for (const size of opened) await size.close();
+  }
   const targets = verdicts(small, large);
 
   log('');
