@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type OpenDataSettings, openDataSettings } from './domain/open-data/settings.ts';
+import { DEFAULT_TOKEN_CACHE_SECONDS } from './domain/token-cache.ts';
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -37,7 +38,7 @@ const schema = z.object({
   /** How long a web sign-in lasts. */
   SESSION_HOURS: z.coerce.number().min(0.25).max(24).default(8),
   /** How long the API remembers whose a bearer token is; a token revoked by another process works here that long. */
-  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULT_TOKEN_CACHE_SECONDS),
   /** Behind a TLS-terminating proxy: trust its X-Forwarded-Proto so cookies are marked Secure. */
   TRUST_PROXY: z
     .enum(['true', 'false'])

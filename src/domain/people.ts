@@ -27,23 +27,21 @@ export async function issueToken(db: Db, email: string): Promise<string> {
   return token;
 }
 
-/** The actor a bearer token stands for, if it is live; through the cache when one is given. */
+/** The actor a bearer token stands for, if it is live, as the cache remembers or the database says. */
 export async function authenticateToken(
   db: Db,
   token: string,
-  cache?: TokenCache,
+  cache: TokenCache,
 ): Promise<Actor | undefined> {
-  const lookUp = async (tokenHash: string) => {
+  return cache.actorFor(hashToken(token), async (tokenHash) => {
     const user = await userByTokenHash(db, tokenHash);
     return user && actorOf(user);
-  };
-  const tokenHash = hashToken(token);
-  return cache ? cache.actorFor(tokenHash, lookUp) : lookUp(tokenHash);
+  });
 }
 
-export async function revokeBearerToken(db: Db, token: string, cache?: TokenCache): Promise<boolean> {
+export async function revokeBearerToken(db: Db, token: string, cache: TokenCache): Promise<boolean> {
   const tokenHash = hashToken(token);
-  cache?.forget(tokenHash);
+  cache.forget(tokenHash);
   return (await revokeToken(db, tokenHash)) > 0;
 }
 

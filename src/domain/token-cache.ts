@@ -5,6 +5,9 @@
 // which 0 turns off. Only tokens that worked are remembered, so a new token works at once.
 import type { Actor } from '../engine/actor.ts';
 
+/** API_TOKEN_CACHE_SECONDS when it is not set. */
+export const DEFAULT_TOKEN_CACHE_SECONDS = 5;
+
 /** Enough for every live integration and person at once; the oldest goes first beyond it. */
 const MAX_TOKENS = 10_000;
 

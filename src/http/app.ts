@@ -5,7 +5,7 @@ import type { Database } from '../db/client.ts';
 import { connectionFaultCode, isConcurrencyConflict } from '../db/errors.ts';
 import { type OpenDataSettings, openDataSettings } from '../domain/open-data/settings.ts';
 import { revokeBearerToken } from '../domain/people.ts';
-import { TokenCache } from '../domain/token-cache.ts';
+import { DEFAULT_TOKEN_CACHE_SECONDS, TokenCache } from '../domain/token-cache.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
 import { conflictingChange, ProblemError, RETRY_AFTER_SECONDS, unavailable } from '../engine/errors.ts';
@@ -50,7 +50,7 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Who publishes the open data (OPEN_DATA_*); the defaults when not given. */
   openData?: OpenDataSettings;
-  /** How long a bearer token's owner is remembered (API_TOKEN_CACHE_SECONDS); 5 when not given. */
+  /** How long a bearer token's owner is remembered (API_TOKEN_CACHE_SECONDS). */
   tokenCacheSeconds?: number;
 }
 
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const api = express.Router();
-  const tokens = new TokenCache((deps.tokenCacheSeconds ?? 5) * 1000);
+  const tokens = new TokenCache((deps.tokenCacheSeconds ?? DEFAULT_TOKEN_CACHE_SECONDS) * 1000);
   // Who is asking comes first: an anonymous request is 401 whatever its body, which is never read.
   api.use(authenticate(deps.db, tokens));
   // The one route that takes a file rather than JSON: finance's paid transactions, as CSV.

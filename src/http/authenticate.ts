@@ -8,7 +8,7 @@ import { ProblemError } from '../engine/errors.ts';
 const unauthorised = (detail: string) => new ProblemError(401, 'Not signed in', detail);
 
 /** Bearer-token authentication for the API; the actor is left in res.locals.actor. */
-export function authenticate(db: Db, tokens?: TokenCache) {
+export function authenticate(db: Db, tokens: TokenCache) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     res.set('WWW-Authenticate', 'Bearer');

@@ -2,33 +2,28 @@
 // Node's own answer is a bare status line. These get a problem+json body like every other refusal.
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { ProblemError } from '../engine/errors.ts';
+import { problemDocument } from './problem.ts';
 
-const refusals: Record<string, { status: number; title: string; detail: string }> = {
-  HPE_HEADER_OVERFLOW: {
-    status: 431,
-    title: 'Request header fields too large',
-    detail: 'The request line and headers together must be under 16 kB.',
-  },
-  ERR_HTTP_REQUEST_TIMEOUT: {
-    status: 408,
-    title: 'Request timeout',
-    detail: 'The request did not arrive in full in time.',
-  },
+const refusals: Record<string, ProblemError> = {
+  HPE_HEADER_OVERFLOW: new ProblemError(
+    431,
+    'Request header fields too large',
+    'The request line and headers together must be under 16 kB.',
+  ),
+  ERR_HTTP_REQUEST_TIMEOUT: new ProblemError(
+    408,
+    'Request timeout',
+    'The request did not arrive in full in time.',
+  ),
 };
 
-const badRequest = {
-  status: 400,
-  title: 'Bad request',
-  detail: 'The request is not well-formed HTTP/1.1.',
-};
+const notHttp = new ProblemError(400, 'Bad request', 'The request is not well-formed HTTP/1.1.');
 
 /** The raw HTTP/1.1 response for a request Node could not parse. */
 export function clientErrorResponse(code: string | undefined): string {
-  const refusal = (code && refusals[code]) || badRequest;
-  const body = JSON.stringify({
-    type: `/problems/${refusal.title.toLowerCase().replace(/ /g, '-')}`,
-    ...refusal,
-  });
+  const refusal = (code && refusals[code]) || notHttp;
+  const body = JSON.stringify(problemDocument(refusal));
   return [
     `HTTP/1.1 ${refusal.status} ${refusal.title}`,
     'Content-Type: application/problem+json; charset=utf-8',

@@ -47,6 +47,10 @@ export async function insertCase(db: Db, row: typeof cases.$inferInsert): Promis
   return inserted!;
 }
 
+/** The columns of a history row, in the order both writers give them. */
+const historyColumns = (pg: postgres.Sql) =>
+  pg`(case_id, version, type, payload, from_state, to_state, actor_id, actor_role, effects, at)`;
+
 /** What a transition writes to a case's history besides the case, version and states. */
 export type HistoryRow = Pick<
   typeof caseEvents.$inferInsert,
@@ -73,22 +77,33 @@ export async function moveCase(
       where id = ${locked.id} and version = ${locked.version}
       returning id
     )
-    insert into case_events
-      (case_id, version, type, payload, from_state, to_state, actor_id, actor_role, effects, at)
+    insert into case_events ${historyColumns(pg)}
     select id, ${version}::integer, ${history.type}::text, ${jsonParam(history.payload)}::jsonb,
            ${locked.state}::text, ${change.state}::text, ${history.actorId ?? null}::uuid,
            ${history.actorRole}::text, ${jsonParam(history.effects ?? [])}::jsonb, ${at}::timestamptz
     from moved`;
   if (result.count !== 1)
     throw new Error(`Case ${locked.id} was not at version ${locked.version} while locked`);
-  return { ...locked, state: change.state, snapshot: change.snapshot, version, updatedAt: change.at };
+  return {
+    ...locked,
+    state: change.state,
+    snapshot: change.snapshot,
+    version,
+    updatedAt: change.at,
+    dueOn: dueOnOf(change.snapshot),
+  };
 }
 
-/** Adds a row to a case's history (prepared: every transition writes one). */
+/** What the generated `due_on` column holds for a snapshot (schema/cases.ts), without reading it back. */
+function dueOnOf(snapshot: unknown): string | null {
+  const dueOn = (snapshot as { context?: { dueOn?: unknown } } | null)?.context?.dueOn;
+  return dueOn === undefined || dueOn === null ? null : String(dueOn);
+}
+
+/** Adds a row to a case's history outside a transition: a case's creation, a machine upgrade. */
 export async function insertCaseEvent(db: Db, row: typeof caseEvents.$inferInsert): Promise<void> {
   const pg = postgresOf(db);
-  await pg`insert into case_events
-    (case_id, version, type, payload, from_state, to_state, actor_id, actor_role, effects, at)
+  await pg`insert into case_events ${historyColumns(pg)}
     values (${row.caseId}, ${row.version}, ${row.type}, ${jsonParam(row.payload)}, ${row.fromState ?? null},
             ${row.toState}, ${row.actorId ?? null}, ${row.actorRole}, ${jsonParam(row.effects ?? [])},
             ${timestampParam(row.at ?? new Date())})`;
