@@ -1,7 +1,8 @@
 // Crime and disorder reduction grant: the Commissioner's yearly allocation to one Community Safety
 // Partnership (Cambridge City, East Cambridgeshire, Fenland, Huntingdonshire, South Cambridgeshire,
-// Peterborough), which owns the case. Allocation (funds committed at creation) → conditions offered
-// and agreed → live (quarterly returns are separate monitoring-return cases) → evaluation → closed.
+// Peterborough), which owns the case. Proposed → allocated (the decision that commits the money, signed
+// by the approver above the delegation threshold) → conditions offered and agreed → live (quarterly
+// returns are separate monitoring-return cases) → evaluation → closed.
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
@@ -75,6 +76,7 @@ type OfferPayload = z.output<typeof offerPayload>;
 type ReasonPayload = z.output<typeof reasonPayload>;
 type EvaluatePayload = z.output<typeof evaluatePayload>;
 export type CrimeDisorderGrantEvent =
+  | { type: 'ALLOCATE' }
   | ({ type: 'OFFER_CONDITIONS' } & OfferPayload)
   | { type: 'ACCEPT_CONDITIONS' }
   | ({ type: 'QUERY_CONDITIONS' } & ReasonPayload)
@@ -152,7 +154,7 @@ const machine = setup({
   },
 }).createMachine({
   id: 'crime-disorder-grant',
-  initial: 'allocated',
+  initial: 'proposed',
   context: ({ input }) => ({
     title: `Crime and disorder reduction grant ${input.financialYear}`,
     allocationPence: input.allocationPence,
@@ -164,10 +166,18 @@ const machine = setup({
     evaluation: null,
     withdrawalReason: null,
   }),
-  // Creating the case commits the allocation. On the root, not on `allocated`, so conditions queried
-  // back to `allocated` do not commit it a second time.
-  entry: commitFunds<CrimeDisorderGrantContext>((context) => context.allocationPence),
   states: {
+    proposed: {
+      on: {
+        // The decision: it commits the allocation (on the transition, not on entering `allocated`,
+        // so conditions queried back to `allocated` do not commit it a second time).
+        ALLOCATE: {
+          target: 'allocated',
+          actions: commitFunds<CrimeDisorderGrantContext>((context) => context.allocationPence),
+        },
+        WITHDRAW_ALLOCATION: { target: 'withdrawn', actions: 'recordWithdrawal' },
+      },
+    },
     allocated: {
       on: {
         OFFER_CONDITIONS: {
@@ -219,8 +229,10 @@ const owner = ['owner'] as const;
 export const crimeDisorderGrant = defineMachine({
   id: 'crime-disorder-grant',
   // 2: accepted conditions build a payment schedule; an evaluated underspend re-profiles it.
-  version: 2,
-  upgradeFrom: { version: 1 },
+  // 3: opening a case proposes the allocation; ALLOCATE decides it (and commits the money), so the
+  //    rulebook can hold it for the approver. Cases already allocated keep their state.
+  version: 3,
+  upgradeFrom: { version: 2 },
   referencePrefix: 'CDR',
   ownerKinds: ['communitySafetyPartnership'],
   messages: crimeDisorderGrantMessages,
@@ -231,6 +243,7 @@ export const crimeDisorderGrant = defineMachine({
   input: creationInput,
   createdBy: officer,
   states: {
+    proposed: { label: 'Allocation proposed, to be decided' },
     allocated: { label: 'Allocated, conditions to be offered' },
     conditionsOffered: { label: 'Conditions offered to the partnership' },
     live: { label: 'Grant live' },
@@ -239,6 +252,12 @@ export const crimeDisorderGrant = defineMachine({
     closed: { label: 'Closed' },
   },
   events: {
+    ALLOCATE: {
+      label: 'Allocate the grant',
+      payload: emptyPayload,
+      sentBy: officer,
+      decision: { amountPence: (c: CrimeDisorderGrantContext) => c.allocationPence },
+    },
     OFFER_CONDITIONS: { label: 'Offer the grant conditions', payload: offerPayload, sentBy: officer },
     ACCEPT_CONDITIONS: { label: 'Accept the conditions', payload: emptyPayload, sentBy: owner },
     QUERY_CONDITIONS: { label: 'Query the conditions', payload: reasonPayload, sentBy: owner },

@@ -44,6 +44,21 @@ export interface EventSpec<Context = any, Payload = any> {
    * money returned): it does not put the case on their "work waiting" list.
    */
   whenever?: boolean;
+  /**
+   * A commissioning decision: the rulebook (src/engine/rulebook.ts) holds it for an approver's
+   * signature when its amount is above the programme's delegation threshold, or when the approver sent
+   * the case's last decision back, and never lets the person who decided sign it. Every event whose
+   * transition commits money must be declared a decision; the registry refuses a machine otherwise.
+   */
+  decision?: DecisionSpec<Context, Payload>;
+}
+
+export interface DecisionSpec<Context = any, Payload = any> {
+  /**
+   * The award's total once this decision takes effect, in pence: for a variation or an extension the
+   * new total, not the difference. Null when the decision, as sent, commits no money (a decline).
+   */
+  amountPence: (context: Context, payload: Payload) => number | null;
 }
 
 export interface StateSpec {
@@ -71,7 +86,17 @@ export interface MachineDefinition {
    * How cases on the previous version move to this one: the engine's start-up migration rewrites
    * their context with `context` (identity when absent) and records the move in their history.
    */
-  upgradeFrom?: { version: number; context?: (context: any, state: string) => unknown };
+  upgradeFrom?: {
+    version: number;
+    context?: (context: any, state: string) => unknown;
+    /** The state a case moves to, where the new version no longer has the one it is in. */
+    state?: (state: string, context: any) => string;
+    /**
+     * A decision the old version was waiting to have signed, to be held by the rulebook instead: the
+     * event and payload as the decider sent them (found in the history by the event's type).
+     */
+    hold?: (context: any, state: string) => { event: string; payload: Record<string, unknown> } | null;
+  };
   events: Record<string, EventSpec>;
   states: Record<string, StateSpec>;
 }

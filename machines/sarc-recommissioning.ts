@@ -233,6 +233,14 @@ export const checkReview = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): FieldProb
   ];
 };
 
+/** The contract's whole value once a review takes effect: as awarded, with every extension. */
+export const contractTotalAfter = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): number | null =>
+  p.decision === 'extend'
+    ? (c.contract?.valuePence ?? 0) +
+      c.extensions.reduce((sum, e) => sum + e.extensionValuePence, 0) +
+      (p.extensionValuePence ?? 0)
+    : null;
+
 const agreed = (d: SarcContext['partnerDecisions']) => sarcPartners.every((p) => d[p]?.agrees === true);
 const noDecisions = () => ({ opcc: null, nhsEngland: null, countyCouncil: null, cityCouncil: null });
 
@@ -544,8 +552,15 @@ export const sarcRecommissioning = defineMachine({
     },
     RECORD_CHALLENGE: byOfficer('Record a challenge to the award', payloads.RECORD_CHALLENGE),
     RESOLVE_CHALLENGE: byOfficer('Resolve the challenge', payloads.RESOLVE_CHALLENGE),
-    AWARD_CONTRACT: byOfficer('Award the contract', payloads.AWARD_CONTRACT, checkAward),
+    AWARD_CONTRACT: {
+      ...byOfficer('Award the contract', payloads.AWARD_CONTRACT, checkAward),
+      decision: { amountPence: (_c: SarcContext, p: Of<'AWARD_CONTRACT'>) => p.valuePence },
+    },
     GO_LIVE: byOfficer('Start the service', payloads.GO_LIVE),
-    CONTRACT_REVIEW: byOfficer('Review the contract', payloads.CONTRACT_REVIEW, checkReview),
+    CONTRACT_REVIEW: {
+      ...byOfficer('Review the contract', payloads.CONTRACT_REVIEW, checkReview),
+      // An extension is decided on the contract's new total; re-procuring commits nothing.
+      decision: { amountPence: contractTotalAfter },
+    },
   },
 });

@@ -1,8 +1,9 @@
 // Victims' services: support services (IDVAs, ISVAs, counselling, road-death bereavement,
 // exploitation support) commissioned from the Ministry of Justice victims grant. Bid → due
-// diligence → panel scoring (scores are domain data) → moderation → recommendation (signed by the
-// approver above the delegation threshold) → offer → grant agreement → live, with annual reviews
-// and variations. Money: `committedPence` is what this case has committed to its fund, net; each
+// diligence → panel scoring (scores are domain data) → moderation → recommendation → offer → grant
+// agreement → live, with annual reviews and variations. The recommendation and a variation's approval
+// are decisions: the rulebook (src/engine/rulebook.ts) holds them for the approver's signature above
+// the programme's delegation threshold, so this machine has no signing of its own. Money: `committedPence` is what this case has committed to its fund, net; each
 // change to the award commits or releases the difference. Payments are not in this machine yet:
 // TERMINATE releases all of committedPence (issue 6 will subtract what has been paid), and
 // COMPLETE releases nothing (finance reconciles unspent money).
@@ -49,12 +50,10 @@ export const victimsServicesMessages = [
   'bidReceived',
   'bidIneligible',
   'bidDeclined',
-  'decisionAwaitingSignature',
   'offerMade',
   'offerLapsing',
   'offerLapsed',
   'agreementSigned',
-  'variationAwaitingSignature',
   'variationDecided',
   'terminated',
 ] as const;
@@ -113,12 +112,12 @@ export type VictimsServicesEvent =
   | Each<'SUBMIT', Out<typeof submitPayload>>
   | Each<'PASS_DUE_DILIGENCE', Out<typeof dueDiligencePayload>>
   | Each<
-      'FAIL_DUE_DILIGENCE' | 'REJECT_DECISION' | 'TERMINATE' | 'REJECT_VARIATION',
+      'FAIL_DUE_DILIGENCE' | 'TERMINATE' | 'REJECT_VARIATION',
       Out<typeof reasonPayload>
     >
   | Each<'WITHDRAW' | 'DECLINE_OFFER', Out<typeof optionalReasonPayload>>
   | Each<
-      'CLOSE_SCORING' | 'SIGN_DECISION' | 'ACCEPT_OFFER' | 'COMPLETE' | 'APPROVE_VARIATION' | 'SIGN_VARIATION'
+      'CLOSE_SCORING' | 'ACCEPT_OFFER' | 'COMPLETE' | 'APPROVE_VARIATION'
     >
   | Each<'MODERATE', Out<typeof moderatePayload>>
   | Each<'RECOMMEND_AWARD', Out<typeof recommendAwardPayload>>
@@ -233,23 +232,17 @@ export const checkRequestVariation = (ctx: Ctx, p: Payload<'REQUEST_VARIATION'>)
     ...endsAfterStart(ctx.agreement?.startsOn, p.endsOn),
   ];
 };
-/** SIGN_VARIATION (approver): the pending variation must say what changes. */
-export const checkSignVariation = (ctx: Ctx): FieldProblem[] => {
+/** APPROVE_VARIATION: the pending variation must say what changes. */
+export const checkApproveVariation = (ctx: Ctx): FieldProblem[] => {
   const v = ctx.pendingVariation;
   return v && (v.amountPence !== null || v.endsOn !== null || v.outcomes !== null)
     ? []
     : problem('variation', 'Nothing to approve yet: request the change (amount, end date or outcomes) first');
 };
 const increases = (ctx: Ctx) => (ctx.pendingVariation?.amountPence ?? 0) > (ctx.awardedPence ?? 0);
-/** APPROVE_VARIATION (officer): as signing, but an increase above the delegation threshold is the approver's. */
-export const checkApproveVariation = (ctx: Ctx): FieldProblem[] => [
-  ...checkSignVariation(ctx),
-  ...(increases(ctx)
-    ? atMost('amountPence', ctx.pendingVariation?.amountPence ?? 0, ctx.delegationThresholdPence, (limit) => {
-        return `An award above ${limit} is above the delegation threshold: the approver must sign this variation`;
-      })
-    : []),
-];
+/** The award's total once the pending variation takes effect: what the rulebook weighs. */
+export const totalAfterVariation = (ctx: Ctx): number =>
+  ctx.pendingVariation?.amountPence ?? ctx.awardedPence ?? 0;
 
 /** A variation as requested, with the terms it would change. */
 const variation = (
@@ -343,8 +336,7 @@ const machine = setup({
         const rejected = { ...v, decision: 'rejected' as const, decisionReason: event.reason };
         return { pendingVariation: null, variations: [...context.variations, rejected] };
       }
-      const decision: VictimsServicesVariation['decision'] =
-        event.type === 'SIGN_VARIATION' ? 'signed' : 'approved';
+      const decision: VictimsServicesVariation['decision'] = 'approved';
       const awardedPence = v.amountPence ?? context.awardedPence;
       const terms = context.agreement;
       return {
@@ -366,20 +358,13 @@ const machine = setup({
     dueDiligencePassed: guardFrom(checkDueDiligence),
     moderated: guardFrom(checkModerate),
     withinRequest: guardFrom(checkRecommendAward),
-    aboveThreshold: ({ context, event }) =>
-      event.type === 'RECOMMEND_AWARD' && event.amountPence > context.delegationThresholdPence,
     agreementValid: guardFrom(checkAgreement),
     agreesLess: ({ context, event }) =>
       event.type === 'SIGN_AGREEMENT' && event.amountPence < (context.awardedPence ?? 0),
     reviewSays: ({ event }, decision: (typeof reviewDecisions)[number]) =>
       event.type === 'ANNUAL_REVIEW' && event.decision === decision,
     variationValid: guardFrom(checkRequestVariation),
-    /** An increase past the threshold: only the approver may sign it, so tell them. */
-    variationNeedsSignature: ({ context, event }) =>
-      event.type === 'REQUEST_VARIATION' &&
-      (event.amountPence ?? 0) > Math.max(context.awardedPence ?? 0, context.delegationThresholdPence),
-    officerMayApprove: guardFrom(checkApproveVariation),
-    approverMaySign: guardFrom(checkSignVariation),
+    variationSaysWhat: guardFrom(checkApproveVariation),
     increases: ({ context }) => increases(context),
     decreases: ({ context }) =>
       (context.pendingVariation?.amountPence ?? Infinity) < (context.awardedPence ?? 0),
@@ -447,31 +432,15 @@ const machine = setup({
     },
     recommendation: {
       on: {
-        RECOMMEND_AWARD: [
-          {
-            guard: and(['withinRequest', 'aboveThreshold']),
-            target: 'awaitingApproval',
-            actions: ['recordRecommendation', tell('decisionAwaitingSignature', 'approver')],
-          },
-          {
-            guard: 'withinRequest',
-            target: 'offered',
-            actions: ['recordRecommendation', 'awardRecommended', commitIncrease, 'settleCommitment'],
-          },
-        ],
+        RECOMMEND_AWARD: {
+          guard: 'withinRequest',
+          target: 'offered',
+          actions: ['recordRecommendation', 'awardRecommended', commitIncrease, 'settleCommitment'],
+        },
         RECOMMEND_DECLINE: {
           target: 'declined',
           actions: ['recordRecommendation', tell('bidDeclined', 'owner')],
         },
-      },
-    },
-    awaitingApproval: {
-      on: {
-        SIGN_DECISION: {
-          target: 'offered',
-          actions: ['awardRecommended', commitIncrease, 'settleCommitment'],
-        },
-        REJECT_DECISION: { target: 'recommendation', actions: 'recordReason' },
       },
     },
     offered: {
@@ -524,14 +493,7 @@ const machine = setup({
             actions: ['recordReview', releaseUnpaid, 'clearCommitment', tell('terminated', 'owner')],
           },
         ],
-        REQUEST_VARIATION: [
-          {
-            guard: and(['variationValid', 'variationNeedsSignature']),
-            target: 'variationRequested',
-            actions: ['requestVariation', tell('variationAwaitingSignature', 'approver')],
-          },
-          { guard: 'variationValid', target: 'variationRequested', actions: 'requestVariation' },
-        ],
+        REQUEST_VARIATION: { guard: 'variationValid', target: 'variationRequested', actions: 'requestVariation' },
         TERMINATE: {
           target: 'terminated',
           actions: ['recordReason', releaseUnpaid, 'clearCommitment', tell('terminated', 'owner')],
@@ -543,15 +505,8 @@ const machine = setup({
     variationRequested: {
       on: {
         // A revised request (or the detail of a review's amendment) replaces the pending one.
-        REQUEST_VARIATION: [
-          {
-            guard: and(['variationValid', 'variationNeedsSignature']),
-            actions: ['requestVariation', tell('variationAwaitingSignature', 'approver')],
-          },
-          { guard: 'variationValid', actions: 'requestVariation' },
-        ],
-        APPROVE_VARIATION: decide('officerMayApprove'),
-        SIGN_VARIATION: decide('approverMaySign'),
+        REQUEST_VARIATION: { guard: 'variationValid', actions: 'requestVariation' },
+        APPROVE_VARIATION: decide('variationSaysWhat'),
         REJECT_VARIATION: { target: 'live', actions: ['decideVariation', tell('variationDecided', 'owner')] },
       },
     },
@@ -566,7 +521,7 @@ const machine = setup({
 });
 
 /** Applying a variation: an increase commits the difference, a decrease releases it. */
-function decide(guard: 'officerMayApprove' | 'approverMaySign') {
+function decide(guard: 'variationSaysWhat') {
   const [apply, settle, told] = [
     'decideVariation',
     'settleCommitment',
@@ -592,13 +547,28 @@ const spec = (label: string, payload: z.ZodObject, sentBy: Sender[], check?: Eve
   ({ label, payload, sentBy, ...(check && { check }) }) as EventSpec;
 const owner: Sender[] = ['owner'];
 const officer: Sender[] = ['officer'];
-const approver: Sender[] = ['approver'];
 
 export const victimsServices = defineMachine({
   id: 'victims-services',
   // 2: the agreement builds a payment schedule, variations re-profile it, and closing releases the unpaid part.
-  version: 2,
-  upgradeFrom: { version: 1 },
+  // 3: the rulebook signs decisions: no awaitingApproval state, SIGN_DECISION, REJECT_DECISION or
+  //    SIGN_VARIATION. A recommendation awaiting signature moves back to `recommendation`, held by the
+  //    rulebook for the approver as it was made.
+  version: 3,
+  upgradeFrom: {
+    version: 2,
+    state: (state: string) => (state === 'awaitingApproval' ? 'recommendation' : state),
+    hold: (context: Ctx, state: string) =>
+      state === 'awaitingApproval' && context.recommendation?.amountPence
+        ? {
+            event: 'RECOMMEND_AWARD',
+            payload: {
+              amountPence: context.recommendation.amountPence,
+              rationale: context.recommendation.rationale,
+            },
+          }
+        : null,
+  },
   referencePrefix: 'VS',
   ownerKinds: ['provider'],
   messages: victimsServicesMessages,
@@ -615,7 +585,6 @@ export const victimsServices = defineMachine({
     panelScoring: { label: 'With the panel for scoring' },
     moderation: { label: 'Scores being moderated' },
     recommendation: { label: 'Awaiting a recommendation' },
-    awaitingApproval: { label: "Awaiting the approver's signature" },
     offered: { label: 'Grant offered' },
     agreement: { label: 'Offer accepted, grant agreement being prepared' },
     live: { label: 'Service live' },
@@ -634,10 +603,11 @@ export const victimsServices = defineMachine({
     FAIL_DUE_DILIGENCE: spec('Fail due diligence', reasonPayload, officer),
     CLOSE_SCORING: spec('Close panel scoring', emptyPayload, officer),
     MODERATE: spec('Record the moderated scores', moderatePayload, officer, checkModerate),
-    RECOMMEND_AWARD: spec('Recommend an award', recommendAwardPayload, officer, checkRecommendAward),
+    RECOMMEND_AWARD: {
+      ...spec('Recommend an award', recommendAwardPayload, officer, checkRecommendAward),
+      decision: { amountPence: (_c: Ctx, p: Payload<'RECOMMEND_AWARD'>) => p.amountPence },
+    },
     RECOMMEND_DECLINE: spec('Recommend declining the bid', recommendDeclinePayload, officer),
-    SIGN_DECISION: spec('Sign the award decision', emptyPayload, approver),
-    REJECT_DECISION: spec('Send the recommendation back', reasonPayload, approver),
     ACCEPT_OFFER: spec('Accept the offer', emptyPayload, owner),
     DECLINE_OFFER: spec('Decline the offer', optionalReasonPayload, owner),
     SIGN_AGREEMENT: spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),
@@ -648,9 +618,12 @@ export const victimsServices = defineMachine({
       ['officer', 'owner'],
       checkRequestVariation,
     ),
-    APPROVE_VARIATION: spec('Approve the variation', emptyPayload, officer, checkApproveVariation),
-    SIGN_VARIATION: spec('Sign the variation', emptyPayload, approver, checkSignVariation),
-    REJECT_VARIATION: spec('Reject the variation', reasonPayload, ['officer', 'approver']),
+    APPROVE_VARIATION: {
+      ...spec('Approve the variation', emptyPayload, officer, checkApproveVariation),
+      // Weighed on the award's new total, whatever the change.
+      decision: { amountPence: totalAfterVariation },
+    },
+    REJECT_VARIATION: spec('Reject the variation', reasonPayload, officer),
     TERMINATE: spec('Terminate the grant', reasonPayload, officer),
     COMPLETE: spec('Close the grant at the end of the agreement', emptyPayload, officer),
     WITHDRAW: spec('Withdraw the bid', optionalReasonPayload, owner),

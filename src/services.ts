@@ -13,7 +13,7 @@ import { notifyEffect } from './domain/notifications.ts';
 import { conflictHidesCase } from './domain/panel.ts';
 import { paymentEffects } from './domain/payments.ts';
 import { ensurePlan } from './domain/plan.ts';
-import { prepareCaseInput } from './domain/programmes.ts';
+import { delegationThreshold, prepareCaseInput } from './domain/programmes.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
 import { MachineRegistry } from './engine/registry.ts';
@@ -48,6 +48,7 @@ export function createEngine(
     },
     prepareInput: prepareCaseInput,
     hidesCase: conflictHidesCase,
+    delegationThreshold,
   });
 }
 
@@ -81,7 +82,7 @@ export async function startServices(
   await applyMigrations(database.url);
   const engine = createEngine(database, { clock, publicUrl: config.publicUrl });
   await ensurePlan(database.db);
-  const upgraded = await upgradeCases(database.db, engine.registry, clock);
+  const upgraded = await upgradeCases(database.db, engine.registry, clock, { delegationThreshold });
   for (const [machine, count] of Object.entries(upgraded))
     logger.info(`moved ${count} ${machine} cases to the machine's latest version`);
   if (config.seedDemoData) {

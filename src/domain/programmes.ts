@@ -1,8 +1,8 @@
 // Cases opened under a programme: the client names the programme, and the machine gets its
 // settings (cap, delegation threshold, scoring criteria, closing time) as part of its input.
 import type { OrganisationKind, ProgrammeSettings, ScoringCriterion } from '../../machines/define.ts';
-import type { Tx } from '../db/client.ts';
-import { casesWithContext, lockCase } from '../db/queries/cases.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { type CaseRow, casesWithContext, lockCase } from '../db/queries/cases.ts';
 import { netCommittedByCase } from '../db/queries/funds.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { findProgramme, type ProgrammeRow, roundCaseOf } from '../db/queries/programmes.ts';
@@ -109,4 +109,13 @@ export async function fundingOf(tx: Tx, programmeId: string | null) {
     );
   }
   return programme;
+}
+
+/**
+ * The delegation threshold for a case's decisions: its programme's. A case under no programme has
+ * none, so every decision on it is signed by an approver: the safe default.
+ */
+export async function delegationThreshold(db: Db, caseRow: CaseRow): Promise<number> {
+  const programme = caseRow.programmeId ? await findProgramme(db, caseRow.programmeId) : undefined;
+  return programme ? Number(programme.delegationThresholdPence) : 0;
 }

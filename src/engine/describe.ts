@@ -3,6 +3,7 @@ import type { AnyStateNode } from 'xstate';
 import { z } from 'zod';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { type Actor, isSender } from './actor.ts';
+import { rulebookEvents } from './rulebook.ts';
 
 export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -80,6 +81,15 @@ export function describeMachine(definition: MachineDefinition) {
     createdBy: definition.createdBy,
     input: jsonSchema(definition.input),
     events: Object.entries(definition.events).map(([type, spec]) => ({
+      type,
+      label: spec.label,
+      sentBy: spec.sentBy,
+      // A decision is held for an approver's signature above the programme's delegation threshold.
+      decision: !!spec.decision,
+      payload: jsonSchema(spec.payload),
+    })),
+    /** The rulebook's events, which every machine takes while a decision awaits signature. */
+    rulebookEvents: Object.entries(rulebookEvents).map(([type, spec]) => ({
       type,
       label: spec.label,
       sentBy: spec.sentBy,

@@ -1,13 +1,14 @@
 // The generic workflow engine: creates cases and moves them through their machines, one locked,
 // all-or-nothing transaction per event. It knows no machine by name; it gets the registry.
 import type { AnyMachineSnapshot } from 'xstate';
-import type { MachineDefinition } from '../../machines/define.ts';
+import { type MachineDefinition, notify, type Recipient } from '../../machines/define.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import {
   applyTimerOps,
   type CaseRow,
   caseHistory,
+  casesAwaitingSignature,
   casesInStates,
   deleteStateTimers,
   findCase,
@@ -34,6 +35,17 @@ import {
 } from './errors.ts';
 import { isUuid } from './ids.ts';
 import type { MachineRegistry } from './registry.ts';
+import {
+  type AwaitingSignature,
+  type CaseDecision,
+  decisionOf,
+  eventSpec,
+  refusesSignature,
+  rulebookEvents,
+  SEND_BACK_DECISION,
+  SIGN_DECISION,
+  signatureNeeded,
+} from './rulebook.ts';
 import {
   acceptedEvents,
   type EmittedAction,
@@ -78,6 +90,17 @@ export interface EngineDeps {
    * member who declared a conflict of interest on it. A case hidden this way answers 404.
    */
   hidesCase?: (db: Db, actor: Actor, caseRow: CaseRow) => Promise<boolean>;
+  /**
+   * The delegation threshold that applies to a case's decisions: above it, an approver signs. The
+   * domain reads it from the case's programme; without this, every decision needs a signature.
+   */
+  delegationThreshold?: (db: Db, caseRow: CaseRow) => Promise<number>;
+}
+
+/** What the history records for a step, where it is not the event the machine was given. */
+interface Recorded {
+  type: string;
+  payload: unknown;
 }
 
 export class Engine {
@@ -181,6 +204,8 @@ export class Engine {
       throw staleVersion(options.expectedVersion, caseRow.version);
     }
     const { type, ...rawPayload } = (event ?? {}) as Record<string, unknown>;
+    if (typeof type === 'string' && Object.hasOwn(rulebookEvents, type))
+      return this.rulebookEvent(tx, actor, caseRow, definition, type, rawPayload);
     // Own properties only: `toString` or `__proto__` are not events.
     if (typeof type !== 'string' || !Object.hasOwn(definition.events, type)) {
       throw invalid('That is not an event of this machine.', [
@@ -194,6 +219,8 @@ export class Engine {
     if (!isSender(actor, spec.sentBy, caseRow.organisationId)) {
       throw forbidden(`Your role (${actor.role}) may not send ${type} to this case.`);
     }
+    const held = decisionOf(caseRow.decision);
+    if (held?.status === 'awaitingSignature') throw awaitingSignature(held, definition);
     const snapshot = restore(definition, caseRow.snapshot);
     const refusal = spec.refuses?.(snapshot.context, actor.userId);
     if (refusal) throw forbidden(refusal);
@@ -213,7 +240,120 @@ export class Engine {
     // The machine also learns who is acting, for separation-of-duties guards; the history keeps the
     // payload as sent and the actor in its own columns.
     const machineEvent = { ...payload.data, type, actorId: actor.userId };
-    return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, payload.data);
+    const amountPence = spec.decision?.amountPence(snapshot.context, payload.data) ?? null;
+    if (amountPence !== null) {
+      const thresholdPence = (await this.deps.delegationThreshold?.(tx, caseRow)) ?? 0;
+      const because = signatureNeeded(amountPence, thresholdPence, held);
+      if (because) {
+        const decision: AwaitingSignature = {
+          status: 'awaitingSignature',
+          event: type,
+          payload: payload.data,
+          decidedBy: actor.userId,
+          decidedByRole: actor.role,
+          amountPence,
+          thresholdPence,
+          because,
+          at: this.deps.clock.now().toISOString(),
+        };
+        return this.hold(tx, actor, caseRow, definition, snapshot, machineEvent, decision);
+      }
+    }
+    return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, { type, payload: payload.data });
+  }
+
+  /**
+   * The rulebook's events. Signing applies the held decision to the machine as its decider sent it,
+   * so the money moves now, recorded in the history as the signature; sending back records the reason
+   * and leaves the case where it was, with the next decision bound for a signature whatever its amount.
+   */
+  private async rulebookEvent(
+    tx: Tx,
+    actor: Actor,
+    caseRow: CaseRow,
+    definition: MachineDefinition,
+    type: string,
+    rawPayload: Record<string, unknown>,
+  ): Promise<CaseView> {
+    const spec = rulebookEvents[type]!;
+    if (!isSender(actor, spec.sentBy, caseRow.organisationId))
+      throw forbidden(`Only an approver may ${spec.label.toLowerCase()}.`);
+    const held = decisionOf(caseRow.decision);
+    if (held?.status !== 'awaitingSignature')
+      throw new ProblemError(409, 'Nothing awaits signature', 'No decision on this case is waiting for a signature.');
+    const payload = spec.payload.safeParse(rawPayload);
+    if (!payload.success) throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
+    const snapshot = restore(definition, caseRow.snapshot);
+    if (type === SIGN_DECISION) {
+      const refusal = refusesSignature(held, actor.userId);
+      if (refusal) throw forbidden(refusal);
+      const heldSpec = definition.events[held.event];
+      const problems = heldSpec?.check?.(snapshot.context, held.payload) ?? [];
+      if (!heldSpec || problems.length)
+        throw new ProblemError(
+          409,
+          'The decision no longer fits',
+          `The case has changed since the decision was made (${problems.map((p) => p.message).join('; ') || 'unknown event'}). Send it back instead.`,
+        );
+      const machineEvent = { ...held.payload, type: held.event, actorId: held.decidedBy };
+      return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, {
+        record: { type, payload: { ...payload.data, decision: held.event, decidedBy: held.decidedBy } },
+        decision: null,
+      });
+    }
+    const { reason } = payload.data as { reason: string };
+    const sentBack: CaseDecision = {
+      status: 'sentBack',
+      event: held.event,
+      amountPence: held.amountPence,
+      decidedBy: held.decidedBy,
+      decidedByRole: held.decidedByRole,
+      reason,
+      sentBackBy: actor.userId,
+      at: this.deps.clock.now().toISOString(),
+    };
+    const told = notify('decisionSentBack', held.decidedByRole as Recipient);
+    return this.record(tx, actor, caseRow, definition, snapshot, { type: SEND_BACK_DECISION, payload: payload.data }, sentBack, [told]);
+  }
+
+  /** Holds a decision for an approver's signature: the case stays where it is and nothing moves. */
+  private async hold(
+    tx: Tx,
+    actor: Actor,
+    caseRow: CaseRow,
+    definition: MachineDefinition,
+    snapshot: AnyMachineSnapshot,
+    event: { type: string; actorId?: string | null },
+    decision: AwaitingSignature,
+  ): Promise<CaseView> {
+    // Held only if it would be taken now, so a signature never meets a refusal the decider could have seen.
+    if (!snapshot.can(event))
+      throw notAccepted(event.type, caseRow.state, acceptedEvents(definition, snapshot), []);
+    const { type: _, actorId: __, ...payload } = event;
+    const told = notify('decisionAwaitingSignature', 'approver');
+    return this.record(tx, actor, caseRow, definition, snapshot, { type: event.type, payload }, decision, [told]);
+  }
+
+  /** A history row and a new hold, with the case's state and snapshot as they were. */
+  private async record(
+    tx: Tx,
+    actor: Actor,
+    caseRow: CaseRow,
+    definition: MachineDefinition,
+    snapshot: AnyMachineSnapshot,
+    recorded: Recorded,
+    decision: CaseDecision,
+    effects: EmittedAction[],
+  ): Promise<CaseView> {
+    const now = this.deps.clock.now();
+    const updated = await moveCase(
+      tx,
+      caseRow,
+      { state: caseRow.state, snapshot: caseRow.snapshot, at: now, decision },
+      { ...recorded, actorId: actor.userId, actorRole: actor.role, effects: [{ type: decision.status, params: decision }, ...effects] },
+    );
+    await this.runEffects(tx, effects, { caseRow: updated, definition, actor, at: now, engine: this });
+    return this.view(actor, updated, definition, snapshot);
   }
 
   /**
@@ -227,7 +367,10 @@ export class Engine {
     const snapshot = restore(definition, caseRow.snapshot);
     const accepted = transitionEventTypes(snapshot);
     if (!accepted.includes(event.type)) throw notAccepted(event.type, caseRow.state, accepted, []);
-    return this.apply(tx, systemActor, caseRow, definition, snapshot, { ...event, actorId: null }, {});
+    return this.apply(tx, systemActor, caseRow, definition, snapshot, { ...event, actorId: null }, {
+      type: event.type,
+      payload: {},
+    });
   }
 
   /** Steps the machine and writes everything the step implies, in the caller's transaction. */
@@ -238,8 +381,9 @@ export class Engine {
     definition: MachineDefinition,
     snapshot: AnyMachineSnapshot,
     event: { type: string; actorId?: string | null },
-    payload: unknown,
+    recorded: Recorded | { record: Recorded; decision: null },
   ): Promise<CaseView> {
+    const { record, decision } = 'record' in recorded ? recorded : { record: recorded, decision: undefined };
     // can() runs the guards; a transition that only emits actions leaves the snapshot as it was,
     // so identity cannot tell a refusal from a step.
     if (!snapshot.can(event))
@@ -251,10 +395,10 @@ export class Engine {
     const updated = await moveCase(
       tx,
       caseRow,
-      { state: toState, snapshot: persist(definition, next.snapshot), at: now },
+      { state: toState, snapshot: persist(definition, next.snapshot), at: now, decision },
       {
-        type: event.type,
-        payload,
+        type: record.type,
+        payload: record.payload,
         actorId: actor.userId,
         actorRole: actor.role,
         effects: interpreted.effects,
@@ -319,17 +463,40 @@ export class Engine {
       .list()
       .map((definition) => ({ machineId: definition.id, states: statesWhereActorActs(definition, actor) }))
       .filter((w) => w.states.length);
-    const { rows, counts } = await casesInStates(this.deps.db, where, providerScope(actor), limit);
+    const [{ rows, counts }, signing] = await Promise.all([
+      casesInStates(this.deps.db, where, providerScope(actor), limit),
+      actor.role === 'approver' ? casesAwaitingSignature(this.deps.db, limit) : undefined,
+    ]);
+    // A case whose decision awaits a signature waits for the approver alone. (The counts by stage
+    // still include it: they are read from indexes that do not know about holds.)
+    const byState = rows.filter((row) => decisionOf(row.decision)?.status !== 'awaitingSignature');
+    const merged = [...new Map([...(signing?.rows ?? []), ...byState].map((row) => [row.id, row])).values()]
+      .sort((a, b) => b.seq - a.seq)
+      .slice(0, limit);
     return {
-      items: rows.map((row) => this.listed(row)),
-      counts: counts.map((c) => {
-        const definition = this.deps.registry.latest(c.machineId);
-        return {
-          ...c,
-          machineTitle: definition?.title ?? c.machineId,
-          stateLabel: definition?.states[c.state]?.label ?? c.state,
-        };
-      }),
+      items: merged.map((row) => this.listed(row)),
+      counts: [
+        ...(signing?.count
+          ? [
+              {
+                machineId: '',
+                state: '',
+                count: signing.count,
+                more: signing.more,
+                machineTitle: 'All cycles',
+                stateLabel: 'Decision awaiting your signature',
+              },
+            ]
+          : []),
+        ...counts.map((c) => {
+          const definition = this.deps.registry.latest(c.machineId);
+          return {
+            ...c,
+            machineTitle: definition?.title ?? c.machineId,
+            stateLabel: definition?.states[c.state]?.label ?? c.state,
+          };
+        }),
+      ],
     };
   }
 
@@ -424,12 +591,31 @@ export class Engine {
     definition: MachineDefinition,
     snapshot: AnyMachineSnapshot,
   ): CaseView {
-    const nextEvents = acceptedEvents(definition, snapshot)
-      .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
-      .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
-      .map((type) => ({ type, label: definition.events[type]!.label }));
-    return { ...summary(caseRow, definition), context: snapshot.context, nextEvents };
+    const held = decisionOf(caseRow.decision);
+    const nextEvents =
+      held?.status === 'awaitingSignature'
+        ? Object.entries(rulebookEvents)
+            .filter(([, spec]) => isSender(actor, spec.sentBy, caseRow.organisationId))
+            .filter(([type]) => type !== SIGN_DECISION || !refusesSignature(held, actor.userId))
+            .map(([type, spec]) => ({ type, label: spec.label }))
+        : acceptedEvents(definition, snapshot)
+            .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
+            .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
+            .map((type) => ({ type, label: definition.events[type]!.label }));
+    // A decision awaiting signature, or sent back, is the Commissioner's deliberation: not the provider's.
+    const decision = actor.role === 'provider' ? null : held;
+    return { ...summary(caseRow, definition), context: snapshot.context, nextEvents, decision };
   }
+}
+
+/** Nothing but signing or sending back happens to a case whose decision awaits a signature. */
+function awaitingSignature(held: AwaitingSignature, definition: MachineDefinition): ProblemError {
+  const label = eventSpec(definition, held.event)?.label ?? held.event;
+  return new ProblemError(
+    409,
+    'Awaiting signature',
+    `A decision on this case ("${label}") is waiting for an approver's signature: nothing else can happen until it is signed or sent back.`,
+  );
 }
 
 /** Just enough of a definition to list a case whose machine version is not registered here. */

@@ -1,4 +1,5 @@
 import type { MachineDefinition } from '../../machines/define.ts';
+import { undeclaredDecisions } from './rulebook.ts';
 import { declaredEventTypes } from './snapshot.ts';
 
 /**
@@ -54,6 +55,8 @@ function assertComplete(definition: MachineDefinition): void {
   if (definition.machine.root.invoke.length) throw new Error(`${name}: the machine invokes an actor`);
   if (definition.machine.root.type === 'parallel')
     throw new Error(`${name}: parallel machines cannot be one state`);
+  const decisions = undeclaredDecisions(definition);
+  if (decisions.length) throw new Error(`${name}: ${decisions.join('; ')}`);
   const unlabelled = Object.keys(definition.machine.root.states).filter((state) => !definition.states[state]);
   if (unlabelled.length) throw new Error(`${name}: states without a label: ${unlabelled.join(', ')}`);
   const unknownScoring = (definition.panelScoringStates ?? []).filter(

@@ -1,12 +1,15 @@
 // The explicit migration of cases from a machine's previous version to its latest: each case on the
-// version a definition's `upgradeFrom` names is locked, its context rewritten, its version bumped and
-// the move written to its history, one transaction per batch. Run at start-up; safe to run again.
-import { and, asc, eq, gt } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
-import { insertCaseEvent } from '../db/queries/cases.ts';
-import { cases } from '../db/schema/index.ts';
+// version a definition's `upgradeFrom` names is locked, its context rewritten (and its state, where the
+// new version dropped it), a decision the old version awaited a signature for handed to the rulebook,
+// its version bumped and the move written to its history, one transaction per batch. Run at start-up;
+// safe to run again.
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import type { Database, Db } from '../db/client.ts';
+import { type CaseRow, insertCaseEvent } from '../db/queries/cases.ts';
+import { caseEvents, cases } from '../db/schema/index.ts';
 import type { Clock } from './clock.ts';
 import type { MachineRegistry } from './registry.ts';
+import type { AwaitingSignature } from './rulebook.ts';
 
 export const UPGRADE_EVENT = 'MACHINE_UPGRADED';
 
@@ -15,8 +18,9 @@ export async function upgradeCases(
   db: Database,
   registry: MachineRegistry,
   clock: Clock,
-  batchSize = 500,
+  options: { batchSize?: number; delegationThreshold?: (db: Db, caseRow: CaseRow) => Promise<number> } = {},
 ): Promise<Record<string, number>> {
+  const batchSize = options.batchSize ?? 500;
   const moved: Record<string, number> = {};
   for (const definition of registry.list()) {
     const from = definition.upgradeFrom;
@@ -39,15 +43,41 @@ export async function upgradeCases(
           .for('update', { skipLocked: true });
         const now = clock.now();
         for (const row of batch) {
-          const snapshot = row.snapshot as { context: unknown };
+          const snapshot = row.snapshot as { context: unknown; value: unknown };
           const context = from.context ? from.context(snapshot.context, row.state) : snapshot.context;
+          const state = from.state ? from.state(row.state, snapshot.context) : row.state;
+          const held = from.hold?.(snapshot.context, row.state);
+          let decision = row.decision;
+          if (held) {
+            // The decider is whoever last sent that event, as the history records.
+            const [sent] = await tx
+              .select({ actorId: caseEvents.actorId, actorRole: caseEvents.actorRole })
+              .from(caseEvents)
+              .where(and(eq(caseEvents.caseId, row.id), eq(caseEvents.type, held.event)))
+              .orderBy(desc(caseEvents.version))
+              .limit(1);
+            const awaiting: AwaitingSignature = {
+              status: 'awaitingSignature',
+              event: held.event,
+              payload: held.payload,
+              decidedBy: sent?.actorId ?? null,
+              decidedByRole: sent?.actorRole ?? 'officer',
+              amountPence: definition.events[held.event]?.decision?.amountPence(context, held.payload) ?? 0,
+              thresholdPence: (await options.delegationThreshold?.(tx, row)) ?? 0,
+              because: 'aboveThreshold',
+              at: now.toISOString(),
+            };
+            decision = awaiting;
+          }
           await tx
             .update(cases)
             .set({
               machineVersion: definition.version,
-              snapshot: { ...snapshot, context },
+              state,
+              snapshot: { ...snapshot, context, value: state === row.state ? snapshot.value : state },
               version: row.version + 1,
               updatedAt: now,
+              decision,
             })
             .where(and(eq(cases.id, row.id), eq(cases.version, row.version)));
           await insertCaseEvent(tx, {
@@ -56,10 +86,10 @@ export async function upgradeCases(
             type: UPGRADE_EVENT,
             payload: { fromVersion: from.version, toVersion: definition.version },
             fromState: row.state,
-            toState: row.state,
+            toState: state,
             actorId: null,
             actorRole: 'system',
-            effects: [],
+            effects: decision === row.decision ? [] : [{ type: 'awaitingSignature', params: decision }],
             at: now,
           });
           afterSeq = row.seq;

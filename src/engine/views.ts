@@ -1,6 +1,7 @@
 // The shapes the engine answers with, built from stored rows.
 import type { MachineDefinition } from '../../machines/define.ts';
 import type { CaseEventRow, CaseRow } from '../db/queries/cases.ts';
+import type { CaseDecision } from './rulebook.ts';
 
 export interface CaseSummary {
   id: string;
@@ -22,6 +23,8 @@ export interface CaseView extends CaseSummary {
   context: unknown;
   /** Only the events this actor may send now. */
   nextEvents: { type: string; label: string }[];
+  /** A decision awaiting an approver's signature, or the last one sent back; null for providers. */
+  decision: CaseDecision | null;
 }
 
 export interface HistoryEntry {

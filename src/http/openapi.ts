@@ -2,6 +2,7 @@
 
 import { jsonSchema } from '../engine/describe.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
+import { rulebookEvents } from '../engine/rulebook.ts';
 import { crimeDisorderPublicationBody, threeSixtyGivingPackage } from './api/export-schemas.ts';
 import { boardReportBody, reconciliationReport } from './api/report-schemas.ts';
 import { caseList, caseView, createCaseBody, historyList, problem } from './api/schemas.ts';
@@ -49,7 +50,7 @@ function eventSchemas(registry: MachineRegistry) {
     const sendable = Object.entries(definition.events).filter(([, spec]) =>
       spec.sentBy.some((s) => s !== 'system'),
     );
-    for (const [type, spec] of sendable) {
+    for (const [type, spec] of [...sendable, ...Object.entries(rulebookEvents)]) {
       const payload = jsonSchema(spec.payload) as { properties?: object; required?: string[] };
       schemas[`${definition.id}.${type}`] = {
         type: 'object',

@@ -3,6 +3,7 @@ import { commissioningRoundTemplates } from './templates/commissioning-round.ts'
 import { crimeDisorderGrantTemplates } from './templates/crime-disorder-grant.ts';
 import { monitoringReturnTemplates } from './templates/monitoring-return.ts';
 import { paymentTemplates } from './templates/payment.ts';
+import { rulebookTemplates } from './templates/rulebook.ts';
 import { sarcRecommissioningTemplates } from './templates/sarc-recommissioning.ts';
 import { victimsServicesTemplates } from './templates/victims-services.ts';
 import { youthFundTemplates } from './templates/youth-fund.ts';
@@ -30,9 +31,13 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+/** The machine's own words for a message, else the rulebook's, which speaks for every machine. */
 export function templateFor(machineId: string, message: string): Template | undefined {
   const own = Object.hasOwn(templates, machineId) ? templates[machineId] : undefined;
-  return own && Object.hasOwn(own, message) ? own[message] : undefined;
+  if (own && Object.hasOwn(own, message)) return own[message];
+  return Object.hasOwn(rulebookTemplates, message)
+    ? rulebookTemplates[message as keyof typeof rulebookTemplates]
+    : undefined;
 }
 
 export function renderMessage(

@@ -284,6 +284,7 @@ describe('the case page template, for every machine', () => {
             list: [1, 2],
           },
           nextEvents,
+          decision: null,
         };
         const { forms, errors } = actionForms(definition, view);
         expect(errors).toEqual([]);

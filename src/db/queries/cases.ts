@@ -17,7 +17,8 @@ export async function findCase(db: Db, id: string): Promise<CaseRow | undefined>
 const caseColumns = (pg: postgres.Sql) => pg`
   id, seq, machine_id as "machineId", machine_version as "machineVersion", state, snapshot,
   organisation_id as "organisationId", programme_id as "programmeId", award_case_id as "awardCaseId",
-  version, created_by as "createdBy", created_at as "createdAt", updated_at as "updatedAt", due_on as "dueOn"`;
+  version, created_by as "createdBy", created_at as "createdAt", updated_at as "updatedAt", due_on as "dueOn",
+  decision`;
 
 type DriverCaseRow = Omit<CaseRow, 'seq' | 'createdAt' | 'updatedAt'> & {
   seq: string;
@@ -65,15 +66,18 @@ export type HistoryRow = Pick<
 export async function moveCase(
   db: Db,
   locked: CaseRow,
-  change: { state: string; snapshot: unknown; at: Date },
+  change: { state: string; snapshot: unknown; at: Date; decision?: unknown },
   history: HistoryRow,
 ): Promise<CaseRow> {
   const pg = postgresOf(db);
   const version = locked.version + 1;
   const at = timestampParam(change.at);
+  // The rulebook's hold stays as it was unless the change says otherwise; null clears it.
+  const decision = change.decision === undefined ? locked.decision : change.decision;
   const result = await pg`with moved as (
       update cases
-      set state = ${change.state}, snapshot = ${jsonParam(change.snapshot)}, version = ${version}, updated_at = ${at}
+      set state = ${change.state}, snapshot = ${jsonParam(change.snapshot)}, version = ${version}, updated_at = ${at},
+          decision = ${decision === null ? null : jsonParam(decision)}::jsonb
       where id = ${locked.id} and version = ${locked.version}
       returning id
     )
@@ -91,6 +95,7 @@ export async function moveCase(
     version,
     updatedAt: change.at,
     dueOn: dueOnOf(change.snapshot),
+    decision,
   };
 }
 
@@ -220,6 +225,25 @@ export async function casesInStates(
     more: c.found > WAITING_COUNT_CAP,
   }));
   return { rows, counts };
+}
+
+/**
+ * Cases whose decision awaits an approver's signature, newest first (the partial index
+ * cases_awaiting_signature_idx), and how many there are, counted up to WAITING_COUNT_CAP.
+ */
+export async function casesAwaitingSignature(
+  db: Db,
+  limit: number,
+): Promise<{ rows: CaseRow[]; count: number; more: boolean }> {
+  const awaiting = sql`${cases.decision} ->> 'status' = 'awaitingSignature'`;
+  const [rows, [counted]] = await Promise.all([
+    db.select().from(cases).where(awaiting).orderBy(desc(cases.seq)).limit(limit),
+    db.execute<{ found: number }>(sql`
+      select count(*)::int as found from (
+        select 1 from ${cases} where ${awaiting} limit ${WAITING_COUNT_CAP + 1}) capped`),
+  ]);
+  const found = counted?.found ?? 0;
+  return { rows, count: Math.min(found, WAITING_COUNT_CAP), more: found > WAITING_COUNT_CAP };
 }
 
 /** Cases of a machine whose context has these values (for rules like one return per award per period). */

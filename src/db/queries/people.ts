@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { apiTokens, users } from '../schema/index.ts';
 import { postgresOf, timestampValue } from '../statements.ts';
@@ -56,4 +56,13 @@ export async function usersWithRole(
     .from(users)
     .where(and(...conditions))
     .orderBy(users.email);
+}
+
+/** Names and roles of the given users, for pages that say who did what. */
+export async function peopleByIds(db: Db, ids: readonly string[]) {
+  if (!ids.length) return [];
+  return db
+    .select({ id: users.id, name: users.name, role: users.role })
+    .from(users)
+    .where(inArray(users.id, [...ids]));
 }

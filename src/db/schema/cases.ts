@@ -45,6 +45,12 @@ export const cases = pgTable(
      * makes every update write new entries in all of this table's indexes (no HOT update).
      */
     dueOn: text('due_on').generatedAlwaysAs(sql`snapshot -> 'context' ->> 'dueOn'`),
+    /**
+     * The rulebook's hold on the case (src/engine/rulebook.ts): a decision awaiting an approver's
+     * signature, or the last decision the approver sent back. Null when neither. Kept beside the
+     * snapshot, not in it: it belongs to the engine, and no machine reads or writes it.
+     */
+    decision: jsonb('decision'),
   },
   (t) => [
     uniqueIndex('cases_seq_key').on(t.seq),
@@ -58,6 +64,10 @@ export const cases = pgTable(
     index('cases_award_idx').on(t.awardCaseId, t.machineId),
     // The board report's monitoring returns due in a quarter.
     index('cases_return_due_idx').on(t.dueOn).where(sql`${t.machineId} = 'monitoring-return'`),
+    // Decisions awaiting an approver's signature, newest first, for the approver's work waiting.
+    index('cases_awaiting_signature_idx')
+      .on(t.seq.desc().nullsFirst())
+      .where(sql`${t.decision} ->> 'status' = 'awaitingSignature'`),
     // A programme has one round: two officers opening it at once cannot both succeed.
     uniqueIndex('cases_one_round_per_programme')
       .on(t.programmeId)

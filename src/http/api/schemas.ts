@@ -71,6 +71,17 @@ export const caseSummary = z.object({
 export const caseView = caseSummary.extend({
   context: z.record(z.string(), z.unknown()),
   nextEvents: z.array(nextEvent).describe('Only the events this caller may send now'),
+  decision: z
+    .looseObject({
+      status: z.enum(['awaitingSignature', 'sentBack']),
+      event: z.string(),
+      amountPence: z.int(),
+      decidedBy: z.uuid().nullable(),
+    })
+    .nullable()
+    .describe(
+      "The rulebook's hold: a decision awaiting an approver's signature (SIGN_DECISION or SEND_BACK_DECISION), or the last one sent back. Always null for providers",
+    ),
 });
 export const caseList = z.object({
   items: z.array(caseSummary),

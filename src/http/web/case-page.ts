@@ -1,6 +1,5 @@
 // The case page: what the case is, what happened to it, what this person may do now (GOV.UK forms
 // built from the events' schemas), and where it is in its machine. Works without JavaScript.
-import { inArray } from 'drizzle-orm';
 import { type Request, type Response, Router } from 'express';
 import type { MachineDefinition } from '../../../machines/define.ts';
 import { formatPounds } from '../../../machines/define.ts';
@@ -8,9 +7,10 @@ import type { Db } from '../../db/client.ts';
 import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/queries/form-drafts.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
-import { users } from '../../db/schema/index.ts';
+import { peopleByIds } from '../../db/queries/people.ts';
 import { isSender } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { eventSpec, SIGN_DECISION } from '../../engine/rulebook.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
 import type { CaseView, HistoryEntry } from '../../engine/views.ts';
 import { machineDiagram } from './diagram.ts';
@@ -106,9 +106,56 @@ function detailRows(context: unknown) {
 
 function whatHappened(definition: MachineDefinition, entry: HistoryEntry): string {
   if (entry.type === 'CREATE') return 'Opened';
-  if (Object.hasOwn(definition.events, entry.type)) return definition.events[entry.type]!.label;
+  const held = Array.isArray(entry.effects) && entry.effects[0]?.type === 'awaitingSignature';
+  const decided = (entry.payload as { decision?: unknown } | null)?.decision;
+  const decidedLabel = typeof decided === 'string' ? eventSpec(definition, decided)?.label : undefined;
+  if (entry.type === SIGN_DECISION && decidedLabel) return `Signed the decision: ${decidedLabel}`;
+  const spec = eventSpec(definition, entry.type);
+  if (spec && held) return `${spec.label} (awaiting an approver's signature)`;
+  if (spec) return spec.label;
   if (entry.type.startsWith('xstate.after')) return 'Time limit passed';
   return entry.type;
+}
+
+/**
+ * What staff see of the rulebook's hold on a case: the decision awaiting a signature (what, how much,
+ * against which threshold, by whom) or the reasons the approver sent the last one back.
+ */
+function decisionPanel(
+  definition: MachineDefinition,
+  view: CaseView,
+  people: readonly { id: string; name: string; role: string }[],
+) {
+  const held = view.decision;
+  if (!held) return null;
+  const label = eventSpec(definition, held.event)?.label ?? held.event;
+  const name = (id: string | null) => people.find((p) => p.id === id)?.name ?? 'Someone';
+  if (held.status === 'sentBack')
+    return {
+      heading: 'The approver sent the last decision back',
+      rows: [
+        { key: 'Decision', value: `${label}: ${formatPounds(held.amountPence)}` },
+        { key: 'Made by', value: name(held.decidedBy) },
+        { key: 'Sent back by', value: name(held.sentBackBy) },
+        { key: 'Reasons', value: held.reason },
+        { key: 'What it means', value: 'The next decision on this case needs an approver to sign it, whatever its amount.' },
+      ],
+    };
+  return {
+    heading: "Decision awaiting an approver's signature",
+    rows: [
+      { key: 'Decision', value: label },
+      { key: 'Amount', value: formatPounds(held.amountPence) },
+      {
+        key: 'Why it needs a signature',
+        value:
+          held.because === 'sentBack'
+            ? 'The approver sent the previous decision back'
+            : `It is above the delegation threshold of ${formatPounds(held.thresholdPence)}`,
+      },
+      { key: 'Made by', value: name(held.decidedBy) },
+    ],
+  };
 }
 
 const kebab = (type: string) => type.toLowerCase().replace(/_/g, '-');
@@ -126,11 +173,11 @@ export function actionForms(
   drafts: ReadonlyMap<string, DraftFields> = new Map(),
 ) {
   // Two forms on the page may share a field name: then each form's ids carry its event type.
-  const names = view.nextEvents.flatMap((e) => Object.keys(definition.events[e.type]!.payload.shape));
+  const names = view.nextEvents.flatMap((e) => Object.keys(eventSpec(definition, e.type)!.payload.shape));
   const shared = new Set(names.filter((n, i) => names.indexOf(n) !== i));
   let errors: { text: string; href: string }[] = [];
   const forms = view.nextEvents.map(({ type, label }) => {
-    const payload = definition.events[type]!.payload;
+    const payload = eventSpec(definition, type)!.payload;
     const mine = failed?.type === type ? failed : undefined;
     const built = buildForm(payload, {
       idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
@@ -163,12 +210,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
     ]);
     const ids = [...new Set(history.map((h) => h.actor.id).filter((id): id is string => id !== null))];
-    const people = ids.length
-      ? await deps.db
-          .select({ id: users.id, name: users.name, role: users.role })
-          .from(users)
-          .where(inArray(users.id, ids))
-      : [];
+    const people = await peopleByIds(deps.db, ids);
     const timeline = history.map((entry) => {
       const person = people.find((p) => p.id === entry.actor.id);
       return {
@@ -185,12 +227,9 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
 
     const { forms, errors } = actionForms(definition, view, state.failed, drafts);
 
-    const done =
-      typeof state.done === 'string' && Object.hasOwn(definition.events, state.done)
-        ? definition.events[state.done]!.label
-        : undefined;
+    const done = typeof state.done === 'string' ? eventSpec(definition, state.done)?.label : undefined;
     const saved =
-      typeof state.saved === 'string' && Object.hasOwn(definition.events, state.saved)
+      typeof state.saved === 'string' && eventSpec(definition, state.saved)
         ? SAVED_MESSAGE
         : undefined;
     const title = (view.context as { title?: unknown } | null)?.title;
@@ -202,6 +241,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       organisationName: organisation?.name ?? 'Unknown organisation',
       programmeName: programme?.name,
       details: detailRows(view.context),
+      decision: decisionPanel(definition, view, people),
       forms,
       errors,
       notice: state.notice,
@@ -223,10 +263,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     const type = String(req.params.type);
     const view = await deps.engine.get(actor, id);
     const definition = definitionOf(view);
-    if (!Object.hasOwn(definition.events, type)) {
-      throw new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`);
-    }
-    const spec = definition.events[type]!;
+    const spec = eventSpec(definition, type);
+    if (!spec) throw new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const expectedVersion = typeof body.version === 'string' ? Number(body.version) : Number.NaN;
     const stale = (current: CaseView) => render(res, current, { status: 409, notice: STALE_MESSAGE });

@@ -22,13 +22,7 @@ export const victimsServicesTemplates: Record<VictimsServicesMessage, Template> 
     subject: (d) => `${d.reference}: a decision on your bid`,
     body: (d) => [`We have decided not to fund "${d.title}". The reasons are on the case page.`, check],
   },
-  decisionAwaitingSignature: {
-    subject: (d) => `${d.reference}: an award decision needs your signature`,
-    body: (d) => [
-      `An officer has recommended an award for "${d.title}" that is above the delegation threshold, so it needs your signature.`,
-      check,
-    ],
-  },
+
   offerMade: {
     subject: (d) => `${d.reference}: you have been offered a grant`,
     body: (d) => [
@@ -51,13 +45,7 @@ export const victimsServicesTemplates: Record<VictimsServicesMessage, Template> 
       check,
     ],
   },
-  variationAwaitingSignature: {
-    subject: (d) => `${d.reference}: a grant variation needs your signature`,
-    body: (d) => [
-      `A variation has been requested to the grant for "${d.title}" that would take it above the delegation threshold, so only you can sign it.`,
-      check,
-    ],
-  },
+
   variationDecided: {
     subject: (d) => `${d.reference}: a decision on the grant variation`,
     body: (d) => [

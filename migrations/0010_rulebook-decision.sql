@@ -1,0 +1,2 @@
+ALTER TABLE "cases" ADD COLUMN "decision" jsonb;--> statement-breakpoint
+CREATE INDEX "cases_awaiting_signature_idx" ON "cases" USING btree ("seq" DESC NULLS FIRST) WHERE "cases"."decision" ->> 'status' = 'awaitingSignature';

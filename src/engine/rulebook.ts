@@ -1,0 +1,132 @@
+// The commissioning rulebook, one mechanism for every machine. A machine declares which of its events
+// are decisions and the award total each leads to (EventSpec.decision); the engine holds such a
+// decision for an approver's signature when it is above the programme's delegation threshold, or when
+// the approver sent the case's last decision back, and never lets whoever decided sign it. Money moves
+// only when the held event is finally applied to the machine, at signing. No machine codes any of this.
+import type { AnyStateMachine, AnyStateNode } from 'xstate';
+import { z } from 'zod';
+import { type EventSpec, type MachineDefinition, reason } from '../../machines/define.ts';
+
+export const SIGN_DECISION = 'SIGN_DECISION';
+export const SEND_BACK_DECISION = 'SEND_BACK_DECISION';
+
+/** The rulebook's own events: every machine takes them while a decision awaits signature. */
+export const rulebookEvents: Record<string, EventSpec> = {
+  [SIGN_DECISION]: {
+    label: 'Sign the decision',
+    payload: z.strictObject({}),
+    sentBy: ['approver'],
+  },
+  [SEND_BACK_DECISION]: {
+    label: 'Send the decision back',
+    payload: z.strictObject({ reason }),
+    sentBy: ['approver'],
+  },
+};
+
+/** The messages the rulebook sends, in every machine's name; src/mail has their words. */
+export const rulebookMessages = ['decisionAwaitingSignature', 'decisionSentBack'] as const;
+
+/** A machine's event or one of the rulebook's: what pages and the API describe and send. */
+export function eventSpec(definition: MachineDefinition, type: string): EventSpec | undefined {
+  if (Object.hasOwn(definition.events, type)) return definition.events[type];
+  return Object.hasOwn(rulebookEvents, type) ? rulebookEvents[type] : undefined;
+}
+
+/** Why a decision waits for a signature: its amount is above the threshold, or the last was sent back. */
+export type SignatureReason = 'aboveThreshold' | 'sentBack';
+
+/** A decision held for an approver's signature: the event as the decider sent it, not yet applied. */
+export interface AwaitingSignature {
+  status: 'awaitingSignature';
+  event: string;
+  payload: Record<string, unknown>;
+  decidedBy: string | null;
+  decidedByRole: string;
+  amountPence: number;
+  thresholdPence: number;
+  because: SignatureReason;
+  at: string;
+}
+
+/** The approver sent the last decision back: the next decision needs a signature whatever its amount. */
+export interface SentBack {
+  status: 'sentBack';
+  event: string;
+  amountPence: number;
+  decidedBy: string | null;
+  decidedByRole: string;
+  reason: string;
+  sentBackBy: string | null;
+  at: string;
+}
+
+export type CaseDecision = AwaitingSignature | SentBack;
+
+/** The stored column, read defensively: anything but a known hold is no hold. */
+export function decisionOf(stored: unknown): CaseDecision | null {
+  const value = stored as { status?: unknown } | null;
+  return value && (value.status === 'awaitingSignature' || value.status === 'sentBack')
+    ? (stored as CaseDecision)
+    : null;
+}
+
+/** Whether a decision of this amount must wait for an approver, and why; null when it may take effect. */
+export function signatureNeeded(
+  amountPence: number,
+  thresholdPence: number,
+  current: CaseDecision | null,
+): SignatureReason | null {
+  if (current?.status === 'sentBack') return 'sentBack';
+  return amountPence > thresholdPence ? 'aboveThreshold' : null;
+}
+
+/** Separation of duties: the reason this person may not sign the held decision, or null. */
+export function refusesSignature(held: AwaitingSignature, actorId: string | null): string | null {
+  return held.decidedBy !== null && held.decidedBy === actorId
+    ? 'You made this decision, so another approver must sign it.'
+    : null;
+}
+
+// ---- What the registry checks ---------------------------------------------------------------
+
+const COMMITS = 'commitFunds';
+
+function actionTypes(actions: readonly unknown[]): string[] {
+  return actions.map((a) => (typeof a === 'string' ? a : ((a as { type?: string })?.type ?? '')));
+}
+
+function commitsOnEntry(node: AnyStateNode | undefined): boolean {
+  return !!node && actionTypes(node.entry).includes(COMMITS);
+}
+
+/**
+ * Problems with a machine's decisions: an event whose transition commits money (in its own actions or
+ * on entering its target) that is not declared a decision; money committed when a case is opened or
+ * by a timer, which no one decides; and events named like the rulebook's own.
+ */
+export function undeclaredDecisions(definition: MachineDefinition): string[] {
+  const problems: string[] = [];
+  const machine: AnyStateMachine = definition.machine;
+  const root = machine.root;
+  const initial = root.initial?.target[0];
+  if (commitsOnEntry(root) || commitsOnEntry(initial) || actionTypes(root.initial?.actions ?? []).includes(COMMITS))
+    problems.push('money is committed when a case is opened; make the commitment a decision event');
+  for (const [name, node] of Object.entries(root.states) as [string, AnyStateNode][]) {
+    for (const [eventType, transitions] of node.transitions) {
+      const commits = transitions.some(
+        (t) =>
+          actionTypes(t.actions).includes(COMMITS) ||
+          (t.target ?? []).some((target) => target !== node && commitsOnEntry(target)),
+      );
+      if (!commits) continue;
+      const spec = Object.hasOwn(definition.events, eventType) ? definition.events[eventType] : undefined;
+      if (!spec) problems.push(`${name}: a timer (${eventType}) commits money, which no one decides`);
+      else if (!spec.decision) problems.push(`${eventType} commits money but is not declared a decision`);
+    }
+  }
+  for (const type of Object.keys(rulebookEvents)) {
+    if (Object.hasOwn(definition.events, type)) problems.push(`${type} is the rulebook's own event`);
+  }
+  return problems;
+}

@@ -1,0 +1,21 @@
+// What the rulebook tells people, for every cycle alike. Reference, title and link only; the amount,
+// the threshold and the approver's reasons are on the case page.
+import type { rulebookMessages } from '../../engine/rulebook.ts';
+import { check, type Template } from '../template-kit.ts';
+
+export const rulebookTemplates: Record<(typeof rulebookMessages)[number], Template> = {
+  decisionAwaitingSignature: {
+    subject: (d) => `${d.reference}: a decision needs your signature`,
+    body: (d) => [
+      `A decision on "${d.title}" is above the delegation threshold, or follows one you sent back, so it takes effect only when an approver signs it.`,
+      check,
+    ],
+  },
+  decisionSentBack: {
+    subject: (d) => `${d.reference}: the approver sent a decision back`,
+    body: (d) => [
+      `The approver has sent back the decision on "${d.title}" without signing it. Their reasons are on the case page; the next decision on this case also needs their signature.`,
+      check,
+    ],
+  },
+};
