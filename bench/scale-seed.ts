@@ -6,6 +6,7 @@
 // the rest are bids and one commissioning round per programme. Every case has 1–9 history rows
 // (five on average), so case_events holds about five times as many rows as cases.
 import type postgres from 'postgres';
+import { machineDefinitions } from '../machines/index.ts';
 
 export interface SeedSizes {
   cases: number;
@@ -35,7 +36,7 @@ const AWARD_MACHINES: Record<string, { award: string[]; bid: string[] }> = {
       'panelScoring',
       'moderation',
       'recommendation',
-      'awaitingApproval',
+      'recommendation',
       'offered',
       'agreement',
       'declined',
@@ -57,7 +58,7 @@ const AWARD_MACHINES: Record<string, { award: string[]; bid: string[] }> = {
   },
   'crime-disorder-grant': {
     award: ['live', 'live', 'evaluated', 'closed', 'closed'],
-    bid: ['allocated', 'conditionsOffered', 'withdrawn'],
+    bid: ['proposed', 'allocated', 'conditionsOffered', 'withdrawn'],
   },
 };
 const FINAL_STATES = [
@@ -75,6 +76,10 @@ const FINAL_STATES = [
   'returned',
   'cancelled',
 ];
+/** Each machine's latest version, as SQL: seeded cases run on what the registry runs. */
+const LATEST_VERSION = `'${JSON.stringify(
+  Object.fromEntries(machineDefinitions.map((d) => [d.id, d.version])),
+)}'::jsonb`;
 const THEMES = ['victims', 'offenders', 'communities', 'transformation'];
 export const SCALE_YEAR = '2026-27';
 
@@ -191,7 +196,7 @@ export async function seedPortfolio(
       name,
       `insert into cases (id, machine_id, machine_version, state, snapshot, organisation_id, programme_id,
         award_case_id, version, created_at, updated_at)
-      select id, ${machine}, case ${machine} when 'commissioning-round' then 1 when 'payment' then 1 else 2 end,
+      select id, ${machine}, (${LATEST_VERSION} ->> ${machine})::int,
         ${state}, ${snapshot(state, context)}, ${organisation}, ${programme}, ${award}, 1 + (n * 7) % 9,
         now() - ((n % 900) || ' days')::interval, now() - ((n % 300) || ' days')::interval
       from ${from}`,

@@ -51,6 +51,11 @@ export interface EventSpec<Context = any, Payload = any> {
    * transition commits money must be declared a decision; the registry refuses a machine otherwise.
    */
   decision?: DecisionSpec<Context, Payload>;
+  /**
+   * Payload fields that are the Commissioner's internal deliberation (a moderation rationale, scores):
+   * providers never see them in the case's history. `true` for the whole payload.
+   */
+  staffOnly?: true | readonly string[];
 }
 
 export interface DecisionSpec<Context = any, Payload = any> {
@@ -99,6 +104,11 @@ export interface MachineDefinition {
   };
   events: Record<string, EventSpec>;
   states: Record<string, StateSpec>;
+  /**
+   * Context fields that are internal deliberation (panel and moderated scores, a recommendation, the
+   * delegation threshold, who in finance did what): providers never see them in the case view.
+   */
+  staffOnly?: readonly string[];
 }
 
 export function defineMachine<const D extends MachineDefinition>(definition: D): D {

@@ -244,10 +244,12 @@ export const payment = defineMachine({
     returned: { label: 'Paid, money returned' },
     cancelled: { label: 'Cancelled' },
   },
+  // Who in finance scheduled, varied and approved it: separation of duties, not the provider's business.
+  staffOnly: ['scheduledBy', 'variedBy', 'approvedBy'],
   events: {
     HOLD: { label: 'Hold the payment', payload: emptyPayload, sentBy: system },
     RELEASE: { label: 'Release the payment', payload: emptyPayload, sentBy: system },
-    VARY: { label: 'Re-profile the payment', payload: varyPayload, sentBy: system },
+    VARY: { label: 'Re-profile the payment', payload: varyPayload, sentBy: system, staffOnly: ['variedBy'] },
     SUPERSEDE: {
       label: 'Drop the payment from the re-profiled schedule',
       payload: emptyPayload,

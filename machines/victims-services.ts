@@ -3,10 +3,10 @@
 // diligence → panel scoring (scores are domain data) → moderation → recommendation → offer → grant
 // agreement → live, with annual reviews and variations. The recommendation and a variation's approval
 // are decisions: the rulebook (src/engine/rulebook.ts) holds them for the approver's signature above
-// the programme's delegation threshold, so this machine has no signing of its own. Money: `committedPence` is what this case has committed to its fund, net; each
-// change to the award commits or releases the difference. Payments are not in this machine yet:
-// TERMINATE releases all of committedPence (issue 6 will subtract what has been paid), and
-// COMPLETE releases nothing (finance reconciles unspent money).
+// the programme's delegation threshold, so this machine has no signing of its own.
+// Money: `committedPence` is what this case has committed to its fund, net; each change to the award
+// commits or releases the difference. The agreement builds the payment schedule, and ending the grant
+// (TERMINATE, COMPLETE, a review that discontinues) releases what was never paid.
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
@@ -111,14 +111,9 @@ type Each<T extends string, Payload = unknown> = T extends string ? { type: T } 
 export type VictimsServicesEvent =
   | Each<'SUBMIT', Out<typeof submitPayload>>
   | Each<'PASS_DUE_DILIGENCE', Out<typeof dueDiligencePayload>>
-  | Each<
-      'FAIL_DUE_DILIGENCE' | 'TERMINATE' | 'REJECT_VARIATION',
-      Out<typeof reasonPayload>
-    >
+  | Each<'FAIL_DUE_DILIGENCE' | 'TERMINATE' | 'REJECT_VARIATION', Out<typeof reasonPayload>>
   | Each<'WITHDRAW' | 'DECLINE_OFFER', Out<typeof optionalReasonPayload>>
-  | Each<
-      'CLOSE_SCORING' | 'ACCEPT_OFFER' | 'COMPLETE' | 'APPROVE_VARIATION'
-    >
+  | Each<'CLOSE_SCORING' | 'ACCEPT_OFFER' | 'COMPLETE' | 'APPROVE_VARIATION'>
   | Each<'MODERATE', Out<typeof moderatePayload>>
   | Each<'RECOMMEND_AWARD', Out<typeof recommendAwardPayload>>
   | Each<'RECOMMEND_DECLINE', Out<typeof recommendDeclinePayload>>
@@ -138,6 +133,7 @@ export interface VictimsServicesVariation {
   /** The award and end date when it was requested, so each variation shows what it changed. */
   previousAmountPence: number | null;
   previousEndsOn: string | null;
+  /** 'signed' only in variations decided under version 2, when the machine did its own signing. */
   decision: 'approved' | 'signed' | 'rejected' | null;
   decisionReason: string | null;
 }
@@ -493,7 +489,11 @@ const machine = setup({
             actions: ['recordReview', releaseUnpaid, 'clearCommitment', tell('terminated', 'owner')],
           },
         ],
-        REQUEST_VARIATION: { guard: 'variationValid', target: 'variationRequested', actions: 'requestVariation' },
+        REQUEST_VARIATION: {
+          guard: 'variationValid',
+          target: 'variationRequested',
+          actions: 'requestVariation',
+        },
         TERMINATE: {
           target: 'terminated',
           actions: ['recordReason', releaseUnpaid, 'clearCommitment', tell('terminated', 'owner')],
@@ -597,12 +597,17 @@ export const victimsServices = defineMachine({
     closed: { label: 'Closed' },
     withdrawn: { label: 'Withdrawn' },
   },
+  // The panel's and the moderators' deliberation, and the threshold the approver signs above.
+  staffOnly: ['delegationThresholdPence', 'moderatedScores', 'weightedScore', 'rationale'],
   events: {
     SUBMIT: spec('Submit the bid', submitPayload, owner, checkSubmit),
     PASS_DUE_DILIGENCE: spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),
     FAIL_DUE_DILIGENCE: spec('Fail due diligence', reasonPayload, officer),
     CLOSE_SCORING: spec('Close panel scoring', emptyPayload, officer),
-    MODERATE: spec('Record the moderated scores', moderatePayload, officer, checkModerate),
+    MODERATE: {
+      ...spec('Record the moderated scores', moderatePayload, officer, checkModerate),
+      staffOnly: true,
+    },
     RECOMMEND_AWARD: {
       ...spec('Recommend an award', recommendAwardPayload, officer, checkRecommendAward),
       decision: { amountPence: (_c: Ctx, p: Payload<'RECOMMEND_AWARD'>) => p.amountPence },

@@ -1,5 +1,6 @@
 // Cases at different stages, so a fresh install has work to look at: the Youth Fund and victims'
-// services rounds open for bids, and Youth Fund bids from draft to offered.
+// services rounds open for bids, and Youth Fund bids from draft to offered, one of them awaiting the
+// approver's signature.
 import { addDays, londonDate } from '../../machines/calendar.ts';
 import type { Tx } from '../db/client.ts';
 import { findUserByEmail } from '../db/queries/people.ts';
@@ -59,6 +60,16 @@ const youthFundBids = (reportDueOn: string): { provider: string; title: string; 
       submit('Summer music workshops', 'Six weeks of workshops ending in a public concert', 250000),
       { by: 'officer@demo.test', event: { type: 'CONFIRM_ELIGIBLE' } },
       { by: 'panel@demo.test', event: { type: 'APPROVE', amountPence: 220000, reportDueOn } },
+    ],
+  },
+  {
+    // Above the programme's £2,500 delegation threshold: the panel's decision awaits the approver.
+    provider: 'provider@demo.test',
+    title: 'Mentoring for young carers',
+    steps: [
+      submit('Mentoring for young carers', 'Weekly mentoring and respite trips for 30 young carers', 400000),
+      { by: 'officer@demo.test', event: { type: 'CONFIRM_ELIGIBLE' } },
+      { by: 'panel@demo.test', event: { type: 'APPROVE', amountPence: 400000, reportDueOn } },
     ],
   },
 ];

@@ -148,7 +148,8 @@ async function seedProgrammes(
       opensAt: inDays(-14, '09:00'),
       closesAt: inDays(70, '23:59'),
       decisionOn: addDays(today, 100),
-      delegationThresholdPence: 5_000 * POUND,
+      // The panel decides grants up to £2,500; larger ones wait for the approver's signature.
+      delegationThresholdPence: 2_500 * POUND,
       maxAwardPence: 5_000 * POUND,
       criteria: [
         { id: 'need', label: 'Evidence of need', weight: 40 },

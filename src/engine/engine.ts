@@ -259,7 +259,10 @@ export class Engine {
         return this.hold(tx, actor, caseRow, definition, snapshot, machineEvent, decision);
       }
     }
-    return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, { type, payload: payload.data });
+    return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, {
+      type,
+      payload: payload.data,
+    });
   }
 
   /**
@@ -280,9 +283,14 @@ export class Engine {
       throw forbidden(`Only an approver may ${spec.label.toLowerCase()}.`);
     const held = decisionOf(caseRow.decision);
     if (held?.status !== 'awaitingSignature')
-      throw new ProblemError(409, 'Nothing awaits signature', 'No decision on this case is waiting for a signature.');
+      throw new ProblemError(
+        409,
+        'Nothing awaits signature',
+        'No decision on this case is waiting for a signature.',
+      );
     const payload = spec.payload.safeParse(rawPayload);
-    if (!payload.success) throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
+    if (!payload.success)
+      throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
     const snapshot = restore(definition, caseRow.snapshot);
     if (type === SIGN_DECISION) {
       const refusal = refusesSignature(held, actor.userId);
@@ -313,7 +321,16 @@ export class Engine {
       at: this.deps.clock.now().toISOString(),
     };
     const told = notify('decisionSentBack', held.decidedByRole as Recipient);
-    return this.record(tx, actor, caseRow, definition, snapshot, { type: SEND_BACK_DECISION, payload: payload.data }, sentBack, [told]);
+    return this.record(
+      tx,
+      actor,
+      caseRow,
+      definition,
+      snapshot,
+      { type: SEND_BACK_DECISION, payload: payload.data },
+      sentBack,
+      [told],
+    );
   }
 
   /** Holds a decision for an approver's signature: the case stays where it is and nothing moves. */
@@ -331,7 +348,9 @@ export class Engine {
       throw notAccepted(event.type, caseRow.state, acceptedEvents(definition, snapshot), []);
     const { type: _, actorId: __, ...payload } = event;
     const told = notify('decisionAwaitingSignature', 'approver');
-    return this.record(tx, actor, caseRow, definition, snapshot, { type: event.type, payload }, decision, [told]);
+    return this.record(tx, actor, caseRow, definition, snapshot, { type: event.type, payload }, decision, [
+      told,
+    ]);
   }
 
   /** A history row and a new hold, with the case's state and snapshot as they were. */
@@ -350,7 +369,12 @@ export class Engine {
       tx,
       caseRow,
       { state: caseRow.state, snapshot: caseRow.snapshot, at: now, decision },
-      { ...recorded, actorId: actor.userId, actorRole: actor.role, effects: [{ type: decision.status, params: decision }, ...effects] },
+      {
+        ...recorded,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        effects: [{ type: decision.status, params: decision }, ...effects],
+      },
     );
     await this.runEffects(tx, effects, { caseRow: updated, definition, actor, at: now, engine: this });
     return this.view(actor, updated, definition, snapshot);
@@ -367,10 +391,18 @@ export class Engine {
     const snapshot = restore(definition, caseRow.snapshot);
     const accepted = transitionEventTypes(snapshot);
     if (!accepted.includes(event.type)) throw notAccepted(event.type, caseRow.state, accepted, []);
-    return this.apply(tx, systemActor, caseRow, definition, snapshot, { ...event, actorId: null }, {
-      type: event.type,
-      payload: {},
-    });
+    return this.apply(
+      tx,
+      systemActor,
+      caseRow,
+      definition,
+      snapshot,
+      { ...event, actorId: null },
+      {
+        type: event.type,
+        payload: {},
+      },
+    );
   }
 
   /** Steps the machine and writes everything the step implies, in the caller's transaction. */
@@ -426,7 +458,14 @@ export class Engine {
 
   async history(actor: Actor, caseId: string): Promise<HistoryEntry[]> {
     const caseRow = await this.visibleCase(actor, caseId, this.deps.db);
-    return (await caseHistory(this.deps.db, caseRow.id)).map(historyEntry);
+    const rows = await caseHistory(this.deps.db, caseRow.id);
+    if (actor.role !== 'provider') return rows.map(historyEntry);
+    // A decision awaiting signature, or sent back, is deliberation the provider does not see; nor are
+    // the payload fields a definition keeps for staff.
+    const definition = this.definitionOf(caseRow);
+    return rows
+      .filter((row) => !isRulebookHold(row.effects))
+      .map((row) => ({ ...historyEntry(row), payload: forProvider(definition, row.type, row.payload) }));
   }
 
   async list(
@@ -602,10 +641,31 @@ export class Engine {
             .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
             .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
             .map((type) => ({ type, label: definition.events[type]!.label }));
-    // A decision awaiting signature, or sent back, is the Commissioner's deliberation: not the provider's.
-    const decision = actor.role === 'provider' ? null : held;
-    return { ...summary(caseRow, definition), context: snapshot.context, nextEvents, decision };
+    // A decision awaiting signature, or sent back, is the Commissioner's deliberation: not the provider's,
+    // and nor are the context fields the definition keeps for staff.
+    const provider = actor.role === 'provider';
+    const context = provider ? withoutFields(snapshot.context, definition.staffOnly ?? []) : snapshot.context;
+    return { ...summary(caseRow, definition), context, nextEvents, decision: provider ? null : held };
   }
+}
+
+/** A copy of an object without the named fields. */
+function withoutFields(value: unknown, fields: readonly string[]): unknown {
+  if (!fields.length || !value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !fields.includes(key)));
+}
+
+/** A history payload as a provider may see it: without the fields the event keeps for staff. */
+function forProvider(definition: MachineDefinition, type: string, payload: unknown): unknown {
+  const staffOnly = Object.hasOwn(definition.events, type) ? definition.events[type]!.staffOnly : undefined;
+  if (staffOnly === true) return {};
+  return withoutFields(payload, staffOnly ?? []);
+}
+
+/** A history row that held a decision for signature or sent one back (its first effect says so). */
+function isRulebookHold(effects: unknown): boolean {
+  const first = Array.isArray(effects) ? (effects[0] as { type?: unknown } | undefined) : undefined;
+  return first?.type === 'awaitingSignature' || first?.type === 'sentBack';
 }
 
 /** Nothing but signing or sending back happens to a case whose decision awaits a signature. */

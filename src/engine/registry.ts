@@ -55,6 +55,12 @@ function assertComplete(definition: MachineDefinition): void {
   if (definition.machine.root.invoke.length) throw new Error(`${name}: the machine invokes an actor`);
   if (definition.machine.root.type === 'parallel')
     throw new Error(`${name}: parallel machines cannot be one state`);
+  for (const [type, spec] of Object.entries(definition.events)) {
+    const hidden = Array.isArray(spec.staffOnly) ? spec.staffOnly : [];
+    const unknown = hidden.filter((field) => !Object.hasOwn(spec.payload.shape, field));
+    if (unknown.length)
+      throw new Error(`${name}: ${type} keeps unknown fields for staff: ${unknown.join(', ')}`);
+  }
   const decisions = undeclaredDecisions(definition);
   if (decisions.length) throw new Error(`${name}: ${decisions.join('; ')}`);
   const unlabelled = Object.keys(definition.machine.root.states).filter((state) => !definition.states[state]);

@@ -110,7 +110,11 @@ export function undeclaredDecisions(definition: MachineDefinition): string[] {
   const machine: AnyStateMachine = definition.machine;
   const root = machine.root;
   const initial = root.initial?.target[0];
-  if (commitsOnEntry(root) || commitsOnEntry(initial) || actionTypes(root.initial?.actions ?? []).includes(COMMITS))
+  if (
+    commitsOnEntry(root) ||
+    commitsOnEntry(initial) ||
+    actionTypes(root.initial?.actions ?? []).includes(COMMITS)
+  )
     problems.push('money is committed when a case is opened; make the commitment a decision event');
   for (const [name, node] of Object.entries(root.states) as [string, AnyStateNode][]) {
     for (const [eventType, transitions] of node.transitions) {

@@ -152,7 +152,7 @@ describe('every page passes axe for the person it is for', () => {
       financialYear: '2031-32',
       purpose: 'Rural theft',
     };
-    const grant = await h.open(OFFICER, 'crime-disorder-grant', input, fenland);
+    const grant = await h.allocate(fenland, input);
     const offer = {
       type: 'OFFER_CONDITIONS',
       conditions: 'Quarterly returns\nA lead officer',
@@ -167,6 +167,33 @@ describe('every page passes axe for the person it is for', () => {
     const wrong = '/finance/publications/crime-and-disorder?month=2026-13';
     await visit(p, wrong, 'finance-crime-and-disorder-error', 400);
     await expect(p.getByRole('alert').textContent()).resolves.toContain('The month must be from 01 to 12');
+  });
+
+  it('a decision awaiting signature, as the approver signs it and the officer reads it, then sent back', async () => {
+    const { programmeId } = await t.programme({ cycle: 'crime-disorder-grant', open: false });
+    const fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
+    const input = {
+      programmeId,
+      allocationPence: 900_000,
+      financialYear: '2031-32',
+      purpose: 'Youth diversion',
+    };
+    const { id } = await h.open(OFFICER, 'crime-disorder-grant', input, fenland);
+    await h.hold(id, OFFICER, { type: 'ALLOCATE' });
+    const approver = await page(t);
+    await signIn(approver, APPROVER);
+    await visit(approver, `/cases/${id}`, 'approver-decision-awaiting-signature');
+    for (const label of ['Sign the decision', 'Send the decision back'])
+      await expect(approver.getByRole('button', { name: label, exact: true }).count(), label).resolves.toBe(
+        1,
+      );
+    const officer = await page(t);
+    await signIn(officer, OFFICER);
+    await visit(officer, `/cases/${id}`, 'officer-decision-awaiting-signature');
+    await expect(officer.getByRole('button').filter({ hasText: 'decision' }).count()).resolves.toBe(0);
+    await h.step(id, APPROVER, { type: 'SEND_BACK_DECISION', reason: 'Too much this year' }, 'proposed');
+    await visit(officer, `/cases/${id}`, 'officer-decision-sent-back');
+    await expect(officer.getByText('Too much this year').count()).resolves.toBeGreaterThan(0);
   });
 
   it('the finance reports: reconciliation, the board report with its chart, and a filter typed wrong', async () => {

@@ -1,5 +1,6 @@
 // Youth Fund bids over HTTP under a programme of the test's choosing, for the money tests: a bid
-// brought to the panel, the panel's decision, and a round opened by the officer and approver.
+// brought to the panel, the panel's decision (and the approver's signature when the rulebook holds
+// it), and a round opened by the officer and approver.
 import { expect } from 'vitest';
 import type { DemoEmail, TestApp } from './app.ts';
 import type { Provider } from './refusals.ts';
@@ -42,7 +43,19 @@ export function bids(t: TestApp, provider: Provider) {
   const approve = (id: string, amountPence: number) =>
     send(id, 'panel@demo.test', { ...ev.APPROVE, amountPence });
 
-  return { send, ok, open, inPanelReview, approve };
+  /**
+   * The panel's APPROVE of `amountPence` seen through: when the rulebook holds it for a signature
+   * (above the programme's delegation threshold), the approver signs it, and that is when the money
+   * moves or the fund refuses it. The answer that took effect or was refused (the caller checks it).
+   */
+  async function decide(id: string, amountPence: number) {
+    const decided = await approve(id, amountPence);
+    if (decided.status !== 200 || decided.body.decision?.status !== 'awaitingSignature') return decided;
+    expect(decided.body, 'held where it was, nothing committed').toMatchObject({ state: 'panelReview' });
+    return send(id, 'approver@demo.test', { type: 'SIGN_DECISION' });
+  }
+
+  return { send, ok, open, inPanelReview, approve, decide };
 }
 
 /** Opens a programme's commissioning round over HTTP: needs, intentions, launch asked and approved. */

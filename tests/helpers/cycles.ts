@@ -1,6 +1,7 @@
 // Small helpers for driving any machine's cases over HTTP with the demo users: open a case, send an
-// event expecting a state (or a refusal), fire a timer as the worker would, read a fund's position
-// and a case's timer rows. Every failed expectation prints the problem body.
+// event expecting a state (or a refusal), see a decision through the rulebook's hold and the
+// approver's signature, fire a timer as the worker would, read a fund's position and a case's timer
+// rows. Every failed expectation prints the problem body.
 import { and, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { timers } from '../../src/db/schema/index.ts';
@@ -8,7 +9,15 @@ import type { DemoEmail, TestApp } from './app.ts';
 
 export type Event = { type: string } & Record<string, unknown>;
 /** What GET /api/cases/:id and POST …/events answer; the tests read state and context. */
-export type CaseBody = { id: string; state: string; version: number; context: any; [k: string]: unknown };
+export type CaseBody = {
+  id: string;
+  state: string;
+  version: number;
+  context: any;
+  /** The rulebook's hold (null for providers, and when there is none). */
+  decision?: { status: string; [k: string]: unknown } | null;
+  [k: string]: unknown;
+};
 export type Money = {
   budgetPence: number;
   committedPence: number;
@@ -32,6 +41,53 @@ export function cycleHelpers(t: TestApp) {
     expect(res.status, `${email} ${event.type}: ${show(res)}`).toBe(200);
     expect(res.body.state, `${event.type} → ${state}`).toBe(state);
     return res.body as CaseBody;
+  }
+
+  /**
+   * Sends a decision the rulebook must hold for an approver's signature (above the programme's
+   * delegation threshold, or after a send-back): 200, the case where it was, one version on, the
+   * hold naming the event. Returns the case as the decider sees it.
+   */
+  async function hold(caseId: string, email: DemoEmail, event: Event) {
+    const before = await get(caseId, email);
+    expect(before.status, show(before)).toBe(200);
+    const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
+    expect(res.status, `${email} ${event.type}: ${show(res)}`).toBe(200);
+    expect(res.body, `${event.type} is held for a signature`).toMatchObject({
+      state: before.body.state,
+      version: before.body.version + 1,
+      decision: { status: 'awaitingSignature', event: event.type },
+    });
+    return res.body as CaseBody;
+  }
+
+  /** An approver signs the case's held decision: it takes effect now, leaving the case in `state`. */
+  async function sign(caseId: string, state: string, approver: DemoEmail = 'approver@demo.test') {
+    const signed = await step(caseId, approver, { type: 'SIGN_DECISION' }, state);
+    expect(signed.decision, 'nothing awaits a signature once signed').toBeNull();
+    return signed;
+  }
+
+  /**
+   * Sends a decision and sees it take effect, whatever the threshold: when the rulebook holds it,
+   * the approver signs it. Expects the case in `state` at the end.
+   */
+  async function decide(caseId: string, email: DemoEmail, event: Event, state: string) {
+    const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
+    expect(res.status, `${email} ${event.type}: ${show(res)}`).toBe(200);
+    if ((res.body as CaseBody).decision?.status === 'awaitingSignature') return sign(caseId, state);
+    expect(res.body.state, `${event.type} → ${state}`).toBe(state);
+    return res.body as CaseBody;
+  }
+
+  /**
+   * A crime and disorder grant for a partnership: proposed by the officer, then allocated by the
+   * officer's ALLOCATE (signed by the approver when above the programme's threshold), which commits it.
+   */
+  async function allocate(organisationId: string, input: object) {
+    const proposed = await open('officer@demo.test', 'crime-disorder-grant', input, organisationId);
+    expect(proposed.state).toBe('proposed');
+    return decide(proposed.id, 'officer@demo.test', { type: 'ALLOCATE' }, 'allocated');
   }
 
   /** `step` for one case: `const s = on(id); await s(OFFICER, { type: 'CLOSE' }, 'closed')`. */
@@ -96,5 +152,21 @@ export function cycleHelpers(t: TestApp) {
     return row!.n as number;
   }
 
-  return { open, step, on, refuse, get, fire, timersOf, position, money, organisation, casesOf };
+  return {
+    open,
+    step,
+    hold,
+    sign,
+    decide,
+    allocate,
+    on,
+    refuse,
+    get,
+    fire,
+    timersOf,
+    position,
+    money,
+    organisation,
+    casesOf,
+  };
 }

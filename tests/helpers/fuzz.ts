@@ -559,6 +559,8 @@ export async function caseReferences(t: TestApp): Promise<{ table: string; colum
 export interface Footprint {
   version: number | null;
   state: string | null;
+  /** Whether the rulebook holds a decision on the case for an approver's signature. */
+  held: boolean;
   /** The case row as text: snapshot, version, state, updated_at... */
   row: string | null;
   /** Per referring table and column, a digest of every row that refers to the case. */
@@ -579,12 +581,13 @@ export async function footprint(
   const [found] = await t.sql.unsafe(
     `select (select row_to_json(c)::text from cases c where c.id = $1) as row,
             (select version from cases where id = $1) as version,
-            (select state from cases where id = $1) as state
+            (select state from cases where id = $1) as state,
+            coalesce((select decision->>'status' = 'awaitingSignature' from cases where id = $1), false) as held
             ${digests.length ? `, ${digests.join(', ')}` : ''}`,
     [caseId],
   );
   const rows = Object.fromEntries(references.map((r, i) => [`${r.table}.${r.column}`, found![`d${i}`]]));
-  return { version: found!.version, state: found!.state, row: found!.row, rows };
+  return { version: found!.version, state: found!.state, held: found!.held, row: found!.row, rows };
 }
 
 /** A response that is not a server fault; any refusal is problem+json saying its own status. */

@@ -1,16 +1,18 @@
 // Who may do what, as one table built from the registry: every demo role against every event of
-// every machine, through the API and through the pages. The permission decision is all that is
-// checked: 404 when the role cannot see the case (a provider of another organisation), 403 when it
-// may see it but does not send that event (or the event's separation-of-duties rule refuses this
-// person, e.g. approving a payment they varied), and otherwise neither (409 not now, 422 not like
-// that, or done). Also every role's view of each case and of each page, and a provider guessing
-// another organisation's case and award ids.
+// every machine, and the rulebook's (signing a held decision or sending it back), through the API
+// and through the pages. The permission decision is all that is checked: 404 when the role cannot
+// see the case (a provider of another organisation), 403 when it may see it but does not send that
+// event (or the event's separation-of-duties rule refuses this person, e.g. approving a payment they
+// varied), and otherwise neither (409 not now, 422 not like that, or done). The same again on a case
+// whose decision awaits signature. Also every role's view of each case and of each page, and a
+// provider guessing another organisation's case and award ids.
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { eventSpec, rulebookEvents } from '../../src/engine/rulebook.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
@@ -76,7 +78,7 @@ function expected(who: Role, definition: MachineDefinition, type: string, kase: 
   const caseOrg = kase.organisationId as string;
   if (!mayView(who, caseOrg)) return 'not found';
   const p = person[who];
-  const spec = definition.events[type]!;
+  const spec = eventSpec(definition, type)!;
   const senders = spec.sentBy as readonly string[];
   const sends =
     p.role === 'provider'
@@ -127,7 +129,8 @@ const scheduledPayment = async () => paymentHelpers(t).openPaymentOf((await live
 let youthProgramme = '';
 let returnsAward = '';
 
-const setUps: Record<string, { state: string; open: () => Promise<CaseBody> }> = {
+type SetUp = { state: string; open: () => Promise<CaseBody> };
+const setUps: Record<string, SetUp> = {
   'commissioning-round': {
     state: 'open',
     open: async () => {
@@ -167,7 +170,7 @@ const setUps: Record<string, { state: string; open: () => Promise<CaseBody> }> =
         financialYear: '2026-27',
         purpose: 'Rural theft',
       };
-      const { id } = await h.open('officer@demo.test', 'crime-disorder-grant', input, org.fenlandCsp);
+      const { id } = await h.allocate(org.fenlandCsp, input);
       const offer = { type: 'OFFER_CONDITIONS', conditions: 'Quarterly returns', reasons: 'Accountability' };
       return h.step(id, 'officer@demo.test', offer, 'conditionsOffered');
     },
@@ -197,16 +200,38 @@ const setUps: Record<string, { state: string; open: () => Promise<CaseBody> }> =
   payment: { state: 'scheduled', open: scheduledPayment },
 };
 
-/** The case each machine's probes go to, replaced whenever a probe moved it on. */
+/**
+ * Cases whose decision awaits an approver's signature, held by the rulebook: the hold changes what
+ * may happen now (nothing but signing or sending back), never who may send what.
+ */
+const heldSetUps: Record<string, SetUp> = {
+  'crime-disorder-grant': {
+    state: 'proposed',
+    open: async () => {
+      const { programmeId } = await t.programme({ cycle: 'crime-disorder-grant' });
+      const input = {
+        programmeId,
+        allocationPence: 2_500_000,
+        financialYear: '2026-27',
+        purpose: 'Burglary',
+      };
+      const { id } = await h.open('officer@demo.test', 'crime-disorder-grant', input, org.fenlandCsp);
+      return h.hold(id, 'officer@demo.test', { type: 'ALLOCATE' });
+    },
+  },
+};
+
+/** The case each set-up's probes go to, replaced whenever a probe moved it on. */
 const current: Record<string, CaseBody> = {};
 
-async function caseFor(machine: string): Promise<CaseBody> {
-  const setUp = setUps[machine]!;
-  if (!current[machine]) {
-    current[machine] = await setUp.open();
-    expect(current[machine]!.state).toBe(setUp.state);
+async function caseFor(machine: string, from: 'as set up' | 'held' = 'as set up'): Promise<CaseBody> {
+  const setUp = (from === 'held' ? heldSetUps : setUps)[machine]!;
+  const key = `${from} ${machine}`;
+  if (!current[key]) {
+    current[key] = await setUp.open();
+    expect(current[key]!.state).toBe(setUp.state);
   }
-  return current[machine]!;
+  return current[key]!;
 }
 
 beforeAll(async () => {
@@ -219,6 +244,12 @@ it('has a set-up for every machine in the registry', () => {
   expect(Object.keys(setUps).sort()).toEqual(machineDefinitions.map((d) => d.id).sort());
 });
 
+/** A machine's own events, and the rulebook's (signing a held decision, sending it back) every machine takes. */
+const eventsOf = (definition: MachineDefinition) => [
+  ...Object.keys(definition.events),
+  ...Object.keys(rulebookEvents),
+];
+
 type Row = { role: Role; event: string; expected: Decision; got: Decision; status: number };
 
 /** Sends every event of the machine as `who`, through `send`; returns the rows that disagree. */
@@ -226,14 +257,15 @@ async function probe(
   who: Role,
   definition: MachineDefinition,
   send: (kase: CaseBody, type: string) => Promise<{ status: number; moved: boolean }>,
+  from: 'as set up' | 'held' = 'as set up',
 ): Promise<Row[]> {
   const rows: Row[] = [];
-  for (const type of Object.keys(definition.events)) {
-    const kase = await caseFor(definition.id);
+  for (const type of eventsOf(definition)) {
+    const kase = await caseFor(definition.id, from);
     const { status, moved } = await send(kase, type);
     if (moved) {
       accepted += 1;
-      delete current[definition.id];
+      delete current[`${from} ${definition.id}`];
     }
     probed += 1;
     rows.push({
@@ -263,7 +295,7 @@ describe.each(machineDefinitions.map((d) => [d.id, d] as const))('%s', (_id, def
       return { status: res.status, moved: res.status === 200 };
     });
     expect(wrong(rows)).toEqual([]);
-    expect(rows).toHaveLength(Object.keys(definition.events).length);
+    expect(rows).toHaveLength(eventsOf(definition).length);
   });
 
   it.each(ROLES)('every event through the pages, as %s', async (who) => {
@@ -297,9 +329,37 @@ describe.each(machineDefinitions.map((d) => [d.id, d] as const))('%s', (_id, def
   });
 });
 
-it('covered every role against every event of every machine, both ways', () => {
-  const events = machineDefinitions.reduce((n, d) => n + Object.keys(d.events).length, 0);
-  expect(probed).toBe(events * ROLES.length * 2);
+const definitionOf = (machine: string) => machineDefinitions.find((d) => d.id === machine)!;
+
+describe.each(Object.keys(heldSetUps))('%s, its decision awaiting signature', (machine) => {
+  it.each(ROLES)(
+    'every event through the API, as %s: nothing but signing happens, and only an approver signs',
+    async (who) => {
+      const definition = definitionOf(machine);
+      const rows = await probe(
+        who,
+        definition,
+        async (kase, type) => {
+          const res = await t.http.post(`/api/cases/${kase.id}/events`).set(t.as(PEOPLE[who])).send({ type });
+          const shown = `${who} ${type}: ${res.status} ${JSON.stringify(res.body)}`;
+          expect([200, 403, 404, 409, 422], shown).toContain(res.status);
+          // Whoever may send a machine's event is told the case awaits a signature; an approver signs.
+          if (res.status === 409) expect(res.body.title, shown).toBe('Awaiting signature');
+          if (res.status === 200) expect([who, type], shown).toEqual(['approver', 'SIGN_DECISION']);
+          return { status: res.status, moved: res.status === 200 };
+        },
+        'held',
+      );
+      expect(wrong(rows)).toEqual([]);
+      expect(rows).toHaveLength(eventsOf(definition).length);
+    },
+  );
+});
+
+it('covered every role against every event of every machine, both ways, and of each held case by API', () => {
+  const events = machineDefinitions.reduce((n, d) => n + eventsOf(d).length, 0);
+  const held = Object.keys(heldSetUps).reduce((n, machine) => n + eventsOf(definitionOf(machine)).length, 0);
+  expect(probed).toBe(events * ROLES.length * 2 + held * ROLES.length);
   expect(accepted).toBeGreaterThan(0);
 });
 

@@ -158,10 +158,15 @@ describe('victims-services', () => {
     await at(0, 0);
     const id = await bidToRecommendation(6_000_000);
     const s = h.on(id);
-    await s(OFFICER, award(6_000_000), 'awaitingApproval');
+    // Above the threshold: the rulebook holds the recommendation for the approver; nothing moves.
+    const held = await h.hold(id, OFFICER, award(6_000_000));
+    expect(held.decision).toMatchObject({ amountPence: 6_000_000, thresholdPence: THRESHOLD });
+    expect(held.context).toMatchObject({ recommendation: null, awardedPence: null, committedPence: 0 });
     await at(0, 0);
     await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
-    const offered = await s(APPROVER, { type: 'SIGN_DECISION' }, 'offered');
+    await h.refuse(id, PROVIDER, { type: 'SIGN_DECISION' }, 403);
+    expect((await h.get(id, PROVIDER)).body.decision, 'the provider does not see the hold').toBeNull();
+    const offered = await h.sign(id, 'offered');
     expect(offered.context).toMatchObject({ awardedPence: 6_000_000, committedPence: 6_000_000 });
     await at(6_000_000, 0);
 
@@ -179,11 +184,14 @@ describe('victims-services', () => {
     ]);
     const increase = { type: 'REQUEST_VARIATION', amountPence: 6_500_000, reason: 'Demand' };
     await s(PROVIDER, increase, 'variationRequested');
-    const overThreshold = await h.refuse(id, OFFICER, { type: 'APPROVE_VARIATION' }, 422);
-    expect(overThreshold.errors).toEqual([expect.objectContaining({ field: 'amountPence' })]);
+    // The officer approves, but the new total is above the threshold: held for the approver.
+    const overThreshold = await h.hold(id, OFFICER, { type: 'APPROVE_VARIATION' });
+    expect(overThreshold.decision).toMatchObject({ amountPence: 6_500_000, thresholdPence: THRESHOLD });
+    expect(overThreshold.context).toMatchObject({ awardedPence: 5_800_000, committedPence: 5_800_000 });
     expect((await h.get(id)).body.state).toBe('variationRequested');
     await at(6_000_000, 200_000);
-    const varied = await s(APPROVER, { type: 'SIGN_VARIATION' }, 'live');
+    await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
+    const varied = await h.sign(id, 'live');
     expect(varied.context).toMatchObject({ awardedPence: 6_500_000, committedPence: 6_500_000 });
     expect(varied.context.agreement.amountPence).toBe(6_500_000);
     await at(6_700_000, 200_000);
@@ -300,7 +308,13 @@ describe('sarc-recommissioning', () => {
     const contract = { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: 230_000_000 };
     const tooMuch = { type: 'AWARD_CONTRACT', ...contract, valuePence: CONTRACT + 1 };
     await h.refuse(id, OFFICER, tooMuch, 422);
-    await s(OFFICER, { type: 'AWARD_CONTRACT', ...contract }, 'mobilisation');
+    // £2.3 million is far above the programme's £5,000 threshold: the approver signs the award.
+    const held = await h.hold(id, OFFICER, { type: 'AWARD_CONTRACT', ...contract });
+    expect(held.decision).toMatchObject({ amountPence: 230_000_000, thresholdPence: 500_000 });
+    expect(held.context.contract).toBeNull();
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    expect(await pay.paymentsOf(id)).toEqual([]);
+    await h.sign(id, 'mobilisation');
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
     // Paid quarterly in arrears, on the first working day after each quarter: twelve payments that
     // add up to the contract exactly, the odd pence in the last.
@@ -330,7 +344,11 @@ describe('sarc-recommissioning', () => {
       newEndsOn: '2031-03-31',
       extensionValuePence: 60_000_000,
     };
-    const extended = await s(OFFICER, { type: 'CONTRACT_REVIEW', ...extend }, 'live');
+    // An extension is weighed on the contract's new total, £2.9 million: the approver signs it too.
+    const extending = await h.hold(id, OFFICER, { type: 'CONTRACT_REVIEW', ...extend });
+    expect(extending.decision).toMatchObject({ amountPence: 290_000_000 });
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
+    const extended = await h.sign(id, 'live');
     expect(extended.context.contract).toEqual({ ...contract, endsOn: '2031-03-31' });
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
     // The extension re-profiles the unpaid payments over the longer term: four more quarters.
@@ -356,7 +374,8 @@ describe('sarc-recommissioning', () => {
 
 describe('crime-disorder-grant', () => {
   const BUDGET = 4_000_000;
-  const allocate = (programmeId: string, allocationPence: number) =>
+  /** Opens a grant for the Fenland CSP: proposed, nothing committed until it is allocated. */
+  const propose = (programmeId: string, allocationPence: number) =>
     t.http
       .post('/api/cases')
       .set(t.as(OFFICER))
@@ -370,11 +389,19 @@ describe('crime-disorder-grant', () => {
     const { programmeId, fundId } = await t.programme({ cycle: 'crime-disorder-grant', budgetPence: BUDGET });
     const at = async (committed: number, released: number) =>
       expect(await h.position(fundId)).toEqual(h.money(BUDGET, committed, released));
-    const created = await allocate(programmeId, 2_500_000);
+    const created = await propose(programmeId, 2_500_000);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ state: 'allocated', organisationId: org.fenlandCsp });
+    expect(created.body).toMatchObject({ state: 'proposed', organisationId: org.fenlandCsp });
     const id: string = created.body.id;
     const s = h.on(id);
+    await at(0, 0); // proposed: nothing committed yet
+    // Allocating £25,000 is above the programme's £5,000 threshold: the approver signs it.
+    const held = await h.hold(id, OFFICER, { type: 'ALLOCATE' });
+    expect(held.decision).toMatchObject({ amountPence: 2_500_000, thresholdPence: 500_000 });
+    await at(0, 0);
+    await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
+    await h.refuse(id, CSP, { type: 'SIGN_DECISION' }, 403);
+    await h.sign(id, 'allocated');
     await at(2_500_000, 0);
 
     const offer = { type: 'OFFER_CONDITIONS', conditions: 'Quarterly returns', reasons: 'Accountability' };
@@ -399,17 +426,53 @@ describe('crime-disorder-grant', () => {
     expect((await h.get(id, CSP)).body.state).toBe('closed');
   });
 
-  it('refuses an allocation the fund cannot afford, writing no case', async () => {
-    const { programmeId, fundId } = await t.programme({ cycle: 'crime-disorder-grant', budgetPence: BUDGET });
-    expect((await allocate(programmeId, 3_000_000)).status).toBe(201);
+  it('refuses an allocation the fund cannot afford, at the decision or at its signature, moving nothing', async () => {
+    // A £10,000 threshold: £30,000 and £10,000.01 are the approver's to sign, £10,000 is not.
+    const { programmeId, fundId } = await t.programme({
+      cycle: 'crime-disorder-grant',
+      budgetPence: BUDGET,
+      delegationThresholdPence: 1_000_000,
+    });
+    const first = (await propose(programmeId, 3_000_000)).body.id as string;
+    await h.hold(first, OFFICER, { type: 'ALLOCATE' });
+    await h.sign(first, 'allocated');
     const before = await h.position(fundId);
     expect(before).toEqual(h.money(BUDGET, 3_000_000, 0));
-    const res = await allocate(programmeId, 1_000_001);
-    expect(res.status, JSON.stringify(res.body)).toBe(409);
-    const shortfall = { remainingPence: 1_000_000, requiredPence: 1_000_001 };
-    expect(res.body).toMatchObject({ title: 'Not enough money in the fund', ...shortfall });
-    expect(await h.casesOf(programmeId, 'crime-disorder-grant')).toBe(1);
+    const stored = async (id: string) =>
+      (await t.sql`select state, version, decision from cases where id = ${id}`)[0];
+    const notEnough = (remainingPence: number, requiredPence: number) => ({
+      title: 'Not enough money in the fund',
+      remainingPence,
+      requiredPence,
+    });
+
+    // Above the threshold: held, then refused when the approver signs; still held, nothing written.
+    const tooMuch = (await propose(programmeId, 1_000_001)).body.id as string;
+    await h.hold(tooMuch, OFFICER, { type: 'ALLOCATE' });
+    const held = await stored(tooMuch);
+    expect(held).toMatchObject({ state: 'proposed', decision: { status: 'awaitingSignature' } });
+    const refused = await h.refuse(tooMuch, APPROVER, { type: 'SIGN_DECISION' }, 409);
+    expect(refused).toMatchObject(notEnough(1_000_000, 1_000_001));
+    expect(await stored(tooMuch)).toEqual(held);
     expect(await h.position(fundId)).toEqual(before);
+    // It can be sent back instead, and withdrawn.
+    const back = { type: 'SEND_BACK_DECISION', reason: 'The fund cannot afford it' };
+    await h.step(tooMuch, APPROVER, back, 'proposed');
+    await h.step(tooMuch, OFFICER, { type: 'WITHDRAW_ALLOCATION', reason: 'Unaffordable' }, 'withdrawn');
+    expect(await h.position(fundId)).toEqual(before);
+
+    // At the threshold the officer's decision takes effect at once, and so does the fund's refusal.
+    const atThreshold = (await propose(programmeId, 1_000_000)).body.id as string;
+    await h.step(atThreshold, OFFICER, { type: 'ALLOCATE' }, 'allocated');
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, BUDGET, 0));
+    const last = (await propose(programmeId, 1)).body.id as string;
+    const unallocated = await stored(last);
+    expect(unallocated).toMatchObject({ state: 'proposed', decision: null });
+    const refusedAtOnce = await h.refuse(last, OFFICER, { type: 'ALLOCATE' }, 409);
+    expect(refusedAtOnce).toMatchObject(notEnough(0, 1));
+    expect(await stored(last)).toEqual(unallocated);
+    expect(await h.casesOf(programmeId, 'crime-disorder-grant')).toBe(4);
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, BUDGET, 0));
   });
 });
 

@@ -1,10 +1,12 @@
-// Property-based fuzzing (fast-check) of every event of every machine in the registry, and of every
-// machine's creation input, over HTTP against real cases: arbitrary JSON and mutations of a good
-// payload (wrong types, huge or fractional or negative pence, bad dates, long text, unicode, extra
-// and `__proto__` keys, deep nesting, null, arrays). Never a 5xx; a refusal is problem+json and leaves
-// the case exactly as it was (row, history, timers, ledger, outbox and every other row naming it).
+// Property-based fuzzing (fast-check) of every event of every machine in the registry (and the
+// rulebook's, signing a held decision or sending it back), and of every machine's creation input,
+// over HTTP against real cases: arbitrary JSON and mutations of a good payload (wrong types, huge or
+// fractional or negative pence, bad dates, long text, unicode, extra and `__proto__` keys, deep
+// nesting, null, arrays). Never a 5xx; a refusal is problem+json and leaves the case exactly as it
+// was (row, history, timers, ledger, outbox and every other row naming it). Cases whose decision
+// awaits signature are among the targets: the rulebook's events' own, and a few of every machine's.
 // New machines are covered as they are registered: the way to each state is searched for from the
-// machine itself (tests/helpers/machine-explorer.ts); hints below only help with context-bound rules.
+// machine itself (tests/helpers/machine-explorer.ts); hints (tests/helpers/machine-hints.ts) only help with context-bound rules.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,7 @@ import { issueToken } from '../../src/domain/people.ts';
 import { ROUND_MACHINE } from '../../src/domain/programmes.ts';
 import { systemActor } from '../../src/engine/actor.ts';
 import { jsonSchema } from '../../src/engine/describe.ts';
+import { eventSpec, rulebookEvents } from '../../src/engine/rulebook.ts';
 import { restore, stateName } from '../../src/engine/snapshot.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
@@ -34,7 +37,8 @@ import {
   settings,
   validShaped,
 } from '../helpers/fuzz.ts';
-import { Explorer, type Hint, type Way } from '../helpers/machine-explorer.ts';
+import { Explorer, type Way } from '../helpers/machine-explorer.ts';
+import { machineHints } from '../helpers/machine-hints.ts';
 import type { TestProgramme } from '../helpers/programmes.ts';
 
 /** Runs per event people send; events only the system sends are refused (403) whatever the body. */
@@ -43,6 +47,15 @@ const RUNS_PER_SYSTEM_EVENT = 5;
 const RUNS_PER_CREATION = 30;
 /** Building cases on the way can take a while when the machine is busy; a fault fails at once anyway. */
 const TIMEOUT_MS = 120_000;
+/**
+ * The delegation threshold of this file's programmes: low, so decisions go both ways (straight to
+ * effect, or held by the rulebook for the approver's signature).
+ */
+const THRESHOLD_PENCE = 1_000;
+/** Cases built to leave a decision awaiting signature before giving up (a sample may be under the threshold). */
+const HELD_TRIES = 20;
+/** The target standing for a case whose decision awaits signature (nothing but the rulebook's events). */
+const HELD = '(awaiting signature)';
 
 let t: TestApp;
 let references: { table: string; column: string }[];
@@ -61,32 +74,7 @@ const hasInput = (definition: MachineDefinition, field: string) =>
   Object.hasOwn(definition.input.shape, field);
 
 // Context-bound rules a payload of the right shape rarely meets by chance.
-const hints: Record<string, Record<string, Hint>> = {
-  'sarc-recommissioning': {
-    SCORE_TENDERS: (c) => [
-      {
-        scores: c.tenders.map((tender: { bidder: string }, i: number) => ({
-          bidder: tender.bidder,
-          qualityScore: 60 + i,
-        })),
-      },
-    ],
-    MODERATE: (c) =>
-      c.scores.map((s: { bidder: string }) => ({ preferredBidder: s.bidder, rationale: 'Best' })),
-    RECORD_PARTNER_DECISION: (c) =>
-      Object.entries(c.partnerDecisions)
-        .filter(([, decision]) => (decision as { agrees: boolean } | null)?.agrees !== true)
-        .map(([partner]) => ({ partner, agrees: true })),
-  },
-  'victims-services': {
-    MODERATE: (c) => [
-      {
-        scores: Object.fromEntries(c.criteria.map((criterion: { id: string }) => [criterion.id, 3])),
-        rationale: 'Agreed',
-      },
-    ],
-  },
-};
+const hints = machineHints;
 
 // ---- Opening and building cases --------------------------------------------------------------
 
@@ -99,7 +87,7 @@ async function programmeFor(definition: MachineDefinition): Promise<TestProgramm
   let programme = programmes.get(definition.id);
   if (!programme) {
     // A low delegation threshold, so awards go both ways (straight to offer, or to the approver).
-    programme = await t.programme({ cycle: definition.id, delegationThresholdPence: 1_000 });
+    programme = await t.programme({ cycle: definition.id, delegationThresholdPence: THRESHOLD_PENCE });
     programmes.set(definition.id, programme);
   }
   return programme;
@@ -188,14 +176,14 @@ async function snapshotOf(definition: MachineDefinition, caseId: string): Promis
 
 /** Everyone who may send the event, as request headers. */
 function senders(definition: MachineDefinition, type: string): Auth[] {
-  return definition.events[type]!.sentBy.flatMap((s) =>
+  return eventSpec(definition, type)!.sentBy.flatMap((s) =>
     s === 'system' ? [] : s === 'owner' ? [ownerOf(definition).auth] : [staff(s)],
   );
 }
 
 /** Everyone who may not: other staff roles, another organisation's provider, the owner for staff events. */
 function nonSenders(definition: MachineDefinition, type: string): Auth[] {
-  const { sentBy } = definition.events[type]!;
+  const { sentBy } = eventSpec(definition, type)!;
   const roles = ['officer', 'panel', 'finance', 'approver', 'admin'].filter(
     (r) => !sentBy.includes(r as Sender),
   );
@@ -216,6 +204,8 @@ interface Machine {
   unbuildable: Map<string, string>;
   /** For machines nobody opens over the API: the cases other machines' work opened. */
   found: string[];
+  /** A case of this file's whose decision awaits signature, while it does. */
+  held?: string | undefined;
 }
 
 /**
@@ -244,16 +234,29 @@ async function build(machine: Machine, way: Way): Promise<string> {
         .send({ ...payload, type });
       if (res.status !== 403) break;
     }
+    // A decision the rulebook holds for a signature (above the programme's low threshold) takes
+    // effect when an approver signs it.
+    if (res?.status === 200 && res.body.decision?.status === 'awaitingSignature')
+      res = await t.http
+        .post(`/api/cases/${id}/events`)
+        .set(staff('approver'))
+        .send({ type: 'SIGN_DECISION' });
     if (res?.status !== 200 || res.body.state !== to)
       throw new Error(`${definition.id} ${type} → ${to}: ${res?.status} ${JSON.stringify(res?.body)}`);
   }
   return id;
 }
 
-/** The ways to states a case could be built in (each built once; a failure is kept for the coverage test). */
+/**
+ * The ways to states a case could be built in (each built once; a failure is kept for the coverage
+ * test). A kept case whose decision a run left awaiting signature takes nothing else: built anew.
+ */
 async function buildable(machine: Machine): Promise<Way[]> {
   const kept = [...machine.cases.values()];
-  const rows = kept.length ? await t.sql`select id, state from cases where id in ${t.sql(kept)}` : [];
+  const rows = kept.length
+    ? await t.sql`select id, state from cases where id in ${t.sql(kept)}
+        and decision->>'status' is distinct from 'awaitingSignature'`
+    : [];
   const stateOf = new Map(rows.map((r) => [r.id as string, r.state as string]));
   const ways: Way[] = [];
   for (const way of machine.ways.values()) {
@@ -273,13 +276,70 @@ async function buildable(machine: Machine): Promise<Way[]> {
   return ways;
 }
 
-/** A case of the machine in `state`: the one kept for it, or a new one when a fuzz input moved it on. */
+/**
+ * A case of the machine in `state`: the one kept for it, or a new one when a fuzz input moved it on
+ * or left a decision on it awaiting signature (when nothing but signing can happen to it).
+ */
 async function caseIn(machine: Machine, state: string, seen?: Footprint): Promise<string> {
   const kept = machine.cases.get(state);
-  if (kept && (seen ?? (await footprint(t, references, kept))).state === state) return kept;
+  const found = kept && (seen ?? (await footprint(t, references, kept)));
+  if (kept && found && found.state === state && !found.held) return kept;
   const id = await build(machine, machine.ways.get(state)!);
   machine.cases.set(state, id);
   return id;
+}
+
+/** The machine's events the rulebook weighs: decisions, held above the programme's threshold. */
+const decisionsOf = (definition: MachineDefinition) =>
+  Object.entries(definition.events)
+    .filter(([, spec]) => spec.decision)
+    .map(([type]) => type);
+
+/**
+ * A case whose decision awaits an approver's signature: the one kept while it still does, or one
+ * built to a state that takes a decision, sent a payload the case takes for more than the threshold.
+ * Undefined for a machine with no decisions (or none that could be built).
+ */
+async function heldCase(machine: Machine): Promise<string | undefined> {
+  if (machine.held && (await footprint(t, references, machine.held)).held) return machine.held;
+  machine.held = undefined;
+  const { definition, explorer } = machine;
+  for (const way of machine.ways.values()) {
+    if (machine.unbuildable.has(way.state)) continue;
+    for (const type of decisionsOf(definition).filter((d) => way.accepts.includes(d))) {
+      const spec = definition.events[type]!;
+      // Where the case takes the decision only at or below the threshold, another case: a new case
+      // has a new creation input (a crime and disorder allocation above the threshold, say).
+      for (let tries = 0; tries < HELD_TRIES; tries++) {
+        const id = await build(machine, way);
+        const snapshot = await snapshotOf(definition, id);
+        const amount = (payload: Record<string, unknown>) => {
+          const parsed = spec.payload.safeParse(payload);
+          return parsed.success ? (spec.decision!.amountPence(snapshot.context, parsed.data) ?? 0) : 0;
+        };
+        const taken = explorer
+          .candidates(type, snapshot.context)
+          .filter((p) => explorer.attempt(snapshot, type, p));
+        if (!taken.length) break;
+        const payload = taken.find((p) => amount(p) > THRESHOLD_PENCE);
+        if (!payload) continue;
+        for (const auth of senders(definition, type)) {
+          const res = await t.http
+            .post(`/api/cases/${id}/events`)
+            .set(auth)
+            .send({ ...payload, type });
+          if (res.status === 403) continue;
+          expect(res.body.decision, `${definition.id} ${type} is held`).toMatchObject({
+            status: 'awaitingSignature',
+          });
+          machine.held = id;
+          return id;
+        }
+        break;
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Each machine's explorer and cases, prepared once per machine (lazily, as tests or others need them). */
@@ -511,17 +571,27 @@ describe.each(ordered.map((d) => [d.id, d] as const))('%s', (_id, definition) =>
     TIMEOUT_MS,
   );
 
-  it.each(Object.keys(definition.events))(
+  it.each([...Object.keys(definition.events), ...Object.keys(rulebookEvents)])(
     '%s: never a 5xx, and a refusal changes nothing',
     async (type) => {
-      const spec = definition.events[type]!;
+      const spec = eventSpec(definition, type)!;
+      const ofRulebook = Object.hasOwn(rulebookEvents, type);
       const schema = jsonSchema(spec.payload) as JsonSchema;
-      // Cases in states that take the event (so the payload is what decides), and a few that do not.
+      // Cases in states that take the event (so the payload is what decides), and a few that do not:
+      // a case whose decision awaits signature takes the rulebook's events, and no machine's.
       const ways = await buildable(machine);
       if (!ways.length && !machine.found.length)
         throw new Error(`No ${definition.id} case to send ${type} to: ${[...machine.unbuildable.values()]}`);
-      const taking = ways.filter((w) => w.accepts.includes(type)).map((w) => w.state);
-      const notTaking = ways.filter((w) => !w.accepts.includes(type)).map((w) => w.state);
+      const held = ways.length ? await heldCase(machine) : undefined;
+      const taking = ofRulebook
+        ? held
+          ? [HELD]
+          : []
+        : ways.filter((w) => w.accepts.includes(type)).map((w) => w.state);
+      const notTaking = [
+        ...ways.filter((w) => ofRulebook || !w.accepts.includes(type)).map((w) => w.state),
+        ...(held && !ofRulebook ? [HELD] : []),
+      ];
       const targets = ways.length
         ? fc.oneof(
             ...(taking.length ? [{ weight: 9, arbitrary: fc.constantFrom(...taking) }] : []),
@@ -542,15 +612,25 @@ describe.each(ordered.map((d) => [d.id, d] as const))('%s', (_id, definition) =>
         fc.asyncProperty(
           targets,
           who,
-          eventBodies(type, schema, await takenPayloads(machine, type, taking)),
+          eventBodies(
+            type,
+            schema,
+            ofRulebook
+              ? (fc.sample(validShaped(schema), { seed: 7, numRuns: 3 }) as Record<string, unknown>[])
+              : await takenPayloads(machine, type, taking),
+          ),
           fc.constantFrom(
             ...(['none', 'none', 'none', 'none', 'none', 'current', 'current', 'current', 'stale'] as const),
           ),
           fc.option(fc.uuid(), { freq: 4 }),
           async (target, auth, body, ifMatch, key) => {
-            let id = ways.length ? machine.cases.get(target) : target;
+            let id = target === HELD ? machine.held : ways.length ? machine.cases.get(target) : target;
             let before = id ? (known.get(id) ?? (await footprint(t, references, id))) : undefined;
-            if (ways.length && before?.state !== target) {
+            if (target === HELD && !before?.held) {
+              id = await heldCase(machine);
+              if (!id) throw new Error(`No ${definition.id} case could be left awaiting a signature again`);
+              before = await footprint(t, references, id);
+            } else if (target !== HELD && ways.length && (before?.state !== target || before.held)) {
               id = await caseIn(machine, target, before);
               before = await footprint(t, references, id);
             }
@@ -595,6 +675,8 @@ describe.each(ordered.map((d) => [d.id, d] as const))('%s', (_id, definition) =>
       return;
     }
     expect(Object.fromEntries(machine.unbuildable), 'states no case could be built in').toEqual({});
+    if (decisionsOf(definition).length)
+      expect(machine.held ?? 'none', 'a case whose decision awaited signature').not.toBe('none');
     const reached = new Set([...machine.ways.values()].flatMap((w) => w.accepts));
     expect(
       sendable.filter((type) => !reached.has(type)),

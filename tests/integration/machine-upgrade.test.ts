@@ -1,6 +1,7 @@
 // A changed machine gets a new version, and cases on the old one are moved by an explicit migration:
 // their context rewritten, their version bumped, the move in their history, and they run on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { delegationThreshold } from '../../src/domain/programmes.ts';
 import { systemClock } from '../../src/engine/clock.ts';
 import { UPGRADE_EVENT, upgradeCases } from '../../src/engine/upgrade.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -82,6 +83,73 @@ describe('moving cases to the latest machine version', () => {
     // Running it again moves nothing more.
     const again = await upgradeCases(t.db, t.engine.registry, systemClock);
     expect(again['monitoring-return']).toBeUndefined();
+  });
+
+  it("moves a victims' services recommendation awaiting signature to the rulebook's hold, signed as its officer made it", async () => {
+    const { programmeId } = await t.programme({
+      cycle: 'victims-services',
+      delegationThresholdPence: 1_000_000,
+    });
+    const { id } = await h.open(PROVIDER, 'victims-services', { programmeId });
+    const s = h.on(id);
+    const bid = { title: 'ISVA', summary: 'Support', amountRequestedPence: 3_000_000, service: 'isva' };
+    await s(
+      PROVIDER,
+      { type: 'SUBMIT', ...bid, startsOn: '2027-04-01', endsOn: '2028-03-31' },
+      'dueDiligence',
+    );
+    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
+    await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+    await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+    const at = await s(
+      OFFICER,
+      { type: 'MODERATE', scores: { need: 4, value: 4 }, rationale: 'Good' },
+      'recommendation',
+    );
+    // As version 2 left it: the officer's recommendation written to the context and the history, the
+    // case in awaitingApproval, nothing committed.
+    const recommendation = { decision: 'award', amountPence: 2_000_000, rationale: 'Strong' };
+    const [officer] = await t.sql`select id from users where email = ${OFFICER}`;
+    await t.sql`update cases set machine_version = 2, state = 'awaitingApproval', version = ${at.version + 1},
+        snapshot = jsonb_set(jsonb_set(snapshot, '{value}', '"awaitingApproval"'), '{context,recommendation}',
+          ${JSON.stringify(recommendation)}::jsonb)
+      where id = ${id}`;
+    await t.sql`insert into case_events (case_id, version, type, payload, from_state, to_state, actor_id, actor_role)
+      values (${id}, ${at.version + 1}, 'RECOMMEND_AWARD', ${JSON.stringify({ amountPence: 2_000_000, rationale: 'Strong' })}::jsonb,
+        'recommendation', 'awaitingApproval', ${officer!.id}, 'officer')`;
+
+    const moved = await upgradeCases(t.db, t.engine.registry, systemClock, { delegationThreshold });
+    expect(moved['victims-services']).toBeGreaterThanOrEqual(1);
+    const [row] = await t.sql`select machine_version, state, version, decision from cases where id = ${id}`;
+    expect(row).toMatchObject({
+      machine_version: 3,
+      state: 'recommendation',
+      version: at.version + 2,
+      decision: {
+        status: 'awaitingSignature',
+        event: 'RECOMMEND_AWARD',
+        payload: { amountPence: 2_000_000, rationale: 'Strong' },
+        decidedBy: officer!.id,
+        amountPence: 2_000_000,
+        thresholdPence: 1_000_000,
+      },
+    });
+    const [history] = await t.sql`select type, from_state, to_state from case_events
+      where case_id = ${id} order by version desc limit 1`;
+    expect(history).toEqual({
+      type: UPGRADE_EVENT,
+      from_state: 'awaitingApproval',
+      to_state: 'recommendation',
+    });
+
+    // The officer who recommended cannot sign; the approver's signature makes the offer and commits.
+    const officerSigns = await t.http
+      .post(`/api/cases/${id}/events`)
+      .set(t.as(OFFICER))
+      .send({ type: 'SIGN_DECISION' });
+    expect(officerSigns.status).toBe(403);
+    const signed = await h.step(id, 'approver@demo.test', { type: 'SIGN_DECISION' }, 'offered');
+    expect(signed.context).toMatchObject({ awardedPence: 2_000_000, committedPence: 2_000_000 });
   });
 
   it('a case on an unregistered version that no upgrade covers is left alone', async () => {

@@ -3,6 +3,7 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { machineDefinitions } from '../../machines/index.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -17,7 +18,14 @@ interface Described {
   version: number;
   initialState: string;
   states: { name: string; label: string; final: boolean; events: string[] }[];
-  events: { type: string; label: string; sentBy: string[]; payload: Record<string, any> }[];
+  events: {
+    type: string;
+    label: string;
+    sentBy: string[];
+    decision: boolean;
+    payload: Record<string, any>;
+  }[];
+  rulebookEvents: { type: string; label: string; sentBy: string[]; payload: Record<string, any> }[];
   input: Record<string, any>;
   createdBy: string[];
   mermaid: string;
@@ -61,6 +69,8 @@ const stateEvents: Record<string, string[]> = {
   ...Object.fromEntries(finals.map((name) => [name, []])),
 };
 const eventTypes = Object.keys(youthFund.events);
+/** The rulebook's events, which every machine takes while a decision awaits signature. */
+const rulebook = ['SIGN_DECISION', 'SEND_BACK_DECISION'];
 const senders: Record<string, string[]> = {
   SUBMIT: ['owner'],
   CONFIRM_ELIGIBLE: ['officer'],
@@ -115,6 +125,11 @@ describe('GET /api/machines', () => {
       expect(event.payload, event.type).toMatchObject({ type: 'object', additionalProperties: false });
       expect(event.payload.properties?.type, `${event.type} payload has no type field`).toBeUndefined();
     }
+    // The panel's award is the one decision: the rulebook holds it above the delegation threshold.
+    expect(machine.events.filter((e) => e.decision).map((e) => e.type)).toEqual(['APPROVE']);
+    expect(machine.rulebookEvents.map((e) => [e.type, e.sentBy])).toEqual(
+      rulebook.map((type) => [type, ['approver']]),
+    );
     const submit = machine.events.find((e) => e.type === 'SUBMIT')!.payload;
     expect(submit.required).toEqual(['title', 'summary', 'amountRequestedPence']);
     expect(submit.properties.amountRequestedPence).toMatchObject({ type: 'integer', minimum: 1 });
@@ -218,15 +233,38 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it("has the rulebook's events under every machine's name: strict, sent by approvers, a reason to send back", () => {
+    for (const machine of machineDefinitions.map((d) => d.id)) {
+      const sign = schemas()[`${machine}.SIGN_DECISION`];
+      expect(sign, machine).toMatchObject({
+        type: 'object',
+        additionalProperties: false,
+        properties: { type: { const: 'SIGN_DECISION' } },
+        required: ['type'],
+      });
+      expect(Object.keys(sign!.properties)).toEqual(['type']);
+      expect(sign!.description).toMatch(/Sent by: approver$/);
+      const back = schemas()[`${machine}.SEND_BACK_DECISION`];
+      expect(back, machine).toMatchObject({
+        type: 'object',
+        additionalProperties: false,
+        properties: { type: { const: 'SEND_BACK_DECISION' }, reason: { type: 'string' } },
+        required: ['type', 'reason'],
+      });
+      expect(back!.description).toMatch(/Sent by: approver$/);
+    }
+  });
+
   it('lets POST /api/cases/{id}/events send any event a person may send', () => {
     const body = doc.paths['/api/cases/{id}/events'].post.requestBody.content['application/json'].schema;
     const refs: string[] = body.oneOf.map((r: { $ref: string }) => r.$ref);
     const ref = (type: string) => `#/components/schemas/youth-fund.${type}`;
     const byPeople = eventTypes.filter((type) => !senders[type]!.includes('system'));
-    // Exactly those of youth-fund: events only the engine sends (deadlines passing) are not part of
-    // the API. The other machines' events are there too, each under its machine's name.
+    // Exactly those of youth-fund, and the rulebook's (an approver signing a held decision or sending
+    // it back): events only the engine sends (deadlines passing) are not part of the API. The other
+    // machines' events are there too, each under its machine's name.
     const ours = refs.filter((r) => r.startsWith('#/components/schemas/youth-fund.'));
-    expect([...ours].sort()).toEqual(byPeople.map(ref).sort());
+    expect([...ours].sort()).toEqual([...byPeople, ...rulebook].map(ref).sort());
     expect(new Set(refs).size).toBe(refs.length);
     for (const r of refs) {
       expect(r).toMatch(/^#\/components\/schemas\/[a-z-]+\.[A-Z_]+$/);

@@ -108,18 +108,20 @@ describe('money given back', () => {
       return [p.committedPence, p.releasedPence, p.remainingPence];
     };
 
-    expect((await b.approve(a, 600_000)).status).toBe(200);
-    const short = await b.approve(d, 500_000);
+    // £6,000 is above the £5,000 delegation threshold: it commits when the approver signs it.
+    expect((await b.decide(a, 600_000)).status).toBe(200);
+    expect(await money()).toEqual([600_000, 0, 400_000]);
+    const short = await b.decide(d, 500_000);
     expect(short.status).toBe(409);
     expect(short.body).toMatchObject({ title: NOT_ENOUGH, remainingPence: 400_000, requiredPence: 500_000 });
     // The provider declines: the £6,000 goes back, and the award refused a moment ago now fits.
     expect((await b.ok(a, 'owner', ev.DECLINE_OFFER)).state).toBe('offerDeclined');
     expect(await money()).toEqual([600_000, 600_000, 1_000_000]);
-    expect((await b.approve(d, 500_000)).status).toBe(200);
+    expect((await b.decide(d, 500_000)).status).toBe(200);
     expect(await money()).toEqual([1_100_000, 600_000, 500_000]);
 
     // An offer nobody answers lapses at 28 days: the worker fires the timer as the system.
-    expect((await b.approve(l, 300_000)).status).toBe(200);
+    expect((await b.decide(l, 300_000)).status).toBe(200);
     expect(await money()).toEqual([1_400_000, 600_000, 200_000]);
     const [timer] =
       await t.sql`select event from timers where case_id = ${l} and timer_key like '%offerLapsesAfter%'`;
@@ -132,7 +134,7 @@ describe('money given back', () => {
 
     // The £4,000 is paid in full through its payment case; £1,500 is spent. Closing records the
     // spend and has nothing unpaid to release: the £2,500 comes back only when the provider returns it.
-    expect((await b.approve(c, 400_000)).status).toBe(200);
+    expect((await b.decide(c, 400_000)).status).toBe(200);
     await b.ok(c, 'owner', ev.ACCEPT_OFFER);
     const [payment] = await pay.payAward(c, { paidOn: '2026-05-01', reference: 'BACS-400' });
     expect(payment).toMatchObject({ state: 'paid', context: { amountPence: 400_000 } });
@@ -165,12 +167,13 @@ describe('money given back', () => {
       ['release', 250_000, c],
     ]);
     // Each row names the case version that moved the money (none for a payment case's), and who:
-    // the lapse was the system, the money returned finance.
+    // the lapse was the system, the money returned finance. The declined offer's case went through
+    // the approver's signature, a version more than the lapsed one.
     const rows =
       await t.sql`select case_id, movement, case_version, payment_case_id, actor_id is null as by_system
       from fund_ledger where fund_id = ${fundId} and movement = 'release' order by id`;
     expect(rows.map((r) => [r.case_id, r.case_version, r.payment_case_id, r.by_system])).toEqual([
-      [a, 5, null, false],
+      [a, 6, null, false],
       [l, 5, null, true],
       [c, null, payment!.id, false],
     ]);
@@ -308,7 +311,7 @@ describe('a ring-fenced stream', () => {
     await openRound(t, open);
 
     const decide = async (programmeId: string, award: number) =>
-      b.approve(await b.inPanelReview(programmeId, award), award);
+      b.decide(await b.inPanelReview(programmeId, award), award);
     expect((await decide(fenced.programmeId, 300_000)).status).toBe(200);
     const overStream = await decide(fenced.programmeId, 300_000);
     expect(overStream.status).toBe(409);
@@ -367,10 +370,11 @@ describe('a jointly commissioned fund', () => {
     expect(programme.status, JSON.stringify(programme.body)).toBe(201);
     await openRound(t, programme.body.id);
 
+    // A threshold of nothing: every award is signed by the approver, and commits then.
     const first = await b.inPanelReview(programme.body.id, 123_457);
-    expect((await b.approve(first, 123_457)).status).toBe(200);
+    expect((await b.decide(first, 123_457)).status).toBe(200);
     const second = await b.inPanelReview(programme.body.id, 300_001);
-    expect((await b.approve(second, 300_001)).status).toBe(200);
+    expect((await b.decide(second, 300_001)).status).toBe(200);
     await b.ok(second, 'owner', ev.DECLINE_OFFER);
 
     const position = await positionOf(t, fundId);

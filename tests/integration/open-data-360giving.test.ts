@@ -93,13 +93,17 @@ async function youthBid(title: string, summary: string, requested: number): Prom
   await h.step(id, OFFICER, { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
   return id;
 }
+/** The panel's award, signed by the approver when above the programme's threshold (as £10,000.01 is). */
 const approve = (id: string, amountPence: number) =>
-  h.step(id, PANEL, { type: 'APPROVE', amountPence, reportDueOn: '2036-03-31' }, 'offered');
+  h.decide(id, PANEL, { type: 'APPROVE', amountPence, reportDueOn: '2036-03-31' }, 'offered');
 
-/** A crime and disorder grant for a year to come, so nothing its payment schedule sets is ever due. */
+/**
+ * A crime and disorder grant for a year to come, so nothing its payment schedule sets is ever due:
+ * proposed and allocated (signed by the approver above the programme's threshold).
+ */
 async function allocate(organisationId: string, allocationPence: number, purpose: string) {
   const input = { programmeId: ids.cdrProgramme, allocationPence, financialYear: '2031-32', purpose };
-  return (await h.open(OFFICER, 'crime-disorder-grant', input, organisationId)).id;
+  return (await h.allocate(organisationId, input)).id;
 }
 
 /** The award's payment schedule as the database holds it, if it has one. */
@@ -132,7 +136,7 @@ beforeAll(async () => {
     charityNumber: 'SC012345',
   });
 
-  // Crime and disorder grants commit their allocation when made, on 15 January (GMT).
+  // Crime and disorder grants commit their allocation when allocated (and signed), on 15 January (GMT).
   setClock('2031-01-15T12:00:00Z');
   ids.live = await allocate(ids.fenland, 2_500_000, 'Reduce rural theft');
   ids.company = await allocate(ids.companyOrg, 1_000_001, '=HYPERLINK("http://evil.example","Click")');

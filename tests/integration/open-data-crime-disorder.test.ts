@@ -32,10 +32,11 @@ let financeAgent: Agent;
 const CONDITIONS = '=1+1 Quarterly returns\nA named lead officer';
 const REASONS = 'Burglary is up, in Fenland, by 12% — <script>alert(1)</script>';
 
+/** A grant proposed and allocated (signed by the approver above the programme's threshold). */
 async function allocate(organisationId: string, allocationPence: number, purpose: string) {
   // A year to come, so nothing a payment schedule sets for it is ever due while tests run.
   const input = { programmeId, allocationPence, financialYear: '2030-31', purpose };
-  return (await h.open(OFFICER, 'crime-disorder-grant', input, organisationId)).id;
+  return (await h.allocate(organisationId, input)).id;
 }
 const offer = (id: string, conditions = 'Quarterly returns', reasons = 'Accountability') =>
   h.step(id, OFFICER, { type: 'OFFER_CONDITIONS', conditions, reasons }, 'conditionsOffered');

@@ -294,11 +294,12 @@ describe('the approver and finance pages', () => {
       { type: 'MODERATE', scores: { need: 4, value: 4 }, rationale: 'Agreed' },
       'recommendation',
     );
-    const waiting = await s(
-      OFFICER,
-      { type: 'RECOMMEND_AWARD', amountPence: 1_234_500, rationale: 'Strong' },
-      'awaitingApproval',
-    );
+    // Above the £1 threshold: the rulebook holds the recommendation for the approver's signature.
+    const waiting = await h.hold(id, OFFICER, {
+      type: 'RECOMMEND_AWARD',
+      amountPence: 1_234_500,
+      rationale: 'Strong',
+    });
 
     const approver = await signedIn(t.baseUrl, APPROVER, DEMO_PASSWORD);
     const res = await approver.get('/approvals');
@@ -307,11 +308,15 @@ describe('the approver and finance pages', () => {
     const row = rowOf(res.text, waiting.reference as string);
     expect(row).toContain(`href="/cases/${id}"`);
     expect(row).toContain('IDVA outreach');
+    // The amount to sign (not the £12,345.67 asked for), and what the approver may do with it.
     expect(row).toContain('£12,345.00');
-    expect(row).toContain('Sign the award decision');
-    // The case page is where the approver signs.
+    expect(row).toContain('Sign the decision; Send the decision back');
+    // The case page is where the approver signs, reading what is to be signed.
     const kase = await approver.get(`/cases/${id}`);
     expect(kase.text).toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
+    const held = /<div[^>]*id="decision"[\s\S]*?<\/dl>/.exec(kase.text)?.[0] ?? '';
+    expect(held).toContain('Recommend an award');
+    expect(held).toContain('£12,345.00');
   });
 
   it('shows finance every fund’s position to the penny and an accepted award’s payment awaiting approval', async () => {

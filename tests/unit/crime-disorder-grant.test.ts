@@ -6,8 +6,10 @@ import {
   crimeDisorderGrantMessages,
   publicationRecord,
 } from '../../machines/crime-disorder-grant.ts';
+import type { DecisionSpec, EventSpec } from '../../machines/define.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
+import { undeclaredDecisions } from '../../src/engine/rulebook.ts';
 import { crimeDisorderGrantTemplates } from '../../src/mail/templates/crime-disorder-grant.ts';
 import {
   type Action,
@@ -40,6 +42,7 @@ const input: CrimeDisorderGrantInput = {
   },
 };
 const ev = {
+  ALLOCATE: { type: 'ALLOCATE' },
   OFFER_CONDITIONS: { type: 'OFFER_CONDITIONS', conditions: 'Quarterly returns', reasons: 'To see outcomes' },
   ACCEPT_CONDITIONS: { type: 'ACCEPT_CONDITIONS' },
   QUERY_CONDITIONS: { type: 'QUERY_CONDITIONS', reason: 'Could returns be half-yearly?' },
@@ -69,16 +72,18 @@ const yearlyPayments = (startsOn = '2026-04-01', endsOn = '2027-03-31') => ({
 const underspend = (amountPence: number) => ({ type: 'recordUnderspend', params: { amountPence } });
 
 const pathTo: Record<string, Event[]> = {
-  allocated: [],
-  conditionsOffered: [ev.OFFER_CONDITIONS],
-  live: [ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS],
-  evaluated: [ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS, ev.EVALUATE],
-  closed: [ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS, ev.EVALUATE, ev.CLOSE],
-  withdrawn: [ev.WITHDRAW_ALLOCATION],
+  proposed: [],
+  allocated: [ev.ALLOCATE],
+  conditionsOffered: [ev.ALLOCATE, ev.OFFER_CONDITIONS],
+  live: [ev.ALLOCATE, ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS],
+  evaluated: [ev.ALLOCATE, ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS, ev.EVALUATE],
+  closed: [ev.ALLOCATE, ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS, ev.EVALUATE, ev.CLOSE],
+  withdrawn: [ev.ALLOCATE, ev.WITHDRAW_ALLOCATION],
 };
 const reach = (state: string) => run(pathTo[state]!)[0];
 const finals = ['closed', 'withdrawn'];
 const accepts: Record<string, string[]> = {
+  proposed: ['ALLOCATE', 'WITHDRAW_ALLOCATION'],
   allocated: ['OFFER_CONDITIONS', 'WITHDRAW_ALLOCATION'],
   conditionsOffered: ['ACCEPT_CONDITIONS', 'QUERY_CONDITIONS', 'WITHDRAW_ALLOCATION'],
   live: ['EVALUATE'],
@@ -89,9 +94,12 @@ const accepts: Record<string, string[]> = {
 
 describe('crime and disorder reduction grant definition', () => {
   it('describes itself and registers', () => {
-    expect(def).toMatchObject({ id: 'crime-disorder-grant', version: 2, referencePrefix: 'CDR' });
-    // Cases on version 1 move to 2 as they are: the context is unchanged.
-    expect(def.upgradeFrom).toEqual({ version: 1 });
+    expect(def).toMatchObject({ id: 'crime-disorder-grant', version: 3, referencePrefix: 'CDR' });
+    // Cases on version 2 move to 3 as they are: already allocated (their money committed when they were
+    // opened), they keep their state and context, and nothing is held for signature.
+    expect(def.upgradeFrom).toEqual({ version: 2 });
+    expect(def.states.proposed).toEqual({ label: 'Allocation proposed, to be decided' });
+    expect(machine.config.initial).toBe('proposed');
     expect(def.createdBy).toEqual(['officer']);
     expect(() => new MachineRegistry([def])).not.toThrow();
     expect(Object.keys(def.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -101,7 +109,7 @@ describe('crime and disorder reduction grant definition', () => {
   });
 
   it.each([
-    ['officer', ['OFFER_CONDITIONS', 'EVALUATE', 'CLOSE', 'WITHDRAW_ALLOCATION']],
+    ['officer', ['ALLOCATE', 'OFFER_CONDITIONS', 'EVALUATE', 'CLOSE', 'WITHDRAW_ALLOCATION']],
     ['owner', ['ACCEPT_CONDITIONS', 'QUERY_CONDITIONS']],
   ])('%s alone sends %o', (sender, types) => {
     for (const type of types) expect(def.events[type as EventType].sentBy).toEqual([sender]);
@@ -131,13 +139,68 @@ describe('crime and disorder reduction grant definition', () => {
   });
 });
 
-describe('creation', () => {
-  it('commits the whole allocation when the case is created, and only then', () => {
-    const [s, actions] = start();
-    expect(s.value).toBe('allocated');
-    expect(actions.map((a) => a.type)).toEqual(['commitFunds']);
-    expect(ofType(actions, 'commitFunds')).toEqual([{ amountPence: 4_500_000 }]);
+describe('the allocation decision', () => {
+  it('ALLOCATE alone is a decision, weighed on the allocation', () => {
+    const declared = Object.entries(def.events as Record<string, EventSpec>).filter(
+      ([, spec]) => spec.decision,
+    );
+    expect(declared.map(([type]) => type)).toEqual(['ALLOCATE']);
+    // As the engine reads it: with the context and the (empty) payload.
+    const decision: DecisionSpec = def.events.ALLOCATE.decision;
+    expect(decision.amountPence(reach('proposed').context, {})).toBe(4_500_000);
+    expect(decision.amountPence(start({ ...input, allocationPence: 20_000_000 })[0].context, {})).toBe(
+      20_000_000,
+    );
+    // Every event whose transition commits money is a decision, and nothing commits at creation.
+    expect(undeclaredDecisions(def)).toEqual([]);
+  });
+
+  it('ALLOCATE commits the whole allocation on its transition, telling no one', () => {
+    const [s, actions] = send(reach('proposed'), ev.ALLOCATE);
+    expect([s.value, s.status]).toEqual(['allocated', 'active']);
+    expect(money(actions)).toEqual([{ type: 'commitFunds', params: { amountPence: 4_500_000 } }]);
     expect(interpretActions(actions, new Date()).effects.map((e) => e.type)).toEqual(['commitFunds']);
+    expect(s.context).toEqual(reach('proposed').context);
+  });
+
+  // The delegation threshold (£100,000 here) is the engine's to apply: the pure machine commits as sent.
+  it("an allocation above the threshold still allocates in the pure machine: signing is the engine's job", () => {
+    const big = { ...input, allocationPence: 20_000_000 };
+    const [s, actions] = run([ev.ALLOCATE], big);
+    expect(s.value).toBe('allocated');
+    expect(money(actions)).toEqual([{ type: 'commitFunds', params: { amountPence: 20_000_000 } }]);
+  });
+
+  it('commits the allocation exactly once, on ALLOCATE, however the case goes on', () => {
+    const steps: Event[] = [
+      ev.ALLOCATE,
+      ev.OFFER_CONDITIONS,
+      ev.QUERY_CONDITIONS,
+      ev.OFFER_CONDITIONS,
+      ev.QUERY_CONDITIONS,
+      ev.OFFER_CONDITIONS,
+      ev.ACCEPT_CONDITIONS,
+      ev.EVALUATE,
+      ev.CLOSE,
+    ];
+    let [s] = start();
+    const commits: [string, unknown][] = [];
+    for (const event of steps) {
+      const [next, actions] = send(roundTrip(s), event);
+      for (const params of ofType(actions, 'commitFunds')) commits.push([event.type, params]);
+      s = next;
+    }
+    expect(s.value).toBe('closed');
+    expect(commits).toEqual([['ALLOCATE', { amountPence: 4_500_000 }]]);
+  });
+});
+
+describe('creation', () => {
+  it('proposes the allocation, committing nothing and doing nothing else', () => {
+    const [s, actions] = start();
+    expect([s.value, s.status]).toEqual(['proposed', 'active']);
+    expect(actions).toEqual([]);
+    expect(interpretActions(actions, new Date()).effects).toEqual([]);
     expect(s.context).toEqual({
       title: 'Crime and disorder reduction grant 2026-27',
       allocationPence: 4_500_000,
@@ -182,6 +245,8 @@ describe('creation', () => {
 
 describe('transitions and money', () => {
   it.each([
+    ['proposed', ev.ALLOCATE, 'allocated'],
+    ['proposed', ev.WITHDRAW_ALLOCATION, 'withdrawn'],
     ['allocated', ev.OFFER_CONDITIONS, 'conditionsOffered'],
     ['conditionsOffered', ev.ACCEPT_CONDITIONS, 'live'],
     ['conditionsOffered', ev.QUERY_CONDITIONS, 'allocated'],
@@ -213,7 +278,10 @@ describe('transitions and money', () => {
     const [s, actions] = send(reach('conditionsOffered'), ev.ACCEPT_CONDITIONS);
     expect(s.value).toBe('live');
     expect(money(actions)).toEqual([yearlyPayments()]);
-    const later = run([ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS], { ...input, financialYear: '2099-00' });
+    const later = run([ev.ALLOCATE, ev.OFFER_CONDITIONS, ev.ACCEPT_CONDITIONS], {
+      ...input,
+      financialYear: '2099-00',
+    });
     expect(money(later[1])).toEqual([yearlyPayments('2099-04-01', '2100-03-31')]);
   });
 
@@ -246,6 +314,7 @@ describe('transitions and money', () => {
       'conditionsOffered ACCEPT_CONDITIONS',
       'conditionsOffered WITHDRAW_ALLOCATION',
       'live EVALUATE',
+      'proposed ALLOCATE',
     ]);
   });
 
@@ -260,6 +329,17 @@ describe('transitions and money', () => {
     ]);
     expect(checkEvaluate(before.context, ev.EVALUATE)).toEqual([]);
     expect(def.events.EVALUATE.check).toBe(checkEvaluate);
+  });
+
+  it('withdrawing a proposed allocation releases nothing, as nothing was committed', () => {
+    const [s, actions] = send(reach('proposed'), ev.WITHDRAW_ALLOCATION);
+    expect([s.value, s.status, s.context.withdrawalReason]).toEqual([
+      'withdrawn',
+      'done',
+      'Partnership dissolved',
+    ]);
+    expect(money(actions)).toEqual([]);
+    expect(interpretActions(actions, new Date()).effects).toEqual([]);
   });
 
   it.each(['allocated', 'conditionsOffered'])(
@@ -291,6 +371,8 @@ describe('what each state accepts', () => {
 
 describe('notifications and effects', () => {
   it.each<[string, Event, object[], string[]]>([
+    ['proposed', ev.ALLOCATE, [], ['commitFunds']],
+    ['proposed', ev.WITHDRAW_ALLOCATION, [], []],
     ['allocated', ev.OFFER_CONDITIONS, [n('conditionsOffered', 'owner')], ['notify']],
     [
       'conditionsOffered',
@@ -303,6 +385,7 @@ describe('notifications and effects', () => {
     ['live', { ...ev.EVALUATE, underspendPence: 0 }, [n('grantEvaluated', 'owner')], ['notify']],
     ['evaluated', ev.CLOSE, [], ['releaseUnpaid']],
     ['allocated', ev.WITHDRAW_ALLOCATION, [], ['releaseFunds']],
+    ['conditionsOffered', ev.WITHDRAW_ALLOCATION, [], ['releaseFunds']],
   ])('%s —%o→ notifies %o, effects %o', (state, event, expected, effects) => {
     const [, actions] = send(reach(state), event);
     expect(json(ofType(actions, 'notify'))).toEqual(expected);

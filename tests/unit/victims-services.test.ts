@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProgrammeSettings } from '../../machines/define.ts';
+import type { DecisionSpec, ProgrammeSettings } from '../../machines/define.ts';
 import {
   checkAgreement,
   checkApproveVariation,
@@ -7,11 +7,11 @@ import {
   checkModerate,
   checkRecommendAward,
   checkRequestVariation,
-  checkSignVariation,
   checkSubmit,
   DEFAULT_DELEGATION_THRESHOLD_PENCE,
   OFFER_LAPSES_AFTER_MS,
   OFFER_REMINDER_AFTER_MS,
+  totalAfterVariation,
   type VictimsServicesContext,
   type VictimsServicesEvent,
   type VictimsServicesInput,
@@ -20,6 +20,8 @@ import {
 } from '../../machines/victims-services.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
+import { rulebookEvents, undeclaredDecisions } from '../../src/engine/rulebook.ts';
+import { persist, restore } from '../../src/engine/snapshot.ts';
 import { victimsServicesTemplates } from '../../src/mail/templates/victims-services.ts';
 import {
   type Action,
@@ -27,6 +29,7 @@ import {
   type EventOf,
   handledEffects,
   harness,
+  json,
   notify as n,
   notes,
   notifyMessages,
@@ -70,8 +73,6 @@ const ev = {
   MODERATE: { type: 'MODERATE', scores: { need: 4, quality: 3, value: 5 }, rationale: 'Panel agreed' },
   RECOMMEND_AWARD: { type: 'RECOMMEND_AWARD', amountPence: 4_000_000, rationale: 'Strong bid' },
   RECOMMEND_DECLINE: { type: 'RECOMMEND_DECLINE', rationale: 'Weak evidence' },
-  SIGN_DECISION: { type: 'SIGN_DECISION' },
-  REJECT_DECISION: { type: 'REJECT_DECISION', reason: 'Reconsider the amount' },
   ACCEPT_OFFER: { type: 'ACCEPT_OFFER' },
   DECLINE_OFFER: { type: 'DECLINE_OFFER', reason: 'Found other funding' },
   SIGN_AGREEMENT: {
@@ -84,13 +85,13 @@ const ev = {
   ANNUAL_REVIEW: { type: 'ANNUAL_REVIEW', decision: 'continue', notes: 'On track' },
   REQUEST_VARIATION: { type: 'REQUEST_VARIATION', amountPence: 4_500_000, reason: 'More referrals' },
   APPROVE_VARIATION: { type: 'APPROVE_VARIATION' },
-  SIGN_VARIATION: { type: 'SIGN_VARIATION' },
   REJECT_VARIATION: { type: 'REJECT_VARIATION', reason: 'Not affordable' },
   TERMINATE: { type: 'TERMINATE', reason: 'Service stopped' },
   COMPLETE: { type: 'COMPLETE' },
   WITHDRAW: { type: 'WITHDRAW', reason: 'Merged with another bid' },
 } as const satisfies { [K in EventType]: Extract<VictimsServicesEvent, { type: K }> };
 const allEvents = Object.keys(ev) as EventType[];
+/** Above the programme's delegation threshold (£50,000): the engine, not the machine, holds it for signature. */
 const bigAward = { ...ev.RECOMMEND_AWARD, amountPence: 5_500_000 };
 const review = (decision: string) => ({ ...ev.ANNUAL_REVIEW, decision });
 const vary = (change: object) => ({ type: 'REQUEST_VARIATION', reason: 'Change', ...change });
@@ -136,7 +137,6 @@ const pathTo: Record<string, Event[]> = {
   panelScoring: toRecommendation.slice(0, 2),
   moderation: toRecommendation.slice(0, 3),
   recommendation: toRecommendation,
-  awaitingApproval: [...toRecommendation, bigAward],
   offered: [...toRecommendation, ev.RECOMMEND_AWARD],
   agreement: toLive.slice(0, -1),
   live: toLive,
@@ -163,20 +163,20 @@ const accepts: Record<string, string[]> = {
   panelScoring: ['CLOSE_SCORING', 'WITHDRAW'],
   moderation: ['MODERATE'],
   recommendation: ['RECOMMEND_AWARD', 'RECOMMEND_DECLINE'],
-  awaitingApproval: ['SIGN_DECISION', 'REJECT_DECISION'],
   offered: ['ACCEPT_OFFER', 'DECLINE_OFFER', reminder.type, lapse.type],
   agreement: ['SIGN_AGREEMENT'],
   live: ['ANNUAL_REVIEW', 'REQUEST_VARIATION', 'TERMINATE', 'COMPLETE'],
-  variationRequested: ['REQUEST_VARIATION', 'APPROVE_VARIATION', 'SIGN_VARIATION', 'REJECT_VARIATION'],
+  variationRequested: ['REQUEST_VARIATION', 'APPROVE_VARIATION', 'REJECT_VARIATION'],
   ...Object.fromEntries(finals.map((s) => [s, []])),
 };
 const everyEvent: Event[] = [...Object.values(ev), reminder, lapse];
 
 describe("victims' services definition", () => {
   it('describes itself and registers', () => {
-    expect(victimsServices).toMatchObject({ id: 'victims-services', version: 2, referencePrefix: 'VS' });
-    // Cases on version 1 move to 2 as they are: the context is unchanged.
-    expect(victimsServices.upgradeFrom).toEqual({ version: 1 });
+    expect(victimsServices).toMatchObject({ id: 'victims-services', version: 3, referencePrefix: 'VS' });
+    // Cases on version 2 move to 3 with their context unchanged (see 'the upgrade from version 2').
+    expect(victimsServices.upgradeFrom).toMatchObject({ version: 2 });
+    expect(victimsServices.upgradeFrom).not.toHaveProperty('context');
     expect(victimsServices.createdBy).toEqual(['owner', 'officer']);
     expect(new MachineRegistry([victimsServices]).latest('victims-services')).toBe(victimsServices);
     expect(Object.keys(victimsServices.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -188,13 +188,24 @@ describe("victims' services definition", () => {
   it.each([
     ['owner', 'SUBMIT ACCEPT_OFFER DECLINE_OFFER WITHDRAW'],
     ['officer', 'PASS_DUE_DILIGENCE FAIL_DUE_DILIGENCE CLOSE_SCORING MODERATE RECOMMEND_AWARD'],
-    ['officer', 'RECOMMEND_DECLINE SIGN_AGREEMENT ANNUAL_REVIEW APPROVE_VARIATION TERMINATE COMPLETE'],
-    ['approver', 'SIGN_DECISION REJECT_DECISION SIGN_VARIATION'],
+    ['officer', 'RECOMMEND_DECLINE SIGN_AGREEMENT ANNUAL_REVIEW APPROVE_VARIATION REJECT_VARIATION'],
+    ['officer', 'TERMINATE COMPLETE'],
     ['officer owner', 'REQUEST_VARIATION'],
-    ['officer approver', 'REJECT_VARIATION'],
   ])('%s alone send %s', (senders, types) => {
     for (const type of types.split(' '))
       expect(victimsServices.events[type as EventType].sentBy).toEqual(senders.split(' '));
+  });
+
+  it('has no signing of its own: the approver sends none of its events, and the rulebook signs', () => {
+    for (const [type, spec] of Object.entries(victimsServices.events))
+      expect(spec.sentBy, type).not.toContain('approver');
+    for (const type of [...Object.keys(rulebookEvents), 'REJECT_DECISION', 'SIGN_VARIATION'])
+      expect(Object.hasOwn(victimsServices.events, type), type).toBe(false);
+    expect(Object.hasOwn(victimsServices.states, 'awaitingApproval')).toBe(false);
+    expect(victimsServicesMessages).not.toContain('decisionAwaitingSignature');
+    expect(victimsServicesMessages).not.toContain('variationAwaitingSignature');
+    // Every event whose transition commits money is declared a decision, so the rulebook sees it.
+    expect(undeclaredDecisions(victimsServices)).toEqual([]);
   });
 
   it('lists exactly the messages it can send, each with a template whose subject starts with the reference', () => {
@@ -257,10 +268,97 @@ describe("victims' services definition", () => {
   });
 });
 
+describe('decisions the rulebook weighs', () => {
+  const { type: _, ...bigAwardPayload } = bigAward;
+  /** Every award needs the approver's signature: still none of the machine's business. */
+  const zeroThreshold = { ...input, programme: { ...programme, delegationThresholdPence: 0 } };
+  it('declares exactly the recommendation of an award and the approval of a variation', () => {
+    const declared = Object.entries(victimsServices.events).filter(([, spec]) => spec.decision);
+    expect(declared.map(([type]) => type).sort()).toEqual(['APPROVE_VARIATION', 'RECOMMEND_AWARD']);
+  });
+
+  it('weighs a recommendation on the amount recommended, whatever the case', () => {
+    const { amountPence } = victimsServices.events.RECOMMEND_AWARD.decision;
+    const context = reach('recommendation').context;
+    expect(amountPence(context, payloadOf(ev, 'RECOMMEND_AWARD'))).toBe(4_000_000);
+    expect(amountPence(context, bigAwardPayload)).toBe(5_500_000);
+    expect(amountPence(reach('recommendation', zeroThreshold).context, bigAwardPayload)).toBe(5_500_000);
+  });
+
+  // The award's total once approved, not the difference: what the approval then awards.
+  it.each<[string, number]>([
+    ['variationRequested', 4_500_000],
+    ['bigIncrease', 7_000_000],
+    ['decrease', 3_500_000],
+    ['newEndDate', 4_000_000],
+    ['newOutcomes', 4_000_000],
+  ])('weighs approving the variation in %s on the new total, %d', (situation, total) => {
+    // As the engine reads it: with the context and the (empty) payload.
+    const decision: DecisionSpec = victimsServices.events.APPROVE_VARIATION.decision;
+    expect(decision.amountPence).toBe(totalAfterVariation);
+    const before = reach(situation);
+    expect(decision.amountPence(before.context, {})).toBe(total);
+    const [after] = send(before, ev.APPROVE_VARIATION);
+    expect(after.context).toMatchObject({ awardedPence: total, committedPence: total });
+  });
+
+  it("the pure machine applies a decision above any threshold as sent: holding it is the engine's job", () => {
+    for (const i of [input, zeroThreshold]) {
+      const [offered, actions] = send(reach('recommendation', i), bigAward);
+      expect(offered.value).toBe('offered');
+      expect(money(actions)).toEqual([commit(5_500_000)]);
+      expect(notes(actions)).toEqual([n('offerMade')]);
+    }
+  });
+});
+
+describe('the upgrade from version 2', () => {
+  const from = victimsServices.upgradeFrom;
+  // A version-2 case awaiting the approver's signature: the recommendation recorded, nothing awarded
+  // or committed yet.
+  const recommendation = { decision: 'award' as const, amountPence: 5_500_000, rationale: 'Strong bid' };
+  const awaiting: VictimsServicesContext = { ...reach('recommendation').context, recommendation };
+  const states = Object.keys(victimsServices.states);
+
+  it('moves a case awaiting signature back to recommendation, and leaves every other state as it is', () => {
+    expect(from.state('awaitingApproval')).toBe('recommendation');
+    for (const state of states) expect(from.state(state)).toBe(state);
+  });
+
+  it('holds the recommendation that awaited signature for the rulebook, as the officer made it', () => {
+    expect(from.hold(awaiting, 'awaitingApproval')).toEqual({
+      event: 'RECOMMEND_AWARD',
+      payload: { amountPence: 5_500_000, rationale: 'Strong bid' },
+    });
+    expect(from.hold({ ...awaiting, recommendation: null }, 'awaitingApproval')).toBeNull();
+    for (const state of states) expect(from.hold(reach(state).context, state), state).toBeNull();
+  });
+
+  it('the held recommendation, once signed, makes the offer and commits the award once', () => {
+    // As the engine moves the case: its stored snapshot, in its new state, restored on version 3.
+    const stored = json(persist(victimsServices, reach('recommendation')));
+    const moved = restore(victimsServices, {
+      ...stored,
+      context: awaiting,
+      value: from.state('awaitingApproval'),
+    }) as ReturnType<typeof reach>;
+    expect([moved.value, moved.context]).toEqual(['recommendation', awaiting]);
+    const held = from.hold(awaiting, 'awaitingApproval')!;
+    const spec = victimsServices.events.RECOMMEND_AWARD;
+    expect(spec.payload.safeParse(held.payload).success).toBe(true);
+    expect(spec.check!(moved.context, held.payload)).toEqual([]);
+    expect(spec.decision.amountPence(moved.context, held.payload)).toBe(5_500_000);
+    const [offered, actions] = send(moved, { ...held.payload, type: held.event });
+    expect(offered.value).toBe('offered');
+    expect(money(actions)).toEqual([commit(5_500_000)]);
+    expect(offered.context).toMatchObject({ awardedPence: 5_500_000, committedPence: 5_500_000 });
+  });
+});
+
 describe('transitions, with what each tells people and does to money', () => {
   const [D, atThreshold] = [{ type: 'DECLINE_OFFER' }, { ...bigAward, amountPence: 5_000_000 }];
   const agreeLess = { ...ev.SIGN_AGREEMENT, amountPence: 3_000_000 };
-  const [sig, decided] = [n('variationAwaitingSignature', 'approver'), n('variationDecided')];
+  const decided = n('variationDecided');
   const [vr, big, bigger] = [
     'variationRequested',
     vary({ amountPence: 5_000_001 }),
@@ -274,10 +372,9 @@ describe('transitions, with what each tells people and does to money', () => {
     ['moderation', ev.MODERATE, 'recommendation', [], []],
     ['recommendation', ev.RECOMMEND_AWARD, 'offered', [n('offerMade')], [commit(4_000_000)]],
     ['recommendation', atThreshold, 'offered', [n('offerMade')], [commit(5_000_000)]],
-    ['recommendation', bigAward, 'awaitingApproval', [n('decisionAwaitingSignature', 'approver')], []],
+    // Above the threshold too: holding it for a signature is the engine's job, not the machine's.
+    ['recommendation', bigAward, 'offered', [n('offerMade')], [commit(5_500_000)]],
     ['recommendation', ev.RECOMMEND_DECLINE, 'declined', [n('bidDeclined')], []],
-    ['awaitingApproval', ev.SIGN_DECISION, 'offered', [n('offerMade')], [commit(5_500_000)]],
-    ['awaitingApproval', ev.REJECT_DECISION, 'recommendation', [], []],
     ['offered', ev.ACCEPT_OFFER, 'agreement', [], []],
     ['offered', ev.DECLINE_OFFER, 'offerDeclined', [], [release(4_000_000)]],
     ['offered', D, 'offerDeclined', [], [release(4_000_000)]],
@@ -290,20 +387,18 @@ describe('transitions, with what each tells people and does to money', () => {
     ['live', review('amend'), 'variationRequested', [], []],
     ['live', review('discontinue'), 'terminated', [n('terminated')], [unpaid]],
     ['live', ev.REQUEST_VARIATION, 'variationRequested', [], []],
-    ['live', big, vr, [sig], []],
+    // An increase past the threshold tells no approver: the rulebook does, when it is approved.
+    ['live', big, vr, [], []],
     ['live', ev.TERMINATE, 'terminated', [n('terminated')], [unpaid]],
     ['live', ev.COMPLETE, 'closed', [], [unpaid]],
     [vr, vary({ endsOn: '2027-06-30' }), vr, [], []],
-    [vr, bigger, vr, [sig], []],
+    [vr, bigger, vr, [], []],
     // Every applied variation re-profiles the unpaid payments, after the commitment moves.
     [vr, ev.APPROVE_VARIATION, 'live', [decided], [commit(500_000), schedule()]],
-    [vr, ev.SIGN_VARIATION, 'live', [decided], [commit(500_000), schedule()]],
     [vr, ev.REJECT_VARIATION, 'live', [decided], []],
-    ['bigIncrease', ev.SIGN_VARIATION, 'live', [decided], [commit(3_000_000), schedule()]],
+    ['bigIncrease', ev.APPROVE_VARIATION, 'live', [decided], [commit(3_000_000), schedule()]],
     ['decrease', ev.APPROVE_VARIATION, 'live', [decided], [release(500_000), schedule()]],
-    ['decrease', ev.SIGN_VARIATION, 'live', [decided], [release(500_000), schedule()]],
     ['newEndDate', ev.APPROVE_VARIATION, 'live', [decided], [schedule({ endsOn: '2027-09-30' })]],
-    ['newEndDate', ev.SIGN_VARIATION, 'live', [decided], [schedule({ endsOn: '2027-09-30' })]],
     ['newOutcomes', ev.APPROVE_VARIATION, 'live', [decided], [schedule()]],
     ['draft', ev.WITHDRAW, 'withdrawn', [], []],
     ['dueDiligence', ev.WITHDRAW, 'withdrawn', [], []],
@@ -348,7 +443,7 @@ describe('transitions, with what each tells people and does to money', () => {
     ],
     [
       'a discontinue review after a decrease',
-      [...pathTo.decrease!, ev.SIGN_VARIATION, review('discontinue')],
+      [...pathTo.decrease!, ev.APPROVE_VARIATION, review('discontinue')],
       [release(500_000)],
     ],
   ])('%s asks once, at the end, to release what was not paid', (_name, events, released) => {
@@ -383,10 +478,6 @@ describe('transitions, with what each tells people and does to money', () => {
 
   it.each([
     [[ev.SUBMIT, ev.FAIL_DUE_DILIGENCE], [{ event: 'FAIL_DUE_DILIGENCE', reason: 'No safeguarding policy' }]],
-    [
-      [...pathTo.awaitingApproval!, ev.REJECT_DECISION],
-      [{ event: 'REJECT_DECISION', reason: 'Reconsider the amount' }],
-    ],
     [pathTo.offerDeclined!, [{ event: 'DECLINE_OFFER', reason: 'Found other funding' }]],
     [pathTo.terminated!, [{ event: 'TERMINATE', reason: 'Service stopped' }]],
     [pathTo.withdrawn!, [{ event: 'WITHDRAW', reason: 'Merged with another bid' }]],
@@ -402,6 +493,24 @@ describe('what each state accepts, delayed events included', () => {
     for (const event of everyEvent) {
       expect(can(before, event), `${state} ${event.type}`).toBe(ok.includes(event.type));
       if (ok.includes(event.type)) continue;
+      const [after, actions] = send(before, event);
+      expect(after, `${state} ${event.type}`).toBe(before);
+      expect(actions).toEqual([]);
+    }
+  });
+});
+
+describe("the machine takes none of the rulebook's events, nor the signing steps it no longer has", () => {
+  const foreign = [
+    { type: 'SIGN_DECISION' },
+    { type: 'SEND_BACK_DECISION', reason: 'Too much' },
+    { type: 'REJECT_DECISION', reason: 'Reconsider the amount' },
+    { type: 'SIGN_VARIATION' },
+  ];
+  it.each(Object.keys(accepts))('%s refuses them unchanged', (state) => {
+    const before = reach(state);
+    for (const event of foreign) {
+      expect(can(before, event), `${state} ${event.type}`).toBe(false);
       const [after, actions] = send(before, event);
       expect(after, `${state} ${event.type}`).toBe(before);
       expect(actions).toEqual([]);
@@ -556,20 +665,23 @@ describe('checks name the field', () => {
   });
 
   type Pending = VictimsServicesContext['pendingVariation'];
-  const pending = (amountPence: number | null, endsOn: string | null = null) =>
-    ({ ...ctx().pendingVariation, amountPence, endsOn, outcomes: null }) as Pending;
-  it.each<[Pending, object[], object[]]>([
-    [null, [p('variation', 'Nothing to approve')], [p('variation', 'Nothing to approve')]],
-    [pending(null), [p('variation', 'request the change')], [p('variation', 'request the change')]],
-    [pending(5_000_000), [], []],
-    [pending(5_000_001), [p('amountPence', 'the approver must sign')], []],
-    [pending(null, '2027-09-30'), [], []],
-  ])('approving the variation %o: officer %o, approver %o', (v, officer, approver) => {
-    const c = ctx({ pendingVariation: v });
-    expect(checkApproveVariation(c)).toEqual(officer);
-    expect(checkSignVariation(c)).toEqual(approver);
+  const pending = (
+    amountPence: number | null,
+    endsOn: string | null = null,
+    outcomes: string | null = null,
+  ) => ({ ...ctx().pendingVariation, amountPence, endsOn, outcomes }) as Pending;
+  // Only that the variation says what changes: the delegation threshold is the rulebook's, not the check's.
+  it.each<[Pending, object[]]>([
+    [null, [p('variation', 'Nothing to approve')]],
+    [pending(null), [p('variation', 'request the change')]],
+    [pending(5_000_000), []],
+    [pending(5_000_001), []],
+    [pending(10_000_000), []],
+    [pending(null, '2027-09-30'), []],
+    [pending(null, null, 'Reach rural areas'), []],
+  ])('approving the variation %o: problems %o', (v, problems) => {
+    expect(checkApproveVariation(ctx({ pendingVariation: v }))).toEqual(problems);
     expect(victimsServices.events.APPROVE_VARIATION.check).toBe(checkApproveVariation);
-    expect(victimsServices.events.SIGN_VARIATION.check).toBe(checkSignVariation);
   });
 
   it('an officer may approve a reduction of an award already above the threshold', () => {
@@ -611,12 +723,14 @@ describe('offer timers', () => {
 });
 
 describe('reviews and variations', () => {
-  it('an officer may not approve an increase above the threshold; the approver may sign it', () => {
+  it("the officer's approval applies an increase above the threshold as any other: signing is the engine's", () => {
     const [s] = run([...toLive, vary({ amountPence: 5_000_001 })]);
-    expect(can(s, ev.APPROVE_VARIATION)).toBe(false);
-    expect(send(s, ev.APPROVE_VARIATION)[0]).toBe(s);
-    expect(can(s, ev.SIGN_VARIATION)).toBe(true);
-    expect(can(run([...toLive, vary({ amountPence: 5_000_000 })])[0], ev.APPROVE_VARIATION)).toBe(true);
+    expect(can(s, ev.APPROVE_VARIATION)).toBe(true);
+    const [after, actions] = send(s, ev.APPROVE_VARIATION);
+    expect(after.value).toBe('live');
+    expect(after.context).toMatchObject({ awardedPence: 5_000_001, committedPence: 5_000_001 });
+    expect(money(actions)).toEqual([commit(1_000_001), schedule()]);
+    expect(notes(actions)).toEqual([n('variationDecided')]);
   });
   it('a continue review stays live, is recorded and cancels nothing', () => {
     const live = reach('live');
@@ -662,11 +776,11 @@ describe('reviews and variations', () => {
     });
   });
 
-  it('records signed and rejected variations, and the award and agreement follow what was approved', () => {
+  it('records approved and rejected variations, and the award and agreement follow what was approved', () => {
     const [s] = run([
       ...toLive,
       vary({ amountPence: 7_000_000 }),
-      ev.SIGN_VARIATION,
+      ev.APPROVE_VARIATION,
       ev.REQUEST_VARIATION,
       ev.REJECT_VARIATION,
     ]);
@@ -675,7 +789,7 @@ describe('reviews and variations', () => {
     expect(
       s.context.variations.map((v) => [v.amountPence, v.previousAmountPence, v.decision, v.decisionReason]),
     ).toEqual([
-      [7_000_000, 4_000_000, 'signed', null],
+      [7_000_000, 4_000_000, 'approved', null],
       [4_500_000, 7_000_000, 'rejected', 'Not affordable'],
     ]);
   });
@@ -753,12 +867,12 @@ describe("persistence through the engine's persist and restore", () => {
 
   it('a case restored at every step runs from bid to closed', () => {
     const steps: Event[] = [
-      ...[...toRecommendation, bigAward, ev.REJECT_DECISION, bigAward, ev.SIGN_DECISION, ev.ACCEPT_OFFER],
+      ...[...toRecommendation, bigAward, ev.ACCEPT_OFFER],
       { ...ev.SIGN_AGREEMENT, amountPence: 5_000_000, paymentProfile: 'instalments', instalments: 4 },
       ...[
         review('amend'),
         vary({ amountPence: 6_000_000 }),
-        ev.SIGN_VARIATION,
+        ev.APPROVE_VARIATION,
         review('continue'),
         ev.COMPLETE,
       ],
@@ -779,6 +893,10 @@ describe("persistence through the engine's persist and restore", () => {
     const byInstalments = terms({ profile: 'instalments', instalments: 4 });
     expect(scheduled).toEqual([byInstalments, byInstalments]);
     expect(s.context.reviews.map((r) => r.decision)).toEqual(['amend', 'continue']);
-    expect(s.context.reasons).toEqual([{ event: 'REJECT_DECISION', reason: 'Reconsider the amount' }]);
+    expect(s.context.recommendation).toMatchObject({ decision: 'award', amountPence: 5_500_000 });
+    expect(s.context.variations.map((v) => [v.previousAmountPence, v.amountPence, v.decision])).toEqual([
+      [5_000_000, 6_000_000, 'approved'],
+    ]);
+    expect(s.context.reasons).toEqual([]);
   });
 });

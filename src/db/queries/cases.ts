@@ -36,10 +36,17 @@ const caseRowOf = (row: DriverCaseRow): CaseRow => ({
 /**
  * Locks the case row until the transaction ends, so one writer at a time moves it. Every
  * transition runs it: a prepared statement (see statements.ts).
+ *
+ * Cases are locked in one global order: a case about an award (a payment, a monitoring return) locks
+ * its award first, in the same statement (FOR UPDATE locks rows in the ORDER BY's order). An award's
+ * own transitions lock the award and then its payments, so the two can never wait on each other.
  */
 export async function lockCase(db: Db, id: string): Promise<CaseRow | undefined> {
   const pg = postgresOf(db);
-  const [row] = await pg<DriverCaseRow[]>`select ${caseColumns(pg)} from cases where id = ${id} for update`;
+  const rows = await pg<DriverCaseRow[]>`select ${caseColumns(pg)} from cases
+    where id = any(array[${id}::uuid, (select award_case_id from cases where id = ${id})])
+    order by id = ${id} for update`;
+  const row = rows.find((r) => r.id === id);
   return row && caseRowOf(row);
 }
 

@@ -6,15 +6,15 @@ import { formatPounds } from '../../../machines/define.ts';
 import type { Db } from '../../db/client.ts';
 import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/queries/form-drafts.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
-import { findProgramme } from '../../db/queries/programmes.ts';
 import { peopleByIds } from '../../db/queries/people.ts';
+import { findProgramme } from '../../db/queries/programmes.ts';
 import { isSender } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { eventSpec, SIGN_DECISION } from '../../engine/rulebook.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
+import { eventSpec, SIGN_DECISION } from '../../engine/rulebook.ts';
 import type { CaseView, HistoryEntry } from '../../engine/views.ts';
 import { machineDiagram } from './diagram.ts';
-import { buildForm, formToPayload, humanise } from './forms.ts';
+import { buildForm, fieldSpecs, formToPayload, humanise } from './forms.ts';
 import { requireSignIn, webActor } from './session.ts';
 
 export const SAVED_MESSAGE = 'Saved. You can come back to this later.';
@@ -82,6 +82,8 @@ function describeValue(key: string, value: unknown, depth = 0): string {
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (typeof value === 'string' || typeof value === 'number') return String(value);
   if (value === null || value === undefined) return 'Not given';
+  // A list of words (the queries on a report, the reasons given) is read in full, oldest first.
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join('; ') || 'None';
   if (Array.isArray(value)) return value.length ? count(value.length, 'entry', 'entries') : 'None';
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null);
   if (depth > 0 || entries.some(([, v]) => typeof v === 'object'))
@@ -138,14 +140,34 @@ function decisionPanel(
         { key: 'Made by', value: name(held.decidedBy) },
         { key: 'Sent back by', value: name(held.sentBackBy) },
         { key: 'Reasons', value: held.reason },
-        { key: 'What it means', value: 'The next decision on this case needs an approver to sign it, whatever its amount.' },
+        {
+          key: 'What it means',
+          value: 'The next decision on this case needs an approver to sign it, whatever its amount.',
+        },
       ],
     };
+  // What the approver signs: the decision's terms, as the decider gave them.
+  const spec = eventSpec(definition, held.event);
+  const terms = spec
+    ? fieldSpecs(spec.payload)
+        .filter((field) => held.payload[field.name] !== undefined)
+        .map((field) => {
+          const value = held.payload[field.name];
+          return {
+            key: field.label,
+            value:
+              field.kind === 'money' && typeof value === 'number'
+                ? formatPounds(value)
+                : describeValue(field.name, value),
+          };
+        })
+    : [];
   return {
     heading: "Decision awaiting an approver's signature",
     rows: [
       { key: 'Decision', value: label },
-      { key: 'Amount', value: formatPounds(held.amountPence) },
+      ...terms,
+      { key: 'Award total once signed', value: formatPounds(held.amountPence) },
       {
         key: 'Why it needs a signature',
         value:
@@ -229,9 +251,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
 
     const done = typeof state.done === 'string' ? eventSpec(definition, state.done)?.label : undefined;
     const saved =
-      typeof state.saved === 'string' && eventSpec(definition, state.saved)
-        ? SAVED_MESSAGE
-        : undefined;
+      typeof state.saved === 'string' && eventSpec(definition, state.saved) ? SAVED_MESSAGE : undefined;
     const title = (view.context as { title?: unknown } | null)?.title;
     res.status(state.status ?? 200).render('case.njk', {
       title: typeof title === 'string' && title ? `${view.reference}: ${title}` : view.reference,

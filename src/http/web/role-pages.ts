@@ -53,7 +53,11 @@ async function waitingWork(engine: Engine, actor: Actor) {
       title: titleOf(view.context as Context),
       cycle: view.machine,
       stateLabel: view.stateLabel,
-      amountPence: amountOf(view.context as Context),
+      // A decision awaiting signature is not in the context yet: its amount is the one to sign.
+      amountPence:
+        view.decision?.status === 'awaitingSignature'
+          ? view.decision.amountPence
+          : amountOf(view.context as Context),
       actions: view.nextEvents.map((e) => e.label),
       updatedAt: view.updatedAt,
     }));

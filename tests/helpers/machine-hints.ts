@@ -1,0 +1,34 @@
+// Context-bound rules a payload of the right shape rarely meets by chance: payloads to try first for
+// those events, by machine, for the tests that explore machines (see machine-explorer.ts).
+import type { Hint } from './machine-explorer.ts';
+
+export const machineHints: Record<string, Record<string, Hint>> = {
+  'sarc-recommissioning': {
+    SCORE_TENDERS: (c) => [
+      {
+        scores: c.tenders.map((tender: { bidder: string }, i: number) => ({
+          bidder: tender.bidder,
+          qualityScore: 60 + i,
+        })),
+      },
+    ],
+    MODERATE: (c) =>
+      c.scores.map((s: { bidder: string }) => ({ preferredBidder: s.bidder, rationale: 'Best' })),
+    // The whole contract value: a decision the rulebook holds above a low threshold.
+    AWARD_CONTRACT: (c) => [
+      { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: c.contractValuePence },
+    ],
+    RECORD_PARTNER_DECISION: (c) =>
+      Object.entries(c.partnerDecisions)
+        .filter(([, decision]) => (decision as { agrees: boolean } | null)?.agrees !== true)
+        .map(([partner]) => ({ partner, agrees: true })),
+  },
+  'victims-services': {
+    MODERATE: (c) => [
+      {
+        scores: Object.fromEntries(c.criteria.map((criterion: { id: string }) => [criterion.id, 3])),
+        rationale: 'Agreed',
+      },
+    ],
+  },
+};

@@ -1,0 +1,152 @@
+// The rulebook's pure parts: when a decision waits for a signature, who may not sign it, and the
+// registry's refusal of a machine that commits money through an event not declared a decision.
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { commitFunds, defineMachine, type EventSpec, moneyActions } from '../../machines/define.ts';
+import { machineDefinitions } from '../../machines/index.ts';
+import { MachineRegistry } from '../../src/engine/registry.ts';
+import {
+  type AwaitingSignature,
+  refusesSignature,
+  rulebookEvents,
+  signatureNeeded,
+  undeclaredDecisions,
+} from '../../src/engine/rulebook.ts';
+
+const base = {
+  version: 1,
+  referencePrefix: 'T',
+  messages: [],
+  ownerKinds: ['provider'] as const,
+  title: 'T',
+  description: 'D',
+  input: z.strictObject({}),
+  createdBy: ['officer'] as const,
+  states: { a: { label: 'A' }, b: { label: 'B' } },
+};
+const award = (decision?: EventSpec['decision']): Record<string, EventSpec> => ({
+  AWARD: { label: 'Award', payload: z.strictObject({}), sentBy: ['officer'], ...(decision && { decision }) },
+});
+const committing = (id: string, where: 'transition' | 'entry' | 'creation' | 'timer') =>
+  setup({ actions: { ...moneyActions } }).createMachine({
+    id,
+    initial: 'a',
+    ...(where === 'creation' && { entry: commitFunds(() => 1) }),
+    states: {
+      a: {
+        on: { AWARD: { target: 'b', ...(where === 'transition' && { actions: commitFunds(() => 1) }) } },
+        ...(where === 'timer' && { after: { 1000: { target: 'b', actions: commitFunds(() => 1) } } }),
+      },
+      b: { type: 'final', ...(where === 'entry' && { entry: commitFunds(() => 1) }) },
+    },
+  });
+
+describe('the registry and decisions', () => {
+  it('accepts every shipped machine, each of whose money-committing events is a decision', () => {
+    expect(() => new MachineRegistry(machineDefinitions)).not.toThrow();
+    for (const definition of machineDefinitions) expect(undeclaredDecisions(definition)).toEqual([]);
+  });
+
+  it.each(['transition', 'entry'] as const)(
+    'refuses money committed on a %s by an undeclared event',
+    (where) => {
+      const definition = defineMachine({
+        ...base,
+        id: `t-${where}`,
+        machine: committing(`t-${where}`, where),
+        events: award(),
+      });
+      expect(() => new MachineRegistry([definition])).toThrow(
+        `t-${where}@1: AWARD commits money but is not declared a decision`,
+      );
+    },
+  );
+
+  it('accepts the same machine once the event is declared a decision', () => {
+    const definition = defineMachine({
+      ...base,
+      id: 't-declared',
+      machine: committing('t-declared', 'transition'),
+      events: award({ amountPence: () => 1 }),
+    });
+    expect(() => new MachineRegistry([definition])).not.toThrow();
+  });
+
+  it('refuses money committed when a case is opened, or by a timer, which no one decides', () => {
+    const opened = defineMachine({
+      ...base,
+      id: 't-open',
+      machine: committing('t-open', 'creation'),
+      events: award({ amountPence: () => 1 }),
+    });
+    expect(() => new MachineRegistry([opened])).toThrow('money is committed when a case is opened');
+    const timed = defineMachine({
+      ...base,
+      id: 't-timer',
+      machine: committing('t-timer', 'timer'),
+      events: award({ amountPence: () => 1 }),
+    });
+    expect(() => new MachineRegistry([timed])).toThrow('commits money, which no one decides');
+  });
+
+  it("refuses a machine's own event named like the rulebook's", () => {
+    const machine = setup({}).createMachine({
+      id: 't-names',
+      initial: 'a',
+      states: { a: { on: { SIGN_DECISION: 'b' } }, b: { type: 'final' } },
+    });
+    const definition = defineMachine({
+      ...base,
+      id: 't-names',
+      machine,
+      events: { SIGN_DECISION: { label: 'Sign', payload: z.strictObject({}), sentBy: ['approver'] } },
+    });
+    expect(() => new MachineRegistry([definition])).toThrow("SIGN_DECISION is the rulebook's own event");
+  });
+});
+
+describe('when a decision needs a signature', () => {
+  const sentBack = {
+    status: 'sentBack' as const,
+    event: 'AWARD',
+    amountPence: 10,
+    decidedBy: 'u1',
+    decidedByRole: 'officer',
+    reason: 'No',
+    sentBackBy: 'u2',
+    at: '2026-12-06T10:00:00Z',
+  };
+  it.each([
+    [4_999_999, 5_000_000, null, null],
+    [5_000_000, 5_000_000, null, null],
+    [5_000_001, 5_000_000, null, 'aboveThreshold'],
+    [1, 0, null, 'aboveThreshold'],
+    [0, 0, null, null],
+    [1, 5_000_000, sentBack, 'sentBack'],
+  ] as const)('%i against a threshold of %i (after %o) → %s', (amount, threshold, current, expected) => {
+    expect(signatureNeeded(amount, threshold, current)).toBe(expected);
+  });
+
+  it('never lets the person who decided sign; any other approver may', () => {
+    const held: AwaitingSignature = {
+      status: 'awaitingSignature',
+      event: 'AWARD',
+      payload: {},
+      decidedBy: 'u1',
+      decidedByRole: 'officer',
+      amountPence: 10,
+      thresholdPence: 0,
+      because: 'aboveThreshold',
+      at: '2026-12-06T10:00:00Z',
+    };
+    expect(refusesSignature(held, 'u1')).toMatch(/another approver must sign/);
+    expect(refusesSignature(held, 'u2')).toBeNull();
+  });
+
+  it('takes only approvers as signers, and a reason to send back', () => {
+    expect(rulebookEvents.SIGN_DECISION!.sentBy).toEqual(['approver']);
+    expect(rulebookEvents.SEND_BACK_DECISION!.payload.safeParse({}).success).toBe(false);
+    expect(rulebookEvents.SEND_BACK_DECISION!.payload.safeParse({ reason: 'Too much' }).success).toBe(true);
+  });
+});
