@@ -5,6 +5,7 @@
 // round is in `open`; this machine only has to be in that state. Pure: no clock, no I/O.
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
+import { londonDate } from './calendar.ts';
 import {
   defineMachine,
   engineActions,
@@ -12,6 +13,7 @@ import {
   guardFrom,
   isoInstant,
   moneyActions,
+  type Now,
   notify,
   type ProgrammeInput,
   programmeId,
@@ -60,6 +62,8 @@ export interface CommissioningRoundContext {
   launchRefusals: string[];
   deadlineExtensions: DeadlineExtension[];
   earlyCloseReason: string | null;
+  /** Each time the round was opened again before assessment started: the new deadline and why. */
+  reopenings: { closesAt: string; reason: string }[];
   evaluation: RoundEvaluation | null;
   recommission: Recommission | null;
 }
@@ -76,6 +80,7 @@ const intentionsPayload = z.strictObject({ summary: shortText(5000) });
 const extendPayload = z.strictObject({
   closesAt: isoInstant,
 });
+const reopenPayload = z.strictObject({ closesAt: isoInstant, reason });
 const evaluationPayload = z.strictObject({
   outcomesAchieved: shortText(5000),
   lessons: shortText(5000),
@@ -87,10 +92,12 @@ type ReasonPayload = z.output<typeof reasonPayload>;
 type NeedsAssessmentPayload = z.output<typeof needsAssessmentPayload>;
 type IntentionsPayload = z.output<typeof intentionsPayload>;
 type ExtendPayload = z.output<typeof extendPayload>;
+type ReopenPayload = z.output<typeof reopenPayload>;
 type EvaluationPayload = z.output<typeof evaluationPayload>;
 type RecommissionPayload = z.output<typeof recommissionPayload>;
 
 export type CommissioningRoundEvent =
+  | ({ type: 'REOPEN' } & ReopenPayload)
   | ({ type: 'RECORD_NEEDS_ASSESSMENT' } & NeedsAssessmentPayload)
   | ({ type: 'RECORD_INTENTIONS' } & IntentionsPayload)
   | { type: 'REQUEST_LAUNCH' }
@@ -110,6 +117,12 @@ export type CommissioningRoundEvent =
 /** An ISO instant in one form (UTC, milliseconds), so instants compare and store alike. */
 const instant = (value: string | null | undefined): string | null =>
   value ? new Date(value).toISOString() : null;
+
+/** A round opened again takes bids until a deadline that has not passed (not before today, London). */
+export const checkReopen = (_c: CommissioningRoundContext, p: ReopenPayload, now?: Now): FieldProblem[] =>
+  now && londonDate(p.closesAt) < now.today
+    ? [{ field: 'closesAt', message: `The new deadline must not have passed (today is ${now.today})` }]
+    : [];
 
 /** A round rests on a needs assessment and the commissioning intentions drawn from it. */
 export const checkLaunch = (context: CommissioningRoundContext): FieldProblem[] => [
@@ -187,6 +200,14 @@ const machine = setup({
         deadlineExtensions: [...context.deadlineExtensions, { from: context.closesAt, to }],
       };
     }),
+    recordReopening: assign(({ context, event }) =>
+      event.type === 'REOPEN'
+        ? {
+            closesAt: instant(event.closesAt),
+            reopenings: [...context.reopenings, { closesAt: instant(event.closesAt)!, reason: event.reason }],
+          }
+        : {},
+    ),
     recordEvaluation: assign(({ event }) =>
       event.type === 'RECORD_EVALUATION'
         ? {
@@ -207,6 +228,7 @@ const machine = setup({
   guards: {
     readyToLaunch: guardFrom(checkLaunch),
     laterDeadline: guardFrom(checkExtend),
+    deadlineAhead: guardFrom(checkReopen),
     evaluated: guardFrom(checkFinish),
     canRecommission: guardFrom(checkRecommission),
   },
@@ -222,6 +244,7 @@ const machine = setup({
     launchRefusals: [],
     deadlineExtensions: [],
     earlyCloseReason: null,
+    reopenings: [],
     evaluation: null,
     recommission: null,
   }),
@@ -261,7 +284,11 @@ const machine = setup({
     },
     closed: {
       entry: tell('roundClosed', 'officer'),
-      on: { START_ASSESSMENT: { target: 'assessment' } },
+      on: {
+        START_ASSESSMENT: { target: 'assessment' },
+        // A correction, before assessment starts: bids are taken again until the new deadline.
+        REOPEN: { guard: 'deadlineAhead', target: 'open', actions: 'recordReopening' },
+      },
     },
     assessment: { on: { START_DECISIONS: { target: 'decisions' } } },
     decisions: { on: { START_MONITORING: { target: 'monitoring' } } },
@@ -280,7 +307,15 @@ const machine = setup({
 
 export const commissioningRound = defineMachine({
   id: 'commissioning-round',
-  version: 1,
+  // 2: a round closed (early or at its deadline) may be opened again, with a reason, until assessment starts.
+  version: 2,
+  upgradeFrom: {
+    version: 1,
+    context: (c: Omit<CommissioningRoundContext, 'reopenings'>): CommissioningRoundContext => ({
+      ...c,
+      reopenings: [],
+    }),
+  },
   referencePrefix: 'RND',
   ownerKinds: ['commissioner'],
   messages: commissioningRoundMessages,
@@ -328,6 +363,12 @@ export const commissioningRound = defineMachine({
       payload: extendPayload,
       sentBy: ['officer'],
       check: checkExtend,
+    },
+    REOPEN: {
+      label: 'Open the round to bids again',
+      payload: reopenPayload,
+      sentBy: ['officer'],
+      check: checkReopen,
     },
     START_ASSESSMENT: { label: 'Start assessing bids', payload: emptyPayload, sentBy: ['officer'] },
     START_DECISIONS: { label: 'Start making decisions', payload: emptyPayload, sentBy: ['officer'] },

@@ -268,6 +268,11 @@ export const crimeDisorderGrant = defineMachine({
       check: checkEvaluate,
     },
     CLOSE: { label: 'Close the grant', payload: emptyPayload, sentBy: officer },
-    WITHDRAW_ALLOCATION: { label: 'Withdraw the allocation', payload: reasonPayload, sentBy: officer },
+    WITHDRAW_ALLOCATION: {
+      label: 'Withdraw the allocation',
+      payload: reasonPayload,
+      sentBy: officer,
+      irreversible: true,
+    },
   },
 });

@@ -32,7 +32,7 @@ export interface EventSpec<Context = any, Payload = any> {
    * it to answer 422 naming the field; the machine uses the same function as its guard, so the
    * two can never disagree.
    */
-  check?: (context: Context, payload: Payload) => FieldProblem[];
+  check?: (context: Context, payload: Payload, now?: Now) => FieldProblem[];
   /**
    * Separation of duties: a reason this person may not send the event to this case (e.g. they
    * scheduled the payment they would approve), or null. The engine answers 403 with the reason; the
@@ -56,6 +56,13 @@ export interface EventSpec<Context = any, Payload = any> {
    * providers never see them in the case's history. `true` for the whole payload.
    */
   staffOnly?: true | readonly string[];
+  /**
+   * An action that cannot be undone (terminating, withdrawing, abandoning, declining, cancelling a
+   * payment). The registry requires its payload to ask for a `reason`; pages confirm it on a page of
+   * its own with a warning button; the engine tells the owning organisation by email when the
+   * transition does not already.
+   */
+  irreversible?: true;
 }
 
 export interface DecisionSpec<Context = any, Payload = any> {
@@ -64,6 +71,12 @@ export interface DecisionSpec<Context = any, Payload = any> {
    * new total, not the difference. Null when the decision, as sent, commits no money (a decline).
    */
   amountPence: (context: Context, payload: Payload) => number | null;
+  /**
+   * A reason this decision needs the approver's signature whatever its amount (a preferred bidder who
+   * is not the highest scorer, an award above the preferred tender), or null when the threshold alone
+   * decides. The rulebook shows the reason to the approver.
+   */
+  signatureWhen?: (context: Context, payload: Payload) => string | null;
 }
 
 export interface StateSpec {
@@ -116,9 +129,43 @@ export function defineMachine<const D extends MachineDefinition>(definition: D):
 }
 
 /** Turns an event's `check` into an XState guard: the event passes when there are no problems. */
-export function guardFrom<Context, Payload>(check: (context: Context, payload: Payload) => FieldProblem[]) {
-  return ({ context, event }: { context: Context; event: unknown }) =>
-    check(context, event as Payload).length === 0;
+export function guardFrom<Context, Payload>(
+  check: (context: Context, payload: Payload, now?: Now) => FieldProblem[],
+) {
+  return ({ context, event }: { context: Context; event: unknown }) => {
+    const today = (event as { today?: unknown }).today;
+    return check(context, event as Payload, typeof today === 'string' ? { today } : undefined).length === 0;
+  };
+}
+
+/**
+ * When an event is sent: the engine adds `today` (the London date) to every event it gives a machine
+ * and passes it to `check`, so rules about dates ("not in the past", "not before the agreement ends")
+ * hold without a machine reading the clock. Absent when a machine is stepped without the engine.
+ */
+export interface Now {
+  today: string;
+}
+
+/** What the sender gave: an event without its type and what the engine adds (actorId, today). */
+export function payloadOf<E extends { type: string }>(event: E): Omit<E, 'type' | 'actorId' | 'today'> {
+  const {
+    type: _type,
+    actorId: _actorId,
+    today: _today,
+    ...payload
+  } = event as E & {
+    actorId?: unknown;
+    today?: unknown;
+  };
+  return payload as Omit<E, 'type' | 'actorId' | 'today'>;
+}
+
+/** No problem unless `date` is before today: a date a person sets that must not be in the past. */
+export function notPast(field: string, date: string | undefined, now: Now | undefined): FieldProblem[] {
+  return now && date && date < now.today
+    ? [{ field, message: `Enter a date that is not in the past (today is ${now.today})` }]
+    : [];
 }
 
 // Shared payload vocabulary, so every machine means the same thing by "pence" or "a date".
@@ -160,7 +207,12 @@ export const shortText = (max = 200) =>
     .trim()
     .min(1, { error: 'Cannot be blank' })
     .max(max, { error: `Must be ${max} characters or fewer` });
-export const reason = shortText(2000);
+/** Why: required wherever it appears, and said so in words a form can show on its own. */
+export const reason = z
+  .string({ error: 'Enter the reasons' })
+  .trim()
+  .min(1, { error: 'Enter the reasons' })
+  .max(2000, { error: 'The reasons must be 2000 characters or fewer' });
 
 /** 123456 → "£1,234.56". Written out so it does not depend on the machine's locale data. */
 export function formatPounds(amountPence: number): string {
@@ -278,13 +330,55 @@ export function releaseFunds<Context>(amount: (context: Context) => number) {
   };
 }
 
-/** Refuses the transition (409) unless the case's programme round is open for bids. */
-export const requireOpenRound = { type: 'requireOpenRound' as const, params: {} };
+/** A later deadline for one applicant, set by an officer with a reason (a correction, not an edit). */
+export interface OwnDeadline {
+  closesAt: string;
+  reason: string;
+}
+
+/** EXTEND_OWN_DEADLINE: the new deadline for this applicant alone, and why. */
+export const ownDeadlinePayload = z.strictObject({ closesAt: isoInstant, reason });
+
+/** An own deadline must not have passed already (London date), and must be a later one than any given. */
+export function checkOwnDeadline(
+  context: { ownDeadline?: OwnDeadline | null },
+  payload: { closesAt: string },
+  now?: Now,
+): FieldProblem[] {
+  const at = Date.parse(payload.closesAt);
+  const before = context.ownDeadline ? Date.parse(context.ownDeadline.closesAt) : null;
+  if (now && new Date(at).toISOString().slice(0, 10) < now.today)
+    return [{ field: 'closesAt', message: `The new deadline must not have passed (today is ${now.today})` }];
+  if (before !== null && at <= before)
+    return [
+      {
+        field: 'closesAt',
+        message: `Give a deadline after the one already given (${context.ownDeadline!.closesAt})`,
+      },
+    ];
+  return [];
+}
+
+export interface OpenRoundParams {
+  /** This applicant's own later deadline, if an officer gave one: bids are taken until then. */
+  ownDeadline: string | null;
+}
+
+/**
+ * Refuses the transition (409) unless the case's programme round is open for bids, or has closed
+ * but this applicant has an own deadline (`ownDeadline` in the context) that has not passed.
+ */
+export const requireOpenRound = {
+  type: 'requireOpenRound' as const,
+  params: ({ context }: { context: { ownDeadline?: OwnDeadline | null } }): OpenRoundParams => ({
+    ownDeadline: context.ownDeadline?.closesAt ?? null,
+  }),
+};
 
 export const moneyActions = {
   commitFunds: (_args: unknown, _params: FundsParams) => {},
   releaseFunds: (_args: unknown, _params: FundsParams) => {},
-  requireOpenRound: (_args: unknown, _params: Record<string, never>) => {},
+  requireOpenRound: (_args: unknown, _params: OpenRoundParams) => {},
 };
 
 /** The weighted total of scores (each 0 to `max`) as a percentage, to two decimal places. */

@@ -1,17 +1,22 @@
 // A monitoring return: one per award per period, owned by the provider whose award it is. Due by the
 // end of `dueOn` (London), with a reminder a week before at 09:00; a return not in by then is `late`
 // but is still taken (and marked late). The officer accepts it or queries it; a queried return is
-// resubmitted, and every submission is kept. Pure: the engine turns `scheduleAt` into timer rows.
+// resubmitted, and every submission is kept. An officer may re-date a return not yet in (with a reason;
+// the old date stays on record) or waive it. Pure: the engine turns `scheduleAt` into timer rows.
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { addDays, endOfLondonDay, londonInstant } from './calendar.ts';
 import {
   defineMachine,
   engineActions,
+  type FieldProblem,
+  guardFrom,
   holdAwardPayments,
   isoDate,
   moneyActions,
+  type Now,
   notify,
+  notPast,
   type ProgrammeInput,
   paymentActions,
   pence,
@@ -33,6 +38,7 @@ export const monitoringReturnMessages = [
   'returnOverdue',
   'returnSubmitted',
   'returnQueried',
+  'returnRedated',
 ] as const;
 export type MonitoringReturnMessage = (typeof monitoringReturnMessages)[number];
 const tell = (message: MonitoringReturnMessage, ...to: Recipient[]) => notify(message, ...to);
@@ -67,6 +73,10 @@ export interface MonitoringReturnContext {
   queries: string[];
   /** From when it became overdue or was queried until it is accepted, it holds its award's payments. */
   holdsPayments: boolean;
+  /** Each time an officer moved the due date: the date before, the date after and why, oldest first. */
+  redates: { from: string; to: string; reason: string }[];
+  /** Why an officer waived the return, if they did. */
+  waivedReason: string | null;
 }
 
 const creationFields = z.strictObject({
@@ -120,15 +130,19 @@ const returnPayload = z.strictObject({
 });
 const emptyPayload = z.strictObject({});
 const reasonPayload = z.strictObject({ reason });
+const redatePayload = z.strictObject({ dueOn: isoDate, reason });
 
 type ReturnPayload = z.output<typeof returnPayload>;
 type ReasonPayload = z.output<typeof reasonPayload>;
+type RedatePayload = z.output<typeof redatePayload>;
 
 export type MonitoringReturnEvent =
   | ({ type: 'SUBMIT_RETURN' } & ReturnPayload)
   | ({ type: 'RESUBMIT_RETURN' } & ReturnPayload)
   | { type: 'ACCEPT_RETURN' }
   | ({ type: 'QUERY_RETURN' } & ReasonPayload)
+  | ({ type: 'REDATE_RETURN' } & RedatePayload)
+  | ({ type: 'WAIVE_RETURN' } & ReasonPayload)
   | { type: 'RETURN_DUE_SOON' }
   | { type: 'RETURN_OVERDUE' };
 
@@ -140,6 +154,21 @@ const figuresOf = (event: ReturnPayload): MonitoringReturnFigures => ({
   underspendPence: event.underspendPence ?? 0,
   narrative: event.narrative ?? null,
 });
+
+/** A new due date: not in the past, not before the period ends, and not the date it has. */
+export const checkRedate = (c: MonitoringReturnContext, p: RedatePayload, now?: Now): FieldProblem[] => [
+  ...notPast('dueOn', p.dueOn, now),
+  ...(p.dueOn < c.periodEnd
+    ? [{ field: 'dueOn', message: `The return cannot be due before the period ends (${c.periodEnd})` }]
+    : []),
+  ...(p.dueOn === c.dueOn ? [{ field: 'dueOn', message: `The return is already due on ${c.dueOn}` }] : []),
+];
+
+/** Waiving: the return is not needed; it stops holding the award's payments. */
+const waive = {
+  target: 'waived',
+  actions: ['recordWaiver', 'clearHold', releaseAwardPayments],
+} as const;
 
 const machine = setup({
   types: {
@@ -163,7 +192,21 @@ const machine = setup({
     recordQuery: assign(({ context, event }) =>
       event.type === 'QUERY_RETURN' ? { queries: [...context.queries, event.reason] } : {},
     ),
+    // The old date stays on record beside the new one; the reminder goes again for the new date.
+    recordRedate: assign(({ context, event }) =>
+      event.type === 'REDATE_RETURN'
+        ? {
+            dueOn: event.dueOn,
+            reminderSent: false,
+            redates: [...context.redates, { from: context.dueOn, to: event.dueOn, reason: event.reason }],
+          }
+        : {},
+    ),
+    recordWaiver: assign(({ event }) =>
+      event.type === 'WAIVE_RETURN' ? { waivedReason: event.reason } : {},
+    ),
   },
+  guards: { redateValid: guardFrom(checkRedate) },
 }).createMachine({
   id: 'monitoring-return',
   initial: 'due',
@@ -178,6 +221,8 @@ const machine = setup({
     submissions: [],
     queries: [],
     holdsPayments: false,
+    redates: [],
+    waivedReason: null,
   }),
   states: {
     due: {
@@ -199,6 +244,14 @@ const machine = setup({
           target: 'late',
           actions: ['holdPayments', holdAwardPayments, tell('returnOverdue', 'owner', 'officer')],
         },
+        // Entering `due` again schedules the reminder and the deadline for the new date.
+        REDATE_RETURN: {
+          guard: 'redateValid',
+          target: 'due',
+          reenter: true,
+          actions: ['recordRedate', tell('returnRedated', 'owner')],
+        },
+        WAIVE_RETURN: waive,
       },
     },
     late: {
@@ -207,6 +260,13 @@ const machine = setup({
           target: 'submitted',
           actions: ['recordReturn', 'recordLateness', tell('returnSubmitted', 'officer')],
         },
+        // Due again by a later date: no longer overdue, so it stops holding the award's payments.
+        REDATE_RETURN: {
+          guard: 'redateValid',
+          target: 'due',
+          actions: ['recordRedate', 'clearHold', releaseAwardPayments, tell('returnRedated', 'owner')],
+        },
+        WAIVE_RETURN: waive,
       },
     },
     submitted: {
@@ -233,9 +293,11 @@ const machine = setup({
           target: 'submitted',
           actions: ['recordReturn', tell('returnSubmitted', 'officer')],
         },
+        WAIVE_RETURN: waive,
       },
     },
     accepted: { type: 'final' },
+    waived: { type: 'final' },
   },
 });
 
@@ -243,20 +305,14 @@ export const monitoringReturn = defineMachine({
   id: 'monitoring-return',
   // 2: an overdue or queried return holds its award's payments until accepted; accepting records
   // the spend and any underspend.
-  version: 2,
+  // 3: an officer re-dates a return not yet in, or waives one, with a reason.
+  version: 3,
   upgradeFrom: {
-    version: 1,
-    context: (c: Omit<MonitoringReturnContext, 'holdsPayments'>, state: string): MonitoringReturnContext => ({
+    version: 2,
+    context: (c: Omit<MonitoringReturnContext, 'redates' | 'waivedReason'>): MonitoringReturnContext => ({
       ...c,
-      latestReturn: c.latestReturn && {
-        ...c.latestReturn,
-        underspendPence: c.latestReturn.underspendPence ?? 0,
-      },
-      submissions: c.submissions.map((s) => ({ ...s, underspendPence: s.underspendPence ?? 0 })),
-      holdsPayments:
-        state === 'late' ||
-        state === 'queried' ||
-        (state === 'submitted' && (c.submittedLate || c.queries.length > 0)),
+      redates: [],
+      waivedReason: null,
     }),
   },
   referencePrefix: 'MR',
@@ -274,6 +330,7 @@ export const monitoringReturn = defineMachine({
     submitted: { label: 'Return submitted' },
     queried: { label: 'Return queried' },
     accepted: { label: 'Return accepted' },
+    waived: { label: 'Return waived' },
   },
   events: {
     SUBMIT_RETURN: { label: 'Submit the monitoring return', payload: returnPayload, sentBy: ['owner'] },
@@ -284,6 +341,18 @@ export const monitoringReturn = defineMachine({
     },
     ACCEPT_RETURN: { label: 'Accept the return', payload: emptyPayload, sentBy: ['officer'] },
     QUERY_RETURN: { label: 'Query the return', payload: reasonPayload, sentBy: ['officer'] },
+    REDATE_RETURN: {
+      label: 'Give the return a new due date',
+      payload: redatePayload,
+      sentBy: ['officer'],
+      check: checkRedate,
+    },
+    WAIVE_RETURN: {
+      label: 'Waive the return',
+      payload: reasonPayload,
+      sentBy: ['officer'],
+      irreversible: true,
+    },
     RETURN_DUE_SOON: { label: 'Return due soon', payload: emptyPayload, sentBy: ['system'] },
     RETURN_OVERDUE: { label: 'Return overdue', payload: emptyPayload, sentBy: ['system'] },
   },

@@ -280,6 +280,7 @@ export const payment = defineMachine({
       payload: cancelPayload,
       sentBy: ['finance', 'officer'],
       whenever: true,
+      irreversible: true,
     },
   },
 });

@@ -3,7 +3,7 @@
 // pooled budget. Tender with clarification → quality/price evaluation → moderation → the joint
 // commissioning board (all four partners agree) → award notice and the Procurement Act 2023 s.51
 // standstill → award → mobilisation → live contract, reviewed for extension or re-procurement.
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { endOfLondonDay, standstillEnd, standstillEndsAt } from './calendar.ts';
 import {
@@ -13,6 +13,7 @@ import {
   type EventSpec,
   engineActions,
   type FieldProblem,
+  formatPounds,
   guardFrom,
   isoDate,
   moneyActions,
@@ -125,7 +126,13 @@ const payloads = {
   STANDSTILL_ENDED: empty,
   RECORD_CHALLENGE: z.strictObject({ details: reason }),
   RESOLVE_CHALLENGE: z.strictObject({ outcome: z.enum(['dismissed', 'upheld']), note: reason }),
-  AWARD_CONTRACT: z.strictObject({ startsOn: isoDate, endsOn: isoDate, valuePence: positivePence }),
+  AWARD_CONTRACT: z.strictObject({
+    startsOn: isoDate,
+    endsOn: isoDate,
+    valuePence: positivePence,
+    /** Why the contract is worth more than the preferred bidder tendered; required when it is. */
+    justification: reason.optional(),
+  }),
   GO_LIVE: empty,
   CONTRACT_REVIEW: z.strictObject({
     decision: z.enum(['extend', 'reprocure']),
@@ -198,9 +205,6 @@ export function scoreTenders(
   });
 }
 
-export const checkAbandon = (c: SarcContext, _p: Of<'ABANDON'>): FieldProblem[] =>
-  c.tenders.length ? problem('reason', 'Tenders have been received: evaluate them instead') : [];
-
 export const checkModerate = (c: SarcContext, p: Of<'MODERATE'>): FieldProblem[] =>
   c.scores.some((s) => same(s.bidder, p.preferredBidder))
     ? []
@@ -213,8 +217,43 @@ export const checkNotice = (c: SarcContext, p: Of<'PUBLISH_AWARD_NOTICE'>): Fiel
     : problem('publishedOn', `Enter the date the notice was published, not before ${earliest}`);
 };
 
+/** The scored tender the evaluation ranked first (most points), if any. */
+export const highestScorer = (c: SarcContext): SarcScore | undefined =>
+  [...c.scores].sort((a, b) => b.totalPoints - a.totalPoints)[0];
+
+/** The price the preferred bidder tendered, in pence. */
+export const preferredPrice = (c: SarcContext): number | null =>
+  c.tenders.find((t) => c.preferredBidder !== null && same(t.bidder, c.preferredBidder))?.pricePence ?? null;
+
+/**
+ * MODERATE: choosing anyone who scored fewer points than the highest scorer is the approver's to sign,
+ * with the reasons. A bidder tied for the most points is a highest scorer.
+ */
+export const preferredNotHighest = (c: SarcContext, p: Of<'MODERATE'>): string | null => {
+  const top = highestScorer(c);
+  const chosen = c.scores.find((s) => same(s.bidder, p.preferredBidder));
+  return top && (chosen?.totalPoints ?? -1) < top.totalPoints
+    ? `${p.preferredBidder} is not the highest scorer: ${top.bidder} scored ${top.totalPoints} points`
+    : null;
+};
+
+/** AWARD_CONTRACT: a contract worth more than the preferred tender is the approver's to sign. */
+export const awardAboveTender = (c: SarcContext, p: Of<'AWARD_CONTRACT'>): string | null => {
+  const price = preferredPrice(c);
+  return price !== null && p.valuePence > price
+    ? `The contract is worth more than the preferred bidder tendered (${formatPounds(price)})`
+    : null;
+};
+
+/** A refusal by a partner on the board says why, and sends the case back to moderation. */
+export const checkPartnerDecision = (_c: SarcContext, p: Of<'RECORD_PARTNER_DECISION'>): FieldProblem[] =>
+  p.agrees || p.note ? [] : problem('note', "Give the partner's reasons for not agreeing");
+
 export const checkAward = (c: SarcContext, p: Of<'AWARD_CONTRACT'>): FieldProblem[] => [
   ...atMost('valuePence', p.valuePence, c.contractValuePence, (v) => `The contract value is at most ${v}`),
+  ...(awardAboveTender(c, p) && !p.justification
+    ? problem('justification', 'Justify a contract worth more than the preferred tender')
+    : []),
   ...(p.endsOn > p.startsOn ? [] : problem('endsOn', 'The contract must end after it starts')),
 ];
 
@@ -243,6 +282,9 @@ export const contractTotalAfter = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): nu
 
 const agreed = (d: SarcContext['partnerDecisions']) => sarcPartners.every((p) => d[p]?.agrees === true);
 const noDecisions = () => ({ opcc: null, nhsEngland: null, countyCouncil: null, cityCouncil: null });
+
+/** Abandoning, at any stage before the contract is awarded: the reasons are recorded. */
+const abandon = { target: 'abandoned', actions: 'recordAbandon' } as const;
 
 /** The contract is paid quarterly in arrears over its term; an extension re-profiles what is unpaid. */
 const contractPayments = schedulePayments<SarcContext>((c) => ({
@@ -298,6 +340,10 @@ const machine = setup({
               ...c.partnerDecisions,
               [e.partner]: { agrees: e.agrees, note: e.note ?? null },
             },
+            // A refusal sends the case back to moderation, with the partner's reasons on record.
+            ...(e.agrees
+              ? {}
+              : { returnsToModeration: [...c.returnsToModeration, `${e.partner}: ${e.note}`] }),
           }
         : {},
     ),
@@ -342,7 +388,8 @@ const machine = setup({
     newBidder: guardFrom(checkTender),
     validWeights: guardFrom(checkPublish),
     everyTenderScored: guardFrom(checkScores),
-    noTenders: guardFrom(checkAbandon),
+    partnerDecisionValid: guardFrom(checkPartnerDecision),
+    refuses: ({ event: e }) => e.type === 'RECORD_PARTNER_DECISION' && !e.agrees,
     scoredBidder: guardFrom(checkModerate),
     completesAgreement: ({ context: c, event: e }) =>
       e.type === 'RECORD_PARTNER_DECISION' &&
@@ -389,7 +436,7 @@ const machine = setup({
           target: 'tendering',
           actions: ['recordTendering', tell('tenderPublished', 'officer')],
         },
-        ABANDON: { guard: 'noTenders', target: 'abandoned', actions: 'recordAbandon' },
+        ABANDON: abandon,
       },
     },
     tendering: {
@@ -406,29 +453,41 @@ const machine = setup({
         RECORD_TENDER: { guard: 'newBidder', actions: 'recordTendering' },
         CLARIFICATION_CLOSED: { actions: 'closeClarification' },
         TENDER_DEADLINE_PASSED: { target: 'evaluation', actions: 'closeClarification' },
-        ABANDON: { guard: 'noTenders', target: 'abandoned', actions: 'recordAbandon' },
+        ABANDON: abandon,
       },
     },
     evaluation: {
       on: {
         SCORE_TENDERS: { guard: 'everyTenderScored', target: 'moderation', actions: 'recordScores' },
-        ABANDON: { guard: 'noTenders', target: 'abandoned', actions: 'recordAbandon' },
+        ABANDON: abandon,
       },
     },
     moderation: {
-      on: { MODERATE: { guard: 'scoredBidder', target: 'boardDecision', actions: 'recordModeration' } },
+      on: {
+        MODERATE: { guard: 'scoredBidder', target: 'boardDecision', actions: 'recordModeration' },
+        ABANDON: abandon,
+      },
     },
     boardDecision: {
       on: {
         RECORD_PARTNER_DECISION: [
-          { guard: 'completesAgreement', target: 'awardNotice', actions: 'recordPartner' },
-          { actions: 'recordPartner' },
+          { guard: and(['partnerDecisionValid', 'refuses']), target: 'moderation', actions: 'recordPartner' },
+          {
+            guard: and(['partnerDecisionValid', 'completesAgreement']),
+            target: 'awardNotice',
+            actions: 'recordPartner',
+          },
+          { guard: 'partnerDecisionValid', actions: 'recordPartner' },
         ],
         RETURN_TO_MODERATION: { target: 'moderation', actions: 'recordModeration' },
+        ABANDON: abandon,
       },
     },
     awardNotice: {
-      on: { PUBLISH_AWARD_NOTICE: { guard: 'noticeDated', target: 'standstill', actions: 'recordNotice' } },
+      on: {
+        PUBLISH_AWARD_NOTICE: { guard: 'noticeDated', target: 'standstill', actions: 'recordNotice' },
+        ABANDON: abandon,
+      },
     },
     standstill: {
       entry: [
@@ -443,6 +502,7 @@ const machine = setup({
           target: 'suspended',
           actions: ['recordChallenge', tell('challengeRecorded', 'officer', 'approver')],
         },
+        ABANDON: abandon,
       },
     },
     // A dismissed challenge still needs a new award notice and a fresh standstill before award.
@@ -452,6 +512,7 @@ const machine = setup({
           { guard: 'dismissed', target: 'awardNotice', actions: 'recordChallenge' },
           { target: 'moderation', actions: 'recordChallenge' },
         ],
+        ABANDON: abandon,
       },
     },
     readyToAward: {
@@ -466,6 +527,7 @@ const machine = setup({
             tell('contractAwarded', 'officer', 'finance'),
           ],
         },
+        ABANDON: abandon,
       },
     },
     mobilisation: { on: { GO_LIVE: { target: 'live' } } },
@@ -495,8 +557,11 @@ const byOfficer = (label: string, payload: z.ZodObject, check?: EventSpec['check
 export const sarcRecommissioning = defineMachine({
   id: 'sarc-recommissioning',
   // 2: the contract builds a payment schedule, extensions re-profile it, re-procurement releases the unpaid part.
-  version: 2,
-  upgradeFrom: { version: 1 },
+  // 3: abandoning at any stage before award; a partner's refusal returns the case to moderation with its
+  //    reasons; a preferred bidder other than the highest scorer, and a contract above the preferred
+  //    tender (with a justification), are signed by the approver through the rulebook.
+  version: 3,
+  upgradeFrom: { version: 2 },
   referencePrefix: 'SARC',
   ownerKinds: ['commissioner'],
   messages: sarcMessages,
@@ -540,9 +605,17 @@ export const sarcRecommissioning = defineMachine({
       sentBy: ['system'],
     },
     SCORE_TENDERS: byOfficer('Score the tenders', payloads.SCORE_TENDERS, checkScores),
-    ABANDON: byOfficer('Abandon the procurement', payloads.ABANDON, checkAbandon),
-    MODERATE: byOfficer('Record the moderation', payloads.MODERATE, checkModerate),
-    RECORD_PARTNER_DECISION: byOfficer("Record a partner's board decision", payloads.RECORD_PARTNER_DECISION),
+    ABANDON: { ...byOfficer('Abandon the procurement', payloads.ABANDON), irreversible: true },
+    MODERATE: {
+      ...byOfficer('Record the moderation', payloads.MODERATE, checkModerate),
+      // No money moves, but a preferred bidder other than the highest scorer is the approver's to sign.
+      decision: { amountPence: () => null, signatureWhen: preferredNotHighest },
+    },
+    RECORD_PARTNER_DECISION: byOfficer(
+      "Record a partner's board decision",
+      payloads.RECORD_PARTNER_DECISION,
+      checkPartnerDecision,
+    ),
     RETURN_TO_MODERATION: byOfficer('Return to moderation', payloads.RETURN_TO_MODERATION),
     PUBLISH_AWARD_NOTICE: byOfficer('Publish the award notice', payloads.PUBLISH_AWARD_NOTICE, checkNotice),
     STANDSTILL_ENDED: {
@@ -554,7 +627,10 @@ export const sarcRecommissioning = defineMachine({
     RESOLVE_CHALLENGE: byOfficer('Resolve the challenge', payloads.RESOLVE_CHALLENGE),
     AWARD_CONTRACT: {
       ...byOfficer('Award the contract', payloads.AWARD_CONTRACT, checkAward),
-      decision: { amountPence: (_c: SarcContext, p: Of<'AWARD_CONTRACT'>) => p.valuePence },
+      decision: {
+        amountPence: (_c: SarcContext, p: Of<'AWARD_CONTRACT'>) => p.valuePence,
+        signatureWhen: awardAboveTender,
+      },
     },
     GO_LIVE: byOfficer('Start the service', payloads.GO_LIVE),
     CONTRACT_REVIEW: {

@@ -11,6 +11,7 @@ import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
   atMost,
+  checkOwnDeadline,
   commitFunds,
   defineMachine,
   type EventSpec,
@@ -19,8 +20,12 @@ import {
   guardFrom,
   isoDate,
   moneyActions,
+  type Now,
   notify,
+  type OwnDeadline,
+  ownDeadlinePayload,
   type ProgrammeInput,
+  payloadOf,
   paymentActions,
   paymentProfiles,
   positivePence,
@@ -56,6 +61,7 @@ export const victimsServicesMessages = [
   'agreementSigned',
   'variationDecided',
   'terminated',
+  'deadlineExtended',
 ] as const;
 export type VictimsServicesMessage = (typeof victimsServicesMessages)[number];
 const tell = (message: VictimsServicesMessage, ...to: Recipient[]) => notify(message, ...to);
@@ -119,7 +125,8 @@ export type VictimsServicesEvent =
   | Each<'RECOMMEND_DECLINE', Out<typeof recommendDeclinePayload>>
   | Each<'SIGN_AGREEMENT', Out<typeof agreementPayload>>
   | Each<'ANNUAL_REVIEW', Out<typeof reviewPayload>>
-  | Each<'REQUEST_VARIATION', Out<typeof variationPayload>>;
+  | Each<'REQUEST_VARIATION', Out<typeof variationPayload>>
+  | Each<'EXTEND_OWN_DEADLINE', Out<typeof ownDeadlinePayload>>;
 type EventType = VictimsServicesEvent['type'];
 type Payload<T extends EventType> = Omit<Extract<VictimsServicesEvent, { type: T }>, 'type'>;
 
@@ -165,6 +172,8 @@ export interface VictimsServicesContext {
   pendingVariation: VictimsServicesVariation | null;
   variations: VictimsServicesVariation[];
   reasons: { event: EventType; reason: string }[];
+  /** A later deadline an officer gave this applicant alone, with the reason; null while there is none. */
+  ownDeadline: OwnDeadline | null;
 }
 export type VictimsServicesInput = { programmeId?: string; title?: string } & ProgrammeInput;
 type Ctx = VictimsServicesContext;
@@ -240,6 +249,17 @@ const increases = (ctx: Ctx) => (ctx.pendingVariation?.amountPence ?? 0) > (ctx.
 export const totalAfterVariation = (ctx: Ctx): number =>
   ctx.pendingVariation?.amountPence ?? ctx.awardedPence ?? 0;
 
+/** COMPLETE: only once the agreement has run its course; ending it sooner is a termination, with a reason. */
+export const checkComplete = (ctx: Ctx, _p: Payload<'COMPLETE'>, now?: Now): FieldProblem[] => {
+  const endsOn = ctx.agreement?.endsOn;
+  return now && endsOn && now.today < endsOn
+    ? problem(
+        'agreement.endsOn',
+        `The agreement runs until ${endsOn}: to end it sooner, terminate the grant and give the reasons`,
+      )
+    : [];
+};
+
 /** A variation as requested, with the terms it would change. */
 const variation = (
   ctx: Ctx,
@@ -276,8 +296,7 @@ const machine = setup({
     ...paymentActions,
     recordBid: assign(({ event }) => {
       if (event.type !== 'SUBMIT') return {};
-      const { type: _, actorId: __, ...bid } = event as typeof event & { actorId?: string | null };
-      return bid;
+      return payloadOf(event);
     }),
     recordDueDiligence: assign(({ event }) =>
       event.type === 'PASS_DUE_DILIGENCE' ? { dueDiligence: { ...event.checks } } : {},
@@ -306,12 +325,7 @@ const machine = setup({
     clearCommitment: assign({ committedPence: 0 }),
     recordAgreement: assign(({ event }) => {
       if (event.type !== 'SIGN_AGREEMENT') return {};
-      const {
-        type: _,
-        actorId: __,
-        instalments,
-        ...terms
-      } = event as typeof event & { actorId?: string | null };
+      const { instalments, ...terms } = payloadOf(event);
       return { agreement: { ...terms, instalments: instalments ?? null }, awardedPence: terms.amountPence };
     }),
     recordReview: assign(({ context, event }) => {
@@ -343,6 +357,11 @@ const machine = setup({
         variations: [...context.variations, { ...v, decision }],
       };
     }),
+    recordOwnDeadline: assign(({ event }) =>
+      event.type === 'EXTEND_OWN_DEADLINE'
+        ? { ownDeadline: { closesAt: new Date(event.closesAt).toISOString(), reason: event.reason } }
+        : {},
+    ),
     recordReason: assign(({ context, event }) =>
       'reason' in event && event.reason !== undefined
         ? { reasons: [...context.reasons, { event: event.type, reason: event.reason }] }
@@ -361,6 +380,8 @@ const machine = setup({
       event.type === 'ANNUAL_REVIEW' && event.decision === decision,
     variationValid: guardFrom(checkRequestVariation),
     variationSaysWhat: guardFrom(checkApproveVariation),
+    agreementEnded: guardFrom(checkComplete),
+    ownDeadlineValid: guardFrom(checkOwnDeadline),
     increases: ({ context }) => increases(context),
     decreases: ({ context }) =>
       (context.pendingVariation?.amountPence ?? Infinity) < (context.awardedPence ?? 0),
@@ -394,6 +415,7 @@ const machine = setup({
     pendingVariation: null,
     variations: [],
     reasons: [],
+    ownDeadline: null,
   }),
   states: {
     draft: {
@@ -404,6 +426,10 @@ const machine = setup({
           actions: [requireOpenRound, 'recordBid', tell('bidReceived', 'owner')],
         },
         WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
+        EXTEND_OWN_DEADLINE: {
+          guard: 'ownDeadlineValid',
+          actions: ['recordOwnDeadline', tell('deadlineExtended', 'owner')],
+        },
       },
     },
     dueDiligence: {
@@ -499,7 +525,7 @@ const machine = setup({
           actions: ['recordReason', releaseUnpaid, 'clearCommitment', tell('terminated', 'owner')],
         },
         // The agreement has run its course: what was never paid goes back to the fund.
-        COMPLETE: { target: 'closed', actions: [releaseUnpaid, 'clearCommitment'] },
+        COMPLETE: { guard: 'agreementEnded', target: 'closed', actions: [releaseUnpaid, 'clearCommitment'] },
       },
     },
     variationRequested: {
@@ -557,6 +583,7 @@ export const victimsServices = defineMachine({
   version: 3,
   upgradeFrom: {
     version: 2,
+    context: (c: Omit<Ctx, 'ownDeadline'>): Ctx => ({ ...c, ownDeadline: null }),
     state: (state: string) => (state === 'awaitingApproval' ? 'recommendation' : state),
     hold: (context: Ctx, state: string) =>
       state === 'awaitingApproval' && context.recommendation?.amountPence
@@ -614,7 +641,7 @@ export const victimsServices = defineMachine({
     },
     RECOMMEND_DECLINE: spec('Recommend declining the bid', recommendDeclinePayload, officer),
     ACCEPT_OFFER: spec('Accept the offer', emptyPayload, owner),
-    DECLINE_OFFER: spec('Decline the offer', optionalReasonPayload, owner),
+    DECLINE_OFFER: { ...spec('Decline the offer', reasonPayload, owner), irreversible: true },
     SIGN_AGREEMENT: spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),
     ANNUAL_REVIEW: spec('Record the annual review', reviewPayload, officer),
     REQUEST_VARIATION: spec(
@@ -629,8 +656,14 @@ export const victimsServices = defineMachine({
       decision: { amountPence: totalAfterVariation },
     },
     REJECT_VARIATION: spec('Reject the variation', reasonPayload, officer),
-    TERMINATE: spec('Terminate the grant', reasonPayload, officer),
-    COMPLETE: spec('Close the grant at the end of the agreement', emptyPayload, officer),
-    WITHDRAW: spec('Withdraw the bid', optionalReasonPayload, owner),
+    TERMINATE: { ...spec('Terminate the grant', reasonPayload, officer), irreversible: true },
+    COMPLETE: spec('Close the grant at the end of the agreement', emptyPayload, officer, checkComplete),
+    WITHDRAW: { ...spec('Withdraw the bid', reasonPayload, owner), irreversible: true },
+    EXTEND_OWN_DEADLINE: spec(
+      'Give this applicant a later deadline',
+      ownDeadlinePayload,
+      officer,
+      checkOwnDeadline,
+    ),
   },
 });

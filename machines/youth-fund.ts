@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { addDays, endOfLondonDay, londonInstant } from './calendar.ts';
 import {
   atMost,
+  checkOwnDeadline,
   commitFunds,
   defineMachine,
   engineActions,
@@ -13,7 +14,11 @@ import {
   guardFrom,
   isoDate,
   moneyActions,
+  type Now,
   notify,
+  notPast,
+  type OwnDeadline,
+  ownDeadlinePayload,
   type ProgrammeInput,
   paymentActions,
   pence,
@@ -52,6 +57,7 @@ export const youthFundMessages = [
   'reportDueSoon',
   'reportOverdue',
   'reportQueried',
+  'deadlineExtended',
 ] as const;
 export type YouthFundMessage = (typeof youthFundMessages)[number];
 const tell = (message: YouthFundMessage, ...to: Recipient[]) => notify(message, ...to);
@@ -88,6 +94,8 @@ export interface YouthFundContext {
   report: YouthFundReport | null;
   /** Reasons the officer gave each time they queried a report, oldest first. */
   queries: string[];
+  /** A later deadline an officer gave this applicant alone, with the reason; null while there is none. */
+  ownDeadline: OwnDeadline | null;
 }
 
 /**
@@ -143,6 +151,7 @@ export type YouthFundEvent =
   | { type: 'ACCEPT_REPORT' }
   | ({ type: 'QUERY_REPORT' } & ReasonPayload)
   | ({ type: 'WITHDRAW' } & OptionalReasonPayload)
+  | ({ type: 'EXTEND_OWN_DEADLINE' } & z.output<typeof ownDeadlinePayload>)
   | { type: 'REPORT_DUE_SOON' }
   | { type: 'REPORT_OVERDUE' };
 
@@ -154,13 +163,20 @@ export const checkSubmit = (context: YouthFundContext, payload: SubmitPayload): 
     (cap) => `The most you can ask for is ${cap}`,
   );
 
-export const checkApprove = (context: YouthFundContext, payload: ApprovePayload): FieldProblem[] =>
-  atMost(
+export const checkApprove = (
+  context: YouthFundContext,
+  payload: ApprovePayload,
+  now?: Now,
+): FieldProblem[] => [
+  ...atMost(
     'amountPence',
     payload.amountPence,
     context.amountRequestedPence ?? 0,
     (requested) => `The award cannot be more than the ${requested} requested`,
-  );
+  ),
+  // A report due date in the past would make the report overdue the moment it was paid.
+  ...notPast('reportDueOn', payload.reportDueOn, now),
+];
 
 export const checkPayment = (context: YouthFundContext, payload: PaymentPayload): FieldProblem[] =>
   atMost(
@@ -214,6 +230,11 @@ const machine = setup({
       event.type === 'APPROVE' ? { awardedPence: event.amountPence, reportDueOn: event.reportDueOn } : {},
     ),
     recordReminder: assign({ reportReminderSent: true }),
+    recordOwnDeadline: assign(({ event }) =>
+      event.type === 'EXTEND_OWN_DEADLINE'
+        ? { ownDeadline: { closesAt: new Date(event.closesAt).toISOString(), reason: event.reason } }
+        : {},
+    ),
     recordOverdueNotice: assign({ overdueNotified: true }),
     recordPayment: assign(({ event }) =>
       event.type === 'RECORD_PAYMENT'
@@ -235,6 +256,7 @@ const machine = setup({
     withinAward: guardFrom(checkPayment),
     withinPayment: guardFrom(checkReport),
     overdueAlreadyNotified: ({ context }) => context.overdueNotified,
+    ownDeadlineValid: guardFrom(checkOwnDeadline),
   },
   delays: {
     offerReminderAfter: OFFER_REMINDER_AFTER_MS,
@@ -256,6 +278,7 @@ const machine = setup({
     payment: null,
     report: null,
     queries: [],
+    ownDeadline: null,
   }),
   states: {
     draft: {
@@ -266,6 +289,10 @@ const machine = setup({
           actions: ['recordBid', requireOpenRound, tell('bidReceived', 'owner')],
         },
         WITHDRAW: { target: 'withdrawn', actions: 'recordReason' },
+        EXTEND_OWN_DEADLINE: {
+          guard: 'ownDeadlineValid',
+          actions: ['recordOwnDeadline', tell('deadlineExtended', 'owner')],
+        },
       },
     },
     submitted: {
@@ -373,8 +400,12 @@ const machine = setup({
 export const youthFund = defineMachine({
   id: 'youth-fund',
   // 2: the grant is paid through a payment case; its payment is recorded by the system when made.
-  version: 2,
-  upgradeFrom: { version: 1 },
+  // 3: an officer may give one applicant a later deadline (EXTEND_OWN_DEADLINE) while the bid is a draft.
+  version: 3,
+  upgradeFrom: {
+    version: 2,
+    context: (c: Omit<YouthFundContext, 'ownDeadline'>): YouthFundContext => ({ ...c, ownDeadline: null }),
+  },
   referencePrefix: 'YF',
   ownerKinds: ['provider'],
   messages: youthFundMessages,
@@ -416,9 +447,14 @@ export const youthFund = defineMachine({
       check: checkApprove,
       decision: { amountPence: (_c: YouthFundContext, p: ApprovePayload) => p.amountPence },
     },
-    DECLINE: { label: 'Decline the bid', payload: reasonPayload, sentBy: ['panel'] },
+    DECLINE: { label: 'Decline the bid', payload: reasonPayload, sentBy: ['panel'], irreversible: true },
     ACCEPT_OFFER: { label: 'Accept the offer', payload: emptyPayload, sentBy: ['owner'] },
-    DECLINE_OFFER: { label: 'Decline the offer', payload: optionalReasonPayload, sentBy: ['owner'] },
+    DECLINE_OFFER: {
+      label: 'Decline the offer',
+      payload: reasonPayload,
+      sentBy: ['owner'],
+      irreversible: true,
+    },
     RECORD_PAYMENT: {
       label: 'Payment made',
       payload: paymentPayload,
@@ -433,7 +469,13 @@ export const youthFund = defineMachine({
     },
     ACCEPT_REPORT: { label: 'Accept the report', payload: emptyPayload, sentBy: ['officer'] },
     QUERY_REPORT: { label: 'Query the report', payload: reasonPayload, sentBy: ['officer'] },
-    WITHDRAW: { label: 'Withdraw the bid', payload: optionalReasonPayload, sentBy: ['owner'] },
+    WITHDRAW: { label: 'Withdraw the bid', payload: reasonPayload, sentBy: ['owner'], irreversible: true },
+    EXTEND_OWN_DEADLINE: {
+      label: 'Give this applicant a later deadline',
+      payload: ownDeadlinePayload,
+      sentBy: ['officer'],
+      check: checkOwnDeadline,
+    },
     REPORT_DUE_SOON: { label: 'Report due soon', payload: emptyPayload, sentBy: ['system'] },
     REPORT_OVERDUE: { label: 'Report overdue', payload: emptyPayload, sentBy: ['system'] },
   },

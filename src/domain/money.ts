@@ -1,6 +1,6 @@
 // The money effects machines emit. Each runs inside the transition's transaction; commitments lock
 // the fund row first, so however many awards are decided at once a fund is never over-committed.
-import { type FundsParams, formatPounds } from '../../machines/define.ts';
+import { type FundsParams, formatPounds, type OpenRoundParams } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import {
   insertLedgerRow,
@@ -87,10 +87,15 @@ export const releaseFundsEffect: EffectHandler = async (tx, effect, { caseRow, a
   });
 };
 
-export const requireOpenRoundEffect: EffectHandler = async (tx, _effect, { caseRow }) => {
+export const requireOpenRoundEffect: EffectHandler = async (tx, effect, { caseRow, at }) => {
   const programme = await fundingOf(tx, caseRow.programmeId);
   const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE, true);
-  if (round?.state !== 'open') {
+  // An applicant an officer gave a later deadline may still bid once the round has closed, until
+  // then, as long as assessment has not moved on to decisions.
+  const own = (effect.params as Partial<OpenRoundParams> | undefined)?.ownDeadline ?? null;
+  const ownOpen =
+    own !== null && at < new Date(own) && (round?.state === 'closed' || round?.state === 'assessment');
+  if (round?.state !== 'open' && !ownOpen) {
     throw new ProblemError(
       409,
       'The call for bids is not open',

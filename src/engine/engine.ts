@@ -1,7 +1,8 @@
 // The generic workflow engine: creates cases and moves them through their machines, one locked,
 // all-or-nothing transaction per event. It knows no machine by name; it gets the registry.
 import type { AnyMachineSnapshot } from 'xstate';
-import { type MachineDefinition, notify, type Recipient } from '../../machines/define.ts';
+import { londonDate } from '../../machines/calendar.ts';
+import { type MachineDefinition, type Now, notify, type Recipient } from '../../machines/define.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import {
@@ -108,6 +109,11 @@ export class Engine {
 
   get registry(): MachineRegistry {
     return this.deps.registry;
+  }
+
+  /** Today in London, as rules about dates read it (pages check a form with it before confirming). */
+  now(): Now {
+    return { today: londonDate(this.deps.clock.now()) };
   }
 
   /** Runs work in one transaction; engine calls given the same `tx` commit or roll back together. */
@@ -234,16 +240,18 @@ export class Engine {
     const payload = spec.payload.safeParse(rawPayload);
     if (!payload.success)
       throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
-    const problems = spec.check?.(snapshot.context, payload.data) ?? [];
+    const now = this.now();
+    const problems = spec.check?.(snapshot.context, payload.data, now) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
 
-    // The machine also learns who is acting, for separation-of-duties guards; the history keeps the
-    // payload as sent and the actor in its own columns.
-    const machineEvent = { ...payload.data, type, actorId: actor.userId };
+    // The machine also learns who is acting (for separation-of-duties guards) and the London date (for
+    // rules about dates); the history keeps the payload as sent, the actor and the time in columns.
+    const machineEvent = { ...payload.data, type, actorId: actor.userId, today: now.today };
     const amountPence = spec.decision?.amountPence(snapshot.context, payload.data) ?? null;
-    if (amountPence !== null) {
+    const declared = spec.decision?.signatureWhen?.(snapshot.context, payload.data) ?? null;
+    if (amountPence !== null || declared) {
       const thresholdPence = (await this.deps.delegationThreshold?.(tx, caseRow)) ?? 0;
-      const because = signatureNeeded(amountPence, thresholdPence, held);
+      const because = signatureNeeded(amountPence, thresholdPence, held, declared);
       if (because) {
         const decision: AwaitingSignature = {
           status: 'awaitingSignature',
@@ -251,9 +259,10 @@ export class Engine {
           payload: payload.data,
           decidedBy: actor.userId,
           decidedByRole: actor.role,
-          amountPence,
+          amountPence: amountPence ?? 0,
           thresholdPence,
           because,
+          ...(declared && { reason: declared }),
           at: this.deps.clock.now().toISOString(),
         };
         return this.hold(tx, actor, caseRow, definition, snapshot, machineEvent, decision);
@@ -296,14 +305,15 @@ export class Engine {
       const refusal = refusesSignature(held, actor.userId);
       if (refusal) throw forbidden(refusal);
       const heldSpec = definition.events[held.event];
-      const problems = heldSpec?.check?.(snapshot.context, held.payload) ?? [];
+      const now = this.now();
+      const problems = heldSpec?.check?.(snapshot.context, held.payload, now) ?? [];
       if (!heldSpec || problems.length)
         throw new ProblemError(
           409,
           'The decision no longer fits',
           `The case has changed since the decision was made (${problems.map((p) => p.message).join('; ') || 'unknown event'}). Send it back instead.`,
         );
-      const machineEvent = { ...held.payload, type: held.event, actorId: held.decidedBy };
+      const machineEvent = { ...held.payload, type: held.event, actorId: held.decidedBy, today: now.today };
       return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, {
         record: { type, payload: { ...payload.data, decision: held.event, decidedBy: held.decidedBy } },
         decision: null,
@@ -340,13 +350,13 @@ export class Engine {
     caseRow: CaseRow,
     definition: MachineDefinition,
     snapshot: AnyMachineSnapshot,
-    event: { type: string; actorId?: string | null },
+    event: { type: string; actorId?: string | null; today?: string },
     decision: AwaitingSignature,
   ): Promise<CaseView> {
     // Held only if it would be taken now, so a signature never meets a refusal the decider could have seen.
     if (!snapshot.can(event))
       throw notAccepted(event.type, caseRow.state, acceptedEvents(definition, snapshot), []);
-    const { type: _, actorId: __, ...payload } = event;
+    const { type: _, actorId: __, today: ___, ...payload } = event;
     const told = notify('decisionAwaitingSignature', 'approver');
     return this.record(tx, actor, caseRow, definition, snapshot, { type: event.type, payload }, decision, [
       told,
@@ -397,7 +407,7 @@ export class Engine {
       caseRow,
       definition,
       snapshot,
-      { ...event, actorId: null },
+      { ...event, actorId: null, today: this.now().today },
       {
         type: event.type,
         payload: {},
@@ -412,7 +422,7 @@ export class Engine {
     caseRow: CaseRow,
     definition: MachineDefinition,
     snapshot: AnyMachineSnapshot,
-    event: { type: string; actorId?: string | null },
+    event: { type: string; actorId?: string | null; today?: string },
     recorded: Recorded | { record: Recorded; decision: null },
   ): Promise<CaseView> {
     const { record, decision } = 'record' in recorded ? recorded : { record: recorded, decision: undefined };
@@ -423,6 +433,9 @@ export class Engine {
     const next = step(definition, snapshot, event);
     const now = this.deps.clock.now();
     const interpreted = interpretActions(next.actions, now);
+    // What cannot be undone is always told to the organisation it happened to.
+    if (definition.events[event.type]?.irreversible && !tellsOwner(interpreted.effects))
+      interpreted.effects.push(notify('irreversibleAction', 'owner'));
     const toState = stateName(next.snapshot);
     const updated = await moveCase(
       tx,
@@ -647,6 +660,13 @@ export class Engine {
     const context = provider ? withoutFields(snapshot.context, definition.staffOnly ?? []) : snapshot.context;
     return { ...summary(caseRow, definition), context, nextEvents, decision: provider ? null : held };
   }
+}
+
+/** Whether the step's effects already email the owning organisation. */
+function tellsOwner(effects: readonly EmittedAction[]): boolean {
+  return effects.some(
+    (e) => e.type === 'notify' && ((e.params as { to?: readonly string[] }).to ?? []).includes('owner'),
+  );
 }
 
 /** A copy of an object without the named fields. */

@@ -60,6 +60,12 @@ function assertComplete(definition: MachineDefinition): void {
     const unknown = hidden.filter((field) => !Object.hasOwn(spec.payload.shape, field));
     if (unknown.length)
       throw new Error(`${name}: ${type} keeps unknown fields for staff: ${unknown.join(', ')}`);
+    // An action that cannot be undone always says why.
+    const reason = spec.payload.shape.reason as
+      | { safeParse(value: unknown): { success: boolean } }
+      | undefined;
+    if (spec.irreversible && (!reason || reason.safeParse(undefined).success))
+      throw new Error(`${name}: ${type} cannot be undone, so its payload must require a reason`);
   }
   const decisions = undeclaredDecisions(definition);
   if (decisions.length) throw new Error(`${name}: ${decisions.join('; ')}`);

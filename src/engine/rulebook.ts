@@ -25,7 +25,11 @@ export const rulebookEvents: Record<string, EventSpec> = {
 };
 
 /** The messages the rulebook sends, in every machine's name; src/mail has their words. */
-export const rulebookMessages = ['decisionAwaitingSignature', 'decisionSentBack'] as const;
+export const rulebookMessages = [
+  'decisionAwaitingSignature',
+  'decisionSentBack',
+  'irreversibleAction',
+] as const;
 
 /** A machine's event or one of the rulebook's: what pages and the API describe and send. */
 export function eventSpec(definition: MachineDefinition, type: string): EventSpec | undefined {
@@ -33,8 +37,11 @@ export function eventSpec(definition: MachineDefinition, type: string): EventSpe
   return Object.hasOwn(rulebookEvents, type) ? rulebookEvents[type] : undefined;
 }
 
-/** Why a decision waits for a signature: its amount is above the threshold, or the last was sent back. */
-export type SignatureReason = 'aboveThreshold' | 'sentBack';
+/**
+ * Why a decision waits for a signature: its amount is above the threshold, the last was sent back, or
+ * the definition says this one needs it whatever its amount (`signatureWhen`).
+ */
+export type SignatureReason = 'aboveThreshold' | 'sentBack' | 'declared';
 
 /** A decision held for an approver's signature: the event as the decider sent it, not yet applied. */
 export interface AwaitingSignature {
@@ -46,6 +53,8 @@ export interface AwaitingSignature {
   amountPence: number;
   thresholdPence: number;
   because: SignatureReason;
+  /** The definition's words, when `because` is 'declared'. */
+  reason?: string;
   at: string;
 }
 
@@ -73,12 +82,14 @@ export function decisionOf(stored: unknown): CaseDecision | null {
 
 /** Whether a decision of this amount must wait for an approver, and why; null when it may take effect. */
 export function signatureNeeded(
-  amountPence: number,
+  amountPence: number | null,
   thresholdPence: number,
   current: CaseDecision | null,
+  declared: string | null = null,
 ): SignatureReason | null {
-  if (current?.status === 'sentBack') return 'sentBack';
-  return amountPence > thresholdPence ? 'aboveThreshold' : null;
+  if (current?.status === 'sentBack' && (amountPence !== null || declared)) return 'sentBack';
+  if (declared) return 'declared';
+  return amountPence !== null && amountPence > thresholdPence ? 'aboveThreshold' : null;
 }
 
 /** Separation of duties: the reason this person may not sign the held decision, or null. */

@@ -135,8 +135,39 @@ describe('every page passes axe for the person it is for', () => {
     const finance = await page(t);
     await signIn(finance, 'finance@demo.test');
     await visit(finance, `/cases/${first!.id}`, 'finance-payment');
-    for (const label of ['Approve the payment', 'Move the payment date', 'Cancel the payment'])
+    // Cancelling cannot be undone: its button warns, and continues to a page that asks first.
+    for (const label of ['Approve the payment', 'Move the payment date', 'Continue to cancel the payment'])
       await expect(finance.getByRole('button', { name: label, exact: true }).count(), label).resolves.toBe(1);
+    await expect(finance.locator('button.govuk-button--warning').textContent()).resolves.toContain(
+      'Continue to cancel the payment',
+    );
+    const before = (await h.get(first!.id)).body as { state: string; version: number };
+    const cancel = finance.locator(`form[action="/cases/${first!.id}/events/CANCEL"]`);
+    await cancel.locator('textarea[name="reason"]').fill('Paid by another route');
+    await Promise.all([
+      finance.waitForNavigation({ waitUntil: 'load' }),
+      cancel.getByRole('button', { name: 'Continue to cancel the payment', exact: true }).click(),
+    ]);
+    await screenshot(finance, 'finance-payment-confirm-cancel');
+    await expectAccessible(finance);
+    await expect(finance.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Are you sure you want to cancel the payment?',
+    );
+    await expect(finance.locator('.govuk-warning-text').textContent()).resolves.toContain(
+      'This cannot be undone. The organisation will be told by email.',
+    );
+    await expect(finance.locator('#confirm-answers').textContent()).resolves.toContain(
+      'Paid by another route',
+    );
+    const confirm = finance.getByRole('button', { name: 'Cancel the payment', exact: true });
+    await expect(confirm.getAttribute('class')).resolves.toContain('govuk-button--warning');
+    // Going back instead changes nothing.
+    await Promise.all([
+      finance.waitForNavigation({ waitUntil: 'load' }),
+      finance.getByRole('link', { name: 'No, go back to the case', exact: true }).click(),
+    ]);
+    expect(new URL(finance.url()).pathname).toBe(`/cases/${first!.id}`);
+    expect((await h.get(first!.id)).body).toMatchObject({ state: 'scheduled', version: before.version });
     const provider = await page(t);
     await signIn(provider, PROVIDER);
     await visit(provider, `/cases/${first!.id}`, 'provider-payment');

@@ -155,17 +155,17 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     await p.locator('#amountPence').fill('4000');
     await p.locator('#reportDueOn-day').fill('30');
     await p.locator('#reportDueOn-month').fill('6');
-    await p.locator('#reportDueOn-year').fill('2027');
+    await p.locator('#reportDueOn-year').fill('2031');
     await screenshot(p, 'panel-approve-form');
     await expectAccessible(p);
     await submitted(p, 'Approve a grant');
     await expect(p.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
       'Approve a grant',
     );
-    await expect(p.locator('main').textContent()).resolves.toContain('30 June 2027');
+    await expect(p.locator('main').textContent()).resolves.toContain('30 June 2031');
     expect((await apiCase(caseId)).context).toMatchObject({
       awardedPence: 400_000,
-      reportDueOn: '2027-06-30',
+      reportDueOn: '2031-06-30',
     });
     expect((await apiCase(caseId)).state).toBe('offered');
     await screenshot(p, 'panel-approved');
@@ -180,10 +180,21 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     // The same person, the same case, in a second tab.
     const second = await first.context().newPage();
     await second.goto(`/cases/${caseId}`);
-    await expect(button(second, 'Decline the offer').isVisible()).resolves.toBe(true);
     await screenshot(first, 'provider-offer');
     await expectAccessible(first);
+    // Declining cannot be undone: in the second tab the provider gets as far as "are you sure?".
+    await second.locator('#reason').fill('Changed our minds');
+    await submitted(second, 'Continue to decline the offer');
+    await expect(heading(second)).resolves.toBe('Are you sure you want to decline the offer?');
+    await expect(second.locator('.govuk-warning-text').textContent()).resolves.toContain(
+      'This cannot be undone',
+    );
+    await expect(second.locator('#confirm-answers').textContent()).resolves.toContain('Changed our minds');
+    await screenshot(second, 'provider-confirm-decline');
+    await expectAccessible(second);
+    expect((await apiCase(caseId)).state).toBe('offered');
 
+    // Meanwhile, in the first tab, the offer is accepted.
     await submitted(first, 'Accept the offer');
     await expect(first.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
       'Accept the offer',
@@ -193,7 +204,7 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     const events = await historyLength(caseId);
     await screenshot(first, 'provider-accepted');
 
-    await second.locator('#reason').fill('Changed our minds');
+    // The second tab's confirmation is stale now: it is told, and nothing is declined.
     await submitted(second, 'Decline the offer');
     await expect(second.locator('main').textContent()).resolves.toContain(STALE_MESSAGE);
     await expect(second.locator('main').textContent()).resolves.toContain('Someone else changed this case');

@@ -4,6 +4,7 @@
 // the payload that takes it one step further, so a case in any state can be built over HTTP.
 import fc from 'fast-check';
 import type { AnyMachineSnapshot } from 'xstate';
+import { londonDate } from '../../machines/calendar.ts';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { jsonSchema } from '../../src/engine/describe.ts';
 import { acceptedEvents, stateName, step } from '../../src/engine/snapshot.ts';
@@ -33,9 +34,14 @@ type Payload = Record<string, unknown>;
 export class Explorer {
   private readonly samples = new Map<string, Payload[]>();
 
+  /**
+   * `today` is the London date the engine's rules about dates read (its clock's): the real one unless
+   * the app under test runs on another clock.
+   */
   constructor(
     readonly definition: MachineDefinition,
     private readonly hints: Record<string, Hint> = {},
+    private readonly today: () => string = () => londonDate(new Date()),
   ) {}
 
   /** Payloads of the right shape for an event, and variants nearer what the case's context allows. */
@@ -96,13 +102,18 @@ export class Explorer {
     }
   }
 
-  /** The snapshot after `type` with `payload`, or undefined when the engine would refuse it. */
+  /**
+   * The snapshot after `type` with `payload`, or undefined when the engine would refuse it. As the
+   * engine does, rules and guards are given today's date (a report due date not in the past, a grant
+   * completed only once its agreement has ended).
+   */
   attempt(snapshot: AnyMachineSnapshot, type: string, payload: Payload): AnyMachineSnapshot | undefined {
     const spec = this.definition.events[type]!;
     const parsed = spec.payload.safeParse(payload);
     if (!parsed.success) return undefined;
-    if (spec.check?.(snapshot.context, parsed.data).length) return undefined;
-    const event = { ...parsed.data, type };
+    const now = { today: this.today() };
+    if (spec.check?.(snapshot.context, parsed.data, now).length) return undefined;
+    const event = { ...parsed.data, type, today: now.today };
     if (!snapshot.can(event)) return undefined;
     return step(this.definition, snapshot, event).snapshot;
   }

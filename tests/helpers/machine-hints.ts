@@ -1,5 +1,6 @@
 // Context-bound rules a payload of the right shape rarely meets by chance: payloads to try first for
 // those events, by machine, for the tests that explore machines (see machine-explorer.ts).
+import { londonDate } from '../../machines/calendar.ts';
 import type { Hint } from './machine-explorer.ts';
 
 export const machineHints: Record<string, Record<string, Hint>> = {
@@ -16,14 +17,36 @@ export const machineHints: Record<string, Record<string, Hint>> = {
       c.scores.map((s: { bidder: string }) => ({ preferredBidder: s.bidder, rationale: 'Best' })),
     // The whole contract value: a decision the rulebook holds above a low threshold.
     AWARD_CONTRACT: (c) => [
-      { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: c.contractValuePence },
+      {
+        startsOn: '2027-04-01',
+        endsOn: '2030-03-31',
+        valuePence: c.contractValuePence,
+        justification: 'The specification grew after tender',
+      },
     ],
     RECORD_PARTNER_DECISION: (c) =>
       Object.entries(c.partnerDecisions)
         .filter(([, decision]) => (decision as { agrees: boolean } | null)?.agrees !== true)
         .map(([partner]) => ({ partner, agrees: true })),
   },
+  'youth-fund': {
+    // A report due date not in the past, which the engine checks against today.
+    APPROVE: (c) => [{ amountPence: c.amountRequestedPence ?? 1, reportDueOn: '2031-03-31' }],
+  },
   'victims-services': {
+    // An agreement that ends today, so the grant may be completed (the engine refuses COMPLETE before
+    // the agreement's end date) as well as varied or terminated.
+    SIGN_AGREEMENT: (c) => {
+      const today = londonDate(new Date());
+      return [
+        {
+          startsOn: `${Number(today.slice(0, 4)) - 1}${today.slice(4, 8)}01`,
+          endsOn: today,
+          amountPence: c.awardedPence,
+          paymentProfile: 'oneOff',
+        },
+      ];
+    },
     MODERATE: (c) => [
       {
         scores: Object.fromEntries(c.criteria.map((criterion: { id: string }) => [criterion.id, 3])),

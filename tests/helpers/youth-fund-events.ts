@@ -23,6 +23,11 @@ export const youthFundEvents = {
   ACCEPT_REPORT: { type: 'ACCEPT_REPORT' },
   QUERY_REPORT: { type: 'QUERY_REPORT', reason: 'Please add receipts' },
   WITHDRAW: { type: 'WITHDRAW', reason: 'Project cancelled' },
+  EXTEND_OWN_DEADLINE: {
+    type: 'EXTEND_OWN_DEADLINE',
+    closesAt: '2031-01-31T17:00:00+00:00',
+    reason: 'The applicant’s treasurer was in hospital',
+  },
   REPORT_DUE_SOON: { type: 'REPORT_DUE_SOON' },
   REPORT_OVERDUE: { type: 'REPORT_OVERDUE' },
 } as const satisfies { [K in EventType]: Extract<YouthFundEvent, { type: K }> };

@@ -74,7 +74,7 @@ export const schedules = (dueSoon: string | null, overdue: string) => [
 ];
 
 export const accepts: Record<string, string[]> = {
-  draft: ['SUBMIT', 'WITHDRAW'],
+  draft: ['SUBMIT', 'WITHDRAW', 'EXTEND_OWN_DEADLINE'],
   submitted: ['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE', 'WITHDRAW'],
   panelReview: ['APPROVE', 'DECLINE', 'WITHDRAW'],
   offered: ['ACCEPT_OFFER', 'DECLINE_OFFER', reminder.type, lapse.type],

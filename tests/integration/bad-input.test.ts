@@ -34,7 +34,7 @@ const FINANCE2 = 'finance2@demo.test' as const;
 const approve = (amountPence: number, extra = {}) => ({
   type: 'APPROVE',
   amountPence,
-  reportDueOn: '2026-03-31',
+  reportDueOn: '2031-03-31',
   ...extra,
 });
 
@@ -81,7 +81,7 @@ beforeAll(async () => {
     [PANEL, approve(300_000)],
     ['own', { type: 'ACCEPT_OFFER' }],
   ]);
-  await advance(cases.withdrawn, [['own', { type: 'WITHDRAW' }]]);
+  await advance(cases.withdrawn, [['own', { type: 'WITHDRAW', reason: 'The hall closed' }]]);
   const pay = paymentHelpers(t);
   const [paid, moved] = [await r.openOwn('Paid'), await r.openOwn('Moved')];
   for (const id of [paid, moved])
@@ -249,6 +249,18 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
     ['a title that is null', 'draft', 'own', { ...SUBMIT, title: null }, 422, 'title'],
     ['an APPROVE over the request', 'panelReview', PANEL, approve(400_001), 422, 'amountPence'],
     ['an APPROVE with an extra field', 'panelReview', PANEL, approve(1, { note: 'x' }), 422, 'note'],
+    [
+      'an APPROVE with a report due in the past',
+      'panelReview',
+      PANEL,
+      approve(1, { reportDueOn: '2020-01-01' }),
+      422,
+      'reportDueOn',
+    ],
+    // What cannot be undone always says why.
+    ['a WITHDRAW without reasons', 'draft', 'own', { type: 'WITHDRAW' }, 422, 'reason'],
+    ['a WITHDRAW with blank reasons', 'draft', 'own', { type: 'WITHDRAW', reason: '  ' }, 422, 'reason'],
+    ['a DECLINE without reasons', 'panelReview', PANEL, { type: 'DECLINE' }, 422, 'reason'],
     // The payment is recorded on the grant by the system, when its payment case is marked paid.
     ['a RECORD_PAYMENT from finance', 'accepted', FINANCE, PAYMENT, 403],
     ['a RECORD_PAYMENT from the owner', 'accepted', 'own', PAYMENT, 403],
@@ -307,6 +319,7 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
       'amountPence',
     ],
     ['a MARK_PAID from the officer', 'approved', OFFICER, MARK_PAID, 403],
+    ['a CANCEL without reasons', 'approved', FINANCE, { type: 'CANCEL' }, 422, 'reason'],
     ['a MARK_PAID from the owner', 'approved', 'own', MARK_PAID, 403],
     ['an APPROVE from the owner', 'moved', 'own', { type: 'APPROVE' }, 403],
     ['a payment event from another organisation', 'approved', 'provider@demo.test', MARK_PAID, 404],

@@ -306,11 +306,20 @@ describe('sarc-recommissioning', () => {
 
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
     const contract = { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: 230_000_000 };
-    const tooMuch = { type: 'AWARD_CONTRACT', ...contract, valuePence: CONTRACT + 1 };
+    const justification = 'TUPE costs agreed after the tender';
+    const tooMuch = { type: 'AWARD_CONTRACT', ...contract, justification, valuePence: CONTRACT + 1 };
     await h.refuse(id, OFFICER, tooMuch, 422);
-    // £2.3 million is far above the programme's £5,000 threshold: the approver signs the award.
-    const held = await h.hold(id, OFFICER, { type: 'AWARD_CONTRACT', ...contract });
-    expect(held.decision).toMatchObject({ amountPence: 230_000_000, thresholdPence: 500_000 });
+    // £2.3 million is more than Mountain Healthcare tendered (£2.1 million): it must be justified, and
+    // the approver signs it for that reason (it is far above the programme's £5,000 threshold too).
+    const unjustified = await h.refuse(id, OFFICER, { type: 'AWARD_CONTRACT', ...contract }, 422);
+    expect(unjustified.errors).toEqual([{ field: 'justification', message: expect.any(String) }]);
+    const held = await h.hold(id, OFFICER, { type: 'AWARD_CONTRACT', ...contract, justification });
+    expect(held.decision).toMatchObject({
+      amountPence: 230_000_000,
+      thresholdPence: 500_000,
+      because: 'declared',
+      reason: expect.stringContaining('£2,100,000.00'),
+    });
     expect(held.context.contract).toBeNull();
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
     expect(await pay.paymentsOf(id)).toEqual([]);

@@ -1,6 +1,6 @@
 // Money over HTTP with real PostgreSQL: awards commit against the programme's fund with the fund
 // row locked, so however many are decided at once a fund (or a ring-fenced stream) is never
-// over-committed; offers that end unaccepted, grants closed before they were all paid and money a
+// over-committed; offers that end unaccepted, grants closed without being paid in full and money a
 // provider returns give money back; the ledger is append-only; positions are exact to the penny, per stream and per contributor; and a
 // bid goes in only while its programme's round is open.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,14 +10,20 @@ import { bids, ledgerOf, openRound, positionOf } from '../helpers/bids.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import type { Provider } from '../helpers/refusals.ts';
+import { movableClock } from '../helpers/web.ts';
 import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
+
+/** The real time unless a test sets it: the engine's "today" for rules about dates. */
+const clock = movableClock();
+/** Sets the clock to an instant, whatever the real date. */
+const setClock = (iso: string) => clock.move(Date.parse(iso) - clock.now().getTime());
 
 let t: TestApp;
 let provider: Provider;
 let b: ReturnType<typeof bids>;
 let pay: ReturnType<typeof paymentHelpers>;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ clock });
   provider = await t.newProvider('Money Trust');
   b = bids(t, provider);
   pay = paymentHelpers(t);
@@ -217,11 +223,33 @@ describe('money given back', () => {
       ['scheduled', 250_000],
       ['scheduled', 250_001],
     ]);
-    // The first instalment is paid; then the grant is closed early.
+    // The first instalment is paid, and no other.
     await pay.approve(scheduled[0]!.id);
     await pay.markPaid(scheduled[0]!.id, '2027-04-01', 'BACS-Q1');
     expect((await positionOf(t, fundId)).releasedPence).toBe(0);
-    await s('officer@demo.test', { type: 'COMPLETE' }, 'closed');
+    try {
+      // Before the agreement ends it cannot be closed (ending it sooner is a termination): nothing
+      // is given back and no payment is dropped.
+      setClock('2028-03-30T12:00:00Z');
+      const early = await t.http
+        .post(`/api/cases/${id}/events`)
+        .set(t.as('officer@demo.test'))
+        .send({ type: 'COMPLETE' });
+      expect(early.status, JSON.stringify(early.body)).toBe(422);
+      expect(early.body.errors).toMatchObject([{ field: 'agreement.endsOn' }]);
+      expect((await positionOf(t, fundId)).releasedPence).toBe(0);
+      expect((await pay.paymentsOf(id)).map((p) => p.state)).toEqual([
+        'paid',
+        'scheduled',
+        'scheduled',
+        'scheduled',
+      ]);
+      // The day after the agreement ends, the grant is closed with three instalments never paid.
+      setClock('2028-04-01T09:00:00Z');
+      await s('officer@demo.test', { type: 'COMPLETE' }, 'closed');
+    } finally {
+      clock.reset();
+    }
     const position = await positionOf(t, fundId);
     expect([position.committedPence, position.releasedPence, position.remainingPence]).toEqual([
       1_000_001, 750_001, 4_750_000,

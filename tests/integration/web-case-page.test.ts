@@ -88,7 +88,15 @@ describe('the case page', () => {
     expect(html).toContain('<h2 class="govuk-heading-m" id="action-submit">Submit the bid</h2>');
     expect(html).toContain('in pounds, for example 4500.00');
     expect(html).toContain('<div class="govuk-input__prefix" aria-hidden="true">£</div>');
-    expect(html).toContain('Reason (optional)');
+    // Withdrawing cannot be undone: it asks for the reasons, and its button warns and only continues
+    // to a page that asks "are you sure?" (tests/integration/irreversible.test.ts follows it there).
+    expect(html).toMatch(/<label class="govuk-label govuk-label--s" for="reason">\s*Reason\s*<\/label>/);
+    expect(html).not.toContain('Reason (optional)');
+    expect(html).toMatch(
+      /<button[^>]*class="govuk-button govuk-button--warning"[^>]*>\s*Continue to withdraw the bid\s*<\/button>/,
+    );
+    expect(html).toMatch(/<button[^>]*class="govuk-button"[^>]*>\s*Submit the bid\s*<\/button>/);
+    expect(html.match(/govuk-button--warning/g)).toHaveLength(1);
     // The draft's title starts the form.
     expect(html).toMatch(/<input[^>]*id="title" name="title" type="text" value="Summer youth club"/);
     // The machine, with the current stage highlighted and said in words.
@@ -196,7 +204,7 @@ describe('the case page', () => {
       amountPence: '4000',
       'reportDueOn-day': '31',
       'reportDueOn-month': '6',
-      'reportDueOn-year': '2027',
+      'reportDueOn-year': '2031',
       _csrf: page.csrf,
       version: page.version,
     });
@@ -204,19 +212,33 @@ describe('the case page', () => {
     expect(bad.text).toContain('<a href="#reportDueOn-day">Report due on must be a real date</a>');
     expect(bad.text).toMatch(/id="reportDueOn-day" name="reportDueOn-day" type="text" value="31"/);
     expect((await apiCase(id)).state).toBe('panelReview');
+    // A real date, but in the past: the engine's rule, pointed at the date's day.
+    const past = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
+      amountPence: '4000',
+      'reportDueOn-day': '30',
+      'reportDueOn-month': '6',
+      'reportDueOn-year': '2020',
+      _csrf: page.csrf,
+      version: page.version,
+    });
+    expect(past.status).toBe(422);
+    expect(past.text).toMatch(
+      /<a href="#reportDueOn-day">Enter a date that is not in the past \(today is \d{4}-\d{2}-\d{2}\)<\/a>/,
+    );
+    expect((await apiCase(id)).state).toBe('panelReview');
 
     const good = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
       amountPence: '4000',
       'reportDueOn-day': '30',
       'reportDueOn-month': '6',
-      'reportDueOn-year': '2027',
+      'reportDueOn-year': '2031',
       _csrf: page.csrf,
       version: page.version,
     });
     expect(good.status).toBe(303);
-    expect((await apiCase(id)).context).toMatchObject({ awardedPence: 400_000, reportDueOn: '2027-06-30' });
+    expect((await apiCase(id)).context).toMatchObject({ awardedPence: 400_000, reportDueOn: '2031-06-30' });
     const after = await casePage(panel, id);
-    expect(after.html).toContain('30 June 2027');
+    expect(after.html).toContain('30 June 2031');
     expect(after.html).toContain('Pat Panel (panel)');
     expect(after.html).toContain('Approve a grant');
   });

@@ -82,7 +82,11 @@ describe('the programmes page', () => {
     const a = await make('First', programme.programmeId);
     const b = await make('Second', programme.programmeId);
     const elsewhere = await make('Elsewhere', other.programmeId);
-    await t.http.post(`/api/cases/${b.id}/events`).set(t.as(PROVIDER)).send({ type: 'WITHDRAW' }).expect(200);
+    await t.http
+      .post(`/api/cases/${b.id}/events`)
+      .set(t.as(PROVIDER))
+      .send({ type: 'WITHDRAW', reason: 'Merged with another bid' })
+      .expect(200);
 
     const officer = await signIn(OFFICER);
     const res = await officer.get(`/programmes/${programme.programmeId}`);

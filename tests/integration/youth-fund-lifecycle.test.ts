@@ -278,7 +278,7 @@ describe('history', () => {
     const effects = Object.fromEntries(items.map((i) => [i.version, i.effects]));
     expect(effects).toEqual({
       1: [],
-      2: [{ type: 'requireOpenRound', params: {} }, notify('bidReceived', 'owner')],
+      2: [{ type: 'requireOpenRound', params: { ownDeadline: null } }, notify('bidReceived', 'owner')],
       3: [notify('bidEligible', 'owner')],
       // The award commits the money and says nothing: entering `offered` does, once. Timers are
       // not effects.

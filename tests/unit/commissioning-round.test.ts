@@ -7,6 +7,7 @@ import {
   checkFinish,
   checkLaunch,
   checkRecommission,
+  checkReopen,
   commissioningRound,
   commissioningRoundMessages,
 } from '../../machines/commissioning-round.ts';
@@ -57,6 +58,7 @@ const ev = {
   CLOSE_EARLY: { type: 'CLOSE_EARLY', reason: 'Funding withdrawn' },
   // Winter: a new deadline in January 2027 (GMT), given with a zero offset.
   EXTEND_DEADLINE: { type: 'EXTEND_DEADLINE', closesAt: '2027-01-15T12:00:00+00:00' },
+  REOPEN: { type: 'REOPEN', closesAt: '2027-02-01T12:00:00+00:00', reason: 'Closed by mistake' },
   START_ASSESSMENT: { type: 'START_ASSESSMENT' },
   START_DECISIONS: { type: 'START_DECISIONS' },
   START_MONITORING: { type: 'START_MONITORING' },
@@ -101,7 +103,7 @@ const accepts: Record<string, string[]> = {
   planning: ['RECORD_NEEDS_ASSESSMENT', 'RECORD_INTENTIONS', 'REQUEST_LAUNCH'],
   awaitingLaunchApproval: ['APPROVE_LAUNCH', 'REFUSE_LAUNCH'],
   open: ['BIDS_CLOSED', 'CLOSE_EARLY', 'EXTEND_DEADLINE'],
-  closed: ['START_ASSESSMENT'],
+  closed: ['START_ASSESSMENT', 'REOPEN'],
   assessment: ['START_DECISIONS'],
   decisions: ['START_MONITORING'],
   monitoring: ['START_EVALUATION'],
@@ -115,9 +117,10 @@ describe('commissioning round definition', () => {
   it('describes itself and registers', () => {
     expect(commissioningRound).toMatchObject({
       id: 'commissioning-round',
-      version: 1,
+      version: 2,
       referencePrefix: 'RND',
     });
+    expect(commissioningRound.upgradeFrom?.version).toBe(1);
     expect(commissioningRound.createdBy).toEqual(['officer']);
     expect(Object.keys(commissioningRound.states).sort()).toEqual(Object.keys(machine.root.states).sort());
     expect(Object.keys(accepts).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -157,6 +160,7 @@ describe('commissioning round definition', () => {
       launchRefusals: [],
       deadlineExtensions: [],
       earlyCloseReason: null,
+      reopenings: [],
       evaluation: null,
       recommission: null,
     } satisfies CommissioningRoundContext);
@@ -311,6 +315,33 @@ describe('the bids-closed timer', () => {
     const [after, actions] = send(open, ev.EXTEND_DEADLINE);
     expect(ofType(actions, 'schedule')).toEqual(bidsClosed('2027-01-15T12:00:00.000Z'));
     expect(after.context.deadlineExtensions).toEqual([{ from: null, to: '2027-01-15T12:00:00.000Z' }]);
+  });
+});
+
+describe('reopening a round closed before assessment', () => {
+  it('takes bids again until the new deadline, with the reason on record beside the early close', () => {
+    const [closed] = run([...pathTo.open!, ev.CLOSE_EARLY]);
+    const [s, actions] = send(closed, ev.REOPEN);
+    expect(s.value).toBe('open');
+    expect(s.context).toMatchObject({
+      earlyCloseReason: 'Funding withdrawn',
+      closesAt: '2027-02-01T12:00:00.000Z',
+      reopenings: [{ closesAt: '2027-02-01T12:00:00.000Z', reason: 'Closed by mistake' }],
+    });
+    // The deadline's timer is set again for the new instant.
+    const timer = actions.find((a) => a.type === 'schedule')?.params as { at: string } | undefined;
+    expect(timer?.at).toBe('2027-02-01T12:00:00.000Z');
+  });
+
+  it('refuses a deadline that has passed, and any reopening once assessment has started', () => {
+    expect(checkReopen(reach('closed').context, { ...ev.REOPEN }, { today: '2027-02-02' })).toEqual([
+      { field: 'closesAt', message: expect.stringContaining('must not have passed') },
+    ]);
+    expect(checkReopen(reach('closed').context, { ...ev.REOPEN }, { today: '2027-02-01' })).toEqual([]);
+    expect(can(reach('assessment'), ev.REOPEN)).toBe(false);
+    expect(commissioningRound.events.REOPEN.payload.safeParse({ closesAt: ev.REOPEN.closesAt }).success).toBe(
+      false,
+    );
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  checkRedate,
   type MonitoringReturnContext,
   type MonitoringReturnEvent,
-  type MonitoringReturnFigures,
   type MonitoringReturnInput,
   monitoringReturn,
   monitoringReturnMessages,
@@ -57,6 +57,8 @@ const ev = {
   RESUBMIT_RETURN: { type: 'RESUBMIT_RETURN', ...figures, victimsSupported: 118 },
   ACCEPT_RETURN: { type: 'ACCEPT_RETURN' },
   QUERY_RETURN: { type: 'QUERY_RETURN', reason: 'Please recount victims' },
+  REDATE_RETURN: { type: 'REDATE_RETURN', dueOn: '2026-09-30', reason: 'Staff illness' },
+  WAIVE_RETURN: { type: 'WAIVE_RETURN', reason: 'The service closed for the quarter' },
   RETURN_DUE_SOON: { type: 'RETURN_DUE_SOON' },
   RETURN_OVERDUE: { type: 'RETURN_OVERDUE' },
 } as const satisfies { [K in EventType]: Extract<MonitoringReturnEvent, { type: K }> };
@@ -85,22 +87,24 @@ const pathTo: Record<string, Event[]> = {
   submitted: [ev.SUBMIT_RETURN],
   queried: [ev.SUBMIT_RETURN, ev.QUERY_RETURN],
   accepted: [ev.SUBMIT_RETURN, ev.ACCEPT_RETURN],
+  waived: [ev.WAIVE_RETURN],
 };
 const reach = (state: string, input?: MonitoringReturnInput) => run(pathTo[state]!, input)[0];
 const accepts: Record<string, string[]> = {
-  due: ['SUBMIT_RETURN', 'RETURN_DUE_SOON', 'RETURN_OVERDUE'],
-  late: ['SUBMIT_RETURN'],
+  due: ['SUBMIT_RETURN', 'RETURN_DUE_SOON', 'RETURN_OVERDUE', 'REDATE_RETURN', 'WAIVE_RETURN'],
+  late: ['SUBMIT_RETURN', 'REDATE_RETURN', 'WAIVE_RETURN'],
   submitted: ['ACCEPT_RETURN', 'QUERY_RETURN'],
-  queried: ['RESUBMIT_RETURN'],
+  queried: ['RESUBMIT_RETURN', 'WAIVE_RETURN'],
   accepted: [],
+  waived: [],
 };
 // A return that leaves out underspendPence is stored with none.
 const stored = { ...figures, underspendPence: 0 } satisfies MonitoringReturnContext['latestReturn'];
 
 describe('monitoring return definition', () => {
   it('describes itself and registers', () => {
-    expect(monitoringReturn).toMatchObject({ id: 'monitoring-return', version: 2, referencePrefix: 'MR' });
-    expect(monitoringReturn.upgradeFrom?.version).toBe(1);
+    expect(monitoringReturn).toMatchObject({ id: 'monitoring-return', version: 3, referencePrefix: 'MR' });
+    expect(monitoringReturn.upgradeFrom?.version).toBe(2);
     expect(monitoringReturn.createdBy).toEqual(['officer']);
     expect(Object.keys(monitoringReturn.states).sort()).toEqual(Object.keys(machine.root.states).sort());
     expect(Object.keys(accepts).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -111,7 +115,7 @@ describe('monitoring return definition', () => {
 
   it.each([
     ['owner', ['SUBMIT_RETURN', 'RESUBMIT_RETURN']],
-    ['officer', ['ACCEPT_RETURN', 'QUERY_RETURN']],
+    ['officer', ['ACCEPT_RETURN', 'QUERY_RETURN', 'REDATE_RETURN', 'WAIVE_RETURN']],
     ['system', ['RETURN_DUE_SOON', 'RETURN_OVERDUE']],
   ] as const)('%s alone sends %o', (sender, types) => {
     for (const type of types) expect(monitoringReturn.events[type].sentBy).toEqual([sender]);
@@ -134,6 +138,8 @@ describe('monitoring return definition', () => {
       submissions: [],
       queries: [],
       holdsPayments: false,
+      redates: [],
+      waivedReason: null,
     } satisfies MonitoringReturnContext);
   });
 });
@@ -303,6 +309,9 @@ describe('notifications and effects', () => {
     ['submitted', ev.QUERY_RETURN, [n('returnQueried', 'owner')], [hold]],
     ['submitted', ev.ACCEPT_RETURN, [], accepting(4_500_000)],
     ['queried', ev.RESUBMIT_RETURN, [n('returnSubmitted', 'officer')], []],
+    ['due', ev.REDATE_RETURN, [n('returnRedated', 'owner')], []],
+    ['late', ev.REDATE_RETURN, [n('returnRedated', 'owner')], [release]],
+    ['queried', ev.WAIVE_RETURN, [], [release]],
   ])('%s —%o→ notifies %o and asks %o', (state, event, expected, asked) => {
     const [, actions] = send(reach(state), event);
     expect(notes(actions)).toEqual(expected);
@@ -368,61 +377,76 @@ describe("holding the award's payments", () => {
   });
 });
 
-describe('moving cases from version 1', () => {
+describe('moving cases from version 2', () => {
   const upgrade = monitoringReturn.upgradeFrom!.context!;
-  /** A version 2 context as version 1 stored it: no hold flag, figures without underspend. */
-  const asVersion1 = ({ holdsPayments: _h, ...c }: MonitoringReturnContext) => {
-    const figures = (f: MonitoringReturnFigures) => {
-      const { underspendPence: _u, ...rest } = f;
-      return rest;
-    };
-    return {
-      ...c,
-      latestReturn: c.latestReturn && figures(c.latestReturn),
-      submissions: c.submissions.map(figures),
-    };
-  };
-  // Every state, and each way into `submitted`: on time, late, and resubmitted after a query.
-  it.each<[string, Event[]]>([
-    ['due', []],
-    ['due, reminded', [ev.RETURN_DUE_SOON]],
-    ['late', [ev.RETURN_OVERDUE]],
-    ['submitted on time', [ev.SUBMIT_RETURN]],
-    ['submitted late', [ev.RETURN_OVERDUE, ev.SUBMIT_RETURN]],
-    ['queried', [ev.SUBMIT_RETURN, ev.QUERY_RETURN]],
-    ['resubmitted', [ev.SUBMIT_RETURN, ev.QUERY_RETURN, ev.RESUBMIT_RETURN]],
-    ['accepted', [ev.SUBMIT_RETURN, ev.ACCEPT_RETURN]],
-    [
-      'accepted late, after a query',
-      [ev.RETURN_OVERDUE, ev.SUBMIT_RETURN, ev.QUERY_RETURN, ev.RESUBMIT_RETURN, ev.ACCEPT_RETURN],
-    ],
-  ])('a case %s gets the context version 2 would have given it', (_name, events) => {
-    const [v2] = run(events);
-    const state = String(v2.value);
-    expect(upgrade(json(asVersion1(v2.context)), state)).toEqual(v2.context);
-  });
+  const asVersion2 = ({ redates: _r, waivedReason: _w, ...c }: MonitoringReturnContext) => c;
+  it.each(Object.keys(pathTo).filter((s) => s !== 'waived'))(
+    'a case %s gets the context version 3 would have given it',
+    (state) => {
+      const { context } = reach(state);
+      expect(upgrade(json(asVersion2(context)))).toEqual(context);
+    },
+  );
 
-  it('holds payments exactly where version 2 would, and adds no underspend to figures that had none', () => {
-    const v1 = asVersion1(reach('queried').context);
-    expect(v1.latestReturn).not.toHaveProperty('underspendPence');
-    const upgraded = upgrade(json(v1), 'queried') as MonitoringReturnContext;
-    expect(upgraded.holdsPayments).toBe(true);
-    expect(upgraded.latestReturn?.underspendPence).toBe(0);
-    expect(upgraded.submissions.map((r) => r.underspendPence)).toEqual([0]);
-    expect(
-      (upgrade(json(asVersion1(reach('due').context)), 'due') as MonitoringReturnContext).holdsPayments,
-    ).toBe(false);
+  it('an upgraded late case may be re-dated, and then no longer holds the payments', () => {
+    const late = reach('late');
+    const moved = { ...late, context: upgrade(json(asVersion2(late.context))) } as typeof late;
+    const [s, actions] = send(roundTrip(moved), ev.REDATE_RETURN);
+    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual(['due', false, [release]]);
   });
+});
 
-  it('an upgraded case runs on as version 2: accepting releases the payments it holds', () => {
-    const [late] = run([ev.RETURN_OVERDUE, ev.SUBMIT_RETURN]);
-    const moved = { ...late, context: upgrade(json(asVersion1(late.context)), 'submitted') } as typeof late;
-    const [s, actions] = send(roundTrip(moved), ev.ACCEPT_RETURN);
-    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual([
-      'accepted',
-      false,
-      accepting(4_500_000),
+describe('corrections: a new due date, or no return at all', () => {
+  const now = { today: '2026-07-15' };
+  it('re-dates a return not yet in, keeping the old date beside the new, and schedules the new deadline', () => {
+    const [s, actions] = send(reach('due'), ev.REDATE_RETURN);
+    expect(s.value).toBe('due');
+    expect(s.context).toMatchObject({
+      dueOn: '2026-09-30',
+      reminderSent: false,
+      redates: [{ from: summer.dueOn, to: '2026-09-30', reason: 'Staff illness' }],
+    });
+    const scheduled = actions
+      .filter((a) => a.type === 'schedule')
+      .map((a) => a.params as { id: string; at: string });
+    expect(scheduled.map((p) => [p.id, p.at])).toEqual([
+      ['returnDueSoon', '2026-09-23T08:00:00.000Z'],
+      ['returnOverdue', '2026-09-30T23:00:00.000Z'], // the end of 30 September, BST
     ]);
+    expect(notes(actions)).toEqual([n('returnRedated', 'owner')]);
+  });
+
+  it('re-dating a late return makes it due again and lets the award’s payments go', () => {
+    const [s, actions] = send(reach('late'), ev.REDATE_RETURN);
+    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual(['due', false, [release]]);
+  });
+
+  it.each([
+    [{ dueOn: '2026-07-01' }, now, 'dueOn', 'not in the past'],
+    [{ dueOn: '2026-06-29' }, undefined, 'dueOn', 'before the period ends'],
+    [{ dueOn: summer.dueOn }, undefined, 'dueOn', 'already due'],
+  ])('refuses a new due date of %o', (change, when, field, words) => {
+    const problems = checkRedate(reach('due').context, { ...ev.REDATE_RETURN, ...change }, when);
+    expect(problems).toEqual([{ field, message: expect.stringContaining(words) }]);
+    // The machine's guard reads the same rule.
+    const [s] = send(reach('due'), { ...ev.REDATE_RETURN, ...change, ...(when ?? {}) } as Event);
+    expect(s.context.dueOn).toBe(summer.dueOn);
+  });
+
+  it.each(['due', 'late', 'queried'])('waives a return %s with the reason, holding nothing', (state) => {
+    const [s, actions] = send(reach(state), ev.WAIVE_RETURN);
+    expect([s.value, s.status, s.context.waivedReason, s.context.holdsPayments]).toEqual([
+      'waived',
+      'done',
+      'The service closed for the quarter',
+      false,
+    ]);
+    expect(payments(actions)).toEqual([release]);
+  });
+
+  it('waiving cannot be undone, so it asks for a reason', () => {
+    expect(monitoringReturn.events.WAIVE_RETURN.irreversible).toBe(true);
+    expect(monitoringReturn.events.WAIVE_RETURN.payload.safeParse({}).success).toBe(false);
   });
 });
 
@@ -452,6 +476,9 @@ describe('payload schemas', () => {
     ['RESUBMIT_RETURN', 'copeAndRecoverPercent', [12.34]],
     ['RESUBMIT_RETURN', 'spendPence', [-100]],
     ['QUERY_RETURN', 'reason', [undefined, '']],
+    ['REDATE_RETURN', 'dueOn', [undefined, '30/09/2026']],
+    ['REDATE_RETURN', 'reason', [undefined, '']],
+    ['WAIVE_RETURN', 'reason', [undefined, '  ']],
   ];
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
-import { commitFunds, defineMachine, type EventSpec, moneyActions } from '../../machines/define.ts';
+import { commitFunds, defineMachine, type EventSpec, moneyActions, reason } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import {
@@ -106,6 +106,51 @@ describe('the registry and decisions', () => {
   });
 });
 
+describe('the registry and what cannot be undone', () => {
+  const ending = (payload: z.ZodObject) =>
+    defineMachine({
+      ...base,
+      id: 't-ending',
+      machine: setup({}).createMachine({
+        id: 't-ending',
+        initial: 'a',
+        states: { a: { on: { END: 'b' } }, b: { type: 'final' } },
+      }),
+      events: { END: { label: 'End', payload, sentBy: ['officer'], irreversible: true } },
+    });
+  it('refuses an irreversible event whose payload does not require a reason', () => {
+    expect(() => new MachineRegistry([ending(z.strictObject({}))])).toThrow(
+      't-ending@1: END cannot be undone, so its payload must require a reason',
+    );
+    expect(() => new MachineRegistry([ending(z.strictObject({ reason: reason.optional() }))])).toThrow(
+      'must require a reason',
+    );
+    expect(() => new MachineRegistry([ending(z.strictObject({ reason }))])).not.toThrow();
+  });
+
+  it('declares every shipped action that ends a bid, a grant, a procurement, a return or a payment', () => {
+    const irreversible = machineDefinitions.flatMap((d) =>
+      Object.entries(d.events)
+        .filter(([, e]) => e.irreversible)
+        .map(([type]) => `${d.id}.${type}`),
+    );
+    expect(irreversible.sort()).toEqual(
+      [
+        'youth-fund.WITHDRAW',
+        'youth-fund.DECLINE',
+        'youth-fund.DECLINE_OFFER',
+        'victims-services.WITHDRAW',
+        'victims-services.DECLINE_OFFER',
+        'victims-services.TERMINATE',
+        'crime-disorder-grant.WITHDRAW_ALLOCATION',
+        'sarc-recommissioning.ABANDON',
+        'payment.CANCEL',
+        'monitoring-return.WAIVE_RETURN',
+      ].sort(),
+    );
+  });
+});
+
 describe('when a decision needs a signature', () => {
   const sentBack = {
     status: 'sentBack' as const,
@@ -124,8 +169,16 @@ describe('when a decision needs a signature', () => {
     [1, 0, null, 'aboveThreshold'],
     [0, 0, null, null],
     [1, 5_000_000, sentBack, 'sentBack'],
-  ] as const)('%i against a threshold of %i (after %o) → %s', (amount, threshold, current, expected) => {
+    [null, 0, sentBack, null],
+    [null, 0, null, null],
+  ] as const)('%s against a threshold of %i (after %o) → %s', (amount, threshold, current, expected) => {
     expect(signatureNeeded(amount, threshold, current)).toBe(expected);
+  });
+
+  it('holds a decision the definition says needs the approver, whatever its amount', () => {
+    expect(signatureNeeded(1, 5_000_000, null, 'Not the highest scorer')).toBe('declared');
+    expect(signatureNeeded(null, 5_000_000, null, 'Not the highest scorer')).toBe('declared');
+    expect(signatureNeeded(1, 5_000_000, sentBack, 'Not the highest scorer')).toBe('sentBack');
   });
 
   it('never lets the person who decided sign; any other approver may', () => {

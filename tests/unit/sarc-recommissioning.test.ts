@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { standstillEnd, standstillEndsAt } from '../../machines/calendar.ts';
+import type { DecisionSpec } from '../../machines/define.ts';
 import {
-  checkAbandon,
+  awardAboveTender,
   checkAward,
   checkClarification,
   checkModerate,
   checkNotice,
+  checkPartnerDecision,
   checkPublish,
   checkReview,
   checkScores,
   checkTender,
+  highestScorer,
+  preferredNotHighest,
+  preferredPrice,
+  type SarcContext,
   type SarcInput,
   type SarcScore,
   sarcMessages,
@@ -19,6 +25,8 @@ import {
 } from '../../machines/sarc-recommissioning.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
+import { signatureNeeded } from '../../src/engine/rulebook.ts';
+import { persist, restore } from '../../src/engine/snapshot.ts';
 import { sarcRecommissioningTemplates } from '../../src/mail/templates/sarc-recommissioning.ts';
 import {
   type Action,
@@ -124,19 +132,43 @@ const pathTo: Record<string, Event[]> = {
   closed: [...toLive, reprocure],
 };
 const reach = (state: string) => run(pathTo[state]!)[0];
+// Alpha Health tendered £400,000 and scored 72 points; Beta Care tendered £500,000 and scored 80.
+const alpha = { ...ev.MODERATE, preferredBidder: 'Alpha Health', rationale: 'Local provider' };
+/** Ready to award, with `moderate` having chosen the preferred bidder. */
+const toAward = (moderate: Event) =>
+  run([
+    ...toEvaluation,
+    ev.SCORE_TENDERS,
+    moderate,
+    ...sarcPartners.map((p) => agree(p)),
+    ev.PUBLISH_AWARD_NOTICE,
+    ev.STANDSTILL_ENDED,
+  ])[0];
 const finals = ['abandoned', 'closed'];
+/** Every state before the contract is awarded: the procurement may be abandoned in each. */
+const beforeAward = [
+  'specification',
+  'tendering',
+  'evaluation',
+  'moderation',
+  'boardDecision',
+  'awardNotice',
+  'standstill',
+  'suspended',
+  'readyToAward',
+];
 const accepts: Record<string, string[]> = {
   specification: ['PUBLISH_TENDER', 'ABANDON'],
   tendering: 'ANSWER_CLARIFICATION RECORD_TENDER CLARIFICATION_CLOSED TENDER_DEADLINE_PASSED ABANDON'.split(
     ' ',
   ),
-  evaluation: ['SCORE_TENDERS'], // ABANDON only with no tenders (below)
-  moderation: ['MODERATE'],
-  boardDecision: ['RECORD_PARTNER_DECISION', 'RETURN_TO_MODERATION'],
-  awardNotice: ['PUBLISH_AWARD_NOTICE'],
-  standstill: ['STANDSTILL_ENDED', 'RECORD_CHALLENGE'],
-  suspended: ['RESOLVE_CHALLENGE'],
-  readyToAward: ['AWARD_CONTRACT'],
+  evaluation: ['SCORE_TENDERS', 'ABANDON'],
+  moderation: ['MODERATE', 'ABANDON'],
+  boardDecision: ['RECORD_PARTNER_DECISION', 'RETURN_TO_MODERATION', 'ABANDON'],
+  awardNotice: ['PUBLISH_AWARD_NOTICE', 'ABANDON'],
+  standstill: ['STANDSTILL_ENDED', 'RECORD_CHALLENGE', 'ABANDON'],
+  suspended: ['RESOLVE_CHALLENGE', 'ABANDON'],
+  readyToAward: ['AWARD_CONTRACT', 'ABANDON'],
   mobilisation: ['GO_LIVE'],
   live: ['CONTRACT_REVIEW'],
   abandoned: [],
@@ -145,9 +177,9 @@ const accepts: Record<string, string[]> = {
 
 describe('SARC re-commissioning definition', () => {
   it('describes itself and registers', () => {
-    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 2, referencePrefix: 'SARC' });
-    // Cases on version 1 move to 2 as they are: the context is unchanged.
-    expect(def.upgradeFrom).toEqual({ version: 1 });
+    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 3, referencePrefix: 'SARC' });
+    // Cases on version 2 move to 3 as they are: every state is still there and the context unchanged.
+    expect(def.upgradeFrom).toEqual({ version: 2 });
     expect(def.createdBy).toEqual(['officer']);
     expect(() => new MachineRegistry([def])).not.toThrow();
     expect(Object.keys(def.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -241,8 +273,6 @@ describe('transitions', () => {
     ['mobilisation', ev.GO_LIVE, 'live'],
     ['live', ev.CONTRACT_REVIEW, 'live'],
     ['live', reprocure, 'closed'],
-    ['specification', ev.ABANDON, 'abandoned'],
-    ['tendering', ev.ABANDON, 'abandoned'],
   ] as [string, Event, string][])('%s —%o→ %s', (from, event, to) => {
     expect(send(reach(from), event)[0].value).toBe(to);
   });
@@ -267,8 +297,12 @@ describe('transitions', () => {
       payloadOf(ev, 'RECORD_TENDER'),
       { bidder: 'Beta Care', pricePence: 50_000_000 },
     ]);
-    expect(can(s, ev.ABANDON)).toBe(false);
-    expect(checkAbandon(s.context, payloadOf(ev, 'ABANDON') as never)[0]?.field).toBe('reason');
+    // Tenders were received, and the procurement may still be abandoned.
+    const [abandoned] = send(s, { ...ev.ABANDON, reason: 'Both tenders unaffordable' });
+    expect([abandoned.value, abandoned.context.abandonReason]).toEqual([
+      'abandoned',
+      'Both tenders unaffordable',
+    ]);
   });
 
   it('evaluation with no tenders can only be abandoned', () => {
@@ -340,15 +374,16 @@ describe('evaluation and moderation', () => {
 });
 
 describe('joint commissioning board', () => {
+  const refusal = (partner: string, note?: string) => ({ ...agree(partner, false), note });
+
   it('moves on only when all four partners agree; re-recording replaces a decision', () => {
     let [s, actions] = runFrom(reach('boardDecision'), [
       agree('opcc'),
-      agree('nhsEngland', false),
       agree('countyCouncil'),
       agree('cityCouncil'),
     ]);
     expect([s.value, actions]).toEqual(['boardDecision', []]);
-    expect(s.context.partnerDecisions.nhsEngland).toEqual({ agrees: false, note: null });
+    expect(s.context.partnerDecisions.nhsEngland).toBeNull();
     [s] = send(s, { ...agree('opcc'), note: 'Content' });
     expect(s.context.partnerDecisions.opcc).toEqual({ agrees: true, note: 'Content' });
     [s] = send(s, agree('nhsEngland'));
@@ -356,16 +391,271 @@ describe('joint commissioning board', () => {
     expect(Object.values(s.context.partnerDecisions).every((d) => d?.agrees)).toBe(true);
   });
 
-  it('a return to moderation is recorded, and a new moderation clears the decisions', () => {
-    let [s] = runFrom(reach('boardDecision'), [
+  it('a refusal without a note is refused, naming the note; agreeing needs none', () => {
+    const before = run([...toBoard, agree('opcc')])[0];
+    for (const refused of [refusal('nhsEngland'), agree('nhsEngland', false)]) {
+      expect(can(before, refused)).toBe(false);
+      const [after, actions] = send(before, refused);
+      expect([after, actions]).toEqual([before, []]);
+      expect(checkPartnerDecision(before.context, refused as never)).toEqual([
+        { field: 'note', message: "Give the partner's reasons for not agreeing" },
+      ]);
+    }
+    expect(checkPartnerDecision(before.context, refusal('nhsEngland', 'Too costly') as never)).toEqual([]);
+    expect(checkPartnerDecision(before.context, agree('nhsEngland') as never)).toEqual([]);
+    // A blank note is no note: the payload refuses it.
+    const schema = def.events.RECORD_PARTNER_DECISION.payload;
+    expect(schema.safeParse({ partner: 'nhsEngland', agrees: false, note: '  ' }).success).toBe(false);
+    expect(schema.safeParse({ partner: 'nhsEngland', agrees: false, note: 'Too costly' }).success).toBe(true);
+  });
+
+  it('a refusal with a note sends the case back to moderation with the reasons on record', () => {
+    let [s, actions] = runFrom(reach('boardDecision'), [
       agree('opcc'),
-      agree('cityCouncil', false),
-      ev.RETURN_TO_MODERATION,
+      refusal('nhsEngland', 'Clinical governance unclear'),
     ]);
+    expect([s.value, actions]).toEqual(['moderation', []]);
+    expect(s.context.returnsToModeration).toEqual(['nhsEngland: Clinical governance unclear']);
+    expect(s.context.partnerDecisions).toEqual({
+      opcc: { agrees: true, note: null },
+      nhsEngland: { agrees: false, note: 'Clinical governance unclear' },
+      countyCouncil: null,
+      cityCouncil: null,
+    });
+    // Moderated again, the board decides afresh; a second refusal is recorded after the first.
+    [s] = runFrom(s, [ev.MODERATE, refusal('cityCouncil', 'Price too high')]);
+    expect([s.value, s.context.returnsToModeration]).toEqual([
+      'moderation',
+      ['nhsEngland: Clinical governance unclear', 'cityCouncil: Price too high'],
+    ]);
+    [s] = runFrom(s, [ev.MODERATE, ...sarcPartners.map((p) => agree(p))]);
+    expect(s.value).toBe('awardNotice');
+  });
+
+  it('a return to moderation is recorded, and a new moderation clears the decisions', () => {
+    let [s] = runFrom(reach('boardDecision'), [agree('opcc'), agree('cityCouncil'), ev.RETURN_TO_MODERATION]);
     expect([s.value, s.context.returnsToModeration]).toEqual(['moderation', ['NHS England disagrees']]);
     expect(s.context.partnerDecisions.opcc?.agrees).toBe(true);
     [s] = send(s, ev.MODERATE);
     expect(Object.values(s.context.partnerDecisions)).toEqual([null, null, null, null]);
+  });
+});
+
+describe('abandoning', () => {
+  it.each(beforeAward)('%s: ABANDON (with the reasons) ends the procurement', (state) => {
+    const before = reach(state);
+    expect(can(before, ev.ABANDON)).toBe(true);
+    const [s, actions] = send(before, { ...ev.ABANDON, reason: `Abandoned in ${state}` });
+    expect([s.value, s.status, s.context.abandonReason]).toEqual([
+      'abandoned',
+      'done',
+      `Abandoned in ${state}`,
+    ]);
+    // Nothing was committed before the award, so abandoning moves no money and tells no one by itself.
+    expect(money(actions)).toEqual([]);
+    expect(ofType(actions, 'notify')).toEqual([]);
+  });
+
+  it.each(Object.keys(accepts).filter((state) => !beforeAward.includes(state)))(
+    '%s: after the award (or the end) ABANDON is not taken',
+    (state) => {
+      const before = reach(state);
+      expect(can(before, ev.ABANDON)).toBe(false);
+      expect(send(before, ev.ABANDON)[0]).toBe(before);
+    },
+  );
+
+  it('is irreversible and asks for the reasons', () => {
+    expect(def.events.ABANDON).toMatchObject({ irreversible: true, sentBy: ['officer'] });
+    expect(def.events.ABANDON.check).toBeUndefined();
+    const schema = def.events.ABANDON.payload;
+    for (const reason of [undefined, '', '   ']) expect(schema.safeParse({ reason }).success).toBe(false);
+    expect(schema.safeParse({ reason: 'Market failure' }).success).toBe(true);
+  });
+});
+
+describe('decisions the approver signs whatever their amount', () => {
+  /** As the engine decides: held (and why), or null when the decision takes effect at once. */
+  const held = (type: 'MODERATE' | 'AWARD_CONTRACT', c: SarcContext, e: Event, thresholdPence: number) => {
+    const decision = def.events[type].decision;
+    return signatureNeeded(
+      decision.amountPence(c, e as never),
+      thresholdPence,
+      null,
+      decision.signatureWhen(c, e as never),
+    );
+  };
+
+  it('declares MODERATE a decision with no money, and AWARD_CONTRACT one for the contract value', () => {
+    const decisions = Object.entries(def.events).flatMap(([type, spec]) =>
+      'decision' in spec ? [type] : [],
+    );
+    expect(decisions).toEqual(['MODERATE', 'AWARD_CONTRACT', 'CONTRACT_REVIEW']);
+    const { MODERATE, AWARD_CONTRACT } = def.events;
+    expect(MODERATE.decision.signatureWhen).toBe(preferredNotHighest);
+    expect(AWARD_CONTRACT.decision.signatureWhen).toBe(awardAboveTender);
+    const moderation = reach('moderation').context;
+    const moderates: DecisionSpec = MODERATE.decision;
+    for (const e of [ev.MODERATE, alpha]) expect(moderates.amountPence(moderation, e)).toBeNull();
+    expect(AWARD_CONTRACT.decision.amountPence(reach('readyToAward').context, ev.AWARD_CONTRACT)).toBe(
+      45_000_000,
+    );
+  });
+
+  it('the highest scorer is the scored tender with the most points', () => {
+    expect(highestScorer(reach('evaluation').context)).toBeUndefined();
+    expect(highestScorer(reach('moderation').context)).toMatchObject({
+      bidder: 'Beta Care',
+      totalPoints: 80,
+    });
+  });
+
+  it('preferredNotHighest gives a reason exactly when the preferred bidder scored fewer points than the top', () => {
+    const c = reach('moderation').context;
+    expect(preferredNotHighest(c, alpha)).toBe(
+      'Alpha Health is not the highest scorer: Beta Care scored 80 points',
+    );
+    expect(preferredNotHighest(c, { ...alpha, preferredBidder: 'alpha HEALTH' })).toBe(
+      'alpha HEALTH is not the highest scorer: Beta Care scored 80 points',
+    );
+    for (const top of ['Beta Care', 'beta care', 'BETA CARE'])
+      expect(preferredNotHighest(c, { ...ev.MODERATE, preferredBidder: top })).toBeNull();
+    // A bidder tied for the most points is a highest scorer too.
+    const tied = { ...c, scores: c.scores.map((s) => ({ ...s, totalPoints: 80 })) };
+    expect(preferredNotHighest(tied, alpha)).toBeNull();
+    expect(preferredNotHighest(tied, ev.MODERATE)).toBeNull();
+    const below = {
+      ...c,
+      scores: c.scores.map((s) => ({ ...s, totalPoints: s.totalPoints === 80 ? 72.01 : 72 })),
+    };
+    expect(preferredNotHighest(below, alpha)).toBe(
+      'Alpha Health is not the highest scorer: Beta Care scored 72.01 points',
+    );
+    expect(preferredNotHighest(reach('evaluation').context, alpha)).toBeNull();
+  });
+
+  it('the engine would hold a moderation of anyone but the highest scorer, whatever the threshold', () => {
+    const c = reach('moderation').context;
+    expect(held('MODERATE', c, alpha, 0)).toBe('declared');
+    expect(held('MODERATE', c, alpha, Number.MAX_SAFE_INTEGER)).toBe('declared');
+    expect(held('MODERATE', c, ev.MODERATE, 0)).toBeNull();
+    // The pure machine applies either as sent: holding it is the engine's job.
+    for (const e of [ev.MODERATE, alpha]) expect(send(reach('moderation'), e)[0].value).toBe('boardDecision');
+  });
+
+  it('preferredPrice is what the preferred bidder tendered', () => {
+    expect(preferredPrice(reach('moderation').context)).toBeNull();
+    expect(preferredPrice(reach('readyToAward').context)).toBe(50_000_000);
+    expect(preferredPrice(toAward(alpha).context)).toBe(40_000_000);
+    expect(preferredPrice(toAward({ ...alpha, preferredBidder: 'ALPHA HEALTH' }).context)).toBe(40_000_000);
+  });
+
+  it('awardAboveTender gives a reason exactly when the contract is worth more than the preferred tender', () => {
+    const c = toAward(alpha).context;
+    const worth = (valuePence: number) => awardAboveTender(c, { ...ev.AWARD_CONTRACT, valuePence });
+    expect(worth(40_000_001)).toBe(
+      'The contract is worth more than the preferred bidder tendered (£400,000.00)',
+    );
+    expect(worth(45_000_000)).toBe(worth(40_000_001));
+    expect(worth(40_000_000)).toBeNull();
+    expect(worth(1)).toBeNull();
+    // No preferred bidder, no tender to compare with.
+    expect(awardAboveTender(reach('moderation').context, ev.AWARD_CONTRACT)).toBeNull();
+  });
+
+  it('an award above the preferred tender needs a justification, and is then the approver\u2019s to sign', () => {
+    const before = toAward(alpha);
+    const unjustified = { ...ev.AWARD_CONTRACT, valuePence: 45_000_000 };
+    const justified = { ...unjustified, justification: 'TUPE costs agreed after the tender' };
+    expect(checkAward(before.context, unjustified)).toEqual([
+      { field: 'justification', message: 'Justify a contract worth more than the preferred tender' },
+    ]);
+    expect(can(before, unjustified)).toBe(false);
+    expect(send(before, unjustified)[0]).toBe(before);
+    expect(checkAward(before.context, justified)).toEqual([]);
+    // Held whatever the threshold, for its reason; at the tender it is the threshold's to decide.
+    expect(held('AWARD_CONTRACT', before.context, justified, Number.MAX_SAFE_INTEGER)).toBe('declared');
+    const atTender = { ...ev.AWARD_CONTRACT, valuePence: 40_000_000 };
+    expect(checkAward(before.context, atTender)).toEqual([]);
+    expect(held('AWARD_CONTRACT', before.context, atTender, 40_000_000)).toBeNull();
+    expect(held('AWARD_CONTRACT', before.context, atTender, 39_999_999)).toBe('aboveThreshold');
+    // Signed, it awards the contract at the value decided and commits that much.
+    const [s, actions] = send(before, justified);
+    expect(s.value).toBe('mobilisation');
+    expect(s.context.contract).toEqual({
+      startsOn: '2027-04-01',
+      endsOn: '2030-03-31',
+      valuePence: 45_000_000,
+    });
+    expect(money(actions)).toEqual([commit(45_000_000), contractPayments('2027-04-01', '2030-03-31')]);
+  });
+});
+
+describe('the upgrade from version 2', () => {
+  it('moves cases as they are: no new context, no moved state, nothing held', () => {
+    expect(def.upgradeFrom).toEqual({ version: 2 });
+    // Every field the context has, a version-2 case already had; new ones would need `context`.
+    expect(Object.keys(start()[0].context).sort()).toEqual(
+      [
+        'title',
+        'contractValuePence',
+        'clarificationDeadline',
+        'tenderDeadline',
+        'qualityWeight',
+        'priceWeight',
+        'clarificationClosed',
+        'clarifications',
+        'tenders',
+        'scores',
+        'preferredBidder',
+        'moderationRationale',
+        'partnerDecisions',
+        'returnsToModeration',
+        'awardNoticePublishedOn',
+        'standstillEndsOn',
+        'challenges',
+        'contract',
+        'extensions',
+        'reprocureNote',
+        'abandonReason',
+      ].sort(),
+    );
+  });
+
+  it('a version-2 case at the board with a refusal recorded without a note goes on under version 3', () => {
+    // Version 2 kept a refusal (with or without a note) at the board; version 3 stores the case as it was.
+    const board = reach('boardDecision');
+    const v2 = json(persist(def, board));
+    const decisions = { ...board.context.partnerDecisions, opcc: { agrees: true, note: null } };
+    const context = {
+      ...v2.context,
+      partnerDecisions: { ...decisions, nhsEngland: { agrees: false, note: null } },
+    };
+    const moved = restore(def, { ...v2, context }) as typeof board;
+    expect([moved.value, moved.context.partnerDecisions.nhsEngland]).toEqual([
+      'boardDecision',
+      { agrees: false, note: null },
+    ]);
+    // The others agreeing is not enough; the refusing partner may agree, or refuse again with reasons.
+    let [s] = runFrom(moved, [agree('countyCouncil'), agree('cityCouncil')]);
+    expect(s.value).toBe('boardDecision');
+    expect(send(s, agree('nhsEngland'))[0].value).toBe('awardNotice');
+    expect(can(s, agree('nhsEngland', false))).toBe(false);
+    [s] = send(s, { ...agree('nhsEngland', false), note: 'Still unclear' });
+    expect([s.value, s.context.returnsToModeration]).toEqual(['moderation', ['nhsEngland: Still unclear']]);
+    // And it may be returned to moderation, or abandoned, as before.
+    expect(send(moved, ev.RETURN_TO_MODERATION)[0].value).toBe('moderation');
+    expect(send(moved, ev.ABANDON)[0].value).toBe('abandoned');
+  });
+
+  it('an award above the tender held under version 2 no longer fits without a justification', () => {
+    // The engine re-checks a held decision when it is signed (409 when it no longer fits): the
+    // approver sends it back and the officer decides again, with the justification.
+    const c = toAward(alpha).context;
+    const heldOnV2 = { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: 45_000_000 };
+    expect(def.events.AWARD_CONTRACT.check).toBe(checkAward);
+    expect(checkAward(c, heldOnV2).map((p) => p.field)).toEqual(['justification']);
+    expect(checkAward(c, { ...heldOnV2, valuePence: 40_000_000 })).toEqual([]);
   });
 });
 
@@ -484,11 +774,13 @@ describe('money and payments', () => {
     ]);
   });
 
-  it.each<[Partial<typeof ev.AWARD_CONTRACT>, string[]]>([
+  // The preferred bidder, Beta Care, tendered £500,000 (the whole contract value).
+  it.each<[Partial<typeof ev.AWARD_CONTRACT> & { justification?: string }, string[]]>([
     [{ valuePence: 50_000_000 }, []],
-    [{ valuePence: 50_000_001 }, ['valuePence']],
+    [{ valuePence: 50_000_001 }, ['valuePence', 'justification']],
+    [{ valuePence: 50_000_001, justification: 'Inflation' }, ['valuePence']],
     [{ endsOn: '2027-04-01' }, ['endsOn']],
-    [{ valuePence: 50_000_001, endsOn: '2026-01-01' }, ['valuePence', 'endsOn']],
+    [{ valuePence: 50_000_001, endsOn: '2026-01-01' }, ['valuePence', 'justification', 'endsOn']],
   ])('AWARD_CONTRACT with %o: problems %o', (change, fields) => {
     const before = reach('readyToAward');
     const e = { ...ev.AWARD_CONTRACT, ...change };
@@ -559,8 +851,8 @@ describe('notifications and effects', () => {
       checkClarification,
       checkTender,
       checkScores,
-      checkAbandon,
       checkModerate,
+      checkPartnerDecision,
     };
     const more = { checkNotice, checkAward, checkReview };
     const specs = Object.values(def.events as Record<string, { check?: unknown }>);
@@ -592,8 +884,10 @@ describe('payload schemas', () => {
     ],
     ['RECORD_PARTNER_DECISION', 'partner', ['police']],
     ['RECORD_PARTNER_DECISION', 'agrees', ['yes', undefined]],
+    ['RECORD_PARTNER_DECISION', 'note', ['', ' ', 'x'.repeat(2001)]],
     ['RESOLVE_CHALLENGE', 'outcome', ['withdrawn']],
     ['AWARD_CONTRACT', 'valuePence', [0, 1.5, -5]],
+    ['AWARD_CONTRACT', 'justification', ['', '  ', 'x'.repeat(2001), 5]],
     ['CONTRACT_REVIEW', 'extensionValuePence', [0, 0.5]],
     ['CONTRACT_REVIEW', 'decision', ['terminate']],
     ['ABANDON', 'reason', ['', undefined]],

@@ -89,6 +89,11 @@ const ev = {
   TERMINATE: { type: 'TERMINATE', reason: 'Service stopped' },
   COMPLETE: { type: 'COMPLETE' },
   WITHDRAW: { type: 'WITHDRAW', reason: 'Merged with another bid' },
+  EXTEND_OWN_DEADLINE: {
+    type: 'EXTEND_OWN_DEADLINE',
+    closesAt: '2031-01-31T17:00:00+00:00',
+    reason: 'The applicant’s treasurer was in hospital',
+  },
 } as const satisfies { [K in EventType]: Extract<VictimsServicesEvent, { type: K }> };
 const allEvents = Object.keys(ev) as EventType[];
 /** Above the programme's delegation threshold (£50,000): the engine, not the machine, holds it for signature. */
@@ -158,7 +163,7 @@ const reach = (state: string, i?: VictimsServicesInput) => run(pathTo[state]!, i
 
 const finals = ['ineligible', 'declined', 'offerDeclined', 'lapsed', 'terminated', 'closed', 'withdrawn'];
 const accepts: Record<string, string[]> = {
-  draft: ['SUBMIT', 'WITHDRAW'],
+  draft: ['SUBMIT', 'WITHDRAW', 'EXTEND_OWN_DEADLINE'],
   dueDiligence: ['PASS_DUE_DILIGENCE', 'FAIL_DUE_DILIGENCE', 'WITHDRAW'],
   panelScoring: ['CLOSE_SCORING', 'WITHDRAW'],
   moderation: ['MODERATE'],
@@ -174,9 +179,11 @@ const everyEvent: Event[] = [...Object.values(ev), reminder, lapse];
 describe("victims' services definition", () => {
   it('describes itself and registers', () => {
     expect(victimsServices).toMatchObject({ id: 'victims-services', version: 3, referencePrefix: 'VS' });
-    // Cases on version 2 move to 3 with their context unchanged (see 'the upgrade from version 2').
+    // Cases on version 2 move to 3 with no own deadline (see 'the upgrade from version 2').
     expect(victimsServices.upgradeFrom).toMatchObject({ version: 2 });
-    expect(victimsServices.upgradeFrom).not.toHaveProperty('context');
+    const v2 = { ...start()[0].context } as Record<string, unknown>;
+    delete v2.ownDeadline;
+    expect(victimsServices.upgradeFrom?.context?.(v2 as never)).toEqual(start()[0].context);
     expect(victimsServices.createdBy).toEqual(['owner', 'officer']);
     expect(new MachineRegistry([victimsServices]).latest('victims-services')).toBe(victimsServices);
     expect(Object.keys(victimsServices.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -429,7 +436,10 @@ describe('transitions, with what each tells people and does to money', () => {
   });
 
   it('SUBMIT requires the round to be open before anything else', () => {
-    expect(send(reach('draft'), ev.SUBMIT)[1][0]).toMatchObject({ type: 'requireOpenRound', params: {} });
+    expect(send(reach('draft'), ev.SUBMIT)[1][0]).toMatchObject({
+      type: 'requireOpenRound',
+      params: { ownDeadline: null },
+    });
   });
 
   // The award ends: the machine no longer says how much goes back (the domain releases the award's
@@ -830,6 +840,8 @@ describe('payload schemas', () => {
     ['REQUEST_VARIATION', 'outcomes', ['x'.repeat(2001)]],
     ['REQUEST_VARIATION', 'reason', [undefined]],
     ['TERMINATE', 'reason', [undefined, ' ']],
+    ['WITHDRAW', 'reason', [undefined, ' ', 'x'.repeat(2001)]],
+    ['DECLINE_OFFER', 'reason', [undefined, '']],
   ];
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',
@@ -839,11 +851,19 @@ describe('payload schemas', () => {
     },
   );
 
-  it('REQUEST_VARIATION takes any one change; optional reasons may be left out', () => {
+  it('REQUEST_VARIATION takes any one change; what cannot be undone always says why', () => {
     const schema = victimsServices.events.REQUEST_VARIATION.payload;
     for (const change of [{ amountPence: 1 }, { endsOn: '2027-06-30' }, { outcomes: 'More' }, {}])
       expect(schema.safeParse({ reason: 'r', ...change }).success).toBe(true);
-    expect(victimsServices.events.WITHDRAW.payload.parse({})).toEqual({});
+    for (const type of ['WITHDRAW', 'DECLINE_OFFER', 'TERMINATE'] as const) {
+      const spec = victimsServices.events[type];
+      expect(spec.irreversible, type).toBe(true);
+      expect(
+        spec.payload.safeParse({}).error?.issues.map((i) => i.message),
+        type,
+      ).toEqual(['Enter the reasons']);
+      expect(spec.payload.parse({ reason: ' Merged ' }), type).toEqual({ reason: 'Merged' });
+    }
   });
 });
 

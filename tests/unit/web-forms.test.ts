@@ -120,11 +120,18 @@ describe('other fields', () => {
   });
 
   it('leaves out empty optional fields and sends required blank text for the machine to refuse', () => {
+    // A variation's changes are optional: left empty, they are left out (and the form's own fields too).
+    const variation = victimsServices.events.REQUEST_VARIATION!.payload;
+    expect(
+      formToPayload(variation, { outcomes: '', reason: 'More families', _csrf: 'x', version: '3' }),
+    ).toEqual({ payload: { reason: 'More families' }, errors: [] });
+    // A withdrawal's reasons are required: sent blank, for the machine to refuse in its own words.
     const withdraw = youthFund.events.WITHDRAW!.payload;
-    expect(formToPayload(withdraw, { reason: '', _csrf: 'x', version: '3' })).toEqual({
-      payload: {},
-      errors: [],
-    });
+    const blank = formToPayload(withdraw, { reason: '', _csrf: 'x', version: '3' });
+    expect(blank).toEqual({ payload: { reason: '' }, errors: [] });
+    expect(withdraw.safeParse(blank.payload).error?.issues.map((i) => i.message)).toEqual([
+      'Enter the reasons',
+    ]);
     expect(formToPayload(withdraw, { reason: 'Changed plans' }).payload).toEqual({ reason: 'Changed plans' });
     const submit = youthFund.events.SUBMIT!.payload;
     const { payload, errors } = formToPayload(submit, {

@@ -53,7 +53,7 @@ const MONEY = [
 ];
 const money = (actions: Action[]) =>
   actions.filter((a) => MONEY.includes(a.type)).map(({ type, params }) => ({ type, params }));
-const openRound = { type: 'requireOpenRound', params: {} };
+const openRound = { type: 'requireOpenRound', params: { ownDeadline: null } };
 const commit = (amountPence: number) => ({ type: 'commitFunds', params: { amountPence } });
 const release = (amountPence: number) => ({ type: 'releaseFunds', params: { amountPence } });
 /** The grant is paid in one payment, due the day the offer is accepted (startsOn null: the domain's today). */

@@ -173,10 +173,45 @@ function decisionPanel(
         value:
           held.because === 'sentBack'
             ? 'The approver sent the previous decision back'
-            : `It is above the delegation threshold of ${formatPounds(held.thresholdPence)}`,
+            : held.because === 'declared'
+              ? (held.reason ?? 'The approver signs this kind of decision')
+              : `It is above the delegation threshold of ${formatPounds(held.thresholdPence)}`,
       },
       { key: 'Made by', value: name(held.decidedBy) },
     ],
+  };
+}
+
+/** The page that asks "are you sure?" before an action that cannot be undone, carrying the form on. */
+function confirmation(
+  definition: MachineDefinition,
+  view: CaseView,
+  type: string,
+  body: Record<string, unknown>,
+  payload: Record<string, unknown>,
+) {
+  const spec = eventSpec(definition, type)!;
+  const label = spec.label;
+  const title = (view.context as { title?: unknown } | null)?.title;
+  const answers = fieldSpecs(spec.payload)
+    .filter((field) => payload[field.name] !== undefined)
+    .map((field) => ({ label: field.label, value: describeValue(field.name, payload[field.name]) }));
+  const hidden = Object.entries(body)
+    .filter(([name]) => !['_csrf', '_confirmed', '_action'].includes(name))
+    .flatMap(([name, value]) =>
+      (Array.isArray(value) ? value : [value]).map((v) => ({ name, value: typeof v === 'string' ? v : '' })),
+    );
+  return {
+    title: `Are you sure? ${label}`,
+    question: `Are you sure you want to ${label.charAt(0).toLowerCase()}${label.slice(1)}?`,
+    warning: 'This cannot be undone. The organisation will be told by email.',
+    reference: view.reference,
+    caseTitle: typeof title === 'string' ? title : '',
+    caseId: view.id,
+    type,
+    label,
+    answers,
+    hidden,
   };
 }
 
@@ -208,7 +243,9 @@ export function actionForms(
       errors: mine?.errors,
     });
     if (mine) errors = built.errorList;
-    return { type, label, headingId: actionId(type), fields: built.fields };
+    // What cannot be undone is confirmed on a page of its own first.
+    const irreversible = !!eventSpec(definition, type)?.irreversible;
+    return { type, label, headingId: actionId(type), fields: built.fields, irreversible };
   });
   return { forms, errors };
 }
@@ -333,10 +370,23 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         );
       const checked = spec.payload.safeParse(payload);
       const more = checked.success
-        ? (spec.check?.(view.context, checked.data) ?? [])
+        ? (spec.check?.(view.context, checked.data, deps.engine.now()) ?? [])
         : fieldErrors(checked.error.issues);
       const all = [...errors, ...more.filter((e) => !bad(e.field))];
       return render(res, view, { status: 422, failed: { type, values: body, errors: all } });
+    }
+
+    if (spec.irreversible && body._confirmed !== 'yes') {
+      // Checked as the engine would before asking: a confirmation page must not promise what fails.
+      if (expectedVersion !== view.version) return stale(view);
+      if (!view.nextEvents.some((e) => e.type === type)) return refuse();
+      const checked = spec.payload.safeParse(payload);
+      const problems = checked.success
+        ? (spec.check?.(view.context, checked.data, deps.engine.now()) ?? [])
+        : fieldErrors(checked.error.issues);
+      if (problems.length)
+        return render(res, view, { status: 422, failed: { type, values: body, errors: problems } });
+      return res.render('confirm.njk', confirmation(definitionOf(view), view, type, body, payload));
     }
 
     try {

@@ -32,6 +32,13 @@ export const monitoringReturnTemplates: Record<MonitoringReturnMessage, Template
     subject: (d) => `${d.reference}: a monitoring return has been submitted`,
     body: (d) => [`The "${d.title}"${period(d)} has been submitted and is ready to check.`, check],
   },
+  returnRedated: {
+    subject: (d) => `${d.reference}: your monitoring return is now due ${dueOn(d)}`,
+    body: (d) => [
+      `The "${d.title}"${period(d)} now has a new due date: it is due ${dueOn(d)}. The reason is on the case page.`,
+      check,
+    ],
+  },
   returnQueried: {
     subject: (d) => `${d.reference}: a question about your monitoring return`,
     body: (d) => [

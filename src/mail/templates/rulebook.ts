@@ -11,6 +11,13 @@ export const rulebookTemplates: Record<(typeof rulebookMessages)[number], Templa
       check,
     ],
   },
+  irreversibleAction: {
+    subject: (d) => `${d.reference}: ${d.stateLabel.toLowerCase()}`,
+    body: (d) => [
+      `"${d.title}" is now at this stage: ${d.stateLabel}. This cannot be undone. The reasons are on the case page.`,
+      check,
+    ],
+  },
   decisionSentBack: {
     subject: (d) => `${d.reference}: the approver sent a decision back`,
     body: (d) => [

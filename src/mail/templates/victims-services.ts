@@ -60,4 +60,11 @@ export const victimsServicesTemplates: Record<VictimsServicesMessage, Template> 
       check,
     ],
   },
+  deadlineExtended: {
+    subject: (d) => `${d.reference}: you have a later deadline for your bid`,
+    body: (d) => [
+      `An officer has given you a later deadline to submit "${d.title}". The new deadline and the reason are on the case page.`,
+      check,
+    ],
+  },
 };

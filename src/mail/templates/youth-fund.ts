@@ -62,4 +62,11 @@ export const youthFundTemplates: Record<YouthFundMessage, Template> = {
     subject: (d) => `${d.reference}: a question about your end-of-grant report`,
     body: (d) => [`An officer has a question about the end-of-grant report for "${d.title}".`, check],
   },
+  deadlineExtended: {
+    subject: (d) => `${d.reference}: you have a later deadline for your bid`,
+    body: (d) => [
+      `An officer has given you a later deadline to submit "${d.title}". The new deadline and the reason are on the case page.`,
+      check,
+    ],
+  },
 };

@@ -1,0 +1,261 @@
+// SARC re-commissioning (version 3) over HTTP with the demo users: the rulebook holds a moderation
+// that prefers anyone but the highest scorer, and an award above the preferred bidder's tender, for
+// the approver's signature with the machine's own reasons; a partner's refusal needs its reasons and
+// sends the case back to moderation; the procurement may be abandoned at any stage before award.
+// Every refusal writes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
+
+const OFFICER: DemoEmail = 'officer@demo.test';
+const APPROVER: DemoEmail = 'approver@demo.test';
+const BUDGET = 1_000_000_000;
+const CONTRACT = 240_000_000;
+const [MOUNTAIN, SOLACE] = ['Mountain Healthcare', 'Solace Care'];
+
+let t: TestApp;
+let h: ReturnType<typeof cycleHelpers>;
+let pay: ReturnType<typeof paymentHelpers>;
+let opcc = '';
+beforeAll(async () => {
+  t = await startTestApp();
+  h = cycleHelpers(t);
+  pay = paymentHelpers(t);
+  opcc = await h.organisation((o) => o.kind === 'commissioner');
+});
+afterAll(() => t?.close());
+
+/** The case as stored, and how many history rows it has: what a refusal must leave alone. */
+async function stored(id: string) {
+  const [row] = await t.sql`select state, version, snapshot, decision from cases where id = ${id}`;
+  const [events] = await t.sql`select count(*)::int as n from case_events where case_id = ${id}`;
+  const { state, version, snapshot, decision } = row!;
+  return { state, version, snapshot, decision, events: events!.n as number };
+}
+
+async function history(id: string) {
+  const res = await t.http.get(`/api/cases/${id}/history`).set(t.as(OFFICER));
+  expect(res.status).toBe(200);
+  return res.body.items as { type: string; payload: any; fromState: string; toState: string }[];
+}
+
+/**
+ * A procurement under a programme of its own (the default £5,000 threshold unless given), tendered by
+ * Mountain Healthcare (£2.1 million, 81.71 points) and Solace Care (£1.8 million, 72 points), scored
+ * and waiting for moderation.
+ */
+async function toModeration(options: { delegationThresholdPence?: number } = {}) {
+  const { programmeId, fundId } = await t.programme({ cycle: 'sarc-recommissioning', ...options });
+  const input = { programmeId, title: 'SARC 2028', contractValuePence: CONTRACT };
+  const { id } = await h.open(OFFICER, 'sarc-recommissioning', input, opcc);
+  const s = h.on(id);
+  const deadlines = { clarificationDeadline: '2027-11-02', tenderDeadline: '2027-11-30' };
+  await s(OFFICER, { type: 'PUBLISH_TENDER', ...deadlines }, 'tendering');
+  await s(OFFICER, { type: 'RECORD_TENDER', bidder: MOUNTAIN, pricePence: 210_000_000 }, 'tendering');
+  await s(OFFICER, { type: 'RECORD_TENDER', bidder: SOLACE, pricePence: 180_000_000 }, 'tendering');
+  await h.fire(id, 'TENDER_DEADLINE_PASSED', 'evaluation');
+  const scores = [
+    { bidder: MOUNTAIN, qualityScore: 80 },
+    { bidder: SOLACE, qualityScore: 60 },
+  ];
+  const scored = await s(OFFICER, { type: 'SCORE_TENDERS', scores }, 'moderation');
+  expect(scored.context.scores.map((x: any) => [x.bidder, x.totalPoints])).toEqual([
+    [MOUNTAIN, 81.71],
+    [SOLACE, 72],
+  ]);
+  return { id, s, fundId };
+}
+
+const moderate = (preferredBidder: string) => ({
+  type: 'MODERATE',
+  preferredBidder,
+  rationale: 'Moderated by the panel',
+});
+const partner = (name: string, agrees = true, note?: string) => ({
+  type: 'RECORD_PARTNER_DECISION',
+  partner: name,
+  agrees,
+  ...(note === undefined ? {} : { note }),
+});
+
+/** Moderated on the highest scorer (Mountain Healthcare): with the board. */
+async function toBoard(options: { delegationThresholdPence?: number } = {}) {
+  const procurement = await toModeration(options);
+  await procurement.s(OFFICER, moderate(MOUNTAIN), 'boardDecision');
+  return procurement;
+}
+
+/** Through the board, the award notice and the standstill: ready to award to Mountain Healthcare. */
+async function toReadyToAward(options: { delegationThresholdPence?: number } = {}) {
+  const procurement = await toBoard(options);
+  const { id, s } = procurement;
+  for (const name of ['opcc', 'nhsEngland', 'countyCouncil'])
+    await s(OFFICER, partner(name), 'boardDecision');
+  await s(OFFICER, partner('cityCouncil'), 'awardNotice');
+  await s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2027-12-10' }, 'standstill');
+  await h.fire(id, 'STANDSTILL_ENDED', 'readyToAward');
+  return procurement;
+}
+
+describe('moderation', () => {
+  it('holds a preferred bidder other than the highest scorer for the approver, with the reason', async () => {
+    const { id } = await toModeration();
+    const held = await h.hold(id, OFFICER, moderate(SOLACE));
+    expect(held.decision).toMatchObject({
+      status: 'awaitingSignature',
+      event: 'MODERATE',
+      payload: { preferredBidder: SOLACE, rationale: 'Moderated by the panel' },
+      decidedByRole: 'officer',
+      amountPence: 0,
+      because: 'declared',
+      reason: `${SOLACE} is not the highest scorer: ${MOUNTAIN} scored 81.71 points`,
+    });
+    // Not yet moderated: the case waits in moderation, with no preferred bidder.
+    expect(held.context).toMatchObject({ preferredBidder: null, moderationRationale: null });
+    const waiting = await stored(id);
+    expect(waiting).toMatchObject({ state: 'moderation', decision: { status: 'awaitingSignature' } });
+
+    // The officer who moderated cannot sign it; nothing else happens to the case meanwhile.
+    await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
+    await h.refuse(id, OFFICER, { type: 'ABANDON', reason: 'Changed our minds' }, 409);
+    await h.refuse(id, OFFICER, moderate(MOUNTAIN), 409);
+    expect(await stored(id)).toEqual(waiting);
+
+    const signed = await h.sign(id, 'boardDecision');
+    expect(signed.context).toMatchObject({
+      preferredBidder: SOLACE,
+      moderationRationale: 'Moderated by the panel',
+    });
+    const moves = (await history(id)).slice(-2).map((e) => [e.type, e.fromState, e.toState]);
+    expect(moves).toEqual([
+      ['MODERATE', 'moderation', 'moderation'],
+      ['SIGN_DECISION', 'moderation', 'boardDecision'],
+    ]);
+  });
+
+  it('a moderation sent back stays in moderation; the highest scorer then goes straight on', async () => {
+    const { id, s } = await toModeration();
+    await h.hold(id, OFFICER, moderate(SOLACE));
+    await h.refuse(id, APPROVER, { type: 'SEND_BACK_DECISION' }, 422);
+    const back = { type: 'SEND_BACK_DECISION', reason: 'The scores do not support it' };
+    const sentBack = await h.step(id, APPROVER, back, 'moderation');
+    expect(sentBack.decision).toMatchObject({ status: 'sentBack', reason: 'The scores do not support it' });
+    expect(sentBack.context.preferredBidder).toBeNull();
+    const moved = await s(OFFICER, moderate(MOUNTAIN), 'boardDecision');
+    expect(moved.context.preferredBidder).toBe(MOUNTAIN);
+  });
+
+  it('choosing the highest scorer goes straight on to the board, whatever the name’s case', async () => {
+    const { id, s } = await toModeration();
+    const moved = await s(OFFICER, moderate('MOUNTAIN HEALTHCARE'), 'boardDecision');
+    expect(moved.decision).toBeNull();
+    expect(moved.context.preferredBidder).toBe(MOUNTAIN);
+    expect((await stored(id)).decision).toBeNull();
+  });
+});
+
+describe('the joint commissioning board', () => {
+  it('refuses a refusal without a note, writing nothing; with one, returns the case to moderation', async () => {
+    const { id, s } = await toBoard();
+    await s(OFFICER, partner('opcc'), 'boardDecision');
+    const before = await stored(id);
+    const refused = await h.refuse(id, OFFICER, partner('nhsEngland', false), 422);
+    expect(refused.errors).toEqual([{ field: 'note', message: expect.any(String) }]);
+    await h.refuse(id, OFFICER, partner('nhsEngland', false, '   '), 422);
+    expect(await stored(id)).toEqual(before);
+
+    const back = await s(OFFICER, partner('nhsEngland', false, 'Clinical governance unclear'), 'moderation');
+    expect(back.context.returnsToModeration).toEqual(['nhsEngland: Clinical governance unclear']);
+    expect(back.context.partnerDecisions).toMatchObject({
+      opcc: { agrees: true, note: null },
+      nhsEngland: { agrees: false, note: 'Clinical governance unclear' },
+    });
+    // Moderated again, the board decides afresh.
+    const again = await s(OFFICER, moderate(MOUNTAIN), 'boardDecision');
+    expect(Object.values(again.context.partnerDecisions)).toEqual([null, null, null, null]);
+    expect(again.context.returnsToModeration).toEqual(['nhsEngland: Clinical governance unclear']);
+  });
+});
+
+describe('abandoning', () => {
+  const abandon = { type: 'ABANDON', reason: 'The market cannot deliver the service' };
+
+  it.each([
+    ['boardDecision', toBoard],
+    ['readyToAward', toReadyToAward],
+  ] as const)('is taken from %s with the reasons, and refused without them', async (state, reach) => {
+    const { id, fundId } = await reach();
+    const before = await stored(id);
+    expect(before.state).toBe(state);
+    for (const reasonless of [{ type: 'ABANDON' }, { type: 'ABANDON', reason: ' ' }]) {
+      const refused = await h.refuse(id, OFFICER, reasonless, 422);
+      expect(refused.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
+    }
+    expect(await stored(id)).toEqual(before);
+    const abandoned: CaseBody = await h.step(id, OFFICER, abandon, 'abandoned');
+    expect(abandoned.context.abandonReason).toBe(abandon.reason);
+    expect(abandoned.nextEvents).toEqual([]);
+    // Nothing was committed before the award, and nothing is now.
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    await h.refuse(id, OFFICER, abandon, 409);
+  });
+
+  it('is not taken once the contract is awarded', async () => {
+    const { id } = await toReadyToAward({ delegationThresholdPence: CONTRACT });
+    const award = {
+      type: 'AWARD_CONTRACT',
+      startsOn: '2028-04-01',
+      endsOn: '2031-03-31',
+      valuePence: 210_000_000,
+    };
+    await h.step(id, OFFICER, award, 'mobilisation');
+    await h.refuse(id, OFFICER, abandon, 409);
+  });
+});
+
+describe('awarding above the preferred tender', () => {
+  const dates = { startsOn: '2028-04-01', endsOn: '2031-03-31' };
+  const award = { type: 'AWARD_CONTRACT', ...dates, valuePence: 230_000_000 };
+  const justification = 'TUPE costs agreed after the tender';
+
+  it('needs a justification, is held for the approver with the reason, and commits only when signed', async () => {
+    // A threshold above the contract: only the machine's reason can hold this award.
+    const { id, fundId } = await toReadyToAward({ delegationThresholdPence: CONTRACT });
+    const before = await stored(id);
+    const refused = await h.refuse(id, OFFICER, award, 422);
+    expect(refused.errors).toEqual([
+      { field: 'justification', message: 'Justify a contract worth more than the preferred tender' },
+    ]);
+    expect(await stored(id)).toEqual(before);
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+
+    const held = await h.hold(id, OFFICER, { ...award, justification });
+    expect(held.decision).toMatchObject({
+      event: 'AWARD_CONTRACT',
+      payload: { ...dates, valuePence: 230_000_000, justification },
+      amountPence: 230_000_000,
+      thresholdPence: CONTRACT,
+      because: 'declared',
+      reason: 'The contract is worth more than the preferred bidder tendered (£2,100,000.00)',
+    });
+    expect(held.context.contract).toBeNull();
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    expect(await pay.paymentsOf(id)).toEqual([]);
+
+    await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    const signed = await h.sign(id, 'mobilisation');
+    expect(signed.context.contract).toEqual({ ...dates, valuePence: 230_000_000 });
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
+    expect((await pay.paymentsOf(id)).length).toBeGreaterThan(0);
+  });
+
+  it('at or below the preferred tender needs no justification, and under the threshold goes straight on', async () => {
+    const { id, fundId } = await toReadyToAward({ delegationThresholdPence: CONTRACT });
+    const atTender = { ...award, valuePence: 210_000_000 };
+    const awarded = await h.step(id, OFFICER, atTender, 'mobilisation');
+    expect(awarded.decision).toBeNull();
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 210_000_000, 0));
+  });
+});
