@@ -659,11 +659,10 @@ export const victimsServices = defineMachine({
     TERMINATE: { ...spec('Terminate the grant', reasonPayload, officer), irreversible: true },
     COMPLETE: spec('Close the grant at the end of the agreement', emptyPayload, officer, checkComplete),
     WITHDRAW: { ...spec('Withdraw the bid', reasonPayload, owner), irreversible: true },
-    EXTEND_OWN_DEADLINE: spec(
-      'Give this applicant a later deadline',
-      ownDeadlinePayload,
-      officer,
-      checkOwnDeadline,
-    ),
+    EXTEND_OWN_DEADLINE: {
+      ...spec('Give this applicant a later deadline', ownDeadlinePayload, officer, checkOwnDeadline),
+      // Possible on any draft; not work waiting for officers.
+      whenever: true,
+    },
   },
 });

@@ -475,6 +475,8 @@ export const youthFund = defineMachine({
       payload: ownDeadlinePayload,
       sentBy: ['officer'],
       check: checkOwnDeadline,
+      // Possible on any draft; not work waiting for officers.
+      whenever: true,
     },
     REPORT_DUE_SOON: { label: 'Report due soon', payload: emptyPayload, sentBy: ['system'] },
     REPORT_OVERDUE: { label: 'Report overdue', payload: emptyPayload, sentBy: ['system'] },

@@ -149,7 +149,10 @@ export class Explorer {
       expanded.set(state, times + 1);
       for (const type of accepts(snapshot)) {
         const reached = new Set<string>();
-        for (const payload of this.candidates(type, snapshot.context)) {
+        // Where a hint gives payloads the machine takes, they are the way on: the sampled ones would
+        // only branch the search into dead ends (a board refusal back to moderation, say).
+        const hinted = this.hinted(type, snapshot.context).filter((p) => this.attempt(snapshot, type, p));
+        for (const payload of hinted.length ? hinted : this.candidates(type, snapshot.context)) {
           const next = this.attempt(snapshot, type, payload);
           if (!next) continue;
           const to = stateName(next);
@@ -157,7 +160,9 @@ export class Explorer {
           reached.add(to);
           const way = [...steps, { type, to }];
           if (!found.has(to)) found.set(to, { state: to, steps: way, accepts: accepts(next) });
-          if (!seen.has(key(next))) {
+          // A final state leads nowhere: found, but not searched from (abandoning is possible from
+          // most SARC states, and would otherwise fill the search with dead ends).
+          if (next.status === 'active' && !seen.has(key(next))) {
             seen.add(key(next));
             queue.push({ snapshot: next, steps: way });
           }

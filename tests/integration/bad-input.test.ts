@@ -346,12 +346,16 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
 
   it.each<[string, Who, string, string[]]>([
     ['the owner', 'own', 'ACCEPT_OFFER', ['SUBMIT', 'WITHDRAW']],
-    ['an officer', OFFICER, 'CONFIRM_ELIGIBLE', []],
+    ['an officer', OFFICER, 'CONFIRM_ELIGIBLE', ['EXTEND_OWN_DEADLINE']],
   ])('an event not accepted in this state, from %s → 409', async (_name, who, type, youMaySend) => {
     const before = await written(cases.draft);
     const res = await send(cases.draft, who, { type });
     expectProblem(res, 409);
-    expect(res.body).toMatchObject({ state: 'draft', acceptedEvents: ['SUBMIT', 'WITHDRAW'], youMaySend });
+    expect(res.body).toMatchObject({
+      state: 'draft',
+      acceptedEvents: ['SUBMIT', 'WITHDRAW', 'EXTEND_OWN_DEADLINE'],
+      youMaySend,
+    });
     expect(await written(cases.draft)).toEqual(before);
   });
 

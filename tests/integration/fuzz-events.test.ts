@@ -313,15 +313,27 @@ async function heldCase(machine: Machine): Promise<string | undefined> {
       for (let tries = 0; tries < HELD_TRIES; tries++) {
         const id = await build(machine, way);
         const snapshot = await snapshotOf(definition, id);
-        const amount = (payload: Record<string, unknown>) => {
+        const amountOf = (payload: Record<string, unknown>) => {
           const parsed = spec.payload.safeParse(payload);
-          return parsed.success ? (spec.decision!.amountPence(snapshot.context, parsed.data) ?? 0) : 0;
+          return parsed.success ? spec.decision!.amountPence(snapshot.context, parsed.data) : null;
+        };
+        // Held when above the threshold, or when the definition says the approver signs it anyway.
+        const holds = (payload: Record<string, unknown>) => {
+          const parsed = spec.payload.safeParse(payload);
+          if (!parsed.success) return false;
+          return (
+            (amountOf(payload) ?? 0) > THRESHOLD_PENCE ||
+            !!spec.decision!.signatureWhen?.(snapshot.context, parsed.data)
+          );
         };
         const taken = explorer
           .candidates(type, snapshot.context)
           .filter((p) => explorer.attempt(snapshot, type, p));
         if (!taken.length) break;
-        const payload = taken.find((p) => amount(p) > THRESHOLD_PENCE);
+        const payload = taken.find(holds);
+        // A decision with no money at stake that no payload makes the approver's: another case of
+        // the same kind would be no different.
+        if (!payload && taken.every((p) => amountOf(p) === null)) break;
         if (!payload) continue;
         for (const auth of senders(definition, type)) {
           const res = await t.http

@@ -18,15 +18,15 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** Makes a case look as version 1 left it: the old version number, and a context without v2's fields. */
-async function asVersion1(caseId: string, dropFields: string[]) {
-  await t.sql`update cases set machine_version = 1,
+/** Makes a case look as an older version left it: that version number, and a context without the new fields. */
+async function asVersion(version: number, caseId: string, dropFields: string[]) {
+  await t.sql`update cases set machine_version = ${version},
       snapshot = jsonb_set(snapshot, '{context}', (snapshot->'context') - ${dropFields}::text[])
     where id = ${caseId}`;
 }
 
 describe('moving cases to the latest machine version', () => {
-  it('rewrites a queried monitoring return so it holds its payments, records the move, and runs on', async () => {
+  it('rewrites a queried monitoring return so it can be re-dated and waived, records the move, and runs on', async () => {
     const { programmeId } = await t.programme({ cycle: 'youth-fund' });
     const { id: awardId } = await h.open(PROVIDER, 'youth-fund', { programmeId, title: 'Club' });
     const s = h.on(awardId);
@@ -57,14 +57,14 @@ describe('moving cases to the latest machine version', () => {
     };
     await h.step(ret.id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
     const queried = await h.step(ret.id, OFFICER, { type: 'QUERY_RETURN', reason: 'Why?' }, 'queried');
-    await asVersion1(ret.id, ['holdsPayments']);
+    await asVersion(2, ret.id, ['redates', 'waivedReason']);
 
     const moved = await upgradeCases(t.db, t.engine.registry, systemClock);
     expect(moved['monitoring-return']).toBeGreaterThanOrEqual(1);
     const [row] =
       await t.sql`select machine_version, version, snapshot->'context' as c from cases where id = ${ret.id}`;
-    expect(row).toMatchObject({ machine_version: 2, version: queried.version + 1 });
-    expect(row!.c.holdsPayments).toBe(true);
+    expect(row).toMatchObject({ machine_version: 3, version: queried.version + 1 });
+    expect(row!.c).toMatchObject({ holdsPayments: true, redates: [], waivedReason: null });
     const [history] = await t.sql`select type, from_state, to_state, actor_role, payload from case_events
       where case_id = ${ret.id} order by version desc limit 1`;
     expect(history).toEqual({
@@ -72,10 +72,10 @@ describe('moving cases to the latest machine version', () => {
       from_state: 'queried',
       to_state: 'queried',
       actor_role: 'system',
-      payload: { fromVersion: 1, toVersion: 2 },
+      payload: { fromVersion: 2, toVersion: 3 },
     });
 
-    // It runs on version 2: the resubmission is taken and accepting clears the hold.
+    // It runs on version 3: the resubmission is taken and accepting clears the hold.
     await h.step(ret.id, PROVIDER, { type: 'RESUBMIT_RETURN', ...figures, underspendPence: 0 }, 'submitted');
     const accepted = await h.step(ret.id, OFFICER, { type: 'ACCEPT_RETURN' }, 'accepted');
     expect(accepted.context.holdsPayments).toBe(false);

@@ -55,10 +55,10 @@ const edges = [
  * Targetless transitions (REPORT_DUE_SOON, and the offer reminder `after` 21 days) change no state,
  * so describe.ts draws no edge for them: they do not appear in the diagram at all.
  */
-const targetless = ['REPORT_DUE_SOON'];
+const targetless = ['REPORT_DUE_SOON', 'EXTEND_OWN_DEADLINE'];
 /** The machine's own events each state takes (system ones included, XState's `after` events not). */
 const stateEvents: Record<string, string[]> = {
-  draft: ['SUBMIT', 'WITHDRAW'],
+  draft: ['SUBMIT', 'WITHDRAW', 'EXTEND_OWN_DEADLINE'],
   submitted: ['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE', 'WITHDRAW'],
   panelReview: ['APPROVE', 'DECLINE', 'WITHDRAW'],
   offered: ['ACCEPT_OFFER', 'DECLINE_OFFER'],
@@ -85,6 +85,7 @@ const senders: Record<string, string[]> = {
   ACCEPT_REPORT: ['officer'],
   QUERY_REPORT: ['officer'],
   WITHDRAW: ['owner'],
+  EXTEND_OWN_DEADLINE: ['officer'],
   REPORT_DUE_SOON: ['system'],
   REPORT_OVERDUE: ['system'],
 };
@@ -106,7 +107,7 @@ describe('GET /api/machines', () => {
 
   it('lists youth-fund at its latest version with its states, labelled, in order', async () => {
     const machine = await listed();
-    expect(machine).toMatchObject({ id: 'youth-fund', version: 2, initialState: 'draft' });
+    expect(machine).toMatchObject({ id: 'youth-fund', version: 3, initialState: 'draft' });
     expect(machine.createdBy).toEqual(['owner', 'officer']);
     expect(machine.states.map((s) => s.name)).toEqual(Object.keys(stateEvents));
     for (const state of machine.states) {
@@ -179,7 +180,7 @@ describe('GET /api/machines', () => {
 });
 
 describe('GET /api/machines/:id', () => {
-  it.each(['', '?version=2'])('youth-fund%s is the same description as in the list', async (query) => {
+  it.each(['', '?version=3'])('youth-fund%s is the same description as in the list', async (query) => {
     const res = await t.http.get(`/api/machines/youth-fund${query}`).set(officer());
     expect(res.status).toBe(200);
     expect(res.body).toEqual(await listed());

@@ -56,7 +56,7 @@ const happy: [Who, Event, string][] = [
 
 /** What each user may send in each state of a Riverside case; anyone not named may send nothing. */
 const maySend: Record<string, Partial<Record<DemoEmail, string[]>>> = {
-  draft: { [PROVIDER]: ['SUBMIT', 'WITHDRAW'] },
+  draft: { [PROVIDER]: ['SUBMIT', 'WITHDRAW'], [OFFICER]: ['EXTEND_OWN_DEADLINE'] },
   submitted: { [PROVIDER]: ['WITHDRAW'], [OFFICER]: ['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE'] },
   panelReview: { [PROVIDER]: ['WITHDRAW'], [PANEL]: ['APPROVE', 'DECLINE'] },
   offered: { [PROVIDER]: ['ACCEPT_OFFER', 'DECLINE_OFFER'] },
