@@ -98,6 +98,12 @@ export interface MachineDefinition {
   messages: readonly string[];
   /** The kinds of organisation a case of this machine may belong to (checked when it is opened). */
   ownerKinds: readonly OrganisationKind[];
+  /**
+   * The service a case's award pays for (`idva`, `bereavement`, …), as a ring-fenced stream names the
+   * services it may fund: a commitment for another service is refused. Absent: the machine's awards
+   * name no service, and cannot draw on a stream that names services.
+   */
+  serviceOf?: (context: any) => string | null;
   /** States in which panel members declare conflicts and score the bid against the criteria. */
   panelScoringStates?: readonly string[];
   /**

@@ -624,6 +624,7 @@ export const victimsServices = defineMachine({
     closed: { label: 'Closed' },
     withdrawn: { label: 'Withdrawn' },
   },
+  serviceOf: (c: Ctx) => c.service,
   // The panel's and the moderators' deliberation, and the threshold the approver signs above.
   staffOnly: ['delegationThresholdPence', 'moderatedScores', 'weightedScore', 'rationale'],
   events: {

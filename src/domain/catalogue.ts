@@ -27,7 +27,14 @@ export const newFund = z.strictObject({
   financialYear,
   budgetPence: pence,
   streams: z
-    .array(z.strictObject({ name: z.string().trim().min(1).max(200), budgetPence: pence }))
+    .array(
+      z.strictObject({
+        name: z.string().trim().min(1).max(200),
+        budgetPence: pence,
+        // The services a ring-fenced stream may fund, as the cycles name them (e.g. idva); none for any.
+        services: z.array(z.string().trim().min(1).max(50)).max(30).default([]),
+      }),
+    )
     .max(20)
     .default([]),
   contributors: z
@@ -134,9 +141,14 @@ export async function createFund(tx: Tx, body: unknown): Promise<string> {
   );
   const fundId = row!.id;
   if (fund.streams.length)
-    await tx
-      .insert(fundStreams)
-      .values(fund.streams.map((s) => ({ fundId, name: s.name, budgetPence: BigInt(s.budgetPence) })));
+    await tx.insert(fundStreams).values(
+      fund.streams.map((s) => ({
+        fundId,
+        name: s.name,
+        budgetPence: BigInt(s.budgetPence),
+        services: s.services,
+      })),
+    );
   if (fund.contributors.length) {
     await tx.insert(fundContributors).values(
       fund.contributors.map((c) => ({

@@ -114,7 +114,14 @@ async function seedProgrammes(
     source: 'Ministry of Justice victims grant',
     financialYear: year,
     budgetPence: 1_000_000 * POUND,
-    streams: [{ name: 'Domestic abuse and sexual violence', budgetPence: 450_000 * POUND }],
+    streams: [
+      {
+        name: 'Domestic abuse and sexual violence',
+        budgetPence: 450_000 * POUND,
+        // Ring-fenced for independent domestic violence and sexual violence advisers.
+        services: ['idva', 'isva'],
+      },
+    ],
   });
   const communityFund = await createFund(tx, {
     name: 'Community safety fund',

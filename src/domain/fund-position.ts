@@ -70,6 +70,8 @@ export async function fundPosition(db: Db, fund: FundRow) {
       return {
         streamId: stream.id,
         name: stream.name,
+        /** The services it may fund; empty for any. */
+        services: stream.services,
         ...position(stream.budgetPence, t.committed, t.released),
       };
     }),

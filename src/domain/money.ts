@@ -30,13 +30,31 @@ async function remaining(tx: Tx, fund: { id: string; budgetPence: bigint }, stre
   return overall < bucket ? overall : bucket;
 }
 
-export const commitFundsEffect: EffectHandler = async (tx, effect, { caseRow, actor, at }) => {
+/**
+ * A ring-fenced stream that names its services funds only those: a commitment for another service,
+ * or for a case whose machine names none, is refused.
+ */
+async function requireStreamFunds(tx: Tx, fundId: string, streamId: string | null, service: string | null) {
+  if (!streamId) return;
+  const stream = (await streamsOf(tx, fundId)).find((s) => s.id === streamId);
+  if (!stream?.services.length || (service !== null && stream.services.includes(service))) return;
+  throw new ProblemError(
+    409,
+    'The stream does not fund this service',
+    `${stream.name} funds only ${stream.services.join(', ')}; this is ${service ? `for ${service}` : 'for no named service'}.`,
+    { streamId, services: stream.services, service },
+  );
+}
+
+export const commitFundsEffect: EffectHandler = async (tx, effect, { caseRow, actor, at, definition }) => {
   const amount = BigInt((effect.params as FundsParams).amountPence);
   if (amount <= 0n) return;
   const programme = await fundingOf(tx, caseRow.programmeId);
   const fund = await lockFund(tx, programme.fundId);
   if (!fund)
     throw new ProblemError(409, 'No fund for this case', 'The programme names a fund that does not exist.');
+  const context = (caseRow.snapshot as { context?: unknown }).context;
+  await requireStreamFunds(tx, fund.id, programme.streamId, definition.serviceOf?.(context) ?? null);
   const left = await remaining(tx, fund, programme.streamId);
   if (amount > left) {
     throw new ProblemError(

@@ -21,7 +21,7 @@ export interface ProgrammeOptions {
   budgetPence?: number;
   maxAwardPence?: number;
   delegationThresholdPence?: number;
-  streams?: { name: string; budgetPence: number }[];
+  streams?: { name: string; budgetPence: number; services?: string[] }[];
   /** Index into `streams`: the programme draws on that ring-fenced stream. */
   stream?: number;
   criteria?: { id: string; label: string; weight: number }[];

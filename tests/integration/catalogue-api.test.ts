@@ -95,7 +95,7 @@ describe('funds', () => {
         name: body.name,
         financialYear: '2026-27',
         ...nothing(1_000_000),
-        streams: [{ streamId: expect.any(String), name: 'Fenced', ...nothing(400_000) }],
+        streams: [{ streamId: expect.any(String), name: 'Fenced', services: [], ...nothing(400_000) }],
         unfenced: nothing(600_000),
         contributors: expect.arrayContaining([
           { organisationId: nhs.id, name: nhs.name, ...nothing(700_000) },

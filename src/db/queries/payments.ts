@@ -53,13 +53,20 @@ export async function paidNetByCase(db: Db, awardCaseId: string): Promise<bigint
   return BigInt(row?.net ?? 0);
 }
 
-/** Payments not yet paid (scheduled, held or approved), oldest first, with the recipient's name. */
+/**
+ * Payments not yet paid, with the recipient's name: the approved ones first (what finance pays next),
+ * then held, then scheduled, each soonest due first.
+ */
 export async function unpaidPayments(db: Db, paymentMachine: string, limit = 500) {
   return db
     .select({ row: cases, organisation: organisations.name })
     .from(cases)
     .innerJoin(organisations, eq(organisations.id, cases.organisationId))
     .where(and(eq(cases.machineId, paymentMachine), inArray(cases.state, ['scheduled', 'held', 'approved'])))
-    .orderBy(asc(cases.seq))
+    .orderBy(
+      sql`case ${cases.state} when 'approved' then 0 when 'held' then 1 else 2 end`,
+      sql`${cases.dueOn} asc nulls last`,
+      asc(cases.seq),
+    )
     .limit(limit);
 }

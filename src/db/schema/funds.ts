@@ -33,6 +33,11 @@ export const fundStreams = pgTable(
       .references(() => funds.id),
     name: text('name').notNull(),
     budgetPence: bigint('budget_pence', { mode: 'bigint' }).notNull(),
+    /**
+     * The services the stream may fund (e.g. `idva`, `isva`), as the cycles name them; empty for any.
+     * A commitment for another service is refused.
+     */
+    services: text('services').array().notNull().default(sql`'{}'::text[]`),
   },
   (t) => [
     check('fund_streams_budget_nonnegative', sql`${t.budgetPence} >= 0`),

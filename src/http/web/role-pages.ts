@@ -13,6 +13,7 @@ import { declareInterest, MAX_SCORE, panelScoresOf, scoreBid } from '../../domai
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
+import { eventSpec } from '../../engine/rulebook.ts';
 import { type CaseSummary, type CaseView, summary } from '../../engine/views.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
@@ -41,6 +42,14 @@ const titleOf = (context: Context) => {
   return typeof title === 'string' ? title : '';
 };
 
+/** "Awaiting signature: Approve a grant" for a case whose decision waits for an approver. */
+function heldLabel(engine: Engine, view: CaseView): string | undefined {
+  if (view.decision?.status !== 'awaitingSignature') return undefined;
+  const definition = engine.registry.get(view.machine, view.machineVersion);
+  const label = definition ? eventSpec(definition, view.decision.event)?.label : undefined;
+  return `Awaiting signature: ${label ?? view.decision.event}`;
+}
+
 /** Cases waiting for this person, each with its title, amount and what they may do. */
 async function waitingWork(engine: Engine, actor: Actor) {
   const { items } = await engine.waiting(actor, 100);
@@ -52,7 +61,7 @@ async function waitingWork(engine: Engine, actor: Actor) {
       reference: view.reference,
       title: titleOf(view.context as Context),
       cycle: view.machine,
-      stateLabel: view.stateLabel,
+      stateLabel: heldLabel(engine, view) ?? view.stateLabel,
       // A decision awaiting signature is not in the context yet: its amount is the one to sign.
       amountPence:
         view.decision?.status === 'awaitingSignature'

@@ -1,0 +1,1 @@
+ALTER TABLE "fund_streams" ADD COLUMN "services" text[] DEFAULT '{}'::text[] NOT NULL;
