@@ -360,7 +360,9 @@ describe('a ring-fenced stream', () => {
       remainingPence: 0,
     });
     expect(position).toMatchObject(full(2_000_000));
-    expect(position.streams).toEqual([{ streamId: expect.any(String), name: stream.name, ...full(500_000) }]);
+    expect(position.streams).toEqual([
+      { streamId: expect.any(String), name: stream.name, services: [], ...full(500_000) },
+    ]);
     expect(position.unfenced).toEqual(full(1_500_000));
   });
 });

@@ -121,6 +121,9 @@ describe('commissioning round definition', () => {
       referencePrefix: 'RND',
     });
     expect(commissioningRound.upgradeFrom?.version).toBe(1);
+    // A version 1 round moves with no reopenings, and is otherwise as it was.
+    const { reopenings: _none, ...v1 } = start()[0].context;
+    expect(commissioningRound.upgradeFrom?.context?.(v1 as never)).toEqual(start()[0].context);
     expect(commissioningRound.createdBy).toEqual(['officer']);
     expect(Object.keys(commissioningRound.states).sort()).toEqual(Object.keys(machine.root.states).sort());
     expect(Object.keys(accepts).sort()).toEqual(Object.keys(machine.root.states).sort());

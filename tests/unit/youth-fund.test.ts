@@ -56,6 +56,9 @@ describe('youth fund definition', () => {
     expect(youthFund).toMatchObject({ id: 'youth-fund', version: 3, referencePrefix: 'YF' });
     // Cases on version 1 move to 2 as they are: the context is unchanged.
     expect(youthFund.upgradeFrom?.version).toBe(2);
+    // A version 2 case moves with no own deadline, and is otherwise as it was.
+    const { ownDeadline: _none, ...v2 } = start()[0].context;
+    expect(youthFund.upgradeFrom?.context?.(v2 as never)).toEqual(start()[0].context);
     expect(youthFund.createdBy).toEqual(['owner', 'officer']);
     expect(machine.id).toBe('youth-fund');
     expect(Object.keys(youthFund.states).sort()).toEqual(Object.keys(machine.root.states).sort());
