@@ -152,7 +152,20 @@ export function cycleHelpers(t: TestApp) {
     return row!.n as number;
   }
 
+  /** Sends events to one case as its owner (a demo provider) or the officer, each expected to be taken. */
+  const sender =
+    (caseId: string, owner: DemoEmail) =>
+    async (by: 'owner' | 'officer', event: Event): Promise<unknown> => {
+      const res = await t.http
+        .post(`/api/cases/${caseId}/events`)
+        .set(t.as(by === 'owner' ? owner : 'officer@demo.test'))
+        .send(event);
+      expect(res.status, `${by} ${event.type}: ${show(res)}`).toBe(200);
+      return res.body;
+    };
+
   return {
+    sender,
     open,
     step,
     hold,

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const PROVIDER: DemoEmail = 'provider@demo.test';
@@ -20,25 +21,10 @@ afterAll(() => t.close());
 /** A live victims' services award paid quarterly, and a return for its first quarter, overdue. */
 async function overdueReturn() {
   const { id } = await h.open(PROVIDER, 'victims-services', { programmeId });
-  const s = h.on(id);
-  const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
-  const bid = { title: 'ISVA service', summary: 'Two ISVAs', ...dates, service: 'isva' };
-  await s(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence: 800_000 }, 'dueDiligence');
-  const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
-  await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-  await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
-  await s(
-    OFFICER,
-    { type: 'MODERATE', scores: { need: 4, value: 4 }, rationale: 'Agreed' },
-    'recommendation',
-  );
-  await s(OFFICER, { type: 'RECOMMEND_AWARD', amountPence: 800_000, rationale: 'Strong' }, 'offered');
-  await s(PROVIDER, { type: 'ACCEPT_OFFER' }, 'agreement');
-  await s(
-    OFFICER,
-    { type: 'SIGN_AGREEMENT', ...dates, amountPence: 800_000, paymentProfile: 'quarterlyInAdvance' },
-    'live',
-  );
+  await victimsBidTo('live', h.sender(id, PROVIDER), {
+    amountPence: 800_000,
+    paymentProfile: 'quarterlyInAdvance',
+  });
   const award = (await h.get(id)).body as CaseBody;
   const period = { awardCaseId: id, periodStart: '2027-04-01', periodEnd: '2027-06-30', dueOn: '2027-07-31' };
   const ret = await h.open(OFFICER, 'monitoring-return', period, award.organisationId as string);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 import { csrfOf, errorSummaryOf, movableClock, providerWithPassword, signedIn } from '../helpers/web.ts';
 
 const clock = movableClock();
@@ -48,39 +49,25 @@ describe('withdrawing a bid over the API', () => {
   });
 });
 
+/** A live victims' services grant of £10,000 for 1 April 2027 to 31 March 2028, paid in one go. */
+async function liveGrant(): Promise<string> {
+  const { programmeId } = await t.programme({
+    cycle: 'victims-services',
+    delegationThresholdPence: 50_000_000,
+  });
+  const open = await t.http
+    .post('/api/cases')
+    .set(provider.auth)
+    .send({ machine: 'victims-services', input: { programmeId } });
+  const id = open.body.id as string;
+  await victimsBidTo('live', (by, event) => b.ok(id, by === 'owner' ? 'owner' : OFFICER, event));
+  return id;
+}
+
 describe("terminating a victims' services grant, and completing it", () => {
   it('completes only once the agreement has run; terminating needs a reason and is told once', async () => {
     clock.reset();
-    const { programmeId } = await t.programme({
-      cycle: 'victims-services',
-      delegationThresholdPence: 50_000_000,
-    });
-    const open = await t.http
-      .post('/api/cases')
-      .set(provider.auth)
-      .send({ machine: 'victims-services', input: { programmeId } });
-    const id = open.body.id as string;
-    const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
-    await b.ok(id, 'owner', {
-      type: 'SUBMIT',
-      title: 'IDVA',
-      summary: 'Support',
-      amountRequestedPence: 1_000_000,
-      ...dates,
-      service: 'idva',
-    });
-    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
-    await b.ok(id, OFFICER, { type: 'PASS_DUE_DILIGENCE', checks });
-    await b.ok(id, OFFICER, { type: 'CLOSE_SCORING' });
-    await b.ok(id, OFFICER, { type: 'MODERATE', scores: { need: 3, value: 3 }, rationale: 'Fine' });
-    await b.ok(id, OFFICER, { type: 'RECOMMEND_AWARD', amountPence: 1_000_000, rationale: 'Fund' });
-    await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
-    await b.ok(id, OFFICER, {
-      type: 'SIGN_AGREEMENT',
-      ...dates,
-      amountPence: 1_000_000,
-      paymentProfile: 'oneOff',
-    });
+    const id = await liveGrant();
 
     const live = await stored(id);
     const early = await b.send(id, OFFICER, { type: 'COMPLETE' });
@@ -102,36 +89,7 @@ describe("terminating a victims' services grant, and completing it", () => {
   });
 
   it('terminating tells the provider once: the machine already says so, the rulebook adds nothing', async () => {
-    const { programmeId } = await t.programme({
-      cycle: 'victims-services',
-      delegationThresholdPence: 50_000_000,
-    });
-    const open = await t.http
-      .post('/api/cases')
-      .set(provider.auth)
-      .send({ machine: 'victims-services', input: { programmeId } });
-    const id = open.body.id as string;
-    const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
-    await b.ok(id, 'owner', {
-      type: 'SUBMIT',
-      title: 'ISVA',
-      summary: 'Support',
-      amountRequestedPence: 1_000_000,
-      ...dates,
-      service: 'isva',
-    });
-    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
-    await b.ok(id, OFFICER, { type: 'PASS_DUE_DILIGENCE', checks });
-    await b.ok(id, OFFICER, { type: 'CLOSE_SCORING' });
-    await b.ok(id, OFFICER, { type: 'MODERATE', scores: { need: 3, value: 3 }, rationale: 'Fine' });
-    await b.ok(id, OFFICER, { type: 'RECOMMEND_AWARD', amountPence: 1_000_000, rationale: 'Fund' });
-    await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
-    await b.ok(id, OFFICER, {
-      type: 'SIGN_AGREEMENT',
-      ...dates,
-      amountPence: 1_000_000,
-      paymentProfile: 'oneOff',
-    });
+    const id = await liveGrant();
     expect((await b.send(id, OFFICER, { type: 'TERMINATE' })).status).toBe(422);
     await b.ok(id, OFFICER, { type: 'TERMINATE', reason: 'Service stopped' });
     const told = (await mailTo(id, provider.email)).filter(

@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import type { Provider } from '../helpers/refusals.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 
 let t: TestApp;
 let provider: Provider;
@@ -42,26 +43,12 @@ async function liveAward(): Promise<string> {
     .send({ machine: 'victims-services', input: { programmeId } });
   expect(open.status, JSON.stringify(open.body)).toBe(201);
   const id = open.body.id as string;
-  const dates = { startsOn: '2026-04-01', endsOn: '2027-03-31' };
-  const submit = {
-    type: 'SUBMIT',
+  await victimsBidTo('live', (by, event) => b.ok(id, by === 'owner' ? 'owner' : OFFICER, event), {
     title: 'Counselling',
-    summary: 'Support',
-    amountRequestedPence: 12_000_000,
-    ...dates,
     service: 'counselling',
-  };
-  await b.ok(id, 'owner', submit);
-  const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
-  await b.ok(id, OFFICER, { type: 'PASS_DUE_DILIGENCE', checks });
-  await b.ok(id, OFFICER, { type: 'CLOSE_SCORING' });
-  await b.ok(id, OFFICER, { type: 'MODERATE', scores: { need: 4, value: 4 }, rationale: 'Agreed' });
-  await b.ok(id, OFFICER, { type: 'RECOMMEND_AWARD', amountPence: 12_000_000, rationale: 'Strong' });
-  await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
-  await b.ok(id, OFFICER, {
-    type: 'SIGN_AGREEMENT',
-    ...dates,
     amountPence: 12_000_000,
+    startsOn: '2026-04-01',
+    endsOn: '2027-03-31',
     paymentProfile: 'instalments',
     instalments: 12,
   });

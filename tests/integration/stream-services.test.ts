@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const PROVIDER: DemoEmail = 'provider@demo.test';
@@ -28,24 +29,11 @@ afterAll(() => t.close());
 /** A bid for `service`, brought to the recommendation. */
 async function recommending(service: string) {
   const { id } = await h.open(PROVIDER, 'victims-services', { programmeId });
-  const s = h.on(id);
-  const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
-  const bid = {
+  await victimsBidTo('recommendation', h.sender(id, PROVIDER), {
     title: `A ${service} service`,
-    summary: 'Support',
-    amountRequestedPence: 2_000_000,
-    ...dates,
     service,
-  };
-  await s(PROVIDER, { type: 'SUBMIT', ...bid }, 'dueDiligence');
-  const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
-  await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-  await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
-  await s(
-    OFFICER,
-    { type: 'MODERATE', scores: { need: 4, value: 4 }, rationale: 'Agreed' },
-    'recommendation',
-  );
+    amountPence: 2_000_000,
+  });
   return id;
 }
 

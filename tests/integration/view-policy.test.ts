@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 import { providerWithPassword, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
@@ -29,19 +30,14 @@ beforeAll(async () => {
     .set(provider.auth)
     .send({ machine: 'victims-services', input: { programmeId } });
   caseId = open.body.id as string;
-  const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
-  await b.ok(caseId, 'owner', {
-    type: 'SUBMIT',
-    title: 'ISVA service',
-    summary: 'Support',
-    amountRequestedPence: 3_000_000,
-    ...dates,
-    service: 'isva',
-  });
-  const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
-  await b.ok(caseId, OFFICER, { type: 'PASS_DUE_DILIGENCE', checks });
-  await b.ok(caseId, OFFICER, { type: 'CLOSE_SCORING' });
-  await b.ok(caseId, OFFICER, { type: 'MODERATE', scores: { need: 4, value: 2 }, rationale: MODERATION });
+  await victimsBidTo(
+    'recommendation',
+    (by, event) => b.ok(caseId, by === 'owner' ? 'owner' : OFFICER, event),
+    {
+      amountPence: 3_000_000,
+      moderation: { scores: { need: 4, value: 2 }, rationale: MODERATION },
+    },
+  );
   await b.ok(caseId, OFFICER, { type: 'RECOMMEND_AWARD', amountPence: 2_000_000, rationale: 'Fund it' });
 });
 afterAll(() => t.close());
