@@ -41,7 +41,7 @@ async function requireStreamFunds(tx: Tx, fundId: string, streamId: string | nul
   throw new ProblemError(
     409,
     'The stream does not fund this service',
-    `${stream.name} funds only ${stream.services.join(', ')}; this is ${service ? `for ${service}` : 'for no named service'}.`,
+    `The “${stream.name}” stream can fund only these services: ${stream.services.join(', ')}. This is ${service ? `for ${service}` : 'for no named service'}, so its money cannot come from that stream: decline it, or fund it from another programme.`,
     { streamId, services: stream.services, service },
   );
 }

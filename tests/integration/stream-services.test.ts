@@ -54,7 +54,9 @@ describe('a ring-fenced stream that names its services', () => {
       409,
     );
     expect(refused.title).toBe('The stream does not fund this service');
-    expect(refused.detail).toContain('Domestic abuse and sexual violence funds only idva, isva');
+    expect(refused.detail).toContain(
+      'The “Domestic abuse and sexual violence” stream can fund only these services: idva, isva. This is for bereavement',
+    );
     const [after] = await t.sql`select version, state from cases where id = ${id}`;
     expect(after).toEqual({ version: before!.version, state: 'recommendation' });
     const [ledger] = await t.sql`select count(*)::int as n from fund_ledger where case_id = ${id}`;

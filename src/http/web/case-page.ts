@@ -63,6 +63,8 @@ interface PageState {
   done?: unknown;
   /** The event whose form was just saved to come back to. */
   saved?: unknown;
+  /** The decision just made and held for an approver's signature. */
+  held?: unknown;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -74,27 +76,76 @@ const longDay = new Intl.DateTimeFormat('en-GB', {
 });
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** One value for people: pence as pounds, dates written out, lists and records summarised. */
-function describeValue(key: string, value: unknown, depth = 0): string {
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const londonAt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  hourCycle: 'h12',
+});
+/** An instant in London words; midnight is the end of the day before, as deadlines are read. */
+function londonInstantText(text: string): string {
+  const at = new Date(text);
+  const words = londonAt.format(at).replace(', ', ' at ');
+  return words.endsWith(' 12:00 am')
+    ? `the end of ${longDay.format(new Date(at.getTime() - 1))} (midnight)`
+    : words;
+}
+/** A flat record (no nested objects): each of a list of them can be read on one line. */
+const isFlat = (v: unknown) =>
+  !!v &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  Object.values(v).every((x) => x === null || typeof x !== 'object');
+
+/**
+ * One value for people: pence as pounds, dates and times written out (London), an event's name as its
+ * label, lists of words and of flat records read in full, anything deeper summarised.
+ */
+function describeValue(
+  key: string,
+  value: unknown,
+  depth = 0,
+  labelOf: (s: string) => string = (s) => s,
+): string {
   if (typeof value === 'number' && key.endsWith('Pence')) return formatPounds(value);
   if (typeof value === 'string' && ISO_DATE.test(value))
     return longDay.format(new Date(`${value}T12:00:00Z`));
+  if (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)))
+    return londonInstantText(value);
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  if (typeof value === 'string') return labelOf(value);
+  if (typeof value === 'number') return String(value);
   if (value === null || value === undefined) return 'Not given';
-  // A list of words (the queries on a report, the reasons given) is read in full, oldest first.
+  // A list of words (the queries on a report) is read in full, oldest first; so is a list of flat
+  // records (the reasons given, each with what it was given for), one after another.
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join('; ') || 'None';
+  if (Array.isArray(value) && value.length && value.every(isFlat))
+    return value.map((v) => describeValue(key, v, depth + 1, labelOf)).join(' | ');
   if (Array.isArray(value)) return value.length ? count(value.length, 'entry', 'entries') : 'None';
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null);
-  if (depth > 0 || entries.some(([, v]) => typeof v === 'object'))
+  const entries = Object.entries(value as Record<string, unknown>).filter(
+    ([, v]) => v !== null && !(typeof v === 'string' && UUID.test(v)),
+  );
+  if (depth > 1 || entries.some(([, v]) => typeof v === 'object'))
     return count(entries.length, 'detail', 'details');
-  return entries.map(([k, v]) => `${humanise(k)}: ${describeValue(k, v, depth + 1)}`).join('; ') || 'None';
+  return (
+    entries.map(([k, v]) => `${humanise(k)}: ${describeValue(k, v, depth + 1, labelOf)}`).join('; ') || 'None'
+  );
 }
 
-/** The case's context as summary rows; the template formats pence and dates with its filters. */
-function detailRows(context: unknown) {
+/**
+ * The case's context as summary rows; the template formats pence and dates with its filters. Ids
+ * mean nothing to a person and are left out; an event's name is shown as its label.
+ */
+function detailRows(context: unknown, definition?: MachineDefinition) {
+  const labelOf = (text: string) => (definition && eventSpec(definition, text)?.label) || text;
   return Object.entries((context ?? {}) as Record<string, unknown>)
     .filter(([key, value]) => key !== 'title' && value !== null && !(Array.isArray(value) && !value.length))
+    .filter(([, value]) => !(typeof value === 'string' && UUID.test(value)))
     .map(([key, value]) => {
       const kind =
         typeof value === 'number' && key.endsWith('Pence')
@@ -102,7 +153,11 @@ function detailRows(context: unknown) {
           : typeof value === 'string' && ISO_DATE.test(value)
             ? 'date'
             : 'text';
-      return { label: humanise(key), kind, value: kind === 'text' ? describeValue(key, value) : value };
+      return {
+        label: humanise(key),
+        kind,
+        value: kind === 'text' ? describeValue(key, value, 0, labelOf) : value,
+      };
     });
 }
 
@@ -287,6 +342,12 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     const { forms, errors } = actionForms(definition, view, state.failed, drafts);
 
     const done = typeof state.done === 'string' ? eventSpec(definition, state.done)?.label : undefined;
+    const heldLabel = typeof state.held === 'string' ? eventSpec(definition, state.held)?.label : undefined;
+    const notice =
+      state.notice ??
+      (heldLabel
+        ? `Your decision (“${heldLabel}”) now waits for an approver’s signature. Nothing takes effect until it is signed.`
+        : undefined);
     const saved =
       typeof state.saved === 'string' && eventSpec(definition, state.saved) ? SAVED_MESSAGE : undefined;
     const title = (view.context as { title?: unknown } | null)?.title;
@@ -297,11 +358,11 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       cycleTitle: definition.title,
       organisationName: organisation?.name ?? 'Unknown organisation',
       programmeName: programme?.name,
-      details: detailRows(view.context),
+      details: detailRows(view.context, definition),
       decision: decisionPanel(definition, view, people),
       forms,
       errors,
-      notice: state.notice,
+      notice,
       done,
       saved,
       diagram: machineDiagram(definition, view.state),
@@ -311,7 +372,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
 
   router.get('/cases/:id', requireSignIn, async (req: Request, res: Response) => {
     const view = await deps.engine.get(webActor(res), String(req.params.id));
-    await render(res, view, { done: req.query.done, saved: req.query.saved });
+    await render(res, view, { done: req.query.done, saved: req.query.saved, held: req.query.held });
   });
 
   router.post('/cases/:id/events/:type', requireSignIn, async (req: Request, res: Response) => {
@@ -389,8 +450,9 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       return res.render('confirm.njk', confirmation(definitionOf(view), view, type, body, payload));
     }
 
+    let sent: CaseView;
     try {
-      await deps.engine.send(actor, id, { ...payload, type }, { expectedVersion });
+      sent = await deps.engine.send(actor, id, { ...payload, type }, { expectedVersion });
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
       const current = await deps.engine.get(actor, id);
@@ -409,7 +471,12 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     }
     // Sent: what this person had saved of this form is done with.
     if (actor.userId) await deleteDraft(deps.db, id, actor.userId, type);
-    res.redirect(303, `/cases/${encodeURIComponent(id)}?done=${encodeURIComponent(type)}`);
+    // A decision held for signature is not done yet: say so.
+    const held = sent.decision?.status === 'awaitingSignature' && sent.decision.event === type;
+    res.redirect(
+      303,
+      `/cases/${encodeURIComponent(id)}?${held ? 'held' : 'done'}=${encodeURIComponent(type)}`,
+    );
   });
 
   return router;

@@ -3,12 +3,24 @@
 // Limitation: anything this layer cannot show as questions (arrays, nested objects other than a set
 // of yes/no checks, records without the case's criteria) is a textarea taking JSON.
 import type { z } from 'zod';
+import { endOfLondonDay } from '../../../machines/calendar.ts';
 import { jsonSchema } from '../../engine/describe.ts';
 import type { FieldError } from '../../engine/errors.ts';
 
 type Json = Record<string, any>;
 /** How a field is asked: `checks` is an object of booleans, `scores` a record of numbers, `json` the rest. */
-type Kind = 'text' | 'textarea' | 'money' | 'integer' | 'number' | 'boolean' | 'enum' | 'date' | Composite;
+type Kind =
+  | 'text'
+  | 'textarea'
+  | 'money'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'enum'
+  | 'date'
+  /** An instant (a deadline), asked as a day: the end of that day in London. */
+  | 'endOfDay'
+  | Composite;
 type Composite = 'checks' | 'scores' | 'json';
 
 export interface FieldSpec {
@@ -56,6 +68,7 @@ const isBooleanObject = (s: Json) =>
 function kindOf(name: string, s: Json): Kind {
   if (s.type === 'string' && Array.isArray(s.enum)) return 'enum';
   if (s.type === 'string' && s.format === 'date') return 'date';
+  if (s.type === 'string' && s.format === 'date-time') return 'endOfDay';
   if (s.type === 'string') return (s.maxLength ?? Infinity) > 200 ? 'textarea' : 'text';
   if (s.type === 'integer' && name.endsWith('Pence')) return 'money';
   if (s.type === 'integer') return 'integer';
@@ -157,7 +170,7 @@ export function formToPayload(
     if (kind === 'checks') {
       const chosen = new Set(list(body[name]));
       payload[name] = Object.fromEntries(field.options!.map((key) => [key, chosen.has(key)]));
-    } else if (kind === 'date') {
+    } else if (kind === 'date' || kind === 'endOfDay') {
       const parts = Object.fromEntries(
         DATE_PARTS.map((p) => [p, text(body[`${name}-${p}`]).trim()]),
       ) as DateParts;
@@ -166,8 +179,8 @@ export function formToPayload(
         continue;
       }
       const parsed = parseDate(label, parts);
-      if ('date' in parsed) payload[name] = parsed.date;
-      else fail(name, parsed.error);
+      if (!('date' in parsed)) fail(name, parsed.error);
+      else payload[name] = kind === 'date' ? parsed.date : endOfLondonDay(parsed.date).toISOString();
     } else if (kind === 'scores' && Object.keys(body).some((key) => key.startsWith(`${name}.`))) {
       const scores: Record<string, number> = {};
       for (const [key, value] of Object.entries(body)) {
@@ -289,14 +302,19 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           errorMessage: errorFor(key, () => idOf(key)),
         });
       }
-    } else if (kind === 'date') {
+    } else if (kind === 'date' || kind === 'endOfDay') {
       const errorMessage = errorFor(name, () => `${id}-day`);
       const width = (part: string) => `govuk-input--width-${part === 'year' ? 4 : 2}`;
       add(name, `${id}-day`, 'date', {
         ...grouped,
         id,
         namePrefix: name,
-        hint: hint ?? { text: 'For example, 27 3 2027' },
+        hint: hint ?? {
+          text:
+            kind === 'endOfDay'
+              ? 'Until the end of this day, UK time. For example, 27 3 2027'
+              : 'For example, 27 3 2027',
+        },
         errorMessage,
         items: DATE_PARTS.map((part) => ({
           name: part,

@@ -1,0 +1,106 @@
+// The rulebook through the pages, as people use them: a decision held for signature says so instead
+// of "Done"; a deadline is asked as a day (the end of it, UK time), not as a machine timestamp; the
+// reasons given for ending a case are read on its page; ids mean nothing to people and are not shown.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { bids } from '../helpers/bids.ts';
+import { paymentHelpers } from '../helpers/payments.ts';
+import { csrfOf, providerWithPassword, signedIn } from '../helpers/web.ts';
+
+let t: TestApp;
+let provider: Awaited<ReturnType<typeof providerWithPassword>>;
+let b: ReturnType<typeof bids>;
+beforeAll(async () => {
+  t = await startTestApp();
+  provider = await providerWithPassword(t, 'Rulebook Pages Trust');
+  b = bids(t, provider);
+});
+afterAll(() => t.close());
+
+const version = async (id: string) =>
+  String((await t.sql`select version from cases where id = ${id}`)[0]!.version);
+
+describe('a decision held for signature, on the page', () => {
+  it('tells the panel member it waits for the approver, not that it is done', async () => {
+    const { programmeId } = await t.programme({ maxAwardPence: 500_000, delegationThresholdPence: 200_000 });
+    const id = await b.inPanelReview(programmeId, 300_000);
+    const panel = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
+    const page = await panel.get(`/cases/${id}`);
+    const sent = await panel
+      .post(`/cases/${id}/events/APPROVE`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        version: await version(id),
+        amountPence: '3000.00',
+        'reportDueOn-day': '31',
+        'reportDueOn-month': '3',
+        'reportDueOn-year': '2031',
+      });
+    expect(sent.status, sent.text).toBe(303);
+    expect(sent.headers.location).toBe(`/cases/${id}?held=APPROVE`);
+    const after = await panel.get(sent.headers.location!);
+    expect(after.text).toContain('Your decision (“Approve a grant”) now waits for an approver’s signature');
+    expect(after.text).not.toContain('Done: Approve a grant');
+  });
+});
+
+describe('a deadline on a page', () => {
+  it('is asked as a day, and taken as the end of that day, UK time', async () => {
+    const own = await t.programme({ cycle: 'youth-fund' });
+    await b.ok(own.roundId!, 'officer@demo.test', { type: 'CLOSE_EARLY', reason: 'Closed by mistake' });
+    const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+    const page = await officer.get(`/cases/${own.roundId}`);
+    expect(page.text).toContain('Until the end of this day, UK time');
+    const sent = await officer
+      .post(`/cases/${own.roundId}/events/REOPEN`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        version: await version(own.roundId!),
+        'closesAt-day': '30',
+        'closesAt-month': '6',
+        'closesAt-year': '2031',
+        reason: 'Closed a week early by mistake',
+      });
+    expect(sent.status, sent.text).toBe(303);
+    const [row] =
+      await t.sql`select state, snapshot->'context'->>'closesAt' as closes from cases where id = ${own.roundId}`;
+    // Midnight at the end of 30 June 2031, British Summer Time.
+    expect(row).toEqual({ state: 'open', closes: '2031-06-30T23:00:00.000Z' });
+    const shown = await officer.get(`/cases/${own.roundId}`);
+    expect(shown.text).toContain('the end of 30 June 2031 (midnight)');
+    expect(shown.text).not.toContain('2031-06-30T23:00:00.000Z');
+  });
+});
+
+describe('what a case page shows a person', () => {
+  it('reads the reasons given for ending a case, with what they were given for', async () => {
+    const id = await b.open(t.youthFund.programmeId, 'Drama club');
+    await b.ok(id, 'owner', { type: 'WITHDRAW', reason: 'No volunteers this term' });
+    const page = await (await signedIn(t.baseUrl, provider.email, provider.password)).get(`/cases/${id}`);
+    expect(page.text).toContain('Withdraw the bid');
+    expect(page.text).toContain('No volunteers this term');
+    expect(page.text).not.toMatch(/Reasons<\/dt>\s*<dd[^>]*>\s*1 entry/);
+  });
+
+  it('leaves out ids: a payment names no award case id or finance user id', async () => {
+    const pay = paymentHelpers(t);
+    const award = await b.inPanelReview(t.youthFund.programmeId, 100_000);
+    await b.ok(award, 'panel@demo.test', {
+      type: 'APPROVE',
+      amountPence: 100_000,
+      reportDueOn: '2031-03-31',
+    });
+    await b.ok(award, 'owner', { type: 'ACCEPT_OFFER' });
+    const payment = await pay.openPaymentOf(award);
+    const page = await (await signedIn(t.baseUrl, 'finance@demo.test', DEMO_PASSWORD)).get(
+      `/cases/${payment.id}`,
+    );
+    expect(page.status).toBe(200);
+    const details = /id="case-details"[\s\S]*?<\/dl>/.exec(page.text)?.[0] ?? '';
+    expect(details).toContain('£1,000.00');
+    expect(details).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  });
+});
