@@ -72,6 +72,13 @@ describe('a deadline on a page', () => {
     const shown = await officer.get(`/cases/${own.roundId}`);
     expect(shown.text).toContain('the end of 30 June 2031 (midnight)');
     expect(shown.text).not.toContain('2031-06-30T23:00:00.000Z');
+    // Providers and the programme page see the round's new deadline, not the one first set up.
+    const [programme] = await t.sql`select name from programmes where id = ${own.programmeId}`;
+    const funding = await (await signedIn(t.baseUrl, provider.email, provider.password)).get('/funding');
+    const call = funding.text.slice(funding.text.indexOf(programme!.name as string));
+    expect(call.slice(0, 2000)).toMatch(/July 2031/);
+    const programmePage = await officer.get(`/programmes/${own.programmeId}`);
+    expect(programmePage.text).toMatch(/July 2031/);
   });
 });
 

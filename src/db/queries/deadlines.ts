@@ -1,6 +1,6 @@
 // Deadlines for the provider pages: the funding calls open now (closing soonest first), and what a
 // list of cases waits for — each case's pending timers and the money it holds — one query each.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cases, fundLedger, netCommitment, planThemes, programmes, timers } from '../schema/index.ts';
 
@@ -41,13 +41,21 @@ export async function heldByCases(db: Db, caseIds: string[]): Promise<Map<string
   );
 }
 
-/** Programmes whose round (the latest case of `roundMachine` under it) is in `state`, closing soonest first. */
+/**
+ * Programmes whose round (the latest case of `roundMachine` under it) is in `state`, closing soonest
+ * first, with the round's own deadline: the programme's as set up, or as extended or reopened since.
+ */
 export async function programmesWithRoundIn(db: Db, roundMachine: string, state: string) {
-  const roundState = sql`(select ${cases.state} from ${cases}
+  const ofRound = (column: SQL) => sql`(select ${column} from ${cases}
     where ${cases.programmeId} = ${programmes.id} and ${cases.machineId} = ${roundMachine}
     order by ${cases.seq} desc limit 1)`;
+  const roundState = ofRound(sql`${cases.state}`);
   return db
-    .select({ programme: programmes, themeName: planThemes.name })
+    .select({
+      programme: programmes,
+      themeName: planThemes.name,
+      roundClosesAt: ofRound(sql`${cases.snapshot} -> 'context' ->> 'closesAt'`).mapWith(String),
+    })
     .from(programmes)
     .leftJoin(planThemes, eq(planThemes.id, programmes.themeId))
     .where(sql`${roundState} = ${state}`)

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cases, programmeOutcomes, programmes } from '../schema/index.ts';
 
@@ -28,7 +28,12 @@ export async function outcomesOf(db: Db, programmeId: string): Promise<string[]>
  */
 export async function roundCaseOf(db: Db, programmeId: string, roundMachine: string, share = false) {
   const query = db
-    .select({ id: cases.id, state: cases.state })
+    .select({
+      id: cases.id,
+      state: cases.state,
+      /** The round's deadline as it stands (extended or reopened since the programme was set up). */
+      closesAt: sql<string | null>`${cases.snapshot} -> 'context' ->> 'closesAt'`,
+    })
     .from(cases)
     .where(and(eq(cases.programmeId, programmeId), eq(cases.machineId, roundMachine)))
     .orderBy(desc(cases.seq))

@@ -154,7 +154,8 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         themeName: theme?.name ?? row.themeId,
         outcomes: outcomes.map((o) => `${o.id}: ${o.title}`),
         opensAt: row.opensAt?.toISOString(),
-        closesAt: row.closesAt?.toISOString(),
+        // The round's deadline, as extended or reopened, over the programme's as set up.
+        closesAt: round?.closesAt ?? row.closesAt?.toISOString(),
         decisionOn: row.decisionOn,
         delegationThresholdPence: Number(row.delegationThresholdPence),
         maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),

@@ -85,7 +85,7 @@ export function providerRouter(deps: { db: Db; engine: Engine }): Router {
       programmesWithRoundIn(db, ROUND_MACHINE, 'open'),
       organisationKind(actor),
     ]);
-    const calls = rows.map(({ programme, themeName }) => {
+    const calls = rows.map(({ programme, themeName, roundClosesAt }) => {
       const definition = engine.registry.latest(programme.cycle);
       const failed = state.failed?.programmeId === programme.id ? state.failed : undefined;
       return {
@@ -93,7 +93,8 @@ export function providerRouter(deps: { db: Db; engine: Engine }): Router {
         name: programme.name,
         cycleTitle: definition?.title ?? programme.cycle,
         themeName: themeName ?? programme.themeId,
-        closesAt: programme.closesAt?.toISOString() ?? null,
+        // The round's deadline: extended or reopened since the programme was set up, perhaps.
+        closesAt: roundClosesAt ?? programme.closesAt?.toISOString() ?? null,
         maxAwardPence: programme.maxAwardPence === null ? null : Number(programme.maxAwardPence),
         canBid: actor.role === 'provider' && mayBid(definition, kind),
         title: failed?.title ?? '',
