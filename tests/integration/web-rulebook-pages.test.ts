@@ -43,6 +43,15 @@ describe('a decision held for signature, on the page', () => {
     const after = await panel.get(sent.headers.location!);
     expect(after.text).toContain('Your decision (“Approve a grant”) now waits for an approver’s signature');
     expect(after.text).not.toContain('Done: Approve a grant');
+    // The approver's signing form has nothing to type, so nothing to save and come back to.
+    const approver = await signedIn(t.baseUrl, 'approver@demo.test', DEMO_PASSWORD);
+    const signing = (await approver.get(`/cases/${id}`)).text;
+    const section = (heading: string) => {
+      const start = signing.indexOf(`>${heading}</h2>`);
+      return signing.slice(start, signing.indexOf('</section>', start));
+    };
+    expect(section('Sign the decision')).not.toContain('Save and come back later');
+    expect(section('Send the decision back')).toContain('Save and come back later');
   });
 });
 
