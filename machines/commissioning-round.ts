@@ -5,8 +5,8 @@
 // round is in `open`; this machine only has to be in that state. Pure: no clock, no I/O.
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
-import { londonDate } from './calendar.ts';
 import {
+  deadlineNotPassed,
   defineMachine,
   engineActions,
   type FieldProblem,
@@ -120,9 +120,7 @@ const instant = (value: string | null | undefined): string | null =>
 
 /** A round opened again takes bids until a deadline that has not passed (not before today, London). */
 export const checkReopen = (_c: CommissioningRoundContext, p: ReopenPayload, now?: Now): FieldProblem[] =>
-  now && londonDate(p.closesAt) < now.today
-    ? [{ field: 'closesAt', message: `The new deadline must not have passed (today is ${now.today})` }]
-    : [];
+  deadlineNotPassed('closesAt', p.closesAt, now);
 
 /** A round rests on a needs assessment and the commissioning intentions drawn from it. */
 export const checkLaunch = (context: CommissioningRoundContext): FieldProblem[] => [

@@ -1,7 +1,8 @@
-// The contract every machine file fulfils. Pure: imports xstate and zod only, so the engine can
+// The contract every machine file fulfils. Pure: imports xstate, zod and the London calendar only, so the engine can
 // load, describe and replay any machine without knowing it by name.
 import type { AnyStateMachine } from 'xstate';
 import { z } from 'zod';
+import { londonDate } from './calendar.ts';
 
 export const roles = ['officer', 'provider', 'panel', 'finance', 'approver', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -165,6 +166,13 @@ export function payloadOf<E extends { type: string }>(event: E): Omit<E, 'type' 
     today?: unknown;
   };
   return payload as Omit<E, 'type' | 'actorId' | 'today'>;
+}
+
+/** No problem unless a new deadline (an instant) falls on a London day before today. */
+export function deadlineNotPassed(field: string, closesAt: string, now: Now | undefined): FieldProblem[] {
+  return now && londonDate(closesAt) < now.today
+    ? [{ field, message: `The new deadline must not have passed (today is ${now.today})` }]
+    : [];
 }
 
 /** No problem unless `date` is before today: a date a person sets that must not be in the past. */
@@ -353,8 +361,8 @@ export function checkOwnDeadline(
 ): FieldProblem[] {
   const at = Date.parse(payload.closesAt);
   const before = context.ownDeadline ? Date.parse(context.ownDeadline.closesAt) : null;
-  if (now && new Date(at).toISOString().slice(0, 10) < now.today)
-    return [{ field: 'closesAt', message: `The new deadline must not have passed (today is ${now.today})` }];
+  const passed = deadlineNotPassed('closesAt', payload.closesAt, now);
+  if (passed.length) return passed;
   if (before !== null && at <= before)
     return [
       {

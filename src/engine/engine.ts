@@ -2,7 +2,7 @@
 // all-or-nothing transaction per event. It knows no machine by name; it gets the registry.
 import type { AnyMachineSnapshot } from 'xstate';
 import { londonDate } from '../../machines/calendar.ts';
-import { type MachineDefinition, type Now, notify, type Recipient } from '../../machines/define.ts';
+import { type MachineDefinition, type Now, notify } from '../../machines/define.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import {
@@ -23,6 +23,7 @@ import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
 import { type Actor, canSee, isSender, systemActor } from './actor.ts';
 import type { Clock } from './clock.ts';
+import { type EngineSteps, holdDecision, type Recorded, rulebookEvent } from './decisions.ts';
 import { statesWhereActorActs } from './describe.ts';
 import {
   fieldErrors,
@@ -36,17 +37,7 @@ import {
 } from './errors.ts';
 import { isUuid } from './ids.ts';
 import type { MachineRegistry } from './registry.ts';
-import {
-  type AwaitingSignature,
-  type CaseDecision,
-  decisionOf,
-  eventSpec,
-  refusesSignature,
-  rulebookEvents,
-  SEND_BACK_DECISION,
-  SIGN_DECISION,
-  signatureNeeded,
-} from './rulebook.ts';
+import { awaitingSignatureProblem, decisionOf, holdFor, rulebookEvents, tellsOwner } from './rulebook.ts';
 import {
   acceptedEvents,
   type EmittedAction,
@@ -57,7 +48,8 @@ import {
   step,
   transitionEventTypes,
 } from './snapshot.ts';
-import { type CaseSummary, type CaseView, type HistoryEntry, historyEntry, summary } from './views.ts';
+import { caseViewFor, historyFor } from './view-policy.ts';
+import { type CaseSummary, type CaseView, type HistoryEntry, summary } from './views.ts';
 
 /** Runs a machine's named action inside the transition's transaction (money, notifications, ...). */
 export type EffectHandler = (
@@ -98,14 +90,18 @@ export interface EngineDeps {
   delegationThreshold?: (db: Db, caseRow: CaseRow) => Promise<number>;
 }
 
-/** What the history records for a step, where it is not the event the machine was given. */
-interface Recorded {
-  type: string;
-  payload: unknown;
-}
-
 export class Engine {
   constructor(private readonly deps: EngineDeps) {}
+
+  /** What the rulebook's half of sending (decisions.ts) does with a case: step it, or record a hold. */
+  private readonly steps: EngineSteps = {
+    now: () => this.now(),
+    clock: () => this.deps.clock.now(),
+    apply: (...args) => this.apply(...args),
+    runEffects: (...args) => this.runEffects(...args),
+    view: (...args) => this.view(...args),
+    engine: this,
+  };
 
   get registry(): MachineRegistry {
     return this.deps.registry;
@@ -211,7 +207,7 @@ export class Engine {
     }
     const { type, ...rawPayload } = (event ?? {}) as Record<string, unknown>;
     if (typeof type === 'string' && Object.hasOwn(rulebookEvents, type))
-      return this.rulebookEvent(tx, actor, caseRow, definition, type, rawPayload);
+      return rulebookEvent(this.steps, tx, actor, caseRow, definition, type, rawPayload);
     // Own properties only: `toString` or `__proto__` are not events.
     if (typeof type !== 'string' || !Object.hasOwn(definition.events, type)) {
       throw invalid('That is not an event of this machine.', [
@@ -226,7 +222,7 @@ export class Engine {
       throw forbidden(`Your role (${actor.role}) may not send ${type} to this case.`);
     }
     const held = decisionOf(caseRow.decision);
-    if (held?.status === 'awaitingSignature') throw awaitingSignature(held, definition);
+    if (held?.status === 'awaitingSignature') throw awaitingSignatureProblem(held, definition);
     const snapshot = restore(definition, caseRow.snapshot);
     const refusal = spec.refuses?.(snapshot.context, actor.userId);
     if (refusal) throw forbidden(refusal);
@@ -247,147 +243,19 @@ export class Engine {
     // The machine also learns who is acting (for separation-of-duties guards) and the London date (for
     // rules about dates); the history keeps the payload as sent, the actor and the time in columns.
     const machineEvent = { ...payload.data, type, actorId: actor.userId, today: now.today };
-    const amountPence = spec.decision?.amountPence(snapshot.context, payload.data) ?? null;
-    const declared = spec.decision?.signatureWhen?.(snapshot.context, payload.data) ?? null;
-    if (amountPence !== null || declared) {
-      const thresholdPence = (await this.deps.delegationThreshold?.(tx, caseRow)) ?? 0;
-      const because = signatureNeeded(amountPence, thresholdPence, held, declared);
-      if (because) {
-        const decision: AwaitingSignature = {
-          status: 'awaitingSignature',
-          event: type,
-          payload: payload.data,
-          decidedBy: actor.userId,
-          decidedByRole: actor.role,
-          amountPence: amountPence ?? 0,
-          thresholdPence,
-          because,
-          ...(declared && { reason: declared }),
-          at: this.deps.clock.now().toISOString(),
-        };
-        return this.hold(tx, actor, caseRow, definition, snapshot, machineEvent, decision);
-      }
-    }
+    const hold = await holdFor(
+      spec,
+      { type, payload: payload.data, context: snapshot.context },
+      actor,
+      held,
+      async () => (await this.deps.delegationThreshold?.(tx, caseRow)) ?? 0,
+      this.deps.clock.now(),
+    );
+    if (hold) return holdDecision(this.steps, tx, actor, caseRow, definition, snapshot, machineEvent, hold);
     return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, {
       type,
       payload: payload.data,
     });
-  }
-
-  /**
-   * The rulebook's events. Signing applies the held decision to the machine as its decider sent it,
-   * so the money moves now, recorded in the history as the signature; sending back records the reason
-   * and leaves the case where it was, with the next decision bound for a signature whatever its amount.
-   */
-  private async rulebookEvent(
-    tx: Tx,
-    actor: Actor,
-    caseRow: CaseRow,
-    definition: MachineDefinition,
-    type: string,
-    rawPayload: Record<string, unknown>,
-  ): Promise<CaseView> {
-    const spec = rulebookEvents[type]!;
-    if (!isSender(actor, spec.sentBy, caseRow.organisationId))
-      throw forbidden(`Only an approver may ${spec.label.toLowerCase()}.`);
-    const held = decisionOf(caseRow.decision);
-    if (held?.status !== 'awaitingSignature')
-      throw new ProblemError(
-        409,
-        'Nothing awaits signature',
-        'No decision on this case is waiting for a signature.',
-      );
-    const payload = spec.payload.safeParse(rawPayload);
-    if (!payload.success)
-      throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
-    const snapshot = restore(definition, caseRow.snapshot);
-    if (type === SIGN_DECISION) {
-      const refusal = refusesSignature(held, actor.userId);
-      if (refusal) throw forbidden(refusal);
-      const heldSpec = definition.events[held.event];
-      const now = this.now();
-      const problems = heldSpec?.check?.(snapshot.context, held.payload, now) ?? [];
-      if (!heldSpec || problems.length)
-        throw new ProblemError(
-          409,
-          'The decision no longer fits',
-          `The case has changed since the decision was made (${problems.map((p) => p.message).join('; ') || 'unknown event'}). Send it back instead.`,
-        );
-      const machineEvent = { ...held.payload, type: held.event, actorId: held.decidedBy, today: now.today };
-      return this.apply(tx, actor, caseRow, definition, snapshot, machineEvent, {
-        record: { type, payload: { ...payload.data, decision: held.event, decidedBy: held.decidedBy } },
-        decision: null,
-      });
-    }
-    const { reason } = payload.data as { reason: string };
-    const sentBack: CaseDecision = {
-      status: 'sentBack',
-      event: held.event,
-      amountPence: held.amountPence,
-      decidedBy: held.decidedBy,
-      decidedByRole: held.decidedByRole,
-      reason,
-      sentBackBy: actor.userId,
-      at: this.deps.clock.now().toISOString(),
-    };
-    const told = notify('decisionSentBack', held.decidedByRole as Recipient);
-    return this.record(
-      tx,
-      actor,
-      caseRow,
-      definition,
-      snapshot,
-      { type: SEND_BACK_DECISION, payload: payload.data },
-      sentBack,
-      [told],
-    );
-  }
-
-  /** Holds a decision for an approver's signature: the case stays where it is and nothing moves. */
-  private async hold(
-    tx: Tx,
-    actor: Actor,
-    caseRow: CaseRow,
-    definition: MachineDefinition,
-    snapshot: AnyMachineSnapshot,
-    event: { type: string; actorId?: string | null; today?: string },
-    decision: AwaitingSignature,
-  ): Promise<CaseView> {
-    // Held only if it would be taken now, so a signature never meets a refusal the decider could have seen.
-    if (!snapshot.can(event))
-      throw notAccepted(event.type, caseRow.state, acceptedEvents(definition, snapshot), []);
-    const { type: _, actorId: __, today: ___, ...payload } = event;
-    const told = notify('decisionAwaitingSignature', 'approver');
-    return this.record(tx, actor, caseRow, definition, snapshot, { type: event.type, payload }, decision, [
-      told,
-    ]);
-  }
-
-  /** A history row and a new hold, with the case's state and snapshot as they were. */
-  private async record(
-    tx: Tx,
-    actor: Actor,
-    caseRow: CaseRow,
-    definition: MachineDefinition,
-    snapshot: AnyMachineSnapshot,
-    recorded: Recorded,
-    decision: CaseDecision,
-    effects: EmittedAction[],
-  ): Promise<CaseView> {
-    const now = this.deps.clock.now();
-    const updated = await moveCase(
-      tx,
-      caseRow,
-      { state: caseRow.state, snapshot: caseRow.snapshot, at: now, decision },
-      {
-        ...recorded,
-        actorId: actor.userId,
-        actorRole: actor.role,
-        effects: [{ type: decision.status, params: decision }, ...effects],
-      },
-    );
-    await this.runEffects(tx, effects, { caseRow: updated, definition, actor, at: now, engine: this });
-    return this.view(actor, updated, definition, snapshot);
   }
 
   /**
@@ -471,14 +339,7 @@ export class Engine {
 
   async history(actor: Actor, caseId: string): Promise<HistoryEntry[]> {
     const caseRow = await this.visibleCase(actor, caseId, this.deps.db);
-    const rows = await caseHistory(this.deps.db, caseRow.id);
-    if (actor.role !== 'provider') return rows.map(historyEntry);
-    // A decision awaiting signature, or sent back, is deliberation the provider does not see; nor are
-    // the payload fields a definition keeps for staff.
-    const definition = this.definitionOf(caseRow);
-    return rows
-      .filter((row) => !isRulebookHold(row.effects))
-      .map((row) => ({ ...historyEntry(row), payload: forProvider(definition, row.type, row.payload) }));
+    return historyFor(actor, this.definitionOf(caseRow), await caseHistory(this.deps.db, caseRow.id));
   }
 
   async list(
@@ -643,59 +504,8 @@ export class Engine {
     definition: MachineDefinition,
     snapshot: AnyMachineSnapshot,
   ): CaseView {
-    const held = decisionOf(caseRow.decision);
-    const nextEvents =
-      held?.status === 'awaitingSignature'
-        ? Object.entries(rulebookEvents)
-            .filter(([, spec]) => isSender(actor, spec.sentBy, caseRow.organisationId))
-            .filter(([type]) => type !== SIGN_DECISION || !refusesSignature(held, actor.userId))
-            .map(([type, spec]) => ({ type, label: spec.label }))
-        : acceptedEvents(definition, snapshot)
-            .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
-            .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
-            .map((type) => ({ type, label: definition.events[type]!.label }));
-    // A decision awaiting signature, or sent back, is the Commissioner's deliberation: not the provider's,
-    // and nor are the context fields the definition keeps for staff.
-    const provider = actor.role === 'provider';
-    const context = provider ? withoutFields(snapshot.context, definition.staffOnly ?? []) : snapshot.context;
-    return { ...summary(caseRow, definition), context, nextEvents, decision: provider ? null : held };
+    return caseViewFor(actor, caseRow, definition, snapshot);
   }
-}
-
-/** Whether the step's effects already email the owning organisation. */
-function tellsOwner(effects: readonly EmittedAction[]): boolean {
-  return effects.some(
-    (e) => e.type === 'notify' && ((e.params as { to?: readonly string[] }).to ?? []).includes('owner'),
-  );
-}
-
-/** A copy of an object without the named fields. */
-function withoutFields(value: unknown, fields: readonly string[]): unknown {
-  if (!fields.length || !value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !fields.includes(key)));
-}
-
-/** A history payload as a provider may see it: without the fields the event keeps for staff. */
-function forProvider(definition: MachineDefinition, type: string, payload: unknown): unknown {
-  const staffOnly = Object.hasOwn(definition.events, type) ? definition.events[type]!.staffOnly : undefined;
-  if (staffOnly === true) return {};
-  return withoutFields(payload, staffOnly ?? []);
-}
-
-/** A history row that held a decision for signature or sent one back (its first effect says so). */
-function isRulebookHold(effects: unknown): boolean {
-  const first = Array.isArray(effects) ? (effects[0] as { type?: unknown } | undefined) : undefined;
-  return first?.type === 'awaitingSignature' || first?.type === 'sentBack';
-}
-
-/** Nothing but signing or sending back happens to a case whose decision awaits a signature. */
-function awaitingSignature(held: AwaitingSignature, definition: MachineDefinition): ProblemError {
-  const label = eventSpec(definition, held.event)?.label ?? held.event;
-  return new ProblemError(
-    409,
-    'Awaiting signature',
-    `A decision on this case ("${label}") is waiting for an approver's signature: nothing else can happen until it is signed or sent back.`,
-  );
 }
 
 /** Just enough of a definition to list a case whose machine version is not registered here. */

@@ -6,6 +6,8 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { z } from 'zod';
 import { type EventSpec, type MachineDefinition, reason } from '../../machines/define.ts';
+import { ProblemError } from './errors.ts';
+import type { EmittedAction } from './snapshot.ts';
 
 export const SIGN_DECISION = 'SIGN_DECISION';
 export const SEND_BACK_DECISION = 'SEND_BACK_DECISION';
@@ -90,6 +92,80 @@ export function signatureNeeded(
   if (current?.status === 'sentBack' && (amountPence !== null || declared)) return 'sentBack';
   if (declared) return 'declared';
   return amountPence !== null && amountPence > thresholdPence ? 'aboveThreshold' : null;
+}
+
+/**
+ * The hold a decision gets, if it needs a signature: above the threshold, declared by the definition,
+ * or following one sent back. The threshold is read only for a decision that has something at stake.
+ */
+export async function holdFor(
+  spec: EventSpec,
+  sent: { type: string; payload: Record<string, unknown>; context: unknown },
+  decider: { userId: string | null; role: string },
+  current: CaseDecision | null,
+  thresholdOf: () => Promise<number>,
+  at: Date,
+): Promise<AwaitingSignature | null> {
+  if (!spec.decision) return null;
+  const amountPence = spec.decision.amountPence(sent.context, sent.payload);
+  const declared = spec.decision.signatureWhen?.(sent.context, sent.payload) ?? null;
+  if (amountPence === null && !declared) return null;
+  const thresholdPence = await thresholdOf();
+  const because = signatureNeeded(amountPence, thresholdPence, current, declared);
+  if (!because) return null;
+  return {
+    status: 'awaitingSignature',
+    event: sent.type,
+    payload: sent.payload,
+    decidedBy: decider.userId,
+    decidedByRole: decider.role,
+    amountPence: amountPence ?? 0,
+    thresholdPence,
+    because,
+    ...(declared && { reason: declared }),
+    at: at.toISOString(),
+  };
+}
+
+/** The approver's send-back of a held decision, with their reasons. */
+export function sentBackOf(held: AwaitingSignature, reason: string, by: string | null, at: Date): SentBack {
+  const { event, amountPence, decidedBy, decidedByRole } = held;
+  return {
+    status: 'sentBack',
+    event,
+    amountPence,
+    decidedBy,
+    decidedByRole,
+    reason,
+    sentBackBy: by,
+    at: at.toISOString(),
+  };
+}
+
+/** Nothing but signing or sending back happens to a case whose decision awaits a signature. */
+export function awaitingSignatureProblem(
+  held: AwaitingSignature,
+  definition: MachineDefinition,
+): ProblemError {
+  const label = eventSpec(definition, held.event)?.label ?? held.event;
+  return new ProblemError(
+    409,
+    'Awaiting signature',
+    `A decision on this case ("${label}") is waiting for an approver's signature: nothing else can happen until it is signed or sent back.`,
+  );
+}
+
+/** Which hold a history row made (its first effect says so): held for signature, sent back, or none. */
+export function holdIn(effects: unknown): CaseDecision['status'] | null {
+  const first = Array.isArray(effects) ? (effects[0] as { type?: unknown } | undefined) : undefined;
+  return first?.type === 'awaitingSignature' || first?.type === 'sentBack' ? first.type : null;
+}
+
+/** Whether a step's effects already email the owning organisation (what cannot be undone is told once). */
+export function tellsOwner(effects: readonly EmittedAction[]): boolean {
+  return effects.some(
+    (e) => e.type === 'notify' && ((e.params as { to?: readonly string[] }).to ?? []).includes('owner'),
+  );
 }
 
 /** Separation of duties: the reason this person may not sign the held decision, or null. */

@@ -3,10 +3,10 @@
 // new version dropped it), a decision the old version awaited a signature for handed to the rulebook,
 // its version bumped and the move written to its history, one transaction per batch. Run at start-up;
 // safe to run again.
-import { and, asc, desc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Database, Db } from '../db/client.ts';
-import { type CaseRow, insertCaseEvent } from '../db/queries/cases.ts';
-import { caseEvents, cases } from '../db/schema/index.ts';
+import { type CaseRow, insertCaseEvent, lastSenderOf } from '../db/queries/cases.ts';
+import { cases } from '../db/schema/index.ts';
 import type { Clock } from './clock.ts';
 import type { MachineRegistry } from './registry.ts';
 import type { AwaitingSignature } from './rulebook.ts';
@@ -50,12 +50,7 @@ export async function upgradeCases(
           let decision = row.decision;
           if (held) {
             // The decider is whoever last sent that event, as the history records.
-            const [sent] = await tx
-              .select({ actorId: caseEvents.actorId, actorRole: caseEvents.actorRole })
-              .from(caseEvents)
-              .where(and(eq(caseEvents.caseId, row.id), eq(caseEvents.type, held.event)))
-              .orderBy(desc(caseEvents.version))
-              .limit(1);
+            const sent = await lastSenderOf(tx, row.id, held.event);
             const awaiting: AwaitingSignature = {
               status: 'awaitingSignature',
               event: held.event,

@@ -73,9 +73,6 @@ const ownerOf = (definition: MachineDefinition) => organisations[definition.owne
 const hasInput = (definition: MachineDefinition, field: string) =>
   Object.hasOwn(definition.input.shape, field);
 
-// Context-bound rules a payload of the right shape rarely meets by chance.
-const hints = machineHints;
-
 // ---- Opening and building cases --------------------------------------------------------------
 
 /** The programme a machine's cases are opened under: a new one, without a round, for each round. */
@@ -376,7 +373,7 @@ function everyStateBuilt(): Promise<undefined> {
 }
 
 async function prepare(definition: MachineDefinition): Promise<Machine> {
-  const explorer = new Explorer(definition, hints[definition.id]);
+  const explorer = new Explorer(definition, machineHints[definition.id]);
   const machine: Machine = {
     definition,
     explorer,

@@ -152,7 +152,9 @@ describe('no path commits money above the threshold without an approver’s sign
     }
 
     // From the ledger and the history alone.
-    const commits = await t.sql<{ case_id: string; case_version: number; net_after: string }[]>`
+    const movements = await t.sql<
+      { case_id: string; case_version: number; net_after: string; movement: string }[]
+    >`
       select l.case_id, l.case_version,
         sum(case l.movement when 'commit' then l.amount_pence when 'release' then -l.amount_pence else 0 end)
           over (partition by l.case_id order by l.id) as net_after, l.movement
@@ -170,11 +172,8 @@ describe('no path commits money above the threshold without an approver’s sign
     >`
       select case_id, version, type, actor_role, actor_id, payload, effects from case_events where case_id = any(${caseIds})`;
     const at = new Map(history.map((h) => [`${h.case_id}@${h.version}`, h]));
-    const unsigned = commits
-      .filter(
-        (c) =>
-          (c as unknown as { movement: string }).movement === 'commit' && Number(c.net_after) > THRESHOLD,
-      )
+    const unsigned = movements
+      .filter((c) => c.movement === 'commit' && Number(c.net_after) > THRESHOLD)
       .map((c) => at.get(`${c.case_id}@${c.case_version}`))
       .filter((h) => !(h?.type === 'SIGN_DECISION' && h.actor_role === 'approver'));
     expect(unsigned, 'commitments above the threshold that no approver signed').toEqual([]);

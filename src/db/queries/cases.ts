@@ -121,6 +121,17 @@ export async function insertCaseEvent(db: Db, row: typeof caseEvents.$inferInser
             ${timestampParam(row.at ?? new Date())})`;
 }
 
+/** Who last sent an event of this type to a case, as its history records; undefined if no one has. */
+export async function lastSenderOf(db: Db, caseId: string, type: string) {
+  const [sent] = await db
+    .select({ actorId: caseEvents.actorId, actorRole: caseEvents.actorRole })
+    .from(caseEvents)
+    .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.type, type)))
+    .orderBy(desc(caseEvents.version))
+    .limit(1);
+  return sent;
+}
+
 export async function caseHistory(db: Db, caseId: string): Promise<CaseEventRow[]> {
   return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.version));
 }

@@ -10,7 +10,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const viewsDir = path.resolve(here, '../../views');
 export const govukDir = path.resolve(here, '../../../node_modules/govuk-frontend/dist');
 
-const londonTime = new Intl.DateTimeFormat('en-GB', {
+export const londonTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
   day: 'numeric',
   month: 'long',
@@ -19,12 +19,21 @@ const londonTime = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
   hourCycle: 'h12',
 });
-const londonDay = new Intl.DateTimeFormat('en-GB', {
+export const londonDay = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
   day: 'numeric',
   month: 'long',
   year: 'numeric',
 });
+
+/** An instant in London words; midnight is the end of the day before, as deadlines are read. */
+export function londonInstantText(text: string): string {
+  const at = new Date(text);
+  const words = londonTime.format(at).replace(', ', ' at ');
+  return words.endsWith(' 12:00 am')
+    ? `the end of ${londonDay.format(new Date(at.getTime() - 1))} (midnight)`
+    : words;
+}
 
 const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 

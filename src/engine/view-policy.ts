@@ -1,0 +1,72 @@
+// One view policy per role: what each person may see of a case and its history, and what they may
+// send now. Providers never see the Commissioner's deliberation: the context and payload fields a
+// definition keeps for staff (`staffOnly`), or the rulebook's holds and send-backs.
+import type { AnyMachineSnapshot } from 'xstate';
+import type { MachineDefinition } from '../../machines/define.ts';
+import type { CaseEventRow, CaseRow } from '../db/queries/cases.ts';
+import { type Actor, isSender } from './actor.ts';
+import { decisionOf, holdIn, refusesSignature, rulebookEvents, SIGN_DECISION } from './rulebook.ts';
+import { acceptedEvents } from './snapshot.ts';
+import { type CaseView, type HistoryEntry, historyEntry, summary } from './views.ts';
+
+/** A copy of an object without the named fields. */
+function withoutFields(value: unknown, fields: readonly string[]): unknown {
+  if (!fields.length || !value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !fields.includes(key)));
+}
+
+/** A history payload as a provider may see it: without the fields the event keeps for staff. */
+function payloadForProvider(definition: MachineDefinition, type: string, payload: unknown): unknown {
+  const staffOnly = Object.hasOwn(definition.events, type) ? definition.events[type]!.staffOnly : undefined;
+  if (staffOnly === true) return {};
+  return withoutFields(payload, staffOnly ?? []);
+}
+
+/** What this person may send now: the rulebook's events while a decision awaits signature, else the machine's. */
+function nextEventsFor(
+  actor: Actor,
+  caseRow: CaseRow,
+  definition: MachineDefinition,
+  snapshot: AnyMachineSnapshot,
+) {
+  const held = decisionOf(caseRow.decision);
+  if (held?.status === 'awaitingSignature')
+    return Object.entries(rulebookEvents)
+      .filter(([, spec]) => isSender(actor, spec.sentBy, caseRow.organisationId))
+      .filter(([type]) => type !== SIGN_DECISION || !refusesSignature(held, actor.userId))
+      .map(([type, spec]) => ({ type, label: spec.label }));
+  return acceptedEvents(definition, snapshot)
+    .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
+    .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
+    .map((type) => ({ type, label: definition.events[type]!.label }));
+}
+
+/** The case as this person may see it. */
+export function caseViewFor(
+  actor: Actor,
+  caseRow: CaseRow,
+  definition: MachineDefinition,
+  snapshot: AnyMachineSnapshot,
+): CaseView {
+  const provider = actor.role === 'provider';
+  const context = provider ? withoutFields(snapshot.context, definition.staffOnly ?? []) : snapshot.context;
+  const decision = provider ? null : decisionOf(caseRow.decision);
+  return {
+    ...summary(caseRow, definition),
+    context,
+    nextEvents: nextEventsFor(actor, caseRow, definition, snapshot),
+    decision,
+  };
+}
+
+/** The case's history as this person may see it. */
+export function historyFor(
+  actor: Actor,
+  definition: MachineDefinition,
+  rows: CaseEventRow[],
+): HistoryEntry[] {
+  if (actor.role !== 'provider') return rows.map(historyEntry);
+  return rows
+    .filter((row) => holdIn(row.effects) === null)
+    .map((row) => ({ ...historyEntry(row), payload: payloadForProvider(definition, row.type, row.payload) }));
+}
