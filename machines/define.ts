@@ -64,6 +64,18 @@ export interface EventSpec<Context = any, Payload = any> {
    * transition does not already.
    */
   irreversible?: true;
+  /**
+   * Ends the panel's scoring (the definition's panelScoringStates). The rulebook accepts it only once
+   * the programme's quorum of panel members has scored, or with a `quorumReason` saying why not; the
+   * registry requires the payload to offer that field.
+   */
+  closesScoring?: true;
+  /**
+   * Records moderated scores (`scores`, by criterion) against the panel's: where one is more than
+   * half a point from the panel's mean for its criterion, the rulebook asks for a `rationale`. The
+   * registry requires the payload to have both fields.
+   */
+  moderates?: true;
 }
 
 export interface DecisionSpec<Context = any, Payload = any> {
@@ -105,6 +117,12 @@ export interface MachineDefinition {
    * name no service, and cannot draw on a stream that names services.
    */
   serviceOf?: (context: any) => string | null;
+  /**
+   * The last day of the award as agreed (a grant agreement's or a contract's end), or null before
+   * there is one. The rulebook ends an award before that day only by an event that asks for a
+   * reason (an `irreversible` one, such as terminating): a plain close is refused until then.
+   */
+  awardEndsOn?: (context: any) => string | null;
   /** States in which panel members declare conflicts and score the bid against the criteria. */
   panelScoringStates?: readonly string[];
   /**
@@ -227,6 +245,17 @@ export const reason = z
   .trim()
   .min(1, { error: 'Enter the reasons' })
   .max(2000, { error: 'The reasons must be 2000 characters or fewer' });
+
+/**
+ * Why the panel decides, or scoring closes, with fewer scores than the programme's quorum. The
+ * rulebook asks for it only then (EventSpec.closesScoring); spread it into the event's payload.
+ */
+export const quorumReason = {
+  quorumReason: reason.optional().meta({
+    title: 'Why decide with fewer panel scores than the programme needs',
+    description: 'Only if fewer panel members have scored than the programme’s quorum.',
+  }),
+};
 
 /** 123456 → "£1,234.56". Written out so it does not depend on the machine's locale data. */
 export function formatPounds(amountPence: number): string {

@@ -30,6 +30,7 @@ import {
   paymentProfiles,
   positivePence,
   programmeId,
+  quorumReason,
   type Recipient,
   reason,
   releaseFunds,
@@ -92,7 +93,9 @@ const emptyPayload = z.strictObject({});
 const reasonPayload = z.strictObject({ reason });
 const optionalReasonPayload = z.strictObject({ reason: reason.optional() });
 const score = z.number().int().min(0).max(MAX_SCORE, { error: 'Scores are whole numbers from 0 to 5' });
-const moderatePayload = z.strictObject({ scores: z.record(z.string(), score), rationale: reason });
+// The rationale is asked for by the rulebook when a moderated score is away from the panel's mean.
+const moderatePayload = z.strictObject({ scores: z.record(z.string(), score), rationale: reason.optional() });
+const closeScoringPayload = z.strictObject(quorumReason);
 const recommendAwardPayload = z.strictObject({ amountPence: positivePence, rationale: reason });
 const recommendDeclinePayload = z.strictObject({ rationale: reason });
 const agreementPayload = z.strictObject({
@@ -625,22 +628,32 @@ export const victimsServices = defineMachine({
     withdrawn: { label: 'Withdrawn' },
   },
   serviceOf: (c: Ctx) => c.service,
+  awardEndsOn: (c: Ctx) => c.agreement?.endsOn ?? null,
   // The panel's and the moderators' deliberation, and the threshold the approver signs above.
   staffOnly: ['delegationThresholdPence', 'moderatedScores', 'weightedScore', 'rationale'],
   events: {
     SUBMIT: spec('Submit the bid', submitPayload, owner, checkSubmit),
     PASS_DUE_DILIGENCE: spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),
     FAIL_DUE_DILIGENCE: spec('Fail due diligence', reasonPayload, officer),
-    CLOSE_SCORING: spec('Close panel scoring', emptyPayload, officer),
+    CLOSE_SCORING: {
+      ...spec('Close panel scoring', closeScoringPayload, officer),
+      closesScoring: true,
+      staffOnly: true,
+    },
     MODERATE: {
       ...spec('Record the moderated scores', moderatePayload, officer, checkModerate),
+      decision: { amountPence: () => null },
+      moderates: true,
       staffOnly: true,
     },
     RECOMMEND_AWARD: {
       ...spec('Recommend an award', recommendAwardPayload, officer, checkRecommendAward),
       decision: { amountPence: (_c: Ctx, p: Payload<'RECOMMEND_AWARD'>) => p.amountPence },
     },
-    RECOMMEND_DECLINE: spec('Recommend declining the bid', recommendDeclinePayload, officer),
+    RECOMMEND_DECLINE: {
+      ...spec('Recommend declining the bid', recommendDeclinePayload, officer),
+      decision: { amountPence: () => null },
+    },
     ACCEPT_OFFER: spec('Accept the offer', emptyPayload, owner),
     DECLINE_OFFER: { ...spec('Decline the offer', reasonPayload, owner), irreversible: true },
     SIGN_AGREEMENT: spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),

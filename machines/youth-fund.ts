@@ -24,6 +24,7 @@ import {
   pence,
   positivePence,
   programmeId,
+  quorumReason,
   type Recipient,
   reason,
   releaseFunds,
@@ -118,8 +119,10 @@ const submitPayload = z.strictObject({
 });
 const emptyPayload = z.strictObject({});
 const reasonPayload = z.strictObject({ reason });
+// The panel's decisions close its scoring: short of the quorum, they say why.
+const declinePayload = z.strictObject({ reason, ...quorumReason });
 const optionalReasonPayload = z.strictObject({ reason: reason.optional() });
-const approvePayload = z.strictObject({ amountPence: positivePence, reportDueOn: isoDate });
+const approvePayload = z.strictObject({ amountPence: positivePence, reportDueOn: isoDate, ...quorumReason });
 const paymentPayload = z.strictObject({
   amountPence: positivePence,
   paidOn: isoDate,
@@ -143,7 +146,7 @@ export type YouthFundEvent =
   | { type: 'CONFIRM_ELIGIBLE' }
   | ({ type: 'REJECT_INELIGIBLE' } & ReasonPayload)
   | ({ type: 'APPROVE' } & ApprovePayload)
-  | ({ type: 'DECLINE' } & ReasonPayload)
+  | ({ type: 'DECLINE' } & z.output<typeof declinePayload>)
   | { type: 'ACCEPT_OFFER' }
   | ({ type: 'DECLINE_OFFER' } & OptionalReasonPayload)
   | ({ type: 'RECORD_PAYMENT' } & PaymentPayload)
@@ -446,8 +449,18 @@ export const youthFund = defineMachine({
       sentBy: ['panel'],
       check: checkApprove,
       decision: { amountPence: (_c: YouthFundContext, p: ApprovePayload) => p.amountPence },
+      closesScoring: true,
+      staffOnly: ['quorumReason'],
     },
-    DECLINE: { label: 'Decline the bid', payload: reasonPayload, sentBy: ['panel'], irreversible: true },
+    DECLINE: {
+      label: 'Decline the bid',
+      payload: declinePayload,
+      sentBy: ['panel'],
+      irreversible: true,
+      decision: { amountPence: () => null },
+      closesScoring: true,
+      staffOnly: ['quorumReason'],
+    },
     ACCEPT_OFFER: { label: 'Accept the offer', payload: emptyPayload, sentBy: ['owner'] },
     DECLINE_OFFER: {
       label: 'Decline the offer',

@@ -10,7 +10,7 @@ import { seedDemoCases } from './domain/demo-cases.ts';
 import { seedDemoData } from './domain/demo-data.ts';
 import { commitFundsEffect, releaseFundsEffect, requireOpenRoundEffect } from './domain/money.ts';
 import { notifyEffect } from './domain/notifications.ts';
-import { conflictHidesCase } from './domain/panel.ts';
+import { panelRules } from './domain/panel-rules.ts';
 import { paymentEffects } from './domain/payments.ts';
 import { ensurePlan } from './domain/plan.ts';
 import { delegationThreshold, prepareCaseInput } from './domain/programmes.ts';
@@ -47,7 +47,7 @@ export function createEngine(
       ...paymentEffects,
     },
     prepareInput: prepareCaseInput,
-    hidesCase: conflictHidesCase,
+    panelRules,
     delegationThreshold,
   });
 }

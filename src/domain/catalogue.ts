@@ -55,6 +55,8 @@ export const newProgramme = z.strictObject({
   decisionOn: isoDate.optional(),
   delegationThresholdPence: pence,
   maxAwardPence: pence.min(1).optional(),
+  /** How many panel members must score before scoring closes without a recorded reason. */
+  panelQuorum: z.number().int().min(1).max(20).default(2),
   criteria: z
     .array(
       z.strictObject({
@@ -202,6 +204,7 @@ export async function createProgramme(
       delegationThresholdPence: BigInt(p.delegationThresholdPence),
       maxAwardPence: p.maxAwardPence === undefined ? null : BigInt(p.maxAwardPence),
       criteria: p.criteria,
+      panelQuorum: p.panelQuorum,
     })
     .returning({ id: programmes.id });
   await tx

@@ -1,14 +1,24 @@
 // Cases at different stages, so a fresh install has work to look at: the Youth Fund and victims'
 // services rounds open for bids, and Youth Fund bids from draft to offered, one of them awaiting the
-// approver's signature.
+// approver's signature. The panel works as people do: each member declares, scores, then decides.
 import { addDays, londonDate } from '../../machines/calendar.ts';
 import type { Tx } from '../db/client.ts';
 import { findUserByEmail } from '../db/queries/people.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { DemoIds } from './demo-data.ts';
+import { declareInterest, scoreBid } from './panel.ts';
 import { actorOf } from './people.ts';
 
-type Step = { by: string; event: Record<string, unknown> };
+type Step =
+  | { by: string; event: Record<string, unknown> }
+  | { by: string; declare: true }
+  | { by: string; scores: Record<string, number>; comment?: string };
+
+/** A panel member declares no conflict of interest and scores the bid. */
+const scored = (by: string, scores: Record<string, number>, comment?: string): Step[] => [
+  { by, declare: true },
+  { by, scores, ...(comment && { comment }) },
+];
 
 const launchRound: Step[] = [
   {
@@ -51,6 +61,8 @@ const youthFundBids = (reportDueOn: string): { provider: string; title: string; 
     steps: [
       submit('Boxing club bursaries', 'Free membership for 25 young people referred by schools', 300000),
       { by: 'officer@demo.test', event: { type: 'CONFIRM_ELIGIBLE' } },
+      // One member has scored; the other has still to.
+      ...scored('panel@demo.test', { need: 4, delivery: 3, value: 4 }, 'Clear referral route from schools'),
     ],
   },
   {
@@ -59,6 +71,8 @@ const youthFundBids = (reportDueOn: string): { provider: string; title: string; 
     steps: [
       submit('Summer music workshops', 'Six weeks of workshops ending in a public concert', 250000),
       { by: 'officer@demo.test', event: { type: 'CONFIRM_ELIGIBLE' } },
+      ...scored('panel@demo.test', { need: 3, delivery: 4, value: 4 }),
+      ...scored('panel2@demo.test', { need: 3, delivery: 5, value: 3 }, 'Strong track record'),
       { by: 'panel@demo.test', event: { type: 'APPROVE', amountPence: 220000, reportDueOn } },
     ],
   },
@@ -69,7 +83,9 @@ const youthFundBids = (reportDueOn: string): { provider: string; title: string; 
     steps: [
       submit('Mentoring for young carers', 'Weekly mentoring and respite trips for 30 young carers', 400000),
       { by: 'officer@demo.test', event: { type: 'CONFIRM_ELIGIBLE' } },
-      { by: 'panel@demo.test', event: { type: 'APPROVE', amountPence: 400000, reportDueOn } },
+      ...scored('panel@demo.test', { need: 5, delivery: 4, value: 4 }, 'Young carers are under-served'),
+      ...scored('panel2@demo.test', { need: 5, delivery: 4, value: 3 }),
+      { by: 'panel2@demo.test', event: { type: 'APPROVE', amountPence: 400000, reportDueOn } },
     ],
   },
 ];
@@ -81,8 +97,20 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
     return actorOf(user);
   };
   const run = async (caseId: string, owner: string, steps: Step[]) => {
-    for (const step of steps)
-      await engine.send(await actor(step.by === 'owner' ? owner : step.by), caseId, step.event, { tx });
+    for (const step of steps) {
+      const by = await actor(step.by === 'owner' ? owner : step.by);
+      if ('event' in step) await engine.send(by, caseId, step.event, { tx });
+      else if ('declare' in step)
+        await declareInterest(tx, by, caseId, { conflicted: false }, engine.registry);
+      else
+        await scoreBid(
+          tx,
+          by,
+          caseId,
+          { scores: step.scores, ...(step.comment && { comment: step.comment }) },
+          engine.registry,
+        );
+    }
   };
   const officer = await actor('officer@demo.test');
   for (const programmeId of [ids.programmes.youthFund, ids.programmes.victims]) {

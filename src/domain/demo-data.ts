@@ -1,8 +1,9 @@
 // Demo data, so a fresh install can be clicked through at once: the OPCC, providers, partners and
 // the six Community Safety Partnerships; one user per role; this year's funds and programmes.
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { addDays, londonDate, londonInstant } from '../../machines/calendar.ts';
 import type { Database, Tx } from '../db/client.ts';
+import { insertPanelMember } from '../db/queries/panel.ts';
 import { organisations, users } from '../db/schema/index.ts';
 import { createFund, createProgramme } from './catalogue.ts';
 import { hashPassword } from './sessions.ts';
@@ -36,6 +37,8 @@ export const demoUsers = [
   { email: 'provider@demo.test', name: 'Priya Provider', role: 'provider', organisation: 'riverside' },
   { email: 'provider2@demo.test', name: 'Pete Provider', role: 'provider', organisation: 'fenland' },
   { email: 'panel@demo.test', name: 'Pat Panel', role: 'panel', organisation: 'opcc' },
+  // A second member, so a demo bid can reach the panel's quorum of two scores.
+  { email: 'panel2@demo.test', name: 'Sam Scorer', role: 'panel', organisation: 'opcc' },
   { email: 'finance@demo.test', name: 'Fran Finance', role: 'finance', organisation: 'opcc' },
   // A second pair of finance hands: whoever schedules or varies a payment does not approve it.
   { email: 'finance2@demo.test', name: 'Femi Finance', role: 'finance', organisation: 'opcc' },
@@ -88,6 +91,11 @@ export async function seedDemoData(
       organisations: orgIds,
       programmes: await seedProgrammes(tx, orgIds, knownCycles, now),
     };
+    // Both panel members sit on the programmes whose bids a panel scores.
+    const panel = await tx.select({ id: users.id }).from(users).where(eq(users.role, 'panel'));
+    for (const programmeId of [ids.programmes.youthFund, ids.programmes.victims])
+      for (const member of panel)
+        await insertPanelMember(tx, { programmeId, userId: member.id, assignedBy: null, assignedAt: now });
     await then?.(tx, ids);
     return ids;
   });

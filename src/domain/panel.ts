@@ -4,8 +4,14 @@
 // neither scores the bid nor sees its scores. Scores are domain data: never in the case view or
 // its history, and never shown to providers.
 import { z } from 'zod';
-import { reason, type ScoringCriterion, weightedScore } from '../../machines/define.ts';
+import {
+  type MachineDefinition,
+  reason,
+  type ScoringCriterion,
+  weightedScore,
+} from '../../machines/define.ts';
 import type { Db, Tx } from '../db/client.ts';
+import { casesInStates, inScope } from '../db/queries/cases.ts';
 import {
   declarationsOfCase,
   deleteScores,
@@ -16,15 +22,18 @@ import {
   type PanelDeclarationRow,
   type PanelScoreRow,
   panelCase,
+  progressOf,
   saveScores,
   scoresOfCase,
   updateDeclaration,
 } from '../db/queries/panel.ts';
 import { findProgramme } from '../db/queries/programmes.ts';
-import { type Actor, canSee } from '../engine/actor.ts';
+import { type Actor, scopeOf } from '../engine/actor.ts';
 import { fieldErrors, forbidden, integrity, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
+import { ownOrganisationConflict } from './panel-rules.ts';
+import { spreadOf } from './panel-spread.ts';
 
 /** Scores run from 0 to this. */
 export const MAX_SCORE = 5;
@@ -73,12 +82,13 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 
 /**
  * The case, if the actor may see it: providers never see panel work, not even on their own bids,
- * so for them it does not exist (404, as for a case they cannot see).
+ * so for them it does not exist (404, as for a case they cannot see); nor does a panel member see a
+ * bid outside their programmes or one they are conflicted in.
  */
 async function caseFor(db: Db, actor: Actor, caseId: string, registry: MachineRegistry, share: boolean) {
   if (actor.role === 'provider' || !isUuid(caseId)) throw notFound();
   const row = await panelCase(db, caseId, share);
-  if (!row || !canSee(actor, row.organisationId)) throw notFound();
+  if (!row || !(await inScope(db, caseId, scopeOf(actor)))) throw notFound();
   const definition = registry.get(row.machineId, row.machineVersion);
   if (!definition)
     throw integrity(
@@ -89,6 +99,9 @@ async function caseFor(db: Db, actor: Actor, caseId: string, registry: MachineRe
 }
 
 type PanelCase = Awaited<ReturnType<typeof caseFor>>;
+
+/** Who declares interests: panel members before scoring or deciding, officers and approvers before deciding or signing. */
+const declarers: readonly Actor['role'][] = ['panel', 'officer', 'approver', 'admin'];
 
 function requirePanel(actor: Actor): string {
   if (actor.role !== 'panel' || !actor.userId)
@@ -109,7 +122,7 @@ function requireScoringState({ row, scoringStates }: PanelCase): void {
   );
 }
 
-async function criteriaOf(db: Db, { row }: PanelCase): Promise<ScoringCriterion[]> {
+async function programmeOf(db: Db, { row }: PanelCase) {
   const programme = row.programmeId ? await findProgramme(db, row.programmeId) : undefined;
   if (!programme)
     throw new ProblemError(
@@ -117,7 +130,11 @@ async function criteriaOf(db: Db, { row }: PanelCase): Promise<ScoringCriterion[
       'No scoring criteria',
       'The case is not under a programme, so it has no criteria to score against.',
     );
-  return programme.criteria as ScoringCriterion[];
+  return programme;
+}
+
+async function criteriaOf(db: Db, panelCase: PanelCase): Promise<ScoringCriterion[]> {
+  return (await programmeOf(db, panelCase)).criteria as ScoringCriterion[];
 }
 
 export function declarationView(row: PanelDeclarationRow) {
@@ -144,8 +161,11 @@ export function scoresView(row: PanelScoreRow, criteria: readonly ScoringCriteri
 }
 
 /**
- * Records a member's declaration. Idempotent for the same body. A declared conflict stands: it is
- * never withdrawn or reworded (409). Declaring a conflict after scoring removes the member's scores.
+ * Records a person's declaration of interest in a case: a panel member's while the panel scores it,
+ * an officer's or approver's at any time before they decide or sign. Idempotent for the same body.
+ * A declared conflict stands: it is never withdrawn or reworded (409). Declaring a conflict after
+ * scoring removes the member's scores. Someone who belongs to the organisation the case is for has a
+ * conflict without asking, so cannot declare none (422).
  */
 export async function declareInterest(
   tx: Tx,
@@ -155,9 +175,21 @@ export async function declareInterest(
   registry: MachineRegistry,
 ) {
   const panelCase = await caseFor(tx, actor, caseId, registry, true);
-  const userId = requirePanel(actor);
-  requireScoringState(panelCase);
+  if (!declarers.includes(actor.role) || !actor.userId)
+    throw forbidden(
+      'Panel members, officers and approvers declare interests in cases; your role does not decide on them.',
+    );
+  const userId = actor.userId;
+  if (actor.role === 'panel') requireScoringState(panelCase);
   const input = parse(declarationBody, body);
+  const own = input.conflicted ? undefined : await ownOrganisationConflict(tx, actor, panelCase.row);
+  if (own)
+    throw invalid('You have a conflict of interest in this case.', [
+      {
+        field: 'conflicted',
+        message: `You belong to ${own.name}, the organisation this case is for: that is a conflict of interest`,
+      },
+    ]);
   const wanted = {
     caseId,
     userId,
@@ -179,7 +211,7 @@ export async function declareInterest(
     throw new ProblemError(
       409,
       'Conflict of interest stands',
-      'You declared a conflict of interest in this bid; a declared conflict cannot be withdrawn or changed.',
+      'You declared a conflict of interest in this case; a declared conflict cannot be withdrawn or changed.',
       { declaration: declarationView(current) },
     );
   }
@@ -225,17 +257,6 @@ export async function scoreBid(
   return scoresView(saved, criteria);
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
-/** min, max, mean (2 dp) and range (max − min) of some numbers; nulls when there are none. */
-export function spreadOf(values: readonly number[]) {
-  if (!values.length) return { count: 0, min: null, max: null, mean: null, range: null };
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
-  return { count: values.length, min, max, mean: round2(mean), range: round2(max - min) };
-}
-
 /**
  * The panel's scores for a case. Officers, approvers and admins: every member's scores apart, the
  * declarations, and the spread per criterion and of the weighted totals. A panel member: their own
@@ -260,13 +281,16 @@ export async function panelScoresOf(db: Db, actor: Actor, caseId: string, regist
   }
   if (!moderators.includes(actor.role))
     throw forbidden(`Panel scores are for officers, approvers and admins; your role is ${actor.role}.`);
-  const criteria = await criteriaOf(db, panelCase);
+  const programme = await programmeOf(db, panelCase);
+  const criteria = programme.criteria as ScoringCriterion[];
   const [scored, declared] = await Promise.all([scoresOfCase(db, caseId), declarationsOfCase(db, caseId)]);
   const members = scored.map(({ score, name }) => ({ ...scoresView(score, criteria), name }));
   return {
     caseId,
     state: row.state,
     criteria,
+    /** How many members' scores close scoring without a recorded reason. */
+    quorum: programme.panelQuorum,
     members,
     declarations: declared.map(({ declaration, name }) => ({ ...declarationView(declaration), name })),
     spread: {
@@ -282,11 +306,60 @@ export async function panelScoresOf(db: Db, actor: Actor, caseId: string, regist
 }
 
 /**
- * A panel member who declared a conflict of interest in a case no longer sees it at all — not its
- * details, moderated scores or history — and cannot act on it (the engine answers 404).
+ * The bids waiting for a panel member, newest first: those in their machines' scoring states in the
+ * programmes the member sits on, less any they are conflicted in, each with the member's progress.
  */
-export async function conflictHidesCase(db: Db, actor: Actor, caseRow: { id: string }): Promise<boolean> {
-  if (actor.role !== 'panel' || !actor.userId) return false;
+export async function panelWork(db: Db, actor: Actor, registry: MachineRegistry, limit = 100) {
+  const userId = requirePanel(actor);
+  const where = registry
+    .list()
+    .filter((d) => d.panelScoringStates?.length)
+    .map((d) => ({ machineId: d.id, states: [...d.panelScoringStates!] }));
+  const { rows } = await casesInStates(db, where, scopeOf(actor), limit);
+  const { declarations, scores } = await progressOf(
+    db,
+    userId,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => ({
+    row,
+    declared: declarations.some((d) => d.caseId === row.id),
+    scoredVersion: scores.find((s) => s.caseId === row.id)?.version,
+  }));
+}
+
+/**
+ * Where someone stands on deciding a case or signing for it: not one who declares (null); belonging
+ * to the organisation it is for (a conflict without asking); not yet declared; conflicted; or clear.
+ */
+export async function standingOf(db: Db, actor: Actor, caseRow: { id: string; organisationId: string }) {
+  if (!declarers.includes(actor.role) || !actor.userId) return null;
+  const own = await ownOrganisationConflict(db, actor, caseRow);
+  if (own) return { status: 'ownOrganisation' as const, organisationName: own.name };
   const declaration = await findDeclaration(db, caseRow.id, actor.userId);
-  return declaration?.conflicted === true;
+  if (!declaration) return { status: 'undeclared' as const };
+  return {
+    status: declaration.conflicted ? ('conflicted' as const) : ('clear' as const),
+    at: declaration.at.toISOString(),
+    reason: declaration.reason,
+  };
+}
+
+export type Standing = NonNullable<Awaited<ReturnType<typeof standingOf>>>;
+
+/**
+ * The panel's scores as moderators read them beside a case (each member's, the mean and the spread,
+ * and the quorum): for officers, approvers and admins, on a machine a panel scores; else undefined.
+ */
+export async function moderatorView(
+  db: Db,
+  actor: Actor,
+  caseRow: { id: string; programmeId: string | null },
+  definition: MachineDefinition,
+  registry: MachineRegistry,
+) {
+  if (!moderators.includes(actor.role) || !definition.panelScoringStates?.length || !caseRow.programmeId)
+    return undefined;
+  const view = await panelScoresOf(db, actor, caseRow.id, registry);
+  return 'members' in view ? view : undefined;
 }

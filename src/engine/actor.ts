@@ -1,4 +1,5 @@
 import type { Role, Sender } from '../../machines/define.ts';
+import type { CaseScope } from '../db/queries/cases.ts';
 
 /** Who is acting: a signed-in user, or the system itself (timers, imports). */
 export interface Actor {
@@ -10,9 +11,23 @@ export interface Actor {
 
 export const systemActor: Actor = { userId: null, role: 'system', organisationId: null, email: null };
 
-/** Providers see their own organisation's cases only; staff and the system see every case. */
-export function canSee(actor: Actor, caseOrganisationId: string): boolean {
-  return actor.role !== 'provider' || actor.organisationId === caseOrganisationId;
+/**
+ * Which cases a person sees: a provider its own organisation's; a panel member the bids of the
+ * programmes they sit on, less those they are conflicted in; other staff and the system every case.
+ */
+export function scopeOf(actor: Actor): CaseScope {
+  if (actor.role === 'provider')
+    return {
+      kind: 'organisation',
+      organisationId: actor.organisationId ?? '00000000-0000-0000-0000-000000000000',
+    };
+  if (actor.role === 'panel')
+    return {
+      kind: 'panel',
+      userId: actor.userId ?? '00000000-0000-0000-0000-000000000000',
+      organisationId: actor.organisationId,
+    };
+  return { kind: 'all' };
 }
 
 /** Whether the actor is one of the senders an event or a creation names. Only the engine is `system`. */

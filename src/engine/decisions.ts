@@ -33,6 +33,7 @@ type MachineEvent = { type: string; actorId?: string | null; today?: string };
 export interface EngineSteps {
   now(): { today: string };
   clock(): Date;
+  declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
   apply(
     tx: Tx,
     actor: Actor,
@@ -73,6 +74,8 @@ export async function rulebookEvent(
     );
   const payload = spec.payload.safeParse(rawPayload);
   if (!payload.success) throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
+  // An approver signs or sends back only having declared no conflict of interest in the case.
+  await steps.declaredNoConflict(tx, actor, caseRow);
   const snapshot = restore(definition, caseRow.snapshot);
   if (type === SIGN_DECISION) {
     const refusal = refusesSignature(held, actor.userId);

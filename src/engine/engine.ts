@@ -13,6 +13,7 @@ import {
   casesInStates,
   deleteStateTimers,
   findCase,
+  inScope,
   insertCase,
   insertCaseEvent,
   listCases,
@@ -21,7 +22,7 @@ import {
 } from '../db/queries/cases.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
-import { type Actor, canSee, isSender, systemActor } from './actor.ts';
+import { type Actor, isSender, scopeOf, systemActor } from './actor.ts';
 import type { Clock } from './clock.ts';
 import { type EngineSteps, holdDecision, type Recorded, rulebookEvent } from './decisions.ts';
 import { statesWhereActorActs } from './describe.ts';
@@ -37,7 +38,15 @@ import {
 } from './errors.ts';
 import { isUuid } from './ids.ts';
 import type { MachineRegistry } from './registry.ts';
-import { awaitingSignatureProblem, decisionOf, holdFor, rulebookEvents, tellsOwner } from './rulebook.ts';
+import {
+  awaitingSignatureProblem,
+  decisionOf,
+  endsAwardEarly,
+  holdFor,
+  type PanelRules,
+  rulebookEvents,
+  tellsOwner,
+} from './rulebook.ts';
 import {
   acceptedEvents,
   type EmittedAction,
@@ -79,10 +88,11 @@ export interface EngineDeps {
   effects?: Record<string, EffectHandler>;
   prepareInput?: InputPreparer;
   /**
-   * The domain's further say on who may see a case at all (beyond organisation), e.g. a panel
-   * member who declared a conflict of interest on it. A case hidden this way answers 404.
+   * The domain's conflict-of-interest rules for decisions: whoever decides or signs has declared no
+   * conflict, scoring closes with the panel's quorum or a reason, and a moderated score away from
+   * the panel's mean has a rationale. Throws a ProblemError to refuse.
    */
-  hidesCase?: (db: Db, actor: Actor, caseRow: CaseRow) => Promise<boolean>;
+  panelRules?: PanelRules;
   /**
    * The delegation threshold that applies to a case's decisions: above it, an approver signs. The
    * domain reads it from the case's programme; without this, every decision needs a signature.
@@ -97,6 +107,7 @@ export class Engine {
   private readonly steps: EngineSteps = {
     now: () => this.now(),
     clock: () => this.deps.clock.now(),
+    declaredNoConflict: async (...args) => this.deps.panelRules?.declaredNoConflict(...args),
     apply: (...args) => this.apply(...args),
     runEffects: (...args) => this.runEffects(...args),
     view: (...args) => this.view(...args),
@@ -239,6 +250,12 @@ export class Engine {
     const now = this.now();
     const problems = spec.check?.(snapshot.context, payload.data, now) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
+    const rules = this.deps.panelRules;
+    if (rules && (spec.closesScoring || spec.moderates)) {
+      const scored = await rules.panelProblems(tx, caseRow, spec, payload.data);
+      if (scored.length) throw invalid(`The ${type} payload does not fit the panel's scores.`, scored);
+    }
+    if (rules && spec.decision) await rules.declaredNoConflict(tx, actor, caseRow);
 
     // The machine also learns who is acting (for separation-of-duties guards) and the London date (for
     // rules about dates); the history keeps the payload as sent, the actor and the time in columns.
@@ -299,6 +316,8 @@ export class Engine {
     if (!snapshot.can(event))
       throw notAccepted(event.type, caseRow.state, acceptedEvents(definition, snapshot), []);
     const next = step(definition, snapshot, event);
+    const early = endsAwardEarly(definition, snapshot.context, next.snapshot, event.type, this.now().today);
+    if (early && actor.role !== 'system') throw early;
     const now = this.deps.clock.now();
     const interpreted = interpretActions(next.actions, now);
     // What cannot be undone is always told to the organisation it happened to.
@@ -357,7 +376,7 @@ export class Engine {
       machineId: filter.machine,
       state: filter.state,
       programmeId: filter.programmeId,
-      organisationId: providerScope(actor),
+      scope: scopeOf(actor),
       beforeSeq: filter.beforeSeq,
       limit: filter.limit + 1,
     });
@@ -377,7 +396,7 @@ export class Engine {
       .map((definition) => ({ machineId: definition.id, states: statesWhereActorActs(definition, actor) }))
       .filter((w) => w.states.length);
     const [{ rows, counts }, signing] = await Promise.all([
-      casesInStates(this.deps.db, where, providerScope(actor), limit),
+      casesInStates(this.deps.db, where, scopeOf(actor), limit),
       actor.role === 'approver' ? casesAwaitingSignature(this.deps.db, limit) : undefined,
     ]);
     // A case whose decision awaits a signature waits for the approver alone. (The counts by stage
@@ -425,8 +444,10 @@ export class Engine {
   }
 
   private async mayView(db: Db, actor: Actor, caseRow: CaseRow): Promise<boolean> {
-    if (!canSee(actor, caseRow.organisationId)) return false;
-    return !(await this.deps.hidesCase?.(db, actor, caseRow));
+    const scope = scopeOf(actor);
+    if (scope.kind === 'all') return true;
+    if (scope.kind === 'organisation') return scope.organisationId === caseRow.organisationId;
+    return inScope(db, caseRow.id, scope);
   }
 
   private async visibleCase(actor: Actor, caseId: string, db: Db): Promise<CaseRow> {
@@ -529,10 +550,4 @@ async function uniqueOr409<T>(insert: () => Promise<T>): Promise<T> {
       );
     throw error;
   }
-}
-
-/** The organisation a provider's lists are limited to; fails closed (matches nothing) without one. */
-function providerScope(actor: Actor): string | undefined {
-  if (actor.role !== 'provider') return undefined;
-  return actor.organisationId ?? '00000000-0000-0000-0000-000000000000';
 }

@@ -1,5 +1,5 @@
 import type { MachineDefinition } from '../../machines/define.ts';
-import { undeclaredDecisions } from './rulebook.ts';
+import { panelFieldsProblem, undeclaredDecisions } from './rulebook.ts';
 import { declaredEventTypes } from './snapshot.ts';
 
 /**
@@ -66,6 +66,10 @@ function assertComplete(definition: MachineDefinition): void {
       | undefined;
     if (spec.irreversible && (!reason || reason.safeParse(undefined).success))
       throw new Error(`${name}: ${type} cannot be undone, so its payload must require a reason`);
+    const panelProblem = panelFieldsProblem(spec);
+    if (panelProblem) throw new Error(`${name}: ${type} ${panelProblem}`);
+    if ((spec.closesScoring || spec.moderates) && !definition.panelScoringStates?.length)
+      throw new Error(`${name}: ${type} works on panel scores, but the machine has no panel scoring states`);
   }
   const decisions = undeclaredDecisions(definition);
   if (decisions.length) throw new Error(`${name}: ${decisions.join('; ')}`);

@@ -5,7 +5,10 @@
 // only when the held event is finally applied to the machine, at signing. No machine codes any of this.
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { z } from 'zod';
-import { type EventSpec, type MachineDefinition, reason } from '../../machines/define.ts';
+import { type EventSpec, type FieldProblem, type MachineDefinition, reason } from '../../machines/define.ts';
+import type { Tx } from '../db/client.ts';
+import type { CaseRow } from '../db/queries/cases.ts';
+import type { Actor } from './actor.ts';
 import { ProblemError } from './errors.ts';
 import type { EmittedAction } from './snapshot.ts';
 
@@ -25,6 +28,23 @@ export const rulebookEvents: Record<string, EventSpec> = {
     sentBy: ['approver'],
   },
 };
+
+/**
+ * The domain's half of the panel rules (src/domain/panel-rules.ts): who has declared an interest in
+ * a case, and what its panel scored. The engine asks it before every decision and signature, and
+ * for every event that closes scoring or moderates.
+ */
+export interface PanelRules {
+  /** Refuses (a ProblemError) someone deciding or signing who has not declared no conflict of interest. */
+  declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
+  /** Scoring closed short of the quorum without a reason; a moderated score away from the panel's without a rationale. */
+  panelProblems(
+    tx: Tx,
+    caseRow: CaseRow,
+    spec: EventSpec,
+    payload: Record<string, unknown>,
+  ): Promise<FieldProblem[]>;
+}
 
 /** The messages the rulebook sends, in every machine's name; src/mail has their words. */
 export const rulebookMessages = [
@@ -161,6 +181,29 @@ export function holdIn(effects: unknown): CaseDecision['status'] | null {
   return first?.type === 'awaitingSignature' || first?.type === 'sentBack' ? first.type : null;
 }
 
+/**
+ * An award ends before its agreed last day (the definition's `awardEndsOn`) only by an event that
+ * cannot be undone, which asks for a reason (terminating, say): any other step into a final state
+ * before then is refused. Null when the step may go ahead.
+ */
+export function endsAwardEarly(
+  definition: MachineDefinition,
+  context: unknown,
+  next: { status: string },
+  type: string,
+  today: string,
+): ProblemError | null {
+  const endsOn = definition.awardEndsOn?.(context) ?? null;
+  if (!endsOn || next.status !== 'done' || today >= endsOn) return null;
+  if (Object.hasOwn(definition.events, type) && definition.events[type]!.irreversible) return null;
+  return new ProblemError(
+    409,
+    'The award has not ended',
+    `The award runs until ${endsOn}. Ending it sooner is done by an action that records the reasons (such as terminating it).`,
+    { endsOn },
+  );
+}
+
 /** Whether a step's effects already email the owning organisation (what cannot be undone is told once). */
 export function tellsOwner(effects: readonly EmittedAction[]): boolean {
   return effects.some(
@@ -176,6 +219,24 @@ export function refusesSignature(held: AwaitingSignature, actorId: string | null
 }
 
 // ---- What the registry checks ---------------------------------------------------------------
+
+type Field = { safeParse(value: unknown): { success: boolean } } | undefined;
+const optional = (field: Field) => !!field && field.safeParse(undefined).success;
+
+/**
+ * What is missing from an event that works on panel scores: closing scoring offers an optional
+ * `quorumReason`; moderating sends `scores` and offers an optional `rationale` (asked for by the
+ * rulebook only when a score is away from the panel's). Null when nothing is.
+ */
+export function panelFieldsProblem(spec: EventSpec): string | null {
+  const shape = spec.payload.shape as Record<string, Field>;
+  if (spec.closesScoring && !optional(shape.quorumReason))
+    return 'closes scoring, so its payload must offer an optional quorumReason';
+  if (spec.moderates && (!shape.scores || !optional(shape.rationale)))
+    return 'moderates scores, so its payload must have scores and an optional rationale';
+  if (spec.moderates && !spec.decision) return 'moderates scores, so it must be declared a decision';
+  return null;
+}
 
 const COMMITS = 'commitFunds';
 

@@ -60,12 +60,24 @@ beforeAll(async () => {
   const m = h.on(ids.moderation);
   await m(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence: 2_000_000 }, 'dueDiligence');
   await m(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+  // The panel scores it, so the moderation page has each member's scores, the mean and the spread.
+  for (const [member, scores] of [
+    ['panel@demo.test', { quality: 4, value: 3 }],
+    ['panel2@demo.test', { quality: 3, value: 3 }],
+  ] as const) {
+    await t.declare(member, ids.moderation);
+    const scored = await t.http
+      .put(`/api/cases/${ids.moderation}/panel/scores`)
+      .set(t.as(member))
+      .send({ scores, comment: 'Clear plan' });
+    expect(scored.status, JSON.stringify(scored.body)).toBe(200);
+  }
   await m(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
   ids.live = await open();
   const l = h.on(ids.live);
   await l(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence: 2_000_000 }, 'dueDiligence');
   await l(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-  await l(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+  await l(OFFICER, { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' }, 'moderation');
   await l(
     OFFICER,
     { type: 'MODERATE', scores: { quality: 4, value: 4 }, rationale: 'Agreed' },
@@ -213,6 +225,16 @@ describe('every page passes axe for the person it is for', () => {
     await h.hold(id, OFFICER, { type: 'ALLOCATE' });
     const approver = await page(t);
     await signIn(approver, APPROVER);
+    // The approver is asked to declare any conflict of interest before the signing forms appear.
+    await visit(approver, `/cases/${id}`, 'approver-declares-before-signing');
+    await expect(
+      approver.getByRole('button', { name: 'Sign the decision', exact: true }).count(),
+    ).resolves.toBe(0);
+    await approver.locator('#conflicted-2').check();
+    await Promise.all([
+      approver.waitForNavigation(),
+      approver.getByRole('button', { name: 'Save your declaration' }).click(),
+    ]);
     await visit(approver, `/cases/${id}`, 'approver-decision-awaiting-signature');
     for (const label of ['Sign the decision', 'Send the decision back'])
       await expect(approver.getByRole('button', { name: label, exact: true }).count(), label).resolves.toBe(

@@ -1,6 +1,7 @@
 // A Youth Fund bid's journey in a real browser (Debian's Chromium), as the people do it: a provider
 // starts a bid from the funding calls and submits it in pounds (after getting it wrong once), the
-// officer confirms it is eligible, the panel approves an award with a report due date, and the
+// officer confirms it is eligible, each panel member declares no conflict and scores it, the officer sees
+// the panel's scores, a member approves an award with a report due date, and the
 // provider accepts the offer — while a second, stale tab is told someone else got there first.
 // Every step is screenshotted and every distinct page checked with axe.
 import type { Page } from 'playwright-core';
@@ -147,15 +148,70 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     await p.context().close();
   });
 
-  it('the panel member approves a grant with an amount and a report due date', async () => {
+  it('each panel member declares no conflict and scores the bid, on their own', async () => {
+    // Pat declares on the case page: the decisions wait until then.
+    const pat = await page(t);
+    await signIn(pat, 'panel@demo.test');
+    await pat.goto(`/cases/${caseId}`);
+    await expect(pat.getByRole('heading', { name: 'Conflict of interest' }).isVisible()).resolves.toBe(true);
+    await expect(pat.getByRole('heading', { name: 'Approve a grant' }).count()).resolves.toBe(0);
+    await screenshot(pat, 'panel-declare-first');
+    await expectAccessible(pat);
+    // Neither answer chosen: the error summary says so, and nothing is saved.
+    await submitted(pat, 'Save your declaration');
+    await expect(pat.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'Select yes if you have a conflict of interest',
+    );
+    await pat.locator('#conflicted-2').check();
+    await submitted(pat, 'Save your declaration');
+    await expect(pat.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
+      'Your declaration of interest was saved',
+    );
+    await expect(pat.getByRole('heading', { name: 'Approve a grant' }).isVisible()).resolves.toBe(true);
+    // Then scores on the panel's page for the bid.
+    await pat.goto(`/panel/bids/${caseId}`);
+    await pat.locator('#score-need').fill('4');
+    await pat.locator('#score-value').fill('3');
+    await submitted(pat, 'Save your scores');
+    await expect(pat.locator('#your-scores').textContent()).resolves.toContain('4 out of 5');
+    await pat.context().close();
+
+    // Sam declares and scores on the panel's page alone.
+    const sam = await page(t);
+    await signIn(sam, 'panel2@demo.test');
+    await sam.goto('/panel');
+    await Promise.all([sam.waitForNavigation(), sam.locator(`a[href="/panel/bids/${caseId}"]`).click()]);
+    await sam.locator('#conflicted-2').check();
+    await submitted(sam, 'Save your declaration');
+    await sam.locator('#score-need').fill('5');
+    await sam.locator('#score-value').fill('4');
+    await submitted(sam, 'Save your scores');
+    await screenshot(sam, 'panel-second-member-scored');
+    await sam.context().close();
+  });
+
+  it("the officer sees each member's scores, the mean and the spread beside the case", async () => {
+    const p = await page(t);
+    await signIn(p, 'officer@demo.test');
+    // The officer sees each member's scores, the mean and the spread beside the case.
+    await p.goto(`/cases/${caseId}`);
+    const scores = await p.locator('#panel-scores').textContent();
+    expect(scores).toContain('2 of the 2 panel members needed have scored');
+    expect(scores).toMatch(/Pat Panel[\s\S]*Sam Scorer[\s\S]*Mean[\s\S]*4\.5[\s\S]*Spread/);
+    await screenshot(p, 'officer-panel-scores');
+    await expectAccessible(p);
+    await p.context().close();
+  });
+
+  it('the panel member who declared approves the grant, with the quorum of scores', async () => {
     const p = await page(t);
     await signIn(p, 'panel@demo.test');
     await p.goto(`/cases/${caseId}`);
     await expect(p.getByRole('heading', { name: 'Approve a grant' }).isVisible()).resolves.toBe(true);
-    await p.locator('#amountPence').fill('4000');
-    await p.locator('#reportDueOn-day').fill('30');
-    await p.locator('#reportDueOn-month').fill('6');
-    await p.locator('#reportDueOn-year').fill('2031');
+    await p.locator('#approve-amountPence').fill('4000');
+    await p.locator('#approve-reportDueOn-day').fill('30');
+    await p.locator('#approve-reportDueOn-month').fill('6');
+    await p.locator('#approve-reportDueOn-year').fill('2031');
     await screenshot(p, 'panel-approve-form');
     await expectAccessible(p);
     await submitted(p, 'Approve a grant');

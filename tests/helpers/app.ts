@@ -89,6 +89,18 @@ export async function startTestApp(
         throw new Error(`Could not open a case: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.id as string;
     },
+    /**
+     * A demo user declares no conflict of interest in a case, as the rulebook asks of whoever
+     * decides or signs (and of panel members before they score).
+     */
+    declare: async (email: DemoEmail, caseId: string) => {
+      const res = await http
+        .put(`/api/cases/${caseId}/declaration`)
+        .set({ Authorization: `Bearer ${tokens[email]}` })
+        .send({ conflicted: false });
+      if (res.status !== 200)
+        throw new Error(`${email} could not declare on ${caseId}: ${res.status} ${JSON.stringify(res.body)}`);
+    },
     /** The Authorization header for a demo user. */
     as: (email: DemoEmail) => ({ Authorization: `Bearer ${tokens[email]}` }),
     close: async () => {

@@ -3,17 +3,19 @@
 // it), and a round opened by the officer and approver.
 import { expect } from 'vitest';
 import type { DemoEmail, TestApp } from './app.ts';
+import { declareBefore } from './declarations.ts';
 import type { Provider } from './refusals.ts';
 import { youthFundEvents as ev } from './youth-fund-events.ts';
 
 type Event = { type: string } & Record<string, unknown>;
 
 export function bids(t: TestApp, provider: Provider) {
-  const send = (id: string, by: DemoEmail | 'owner', event: Event) =>
-    t.http
-      .post(`/api/cases/${id}/events`)
-      .set(by === 'owner' ? provider.auth : t.as(by))
-      .send(event);
+  const auth = (by: DemoEmail | 'owner') => (by === 'owner' ? provider.auth : t.as(by));
+  /** Sends as a person would: declaring no conflict of interest first when the event is a decision. */
+  const send = async (id: string, by: DemoEmail | 'owner', event: Event) => {
+    await declareBefore((path) => t.http.put(path).set(auth(by)), id, event.type);
+    return t.http.post(`/api/cases/${id}/events`).set(auth(by)).send(event);
+  };
 
   /** Sends and expects it to be taken; returns the case. */
   async function ok(id: string, by: DemoEmail | 'owner', event: Event) {

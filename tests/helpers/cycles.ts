@@ -6,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { timers } from '../../src/db/schema/index.ts';
 import type { DemoEmail, TestApp } from './app.ts';
+import { declareBefore } from './declarations.ts';
 
 export type Event = { type: string } & Record<string, unknown>;
 /** What GET /api/cases/:id and POST …/events answer; the tests read state and context. */
@@ -37,6 +38,7 @@ export function cycleHelpers(t: TestApp) {
 
   /** Sends one event; expects 200 and the case in `state`. */
   async function step(caseId: string, email: DemoEmail, event: Event, state: string) {
+    await declareBefore((path) => t.http.put(path).set(t.as(email)), caseId, event.type);
     const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
     expect(res.status, `${email} ${event.type}: ${show(res)}`).toBe(200);
     expect(res.body.state, `${event.type} → ${state}`).toBe(state);
@@ -49,6 +51,7 @@ export function cycleHelpers(t: TestApp) {
    * hold naming the event. Returns the case as the decider sees it.
    */
   async function hold(caseId: string, email: DemoEmail, event: Event) {
+    await t.declare(email, caseId);
     const before = await get(caseId, email);
     expect(before.status, show(before)).toBe(200);
     const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
@@ -63,16 +66,18 @@ export function cycleHelpers(t: TestApp) {
 
   /** An approver signs the case's held decision: it takes effect now, leaving the case in `state`. */
   async function sign(caseId: string, state: string, approver: DemoEmail = 'approver@demo.test') {
+    await t.declare(approver, caseId);
     const signed = await step(caseId, approver, { type: 'SIGN_DECISION' }, state);
     expect(signed.decision, 'nothing awaits a signature once signed').toBeNull();
     return signed;
   }
 
   /**
-   * Sends a decision and sees it take effect, whatever the threshold: when the rulebook holds it,
-   * the approver signs it. Expects the case in `state` at the end.
+   * Sends a decision and sees it take effect, whatever the threshold: the decider declares no
+   * conflict of interest, and when the rulebook holds it, the approver declares and signs it. Expects the case in `state` at the end.
    */
   async function decide(caseId: string, email: DemoEmail, event: Event, state: string) {
+    await t.declare(email, caseId);
     const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
     expect(res.status, `${email} ${event.type}: ${show(res)}`).toBe(200);
     if ((res.body as CaseBody).decision?.status === 'awaitingSignature') return sign(caseId, state);
@@ -96,6 +101,7 @@ export function cycleHelpers(t: TestApp) {
 
   /** Sends one event that must be refused with `status`; returns the problem body. */
   async function refuse(caseId: string, email: DemoEmail, event: Event, status: number) {
+    await declareBefore((path) => t.http.put(path).set(t.as(email)), caseId, event.type);
     const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
     expect(res.status, `${email} ${event.type} should be refused: ${show(res)}`).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -156,6 +162,8 @@ export function cycleHelpers(t: TestApp) {
   const sender =
     (caseId: string, owner: DemoEmail) =>
     async (by: 'owner' | 'officer', event: Event): Promise<unknown> => {
+      const email = by === 'owner' ? owner : 'officer@demo.test';
+      await declareBefore((path) => t.http.put(path).set(t.as(email)), caseId, event.type);
       const res = await t.http
         .post(`/api/cases/${caseId}/events`)
         .set(t.as(by === 'owner' ? owner : 'officer@demo.test'))

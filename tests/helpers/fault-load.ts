@@ -11,6 +11,7 @@ import http from 'node:http';
 import type postgres from 'postgres';
 import { expect } from 'vitest';
 import type { TestApp } from './app.ts';
+import { DECLARED_BEFORE } from './declarations.ts';
 import { youthFundEvents } from './youth-fund-events.ts';
 
 /** A transition the app acknowledged to a client. */
@@ -242,6 +243,21 @@ export function startLoad(options: {
         }
         const step = nextStep[current.state];
         if (!step) throw new Error(`the load has no event for a case in ${current.state}`);
+        // Whoever decides declares no conflict of interest first, as the rulebook asks.
+        if (DECLARED_BEFORE.has(step.type)) {
+          const declared = await request(
+            'PUT',
+            `/api/cases/${caseId}/declaration`,
+            options.actors[step.by],
+            {},
+            { conflicted: false },
+          );
+          if (declared.status !== 200) {
+            known.delete(caseId);
+            await pause(declared);
+            continue;
+          }
+        }
         const reply = await request(
           'POST',
           `/api/cases/${caseId}/events`,

@@ -30,12 +30,17 @@ export const machineHints: Record<string, Record<string, Hint>> = {
         .map(([partner]) => ({ partner, agrees: true })),
   },
   'youth-fund': {
-    // A report due date not in the past, which the engine checks against today.
-    APPROVE: (c) => [{ amountPence: c.amountRequestedPence ?? 1, reportDueOn: '2031-03-31' }],
+    // A report due date not in the past, which the engine checks against today; the panel decides
+    // without its quorum of scores, so says why.
+    APPROVE: (c) => [
+      { amountPence: c.amountRequestedPence ?? 1, reportDueOn: '2031-03-31', quorumReason: 'Panel meeting' },
+    ],
+    DECLINE: () => [{ reason: 'Not enough evidence', quorumReason: 'Panel meeting' }],
   },
   'victims-services': {
     // An agreement that ends today, so the grant may be completed (the engine refuses COMPLETE before
     // the agreement's end date) as well as varied or terminated.
+    // Or one that runs for years yet, which may only be ended early by terminating it.
     SIGN_AGREEMENT: (c) => {
       const today = londonDate(new Date());
       return [
@@ -45,8 +50,15 @@ export const machineHints: Record<string, Record<string, Hint>> = {
           amountPence: c.awardedPence,
           paymentProfile: 'oneOff',
         },
+        {
+          startsOn: `${Number(today.slice(0, 4)) - 1}${today.slice(4, 8)}01`,
+          endsOn: `${Number(today.slice(0, 4)) + 3}-03-31`,
+          amountPence: c.awardedPence,
+          paymentProfile: 'oneOff',
+        },
       ];
     },
+    CLOSE_SCORING: () => [{ quorumReason: 'Scored at the panel meeting' }],
     MODERATE: (c) => [
       {
         scores: Object.fromEntries(c.criteria.map((criterion: { id: string }) => [criterion.id, 3])),

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { machineDefinitions } from '../../machines/index.ts';
 import type { Database } from '../../src/db/client.ts';
+import { insertPanelMember } from '../../src/db/queries/panel.ts';
 import { findUserByEmail } from '../../src/db/queries/people.ts';
 import { fundStreams } from '../../src/db/schema/index.ts';
 import { createFund, createProgramme } from '../../src/domain/catalogue.ts';
@@ -25,6 +26,9 @@ export interface ProgrammeOptions {
   /** Index into `streams`: the programme draws on that ring-fenced stream. */
   stream?: number;
   criteria?: { id: string; label: string; weight: number }[];
+  /** Panel members sitting on the programme (default: both demo panel members). */
+  panel?: string[];
+  panelQuorum?: number;
   /** Open the round for bids (default true). */
   open?: boolean;
   closesAt?: string;
@@ -68,6 +72,7 @@ export async function openProgramme(
         closesAt: options.closesAt,
         delegationThresholdPence: options.delegationThresholdPence ?? 500_000,
         maxAwardPence: options.maxAwardPence ?? (cycle === 'youth-fund' ? 500_000 : undefined),
+        panelQuorum: options.panelQuorum,
         criteria: options.criteria ?? [
           { id: 'need', label: 'Evidence of need', weight: 60 },
           { id: 'value', label: 'Value for money', weight: 40 },
@@ -75,6 +80,15 @@ export async function openProgramme(
       },
       machineDefinitions.map((d) => d.id),
     );
+    for (const email of options.panel ?? ['panel@demo.test', 'panel2@demo.test']) {
+      const member = await findUserByEmail(tx, email);
+      await insertPanelMember(tx, {
+        programmeId,
+        userId: member!.id,
+        assignedBy: null,
+        assignedAt: new Date(),
+      });
+    }
     return { fundId, programmeId };
   });
   if (options.open === false) return { programmeId, fundId, roundId: null };

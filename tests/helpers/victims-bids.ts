@@ -37,7 +37,8 @@ export async function victimsBidTo(
   };
   await send('owner', submit);
   await send('officer', { type: 'PASS_DUE_DILIGENCE', checks });
-  await send('officer', { type: 'CLOSE_SCORING' });
+  // No panel sits on a bid brought this far by a test: scoring closes with the reason why.
+  await send('officer', { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' });
   const moderation = bid.moderation ?? { scores: { need: 4, value: 4 }, rationale: 'Agreed' };
   await send('officer', { type: 'MODERATE', ...moderation });
   if (stage === 'recommendation') return;

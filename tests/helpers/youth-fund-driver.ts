@@ -3,6 +3,7 @@
 // RECORD_PAYMENT is the system's, sent when the grant's payment is made: here it means finance pays
 // the award through its payment case (approved by one finance user, recorded paid by another).
 import type { DemoEmail, TestApp } from './app.ts';
+import { declareBefore } from './declarations.ts';
 import { paymentHelpers } from './payments.ts';
 import { youthFundEvents } from './youth-fund-events.ts';
 
@@ -43,10 +44,10 @@ export function youthFundDriver(t: TestApp, provider: Provider) {
       return getCase(id);
     }
     const staff = Object.hasOwn(staffFor, event.type) ? staffFor[event.type] : undefined;
-    const res = await t.http
-      .post(`/api/cases/${id}/events`)
-      .set(staff ? t.as(staff) : provider.auth)
-      .send(event);
+    const auth = staff ? t.as(staff) : provider.auth;
+    // Whoever decides declares no conflict of interest first, as the rulebook asks.
+    await declareBefore((path) => t.http.put(path).set(auth), id, event.type);
+    const res = await t.http.post(`/api/cases/${id}/events`).set(auth).send(event);
     if (res.status !== 200) throw new Error(`${event.type}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }

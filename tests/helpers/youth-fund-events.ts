@@ -9,8 +9,19 @@ export const youthFundEvents = {
   REJECT_INELIGIBLE: { type: 'REJECT_INELIGIBLE', reason: 'Outside the force area' },
   // Years ahead: a worker on real time (a server another file starts) must never find the report
   // timers of cases that use this example due.
-  APPROVE: { type: 'APPROVE', amountPence: 300_000, reportDueOn: '2036-03-31' },
-  DECLINE: { type: 'DECLINE', reason: 'Not enough evidence of need' },
+  // The panel decides without the programme's quorum of scores, so it says why (tests of the quorum
+  // itself leave this out).
+  APPROVE: {
+    type: 'APPROVE',
+    amountPence: 300_000,
+    reportDueOn: '2036-03-31',
+    quorumReason: 'Decided at the panel meeting',
+  },
+  DECLINE: {
+    type: 'DECLINE',
+    reason: 'Not enough evidence of need',
+    quorumReason: 'Decided at the panel meeting',
+  },
   ACCEPT_OFFER: { type: 'ACCEPT_OFFER' },
   DECLINE_OFFER: { type: 'DECLINE_OFFER', reason: 'Found other funding' },
   RECORD_PAYMENT: { type: 'RECORD_PAYMENT', amountPence: 300_000, paidOn: '2025-05-01', reference: 'BACS-1' },

@@ -1,7 +1,8 @@
 // Who may do what, as one table built from the registry: every demo role against every event of
 // every machine, and the rulebook's (signing a held decision or sending it back), through the API
 // and through the pages. The permission decision is all that is checked: 404 when the role cannot
-// see the case (a provider of another organisation), 403 when it may see it but does not send that
+// see the case (a provider of another organisation, a panel member not sitting on the case's
+// programme: a payment or a monitoring return has none), 403 when it may see it but does not send that
 // event (or the event's separation-of-duties rule refuses this person, e.g. approving a payment they
 // varied), and otherwise neither (409 not now, 422 not like that, or done). The same again on a case
 // whose decision awaits signature. Also every role's view of each case and of each page, and a
@@ -69,14 +70,43 @@ afterAll(() => t?.close());
 
 type Decision = 'not found' | 'forbidden' | 'allowed';
 
-function mayView(who: Role, caseOrganisationId: string): boolean {
-  const p = person[who];
-  return p.role !== 'provider' || p.organisationId === caseOrganisationId;
+/** Who sits on each programme's panel, as the officer reads it (GET /api/programmes/:id/panel). */
+const panels = new Map<string, string[]>();
+async function panelOf(programmeId: string): Promise<string[]> {
+  if (!panels.has(programmeId)) {
+    const res = await t.http.get(`/api/programmes/${programmeId}/panel`).set(t.as(PEOPLE.officer));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    panels.set(
+      programmeId,
+      (res.body.members as { userId: string }[]).map((m) => m.userId),
+    );
+  }
+  return panels.get(programmeId)!;
 }
 
-function expected(who: Role, definition: MachineDefinition, type: string, kase: CaseBody): Decision {
+/**
+ * A provider sees its own organisation's cases; a panel member the cases of the programmes they sit
+ * on (this file's programmes seat panel@demo.test, who belongs to the Commissioner's office and
+ * declares no conflicts here); other staff every case.
+ */
+async function mayView(who: Role, kase: CaseBody): Promise<boolean> {
+  const p = person[who];
+  if (p.role === 'provider') return p.organisationId === kase.organisationId;
+  if (p.role === 'panel') {
+    const programmeId = kase.programmeId as string | null;
+    return programmeId !== null && (await panelOf(programmeId)).includes(p.userId);
+  }
+  return true;
+}
+
+async function expected(
+  who: Role,
+  definition: MachineDefinition,
+  type: string,
+  kase: CaseBody,
+): Promise<Decision> {
   const caseOrg = kase.organisationId as string;
-  if (!mayView(who, caseOrg)) return 'not found';
+  if (!(await mayView(who, kase))) return 'not found';
   const p = person[who];
   const spec = eventSpec(definition, type)!;
   const senders = spec.sentBy as readonly string[];
@@ -113,7 +143,12 @@ async function liveAward(programmeId: string): Promise<CaseBody> {
   await s('provider@demo.test', { type: 'SUBMIT', ...bid, amountRequestedPence: 3_000_000 }, 'dueDiligence');
   const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
   await s('officer@demo.test', { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-  await s('officer@demo.test', { type: 'CLOSE_SCORING' }, 'moderation');
+  // No panel member scores these bids: scoring closes with the reason why.
+  await s(
+    'officer@demo.test',
+    { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' },
+    'moderation',
+  );
   const scores = { quality: 4, need: 5, value: 3 };
   await s('officer@demo.test', { type: 'MODERATE', scores, rationale: 'Agreed' }, 'recommendation');
   const award = { type: 'RECOMMEND_AWARD', amountPence: 2_500_000, rationale: 'Strong' };
@@ -216,7 +251,10 @@ const heldSetUps: Record<string, SetUp> = {
         purpose: 'Burglary',
       };
       const { id } = await h.open('officer@demo.test', 'crime-disorder-grant', input, org.fenlandCsp);
-      return h.hold(id, 'officer@demo.test', { type: 'ALLOCATE' });
+      const held = await h.hold(id, 'officer@demo.test', { type: 'ALLOCATE' });
+      // The approver has declared no conflict of interest, so signing is refused for nothing else.
+      await t.declare(PEOPLE.approver, id);
+      return held;
     },
   },
 };
@@ -271,7 +309,7 @@ async function probe(
     rows.push({
       role: who,
       event: type,
-      expected: expected(who, definition, type, kase),
+      expected: await expected(who, definition, type, kase),
       got: decided(status),
       status,
     });
@@ -322,7 +360,7 @@ describe.each(machineDefinitions.map((d) => [d.id, d] as const))('%s', (_id, def
       const api = await t.http.get(`/api/cases/${kase.id}`).set(t.as(PEOPLE[who]));
       const page = await person[who].agent.get(`/cases/${kase.id}`);
       seen[who] = [api.status, page.status];
-      const status = mayView(who, kase.organisationId as string) ? 200 : 404;
+      const status = (await mayView(who, kase)) ? 200 : 404;
       wanted[who] = [status, status];
     }
     expect(seen).toEqual(wanted);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import { declareBefore } from '../helpers/declarations.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import type { TestProgramme } from '../helpers/programmes.ts';
 import { type Body, expectProblem, type Provider, refusals } from '../helpers/refusals.ts';
@@ -31,10 +32,15 @@ const RETURN = {
 };
 const [OFFICER, PANEL, FINANCE] = ['officer@demo.test', 'panel@demo.test', 'finance@demo.test'] as const;
 const FINANCE2 = 'finance2@demo.test' as const;
+/** The other demo panel member: on this file's programme, but never declares on its bids. */
+const PANEL2 = 'panel2@demo.test' as const;
+/** No panel member scores this file's bids, so the panel's decisions say why they are made without them. */
+const quorumReason = 'Decided at the panel meeting';
 const approve = (amountPence: number, extra = {}) => ({
   type: 'APPROVE',
   amountPence,
   reportDueOn: '2031-03-31',
+  quorumReason,
   ...extra,
 });
 
@@ -45,8 +51,12 @@ async function send(id: string, who: Who, body: Body, headers: Record<string, st
   return post(`/api/cases/${id}/events`, { ...auth(who), ...headers }, body);
 }
 
-async function advance(id: string, steps: [Who, object][]) {
-  for (const [who, event] of steps) expect((await send(id, who, event)).status).toBe(200);
+/** Sends each event as a person would (declaring no conflict of interest before a decision). */
+async function advance(id: string, steps: [Who, { type: string; [field: string]: unknown }][]) {
+  for (const [who, event] of steps) {
+    await declareBefore((path) => t.http.put(path).set(auth(who)), id, event.type);
+    expect((await send(id, who, event)).status).toBe(200);
+  }
 }
 
 const cases = { draft: '', lowCap: '', panelReview: '', accepted: '', withdrawn: '' };
@@ -75,6 +85,8 @@ beforeAll(async () => {
     ['own', SUBMIT],
     [OFFICER, { type: 'CONFIRM_ELIGIBLE' }],
   ]);
+  // The panel member declares no conflict, so the decisions refused below are refused for what they say.
+  await t.declare(PANEL, cases.panelReview);
   await advance(cases.accepted, [
     ['own', SUBMIT],
     [OFFICER, { type: 'CONFIRM_ELIGIBLE' }],
@@ -260,7 +272,24 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
     // What cannot be undone always says why.
     ['a WITHDRAW without reasons', 'draft', 'own', { type: 'WITHDRAW' }, 422, 'reason'],
     ['a WITHDRAW with blank reasons', 'draft', 'own', { type: 'WITHDRAW', reason: '  ' }, 422, 'reason'],
-    ['a DECLINE without reasons', 'panelReview', PANEL, { type: 'DECLINE' }, 422, 'reason'],
+    ['a DECLINE without reasons', 'panelReview', PANEL, { type: 'DECLINE', quorumReason }, 422, 'reason'],
+    // The panel's rules: short of the quorum, a decision says why.
+    [
+      'an APPROVE short of the quorum without saying why',
+      'panelReview',
+      PANEL,
+      approve(1, { quorumReason: undefined }),
+      422,
+      'quorumReason',
+    ],
+    [
+      'a DECLINE short of the quorum with a blank reason why',
+      'panelReview',
+      PANEL,
+      { type: 'DECLINE', reason: 'Weak', quorumReason: '  ' },
+      422,
+      'quorumReason',
+    ],
     // The payment is recorded on the grant by the system, when its payment case is marked paid.
     ['a RECORD_PAYMENT from finance', 'accepted', FINANCE, PAYMENT, 403],
     ['a RECORD_PAYMENT from the owner', 'accepted', 'own', PAYMENT, 403],
@@ -274,6 +303,14 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
     const before = await written(cases[at]);
     expectProblem(await send(cases[at], who, body), status, field);
     expect(await written(cases[at])).toEqual(before);
+  });
+
+  it('an APPROVE from a panel member who has not declared an interest → 409 saying so', async () => {
+    const before = await written(cases.panelReview);
+    const res = await send(cases.panelReview, PANEL2, approve(1));
+    expectProblem(res, 409);
+    expect(res.body.title).toBe('Declare any conflict of interest first');
+    expect(await written(cases.panelReview)).toEqual(before);
   });
 
   it.each(['2025-13-01', '2025-02-30', '01/05/2025', '2025-5-1', 'yesterday', '', 20250501])(

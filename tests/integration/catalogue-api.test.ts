@@ -231,6 +231,14 @@ describe('programmes', () => {
         round: { id: roundId, state: 'open' },
       });
       expect((await get(`/api/programmes/${programmeId}`, email)).body).toEqual(item);
+      // Staff see the threshold above which an approver signs and the panel's quorum; providers
+      // read the programme as a funding call, without either.
+      if (email === OFFICER)
+        expect(item).toMatchObject({ delegationThresholdPence: 500_000, panelQuorum: 2 });
+      else {
+        expect(item, email).not.toHaveProperty('delegationThresholdPence');
+        expect(item, email).not.toHaveProperty('panelQuorum');
+      }
     }
     for (const id of [randomUUID(), 'not-a-uuid'])
       expectProblem(await get(`/api/programmes/${id}`, PROVIDER), 404);
@@ -249,9 +257,20 @@ describe('programmes', () => {
       opensAt: null,
       closesAt: '2027-01-31T17:00:00.000Z',
       decisionOn: null,
+      panelQuorum: 2,
       round: null,
     });
-    expect((await get(`/api/programmes/${res.body.id}`, PROVIDER)).body).toEqual(res.body);
+    expect((await get(`/api/programmes/${res.body.id}`, email)).body).toEqual(res.body);
+    const { delegationThresholdPence: _threshold, panelQuorum: _quorum, ...call } = res.body;
+    expect((await get(`/api/programmes/${res.body.id}`, PROVIDER)).body).toEqual(call);
+  });
+
+  it('takes a panel quorum of its own', async () => {
+    const body = programme({ panelQuorum: 3 });
+    const res = await post('/api/programmes', OFFICER, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.panelQuorum).toBe(3);
+    expect((await get(`/api/programmes/${res.body.id}`, APPROVER)).body.panelQuorum).toBe(3);
   });
 
   it.each([FINANCE, PANEL, APPROVER, PROVIDER])('%s may not set one up (403)', async (email) => {
@@ -283,6 +302,9 @@ describe('programmes', () => {
     ['bids closing before they open', () => programme({ opensAt: '2027-02-01T09:00:00Z' }), 'closesAt'],
     ['a closing time without an offset', () => programme({ closesAt: '2027-01-31T17:00:00' }), 'closesAt'],
     ['a cap of nothing', () => programme({ maxAwardPence: 0 }), 'maxAwardPence'],
+    ['a quorum of nobody', () => programme({ panelQuorum: 0 }), 'panelQuorum'],
+    ['a quorum over 20', () => programme({ panelQuorum: 21 }), 'panelQuorum'],
+    ['a quorum in fractions', () => programme({ panelQuorum: 2.5 }), 'panelQuorum'],
     ['an extra field', () => programme({ colour: 'red' }), 'colour'],
   ])('refuses %s with 422 naming the field', async (_name, body, field) => {
     const refused = body(otherStream);

@@ -143,7 +143,8 @@ describe('victims-services', () => {
     await s(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence }, 'dueDiligence');
     const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
     await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-    await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+    // No panel scores this bid: scoring closes with the reason why.
+    await s(OFFICER, { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' }, 'moderation');
     const scores = { quality: 4, need: 5, value: 3 };
     const moderated = await s(OFFICER, { type: 'MODERATE', scores, rationale: 'Agreed' }, 'recommendation');
     expect(moderated.context.weightedScore).toBe(82); // 4/5×50 + 5/5×30 + 3/5×20

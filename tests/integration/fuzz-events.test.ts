@@ -20,6 +20,7 @@ import { jsonSchema } from '../../src/engine/describe.ts';
 import { eventSpec, rulebookEvents } from '../../src/engine/rulebook.ts';
 import { restore, stateName } from '../../src/engine/snapshot.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { declareBefore } from '../helpers/declarations.ts';
 import {
   brokenJson,
   caseReferences,
@@ -225,6 +226,7 @@ async function build(machine: Machine, way: Way): Promise<string> {
     // The first sender the event's own rules do not refuse (e.g. not the one who scheduled a payment).
     let res: { status: number; body: any } | undefined;
     for (const auth of senders(definition, type)) {
+      await declareBefore((path) => t.http.put(path).set(auth), id, type);
       res = await t.http
         .post(`/api/cases/${id}/events`)
         .set(auth)
@@ -233,11 +235,13 @@ async function build(machine: Machine, way: Way): Promise<string> {
     }
     // A decision the rulebook holds for a signature (above the programme's low threshold) takes
     // effect when an approver signs it.
-    if (res?.status === 200 && res.body.decision?.status === 'awaitingSignature')
+    if (res?.status === 200 && res.body.decision?.status === 'awaitingSignature') {
+      await declareBefore((path) => t.http.put(path).set(staff('approver')), id, 'SIGN_DECISION');
       res = await t.http
         .post(`/api/cases/${id}/events`)
         .set(staff('approver'))
         .send({ type: 'SIGN_DECISION' });
+    }
     if (res?.status !== 200 || res.body.state !== to)
       throw new Error(`${definition.id} ${type} → ${to}: ${res?.status} ${JSON.stringify(res?.body)}`);
   }
@@ -333,6 +337,7 @@ async function heldCase(machine: Machine): Promise<string | undefined> {
         if (!payload && taken.every((p) => amountOf(p) === null)) break;
         if (!payload) continue;
         for (const auth of senders(definition, type)) {
+          await declareBefore((path) => t.http.put(path).set(auth), id, type);
           const res = await t.http
             .post(`/api/cases/${id}/events`)
             .set(auth)

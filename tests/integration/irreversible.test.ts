@@ -8,6 +8,7 @@ import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { victimsBidTo } from '../helpers/victims-bids.ts';
 import { csrfOf, errorSummaryOf, movableClock, providerWithPassword, signedIn } from '../helpers/web.ts';
+import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
 
 const clock = movableClock();
 let t: TestApp;
@@ -103,7 +104,7 @@ describe('a report due date', () => {
   it('in the past is refused, naming the field; today is fine', async () => {
     const id = await b.inPanelReview(t.youthFund.programmeId, 100_000);
     const past = await b.send(id, 'panel@demo.test', {
-      type: 'APPROVE',
+      ...ev.APPROVE,
       amountPence: 100_000,
       reportDueOn: '2020-01-01',
     });
@@ -112,7 +113,7 @@ describe('a report due date', () => {
       { field: 'reportDueOn', message: expect.stringContaining('not in the past') },
     ]);
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
-    await b.ok(id, 'panel@demo.test', { type: 'APPROVE', amountPence: 100_000, reportDueOn: today });
+    await b.ok(id, 'panel@demo.test', { ...ev.APPROVE, amountPence: 100_000, reportDueOn: today });
   });
 });
 
@@ -120,7 +121,7 @@ describe('cancelling a payment', () => {
   it('needs a reason and tells the provider', async () => {
     const pay = paymentHelpers(t);
     const id = await b.inPanelReview(t.youthFund.programmeId, 100_000);
-    await b.ok(id, 'panel@demo.test', { type: 'APPROVE', amountPence: 100_000, reportDueOn: '2031-03-31' });
+    await b.ok(id, 'panel@demo.test', { ...ev.APPROVE, amountPence: 100_000, reportDueOn: '2031-03-31' });
     await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
     const payment = await pay.openPaymentOf(id);
     const bare = await t.http

@@ -9,6 +9,7 @@ import type { Actor } from '../../src/engine/actor.ts';
 import { ProblemError } from '../../src/engine/errors.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
+import { declareNoConflict } from '../helpers/declarations.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import type { Provider } from '../helpers/refusals.ts';
 import { victimsBidTo } from '../helpers/victims-bids.ts';
@@ -92,6 +93,7 @@ describe('an award varied while its payments are recorded as paid', () => {
           amountPence,
           reason: `Round ${round}`,
         });
+        await declareNoConflict(t.db, t.engine, officer, awardId);
         await t.engine.send(officer, awardId, { type: 'APPROVE_VARIATION' });
       });
       results.push(...(await Promise.all([vary, ...marks])));

@@ -38,7 +38,12 @@ describe('moving cases to the latest machine version', () => {
     await s(OFFICER, { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
     await s(
       'panel@demo.test',
-      { type: 'APPROVE', amountPence: 100_000, reportDueOn: '2031-03-31' },
+      {
+        type: 'APPROVE',
+        amountPence: 100_000,
+        reportDueOn: '2031-03-31',
+        quorumReason: 'Decided at the panel meeting',
+      },
       'offered',
     );
     const award = (await h.get(awardId)).body;
@@ -100,7 +105,8 @@ describe('moving cases to the latest machine version', () => {
     );
     const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
     await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-    await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+    // No panel scores this bid: scoring closes with the reason why.
+    await s(OFFICER, { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' }, 'moderation');
     const at = await s(
       OFFICER,
       { type: 'MODERATE', scores: { need: 4, value: 4 }, rationale: 'Good' },

@@ -126,8 +126,10 @@ describe('GET /api/machines', () => {
       expect(event.payload, event.type).toMatchObject({ type: 'object', additionalProperties: false });
       expect(event.payload.properties?.type, `${event.type} payload has no type field`).toBeUndefined();
     }
-    // The panel's award is the one decision: the rulebook holds it above the delegation threshold.
-    expect(machine.events.filter((e) => e.decision).map((e) => e.type)).toEqual(['APPROVE']);
+    // The panel's award and its decline are the decisions: whoever sends one has declared no
+    // conflict of interest, and the rulebook holds an award above the delegation threshold (a
+    // decline has no money at stake).
+    expect(machine.events.filter((e) => e.decision).map((e) => e.type)).toEqual(['APPROVE', 'DECLINE']);
     expect(machine.rulebookEvents.map((e) => [e.type, e.sentBy])).toEqual(
       rulebook.map((type) => [type, ['approver']]),
     );
@@ -139,6 +141,16 @@ describe('GET /api/machines', () => {
     const approve = machine.events.find((e) => e.type === 'APPROVE')!.payload;
     expect(approve.required).toEqual(['amountPence', 'reportDueOn']);
     expect(approve.properties.reportDueOn).toMatchObject({ type: 'string', format: 'date' });
+    // Both close the panel's scoring: short of the programme's quorum, they say why (optional).
+    const decline = machine.events.find((e) => e.type === 'DECLINE')!.payload;
+    expect(decline.required).toEqual(['reason']);
+    for (const [type, payload] of [
+      ['APPROVE', approve],
+      ['DECLINE', decline],
+    ] as const) {
+      expect(payload.properties.quorumReason, type).toMatchObject({ type: 'string', minLength: 1 });
+      expect(payload.required, type).not.toContain('quorumReason');
+    }
     for (const type of ['REPORT_DUE_SOON', 'REPORT_OVERDUE']) {
       const event = machine.events.find((e) => e.type === type)!;
       expect(event.payload, type).toMatchObject({ properties: {}, additionalProperties: false });

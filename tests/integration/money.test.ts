@@ -38,6 +38,23 @@ const caseRow = async (id: string) => {
   return { ...row, ledger: ledger!.n, history: history!.n };
 };
 
+/**
+ * Seats both demo panel members on a programme made over HTTP, as the officer does (a panel member
+ * sees only the programmes they sit on; `t.programme()` seats them on its own).
+ */
+async function seatPanel(programmeId: string) {
+  const members = await t.sql`select id from users
+    where email in ('panel@demo.test', 'panel2@demo.test')`;
+  expect(members).toHaveLength(2);
+  for (const { id } of members) {
+    const res = await t.http
+      .post(`/api/programmes/${programmeId}/panel`)
+      .set(t.as('officer@demo.test'))
+      .send({ userId: id });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+}
+
 describe('fifty awards decided at once against a fund that can afford only some', () => {
   it('commits exactly what was accepted, never more than the budget; each refusal writes nothing', async () => {
     const budget = 10_000_000; // £100,000
@@ -201,7 +218,12 @@ describe('money given back', () => {
     await s('provider@demo.test', { ...bid, amountRequestedPence: 1_000_001 }, 'dueDiligence');
     const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
     await s('officer@demo.test', { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-    await s('officer@demo.test', { type: 'CLOSE_SCORING' }, 'moderation');
+    // No panel scores this bid: scoring closes with the reason why.
+    await s(
+      'officer@demo.test',
+      { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' },
+      'moderation',
+    );
     await s(
       'officer@demo.test',
       { type: 'MODERATE', scores: { quality: 4 }, rationale: 'Agreed' },
@@ -336,6 +358,7 @@ describe('a ring-fenced stream', () => {
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ fundId, streamId: null, round: null });
     const open = created.body.id as string;
+    await seatPanel(open);
     await openRound(t, open);
 
     const decide = async (programmeId: string, award: number) =>
@@ -398,6 +421,7 @@ describe('a jointly commissioned fund', () => {
         delegationThresholdPence: 0,
       });
     expect(programme.status, JSON.stringify(programme.body)).toBe(201);
+    await seatPanel(programme.body.id);
     await openRound(t, programme.body.id);
 
     // A threshold of nothing: every award is signed by the approver, and commits then.

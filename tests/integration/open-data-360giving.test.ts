@@ -93,9 +93,17 @@ async function youthBid(title: string, summary: string, requested: number): Prom
   await h.step(id, OFFICER, { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
   return id;
 }
-/** The panel's award, signed by the approver when above the programme's threshold (as £10,000.01 is). */
+/**
+ * The panel's award, signed by the approver when above the programme's threshold (as £10,000.01 is).
+ * No panel member scored the bid, so the panel says why it decides without its quorum.
+ */
 const approve = (id: string, amountPence: number) =>
-  h.decide(id, PANEL, { type: 'APPROVE', amountPence, reportDueOn: '2036-03-31' }, 'offered');
+  h.decide(
+    id,
+    PANEL,
+    { type: 'APPROVE', amountPence, reportDueOn: '2036-03-31', quorumReason: 'Decided at the panel meeting' },
+    'offered',
+  );
 
 /**
  * A crime and disorder grant for a year to come, so nothing its payment schedule sets is ever due:

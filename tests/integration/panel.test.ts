@@ -1,5 +1,6 @@
-// Panel declarations and scores over HTTP: conflicted members neither score nor see scores, each
-// member's scores are kept apart, and officers see the spread. Providers never see panel work, not
+// Panel declarations and scores over HTTP: a member sees only the bids of programmes they sit on,
+// and a bid they declared a conflict in is gone for them (404), each member's scores are kept apart,
+// and officers see the spread. Providers never see panel work, not
 // even on their own bids: every panel route answers them 404, as for a case they cannot see.
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
@@ -80,6 +81,15 @@ beforeAll(async () => {
   p1 = { id: pat!.id as string, auth: t.as('panel@demo.test') };
   p2 = await member('Panel Member Two');
   p3 = await member('Panel Member Three');
+  // Panel members see only the bids of programmes they sit on: the officer puts this file's own on
+  // its Youth Fund programme's panel (panel@demo.test sits on it already).
+  for (const member of [p2, p3]) {
+    const res = await t.http
+      .post(`/api/programmes/${t.youthFund.programmeId}/panel`)
+      .set(t.as('officer@demo.test'))
+      .send({ userId: member.id });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
 });
 
 afterAll(async () => {
@@ -189,16 +199,34 @@ describe('panel scoring', () => {
       ...conflict,
       scoresRemoved: false,
     });
-    expect(await declared(id, p3, conflict)).toMatchObject(conflict); // idempotent
 
-    expectProblem(await score(id, p3, { scores: { need: 5, value: 5 } }), 403);
-    expectProblem(await scores(id, p3), 403);
-    expectProblem(await declaration(id, p3, noConflict), 409);
-    expectProblem(await declaration(id, p3, { conflicted: true, reason: 'Something else' }), 409);
+    // Once conflicted, the bid is gone for the member: every panel route answers as for a case they
+    // cannot see, and nothing they send changes the declaration.
+    expectProblem(await score(id, p3, { scores: { need: 5, value: 5 } }), 404);
+    expectProblem(await scores(id, p3), 404);
+    expectProblem(await declaration(id, p3, conflict), 404);
+    expectProblem(await declaration(id, p3, noConflict), 404);
+    expectProblem(await declaration(id, p3, { conflicted: true, reason: 'Something else' }), 404);
 
     const res = await scores(id, 'officer@demo.test');
     expect(res.body.members.map((m: { userId: string }) => m.userId)).toEqual([p1.id]);
     expect(res.body.declarations).toContainEqual(expect.objectContaining({ userId: p3.id, ...conflict }));
+
+    // Staff still see a case they are conflicted in; for them a conflict is idempotent and stands.
+    const officerConflict = { conflicted: true, reason: 'I used to work for the applicant' };
+    expect(await declared(id, 'officer@demo.test', officerConflict)).toMatchObject(officerConflict);
+    expect(await declared(id, 'officer@demo.test', officerConflict)).toMatchObject(officerConflict);
+    for (const body of [noConflict, { conflicted: true, reason: 'Something else' }]) {
+      const refused = await declaration(id, 'officer@demo.test', body);
+      expectProblem(refused, 409);
+      expect(refused.body.title).toBe('Conflict of interest stands');
+    }
+    const kept = await t.sql`select conflicted, reason from panel_declarations where case_id = ${id}
+      and user_id in (${p3.id}, (select id from users where email = 'officer@demo.test')) order by reason`;
+    expect([...kept]).toEqual([
+      { conflicted: true, reason: conflict.reason },
+      { conflicted: true, reason: officerConflict.reason },
+    ]);
   });
 
   it('hides the whole case from a conflicted member: no details, no history, no decision', async () => {
@@ -234,8 +262,12 @@ describe('panel scoring', () => {
     const res = await scores(id, 'officer@demo.test');
     expect(res.body.members.map((m: { userId: string }) => m.userId)).toEqual([p1.id]);
     expect(res.body.spread.weightedTotal).toEqual({ count: 1, min: 40, max: 40, mean: 40, range: 0 });
-    expectProblem(await score(id, p2, { scores: { need: 5, value: 5 } }), 403);
-    expectProblem(await declaration(id, p2, noConflict), 409);
+    // The bid is now gone for p2: they can neither score it again nor take the conflict back.
+    expectProblem(await score(id, p2, { scores: { need: 5, value: 5 } }), 404);
+    expectProblem(await declaration(id, p2, noConflict), 404);
+    const [still] =
+      await t.sql`select conflicted from panel_declarations where case_id = ${id} and user_id = ${p2.id}`;
+    expect(still!.conflicted).toBe(true);
   });
 
   it('needs a declaration before scoring, and takes concurrent first declarations once', async () => {
@@ -284,20 +316,21 @@ describe('panel scoring', () => {
       expectProblem(await score(id, who, { scores: { need: 5, value: 5 } }), 404);
     }
     expectProblem(await scores(id, 'finance@demo.test'), 403);
-    for (const who of [
-      'officer@demo.test',
-      'finance@demo.test',
-      'approver@demo.test',
-      'admin@demo.test',
-    ] as const) {
-      expectProblem(await declaration(id, who, noConflict), 403);
+    // Finance do not decide, so they neither declare nor score.
+    expectProblem(await declaration(id, 'finance@demo.test', noConflict), 403);
+    expectProblem(await score(id, 'finance@demo.test', { scores: { need: 5, value: 5 } }), 403);
+    // Officers, approvers and admins declare before they decide or sign, but never score.
+    for (const who of ['officer@demo.test', 'approver@demo.test', 'admin@demo.test'] as const) {
+      expect((await declaration(id, who, noConflict)).status).toBe(200);
       expectProblem(await score(id, who, { scores: { need: 5, value: 5 } }), 403);
     }
     for (const bad of [randomUUID(), 'not-a-uuid']) {
       expectProblem(await scores(bad, 'officer@demo.test'), 404);
       expectProblem(await declaration(bad, p1, noConflict), 404);
     }
-    expect((await stored(id)).declarations).toHaveLength(1);
+    const { declarations, scores: stillScored } = await stored(id);
+    expect(declarations).toHaveLength(4);
+    expect(stillScored.map((s) => s.user_id)).toEqual([p1.id]);
   });
 
   it('refuses bad bodies with 422 naming the field, writing nothing', async () => {

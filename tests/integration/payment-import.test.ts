@@ -39,7 +39,13 @@ async function payment(amountPence: number, approve = true): Promise<Payment> {
     'submitted',
   );
   await s(OFFICER, { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
-  await s('panel@demo.test', { type: 'APPROVE', amountPence, reportDueOn: '2031-03-31' }, 'offered');
+  // No panel scores were recorded: the panel says why it decides without its quorum.
+  const quorumReason = 'Decided at the panel meeting';
+  await s(
+    'panel@demo.test',
+    { type: 'APPROVE', amountPence, reportDueOn: '2031-03-31', quorumReason },
+    'offered',
+  );
   await s(PROVIDER, { type: 'ACCEPT_OFFER' }, 'accepted');
   const [row] = await t.sql`select id from cases where award_case_id = ${id} and machine_id = 'payment'`;
   if (approve) await h.step(row!.id, FINANCE, { type: 'APPROVE' }, 'approved');

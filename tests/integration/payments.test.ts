@@ -71,7 +71,8 @@ async function signedAward(amountPence: number, terms: Record<string, unknown>):
   await s(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence: amountPence }, 'dueDiligence');
   const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
   await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-  await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+  // No panel scores this bid: scoring closes with the reason why.
+  await s(OFFICER, { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' }, 'moderation');
   const scores = Object.fromEntries(
     ((await h.get(id)).body.context.criteria as Array<{ id: string }>).map((c) => [c.id, 4]),
   );
@@ -304,7 +305,12 @@ describe('the Youth Fund is paid through its payment', () => {
     await s(OFFICER, { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
     await s(
       'panel@demo.test',
-      { type: 'APPROVE', amountPence: 250_000, reportDueOn: '2027-09-30' },
+      {
+        type: 'APPROVE',
+        amountPence: 250_000,
+        reportDueOn: '2027-09-30',
+        quorumReason: 'Decided at the panel meeting',
+      },
       'offered',
     );
     await s(PROVIDER, { type: 'ACCEPT_OFFER' }, 'accepted');

@@ -21,6 +21,7 @@ import { reconciliation } from '../../src/domain/reports/reconciliation.ts';
 import type { Actor } from '../../src/engine/actor.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { createEngine } from '../../src/services.ts';
+import { declareNoConflict } from '../helpers/declarations.ts';
 import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
 import { openProgramme } from '../helpers/programmes.ts';
 import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
@@ -198,6 +199,7 @@ describe('the hot paths use their indexes', () => {
     await engine.send(provider, bid.id, ev.SUBMIT);
     await engine.send(await actor('officer@demo.test'), bid.id, ev.CONFIRM_ELIGIBLE);
     const panel = await actor('panel@demo.test');
+    await declareNoConflict(db, engine, panel, bid.id);
 
     const plans = await plansOf(await statementsOf(() => engine.send(panel, bid.id, ev.APPROVE)));
     const find = (pattern: RegExp) => {

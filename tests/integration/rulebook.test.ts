@@ -170,7 +170,8 @@ describe('a decision the approver sent back', () => {
     const id = await b.inPanelReview(programmeId, 300_000);
     await b.approve(id, 300_000);
     await b.ok(id, APPROVER, { type: 'SEND_BACK_DECISION', reason: 'Reconsider' });
-    await b.ok(id, PANEL, { type: 'DECLINE', reason: 'Not this year' });
+    // Nobody on the panel scored this bid: the decline says why it is made without them.
+    await b.ok(id, PANEL, { type: 'DECLINE', reason: 'Not this year', quorumReason: 'Panel meeting' });
     expect(await stored(id)).toMatchObject({ state: 'declined', committed: 0 });
   });
 });
@@ -265,7 +266,7 @@ describe("a victims' services recommendation and variation", () => {
           checks: { safeguardingPolicy: true, insurance: true, accounts: true, governance: true },
         },
       ],
-      [OFFICER, { type: 'CLOSE_SCORING' }],
+      [OFFICER, { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' }],
       [OFFICER, { type: 'MODERATE', scores: { need: 4, value: 3 }, rationale: 'Agreed' }],
     ];
     for (const [by, event] of steps) await b.ok(id, by as never, event as never);

@@ -146,7 +146,7 @@ describe('Youth Fund notifications', () => {
     await yf.send(ineligible.id, { type: 'REJECT_INELIGIBLE', reason: why });
     const declined = await yf.caseAt('panelReview');
     const because = secret('Not enough need');
-    await yf.send(declined.id, { type: 'DECLINE', reason: because });
+    await yf.send(declined.id, { ...ev.DECLINE, reason: because });
 
     expect(sentTo(await expectDelivered(ineligible, [why]))).toEqual([
       `bidReceived → ${provider.email}`,

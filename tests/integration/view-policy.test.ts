@@ -8,6 +8,7 @@ import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { victimsBidTo } from '../helpers/victims-bids.ts';
 import { providerWithPassword, signedIn } from '../helpers/web.ts';
+import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
 
 let t: TestApp;
 let provider: Awaited<ReturnType<typeof providerWithPassword>>;
@@ -123,7 +124,7 @@ describe('what is addressed to the provider', () => {
   it('shows them the query on their report, in full, on the case page', async () => {
     const pay = paymentHelpers(t);
     const id = await b.inPanelReview(t.youthFund.programmeId, 100_000);
-    await b.ok(id, 'panel@demo.test', { type: 'APPROVE', amountPence: 100_000, reportDueOn: '2031-03-31' });
+    await b.ok(id, 'panel@demo.test', { ...ev.APPROVE, amountPence: 100_000, reportDueOn: '2031-03-31' });
     await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
     await pay.payAward(id);
     const report = { type: 'SUBMIT_REPORT', summary: 'Ran', spentPence: 100_000, outcomes: 'Good' };

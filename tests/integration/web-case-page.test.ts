@@ -199,18 +199,35 @@ describe('the case page', () => {
 
     const panel = await signIn(PANEL);
     page = await casePage(panel, id);
+    // The panel decides only once the member has declared no conflict of interest in the bid.
+    expect(formsOn(page.html)).toEqual([]);
+    expect(page.html).toContain(`action="/cases/${id}/declaration"`);
+    const declared = await panel
+      .post(`/cases/${id}/declaration`)
+      .type('form')
+      .send({ conflicted: 'no', reason: '', _csrf: page.csrf });
+    expect(declared.status, declared.text).toBe(303);
+    page = await casePage(panel, id);
     expect(formsOn(page.html)).toEqual(['APPROVE', 'DECLINE']);
+    expect(page.html).not.toContain(`action="/cases/${id}/declaration"`);
+    // No panel member scored this bid, so each decision says why it is made without them.
+    const quorumReason = 'Decided at the panel meeting';
     const bad = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
       amountPence: '4000',
       'reportDueOn-day': '31',
       'reportDueOn-month': '6',
       'reportDueOn-year': '2031',
+      quorumReason,
       _csrf: page.csrf,
       version: page.version,
     });
     expect(bad.status).toBe(422);
-    expect(bad.text).toContain('<a href="#reportDueOn-day">Report due on must be a real date</a>');
-    expect(bad.text).toMatch(/id="reportDueOn-day" name="reportDueOn-day" type="text" value="31"/);
+    // Approving and declining both ask for the quorum reason, so each form's ids carry its event.
+    expect(bad.text).toContain('<a href="#approve-reportDueOn-day">Report due on must be a real date</a>');
+    expect(bad.text).toMatch(/id="approve-reportDueOn-day" name="reportDueOn-day" type="text" value="31"/);
+    expect(bad.text).toMatch(
+      /id="approve-quorumReason" name="quorumReason"[^>]*>Decided at the panel meeting</,
+    );
     expect((await apiCase(id)).state).toBe('panelReview');
     // A real date, but in the past: the engine's rule, pointed at the date's day.
     const past = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
@@ -218,12 +235,29 @@ describe('the case page', () => {
       'reportDueOn-day': '30',
       'reportDueOn-month': '6',
       'reportDueOn-year': '2020',
+      quorumReason,
       _csrf: page.csrf,
       version: page.version,
     });
     expect(past.status).toBe(422);
     expect(past.text).toMatch(
-      /<a href="#reportDueOn-day">Enter a date that is not in the past \(today is \d{4}-\d{2}-\d{2}\)<\/a>/,
+      /<a href="#approve-reportDueOn-day">Enter a date that is not in the past \(today is \d{4}-\d{2}-\d{2}\)<\/a>/,
+    );
+    expect((await apiCase(id)).state).toBe('panelReview');
+
+    // Without the quorum reason the rulebook refuses it, pointing at that field.
+    const short = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
+      amountPence: '4000',
+      'reportDueOn-day': '30',
+      'reportDueOn-month': '6',
+      'reportDueOn-year': '2031',
+      quorumReason: '',
+      _csrf: page.csrf,
+      version: page.version,
+    });
+    expect(short.status).toBe(422);
+    expect(short.text).toContain(
+      '<a href="#approve-quorumReason">0 of the 2 panel members needed have scored: say why the decision is made without the others</a>',
     );
     expect((await apiCase(id)).state).toBe('panelReview');
 
@@ -232,6 +266,7 @@ describe('the case page', () => {
       'reportDueOn-day': '30',
       'reportDueOn-month': '6',
       'reportDueOn-year': '2031',
+      quorumReason,
       _csrf: page.csrf,
       version: page.version,
     });

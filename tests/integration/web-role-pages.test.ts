@@ -45,6 +45,15 @@ beforeAll(async () => {
   };
   ann = await member('Ann Panel');
   ben = await member('Ben Panel');
+  // Panel members see only the bids of programmes they sit on: the officer puts both on this
+  // file's Youth Fund programme's panel.
+  for (const { id } of [ann, ben]) {
+    const res = await t.http
+      .post(`/api/programmes/${t.youthFund.programmeId}/panel`)
+      .set(t.as(OFFICER))
+      .send({ userId: id });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
   await launchBrowser();
 });
 afterAll(async () => {
@@ -150,7 +159,7 @@ describe('the panel pages', () => {
     expect(after).toContain('Scored');
   });
 
-  it('refuses a conflicted member scores and shows the bid as “Conflict declared”', async () => {
+  it('refuses a conflicted member scores and takes the bid off their list', async () => {
     const id = await bidAtPanel('Youth club trip');
     const reference = await referenceOf(id);
 
@@ -179,22 +188,29 @@ describe('the panel pages', () => {
       { user_id: ben.id, conflicted: true, reason: 'I am a trustee of the applicant' },
     ]);
 
+    // The bid is gone from the member's list, and the banner says so.
     const list = await ben.agent.get('/panel?done=conflict');
-    expect(list.text).toContain('You declared a conflict of interest.');
-    const row = rowOf(list.text, reference);
-    expect(row).toContain('Conflict declared');
-    expect(row).not.toContain(`/panel/bids/${id}`);
+    expect(list.text).toContain(
+      'You declared a conflict of interest. That bid is no longer shown to you, and you will not score it or see its scores.',
+    );
+    expect(rowOf(list.text, reference)).toBe('');
+    expect(list.text).not.toContain(reference);
+    expect(list.text).not.toContain(`/panel/bids/${id}`);
+    expect(list.text).not.toContain('Conflict declared');
+    // Ann, with no conflict, still has it on her list.
+    expect(rowOf((await ann.agent.get('/panel')).text, reference)).toContain(`href="/panel/bids/${id}"`);
 
+    // For Ben it is as if the bid did not exist: no page, no scoring.
     const page = await ben.agent.get(`/panel/bids/${id}`);
-    expect(page.status).toBe(403);
-    expect(page.text).toContain('conflict of interest');
+    expect(page.status).toBe(404);
+    expect(page.text).not.toContain('Youth club trip');
     const csrf = csrfOf((await ben.agent.get('/panel')).text);
     const score = await ben.agent
       .post(`/panel/bids/${id}/scores`)
       .type('form')
       .send({ _csrf: csrf, 'score-need': '5', 'score-value': '5' });
-    expect(score.status).toBe(403);
-    expect(score.text).toContain('conflict of interest');
+    expect(score.status).toBe(404);
+    expect(score.text).not.toContain('Youth club trip');
     expect((await stored(id)).scores).toEqual([]);
   });
 
@@ -288,7 +304,8 @@ describe('the approver and finance pages', () => {
     await s(PROVIDER, { type: 'SUBMIT', ...bid, amountRequestedPence: 1_234_567 }, 'dueDiligence');
     const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
     await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
-    await s(OFFICER, { type: 'CLOSE_SCORING' }, 'moderation');
+    // No panel member scored this bid: scoring closes with the reason why.
+    await s(OFFICER, { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' }, 'moderation');
     await s(
       OFFICER,
       { type: 'MODERATE', scores: { need: 4, value: 4 }, rationale: 'Agreed' },
@@ -311,9 +328,28 @@ describe('the approver and finance pages', () => {
     // The amount to sign (not the £12,345.67 asked for), and what the approver may do with it.
     expect(row).toContain('£12,345.00');
     expect(row).toContain('Sign the decision; Send the decision back');
-    // The case page is where the approver signs, reading what is to be signed.
-    const kase = await approver.get(`/cases/${id}`);
+    // The case page is where the approver signs, reading what is to be signed: first they declare
+    // any conflict of interest, and only then is the signature theirs to give.
+    const undeclared = await approver.get(`/cases/${id}`);
+    expect(undeclared.text).toContain(
+      '<h2 class="govuk-heading-m" id="interest-heading">Conflict of interest</h2>',
+    );
+    expect(undeclared.text).toContain(`action="/cases/${id}/declaration"`);
+    expect(undeclared.text).not.toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
+    expect(/<div[^>]*id="decision"[\s\S]*?<\/dl>/.exec(undeclared.text)?.[0]).toContain('£12,345.00');
+    const declared = await approver
+      .post(`/cases/${id}/declaration`)
+      .type('form')
+      .send({ _csrf: csrfOf(undeclared.text), conflicted: 'no' });
+    expect(declared.status, declared.text).toBe(303);
+    expect(declared.headers.location).toBe(`/cases/${id}?done=declared`);
+    const kase = await approver.get(declared.headers.location!);
+    expect(kase.text).toContain('Your declaration of interest was saved.');
+    expect(kase.text).not.toContain(`action="/cases/${id}/declaration"`);
     expect(kase.text).toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
+    // Beside it, the panel's scores as moderators read them: here nobody on the panel scored.
+    const panelScores = /<section[^>]*id="panel-scores"[\s\S]*?<\/section>/.exec(kase.text)?.[0] ?? '';
+    expect(panelScores).toContain('0 of the 2 panel members needed have scored.');
     const held = /<div[^>]*id="decision"[\s\S]*?<\/dl>/.exec(kase.text)?.[0] ?? '';
     expect(held).toContain('Recommend an award');
     expect(held).toContain('£12,345.00');

@@ -21,12 +21,30 @@ afterAll(() => t.close());
 const version = async (id: string) =>
   String((await t.sql`select version from cases where id = ${id}`)[0]!.version);
 
+/**
+ * Declares no conflict of interest with the case page's own form, as whoever decides or signs must
+ * first; returns the case page as it then reads.
+ */
+async function declaredOnPage(agent: Awaited<ReturnType<typeof signedIn>>, id: string) {
+  const before = await agent.get(`/cases/${id}`);
+  expect(before.text).toContain(`action="/cases/${id}/declaration"`);
+  const declared = await agent
+    .post(`/cases/${id}/declaration`)
+    .type('form')
+    .send({ _csrf: csrfOf(before.text), conflicted: 'no' });
+  expect(declared.status, declared.text).toBe(303);
+  const after = await agent.get(declared.headers.location!);
+  expect(after.text).not.toContain(`action="/cases/${id}/declaration"`);
+  return after;
+}
+
 describe('a decision held for signature, on the page', () => {
   it('tells the panel member it waits for the approver, not that it is done', async () => {
     const { programmeId } = await t.programme({ maxAwardPence: 500_000, delegationThresholdPence: 200_000 });
     const id = await b.inPanelReview(programmeId, 300_000);
     const panel = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
-    const page = await panel.get(`/cases/${id}`);
+    // The panel member declares no conflict of interest on the page before deciding.
+    const page = await declaredOnPage(panel, id);
     const sent = await panel
       .post(`/cases/${id}/events/APPROVE`)
       .type('form')
@@ -37,6 +55,7 @@ describe('a decision held for signature, on the page', () => {
         'reportDueOn-day': '31',
         'reportDueOn-month': '3',
         'reportDueOn-year': '2031',
+        quorumReason: 'Decided at the panel meeting',
       });
     expect(sent.status, sent.text).toBe(303);
     expect(sent.headers.location).toBe(`/cases/${id}?held=APPROVE`);
@@ -45,7 +64,7 @@ describe('a decision held for signature, on the page', () => {
     expect(after.text).not.toContain('Done: Approve a grant');
     // The approver's signing form has nothing to type, so nothing to save and come back to.
     const approver = await signedIn(t.baseUrl, 'approver@demo.test', DEMO_PASSWORD);
-    const signing = (await approver.get(`/cases/${id}`)).text;
+    const signing = (await declaredOnPage(approver, id)).text;
     const section = (heading: string) => {
       const start = signing.indexOf(`>${heading}</h2>`);
       return signing.slice(start, signing.indexOf('</section>', start));
@@ -108,6 +127,7 @@ describe('what a case page shows a person', () => {
       type: 'APPROVE',
       amountPence: 100_000,
       reportDueOn: '2031-03-31',
+      quorumReason: 'Decided at the panel meeting',
     });
     await b.ok(award, 'owner', { type: 'ACCEPT_OFFER' });
     const payment = await pay.openPaymentOf(award);

@@ -10,6 +10,7 @@ import { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS, youthFund } from '../..
 import { timers } from '../../src/db/schema/index.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { pagesOf } from '../helpers/case-pages.ts';
+import { declareBefore } from '../helpers/declarations.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { youthFundEvents } from '../helpers/youth-fund-events.ts';
 
@@ -69,8 +70,11 @@ const labels: Pick<MachineDefinition, 'events' | 'states'> = youthFund;
 const nextEventsFor = (state: string, email: DemoEmail) =>
   (maySend[state]?.[email] ?? []).map((type) => ({ type, label: labels.events[type]!.label }));
 
-const send = (id: string, email: DemoEmail, event: Event, headers: Record<string, string> = {}) =>
-  t.http.post(`/api/cases/${id}/events`).set(t.as(email)).set(headers).send(event);
+/** Sends as a person would: declaring no conflict of interest first when the event is a decision. */
+const send = async (id: string, email: DemoEmail, event: Event, headers: Record<string, string> = {}) => {
+  await declareBefore((path) => t.http.put(path).set(t.as(email)), id, event.type);
+  return t.http.post(`/api/cases/${id}/events`).set(t.as(email)).set(headers).send(event);
+};
 const getCase = (id: string, email: DemoEmail = PROVIDER) => t.http.get(`/api/cases/${id}`).set(t.as(email));
 /**
  * One step of the path. The system's RECORD_PAYMENT is finance paying the grant's payment case (one

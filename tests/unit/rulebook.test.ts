@@ -8,6 +8,8 @@ import { machineDefinitions } from '../../machines/index.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import {
   type AwaitingSignature,
+  endsAwardEarly,
+  panelFieldsProblem,
   refusesSignature,
   rulebookEvents,
   signatureNeeded,
@@ -201,5 +203,57 @@ describe('when a decision needs a signature', () => {
     expect(rulebookEvents.SIGN_DECISION!.sentBy).toEqual(['approver']);
     expect(rulebookEvents.SEND_BACK_DECISION!.payload.safeParse({}).success).toBe(false);
     expect(rulebookEvents.SEND_BACK_DECISION!.payload.safeParse({ reason: 'Too much' }).success).toBe(true);
+  });
+});
+
+describe('an award ends before its agreed last day only with a reason', () => {
+  const vs = machineDefinitions.find((d) => d.awardEndsOn)!;
+  const live = { agreement: { endsOn: '2029-03-31' } };
+  const done = { status: 'done' };
+
+  it('refuses a plain close into a final state before the end, naming the day', () => {
+    const refusal = endsAwardEarly(vs, live, done, 'COMPLETE', '2026-12-06');
+    expect(refusal?.status).toBe(409);
+    expect(refusal?.detail).toContain('2029-03-31');
+  });
+
+  it('lets an action that records the reasons end it early, and anything end it from its last day', () => {
+    expect(endsAwardEarly(vs, live, done, 'TERMINATE', '2026-12-06')).toBeNull();
+    expect(endsAwardEarly(vs, live, done, 'COMPLETE', '2029-03-31')).toBeNull();
+    expect(endsAwardEarly(vs, live, { status: 'active' }, 'ANNUAL_REVIEW', '2026-12-06')).toBeNull();
+    expect(endsAwardEarly(vs, { agreement: null }, done, 'WITHDRAW', '2026-12-06')).toBeNull();
+  });
+});
+
+describe('panel fields', () => {
+  it('requires an optional quorumReason on closing scoring, and scores with an optional rationale on moderating', () => {
+    const spec = (payload: z.ZodObject, extra: Partial<EventSpec>): EventSpec => ({
+      label: 'x',
+      payload,
+      sentBy: ['officer'],
+      ...extra,
+    });
+    expect(panelFieldsProblem(spec(z.strictObject({}), { closesScoring: true }))).toMatch(/quorumReason/);
+    expect(
+      panelFieldsProblem(spec(z.strictObject({ quorumReason: reason }), { closesScoring: true })),
+    ).toMatch(/optional quorumReason/);
+    expect(
+      panelFieldsProblem(spec(z.strictObject({ quorumReason: reason.optional() }), { closesScoring: true })),
+    ).toBeNull();
+    const scores = z.record(z.string(), z.number());
+    expect(
+      panelFieldsProblem(spec(z.strictObject({ scores, rationale: reason }), { moderates: true })),
+    ).toMatch(/optional rationale/);
+    expect(
+      panelFieldsProblem(spec(z.strictObject({ scores, rationale: reason.optional() }), { moderates: true })),
+    ).toMatch(/declared a decision/);
+    expect(
+      panelFieldsProblem(
+        spec(z.strictObject({ scores, rationale: reason.optional() }), {
+          moderates: true,
+          decision: { amountPence: () => null },
+        }),
+      ),
+    ).toBeNull();
   });
 });

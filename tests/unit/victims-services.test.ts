@@ -279,9 +279,38 @@ describe('decisions the rulebook weighs', () => {
   const { type: _, ...bigAwardPayload } = bigAward;
   /** Every award needs the approver's signature: still none of the machine's business. */
   const zeroThreshold = { ...input, programme: { ...programme, delegationThresholdPence: 0 } };
-  it('declares exactly the recommendation of an award and the approval of a variation', () => {
+  it('declares exactly the moderation, the recommendations and the approval of a variation', () => {
     const declared = Object.entries(victimsServices.events).filter(([, spec]) => spec.decision);
-    expect(declared.map(([type]) => type).sort()).toEqual(['APPROVE_VARIATION', 'RECOMMEND_AWARD']);
+    expect(declared.map(([type]) => type).sort()).toEqual([
+      'APPROVE_VARIATION',
+      'MODERATE',
+      'RECOMMEND_AWARD',
+      'RECOMMEND_DECLINE',
+    ]);
+  });
+
+  it('puts no money at stake in moderating or recommending a decline', () => {
+    // As the engine reads them: with the context and the payload.
+    const moderate: DecisionSpec = victimsServices.events.MODERATE.decision;
+    expect(moderate.amountPence(reach('moderation').context, payloadOf(ev, 'MODERATE'))).toBeNull();
+    const decline: DecisionSpec = victimsServices.events.RECOMMEND_DECLINE.decision;
+    expect(
+      decline.amountPence(reach('recommendation').context, payloadOf(ev, 'RECOMMEND_DECLINE')),
+    ).toBeNull();
+  });
+
+  it('closes scoring and moderates by the panel rules the rulebook applies', () => {
+    const { CLOSE_SCORING, MODERATE } = victimsServices.events;
+    expect(CLOSE_SCORING.closesScoring).toBe(true);
+    expect(MODERATE.moderates).toBe(true);
+    // Short of the quorum, the reason why; whether it is needed is the rulebook's to say.
+    expect(CLOSE_SCORING.payload.safeParse({}).success).toBe(true);
+    expect(CLOSE_SCORING.payload.safeParse({ quorumReason: 'Scored at the meeting' }).success).toBe(true);
+    expect(CLOSE_SCORING.payload.safeParse({ quorumReason: '  ' }).success).toBe(false);
+    // A rationale, asked for by the rulebook when a score is away from the panel's mean.
+    const { rationale: _, ...scoresOnly } = payloadOf(ev, 'MODERATE');
+    expect(MODERATE.payload.safeParse(scoresOnly).success).toBe(true);
+    expect(MODERATE.payload.safeParse({ ...scoresOnly, rationale: ' ' }).success).toBe(false);
   });
 
   it('weighs a recommendation on the amount recommended, whatever the case', () => {

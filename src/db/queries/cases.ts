@@ -2,11 +2,68 @@ import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { TimerOp } from '../../engine/actions.ts';
 import type { Db } from '../client.ts';
-import { caseEvents, cases, timers } from '../schema/index.ts';
+import {
+  caseEvents,
+  cases,
+  organisations,
+  panelDeclarations,
+  programmePanel,
+  timers,
+} from '../schema/index.ts';
 import { jsonParam, postgresOf, timestampParam, timestampValue } from '../statements.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
+
+/**
+ * Whose cases a person may see: every case (OPCC staff), one organisation's (a provider), or a panel
+ * member's: the bids of the programmes they sit on, less any they declared a conflict in or that
+ * their own organisation made (a conflict without asking). One definition serves the case itself,
+ * lists, work waiting and counts, so a case hidden from someone is hidden everywhere.
+ */
+export type CaseScope =
+  | { kind: 'all' }
+  | { kind: 'organisation'; organisationId: string }
+  | { kind: 'panel'; userId: string; organisationId: string | null };
+
+interface CaseColumns {
+  id: SQL | typeof cases.id;
+  organisationId: SQL | typeof cases.organisationId;
+  programmeId: SQL | typeof cases.programmeId;
+}
+
+/** The scope as a condition on a case's columns (a table or an alias); undefined for every case. */
+export function scopeCondition(scope: CaseScope, c: CaseColumns): SQL | undefined {
+  if (scope.kind === 'all') return undefined;
+  if (scope.kind === 'organisation') return sql`${c.organisationId} = ${scope.organisationId}`;
+  return sql`${c.programmeId} in (select ${programmePanel.programmeId} from ${programmePanel}
+      where ${programmePanel.userId} = ${scope.userId} and ${programmePanel.removedAt} is null)
+    and not exists (select 1 from ${panelDeclarations} where ${panelDeclarations.caseId} = ${c.id}
+      and ${panelDeclarations.userId} = ${scope.userId} and ${panelDeclarations.conflicted})
+    ${
+      scope.organisationId
+        ? sql`and not exists (select 1 from ${organisations} where ${organisations.id} = ${c.organisationId}
+      and ${organisations.id} = ${scope.organisationId} and ${organisations.kind} <> 'commissioner')`
+        : sql``
+    }`;
+}
+
+const aliased: CaseColumns = {
+  id: sql`c.id`,
+  organisationId: sql`c.organisation_id`,
+  programmeId: sql`c.programme_id`,
+};
+
+/** Whether a case is within a scope. */
+export async function inScope(db: Db, id: string, scope: CaseScope): Promise<boolean> {
+  const condition = scopeCondition(scope, cases);
+  if (!condition) return true;
+  const [row] = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(eq(cases.id, id), condition));
+  return row !== undefined;
+}
 
 export async function findCase(db: Db, id: string): Promise<CaseRow | undefined> {
   const [row] = await db.select().from(cases).where(eq(cases.id, id));
@@ -170,7 +227,7 @@ export interface CaseFilter {
   machineId?: string;
   programmeId?: string;
   state?: string;
-  organisationId?: string;
+  scope: CaseScope;
   /** Only cases older than this position (keyset pagination, newest first). */
   beforeSeq?: number;
   limit: number;
@@ -181,7 +238,8 @@ export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> 
   if (filter.machineId) conditions.push(eq(cases.machineId, filter.machineId));
   if (filter.programmeId) conditions.push(eq(cases.programmeId, filter.programmeId));
   if (filter.state) conditions.push(eq(cases.state, filter.state));
-  if (filter.organisationId) conditions.push(eq(cases.organisationId, filter.organisationId));
+  const scoped = scopeCondition(filter.scope, cases);
+  if (scoped) conditions.push(scoped);
   if (filter.beforeSeq !== undefined) conditions.push(lt(cases.seq, filter.beforeSeq));
   return db
     .select()
@@ -209,7 +267,7 @@ export interface WaitingCount {
 export async function casesInStates(
   db: Db,
   where: { machineId: string; states: string[] }[],
-  organisationId: string | undefined,
+  scope: CaseScope,
   limit: number,
 ): Promise<{ rows: CaseRow[]; counts: WaitingCount[] }> {
   const stages = where.flatMap((w) => w.states.map((state) => ({ machineId: w.machineId, state })));
@@ -221,8 +279,9 @@ export async function casesInStates(
   // same size however many there are.
   const stage = sql`unnest(${sql.param(stages.map((s) => s.machineId))}::text[],
     ${sql.param(stages.map((s) => s.state))}::text[]) with ordinality as stage (machine_id, state, position)`;
+  const scoped = scopeCondition(scope, aliased);
   const inStage = sql`c.machine_id = stage.machine_id and c.state = stage.state
-    ${organisationId ? sql`and c.organisation_id = ${organisationId}` : sql``}`;
+    ${scoped ? sql`and ${scoped}` : sql``}`;
   // The newest `limit` of each stage, and the newest `limit` of those.
   const newest = sql`(select newest.seq from ${stage} cross join lateral (
       select c.seq from ${cases} c where ${inStage} order by c.seq desc limit ${limit}) newest

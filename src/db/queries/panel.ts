@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { cases, panelDeclarations, panelScores, users } from '../schema/index.ts';
+import { cases, panelDeclarations, panelScores, programmePanel, users } from '../schema/index.ts';
 
 export type PanelDeclarationRow = typeof panelDeclarations.$inferSelect;
 export type PanelScoreRow = typeof panelScores.$inferSelect;
@@ -132,4 +132,71 @@ export async function declarationsOfCase(db: Db, caseId: string) {
     .innerJoin(users, eq(users.id, panelDeclarations.userId))
     .where(eq(panelDeclarations.caseId, caseId))
     .orderBy(asc(users.name), asc(users.id));
+}
+
+/** One person's declarations and scores for some cases (their progress on a list of bids). */
+export async function progressOf(db: Db, userId: string, caseIds: readonly string[]) {
+  if (!caseIds.length) return { declarations: [], scores: [] };
+  const [declarations, scores] = await Promise.all([
+    db
+      .select()
+      .from(panelDeclarations)
+      .where(and(eq(panelDeclarations.userId, userId), inArray(panelDeclarations.caseId, [...caseIds]))),
+    db
+      .select({ caseId: panelScores.caseId, version: panelScores.version })
+      .from(panelScores)
+      .where(and(eq(panelScores.userId, userId), inArray(panelScores.caseId, [...caseIds]))),
+  ]);
+  return { declarations, scores };
+}
+
+/** The panel members sitting on a programme now, in name order. */
+export async function programmePanelOf(db: Db, programmeId: string) {
+  return db
+    .select({
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      organisationId: users.organisationId,
+      assignedAt: programmePanel.assignedAt,
+    })
+    .from(programmePanel)
+    .innerJoin(users, eq(users.id, programmePanel.userId))
+    .where(and(eq(programmePanel.programmeId, programmeId), isNull(programmePanel.removedAt)))
+    .orderBy(asc(users.name), asc(users.id));
+}
+
+/** Assigns a member; false when they already sit on the programme. */
+export async function insertPanelMember(
+  db: Db,
+  row: { programmeId: string; userId: string; assignedBy: string | null; assignedAt: Date },
+): Promise<boolean> {
+  const inserted = await db
+    .insert(programmePanel)
+    .values(row)
+    .onConflictDoNothing()
+    .returning({ userId: programmePanel.userId });
+  return inserted.length > 0;
+}
+
+/** Ends a member's assignment; false when they were not sitting on the programme. */
+export async function endPanelMember(
+  db: Db,
+  programmeId: string,
+  userId: string,
+  by: string | null,
+  at: Date,
+): Promise<boolean> {
+  const ended = await db
+    .update(programmePanel)
+    .set({ removedAt: at, removedBy: by })
+    .where(
+      and(
+        eq(programmePanel.programmeId, programmeId),
+        eq(programmePanel.userId, userId),
+        isNull(programmePanel.removedAt),
+      ),
+    )
+    .returning({ userId: programmePanel.userId });
+  return ended.length > 0;
 }

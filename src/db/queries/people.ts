@@ -10,6 +10,11 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
   return row;
 }
 
+export async function findUser(db: Db, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+}
+
 export async function insertToken(db: Db, userId: string, tokenHash: string): Promise<void> {
   await db.insert(apiTokens).values({ userId, tokenHash });
 }

@@ -4,6 +4,7 @@ import {
   check,
   date,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -36,11 +37,14 @@ export const programmes = pgTable(
     maxAwardPence: bigint('max_award_pence', { mode: 'bigint' }),
     /** [{ id, label, weight }] with weights adding up to 100. */
     criteria: jsonb('criteria').notNull(),
+    /** How many panel members' scores close scoring without a recorded reason. */
+    panelQuorum: integer('panel_quorum').notNull().default(2),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('programmes_fund_idx').on(t.fundId),
     check('programmes_threshold_nonnegative', sql`${t.delegationThresholdPence} >= 0`),
+    check('programmes_panel_quorum_positive', sql`${t.panelQuorum} >= 1`),
   ],
 );
 

@@ -8,6 +8,7 @@ import { findProgramme, listProgrammes, outcomesOf, roundCaseOf } from '../../db
 import { planOutcomes, planThemes } from '../../db/schema/index.ts';
 import { createFund, createProgramme } from '../../domain/catalogue.ts';
 import { fundPosition } from '../../domain/fund-position.ts';
+import { assignPanelMember, programmePanel, removePanelMember } from '../../domain/programme-panel.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -74,7 +75,12 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
     });
   });
 
-  const programmeView = async (row: NonNullable<Awaited<ReturnType<typeof findProgramme>>>) => ({
+  // Providers read programmes as funding calls: not the threshold above which an approver signs,
+  // nor how the panel works.
+  const programmeView = async (
+    row: NonNullable<Awaited<ReturnType<typeof findProgramme>>>,
+    actor: Actor,
+  ) => ({
     id: row.id,
     name: row.name,
     cycle: row.cycle,
@@ -85,20 +91,25 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
     opensAt: row.opensAt?.toISOString() ?? null,
     closesAt: row.closesAt?.toISOString() ?? null,
     decisionOn: row.decisionOn,
-    delegationThresholdPence: Number(row.delegationThresholdPence),
+    ...(staff(actor) && {
+      delegationThresholdPence: Number(row.delegationThresholdPence),
+      panelQuorum: row.panelQuorum,
+    }),
     maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
     criteria: row.criteria,
     round: (await roundCaseOf(db, row.id, ROUND_MACHINE)) ?? null,
   });
 
   router.get('/programmes', async (_req, res) => {
-    res.json({ items: await Promise.all((await listProgrammes(db)).map(programmeView)) });
+    const actor = actorOf(res);
+    const rows = await listProgrammes(db);
+    res.json({ items: await Promise.all(rows.map((row) => programmeView(row, actor))) });
   });
 
   router.get('/programmes/:id', async (req, res) => {
     const row = isUuid(req.params.id) ? await findProgramme(db, req.params.id) : undefined;
     if (!row) throw notFound('programme');
-    res.json(await programmeView(row));
+    res.json(await programmeView(row, actorOf(res)));
   });
 
   router.post('/programmes', async (req, res) => {
@@ -112,7 +123,24 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
     res
       .status(201)
       .location(`/api/programmes/${id}`)
-      .json(await programmeView((await findProgramme(db, id))!));
+      .json(await programmeView((await findProgramme(db, id))!, actorOf(res)));
+  });
+
+  router.get('/programmes/:id/panel', async (req, res) => {
+    res.json(await programmePanel(db, actorOf(res), req.params.id));
+  });
+
+  router.post('/programmes/:id/panel', async (req, res) => {
+    const actor = actorOf(res);
+    const { assigned, panel } = await db.transaction((tx) =>
+      assignPanelMember(tx, actor, req.params.id, req.body),
+    );
+    res.status(assigned ? 201 : 200).json(panel);
+  });
+
+  router.delete('/programmes/:id/panel/:userId', async (req, res) => {
+    const actor = actorOf(res);
+    res.json(await db.transaction((tx) => removePanelMember(tx, actor, req.params.id, req.params.userId)));
   });
 
   return router;

@@ -1,6 +1,7 @@
-// Panel declarations and scores for a bid, under /api/cases/:id/panel. The rules are in
+// Declarations of interest in a case (/api/cases/:id/declaration; panel members may also use the
+// older …/panel/declaration), and panel scores for a bid (/api/cases/:id/panel). The rules are in
 // src/domain/panel.ts; scores are domain data, kept out of the case view and its history.
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import type { Database } from '../../db/client.ts';
 import { declareInterest, panelScoresOf, scoreBid } from '../../domain/panel.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -9,12 +10,14 @@ import { actorOf } from '../authenticate.ts';
 export function panelRouter(db: Database, engine: Engine): Router {
   const router = Router();
 
-  router.put('/:id/panel/declaration', async (req, res) => {
+  const declare: RequestHandler<{ id: string }> = async (req, res) => {
     const actor = actorOf(res);
     res.json(
       await db.transaction((tx) => declareInterest(tx, actor, req.params.id, req.body, engine.registry)),
     );
-  });
+  };
+  router.put('/:id/declaration', declare);
+  router.put('/:id/panel/declaration', declare);
 
   router.put('/:id/panel/scores', async (req, res) => {
     const actor = actorOf(res);

@@ -7,12 +7,20 @@ import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/qu
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
+import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { isSender } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
-import { eventSpec } from '../../engine/rulebook.ts';
+import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
 import { confirmation, decisionPanel, detailRows, whatHappened } from './case-details.ts';
+import {
+  type DeclarationValues,
+  declarationErrors,
+  declarationView,
+  type PageError,
+  readDeclaration,
+} from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
 import { buildForm, formToPayload, humanise } from './forms.ts';
 import { requireSignIn, webActor } from './session.ts';
@@ -65,6 +73,8 @@ interface PageState {
   saved?: unknown;
   /** The decision just made and held for an approver's signature. */
   held?: unknown;
+  /** The declaration of interest as typed, when it was refused. */
+  declaring?: { values: DeclarationValues; errors: PageError[] };
 }
 
 const kebab = (type: string) => type.toLowerCase().replace(/_/g, '-');
@@ -114,11 +124,13 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   async function render(res: Response, view: CaseView, state: PageState) {
     const actor = webActor(res);
     const definition = definitionOf(view);
-    const [history, organisation, programme, drafts] = await Promise.all([
+    const [history, organisation, programme, drafts, standing, panel] = await Promise.all([
       deps.engine.history(actor, view.id),
       findOrganisation(deps.db, view.organisationId),
       view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
       actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
+      standingOf(deps.db, actor, view),
+      moderatorView(deps.db, actor, view, definition, deps.engine.registry),
     ]);
     const ids = [...new Set(history.map((h) => h.actor.id).filter((id): id is string => id !== null))];
     const people = await peopleByIds(deps.db, ids);
@@ -136,7 +148,24 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       };
     });
 
-    const { forms, errors } = actionForms(definition, view, state.failed, drafts);
+    const built = actionForms(definition, view, state.failed, drafts);
+    // Decisions and signatures wait until this person has declared no conflict of interest.
+    const decides = (type: string) =>
+      !!eventSpec(definition, type)?.decision || Object.hasOwn(rulebookEvents, type);
+    const blocked = standing && standing.status !== 'clear' && built.forms.some((f) => decides(f.type));
+    const forms = blocked ? built.forms.filter((f) => !decides(f.type)) : built.forms;
+    const errors = [...built.errors, ...(state.declaring?.errors ?? [])];
+    const interest = blocked
+      ? {
+          standing,
+          form: declarationView(
+            `/cases/${encodeURIComponent(view.id)}/declaration`,
+            'Do you have a conflict of interest in this case?',
+            state.declaring?.values ?? { conflicted: '', reason: '' },
+            state.declaring?.errors ?? [],
+          ),
+        }
+      : undefined;
 
     const done = typeof state.done === 'string' ? eventSpec(definition, state.done)?.label : undefined;
     const heldLabel = typeof state.held === 'string' ? eventSpec(definition, state.held)?.label : undefined;
@@ -157,6 +186,9 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       programmeName: programme?.name,
       details: detailRows(view.context, definition),
       decision: decisionPanel(definition, view, people),
+      interest,
+      panel,
+      declared: state.done === 'declared',
       forms,
       errors,
       notice,
@@ -170,6 +202,31 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   router.get('/cases/:id', requireSignIn, async (req: Request, res: Response) => {
     const view = await deps.engine.get(webActor(res), String(req.params.id));
     await render(res, view, { done: req.query.done, saved: req.query.saved, held: req.query.held });
+  });
+
+  router.post('/cases/:id/declaration', requireSignIn, async (req: Request, res: Response) => {
+    const actor = webActor(res);
+    const id = String(req.params.id);
+    const read = readDeclaration((req.body ?? {}) as Record<string, unknown>);
+    const again = async (errors: PageError[]) =>
+      render(res, await deps.engine.get(actor, id), {
+        status: 422,
+        declaring: { values: read.values, errors },
+      });
+    if (!read.declaration) return again(read.errors);
+    const declaration = read.declaration;
+    try {
+      await deps.db.transaction((tx) => declareInterest(tx, actor, id, declaration, deps.engine.registry));
+    } catch (error) {
+      if (!(error instanceof ProblemError)) throw error;
+      if (error.status === 422)
+        return again(declarationErrors((error.extensions.errors as FieldError[]) ?? []));
+      const current = await deps.engine.get(actor, id);
+      if (error.status === 409)
+        return render(res, current, { status: 409, notice: `${error.detail} Nothing you sent was saved.` });
+      throw error;
+    }
+    res.redirect(303, `/cases/${encodeURIComponent(id)}?done=declared`);
   });
 
   router.post('/cases/:id/events/:type', requireSignIn, async (req: Request, res: Response) => {

@@ -13,6 +13,12 @@ import {
   roundCaseOf,
 } from '../../db/queries/programmes.ts';
 import { cases, organisations, planOutcomes, planThemes } from '../../db/schema/index.ts';
+import {
+  assignablePanelMembers,
+  assignPanelMember,
+  programmePanel,
+  removePanelMember,
+} from '../../domain/programme-panel.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -109,9 +115,10 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
   async function renderProgramme(
     res: Response,
     row: ProgrammeRow,
-    state: { status?: number; errors?: { text: string; href: string }[] } = {},
+    state: { status?: number; errors?: { text: string; href: string }[]; done?: unknown } = {},
   ) {
     const actor = webActor(res);
+    const scored = !!engine.registry.latest(row.cycle)?.panelScoringStates?.length;
     const [fund, streams, [theme], outcomeIds, round, listed] = await Promise.all([
       findFund(db, row.fundId),
       streamsOf(db, row.fundId),
@@ -120,6 +127,14 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       roundOf(row.id),
       engine.list(actor, { programmeId: row.id, limit: CASE_LIMIT }),
     ]);
+    // Who scores the programme's bids, for cycles a panel scores; officers assign and take off.
+    const panel = scored
+      ? {
+          ...(await programmePanel(db, actor, row.id)),
+          assignable: await assignablePanelMembers(db, row.id),
+          mayAssign: actor.role === 'officer' || actor.role === 'admin',
+        }
+      : undefined;
     const outcomes = outcomeIds.length
       ? await db
           .select()
@@ -162,6 +177,13 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         criteria: row.criteria as { id: string; label: string; weight: number }[],
       },
       round,
+      panel,
+      done:
+        state.done === 'assigned'
+          ? 'The panel member was added. They can now see and score this programme’s bids.'
+          : state.done === 'removed'
+            ? 'The panel member was taken off. They no longer see this programme’s bids.'
+            : undefined,
       mayOpenRound:
         !round &&
         actor.role !== 'provider' &&
@@ -174,8 +196,39 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
   }
 
   router.get('/programmes/:id', requireSignIn, requireProgrammeRole, async (req, res) => {
-    await renderProgramme(res, await programmeOr404(String(req.params.id)));
+    await renderProgramme(res, await programmeOr404(String(req.params.id)), { done: req.query.done });
   });
+
+  router.post('/programmes/:id/panel', requireSignIn, requireProgrammeRole, async (req, res) => {
+    const row = await programmeOr404(String(req.params.id));
+    const userId = (req.body as Record<string, unknown> | undefined)?.userId;
+    if (typeof userId !== 'string' || !userId)
+      return renderProgramme(res, row, {
+        status: 422,
+        errors: [{ text: 'Choose a panel member to add', href: '#userId' }],
+      });
+    try {
+      await db.transaction((tx) => assignPanelMember(tx, webActor(res), row.id, { userId }));
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status !== 422) throw error;
+      return renderProgramme(res, row, {
+        status: 422,
+        errors: [{ text: 'Choose someone with the panel member role', href: '#userId' }],
+      });
+    }
+    res.redirect(303, `/programmes/${encodeURIComponent(row.id)}?done=assigned#panel`);
+  });
+
+  router.post(
+    '/programmes/:id/panel/:userId/remove',
+    requireSignIn,
+    requireProgrammeRole,
+    async (req, res) => {
+      const row = await programmeOr404(String(req.params.id));
+      await db.transaction((tx) => removePanelMember(tx, webActor(res), row.id, String(req.params.userId)));
+      res.redirect(303, `/programmes/${encodeURIComponent(row.id)}?done=removed#panel`);
+    },
+  );
 
   router.post('/programmes/:id/round', requireSignIn, requireProgrammeRole, async (req, res) => {
     const row = await programmeOr404(String(req.params.id));

@@ -1,20 +1,18 @@
 // Pages for panel members (bids to declare on and score), approvers (decisions awaiting their
 // signature) and finance (every fund's position, and awards waiting for payment). The rules live in
 // src/domain/panel.ts, src/domain/fund-position.ts and the engine; these handlers parse, call, render.
-import { and, eq, inArray } from 'drizzle-orm';
 import { type Response, Router } from 'express';
 import type { Database, Db } from '../../db/client.ts';
-import { casesInStates } from '../../db/queries/cases.ts';
 import { listFunds } from '../../db/queries/funds.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
-import { panelDeclarations, panelScores } from '../../db/schema/index.ts';
 import { fundPosition } from '../../domain/fund-position.ts';
-import { declareInterest, MAX_SCORE, panelScoresOf, scoreBid } from '../../domain/panel.ts';
+import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
 import { type CaseSummary, type CaseView, summary } from '../../engine/views.ts';
+import { declarationErrors, declarationView, type PageError, readDeclaration } from './declaration-form.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 type Context = Record<string, unknown> | null | undefined;
@@ -72,35 +70,14 @@ async function waitingWork(engine: Engine, actor: Actor) {
     }));
 }
 
-/** Bids in their machine's panel scoring states, newest first, with this member's progress on each. */
+/** Bids for this member to declare on and score, newest first, with their progress on each. */
 async function panelBids(deps: Deps, actor: Actor) {
-  const where = deps.engine.registry
-    .list()
-    .filter((d) => d.panelScoringStates?.length)
-    .map((d) => ({ machineId: d.id, states: [...d.panelScoringStates!] }));
-  const { rows } = await casesInStates(deps.db, where, undefined, 100);
-  const ids = rows.map((r) => r.id);
-  const userId = actor.userId!;
-  const [declarations, scores] = ids.length
-    ? await Promise.all([
-        deps.db
-          .select()
-          .from(panelDeclarations)
-          .where(and(eq(panelDeclarations.userId, userId), inArray(panelDeclarations.caseId, ids))),
-        deps.db
-          .select({ caseId: panelScores.caseId, version: panelScores.version })
-          .from(panelScores)
-          .where(and(eq(panelScores.userId, userId), inArray(panelScores.caseId, ids))),
-      ])
-    : [[], []];
+  const work = await panelWork(deps.db, actor, deps.engine.registry);
   return Promise.all(
-    rows.map(async (row) => {
+    work.map(async ({ row, declared, scoredVersion }) => {
       const definition = deps.engine.registry.get(row.machineId, row.machineVersion)!;
       const bid: CaseSummary = summary(row, definition);
-      const declaration = declarations.find((d) => d.caseId === row.id);
-      const conflicted = declaration?.conflicted === true;
-      // A conflicted member no longer sees the case itself: only that they declared.
-      const view = conflicted ? undefined : await deps.engine.get(actor, row.id).catch(() => undefined);
+      const view = await deps.engine.get(actor, row.id).catch(() => undefined);
       return {
         id: bid.id,
         reference: bid.reference,
@@ -108,9 +85,8 @@ async function panelBids(deps: Deps, actor: Actor) {
         stateLabel: bid.stateLabel,
         title: titleOf(view?.context as Context),
         amountPence: num((view?.context as Record<string, unknown> | undefined)?.amountRequestedPence),
-        declared: declaration !== undefined,
-        conflicted,
-        scoredVersion: scores.find((s) => s.caseId === row.id)?.version,
+        declared,
+        scoredVersion,
       };
     }),
   );
@@ -193,12 +169,15 @@ export function rolePagesRouter(deps: Deps): Router {
       maxScore: MAX_SCORE,
       declaration,
       scores,
-      conflictedValue: declarationValues?.conflicted ?? (declaration ? 'no' : ''),
-      reasonValue: declarationValues?.reason ?? '',
-      declarationErrors: {
-        conflicted: errorFor('declaration', '#conflicted'),
-        reason: errorFor('declaration', '#reason'),
-      },
+      declaring: declarationView(
+        `/panel/bids/${encodeURIComponent(id)}/declaration`,
+        'Do you have a conflict of interest in this bid?',
+        {
+          conflicted: declarationValues?.conflicted ?? (declaration ? 'no' : ''),
+          reason: declarationValues?.reason ?? '',
+        },
+        failed?.form === 'declaration' ? failed.errors : [],
+      ),
       criteria: criteria.map((c) => ({
         ...c,
         inputId: `score-${c.id}`,
@@ -248,39 +227,22 @@ export function rolePagesRouter(deps: Deps): Router {
 
   router.post('/panel/bids/:id/declaration', requireSignIn, panelOnly, async (req, res) => {
     const id = String(req.params.id);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const values = { conflicted: fieldOf(body, 'conflicted'), reason: fieldOf(body, 'reason') };
-    const failed = (errors: { href: string; text: string }[]): Failed => ({
+    const read = readDeclaration((req.body ?? {}) as Record<string, unknown>);
+    const failed = (errors: PageError[]): Failed => ({
       form: 'declaration',
-      values,
+      values: { ...read.values },
       errors,
     });
-    if (values.conflicted !== 'yes' && values.conflicted !== 'no') {
-      return renderBid(res, id, {
-        status: 422,
-        failed: failed([
-          { href: '#conflicted', text: 'Select yes if you have a conflict of interest in this bid' },
-        ]),
-      });
-    }
-    const conflicted = values.conflicted === 'yes';
-    const reason = values.reason.trim();
-    const declaration = conflicted ? { conflicted, ...(reason ? { reason } : {}) } : { conflicted };
+    if (!read.declaration) return renderBid(res, id, { status: 422, failed: failed(read.errors) });
+    const declaration = read.declaration;
     try {
       await deps.db.transaction((tx) =>
         declareInterest(tx, webActor(res), id, declaration, deps.engine.registry),
       );
     } catch (error) {
-      return refused(res, id, error, (errors) =>
-        failed(
-          errors.map((e) => ({
-            href: e.field === 'reason' ? '#reason' : '#conflicted',
-            text: e.field === 'reason' ? 'Enter why you have a conflict of interest' : e.message,
-          })),
-        ),
-      );
+      return refused(res, id, error, (errors) => failed(declarationErrors(errors)));
     }
-    if (conflicted) return res.redirect(303, '/panel?done=conflict');
+    if (declaration.conflicted) return res.redirect(303, '/panel?done=conflict');
     res.redirect(303, `/panel/bids/${encodeURIComponent(id)}?done=declared`);
   });
 

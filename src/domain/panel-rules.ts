@@ -1,0 +1,112 @@
+// The rulebook's panel rules, for every machine that declares them (src/engine/rulebook.ts asks):
+// whoever decides or signs has declared no conflict of interest in the case, and belonging to the
+// organisation the case is for is a conflict without asking; scoring closes with the programme's
+// quorum of panel scores or a recorded reason; a moderated score away from the panel's mean has a
+// rationale.
+import type { EventSpec, FieldProblem, ScoringCriterion } from '../../machines/define.ts';
+import type { Db, Tx } from '../db/client.ts';
+import type { CaseRow } from '../db/queries/cases.ts';
+import { findOrganisation } from '../db/queries/organisations.ts';
+import { findDeclaration, scoresOfCase } from '../db/queries/panel.ts';
+import { findProgramme } from '../db/queries/programmes.ts';
+import type { Actor } from '../engine/actor.ts';
+import { forbidden, ProblemError } from '../engine/errors.ts';
+import type { PanelRules } from '../engine/rulebook.ts';
+import { spreadOf } from './panel-spread.ts';
+
+/** The quorum when a case has no programme to say otherwise. */
+export const DEFAULT_QUORUM = 2;
+
+/** A moderated score this close to the panel's mean agrees with it (scores are whole numbers). */
+export const AGREES_WITHIN = 0.5;
+
+/**
+ * The organisation a case is for, when someone who belongs to it may not decide on it: a bidder or
+ * grantee, not the Commissioner's own office (whose staff run its rounds and contracts).
+ */
+export async function ownOrganisationConflict(
+  db: Db,
+  actor: Actor,
+  caseRow: Pick<CaseRow, 'organisationId'>,
+) {
+  if (!actor.organisationId || actor.organisationId !== caseRow.organisationId) return undefined;
+  const organisation = await findOrganisation(db, caseRow.organisationId);
+  return organisation && organisation.kind !== 'commissioner' ? organisation : undefined;
+}
+
+export async function declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void> {
+  if (actor.role === 'system' || !actor.userId) return;
+  const own = await ownOrganisationConflict(tx, actor, caseRow);
+  if (own)
+    throw forbidden(
+      `You belong to ${own.name}, the organisation this case is for. That is a conflict of interest, so you cannot decide on it or sign for it.`,
+    );
+  const declaration = await findDeclaration(tx, caseRow.id, actor.userId);
+  if (!declaration)
+    throw new ProblemError(
+      409,
+      'Declare any conflict of interest first',
+      'Declare whether you have a conflict of interest in this case before you decide on it or sign for it.',
+      { declare: `/api/cases/${caseRow.id}/declaration` },
+    );
+  if (declaration.conflicted)
+    throw forbidden(
+      'You declared a conflict of interest in this case, so you cannot decide on it or sign for it.',
+    );
+}
+
+/** The programme's quorum and criteria, and every member's scores for the case. */
+async function panelOf(db: Db, caseRow: CaseRow) {
+  const programme = caseRow.programmeId ? await findProgramme(db, caseRow.programmeId) : undefined;
+  const scored = await scoresOfCase(db, caseRow.id);
+  return {
+    quorum: programme?.panelQuorum ?? DEFAULT_QUORUM,
+    criteria: (programme?.criteria ?? []) as ScoringCriterion[],
+    scores: scored.map(({ score }) => score.scores as Record<string, number>),
+  };
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value : undefined);
+
+export async function panelProblems(
+  tx: Tx,
+  caseRow: CaseRow,
+  spec: EventSpec,
+  payload: Record<string, unknown>,
+): Promise<FieldProblem[]> {
+  const panel = await panelOf(tx, caseRow);
+  const problems: FieldProblem[] = [];
+  if (spec.closesScoring && panel.scores.length < panel.quorum && !text(payload.quorumReason)) {
+    problems.push({
+      field: 'quorumReason',
+      message: `${panel.scores.length} of the ${panel.quorum} panel members needed have scored: say why the decision is made without the others`,
+    });
+  }
+  if (spec.moderates && !text(payload.rationale)) {
+    const away = awayFromPanel(panel, (payload.scores ?? {}) as Record<string, number>);
+    if (away.length)
+      problems.push({
+        field: 'rationale',
+        message: `Give the rationale: ${away.join('; ')}`,
+      });
+  }
+  return problems;
+}
+
+/** The moderated scores that are not the panel's, in words ("Value for money: 4, the panel's mean 2.5"). */
+export function awayFromPanel(
+  panel: { criteria: readonly ScoringCriterion[]; scores: readonly Record<string, number>[] },
+  moderated: Record<string, number>,
+): string[] {
+  return panel.criteria.flatMap(({ id, label }) => {
+    const given = moderated[id];
+    if (typeof given !== 'number') return [];
+    const { mean } = spreadOf(
+      panel.scores.map((s) => s[id]).filter((v): v is number => typeof v === 'number'),
+    );
+    if (mean === null) return [`${label}: ${given}, with no panel scores`];
+    return Math.abs(given - mean) > AGREES_WITHIN ? [`${label}: ${given}, the panel's mean ${mean}`] : [];
+  });
+}
+
+export const panelRules: PanelRules = { declaredNoConflict, panelProblems };

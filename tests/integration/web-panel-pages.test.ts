@@ -1,0 +1,198 @@
+// The panel rules through the pages, as people use them: an officer adds a panel member to a
+// programme and takes them off; an approver is asked to declare any conflict of interest before the
+// signing forms appear, and one who declares a conflict is told someone else must sign; the officer
+// moderating sees each member's scores, the mean and the spread, and is asked for a rationale when a
+// moderated score is away from the panel's.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findUserByEmail } from '../../src/db/queries/people.ts';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { bids } from '../helpers/bids.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
+import { csrfOf, errorSummaryOf, providerWithPassword, signedIn } from '../helpers/web.ts';
+
+let t: TestApp;
+let provider: Awaited<ReturnType<typeof providerWithPassword>>;
+let b: ReturnType<typeof bids>;
+let h: ReturnType<typeof cycleHelpers>;
+beforeAll(async () => {
+  t = await startTestApp();
+  provider = await providerWithPassword(t, 'Panel Pages Trust');
+  b = bids(t, provider);
+  h = cycleHelpers(t);
+});
+afterAll(() => t.close());
+
+type Agent = Awaited<ReturnType<typeof signedIn>>;
+const post = async (agent: Agent, page: string, action: string, form: Record<string, string>) => {
+  const html = (await agent.get(page)).text;
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: csrfOf(html), ...form });
+};
+const version = async (id: string) =>
+  String((await t.sql`select version from cases where id = ${id}`)[0]!.version);
+
+describe("a programme's panel, on the programme page", () => {
+  it('an officer adds a member, who then sees its bids, and takes them off again', async () => {
+    const { programmeId } = await t.programme({ panel: [] });
+    const id = await b.inPanelReview(programmeId);
+    const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+    const page = `/programmes/${programmeId}`;
+    const before = (await officer.get(page)).text;
+    expect(before).toContain('No one sits on this programme’s panel yet');
+    expect(before).toContain('Scoring closes once 2 of them have scored a bid');
+    const pat = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
+    expect((await pat.get(`/cases/${id}`)).status).toBe(404);
+
+    // Nothing chosen: the error summary says so, and nothing changes.
+    const none = await post(officer, page, `${page}/panel`, { userId: '' });
+    expect(none.status).toBe(422);
+    expect(errorSummaryOf(none.text)).toEqual([{ href: '#userId', text: 'Choose a panel member to add' }]);
+
+    const patId = (await findUserByEmail(t.db, 'panel@demo.test'))!.id;
+    const added = await post(officer, page, `${page}/panel`, { userId: patId });
+    expect(added.status, added.text).toBe(303);
+    const after = (await officer.get(added.headers.location!)).text;
+    expect(after).toContain('The panel member was added');
+    expect(after).toMatch(/id="panel-members"[\s\S]*Pat Panel[\s\S]*panel@demo\.test/);
+    expect((await pat.get(`/cases/${id}`)).status).toBe(200);
+    expect((await pat.get('/panel')).text).toContain(`href="/panel/bids/${id}"`);
+    // Another role cannot add anyone.
+    const approver = await signedIn(t.baseUrl, 'approver@demo.test', DEMO_PASSWORD);
+    expect((await approver.get(page)).text).not.toContain('Add to the panel');
+
+    const removed = await post(officer, page, `${page}/panel/${patId}/remove`, {});
+    expect(removed.status).toBe(303);
+    expect((await officer.get(removed.headers.location!)).text).toContain('The panel member was taken off');
+    expect((await pat.get(`/cases/${id}`)).status).toBe(404);
+    expect((await pat.get('/panel')).text).not.toContain(id);
+  });
+});
+
+describe('declaring before signing, on the case page', () => {
+  it('asks the approver to declare first; a conflicted approver is told someone else must sign', async () => {
+    const { programmeId } = await t.programme({ maxAwardPence: 500_000, delegationThresholdPence: 200_000 });
+    const id = await b.inPanelReview(programmeId, 300_000);
+    await h.hold(id, 'panel@demo.test', {
+      type: 'APPROVE',
+      amountPence: 300_000,
+      reportDueOn: '2031-03-31',
+      quorumReason: 'Met in person',
+    });
+
+    const approver = await signedIn(t.baseUrl, 'approver@demo.test', DEMO_PASSWORD);
+    const page = `/cases/${id}`;
+    const first = (await approver.get(page)).text;
+    expect(first).toContain('Before you decide on this case or sign for it');
+    expect(first).not.toContain('>Sign the decision</h2>');
+    const none = await post(approver, page, `${page}/declaration`, {});
+    expect(none.status).toBe(422);
+    expect(errorSummaryOf(none.text)).toEqual([
+      { href: '#conflicted', text: 'Select yes if you have a conflict of interest in this case' },
+    ]);
+    const noReason = await post(approver, page, `${page}/declaration`, { conflicted: 'yes' });
+    expect(noReason.status).toBe(422);
+    expect(errorSummaryOf(noReason.text)).toEqual([
+      { href: '#reason', text: 'Enter why you have a conflict of interest' },
+    ]);
+    expect((await t.sql`select 1 from panel_declarations where case_id = ${id} and conflicted`).length).toBe(
+      0,
+    );
+
+    const declared = await post(approver, page, `${page}/declaration`, { conflicted: 'no' });
+    expect(declared.status).toBe(303);
+    const ready = (await approver.get(declared.headers.location!)).text;
+    expect(ready).toContain('Your declaration of interest was saved');
+    expect(ready).toContain('>Sign the decision</h2>');
+    const signed = await post(approver, page, `${page}/events/SIGN_DECISION`, { version: await version(id) });
+    expect(signed.status, signed.text).toBe(303);
+    expect((await t.sql`select state from cases where id = ${id}`)[0]!.state).toBe('offered');
+
+    // On another held decision, the approver declares a conflict: someone else must sign it.
+    const other = await b.inPanelReview(programmeId, 300_000);
+    await h.hold(other, 'panel@demo.test', {
+      type: 'APPROVE',
+      amountPence: 250_000,
+      reportDueOn: '2031-03-31',
+      quorumReason: 'Met in person',
+    });
+    const conflicted = await post(approver, `/cases/${other}`, `/cases/${other}/declaration`, {
+      conflicted: 'yes',
+      reason: 'I chair its board',
+    });
+    expect(conflicted.status).toBe(303);
+    const told = (await approver.get(`/cases/${other}`)).text;
+    expect(told).toContain('You declared a conflict of interest in this case');
+    expect(told).toContain('someone else must decide on it');
+    expect(told).not.toContain('>Sign the decision</h2>');
+  });
+});
+
+describe('moderation on the case page', () => {
+  it("shows each member's scores, the mean and the spread, and asks for a rationale away from the mean", async () => {
+    const vs = await t.programme({ cycle: 'victims-services', delegationThresholdPence: 10_000_000 });
+    const opened = await h.open('provider@demo.test', 'victims-services', {
+      programmeId: vs.programmeId,
+      title: 'IDVA',
+    });
+    const s = h.on(opened.id);
+    await s(
+      'provider@demo.test',
+      {
+        type: 'SUBMIT',
+        title: 'IDVA',
+        summary: 'Support',
+        amountRequestedPence: 1_000_000,
+        startsOn: '2027-04-01',
+        endsOn: '2028-03-31',
+        service: 'idva',
+      },
+      'dueDiligence',
+    );
+    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
+    await s('officer@demo.test', { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+    for (const [who, scores, comment] of [
+      ['panel@demo.test', { need: 4, value: 2 }, 'Good reach'],
+      ['panel2@demo.test', { need: 2, value: 3 }, 'Thin on evidence'],
+    ] as const) {
+      await t.declare(who, opened.id);
+      const res = await t.http
+        .put(`/api/cases/${opened.id}/panel/scores`)
+        .set(t.as(who))
+        .send({ scores, comment });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    await s('officer@demo.test', { type: 'CLOSE_SCORING' }, 'moderation');
+
+    const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+    const page = `/cases/${opened.id}`;
+    await post(officer, page, `${page}/declaration`, { conflicted: 'no' });
+    const html = (await officer.get(page)).text;
+    const panel = html.slice(
+      html.indexOf('id="panel-scores"'),
+      html.indexOf('</section>', html.indexOf('id="panel-scores"')),
+    );
+    expect(panel).toContain('2 of the 2 panel members needed have scored');
+    expect(panel).toMatch(
+      /Pat Panel[\s\S]*Sam Scorer[\s\S]*Mean[\s\S]*>3<[\s\S]*>2\.5<[\s\S]*Spread \(lowest to highest\)[\s\S]*2 to 4[\s\S]*2 to 3/,
+    );
+    expect(panel).toContain('Thin on evidence');
+
+    // Need 5 is away from the panel's mean of 3: the rationale is asked for, and nothing is written.
+    const before = await version(opened.id);
+    const away = await post(officer, page, `${page}/events/MODERATE`, {
+      version: before,
+      'scores.need': '5',
+      'scores.value': '3',
+    });
+    expect(away.status, away.text).toBe(422);
+    expect(
+      errorSummaryOf(away.text)
+        .map((e) => e.text)
+        .join(' '),
+    ).toMatch(/Give the rationale: Evidence of need: 5, the panel(&#39;|')s mean 3/);
+    expect(await version(opened.id)).toBe(before);
+  });
+});
