@@ -95,6 +95,19 @@ export function dayOfWeek(date: string): number {
   return dow(dayNumber(date));
 }
 
+const IN_WORDS = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A date as people write it: '2027-03-31' → '31 March 2027'. */
+export function dayInWords(date: string): string {
+  if (!isIsoDate(date)) throw new RangeError(`dayInWords: ${JSON.stringify(date)} is not a date`);
+  return IN_WORDS.format(new Date(`${date}T00:00:00Z`));
+}
+
 /** Calendar-day arithmetic; `n` may be negative. */
 export function addDays(date: string, n: number): string {
   if (!Number.isInteger(n)) throw new RangeError(`addDays: n must be an integer, got ${n}`);

@@ -76,6 +76,18 @@ export interface EventSpec<Context = any, Payload = any> {
    * registry requires the payload to have both fields.
    */
   moderates?: true;
+  /**
+   * The service period this event sets (a bid's, an agreement's, a variation's new end): the rulebook
+   * holds its start within the programme's service dates and its length to the programme's longest
+   * period, naming the payload's `startsOn` or `endsOn`. Null when the event, as sent, sets none.
+   */
+  servicePeriod?: (context: Context, payload: Payload) => ServicePeriod | null;
+}
+
+/** A service period: its first and last days (ISO dates). */
+export interface ServicePeriod {
+  startsOn: string;
+  endsOn: string;
 }
 
 export interface DecisionSpec<Context = any, Payload = any> {
@@ -252,8 +264,8 @@ export const reason = z
  */
 export const quorumReason = {
   quorumReason: reason.optional().meta({
-    title: 'Why decide with fewer panel scores than the programme needs',
-    description: 'Only if fewer panel members have scored than the programme’s quorum.',
+    title: 'Why go ahead with fewer panel scores than needed',
+    description: 'Needed only when fewer panel members have scored than the programme asks for.',
   }),
 };
 

@@ -632,7 +632,10 @@ export const victimsServices = defineMachine({
   // The panel's and the moderators' deliberation, and the threshold the approver signs above.
   staffOnly: ['delegationThresholdPence', 'moderatedScores', 'weightedScore', 'rationale'],
   events: {
-    SUBMIT: spec('Submit the bid', submitPayload, owner, checkSubmit),
+    SUBMIT: {
+      ...spec('Submit the bid', submitPayload, owner, checkSubmit),
+      servicePeriod: (_c: Ctx, p: Payload<'SUBMIT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
+    },
     PASS_DUE_DILIGENCE: spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),
     FAIL_DUE_DILIGENCE: spec('Fail due diligence', reasonPayload, officer),
     CLOSE_SCORING: {
@@ -656,14 +659,17 @@ export const victimsServices = defineMachine({
     },
     ACCEPT_OFFER: spec('Accept the offer', emptyPayload, owner),
     DECLINE_OFFER: { ...spec('Decline the offer', reasonPayload, owner), irreversible: true },
-    SIGN_AGREEMENT: spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),
+    SIGN_AGREEMENT: {
+      ...spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),
+      servicePeriod: (_c: Ctx, p: Payload<'SIGN_AGREEMENT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
+    },
     ANNUAL_REVIEW: spec('Record the annual review', reviewPayload, officer),
-    REQUEST_VARIATION: spec(
-      'Request a variation',
-      variationPayload,
-      ['officer', 'owner'],
-      checkRequestVariation,
-    ),
+    REQUEST_VARIATION: {
+      ...spec('Request a variation', variationPayload, ['officer', 'owner'], checkRequestVariation),
+      // A later end still keeps the service within the programme's longest period.
+      servicePeriod: (c: Ctx, p: Payload<'REQUEST_VARIATION'>) =>
+        p.endsOn && c.agreement ? { startsOn: c.agreement.startsOn, endsOn: p.endsOn } : null,
+    },
     APPROVE_VARIATION: {
       ...spec('Approve the variation', emptyPayload, officer, checkApproveVariation),
       // Weighed on the award's new total, whatever the change.

@@ -10,9 +10,9 @@ import { seedDemoCases } from './domain/demo-cases.ts';
 import { seedDemoData } from './domain/demo-data.ts';
 import { commitFundsEffect, releaseFundsEffect, requireOpenRoundEffect } from './domain/money.ts';
 import { notifyEffect } from './domain/notifications.ts';
-import { panelRules } from './domain/panel-rules.ts';
 import { paymentEffects } from './domain/payments.ts';
 import { ensurePlan } from './domain/plan.ts';
+import { programmeRules } from './domain/programme-rules.ts';
 import { delegationThreshold, prepareCaseInput } from './domain/programmes.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
@@ -47,7 +47,7 @@ export function createEngine(
       ...paymentEffects,
     },
     prepareInput: prepareCaseInput,
-    panelRules,
+    programmeRules,
     delegationThreshold,
   });
 }

@@ -55,6 +55,10 @@ export const newProgramme = z.strictObject({
   decisionOn: isoDate.optional(),
   delegationThresholdPence: pence,
   maxAwardPence: pence.min(1).optional(),
+  /** The dates the programme funds services for (a bid's service starts between them), and the longest. */
+  serviceStartsOn: isoDate.optional(),
+  serviceEndsOn: isoDate.optional(),
+  maxServiceMonths: z.number().int().min(1).max(120).optional(),
   /** How many panel members must score before scoring closes without a recorded reason. */
   panelQuorum: z.number().int().min(1).max(20).default(2),
   criteria: z
@@ -187,6 +191,8 @@ export async function createProgramme(
     problems.push({ field: 'criteria', message: `Weights add up to ${weights}; they must make 100` });
   if (new Set(p.criteria.map((c) => c.id)).size !== p.criteria.length)
     problems.push({ field: 'criteria', message: 'Criterion ids must be unique' });
+  if (p.serviceStartsOn && p.serviceEndsOn && p.serviceEndsOn < p.serviceStartsOn)
+    problems.push({ field: 'serviceEndsOn', message: 'Must be on or after serviceStartsOn' });
   if (p.opensAt && p.closesAt && Date.parse(p.closesAt) <= Date.parse(p.opensAt))
     problems.push({ field: 'closesAt', message: 'Must be after opensAt' });
   if (problems.length) throw invalid('The programme is not valid.', problems);
@@ -205,6 +211,9 @@ export async function createProgramme(
       maxAwardPence: p.maxAwardPence === undefined ? null : BigInt(p.maxAwardPence),
       criteria: p.criteria,
       panelQuorum: p.panelQuorum,
+      serviceStartsOn: p.serviceStartsOn ?? null,
+      serviceEndsOn: p.serviceEndsOn ?? null,
+      maxServiceMonths: p.maxServiceMonths ?? null,
     })
     .returning({ id: programmes.id });
   await tx

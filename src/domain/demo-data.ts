@@ -180,6 +180,10 @@ async function seedProgrammes(
       themeId: 'victims',
       outcomeIds: ['V1', 'V3'],
       closesAt: inDays(50, '12:00'),
+      // Services start in the next financial year and run for up to three years.
+      serviceStartsOn: `${Number(year.slice(0, 4)) + 1}-04-01`,
+      serviceEndsOn: `${Number(year.slice(0, 4)) + 2}-03-31`,
+      maxServiceMonths: 36,
       delegationThresholdPence: 50_000 * POUND,
       criteria: [
         { id: 'quality', label: 'Quality of service', weight: 40 },

@@ -11,7 +11,6 @@ import { findDeclaration, scoresOfCase } from '../db/queries/panel.ts';
 import { findProgramme } from '../db/queries/programmes.ts';
 import type { Actor } from '../engine/actor.ts';
 import { forbidden, ProblemError } from '../engine/errors.ts';
-import type { PanelRules } from '../engine/rulebook.ts';
 import { spreadOf } from './panel-spread.ts';
 
 /** The quorum when a case has no programme to say otherwise. */
@@ -55,14 +54,37 @@ export async function declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow)
     );
 }
 
+/** Whether someone has declared a conflict of interest in a case. */
+export async function conflicted(db: Db, caseId: string, userId: string): Promise<boolean> {
+  return (await findDeclaration(db, caseId, userId))?.conflicted === true;
+}
+
 /** The programme's quorum and criteria, and every member's scores for the case. */
-async function panelOf(db: Db, caseRow: CaseRow) {
+async function panelOf(db: Db, caseRow: Pick<CaseRow, 'id' | 'programmeId'>) {
   const programme = caseRow.programmeId ? await findProgramme(db, caseRow.programmeId) : undefined;
   const scored = await scoresOfCase(db, caseRow.id);
   return {
     quorum: programme?.panelQuorum ?? DEFAULT_QUORUM,
     criteria: (programme?.criteria ?? []) as ScoringCriterion[],
     scores: scored.map(({ score }) => score.scores as Record<string, number>),
+  };
+}
+
+/** "only 1 of the 2 panel members needed has scored"; "no panel member has scored (2 are needed)". */
+function scoredSoFar(scored: number, quorum: number): string {
+  if (scored === 0) return `no panel member has scored (${quorum} ${quorum === 1 ? 'is' : 'are'} needed)`;
+  return `only ${scored} of the ${quorum} panel members needed ${scored === 1 ? 'has' : 'have'} scored`;
+}
+
+/** Where a bid stands against its programme's quorum, in words for the page that closes scoring. */
+export async function quorumNote(db: Db, caseRow: Pick<CaseRow, 'id' | 'programmeId'>) {
+  const { scores, quorum } = await panelOf(db, caseRow);
+  const met = scores.length >= quorum;
+  return {
+    met,
+    note: met
+      ? `${scores.length} of the ${quorum} panel members needed have scored.`
+      : `So far ${scoredSoFar(scores.length, quorum)}: if you go ahead now, say why.`,
   };
 }
 
@@ -74,12 +96,13 @@ export async function panelProblems(
   spec: EventSpec,
   payload: Record<string, unknown>,
 ): Promise<FieldProblem[]> {
+  if (!spec.closesScoring && !spec.moderates) return [];
   const panel = await panelOf(tx, caseRow);
   const problems: FieldProblem[] = [];
   if (spec.closesScoring && panel.scores.length < panel.quorum && !text(payload.quorumReason)) {
     problems.push({
       field: 'quorumReason',
-      message: `${panel.scores.length} of the ${panel.quorum} panel members needed have scored: say why the decision is made without the others`,
+      message: `Say why you go ahead when ${scoredSoFar(panel.scores.length, panel.quorum)}`,
     });
   }
   if (spec.moderates && !text(payload.rationale)) {
@@ -108,5 +131,3 @@ export function awayFromPanel(
     return Math.abs(given - mean) > AGREES_WITHIN ? [`${label}: ${given}, the panel's mean ${mean}`] : [];
   });
 }
-
-export const panelRules: PanelRules = { declaredNoConflict, panelProblems };

@@ -32,6 +32,7 @@ import { type Actor, scopeOf } from '../engine/actor.ts';
 import { fieldErrors, forbidden, integrity, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
+import { decisionOf } from '../engine/rulebook.ts';
 import { ownOrganisationConflict } from './panel-rules.ts';
 import { spreadOf } from './panel-spread.ts';
 
@@ -241,6 +242,13 @@ export async function scoreBid(
     );
   if (declaration.conflicted)
     throw forbidden('You declared a conflict of interest in this bid, so you cannot score it.');
+  // The scores a held decision was made on stand until it is signed or sent back.
+  if (decisionOf(panelCase.row.decision)?.status === 'awaitingSignature')
+    throw new ProblemError(
+      409,
+      'Awaiting signature',
+      'A decision on this bid is waiting for an approver’s signature, so the panel’s scores cannot change until it is signed or sent back.',
+    );
   const criteria = await criteriaOf(tx, panelCase);
   const input = parse(scoresBody(criteria), body);
   const scores = Object.fromEntries(criteria.map((c) => [c.id, input.scores[c.id]!]));
@@ -354,12 +362,15 @@ export type Standing = NonNullable<Awaited<ReturnType<typeof standingOf>>>;
 export async function moderatorView(
   db: Db,
   actor: Actor,
-  caseRow: { id: string; programmeId: string | null },
+  caseRow: { id: string; programmeId: string | null; state: string },
   definition: MachineDefinition,
   registry: MachineRegistry,
 ) {
   if (!moderators.includes(actor.role) || !definition.panelScoringStates?.length || !caseRow.programmeId)
     return undefined;
   const view = await panelScoresOf(db, actor, caseRow.id, registry);
-  return 'members' in view ? view : undefined;
+  if (!('members' in view)) return undefined;
+  // Before the panel sits (and for a bid that never reached it), there is nothing to show.
+  const scoring = definition.panelScoringStates.includes(caseRow.state);
+  return scoring || view.members?.length || view.declarations?.length ? view : undefined;
 }

@@ -13,6 +13,8 @@ import {
   type AwaitingSignature,
   type CaseDecision,
   decisionOf,
+  type ProgrammeRules,
+  readsProgramme,
   refusesSignature,
   rulebookEvents,
   SEND_BACK_DECISION,
@@ -34,6 +36,8 @@ export interface EngineSteps {
   now(): { today: string };
   clock(): Date;
   declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
+  /** What the programme's rules say of a decision now (null: they were not asked). */
+  programmeRules(): ProgrammeRules | undefined;
   apply(
     tx: Tx,
     actor: Actor,
@@ -82,7 +86,18 @@ export async function rulebookEvent(
     if (refusal) throw forbidden(refusal);
     const heldSpec = definition.events[held.event];
     const now = steps.now();
-    const problems = heldSpec?.check?.(snapshot.context, held.payload, now) ?? [];
+    // Signed as if decided now: the machine's rules, the programme's (the panel's scores may have
+    // changed), and the decider still free of any conflict of interest.
+    const rules = steps.programmeRules();
+    const problems = [
+      ...(heldSpec?.check?.(snapshot.context, held.payload, now) ?? []),
+      ...(rules && heldSpec && readsProgramme(heldSpec)
+        ? await rules.problems(tx, caseRow, heldSpec, snapshot.context, held.payload)
+        : []),
+      ...(rules && held.decidedBy && (await rules.conflicted(tx, caseRow.id, held.decidedBy))
+        ? [{ field: '(decision)', message: 'whoever made it has since declared a conflict of interest' }]
+        : []),
+    ];
     if (!heldSpec || problems.length)
       throw new ProblemError(
         409,

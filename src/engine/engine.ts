@@ -43,7 +43,8 @@ import {
   decisionOf,
   endsAwardEarly,
   holdFor,
-  type PanelRules,
+  type ProgrammeRules,
+  readsProgramme,
   rulebookEvents,
   tellsOwner,
 } from './rulebook.ts';
@@ -88,11 +89,11 @@ export interface EngineDeps {
   effects?: Record<string, EffectHandler>;
   prepareInput?: InputPreparer;
   /**
-   * The domain's conflict-of-interest rules for decisions: whoever decides or signs has declared no
-   * conflict, scoring closes with the panel's quorum or a reason, and a moderated score away from
-   * the panel's mean has a rationale. Throws a ProblemError to refuse.
+   * The rules the domain reads from a case's programme: whoever decides or signs has declared no
+   * conflict of interest, scoring closes with the panel's quorum or a reason, a moderated score away
+   * from the panel's mean has a rationale, a service period fits the programme's dates.
    */
-  panelRules?: PanelRules;
+  programmeRules?: ProgrammeRules;
   /**
    * The delegation threshold that applies to a case's decisions: above it, an approver signs. The
    * domain reads it from the case's programme; without this, every decision needs a signature.
@@ -107,7 +108,8 @@ export class Engine {
   private readonly steps: EngineSteps = {
     now: () => this.now(),
     clock: () => this.deps.clock.now(),
-    declaredNoConflict: async (...args) => this.deps.panelRules?.declaredNoConflict(...args),
+    declaredNoConflict: async (...args) => this.deps.programmeRules?.declaredNoConflict(...args),
+    programmeRules: () => this.deps.programmeRules,
     apply: (...args) => this.apply(...args),
     runEffects: (...args) => this.runEffects(...args),
     view: (...args) => this.view(...args),
@@ -250,10 +252,10 @@ export class Engine {
     const now = this.now();
     const problems = spec.check?.(snapshot.context, payload.data, now) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
-    const rules = this.deps.panelRules;
-    if (rules && (spec.closesScoring || spec.moderates)) {
-      const scored = await rules.panelProblems(tx, caseRow, spec, payload.data);
-      if (scored.length) throw invalid(`The ${type} payload does not fit the panel's scores.`, scored);
+    const rules = this.deps.programmeRules;
+    if (rules && readsProgramme(spec)) {
+      const found = await rules.problems(tx, caseRow, spec, snapshot.context, payload.data);
+      if (found.length) throw invalid(`The ${type} payload does not fit the programme.`, found);
     }
     if (rules && spec.decision) await rules.declaredNoConflict(tx, actor, caseRow);
 
@@ -397,7 +399,7 @@ export class Engine {
       .filter((w) => w.states.length);
     const [{ rows, counts }, signing] = await Promise.all([
       casesInStates(this.deps.db, where, scopeOf(actor), limit),
-      actor.role === 'approver' ? casesAwaitingSignature(this.deps.db, limit) : undefined,
+      actor.role === 'approver' ? casesAwaitingSignature(this.deps.db, limit, actor.userId) : undefined,
     ]);
     // A case whose decision awaits a signature waits for the approver alone. (The counts by stage
     // still include it: they are read from indexes that do not know about holds.)

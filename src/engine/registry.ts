@@ -68,6 +68,8 @@ function assertComplete(definition: MachineDefinition): void {
       throw new Error(`${name}: ${type} cannot be undone, so its payload must require a reason`);
     const panelProblem = panelFieldsProblem(spec);
     if (panelProblem) throw new Error(`${name}: ${type} ${panelProblem}`);
+    if (spec.servicePeriod && !spec.payload.shape.endsOn)
+      throw new Error(`${name}: ${type} sets a service period, so its payload must have its endsOn`);
     if ((spec.closesScoring || spec.moderates) && !definition.panelScoringStates?.length)
       throw new Error(`${name}: ${type} works on panel scores, but the machine has no panel scoring states`);
   }

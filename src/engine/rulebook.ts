@@ -30,21 +30,31 @@ export const rulebookEvents: Record<string, EventSpec> = {
 };
 
 /**
- * The domain's half of the panel rules (src/domain/panel-rules.ts): who has declared an interest in
- * a case, and what its panel scored. The engine asks it before every decision and signature, and
- * for every event that closes scoring or moderates.
+ * The rules the domain reads from a case's programme (src/domain/programme-rules.ts): who has declared
+ * an interest in the case, what its panel scored, the service dates and longest period it funds. The
+ * engine asks before every decision and signature, and for every event that closes scoring,
+ * moderates, or sets a service period.
  */
-export interface PanelRules {
+export interface ProgrammeRules {
   /** Refuses (a ProblemError) someone deciding or signing who has not declared no conflict of interest. */
   declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
-  /** Scoring closed short of the quorum without a reason; a moderated score away from the panel's without a rationale. */
-  panelProblems(
+  /**
+   * Scoring closed short of the quorum without a reason; a moderated score away from the panel's
+   * without a rationale; a service period outside the programme's dates or longer than it allows.
+   */
+  problems(
     tx: Tx,
     caseRow: CaseRow,
     spec: EventSpec,
+    context: unknown,
     payload: Record<string, unknown>,
   ): Promise<FieldProblem[]>;
+  /** Whether this person has declared a conflict of interest in the case (since they decided, say). */
+  conflicted(tx: Tx, caseId: string, userId: string): Promise<boolean>;
 }
+/** Whether the programme's rules have something to say about an event. */
+export const readsProgramme = (spec: EventSpec) =>
+  !!(spec.closesScoring || spec.moderates || spec.servicePeriod);
 
 /** The messages the rulebook sends, in every machine's name; src/mail has their words. */
 export const rulebookMessages = [

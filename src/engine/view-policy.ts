@@ -68,5 +68,13 @@ export function historyFor(
   if (actor.role !== 'provider') return rows.map(historyEntry);
   return rows
     .filter((row) => holdIn(row.effects) === null)
-    .map((row) => ({ ...historyEntry(row), payload: payloadForProvider(definition, row.type, row.payload) }));
+    .map((row) => {
+      const entry = historyEntry(row);
+      return {
+        ...entry,
+        // Who on the panel decided is the panel's business: providers learn it was the panel.
+        actor: row.actorRole === 'panel' ? { id: null, role: row.actorRole } : entry.actor,
+        payload: payloadForProvider(definition, row.type, row.payload),
+      };
+    });
 }

@@ -1,4 +1,5 @@
 // The shape of a message template and the few helpers templates share.
+import { dayInWords, isIsoDate } from '../../machines/calendar.ts';
 
 export interface MessageData {
   recipientName: string;
@@ -12,13 +13,7 @@ export interface MessageData {
 
 /** '2027-03-31' → '31 March 2027'; anything else → 'the date in your offer'. */
 export function longDate(value: unknown): string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'the date in your offer';
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${value}T00:00:00Z`));
+  return isIsoDate(value) ? dayInWords(value) : 'the date in your offer';
 }
 
 export interface Template {

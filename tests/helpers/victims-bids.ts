@@ -1,5 +1,5 @@
-// Brings a victims' services bid to the stage a test starts from: submitted, through due diligence,
-// scoring and moderation to a recommendation, then (optionally) recommended, accepted and signed.
+// Brings a victims' services bid to the stage a test starts from: submitted, through due diligence
+// (to the panel's scoring), scoring and moderation to a recommendation, then (optionally) recommended, accepted and signed.
 // `send` is the caller's own way of sending an event that must be taken (over HTTP, as the owner
 // or a demo user), so tests with their own provider organisation can use it too.
 type Event = { type: string } & Record<string, unknown>;
@@ -21,7 +21,7 @@ export interface VictimsBid {
 const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
 
 export async function victimsBidTo(
-  stage: 'recommendation' | 'live',
+  stage: 'panelScoring' | 'recommendation' | 'live',
   send: Send,
   bid: VictimsBid = {},
 ): Promise<void> {
@@ -37,6 +37,7 @@ export async function victimsBidTo(
   };
   await send('owner', submit);
   await send('officer', { type: 'PASS_DUE_DILIGENCE', checks });
+  if (stage === 'panelScoring') return;
   // No panel sits on a bid brought this far by a test: scoring closes with the reason why.
   await send('officer', { type: 'CLOSE_SCORING', quorumReason: 'Scored at the panel meeting' });
   const moderation = bid.moderation ?? { scores: { need: 4, value: 4 }, rationale: 'Agreed' };

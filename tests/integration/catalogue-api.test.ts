@@ -257,6 +257,9 @@ describe('programmes', () => {
       opensAt: null,
       closesAt: '2027-01-31T17:00:00.000Z',
       decisionOn: null,
+      serviceStartsOn: null,
+      serviceEndsOn: null,
+      maxServiceMonths: null,
       panelQuorum: 2,
       round: null,
     });

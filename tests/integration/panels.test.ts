@@ -11,6 +11,7 @@ import { actorOf, issueToken } from '../../src/domain/people.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import type { TestProgramme } from '../helpers/programmes.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
 
 let t: TestApp;
@@ -315,22 +316,7 @@ describe('moderation weighs the panel', () => {
       programmeId: vs.programmeId,
       title: 'ISVA service',
     });
-    const s = h.on(opened.id);
-    await s(
-      'provider@demo.test',
-      {
-        type: 'SUBMIT',
-        title: 'ISVA service',
-        summary: 'Support',
-        amountRequestedPence: 1_000_000,
-        startsOn: '2027-04-01',
-        endsOn: '2028-03-31',
-        service: 'isva',
-      },
-      'dueDiligence',
-    );
-    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
-    await s(OFFICER, { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
+    await victimsBidTo('panelScoring', h.sender(opened.id, 'provider@demo.test'));
     return opened.id;
   }
 
@@ -376,5 +362,62 @@ describe('moderation weighs the panel', () => {
       rationale: 'Scored by the officer from the written bid',
     });
     expect(moderated.status, JSON.stringify(moderated.body)).toBe(200);
+  });
+});
+
+describe('a held decision and the panel', () => {
+  it('keeps the scores it was made on, and is signed only while it still stands', async () => {
+    const id = await bidWithPanel(2_000_000);
+    for (const [who, scores] of [
+      [PANEL, { need: 4, value: 4 }],
+      [PANEL2, { need: 5, value: 4 }],
+    ] as const) {
+      expect((await declare(id, who)).status).toBe(200);
+      expect((await score(id, who, scores)).status).toBe(200);
+    }
+    // With the quorum of scores, no reason: held above the threshold.
+    await h.hold(id, PANEL2, { ...approve, amountPence: 1_500_000 });
+    // The scores the decision was made on stand while it waits.
+    expect(problem(await score(id, PANEL, { need: 1, value: 1 }), 409).title).toBe('Awaiting signature');
+    // Sam, who decided, then declares a conflict: the scores go, and so does the decision's footing.
+    expect((await declare(id, PANEL2, { conflicted: true, reason: 'My cousin is a trustee' })).status).toBe(
+      200,
+    );
+    expect((await declare(id, APPROVER)).status).toBe(200);
+    const version = (await caseRow(id))!.version;
+    const refused = problem(await send(id, APPROVER, { type: 'SIGN_DECISION' }), 409);
+    expect(refused.title).toBe('The decision no longer fits');
+    expect(refused.detail).toMatch(/only 1 of the 2 panel members needed has scored/);
+    expect(refused.detail).toMatch(/whoever made it has since declared a conflict of interest/);
+    expect((await caseRow(id))!.version).toBe(version);
+    // Sending it back is still open to the approver.
+    const sentBack = await send(id, APPROVER, {
+      type: 'SEND_BACK_DECISION',
+      reason: 'Decide again without Sam',
+    });
+    expect(sentBack.status, JSON.stringify(sentBack.body)).toBe(200);
+  });
+
+  it("leaves a case out of an approver's list once they declare a conflict in it", async () => {
+    const id = await bidWithPanel(2_000_000);
+    await h.hold(id, PANEL, { ...approve, amountPence: 1_500_000, quorumReason: 'Met in person' });
+    const approver = actorOf((await findUserByEmail(t.db, APPROVER))!);
+    expect((await t.engine.waiting(approver, 500)).items.map((c) => c.id)).toContain(id);
+    expect((await declare(id, APPROVER, { conflicted: true, reason: 'Former trustee' })).status).toBe(200);
+    expect((await t.engine.waiting(approver, 500)).items.map((c) => c.id)).not.toContain(id);
+  });
+
+  it('tells the provider the panel decided, not which member', async () => {
+    const id = await bidWithPanel();
+    await declare(id, PANEL);
+    const decided = await send(id, PANEL, { ...approve, quorumReason: 'Met in person' });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    const pat = (await findUserByEmail(t.db, PANEL))!;
+    const theirs = await t.http.get(`/api/cases/${id}/history`).set(t.as('provider@demo.test'));
+    const approved = theirs.body.items.find((e: { type: string }) => e.type === 'APPROVE');
+    expect(approved.actor).toEqual({ id: null, role: 'panel' });
+    expect(JSON.stringify(theirs.body)).not.toContain(pat.id);
+    const staff = await t.http.get(`/api/cases/${id}/history`).set(t.as(OFFICER));
+    expect(staff.body.items.find((e: { type: string }) => e.type === 'APPROVE').actor.id).toBe(pat.id);
   });
 });

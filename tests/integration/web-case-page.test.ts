@@ -257,7 +257,7 @@ describe('the case page', () => {
     });
     expect(short.status).toBe(422);
     expect(short.text).toContain(
-      '<a href="#approve-quorumReason">0 of the 2 panel members needed have scored: say why the decision is made without the others</a>',
+      '<a href="#approve-quorumReason">Say why you go ahead when no panel member has scored (2 are needed)</a>',
     );
     expect((await apiCase(id)).state).toBe('panelReview');
 

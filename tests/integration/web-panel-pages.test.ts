@@ -9,6 +9,7 @@ import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 import { csrfOf, errorSummaryOf, providerWithPassword, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
@@ -50,12 +51,13 @@ describe("a programme's panel, on the programme page", () => {
     const none = await post(officer, page, `${page}/panel`, { userId: '' });
     expect(none.status).toBe(422);
     expect(errorSummaryOf(none.text)).toEqual([{ href: '#userId', text: 'Choose a panel member to add' }]);
+    expect(none.text).toMatch(/id="userId-error"[\s\S]*Choose a panel member to add/);
 
     const patId = (await findUserByEmail(t.db, 'panel@demo.test'))!.id;
     const added = await post(officer, page, `${page}/panel`, { userId: patId });
     expect(added.status, added.text).toBe(303);
     const after = (await officer.get(added.headers.location!)).text;
-    expect(after).toContain('The panel member was added');
+    expect(after).toContain('Pat Panel was added to the panel');
     expect(after).toMatch(/id="panel-members"[\s\S]*Pat Panel[\s\S]*panel@demo\.test/);
     expect((await pat.get(`/cases/${id}`)).status).toBe(200);
     expect((await pat.get('/panel')).text).toContain(`href="/panel/bids/${id}"`);
@@ -65,7 +67,7 @@ describe("a programme's panel, on the programme page", () => {
 
     const removed = await post(officer, page, `${page}/panel/${patId}/remove`, {});
     expect(removed.status).toBe(303);
-    expect((await officer.get(removed.headers.location!)).text).toContain('The panel member was taken off');
+    expect((await officer.get(removed.headers.location!)).text).toContain('Pat Panel was taken off the panel');
     expect((await pat.get(`/cases/${id}`)).status).toBe(404);
     expect((await pat.get('/panel')).text).not.toContain(id);
   });
@@ -137,22 +139,11 @@ describe('moderation on the case page', () => {
       programmeId: vs.programmeId,
       title: 'IDVA',
     });
+    await victimsBidTo('panelScoring', h.sender(opened.id, 'provider@demo.test'), {
+      title: 'IDVA',
+      service: 'idva',
+    });
     const s = h.on(opened.id);
-    await s(
-      'provider@demo.test',
-      {
-        type: 'SUBMIT',
-        title: 'IDVA',
-        summary: 'Support',
-        amountRequestedPence: 1_000_000,
-        startsOn: '2027-04-01',
-        endsOn: '2028-03-31',
-        service: 'idva',
-      },
-      'dueDiligence',
-    );
-    const checks = { safeguardingPolicy: true, insurance: true, accounts: true, governance: true };
-    await s('officer@demo.test', { type: 'PASS_DUE_DILIGENCE', checks }, 'panelScoring');
     for (const [who, scores, comment] of [
       ['panel@demo.test', { need: 4, value: 2 }, 'Good reach'],
       ['panel2@demo.test', { need: 2, value: 3 }, 'Thin on evidence'],
@@ -194,5 +185,48 @@ describe('moderation on the case page', () => {
         .join(' '),
     ).toMatch(/Give the rationale: Evidence of need: 5, the panel(&#39;|')s mean 3/);
     expect(await version(opened.id)).toBe(before);
+  });
+});
+
+describe('the quorum on the page that closes scoring', () => {
+  it('says where the bid stands, asks for the reason only while short of the quorum, and names no member to the provider', async () => {
+    const { programmeId } = await t.programme({ maxAwardPence: 500_000, delegationThresholdPence: 500_000 });
+    const id = await b.inPanelReview(programmeId, 300_000);
+    const pat = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
+    const page = `/cases/${id}`;
+    await post(pat, page, `${page}/declaration`, { conflicted: 'no' });
+    const short = (await pat.get(page)).text;
+    expect(short).toContain(
+      'So far no panel member has scored (2 are needed): if you go ahead now, say why.',
+    );
+    expect(short).toMatch(
+      /for="approve-quorumReason">\s*Why go ahead with fewer panel scores than needed\s*<\/label>/,
+    );
+    expect(short).not.toContain('Why go ahead with fewer panel scores than needed (optional)');
+
+    for (const who of ['panel@demo.test', 'panel2@demo.test'] as const) {
+      await t.declare(who, id);
+      const res = await t.http
+        .put(`/api/cases/${id}/panel/scores`)
+        .set(t.as(who))
+        .send({ scores: { need: 4, value: 3 } });
+      expect(res.status).toBe(200);
+    }
+    const met = (await pat.get(page)).text;
+    expect(met).toContain('2 of the 2 panel members needed have scored.');
+    expect(met).not.toContain('name="quorumReason"');
+    const approved = await post(pat, page, `${page}/events/APPROVE`, {
+      version: await version(id),
+      amountPence: '3000.00',
+      'reportDueOn-day': '31',
+      'reportDueOn-month': '3',
+      'reportDueOn-year': '2031',
+    });
+    expect(approved.status, approved.text).toBe(303);
+
+    const providerPage = await signedIn(t.baseUrl, provider.email, provider.password);
+    const theirs = (await providerPage.get(page)).text;
+    expect(theirs).toContain('The panel');
+    expect(theirs).not.toContain('Pat Panel');
   });
 });

@@ -306,13 +306,18 @@ export async function casesInStates(
 
 /**
  * Cases whose decision awaits an approver's signature, newest first (the partial index
- * cases_awaiting_signature_idx), and how many there are, counted up to WAITING_COUNT_CAP.
+ * cases_awaiting_signature_idx), and how many there are, counted up to WAITING_COUNT_CAP: for one
+ * approver, less those they declared a conflict in.
  */
 export async function casesAwaitingSignature(
   db: Db,
   limit: number,
+  approverId: string | null,
 ): Promise<{ rows: CaseRow[]; count: number; more: boolean }> {
-  const awaiting = sql`${cases.decision} ->> 'status' = 'awaitingSignature'`;
+  // Not the cases this approver declared a conflict in: someone else signs those.
+  const awaiting = sql`${cases.decision} ->> 'status' = 'awaitingSignature'
+    and not exists (select 1 from ${panelDeclarations} where ${panelDeclarations.caseId} = ${cases.id}
+      and ${panelDeclarations.userId} = ${approverId} and ${panelDeclarations.conflicted})`;
   const [rows, [counted]] = await Promise.all([
     db.select().from(cases).where(awaiting).orderBy(desc(cases.seq)).limit(limit),
     db.execute<{ found: number }>(sql`

@@ -19,6 +19,7 @@ export async function panelCase(db: Db, id: string, share: boolean) {
       machineVersion: cases.machineVersion,
       organisationId: cases.organisationId,
       programmeId: cases.programmeId,
+      decision: cases.decision,
     })
     .from(cases)
     .where(eq(cases.id, id));

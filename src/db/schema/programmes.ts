@@ -37,6 +37,11 @@ export const programmes = pgTable(
     maxAwardPence: bigint('max_award_pence', { mode: 'bigint' }),
     /** [{ id, label, weight }] with weights adding up to 100. */
     criteria: jsonb('criteria').notNull(),
+    /** The dates the programme funds services for: a bid's service starts between them. */
+    serviceStartsOn: date('service_starts_on'),
+    serviceEndsOn: date('service_ends_on'),
+    /** The longest service period a bid may ask for, in months. */
+    maxServiceMonths: integer('max_service_months'),
     /** How many panel members' scores close scoring without a recorded reason. */
     panelQuorum: integer('panel_quorum').notNull().default(2),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -45,6 +50,14 @@ export const programmes = pgTable(
     index('programmes_fund_idx').on(t.fundId),
     check('programmes_threshold_nonnegative', sql`${t.delegationThresholdPence} >= 0`),
     check('programmes_panel_quorum_positive', sql`${t.panelQuorum} >= 1`),
+    check(
+      'programmes_service_dates_in_order',
+      sql`${t.serviceEndsOn} is null or ${t.serviceStartsOn} is null or ${t.serviceEndsOn} >= ${t.serviceStartsOn}`,
+    ),
+    check(
+      'programmes_max_service_months_positive',
+      sql`${t.maxServiceMonths} is null or ${t.maxServiceMonths} >= 1`,
+    ),
   ],
 );
 

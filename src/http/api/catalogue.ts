@@ -91,6 +91,9 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
     opensAt: row.opensAt?.toISOString() ?? null,
     closesAt: row.closesAt?.toISOString() ?? null,
     decisionOn: row.decisionOn,
+    serviceStartsOn: row.serviceStartsOn,
+    serviceEndsOn: row.serviceEndsOn,
+    maxServiceMonths: row.maxServiceMonths,
     ...(staff(actor) && {
       delegationThresholdPence: Number(row.delegationThresholdPence),
       panelQuorum: row.panelQuorum,

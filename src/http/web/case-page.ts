@@ -8,6 +8,7 @@ import { findOrganisation } from '../../db/queries/organisations.ts';
 import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
+import { quorumNote } from '../../domain/panel-rules.ts';
 import { isSender } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
@@ -139,9 +140,11 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       return {
         who: person
           ? `${person.name} (${person.role})`
-          : entry.actor.id
-            ? `Someone (${entry.actor.role})`
-            : 'The system',
+          : entry.actor.role === 'panel'
+            ? 'The panel'
+            : entry.actor.id
+              ? `Someone (${entry.actor.role})`
+              : 'The system',
         what: whatHappened(definition, entry),
         stage: definition.states[entry.toState]?.label ?? entry.toState,
         at: entry.at,
@@ -153,7 +156,32 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     const decides = (type: string) =>
       !!eventSpec(definition, type)?.decision || Object.hasOwn(rulebookEvents, type);
     const blocked = standing && standing.status !== 'clear' && built.forms.some((f) => decides(f.type));
-    const forms = blocked ? built.forms.filter((f) => !decides(f.type)) : built.forms;
+    const shown = blocked ? built.forms.filter((f) => !decides(f.type)) : built.forms;
+    // A form that closes the panel's scoring says where the bid stands against the quorum.
+    const closing = shown.some((f) => eventSpec(definition, f.type)?.closesScoring);
+    const quorum = closing ? await quorumNote(deps.db, view) : undefined;
+    // Its quorumReason (the rulebook's field) is asked for only while the quorum is short, and then
+    // it is not optional.
+    const forms = shown.map((f) => {
+      if (!quorum || !eventSpec(definition, f.type)?.closesScoring) return f;
+      const fields = f.fields
+        .filter((field) => !quorum.met || field.params.name !== 'quorumReason')
+        .map((field) =>
+          field.params.name === 'quorumReason'
+            ? {
+                ...field,
+                params: {
+                  ...field.params,
+                  label: {
+                    ...field.params.label,
+                    text: String(field.params.label?.text).replace(/ \(optional\)$/, ''),
+                  },
+                },
+              }
+            : field,
+        );
+      return { ...f, fields, note: quorum.note };
+    });
     const errors = [...built.errors, ...(state.declaring?.errors ?? [])];
     const interest = blocked
       ? {

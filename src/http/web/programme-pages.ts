@@ -5,6 +5,7 @@ import { and, asc, count, eq, inArray, ne } from 'drizzle-orm';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
+import { findUser } from '../../db/queries/people.ts';
 import {
   findProgramme,
   listProgrammes,
@@ -20,6 +21,7 @@ import {
   removePanelMember,
 } from '../../domain/programme-panel.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
+import { startsInWords } from '../../domain/service-period.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { forbidden, notFound, ProblemError } from '../../engine/errors.ts';
@@ -30,6 +32,15 @@ import { requireSignIn, webActor } from './session.ts';
 const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finance'];
 /** The most cases one programme page lists. */
 const CASE_LIMIT = 500;
+/** What the officer just did to the panel, in words. */
+function panelDone(done: unknown, name: string | undefined): string | undefined {
+  const who = name ?? 'The panel member';
+  if (done === 'assigned')
+    return `${who} was added to the panel. They can now see and score this programme’s bids.`;
+  if (done === 'removed') return `${who} was taken off the panel. They no longer see this programme’s bids.`;
+  return undefined;
+}
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The request's path, for the service navigation to mark the page being shown. */
 export function currentPath(req: Request, res: Response, next: NextFunction) {
@@ -115,7 +126,12 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
   async function renderProgramme(
     res: Response,
     row: ProgrammeRow,
-    state: { status?: number; errors?: { text: string; href: string }[]; done?: unknown } = {},
+    state: {
+      status?: number;
+      errors?: { text: string; href: string }[];
+      done?: unknown;
+      member?: unknown;
+    } = {},
   ) {
     const actor = webActor(res);
     const scored = !!engine.registry.latest(row.cycle)?.panelScoringStates?.length;
@@ -128,6 +144,8 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       engine.list(actor, { programmeId: row.id, limit: CASE_LIMIT }),
     ]);
     // Who scores the programme's bids, for cycles a panel scores; officers assign and take off.
+    const member =
+      typeof state.member === 'string' && isUuid(state.member) ? await findUser(db, state.member) : undefined;
     const panel = scored
       ? {
           ...(await programmePanel(db, actor, row.id)),
@@ -172,18 +190,16 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         // The round's deadline, as extended or reopened, over the programme's as set up.
         closesAt: round?.closesAt ?? row.closesAt?.toISOString(),
         decisionOn: row.decisionOn,
+        servicesStart: upperFirst(startsInWords(row)),
+        maxServiceMonths: row.maxServiceMonths,
         delegationThresholdPence: Number(row.delegationThresholdPence),
         maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
         criteria: row.criteria as { id: string; label: string; weight: number }[],
       },
       round,
       panel,
-      done:
-        state.done === 'assigned'
-          ? 'The panel member was added. They can now see and score this programme’s bids.'
-          : state.done === 'removed'
-            ? 'The panel member was taken off. They no longer see this programme’s bids.'
-            : undefined,
+      done: panelDone(state.done, member?.role === 'panel' ? member.name : undefined),
+      panelError: state.errors?.find((e) => e.href === '#userId')?.text,
       mayOpenRound:
         !round &&
         actor.role !== 'provider' &&
@@ -196,7 +212,10 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
   }
 
   router.get('/programmes/:id', requireSignIn, requireProgrammeRole, async (req, res) => {
-    await renderProgramme(res, await programmeOr404(String(req.params.id)), { done: req.query.done });
+    await renderProgramme(res, await programmeOr404(String(req.params.id)), {
+      done: req.query.done,
+      member: req.query.member,
+    });
   });
 
   router.post('/programmes/:id/panel', requireSignIn, requireProgrammeRole, async (req, res) => {
@@ -216,7 +235,10 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         errors: [{ text: 'Choose someone with the panel member role', href: '#userId' }],
       });
     }
-    res.redirect(303, `/programmes/${encodeURIComponent(row.id)}?done=assigned#panel`);
+    res.redirect(
+      303,
+      `/programmes/${encodeURIComponent(row.id)}?done=assigned&member=${encodeURIComponent(userId)}`,
+    );
   });
 
   router.post(
@@ -226,7 +248,10 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     async (req, res) => {
       const row = await programmeOr404(String(req.params.id));
       await db.transaction((tx) => removePanelMember(tx, webActor(res), row.id, String(req.params.userId)));
-      res.redirect(303, `/programmes/${encodeURIComponent(row.id)}?done=removed#panel`);
+      res.redirect(
+        303,
+        `/programmes/${encodeURIComponent(row.id)}?done=removed&member=${encodeURIComponent(String(req.params.userId))}`,
+      );
     },
   );
 

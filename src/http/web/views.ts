@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
-import { londonDate } from '../../../machines/calendar.ts';
+import { dayInWords, isIsoDate, londonDate } from '../../../machines/calendar.ts';
 import { formatPounds } from '../../../machines/define.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -48,11 +48,7 @@ export function configureViews(app: Express): nunjucks.Environment {
       : '',
   );
   /** A calendar date: "31 March 2027". */
-  env.addFilter('longDate', (value: unknown) =>
-    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
-      ? londonDay.format(new Date(`${value}T12:00:00Z`))
-      : '',
-  );
+  env.addFilter('longDate', (value: unknown) => (isIsoDate(value) ? dayInWords(value) : ''));
   /** A whole number with thousands separated: "1,000". */
   env.addFilter('wholeNumber', (n: unknown) => (typeof n === 'number' ? wholeNumber.format(n) : ''));
   env.addGlobal('londonToday', () => londonDate(new Date()));

@@ -1,0 +1,27 @@
+// The rules the engine asks the domain about a case's programme (ProgrammeRules in
+// src/engine/rulebook.ts): declarations of interest and the panel's scores (panel-rules.ts), and the
+// service dates the programme funds (service-period.ts).
+import type { EventSpec, FieldProblem } from '../../machines/define.ts';
+import type { Tx } from '../db/client.ts';
+import type { CaseRow } from '../db/queries/cases.ts';
+import { findProgramme } from '../db/queries/programmes.ts';
+import type { ProgrammeRules } from '../engine/rulebook.ts';
+import { conflicted, declaredNoConflict, panelProblems } from './panel-rules.ts';
+import { servicePeriodProblems } from './service-period.ts';
+
+async function problems(
+  tx: Tx,
+  caseRow: CaseRow,
+  spec: EventSpec,
+  context: unknown,
+  payload: Record<string, unknown>,
+): Promise<FieldProblem[]> {
+  const period = spec.servicePeriod?.(context, payload) ?? null;
+  const programme = period && caseRow.programmeId ? await findProgramme(tx, caseRow.programmeId) : undefined;
+  return [
+    ...(await panelProblems(tx, caseRow, spec, payload)),
+    ...(period && programme ? servicePeriodProblems(programme, period) : []),
+  ];
+}
+
+export const programmeRules: ProgrammeRules = { declaredNoConflict, problems, conflicted };
