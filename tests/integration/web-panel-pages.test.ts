@@ -44,6 +44,7 @@ describe("a programme's panel, on the programme page", () => {
     const before = (await officer.get(page)).text;
     expect(before).toContain('No one sits on this programme’s panel yet');
     expect(before).toContain('Scoring closes once 2 of them have scored a bid');
+    expect(before).toContain('The panel has 0 members and needs 2 to score a bid');
     const pat = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
     expect((await pat.get(`/cases/${id}`)).status).toBe(404);
 
@@ -58,6 +59,7 @@ describe("a programme's panel, on the programme page", () => {
     expect(added.status, added.text).toBe(303);
     const after = (await officer.get(added.headers.location!)).text;
     expect(after).toContain('Pat Panel was added to the panel');
+    expect(after).toContain('The panel has 1 member and needs 2 to score a bid');
     expect(after).toMatch(/id="panel-members"[\s\S]*Pat Panel[\s\S]*panel@demo\.test/);
     expect((await pat.get(`/cases/${id}`)).status).toBe(200);
     expect((await pat.get('/panel')).text).toContain(`href="/panel/bids/${id}"`);
@@ -67,7 +69,9 @@ describe("a programme's panel, on the programme page", () => {
 
     const removed = await post(officer, page, `${page}/panel/${patId}/remove`, {});
     expect(removed.status).toBe(303);
-    expect((await officer.get(removed.headers.location!)).text).toContain('Pat Panel was taken off the panel');
+    expect((await officer.get(removed.headers.location!)).text).toContain(
+      'Pat Panel was taken off the panel',
+    );
     expect((await pat.get(`/cases/${id}`)).status).toBe(404);
     expect((await pat.get('/panel')).text).not.toContain(id);
   });
@@ -228,5 +232,25 @@ describe('the quorum on the page that closes scoring', () => {
     const theirs = (await providerPage.get(page)).text;
     expect(theirs).toContain('The panel');
     expect(theirs).not.toContain('Pat Panel');
+  });
+});
+
+describe('a conflict declared on the panel page', () => {
+  it('takes the bid off the member’s list, and a second click lands on the list again, not on a missing page', async () => {
+    const { programmeId } = await t.programme();
+    const id = await b.inPanelReview(programmeId);
+    const sam = await signedIn(t.baseUrl, 'panel2@demo.test', DEMO_PASSWORD);
+    const page = `/panel/bids/${id}`;
+    const html = (await sam.get(page)).text;
+    const form = { _csrf: csrfOf(html), conflicted: 'yes', reason: 'My sister is a trustee' };
+    const first = await sam.post(`${page}/declaration`).type('form').send(form);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/panel?done=conflict');
+    const again = await sam.post(`${page}/declaration`).type('form').send(form);
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe('/panel?done=conflict');
+    const list = (await sam.get('/panel?done=conflict')).text;
+    expect(list).toContain('You declared a conflict of interest');
+    expect(list).not.toContain(id);
   });
 });

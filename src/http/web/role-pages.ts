@@ -7,9 +7,11 @@ import { listFunds } from '../../db/queries/funds.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { fundPosition } from '../../domain/fund-position.ts';
 import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
+import { conflicted } from '../../domain/panel-rules.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
+import { isUuid } from '../../engine/ids.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
 import { type CaseSummary, type CaseView, summary } from '../../engine/views.ts';
 import { declarationErrors, declarationView, type PageError, readDeclaration } from './declaration-form.ts';
@@ -240,6 +242,17 @@ export function rolePagesRouter(deps: Deps): Router {
         declareInterest(tx, webActor(res), id, declaration, deps.engine.registry),
       );
     } catch (error) {
+      // The same conflict sent twice (a second click): the bid is already gone from their view.
+      const actor = webActor(res);
+      if (
+        error instanceof ProblemError &&
+        error.status === 404 &&
+        declaration.conflicted &&
+        actor.userId &&
+        isUuid(id) &&
+        (await conflicted(deps.db, id, actor.userId))
+      )
+        return res.redirect(303, '/panel?done=conflict');
       return refused(res, id, error, (errors) => failed(declarationErrors(errors)));
     }
     if (declaration.conflicted) return res.redirect(303, '/panel?done=conflict');
