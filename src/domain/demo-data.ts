@@ -1,9 +1,10 @@
 // Demo data, so a fresh install can be clicked through at once: the OPCC, providers, partners and
 // the six Community Safety Partnerships; one user per role; this year's funds and programmes.
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { addDays, londonDate, londonInstant } from '../../machines/calendar.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { insertPanelMember } from '../db/queries/panel.ts';
+import { usersWithRole } from '../db/queries/people.ts';
 import { organisations, users } from '../db/schema/index.ts';
 import { createFund, createProgramme } from './catalogue.ts';
 import { hashPassword } from './sessions.ts';
@@ -92,7 +93,7 @@ export async function seedDemoData(
       programmes: await seedProgrammes(tx, orgIds, knownCycles, now),
     };
     // Both panel members sit on the programmes whose bids a panel scores.
-    const panel = await tx.select({ id: users.id }).from(users).where(eq(users.role, 'panel'));
+    const panel = await usersWithRole(tx, 'panel');
     for (const programmeId of [ids.programmes.youthFund, ids.programmes.victims])
       for (const member of panel)
         await insertPanelMember(tx, { programmeId, userId: member.id, assignedBy: null, assignedAt: now });

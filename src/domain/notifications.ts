@@ -2,15 +2,26 @@
 // transition's transaction — so an email exists exactly when the change that caused it committed.
 import type { NotifyParams, Recipient } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
+import { staffToTell } from '../db/queries/cases.ts';
 import { insertOutboxRows } from '../db/queries/outbox.ts';
 import { type UserRow, usersWithRole } from '../db/queries/people.ts';
 import type { EffectHandler } from '../engine/engine.ts';
 import { caseReference } from '../engine/views.ts';
 import { renderMessage } from '../mail/templates.ts';
 
-async function recipients(tx: Tx, to: readonly Recipient[], organisationId: string): Promise<UserRow[]> {
+/**
+ * Who a message goes to: the owning organisation's people, and staff of each role named who may see
+ * the case (a panel member only on its programme's panel) and have no conflict of interest in it.
+ */
+async function recipients(
+  tx: Tx,
+  to: readonly Recipient[],
+  caseRow: { id: string; organisationId: string },
+): Promise<Pick<UserRow, 'email' | 'name'>[]> {
   const found = await Promise.all(
-    to.map((r) => (r === 'owner' ? usersWithRole(tx, 'provider', organisationId) : usersWithRole(tx, r))),
+    to.map((r) =>
+      r === 'owner' ? usersWithRole(tx, 'provider', caseRow.organisationId) : staffToTell(tx, caseRow.id, r),
+    ),
   );
   const byEmail = new Map(found.flat().map((user) => [user.email.toLowerCase(), user]));
   return [...byEmail.values()];
@@ -22,7 +33,7 @@ export function notifyEffect(publicUrl: string): EffectHandler {
     const context = (caseRow.snapshot as { context?: Record<string, unknown> }).context ?? {};
     const title = typeof context.title === 'string' ? context.title : definition.title;
     const reference = caseReference(definition, caseRow.seq);
-    const people = await recipients(tx, to, caseRow.organisationId);
+    const people = await recipients(tx, to, caseRow);
     await insertOutboxRows(
       tx,
       people.map((person) => ({

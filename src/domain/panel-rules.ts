@@ -54,6 +54,21 @@ export async function declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow)
     );
 }
 
+/**
+ * Someone with a conflict of interest in a case takes no part in it: whatever they send to it is
+ * refused (403), decision or not. Providers act on their own cases, and the system has no interests.
+ */
+export async function refuseConflicted(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void> {
+  if (actor.role === 'system' || actor.role === 'provider' || !actor.userId) return;
+  const own = await ownOrganisationConflict(tx, actor, caseRow);
+  if (own)
+    throw forbidden(
+      `You belong to ${own.name}, the organisation this case is for. That is a conflict of interest, so you cannot act on it.`,
+    );
+  if (await conflicted(tx, caseRow.id, actor.userId))
+    throw forbidden('You declared a conflict of interest in this case, so you cannot act on it.');
+}
+
 /** Whether someone has declared a conflict of interest in a case. */
 export async function conflicted(db: Db, caseId: string, userId: string): Promise<boolean> {
   return (await findDeclaration(db, caseId, userId))?.conflicted === true;

@@ -289,6 +289,10 @@ export async function panelScoresOf(db: Db, actor: Actor, caseId: string, regist
   }
   if (!moderators.includes(actor.role))
     throw forbidden(`Panel scores are for officers, approvers and admins; your role is ${actor.role}.`);
+  // Staff with a conflict of interest take no part in weighing the panel's scores.
+  const standing = await standingOf(db, actor, row);
+  if (standing?.status === 'conflicted' || standing?.status === 'ownOrganisation')
+    throw forbidden('You have a conflict of interest in this case, so you cannot see its panel scores.');
   const programme = await programmeOf(db, panelCase);
   const criteria = programme.criteria as ScoringCriterion[];
   const [scored, declared] = await Promise.all([scoresOfCase(db, caseId), declarationsOfCase(db, caseId)]);
@@ -362,12 +366,14 @@ export type Standing = NonNullable<Awaited<ReturnType<typeof standingOf>>>;
 export async function moderatorView(
   db: Db,
   actor: Actor,
-  caseRow: { id: string; programmeId: string | null; state: string },
+  caseRow: { id: string; programmeId: string | null; state: string; organisationId: string },
   definition: MachineDefinition,
   registry: MachineRegistry,
 ) {
   if (!moderators.includes(actor.role) || !definition.panelScoringStates?.length || !caseRow.programmeId)
     return undefined;
+  const standing = await standingOf(db, actor, { id: caseRow.id, organisationId: caseRow.organisationId });
+  if (standing?.status === 'conflicted' || standing?.status === 'ownOrganisation') return undefined;
   const view = await panelScoresOf(db, actor, caseRow.id, registry);
   if (!('members' in view)) return undefined;
   // Before the panel sits (and for a bid that never reached it), there is nothing to show.

@@ -234,6 +234,7 @@ export class Engine {
     if (!isSender(actor, spec.sentBy, caseRow.organisationId)) {
       throw forbidden(`Your role (${actor.role}) may not send ${type} to this case.`);
     }
+    await this.deps.programmeRules?.refuseConflicted(tx, actor, caseRow);
     const held = decisionOf(caseRow.decision);
     if (held?.status === 'awaitingSignature') throw awaitingSignatureProblem(held, definition);
     const snapshot = restore(definition, caseRow.snapshot);
@@ -399,7 +400,9 @@ export class Engine {
       .filter((w) => w.states.length);
     const [{ rows, counts }, signing] = await Promise.all([
       casesInStates(this.deps.db, where, scopeOf(actor), limit),
-      actor.role === 'approver' ? casesAwaitingSignature(this.deps.db, limit, actor.userId) : undefined,
+      actor.role === 'approver' && actor.userId
+        ? casesAwaitingSignature(this.deps.db, limit, actor.userId)
+        : undefined,
     ]);
     // A case whose decision awaits a signature waits for the approver alone. (The counts by stage
     // still include it: they are read from indexes that do not know about holds.)

@@ -38,6 +38,8 @@ export const rulebookEvents: Record<string, EventSpec> = {
 export interface ProgrammeRules {
   /** Refuses (a ProblemError) someone deciding or signing who has not declared no conflict of interest. */
   declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
+  /** Refuses (403) anything from someone with a conflict of interest in the case, decision or not. */
+  refuseConflicted(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
   /**
    * Scoring closed short of the quorum without a reason; a moderated score away from the panel's
    * without a rationale; a service period outside the programme's dates or longer than it allows.

@@ -421,3 +421,41 @@ describe('a held decision and the panel', () => {
     expect(staff.body.items.find((e: { type: string }) => e.type === 'APPROVE').actor.id).toBe(pat.id);
   });
 });
+
+describe('someone with a conflict takes no part in the case', () => {
+  it('refuses them every event, not only decisions, and shows them no panel scores', async () => {
+    const opened = await h.open('provider@demo.test', 'youth-fund', {
+      programmeId: programme.programmeId,
+      title: 'Officer conflict',
+    });
+    await h.step(opened.id, 'provider@demo.test', ev.SUBMIT, 'submitted');
+    expect(
+      (await declare(opened.id, OFFICER, { conflicted: true, reason: 'I advised the club' })).status,
+    ).toBe(200);
+    const version = (await caseRow(opened.id))!.version;
+    expect(problem(await send(opened.id, OFFICER, ev.CONFIRM_ELIGIBLE), 403).detail).toMatch(
+      /declared a conflict of interest/,
+    );
+    expect((await caseRow(opened.id))!.version).toBe(version);
+    problem(await t.http.get(`/api/cases/${opened.id}/panel/scores`).set(t.as(OFFICER)), 403);
+    // An officer from the bidding organisation is refused the same way, without declaring.
+    const [riverside] = await t.sql`select organisation_id from users where email = 'provider@demo.test'`;
+    const insiderOfficer = await user('Riverside Officer', 'officer', riverside!.organisation_id);
+    expect(problem(await send(opened.id, insiderOfficer.auth, ev.CONFIRM_ELIGIBLE), 403).detail).toMatch(
+      /belong to Riverside/,
+    );
+  });
+
+  it('emails a decision sent back only to the panel members who may see the bid', async () => {
+    const id = await bidWithPanel(2_000_000);
+    await h.hold(id, PANEL, { ...approve, amountPence: 1_500_000, quorumReason: 'Met in person' });
+    await declare(id, PANEL2, { conflicted: true, reason: 'Neighbour of the chair' });
+    await declare(id, APPROVER);
+    expect((await send(id, APPROVER, { type: 'SEND_BACK_DECISION', reason: 'Too much' })).status).toBe(200);
+    const told =
+      await t.sql`select to_email from outbox where case_id = ${id} and message = 'decisionSentBack'`;
+    // Pat, who sits on the panel; not Sam (conflicted), the insider (the bidding organisation's) or
+    // the member who sits on no programme.
+    expect(told.map((r) => r.to_email)).toEqual(['panel@demo.test']);
+  });
+});

@@ -230,7 +230,7 @@ describe('the quorum on the page that closes scoring', () => {
 
     const providerPage = await signedIn(t.baseUrl, provider.email, provider.password);
     const theirs = (await providerPage.get(page)).text;
-    expect(theirs).toContain('The panel');
+    expect(theirs).toMatch(/govuk-table__cell">The panel<\/td>/);
     expect(theirs).not.toContain('Pat Panel');
   });
 });
@@ -252,5 +252,34 @@ describe('a conflict declared on the panel page', () => {
     const list = (await sam.get('/panel?done=conflict')).text;
     expect(list).toContain('You declared a conflict of interest');
     expect(list).not.toContain(id);
+  });
+});
+
+describe('a conflict declared on the case page', () => {
+  it('sends a panel member back to the panel’s list, and leaves an officer on the case with nothing to do', async () => {
+    const { programmeId } = await t.programme();
+    const id = await b.inPanelReview(programmeId);
+    const sam = await signedIn(t.baseUrl, 'panel2@demo.test', DEMO_PASSWORD);
+    const page = `/cases/${id}`;
+    const form = { conflicted: 'yes', reason: 'My sister is a trustee' };
+    const first = await post(sam, page, `${page}/declaration`, form);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/panel?done=conflict');
+    const again = await sam
+      .post(`${page}/declaration`)
+      .type('form')
+      .send({ _csrf: csrfOf((await sam.get('/panel')).text), ...form });
+    expect(again.headers.location).toBe('/panel?done=conflict');
+
+    const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+    const declared = await post(officer, page, `${page}/declaration`, {
+      conflicted: 'yes',
+      reason: 'I advised them',
+    });
+    expect(declared.status).toBe(303);
+    const html = (await officer.get(page)).text;
+    expect(html).toContain('You declared a conflict of interest in this case');
+    expect(html).toContain('There is nothing else for you to do on this case.');
+    expect(html).not.toContain('id="panel-scores"');
   });
 });

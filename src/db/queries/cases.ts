@@ -9,6 +9,7 @@ import {
   panelDeclarations,
   programmePanel,
   timers,
+  users,
 } from '../schema/index.ts';
 import { jsonParam, postgresOf, timestampParam, timestampValue } from '../statements.ts';
 
@@ -24,7 +25,7 @@ export type CaseEventRow = typeof caseEvents.$inferSelect;
 export type CaseScope =
   | { kind: 'all' }
   | { kind: 'organisation'; organisationId: string }
-  | { kind: 'panel'; userId: string; organisationId: string | null };
+  | { kind: 'panel'; userId: string | SQL; organisationId: string | SQL | null };
 
 interface CaseColumns {
   id: SQL | typeof cases.id;
@@ -53,6 +54,24 @@ const aliased: CaseColumns = {
   organisationId: sql`c.organisation_id`,
   programmeId: sql`c.programme_id`,
 };
+
+/**
+ * The staff of one role to tell about a case: those who may see it (a panel member only within the
+ * panel scope above) and have not declared a conflict of interest in it.
+ */
+export async function staffToTell(db: Db, caseId: string, role: (typeof users.$inferSelect)['role']) {
+  const mayDecide = scopeCondition(
+    { kind: 'panel', userId: sql`u.id`, organisationId: sql`u.organisation_id` },
+    aliased,
+  )!;
+  return db.execute<{ email: string; name: string }>(sql`
+    select u.email, u.name from ${users} u join ${cases} c on c.id = ${caseId}
+    where u.role = ${role}
+      and (u.role <> 'panel' or (${mayDecide}))
+      and not exists (select 1 from ${panelDeclarations} d where d.case_id = c.id and d.user_id = u.id
+        and d.conflicted)
+    order by u.email`);
+}
 
 /** Whether a case is within a scope. */
 export async function inScope(db: Db, id: string, scope: CaseScope): Promise<boolean> {
@@ -312,7 +331,7 @@ export async function casesInStates(
 export async function casesAwaitingSignature(
   db: Db,
   limit: number,
-  approverId: string | null,
+  approverId: string,
 ): Promise<{ rows: CaseRow[]; count: number; more: boolean }> {
   // Not the cases this approver declared a conflict in: someone else signs those.
   const awaiting = sql`${cases.decision} ->> 'status' = 'awaitingSignature'

@@ -8,10 +8,11 @@ import { findOrganisation } from '../../db/queries/organisations.ts';
 import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
-import { quorumNote } from '../../domain/panel-rules.ts';
+import { conflicted, quorumNote } from '../../domain/panel-rules.ts';
 import { isSender } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
+import { isUuid } from '../../engine/ids.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
 import { confirmation, decisionPanel, detailRows, whatHappened } from './case-details.ts';
@@ -155,8 +156,12 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     // Decisions and signatures wait until this person has declared no conflict of interest.
     const decides = (type: string) =>
       !!eventSpec(definition, type)?.decision || Object.hasOwn(rulebookEvents, type);
-    const blocked = standing && standing.status !== 'clear' && built.forms.some((f) => decides(f.type));
-    const shown = blocked ? built.forms.filter((f) => !decides(f.type)) : built.forms;
+    // Someone with a conflict of interest takes no part in the case at all; someone who has not
+    // declared yet may do all but decide.
+    const barred = standing?.status === 'conflicted' || standing?.status === 'ownOrganisation';
+    const blocked =
+      barred || (standing && standing.status !== 'clear' && built.forms.some((f) => decides(f.type)));
+    const shown = barred ? [] : blocked ? built.forms.filter((f) => !decides(f.type)) : built.forms;
     // A form that closes the panel's scoring says where the bid stands against the quorum.
     const closing = shown.some((f) => eventSpec(definition, f.type)?.closesScoring);
     const quorum = closing ? await quorumNote(deps.db, view) : undefined;
@@ -243,10 +248,20 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       });
     if (!read.declaration) return again(read.errors);
     const declaration = read.declaration;
+    // A panel member with a conflict no longer sees the case: back to the panel's list.
+    const panelConflict = actor.role === 'panel' && declaration.conflicted;
     try {
       await deps.db.transaction((tx) => declareInterest(tx, actor, id, declaration, deps.engine.registry));
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
+      // The same conflict sent twice (a second click): the case is already gone from their view.
+      if (
+        panelConflict &&
+        error.status === 404 &&
+        isUuid(id) &&
+        (await conflicted(deps.db, id, actor.userId!))
+      )
+        return res.redirect(303, '/panel?done=conflict');
       if (error.status === 422)
         return again(declarationErrors((error.extensions.errors as FieldError[]) ?? []));
       const current = await deps.engine.get(actor, id);
@@ -254,6 +269,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         return render(res, current, { status: 409, notice: `${error.detail} Nothing you sent was saved.` });
       throw error;
     }
+    if (panelConflict) return res.redirect(303, '/panel?done=conflict');
     res.redirect(303, `/cases/${encodeURIComponent(id)}?done=declared`);
   });
 
