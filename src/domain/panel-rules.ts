@@ -77,7 +77,7 @@ export async function conflicted(db: Db, caseId: string, userId: string): Promis
 /** The programme's quorum and criteria, and every member's scores for the case. */
 async function panelOf(db: Db, caseRow: Pick<CaseRow, 'id' | 'programmeId'>) {
   const programme = caseRow.programmeId ? await findProgramme(db, caseRow.programmeId) : undefined;
-  const scored = await scoresOfCase(db, caseRow.id);
+  const scored = await scoresOfCase(db, caseRow.id, caseRow.programmeId);
   return {
     quorum: programme?.panelQuorum ?? DEFAULT_QUORUM,
     criteria: (programme?.criteria ?? []) as ScoringCriterion[],

@@ -295,7 +295,10 @@ export async function panelScoresOf(db: Db, actor: Actor, caseId: string, regist
     throw forbidden('You have a conflict of interest in this case, so you cannot see its panel scores.');
   const programme = await programmeOf(db, panelCase);
   const criteria = programme.criteria as ScoringCriterion[];
-  const [scored, declared] = await Promise.all([scoresOfCase(db, caseId), declarationsOfCase(db, caseId)]);
+  const [scored, declared] = await Promise.all([
+    scoresOfCase(db, caseId, programme.id),
+    declarationsOfCase(db, caseId),
+  ]);
   const members = scored.map(({ score, name }) => ({ ...scoresView(score, criteria), name }));
   return {
     caseId,

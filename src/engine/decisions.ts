@@ -78,12 +78,13 @@ export async function rulebookEvent(
     );
   const payload = spec.payload.safeParse(rawPayload);
   if (!payload.success) throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
-  // An approver signs or sends back only having declared no conflict of interest in the case.
+  // Whoever decided never signs (403, as for any other refusal of who they are), and an approver
+  // signs or sends back only having declared no conflict of interest in the case.
+  const refusal = type === SIGN_DECISION ? refusesSignature(held, actor.userId) : null;
+  if (refusal) throw forbidden(refusal);
   await steps.declaredNoConflict(tx, actor, caseRow);
   const snapshot = restore(definition, caseRow.snapshot);
   if (type === SIGN_DECISION) {
-    const refusal = refusesSignature(held, actor.userId);
-    if (refusal) throw forbidden(refusal);
     const heldSpec = definition.events[held.event];
     const now = steps.now();
     // Signed as if decided now: the machine's rules, the programme's (the panel's scores may have

@@ -353,6 +353,24 @@ export class Engine {
     return this.view(actor, updated, definition, next.snapshot);
   }
 
+  /**
+   * What the programme's rules would say of an event as sent, without sending it: for a page that
+   * confirms an action first, so it never promises what the engine will refuse.
+   */
+  async programmeProblems(caseId: string, type: string, payload: Record<string, unknown>) {
+    const rules = this.deps.programmeRules;
+    if (!rules || !isUuid(caseId)) return [];
+    return this.transaction(async (tx) => {
+      const caseRow = await findCase(tx, caseId);
+      if (!caseRow) return [];
+      const definition = this.definitionOf(caseRow);
+      const spec = Object.hasOwn(definition.events, type) ? definition.events[type]! : undefined;
+      if (!spec || !readsProgramme(spec)) return [];
+      const { context } = restore(definition, caseRow.snapshot);
+      return rules.problems(tx, caseRow, spec, context, payload);
+    });
+  }
+
   async get(actor: Actor, caseId: string, db: Db = this.deps.db): Promise<CaseView> {
     const caseRow = await this.visibleCase(actor, caseId, db);
     const definition = this.definitionOf(caseRow);

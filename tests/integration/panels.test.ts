@@ -459,3 +459,27 @@ describe('someone with a conflict takes no part in the case', () => {
     expect(told.map((r) => r.to_email)).toEqual(['panel@demo.test']);
   });
 });
+
+describe('a member taken off the panel', () => {
+  it('no longer counts towards the quorum, nor in the scores moderators read', async () => {
+    const own = await t.programme({ maxAwardPence: 5_000_000 });
+    const opened = await h.open('provider@demo.test', 'youth-fund', {
+      programmeId: own.programmeId,
+      title: 'Off',
+    });
+    await h.step(opened.id, 'provider@demo.test', ev.SUBMIT, 'submitted');
+    await h.step(opened.id, OFFICER, ev.CONFIRM_ELIGIBLE, 'panelReview');
+    for (const who of [PANEL, PANEL2] as const) {
+      await declare(opened.id, who);
+      await score(opened.id, who, { need: 3, value: 3 });
+    }
+    const sam = (await findUserByEmail(t.db, PANEL2))!;
+    const off = await t.http.delete(`/api/programmes/${own.programmeId}/panel/${sam.id}`).set(t.as(OFFICER));
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    const scores = await t.http.get(`/api/cases/${opened.id}/panel/scores`).set(t.as(OFFICER));
+    expect(scores.body.members.map((m: { name: string }) => m.name)).toEqual(['Pat Panel']);
+    expect(problem(await send(opened.id, PANEL, approve), 422).errors![0]!.message).toMatch(
+      /only 1 of the 2 panel members needed has scored/,
+    );
+  });
+});

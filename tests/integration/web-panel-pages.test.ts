@@ -283,3 +283,32 @@ describe('a conflict declared on the case page', () => {
     expect(html).not.toContain('id="panel-scores"');
   });
 });
+
+describe('a decline short of the quorum', () => {
+  it('is refused on the case page before its confirmation page promises it', async () => {
+    const { programmeId } = await t.programme();
+    const id = await b.inPanelReview(programmeId);
+    const pat = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
+    const page = `/cases/${id}`;
+    await post(pat, page, `${page}/declaration`, { conflicted: 'no' });
+    const asked = await post(pat, page, `${page}/events/DECLINE`, {
+      version: await version(id),
+      reason: 'Not enough evidence of need',
+    });
+    expect(asked.status, asked.text).toBe(422);
+    expect(asked.text).not.toContain('No, go back to the case');
+    expect(errorSummaryOf(asked.text)).toEqual([
+      {
+        href: '#decline-quorumReason',
+        text: 'Say why you go ahead when no panel member has scored (2 are needed)',
+      },
+    ]);
+    const confirmed = await post(pat, page, `${page}/events/DECLINE`, {
+      version: await version(id),
+      reason: 'Not enough evidence of need',
+      quorumReason: 'The panel met and agreed',
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.text).toContain('No, go back to the case');
+  });
+});

@@ -115,12 +115,23 @@ export async function deleteScores(db: Db, caseId: string, userId: string): Prom
   return rows.length;
 }
 
-/** Every member's scores for a case, with the member's name, in name order. */
-export async function scoresOfCase(db: Db, caseId: string) {
+/**
+ * The scores of the members sitting on the programme's panel now, for a case, with each member's
+ * name, in name order: a member taken off the panel no longer counts.
+ */
+export async function scoresOfCase(db: Db, caseId: string, programmeId: string | null) {
   return db
     .select({ score: panelScores, name: users.name })
     .from(panelScores)
     .innerJoin(users, eq(users.id, panelScores.userId))
+    .innerJoin(
+      programmePanel,
+      and(
+        eq(programmePanel.userId, panelScores.userId),
+        eq(programmePanel.programmeId, programmeId ?? '00000000-0000-0000-0000-000000000000'),
+        isNull(programmePanel.removedAt),
+      ),
+    )
     .where(eq(panelScores.caseId, caseId))
     .orderBy(asc(users.name), asc(users.id));
 }

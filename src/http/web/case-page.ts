@@ -341,7 +341,10 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       if (!view.nextEvents.some((e) => e.type === type)) return refuse();
       const checked = spec.payload.safeParse(payload);
       const problems = checked.success
-        ? (spec.check?.(view.context, checked.data, deps.engine.now()) ?? [])
+        ? [
+            ...(spec.check?.(view.context, checked.data, deps.engine.now()) ?? []),
+            ...(await deps.engine.programmeProblems(id, type, checked.data)),
+          ]
         : fieldErrors(checked.error.issues);
       if (problems.length)
         return render(res, view, { status: 422, failed: { type, values: body, errors: problems } });
