@@ -7,7 +7,7 @@ import type { EventSpec, FieldProblem, ScoringCriterion } from '../../machines/d
 import type { Db, Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
-import { findDeclaration, scoresOfCase } from '../db/queries/panel.ts';
+import { conflictOf, findDeclaration, scoresOfCase } from '../db/queries/panel.ts';
 import { findProgramme } from '../db/queries/programmes.ts';
 import type { Actor } from '../engine/actor.ts';
 import { forbidden, ProblemError } from '../engine/errors.ts';
@@ -60,12 +60,16 @@ export async function declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow)
  */
 export async function refuseConflicted(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void> {
   if (actor.role === 'system' || actor.role === 'provider' || !actor.userId) return;
-  const own = await ownOrganisationConflict(tx, actor, caseRow);
-  if (own)
+  // Asked of every event staff send, so one round trip.
+  const conflict = await conflictOf(tx, caseRow, {
+    userId: actor.userId,
+    organisationId: actor.organisationId,
+  });
+  if (conflict.ownOrganisation)
     throw forbidden(
-      `You belong to ${own.name}, the organisation this case is for. That is a conflict of interest, so you cannot act on it.`,
+      `You belong to ${conflict.ownOrganisation}, the organisation this case is for. That is a conflict of interest, so you cannot act on it.`,
     );
-  if (await conflicted(tx, caseRow.id, actor.userId))
+  if (conflict.declared)
     throw forbidden('You declared a conflict of interest in this case, so you cannot act on it.');
 }
 

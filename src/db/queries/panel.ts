@@ -1,6 +1,13 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { cases, panelDeclarations, panelScores, programmePanel, users } from '../schema/index.ts';
+import {
+  cases,
+  organisations,
+  panelDeclarations,
+  panelScores,
+  programmePanel,
+  users,
+} from '../schema/index.ts';
 
 export type PanelDeclarationRow = typeof panelDeclarations.$inferSelect;
 export type PanelScoreRow = typeof panelScores.$inferSelect;
@@ -211,4 +218,21 @@ export async function endPanelMember(
     )
     .returning({ userId: programmePanel.userId });
   return ended.length > 0;
+}
+
+/**
+ * In one round trip: whether someone declared a conflict of interest in a case, and the name of the
+ * case's organisation when they belong to it and it is not the Commissioner's office.
+ */
+export async function conflictOf(
+  db: Db,
+  caseRow: { id: string; organisationId: string },
+  person: { userId: string; organisationId: string | null },
+): Promise<{ declared: boolean; ownOrganisation: string | null }> {
+  const [row] = await db.execute<{ declared: boolean; own: string | null }>(sql`
+    select exists (select 1 from ${panelDeclarations} where ${panelDeclarations.caseId} = ${caseRow.id}
+        and ${panelDeclarations.userId} = ${person.userId} and ${panelDeclarations.conflicted}) as declared,
+      (select ${organisations.name} from ${organisations} where ${organisations.id} = ${caseRow.organisationId}
+        and ${organisations.id} = ${person.organisationId} and ${organisations.kind} <> 'commissioner') as own`);
+  return { declared: row?.declared === true, ownOrganisation: row?.own ?? null };
 }
