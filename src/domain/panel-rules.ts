@@ -6,11 +6,10 @@
 import type { EventSpec, FieldProblem, ScoringCriterion } from '../../machines/define.ts';
 import type { Db, Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
-import { findOrganisation } from '../db/queries/organisations.ts';
 import { conflictOf, findDeclaration, scoresOfCase } from '../db/queries/panel.ts';
 import { findProgramme } from '../db/queries/programmes.ts';
 import type { Actor } from '../engine/actor.ts';
-import { forbidden, ProblemError } from '../engine/errors.ts';
+import type { ConflictStanding } from '../engine/rulebook.ts';
 import { spreadOf } from './panel-spread.ts';
 
 /** The quorum when a case has no programme to say otherwise. */
@@ -20,57 +19,22 @@ export const DEFAULT_QUORUM = 2;
 export const AGREES_WITHIN = 0.5;
 
 /**
- * The organisation a case is for, when someone who belongs to it may not decide on it: a bidder or
- * grantee, not the Commissioner's own office (whose staff run its rounds and contracts).
+ * Where a member of staff stands on a case's conflicts of interest, in one read: belonging to the
+ * case's organisation (a bidder or grantee, not the Commissioner's own office, whose staff run its
+ * rounds and contracts) is a conflict without asking; else their declaration, if any. Null for
+ * providers (who act on their own cases) and the system, who have no interests to declare.
  */
-export async function ownOrganisationConflict(
+export async function conflictStanding(
   db: Db,
   actor: Actor,
-  caseRow: Pick<CaseRow, 'organisationId'>,
-) {
-  if (!actor.organisationId || actor.organisationId !== caseRow.organisationId) return undefined;
-  const organisation = await findOrganisation(db, caseRow.organisationId);
-  return organisation && organisation.kind !== 'commissioner' ? organisation : undefined;
-}
-
-export async function declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void> {
-  if (actor.role === 'system' || !actor.userId) return;
-  const own = await ownOrganisationConflict(tx, actor, caseRow);
-  if (own)
-    throw forbidden(
-      `You belong to ${own.name}, the organisation this case is for. That is a conflict of interest, so you cannot decide on it or sign for it.`,
-    );
-  const declaration = await findDeclaration(tx, caseRow.id, actor.userId);
-  if (!declaration)
-    throw new ProblemError(
-      409,
-      'Declare any conflict of interest first',
-      'Declare whether you have a conflict of interest in this case before you decide on it or sign for it.',
-      { declare: `/api/cases/${caseRow.id}/declaration` },
-    );
-  if (declaration.conflicted)
-    throw forbidden(
-      'You declared a conflict of interest in this case, so you cannot decide on it or sign for it.',
-    );
-}
-
-/**
- * Someone with a conflict of interest in a case takes no part in it: whatever they send to it is
- * refused (403), decision or not. Providers act on their own cases, and the system has no interests.
- */
-export async function refuseConflicted(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void> {
-  if (actor.role === 'system' || actor.role === 'provider' || !actor.userId) return;
-  // Asked of every event staff send, so one round trip.
-  const conflict = await conflictOf(tx, caseRow, {
-    userId: actor.userId,
-    organisationId: actor.organisationId,
-  });
-  if (conflict.ownOrganisation)
-    throw forbidden(
-      `You belong to ${conflict.ownOrganisation}, the organisation this case is for. That is a conflict of interest, so you cannot act on it.`,
-    );
-  if (conflict.declared)
-    throw forbidden('You declared a conflict of interest in this case, so you cannot act on it.');
+  caseRow: Pick<CaseRow, 'id' | 'organisationId'>,
+): Promise<ConflictStanding | null> {
+  if (actor.role === 'system' || actor.role === 'provider' || !actor.userId) return null;
+  const found = await conflictOf(db, caseRow, { userId: actor.userId, organisationId: actor.organisationId });
+  if (found.ownOrganisation) return { status: 'ownOrganisation', organisationName: found.ownOrganisation };
+  if (!found.declaration) return { status: 'undeclared' };
+  const { conflicted, at, reason } = found.declaration;
+  return { status: conflicted ? 'conflicted' : 'clear', at: at.toISOString(), reason };
 }
 
 /** Whether someone has declared a conflict of interest in a case. */

@@ -33,7 +33,7 @@ import { fieldErrors, forbidden, integrity, invalid, notFound, ProblemError } fr
 import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { decisionOf } from '../engine/rulebook.ts';
-import { ownOrganisationConflict } from './panel-rules.ts';
+import { conflictStanding } from './panel-rules.ts';
 import { spreadOf } from './panel-spread.ts';
 
 /** Scores run from 0 to this. */
@@ -183,12 +183,12 @@ export async function declareInterest(
   const userId = actor.userId;
   if (actor.role === 'panel') requireScoringState(panelCase);
   const input = parse(declarationBody, body);
-  const own = input.conflicted ? undefined : await ownOrganisationConflict(tx, actor, panelCase.row);
-  if (own)
+  const standing = input.conflicted ? null : await conflictStanding(tx, actor, panelCase.row);
+  if (standing?.status === 'ownOrganisation')
     throw invalid('You have a conflict of interest in this case.', [
       {
         field: 'conflicted',
-        message: `You belong to ${own.name}, the organisation this case is for: that is a conflict of interest`,
+        message: `You belong to ${standing.organisationName}, the organisation this case is for: that is a conflict of interest`,
       },
     ]);
   const wanted = {
@@ -343,24 +343,11 @@ export async function panelWork(db: Db, actor: Actor, registry: MachineRegistry,
   }));
 }
 
-/**
- * Where someone stands on deciding a case or signing for it: not one who declares (null); belonging
- * to the organisation it is for (a conflict without asking); not yet declared; conflicted; or clear.
- */
+/** Where someone who declares interests stands on a case (see conflictStanding); null for anyone else. */
 export async function standingOf(db: Db, actor: Actor, caseRow: { id: string; organisationId: string }) {
-  if (!declarers.includes(actor.role) || !actor.userId) return null;
-  const own = await ownOrganisationConflict(db, actor, caseRow);
-  if (own) return { status: 'ownOrganisation' as const, organisationName: own.name };
-  const declaration = await findDeclaration(db, caseRow.id, actor.userId);
-  if (!declaration) return { status: 'undeclared' as const };
-  return {
-    status: declaration.conflicted ? ('conflicted' as const) : ('clear' as const),
-    at: declaration.at.toISOString(),
-    reason: declaration.reason,
-  };
+  return declarers.includes(actor.role) ? conflictStanding(db, actor, caseRow) : null;
 }
 
-export type Standing = NonNullable<Awaited<ReturnType<typeof standingOf>>>;
 
 /**
  * The panel's scores as moderators read them beside a case (each member's, the mean and the spread,

@@ -6,7 +6,7 @@ import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { findProgramme } from '../db/queries/programmes.ts';
 import type { ProgrammeRules } from '../engine/rulebook.ts';
-import { conflicted, declaredNoConflict, panelProblems, refuseConflicted } from './panel-rules.ts';
+import { conflicted, conflictStanding, panelProblems } from './panel-rules.ts';
 import { servicePeriodProblems } from './service-period.ts';
 
 async function problems(
@@ -24,4 +24,4 @@ async function problems(
   ];
 }
 
-export const programmeRules: ProgrammeRules = { declaredNoConflict, refuseConflicted, problems, conflicted };
+export const programmeRules: ProgrammeRules = { standing: conflictStanding, problems, conflicted };

@@ -12,6 +12,7 @@ import { fieldErrors, forbidden, invalid, notAccepted, ProblemError } from './er
 import {
   type AwaitingSignature,
   type CaseDecision,
+  conflictRefusal,
   decisionOf,
   type ProgrammeRules,
   readsProgramme,
@@ -20,6 +21,7 @@ import {
   SEND_BACK_DECISION,
   SIGN_DECISION,
   sentBackOf,
+  undeclaredRefusal,
 } from './rulebook.ts';
 import { acceptedEvents, type EmittedAction, restore } from './snapshot.ts';
 import type { CaseView } from './views.ts';
@@ -35,7 +37,6 @@ type MachineEvent = { type: string; actorId?: string | null; today?: string };
 export interface EngineSteps {
   now(): { today: string };
   clock(): Date;
-  declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
   /** What the programme's rules say of a decision now (null: they were not asked). */
   programmeRules(): ProgrammeRules | undefined;
   apply(
@@ -82,7 +83,9 @@ export async function rulebookEvent(
   // signs or sends back only having declared no conflict of interest in the case.
   const refusal = type === SIGN_DECISION ? refusesSignature(held, actor.userId) : null;
   if (refusal) throw forbidden(refusal);
-  await steps.declaredNoConflict(tx, actor, caseRow);
+  const standing = (await steps.programmeRules()?.standing(tx, actor, caseRow)) ?? null;
+  const refusedAs = conflictRefusal(standing) ?? undeclaredRefusal(standing, caseRow.id);
+  if (refusedAs) throw refusedAs;
   const snapshot = restore(definition, caseRow.snapshot);
   if (type === SIGN_DECISION) {
     const heldSpec = definition.events[held.event];

@@ -40,6 +40,7 @@ import { isUuid } from './ids.ts';
 import type { MachineRegistry } from './registry.ts';
 import {
   awaitingSignatureProblem,
+  conflictRefusal,
   decisionOf,
   endsAwardEarly,
   holdFor,
@@ -47,6 +48,7 @@ import {
   readsProgramme,
   rulebookEvents,
   tellsOwner,
+  undeclaredRefusal,
 } from './rulebook.ts';
 import {
   acceptedEvents,
@@ -108,7 +110,6 @@ export class Engine {
   private readonly steps: EngineSteps = {
     now: () => this.now(),
     clock: () => this.deps.clock.now(),
-    declaredNoConflict: async (...args) => this.deps.programmeRules?.declaredNoConflict(...args),
     programmeRules: () => this.deps.programmeRules,
     apply: (...args) => this.apply(...args),
     runEffects: (...args) => this.runEffects(...args),
@@ -234,7 +235,10 @@ export class Engine {
     if (!isSender(actor, spec.sentBy, caseRow.organisationId)) {
       throw forbidden(`Your role (${actor.role}) may not send ${type} to this case.`);
     }
-    await this.deps.programmeRules?.refuseConflicted(tx, actor, caseRow);
+    // Someone with a conflict takes no part in the case; whoever decides has declared (below).
+    const standing = (await this.deps.programmeRules?.standing(tx, actor, caseRow)) ?? null;
+    const conflicted = conflictRefusal(standing);
+    if (conflicted) throw conflicted;
     const held = decisionOf(caseRow.decision);
     if (held?.status === 'awaitingSignature') throw awaitingSignatureProblem(held, definition);
     const snapshot = restore(definition, caseRow.snapshot);
@@ -258,7 +262,8 @@ export class Engine {
       const found = await rules.problems(tx, caseRow, spec, snapshot.context, payload.data);
       if (found.length) throw invalid(`The ${type} payload does not fit the programme.`, found);
     }
-    if (rules && spec.decision) await rules.declaredNoConflict(tx, actor, caseRow);
+    const undeclared = spec.decision ? undeclaredRefusal(standing, caseRow.id) : null;
+    if (undeclared) throw undeclared;
 
     // The machine also learns who is acting (for separation-of-duties guards) and the London date (for
     // rules about dates); the history keeps the payload as sent, the actor and the time in columns.

@@ -9,7 +9,7 @@ import { type EventSpec, type FieldProblem, type MachineDefinition, reason } fro
 import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import type { Actor } from './actor.ts';
-import { ProblemError } from './errors.ts';
+import { forbidden, ProblemError } from './errors.ts';
 import type { EmittedAction } from './snapshot.ts';
 
 export const SIGN_DECISION = 'SIGN_DECISION';
@@ -36,10 +36,8 @@ export const rulebookEvents: Record<string, EventSpec> = {
  * moderates, or sets a service period.
  */
 export interface ProgrammeRules {
-  /** Refuses (a ProblemError) someone deciding or signing who has not declared no conflict of interest. */
-  declaredNoConflict(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
-  /** Refuses (403) anything from someone with a conflict of interest in the case, decision or not. */
-  refuseConflicted(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<void>;
+  /** Where a member of staff stands on a case (null for providers and the system): one read per event. */
+  standing(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<ConflictStanding | null>;
   /**
    * Scoring closed short of the quorum without a reason; a moderated score away from the panel's
    * without a rationale; a service period outside the programme's dates or longer than it allows.
@@ -54,6 +52,38 @@ export interface ProgrammeRules {
   /** Whether this person has declared a conflict of interest in the case (since they decided, say). */
   conflicted(tx: Tx, caseId: string, userId: string): Promise<boolean>;
 }
+
+/**
+ * Where someone stands on a case's conflicts of interest: belonging to the organisation it is for (a
+ * conflict without asking), not yet declared, declared a conflict, or declared none.
+ */
+export type ConflictStanding =
+  | { status: 'ownOrganisation'; organisationName: string }
+  | { status: 'undeclared' }
+  | { status: 'conflicted' | 'clear'; at: string; reason: string | null };
+
+/** Someone with a conflict of interest takes no part in the case: 403 whatever they send, else null. */
+export function conflictRefusal(standing: ConflictStanding | null): ProblemError | null {
+  if (standing?.status === 'ownOrganisation')
+    return forbidden(
+      `You belong to ${standing.organisationName}, the organisation this case is for. That is a conflict of interest, so you cannot act on it.`,
+    );
+  if (standing?.status === 'conflicted')
+    return forbidden('You declared a conflict of interest in this case, so you cannot act on it.');
+  return null;
+}
+
+/** Whoever decides or signs has declared first: 409 until they have, else null. */
+export function undeclaredRefusal(standing: ConflictStanding | null, caseId: string): ProblemError | null {
+  if (standing?.status !== 'undeclared') return null;
+  return new ProblemError(
+    409,
+    'Declare any conflict of interest first',
+    'Declare whether you have a conflict of interest in this case before you decide on it or sign for it.',
+    { declare: `/api/cases/${caseId}/declaration` },
+  );
+}
+
 /** Whether the programme's rules have something to say about an event. */
 export const readsProgramme = (spec: EventSpec) =>
   !!(spec.closesScoring || spec.moderates || spec.servicePeriod);

@@ -221,18 +221,33 @@ export async function endPanelMember(
 }
 
 /**
- * In one round trip: whether someone declared a conflict of interest in a case, and the name of the
- * case's organisation when they belong to it and it is not the Commissioner's office.
+ * In one round trip, where someone stands on a case: their declaration of interest, if any, and the
+ * name of the case's organisation when they belong to it and it is not the Commissioner's office.
  */
 export async function conflictOf(
   db: Db,
   caseRow: { id: string; organisationId: string },
   person: { userId: string; organisationId: string | null },
-): Promise<{ declared: boolean; ownOrganisation: string | null }> {
-  const [row] = await db.execute<{ declared: boolean; own: string | null }>(sql`
-    select exists (select 1 from ${panelDeclarations} where ${panelDeclarations.caseId} = ${caseRow.id}
-        and ${panelDeclarations.userId} = ${person.userId} and ${panelDeclarations.conflicted}) as declared,
+): Promise<{
+  declaration: { conflicted: boolean; at: Date; reason: string | null } | null;
+  ownOrganisation: string | null;
+}> {
+  const [row] = await db.execute<{
+    conflicted: boolean | null;
+    at: string | null;
+    reason: string | null;
+    own: string | null;
+  }>(sql`
+    select d.conflicted, d.at, d.reason,
       (select ${organisations.name} from ${organisations} where ${organisations.id} = ${caseRow.organisationId}
-        and ${organisations.id} = ${person.organisationId} and ${organisations.kind} <> 'commissioner') as own`);
-  return { declared: row?.declared === true, ownOrganisation: row?.own ?? null };
+        and ${organisations.id} = ${person.organisationId} and ${organisations.kind} <> 'commissioner') as own
+    from (select 1) one
+    left join ${panelDeclarations} d on d.case_id = ${caseRow.id} and d.user_id = ${person.userId}`);
+  return {
+    declaration:
+      row && row.conflicted !== null
+        ? { conflicted: row.conflicted, at: new Date(row.at!), reason: row.reason }
+        : null,
+    ownOrganisation: row?.own ?? null,
+  };
 }
