@@ -348,7 +348,6 @@ export async function standingOf(db: Db, actor: Actor, caseRow: { id: string; or
   return declarers.includes(actor.role) ? conflictStanding(db, actor, caseRow) : null;
 }
 
-
 /**
  * The panel's scores as moderators read them beside a case (each member's, the mean and the spread,
  * and the quorum): for officers, approvers and admins, on a machine a panel scores; else undefined.
