@@ -218,7 +218,7 @@ export async function seedPortfolio(
   );
   await caseInsert(
     'cases: payments',
-    `'payment'`,
+    `'award-payment'`,
     's_pay',
     'state',
     `jsonb_build_object('awardCaseId', award_id, 'fundId', fund_id, 'instalment', k, 'of', 4, 'amountPence', amount,

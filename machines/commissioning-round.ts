@@ -6,6 +6,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
+  type CaseSummary,
   deadlineNotPassed,
   defineMachine,
   engineActions,
@@ -22,8 +23,12 @@ import {
   scheduleAt,
   shortText,
 } from './define.ts';
+import { commissioningRoundTemplates } from './mail/commissioning-round.ts';
 
-/** The messages this machine sends. The OPCC owns the round and has no providers: staff are told. */
+/**
+ * The messages this machine sends; their words are in ./mail/commissioning-round.ts. The OPCC owns the
+ * round and has no providers: staff are told.
+ */
 export const commissioningRoundMessages = ['launchAwaitingApproval', 'roundOpened', 'roundClosed'] as const;
 export type CommissioningRoundMessage = (typeof commissioningRoundMessages)[number];
 const tell = (message: CommissioningRoundMessage, ...to: Recipient[]) => notify(message, ...to);
@@ -71,22 +76,59 @@ export interface CommissioningRoundContext {
 /** The client's creation input plus the programme settings the domain layer adds. */
 export type CommissioningRoundInput = { programmeId: string } & ProgrammeInput;
 
-const creationInput = z.strictObject({ programmeId });
+const creationInput = z.strictObject({
+  programmeId: programmeId.meta({ title: 'Programme', hint: 'The programme this round commissions for' }),
+});
 
+const longText = () => shortText(5000);
 const emptyPayload = z.strictObject({});
 const reasonPayload = z.strictObject({ reason });
-const needsAssessmentPayload = z.strictObject({ summary: shortText(5000), evidence: shortText(5000) });
-const intentionsPayload = z.strictObject({ summary: shortText(5000) });
+/** A payload asking only why, in the words of the event it is for. */
+const reasonPayloadAs = (title: string) => z.strictObject({ reason: reason.meta({ title }) });
+const refuseLaunchPayload = reasonPayloadAs('Why the launch is refused');
+const closeEarlyPayload = reasonPayloadAs('Why the round is closing to bids early');
+const needsAssessmentPayload = z.strictObject({
+  summary: longText().meta({
+    title: 'Summary of the needs assessment',
+    hint: 'The needs the round is to meet, and whose needs they are',
+    widget: 'textarea',
+  }),
+  evidence: longText().meta({
+    title: 'Evidence of need',
+    hint: 'The data, consultation and research the assessment rests on',
+    widget: 'textarea',
+  }),
+});
+const intentionsPayload = z.strictObject({
+  summary: longText().meta({
+    title: 'Commissioning intentions',
+    hint: 'What the round will commission, and the outcomes it should achieve',
+    widget: 'textarea',
+  }),
+});
 const extendPayload = z.strictObject({
-  closesAt: isoInstant,
+  closesAt: isoInstant.meta({ title: 'New deadline for bids', hint: 'Later than the current deadline' }),
 });
-const reopenPayload = z.strictObject({ closesAt: isoInstant, reason });
+const reopenPayload = z.strictObject({
+  closesAt: isoInstant.meta({ title: 'New deadline for bids', hint: 'Bids are taken again until then' }),
+  reason: reason.meta({ title: 'Why the round is opening to bids again' }),
+});
 const evaluationPayload = z.strictObject({
-  outcomesAchieved: shortText(5000),
-  lessons: shortText(5000),
-  againstPlan: shortText(5000),
+  outcomesAchieved: longText().meta({ title: 'Outcomes achieved', widget: 'textarea' }),
+  lessons: longText().meta({ title: 'Lessons learned', widget: 'textarea' }),
+  againstPlan: longText().meta({
+    title: 'How the round went against the plan',
+    hint: 'Compare what was delivered with the needs assessment and the commissioning intentions',
+    widget: 'textarea',
+  }),
 });
-const recommissionPayload = z.strictObject({ newProgrammeId: programmeId, reason });
+const recommissionPayload = z.strictObject({
+  newProgrammeId: programmeId.meta({
+    title: 'Programme of the new round',
+    hint: 'The programme whose round takes over from this one',
+  }),
+  reason: reason.meta({ title: 'Why the services are being re-commissioned' }),
+});
 
 type ReasonPayload = z.output<typeof reasonPayload>;
 type NeedsAssessmentPayload = z.output<typeof needsAssessmentPayload>;
@@ -303,6 +345,74 @@ const machine = setup({
   },
 });
 
+// ---- How a case reads to people --------------------------------------------------------------
+
+const textarea = { widget: 'textarea' } as const;
+/** The context, field by field, in the order the case page shows it. */
+const contextSchema = z.object({
+  title: z.string().nullable().meta({ title: 'Programme' }),
+  closesAt: isoInstant.nullable().meta({
+    title: 'Bids close at',
+    hint: 'When there is no deadline, the round closes only when an officer closes it',
+  }),
+  needsAssessment: z
+    .object({
+      summary: z.string().meta({ title: 'Summary of the needs assessment', ...textarea }),
+      evidence: z.string().meta({ title: 'Evidence of need', ...textarea }),
+    })
+    .nullable()
+    .meta({ title: 'Needs assessment' }),
+  intentions: z
+    .object({ summary: z.string().meta({ title: 'Commissioning intentions', ...textarea }) })
+    .nullable()
+    .meta({ title: 'Commissioning intentions' }),
+  evaluation: z
+    .object({
+      outcomesAchieved: z.string().meta({ title: 'Outcomes achieved', ...textarea }),
+      lessons: z.string().meta({ title: 'Lessons learned', ...textarea }),
+      againstPlan: z.string().meta({ title: 'How the round went against the plan', ...textarea }),
+    })
+    .nullable()
+    .meta({ title: 'Evaluation of the round' }),
+  recommission: z
+    .object({
+      newProgrammeId: z.string().meta({ title: 'Programme of the new round', widget: 'hidden' }),
+      reason: z.string().meta({ title: 'Why the services are being re-commissioned', ...textarea }),
+    })
+    .nullable()
+    .meta({ title: 'Re-commissioned' }),
+  launchRefusals: z
+    .array(z.string().meta({ title: 'Why the launch was refused', ...textarea }))
+    .meta({ title: 'Launches refused' }),
+  deadlineExtensions: z
+    .array(
+      z.object({
+        from: isoInstant.nullable().meta({ title: 'Deadline before' }),
+        to: isoInstant.meta({ title: 'New deadline' }),
+      }),
+    )
+    .meta({ title: 'Deadline extensions' }),
+  earlyCloseReason: z
+    .string()
+    .nullable()
+    .meta({ title: 'Why the round closed to bids early', ...textarea }),
+  reopenings: z
+    .array(
+      z.object({
+        closesAt: isoInstant.meta({ title: 'New deadline for bids' }),
+        reason: z.string().meta({ title: 'Why the round opened to bids again', ...textarea }),
+      }),
+    )
+    .meta({ title: 'Opened to bids again' }),
+  programmeId: z.string().meta({ title: 'Programme id', widget: 'hidden' }),
+});
+
+/** The round is known by its programme's name; it commits no money of its own. */
+const summarise = (c: CommissioningRoundContext): CaseSummary => ({
+  title: c.title ?? 'Commissioning round (programme not named)',
+  amountPence: null,
+});
+
 export const commissioningRound = defineMachine({
   id: 'commissioning-round',
   // 2: a round closed (early or at its deadline) may be opened again, with a reason, until assessment starts.
@@ -316,7 +426,9 @@ export const commissioningRound = defineMachine({
   },
   referencePrefix: 'RND',
   ownerKinds: ['commissioner'],
-  messages: commissioningRoundMessages,
+  messages: commissioningRoundTemplates,
+  context: contextSchema,
+  summary: summarise,
   title: 'Commissioning round',
   description:
     'One commissioning round of a programme: planned on a needs assessment, launched with approval, open for bids until its deadline, then assessed, decided, monitored, evaluated and finished or re-commissioned.',
@@ -353,9 +465,9 @@ export const commissioningRound = defineMachine({
       check: checkLaunch,
     },
     APPROVE_LAUNCH: { label: 'Approve the launch', payload: emptyPayload, sentBy: ['approver'] },
-    REFUSE_LAUNCH: { label: 'Refuse the launch', payload: reasonPayload, sentBy: ['approver'] },
+    REFUSE_LAUNCH: { label: 'Refuse the launch', payload: refuseLaunchPayload, sentBy: ['approver'] },
     BIDS_CLOSED: { label: 'Bids closed at the deadline', payload: emptyPayload, sentBy: ['system'] },
-    CLOSE_EARLY: { label: 'Close the round to bids early', payload: reasonPayload, sentBy: ['officer'] },
+    CLOSE_EARLY: { label: 'Close the round to bids early', payload: closeEarlyPayload, sentBy: ['officer'] },
     EXTEND_DEADLINE: {
       label: 'Extend the deadline for bids',
       payload: extendPayload,

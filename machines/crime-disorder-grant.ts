@@ -28,7 +28,9 @@ import {
   schedulePayments,
   shortText,
 } from './define.ts';
+import { crimeDisorderGrantTemplates } from './mail/crime-disorder-grant.ts';
 
+/** The messages this machine sends; ./mail/crime-disorder-grant.ts has the words of each (the definition's `messages`). */
 export const crimeDisorderGrantMessages = [
   'conditionsOffered',
   'conditionsAccepted',
@@ -55,25 +57,80 @@ export interface CrimeDisorderGrantContext {
 
 export { financialYear };
 
+// What people read on forms and the case page; the payloads and the context share them.
+const allocation = {
+  title: 'Amount allocated',
+  hint: "The partnership's grant for the whole financial year.",
+};
+const year = { title: 'Financial year', hint: 'For example, 2026-27 (1 April 2026 to 31 March 2027).' };
+const purpose = {
+  title: 'What the grant is for',
+  hint: 'The crime and disorder reduction work the grant pays for. It is published.',
+  widget: 'textarea',
+} as const;
+const conditions = { title: 'Conditions of the grant', widget: 'textarea' } as const;
+const conditionReasons = {
+  title: 'Reasons for the conditions',
+  hint: 'Published with the conditions.',
+  widget: 'textarea',
+} as const;
+const evaluationSummary = { title: 'Summary of the evaluation', widget: 'textarea' } as const;
+const outcomesAchieved = { title: 'Outcomes achieved', widget: 'textarea' } as const;
+const underspend = {
+  title: 'Underspend',
+  hint: 'The part of the allocation not spent, or 0 if it was all spent. It goes back to the fund.',
+};
+
 const creationInput = z.strictObject({
-  programmeId,
-  allocationPence: positivePence,
-  financialYear,
-  purpose: shortText(2000),
+  programmeId: programmeId.meta({ title: 'Programme' }),
+  allocationPence: positivePence.meta(allocation),
+  financialYear: financialYear.meta(year),
+  purpose: shortText(2000).meta(purpose),
 });
 export type CrimeDisorderGrantInput = z.output<typeof creationInput> & ProgrammeInput;
 
-const offerPayload = z.strictObject({ conditions: shortText(5000), reasons: shortText(5000) });
+const offerPayload = z.strictObject({
+  conditions: shortText(5000).meta(conditions),
+  reasons: shortText(5000).meta(conditionReasons),
+});
 const emptyPayload = z.strictObject({});
-const reasonPayload = z.strictObject({ reason });
+const queryPayload = z.strictObject({
+  reason: reason.meta({ title: 'What needs to change in the conditions' }),
+});
+const withdrawPayload = z.strictObject({ reason: reason.meta({ title: 'Why the allocation is withdrawn' }) });
 const evaluatePayload = z.strictObject({
-  summary: shortText(5000),
-  outcomesAchieved: shortText(5000),
-  underspendPence: pence,
+  summary: shortText(5000).meta(evaluationSummary),
+  outcomesAchieved: shortText(5000).meta(outcomesAchieved),
+  underspendPence: pence.meta(underspend),
+});
+
+/** What each field of the context means to a person, most important first (display only). */
+const contextSchema = z.object({
+  title: z.string().meta({ title: 'Grant' }),
+  allocationPence: pence.meta({ title: 'Amount allocated' }),
+  financialYear: z.string().meta({ title: 'Financial year' }),
+  purpose: z.string().meta({ title: 'What the grant is for', widget: 'textarea' }),
+  conditions: z.string().nullable().meta(conditions),
+  reasons: z.string().nullable().meta({ title: 'Reasons for the conditions', widget: 'textarea' }),
+  queries: z
+    .array(z.string().meta({ title: 'Query', widget: 'textarea' }))
+    .meta({ title: "The partnership's queries about the conditions" }),
+  evaluation: z
+    .object({
+      summary: z.string().meta(evaluationSummary),
+      outcomesAchieved: z.string().meta(outcomesAchieved),
+      underspendPence: pence.meta({ title: 'Underspend' }),
+    })
+    .nullable()
+    .meta({ title: 'Evaluation' }),
+  withdrawalReason: z
+    .string()
+    .nullable()
+    .meta({ title: 'Why the allocation was withdrawn', widget: 'textarea' }),
 });
 
 type OfferPayload = z.output<typeof offerPayload>;
-type ReasonPayload = z.output<typeof reasonPayload>;
+type ReasonPayload = z.output<typeof queryPayload>;
 type EvaluatePayload = z.output<typeof evaluatePayload>;
 export type CrimeDisorderGrantEvent =
   | { type: 'ALLOCATE' }
@@ -235,7 +292,13 @@ export const crimeDisorderGrant = defineMachine({
   upgradeFrom: { version: 2 },
   referencePrefix: 'CDR',
   ownerKinds: ['communitySafetyPartnership'],
-  messages: crimeDisorderGrantMessages,
+  messages: crimeDisorderGrantTemplates,
+  context: contextSchema,
+  summary: (context: CrimeDisorderGrantContext) => ({
+    title: context.title,
+    amountPence: context.allocationPence,
+    description: context.purpose,
+  }),
   title: 'Crime and disorder reduction grant',
   description:
     "A year's crime and disorder reduction grant to a Community Safety Partnership: allocated, conditions agreed, live with quarterly returns, then evaluated.",
@@ -260,7 +323,7 @@ export const crimeDisorderGrant = defineMachine({
     },
     OFFER_CONDITIONS: { label: 'Offer the grant conditions', payload: offerPayload, sentBy: officer },
     ACCEPT_CONDITIONS: { label: 'Accept the conditions', payload: emptyPayload, sentBy: owner },
-    QUERY_CONDITIONS: { label: 'Query the conditions', payload: reasonPayload, sentBy: owner },
+    QUERY_CONDITIONS: { label: 'Query the conditions', payload: queryPayload, sentBy: owner },
     EVALUATE: {
       label: 'Record the evaluation',
       payload: evaluatePayload,
@@ -270,7 +333,7 @@ export const crimeDisorderGrant = defineMachine({
     CLOSE: { label: 'Close the grant', payload: emptyPayload, sentBy: officer },
     WITHDRAW_ALLOCATION: {
       label: 'Withdraw the allocation',
-      payload: reasonPayload,
+      payload: withdrawPayload,
       sentBy: officer,
       irreversible: true,
     },

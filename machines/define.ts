@@ -3,6 +3,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 import { londonDate } from './calendar.ts';
+import type { MessageTemplate } from './messages.ts';
 
 export const roles = ['officer', 'provider', 'panel', 'finance', 'approver', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -104,6 +105,47 @@ export interface DecisionSpec<Context = any, Payload = any> {
   signatureWhen?: (context: Context, payload: Payload) => string | null;
 }
 
+// ---- How a cycle reads to people -------------------------------------------------------------
+// Every payload field and every context field carries zod `.meta({ title, hint, widget, options })`.
+// Pages, lists, email and exports read these; nothing in src/ guesses a label or a format from a name.
+
+/** How a value is shown or asked for, where its type alone does not say. */
+export type Widget =
+  /** Integer pence, shown and asked as pounds and pence. */
+  | 'money'
+  /** Long text: a multi-line box. */
+  | 'textarea'
+  /** Numbers by scoring criterion id, shown and asked against the programme's criteria. */
+  | 'scores'
+  /** An event's type (e.g. the event a reason was given for): shown as the event's label. */
+  | 'event'
+  /** Not for people: an id, a working flag, a copy of settings. Never shown on a page. */
+  | 'hidden';
+
+export interface FieldMeta {
+  /** The question or the row's heading, in the users' words: "Amount requested". */
+  title?: string;
+  /** A line under the question that helps answer it. */
+  hint?: string;
+  widget?: Widget;
+  /** What each value of an enum means to a person: { idva: 'IDVA service' }. */
+  options?: Record<string, string>;
+}
+
+declare module 'zod' {
+  interface GlobalMeta extends FieldMeta {}
+}
+
+/** What one case is, in a line: for lists, work waiting and email. */
+export interface CaseSummary {
+  /** What people call it: the bid's title, the payment's purpose. */
+  title: string;
+  /** The money it is about now (the recommendation, the award, the request), or null. */
+  amountPence: number | null;
+  /** What it is for, in a paragraph (a bid's summary, a grant's purpose): published with open data. */
+  description?: string | null;
+}
+
 export interface StateSpec {
   label: string;
 }
@@ -119,8 +161,19 @@ export interface MachineDefinition {
   /** The creation input clients send with POST /api/cases; becomes the machine's input. */
   input: z.ZodObject;
   createdBy: readonly Sender[];
-  /** Every message the machine may `notify`; each needs a template in src/mail/templates/. */
-  messages: readonly string[];
+  /** The words of every message the machine may `notify`, by name (see ./messages.ts). */
+  messages: Readonly<Record<string, MessageTemplate>>;
+  /**
+   * What each field of the context means to a person: a zod object whose every field (and every field
+   * of a nested object) carries `.meta({ title, ... })`; `widget: 'hidden'` for fields nobody reads.
+   * For display only: the machine's own types stay the truth. A test checks every context a walk
+   * reaches is declared here.
+   */
+  context: z.ZodObject;
+  /** The case in a line, for lists, work waiting and email. */
+  summary: (context: any) => CaseSummary;
+  /** The criteria a case is scored against: how fields with `widget: 'scores'` are asked and read. */
+  criteria?: (context: any) => readonly ScoringCriterion[];
   /** The kinds of organisation a case of this machine may belong to (checked when it is opened). */
   ownerKinds: readonly OrganisationKind[];
   /**
@@ -217,7 +270,8 @@ export const pence = z
   .number({ error: 'Enter an amount in pence as a whole number' })
   .int({ error: 'Amounts are whole pence, with no fractions' })
   .nonnegative({ error: 'Amounts cannot be negative' })
-  .max(Number.MAX_SAFE_INTEGER, { error: 'Amount is too large' });
+  .max(Number.MAX_SAFE_INTEGER, { error: 'Amount is too large' })
+  .meta({ widget: 'money' });
 export const positivePence = pence.min(1, { error: 'Amount must be more than zero' });
 // Dates and instants are bounded to years 2000–2199: wider years are typing slips, and the
 // calendar's arithmetic is defined for this range.
@@ -256,7 +310,8 @@ export const reason = z
   .string({ error: 'Enter the reasons' })
   .trim()
   .min(1, { error: 'Enter the reasons' })
-  .max(2000, { error: 'The reasons must be 2000 characters or fewer' });
+  .max(2000, { error: 'The reasons must be 2000 characters or fewer' })
+  .meta({ title: 'Reasons', widget: 'textarea' });
 
 /**
  * Why the panel decides, or scoring closes, with fewer scores than the programme's quorum. The
@@ -265,7 +320,7 @@ export const reason = z
 export const quorumReason = {
   quorumReason: reason.optional().meta({
     title: 'Why go ahead with fewer panel scores than needed',
-    description: 'Needed only when fewer panel members have scored than the programme asks for.',
+    hint: 'Needed only when fewer panel members have scored than the programme asks for.',
   }),
 };
 
@@ -392,7 +447,13 @@ export interface OwnDeadline {
 }
 
 /** EXTEND_OWN_DEADLINE: the new deadline for this applicant alone, and why. */
-export const ownDeadlinePayload = z.strictObject({ closesAt: isoInstant, reason });
+export const ownDeadlinePayload = z.strictObject({
+  closesAt: isoInstant.meta({
+    title: 'New deadline for this applicant',
+    hint: 'Bids from this applicant are taken until the end of this day',
+  }),
+  reason: reason.meta({ title: 'Why this applicant has longer' }),
+});
 
 /** An own deadline must not have passed already (London date), and must be a later one than any given. */
 export function checkOwnDeadline(

@@ -5,8 +5,9 @@
 // the old date stays on record) or waive it. Pure: the engine turns `scheduleAt` into timer rows.
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
-import { addDays, endOfLondonDay, londonInstant } from './calendar.ts';
+import { addDays, dayInWords, endOfLondonDay, isIsoDate, londonInstant } from './calendar.ts';
 import {
+  type CaseSummary,
   defineMachine,
   engineActions,
   type FieldProblem,
@@ -28,11 +29,12 @@ import {
   scheduleAt,
   shortText,
 } from './define.ts';
+import { monitoringReturnTemplates } from './mail/monitoring-return.ts';
 
 /** The provider is reminded this many days before the return is due, at 09:00 London time. */
 export const RETURN_REMINDER_DAYS = 7;
 
-/** The messages this machine sends; each has a template in src/mail/templates/monitoring-return.ts. */
+/** The messages this machine sends; each has a template in ./mail/monitoring-return.ts. */
 export const monitoringReturnMessages = [
   'returnDueSoon',
   'returnOverdue',
@@ -80,10 +82,15 @@ export interface MonitoringReturnContext {
 }
 
 const creationFields = z.strictObject({
-  awardCaseId: z.uuid({ error: 'Enter the id of the award case' }),
-  periodStart: isoDate,
-  periodEnd: isoDate,
-  dueOn: isoDate,
+  awardCaseId: z
+    .uuid({ error: 'Enter the id of the award case' })
+    .meta({ title: 'Award', hint: 'The id of the award case this return reports on.' }),
+  periodStart: isoDate.meta({ title: 'First day of the period' }),
+  periodEnd: isoDate.meta({ title: 'Last day of the period' }),
+  dueOn: isoDate.meta({
+    title: 'Date the return is due',
+    hint: `Due by the end of this day, and not before the period ends. The provider is reminded ${RETURN_REMINDER_DAYS} days before.`,
+  }),
 });
 // Cross-field rules as a zod `check`: the schema stays a ZodObject (zod 4 keeps refinements on the
 // object itself), and the problems name the field. Skipped when a date is already malformed.
@@ -113,27 +120,57 @@ export type MonitoringReturnInput = z.output<typeof creationFields> & ProgrammeI
 const oneDecimalPlace = (value: number) => Math.abs(value * 10 - Math.round(value * 10)) < 1e-9;
 
 const returnPayload = z.strictObject({
-  performance: shortText(5000),
+  performance: shortText(5000).meta({
+    title: 'How the service performed in the period',
+    hint: 'Say how the service did against what was agreed in the award.',
+    widget: 'textarea',
+  }),
   victimsSupported: z
     .number({ error: 'Enter the number of victims supported' })
     .int({ error: 'Enter a whole number' })
     .nonnegative({ error: 'Cannot be negative' })
-    .max(Number.MAX_SAFE_INTEGER, { error: 'Number is too large' }),
+    .max(Number.MAX_SAFE_INTEGER, { error: 'Number is too large' })
+    .meta({ title: 'Number of victims supported', hint: 'In this period.' }),
   copeAndRecoverPercent: z
     .number({ error: 'Enter a percentage' })
     .min(0, { error: 'A percentage is at least 0' })
     .max(100, { error: 'A percentage is at most 100' })
-    .refine(oneDecimalPlace, { error: 'Give the percentage to one decimal place at most' }),
-  spendPence: pence,
-  underspendPence: pence.optional(),
-  narrative: shortText(5000).optional(),
+    .refine(oneDecimalPlace, { error: 'Give the percentage to one decimal place at most' })
+    .meta({
+      title: 'Percentage of victims who say they are better able to cope and recover',
+      hint: 'From 0 to 100, to one decimal place at most, for example 82.5.',
+    }),
+  spendPence: pence.meta({
+    title: 'Spend in the period',
+    hint: 'What you spent from this award in the period.',
+  }),
+  underspendPence: pence.optional().meta({
+    title: 'Underspend',
+    hint: 'Money from this award you will not need. It goes back to the fund when the return is accepted.',
+    widget: 'money',
+  }),
+  narrative: shortText(5000)
+    .optional()
+    .meta({ title: 'Anything else you want to tell us about the period', widget: 'textarea' }),
 });
 const emptyPayload = z.strictObject({});
-const reasonPayload = z.strictObject({ reason });
-const redatePayload = z.strictObject({ dueOn: isoDate, reason });
+const queryPayload = z.strictObject({
+  reason: reason.meta({
+    title: 'Your questions about the return',
+    hint: 'The provider reads them on the case page, then corrects and resubmits the return.',
+  }),
+});
+const waivePayload = z.strictObject({ reason: reason.meta({ title: 'Reasons for waiving the return' }) });
+const redatePayload = z.strictObject({
+  dueOn: isoDate.meta({
+    title: 'New due date',
+    hint: 'The return will be due by the end of this day. It cannot be before the period ends.',
+  }),
+  reason: reason.meta({ title: 'Reasons for the new due date' }),
+});
 
 type ReturnPayload = z.output<typeof returnPayload>;
-type ReasonPayload = z.output<typeof reasonPayload>;
+type ReasonPayload = z.output<typeof queryPayload> & z.output<typeof waivePayload>;
 type RedatePayload = z.output<typeof redatePayload>;
 
 export type MonitoringReturnEvent =
@@ -301,6 +338,82 @@ const machine = setup({
   },
 });
 
+/** What the provider reported for the period, as it reads on the case page. */
+const figures = (title: string) =>
+  z
+    .object({
+      performance: z.string().meta({ title: 'How the service performed', widget: 'textarea' }),
+      victimsSupported: z.number().meta({ title: 'Number of victims supported' }),
+      copeAndRecoverPercent: z.number().meta({
+        title: 'Percentage of victims who say they are better able to cope and recover',
+      }),
+      spendPence: pence.meta({ title: 'Spend in the period' }),
+      underspendPence: pence.meta({ title: 'Underspend' }),
+      narrative: z.string().nullable().meta({ title: 'Anything else about the period', widget: 'textarea' }),
+    })
+    .meta({ title });
+
+/** How a monitoring return reads on its case page, most important first. */
+const contextSchema = z.object({
+  periodStart: isoDate.meta({ title: 'Period starts' }),
+  periodEnd: isoDate.meta({ title: 'Period ends' }),
+  dueOn: isoDate.meta({ title: 'Due by', hint: 'The end of this day.' }),
+  waivedReason: z.string().nullable().meta({ title: 'Reasons for waiving the return', widget: 'textarea' }),
+  latestReturn: figures('The return').nullable().meta({ title: 'The return', hint: 'As last submitted.' }),
+  submittedLate: z.boolean().meta({ title: 'Submitted late' }),
+  holdsPayments: z.boolean().meta({
+    title: "Holding the award's payments",
+    hint: 'An overdue or queried return holds the payments until it is accepted.',
+  }),
+  queries: z
+    .array(z.string().meta({ title: 'Questions', widget: 'textarea' }))
+    .meta({ title: "The officer's questions" }),
+  redates: z
+    .array(
+      z
+        .object({
+          from: isoDate.meta({ title: 'Was due by' }),
+          to: isoDate.meta({ title: 'Now due by' }),
+          reason: z.string().meta({ title: 'Reasons', widget: 'textarea' }),
+        })
+        .meta({ title: 'New due date' }),
+    )
+    .meta({ title: 'Changes to the due date' }),
+  submissions: z
+    .array(figures('Submission'))
+    .meta({ title: 'Every submission', hint: 'The first, then each resubmission after a question.' }),
+  reminderSent: z.boolean().meta({ title: 'Reminder sent', widget: 'hidden' }),
+  awardCaseId: z.string().meta({ title: 'Award case', widget: 'hidden' }),
+});
+
+/** The month each quarter of a financial year starts in, to the quarter's number: April starts quarter 1. */
+const QUARTER_STARTS: Record<number, number> = { 4: 1, 7: 2, 10: 3, 1: 4 };
+
+/**
+ * What people call a return: "Quarter 2 return, 2026-27" when its period is a quarter of a financial
+ * year (April to June is quarter 1), else its period in words.
+ */
+export function returnTitle(c: Pick<MonitoringReturnContext, 'periodStart' | 'periodEnd'>): string {
+  if (!isIsoDate(c.periodStart) || !isIsoDate(c.periodEnd)) return 'Monitoring return';
+  const [year, month, day] = c.periodStart.split('-').map(Number) as [number, number, number];
+  const quarter = QUARTER_STARTS[month];
+  if (quarter && day === 1) {
+    const nextMonth = month + 3;
+    const next = `${nextMonth > 12 ? year + 1 : year}-${String(((nextMonth - 1) % 12) + 1).padStart(2, '0')}-01`;
+    if (addDays(next, -1) === c.periodEnd) {
+      const first = month >= 4 ? year : year - 1;
+      return `Quarter ${quarter} return, ${first}-${String((first + 1) % 100).padStart(2, '0')}`;
+    }
+  }
+  return `Monitoring return for ${dayInWords(c.periodStart)} to ${dayInWords(c.periodEnd)}`;
+}
+
+/** The return in a line: its period, and the spend reported (null until submitted). */
+export const monitoringReturnSummary = (c: MonitoringReturnContext): CaseSummary => ({
+  title: returnTitle(c),
+  amountPence: c.latestReturn?.spendPence ?? null,
+});
+
 export const monitoringReturn = defineMachine({
   id: 'monitoring-return',
   // 2: an overdue or queried return holds its award's payments until accepted; accepting records
@@ -317,7 +430,9 @@ export const monitoringReturn = defineMachine({
   },
   referencePrefix: 'MR',
   ownerKinds: ['provider', 'communitySafetyPartnership'],
-  messages: monitoringReturnMessages,
+  messages: monitoringReturnTemplates,
+  context: contextSchema,
+  summary: monitoringReturnSummary,
   title: 'Monitoring return',
   description:
     "A provider's monitoring return for one award and one period: performance, victims supported, outcomes and spend, checked by an officer.",
@@ -340,7 +455,7 @@ export const monitoringReturn = defineMachine({
       sentBy: ['owner'],
     },
     ACCEPT_RETURN: { label: 'Accept the return', payload: emptyPayload, sentBy: ['officer'] },
-    QUERY_RETURN: { label: 'Query the return', payload: reasonPayload, sentBy: ['officer'] },
+    QUERY_RETURN: { label: 'Query the return', payload: queryPayload, sentBy: ['officer'] },
     REDATE_RETURN: {
       label: 'Give the return a new due date',
       payload: redatePayload,
@@ -349,7 +464,7 @@ export const monitoringReturn = defineMachine({
     },
     WAIVE_RETURN: {
       label: 'Waive the return',
-      payload: reasonPayload,
+      payload: waivePayload,
       sentBy: ['officer'],
       irreversible: true,
     },

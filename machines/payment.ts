@@ -5,6 +5,7 @@
 // reference; a paid payment the provider gives money back on is `returned` (clawback).
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
+import { dayInWords, isIsoDate } from './calendar.ts';
 import {
   atMost,
   defineMachine,
@@ -12,12 +13,18 @@ import {
   type FieldProblem,
   isoDate,
   notify,
+  pence,
   positivePence,
+  type Recipient,
   reason,
   shortText,
 } from './define.ts';
+import { paymentTemplates } from './mail/payment.ts';
 
+/** The messages this machine sends; ./mail/payment.ts has the words of each (the definition's `messages`). */
 export const paymentMessages = ['paymentApproved', 'paymentMade'] as const;
+export type PaymentMessage = (typeof paymentMessages)[number];
+const tell = (message: PaymentMessage, ...to: Recipient[]) => notify(message, ...to);
 
 export interface PaymentContext {
   awardCaseId: string;
@@ -35,29 +42,80 @@ export interface PaymentContext {
   cancelReason: string | null;
 }
 
+// What people read on forms, the history and the case page; the payloads and the context share them.
+const instalment = { title: 'Payment number', hint: "Its place in the award's payment schedule, from 1." };
+const dueOn = { title: 'Due on' };
+const amount = { title: 'Amount' };
+const paidOn = { title: 'Paid on', hint: "The date the money left the Commissioner's account." };
+const paidReference = { title: 'Payment reference', hint: "The finance system's reference for the payment." };
+const returnedAmount = { title: 'Amount returned', hint: 'No more than was paid.' };
+const receivedOn = { title: 'Received on', hint: "The date the money reached the Commissioner's account." };
+const receivedReference = {
+  title: 'Reference for the money received',
+  hint: "The finance system's reference for the money coming back.",
+};
+const returnReason = { title: 'Why the money was returned' };
+
 const creationInput = z.strictObject({
-  awardCaseId: z.uuid({ error: 'Enter the id of the award case' }),
-  instalment: z.number().int().min(1).max(1000),
-  dueOn: isoDate,
-  amountPence: positivePence,
-  scheduledBy: z.uuid().nullable(),
+  awardCaseId: z.uuid({ error: 'Enter the id of the award case' }).meta({ title: 'Award', widget: 'hidden' }),
+  instalment: z.number().int().min(1).max(1000).meta(instalment),
+  dueOn: isoDate.meta(dueOn),
+  amountPence: positivePence.meta(amount),
+  scheduledBy: z.uuid().nullable().meta({ title: 'Scheduled by', widget: 'hidden' }),
 });
 
 const emptyPayload = z.strictObject({});
 const varyPayload = z.strictObject({
-  amountPence: positivePence,
-  dueOn: isoDate,
-  variedBy: z.uuid().nullable(),
+  amountPence: positivePence.meta(amount),
+  dueOn: isoDate.meta(dueOn),
+  variedBy: z.uuid().nullable().meta({ title: 'Varied by', widget: 'hidden' }),
 });
-const reschedulePayload = z.strictObject({ dueOn: isoDate, reason });
-const paidPayload = z.strictObject({ paidOn: isoDate, reference: shortText(100) });
+const reschedulePayload = z.strictObject({
+  dueOn: isoDate.meta({ title: 'New due date', hint: 'The date the payment is now to be made.' }),
+  reason: reason.meta({ title: 'Why the payment date is moving' }),
+});
+const paidPayload = z.strictObject({
+  paidOn: isoDate.meta(paidOn),
+  reference: shortText(100).meta(paidReference),
+});
 const returnPayload = z.strictObject({
-  amountPence: positivePence,
-  receivedOn: isoDate,
-  reference: shortText(100),
-  reason,
+  amountPence: positivePence.meta(returnedAmount),
+  receivedOn: isoDate.meta(receivedOn),
+  reference: shortText(100).meta(receivedReference),
+  reason: reason.meta(returnReason),
 });
-const cancelPayload = z.strictObject({ reason });
+const cancelPayload = z.strictObject({ reason: reason.meta({ title: 'Why the payment is cancelled' }) });
+
+/** What each field of the context means to a person, most important first (display only). */
+const contextSchema = z.object({
+  amountPence: pence.meta(amount),
+  dueOn: isoDate.meta(dueOn),
+  instalment: z.number().meta(instalment),
+  paid: z
+    .object({ paidOn: isoDate.meta(paidOn), reference: z.string().meta({ title: 'Payment reference' }) })
+    .nullable()
+    .meta({ title: 'Payment made' }),
+  returned: z
+    .object({
+      amountPence: pence.meta({ title: 'Amount returned' }),
+      receivedOn: isoDate.meta(receivedOn),
+      reference: z.string().meta({ title: 'Reference for the money received' }),
+      reason: z.string().meta({ ...returnReason, widget: 'textarea' }),
+    })
+    .nullable()
+    .meta({ title: 'Money returned' }),
+  cancelReason: z.string().nullable().meta({ title: 'Why the payment was cancelled', widget: 'textarea' }),
+  awardCaseId: z.string().meta({ title: 'Award', widget: 'hidden' }),
+  scheduledBy: z.string().nullable().meta({ title: 'Scheduled by', widget: 'hidden' }),
+  variedBy: z.array(z.string().meta({ title: 'Varied by' })).meta({ title: 'Varied by', widget: 'hidden' }),
+  approvedBy: z.string().nullable().meta({ title: 'Approved by', widget: 'hidden' }),
+});
+
+/** The payment in a line: its place in the schedule and when it is due. */
+export function paymentSummary(context: PaymentContext) {
+  const due = isIsoDate(context.dueOn) ? `, due ${dayInWords(context.dueOn)}` : '';
+  return { title: `Payment ${context.instalment}${due}`, amountPence: context.amountPence };
+}
 
 type Payload<T extends z.ZodObject> = z.output<T>;
 type WithActor = { actorId?: string | null };
@@ -152,7 +210,7 @@ const machine = setup({
       event.type === 'RECORD_RETURN' && checkReturn(context, event).length === 0,
   },
 }).createMachine({
-  id: 'payment',
+  id: 'award-payment',
   initial: 'scheduled',
   context: ({ input }) => ({
     awardCaseId: input.awardCaseId,
@@ -173,7 +231,7 @@ const machine = setup({
         APPROVE: {
           guard: 'mayApprove',
           target: 'approved',
-          actions: ['approve', notify('paymentApproved', 'finance')],
+          actions: ['approve', tell('paymentApproved', 'finance')],
         },
         VARY: { guard: 'changesAmountOrDate', actions: 'vary' },
         RESCHEDULE: { actions: 'vary' },
@@ -196,7 +254,7 @@ const machine = setup({
         HOLD: { target: 'held', actions: 'clearApproval' },
         MARK_PAID: {
           target: 'paid',
-          actions: ['recordPaid', paymentMade, notify('paymentMade', 'owner', 'officer')],
+          actions: ['recordPaid', paymentMade, tell('paymentMade', 'owner', 'officer')],
         },
         // A changed amount or date needs approving again.
         VARY: { guard: 'changesAmountOrDate', target: 'scheduled', actions: 'vary' },
@@ -223,12 +281,14 @@ const system = ['system'] as const;
 const finance = ['finance'] as const;
 
 export const payment = defineMachine({
-  id: 'payment',
+  id: 'award-payment',
   version: 1,
   referencePrefix: 'PAY',
   // The award's owner: a provider, a partnership, or the Commissioner itself for a contract it procures.
   ownerKinds: ['provider', 'partner', 'communitySafetyPartnership', 'commissioner'],
-  messages: paymentMessages,
+  messages: paymentTemplates,
+  context: contextSchema,
+  summary: paymentSummary,
   title: 'Payment',
   description:
     "One payment of an award's schedule: scheduled, held while a return for the award is overdue or queried, approved by finance (never by whoever scheduled or varied it), paid with the finance system's reference, or cancelled; money the provider gives back is recorded as returned.",

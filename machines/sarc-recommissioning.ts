@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { endOfLondonDay, standstillEnd, standstillEndsAt } from './calendar.ts';
 import {
   atMost,
+  type CaseSummary,
   commitFunds,
   defineMachine,
   type EventSpec,
@@ -20,6 +21,7 @@ import {
   notify,
   type ProgrammeInput,
   paymentActions,
+  pence,
   positivePence,
   programmeId,
   type Recipient,
@@ -29,11 +31,20 @@ import {
   schedulePayments,
   shortText,
 } from './define.ts';
+import { sarcRecommissioningTemplates } from './mail/sarc-recommissioning.ts';
 
 export const SARC_SUGGESTED_QUALITY_WEIGHT = 70;
 export const sarcPartners = ['opcc', 'nhsEngland', 'countyCouncil', 'cityCouncil'] as const;
 export type SarcPartner = (typeof sarcPartners)[number];
+/** The partners on the joint commissioning board, as people name them. */
+const partnerNames: Record<SarcPartner, string> = {
+  opcc: 'Office of the Police and Crime Commissioner',
+  nhsEngland: 'NHS England',
+  countyCouncil: 'County council',
+  cityCouncil: 'City council',
+};
 
+/** The messages this machine sends; each has a template in ./mail/sarc-recommissioning.ts. */
 export const sarcMessages = [
   'tenderPublished',
   'standstillStarted',
@@ -87,58 +98,146 @@ export interface SarcContext {
 }
 
 const creationInput = z.strictObject({
-  programmeId,
-  title: shortText(200).optional(),
-  contractValuePence: positivePence,
+  programmeId: programmeId.meta({ title: 'Programme' }),
+  title: shortText(200)
+    .optional()
+    .meta({ title: 'Title of the procurement', hint: "Leave this blank to use the programme's name." }),
+  contractValuePence: positivePence.meta({
+    title: 'Contract value',
+    hint: "The most the contract can be worth over its whole term, from the partners' pooled budget.",
+  }),
 });
 export type SarcInput = z.output<typeof creationInput> & ProgrammeInput;
 
 const weight = z.number({ error: 'Enter a whole-number percentage' }).int({ error: 'Enter a whole number' });
 const suggested = SARC_SUGGESTED_QUALITY_WEIGHT;
 const empty = z.strictObject({});
-const reasonOnly = z.strictObject({ reason });
 const payloads = {
   PUBLISH_TENDER: z.strictObject({
-    clarificationDeadline: isoDate,
-    tenderDeadline: isoDate,
-    qualityWeight: weight.min(50).max(90).default(suggested),
+    clarificationDeadline: isoDate.meta({
+      title: 'Last day for clarification questions',
+      hint: "Bidders' questions close at the end of this day. It must be before the tender deadline.",
+    }),
+    tenderDeadline: isoDate.meta({ title: 'Tender deadline', hint: 'Tenders close at the end of this day.' }),
+    qualityWeight: weight
+      .min(50)
+      .max(90)
+      .default(suggested)
+      .meta({
+        title: 'Weight given to quality (%)',
+        hint: `A whole number from 50 to 90, usually ${suggested}. The quality and price weights add up to 100.`,
+      }),
     priceWeight: weight
       .min(0)
       .max(100)
-      .default(100 - suggested),
+      .default(100 - suggested)
+      .meta({
+        title: 'Weight given to price (%)',
+        hint: `A whole number, usually ${100 - suggested}. The quality and price weights add up to 100.`,
+      }),
   }),
-  ANSWER_CLARIFICATION: z.strictObject({ question: shortText(2000), answer: shortText(5000) }),
-  RECORD_TENDER: z.strictObject({ bidder: shortText(200), pricePence: positivePence }),
+  ANSWER_CLARIFICATION: z.strictObject({
+    question: shortText(2000).meta({ title: 'Question from a bidder', widget: 'textarea' }),
+    answer: shortText(5000).meta({ title: 'Answer', widget: 'textarea' }),
+  }),
+  RECORD_TENDER: z.strictObject({
+    bidder: shortText(200).meta({ title: 'Bidder', hint: 'The name of the organisation that tendered.' }),
+    pricePence: positivePence.meta({
+      title: 'Tender price',
+      hint: 'The total price for the whole contract.',
+    }),
+  }),
   CLARIFICATION_CLOSED: empty,
   TENDER_DEADLINE_PASSED: empty,
   SCORE_TENDERS: z.strictObject({
-    scores: z.array(z.strictObject({ bidder: shortText(200), qualityScore: weight.min(0).max(100) })),
+    scores: z
+      .array(
+        z
+          .strictObject({
+            bidder: shortText(200).meta({ title: 'Bidder' }),
+            qualityScore: weight
+              .min(0)
+              .max(100)
+              .meta({ title: 'Quality score', hint: 'A whole number from 0 to 100.' }),
+          })
+          .meta({ title: 'Tender' }),
+      )
+      .meta({
+        title: 'Quality scores',
+        hint: 'Score every tender received. Price points are worked out from the prices tendered.',
+      }),
   }),
-  ABANDON: reasonOnly,
-  MODERATE: z.strictObject({ preferredBidder: shortText(200), rationale: reason }),
+  ABANDON: z.strictObject({ reason: reason.meta({ title: 'Reasons for abandoning the procurement' }) }),
+  MODERATE: z.strictObject({
+    preferredBidder: shortText(200).meta({
+      title: 'Preferred bidder',
+      hint: "One of the scored bidders. Choosing anyone but the highest scorer needs the approver's signature.",
+    }),
+    rationale: reason.meta({ title: 'Reasons for choosing the preferred bidder' }),
+  }),
   RECORD_PARTNER_DECISION: z.strictObject({
-    partner: z.enum(sarcPartners),
-    agrees: z.boolean(),
-    note: shortText(2000).optional(),
+    partner: z.enum(sarcPartners).meta({ title: 'Partner', options: partnerNames }),
+    agrees: z.boolean().meta({ title: 'Does the partner agree with the preferred bidder?' }),
+    note: shortText(2000).optional().meta({
+      title: "The partner's reasons",
+      hint: 'Needed if the partner does not agree. The procurement then goes back to moderation.',
+      widget: 'textarea',
+    }),
   }),
-  RETURN_TO_MODERATION: reasonOnly,
-  PUBLISH_AWARD_NOTICE: z.strictObject({ publishedOn: isoDate }),
+  RETURN_TO_MODERATION: z.strictObject({
+    reason: reason.meta({ title: 'Reasons for returning the procurement to moderation' }),
+  }),
+  PUBLISH_AWARD_NOTICE: z.strictObject({
+    publishedOn: isoDate.meta({
+      title: 'Date the award notice was published',
+      hint: 'The standstill period of eight working days starts from this date.',
+    }),
+  }),
   STANDSTILL_ENDED: empty,
-  RECORD_CHALLENGE: z.strictObject({ details: reason }),
-  RESOLVE_CHALLENGE: z.strictObject({ outcome: z.enum(['dismissed', 'upheld']), note: reason }),
+  RECORD_CHALLENGE: z.strictObject({
+    details: reason.meta({
+      title: 'Details of the challenge',
+      hint: 'Who challenged the award, when, and on what grounds.',
+    }),
+  }),
+  RESOLVE_CHALLENGE: z.strictObject({
+    outcome: z.enum(['dismissed', 'upheld']).meta({
+      title: 'Outcome of the challenge',
+      hint: 'If it is dismissed, a new award notice and standstill follow. If it is upheld, the procurement goes back to moderation.',
+      options: { dismissed: 'Dismissed', upheld: 'Upheld' },
+    }),
+    note: reason.meta({ title: 'Reasons for the outcome' }),
+  }),
   AWARD_CONTRACT: z.strictObject({
-    startsOn: isoDate,
-    endsOn: isoDate,
-    valuePence: positivePence,
+    startsOn: isoDate.meta({ title: 'Contract start date' }),
+    endsOn: isoDate.meta({ title: 'Contract end date' }),
+    valuePence: positivePence.meta({
+      title: 'Contract value',
+      hint: 'The value over the whole term. It cannot be more than the contract value budgeted.',
+    }),
     /** Why the contract is worth more than the preferred bidder tendered; required when it is. */
-    justification: reason.optional(),
+    justification: reason.optional().meta({
+      title: 'Why the contract is worth more than the preferred tender',
+      hint: 'Needed only if the contract value is more than the preferred bidder tendered.',
+      widget: 'textarea',
+    }),
   }),
   GO_LIVE: empty,
   CONTRACT_REVIEW: z.strictObject({
-    decision: z.enum(['extend', 'reprocure']),
-    note: reason,
-    newEndsOn: isoDate.optional(),
-    extensionValuePence: positivePence.optional(),
+    decision: z.enum(['extend', 'reprocure']).meta({
+      title: 'Decision',
+      options: { extend: 'Extend the contract', reprocure: 'Re-procure the service' },
+    }),
+    note: reason.meta({ title: 'Reasons for the decision' }),
+    newEndsOn: isoDate.optional().meta({
+      title: 'New contract end date',
+      hint: 'Only if extending. It must be after the current end date.',
+    }),
+    extensionValuePence: positivePence.optional().meta({
+      title: 'Value of the extension',
+      hint: 'Only if extending: what the extension adds to the contract value.',
+      widget: 'money',
+    }),
   }),
 };
 type Payloads = typeof payloads;
@@ -551,6 +650,135 @@ const machine = setup({
   },
 });
 
+/** What the contract is worth now: as awarded, with every extension; null before it is awarded. */
+export const contractTotal = (c: SarcContext): number | null =>
+  c.contract ? c.contract.valuePence + c.extensions.reduce((sum, e) => sum + e.extensionValuePence, 0) : null;
+
+/** A partner's decision on the joint commissioning board, or null before they give it. */
+const partnerDecision = (partner: SarcPartner) =>
+  z
+    .object({
+      agrees: z.boolean().meta({ title: 'Agrees with the preferred bidder' }),
+      note: z.string().nullable().meta({ title: 'Reasons', widget: 'textarea' }),
+    })
+    .nullable()
+    .meta({ title: partnerNames[partner] });
+
+/** How a SARC procurement reads on its case page, most important first. */
+const contextSchema = z.object({
+  title: z.string().nullable().meta({ title: 'Procurement' }),
+  abandonReason: z
+    .string()
+    .nullable()
+    .meta({ title: 'Reasons for abandoning the procurement', widget: 'textarea' }),
+  contract: z
+    .object({
+      startsOn: isoDate.meta({ title: 'Starts on' }),
+      endsOn: isoDate.meta({ title: 'Ends on', hint: 'Including any extension.' }),
+      valuePence: pence.meta({ title: 'Value when awarded' }),
+    })
+    .nullable()
+    .meta({ title: 'Contract' }),
+  extensions: z
+    .array(
+      z
+        .object({
+          previousEndsOn: isoDate.meta({ title: 'Ended on before the extension' }),
+          newEndsOn: isoDate.meta({ title: 'Ends on after the extension' }),
+          extensionValuePence: pence.meta({ title: 'Value of the extension' }),
+          note: z.string().meta({ title: 'Reasons', widget: 'textarea' }),
+        })
+        .meta({ title: 'Extension' }),
+    )
+    .meta({ title: 'Extensions' }),
+  reprocureNote: z.string().nullable().meta({ title: 'Reasons for re-procuring', widget: 'textarea' }),
+  contractValuePence: pence.meta({
+    title: 'Contract value budgeted',
+    hint: 'The most the contract can be worth over its whole term.',
+  }),
+  preferredBidder: z.string().nullable().meta({ title: 'Preferred bidder' }),
+  awardNoticePublishedOn: isoDate.nullable().meta({ title: 'Award notice published on' }),
+  standstillEndsOn: isoDate.nullable().meta({
+    title: 'Standstill ends on',
+    hint: 'The contract can be entered into from the next day.',
+  }),
+  challenges: z
+    .array(
+      z
+        .object({
+          awardNoticePublishedOn: isoDate.nullable().meta({ title: 'Award notice challenged' }),
+          details: z.string().meta({ title: 'Details of the challenge', widget: 'textarea' }),
+          outcome: z
+            .enum(['dismissed', 'upheld'])
+            .nullable()
+            .meta({ title: 'Outcome', options: { dismissed: 'Dismissed', upheld: 'Upheld' } }),
+          note: z.string().nullable().meta({ title: 'Reasons for the outcome', widget: 'textarea' }),
+        })
+        .meta({ title: 'Challenge' }),
+    )
+    .meta({ title: 'Challenges to the award' }),
+  partnerDecisions: z
+    .object({
+      opcc: partnerDecision('opcc'),
+      nhsEngland: partnerDecision('nhsEngland'),
+      countyCouncil: partnerDecision('countyCouncil'),
+      cityCouncil: partnerDecision('cityCouncil'),
+    })
+    .meta({ title: 'Joint commissioning board' }),
+  returnsToModeration: z
+    .array(z.string().meta({ title: 'Reasons', widget: 'textarea' }))
+    .meta({ title: 'Reasons for returning to moderation' }),
+  moderationRationale: z
+    .string()
+    .nullable()
+    .meta({ title: 'Reasons for choosing the preferred bidder', widget: 'textarea' }),
+  scores: z
+    .array(
+      z
+        .object({
+          bidder: z.string().meta({ title: 'Bidder' }),
+          pricePence: pence.meta({ title: 'Tender price' }),
+          qualityScore: z.number().meta({ title: 'Quality score (out of 100)' }),
+          qualityPoints: z.number().meta({ title: 'Quality points' }),
+          pricePoints: z.number().meta({ title: 'Price points' }),
+          totalPoints: z.number().meta({ title: 'Total points' }),
+        })
+        .meta({ title: 'Tender' }),
+    )
+    .meta({ title: 'Evaluation' }),
+  tenders: z
+    .array(
+      z
+        .object({
+          bidder: z.string().meta({ title: 'Bidder' }),
+          pricePence: pence.meta({ title: 'Tender price' }),
+        })
+        .meta({ title: 'Tender' }),
+    )
+    .meta({ title: 'Tenders received' }),
+  qualityWeight: z.number().nullable().meta({ title: 'Weight given to quality (%)' }),
+  priceWeight: z.number().nullable().meta({ title: 'Weight given to price (%)' }),
+  tenderDeadline: isoDate.nullable().meta({ title: 'Tender deadline' }),
+  clarificationDeadline: isoDate.nullable().meta({ title: 'Last day for clarification questions' }),
+  clarificationClosed: z.boolean().meta({ title: 'Clarification questions closed' }),
+  clarifications: z
+    .array(
+      z
+        .object({
+          question: z.string().meta({ title: 'Question', widget: 'textarea' }),
+          answer: z.string().meta({ title: 'Answer', widget: 'textarea' }),
+        })
+        .meta({ title: 'Clarification' }),
+    )
+    .meta({ title: 'Clarification questions and answers' }),
+});
+
+/** The procurement in a line: the contract's value once awarded, else the preferred tender, else the budget. */
+export const sarcSummary = (c: SarcContext): CaseSummary => ({
+  title: c.title ?? 'SARC re-commissioning',
+  amountPence: contractTotal(c) ?? preferredPrice(c) ?? (c.contractValuePence || null),
+});
+
 const officer = ['officer'] as const;
 const byOfficer = (label: string, payload: z.ZodObject, check?: EventSpec['check']): EventSpec =>
   check ? { label, payload, sentBy: officer, check } : { label, payload, sentBy: officer };
@@ -564,7 +792,9 @@ export const sarcRecommissioning = defineMachine({
   upgradeFrom: { version: 2 },
   referencePrefix: 'SARC',
   ownerKinds: ['commissioner'],
-  messages: sarcMessages,
+  messages: sarcRecommissioningTemplates,
+  context: contextSchema,
+  summary: sarcSummary,
   title: 'SARC re-commissioning',
   description:
     'The procurement of the Sexual Assault Referral Centre contract, jointly commissioned with NHS England and the county and city councils: tender, evaluation, moderation, joint board decision, standstill, award and the live contract.',

@@ -11,6 +11,7 @@ import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
   atMost,
+  type CaseSummary,
   checkOwnDeadline,
   commitFunds,
   defineMachine,
@@ -19,6 +20,7 @@ import {
   type FieldProblem,
   guardFrom,
   isoDate,
+  isoInstant,
   moneyActions,
   type Now,
   notify,
@@ -28,6 +30,7 @@ import {
   payloadOf,
   paymentActions,
   paymentProfiles,
+  pence,
   positivePence,
   programmeId,
   quorumReason,
@@ -43,6 +46,7 @@ import {
   shortText,
   weightedScore,
 } from './define.ts';
+import { victimsServicesTemplates } from './mail/victims-services.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** An offer not accepted within 28 days lapses; the provider is reminded a week before. */
@@ -52,6 +56,7 @@ export const MAX_SCORE = 5;
 /** Without a programme every award, and every increase, needs the approver: the safe default. */
 export const DEFAULT_DELEGATION_THRESHOLD_PENCE = 0;
 
+/** The messages this machine sends; their words are in ./mail/victims-services.ts. */
 export const victimsServicesMessages = [
   'bidReceived',
   'bidIneligible',
@@ -71,47 +76,154 @@ export const services = ['idva', 'isva', 'counselling', 'bereavement', 'exploita
 export const reviewDecisions = ['continue', 'amend', 'discontinue'] as const;
 export const dueDiligenceChecks = ['safeguardingPolicy', 'insurance', 'accounts', 'governance'] as const;
 
-const creationInput = z.strictObject({ programmeId, title: shortText(200).optional() });
-const dates = { startsOn: isoDate, endsOn: isoDate };
+const serviceOptions = {
+  idva: 'Independent domestic violence advisers (IDVA)',
+  isva: 'Independent sexual violence advisers (ISVA)',
+  counselling: 'Counselling and therapy',
+  bereavement: 'Support for people bereaved by a road death',
+  exploitation: 'Support for victims of exploitation',
+  other: "Another victims' service",
+} as const satisfies Record<(typeof services)[number], string>;
+const paymentProfileOptions = {
+  quarterlyInAdvance: 'Quarterly in advance',
+  quarterlyInArrears: 'Quarterly in arrears',
+  instalments: 'In instalments',
+  oneOff: 'In one payment',
+} as const satisfies Record<(typeof paymentProfiles)[number], string>;
+const remainderOptions = {
+  first: 'The first instalment',
+  last: 'The last instalment',
+} as const satisfies Record<(typeof remainderPlaces)[number], string>;
+const reviewDecisionOptions = {
+  continue: 'Continue the service as agreed',
+  amend: 'Change the agreement (a variation)',
+  discontinue: 'Stop the service',
+} as const satisfies Record<(typeof reviewDecisions)[number], string>;
+const recommendationOptions = { award: 'Fund the bid', decline: 'Do not fund the bid' } as const;
+const variationDecisionOptions = {
+  approved: 'Approved',
+  signed: 'Approved and signed',
+  rejected: 'Rejected',
+} as const;
+const dueDiligenceTitles = {
+  safeguardingPolicy: 'Safeguarding policy',
+  insurance: 'Insurance',
+  accounts: 'Accounts',
+  governance: 'Governance',
+} as const satisfies Record<(typeof dueDiligenceChecks)[number], string>;
+
+const bidTitle = {
+  title: 'Title of the bid',
+  hint: 'A short name for the service, which people will know it by',
+};
+const creationInput = z.strictObject({
+  programmeId: programmeId.meta({ title: 'Programme', hint: 'The commissioning round the bid is for' }),
+  title: shortText(200).optional().meta(bidTitle),
+});
 const submitPayload = z.strictObject({
-  title: shortText(200),
-  summary: shortText(5000),
-  amountRequestedPence: positivePence,
-  ...dates,
-  service: z.enum(services, { error: 'Choose the kind of service' }),
+  title: shortText(200).meta(bidTitle),
+  summary: shortText(5000).meta({
+    title: 'Summary of the service',
+    hint: 'What the service will do, who it is for and the outcomes it will achieve',
+    widget: 'textarea',
+  }),
+  amountRequestedPence: positivePence.meta({
+    title: 'Amount requested',
+    hint: 'The total for the whole service period',
+  }),
+  startsOn: isoDate.meta({ title: 'Service starts on' }),
+  endsOn: isoDate.meta({ title: 'Service ends on' }),
+  service: z
+    .enum(services, { error: 'Choose the kind of service' })
+    .meta({ title: 'Kind of service', options: serviceOptions }),
 });
 const passed = z.boolean({ error: 'Answer true or false' });
 const dueDiligencePayload = z.strictObject({
-  checks: z.strictObject({
-    safeguardingPolicy: passed,
-    insurance: passed,
-    accounts: passed,
-    governance: passed,
-  }),
+  checks: z
+    .strictObject({
+      safeguardingPolicy: passed.meta({ title: 'The safeguarding policy is satisfactory' }),
+      insurance: passed.meta({ title: 'The insurance is satisfactory' }),
+      accounts: passed.meta({ title: 'The accounts are satisfactory' }),
+      governance: passed.meta({ title: 'The governance is satisfactory' }),
+    })
+    .meta({
+      title: 'Due diligence checks',
+      hint: 'Every check must pass. If any does not, fail due diligence instead.',
+    }),
 });
 const emptyPayload = z.strictObject({});
+/** A payload asking only why, in the words of the event it is for. */
+const reasonPayloadAs = (title: string) => z.strictObject({ reason: reason.meta({ title }) });
 const reasonPayload = z.strictObject({ reason });
+const failDueDiligencePayload = reasonPayloadAs('Why the bid did not pass due diligence');
+const declineOfferPayload = reasonPayloadAs('Why you are declining the offer');
+const rejectVariationPayload = reasonPayloadAs('Why the variation is rejected');
+const terminatePayload = reasonPayloadAs('Why the grant is being terminated');
+const withdrawPayload = reasonPayloadAs('Why you are withdrawing the bid');
 const optionalReasonPayload = z.strictObject({ reason: reason.optional() });
 const score = z.number().int().min(0).max(MAX_SCORE, { error: 'Scores are whole numbers from 0 to 5' });
 // The rationale is asked for by the rulebook when a moderated score is away from the panel's mean.
-const moderatePayload = z.strictObject({ scores: z.record(z.string(), score), rationale: reason.optional() });
-const closeScoringPayload = z.strictObject(quorumReason);
-const recommendAwardPayload = z.strictObject({ amountPence: positivePence, rationale: reason });
-const recommendDeclinePayload = z.strictObject({ rationale: reason });
-const agreementPayload = z.strictObject({
-  ...dates,
-  amountPence: positivePence,
-  instalments: z.number().int().min(2).max(12).optional(),
-  paymentProfile: z.enum(paymentProfiles, { error: 'Choose a payment profile' }),
-  remainderIn: z.enum(remainderPlaces, { error: 'Choose the first or the last instalment' }).optional(),
+const moderatePayload = z.strictObject({
+  scores: z
+    .record(z.string(), score)
+    .meta({ title: 'Moderated scores', hint: 'Score each criterion from 0 to 5', widget: 'scores' }),
+  rationale: reason.optional().meta({
+    title: 'Reasons for the moderated scores',
+    hint: "Needed where a score is more than half a point from the panel's average for that criterion",
+  }),
 });
-const reviewPayload = z.strictObject({ decision: z.enum(reviewDecisions), notes: reason });
-const variationChange = { amountPence: positivePence, endsOn: isoDate, outcomes: shortText(2000) };
+const closeScoringPayload = z.strictObject(quorumReason);
+const recommendAwardPayload = z.strictObject({
+  amountPence: positivePence.meta({ title: 'Amount to award', hint: 'No more than the amount requested' }),
+  rationale: reason.meta({ title: 'Reasons for the recommendation' }),
+});
+const recommendDeclinePayload = z.strictObject({
+  rationale: reason.meta({ title: 'Reasons for not funding the bid' }),
+});
+const agreementPayload = z.strictObject({
+  startsOn: isoDate.meta({ title: 'Agreement starts on' }),
+  endsOn: isoDate.meta({ title: 'Agreement ends on' }),
+  amountPence: positivePence.meta({ title: 'Amount of the grant', hint: 'No more than the amount offered' }),
+  instalments: z
+    .number()
+    .int()
+    .min(2)
+    .max(12)
+    .optional()
+    .meta({ title: 'Number of instalments', hint: 'Only when the grant is paid in instalments: 2 to 12' }),
+  paymentProfile: z
+    .enum(paymentProfiles, { error: 'Choose a payment profile' })
+    .meta({ title: 'How the grant is paid', options: paymentProfileOptions }),
+  remainderIn: z.enum(remainderPlaces, { error: 'Choose the first or the last instalment' }).optional().meta({
+    title: 'Which payment takes the odd pence',
+    hint: 'Where the amount does not divide evenly. If you do not say, the last.',
+    options: remainderOptions,
+  }),
+});
+const reviewPayload = z.strictObject({
+  decision: z.enum(reviewDecisions).meta({ title: 'Outcome of the review', options: reviewDecisionOptions }),
+  notes: reason.meta({
+    title: 'Notes of the review',
+    hint: 'To change the agreement, say what should change and why',
+  }),
+});
+const variationChange = {
+  amountPence: positivePence.meta({
+    title: 'New total amount of the grant',
+    hint: 'Leave blank if the amount does not change',
+  }),
+  endsOn: isoDate.meta({ title: 'New end date', hint: 'Leave blank if the end date does not change' }),
+  outcomes: shortText(2000).meta({
+    title: 'New outcomes',
+    hint: 'Leave blank if the outcomes do not change',
+    widget: 'textarea',
+  }),
+};
 const variationPayload = z.strictObject({
   amountPence: variationChange.amountPence.optional(),
   endsOn: variationChange.endsOn.optional(),
   outcomes: variationChange.outcomes.optional(),
-  reason,
+  reason: reason.meta({ title: 'Why the change is needed' }),
 });
 
 type Out<S extends z.ZodType> = z.output<S>;
@@ -572,6 +684,150 @@ function decide(guard: 'variationSaysWhat') {
   ] as const;
 }
 
+// ---- How a case reads to people --------------------------------------------------------------
+
+const hidden = { widget: 'hidden' } as const;
+const textarea = { widget: 'textarea' } as const;
+const variationSchema = z.object({
+  requestedBy: z.string().meta({ title: 'Asked for by', widget: 'event' }),
+  amountPence: pence.nullable().meta({ title: 'New total amount of the grant', widget: 'money' }),
+  endsOn: isoDate.nullable().meta({ title: 'New end date' }),
+  outcomes: z
+    .string()
+    .nullable()
+    .meta({ title: 'New outcomes', ...textarea }),
+  reason: z.string().meta({ title: 'Why the change is needed', ...textarea }),
+  previousAmountPence: pence.nullable().meta({ title: 'Amount before the change', widget: 'money' }),
+  previousEndsOn: isoDate.nullable().meta({ title: 'End date before the change' }),
+  decision: z
+    .enum(['approved', 'signed', 'rejected'])
+    .nullable()
+    .meta({ title: 'Decision', options: variationDecisionOptions }),
+  decisionReason: z
+    .string()
+    .nullable()
+    .meta({ title: 'Why the variation was rejected', ...textarea }),
+});
+
+/** The context, field by field, in the order the case page shows it. */
+const contextSchema = z.object({
+  title: z.string().nullable().meta({ title: 'Title of the bid' }),
+  service: z.enum(services).nullable().meta({ title: 'Kind of service', options: serviceOptions }),
+  summary: z
+    .string()
+    .nullable()
+    .meta({ title: 'Summary of the service', ...textarea }),
+  amountRequestedPence: pence.nullable().meta({ title: 'Amount requested', widget: 'money' }),
+  startsOn: isoDate.nullable().meta({ title: 'Service starts on' }),
+  endsOn: isoDate.nullable().meta({ title: 'Service ends on' }),
+  awardedPence: pence
+    .nullable()
+    .meta({ title: 'Amount awarded', hint: 'As offered, then as agreed and varied', widget: 'money' }),
+  agreement: z
+    .object({
+      amountPence: pence.meta({ title: 'Amount of the grant' }),
+      startsOn: isoDate.meta({ title: 'Agreement starts on' }),
+      endsOn: isoDate.meta({ title: 'Agreement ends on' }),
+      paymentProfile: z
+        .enum(paymentProfiles)
+        .meta({ title: 'How the grant is paid', options: paymentProfileOptions }),
+      instalments: z.number().nullable().meta({ title: 'Number of instalments' }),
+      remainderIn: z
+        .enum(remainderPlaces)
+        .optional()
+        .meta({ title: 'Which payment takes the odd pence', options: remainderOptions }),
+    })
+    .nullable()
+    .meta({ title: 'Grant agreement' }),
+  outcomes: z
+    .string()
+    .nullable()
+    .meta({ title: 'Outcomes as varied', ...textarea }),
+  pendingVariation: variationSchema.nullable().meta({ title: 'Variation waiting for a decision' }),
+  variations: z.array(variationSchema).meta({ title: 'Variations decided' }),
+  reviews: z
+    .array(
+      z.object({
+        decision: z
+          .enum(reviewDecisions)
+          .meta({ title: 'Outcome of the review', options: reviewDecisionOptions }),
+        notes: z.string().meta({ title: 'Notes of the review', ...textarea }),
+      }),
+    )
+    .meta({ title: 'Annual reviews' }),
+  recommendation: z
+    .object({
+      decision: z.enum(['award', 'decline']).meta({ title: 'Recommended', options: recommendationOptions }),
+      amountPence: pence.nullable().meta({ title: 'Amount to award', widget: 'money' }),
+      rationale: z.string().meta({ title: 'Reasons for the recommendation', ...textarea }),
+    })
+    .nullable()
+    .meta({ title: 'Recommendation' }),
+  weightedScore: z.number().nullable().meta({ title: 'Weighted score', hint: 'Out of 100' }),
+  moderatedScores: z
+    .record(z.string(), z.number())
+    .nullable()
+    .meta({ title: 'Moderated scores', widget: 'scores' }),
+  // Undefined when the moderation needed no reasons.
+  rationale: z
+    .string()
+    .nullish()
+    .meta({ title: 'Reasons for the moderated scores', ...textarea }),
+  dueDiligence: z
+    .object({
+      safeguardingPolicy: z.boolean().meta({ title: dueDiligenceTitles.safeguardingPolicy }),
+      insurance: z.boolean().meta({ title: dueDiligenceTitles.insurance }),
+      accounts: z.boolean().meta({ title: dueDiligenceTitles.accounts }),
+      governance: z.boolean().meta({ title: dueDiligenceTitles.governance }),
+    })
+    .nullable()
+    .meta({ title: 'Due diligence checks passed' }),
+  ownDeadline: z
+    .object({
+      closesAt: isoInstant.meta({ title: 'Deadline for this applicant' }),
+      reason: z.string().meta({ title: 'Why the applicant was given a later deadline', ...textarea }),
+    })
+    .nullable()
+    .meta({ title: 'Later deadline for this applicant' }),
+  reasons: z
+    .array(
+      z.object({
+        event: z.string().meta({ title: 'What was done', widget: 'event' }),
+        reason: z.string().meta({ title: 'Reasons', ...textarea }),
+      }),
+    )
+    .meta({ title: 'Reasons given' }),
+  committedPence: pence.meta({ title: 'Committed from the fund', ...hidden }),
+  programmeId: z
+    .string()
+    .nullable()
+    .meta({ title: 'Programme', ...hidden }),
+  maxAwardPence: pence.nullable().meta({ title: 'Largest award the programme makes', ...hidden }),
+  delegationThresholdPence: pence.meta({ title: 'Approver signs awards above', ...hidden }),
+  criteria: z
+    .array(
+      z.object({
+        id: z.string().meta({ title: 'Criterion id', ...hidden }),
+        label: z.string().meta({ title: 'Criterion' }),
+        weight: z.number().meta({ title: 'Weight (%)' }),
+      }),
+    )
+    .meta({ title: 'Scoring criteria', ...hidden }),
+});
+
+/** What people call the bid, and the money it is about now. */
+const summarise = (c: Ctx): CaseSummary => ({
+  title: c.title ?? "Victims' services bid (not yet titled)",
+  // The award is set from the recommendation, then agreed and varied: it is the later word of the two.
+  amountPence:
+    c.pendingVariation?.amountPence ??
+    c.awardedPence ??
+    c.recommendation?.amountPence ??
+    c.amountRequestedPence ??
+    null,
+  description: c.summary,
+});
+
 const spec = (label: string, payload: z.ZodObject, sentBy: Sender[], check?: EventSpec['check']) =>
   ({ label, payload, sentBy, ...(check && { check }) }) as EventSpec;
 const owner: Sender[] = ['owner'];
@@ -601,7 +857,10 @@ export const victimsServices = defineMachine({
   },
   referencePrefix: 'VS',
   ownerKinds: ['provider'],
-  messages: victimsServicesMessages,
+  messages: victimsServicesTemplates,
+  context: contextSchema,
+  summary: summarise,
+  criteria: (c: Ctx) => c.criteria,
   panelScoringStates: ['panelScoring'],
   title: "Victims' services",
   description:
@@ -637,7 +896,7 @@ export const victimsServices = defineMachine({
       servicePeriod: (_c: Ctx, p: Payload<'SUBMIT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
     },
     PASS_DUE_DILIGENCE: spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),
-    FAIL_DUE_DILIGENCE: spec('Fail due diligence', reasonPayload, officer),
+    FAIL_DUE_DILIGENCE: spec('Fail due diligence', failDueDiligencePayload, officer),
     CLOSE_SCORING: {
       ...spec('Close panel scoring', closeScoringPayload, officer),
       closesScoring: true,
@@ -658,7 +917,7 @@ export const victimsServices = defineMachine({
       decision: { amountPence: () => null },
     },
     ACCEPT_OFFER: spec('Accept the offer', emptyPayload, owner),
-    DECLINE_OFFER: { ...spec('Decline the offer', reasonPayload, owner), irreversible: true },
+    DECLINE_OFFER: { ...spec('Decline the offer', declineOfferPayload, owner), irreversible: true },
     SIGN_AGREEMENT: {
       ...spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),
       servicePeriod: (_c: Ctx, p: Payload<'SIGN_AGREEMENT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
@@ -675,10 +934,10 @@ export const victimsServices = defineMachine({
       // Weighed on the award's new total, whatever the change.
       decision: { amountPence: totalAfterVariation },
     },
-    REJECT_VARIATION: spec('Reject the variation', reasonPayload, officer),
-    TERMINATE: { ...spec('Terminate the grant', reasonPayload, officer), irreversible: true },
+    REJECT_VARIATION: spec('Reject the variation', rejectVariationPayload, officer),
+    TERMINATE: { ...spec('Terminate the grant', terminatePayload, officer), irreversible: true },
     COMPLETE: spec('Close the grant at the end of the agreement', emptyPayload, officer, checkComplete),
-    WITHDRAW: { ...spec('Withdraw the bid', reasonPayload, owner), irreversible: true },
+    WITHDRAW: { ...spec('Withdraw the bid', withdrawPayload, owner), irreversible: true },
     EXTEND_OWN_DEADLINE: {
       ...spec('Give this applicant a later deadline', ownDeadlinePayload, officer, checkOwnDeadline),
       // Possible on any draft; not work waiting for officers.

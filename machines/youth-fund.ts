@@ -13,6 +13,7 @@ import {
   type FieldProblem,
   guardFrom,
   isoDate,
+  isoInstant,
   moneyActions,
   type Now,
   notify,
@@ -35,6 +36,7 @@ import {
   schedulePayments,
   shortText,
 } from './define.ts';
+import { youthFundTemplates } from './mail/youth-fund.ts';
 
 /** £5,000 in pence; the machine input's `capPence` overrides it (a programme will supply it). */
 export const YOUTH_FUND_DEFAULT_CAP_PENCE = 500_000;
@@ -45,7 +47,7 @@ export const OFFER_REMINDER_AFTER_MS = 21 * DAY_MS;
 /** The provider is reminded this many days before the end-of-grant report is due. */
 export const REPORT_REMINDER_DAYS = 14;
 
-/** The messages this machine sends; src/mail/templates.ts has one template per name. */
+/** The messages this machine sends; ./mail/youth-fund.ts has the words of each (the definition's `messages`). */
 export const youthFundMessages = [
   'bidReceived',
   'bidEligible',
@@ -109,33 +111,124 @@ export interface YouthFundInput extends ProgrammeInput {
   capPence?: number;
 }
 
+// What people read on forms and the case page; the payloads and the context share them.
+const projectTitle = { title: 'Project title' };
+const projectSummary = {
+  title: 'Summary of the project',
+  hint: 'What the project will do, who it is for and the difference it will make.',
+  widget: 'textarea',
+} as const;
+const amountRequested = {
+  title: 'Amount requested',
+  hint: 'No more than the most the programme gives for one grant.',
+};
+const amountAwarded = { title: 'Amount awarded', hint: 'No more than the amount requested.' };
+const reportDueOn = {
+  title: 'End-of-grant report due on',
+  hint: 'The date the provider must send the end-of-grant report by.',
+};
+const amountPaid = { title: 'Amount paid' };
+const paidOn = { title: 'Paid on', hint: "The date the money left the Commissioner's account." };
+const paymentReference = {
+  title: 'Payment reference',
+  hint: "The finance system's reference for the payment.",
+};
+const reportSummary = { title: 'What the project did', widget: 'textarea' } as const;
+const amountSpent = { title: 'Amount spent', hint: 'No more than the grant paid.' };
+const outcomes = {
+  title: 'What the project achieved',
+  hint: 'The difference it made to the young people taking part.',
+  widget: 'textarea',
+} as const;
+
 // Client creation input: the programme, never the cap.
-const creationInput = z.strictObject({ programmeId, title: shortText(200).optional() });
+const creationInput = z.strictObject({
+  programmeId: programmeId.meta({ title: 'Programme' }),
+  title: shortText(200).optional().meta(projectTitle),
+});
 
 const submitPayload = z.strictObject({
-  title: shortText(200),
-  summary: shortText(5000),
-  amountRequestedPence: positivePence,
+  title: shortText(200).meta(projectTitle),
+  summary: shortText(5000).meta(projectSummary),
+  amountRequestedPence: positivePence.meta(amountRequested),
 });
 const emptyPayload = z.strictObject({});
-const reasonPayload = z.strictObject({ reason });
+/** A payload asking only for a reason, titled for the event that asks it. */
+const reasonAs = (title: string) => z.strictObject({ reason: reason.meta({ title }) });
+const ineligiblePayload = reasonAs('Why the bid is not eligible');
+const declineOfferPayload = reasonAs('Why you are declining the offer');
+const queryReportPayload = reasonAs('Questions about the report');
+const withdrawPayload = reasonAs('Why you are withdrawing the bid');
 // The panel's decisions close its scoring: short of the quorum, they say why.
-const declinePayload = z.strictObject({ reason, ...quorumReason });
+const declinePayload = z.strictObject({
+  reason: reason.meta({ title: 'Reasons for not funding the bid' }),
+  ...quorumReason,
+});
 const optionalReasonPayload = z.strictObject({ reason: reason.optional() });
-const approvePayload = z.strictObject({ amountPence: positivePence, reportDueOn: isoDate, ...quorumReason });
+const approvePayload = z.strictObject({
+  amountPence: positivePence.meta(amountAwarded),
+  reportDueOn: isoDate.meta(reportDueOn),
+  ...quorumReason,
+});
 const paymentPayload = z.strictObject({
-  amountPence: positivePence,
-  paidOn: isoDate,
-  reference: shortText(100),
+  amountPence: positivePence.meta(amountPaid),
+  paidOn: isoDate.meta(paidOn),
+  reference: shortText(100).meta(paymentReference),
 });
 const reportPayload = z.strictObject({
-  summary: shortText(5000),
-  spentPence: pence,
-  outcomes: shortText(5000),
+  summary: shortText(5000).meta(reportSummary),
+  spentPence: pence.meta(amountSpent),
+  outcomes: shortText(5000).meta(outcomes),
+});
+
+/** What each field of the context means to a person, most important first (display only). */
+const contextSchema = z.object({
+  title: z.string().nullable().meta(projectTitle),
+  amountRequestedPence: pence.nullable().meta({ title: 'Amount requested', widget: 'money' }),
+  awardedPence: pence.nullable().meta({ title: 'Amount awarded', widget: 'money' }),
+  summary: z.string().nullable().meta({ title: 'Summary of the project', widget: 'textarea' }),
+  reportDueOn: isoDate.nullable().meta({ title: 'End-of-grant report due on' }),
+  payment: z
+    .object({
+      amountPence: pence.meta(amountPaid),
+      paidOn: isoDate.meta(paidOn),
+      reference: z.string().meta(paymentReference),
+    })
+    .nullable()
+    .meta({ title: 'Payment' }),
+  report: z
+    .object({
+      summary: z.string().meta(reportSummary),
+      spentPence: pence.meta({ title: 'Amount spent' }),
+      outcomes: z.string().meta({ title: 'What the project achieved', widget: 'textarea' }),
+    })
+    .nullable()
+    .meta({ title: 'End-of-grant report' }),
+  queries: z
+    .array(z.string().meta({ title: 'Question', widget: 'textarea' }))
+    .meta({ title: 'Questions about the report' }),
+  reasons: z
+    .array(
+      z.object({
+        event: z.string().meta({ title: 'Given when', widget: 'event' }),
+        reason: z.string().meta({ title: 'Reasons', widget: 'textarea' }),
+      }),
+    )
+    .meta({ title: 'Reasons given' }),
+  ownDeadline: z
+    .object({
+      closesAt: isoInstant.meta({ title: 'Bids from this applicant taken until' }),
+      reason: z.string().meta({ title: 'Why this applicant has longer', widget: 'textarea' }),
+    })
+    .nullable()
+    .meta({ title: 'Later deadline for this applicant' }),
+  capPence: pence.meta({ title: 'Most that can be requested' }),
+  reportReminderSent: z.boolean().meta({ title: 'Report reminder sent', widget: 'hidden' }),
+  overdueNotified: z.boolean().meta({ title: 'Told the report is overdue', widget: 'hidden' }),
 });
 
 type SubmitPayload = z.output<typeof submitPayload>;
-type ReasonPayload = z.output<typeof reasonPayload>;
+type ReasonPayload = z.output<typeof ineligiblePayload>;
 type OptionalReasonPayload = z.output<typeof optionalReasonPayload>;
 type ApprovePayload = z.output<typeof approvePayload>;
 type PaymentPayload = z.output<typeof paymentPayload>;
@@ -411,7 +504,13 @@ export const youthFund = defineMachine({
   },
   referencePrefix: 'YF',
   ownerKinds: ['provider'],
-  messages: youthFundMessages,
+  messages: youthFundTemplates,
+  context: contextSchema,
+  summary: (context: YouthFundContext) => ({
+    title: context.title ?? 'Youth Fund bid (not yet titled)',
+    amountPence: context.awardedPence ?? context.amountRequestedPence,
+    description: context.summary,
+  }),
   panelScoringStates: ['panelReview'],
   title: 'Youth Fund grant',
   description:
@@ -440,7 +539,7 @@ export const youthFund = defineMachine({
     CONFIRM_ELIGIBLE: { label: 'Confirm the bid is eligible', payload: emptyPayload, sentBy: ['officer'] },
     REJECT_INELIGIBLE: {
       label: 'Reject the bid as not eligible',
-      payload: reasonPayload,
+      payload: ineligiblePayload,
       sentBy: ['officer'],
     },
     APPROVE: {
@@ -464,7 +563,7 @@ export const youthFund = defineMachine({
     ACCEPT_OFFER: { label: 'Accept the offer', payload: emptyPayload, sentBy: ['owner'] },
     DECLINE_OFFER: {
       label: 'Decline the offer',
-      payload: reasonPayload,
+      payload: declineOfferPayload,
       sentBy: ['owner'],
       irreversible: true,
     },
@@ -481,8 +580,8 @@ export const youthFund = defineMachine({
       check: checkReport,
     },
     ACCEPT_REPORT: { label: 'Accept the report', payload: emptyPayload, sentBy: ['officer'] },
-    QUERY_REPORT: { label: 'Query the report', payload: reasonPayload, sentBy: ['officer'] },
-    WITHDRAW: { label: 'Withdraw the bid', payload: reasonPayload, sentBy: ['owner'], irreversible: true },
+    QUERY_REPORT: { label: 'Query the report', payload: queryReportPayload, sentBy: ['officer'] },
+    WITHDRAW: { label: 'Withdraw the bid', payload: withdrawPayload, sentBy: ['owner'], irreversible: true },
     EXTEND_OWN_DEADLINE: {
       label: 'Give this applicant a later deadline',
       payload: ownDeadlinePayload,

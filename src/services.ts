@@ -1,6 +1,7 @@
 // Composition root: the database, migrations, demo data, the engine with its effects, the mail
 // transport and the background work — wired once for the server, the worker, the CLI and the tests.
 import { sql } from 'drizzle-orm';
+import type { MachineDefinition } from '../machines/define.ts';
 import { machineDefinitions } from '../machines/index.ts';
 import { type BackgroundDeps, startBackground } from './background.ts';
 import type { Config } from './config.ts';
@@ -33,11 +34,16 @@ export interface Services {
 
 export function createEngine(
   database: DatabaseHandle,
-  options: { clock?: Clock; publicUrl: string },
+  options: {
+    clock?: Clock;
+    publicUrl: string;
+    /** The cycles this engine runs (default: every machine in machines/index.ts). */
+    definitions?: readonly MachineDefinition[];
+  },
 ): Engine {
   return new Engine({
     db: database.db,
-    registry: new MachineRegistry(machineDefinitions),
+    registry: new MachineRegistry(options.definitions ?? machineDefinitions),
     clock: options.clock ?? systemClock,
     effects: {
       notify: notifyEffect(options.publicUrl),

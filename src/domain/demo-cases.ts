@@ -2,6 +2,8 @@
 // services rounds open for bids, and Youth Fund bids from draft to offered, one of them awaiting the
 // approver's signature. The panel works as people do: each member declares, scores, then decides.
 import { addDays, londonDate } from '../../machines/calendar.ts';
+import { commissioningRound } from '../../machines/commissioning-round.ts';
+import { youthFund } from '../../machines/youth-fund.ts';
 import type { Tx } from '../db/client.ts';
 import { findUserByEmail } from '../db/queries/people.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -116,7 +118,7 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
   for (const programmeId of [ids.programmes.youthFund, ids.programmes.victims]) {
     const round = await engine.create(
       officer,
-      { machine: 'commissioning-round', organisationId: ids.organisations.opcc, input: { programmeId } },
+      { machine: commissioningRound.id, organisationId: ids.organisations.opcc, input: { programmeId } },
       tx,
     );
     await run(round.id, 'officer@demo.test', launchRound);
@@ -124,7 +126,7 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
   for (const bid of youthFundBids(addDays(londonDate(now), 300))) {
     const created = await engine.create(
       await actor(bid.provider),
-      { machine: 'youth-fund', input: { programmeId: ids.programmes.youthFund, title: bid.title } },
+      { machine: youthFund.id, input: { programmeId: ids.programmes.youthFund, title: bid.title } },
       tx,
     );
     await run(created.id, bid.provider, bid.steps);

@@ -2,6 +2,10 @@
 // the six Community Safety Partnerships; one user per role; this year's funds and programmes.
 import { sql } from 'drizzle-orm';
 import { addDays, londonDate, londonInstant } from '../../machines/calendar.ts';
+import { crimeDisorderGrant } from '../../machines/crime-disorder-grant.ts';
+import { sarcRecommissioning } from '../../machines/sarc-recommissioning.ts';
+import { victimsServices } from '../../machines/victims-services.ts';
+import { youthFund } from '../../machines/youth-fund.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { insertPanelMember } from '../db/queries/panel.ts';
 import { usersWithRole } from '../db/queries/people.ts';
@@ -157,7 +161,7 @@ async function seedProgrammes(
   return {
     youthFund: await programme({
       name: `Youth Fund ${year}`,
-      cycle: 'youth-fund',
+      cycle: youthFund.id,
       fundId: communityFund,
       themeId: 'offenders',
       outcomeIds: ['O2'],
@@ -175,7 +179,7 @@ async function seedProgrammes(
     }),
     victims: await programme({
       name: `Victims' services ${year}`,
-      cycle: 'victims-services',
+      cycle: victimsServices.id,
       fundId: victimsFund,
       streamId: victimsStream!.id,
       themeId: 'victims',
@@ -195,7 +199,7 @@ async function seedProgrammes(
     }),
     sarc: await programme({
       name: `SARC re-commissioning ${year}`,
-      cycle: 'sarc-recommissioning',
+      cycle: sarcRecommissioning.id,
       fundId: sarcFund,
       themeId: 'victims',
       outcomeIds: ['V1'],
@@ -207,7 +211,7 @@ async function seedProgrammes(
     }),
     crimeAndDisorder: await programme({
       name: `Crime and disorder reduction grants ${year}`,
-      cycle: 'crime-disorder-grant',
+      cycle: crimeDisorderGrant.id,
       fundId: communityFund,
       themeId: 'communities',
       outcomeIds: ['C1', 'C2'],

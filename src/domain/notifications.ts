@@ -31,7 +31,7 @@ export function notifyEffect(publicUrl: string): EffectHandler {
   return async (tx, effect, { caseRow, definition, at }) => {
     const { message, to } = effect.params as NotifyParams;
     const context = (caseRow.snapshot as { context?: Record<string, unknown> }).context ?? {};
-    const title = typeof context.title === 'string' ? context.title : definition.title;
+    const { title } = definition.summary(context);
     const reference = caseReference(definition, caseRow.seq);
     const people = await recipients(tx, to, caseRow);
     await insertOutboxRows(
@@ -42,7 +42,7 @@ export function notifyEffect(publicUrl: string): EffectHandler {
         message,
         toEmail: person.email,
         toName: person.name,
-        ...renderMessage(definition.id, message, {
+        ...renderMessage(definition, message, {
           recipientName: person.name,
           reference,
           title,

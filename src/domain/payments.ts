@@ -3,6 +3,8 @@
 // returned or no longer to be paid. All of it runs inside the transition that caused it.
 import { londonDate } from '../../machines/calendar.ts';
 import type { FundsParams, PaymentTerms } from '../../machines/define.ts';
+import { monitoringReturn } from '../../machines/monitoring-return.ts';
+import { payment } from '../../machines/payment.ts';
 import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { lockCase } from '../db/queries/cases.ts';
@@ -22,9 +24,10 @@ import { pounds } from './money.ts';
 import { reprofile } from './payment-schedule.ts';
 import { fundingOf } from './programmes.ts';
 
-export const PAYMENT_MACHINE = 'payment';
+/** The machine each scheduled payment of an award runs on. */
+export const PAYMENT_MACHINE = payment.id;
 /** The monitoring returns whose `holdsPayments` flag holds their award's payments. */
-const RETURN_MACHINE = 'monitoring-return';
+const RETURN_MACHINE = monitoringReturn.id;
 /** An award machine that waits for its money declares this system event; it is sent once all is paid. */
 const PAID_EVENT = 'RECORD_PAYMENT';
 

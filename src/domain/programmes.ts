@@ -1,5 +1,7 @@
 // Cases opened under a programme: the client names the programme, and the machine gets its
 // settings (cap, delegation threshold, scoring criteria, closing time) as part of its input.
+
+import { commissioningRound } from '../../machines/commissioning-round.ts';
 import type { OrganisationKind, ProgrammeSettings, ScoringCriterion } from '../../machines/define.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { type CaseRow, casesWithContext, lockCase } from '../db/queries/cases.ts';
@@ -10,7 +12,7 @@ import type { InputPreparer } from '../engine/engine.ts';
 import { invalid, ProblemError } from '../engine/errors.ts';
 
 /** The machine that runs a programme's round itself; every other machine's cases are its bids or grants. */
-export const ROUND_MACHINE = 'commissioning-round';
+export const ROUND_MACHINE = commissioningRound.id;
 
 export function programmeSettings(row: ProgrammeRow): ProgrammeSettings {
   return {

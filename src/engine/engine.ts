@@ -60,7 +60,7 @@ import {
   step,
   transitionEventTypes,
 } from './snapshot.ts';
-import { caseViewFor, historyFor } from './view-policy.ts';
+import { caseViewFor, historyFor, visibleContext } from './view-policy.ts';
 import { type CaseSummary, type CaseView, type HistoryEntry, summary } from './views.ts';
 
 /** Runs a machine's named action inside the transition's transaction (money, notifications, ...). */
@@ -407,7 +407,7 @@ export class Engine {
       limit: filter.limit + 1,
     });
     const page = rows.slice(0, filter.limit);
-    const items = page.map((row) => this.listed(row));
+    const items = page.map((row) => this.listed(actor, row));
     return { items, lastSeq: rows.length > filter.limit ? page[page.length - 1]!.seq : null };
   }
 
@@ -434,7 +434,7 @@ export class Engine {
       .sort((a, b) => b.seq - a.seq)
       .slice(0, limit);
     return {
-      items: merged.map((row) => this.listed(row)),
+      items: merged.map((row) => this.listed(actor, row)),
       counts: [
         ...(signing?.count
           ? [
@@ -465,10 +465,11 @@ export class Engine {
    * deployment's, or one retired without a migration) still lists, plainly, rather than breaking
    * the whole list; opening it is refused as an integrity fault.
    */
-  private listed(row: CaseRow): CaseSummary {
+  private listed(actor: Actor, row: CaseRow): CaseSummary {
     const definition = this.deps.registry.get(row.machineId, row.machineVersion);
-    if (definition) return summary(row, definition);
-    return { ...summary(row, unknownDefinition(row)), stateLabel: row.state };
+    const context = (row.snapshot as { context?: unknown } | null)?.context;
+    if (definition) return summary(row, definition, visibleContext(actor, definition, context));
+    return { ...summary(row, unknownDefinition(row), undefined), stateLabel: row.state };
   }
 
   private async mayView(db: Db, actor: Actor, caseRow: CaseRow): Promise<boolean> {
@@ -562,6 +563,7 @@ function unknownDefinition(row: CaseRow): MachineDefinition {
   return {
     referencePrefix: row.machineId.slice(0, 3).toUpperCase(),
     states: {},
+    summary: () => ({ title: '', amountPence: null }),
   } as unknown as MachineDefinition;
 }
 

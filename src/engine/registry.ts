@@ -1,4 +1,5 @@
 import type { MachineDefinition } from '../../machines/define.ts';
+import { fieldMetaProblems } from './field-meta.ts';
 import { panelFieldsProblem, undeclaredDecisions } from './rulebook.ts';
 import { declaredEventTypes } from './snapshot.ts';
 
@@ -73,6 +74,15 @@ function assertComplete(definition: MachineDefinition): void {
     if ((spec.closesScoring || spec.moderates) && !definition.panelScoringStates?.length)
       throw new Error(`${name}: ${type} works on panel scores, but the machine has no panel scoring states`);
   }
+  // Every field people answer or read has words of its own: no page guesses them from a name.
+  const unworded = [
+    ...fieldMetaProblems(definition.input).map((p) => `input: ${p}`),
+    ...fieldMetaProblems(definition.context).map((p) => `context: ${p}`),
+    ...Object.entries(definition.events).flatMap(([type, spec]) =>
+      fieldMetaProblems(spec.payload).map((p) => `${type}: ${p}`),
+    ),
+  ];
+  if (unworded.length) throw new Error(`${name}: ${unworded.join('; ')}`);
   const decisions = undeclaredDecisions(definition);
   if (decisions.length) throw new Error(`${name}: ${decisions.join('; ')}`);
   const unlabelled = Object.keys(definition.machine.root.states).filter((state) => !definition.states[state]);

@@ -24,7 +24,7 @@ export const rulebookEvents: Record<string, EventSpec> = {
   },
   [SEND_BACK_DECISION]: {
     label: 'Send the decision back',
-    payload: z.strictObject({ reason }),
+    payload: z.strictObject({ reason: reason.meta({ title: 'Why you are sending the decision back' }) }),
     sentBy: ['approver'],
   },
 };

@@ -41,6 +41,11 @@ function nextEventsFor(
     .map((type) => ({ type, label: definition.events[type]!.label }));
 }
 
+/** What this person may see of a case's context: providers never see the fields kept for staff. */
+export function visibleContext(actor: Actor, definition: MachineDefinition, context: unknown): unknown {
+  return actor.role === 'provider' ? withoutFields(context, definition.staffOnly ?? []) : context;
+}
+
 /** The case as this person may see it. */
 export function caseViewFor(
   actor: Actor,
@@ -48,11 +53,10 @@ export function caseViewFor(
   definition: MachineDefinition,
   snapshot: AnyMachineSnapshot,
 ): CaseView {
-  const provider = actor.role === 'provider';
-  const context = provider ? withoutFields(snapshot.context, definition.staffOnly ?? []) : snapshot.context;
-  const decision = provider ? null : decisionOf(caseRow.decision);
+  const context = visibleContext(actor, definition, snapshot.context);
+  const decision = actor.role === 'provider' ? null : decisionOf(caseRow.decision);
   return {
-    ...summary(caseRow, definition),
+    ...summary(caseRow, definition, context),
     context,
     nextEvents: nextEventsFor(actor, caseRow, definition, snapshot),
     decision,

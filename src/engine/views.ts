@@ -7,6 +7,10 @@ export interface CaseSummary {
   id: string;
   /** For people: the machine's prefix and the case's number, e.g. YF-000042. */
   reference: string;
+  /** What people call the case (the definition's summary). */
+  title: string;
+  /** The money the case is about now, as this person may see it; null when none. */
+  amountPence: number | null;
   machine: string;
   machineVersion: number;
   state: string;
@@ -43,10 +47,17 @@ export function caseReference(definition: MachineDefinition, seq: number): strin
   return `${definition.referencePrefix}-${String(seq).padStart(6, '0')}`;
 }
 
-export function summary(row: CaseRow, definition: MachineDefinition): CaseSummary {
+/**
+ * The case as a list shows it. `context` is what this person may see of the case's context: its title
+ * and amount are read from that alone, through the definition's summary.
+ */
+export function summary(row: CaseRow, definition: MachineDefinition, context: unknown): CaseSummary {
+  const line = definition.summary(context ?? {});
   return {
     id: row.id,
     reference: caseReference(definition, row.seq),
+    title: line.title,
+    amountPence: line.amountPence,
     machine: row.machineId,
     machineVersion: row.machineVersion,
     state: row.state,

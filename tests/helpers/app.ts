@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { inject } from 'vitest';
+import type { MachineDefinition } from '../../machines/define.ts';
 import { connect, type DatabaseHandle } from '../../src/db/client.ts';
 import { demoUsers } from '../../src/domain/demo-data.ts';
 import { issueToken } from '../../src/domain/people.ts';
@@ -23,12 +24,18 @@ export async function startTestApp(
     poolSize?: number;
     /** Default: the run's database. */
     databaseUrl?: string;
+    /** The cycles the engine runs (default: every machine in machines/index.ts). */
+    definitions?: readonly MachineDefinition[];
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
   const { db, sql } = connect(url, options.poolSize ?? 25);
   const handle: DatabaseHandle = { db, sql, url, description: 'test', close: () => sql.end() };
-  const engine = createEngine(handle, { clock: options.clock, publicUrl: TEST_PUBLIC_URL });
+  const engine = createEngine(handle, {
+    clock: options.clock,
+    publicUrl: TEST_PUBLIC_URL,
+    definitions: options.definitions,
+  });
   const app = createApp({
     db,
     engine,

@@ -5,7 +5,7 @@
 import type { DemoEmail, TestApp } from './app.ts';
 import type { CaseBody } from './cycles.ts';
 
-export const PAYMENT_MACHINE = 'payment';
+export const PAYMENT_MACHINE = 'award-payment';
 
 export interface PayOptions {
   /** The day each payment was made; by default the day it fell due. */

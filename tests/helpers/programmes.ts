@@ -2,7 +2,6 @@
 // cycles a commissioning round already open for bids.
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { machineDefinitions } from '../../machines/index.ts';
 import type { Database } from '../../src/db/client.ts';
 import { insertPanelMember } from '../../src/db/queries/panel.ts';
 import { findUserByEmail } from '../../src/db/queries/people.ts';
@@ -78,7 +77,7 @@ export async function openProgramme(
           { id: 'value', label: 'Value for money', weight: 40 },
         ],
       },
-      machineDefinitions.map((d) => d.id),
+      engine.registry.list().map((d) => d.id),
     );
     for (const email of options.panel ?? ['panel@demo.test', 'panel2@demo.test']) {
       const member = await findUserByEmail(tx, email);

@@ -232,7 +232,7 @@ const setUps: Record<string, SetUp> = {
     },
   },
   // Nobody opens a payment (POST /api/cases): the domain does, when an agreement is signed.
-  payment: { state: 'scheduled', open: scheduledPayment },
+  'award-payment': { state: 'scheduled', open: scheduledPayment },
 };
 
 /**
@@ -448,7 +448,7 @@ describe('payments', () => {
       const res = await t.http
         .post('/api/cases')
         .set(t.as(PEOPLE[who]))
-        .send({ machine: 'payment', organisationId: org.riverside, input });
+        .send({ machine: 'award-payment', organisationId: org.riverside, input });
       expect(res.status, `${who}: ${JSON.stringify(res.body)}`).toBe(403);
     }
     expect(await count()).toBe(before);

@@ -34,7 +34,7 @@ async function overdueReturn() {
 
 const paymentStates = async (awardId: string) =>
   (
-    await t.sql`select state from cases where award_case_id = ${awardId} and machine_id = 'payment' order by seq`
+    await t.sql`select state from cases where award_case_id = ${awardId} and machine_id = 'award-payment' order by seq`
   ).map((r) => r.state as string);
 
 describe('re-dating a monitoring return', () => {

@@ -69,7 +69,9 @@ function definition(overrides: Partial<MachineDefinition> = {}): MachineDefiniti
     id: 'test-integrity',
     version: 1,
     referencePrefix: 'TI',
-    messages: [],
+    messages: {},
+    context: z.object({}),
+    summary: () => ({ title: 'A case', amountPence: null }),
     ownerKinds: ['provider'],
     title: 'Integrity test',
     description: 'A test-only machine',
@@ -80,7 +82,11 @@ function definition(overrides: Partial<MachineDefinition> = {}): MachineDefiniti
     events: {
       BUMP: { label: 'Bump', payload: empty, sentBy: ['owner'] },
       EXPLODE: { label: 'Explode', payload: empty, sentBy: ['owner'] },
-      PAY: { label: 'Pay', payload: z.strictObject({ amountPence: positivePence }), sentBy: ['owner'] },
+      PAY: {
+        label: 'Pay',
+        payload: z.strictObject({ amountPence: positivePence.meta({ title: 'Amount' }) }),
+        sentBy: ['owner'],
+      },
     },
     ...overrides,
   });

@@ -150,7 +150,9 @@ describe('the pages', () => {
     // No reason: the case page again, with the error summary.
     const bare = await agent.post(`/cases/${id}/events/WITHDRAW`).type('form').send(form);
     expect(bare.status).toBe(422);
-    expect(errorSummaryOf(bare.text).map((e) => e.text)).toEqual(['Enter the reasons']);
+    expect(errorSummaryOf(bare.text).map((e) => e.text)).toEqual([
+      'Why you are withdrawing the bid: enter the reasons',
+    ]);
 
     // A reason: the confirmation page, and the case unchanged.
     const before = await stored(id);

@@ -287,7 +287,7 @@ describe('GET /openapi.json', () => {
     expect(schemas()['youth-fund.RECORD_PAYMENT']).toBeUndefined();
     // Finance's events on a payment are there; the ones the domain sends (hold, re-profile) are not.
     for (const type of ['APPROVE', 'MARK_PAID', 'RESCHEDULE', 'RECORD_RETURN', 'CANCEL'])
-      expect(refs, type).toContain(`#/components/schemas/payment.${type}`);
+      expect(refs, type).toContain(`#/components/schemas/award-payment.${type}`);
     for (const type of ['HOLD', 'RELEASE', 'VARY', 'SUPERSEDE'])
       expect(schemas()[`payment.${type}`], type).toBeUndefined();
   });

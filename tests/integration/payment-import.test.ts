@@ -47,7 +47,8 @@ async function payment(amountPence: number, approve = true): Promise<Payment> {
     'offered',
   );
   await s(PROVIDER, { type: 'ACCEPT_OFFER' }, 'accepted');
-  const [row] = await t.sql`select id from cases where award_case_id = ${id} and machine_id = 'payment'`;
+  const [row] =
+    await t.sql`select id from cases where award_case_id = ${id} and machine_id = 'award-payment'`;
   if (approve) await h.step(row!.id, FINANCE, { type: 'APPROVE' }, 'approved');
   return current(row!.id);
 }

@@ -36,7 +36,7 @@ interface Payment {
 /** The award's payments, oldest first, as the database holds them. */
 async function paymentsOf(awardId: string): Promise<Payment[]> {
   const rows = await t.sql`select id, state, snapshot->'context' as c from cases
-    where award_case_id = ${awardId} and machine_id = 'payment' order by seq`;
+    where award_case_id = ${awardId} and machine_id = 'award-payment' order by seq`;
   return rows.map((r) => ({
     id: r.id,
     state: r.state,
@@ -121,7 +121,7 @@ describe('a signed agreement builds the schedule', () => {
       .post('/api/cases')
       .set(t.as(FINANCE))
       .send({
-        machine: 'payment',
+        machine: 'award-payment',
         organisationId: (await h.get(await signedAward(5_000, { paymentProfile: 'oneOff' }))).body
           .organisationId,
         input: {},

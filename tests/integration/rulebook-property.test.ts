@@ -17,6 +17,7 @@ import type { MachineDefinition } from '../../machines/define.ts';
 import { findUserByEmail } from '../../src/db/queries/people.ts';
 import { actorOf } from '../../src/domain/people.ts';
 import { type Actor, systemActor } from '../../src/engine/actor.ts';
+import { undescribedFields } from '../../src/engine/field-meta.ts';
 import { rulebookEvents } from '../../src/engine/rulebook.ts';
 import { restore, stateName } from '../../src/engine/snapshot.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -329,6 +330,19 @@ describe('no path commits money above the threshold without an approver’s sign
         expect(unexplained, 'awards ended early without a recorded reason').toEqual([]);
         expect(early.length, 'walks that ended an award early, with its reason').toBeGreaterThan(0);
       }
+
+      // Every context a walk left a case in is described, field by field, by the definition's
+      // `context`: pages read a case through it, so a field it forgot would never be shown.
+      const contexts = await t.sql<{ snapshot: unknown }[]>`
+        select snapshot from cases where id = any(${caseIds})`;
+      const undescribed = new Set(
+        contexts.flatMap((row) =>
+          undescribedFields(definition.context, restore(definition, row.snapshot).context).map((p) =>
+            p.replace(/\[\d+\]/g, '[]'),
+          ),
+        ),
+      );
+      expect([...undescribed], 'context fields the definition does not describe').toEqual([]);
 
       // Every state of the machine was reached by some walk.
       const reached = new Set([

@@ -90,7 +90,9 @@ describe('the case page', () => {
     expect(html).toContain('<div class="govuk-input__prefix" aria-hidden="true">£</div>');
     // Withdrawing cannot be undone: it asks for the reasons, and its button warns and only continues
     // to a page that asks "are you sure?" (tests/integration/irreversible.test.ts follows it there).
-    expect(html).toMatch(/<label class="govuk-label govuk-label--s" for="reason">\s*Reason\s*<\/label>/);
+    expect(html).toMatch(
+      /<label class="govuk-label govuk-label--s" for="reason">\s*Why you are withdrawing the bid\s*<\/label>/,
+    );
     expect(html).not.toContain('Reason (optional)');
     expect(html).toMatch(
       /<button[^>]*class="govuk-button govuk-button--warning"[^>]*>\s*Continue to withdraw the bid\s*<\/button>/,
@@ -154,13 +156,16 @@ describe('the case page', () => {
     expect(res.text).toContain('<title>Error: ');
     expect(res.text).toContain('govuk-error-summary');
     expect(res.text).toContain('There is a problem');
-    expect(res.text).toContain(`<a href="#amountRequestedPence">${POUNDS_ERROR}</a>`);
-    expect(res.text).toContain('<a href="#title">Cannot be blank</a>');
+    // Each error names its question, in the summary and at the field alike.
+    expect(res.text).toContain(
+      `<a href="#amountRequestedPence">Amount requested: ${POUNDS_ERROR.charAt(0).toLowerCase()}${POUNDS_ERROR.slice(1)}</a>`,
+    );
+    expect(res.text).toContain('<a href="#title">Project title: cannot be blank</a>');
     expect(res.text).toMatch(
-      /<p id="title-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Cannot be blank/,
+      /<p id="title-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Project title: cannot be blank/,
     );
     expect(res.text).toMatch(
-      /id="amountRequestedPence-error" class="govuk-error-message">[\s\S]*?Enter an amount in pounds/,
+      /id="amountRequestedPence-error" class="govuk-error-message">[\s\S]*?Amount requested: enter an amount in pounds/,
     );
     expect(res.text).toMatch(/<input[^>]*id="amountRequestedPence"[^>]*value="12.345"/);
     expect(res.text).toContain('What we typed</textarea>');
@@ -172,7 +177,9 @@ describe('the case page', () => {
       .type('form')
       .send({ ...validBid, amountRequestedPence: '£6,000', _csrf: csrf, version });
     expect(over.status).toBe(422);
-    expect(over.text).toContain('<a href="#amountRequestedPence">The most you can ask for is £5,000.00</a>');
+    expect(over.text).toContain(
+      '<a href="#amountRequestedPence">Amount requested: the most you can ask for is £5,000.00</a>',
+    );
     expect(over.text).toMatch(/<input[^>]*id="amountRequestedPence"[^>]*value="£6,000"/);
     expect(over.text).toMatch(/<input[^>]*id="title"[^>]*value="Football kit"/);
 
@@ -223,7 +230,9 @@ describe('the case page', () => {
     });
     expect(bad.status).toBe(422);
     // Approving and declining both ask for the quorum reason, so each form's ids carry its event.
-    expect(bad.text).toContain('<a href="#approve-reportDueOn-day">Report due on must be a real date</a>');
+    expect(bad.text).toContain(
+      '<a href="#approve-reportDueOn-day">End-of-grant report due on must be a real date</a>',
+    );
     expect(bad.text).toMatch(/id="approve-reportDueOn-day" name="reportDueOn-day" type="text" value="31"/);
     expect(bad.text).toMatch(
       /id="approve-quorumReason" name="quorumReason"[^>]*>Decided at the panel meeting</,
@@ -241,7 +250,7 @@ describe('the case page', () => {
     });
     expect(past.status).toBe(422);
     expect(past.text).toMatch(
-      /<a href="#approve-reportDueOn-day">Enter a date that is not in the past \(today is \d{4}-\d{2}-\d{2}\)<\/a>/,
+      /<a href="#approve-reportDueOn-day">End-of-grant report due on: enter a date that is not in the past \(today is \d{4}-\d{2}-\d{2}\)<\/a>/,
     );
     expect((await apiCase(id)).state).toBe('panelReview');
 
@@ -257,7 +266,7 @@ describe('the case page', () => {
     });
     expect(short.status).toBe(422);
     expect(short.text).toContain(
-      '<a href="#approve-quorumReason">Say why you go ahead when no panel member has scored (2 are needed)</a>',
+      '<a href="#approve-quorumReason">Why go ahead with fewer panel scores than needed: say why you go ahead when no panel member has scored (2 are needed)</a>',
     );
     expect((await apiCase(id)).state).toBe('panelReview');
 

@@ -161,7 +161,7 @@ describe('save and come back later', () => {
       .send({ _csrf: csrf, version, _action: 'save', title: 'ok', summary: 'x'.repeat(10_001) });
     expect(long.status).toBe(422);
     expect(errorSummaryOf(long.text)).toEqual([
-      { href: '#summary', text: 'Summary must be 10,000 characters or fewer to save it' },
+      { href: '#summary', text: 'Summary of the project must be 10,000 characters or fewer to save it' },
     ]);
     const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`extra${i}`, 'x']));
     const wide = await provider

@@ -187,7 +187,7 @@ describe('moderation on the case page', () => {
       errorSummaryOf(away.text)
         .map((e) => e.text)
         .join(' '),
-    ).toMatch(/Give the rationale: Evidence of need: 5, the panel(&#39;|')s mean 3/);
+    ).toMatch(/give the rationale: Evidence of need: 5, the panel(&#39;|')s mean 3/);
     expect(await version(opened.id)).toBe(before);
   });
 });
@@ -300,7 +300,7 @@ describe('a decline short of the quorum', () => {
     expect(errorSummaryOf(asked.text)).toEqual([
       {
         href: '#decline-quorumReason',
-        text: 'Say why you go ahead when no panel member has scored (2 are needed)',
+        text: 'Why go ahead with fewer panel scores than needed: say why you go ahead when no panel member has scored (2 are needed)',
       },
     ]);
     const confirmed = await post(pat, page, `${page}/events/DECLINE`, {

@@ -158,7 +158,7 @@ describe('the whole lifecycle', () => {
         const [due] = await payments.paymentsOf(id);
         expect(await payments.paymentsOf(id)).toHaveLength(1);
         expect(due).toMatchObject({
-          machine: 'payment',
+          machine: 'award-payment',
           state: 'scheduled',
           organisationId: orgIds.riverside,
           context: {

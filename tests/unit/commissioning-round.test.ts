@@ -12,9 +12,9 @@ import {
   commissioningRoundMessages,
 } from '../../machines/commissioning-round.ts';
 import type { ProgrammeSettings } from '../../machines/define.ts';
+import { commissioningRoundTemplates } from '../../machines/mail/commissioning-round.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { commissioningRoundTemplates } from '../../src/mail/templates/commissioning-round.ts';
 import {
   type EventOf,
   effectsOf,

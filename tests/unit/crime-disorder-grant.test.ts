@@ -7,10 +7,10 @@ import {
   publicationRecord,
 } from '../../machines/crime-disorder-grant.ts';
 import type { DecisionSpec, EventSpec } from '../../machines/define.ts';
+import { crimeDisorderGrantTemplates } from '../../machines/mail/crime-disorder-grant.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import { undeclaredDecisions } from '../../src/engine/rulebook.ts';
-import { crimeDisorderGrantTemplates } from '../../src/mail/templates/crime-disorder-grant.ts';
 import {
   type Action,
   actorIdChanges,

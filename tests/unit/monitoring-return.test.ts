@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { monitoringReturnTemplates } from '../../machines/mail/monitoring-return.ts';
 import {
   checkRedate,
   type MonitoringReturnContext,
@@ -11,7 +12,6 @@ import {
 } from '../../machines/monitoring-return.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { monitoringReturnTemplates } from '../../src/mail/templates/monitoring-return.ts';
 import {
   type Action,
   actorIdChanges,

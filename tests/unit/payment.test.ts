@@ -2,6 +2,7 @@
 // released with the award's monitoring returns, varied when the award is re-profiled, approved by
 // finance — never by whoever scheduled or varied it — paid, and possibly returned (clawback).
 import { describe, expect, it } from 'vitest';
+import { paymentTemplates } from '../../machines/mail/payment.ts';
 import {
   checkReturn,
   type PaymentContext,
@@ -12,7 +13,6 @@ import {
 } from '../../machines/payment.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { paymentTemplates } from '../../src/mail/templates/payment.ts';
 import {
   type Action,
   type EventOf,
@@ -101,12 +101,12 @@ const madeNote = n('paymentMade', 'owner', 'officer');
 
 describe('payment definition', () => {
   it('describes itself and registers', () => {
-    expect(payment).toMatchObject({ id: 'payment', version: 1, referencePrefix: 'PAY' });
+    expect(payment).toMatchObject({ id: 'award-payment', version: 1, referencePrefix: 'PAY' });
     expect(Object.hasOwn(payment, 'upgradeFrom')).toBe(false);
     // Only the domain opens payments, when an agreement is signed or an award re-profiled.
     expect(payment.createdBy).toEqual([]);
     expect(payment.ownerKinds).toEqual(['provider', 'partner', 'communitySafetyPartnership', 'commissioner']);
-    expect(new MachineRegistry([payment]).latest('payment')).toBe(payment);
+    expect(new MachineRegistry([payment]).latest('award-payment')).toBe(payment);
     expect(Object.keys(payment.states).sort()).toEqual(Object.keys(machine.root.states).sort());
     expect(Object.keys(accepts).sort()).toEqual(Object.keys(machine.root.states).sort());
     expect(Object.keys(payment.events).sort()).toEqual([...allEvents].sort());

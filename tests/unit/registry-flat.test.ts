@@ -11,7 +11,9 @@ import { MachineRegistry } from '../../src/engine/registry.ts';
 const base = {
   version: 1,
   referencePrefix: 'T',
-  messages: [],
+  messages: {},
+  context: z.object({}),
+  summary: () => ({ title: 'A case', amountPence: null }),
   ownerKinds: ['provider'] as const,
   title: 'T',
   description: 'D',

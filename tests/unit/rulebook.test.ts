@@ -19,7 +19,9 @@ import {
 const base = {
   version: 1,
   referencePrefix: 'T',
-  messages: [],
+  messages: {},
+  context: z.object({}),
+  summary: () => ({ title: 'A case', amountPence: null }),
   ownerKinds: ['provider'] as const,
   title: 'T',
   description: 'D',
@@ -146,7 +148,7 @@ describe('the registry and what cannot be undone', () => {
         'victims-services.TERMINATE',
         'crime-disorder-grant.WITHDRAW_ALLOCATION',
         'sarc-recommissioning.ABANDON',
-        'payment.CANCEL',
+        'award-payment.CANCEL',
         'monitoring-return.WAIVE_RETURN',
       ].sort(),
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { standstillEnd, standstillEndsAt } from '../../machines/calendar.ts';
 import type { DecisionSpec } from '../../machines/define.ts';
+import { sarcRecommissioningTemplates } from '../../machines/mail/sarc-recommissioning.ts';
 import {
   awardAboveTender,
   checkAward,
@@ -27,7 +28,6 @@ import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import { signatureNeeded } from '../../src/engine/rulebook.ts';
 import { persist, restore } from '../../src/engine/snapshot.ts';
-import { sarcRecommissioningTemplates } from '../../src/mail/templates/sarc-recommissioning.ts';
 import {
   type Action,
   actorIdChanges,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionSpec, ProgrammeSettings } from '../../machines/define.ts';
+import { victimsServicesTemplates } from '../../machines/mail/victims-services.ts';
 import {
   checkAgreement,
   checkApproveVariation,
@@ -22,7 +23,6 @@ import { interpretActions } from '../../src/engine/actions.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import { rulebookEvents, undeclaredDecisions } from '../../src/engine/rulebook.ts';
 import { persist, restore } from '../../src/engine/snapshot.ts';
-import { victimsServicesTemplates } from '../../src/mail/templates/victims-services.ts';
 import {
   type Action,
   actorIdChanges,

@@ -53,7 +53,11 @@ describe('pounds to pence', () => {
 });
 
 describe('dates', () => {
-  const schema = z.strictObject({ paidOn: isoDate, endsOn: isoDate.optional() });
+  // Labels come from each field's title, never from its name.
+  const schema = z.strictObject({
+    paidOn: isoDate.meta({ title: 'Paid on' }),
+    endsOn: isoDate.optional().meta({ title: 'Ends on' }),
+  });
   const date = (day: string, month: string, year: string, extra: Record<string, string> = {}) =>
     formToPayload(schema, { 'paidOn-day': day, 'paidOn-month': month, 'paidOn-year': year, ...extra });
 
@@ -79,7 +83,7 @@ describe('dates', () => {
   it('asks for a required date left blank, and leaves out a blank optional one', () => {
     expect(date('', '', '')).toEqual({
       payload: {},
-      errors: [{ field: 'paidOn', message: 'Enter a date for paid on' }],
+      errors: [{ field: 'paidOn', message: 'Enter a date' }],
     });
     expect(
       date('1', '4', '2027', { 'endsOn-day': '', 'endsOn-month': '', 'endsOn-year': '' }).payload,
@@ -197,9 +201,9 @@ describe('building forms', () => {
 
   it('shows pounds with a £ prefix and hint, marks optional fields, and keeps typed values and errors', () => {
     const schema = z.strictObject({
-      title: shortText(200),
-      amountPence: positivePence,
-      paidOn: isoDate.optional(),
+      title: shortText(200).meta({ title: 'Title' }),
+      amountPence: positivePence.meta({ title: 'Amount' }),
+      paidOn: isoDate.optional().meta({ title: 'Paid on' }),
     });
     const { fields, errorList } = buildForm(schema, {
       values: { title: 'Mine', amountPence: '12.345', 'paidOn-day': '3' },
@@ -233,7 +237,7 @@ describe('building forms', () => {
       { id: 'value', label: 'Value for money', weight: 40 },
     ];
     const withCriteria = buildForm(moderate, {
-      context: { criteria },
+      criteria,
       errors: [{ field: 'scores.value', message: 'Give a score for Value for money' }],
     });
     expect(withCriteria.fields.map((f) => f.name)).toEqual(['scores.need', 'scores.value', 'rationale']);
@@ -241,7 +245,7 @@ describe('building forms', () => {
       { text: 'Give a score for Value for money', href: '#scores-value' },
     ]);
     const without = buildForm(moderate, {});
-    expect(without.fields[0]!.params.label.text).toBe('Scores (as JSON)');
+    expect(without.fields[0]!.params.label.text).toBe('Moderated scores (as JSON)');
   });
 
   it('links nested check errors to their checkbox', () => {
@@ -255,7 +259,10 @@ describe('building forms', () => {
       false,
       false,
     ]);
-    expect(errorList).toEqual([{ text: 'Every check must pass', href: '#checks-accounts' }]);
+    // The summary names the question the error is about.
+    expect(errorList).toEqual([
+      { text: expect.stringMatching(/^.+: every check must pass$/), href: '#checks-accounts' },
+    ]);
   });
 });
 
@@ -274,6 +281,8 @@ describe('the case page template, for every machine', () => {
         const view = {
           id: '00000000-0000-0000-0000-000000000001',
           reference: `${definition.referencePrefix}-000001`,
+          title: 'A <b>bold</b> title',
+          amountPence: 1234,
           machine: definition.id,
           machineVersion: definition.version,
           state,

@@ -61,13 +61,3 @@ export async function programmesWithRoundIn(db: Db, roundMachine: string, state:
     .where(sql`${roundState} = ${state}`)
     .orderBy(sql`${programmes.closesAt} asc nulls last`, asc(programmes.name));
 }
-
-/** Each case's title from its context, where it has one. */
-export async function titlesOf(db: Db, caseIds: string[]): Promise<Map<string, string>> {
-  if (!caseIds.length) return new Map();
-  const rows = await db
-    .select({ id: cases.id, title: sql<string | null>`${cases.snapshot}->'context'->>'title'` })
-    .from(cases)
-    .where(inArray(cases.id, caseIds));
-  return new Map(rows.filter((r) => r.title).map((r) => [r.id, r.title!]));
-}

@@ -2,7 +2,9 @@
 // movement and cause, so a report costs one pass over the ledger rows of the funds it covers and the
 // application only adds up a few dozen grouped rows, however many cases there are.
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { monitoringReturn } from '../../../machines/monitoring-return.ts';
 import type { Db } from '../client.ts';
+import { isMachine } from '../schema/cases.ts';
 import {
   cases,
   fundContributors,
@@ -199,8 +201,8 @@ const wasLate = sql`coalesce((${context} ->> 'submittedLate')::boolean, false)`;
 
 /**
  * Monitoring returns due on a London date from `from` to `to` (inclusive): how they stand, and their
- * figures. The machine id is written into the query, not bound, so a partial index on the due date
- * (where machine_id = 'monitoring-return') can serve it.
+ * figures. The machine id is written into the query, not bound, so the partial index on the due date
+ * of monitoring returns (schema/cases.ts) can serve it.
  */
 export async function returnsDue(db: Db, from: string, to: string) {
   const [row] = await db.execute<{
@@ -223,7 +225,7 @@ export async function returnsDue(db: Db, from: string, to: string) {
       coalesce(sum((${latest} ->> 'victimsSupported')::bigint), 0)::text as victims,
       round(avg((${latest} ->> 'copeAndRecoverPercent')::numeric), 1)::text as mean_cope
     from ${cases} c
-    where c.machine_id = 'monitoring-return'
+    where ${isMachine(sql.raw('c.machine_id'), monitoringReturn.id)}
       and c.due_on >= ${from} and c.due_on <= ${to}`);
   return {
     due: row!.due,

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   bigint,
@@ -13,9 +13,21 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { commissioningRound } from '../../../machines/commissioning-round.ts';
+import { monitoringReturn } from '../../../machines/monitoring-return.ts';
 import { organisations } from './organisations.ts';
 import { programmes } from './programmes.ts';
 import { users } from './users.ts';
+
+/**
+ * `machine_id = '<id>'` with the id written into the statement, not bound: a partial index names its
+ * machine this way, and a query bound to a parameter could not use it. The id comes from the machine's
+ * definition; only ids of lower-case words and hyphens are written.
+ */
+export function isMachine(column: AnyPgColumn | SQL, id: string): SQL {
+  if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new Error(`Not a machine id: ${JSON.stringify(id)}`);
+  return sql`${column} = ${sql.raw(`'${id}'`)}`;
+}
 
 /** One running instance of a machine: a bid, a grant, a procurement. */
 export const cases = pgTable(
@@ -63,7 +75,7 @@ export const cases = pgTable(
     index('cases_programme_seq_idx').on(t.programmeId, t.seq.desc().nullsFirst()),
     index('cases_award_idx').on(t.awardCaseId, t.machineId),
     // The board report's monitoring returns due in a quarter.
-    index('cases_return_due_idx').on(t.dueOn).where(sql`${t.machineId} = 'monitoring-return'`),
+    index('cases_return_due_idx').on(t.dueOn).where(isMachine(t.machineId, monitoringReturn.id)),
     // Decisions awaiting an approver's signature, newest first, for the approver's work waiting.
     index('cases_awaiting_signature_idx')
       .on(t.seq.desc().nullsFirst())
@@ -71,7 +83,7 @@ export const cases = pgTable(
     // A programme has one round: two officers opening it at once cannot both succeed.
     uniqueIndex('cases_one_round_per_programme')
       .on(t.programmeId)
-      .where(sql`${t.machineId} = 'commissioning-round'`),
+      .where(isMachine(t.machineId, commissioningRound.id)),
     check('cases_version_positive', sql`${t.version} >= 1`),
   ],
 );

@@ -64,7 +64,8 @@ function toGrant(
     ? caseReference(definition, row.seq)
     : `${row.machineId.toUpperCase()}-${String(row.seq).padStart(6, '0')}`;
   const context = row.context ?? {};
-  const title = text(context.title) ?? definition?.title ?? 'Grant';
+  const line = definition?.summary(context);
+  const title = text(line?.title) ?? definition?.title ?? 'Grant';
   const { organisation } = row;
   const recipient: ThreeSixtyGivingOrganisation = {
     id: recipientIdentifier(organisation, settings.prefix),
@@ -75,8 +76,7 @@ function toGrant(
   const grant: ThreeSixtyGivingGrant = {
     id: `360G-${settings.prefix}-${reference}`,
     title,
-    // Youth Fund and victims' services bids have a summary; crime and disorder grants a purpose.
-    description: text(context.summary) ?? text(context.purpose) ?? title,
+    description: text(line?.description) ?? title,
     currency: 'GBP',
     amountAwarded: poundsNumber(row.netPence),
     awardDate: londonDate(row.firstCommitAt),

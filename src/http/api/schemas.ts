@@ -59,6 +59,9 @@ export const eventBody = z.looseObject({
 const nextEvent = z.object({ type: z.string(), label: z.string() });
 export const caseSummary = z.object({
   id: z.uuid(),
+  reference: z.string().describe('For people, e.g. YF-000042'),
+  title: z.string().describe("What people call the case: the bid's title"),
+  amountPence: z.int().nullable().describe('The money the case is about now, as the caller may see it'),
   machine: z.string(),
   machineVersion: z.int(),
   state: z.string(),

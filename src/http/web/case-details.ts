@@ -1,82 +1,158 @@
 // How a case reads for people: its details, the history's words, the rulebook's hold, and the
 // "are you sure?" page. Pence as pounds, dates and instants in London words, an event's name as its
 // label, no ids.
+
+import type { z } from 'zod';
+import { dayInWords, isIsoDate } from '../../../machines/calendar.ts';
 import type { MachineDefinition } from '../../../machines/define.ts';
 import { formatPounds } from '../../../machines/define.ts';
+import { jsonSchema } from '../../engine/describe.ts';
 import { eventSpec, holdIn, SIGN_DECISION } from '../../engine/rulebook.ts';
 import type { CaseView, HistoryEntry } from '../../engine/views.ts';
-import { fieldSpecs, humanise } from './forms.ts';
-import { londonDay, londonInstantText } from './views.ts';
+import { fieldSpecs, sentences } from './forms.ts';
+import { londonInstantText } from './views.ts';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+type Json = Record<string, any>;
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+const schemas = new WeakMap<object, Json>();
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A flat record (no nested objects): each of a list of them can be read on one line. */
-const isFlat = (v: unknown) =>
-  !!v &&
-  typeof v === 'object' &&
-  !Array.isArray(v) &&
-  Object.values(v).every((x) => x === null || typeof x !== 'object');
+/** A zod schema's JSON Schema, kept: the `.meta()` on each field says how its value reads. */
+export function shapeOf(schema: z.ZodType): Json {
+  const found = schemas.get(schema);
+  if (found) return found;
+  const json = jsonSchema(schema) as Json;
+  schemas.set(schema, json);
+  return json;
+}
 
-/**
- * One value for people: pence as pounds, dates and times written out (London), an event's name as its
- * label, lists of words and of flat records read in full, anything deeper summarised.
- */
-export function describeValue(
-  key: string,
-  value: unknown,
-  depth = 0,
-  labelOf: (s: string) => string = (s) => s,
-): string {
-  if (typeof value === 'number' && key.endsWith('Pence')) return formatPounds(value);
-  if (typeof value === 'string' && ISO_DATE.test(value))
-    return londonDay.format(new Date(`${value}T12:00:00Z`));
-  if (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)))
-    return londonInstantText(value);
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'string') return labelOf(value);
-  if (typeof value === 'number') return String(value);
-  if (value === null || value === undefined) return 'Not given';
-  // A list of words (the queries on a report) is read in full, oldest first; so is a list of flat
-  // records (the reasons given, each with what it was given for), one after another.
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join('; ') || 'None';
-  if (Array.isArray(value) && value.length && value.every(isFlat))
-    return value.map((v) => describeValue(key, v, depth + 1, labelOf)).join(' | ');
-  if (Array.isArray(value)) return value.length ? count(value.length, 'entry', 'entries') : 'None';
-  const entries = Object.entries(value as Record<string, unknown>).filter(
-    ([, v]) => v !== null && !(typeof v === 'string' && UUID.test(v)),
-  );
-  if (depth > 1 || entries.some(([, v]) => typeof v === 'object'))
-    return count(entries.length, 'detail', 'details');
-  return (
-    entries.map(([k, v]) => `${humanise(k)}: ${describeValue(k, v, depth + 1, labelOf)}`).join('; ') || 'None'
-  );
+/** The schema a value has, where a field is nullable or optional (`anyOf: [x, null]`). */
+const solid = (s: Json | undefined): Json => {
+  if (!s) return {};
+  const options = (s.anyOf ?? s.oneOf) as Json[] | undefined;
+  if (!options) return s;
+  const inner = options.find((o) => o.type !== 'null') ?? {};
+  // Meta given on the nullable wrapper (its title, widget) belongs to the value too.
+  const { anyOf: _a, oneOf: _o, ...outer } = s;
+  return { ...inner, ...outer };
+};
+
+/** How the value reads to a person, as its field's meta says; nothing is guessed from a name. */
+export interface Reading {
+  /** An event's type as its label: a reason's `event`. */
+  eventLabel?: (type: string) => string | undefined;
+  /** A criterion's words, for numbers by criterion (widget `scores`). */
+  criterion?: (id: string) => string | undefined;
 }
 
 /**
- * The case's context as summary rows; the template formats pence and dates with its filters. Ids
- * mean nothing to a person and are left out; an event's name is shown as its label.
+ * One value for people, read through its field's schema: pence as pounds, dates and times written out
+ * (London), an enum's words, an event's label, lists read in full, nested details by their titles.
  */
-export function detailRows(context: unknown, definition?: MachineDefinition) {
-  const labelOf = (text: string) => (definition && eventSpec(definition, text)?.label) || text;
-  return Object.entries((context ?? {}) as Record<string, unknown>)
-    .filter(([key, value]) => key !== 'title' && value !== null && !(Array.isArray(value) && !value.length))
-    .filter(([, value]) => !(typeof value === 'string' && UUID.test(value)))
-    .map(([key, value]) => {
-      const kind =
-        typeof value === 'number' && key.endsWith('Pence')
-          ? 'pence'
-          : typeof value === 'string' && ISO_DATE.test(value)
-            ? 'date'
-            : 'text';
-      return {
-        label: humanise(key),
-        kind,
-        value: kind === 'text' ? describeValue(key, value, 0, labelOf) : value,
-      };
-    });
+export function describeValue(
+  schema: Json | undefined,
+  value: unknown,
+  reading: Reading = {},
+  depth = 0,
+): string {
+  const s = solid(schema);
+  if (value === null || value === undefined) return 'Not given';
+  if (typeof value === 'number' && s.widget === 'money') return formatPounds(value);
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'string') {
+    if (s.format === 'date' && isIsoDate(value)) return dayInWords(value);
+    if (s.format === 'date-time' && !Number.isNaN(Date.parse(value))) return londonInstantText(value);
+    if (s.widget === 'event') return reading.eventLabel?.(value) ?? value;
+    return (s.options as Record<string, string> | undefined)?.[value] ?? value;
+  }
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) {
+    if (!value.length) return 'None';
+    // A list is read in full, oldest first: the queries on a report, the reasons given.
+    if (depth > 1) return count(value.length, 'entry', 'entries');
+    return value.map((v) => describeValue(s.items, v, reading, depth + 1)).join(' | ');
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (s.widget === 'scores' || (!s.properties && s.additionalProperties)) {
+    const each = solid(s.additionalProperties as Json | undefined);
+    return (
+      entries
+        .map(([k, v]) => `${reading.criterion?.(k) ?? k}: ${describeValue(each, v, reading, depth + 1)}`)
+        .join('; ') || 'None'
+    );
+  }
+  if (depth > 2) return count(entries.length, 'detail', 'details');
+  const shown = Object.entries((s.properties ?? {}) as Record<string, Json>).filter(
+    ([k, p]) =>
+      solid(p).widget !== 'hidden' && (value as Json)[k] !== null && (value as Json)[k] !== undefined,
+  );
+  return (
+    shown
+      .map(([k, p]) => `${solid(p).title ?? k}: ${describeValue(p, (value as Json)[k], reading, depth + 1)}`)
+      .join('; ') || 'None'
+  );
+}
+
+/** How a case's values read: event types as the definition's labels, criteria as the programme's words. */
+export function readingFor(definition: MachineDefinition, context: unknown): Reading {
+  const criteria = definition.criteria?.(context) ?? [];
+  return {
+    eventLabel: (type) => eventSpec(definition, type)?.label,
+    criterion: (id) => criteria.find((c) => c.id === id)?.label,
+  };
+}
+
+/**
+ * The case's context as summary rows, in the order and words of the definition's `context` schema.
+ * Hidden fields (ids, working flags), empty ones and the title that heads the page are left out.
+ */
+export function detailRows(context: unknown, definition: MachineDefinition) {
+  const values = (context ?? {}) as Record<string, unknown>;
+  const title = definition.summary(values).title;
+  const reading = readingFor(definition, values);
+  const properties = (shapeOf(definition.context).properties ?? {}) as Record<string, Json>;
+  return Object.entries(properties)
+    .filter(([key, field]) => {
+      const value = values[key];
+      if (solid(field).widget === 'hidden' || value === null || value === undefined) return false;
+      if (Array.isArray(value) && !value.length) return false;
+      return !(typeof value === 'string' && value === title);
+    })
+    .map(([key, field]) => ({
+      label: solid(field).title ?? key,
+      value: describeValue(field, values[key], reading),
+    }));
+}
+
+/** What someone answered in an event's form, question by question, in the schema's words. */
+export function answersTo(
+  definition: MachineDefinition,
+  schema: z.ZodObject,
+  payload: Record<string, unknown>,
+  context: unknown,
+): { label: string; value: string }[] {
+  const properties = (shapeOf(schema).properties ?? {}) as Record<string, Json>;
+  const reading = readingFor(definition, context);
+  return fieldSpecs(schema)
+    .filter((field) => payload[field.name] !== undefined && solid(properties[field.name]).widget !== 'hidden')
+    .map((field) => ({
+      label: field.label,
+      value: describeValue(properties[field.name], payload[field.name], reading),
+    }));
+}
+
+/**
+ * What the person said with an event, as its form asked it ("Why you are withdrawing the bid: …"), for
+ * the history: a correction reads beside the original, a reason beside the step it explains.
+ */
+export function historyAnswers(definition: MachineDefinition, entry: HistoryEntry, context: unknown): string {
+  const spec = eventSpec(definition, entry.type);
+  const payload = entry.payload;
+  if (!spec || !payload || typeof payload !== 'object') return '';
+  return sentences(
+    ...answersTo(definition, spec.payload, payload as Record<string, unknown>, context).map(
+      ({ label, value }) => `${label}${/[?:]$/.test(label) ? '' : ':'} ${value}`,
+    ),
+  );
 }
 
 export function whatHappened(definition: MachineDefinition, entry: HistoryEntry): string {
@@ -122,18 +198,10 @@ export function decisionPanel(
   // What the approver signs: the decision's terms, as the decider gave them.
   const spec = eventSpec(definition, held.event);
   const terms = spec
-    ? fieldSpecs(spec.payload)
-        .filter((field) => held.payload[field.name] !== undefined)
-        .map((field) => {
-          const value = held.payload[field.name];
-          return {
-            key: field.label,
-            value:
-              field.kind === 'money' && typeof value === 'number'
-                ? formatPounds(value)
-                : describeValue(field.name, value),
-          };
-        })
+    ? answersTo(definition, spec.payload, held.payload, view.context).map(({ label, value }) => ({
+        key: label,
+        value,
+      }))
     : [];
   return {
     heading: "Decision awaiting an approver's signature",
@@ -165,10 +233,7 @@ export function confirmation(
 ) {
   const spec = eventSpec(definition, type)!;
   const label = spec.label;
-  const title = (view.context as { title?: unknown } | null)?.title;
-  const answers = fieldSpecs(spec.payload)
-    .filter((field) => payload[field.name] !== undefined)
-    .map((field) => ({ label: field.label, value: describeValue(field.name, payload[field.name]) }));
+  const answers = answersTo(definition, spec.payload, payload, view.context);
   const hidden = Object.entries(body)
     .filter(([name]) => !['_csrf', '_confirmed', '_action'].includes(name))
     .flatMap(([name, value]) =>
@@ -179,7 +244,7 @@ export function confirmation(
     question: `Are you sure you want to ${label.charAt(0).toLowerCase()}${label.slice(1)}?`,
     warning: 'This cannot be undone. The organisation will be told by email.',
     reference: view.reference,
-    caseTitle: typeof title === 'string' ? title : '',
+    caseTitle: view.title,
     caseId: view.id,
     type,
     label,

@@ -1,6 +1,7 @@
 // The case page: what the case is, what happened to it, what this person may do now (GOV.UK forms
 // built from the events' schemas), and where it is in its machine. Works without JavaScript.
 import { type Request, type Response, Router } from 'express';
+import type { z } from 'zod';
 import type { MachineDefinition } from '../../../machines/define.ts';
 import type { Db } from '../../db/client.ts';
 import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/queries/form-drafts.ts';
@@ -15,7 +16,7 @@ import { type FieldError, fieldErrors, integrity, ProblemError } from '../../eng
 import { isUuid } from '../../engine/ids.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
-import { confirmation, decisionPanel, detailRows, whatHappened } from './case-details.ts';
+import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
 import {
   type DeclarationValues,
   declarationErrors,
@@ -24,7 +25,7 @@ import {
   readDeclaration,
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
-import { buildForm, formToPayload, humanise } from './forms.ts';
+import { buildForm, fieldSpecs, formToPayload } from './forms.ts';
 import { requireSignIn, webActor } from './session.ts';
 
 export const SAVED_MESSAGE = 'Saved. You can come back to this later.';
@@ -34,7 +35,15 @@ export const MAX_DRAFT_FIELD_LENGTH = 10_000;
 const NOT_TYPED = new Set(['_csrf', 'version', '_action']);
 
 /** A form's raw fields as typed, for saving; or the problem that stops them being saved. */
-export function draftFields(body: Record<string, unknown>): { fields: DraftFields; errors: FieldError[] } {
+export function draftFields(
+  body: Record<string, unknown>,
+  schema: z.ZodObject,
+): { fields: DraftFields; errors: FieldError[] } {
+  const specs = fieldSpecs(schema);
+  // A typed answer's question: `amountPence`, or a part of one (`reportDueOn-day`, `scores.need`).
+  const labelOf = (name: string) =>
+    specs.find((f) => name === f.name || name.startsWith(`${f.name}-`) || name.startsWith(`${f.name}.`))
+      ?.label ?? 'This answer';
   const fields: DraftFields = {};
   const errors: FieldError[] = [];
   for (const [name, value] of Object.entries(body)) {
@@ -46,7 +55,7 @@ export function draftFields(body: Record<string, unknown>): { fields: DraftField
     if (longest > MAX_DRAFT_FIELD_LENGTH)
       errors.push({
         field: name,
-        message: `${humanise(name)} must be ${MAX_DRAFT_FIELD_LENGTH.toLocaleString('en-GB')} characters or fewer to save it`,
+        message: `${labelOf(name)} must be ${MAX_DRAFT_FIELD_LENGTH.toLocaleString('en-GB')} characters or fewer to save it`,
       });
   }
   if (Object.keys(fields).length > MAX_DRAFT_FIELDS)
@@ -103,6 +112,7 @@ export function actionForms(
     const built = buildForm(payload, {
       idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
       context: view.context,
+      criteria: definition.criteria?.(view.context),
       values: mine?.values ?? drafts.get(type),
       errors: mine?.errors,
     });
@@ -147,6 +157,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
               ? `Someone (${entry.actor.role})`
               : 'The system',
         what: whatHappened(definition, entry),
+        said: historyAnswers(definition, entry, view.context),
         stage: definition.states[entry.toState]?.label ?? entry.toState,
         at: entry.at,
       };
@@ -209,10 +220,9 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         : undefined);
     const saved =
       typeof state.saved === 'string' && eventSpec(definition, state.saved) ? SAVED_MESSAGE : undefined;
-    const title = (view.context as { title?: unknown } | null)?.title;
     res.status(state.status ?? 200).render('case.njk', {
-      title: typeof title === 'string' && title ? `${view.reference}: ${title}` : view.reference,
-      caseTitle: typeof title === 'string' ? title : '',
+      title: view.title ? `${view.reference}: ${view.title}` : view.reference,
+      caseTitle: view.title,
       kase: view,
       cycleTitle: definition.title,
       organisationName: organisation?.name ?? 'Unknown organisation',
@@ -302,7 +312,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     if (body._action === 'save') {
       // Save and come back later: only a form this person could send now; no version needed.
       if (!view.nextEvents.some((e) => e.type === type) || !actor.userId) return refuse();
-      const draft = draftFields(body);
+      const draft = draftFields(body, spec.payload);
       if (draft.errors.length) {
         return render(res, view, { status: 422, failed: { type, values: body, errors: draft.errors } });
       }

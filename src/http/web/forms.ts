@@ -31,6 +31,8 @@ export interface FieldSpec {
   optional: boolean;
   /** Enum values, or the keys of a set of checks. */
   options?: string[];
+  /** What each option says to a person, from the schema's `options` (or each check's `title`). */
+  optionText?: Record<string, string>;
   /** The least and most a record's numbers may be, where the schema says. */
   range?: [number, number];
 }
@@ -47,30 +49,19 @@ export interface FormField {
 export const POUNDS_ERROR = 'Enter an amount in pounds and pence, like 4500.00';
 const schemas = new WeakMap<z.ZodObject, Json>();
 
-/** "amountRequestedPence" → "Amount requested"; "reportDueOn" → "Report due on". */
-export function humanise(name: string): string {
-  const words = name
-    .replace(/Pence$/, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** Short lower-case codes read as acronyms (idva → IDVA); others as words (oneOff → One off). */
-const optionText = (value: string) => (/^[a-z]{2,4}$/.test(value) ? value.toUpperCase() : humanise(value));
-
 const isBooleanObject = (s: Json) =>
   s.type === 'object' &&
   s.properties &&
   Object.keys(s.properties).length > 0 &&
   Object.values(s.properties as Record<string, Json>).every((p) => p.type === 'boolean');
 
-function kindOf(name: string, s: Json): Kind {
+function kindOf(s: Json): Kind {
   if (s.type === 'string' && Array.isArray(s.enum)) return 'enum';
   if (s.type === 'string' && s.format === 'date') return 'date';
   if (s.type === 'string' && s.format === 'date-time') return 'endOfDay';
-  if (s.type === 'string') return (s.maxLength ?? Infinity) > 200 ? 'textarea' : 'text';
-  if (s.type === 'integer' && name.endsWith('Pence')) return 'money';
+  if (s.type === 'string')
+    return s.widget === 'textarea' || (s.maxLength ?? Infinity) > 200 ? 'textarea' : 'text';
+  if (s.type === 'integer' && s.widget === 'money') return 'money';
   if (s.type === 'integer') return 'integer';
   if (s.type === 'number') return 'number';
   if (s.type === 'boolean') return 'boolean';
@@ -87,10 +78,16 @@ export function fieldSpecs(schema: z.ZodObject): FieldSpec[] {
   schemas.set(schema, json);
   const required = new Set<string>(json.required ?? []);
   return Object.entries((json.properties ?? {}) as Record<string, Json>).map(([name, s]) => {
-    const kind = kindOf(name, s);
+    const kind = kindOf(s);
     const options =
       kind === 'enum' ? (s.enum as string[]) : kind === 'checks' ? Object.keys(s.properties) : undefined;
-    const hint = typeof s.description === 'string' ? s.description : undefined;
+    const optionText =
+      kind === 'checks'
+        ? Object.fromEntries(
+            Object.entries(s.properties as Record<string, Json>).map(([key, p]) => [key, p.title ?? key]),
+          )
+        : (s.options as Record<string, string> | undefined);
+    const hint = typeof s.hint === 'string' ? s.hint : undefined;
     const each = s.additionalProperties as Json | undefined;
     const range =
       kind === 'scores' && typeof each?.minimum === 'number' && typeof each?.maximum === 'number'
@@ -99,9 +96,11 @@ export function fieldSpecs(schema: z.ZodObject): FieldSpec[] {
     return {
       name,
       kind,
-      label: typeof s.title === 'string' ? s.title : humanise(name),
+      // The registry refuses a payload field without a title; the name is never shown otherwise.
+      label: typeof s.title === 'string' ? s.title : name,
       optional: !required.has(name),
       ...(options ? { options } : {}),
+      ...(optionText ? { optionText } : {}),
       ...(hint ? { hint } : {}),
       ...(range ? { range } : {}),
     };
@@ -175,7 +174,7 @@ export function formToPayload(
         DATE_PARTS.map((p) => [p, text(body[`${name}-${p}`]).trim()]),
       ) as DateParts;
       if (DATE_PARTS.every((p) => parts[p] === '')) {
-        if (!field.optional) fail(name, `Enter a date for ${label.toLowerCase()}`);
+        if (!field.optional) fail(name, 'Enter a date');
         continue;
       }
       const parsed = parseDate(label, parts);
@@ -224,12 +223,23 @@ export function formToPayload(
 
 // ---- From a schema to GOV.UK components -----------------------------------------------------
 
-const criteriaOf = (context: unknown): { id: string; label: string }[] => {
-  const found = (context as { criteria?: unknown } | null)?.criteria;
-  return Array.isArray(found) && found.every((c) => typeof c?.id === 'string' && typeof c?.label === 'string')
-    ? found
-    : [];
-};
+/**
+ * An error that names its question, as GOV.UK error summaries do: "Amount requested: enter an amount in
+ * pounds…". A message that already names it ("Paid on must include a day") is left as it is.
+ */
+export function naming(label: string, message: string): string {
+  if (message.toLowerCase().includes(label.toLowerCase())) return message;
+  const first = /^[A-Z][a-z]/.test(message) ? message.charAt(0).toLowerCase() + message.slice(1) : message;
+  return `${label}: ${first}`;
+}
+
+/** Sentences joined as sentences: a full stop between them unless one is there already. */
+export function sentences(...parts: (string | undefined)[]): string {
+  return parts
+    .filter((p): p is string => !!p && p.trim() !== '')
+    .map((p) => p.trim())
+    .reduce((text, part) => (text ? `${text}${/[.?!:]$/.test(text) ? '' : '.'} ${part}` : part), '');
+}
 
 export const htmlId = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, '-');
 
@@ -240,8 +250,10 @@ export interface BuildOptions {
   values?: Record<string, unknown>;
   /** Errors by payload field name (nested ones like `checks.insurance` land on their group). */
   errors?: FieldError[];
-  /** The case's context: record fields use its `criteria`, text fields start from its values. */
+  /** The case's context: text fields start from its values. */
   context?: unknown;
+  /** The criteria a `scores` field is asked against, one number each (the definition's `criteria`). */
+  criteria?: readonly { id: string; label: string }[];
 }
 
 /** The GOV.UK components for an event's payload, and the error summary's links into them. */
@@ -252,15 +264,16 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
   const fields: FormField[] = [];
   const errorList: { text: string; href: string }[] = [];
   const claimed = new Set<FieldError>();
-  const errorFor = (name: string, anchor: (field: string) => string) => {
+  const errorFor = (name: string, anchor: (field: string) => string, label: string) => {
     const mine = errors.filter((e) => e.field === name || e.field.startsWith(`${name}.`));
     const messages: string[] = [];
     for (const e of mine) {
       claimed.add(e);
+      const message = naming(label, e.message);
       // One line per message: four failed checks saying the same thing are said once.
-      if (messages.includes(e.message)) continue;
-      messages.push(e.message);
-      errorList.push({ text: e.message, href: `#${anchor(e.field)}` });
+      if (messages.includes(message)) continue;
+      messages.push(message);
+      errorList.push({ text: message, href: `#${anchor(e.field)}` });
     }
     return messages.length ? { text: messages.join('. ') } : undefined;
   };
@@ -284,7 +297,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
       fieldset: { legend: { text: label, classes: 'govuk-fieldset__legend--s' } },
       hint,
     };
-    const criteria = kind === 'scores' ? criteriaOf(ctx) : [];
+    const criteria = kind === 'scores' ? (options.criteria ?? []) : [];
     const [low, high] = field.range ?? [];
     if (kind === 'scores' && criteria.length) {
       for (const criterion of criteria) {
@@ -299,21 +312,22 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           inputmode: 'numeric',
           spellcheck: false,
           classes: 'govuk-input--width-2',
-          errorMessage: errorFor(key, () => idOf(key)),
+          errorMessage: errorFor(key, () => idOf(key), criterion.label),
         });
       }
     } else if (kind === 'date' || kind === 'endOfDay') {
-      const errorMessage = errorFor(name, () => `${id}-day`);
+      const errorMessage = errorFor(name, () => `${id}-day`, field.label);
       const width = (part: string) => `govuk-input--width-${part === 'year' ? 4 : 2}`;
       add(name, `${id}-day`, 'date', {
         ...grouped,
         id,
         namePrefix: name,
-        hint: hint ?? {
-          text:
-            kind === 'endOfDay'
-              ? 'Until the end of this day, UK time. For example, 27 3 2027'
-              : 'For example, 27 3 2027',
+        hint: {
+          text: sentences(
+            field.hint,
+            kind === 'endOfDay' ? 'Until the end of this day, UK time.' : undefined,
+            'For example, 27 3 2027',
+          ),
         },
         errorMessage,
         items: DATE_PARTS.map((part) => ({
@@ -327,10 +341,10 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
       add(name, id, 'radios', {
         ...grouped,
         classes: yesNo ? 'govuk-radios--inline' : undefined,
-        errorMessage: errorFor(name, () => id),
+        errorMessage: errorFor(name, () => id, field.label),
         items: (yesNo ? ['yes', 'no'] : field.options!).map((value) => ({
           value,
-          text: yesNo ? (value === 'yes' ? 'Yes' : 'No') : optionText(value),
+          text: yesNo ? (value === 'yes' ? 'Yes' : 'No') : (field.optionText?.[value] ?? value),
           checked: typed === value,
         })),
       });
@@ -341,13 +355,15 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
       add(name, first, 'checkboxes', {
         ...grouped,
         hint: hint ?? { text: 'Select all that apply' },
-        errorMessage: errorFor(name, (f) =>
-          f.startsWith(`${name}.`) ? itemId(f.slice(name.length + 1)) : first,
+        errorMessage: errorFor(
+          name,
+          (f) => (f.startsWith(`${name}.`) ? itemId(f.slice(name.length + 1)) : first),
+          field.label,
         ),
         items: field.options!.map((key) => ({
           id: itemId(key),
           value: key,
-          text: humanise(key),
+          text: field.optionText?.[key] ?? key,
           checked: chosen.has(key),
         })),
       });
@@ -361,17 +377,27 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           : {}),
         rows: asJson ? 4 : 5,
         spellcheck: !asJson,
-        errorMessage: errorFor(name, () => id),
+        errorMessage: errorFor(name, () => id, field.label),
       });
     } else {
       const money = kind === 'money';
       const numeric = money || kind === 'integer' || kind === 'number';
       add(name, id, 'input', {
         ...labelled,
-        ...(money ? { prefix: { text: '£' }, hint: { text: 'in pounds, for example 4500.00' } } : {}),
+        // Money is typed in pounds: the field's own hint first, then how to write the amount.
+        ...(money
+          ? {
+              prefix: { text: '£' },
+              hint: {
+                text: field.hint
+                  ? sentences(field.hint, 'Enter it in pounds, for example 4500.00')
+                  : 'in pounds, for example 4500.00',
+              },
+            }
+          : {}),
         ...(numeric ? { inputmode: money ? 'decimal' : 'numeric', spellcheck: false } : {}),
         classes: numeric ? 'govuk-input--width-10' : undefined,
-        errorMessage: errorFor(name, () => id),
+        errorMessage: errorFor(name, () => id, field.label),
       });
     }
   }

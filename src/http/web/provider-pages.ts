@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { endOfLondonDay, londonDate } from '../../../machines/calendar.ts';
 import type { MachineDefinition } from '../../../machines/define.ts';
 import type { Db } from '../../db/client.ts';
-import { heldByCases, pendingTimers, programmesWithRoundIn, titlesOf } from '../../db/queries/deadlines.ts';
+import { heldByCases, pendingTimers, programmesWithRoundIn } from '../../db/queries/deadlines.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { findProgramme, roundCaseOf } from '../../db/queries/programmes.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
@@ -165,10 +165,9 @@ export function providerRouter(deps: { db: Db; engine: Engine }): Router {
     const { items, lastSeq } = await engine.list(actor, { limit: MY_WORK_LIMIT });
     const ids = items.map((c) => c.id);
     const programmeIds = [...new Set(items.map((c) => c.programmeId).filter((id): id is string => !!id))];
-    const [timers, held, titles, programmes] = await Promise.all([
+    const [timers, held, programmes] = await Promise.all([
       pendingTimers(db, ids),
       heldByCases(db, ids),
-      titlesOf(db, ids),
       Promise.all(programmeIds.map((id) => findProgramme(db, id))),
     ]);
     const programmeName = new Map(programmes.filter((p) => !!p).map((p) => [p!.id, p!.name]));
@@ -185,7 +184,7 @@ export function providerRouter(deps: { db: Db; engine: Engine }): Router {
       return {
         id: c.id,
         reference: c.reference,
-        title: titles.get(c.id) ?? '',
+        title: c.title,
         cycleTitle: definition?.title ?? c.machine,
         programmeName: c.programmeId ? (programmeName.get(c.programmeId) ?? '') : '',
         stateLabel: c.stateLabel,

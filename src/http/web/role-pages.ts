@@ -13,34 +13,17 @@ import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
+import { visibleContext } from '../../engine/view-policy.ts';
 import { type CaseSummary, type CaseView, summary } from '../../engine/views.ts';
+import { detailRows } from './case-details.ts';
 import { declarationErrors, declarationView, type PageError, readDeclaration } from './declaration-form.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
-type Context = Record<string, unknown> | null | undefined;
 type Criterion = { id: string; label: string; weight: number };
 interface Deps {
   db: Database;
   engine: Engine;
 }
-
-/** A page for one role: anyone else gets the 403 page. */
-const num = (value: unknown) => (typeof value === 'number' ? value : undefined);
-/** The money a decision is about, where the case's context has one. */
-export function amountOf(context: Context): number | undefined {
-  const c = (context ?? {}) as Record<string, any>;
-  return (
-    num(c.pendingVariation?.amountPence) ??
-    num(c.recommendation?.amountPence) ??
-    num(c.awardedPence) ??
-    num(c.amountPence) ??
-    num(c.amountRequestedPence)
-  );
-}
-const titleOf = (context: Context) => {
-  const title = (context as { title?: unknown } | null)?.title;
-  return typeof title === 'string' ? title : '';
-};
 
 /** "Awaiting signature: Approve a grant" for a case whose decision waits for an approver. */
 function heldLabel(engine: Engine, view: CaseView): string | undefined {
@@ -59,14 +42,12 @@ async function waitingWork(engine: Engine, actor: Actor) {
     .map((view) => ({
       id: view.id,
       reference: view.reference,
-      title: titleOf(view.context as Context),
+      title: view.title,
       cycle: view.machine,
       stateLabel: heldLabel(engine, view) ?? view.stateLabel,
       // A decision awaiting signature is not in the context yet: its amount is the one to sign.
       amountPence:
-        view.decision?.status === 'awaitingSignature'
-          ? view.decision.amountPence
-          : amountOf(view.context as Context),
+        view.decision?.status === 'awaitingSignature' ? view.decision.amountPence : view.amountPence,
       actions: view.nextEvents.map((e) => e.label),
       updatedAt: view.updatedAt,
     }));
@@ -75,23 +56,21 @@ async function waitingWork(engine: Engine, actor: Actor) {
 /** Bids for this member to declare on and score, newest first, with their progress on each. */
 async function panelBids(deps: Deps, actor: Actor) {
   const work = await panelWork(deps.db, actor, deps.engine.registry);
-  return Promise.all(
-    work.map(async ({ row, declared, scoredVersion }) => {
-      const definition = deps.engine.registry.get(row.machineId, row.machineVersion)!;
-      const bid: CaseSummary = summary(row, definition);
-      const view = await deps.engine.get(actor, row.id).catch(() => undefined);
-      return {
-        id: bid.id,
-        reference: bid.reference,
-        cycle: definition.title,
-        stateLabel: bid.stateLabel,
-        title: titleOf(view?.context as Context),
-        amountPence: num((view?.context as Record<string, unknown> | undefined)?.amountRequestedPence),
-        declared,
-        scoredVersion,
-      };
-    }),
-  );
+  return work.map(({ row, declared, scoredVersion }) => {
+    const definition = deps.engine.registry.get(row.machineId, row.machineVersion)!;
+    const context = visibleContext(actor, definition, (row.snapshot as { context?: unknown }).context);
+    const bid: CaseSummary = summary(row, definition, context);
+    return {
+      id: bid.id,
+      reference: bid.reference,
+      cycle: definition.title,
+      stateLabel: bid.stateLabel,
+      title: bid.title,
+      amountPence: bid.amountPence,
+      declared,
+      scoredVersion,
+    };
+  });
 }
 
 /** One member's view of a bid: the case, its criteria, their declaration and their own scores. */
@@ -101,7 +80,6 @@ async function panelBid(deps: Deps, actor: Actor, id: string) {
   const view = await deps.engine.get(actor, id);
   const definition = deps.engine.registry.get(view.machine, view.machineVersion)!;
   const organisation = await findOrganisation(deps.db, view.organisationId);
-  const context = (view.context ?? {}) as Record<string, unknown>;
   return {
     view,
     mine: mine as {
@@ -117,7 +95,8 @@ async function panelBid(deps: Deps, actor: Actor, id: string) {
     },
     cycleTitle: definition.title,
     organisationName: organisation?.name ?? 'Unknown organisation',
-    summaryText: typeof context.summary === 'string' ? context.summary : '',
+    title: view.title,
+    details: detailRows(view.context, definition),
     open: (definition.panelScoringStates ?? []).includes(view.state),
   };
 }
@@ -158,15 +137,12 @@ export function rolePagesRouter(deps: Deps): Router {
     const scoreValues = values('scores');
     const declarationValues = values('declaration');
     res.status(state.status ?? 200).render('panel-bid.njk', {
-      title:
-        bid.view.reference +
-        (titleOf(bid.view.context as Context) ? `: ${titleOf(bid.view.context as Context)}` : ''),
-      caseTitle: titleOf(bid.view.context as Context),
+      title: `${bid.view.reference}: ${bid.title}`,
+      caseTitle: bid.title,
       kase: bid.view,
       cycleTitle: bid.cycleTitle,
       organisationName: bid.organisationName,
-      summaryText: bid.summaryText,
-      amountRequestedPence: num((bid.view.context as Record<string, unknown>)?.amountRequestedPence),
+      details: bid.details,
       open: bid.open,
       maxScore: MAX_SCORE,
       declaration,

@@ -1,9 +1,10 @@
 // What the rulebook tells people, for every cycle alike. Reference, title and link only; the amount,
 // the threshold and the approver's reasons are on the case page.
-import type { rulebookMessages } from '../../engine/rulebook.ts';
-import { check, type Template } from '../template-kit.ts';
 
-export const rulebookTemplates: Record<(typeof rulebookMessages)[number], Template> = {
+import { check, type MessageTemplate } from '../../../machines/messages.ts';
+import type { rulebookMessages } from '../../engine/rulebook.ts';
+
+export const rulebookTemplates: Record<(typeof rulebookMessages)[number], MessageTemplate> = {
   decisionAwaitingSignature: {
     subject: (d) => `${d.reference}: a decision needs your signature`,
     body: (d) => [

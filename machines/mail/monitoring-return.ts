@@ -1,7 +1,7 @@
 // What a monitoring return tells people. Reference, title, the period and due date, and a link only;
 // never the figures, the narrative or an officer's query.
-import type { MonitoringReturnMessage } from '../../../machines/monitoring-return.ts';
-import { check, longDate, type MessageData, type Template } from '../template-kit.ts';
+import { check, longDate, type MessageData, type MessageTemplate } from '../messages.ts';
+import type { MonitoringReturnMessage } from '../monitoring-return.ts';
 
 const isDate = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
@@ -16,7 +16,7 @@ const period = (d: MessageData) =>
 const dueOn = (d: MessageData) =>
   isDate(d.context.dueOn) ? `on ${longDate(d.context.dueOn)}` : 'on the date set';
 
-export const monitoringReturnTemplates: Record<MonitoringReturnMessage, Template> = {
+export const monitoringReturnTemplates: Record<MonitoringReturnMessage, MessageTemplate> = {
   returnDueSoon: {
     subject: (d) => `${d.reference}: your monitoring return is due ${dueOn(d)}`,
     body: (d) => [`The "${d.title}"${period(d)} is due ${dueOn(d)}.`, check],

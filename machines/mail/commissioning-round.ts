@@ -1,9 +1,10 @@
 // What a commissioning round tells staff. The OPCC owns the round, so officers and approvers are
 // told, never providers. Reference, the programme's name and a link only; never plan content or reasons.
-import type { CommissioningRoundMessage } from '../../../machines/commissioning-round.ts';
-import { check, type Template } from '../template-kit.ts';
 
-export const commissioningRoundTemplates: Record<CommissioningRoundMessage, Template> = {
+import type { CommissioningRoundMessage } from '../commissioning-round.ts';
+import { check, type MessageTemplate } from '../messages.ts';
+
+export const commissioningRoundTemplates: Record<CommissioningRoundMessage, MessageTemplate> = {
   launchAwaitingApproval: {
     subject: (d) => `${d.reference}: a commissioning round is waiting for your approval to launch`,
     body: (d) => [

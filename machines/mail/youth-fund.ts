@@ -1,8 +1,9 @@
 // What the Youth Fund tells people. Reference, title and link only; never bid content.
-import type { YouthFundMessage } from '../../../machines/youth-fund.ts';
-import { check, longDate, type Template } from '../template-kit.ts';
 
-export const youthFundTemplates: Record<YouthFundMessage, Template> = {
+import { check, longDate, type MessageTemplate } from '../messages.ts';
+import type { YouthFundMessage } from '../youth-fund.ts';
+
+export const youthFundTemplates: Record<YouthFundMessage, MessageTemplate> = {
   bidReceived: {
     subject: (d) => `${d.reference}: we have received your bid`,
     body: (d) => [`We have received your bid "${d.title}". An officer will check its eligibility.`, check],

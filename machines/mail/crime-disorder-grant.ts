@@ -1,9 +1,9 @@
 // What a crime and disorder reduction grant tells people. Reference, title and link only; never the
 // amount, purpose, conditions, reasons or evaluation.
-import type { CrimeDisorderGrantMessage } from '../../../machines/crime-disorder-grant.ts';
-import { check, type Template } from '../template-kit.ts';
+import type { CrimeDisorderGrantMessage } from '../crime-disorder-grant.ts';
+import { check, type MessageTemplate } from '../messages.ts';
 
-export const crimeDisorderGrantTemplates: Record<CrimeDisorderGrantMessage, Template> = {
+export const crimeDisorderGrantTemplates: Record<CrimeDisorderGrantMessage, MessageTemplate> = {
   conditionsOffered: {
     subject: (d) => `${d.reference}: the conditions of your grant are ready`,
     body: (d) => [

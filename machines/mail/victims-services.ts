@@ -1,9 +1,9 @@
 // What the victims' services machine tells people. Reference, title and link only; never bid
 // content, scores, amounts, reasons or conditions, which people read on the case page.
-import type { VictimsServicesMessage } from '../../../machines/victims-services.ts';
-import { check, type Template } from '../template-kit.ts';
+import { check, type MessageTemplate } from '../messages.ts';
+import type { VictimsServicesMessage } from '../victims-services.ts';
 
-export const victimsServicesTemplates: Record<VictimsServicesMessage, Template> = {
+export const victimsServicesTemplates: Record<VictimsServicesMessage, MessageTemplate> = {
   bidReceived: {
     subject: (d) => `${d.reference}: we have received your bid`,
     body: (d) => [

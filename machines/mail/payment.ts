@@ -1,8 +1,9 @@
 // What a payment tells people: its reference, the date, and a link; never amounts or bank details.
-import type { paymentMessages } from '../../../machines/payment.ts';
-import { check, longDate, type Template } from '../template-kit.ts';
 
-export const paymentTemplates: Record<(typeof paymentMessages)[number], Template> = {
+import { check, longDate, type MessageTemplate } from '../messages.ts';
+import type { PaymentMessage } from '../payment.ts';
+
+export const paymentTemplates: Record<PaymentMessage, MessageTemplate> = {
   paymentApproved: {
     subject: (d) => `${d.reference}: a payment has been approved`,
     body: (d) => [

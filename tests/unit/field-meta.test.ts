@@ -1,0 +1,126 @@
+// The definition owns how its cycle reads: every field people answer or read has its own words, and
+// no module in src/ names a machine by a string.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { setup } from 'xstate';
+import { z } from 'zod';
+import { defineMachine, pence } from '../../machines/define.ts';
+import { machineDefinitions } from '../../machines/index.ts';
+import { lintMachineIds, machineIdsWritten } from '../../scripts/machine-ids.ts';
+import { fieldMetaProblems, undescribedFields } from '../../src/engine/field-meta.ts';
+import { MachineRegistry } from '../../src/engine/registry.ts';
+
+const machine = setup({}).createMachine({
+  id: 'worded',
+  initial: 'a',
+  states: { a: { on: { GO: 'b' } }, b: { type: 'final' } },
+});
+const worded = defineMachine({
+  id: 'worded',
+  version: 1,
+  referencePrefix: 'W',
+  messages: {},
+  context: z.object({ amountPence: pence.meta({ title: 'Amount' }) }),
+  summary: () => ({ title: 'A case', amountPence: null }),
+  ownerKinds: ['provider'] as const,
+  title: 'Worded',
+  description: 'D',
+  input: z.strictObject({}),
+  createdBy: ['officer'] as const,
+  machine,
+  events: {
+    GO: {
+      label: 'Go',
+      payload: z.strictObject({ amountPence: pence.meta({ title: 'Amount' }) }),
+      sentBy: ['officer'] as const,
+    },
+  },
+  states: { a: { label: 'A' }, b: { label: 'B' } },
+});
+
+describe('field words', () => {
+  it('every shipped machine words every field', () => {
+    for (const d of machineDefinitions) {
+      expect(fieldMetaProblems(d.context), d.id).toEqual([]);
+      expect(fieldMetaProblems(d.input), d.id).toEqual([]);
+      for (const [type, spec] of Object.entries(d.events))
+        expect(fieldMetaProblems(spec.payload), `${d.id} ${type}`).toEqual([]);
+    }
+  });
+
+  it('accepts a definition whose fields all have titles', () => {
+    expect(() => new MachineRegistry([worded])).not.toThrow();
+  });
+
+  it('refuses a payload field without a title, naming it', () => {
+    const unworded = {
+      ...worded,
+      events: { GO: { ...worded.events.GO, payload: z.strictObject({ amountPence: pence }) } },
+    };
+    expect(() => new MachineRegistry([unworded])).toThrow('worded@1: GO: amountPence has no title');
+  });
+
+  it('refuses a context field without a title, nested ones too', () => {
+    const nested = z.object({
+      terms: z.object({ startsOn: z.string() }).nullable().meta({ title: 'Terms' }),
+    });
+    expect(() => new MachineRegistry([{ ...worded, context: nested }])).toThrow(
+      'worded@1: context: terms.startsOn has no title',
+    );
+  });
+
+  it('refuses an enum whose values are not all put in words', () => {
+    const profile = z.object({
+      profile: z.enum(['oneOff', 'quarterly']).meta({ title: 'How it is paid', options: { oneOff: 'Once' } }),
+    });
+    expect(fieldMetaProblems(profile)).toEqual(['profile does not say in words what quarterly mean']);
+  });
+
+  it('finds the context fields a definition does not describe', () => {
+    const schema = z.object({
+      title: z.string().meta({ title: 'Title' }),
+      terms: z
+        .object({ startsOn: z.string().meta({ title: 'Starts on' }) })
+        .nullable()
+        .meta({ title: 'Terms' }),
+      reasons: z.array(z.object({ reason: z.string().meta({ title: 'Reason' }) })).meta({ title: 'Reasons' }),
+      scores: z.record(z.string(), z.number()).meta({ title: 'Scores', widget: 'scores' }),
+    });
+    expect(
+      undescribedFields(schema, {
+        title: 'x',
+        terms: { startsOn: '2027-04-01', endsOn: '2028-03-31' },
+        reasons: [{ reason: 'r', event: 'WITHDRAW' }],
+        scores: { need: 3 },
+        forgotten: true,
+      }),
+    ).toEqual(['terms.endsOn', 'reasons[0].event', 'forgotten']);
+    expect(undescribedFields(schema, { title: 'x', terms: null, reasons: [], scores: {} })).toEqual([]);
+  });
+});
+
+describe('the machine-id lint', () => {
+  const ids = ['youth-fund', 'award-payment'];
+
+  it('finds a machine id written as a string, in any quotes', () => {
+    const text = [
+      "const a = 'youth-fund';",
+      'const b = youthFund.id;',
+      'const c = "award-payment";',
+      'const d = `youth-fund`;',
+      "const e = 'youth-fund-extra';",
+      "const f = 'payment';",
+    ].join('\n');
+    expect(machineIdsWritten('x.ts', text, ids)).toEqual([
+      { file: 'x.ts', line: 1, id: 'youth-fund' },
+      { file: 'x.ts', line: 3, id: 'award-payment' },
+      { file: 'x.ts', line: 4, id: 'youth-fund' },
+    ]);
+  });
+
+  it('finds none in src/', () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    expect(lintMachineIds(root)).toEqual([]);
+  });
+});
