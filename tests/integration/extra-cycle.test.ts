@@ -88,6 +88,9 @@ describe('a cycle defined only in tests/', () => {
       expect(page.text).toContain(words);
     expect(page.text).not.toMatch(/>\s*amountRequestedPence/); // never the field's name as its label
     expect(page.text).not.toContain('Amount requested'); // no label guessed from a field's name
+    // Their work waiting names the case by its summary.
+    const home = await agent.get('/');
+    expect(home.text).toContain(`${opened.body.reference}: Community chest bid (not yet named)`);
 
     // Bad input through the page: the answer is named at its field and nothing is written.
     const bad = await agent

@@ -5,11 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { setup } from 'xstate';
 import { z } from 'zod';
+import { commissioningRound } from '../../machines/commissioning-round.ts';
 import { defineMachine, pence } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
 import { lintMachineIds, machineIdsWritten } from '../../scripts/machine-ids.ts';
 import { fieldMetaProblems, undescribedFields } from '../../src/engine/field-meta.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
+import { detailRows } from '../../src/http/web/case-details.ts';
+import { communityChest } from '../helpers/community-chest.ts';
 
 const machine = setup({}).createMachine({
   id: 'worded',
@@ -122,5 +125,29 @@ describe('the machine-id lint', () => {
   it('finds none in src/', () => {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
     expect(lintMachineIds(root)).toEqual([]);
+  });
+});
+
+describe('details read through the definition', () => {
+  it('shows money as pounds, enums in words, and one nested detail without repeating its heading', () => {
+    const rows = detailRows(
+      {
+        title: 'Bikes',
+        amountRequestedPence: 90_000,
+        neighbourhood: 'south',
+        purpose: null,
+        awardedPence: null,
+        reasons: [{ event: 'DECLINE', reason: 'Too late' }],
+      },
+      communityChest,
+    );
+    // The title heads the page, so it is not a row; empty fields are left out.
+    expect(rows).toEqual([
+      { label: 'Asked for', value: '£900.00' },
+      { label: 'Where it runs', value: 'South of the river' },
+      { label: 'Reasons given', value: 'Decision: Say no from the chest; Reasons: Too late' },
+    ]);
+    const round = detailRows({ intentions: { summary: 'Fund more advocates' } }, commissioningRound);
+    expect(round).toContainEqual({ label: 'Commissioning intentions', value: 'Fund more advocates' });
   });
 });

@@ -85,6 +85,9 @@ export function describeValue(
     ([k, p]) =>
       solid(p).widget !== 'hidden' && (value as Json)[k] !== null && (value as Json)[k] !== undefined,
   );
+  // One detail needs no heading of its own: the row's heading already says what it is.
+  if (shown.length === 1)
+    return describeValue(shown[0]![1], (value as Json)[shown[0]![0]], reading, depth + 1);
   return (
     shown
       .map(([k, p]) => `${solid(p).title ?? k}: ${describeValue(p, (value as Json)[k], reading, depth + 1)}`)
