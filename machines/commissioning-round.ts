@@ -6,12 +6,13 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
-  type CaseSummary,
+  type CaseLine,
   deadlineNotPassed,
   defineMachine,
   engineActions,
   type FieldProblem,
   guardFrom,
+  hidden,
   isoInstant,
   moneyActions,
   type Now,
@@ -20,8 +21,10 @@ import {
   programmeId,
   type Recipient,
   reason,
+  reasonPayload,
   scheduleAt,
   shortText,
+  textarea,
 } from './define.ts';
 import { commissioningRoundTemplates } from './mail/commissioning-round.ts';
 
@@ -82,11 +85,8 @@ const creationInput = z.strictObject({
 
 const longText = () => shortText(5000);
 const emptyPayload = z.strictObject({});
-const reasonPayload = z.strictObject({ reason });
-/** A payload asking only why, in the words of the event it is for. */
-const reasonPayloadAs = (title: string) => z.strictObject({ reason: reason.meta({ title }) });
-const refuseLaunchPayload = reasonPayloadAs('Why the launch is refused');
-const closeEarlyPayload = reasonPayloadAs('Why the round is closing to bids early');
+const refuseLaunchPayload = reasonPayload('Why the launch is refused');
+const closeEarlyPayload = reasonPayload('Why the round is closing to bids early');
 const needsAssessmentPayload = z.strictObject({
   summary: longText().meta({
     title: 'Summary of the needs assessment',
@@ -130,7 +130,7 @@ const recommissionPayload = z.strictObject({
   reason: reason.meta({ title: 'Why the services are being re-commissioned' }),
 });
 
-type ReasonPayload = z.output<typeof reasonPayload>;
+type ReasonPayload = { reason: string };
 type NeedsAssessmentPayload = z.output<typeof needsAssessmentPayload>;
 type IntentionsPayload = z.output<typeof intentionsPayload>;
 type ExtendPayload = z.output<typeof extendPayload>;
@@ -347,7 +347,6 @@ const machine = setup({
 
 // ---- How a case reads to people --------------------------------------------------------------
 
-const textarea = { widget: 'textarea' } as const;
 /** The context, field by field, in the order the case page shows it. */
 const contextSchema = z.object({
   title: z.string().nullable().meta({ title: 'Programme' }),
@@ -376,7 +375,7 @@ const contextSchema = z.object({
     .meta({ title: 'Evaluation of the round' }),
   recommission: z
     .object({
-      newProgrammeId: z.string().meta({ title: 'Programme of the new round', widget: 'hidden' }),
+      newProgrammeId: z.string().meta({ title: 'Programme of the new round', ...hidden }),
       reason: z.string().meta({ title: 'Why the services are being re-commissioned', ...textarea }),
     })
     .nullable()
@@ -404,11 +403,11 @@ const contextSchema = z.object({
       }),
     )
     .meta({ title: 'Opened to bids again' }),
-  programmeId: z.string().meta({ title: 'Programme id', widget: 'hidden' }),
+  programmeId: z.string().meta({ title: 'Programme id', ...hidden }),
 });
 
 /** The round is known by its programme's name; it commits no money of its own. */
-const summarise = (c: CommissioningRoundContext): CaseSummary => ({
+const summarise = (c: CommissioningRoundContext): CaseLine => ({
   title: c.title ?? 'Commissioning round (programme not named)',
   amountPence: null,
 });

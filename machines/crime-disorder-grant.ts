@@ -21,7 +21,7 @@ import {
   positivePence,
   programmeId,
   type Recipient,
-  reason,
+  reasonPayload,
   recordUnderspend,
   releaseFunds,
   releaseUnpaid,
@@ -94,10 +94,8 @@ const offerPayload = z.strictObject({
   reasons: shortText(5000).meta(conditionReasons),
 });
 const emptyPayload = z.strictObject({});
-const queryPayload = z.strictObject({
-  reason: reason.meta({ title: 'What needs to change in the conditions' }),
-});
-const withdrawPayload = z.strictObject({ reason: reason.meta({ title: 'Why the allocation is withdrawn' }) });
+const queryPayload = reasonPayload('What needs to change in the conditions');
+const withdrawPayload = reasonPayload('Why the allocation is withdrawn');
 const evaluatePayload = z.strictObject({
   summary: shortText(5000).meta(evaluationSummary),
   outcomesAchieved: shortText(5000).meta(outcomesAchieved),
@@ -130,7 +128,7 @@ const contextSchema = z.object({
 });
 
 type OfferPayload = z.output<typeof offerPayload>;
-type ReasonPayload = z.output<typeof queryPayload>;
+type ReasonPayload = { reason: string };
 type EvaluatePayload = z.output<typeof evaluatePayload>;
 export type CrimeDisorderGrantEvent =
   | { type: 'ALLOCATE' }

@@ -136,8 +136,13 @@ declare module 'zod' {
   interface GlobalMeta extends FieldMeta {}
 }
 
+/** Spread into a field's meta: long text, asked and shown in a multi-line box. */
+export const textarea = { widget: 'textarea' } as const;
+/** Spread into a field's meta: a field nobody reads (an id, a working flag, a copy of settings). */
+export const hidden = { widget: 'hidden' } as const;
+
 /** What one case is, in a line: for lists, work waiting and email. */
-export interface CaseSummary {
+export interface CaseLine {
   /** What people call it: the bid's title, the payment's purpose. */
   title: string;
   /** The money it is about now (the recommendation, the award, the request), or null. */
@@ -171,7 +176,7 @@ export interface MachineDefinition {
    */
   context: z.ZodObject;
   /** The case in a line, for lists, work waiting and email. */
-  summary: (context: any) => CaseSummary;
+  summary: (context: any) => CaseLine;
   /** The criteria a case is scored against: how fields with `widget: 'scores'` are asked and read. */
   criteria?: (context: any) => readonly ScoringCriterion[];
   /** The kinds of organisation a case of this machine may belong to (checked when it is opened). */
@@ -312,6 +317,10 @@ export const reason = z
   .min(1, { error: 'Enter the reasons' })
   .max(2000, { error: 'The reasons must be 2000 characters or fewer' })
   .meta({ title: 'Reasons', widget: 'textarea' });
+
+/** A payload asking only why, in the words of the event it is for (and a hint, where one helps). */
+export const reasonPayload = (title: string, hint?: string) =>
+  z.strictObject({ reason: reason.meta({ title, ...(hint ? { hint } : {}) }) });
 
 /**
  * Why the panel decides, or scoring closes, with fewer scores than the programme's quorum. The
@@ -508,6 +517,13 @@ export function weightedScore(
 }
 
 // ---- Payments --------------------------------------------------------------------------------
+
+/** A payment made, as finance records it: shared by the forms and the case pages that show it. */
+export const paidOn = { title: 'Paid on', hint: "The date the money left the Commissioner's account." };
+export const paymentReference = {
+  title: 'Payment reference',
+  hint: "The finance system's reference for the payment.",
+};
 
 /** How an award is paid. */
 export const paymentProfiles = ['quarterlyInAdvance', 'quarterlyInArrears', 'instalments', 'oneOff'] as const;

@@ -7,7 +7,7 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { addDays, dayInWords, endOfLondonDay, isIsoDate, londonInstant } from './calendar.ts';
 import {
-  type CaseSummary,
+  type CaseLine,
   defineMachine,
   engineActions,
   type FieldProblem,
@@ -23,6 +23,7 @@ import {
   pence,
   type Recipient,
   reason,
+  reasonPayload,
   recordUnderspend,
   releaseAwardPayments,
   reportSpend,
@@ -147,20 +148,17 @@ const returnPayload = z.strictObject({
   underspendPence: pence.optional().meta({
     title: 'Underspend',
     hint: 'Money from this award you will not need. It goes back to the fund when the return is accepted.',
-    widget: 'money',
   }),
   narrative: shortText(5000)
     .optional()
     .meta({ title: 'Anything else you want to tell us about the period', widget: 'textarea' }),
 });
 const emptyPayload = z.strictObject({});
-const queryPayload = z.strictObject({
-  reason: reason.meta({
-    title: 'Your questions about the return',
-    hint: 'The provider reads them on the case page, then corrects and resubmits the return.',
-  }),
-});
-const waivePayload = z.strictObject({ reason: reason.meta({ title: 'Reasons for waiving the return' }) });
+const queryPayload = reasonPayload(
+  'Your questions about the return',
+  'The provider reads them on the case page, then corrects and resubmits the return.',
+);
+const waivePayload = reasonPayload('Reasons for waiving the return');
 const redatePayload = z.strictObject({
   dueOn: isoDate.meta({
     title: 'New due date',
@@ -170,7 +168,7 @@ const redatePayload = z.strictObject({
 });
 
 type ReturnPayload = z.output<typeof returnPayload>;
-type ReasonPayload = z.output<typeof queryPayload> & z.output<typeof waivePayload>;
+type ReasonPayload = { reason: string };
 type RedatePayload = z.output<typeof redatePayload>;
 
 export type MonitoringReturnEvent =
@@ -393,7 +391,7 @@ const QUARTER_STARTS: Record<number, number> = { 4: 1, 7: 2, 10: 3, 1: 4 };
  * What people call a return: "Quarter 2 return, 2026-27" when its period is a quarter of a financial
  * year (April to June is quarter 1), else its period in words.
  */
-export function returnTitle(c: Pick<MonitoringReturnContext, 'periodStart' | 'periodEnd'>): string {
+function returnTitle(c: Pick<MonitoringReturnContext, 'periodStart' | 'periodEnd'>): string {
   if (!isIsoDate(c.periodStart) || !isIsoDate(c.periodEnd)) return 'Monitoring return';
   const [year, month, day] = c.periodStart.split('-').map(Number) as [number, number, number];
   const quarter = QUARTER_STARTS[month];
@@ -409,7 +407,7 @@ export function returnTitle(c: Pick<MonitoringReturnContext, 'periodStart' | 'pe
 }
 
 /** The return in a line: its period, and the spend reported (null until submitted). */
-export const monitoringReturnSummary = (c: MonitoringReturnContext): CaseSummary => ({
+const monitoringReturnSummary = (c: MonitoringReturnContext): CaseLine => ({
   title: returnTitle(c),
   amountPence: c.latestReturn?.spendPence ?? null,
 });

@@ -13,10 +13,13 @@ import {
   type FieldProblem,
   isoDate,
   notify,
+  paidOn,
+  paymentReference,
   pence,
   positivePence,
   type Recipient,
   reason,
+  reasonPayload,
   shortText,
 } from './define.ts';
 import { paymentTemplates } from './mail/payment.ts';
@@ -46,8 +49,6 @@ export interface PaymentContext {
 const instalment = { title: 'Payment number', hint: "Its place in the award's payment schedule, from 1." };
 const dueOn = { title: 'Due on' };
 const amount = { title: 'Amount' };
-const paidOn = { title: 'Paid on', hint: "The date the money left the Commissioner's account." };
-const paidReference = { title: 'Payment reference', hint: "The finance system's reference for the payment." };
 const returnedAmount = { title: 'Amount returned', hint: 'No more than was paid.' };
 const receivedOn = { title: 'Received on', hint: "The date the money reached the Commissioner's account." };
 const receivedReference = {
@@ -76,7 +77,7 @@ const reschedulePayload = z.strictObject({
 });
 const paidPayload = z.strictObject({
   paidOn: isoDate.meta(paidOn),
-  reference: shortText(100).meta(paidReference),
+  reference: shortText(100).meta(paymentReference),
 });
 const returnPayload = z.strictObject({
   amountPence: positivePence.meta(returnedAmount),
@@ -84,7 +85,7 @@ const returnPayload = z.strictObject({
   reference: shortText(100).meta(receivedReference),
   reason: reason.meta(returnReason),
 });
-const cancelPayload = z.strictObject({ reason: reason.meta({ title: 'Why the payment is cancelled' }) });
+const cancelPayload = reasonPayload('Why the payment is cancelled');
 
 /** What each field of the context means to a person, most important first (display only). */
 const contextSchema = z.object({
@@ -112,7 +113,7 @@ const contextSchema = z.object({
 });
 
 /** The payment in a line: its place in the schedule and when it is due. */
-export function paymentSummary(context: PaymentContext) {
+function paymentSummary(context: PaymentContext) {
   const due = isIsoDate(context.dueOn) ? `, due ${dayInWords(context.dueOn)}` : '';
   return { title: `Payment ${context.instalment}${due}`, amountPence: context.amountPence };
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { endOfLondonDay, standstillEnd, standstillEndsAt } from './calendar.ts';
 import {
   atMost,
-  type CaseSummary,
+  type CaseLine,
   commitFunds,
   defineMachine,
   type EventSpec,
@@ -26,6 +26,7 @@ import {
   programmeId,
   type Recipient,
   reason,
+  reasonPayload,
   releaseUnpaid,
   scheduleAt,
   schedulePayments,
@@ -43,6 +44,8 @@ const partnerNames: Record<SarcPartner, string> = {
   countyCouncil: 'County council',
   cityCouncil: 'City council',
 };
+/** How a challenge to the award was resolved, as people name it. */
+const challengeOutcomeOptions = { dismissed: 'Dismissed', upheld: 'Upheld' };
 
 /** The messages this machine sends; each has a template in ./mail/sarc-recommissioning.ts. */
 export const sarcMessages = [
@@ -167,7 +170,7 @@ const payloads = {
         hint: 'Score every tender received. Price points are worked out from the prices tendered.',
       }),
   }),
-  ABANDON: z.strictObject({ reason: reason.meta({ title: 'Reasons for abandoning the procurement' }) }),
+  ABANDON: reasonPayload('Reasons for abandoning the procurement'),
   MODERATE: z.strictObject({
     preferredBidder: shortText(200).meta({
       title: 'Preferred bidder',
@@ -184,9 +187,7 @@ const payloads = {
       widget: 'textarea',
     }),
   }),
-  RETURN_TO_MODERATION: z.strictObject({
-    reason: reason.meta({ title: 'Reasons for returning the procurement to moderation' }),
-  }),
+  RETURN_TO_MODERATION: reasonPayload('Reasons for returning the procurement to moderation'),
   PUBLISH_AWARD_NOTICE: z.strictObject({
     publishedOn: isoDate.meta({
       title: 'Date the award notice was published',
@@ -204,7 +205,7 @@ const payloads = {
     outcome: z.enum(['dismissed', 'upheld']).meta({
       title: 'Outcome of the challenge',
       hint: 'If it is dismissed, a new award notice and standstill follow. If it is upheld, the procurement goes back to moderation.',
-      options: { dismissed: 'Dismissed', upheld: 'Upheld' },
+      options: challengeOutcomeOptions,
     }),
     note: reason.meta({ title: 'Reasons for the outcome' }),
   }),
@@ -219,7 +220,6 @@ const payloads = {
     justification: reason.optional().meta({
       title: 'Why the contract is worth more than the preferred tender',
       hint: 'Needed only if the contract value is more than the preferred bidder tendered.',
-      widget: 'textarea',
     }),
   }),
   GO_LIVE: empty,
@@ -236,7 +236,6 @@ const payloads = {
     extensionValuePence: positivePence.optional().meta({
       title: 'Value of the extension',
       hint: 'Only if extending: what the extension adds to the contract value.',
-      widget: 'money',
     }),
   }),
 };
@@ -371,13 +370,13 @@ export const checkReview = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): FieldProb
   ];
 };
 
+/** What the contract is worth now: as awarded, with every extension; null before it is awarded. */
+const contractTotal = (c: SarcContext): number | null =>
+  c.contract ? c.contract.valuePence + c.extensions.reduce((sum, e) => sum + e.extensionValuePence, 0) : null;
+
 /** The contract's whole value once a review takes effect: as awarded, with every extension. */
 export const contractTotalAfter = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): number | null =>
-  p.decision === 'extend'
-    ? (c.contract?.valuePence ?? 0) +
-      c.extensions.reduce((sum, e) => sum + e.extensionValuePence, 0) +
-      (p.extensionValuePence ?? 0)
-    : null;
+  p.decision === 'extend' ? (contractTotal(c) ?? 0) + (p.extensionValuePence ?? 0) : null;
 
 const agreed = (d: SarcContext['partnerDecisions']) => sarcPartners.every((p) => d[p]?.agrees === true);
 const noDecisions = () => ({ opcc: null, nhsEngland: null, countyCouncil: null, cityCouncil: null });
@@ -650,10 +649,6 @@ const machine = setup({
   },
 });
 
-/** What the contract is worth now: as awarded, with every extension; null before it is awarded. */
-export const contractTotal = (c: SarcContext): number | null =>
-  c.contract ? c.contract.valuePence + c.extensions.reduce((sum, e) => sum + e.extensionValuePence, 0) : null;
-
 /** A partner's decision on the joint commissioning board, or null before they give it. */
 const partnerDecision = (partner: SarcPartner) =>
   z
@@ -711,7 +706,7 @@ const contextSchema = z.object({
           outcome: z
             .enum(['dismissed', 'upheld'])
             .nullable()
-            .meta({ title: 'Outcome', options: { dismissed: 'Dismissed', upheld: 'Upheld' } }),
+            .meta({ title: 'Outcome', options: challengeOutcomeOptions }),
           note: z.string().nullable().meta({ title: 'Reasons for the outcome', widget: 'textarea' }),
         })
         .meta({ title: 'Challenge' }),
@@ -774,7 +769,7 @@ const contextSchema = z.object({
 });
 
 /** The procurement in a line: the contract's value once awarded, else the preferred tender, else the budget. */
-export const sarcSummary = (c: SarcContext): CaseSummary => ({
+const sarcSummary = (c: SarcContext): CaseLine => ({
   title: c.title ?? 'SARC re-commissioning',
   amountPence: contractTotal(c) ?? preferredPrice(c) ?? (c.contractValuePence || null),
 });

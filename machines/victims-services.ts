@@ -11,7 +11,7 @@ import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import {
   atMost,
-  type CaseSummary,
+  type CaseLine,
   checkOwnDeadline,
   commitFunds,
   defineMachine,
@@ -19,6 +19,7 @@ import {
   engineActions,
   type FieldProblem,
   guardFrom,
+  hidden,
   isoDate,
   isoInstant,
   moneyActions,
@@ -36,6 +37,7 @@ import {
   quorumReason,
   type Recipient,
   reason,
+  reasonPayload,
   releaseFunds,
   releaseUnpaid,
   remainderPlaces,
@@ -44,14 +46,14 @@ import {
   type Sender,
   schedulePayments,
   shortText,
+  textarea,
   weightedScore,
 } from './define.ts';
 import { victimsServicesTemplates } from './mail/victims-services.ts';
+import { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS } from './messages.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** An offer not accepted within 28 days lapses; the provider is reminded a week before. */
-export const OFFER_LAPSES_AFTER_MS = 28 * DAY_MS;
-export const OFFER_REMINDER_AFTER_MS = 21 * DAY_MS;
+/** An offer not accepted within 28 days lapses; the provider is reminded a week before (./messages.ts). */
+export { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS };
 export const MAX_SCORE = 5;
 /** Without a programme every award, and every increase, needs the approver: the safe default. */
 export const DEFAULT_DELEGATION_THRESHOLD_PENCE = 0;
@@ -152,15 +154,11 @@ const dueDiligencePayload = z.strictObject({
     }),
 });
 const emptyPayload = z.strictObject({});
-/** A payload asking only why, in the words of the event it is for. */
-const reasonPayloadAs = (title: string) => z.strictObject({ reason: reason.meta({ title }) });
-const reasonPayload = z.strictObject({ reason });
-const failDueDiligencePayload = reasonPayloadAs('Why the bid did not pass due diligence');
-const declineOfferPayload = reasonPayloadAs('Why you are declining the offer');
-const rejectVariationPayload = reasonPayloadAs('Why the variation is rejected');
-const terminatePayload = reasonPayloadAs('Why the grant is being terminated');
-const withdrawPayload = reasonPayloadAs('Why you are withdrawing the bid');
-const optionalReasonPayload = z.strictObject({ reason: reason.optional() });
+const failDueDiligencePayload = reasonPayload('Why the bid did not pass due diligence');
+const declineOfferPayload = reasonPayload('Why you are declining the offer');
+const rejectVariationPayload = reasonPayload('Why the variation is rejected');
+const terminatePayload = reasonPayload('Why the grant is being terminated');
+const withdrawPayload = reasonPayload('Why you are withdrawing the bid');
 const score = z.number().int().min(0).max(MAX_SCORE, { error: 'Scores are whole numbers from 0 to 5' });
 // The rationale is asked for by the rulebook when a moderated score is away from the panel's mean.
 const moderatePayload = z.strictObject({
@@ -232,8 +230,8 @@ type Each<T extends string, Payload = unknown> = T extends string ? { type: T } 
 export type VictimsServicesEvent =
   | Each<'SUBMIT', Out<typeof submitPayload>>
   | Each<'PASS_DUE_DILIGENCE', Out<typeof dueDiligencePayload>>
-  | Each<'FAIL_DUE_DILIGENCE' | 'TERMINATE' | 'REJECT_VARIATION', Out<typeof reasonPayload>>
-  | Each<'WITHDRAW' | 'DECLINE_OFFER', Out<typeof optionalReasonPayload>>
+  | Each<'FAIL_DUE_DILIGENCE' | 'TERMINATE' | 'REJECT_VARIATION', { reason: string }>
+  | Each<'WITHDRAW' | 'DECLINE_OFFER', { reason?: string }>
   | Each<'CLOSE_SCORING' | 'ACCEPT_OFFER' | 'COMPLETE' | 'APPROVE_VARIATION'>
   | Each<'MODERATE', Out<typeof moderatePayload>>
   | Each<'RECOMMEND_AWARD', Out<typeof recommendAwardPayload>>
@@ -686,8 +684,6 @@ function decide(guard: 'variationSaysWhat') {
 
 // ---- How a case reads to people --------------------------------------------------------------
 
-const hidden = { widget: 'hidden' } as const;
-const textarea = { widget: 'textarea' } as const;
 const variationSchema = z.object({
   requestedBy: z.string().meta({ title: 'Asked for by', widget: 'event' }),
   amountPence: pence.nullable().meta({ title: 'New total amount of the grant', widget: 'money' }),
@@ -816,7 +812,7 @@ const contextSchema = z.object({
 });
 
 /** What people call the bid, and the money it is about now. */
-const summarise = (c: Ctx): CaseSummary => ({
+const summarise = (c: Ctx): CaseLine => ({
   title: c.title ?? "Victims' services bid (not yet titled)",
   // The award is set from the recommendation, then agreed and varied: it is the later word of the two.
   amountPence:

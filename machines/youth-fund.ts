@@ -21,13 +21,16 @@ import {
   type OwnDeadline,
   ownDeadlinePayload,
   type ProgrammeInput,
+  paidOn,
   paymentActions,
+  paymentReference,
   pence,
   positivePence,
   programmeId,
   quorumReason,
   type Recipient,
   reason,
+  reasonPayload,
   releaseFunds,
   releaseUnpaid,
   reportSpend,
@@ -37,13 +40,12 @@ import {
   shortText,
 } from './define.ts';
 import { youthFundTemplates } from './mail/youth-fund.ts';
+import { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS } from './messages.ts';
 
 /** £5,000 in pence; the machine input's `capPence` overrides it (a programme will supply it). */
 export const YOUTH_FUND_DEFAULT_CAP_PENCE = 500_000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** An offer not accepted within 28 days lapses; the provider is reminded a week before. */
-export const OFFER_LAPSES_AFTER_MS = 28 * DAY_MS;
-export const OFFER_REMINDER_AFTER_MS = 21 * DAY_MS;
+/** An offer not accepted within 28 days lapses; the provider is reminded a week before (./messages.ts). */
+export { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS };
 /** The provider is reminded this many days before the end-of-grant report is due. */
 export const REPORT_REMINDER_DAYS = 14;
 
@@ -128,11 +130,6 @@ const reportDueOn = {
   hint: 'The date the provider must send the end-of-grant report by.',
 };
 const amountPaid = { title: 'Amount paid' };
-const paidOn = { title: 'Paid on', hint: "The date the money left the Commissioner's account." };
-const paymentReference = {
-  title: 'Payment reference',
-  hint: "The finance system's reference for the payment.",
-};
 const reportSummary = { title: 'What the project did', widget: 'textarea' } as const;
 const amountSpent = { title: 'Amount spent', hint: 'No more than the grant paid.' };
 const outcomes = {
@@ -153,18 +150,15 @@ const submitPayload = z.strictObject({
   amountRequestedPence: positivePence.meta(amountRequested),
 });
 const emptyPayload = z.strictObject({});
-/** A payload asking only for a reason, titled for the event that asks it. */
-const reasonAs = (title: string) => z.strictObject({ reason: reason.meta({ title }) });
-const ineligiblePayload = reasonAs('Why the bid is not eligible');
-const declineOfferPayload = reasonAs('Why you are declining the offer');
-const queryReportPayload = reasonAs('Questions about the report');
-const withdrawPayload = reasonAs('Why you are withdrawing the bid');
+const ineligiblePayload = reasonPayload('Why the bid is not eligible');
+const declineOfferPayload = reasonPayload('Why you are declining the offer');
+const queryReportPayload = reasonPayload('Questions about the report');
+const withdrawPayload = reasonPayload('Why you are withdrawing the bid');
 // The panel's decisions close its scoring: short of the quorum, they say why.
 const declinePayload = z.strictObject({
   reason: reason.meta({ title: 'Reasons for not funding the bid' }),
   ...quorumReason,
 });
-const optionalReasonPayload = z.strictObject({ reason: reason.optional() });
 const approvePayload = z.strictObject({
   amountPence: positivePence.meta(amountAwarded),
   reportDueOn: isoDate.meta(reportDueOn),
@@ -188,14 +182,7 @@ const contextSchema = z.object({
   awardedPence: pence.nullable().meta({ title: 'Amount awarded', widget: 'money' }),
   summary: z.string().nullable().meta({ title: 'Summary of the project', widget: 'textarea' }),
   reportDueOn: isoDate.nullable().meta({ title: 'End-of-grant report due on' }),
-  payment: z
-    .object({
-      amountPence: pence.meta(amountPaid),
-      paidOn: isoDate.meta(paidOn),
-      reference: z.string().meta(paymentReference),
-    })
-    .nullable()
-    .meta({ title: 'Payment' }),
+  payment: paymentPayload.nullable().meta({ title: 'Payment' }),
   report: z
     .object({
       summary: z.string().meta(reportSummary),
@@ -228,8 +215,8 @@ const contextSchema = z.object({
 });
 
 type SubmitPayload = z.output<typeof submitPayload>;
-type ReasonPayload = z.output<typeof ineligiblePayload>;
-type OptionalReasonPayload = z.output<typeof optionalReasonPayload>;
+type ReasonPayload = { reason: string };
+type OptionalReasonPayload = { reason?: string };
 type ApprovePayload = z.output<typeof approvePayload>;
 type PaymentPayload = z.output<typeof paymentPayload>;
 type ReportPayload = z.output<typeof reportPayload>;

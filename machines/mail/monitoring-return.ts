@@ -1,20 +1,17 @@
 // What a monitoring return tells people. Reference, title, the period and due date, and a link only;
 // never the figures, the narrative or an officer's query.
-import { check, longDate, type MessageData, type MessageTemplate } from '../messages.ts';
+import { dayInWords, isIsoDate } from '../calendar.ts';
+import { check, type MessageData, type MessageTemplate, onDate } from '../messages.ts';
 import type { MonitoringReturnMessage } from '../monitoring-return.ts';
-
-const isDate = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
 
 /** " for 1 April 2026 to 30 June 2026", or nothing when the case carries no period. */
 const period = (d: MessageData) =>
-  isDate(d.context.periodStart) && isDate(d.context.periodEnd)
-    ? ` for ${longDate(d.context.periodStart)} to ${longDate(d.context.periodEnd)}`
+  isIsoDate(d.context.periodStart) && isIsoDate(d.context.periodEnd)
+    ? ` for ${dayInWords(d.context.periodStart)} to ${dayInWords(d.context.periodEnd)}`
     : '';
 
 /** "on 31 July 2026", or "on the date set" when the case carries no due date. */
-const dueOn = (d: MessageData) =>
-  isDate(d.context.dueOn) ? `on ${longDate(d.context.dueOn)}` : 'on the date set';
+const dueOn = (d: MessageData) => onDate(d.context.dueOn, 'on the date set');
 
 export const monitoringReturnTemplates: Record<MonitoringReturnMessage, MessageTemplate> = {
   returnDueSoon: {

@@ -1,11 +1,7 @@
 // What SARC re-commissioning tells people. Reference, title, deadlines and link only; never tender
 // content, prices, scores, bidders, challenge details or reasons.
-import { check, longDate, type MessageTemplate } from '../messages.ts';
+import { check, type MessageTemplate, onDate } from '../messages.ts';
 import type { SarcMessage } from '../sarc-recommissioning.ts';
-
-/** A date from the case, or words that do not pretend to know it. */
-const onDate = (value: unknown, otherwise: string) =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? `on ${longDate(value)}` : otherwise;
 
 export const sarcRecommissioningTemplates: Record<SarcMessage, MessageTemplate> = {
   tenderPublished: {

@@ -1,6 +1,6 @@
 // What the victims' services machine tells people. Reference, title and link only; never bid
 // content, scores, amounts, reasons or conditions, which people read on the case page.
-import { check, type MessageTemplate } from '../messages.ts';
+import { check, type MessageTemplate, offerLapseTemplates, ownDeadlineTemplates } from '../messages.ts';
 import type { VictimsServicesMessage } from '../victims-services.ts';
 
 export const victimsServicesTemplates: Record<VictimsServicesMessage, MessageTemplate> = {
@@ -30,14 +30,7 @@ export const victimsServicesTemplates: Record<VictimsServicesMessage, MessageTem
       check,
     ],
   },
-  offerLapsing: {
-    subject: (d) => `${d.reference}: your grant offer lapses in 7 days`,
-    body: (d) => [`The grant offer for "${d.title}" lapses in 7 days unless you accept it.`, check],
-  },
-  offerLapsed: {
-    subject: (d) => `${d.reference}: the grant offer has lapsed`,
-    body: (d) => [`The grant offer for "${d.title}" was not answered within 28 days and has lapsed.`, check],
-  },
+  ...offerLapseTemplates,
   agreementSigned: {
     subject: (d) => `${d.reference}: your grant agreement has been signed`,
     body: (d) => [
@@ -60,11 +53,5 @@ export const victimsServicesTemplates: Record<VictimsServicesMessage, MessageTem
       check,
     ],
   },
-  deadlineExtended: {
-    subject: (d) => `${d.reference}: you have a later deadline for your bid`,
-    body: (d) => [
-      `An officer has given you a later deadline to submit "${d.title}". The new deadline and the reason are on the case page.`,
-      check,
-    ],
-  },
+  ...ownDeadlineTemplates,
 };

@@ -1,6 +1,12 @@
 // What the Youth Fund tells people. Reference, title and link only; never bid content.
 
-import { check, longDate, type MessageTemplate } from '../messages.ts';
+import {
+  check,
+  longDate,
+  type MessageTemplate,
+  offerLapseTemplates,
+  ownDeadlineTemplates,
+} from '../messages.ts';
 import type { YouthFundMessage } from '../youth-fund.ts';
 
 export const youthFundTemplates: Record<YouthFundMessage, MessageTemplate> = {
@@ -30,14 +36,7 @@ export const youthFundTemplates: Record<YouthFundMessage, MessageTemplate> = {
       check,
     ],
   },
-  offerLapsing: {
-    subject: (d) => `${d.reference}: your grant offer lapses in 7 days`,
-    body: (d) => [`The grant offer for "${d.title}" lapses in 7 days unless you accept it.`, check],
-  },
-  offerLapsed: {
-    subject: (d) => `${d.reference}: the grant offer has lapsed`,
-    body: (d) => [`The grant offer for "${d.title}" was not answered within 28 days and has lapsed.`, check],
-  },
+  ...offerLapseTemplates,
   paymentRecorded: {
     subject: (d) => `${d.reference}: your grant has been paid`,
     body: (d) => [
@@ -63,11 +62,5 @@ export const youthFundTemplates: Record<YouthFundMessage, MessageTemplate> = {
     subject: (d) => `${d.reference}: a question about your end-of-grant report`,
     body: (d) => [`An officer has a question about the end-of-grant report for "${d.title}".`, check],
   },
-  deadlineExtended: {
-    subject: (d) => `${d.reference}: you have a later deadline for your bid`,
-    body: (d) => [
-      `An officer has given you a later deadline to submit "${d.title}". The new deadline and the reason are on the case page.`,
-      check,
-    ],
-  },
+  ...ownDeadlineTemplates,
 };

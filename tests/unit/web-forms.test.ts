@@ -6,9 +6,11 @@ import { isoDate, positivePence, reason, shortText } from '../../machines/define
 import { machineDefinitions } from '../../machines/index.ts';
 import { victimsServices } from '../../machines/victims-services.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
-import { actionForms } from '../../src/http/web/case-page.ts';
+import { actionForms } from '../../src/http/web/case-forms.ts';
 import { machineDiagram } from '../../src/http/web/diagram.ts';
-import { buildForm, fieldSpecs, formToPayload, POUNDS_ERROR, parsePounds } from '../../src/http/web/forms.ts';
+import { formToPayload, POUNDS_ERROR, parsePounds } from '../../src/http/web/form-answers.ts';
+import { fieldSpecs } from '../../src/http/web/form-fields.ts';
+import { buildForm } from '../../src/http/web/forms.ts';
 import { configureViews } from '../../src/http/web/views.ts';
 
 const money = z.strictObject({ amountPence: positivePence });
