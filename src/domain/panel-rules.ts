@@ -7,16 +7,16 @@ import type { EventSpec, FieldProblem, ScoringCriterion } from '../../machines/d
 import type { Db, Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { conflictOf, findDeclaration, scoresOfCase } from '../db/queries/panel.ts';
-import { findProgramme } from '../db/queries/programmes.ts';
+import type { ProgrammeRow } from '../db/queries/programmes.ts';
 import type { Actor } from '../engine/actor.ts';
 import type { ConflictStanding } from '../engine/rulebook.ts';
 import { spreadOf } from './panel-spread.ts';
 
 /** The quorum when a case has no programme to say otherwise. */
-export const DEFAULT_QUORUM = 2;
+const DEFAULT_QUORUM = 2;
 
 /** A moderated score this close to the panel's mean agrees with it (scores are whole numbers). */
-export const AGREES_WITHIN = 0.5;
+const AGREES_WITHIN = 0.5;
 
 /**
  * Where a member of staff stands on a case's conflicts of interest, in one read: belonging to the
@@ -42,9 +42,12 @@ export async function conflicted(db: Db, caseId: string, userId: string): Promis
   return (await findDeclaration(db, caseId, userId))?.conflicted === true;
 }
 
-/** The programme's quorum and criteria, and every member's scores for the case. */
-async function panelOf(db: Db, caseRow: Pick<CaseRow, 'id' | 'programmeId'>) {
-  const programme = caseRow.programmeId ? await findProgramme(db, caseRow.programmeId) : undefined;
+/** The programme's quorum and criteria (from the programme the caller read), and every member's scores. */
+async function panelOf(
+  db: Db,
+  caseRow: Pick<CaseRow, 'id' | 'programmeId'>,
+  programme: ProgrammeRow | undefined,
+) {
   const scored = await scoresOfCase(db, caseRow.id, caseRow.programmeId);
   return {
     quorum: programme?.panelQuorum ?? DEFAULT_QUORUM,
@@ -60,8 +63,12 @@ function scoredSoFar(scored: number, quorum: number): string {
 }
 
 /** Where a bid stands against its programme's quorum, in words for the page that closes scoring. */
-export async function quorumNote(db: Db, caseRow: Pick<CaseRow, 'id' | 'programmeId'>) {
-  const { scores, quorum } = await panelOf(db, caseRow);
+export async function quorumNote(
+  db: Db,
+  caseRow: Pick<CaseRow, 'id' | 'programmeId'>,
+  programme: ProgrammeRow | undefined,
+) {
+  const { scores, quorum } = await panelOf(db, caseRow, programme);
   const met = scores.length >= quorum;
   return {
     met,
@@ -78,9 +85,10 @@ export async function panelProblems(
   caseRow: CaseRow,
   spec: EventSpec,
   payload: Record<string, unknown>,
+  programme: ProgrammeRow | undefined,
 ): Promise<FieldProblem[]> {
   if (!spec.closesScoring && !spec.moderates) return [];
-  const panel = await panelOf(tx, caseRow);
+  const panel = await panelOf(tx, caseRow, programme);
   const problems: FieldProblem[] = [];
   if (spec.closesScoring && panel.scores.length < panel.quorum && !text(payload.quorumReason)) {
     problems.push({
@@ -100,7 +108,7 @@ export async function panelProblems(
 }
 
 /** The moderated scores that are not the panel's, in words ("Value for money: 4, the panel's mean 2.5"). */
-export function awayFromPanel(
+function awayFromPanel(
   panel: { criteria: readonly ScoringCriterion[]; scores: readonly Record<string, number>[] },
   moderated: Record<string, number>,
 ): string[] {

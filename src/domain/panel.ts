@@ -11,7 +11,7 @@ import {
   weightedScore,
 } from '../../machines/define.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { casesInStates, inScope } from '../db/queries/cases.ts';
+import { inScope } from '../db/queries/cases.ts';
 import {
   declarationsOfCase,
   deleteScores,
@@ -27,12 +27,13 @@ import {
   scoresOfCase,
   updateDeclaration,
 } from '../db/queries/panel.ts';
-import { findProgramme } from '../db/queries/programmes.ts';
+import { findProgramme, type ProgrammeRow } from '../db/queries/programmes.ts';
+import { newestInStates } from '../db/queries/work-waiting.ts';
 import { type Actor, scopeOf } from '../engine/actor.ts';
 import { fieldErrors, forbidden, integrity, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
-import { decisionOf } from '../engine/rulebook.ts';
+import { type ConflictStanding, decisionOf } from '../engine/rulebook.ts';
 import { conflictStanding } from './panel-rules.ts';
 import { spreadOf } from './panel-spread.ts';
 
@@ -274,9 +275,8 @@ export async function panelScoresOf(db: Db, actor: Actor, caseId: string, regist
   const panelCase = await caseFor(db, actor, caseId, registry, false);
   const { row } = panelCase;
   if (actor.role === 'panel' && actor.userId) {
+    // A member who declared a conflict never gets here: the bid is out of their scope (404).
     const declaration = await findDeclaration(db, caseId, actor.userId);
-    if (declaration?.conflicted)
-      throw forbidden('You declared a conflict of interest in this bid, so you cannot see its scores.');
     const criteria = await criteriaOf(db, panelCase);
     const mine = await findScores(db, caseId, actor.userId);
     return {
@@ -293,7 +293,12 @@ export async function panelScoresOf(db: Db, actor: Actor, caseId: string, regist
   const standing = await standingOf(db, actor, row);
   if (standing?.status === 'conflicted' || standing?.status === 'ownOrganisation')
     throw forbidden('You have a conflict of interest in this case, so you cannot see its panel scores.');
-  const programme = await programmeOf(db, panelCase);
+  return panelScores(db, row, await programmeOf(db, panelCase));
+}
+
+/** Every member's scores and declarations for a case, with the mean and spread: what moderators weigh. */
+async function panelScores(db: Db, row: { id: string; state: string }, programme: ProgrammeRow) {
+  const caseId = row.id;
   const criteria = programme.criteria as ScoringCriterion[];
   const [scored, declared] = await Promise.all([
     scoresOfCase(db, caseId, programme.id),
@@ -330,7 +335,7 @@ export async function panelWork(db: Db, actor: Actor, registry: MachineRegistry,
     .list()
     .filter((d) => d.panelScoringStates?.length)
     .map((d) => ({ machineId: d.id, states: [...d.panelScoringStates!] }));
-  const { rows } = await casesInStates(db, where, scopeOf(actor), limit);
+  const rows = await newestInStates(db, where, scopeOf(actor), limit);
   const { declarations, scores } = await progressOf(
     db,
     userId,
@@ -349,23 +354,24 @@ export async function standingOf(db: Db, actor: Actor, caseRow: { id: string; or
 }
 
 /**
- * The panel's scores as moderators read them beside a case (each member's, the mean and the spread,
- * and the quorum): for officers, approvers and admins, on a machine a panel scores; else undefined.
+ * The panel's scores as moderators read them beside a case they are looking at (each member's, the
+ * mean and the spread, and the quorum): for officers, approvers and admins with no conflict in it, on
+ * a machine a panel scores; else undefined. The caller has the case (as this person may see it), where
+ * they stand on it and its programme already.
  */
 export async function moderatorView(
   db: Db,
   actor: Actor,
-  caseRow: { id: string; programmeId: string | null; state: string; organisationId: string },
+  caseRow: { id: string; state: string },
   definition: MachineDefinition,
-  registry: MachineRegistry,
+  standing: ConflictStanding | null,
+  programme: ProgrammeRow | undefined,
 ) {
-  if (!moderators.includes(actor.role) || !definition.panelScoringStates?.length || !caseRow.programmeId)
+  if (!moderators.includes(actor.role) || !definition.panelScoringStates?.length || !programme)
     return undefined;
-  const standing = await standingOf(db, actor, { id: caseRow.id, organisationId: caseRow.organisationId });
   if (standing?.status === 'conflicted' || standing?.status === 'ownOrganisation') return undefined;
-  const view = await panelScoresOf(db, actor, caseRow.id, registry);
-  if (!('members' in view)) return undefined;
+  const view = await panelScores(db, caseRow, programme);
   // Before the panel sits (and for a bid that never reached it), there is nothing to show.
   const scoring = definition.panelScoringStates.includes(caseRow.state);
-  return scoring || view.members?.length || view.declarations?.length ? view : undefined;
+  return scoring || view.members.length || view.declarations.length ? view : undefined;
 }

@@ -5,34 +5,30 @@ import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
 import { endPanelMember, insertPanelMember, programmePanelOf } from '../db/queries/panel.ts';
 import { findUser, usersWithRole } from '../db/queries/people.ts';
-import { findProgramme } from '../db/queries/programmes.ts';
+import type { ProgrammeRow } from '../db/queries/programmes.ts';
 import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, forbidden, invalid, notFound } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
+import { programmeOr404 } from './programmes.ts';
 
 /** Who assigns panel members: commissioning officers (and admins). */
 const assigners: readonly Actor['role'][] = ['officer', 'admin'];
 
-export const assignmentBody = z.strictObject({
+/** Whether this person may assign panel members to a programme and take them off. */
+export const mayAssign = (actor: Actor) => assigners.includes(actor.role);
+
+const assignmentBody = z.strictObject({
   userId: z.uuid({ error: 'Choose a panel member' }),
 });
 
-async function programmeOr404(db: Db, programmeId: string) {
-  const programme = isUuid(programmeId) ? await findProgramme(db, programmeId) : undefined;
-  if (!programme) throw notFound('programme');
-  return programme;
-}
-
 function requireAssigner(actor: Actor): void {
-  if (!assigners.includes(actor.role))
-    throw forbidden('Only commissioning officers assign panel members to a programme.');
+  if (!mayAssign(actor)) throw forbidden('Only commissioning officers assign panel members to a programme.');
 }
 
-/** The programme's panel now, and its quorum: for staff only (providers never see who scores them). */
-export async function programmePanel(db: Db, actor: Actor, programmeId: string) {
-  if (actor.role === 'provider') throw notFound('programme');
-  const programme = await programmeOr404(db, programmeId);
-  const members = await programmePanelOf(db, programme.id);
+type PanelMember = Awaited<ReturnType<typeof programmePanelOf>>[number];
+
+/** The panel sitting now and the quorum, from the members already read. */
+function panelView(programme: ProgrammeRow, members: PanelMember[]) {
   return {
     programmeId: programme.id,
     quorum: programme.panelQuorum,
@@ -40,16 +36,30 @@ export async function programmePanel(db: Db, actor: Actor, programmeId: string) 
   };
 }
 
-/** Panel members who could be assigned to the programme (not on it yet), in name order. */
-export async function assignablePanelMembers(db: Db, programmeId: string) {
-  const [everyone, sitting] = await Promise.all([
+/** The programme's panel now, and its quorum: for staff only (providers never see who scores them). */
+export async function programmePanel(db: Db, actor: Actor, programmeId: string) {
+  if (actor.role === 'provider') throw notFound('programme');
+  const programme = await programmeOr404(db, programmeId);
+  return panelView(programme, await programmePanelOf(db, programme.id));
+}
+
+/**
+ * The panel as the programme page shows it to staff: who sits on it, who else could (panel members not
+ * on it yet, in name order) and whether this person may change it.
+ */
+export async function panelForPage(db: Db, actor: Actor, programme: ProgrammeRow) {
+  const [members, everyone] = await Promise.all([
+    programmePanelOf(db, programme.id),
     usersWithRole(db, 'panel'),
-    programmePanelOf(db, programmeId),
   ]);
-  return everyone
-    .filter((u) => !sitting.some((m) => m.userId === u.id))
-    .map((u) => ({ userId: u.id, name: u.name, email: u.email }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    ...panelView(programme, members),
+    assignable: everyone
+      .filter((u) => !members.some((m) => m.userId === u.id))
+      .map((u) => ({ userId: u.id, name: u.name, email: u.email }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    mayAssign: mayAssign(actor),
+  };
 }
 
 /** Assigns a panel member to a programme. Idempotent: assigning someone already on it changes nothing. */
@@ -69,7 +79,7 @@ export async function assignPanelMember(tx: Tx, actor: Actor, programmeId: strin
     assignedBy: actor.userId,
     assignedAt: new Date(),
   });
-  return { assigned, panel: await programmePanel(tx, actor, programme.id) };
+  return { assigned, panel: panelView(programme, await programmePanelOf(tx, programme.id)) };
 }
 
 /** Takes a member off a programme's panel: they no longer see its bids. 404 when they were not on it. */
@@ -78,5 +88,5 @@ export async function removePanelMember(tx: Tx, actor: Actor, programmeId: strin
   const programme = await programmeOr404(tx, programmeId);
   const ended = isUuid(userId) && (await endPanelMember(tx, programme.id, userId, actor.userId, new Date()));
   if (!ended) throw notFound('panel member');
-  return programmePanel(tx, actor, programme.id);
+  return panelView(programme, await programmePanelOf(tx, programme.id));
 }

@@ -17,9 +17,11 @@ async function problems(
   payload: Record<string, unknown>,
 ): Promise<FieldProblem[]> {
   const period = spec.servicePeriod?.(context, payload) ?? null;
-  const programme = period && caseRow.programmeId ? await findProgramme(tx, caseRow.programmeId) : undefined;
+  if (!period && !spec.closesScoring && !spec.moderates) return [];
+  // One read of the programme serves the panel's rules and the service dates alike.
+  const programme = caseRow.programmeId ? await findProgramme(tx, caseRow.programmeId) : undefined;
   return [
-    ...(await panelProblems(tx, caseRow, spec, payload)),
+    ...(await panelProblems(tx, caseRow, spec, payload, programme)),
     ...(period && programme ? servicePeriodProblems(programme, period) : []),
   ];
 }

@@ -9,7 +9,8 @@ import { netCommittedByCase } from '../db/queries/funds.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { findProgramme, type ProgrammeRow, roundCaseOf } from '../db/queries/programmes.ts';
 import type { InputPreparer } from '../engine/engine.ts';
-import { invalid, ProblemError } from '../engine/errors.ts';
+import { invalid, notFound, ProblemError } from '../engine/errors.ts';
+import { isUuid } from '../engine/ids.ts';
 
 /** The machine that runs a programme's round itself; every other machine's cases are its bids or grants. */
 export const ROUND_MACHINE = commissioningRound.id;
@@ -99,6 +100,13 @@ export const prepareProgrammeInput: InputPreparer = async (tx, { definition, inp
   }
   return { input: { ...input, programme: programmeSettings(programme) }, programmeId: id };
 };
+
+/** A programme by its id as a person gave it, or 404: an id that is no uuid is simply not found. */
+export async function programmeOr404(db: Db, programmeId: string): Promise<ProgrammeRow> {
+  const programme = isUuid(programmeId) ? await findProgramme(db, programmeId) : undefined;
+  if (!programme) throw notFound('programme');
+  return programme;
+}
 
 /** Where a case's money comes from: its programme's fund and stream. */
 export async function fundingOf(tx: Tx, programmeId: string | null) {

@@ -1,5 +1,6 @@
 import type { Role, Sender } from '../../machines/define.ts';
 import type { CaseScope } from '../db/queries/cases.ts';
+import { NO_ID } from './ids.ts';
 
 /** Who is acting: a signed-in user, or the system itself (timers, imports). */
 export interface Actor {
@@ -19,12 +20,12 @@ export function scopeOf(actor: Actor): CaseScope {
   if (actor.role === 'provider')
     return {
       kind: 'organisation',
-      organisationId: actor.organisationId ?? '00000000-0000-0000-0000-000000000000',
+      organisationId: actor.organisationId ?? NO_ID,
     };
   if (actor.role === 'panel')
     return {
       kind: 'panel',
-      userId: actor.userId ?? '00000000-0000-0000-0000-000000000000',
+      userId: actor.userId ?? NO_ID,
       organisationId: actor.organisationId,
     };
   return { kind: 'all' };

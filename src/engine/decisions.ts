@@ -15,7 +15,6 @@ import {
   conflictRefusal,
   decisionOf,
   type ProgrammeRules,
-  readsProgramme,
   refusesSignature,
   rulebookEvents,
   SEND_BACK_DECISION,
@@ -95,7 +94,7 @@ export async function rulebookEvent(
     const rules = steps.programmeRules();
     const problems = [
       ...(heldSpec?.check?.(snapshot.context, held.payload, now) ?? []),
-      ...(rules && heldSpec && readsProgramme(heldSpec)
+      ...(rules && heldSpec
         ? await rules.problems(tx, caseRow, heldSpec, snapshot.context, held.payload)
         : []),
       ...(rules && held.decidedBy && (await rules.conflicted(tx, caseRow.id, held.decidedBy))

@@ -10,6 +10,20 @@ export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
   return rest;
 }
 
+const read = new WeakMap<z.ZodType, Record<string, any>>();
+
+/**
+ * A schema's JSON Schema, worked out once per schema and shared: how pages read a field's `.meta()`
+ * (its title, hint, widget) on every request. Callers read it and never change it.
+ */
+export function schemaOf(schema: z.ZodType): Readonly<Record<string, any>> {
+  const found = read.get(schema);
+  if (found) return found;
+  const json = jsonSchema(schema);
+  read.set(schema, json);
+  return json;
+}
+
 interface Edge {
   from: string;
   to: string;

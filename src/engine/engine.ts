@@ -9,23 +9,20 @@ import {
   applyTimerOps,
   type CaseRow,
   caseHistory,
-  casesAwaitingSignature,
-  casesInStates,
   deleteStateTimers,
   findCase,
   inScope,
   insertCase,
   insertCaseEvent,
-  listCases,
   lockCase,
   moveCase,
 } from '../db/queries/cases.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
 import { type Actor, isSender, scopeOf, systemActor } from './actor.ts';
+import { type CaseListFilter, listFor, workWaitingFor } from './case-lists.ts';
 import type { Clock } from './clock.ts';
 import { type EngineSteps, holdDecision, type Recorded, rulebookEvent } from './decisions.ts';
-import { statesWhereActorActs } from './describe.ts';
 import {
   fieldErrors,
   forbidden,
@@ -43,9 +40,9 @@ import {
   conflictRefusal,
   decisionOf,
   endsAwardEarly,
+  eventSpec,
   holdFor,
   type ProgrammeRules,
-  readsProgramme,
   rulebookEvents,
   tellsOwner,
   undeclaredRefusal,
@@ -60,8 +57,8 @@ import {
   step,
   transitionEventTypes,
 } from './snapshot.ts';
-import { caseViewFor, historyFor, visibleContext } from './view-policy.ts';
-import { type CaseSummary, type CaseView, type HistoryEntry, summary } from './views.ts';
+import { caseViewFor, historyFor } from './view-policy.ts';
+import type { CaseSummary, CaseView, HistoryEntry } from './views.ts';
 
 /** Runs a machine's named action inside the transition's transaction (money, notifications, ...). */
 export type EffectHandler = (
@@ -258,7 +255,7 @@ export class Engine {
     const problems = spec.check?.(snapshot.context, payload.data, now) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
     const rules = this.deps.programmeRules;
-    if (rules && readsProgramme(spec)) {
+    if (rules) {
       const found = await rules.problems(tx, caseRow, spec, snapshot.context, payload.data);
       if (found.length) throw invalid(`The ${type} payload does not fit the programme.`, found);
     }
@@ -369,8 +366,8 @@ export class Engine {
       const caseRow = await findCase(tx, caseId);
       if (!caseRow) return [];
       const definition = this.definitionOf(caseRow);
-      const spec = Object.hasOwn(definition.events, type) ? definition.events[type]! : undefined;
-      if (!spec || !readsProgramme(spec)) return [];
+      const spec = eventSpec(definition, type);
+      if (!spec) return [];
       const { context } = restore(definition, caseRow.snapshot);
       return rules.problems(tx, caseRow, spec, context, payload);
     });
@@ -387,89 +384,14 @@ export class Engine {
     return historyFor(actor, this.definitionOf(caseRow), await caseHistory(this.deps.db, caseRow.id));
   }
 
-  async list(
-    actor: Actor,
-    filter: {
-      machine?: string | undefined;
-      state?: string | undefined;
-      programmeId?: string | undefined;
-      limit: number;
-      beforeSeq?: number | undefined;
-    },
-  ): Promise<{ items: CaseSummary[]; lastSeq: number | null }> {
-    // One row more than asked for says whether there is a next page, without a second query.
-    const rows = await listCases(this.deps.db, {
-      machineId: filter.machine,
-      state: filter.state,
-      programmeId: filter.programmeId,
-      scope: scopeOf(actor),
-      beforeSeq: filter.beforeSeq,
-      limit: filter.limit + 1,
-    });
-    const page = rows.slice(0, filter.limit);
-    const items = page.map((row) => this.listed(actor, row));
-    return { items, lastSeq: rows.length > filter.limit ? page[page.length - 1]!.seq : null };
+  /** Cases this person may see, newest first, a page at a time (see case-lists.ts). */
+  list(actor: Actor, filter: CaseListFilter): Promise<{ items: CaseSummary[]; lastSeq: number | null }> {
+    return listFor(this.deps, actor, filter);
   }
 
-  /**
-   * Work waiting for this person: cases in a state where their role may send an event, newest
-   * first, with counts by state. Worked out from the machines' structure (guards aside), so it is
-   * one indexed query however many cases there are.
-   */
-  async waiting(actor: Actor, limit = 50) {
-    const where = this.deps.registry
-      .list()
-      .map((definition) => ({ machineId: definition.id, states: statesWhereActorActs(definition, actor) }))
-      .filter((w) => w.states.length);
-    const [{ rows, counts }, signing] = await Promise.all([
-      casesInStates(this.deps.db, where, scopeOf(actor), limit),
-      actor.role === 'approver' && actor.userId
-        ? casesAwaitingSignature(this.deps.db, limit, actor.userId)
-        : undefined,
-    ]);
-    // A case whose decision awaits a signature waits for the approver alone. (The counts by stage
-    // still include it: they are read from indexes that do not know about holds.)
-    const byState = rows.filter((row) => decisionOf(row.decision)?.status !== 'awaitingSignature');
-    const merged = [...new Map([...(signing?.rows ?? []), ...byState].map((row) => [row.id, row])).values()]
-      .sort((a, b) => b.seq - a.seq)
-      .slice(0, limit);
-    return {
-      items: merged.map((row) => this.listed(actor, row)),
-      counts: [
-        ...(signing?.count
-          ? [
-              {
-                machineId: '',
-                state: '',
-                count: signing.count,
-                more: signing.more,
-                machineTitle: 'All cycles',
-                stateLabel: 'Decision awaiting your signature',
-              },
-            ]
-          : []),
-        ...counts.map((c) => {
-          const definition = this.deps.registry.latest(c.machineId);
-          return {
-            ...c,
-            machineTitle: definition?.title ?? c.machineId,
-            stateLabel: definition?.states[c.state]?.label ?? c.state,
-          };
-        }),
-      ],
-    };
-  }
-
-  /**
-   * A case as a list shows it. A case on a machine version this process does not run (a newer
-   * deployment's, or one retired without a migration) still lists, plainly, rather than breaking
-   * the whole list; opening it is refused as an integrity fault.
-   */
-  private listed(actor: Actor, row: CaseRow): CaseSummary {
-    const definition = this.deps.registry.get(row.machineId, row.machineVersion);
-    const context = (row.snapshot as { context?: unknown } | null)?.context;
-    if (definition) return summary(row, definition, visibleContext(actor, definition, context));
-    return { ...summary(row, unknownDefinition(row), undefined), stateLabel: row.state };
+  /** Work waiting for this person, with counts by stage (see case-lists.ts). */
+  waiting(actor: Actor, limit = 50) {
+    return workWaitingFor(this.deps, actor, limit);
   }
 
   private async mayView(db: Db, actor: Actor, caseRow: CaseRow): Promise<boolean> {
@@ -556,15 +478,6 @@ export class Engine {
   ): CaseView {
     return caseViewFor(actor, caseRow, definition, snapshot);
   }
-}
-
-/** Just enough of a definition to list a case whose machine version is not registered here. */
-function unknownDefinition(row: CaseRow): MachineDefinition {
-  return {
-    referencePrefix: row.machineId.slice(0, 3).toUpperCase(),
-    states: {},
-    summary: () => ({ title: '', amountPence: null }),
-  } as unknown as MachineDefinition;
 }
 
 /** A unique index the domain's checks raced against (e.g. one round per programme) is a 409, not a 500. */

@@ -41,6 +41,7 @@ export interface ProgrammeRules {
   /**
    * Scoring closed short of the quorum without a reason; a moderated score away from the panel's
    * without a rationale; a service period outside the programme's dates or longer than it allows.
+   * Answers at once, reading nothing, for an event that declares none of these rules.
    */
   problems(
     tx: Tx,
@@ -83,10 +84,6 @@ export function undeclaredRefusal(standing: ConflictStanding | null, caseId: str
     { declare: `/api/cases/${caseId}/declaration` },
   );
 }
-
-/** Whether the programme's rules have something to say about an event. */
-export const readsProgramme = (spec: EventSpec) =>
-  !!(spec.closesScoring || spec.moderates || spec.servicePeriod);
 
 /** The messages the rulebook sends, in every machine's name; src/mail has their words. */
 export const rulebookMessages = [

@@ -7,7 +7,7 @@ import type { CaseEventRow, CaseRow } from '../db/queries/cases.ts';
 import { type Actor, isSender } from './actor.ts';
 import { decisionOf, holdIn, refusesSignature, rulebookEvents, SIGN_DECISION } from './rulebook.ts';
 import { acceptedEvents } from './snapshot.ts';
-import { type CaseView, type HistoryEntry, historyEntry, summary } from './views.ts';
+import { type CaseSummary, type CaseView, type HistoryEntry, historyEntry, summary } from './views.ts';
 
 /** A copy of an object without the named fields. */
 function withoutFields(value: unknown, fields: readonly string[]): unknown {
@@ -44,6 +44,12 @@ function nextEventsFor(
 /** What this person may see of a case's context: providers never see the fields kept for staff. */
 export function visibleContext(actor: Actor, definition: MachineDefinition, context: unknown): unknown {
   return actor.role === 'provider' ? withoutFields(context, definition.staffOnly ?? []) : context;
+}
+
+/** The case as a list shows it to this person: its title and amount from what they may see. */
+export function summaryFor(actor: Actor, caseRow: CaseRow, definition: MachineDefinition): CaseSummary {
+  const context = (caseRow.snapshot as { context?: unknown } | null)?.context;
+  return summary(caseRow, definition, visibleContext(actor, definition, context));
 }
 
 /** The case as this person may see it. */

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { STALE_MESSAGE } from '../../src/http/web/case-page.ts';
-import { POUNDS_ERROR } from '../../src/http/web/forms.ts';
+import { POUNDS_ERROR } from '../../src/http/web/form-answers.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;

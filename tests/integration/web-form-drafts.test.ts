@@ -3,7 +3,7 @@
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
-import { SAVED_MESSAGE } from '../../src/http/web/case-page.ts';
+import { SAVED_MESSAGE } from '../../src/http/web/case-forms.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { errorSummaryOf, signedIn } from '../helpers/web.ts';
 

@@ -1,17 +1,10 @@
-import { and, asc, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import type { TimerOp } from '../../engine/actions.ts';
 import type { Db } from '../client.ts';
-import {
-  caseEvents,
-  cases,
-  organisations,
-  panelDeclarations,
-  programmePanel,
-  timers,
-  users,
-} from '../schema/index.ts';
+import { caseEvents, cases, programmePanel, timers, users } from '../schema/index.ts';
 import { jsonParam, postgresOf, timestampParam, timestampValue } from '../statements.ts';
+import { declaredConflict, ownOrganisation } from './conflicts.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
@@ -39,17 +32,12 @@ export function scopeCondition(scope: CaseScope, c: CaseColumns): SQL | undefine
   if (scope.kind === 'organisation') return sql`${c.organisationId} = ${scope.organisationId}`;
   return sql`${c.programmeId} in (select ${programmePanel.programmeId} from ${programmePanel}
       where ${programmePanel.userId} = ${scope.userId} and ${programmePanel.removedAt} is null)
-    and not exists (select 1 from ${panelDeclarations} where ${panelDeclarations.caseId} = ${c.id}
-      and ${panelDeclarations.userId} = ${scope.userId} and ${panelDeclarations.conflicted})
-    ${
-      scope.organisationId
-        ? sql`and not exists (select 1 from ${organisations} where ${organisations.id} = ${c.organisationId}
-      and ${organisations.id} = ${scope.organisationId} and ${organisations.kind} <> 'commissioner')`
-        : sql``
-    }`;
+    and not ${declaredConflict(c.id, scope.userId)}
+    ${scope.organisationId ? sql`and not exists (${ownOrganisation(c.organisationId, scope.organisationId)})` : sql``}`;
 }
 
-const aliased: CaseColumns = {
+/** The case's columns as the alias `c`, for queries written in SQL. */
+export const aliased: CaseColumns = {
   id: sql`c.id`,
   organisationId: sql`c.organisation_id`,
   programmeId: sql`c.programme_id`,
@@ -68,8 +56,7 @@ export async function staffToTell(db: Db, caseId: string, role: (typeof users.$i
     select u.email, u.name from ${users} u join ${cases} c on c.id = ${caseId}
     where u.role = ${role}
       and (u.role <> 'panel' or (${mayDecide}))
-      and not exists (select 1 from ${panelDeclarations} d where d.case_id = c.id and d.user_id = u.id
-        and d.conflicted)
+      and not ${declaredConflict(sql`c.id`, sql`u.id`)}
     order by u.email`);
 }
 
@@ -266,85 +253,6 @@ export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> 
     .where(and(...conditions))
     .orderBy(desc(cases.seq))
     .limit(filter.limit);
-}
-
-/** Counts of work waiting stop here: past it a stage says "more than 1,000", so no count walks every case. */
-export const WAITING_COUNT_CAP = 1000;
-
-/** How many cases wait in one state: exact up to WAITING_COUNT_CAP; `more` when there are more. */
-export interface WaitingCount {
-  machineId: string;
-  state: string;
-  count: number;
-  more: boolean;
-}
-
-/**
- * Cases in any of the given states of each machine, newest first; and how many there are per state
- * (in the order the states are given), each counted up to WAITING_COUNT_CAP.
- */
-export async function casesInStates(
-  db: Db,
-  where: { machineId: string; states: string[] }[],
-  scope: CaseScope,
-  limit: number,
-): Promise<{ rows: CaseRow[]; counts: WaitingCount[] }> {
-  const stages = where.flatMap((w) => w.states.map((state) => ({ machineId: w.machineId, state })));
-  if (!stages.length) return { rows: [], counts: [] };
-  // Each (machine, state) on its own, read from the (machine, state, seq) index, or for one
-  // organisation from its entries in the (organisation, seq, machine, state) index, without
-  // reading the cases themselves: one OR across the states would walk every case newest first,
-  // and one count(*) every case waiting. The stages are array parameters, so the SQL stays the
-  // same size however many there are.
-  const stage = sql`unnest(${sql.param(stages.map((s) => s.machineId))}::text[],
-    ${sql.param(stages.map((s) => s.state))}::text[]) with ordinality as stage (machine_id, state, position)`;
-  const scoped = scopeCondition(scope, aliased);
-  const inStage = sql`c.machine_id = stage.machine_id and c.state = stage.state
-    ${scoped ? sql`and ${scoped}` : sql``}`;
-  // The newest `limit` of each stage, and the newest `limit` of those.
-  const newest = sql`(select newest.seq from ${stage} cross join lateral (
-      select c.seq from ${cases} c where ${inStage} order by c.seq desc limit ${limit}) newest
-    order by newest.seq desc limit ${limit})`;
-  const [rows, counted] = await Promise.all([
-    db.select().from(cases).where(inArray(cases.seq, newest)).orderBy(desc(cases.seq)),
-    db.execute<{ machine_id: string; state: string; found: number }>(sql`
-      select stage.machine_id, stage.state, capped.found from ${stage} cross join lateral (
-        select count(*)::int as found from (select 1 from ${cases} c where ${inStage}
-          limit ${WAITING_COUNT_CAP + 1}) entries) capped
-      where capped.found > 0
-      order by stage.position`),
-  ]);
-  const counts = [...counted].map((c) => ({
-    machineId: c.machine_id,
-    state: c.state,
-    count: Math.min(c.found, WAITING_COUNT_CAP),
-    more: c.found > WAITING_COUNT_CAP,
-  }));
-  return { rows, counts };
-}
-
-/**
- * Cases whose decision awaits an approver's signature, newest first (the partial index
- * cases_awaiting_signature_idx), and how many there are, counted up to WAITING_COUNT_CAP: for one
- * approver, less those they declared a conflict in.
- */
-export async function casesAwaitingSignature(
-  db: Db,
-  limit: number,
-  approverId: string,
-): Promise<{ rows: CaseRow[]; count: number; more: boolean }> {
-  // Not the cases this approver declared a conflict in: someone else signs those.
-  const awaiting = sql`${cases.decision} ->> 'status' = 'awaitingSignature'
-    and not exists (select 1 from ${panelDeclarations} where ${panelDeclarations.caseId} = ${cases.id}
-      and ${panelDeclarations.userId} = ${approverId} and ${panelDeclarations.conflicted})`;
-  const [rows, [counted]] = await Promise.all([
-    db.select().from(cases).where(awaiting).orderBy(desc(cases.seq)).limit(limit),
-    db.execute<{ found: number }>(sql`
-      select count(*)::int as found from (
-        select 1 from ${cases} where ${awaiting} limit ${WAITING_COUNT_CAP + 1}) capped`),
-  ]);
-  const found = counted?.found ?? 0;
-  return { rows, count: Math.min(found, WAITING_COUNT_CAP), more: found > WAITING_COUNT_CAP };
 }
 
 /** Cases of a machine whose context has these values (for rules like one return per award per period). */

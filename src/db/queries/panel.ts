@@ -1,13 +1,8 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { NO_ID } from '../../engine/ids.ts';
 import type { Db } from '../client.ts';
-import {
-  cases,
-  organisations,
-  panelDeclarations,
-  panelScores,
-  programmePanel,
-  users,
-} from '../schema/index.ts';
+import { cases, panelDeclarations, panelScores, programmePanel, users } from '../schema/index.ts';
+import { ownOrganisation } from './conflicts.ts';
 
 export type PanelDeclarationRow = typeof panelDeclarations.$inferSelect;
 export type PanelScoreRow = typeof panelScores.$inferSelect;
@@ -135,7 +130,7 @@ export async function scoresOfCase(db: Db, caseId: string, programmeId: string |
       programmePanel,
       and(
         eq(programmePanel.userId, panelScores.userId),
-        eq(programmePanel.programmeId, programmeId ?? '00000000-0000-0000-0000-000000000000'),
+        eq(programmePanel.programmeId, programmeId ?? NO_ID),
         isNull(programmePanel.removedAt),
       ),
     )
@@ -239,8 +234,7 @@ export async function conflictOf(
     own: string | null;
   }>(sql`
     select d.conflicted, d.at, d.reason,
-      (select ${organisations.name} from ${organisations} where ${organisations.id} = ${caseRow.organisationId}
-        and ${organisations.id} = ${person.organisationId} and ${organisations.kind} <> 'commissioner') as own
+      (${ownOrganisation(caseRow.organisationId, person.organisationId)}) as own
     from (select 1) one
     left join ${panelDeclarations} d on d.case_id = ${caseRow.id} and d.user_id = ${person.userId}`);
   return {

@@ -6,24 +6,15 @@ import type { z } from 'zod';
 import { dayInWords, isIsoDate } from '../../../machines/calendar.ts';
 import type { MachineDefinition } from '../../../machines/define.ts';
 import { formatPounds } from '../../../machines/define.ts';
-import { jsonSchema } from '../../engine/describe.ts';
+import { schemaOf } from '../../engine/describe.ts';
 import { eventSpec, holdIn, SIGN_DECISION } from '../../engine/rulebook.ts';
 import type { CaseView, HistoryEntry } from '../../engine/views.ts';
-import { fieldSpecs, sentences } from './forms.ts';
+import { fieldSpecs } from './form-fields.ts';
+import { sentences } from './forms.ts';
 import { londonInstantText } from './views.ts';
 
 type Json = Record<string, any>;
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-const schemas = new WeakMap<object, Json>();
-
-/** A zod schema's JSON Schema, kept: the `.meta()` on each field says how its value reads. */
-export function shapeOf(schema: z.ZodType): Json {
-  const found = schemas.get(schema);
-  if (found) return found;
-  const json = jsonSchema(schema) as Json;
-  schemas.set(schema, json);
-  return json;
-}
 
 /** The schema a value has, where a field is nullable or optional (`anyOf: [x, null]`). */
 const solid = (s: Json | undefined): Json => {
@@ -112,7 +103,7 @@ export function detailRows(context: unknown, definition: MachineDefinition) {
   const values = (context ?? {}) as Record<string, unknown>;
   const title = definition.summary(values).title;
   const reading = readingFor(definition, values);
-  const properties = (shapeOf(definition.context).properties ?? {}) as Record<string, Json>;
+  const properties = (schemaOf(definition.context).properties ?? {}) as Record<string, Json>;
   return Object.entries(properties)
     .filter(([key, field]) => {
       const value = values[key];
@@ -133,7 +124,7 @@ export function answersTo(
   payload: Record<string, unknown>,
   context: unknown,
 ): { label: string; value: string }[] {
-  const properties = (shapeOf(schema).properties ?? {}) as Record<string, Json>;
+  const properties = (schemaOf(schema).properties ?? {}) as Record<string, Json>;
   const reading = readingFor(definition, context);
   return fieldSpecs(schema)
     .filter((field) => payload[field.name] !== undefined && solid(properties[field.name]).widget !== 'hidden')

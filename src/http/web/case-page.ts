@@ -1,23 +1,22 @@
 // The case page: what the case is, what happened to it, what this person may do now (GOV.UK forms
 // built from the events' schemas), and where it is in its machine. Works without JavaScript.
 import { type Request, type Response, Router } from 'express';
-import type { z } from 'zod';
-import type { MachineDefinition } from '../../../machines/define.ts';
 import type { Db } from '../../db/client.ts';
 import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/queries/form-drafts.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
-import { conflicted, quorumNote } from '../../domain/panel-rules.ts';
+import { quorumNote } from '../../domain/panel-rules.ts';
 import { isSender } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
-import { isUuid } from '../../engine/ids.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
 import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
+import { actionForms, draftFields, type Failed, SAVED_MESSAGE } from './case-forms.ts';
 import {
+  conflictAlreadyDeclared,
   type DeclarationValues,
   declarationErrors,
   declarationView,
@@ -25,55 +24,12 @@ import {
   readDeclaration,
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
-import { buildForm, fieldSpecs, formToPayload } from './forms.ts';
+import { formToPayload } from './form-answers.ts';
 import { requireSignIn, webActor } from './session.ts';
-
-export const SAVED_MESSAGE = 'Saved. You can come back to this later.';
-export const MAX_DRAFT_FIELDS = 50;
-export const MAX_DRAFT_FIELD_LENGTH = 10_000;
-/** Parts of a form that are not what the person typed. */
-const NOT_TYPED = new Set(['_csrf', 'version', '_action']);
-
-/** A form's raw fields as typed, for saving; or the problem that stops them being saved. */
-export function draftFields(
-  body: Record<string, unknown>,
-  schema: z.ZodObject,
-): { fields: DraftFields; errors: FieldError[] } {
-  const specs = fieldSpecs(schema);
-  // A typed answer's question: `amountPence`, or a part of one (`reportDueOn-day`, `scores.need`).
-  const labelOf = (name: string) =>
-    specs.find((f) => name === f.name || name.startsWith(`${f.name}-`) || name.startsWith(`${f.name}.`))
-      ?.label ?? 'This answer';
-  const fields: DraftFields = {};
-  const errors: FieldError[] = [];
-  for (const [name, value] of Object.entries(body)) {
-    if (NOT_TYPED.has(name)) continue;
-    if (typeof value === 'string') fields[name] = value;
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) fields[name] = value;
-    else continue;
-    const longest = Math.max(0, ...[fields[name]].flat().map((v) => v.length));
-    if (longest > MAX_DRAFT_FIELD_LENGTH)
-      errors.push({
-        field: name,
-        message: `${labelOf(name)} must be ${MAX_DRAFT_FIELD_LENGTH.toLocaleString('en-GB')} characters or fewer to save it`,
-      });
-  }
-  if (Object.keys(fields).length > MAX_DRAFT_FIELDS)
-    errors.push({
-      field: '(body)',
-      message: `A form can only be saved with up to ${MAX_DRAFT_FIELDS} answers`,
-    });
-  return { fields, errors };
-}
 
 export const STALE_MESSAGE =
   'Someone else changed this case while you were looking at it. Check the case below; nothing you sent was saved.';
 
-export interface Failed {
-  type: string;
-  values: Record<string, unknown>;
-  errors: FieldError[];
-}
 interface PageState {
   status?: number;
   failed?: Failed;
@@ -88,42 +44,6 @@ interface PageState {
   declaring?: { values: DeclarationValues; errors: PageError[] };
 }
 
-const kebab = (type: string) => type.toLowerCase().replace(/_/g, '-');
-/** The id of an action form's heading. */
-const actionId = (type: string) => `action-${kebab(type)}`;
-
-/**
- * One form per event this person may send now; the failed one keeps what was typed, and its errors.
- * A form this person saved to come back to shows what they saved (over the case's defaults).
- */
-export function actionForms(
-  definition: MachineDefinition,
-  view: CaseView,
-  failed?: Failed,
-  drafts: ReadonlyMap<string, DraftFields> = new Map(),
-) {
-  // Two forms on the page may share a field name: then each form's ids carry its event type.
-  const names = view.nextEvents.flatMap((e) => Object.keys(eventSpec(definition, e.type)!.payload.shape));
-  const shared = new Set(names.filter((n, i) => names.indexOf(n) !== i));
-  let errors: { text: string; href: string }[] = [];
-  const forms = view.nextEvents.map(({ type, label }) => {
-    const payload = eventSpec(definition, type)!.payload;
-    const mine = failed?.type === type ? failed : undefined;
-    const built = buildForm(payload, {
-      idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
-      context: view.context,
-      criteria: definition.criteria?.(view.context),
-      values: mine?.values ?? drafts.get(type),
-      errors: mine?.errors,
-    });
-    if (mine) errors = built.errorList;
-    // What cannot be undone is confirmed on a page of its own first.
-    const irreversible = !!eventSpec(definition, type)?.irreversible;
-    return { type, label, headingId: actionId(type), fields: built.fields, irreversible };
-  });
-  return { forms, errors };
-}
-
 export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   const router = Router();
 
@@ -136,14 +56,14 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   async function render(res: Response, view: CaseView, state: PageState) {
     const actor = webActor(res);
     const definition = definitionOf(view);
-    const [history, organisation, programme, drafts, standing, panel] = await Promise.all([
+    const [history, organisation, programme, drafts, standing] = await Promise.all([
       deps.engine.history(actor, view.id),
       findOrganisation(deps.db, view.organisationId),
       view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
       actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
       standingOf(deps.db, actor, view),
-      moderatorView(deps.db, actor, view, definition, deps.engine.registry),
     ]);
+    const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
     const ids = [...new Set(history.map((h) => h.actor.id).filter((id): id is string => id !== null))];
     const people = await peopleByIds(deps.db, ids);
     const timeline = history.map((entry) => {
@@ -175,7 +95,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     const shown = barred ? [] : blocked ? built.forms.filter((f) => !decides(f.type)) : built.forms;
     // A form that closes the panel's scoring says where the bid stands against the quorum.
     const closing = shown.some((f) => eventSpec(definition, f.type)?.closesScoring);
-    const quorum = closing ? await quorumNote(deps.db, view) : undefined;
+    const quorum = closing ? await quorumNote(deps.db, view, programme) : undefined;
     // Its quorumReason (the rulebook's field) is asked for only while the quorum is short, and then
     // it is not optional.
     const forms = shown.map((f) => {
@@ -264,13 +184,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       await deps.db.transaction((tx) => declareInterest(tx, actor, id, declaration, deps.engine.registry));
     } catch (error) {
       if (!(error instanceof ProblemError)) throw error;
-      // The same conflict sent twice (a second click): the case is already gone from their view.
-      if (
-        panelConflict &&
-        error.status === 404 &&
-        isUuid(id) &&
-        (await conflicted(deps.db, id, actor.userId!))
-      )
+      if (await conflictAlreadyDeclared(deps.db, actor, id, declaration, error))
         return res.redirect(303, '/panel?done=conflict');
       if (error.status === 422)
         return again(declarationErrors((error.extensions.errors as FieldError[]) ?? []));

@@ -6,25 +6,14 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Db } from '../../db/client.ts';
 import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
 import { findUser } from '../../db/queries/people.ts';
-import {
-  findProgramme,
-  listProgrammes,
-  outcomesOf,
-  type ProgrammeRow,
-  roundCaseOf,
-} from '../../db/queries/programmes.ts';
+import { listProgrammes, outcomesOf, type ProgrammeRow, roundCaseOf } from '../../db/queries/programmes.ts';
 import { cases, organisations, planOutcomes, planThemes } from '../../db/schema/index.ts';
-import {
-  assignablePanelMembers,
-  assignPanelMember,
-  programmePanel,
-  removePanelMember,
-} from '../../domain/programme-panel.ts';
-import { ROUND_MACHINE } from '../../domain/programmes.ts';
+import { assignPanelMember, panelForPage, removePanelMember } from '../../domain/programme-panel.ts';
+import { programmeOr404 as findProgrammeOr404, ROUND_MACHINE } from '../../domain/programmes.ts';
 import { startsInWords } from '../../domain/service-period.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { forbidden, notFound, ProblemError } from '../../engine/errors.ts';
+import { forbidden, ProblemError } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
 import type { CaseSummary } from '../../engine/views.ts';
 import { requireSignIn, webActor } from './session.ts';
@@ -117,11 +106,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     res.render('programmes.njk', { title: 'Programmes', programmes });
   });
 
-  const programmeOr404 = async (id: string) => {
-    const row = isUuid(id) ? await findProgramme(db, id) : undefined;
-    if (!row) throw notFound('programme');
-    return row;
-  };
+  const programmeOr404 = (id: string) => findProgrammeOr404(db, id);
 
   async function renderProgramme(
     res: Response,
@@ -146,13 +131,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     // Who scores the programme's bids, for cycles a panel scores; officers assign and take off.
     const member =
       typeof state.member === 'string' && isUuid(state.member) ? await findUser(db, state.member) : undefined;
-    const panel = scored
-      ? {
-          ...(await programmePanel(db, actor, row.id)),
-          assignable: await assignablePanelMembers(db, row.id),
-          mayAssign: actor.role === 'officer' || actor.role === 'admin',
-        }
-      : undefined;
+    const panel = scored ? await panelForPage(db, actor, row) : undefined;
     const outcomes = outcomeIds.length
       ? await db
           .select()

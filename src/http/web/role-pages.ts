@@ -7,16 +7,21 @@ import { listFunds } from '../../db/queries/funds.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { fundPosition } from '../../domain/fund-position.ts';
 import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
-import { conflicted } from '../../domain/panel-rules.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
-import { isUuid } from '../../engine/ids.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
-import { visibleContext } from '../../engine/view-policy.ts';
-import { type CaseSummary, type CaseView, summary } from '../../engine/views.ts';
+import { summaryFor } from '../../engine/view-policy.ts';
+import type { CaseView } from '../../engine/views.ts';
 import { detailRows } from './case-details.ts';
-import { declarationErrors, declarationView, type PageError, readDeclaration } from './declaration-form.ts';
+import {
+  conflictAlreadyDeclared,
+  declarationErrors,
+  declarationView,
+  fieldOf,
+  type PageError,
+  readDeclaration,
+} from './declaration-form.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 type Criterion = { id: string; label: string; weight: number };
@@ -58,8 +63,7 @@ async function panelBids(deps: Deps, actor: Actor) {
   const work = await panelWork(deps.db, actor, deps.engine.registry);
   return work.map(({ row, declared, scoredVersion }) => {
     const definition = deps.engine.registry.get(row.machineId, row.machineVersion)!;
-    const context = visibleContext(actor, definition, (row.snapshot as { context?: unknown }).context);
-    const bid: CaseSummary = summary(row, definition, context);
+    const bid = summaryFor(actor, row, definition);
     return {
       id: bid.id,
       reference: bid.reference,
@@ -75,7 +79,7 @@ async function panelBids(deps: Deps, actor: Actor) {
 
 /** One member's view of a bid: the case, its criteria, their declaration and their own scores. */
 async function panelBid(deps: Deps, actor: Actor, id: string) {
-  // First: a conflicted member is refused here (403) before the case, which they may no longer see.
+  // First: a member with a conflict no longer sees the bid (404), before the case is read.
   const mine = await panelScoresOf(deps.db, actor, id, deps.engine.registry);
   const view = await deps.engine.get(actor, id);
   const definition = deps.engine.registry.get(view.machine, view.machineVersion)!;
@@ -100,9 +104,6 @@ async function panelBid(deps: Deps, actor: Actor, id: string) {
     open: (definition.panelScoringStates ?? []).includes(view.state),
   };
 }
-
-const fieldOf = (body: Record<string, unknown>, name: string) =>
-  typeof body[name] === 'string' ? (body[name] as string) : '';
 
 interface Failed {
   form: 'declaration' | 'scores';
@@ -218,16 +219,7 @@ export function rolePagesRouter(deps: Deps): Router {
         declareInterest(tx, webActor(res), id, declaration, deps.engine.registry),
       );
     } catch (error) {
-      // The same conflict sent twice (a second click): the bid is already gone from their view.
-      const actor = webActor(res);
-      if (
-        error instanceof ProblemError &&
-        error.status === 404 &&
-        declaration.conflicted &&
-        actor.userId &&
-        isUuid(id) &&
-        (await conflicted(deps.db, id, actor.userId))
-      )
+      if (await conflictAlreadyDeclared(deps.db, webActor(res), id, declaration, error))
         return res.redirect(303, '/panel?done=conflict');
       return refused(res, id, error, (errors) => failed(declarationErrors(errors)));
     }

@@ -1,0 +1,112 @@
+// Cases as lists show them: a page of the cases a person may see, and their work waiting. Reads only;
+// the engine's writes are in engine.ts. A case on a machine version this process does not run (a
+// newer deployment's, or one retired without a migration) still lists, plainly, rather than breaking
+// the whole list; opening it is refused as an integrity fault.
+import type { MachineDefinition } from '../../machines/define.ts';
+import type { Db } from '../db/client.ts';
+import { type CaseRow, listCases } from '../db/queries/cases.ts';
+import { casesAwaitingSignature, casesInStates } from '../db/queries/work-waiting.ts';
+import { type Actor, scopeOf } from './actor.ts';
+import { statesWhereActorActs } from './describe.ts';
+import type { MachineRegistry } from './registry.ts';
+import { decisionOf } from './rulebook.ts';
+import { summaryFor } from './view-policy.ts';
+import { type CaseSummary, summary } from './views.ts';
+
+interface ListDeps {
+  db: Db;
+  registry: MachineRegistry;
+}
+
+export interface CaseListFilter {
+  machine?: string | undefined;
+  state?: string | undefined;
+  programmeId?: string | undefined;
+  limit: number;
+  beforeSeq?: number | undefined;
+}
+
+/** Just enough of a definition to list a case whose machine version is not registered here. */
+function unknownDefinition(row: CaseRow): MachineDefinition {
+  return {
+    referencePrefix: row.machineId.slice(0, 3).toUpperCase(),
+    states: {},
+    summary: () => ({ title: '', amountPence: null }),
+  } as unknown as MachineDefinition;
+}
+
+/** A case as a list shows it to this person. */
+function listed(registry: MachineRegistry, actor: Actor, row: CaseRow): CaseSummary {
+  const definition = registry.get(row.machineId, row.machineVersion);
+  if (definition) return summaryFor(actor, row, definition);
+  return { ...summary(row, unknownDefinition(row), undefined), stateLabel: row.state };
+}
+
+/** The cases this person may see, newest first, a page at a time. */
+export async function listFor(
+  deps: ListDeps,
+  actor: Actor,
+  filter: CaseListFilter,
+): Promise<{ items: CaseSummary[]; lastSeq: number | null }> {
+  // One row more than asked for says whether there is a next page, without a second query.
+  const rows = await listCases(deps.db, {
+    machineId: filter.machine,
+    state: filter.state,
+    programmeId: filter.programmeId,
+    scope: scopeOf(actor),
+    beforeSeq: filter.beforeSeq,
+    limit: filter.limit + 1,
+  });
+  const page = rows.slice(0, filter.limit);
+  const items = page.map((row) => listed(deps.registry, actor, row));
+  return { items, lastSeq: rows.length > filter.limit ? page[page.length - 1]!.seq : null };
+}
+
+/**
+ * Work waiting for this person: cases in a state where their role may send an event, newest first,
+ * with counts by state. Worked out from the machines' structure (guards aside), so it is one indexed
+ * query however many cases there are.
+ */
+export async function workWaitingFor(deps: ListDeps, actor: Actor, limit: number) {
+  const where = deps.registry
+    .list()
+    .map((definition) => ({ machineId: definition.id, states: statesWhereActorActs(definition, actor) }))
+    .filter((w) => w.states.length);
+  const [{ rows, counts }, signing] = await Promise.all([
+    casesInStates(deps.db, where, scopeOf(actor), limit),
+    actor.role === 'approver' && actor.userId
+      ? casesAwaitingSignature(deps.db, limit, actor.userId)
+      : undefined,
+  ]);
+  // A case whose decision awaits a signature waits for the approver alone. (The counts by stage
+  // still include it: they are read from indexes that do not know about holds.)
+  const byState = rows.filter((row) => decisionOf(row.decision)?.status !== 'awaitingSignature');
+  const merged = [...new Map([...(signing?.rows ?? []), ...byState].map((row) => [row.id, row])).values()]
+    .sort((a, b) => b.seq - a.seq)
+    .slice(0, limit);
+  return {
+    items: merged.map((row) => listed(deps.registry, actor, row)),
+    counts: [
+      ...(signing?.count
+        ? [
+            {
+              machineId: '',
+              state: '',
+              count: signing.count,
+              more: signing.more,
+              machineTitle: 'All cycles',
+              stateLabel: 'Decision awaiting your signature',
+            },
+          ]
+        : []),
+      ...counts.map((c) => {
+        const definition = deps.registry.latest(c.machineId);
+        return {
+          ...c,
+          machineTitle: definition?.title ?? c.machineId,
+          stateLabel: definition?.states[c.state]?.label ?? c.state,
+        };
+      }),
+    ],
+  };
+}

@@ -1,0 +1,90 @@
+// The forms a case page offers: one per event this person may send now, the failed one keeping what
+// was typed and its errors, and answers saved to come back to later.
+
+import type { z } from 'zod';
+import type { MachineDefinition } from '../../../machines/define.ts';
+import type { DraftFields } from '../../db/queries/form-drafts.ts';
+import type { FieldError } from '../../engine/errors.ts';
+import { eventSpec } from '../../engine/rulebook.ts';
+import type { CaseView } from '../../engine/views.ts';
+import { fieldSpecs } from './form-fields.ts';
+import { buildForm } from './forms.ts';
+
+export const SAVED_MESSAGE = 'Saved. You can come back to this later.';
+export const MAX_DRAFT_FIELDS = 50;
+export const MAX_DRAFT_FIELD_LENGTH = 10_000;
+/** Parts of a form that are not what the person typed. */
+const NOT_TYPED = new Set(['_csrf', 'version', '_action']);
+
+/** A form's raw fields as typed, for saving; or the problem that stops them being saved. */
+export function draftFields(
+  body: Record<string, unknown>,
+  schema: z.ZodObject,
+): { fields: DraftFields; errors: FieldError[] } {
+  const specs = fieldSpecs(schema);
+  // A typed answer's question: `amountPence`, or a part of one (`reportDueOn-day`, `scores.need`).
+  const labelOf = (name: string) =>
+    specs.find((f) => name === f.name || name.startsWith(`${f.name}-`) || name.startsWith(`${f.name}.`))
+      ?.label ?? 'This answer';
+  const fields: DraftFields = {};
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    if (NOT_TYPED.has(name)) continue;
+    if (typeof value === 'string') fields[name] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) fields[name] = value;
+    else continue;
+    const longest = Math.max(0, ...[fields[name]].flat().map((v) => v.length));
+    if (longest > MAX_DRAFT_FIELD_LENGTH)
+      errors.push({
+        field: name,
+        message: `${labelOf(name)} must be ${MAX_DRAFT_FIELD_LENGTH.toLocaleString('en-GB')} characters or fewer to save it`,
+      });
+  }
+  if (Object.keys(fields).length > MAX_DRAFT_FIELDS)
+    errors.push({
+      field: '(body)',
+      message: `A form can only be saved with up to ${MAX_DRAFT_FIELDS} answers`,
+    });
+  return { fields, errors };
+}
+
+export interface Failed {
+  type: string;
+  values: Record<string, unknown>;
+  errors: FieldError[];
+}
+const kebab = (type: string) => type.toLowerCase().replace(/_/g, '-');
+/** The id of an action form's heading. */
+const actionId = (type: string) => `action-${kebab(type)}`;
+
+/**
+ * One form per event this person may send now; the failed one keeps what was typed, and its errors.
+ * A form this person saved to come back to shows what they saved (over the case's defaults).
+ */
+export function actionForms(
+  definition: MachineDefinition,
+  view: CaseView,
+  failed?: Failed,
+  drafts: ReadonlyMap<string, DraftFields> = new Map(),
+) {
+  // Two forms on the page may share a field name: then each form's ids carry its event type.
+  const names = view.nextEvents.flatMap((e) => Object.keys(eventSpec(definition, e.type)!.payload.shape));
+  const shared = new Set(names.filter((n, i) => names.indexOf(n) !== i));
+  let errors: { text: string; href: string }[] = [];
+  const forms = view.nextEvents.map(({ type, label }) => {
+    const payload = eventSpec(definition, type)!.payload;
+    const mine = failed?.type === type ? failed : undefined;
+    const built = buildForm(payload, {
+      idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
+      context: view.context,
+      criteria: definition.criteria?.(view.context),
+      values: mine?.values ?? drafts.get(type),
+      errors: mine?.errors,
+    });
+    if (mine) errors = built.errorList;
+    // What cannot be undone is confirmed on a page of its own first.
+    const irreversible = !!eventSpec(definition, type)?.irreversible;
+    return { type, label, headingId: actionId(type), fields: built.fields, irreversible };
+  });
+  return { forms, errors };
+}

@@ -1,0 +1,120 @@
+// The way back from a GOV.UK form: a urlencoded body to an event's payload, and what could not be
+// read, named by the payload's field names so the engine's 422 errors land on the same inputs.
+import type { z } from 'zod';
+import { endOfLondonDay } from '../../../machines/calendar.ts';
+import type { FieldError } from '../../engine/errors.ts';
+import { fieldSpecs, type Kind } from './form-fields.ts';
+
+export const POUNDS_ERROR = 'Enter an amount in pounds and pence, like 4500.00';
+
+/** "£4,500.10" → 450010; integer arithmetic on the digits, never floats. Undefined if not money. */
+export function parsePounds(text: string): number | undefined {
+  const cleaned = text.replace(/\s+/g, '').replace(/^£/, '').replace(/,/g, '');
+  const match = /^(\d*)(?:\.(\d{1,2}))?$/.exec(cleaned);
+  if (!match || (match[1] === '' && match[2] === undefined)) return undefined;
+  const pence = BigInt(match[1] || '0') * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
+  return pence <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(pence) : undefined;
+}
+
+export const DATE_PARTS = ['day', 'month', 'year'] as const;
+
+type DateParts = Record<(typeof DATE_PARTS)[number], string>;
+
+/** Day, month and year to "YYYY-MM-DD", or an error naming the first part that is wrong. */
+function parseDate(label: string, parts: DateParts): { date: string } | { error: string } {
+  const missing = DATE_PARTS.find((p) => parts[p] === '');
+  if (missing) return { error: `${label} must include a ${missing}` };
+  const limits = { day: [1, 31], month: [1, 12], year: [1000, 9999] } as const;
+  for (const part of DATE_PARTS) {
+    const n = /^\d{1,4}$/.test(parts[part]) ? Number(parts[part]) : Number.NaN;
+    if (!(n >= limits[part][0] && n <= limits[part][1]))
+      return {
+        error: part === 'year' ? `${label}: the year must have 4 numbers` : `${label}: enter a real ${part}`,
+      };
+  }
+  const [y, m, d] = [Number(parts.year), Number(parts.month), Number(parts.day)];
+  if (new Date(Date.UTC(y, m - 1, d)).getUTCMonth() !== m - 1)
+    return { error: `${label} must be a real date` };
+  return { date: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+}
+
+/** What a required field left empty says, where the machine's own words would not fit a form. */
+const EMPTY: Partial<Record<Kind, string>> = {
+  money: POUNDS_ERROR,
+  boolean: 'Select yes or no',
+  enum: 'Select an option',
+};
+
+export const text = (value: unknown): string =>
+  typeof value === 'string' ? value : Array.isArray(value) ? String(value[0] ?? '') : '';
+export const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [];
+
+/**
+ * The payload a urlencoded form means, and what could not be read. Empty optional fields are left
+ * out; empty required text is sent as '' so the machine's own rule names the problem.
+ */
+export function formToPayload(
+  schema: z.ZodObject,
+  body: Record<string, unknown>,
+): { payload: Record<string, unknown>; errors: FieldError[] } {
+  const payload: Record<string, unknown> = {};
+  const errors: FieldError[] = [];
+  const fail = (field: string, message: string) => errors.push({ field, message });
+  for (const field of fieldSpecs(schema)) {
+    const { name, kind, label } = field;
+    const raw = text(body[name]).trim();
+    if (kind === 'checks') {
+      const chosen = new Set(list(body[name]));
+      payload[name] = Object.fromEntries(field.options!.map((key) => [key, chosen.has(key)]));
+    } else if (kind === 'date' || kind === 'endOfDay') {
+      const parts = Object.fromEntries(
+        DATE_PARTS.map((p) => [p, text(body[`${name}-${p}`]).trim()]),
+      ) as DateParts;
+      if (DATE_PARTS.every((p) => parts[p] === '')) {
+        if (!field.optional) fail(name, 'Enter a date');
+        continue;
+      }
+      const parsed = parseDate(label, parts);
+      if (!('date' in parsed)) fail(name, parsed.error);
+      else payload[name] = kind === 'date' ? parsed.date : endOfLondonDay(parsed.date).toISOString();
+    } else if (kind === 'scores' && Object.keys(body).some((key) => key.startsWith(`${name}.`))) {
+      const scores: Record<string, number> = {};
+      for (const [key, value] of Object.entries(body)) {
+        if (!key.startsWith(`${name}.`)) continue;
+        const entry = text(value).trim();
+        if (entry === '') continue;
+        if (/^-?\d+$/.test(entry)) scores[key.slice(name.length + 1)] = Number(entry);
+        else fail(key, 'Enter a whole number');
+      }
+      payload[name] = scores;
+    } else if (raw === '') {
+      if (field.optional) continue;
+      if (kind === 'text' || kind === 'textarea') payload[name] = '';
+      else fail(name, EMPTY[kind] ?? `Enter ${label.toLowerCase()}`);
+    } else if (kind === 'text' || kind === 'textarea') {
+      payload[name] = text(body[name]);
+    } else if (kind === 'money') {
+      const pence = parsePounds(raw);
+      if (pence === undefined) fail(name, POUNDS_ERROR);
+      else payload[name] = pence;
+    } else if (kind === 'integer' || kind === 'number') {
+      const ok = kind === 'integer' ? /^-?\d+$/.test(raw) : /^-?(\d+\.?\d*|\.\d+)$/.test(raw);
+      if (ok) payload[name] = Number(raw);
+      else fail(name, kind === 'integer' ? 'Enter a whole number' : 'Enter a number');
+    } else if (kind === 'boolean') {
+      if (raw === 'yes' || raw === 'no') payload[name] = raw === 'yes';
+      else fail(name, 'Select yes or no');
+    } else if (kind === 'enum') {
+      if (field.options!.includes(raw)) payload[name] = raw;
+      else fail(name, 'Select an option');
+    } else {
+      try {
+        payload[name] = JSON.parse(raw);
+      } catch {
+        fail(name, 'Enter valid JSON');
+      }
+    }
+  }
+  return { payload, errors };
+}

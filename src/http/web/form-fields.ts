@@ -1,0 +1,92 @@
+// An event's payload schema as the questions a form asks: each field's kind, label, hint and options,
+// read from its `.meta()` (src/engine/describe.ts reads the schema once). Pages build forms from these
+// (forms.ts) and read answers back with them (form-answers.ts).
+import type { z } from 'zod';
+import { schemaOf } from '../../engine/describe.ts';
+
+export type Json = Record<string, any>;
+/** How a field is asked: `checks` is an object of booleans, `scores` a record of numbers, `json` the rest. */
+export type Kind =
+  | 'text'
+  | 'textarea'
+  | 'money'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'enum'
+  | 'date'
+  /** An instant (a deadline), asked as a day: the end of that day in London. */
+  | 'endOfDay'
+  | Composite;
+type Composite = 'checks' | 'scores' | 'json';
+
+export interface FieldSpec {
+  name: string;
+  kind: Kind;
+  label: string;
+  hint?: string;
+  optional: boolean;
+  /** Enum values, or the keys of a set of checks. */
+  options?: string[];
+  /** What each option says to a person, from the schema's `options` (or each check's `title`). */
+  optionText?: Record<string, string>;
+  /** The least and most a record's numbers may be, where the schema says. */
+  range?: [number, number];
+}
+
+const isBooleanObject = (s: Json) =>
+  s.type === 'object' &&
+  s.properties &&
+  Object.keys(s.properties).length > 0 &&
+  Object.values(s.properties as Record<string, Json>).every((p) => p.type === 'boolean');
+
+function kindOf(s: Json): Kind {
+  if (s.type === 'string' && Array.isArray(s.enum)) return 'enum';
+  if (s.type === 'string' && s.format === 'date') return 'date';
+  if (s.type === 'string' && s.format === 'date-time') return 'endOfDay';
+  if (s.type === 'string')
+    return s.widget === 'textarea' || (s.maxLength ?? Infinity) > 200 ? 'textarea' : 'text';
+  if (s.type === 'integer' && s.widget === 'money') return 'money';
+  if (s.type === 'integer') return 'integer';
+  if (s.type === 'number') return 'number';
+  if (s.type === 'boolean') return 'boolean';
+  if (isBooleanObject(s)) return 'checks';
+  const values = s.additionalProperties as Json | undefined;
+  if (s.type === 'object' && !s.properties && values && ['integer', 'number'].includes(values.type))
+    return 'scores';
+  return 'json';
+}
+
+/** The fields of an event's payload, in the schema's order. */
+export function fieldSpecs(schema: z.ZodObject): FieldSpec[] {
+  const json = schemaOf(schema);
+  const required = new Set<string>(json.required ?? []);
+  return Object.entries((json.properties ?? {}) as Record<string, Json>).map(([name, s]) => {
+    const kind = kindOf(s);
+    const options =
+      kind === 'enum' ? (s.enum as string[]) : kind === 'checks' ? Object.keys(s.properties) : undefined;
+    const optionText =
+      kind === 'checks'
+        ? Object.fromEntries(
+            Object.entries(s.properties as Record<string, Json>).map(([key, p]) => [key, p.title ?? key]),
+          )
+        : (s.options as Record<string, string> | undefined);
+    const hint = typeof s.hint === 'string' ? s.hint : undefined;
+    const each = s.additionalProperties as Json | undefined;
+    const range =
+      kind === 'scores' && typeof each?.minimum === 'number' && typeof each?.maximum === 'number'
+        ? ([each.minimum, each.maximum] as [number, number])
+        : undefined;
+    return {
+      name,
+      kind,
+      // The registry refuses a payload field without a title; the name is never shown otherwise.
+      label: typeof s.title === 'string' ? s.title : name,
+      optional: !required.has(name),
+      ...(options ? { options } : {}),
+      ...(optionText ? { optionText } : {}),
+      ...(hint ? { hint } : {}),
+      ...(range ? { range } : {}),
+    };
+  });
+}
