@@ -119,6 +119,14 @@ export type Widget =
   | 'scores'
   /** An event's type (e.g. the event a reason was given for): shown as the event's label. */
   | 'event'
+  /**
+   * An organisation on record that can be paid (a provider), by its id: asked as a choice of those
+   * organisations, shown by name. The engine refuses an id not on record and gives the machine the
+   * names of the organisations the payload chose (the event's `suppliers`), as they are on record.
+   */
+  | 'supplier'
+  /** One of the things the case scores (the definition's `criteria`, by id): asked as a choice, shown by name. */
+  | 'scored'
   /** Not for people: an id, a working flag, a copy of settings. Never shown on a page. */
   | 'hidden';
 
@@ -177,7 +185,10 @@ export interface MachineDefinition {
   context: z.ZodObject;
   /** The case in a line, for lists, work waiting and email. */
   summary: (context: any) => CaseLine;
-  /** The criteria a case is scored against: how fields with `widget: 'scores'` are asked and read. */
+  /**
+   * The criteria a case is scored against (a programme's criteria; a procurement's tenders): how fields
+   * with `widget: 'scores'` or `widget: 'scored'` are asked and read.
+   */
   criteria?: (context: any) => readonly ScoringCriterion[];
   /** The kinds of organisation a case of this machine may belong to (checked when it is opened). */
   ownerKinds: readonly OrganisationKind[];
@@ -242,18 +253,28 @@ export interface Now {
   today: string;
 }
 
-/** What the sender gave: an event without its type and what the engine adds (actorId, today). */
-export function payloadOf<E extends { type: string }>(event: E): Omit<E, 'type' | 'actorId' | 'today'> {
+/**
+ * The names of the organisations an event's `supplier` fields chose, by id, as they are on record when
+ * the event is sent. The engine adds them to the event it gives the machine (`suppliers`); the machine
+ * keeps the name beside the id, as an invoice keeps the name it was made out to.
+ */
+export type SupplierNames = Readonly<Record<string, string>>;
+
+type Added = 'type' | 'actorId' | 'today' | 'suppliers';
+/** What the sender gave: an event without its type and what the engine adds (actorId, today, suppliers). */
+export function payloadOf<E extends { type: string }>(event: E): Omit<E, Added> {
   const {
     type: _type,
     actorId: _actorId,
     today: _today,
+    suppliers: _suppliers,
     ...payload
   } = event as E & {
     actorId?: unknown;
     today?: unknown;
+    suppliers?: unknown;
   };
-  return payload as Omit<E, 'type' | 'actorId' | 'today'>;
+  return payload as Omit<E, Added>;
 }
 
 /** No problem unless a new deadline (an instant) falls on a London day before today. */
@@ -534,6 +555,11 @@ export type RemainderPlace = (typeof remainderPlaces)[number];
 
 export interface PaymentTerms {
   profile: PaymentProfile;
+  /**
+   * The organisation the payments go to (a contract's supplier), where it is not the organisation the
+   * award belongs to; null or absent: the award's own organisation.
+   */
+  payeeOrganisationId?: string | null;
   /** For the `instalments` profile: how many. */
   instalments: number | null;
   remainderIn: RemainderPlace;

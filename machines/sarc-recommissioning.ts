@@ -2,7 +2,8 @@
 // jointly commissioned by the OPCC (the owner), NHS England and the county and city councils from one
 // pooled budget. Tender with clarification → quality/price evaluation → moderation → the joint
 // commissioning board (all four partners agree) → award notice and the Procurement Act 2023 s.51
-// standstill → award → mobilisation → live contract, reviewed for extension or re-procurement.
+// standstill → award → mobilisation → live contract, reviewed for extension or re-procurement. Bidders
+// are organisations on record; the contract's payments go to the one awarded it.
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { endOfLondonDay, standstillEnd, standstillEndsAt } from './calendar.ts';
@@ -18,6 +19,7 @@ import {
   guardFrom,
   isoDate,
   moneyActions,
+  type Now,
   notify,
   type ProgrammeInput,
   paymentActions,
@@ -28,6 +30,7 @@ import {
   reason,
   reasonPayload,
   releaseUnpaid,
+  type SupplierNames,
   scheduleAt,
   schedulePayments,
   shortText,
@@ -58,9 +61,14 @@ export type SarcMessage = (typeof sarcMessages)[number];
 const tell = (message: SarcMessage, ...to: Recipient[]) => notify(message, ...to);
 
 export interface SarcTender {
+  /** The organisation on record that tendered; null for a tender recorded before bidders were (version 3). */
+  supplierId: string | null;
+  /** Its name, as on record when the tender was recorded. */
   bidder: string;
   pricePence: number;
 }
+/** How a tender is named in scores and moderation: its supplier's id, or a version-3 tender's bidder. */
+export const tenderKey = (t: SarcTender): string => t.supplierId ?? t.bidder;
 export interface SarcScore extends SarcTender {
   qualityScore: number;
   qualityPoints: number;
@@ -86,6 +94,8 @@ export interface SarcContext {
   tenders: SarcTender[];
   scores: SarcScore[];
   preferredBidder: string | null;
+  /** The preferred bidder's tender, by its key (tenderKey): names may repeat, keys do not. */
+  preferredTender: string | null;
   moderationRationale: string | null;
   /** The joint commissioning board; cleared by each moderation, since the board decides on it. */
   partnerDecisions: Record<SarcPartner, { agrees: boolean; note: string | null } | null>;
@@ -94,10 +104,18 @@ export interface SarcContext {
   /** Last day of the standstill (London date); the contract may be entered into the day after. */
   standstillEndsOn: string | null;
   challenges: SarcChallenge[];
-  contract: { startsOn: string; endsOn: string; valuePence: number } | null;
+  contract: {
+    /** Who holds the contract and is paid: the preferred bidder, on record (null for a version-3 tender). */
+    supplierId: string | null;
+    supplier: string;
+    startsOn: string;
+    endsOn: string;
+    valuePence: number;
+  } | null;
   extensions: { previousEndsOn: string; newEndsOn: string; extensionValuePence: number; note: string }[];
   reprocureNote: string | null;
   abandonReason: string | null;
+  terminateReason: string | null;
 }
 
 const creationInput = z.strictObject({
@@ -144,7 +162,11 @@ const payloads = {
     answer: shortText(5000).meta({ title: 'Answer', widget: 'textarea' }),
   }),
   RECORD_TENDER: z.strictObject({
-    bidder: shortText(200).meta({ title: 'Bidder', hint: 'The name of the organisation that tendered.' }),
+    supplierId: z.uuid({ error: 'Choose the organisation that tendered' }).meta({
+      title: 'Bidder',
+      hint: 'The organisation that tendered. If it is not listed, an administrator adds it first.',
+      widget: 'supplier',
+    }),
     pricePence: positivePence.meta({
       title: 'Tender price',
       hint: 'The total price for the whole contract.',
@@ -153,28 +175,18 @@ const payloads = {
   CLARIFICATION_CLOSED: empty,
   TENDER_DEADLINE_PASSED: empty,
   SCORE_TENDERS: z.strictObject({
-    scores: z
-      .array(
-        z
-          .strictObject({
-            bidder: shortText(200).meta({ title: 'Bidder' }),
-            qualityScore: weight
-              .min(0)
-              .max(100)
-              .meta({ title: 'Quality score', hint: 'A whole number from 0 to 100.' }),
-          })
-          .meta({ title: 'Tender' }),
-      )
-      .meta({
-        title: 'Quality scores',
-        hint: 'Score every tender received. Price points are worked out from the prices tendered.',
-      }),
+    scores: z.record(z.string(), weight.min(0).max(100).meta({ title: 'Quality score' })).meta({
+      title: 'Quality scores',
+      hint: 'A whole number from 0 to 100 for every tender received. Price points are worked out from the prices tendered.',
+      widget: 'scores',
+    }),
   }),
   ABANDON: reasonPayload('Reasons for abandoning the procurement'),
   MODERATE: z.strictObject({
     preferredBidder: shortText(200).meta({
       title: 'Preferred bidder',
       hint: "One of the scored bidders. Choosing anyone but the highest scorer needs the approver's signature.",
+      widget: 'scored',
     }),
     rationale: reason.meta({ title: 'Reasons for choosing the preferred bidder' }),
   }),
@@ -223,6 +235,8 @@ const payloads = {
     }),
   }),
   GO_LIVE: empty,
+  TERMINATE: reasonPayload('Reasons for ending the contract early'),
+  COMPLETE: empty,
   CONTRACT_REVIEW: z.strictObject({
     decision: z.enum(['extend', 'reprocure']).meta({
       title: 'Decision',
@@ -242,6 +256,8 @@ const payloads = {
 type Payloads = typeof payloads;
 export type SarcEvent = { [K in keyof Payloads]: { type: K } & z.output<Payloads[K]> }[keyof Payloads];
 type Of<T extends SarcEvent['type']> = Omit<Extract<SarcEvent, { type: T }>, 'type'>;
+/** What the engine adds to an event that chose a supplier: the names on record, by id. */
+type Named = { suppliers?: SupplierNames };
 
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const problem = (field: string, message: string): FieldProblem[] => [{ field, message }];
@@ -263,34 +279,32 @@ export const checkPublish = (_c: SarcContext, p: Of<'PUBLISH_TENDER'>): FieldPro
 export const checkClarification = (c: SarcContext, _p: Of<'ANSWER_CLARIFICATION'>): FieldProblem[] =>
   c.clarificationClosed ? problem('question', 'The clarification period has closed') : [];
 
-export const checkTender = (c: SarcContext, p: Of<'RECORD_TENDER'>): FieldProblem[] =>
-  c.tenders.some((t) => same(t.bidder, p.bidder))
-    ? problem('bidder', `A tender from ${p.bidder} is already recorded`)
-    : [];
+export const checkTender = (c: SarcContext, p: Of<'RECORD_TENDER'>): FieldProblem[] => {
+  const recorded = c.tenders.find((t) => t.supplierId === p.supplierId);
+  return recorded ? problem('supplierId', `A tender from ${recorded.bidder} is already recorded`) : [];
+};
 
 export const checkScores = (c: SarcContext, p: Of<'SCORE_TENDERS'>): FieldProblem[] => {
   if (c.tenders.length === 0) return problem('scores', 'No tenders were received: abandon the procurement');
-  const problems = p.scores.flatMap((s, i) =>
-    !c.tenders.some((t) => same(t.bidder, s.bidder))
-      ? problem(`scores.${i}.bidder`, `${s.bidder} did not tender`)
-      : p.scores.findIndex((o) => same(o.bidder, s.bidder)) !== i
-        ? problem(`scores.${i}.bidder`, `${s.bidder} is scored more than once`)
-        : [],
-  );
-  const unscored = c.tenders.filter((t) => !p.scores.some((s) => same(s.bidder, t.bidder)));
-  return [...problems, ...unscored.flatMap((t) => problem('scores', `Score the tender from ${t.bidder}`))];
+  const keys = new Set(c.tenders.map(tenderKey));
+  const strangers = Object.keys(p.scores).filter((key) => !keys.has(key));
+  const unscored = c.tenders.filter((t) => !Object.hasOwn(p.scores, tenderKey(t)));
+  return [
+    ...strangers.flatMap((key) => problem(`scores.${key}`, 'Score only the tenders received')),
+    ...unscored.flatMap((t) => problem(`scores.${tenderKey(t)}`, `Score the tender from ${t.bidder}`)),
+  ];
 };
 
 /** Quality points = score × quality weight / 100; price points = lowest price / price × price weight. */
 export function scoreTenders(
   tenders: readonly SarcTender[],
-  scores: readonly { bidder: string; qualityScore: number }[],
+  scores: Readonly<Record<string, number>>,
   qualityWeight: number,
   priceWeight: number,
 ): SarcScore[] {
   const lowest = Math.min(...tenders.map((t) => t.pricePence));
   return tenders.map((t) => {
-    const qualityScore = scores.find((s) => same(s.bidder, t.bidder))?.qualityScore ?? 0;
+    const qualityScore = scores[tenderKey(t)] ?? 0;
     const qualityPoints = round2((qualityScore * qualityWeight) / 100);
     const pricePoints = round2((lowest / t.pricePence) * priceWeight);
     return {
@@ -303,10 +317,17 @@ export function scoreTenders(
   });
 }
 
+/** The scored tender a moderation chose (by the tender's key). */
+const chosenIn = (c: SarcContext, p: Of<'MODERATE'>): SarcScore | undefined =>
+  c.scores.find(
+    (s) =>
+      tenderKey(s) === p.preferredBidder ||
+      // A version-3 tender is named in words, which were matched whatever their capitals.
+      (s.supplierId === null && same(s.bidder, p.preferredBidder)),
+  );
+
 export const checkModerate = (c: SarcContext, p: Of<'MODERATE'>): FieldProblem[] =>
-  c.scores.some((s) => same(s.bidder, p.preferredBidder))
-    ? []
-    : problem('preferredBidder', `${p.preferredBidder} is not a scored bidder`);
+  chosenIn(c, p) ? [] : problem('preferredBidder', 'Choose one of the scored bidders');
 
 export const checkNotice = (c: SarcContext, p: Of<'PUBLISH_AWARD_NOTICE'>): FieldProblem[] => {
   const earliest = c.challenges.at(-1)?.awardNoticePublishedOn ?? c.tenderDeadline ?? '2000-01-01';
@@ -319,9 +340,12 @@ export const checkNotice = (c: SarcContext, p: Of<'PUBLISH_AWARD_NOTICE'>): Fiel
 export const highestScorer = (c: SarcContext): SarcScore | undefined =>
   [...c.scores].sort((a, b) => b.totalPoints - a.totalPoints)[0];
 
+/** The preferred bidder's tender (named by its bidder, as moderation recorded it). */
+const preferredTender = (c: SarcContext): SarcTender | undefined =>
+  c.tenders.find((t) => c.preferredTender !== null && tenderKey(t) === c.preferredTender);
+
 /** The price the preferred bidder tendered, in pence. */
-export const preferredPrice = (c: SarcContext): number | null =>
-  c.tenders.find((t) => c.preferredBidder !== null && same(t.bidder, c.preferredBidder))?.pricePence ?? null;
+export const preferredPrice = (c: SarcContext): number | null => preferredTender(c)?.pricePence ?? null;
 
 /**
  * MODERATE: choosing anyone who scored fewer points than the highest scorer is the approver's to sign,
@@ -329,9 +353,9 @@ export const preferredPrice = (c: SarcContext): number | null =>
  */
 export const preferredNotHighest = (c: SarcContext, p: Of<'MODERATE'>): string | null => {
   const top = highestScorer(c);
-  const chosen = c.scores.find((s) => same(s.bidder, p.preferredBidder));
-  return top && (chosen?.totalPoints ?? -1) < top.totalPoints
-    ? `${p.preferredBidder} is not the highest scorer: ${top.bidder} scored ${top.totalPoints} points`
+  const chosen = chosenIn(c, p);
+  return top && chosen && chosen.totalPoints < top.totalPoints
+    ? `${chosen.bidder} is not the highest scorer: ${top.bidder} scored ${top.totalPoints} points`
     : null;
 };
 
@@ -381,11 +405,32 @@ export const contractTotalAfter = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): nu
 const agreed = (d: SarcContext['partnerDecisions']) => sarcPartners.every((p) => d[p]?.agrees === true);
 const noDecisions = () => ({ opcc: null, nhsEngland: null, countyCouncil: null, cityCouncil: null });
 
+/** CLOSE: only once the contract has run its course; ending it sooner is a termination, with a reason. */
+export const checkComplete = (c: SarcContext, _p: Of<'COMPLETE'>, now?: Now): FieldProblem[] => {
+  const endsOn = c.contract?.endsOn;
+  return now && endsOn && now.today < endsOn
+    ? problem(
+        'contract.endsOn',
+        `The contract runs until ${endsOn}: to end it sooner, terminate it and give the reasons`,
+      )
+    : [];
+};
+
 /** Abandoning, at any stage before the contract is awarded: the reasons are recorded. */
 const abandon = { target: 'abandoned', actions: 'recordAbandon' } as const;
+/** Ending an awarded contract before its end date: the reasons are recorded, the unpaid part released. */
+const terminate = { target: 'terminated', actions: ['recordTermination', releaseUnpaid] } as const;
+
+/** A tender as recorded: its supplier and the supplier's name as on record (the engine's `suppliers`). */
+const tenderFrom = (e: Of<'RECORD_TENDER'> & Named): SarcTender => ({
+  supplierId: e.supplierId,
+  bidder: e.suppliers?.[e.supplierId] ?? e.supplierId,
+  pricePence: e.pricePence,
+});
 
 /** The contract is paid quarterly in arrears over its term; an extension re-profiles what is unpaid. */
 const contractPayments = schedulePayments<SarcContext>((c) => ({
+  payeeOrganisationId: c.contract?.supplierId ?? null,
   profile: 'quarterlyInArrears',
   instalments: null,
   remainderIn: 'last',
@@ -410,7 +455,7 @@ const machine = setup({
         : e.type === 'ANSWER_CLARIFICATION'
           ? { clarifications: [...c.clarifications, { question: e.question, answer: e.answer }] }
           : e.type === 'RECORD_TENDER'
-            ? { tenders: [...c.tenders, { bidder: e.bidder, pricePence: e.pricePence }] }
+            ? { tenders: [...c.tenders, tenderFrom(e)] }
             : {},
     ),
     closeClarification: assign({ clarificationClosed: true }),
@@ -420,17 +465,21 @@ const machine = setup({
         : {},
     ),
     recordAbandon: assign(({ event: e }) => (e.type === 'ABANDON' ? { abandonReason: e.reason } : {})),
-    recordModeration: assign(({ context: c, event: e }) =>
-      e.type === 'MODERATE'
-        ? {
-            preferredBidder: c.scores.find((s) => same(s.bidder, e.preferredBidder))?.bidder ?? null,
-            moderationRationale: e.rationale,
-            partnerDecisions: noDecisions(),
-          }
-        : e.type === 'RETURN_TO_MODERATION'
-          ? { returnsToModeration: [...c.returnsToModeration, e.reason] }
-          : {},
+    recordTermination: assign(({ event: e }) =>
+      e.type === 'TERMINATE' ? { terminateReason: e.reason } : {},
     ),
+    recordModeration: assign(({ context: c, event: e }) => {
+      if (e.type === 'RETURN_TO_MODERATION')
+        return { returnsToModeration: [...c.returnsToModeration, e.reason] };
+      if (e.type !== 'MODERATE') return {};
+      const chosen = chosenIn(c, e);
+      return {
+        preferredBidder: chosen?.bidder ?? null,
+        preferredTender: chosen ? tenderKey(chosen) : null,
+        moderationRationale: e.rationale,
+        partnerDecisions: noDecisions(),
+      };
+    }),
     recordPartner: assign(({ context: c, event: e }) =>
       e.type === 'RECORD_PARTNER_DECISION'
         ? {
@@ -465,8 +514,18 @@ const machine = setup({
       };
     }),
     recordContract: assign(({ context: c, event: e }) => {
-      if (e.type === 'AWARD_CONTRACT')
-        return { contract: { startsOn: e.startsOn, endsOn: e.endsOn, valuePence: e.valuePence } };
+      if (e.type === 'AWARD_CONTRACT') {
+        const supplier = preferredTender(c);
+        return {
+          contract: {
+            supplierId: supplier?.supplierId ?? null,
+            supplier: supplier?.bidder ?? '',
+            startsOn: e.startsOn,
+            endsOn: e.endsOn,
+            valuePence: e.valuePence,
+          },
+        };
+      }
       if (e.type !== 'CONTRACT_REVIEW' || !c.contract) return {};
       if (e.decision === 'reprocure') return { reprocureNote: e.note };
       const extension = {
@@ -499,6 +558,7 @@ const machine = setup({
       e.type === 'CONTRACT_REVIEW' && e.decision === 'extend' && checkReview(context, e).length === 0,
     reprocures: ({ context, event: e }) =>
       e.type === 'CONTRACT_REVIEW' && e.decision === 'reprocure' && checkReview(context, e).length === 0,
+    contractEnded: guardFrom(checkComplete),
   },
 }).createMachine({
   id: 'sarc-recommissioning',
@@ -515,6 +575,7 @@ const machine = setup({
     tenders: [],
     scores: [],
     preferredBidder: null,
+    preferredTender: null,
     moderationRationale: null,
     partnerDecisions: noDecisions(),
     returnsToModeration: [],
@@ -525,6 +586,7 @@ const machine = setup({
     extensions: [],
     reprocureNote: null,
     abandonReason: null,
+    terminateReason: null,
   }),
   states: {
     specification: {
@@ -628,7 +690,7 @@ const machine = setup({
         ABANDON: abandon,
       },
     },
-    mobilisation: { on: { GO_LIVE: { target: 'live' } } },
+    mobilisation: { on: { GO_LIVE: { target: 'live' }, TERMINATE: terminate } },
     live: {
       on: {
         CONTRACT_REVIEW: [
@@ -640,11 +702,20 @@ const machine = setup({
               contractPayments,
             ],
           },
-          { guard: 'reprocures', target: 'closed', actions: ['recordContract', releaseUnpaid] },
+          // The contract runs to its end while the service is procured again; it is paid as agreed.
+          { guard: 'reprocures', target: 'reprocuring', actions: 'recordContract' },
         ],
+        TERMINATE: terminate,
+      },
+    },
+    reprocuring: {
+      on: {
+        COMPLETE: { guard: 'contractEnded', target: 'closed', actions: releaseUnpaid },
+        TERMINATE: terminate,
       },
     },
     abandoned: { type: 'final' },
+    terminated: { type: 'final' },
     closed: { type: 'final' },
   },
 });
@@ -666,8 +737,14 @@ const contextSchema = z.object({
     .string()
     .nullable()
     .meta({ title: 'Reasons for abandoning the procurement', widget: 'textarea' }),
+  terminateReason: z
+    .string()
+    .nullable()
+    .meta({ title: 'Reasons for ending the contract early', widget: 'textarea' }),
   contract: z
     .object({
+      supplierId: z.string().nullable().meta({ title: 'Supplier on record', widget: 'hidden' }),
+      supplier: z.string().meta({ title: 'Supplier' }),
       startsOn: isoDate.meta({ title: 'Starts on' }),
       endsOn: isoDate.meta({ title: 'Ends on', hint: 'Including any extension.' }),
       valuePence: pence.meta({ title: 'Value when awarded' }),
@@ -692,6 +769,7 @@ const contextSchema = z.object({
     hint: 'The most the contract can be worth over its whole term.',
   }),
   preferredBidder: z.string().nullable().meta({ title: 'Preferred bidder' }),
+  preferredTender: z.string().nullable().meta({ title: 'Preferred tender', widget: 'hidden' }),
   awardNoticePublishedOn: isoDate.nullable().meta({ title: 'Award notice published on' }),
   standstillEndsOn: isoDate.nullable().meta({
     title: 'Standstill ends on',
@@ -731,6 +809,7 @@ const contextSchema = z.object({
     .array(
       z
         .object({
+          supplierId: z.string().nullable().meta({ title: 'Bidder on record', widget: 'hidden' }),
           bidder: z.string().meta({ title: 'Bidder' }),
           pricePence: pence.meta({ title: 'Tender price' }),
           qualityScore: z.number().meta({ title: 'Quality score (out of 100)' }),
@@ -745,6 +824,7 @@ const contextSchema = z.object({
     .array(
       z
         .object({
+          supplierId: z.string().nullable().meta({ title: 'Bidder on record', widget: 'hidden' }),
           bidder: z.string().meta({ title: 'Bidder' }),
           pricePence: pence.meta({ title: 'Tender price' }),
         })
@@ -774,6 +854,34 @@ const sarcSummary = (c: SarcContext): CaseLine => ({
   amountPence: contractTotal(c) ?? preferredPrice(c) ?? (c.contractValuePence || null),
 });
 
+/**
+ * Version 3 named bidders in words only: their tenders and scores keep the name, with no organisation on
+ * record (so a contract awarded from them is paid to the OPCC, as version 3 did). Nothing else changed.
+ */
+export function upgradeFromVersion3(context: SarcContextV3): SarcContext {
+  const onRecord = <T extends object>(t: T) => ({ ...t, supplierId: null });
+  const { contract } = context;
+  return {
+    ...context,
+    tenders: context.tenders.map(onRecord),
+    scores: context.scores.map(onRecord),
+    contract: contract ? { ...contract, supplierId: null, supplier: context.preferredBidder ?? '' } : null,
+    // A version-3 tender's key is its bidder's name, as moderation recorded it.
+    preferredTender: context.preferredBidder,
+    terminateReason: null,
+  };
+}
+type V3<T> = Omit<T, 'supplierId'>;
+/** A version-3 context: bidders in words, no supplier on the contract, no termination. */
+export type SarcContextV3 = Omit<
+  SarcContext,
+  'tenders' | 'scores' | 'contract' | 'terminateReason' | 'preferredTender'
+> & {
+  tenders: V3<SarcTender>[];
+  scores: V3<SarcScore>[];
+  contract: Omit<NonNullable<SarcContext['contract']>, 'supplierId' | 'supplier'> | null;
+};
+
 const officer = ['officer'] as const;
 const byOfficer = (label: string, payload: z.ZodObject, check?: EventSpec['check']): EventSpec =>
   check ? { label, payload, sentBy: officer, check } : { label, payload, sentBy: officer };
@@ -783,13 +891,19 @@ export const sarcRecommissioning = defineMachine({
   // 3: abandoning at any stage before award; a partner's refusal returns the case to moderation with its
   //    reasons; a preferred bidder other than the highest scorer, and a contract above the preferred
   //    tender (with a justification), are signed by the approver through the rulebook.
-  version: 3,
-  upgradeFrom: { version: 2 },
+  // 4: bidders are organisations on record and the contract's payments go to its supplier; tenders are
+  //    scored by bidder in a form; re-procuring lets the contract run to its end, closed then, and
+  //    ending it sooner is a termination with reasons.
+  version: 4,
+  upgradeFrom: { version: 3, context: upgradeFromVersion3, state: (state) => state },
   referencePrefix: 'SARC',
   ownerKinds: ['commissioner'],
   messages: sarcRecommissioningTemplates,
   context: contextSchema,
   summary: sarcSummary,
+  // The tenders are what the evaluation scores and moderation chooses among.
+  criteria: (c: SarcContext) => c.tenders.map((t) => ({ id: tenderKey(t), label: t.bidder, weight: 0 })),
+  awardEndsOn: (c: SarcContext) => c.contract?.endsOn ?? null,
   title: 'SARC re-commissioning',
   description:
     'The procurement of the Sexual Assault Referral Centre contract, jointly commissioned with NHS England and the county and city councils: tender, evaluation, moderation, joint board decision, standstill, award and the live contract.',
@@ -808,8 +922,10 @@ export const sarcRecommissioning = defineMachine({
     readyToAward: { label: 'Standstill ended, ready to award' },
     mobilisation: { label: 'Contract awarded, mobilising' },
     live: { label: 'Contract live' },
+    reprocuring: { label: 'Contract live, being re-procured' },
     abandoned: { label: 'Procurement abandoned' },
-    closed: { label: 'Closed for re-procurement' },
+    terminated: { label: 'Contract ended early' },
+    closed: { label: 'Contract ended' },
   },
   events: {
     PUBLISH_TENDER: byOfficer('Publish the tender', payloads.PUBLISH_TENDER, checkPublish),
@@ -858,6 +974,8 @@ export const sarcRecommissioning = defineMachine({
       },
     },
     GO_LIVE: byOfficer('Start the service', payloads.GO_LIVE),
+    TERMINATE: { ...byOfficer('End the contract early', payloads.TERMINATE), irreversible: true },
+    COMPLETE: byOfficer('Close the contract at its end', payloads.COMPLETE, checkComplete),
     CONTRACT_REVIEW: {
       ...byOfficer('Review the contract', payloads.CONTRACT_REVIEW, checkReview),
       // An extension is decided on the contract's new total; re-procuring commits nothing.

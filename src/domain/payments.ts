@@ -120,7 +120,8 @@ export async function reprofileAward(
       systemActor,
       {
         machine: PAYMENT_MACHINE,
-        organisationId: award.organisationId,
+        // A contract's payments go to its supplier; a grant's to the organisation it was awarded to.
+        organisationId: schedule.payeeOrganisationId ?? award.organisationId,
         input: {
           awardCaseId: award.id,
           instalment: slot.instalment,
@@ -149,6 +150,7 @@ export const schedulePaymentsEffect: EffectHandler = async (tx, effect, { caseRo
     startsOn,
     endsOn: terms.endsOn ?? startsOn,
     scheduledBy: actor.userId,
+    payeeOrganisationId: terms.payeeOrganisationId ?? null,
     createdAt: at,
     updatedAt: at,
   });

@@ -6,6 +6,7 @@ import type { OrganisationKind, ProgrammeSettings, ScoringCriterion } from '../.
 import type { Db, Tx } from '../db/client.ts';
 import { type CaseRow, casesWithContext, lockCase } from '../db/queries/cases.ts';
 import { netCommittedByCase } from '../db/queries/funds.ts';
+import { findSchedule } from '../db/queries/payments.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { findProgramme, type ProgrammeRow, roundCaseOf } from '../db/queries/programmes.ts';
 import type { InputPreparer } from '../engine/engine.ts';
@@ -49,14 +50,17 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
 
 /**
  * A case about an award (a monitoring return, a payment) must name a real award of the same
- * organisation — one holding committed money — and there is one return per award per period. The award row is locked,
+ * organisation (or, for a contract, of the supplier it pays) — one holding committed money — and there is one return per award per period. The award row is locked,
  * so two officers opening the same return at once cannot both succeed.
  */
 async function checkAward(tx: Tx, machineId: string, organisationId: string, input: Record<string, unknown>) {
   const awardCaseId = input.awardCaseId as string;
   const field = 'input.awardCaseId';
   const award = await lockCase(tx, awardCaseId);
-  if (!award || award.organisationId !== organisationId || (await netCommittedByCase(tx, award.id)) <= 0n) {
+  // A contract's payments belong to its supplier, the payee its schedule names.
+  const payee = award ? (await findSchedule(tx, award.id))?.payeeOrganisationId : null;
+  const owns = award?.organisationId === organisationId || (!!payee && payee === organisationId);
+  if (!award || !owns || (await netCommittedByCase(tx, award.id)) <= 0n) {
     throw invalid('That is not an award of this organisation.', [
       { field, message: 'Name an award (a case holding money) belonging to the same organisation' },
     ]);

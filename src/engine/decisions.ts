@@ -23,6 +23,7 @@ import {
   undeclaredRefusal,
 } from './rulebook.ts';
 import { acceptedEvents, type EmittedAction, restore } from './snapshot.ts';
+import { supplierNames } from './suppliers.ts';
 import type { CaseView } from './views.ts';
 
 /** What the history records for a step, where it is not the event the machine was given. */
@@ -107,7 +108,14 @@ export async function rulebookEvent(
         'The decision no longer fits',
         `The case has changed since the decision was made (${problems.map((p) => p.message).join('; ') || 'unknown event'}). Send it back instead.`,
       );
-    const machineEvent = { ...held.payload, type: held.event, actorId: held.decidedBy, today: now.today };
+    const suppliers = await supplierNames(tx, heldSpec.payload, held.payload);
+    const machineEvent = {
+      ...held.payload,
+      type: held.event,
+      actorId: held.decidedBy,
+      today: now.today,
+      ...(suppliers ? { suppliers } : {}),
+    };
     return steps.apply(tx, actor, caseRow, definition, snapshot, machineEvent, {
       record: { type, payload: { ...payload.data, decision: held.event, decidedBy: held.decidedBy } },
       decision: null,

@@ -57,6 +57,7 @@ import {
   step,
   transitionEventTypes,
 } from './snapshot.ts';
+import { supplierNames } from './suppliers.ts';
 import { caseViewFor, historyFor } from './view-policy.ts';
 import type { CaseSummary, CaseView, HistoryEntry } from './views.ts';
 
@@ -251,6 +252,7 @@ export class Engine {
     const payload = spec.payload.safeParse(rawPayload);
     if (!payload.success)
       throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
+    const suppliers = await supplierNames(tx, spec.payload, payload.data);
     const now = this.now();
     const problems = spec.check?.(snapshot.context, payload.data, now) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
@@ -262,9 +264,16 @@ export class Engine {
     const undeclared = spec.decision ? undeclaredRefusal(standing, caseRow.id) : null;
     if (undeclared) throw undeclared;
 
-    // The machine also learns who is acting (for separation-of-duties guards) and the London date (for
-    // rules about dates); the history keeps the payload as sent, the actor and the time in columns.
-    const machineEvent = { ...payload.data, type, actorId: actor.userId, today: now.today };
+    // The machine also learns who is acting (for separation-of-duties guards), the London date (for
+    // rules about dates) and the names of suppliers chosen; the history keeps the payload as sent, the
+    // actor and the time in columns.
+    const machineEvent = {
+      ...payload.data,
+      type,
+      actorId: actor.userId,
+      today: now.today,
+      ...(suppliers ? { suppliers } : {}),
+    };
     const hold = await holdFor(
       spec,
       { type, payload: payload.data, context: snapshot.context },

@@ -42,6 +42,8 @@ export class Explorer {
     readonly definition: MachineDefinition,
     private readonly hints: Record<string, Hint> = {},
     private readonly today: () => string = () => londonDate(new Date()),
+    /** Organisations on record a `supplier` field may choose (the engine refuses any other id). */
+    private readonly suppliers: readonly string[] = [],
   ) {}
 
   /** Payloads of the right shape for an event, and variants nearer what the case's context allows. */
@@ -80,10 +82,16 @@ export class Explorer {
     const required = new Set(schema.required ?? []);
     const bare = (p: Payload) => Object.fromEntries(Object.entries(p).filter(([k]) => required.has(k)));
     const hinted = this.hinted(type, context);
+    // A supplier field chooses each organisation on record in turn: an id made up is never one.
+    const chosen = Object.keys(properties).filter((k) => (properties[k] as { widget?: string }).widget === 'supplier');
+    const onRecord = (p: Payload): Payload[] =>
+      chosen.length && this.suppliers.length
+        ? this.suppliers.map((id) => ({ ...p, ...Object.fromEntries(chosen.map((k) => [k, id])) }))
+        : [p];
     const all = [
       ...hinted,
       ...samples.flatMap((s) => [s, bare(s), fromContext(s), least(s), least(fromContext(s)), agreeing(s)]),
-    ];
+    ].flatMap(onRecord);
     const seen = new Set<string>();
     return all.filter((p) => {
       const key = JSON.stringify(p);
@@ -113,7 +121,9 @@ export class Explorer {
     if (!parsed.success) return undefined;
     const now = { today: this.today() };
     if (spec.check?.(snapshot.context, parsed.data, now).length) return undefined;
-    const event = { ...parsed.data, type, today: now.today };
+    // As the engine does, the machine is told the names of the suppliers chosen (here, their ids).
+    const suppliers = Object.fromEntries(this.suppliers.map((id) => [id, id]));
+    const event = { ...parsed.data, type, today: now.today, suppliers };
     if (!snapshot.can(event)) return undefined;
     return step(this.definition, snapshot, event).snapshot;
   }

@@ -5,25 +5,35 @@ import type { Hint } from './machine-explorer.ts';
 
 export const machineHints: Record<string, Record<string, Hint>> = {
   'sarc-recommissioning': {
+    // Tenders are keyed by their supplier on record (or, from version 3, by the bidder's name).
     SCORE_TENDERS: (c) => [
       {
-        scores: c.tenders.map((tender: { bidder: string }, i: number) => ({
-          bidder: tender.bidder,
-          qualityScore: 60 + i,
-        })),
+        scores: Object.fromEntries(
+          c.tenders.map((tender: { supplierId: string | null; bidder: string }, i: number) => [
+            tender.supplierId ?? tender.bidder,
+            60 + i,
+          ]),
+        ),
       },
     ],
     MODERATE: (c) =>
-      c.scores.map((s: { bidder: string }) => ({ preferredBidder: s.bidder, rationale: 'Best' })),
-    // The whole contract value: a decision the rulebook holds above a low threshold.
-    AWARD_CONTRACT: (c) => [
-      {
-        startsOn: '2027-04-01',
-        endsOn: '2030-03-31',
+      c.scores.map((s: { supplierId: string | null; bidder: string }) => ({
+        preferredBidder: s.supplierId ?? s.bidder,
+        rationale: 'Best',
+      })),
+    // The whole contract value: a decision the rulebook holds above a low threshold. A contract that
+    // ends today may be closed as well as terminated; one that runs for years only terminated.
+    AWARD_CONTRACT: (c) => {
+      const today = londonDate(new Date());
+      return [
+        { endsOn: '2030-03-31', startsOn: '2027-04-01' },
+        { endsOn: today, startsOn: `${Number(today.slice(0, 4)) - 1}${today.slice(4, 8)}01` },
+      ].map((dates) => ({
+        ...dates,
         valuePence: c.contractValuePence,
         justification: 'The specification grew after tender',
-      },
-    ],
+      }));
+    },
     RECORD_PARTNER_DECISION: (c) =>
       Object.entries(c.partnerDecisions)
         .filter(([, decision]) => (decision as { agrees: boolean } | null)?.agrees !== true)

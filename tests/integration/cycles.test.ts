@@ -224,7 +224,18 @@ describe('victims-services', () => {
 
 describe('sarc-recommissioning', () => {
   const CONTRACT = 240_000_000;
-  const [MOUNTAIN, SOLACE] = ['Mountain Healthcare', 'Solace Care'];
+  /** The bidders: providers on record, by id and name. */
+  const bidders = { mountain: '', solace: '' };
+  let [MOUNTAIN, SOLACE] = ['', ''];
+  beforeAll(async () => {
+    const named = async (label: string) => {
+      const { organisationId } = await t.newProvider(label);
+      const [row] = await t.sql`select name from organisations where id = ${organisationId}`;
+      return [organisationId, row!.name as string] as const;
+    };
+    [bidders.mountain, MOUNTAIN] = await named('Mountain Healthcare');
+    [bidders.solace, SOLACE] = await named('Solace Care');
+  });
   /** A procurement owned by the OPCC, taken from the specification to the start of the standstill. */
   async function toStandstill(
     programmeId: string,
@@ -242,8 +253,13 @@ describe('sarc-recommissioning', () => {
       CLARIFICATION_CLOSED: due.clarification,
       TENDER_DEADLINE_PASSED: due.tender,
     });
-    await s(OFFICER, { type: 'RECORD_TENDER', bidder: MOUNTAIN, pricePence: 210_000_000 }, 'tendering');
-    await s(OFFICER, { type: 'RECORD_TENDER', bidder: SOLACE, pricePence: 180_000_000 }, 'tendering');
+    const tender = (supplierId: string, pricePence: number) => ({
+      type: 'RECORD_TENDER',
+      supplierId,
+      pricePence,
+    });
+    await s(OFFICER, tender(bidders.mountain, 210_000_000), 'tendering');
+    await s(OFFICER, tender(bidders.solace, 180_000_000), 'tendering');
     const question = { question: 'Is TUPE expected?', answer: 'Yes, for 12 staff' };
     await s(OFFICER, { type: 'ANSWER_CLARIFICATION', ...question }, 'tendering');
     const closed = await h.fire(id, 'CLARIFICATION_CLOSED', 'tendering');
@@ -252,17 +268,14 @@ describe('sarc-recommissioning', () => {
     await h.fire(id, 'TENDER_DEADLINE_PASSED', 'evaluation');
     expect(await h.timersOf(id)).toEqual({});
 
-    const scores = [
-      { bidder: MOUNTAIN, qualityScore: 80 },
-      { bidder: SOLACE, qualityScore: 60 },
-    ];
+    const scores = { [bidders.mountain]: 80, [bidders.solace]: 60 };
     const scored = await s(OFFICER, { type: 'SCORE_TENDERS', scores }, 'moderation');
     const points = (x: any) => [x.bidder, x.pricePence, x.qualityPoints, x.pricePoints, x.totalPoints];
     expect(scored.context.scores.map(points)).toEqual([
       [MOUNTAIN, 210_000_000, 56, 25.71, 81.71], // 80 × 70%; 180/210 × 30 = 25.714…
       [SOLACE, 180_000_000, 42, 30, 72], // 60 × 70%; the lowest price gets all 30
     ]);
-    const moderation = { type: 'MODERATE', preferredBidder: 'mountain healthcare', rationale: 'Top' };
+    const moderation = { type: 'MODERATE', preferredBidder: bidders.mountain, rationale: 'Top' };
     expect((await s(OFFICER, moderation, 'boardDecision')).context.preferredBidder).toBe(MOUNTAIN);
     const decision = (partner: string) => ({ type: 'RECORD_PARTNER_DECISION', partner, agrees: true });
     for (const partner of ['opcc', 'nhsEngland', 'countyCouncil'])
@@ -271,7 +284,7 @@ describe('sarc-recommissioning', () => {
     return s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: dates.notice }, 'standstill');
   }
 
-  it('runs a Christmas procurement through a challenge, a new standstill, award, extension and re-procurement', async () => {
+  it('runs a Christmas procurement through a challenge, a new standstill, award, extension, re-procurement and an early end', async () => {
     const { programmeId, fundId } = await t.programme({ cycle: 'sarc-recommissioning' });
     const BUDGET = 1_000_000_000;
     const dates = { clarification: '2026-11-02', tender: '2026-11-30', notice: '2026-12-18' };
@@ -359,14 +372,34 @@ describe('sarc-recommissioning', () => {
     expect(extending.decision).toMatchObject({ amountPence: 290_000_000 });
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
     const extended = await h.sign(id, 'live');
-    expect(extended.context.contract).toEqual({ ...contract, endsOn: '2031-03-31' });
+    expect(extended.context.contract).toEqual({
+      ...contract,
+      endsOn: '2031-03-31',
+      supplierId: bidders.mountain,
+      supplier: MOUNTAIN,
+    });
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
     // The extension re-profiles the unpaid payments over the longer term: four more quarters.
     const extendedQuarters = [...quarterly, '2030-07-01', '2030-10-01', '2031-01-02', '2031-04-01'];
     expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 18_125_000]));
     const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
-    expect((await s(OFFICER, reprocure, 'closed')).context.reprocureNote).toBe('Market has changed');
-    // Re-procured: nothing was paid, so all of it goes back to the fund and no payment is left to make.
+    expect((await s(OFFICER, reprocure, 'reprocuring')).context.reprocureNote).toBe('Market has changed');
+    // Being re-procured, the contract runs to its end and is paid as agreed.
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
+    expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 18_125_000]));
+    // It is closed only once it has ended; sooner is a termination, with its reasons.
+    const early = await h.refuse(id, OFFICER, { type: 'COMPLETE' }, 422);
+    expect(early.errors).toEqual([
+      { field: 'contract.endsOn', message: expect.stringContaining('2031-03-31') },
+    ]);
+    await h.refuse(id, OFFICER, { type: 'TERMINATE' }, 422);
+    const ended = await s(
+      OFFICER,
+      { type: 'TERMINATE', reason: 'Provider entered administration' },
+      'terminated',
+    );
+    expect(ended.context.terminateReason).toBe('Provider entered administration');
+    // Ended early: nothing was paid, so all of it goes back to the fund and no payment is left to make.
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 290_000_000));
     expect((await payments()).every(([state]) => state === 'cancelled')).toBe(true);
   });

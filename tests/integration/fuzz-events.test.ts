@@ -378,7 +378,14 @@ function everyStateBuilt(): Promise<undefined> {
 }
 
 async function prepare(definition: MachineDefinition): Promise<Machine> {
-  const explorer = new Explorer(definition, machineHints[definition.id]);
+  const suppliers = await t.sql<{ id: string }[]>`
+    select id from organisations where kind = 'provider' order by name, id limit 2`;
+  const explorer = new Explorer(
+    definition,
+    machineHints[definition.id],
+    undefined,
+    suppliers.map((s) => s.id),
+  );
   const machine: Machine = {
     definition,
     explorer,

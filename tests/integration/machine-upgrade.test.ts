@@ -158,6 +158,54 @@ describe('moving cases to the latest machine version', () => {
     expect(signed.context).toMatchObject({ awardedPence: 2_000_000, committedPence: 2_000_000 });
   });
 
+  it('moves a version-3 SARC procurement with bidders in words to version 4, where it runs on, paid as before', async () => {
+    const { programmeId } = await t.programme({
+      cycle: 'sarc-recommissioning',
+      delegationThresholdPence: 300_000_000,
+    });
+    const [opcc] = await t.sql`select organisation_id as id from users where email = ${OFFICER}`;
+    const input = { programmeId, title: 'SARC 2026', contractValuePence: 240_000_000 };
+    const { id } = await h.open(OFFICER, 'sarc-recommissioning', input, opcc!.id as string);
+    const deadlines = { clarificationDeadline: '2027-11-02', tenderDeadline: '2027-11-30' };
+    const published = await h.step(id, OFFICER, { type: 'PUBLISH_TENDER', ...deadlines }, 'tendering');
+    // As version 3 left a case scored and awaiting moderation: bidders named in words only.
+    const tenders = [
+      { bidder: 'Mountain Healthcare', pricePence: 210_000_000 },
+      { bidder: 'Solace Care', pricePence: 180_000_000 },
+    ];
+    const scores = [
+      { ...tenders[0], qualityScore: 80, qualityPoints: 56, pricePoints: 25.71, totalPoints: 81.71 },
+      { ...tenders[1], qualityScore: 60, qualityPoints: 42, pricePoints: 30, totalPoints: 72 },
+    ];
+    const { terminateReason: _, ...v3 } = {
+      ...published.context,
+      tenders,
+      scores,
+      clarificationClosed: true,
+    };
+    await t.sql`update cases set machine_version = 3, state = 'moderation',
+        snapshot = jsonb_set(jsonb_set(snapshot, '{value}', '"moderation"'), '{context}', ${JSON.stringify(v3)}::jsonb)
+      where id = ${id}`;
+
+    const moved = await upgradeCases(t.db, t.engine.registry, systemClock);
+    expect(moved['sarc-recommissioning']).toBeGreaterThanOrEqual(1);
+    const [row] =
+      await t.sql`select machine_version, state, snapshot->'context' as c from cases where id = ${id}`;
+    expect(row).toMatchObject({ machine_version: 4, state: 'moderation' });
+    expect(row!.c.tenders).toEqual(tenders.map((tender) => ({ ...tender, supplierId: null })));
+    expect(row!.c.scores.map((x: { supplierId: unknown }) => x.supplierId)).toEqual([null, null]);
+    expect(row!.c.terminateReason).toBeNull();
+
+    // It runs on: a tender recorded in words is chosen by its bidder's name, and on to the board.
+    const moderated = await h.step(
+      id,
+      OFFICER,
+      { type: 'MODERATE', preferredBidder: 'Mountain Healthcare', rationale: 'Highest score' },
+      'boardDecision',
+    );
+    expect(moderated.context.preferredBidder).toBe('Mountain Healthcare');
+  });
+
   it('a case on an unregistered version that no upgrade covers is left alone', async () => {
     const id = await t.openCase(PROVIDER, 'Old');
     await t.sql`update cases set machine_version = 99 where id = ${id}`;

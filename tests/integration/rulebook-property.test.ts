@@ -97,9 +97,13 @@ describe('no path commits money above the threshold without an approver’s sign
         maxAwardPence: THRESHOLD * 2,
       });
       const explorers = new Map<string, Explorer>();
+      const suppliers = (
+        await t.sql<{ id: string }[]>`select id from organisations where kind = 'provider' order by name, id limit 2`
+      ).map((s) => s.id);
       const explorerOf = (d: MachineDefinition) => {
         const key = `${d.id}@${d.version}`;
-        if (!explorers.has(key)) explorers.set(key, new Explorer(d, machineHints[d.id]));
+        if (!explorers.has(key))
+          explorers.set(key, new Explorer(d, machineHints[d.id], undefined, suppliers));
         return explorers.get(key)!;
       };
       const { organisationId, input, ownerActor } = await opener(definition, programmeId);
@@ -133,16 +137,28 @@ describe('no path commits money above the threshold without an approver’s sign
         steps: { type: string; to: string }[],
         pick: number,
         declares: boolean,
+        variant: number,
       ) {
-        for (const { type, to } of steps) {
+        for (const [index, { type, to }] of steps.entries()) {
           const explorer = explorerOf(definition);
           const snapshot = await snapshotOf(id);
-          // Of the payloads that take this step, each walk its own (a short agreement or a long one).
+          // Of the payloads that take this step, each round of walks its own (a short agreement or a
+          // long one), so long as the rest of the way can still be taken from where it leads.
           const reaching = explorer.candidates(type, snapshot.context).filter((p) => {
             const next = explorer.attempt(snapshot, type, p);
             return next !== undefined && stateName(next) === to;
           });
-          const payload = reaching[pick % Math.max(1, reaching.length)];
+          const first = variant % Math.max(1, reaching.length);
+          const rotated = [...reaching.slice(first), ...reaching.slice(0, first)];
+          const leadsOn = (p: Record<string, unknown>) => {
+            let next = explorer.attempt(snapshot, type, p);
+            for (const later of steps.slice(index + 1)) {
+              const onward = next && explorer.payloadTo(next, later.type, later.to);
+              next = next && onward ? explorer.attempt(next, later.type, onward) : undefined;
+            }
+            return next !== undefined;
+          };
+          const payload = rotated.find(leadsOn) ?? rotated[0];
           if (!payload) return;
           // Money near the threshold where the machine takes it, so some decisions on the way are held.
           const near = nearThreshold(payload, pick);
@@ -173,7 +189,9 @@ describe('no path commits money above the threshold without an approver’s sign
         // Each walk starts along the way to one of the machine's states in turn, then wanders.
         // In one walk in four, no one declares anything: every decision must then be refused.
         const declares = walk % 4 !== 3;
-        await follow(created.id, ways[walk % ways.length]!.steps, walk, declares);
+        // Each round of walks over the states takes the next of the payloads that lead there.
+        const round = Math.floor(walk / ways.length);
+        await follow(created.id, ways[walk % ways.length]!.steps, walk, declares, round);
         let sentBack = false;
         for (let i = 0; i < STEPS_PER_WALK; i++) {
           const [, what, how] = [choices[i * 3]!, choices[i * 3 + 1]!, choices[i * 3 + 2]!];

@@ -1,7 +1,8 @@
-// SARC re-commissioning (version 3) over HTTP with the demo users: the rulebook holds a moderation
+// SARC re-commissioning (version 4) over HTTP with the demo users: the rulebook holds a moderation
 // that prefers anyone but the highest scorer, and an award above the preferred bidder's tender, for
 // the approver's signature with the machine's own reasons; a partner's refusal needs its reasons and
 // sends the case back to moderation; the procurement may be abandoned at any stage before award.
+// Bidders are organisations on record, and the contract's payments go to the one awarded it.
 // Every refusal writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -12,9 +13,12 @@ const OFFICER: DemoEmail = 'officer@demo.test';
 const APPROVER: DemoEmail = 'approver@demo.test';
 const BUDGET = 1_000_000_000;
 const CONTRACT = 240_000_000;
-const [MOUNTAIN, SOLACE] = ['Mountain Healthcare', 'Solace Care'];
 
 let t: TestApp;
+/** The two bidders: providers on record, each with a person who signs in. */
+let mountain: Awaited<ReturnType<TestApp['newProvider']>> & { name: string };
+let solace: typeof mountain;
+let [MOUNTAIN, SOLACE] = ['', ''];
 let h: ReturnType<typeof cycleHelpers>;
 let pay: ReturnType<typeof paymentHelpers>;
 let opcc = '';
@@ -23,6 +27,14 @@ beforeAll(async () => {
   h = cycleHelpers(t);
   pay = paymentHelpers(t);
   opcc = await h.organisation((o) => o.kind === 'commissioner');
+  const named = async (label: string) => {
+    const provider = await t.newProvider(label);
+    const [org] = await t.sql`select name from organisations where id = ${provider.organisationId}`;
+    return { ...provider, name: org!.name as string };
+  };
+  mountain = await named('Mountain Healthcare');
+  solace = await named('Solace Care');
+  [MOUNTAIN, SOLACE] = [mountain.name, solace.name];
 });
 afterAll(() => t?.close());
 
@@ -52,13 +64,15 @@ async function toModeration(options: { delegationThresholdPence?: number } = {})
   const s = h.on(id);
   const deadlines = { clarificationDeadline: '2027-11-02', tenderDeadline: '2027-11-30' };
   await s(OFFICER, { type: 'PUBLISH_TENDER', ...deadlines }, 'tendering');
-  await s(OFFICER, { type: 'RECORD_TENDER', bidder: MOUNTAIN, pricePence: 210_000_000 }, 'tendering');
-  await s(OFFICER, { type: 'RECORD_TENDER', bidder: SOLACE, pricePence: 180_000_000 }, 'tendering');
+  const tender = (supplierId: string, pricePence: number) => ({
+    type: 'RECORD_TENDER',
+    supplierId,
+    pricePence,
+  });
+  await s(OFFICER, tender(mountain.organisationId, 210_000_000), 'tendering');
+  await s(OFFICER, tender(solace.organisationId, 180_000_000), 'tendering');
   await h.fire(id, 'TENDER_DEADLINE_PASSED', 'evaluation');
-  const scores = [
-    { bidder: MOUNTAIN, qualityScore: 80 },
-    { bidder: SOLACE, qualityScore: 60 },
-  ];
+  const scores = { [mountain.organisationId]: 80, [solace.organisationId]: 60 };
   const scored = await s(OFFICER, { type: 'SCORE_TENDERS', scores }, 'moderation');
   expect(scored.context.scores.map((x: any) => [x.bidder, x.totalPoints])).toEqual([
     [MOUNTAIN, 81.71],
@@ -67,6 +81,7 @@ async function toModeration(options: { delegationThresholdPence?: number } = {})
   return { id, s, fundId };
 }
 
+/** The moderation choosing a bidder (by its organisation on record). */
 const moderate = (preferredBidder: string) => ({
   type: 'MODERATE',
   preferredBidder,
@@ -82,7 +97,7 @@ const partner = (name: string, agrees = true, note?: string) => ({
 /** Moderated on the highest scorer (Mountain Healthcare): with the board. */
 async function toBoard(options: { delegationThresholdPence?: number } = {}) {
   const procurement = await toModeration(options);
-  await procurement.s(OFFICER, moderate(MOUNTAIN), 'boardDecision');
+  await procurement.s(OFFICER, moderate(mountain.organisationId), 'boardDecision');
   return procurement;
 }
 
@@ -101,11 +116,11 @@ async function toReadyToAward(options: { delegationThresholdPence?: number } = {
 describe('moderation', () => {
   it('holds a preferred bidder other than the highest scorer for the approver, with the reason', async () => {
     const { id } = await toModeration();
-    const held = await h.hold(id, OFFICER, moderate(SOLACE));
+    const held = await h.hold(id, OFFICER, moderate(solace.organisationId));
     expect(held.decision).toMatchObject({
       status: 'awaitingSignature',
       event: 'MODERATE',
-      payload: { preferredBidder: SOLACE, rationale: 'Moderated by the panel' },
+      payload: { preferredBidder: solace.organisationId, rationale: 'Moderated by the panel' },
       decidedByRole: 'officer',
       amountPence: 0,
       because: 'declared',
@@ -119,7 +134,7 @@ describe('moderation', () => {
     // The officer who moderated cannot sign it; nothing else happens to the case meanwhile.
     await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
     await h.refuse(id, OFFICER, { type: 'ABANDON', reason: 'Changed our minds' }, 409);
-    await h.refuse(id, OFFICER, moderate(MOUNTAIN), 409);
+    await h.refuse(id, OFFICER, moderate(mountain.organisationId), 409);
     expect(await stored(id)).toEqual(waiting);
 
     const signed = await h.sign(id, 'boardDecision');
@@ -136,19 +151,27 @@ describe('moderation', () => {
 
   it('a moderation sent back stays in moderation; the highest scorer then goes straight on', async () => {
     const { id, s } = await toModeration();
-    await h.hold(id, OFFICER, moderate(SOLACE));
+    await h.hold(id, OFFICER, moderate(solace.organisationId));
     await h.refuse(id, APPROVER, { type: 'SEND_BACK_DECISION' }, 422);
     const back = { type: 'SEND_BACK_DECISION', reason: 'The scores do not support it' };
     const sentBack = await h.step(id, APPROVER, back, 'moderation');
     expect(sentBack.decision).toMatchObject({ status: 'sentBack', reason: 'The scores do not support it' });
     expect(sentBack.context.preferredBidder).toBeNull();
-    const moved = await s(OFFICER, moderate(MOUNTAIN), 'boardDecision');
+    const moved = await s(OFFICER, moderate(mountain.organisationId), 'boardDecision');
     expect(moved.context.preferredBidder).toBe(MOUNTAIN);
   });
 
-  it('choosing the highest scorer goes straight on to the board, whatever the name’s case', async () => {
+  it('choosing the highest scorer goes straight on to the board; a bidder who did not tender is refused', async () => {
     const { id, s } = await toModeration();
-    const moved = await s(OFFICER, moderate('MOUNTAIN HEALTHCARE'), 'boardDecision');
+    const before = await stored(id);
+    for (const stranger of [MOUNTAIN, opcc]) {
+      const refused = await h.refuse(id, OFFICER, moderate(stranger), 422);
+      expect(refused.errors).toEqual([
+        { field: 'preferredBidder', message: 'Choose one of the scored bidders' },
+      ]);
+    }
+    expect(await stored(id)).toEqual(before);
+    const moved = await s(OFFICER, moderate(mountain.organisationId), 'boardDecision');
     expect(moved.decision).toBeNull();
     expect(moved.context.preferredBidder).toBe(MOUNTAIN);
     expect((await stored(id)).decision).toBeNull();
@@ -172,7 +195,7 @@ describe('the joint commissioning board', () => {
       nhsEngland: { agrees: false, note: 'Clinical governance unclear' },
     });
     // Moderated again, the board decides afresh.
-    const again = await s(OFFICER, moderate(MOUNTAIN), 'boardDecision');
+    const again = await s(OFFICER, moderate(mountain.organisationId), 'boardDecision');
     expect(Object.values(again.context.partnerDecisions)).toEqual([null, null, null, null]);
     expect(again.context.returnsToModeration).toEqual(['nhsEngland: Clinical governance unclear']);
   });
@@ -246,7 +269,12 @@ describe('awarding above the preferred tender', () => {
     await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
     const signed = await h.sign(id, 'mobilisation');
-    expect(signed.context.contract).toEqual({ ...dates, valuePence: 230_000_000 });
+    expect(signed.context.contract).toEqual({
+      ...dates,
+      valuePence: 230_000_000,
+      supplierId: mountain.organisationId,
+      supplier: MOUNTAIN,
+    });
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
     expect((await pay.paymentsOf(id)).length).toBeGreaterThan(0);
   });
@@ -257,5 +285,84 @@ describe('awarding above the preferred tender', () => {
     const awarded = await h.step(id, OFFICER, atTender, 'mobilisation');
     expect(awarded.decision).toBeNull();
     expect(await h.position(fundId)).toEqual(h.money(BUDGET, 210_000_000, 0));
+  });
+});
+
+describe('bidders on record', () => {
+  it('a tender names an organisation on record: anything else is refused naming the field, writing nothing', async () => {
+    const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning' });
+    const input = { programmeId, title: 'SARC 2029', contractValuePence: CONTRACT };
+    const { id } = await h.open(OFFICER, 'sarc-recommissioning', input, opcc);
+    const deadlines = { clarificationDeadline: '2027-11-02', tenderDeadline: '2027-11-30' };
+    await h.on(id)(OFFICER, { type: 'PUBLISH_TENDER', ...deadlines }, 'tendering');
+    const before = await stored(id);
+    const notOnRecord = '00000000-0000-4000-8000-000000000000';
+    // A made-up id, the commissioner itself (not a supplier), a name, nothing.
+    for (const supplierId of [notOnRecord, opcc, 'Mountain Healthcare', undefined]) {
+      const refused = await h.refuse(id, OFFICER, { type: 'RECORD_TENDER', supplierId, pricePence: 1 }, 422);
+      expect(refused.errors).toEqual([{ field: 'supplierId', message: expect.any(String) }]);
+    }
+    expect(await stored(id)).toEqual(before);
+    const recorded = await h.on(id)(
+      OFFICER,
+      { type: 'RECORD_TENDER', supplierId: solace.organisationId, pricePence: 1 },
+      'tendering',
+    );
+    expect(recorded.context.tenders).toEqual([
+      { supplierId: solace.organisationId, bidder: SOLACE, pricePence: 1 },
+    ]);
+    // The same bidder twice is refused, named.
+    const twice = await h.refuse(
+      id,
+      OFFICER,
+      { type: 'RECORD_TENDER', supplierId: solace.organisationId, pricePence: 2 },
+      422,
+    );
+    expect(twice.errors).toEqual([
+      { field: 'supplierId', message: `A tender from ${SOLACE} is already recorded` },
+    ]);
+  });
+
+  it('the contract is paid to the supplier awarded it, who sees its payments and not the procurement', async () => {
+    const { id, fundId } = await toReadyToAward({ delegationThresholdPence: CONTRACT });
+    const award = {
+      type: 'AWARD_CONTRACT',
+      startsOn: '2028-04-01',
+      endsOn: '2031-03-31',
+      valuePence: 210_000_000,
+    };
+    await h.step(id, OFFICER, award, 'mobilisation');
+    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 210_000_000, 0));
+    const rows = await t.sql`select id, organisation_id from cases where award_case_id = ${id}`;
+    expect(rows.length).toBe(12);
+    expect(new Set(rows.map((r) => r.organisation_id))).toEqual(new Set([mountain.organisationId]));
+    const [schedule] =
+      await t.sql`select payee_organisation_id from payment_schedules where award_case_id = ${id}`;
+    expect(schedule!.payee_organisation_id).toBe(mountain.organisationId);
+
+    // The supplier sees its payments in its list; the procurement (the OPCC's) stays out of sight.
+    const list = await t.http.get('/api/cases?machine=award-payment').set(mountain.auth);
+    expect(list.status).toBe(200);
+    const listed = new Set(list.body.items.map((item: { id: string }) => item.id));
+    expect(rows.filter((r) => !listed.has(r.id))).toEqual([]);
+    expect((await t.http.get(`/api/cases/${id}`).set(mountain.auth)).status).toBe(404);
+    const other = await t.http.get('/api/cases?machine=award-payment').set(solace.auth);
+    expect(other.body.items).toHaveLength(0);
+
+    // Extended, the contract's new payments go to the same supplier.
+    await h.step(id, OFFICER, { type: 'GO_LIVE' }, 'live');
+    const extend = {
+      type: 'CONTRACT_REVIEW',
+      decision: 'extend',
+      note: 'Good performance',
+      newEndsOn: '2032-03-31',
+      extensionValuePence: 20_000_000,
+    };
+    await h.step(id, OFFICER, extend, 'live');
+    const after = await t.sql`select distinct organisation_id from cases where award_case_id = ${id}`;
+    expect(after.map((r) => r.organisation_id)).toEqual([mountain.organisationId]);
+    expect(
+      (await t.sql`select count(*)::int as n from cases where award_case_id = ${id}`)[0]!.n,
+    ).toBeGreaterThan(12);
   });
 });

@@ -148,6 +148,7 @@ describe('the registry and what cannot be undone', () => {
         'victims-services.TERMINATE',
         'crime-disorder-grant.WITHDRAW_ALLOCATION',
         'sarc-recommissioning.ABANDON',
+        'sarc-recommissioning.TERMINATE',
         'award-payment.CANCEL',
         'monitoring-return.WAIVE_RETURN',
       ].sort(),

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { standstillEnd, standstillEndsAt } from '../../machines/calendar.ts';
-import type { DecisionSpec } from '../../machines/define.ts';
+import { type DecisionSpec, payloadOf as sentPayload } from '../../machines/define.ts';
 import { sarcRecommissioningTemplates } from '../../machines/mail/sarc-recommissioning.ts';
 import {
   awardAboveTender,
   checkAward,
   checkClarification,
+  checkComplete,
   checkModerate,
   checkNotice,
   checkPartnerDecision,
@@ -17,17 +18,20 @@ import {
   preferredNotHighest,
   preferredPrice,
   type SarcContext,
+  type SarcContextV3,
   type SarcInput,
   type SarcScore,
   sarcMessages,
   sarcPartners,
   sarcRecommissioning,
   scoreTenders,
+  tenderKey,
+  upgradeFromVersion3,
 } from '../../machines/sarc-recommissioning.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
+import { undescribedFields } from '../../src/engine/field-meta.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import { signatureNeeded } from '../../src/engine/rulebook.ts';
-import { persist, restore } from '../../src/engine/snapshot.ts';
 import {
   type Action,
   actorIdChanges,
@@ -38,7 +42,6 @@ import {
   notify as n,
   notifyMessages,
   ofType,
-  payloadOf,
 } from '../helpers/machine-harness.ts';
 
 const def = sarcRecommissioning;
@@ -49,6 +52,10 @@ const input: SarcInput = {
   title: 'SARC 2027',
   contractValuePence: 50_000_000,
 };
+// Bidders are organisations on record; the engine adds their names (`suppliers`) to the event.
+const ALPHA = '11111111-1111-4111-8111-111111111111';
+const BETA = '22222222-2222-4222-8222-222222222222';
+const GAMMA = '33333333-3333-4333-8333-333333333333';
 const ev = {
   PUBLISH_TENDER: {
     type: 'PUBLISH_TENDER',
@@ -58,18 +65,17 @@ const ev = {
     priceWeight: 30,
   },
   ANSWER_CLARIFICATION: { type: 'ANSWER_CLARIFICATION', question: 'TUPE?', answer: 'Yes, see annex 4' },
-  RECORD_TENDER: { type: 'RECORD_TENDER', bidder: 'Alpha Health', pricePence: 40_000_000 },
+  RECORD_TENDER: {
+    type: 'RECORD_TENDER',
+    supplierId: ALPHA,
+    pricePence: 40_000_000,
+    suppliers: { [ALPHA]: 'Alpha Health' },
+  },
   CLARIFICATION_CLOSED: { type: 'CLARIFICATION_CLOSED' },
   TENDER_DEADLINE_PASSED: { type: 'TENDER_DEADLINE_PASSED' },
-  SCORE_TENDERS: {
-    type: 'SCORE_TENDERS',
-    scores: [
-      { bidder: 'Beta Care', qualityScore: 80 },
-      { bidder: 'alpha health', qualityScore: 60 },
-    ],
-  },
+  SCORE_TENDERS: { type: 'SCORE_TENDERS', scores: { [BETA]: 80, [ALPHA]: 60 } },
   ABANDON: { type: 'ABANDON', reason: 'No bids' },
-  MODERATE: { type: 'MODERATE', preferredBidder: 'Beta Care', rationale: 'Highest total' },
+  MODERATE: { type: 'MODERATE', preferredBidder: BETA, rationale: 'Highest total' },
   RECORD_PARTNER_DECISION: { type: 'RECORD_PARTNER_DECISION', partner: 'opcc', agrees: true },
   RETURN_TO_MODERATION: { type: 'RETURN_TO_MODERATION', reason: 'NHS England disagrees' },
   PUBLISH_AWARD_NOTICE: { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2026-12-18' },
@@ -83,6 +89,8 @@ const ev = {
     valuePence: 45_000_000,
   },
   GO_LIVE: { type: 'GO_LIVE' },
+  TERMINATE: { type: 'TERMINATE', reason: 'Provider insolvent' },
+  COMPLETE: { type: 'COMPLETE' },
   CONTRACT_REVIEW: {
     type: 'CONTRACT_REVIEW',
     decision: 'extend',
@@ -93,19 +101,33 @@ const ev = {
 } satisfies Record<string, Event>;
 type EventType = keyof typeof ev;
 const allEvents = Object.keys(ev) as EventType[];
-const tenderB = { ...ev.RECORD_TENDER, bidder: 'Beta Care', pricePence: 50_000_000 };
+/** What the officer sent as `type`: the example without its type and the names the engine adds. */
+const payload = <T extends EventType>(type: T) => sentPayload(ev[type]);
+const tenderB = {
+  ...ev.RECORD_TENDER,
+  supplierId: BETA,
+  pricePence: 50_000_000,
+  suppliers: { [BETA]: 'Beta Care' },
+};
 const agree = (partner: string, agrees = true) => ({ ...ev.RECORD_PARTNER_DECISION, partner, agrees });
 const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
 
 const h = harness(def, input);
 const { machine, start, send, run, runFrom, can, roundTrip } = h;
-/** The contract is paid quarterly in arrears over its term, remainder in the last payment. */
-const contractPayments = (startsOn: string, endsOn: string) => ({
+/** The contract is paid quarterly in arrears over its term, remainder in the last payment, to its supplier. */
+const contractPayments = (startsOn: string, endsOn: string, payeeOrganisationId: string | null = BETA) => ({
   type: 'schedulePayments',
-  params: { profile: 'quarterlyInArrears', instalments: null, remainderIn: 'last', startsOn, endsOn },
+  params: {
+    payeeOrganisationId,
+    profile: 'quarterlyInArrears',
+    instalments: null,
+    remainderIn: 'last',
+    startsOn,
+    endsOn,
+  },
 });
 const commit = (amountPence: number) => ({ type: 'commitFunds', params: { amountPence } });
-/** Re-procurement ends the contract: the domain releases what it holds beyond what was paid. */
+/** Ending the contract: the domain releases what it holds beyond what was paid. */
 const releaseUnpaid = { type: 'releaseUnpaid', params: {} };
 const PAYMENT_AND_MONEY = ['commitFunds', 'releaseFunds', 'schedulePayments', 'releaseUnpaid'];
 const money = (actions: Action[]) =>
@@ -128,12 +150,14 @@ const pathTo: Record<string, Event[]> = {
   readyToAward: [...toStandstill, ev.STANDSTILL_ENDED],
   mobilisation: toLive.slice(0, -1),
   live: toLive,
+  reprocuring: [...toLive, reprocure],
   abandoned: [ev.ABANDON],
-  closed: [...toLive, reprocure],
+  terminated: [...toLive, ev.TERMINATE],
+  closed: [...toLive, reprocure, ev.COMPLETE],
 };
 const reach = (state: string) => run(pathTo[state]!)[0];
 // Alpha Health tendered £400,000 and scored 72 points; Beta Care tendered £500,000 and scored 80.
-const alpha = { ...ev.MODERATE, preferredBidder: 'Alpha Health', rationale: 'Local provider' };
+const alpha = { ...ev.MODERATE, preferredBidder: ALPHA, rationale: 'Local provider' };
 /** Ready to award, with `moderate` having chosen the preferred bidder. */
 const toAward = (moderate: Event) =>
   run([
@@ -144,7 +168,7 @@ const toAward = (moderate: Event) =>
     ev.PUBLISH_AWARD_NOTICE,
     ev.STANDSTILL_ENDED,
   ])[0];
-const finals = ['abandoned', 'closed'];
+const finals = ['abandoned', 'terminated', 'closed'];
 /** Every state before the contract is awarded: the procurement may be abandoned in each. */
 const beforeAward = [
   'specification',
@@ -157,6 +181,8 @@ const beforeAward = [
   'suspended',
   'readyToAward',
 ];
+/** Every state with a contract awarded and not yet ended: it may be terminated in each. */
+const contracted = ['mobilisation', 'live', 'reprocuring'];
 const accepts: Record<string, string[]> = {
   specification: ['PUBLISH_TENDER', 'ABANDON'],
   tendering: 'ANSWER_CLARIFICATION RECORD_TENDER CLARIFICATION_CLOSED TENDER_DEADLINE_PASSED ABANDON'.split(
@@ -169,23 +195,46 @@ const accepts: Record<string, string[]> = {
   standstill: ['STANDSTILL_ENDED', 'RECORD_CHALLENGE', 'ABANDON'],
   suspended: ['RESOLVE_CHALLENGE', 'ABANDON'],
   readyToAward: ['AWARD_CONTRACT', 'ABANDON'],
-  mobilisation: ['GO_LIVE'],
-  live: ['CONTRACT_REVIEW'],
+  mobilisation: ['GO_LIVE', 'TERMINATE'],
+  live: ['CONTRACT_REVIEW', 'TERMINATE'],
+  reprocuring: ['COMPLETE', 'TERMINATE'],
   abandoned: [],
+  terminated: [],
   closed: [],
 };
 
 describe('SARC re-commissioning definition', () => {
   it('describes itself and registers', () => {
-    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 3, referencePrefix: 'SARC' });
-    // Cases on version 2 move to 3 as they are: every state is still there and the context unchanged.
-    expect(def.upgradeFrom).toEqual({ version: 2 });
+    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 4, referencePrefix: 'SARC' });
+    // Cases on version 3 move to 4 through upgradeFromVersion3, each in the state it is in.
+    expect(def.upgradeFrom).toMatchObject({ version: 3, context: upgradeFromVersion3 });
     expect(def.createdBy).toEqual(['officer']);
     expect(() => new MachineRegistry([def])).not.toThrow();
     expect(Object.keys(def.states).sort()).toEqual(Object.keys(machine.root.states).sort());
     expect(Object.keys(def.states).sort()).toEqual(Object.keys(accepts).sort());
     expect(Object.keys(def.events).sort()).toEqual([...allEvents].sort());
     for (const state of finals) expect(machine.root.states[state]?.type).toBe('final');
+    expect(machine.root.states.reprocuring?.type).toBe('atomic');
+    expect([def.states.reprocuring.label, def.states.terminated.label, def.states.closed.label]).toEqual([
+      'Contract live, being re-procured',
+      'Contract ended early',
+      'Contract ended',
+    ]);
+  });
+
+  it('its criteria are the tenders, by key and bidder; the award ends when the contract does', () => {
+    expect(def.criteria?.(reach('tendering').context)).toEqual([]);
+    const moderation = reach('moderation').context;
+    expect(def.criteria?.(moderation)).toEqual([
+      { id: ALPHA, label: 'Alpha Health', weight: 0 },
+      { id: BETA, label: 'Beta Care', weight: 0 },
+    ]);
+    expect(moderation.tenders.map(tenderKey)).toEqual([ALPHA, BETA]);
+    expect(tenderKey({ supplierId: null, bidder: 'Alpha Health', pricePence: 1 })).toBe('Alpha Health');
+    expect(def.awardEndsOn?.(reach('readyToAward').context)).toBeNull();
+    expect(def.awardEndsOn?.(reach('live').context)).toBe('2030-03-31');
+    const extended = send(reach('live'), ev.CONTRACT_REVIEW)[0];
+    expect(def.awardEndsOn?.(extended.context)).toBe('2031-03-31');
   });
 
   it('only the system sends timer events; officers send the rest', () => {
@@ -215,7 +264,7 @@ describe('SARC re-commissioning definition', () => {
     expect(t.subject(data).startsWith('SARC-000007')).toBe(true);
     const text = [t.subject(data), ...t.body(data)].join('\n');
     expect(text).toContain('SARC 2027');
-    for (const secret of ['Beta', 'Alpha', '£', '450', 'scoring', 'Highest', 'Performing'])
+    for (const secret of ['Beta', 'Alpha', ALPHA, BETA, '£', '450', 'scoring', 'Highest', 'Performing'])
       expect(text).not.toContain(secret);
   });
 
@@ -272,7 +321,11 @@ describe('transitions', () => {
     ['readyToAward', ev.AWARD_CONTRACT, 'mobilisation'],
     ['mobilisation', ev.GO_LIVE, 'live'],
     ['live', ev.CONTRACT_REVIEW, 'live'],
-    ['live', reprocure, 'closed'],
+    ['live', reprocure, 'reprocuring'],
+    ['reprocuring', ev.COMPLETE, 'closed'],
+    ['mobilisation', ev.TERMINATE, 'terminated'],
+    ['live', ev.TERMINATE, 'terminated'],
+    ['reprocuring', ev.TERMINATE, 'terminated'],
   ] as [string, Event, string][])('%s —%o→ %s', (from, event, to) => {
     expect(send(reach(from), event)[0].value).toBe(to);
   });
@@ -283,19 +336,24 @@ describe('transitions', () => {
     expect(s.context.clarifications).toEqual([{ question: 'TUPE?', answer: 'Yes, see annex 4' }]);
     [s, actions] = runFrom(s, [ev.RECORD_TENDER, ev.CLARIFICATION_CLOSED]);
     expect([s.value, actions, s.context.clarificationClosed]).toEqual(['tendering', [], true]);
-    expect(checkClarification(s.context, payloadOf(ev, 'ANSWER_CLARIFICATION') as never)).toEqual([
+    expect(checkClarification(s.context, payload('ANSWER_CLARIFICATION'))).toEqual([
       { field: 'question', message: 'The clarification period has closed' },
     ]);
-    const duplicate = { ...tenderB, bidder: 'ALPHA HEALTH' };
+    // The same organisation again, even under a name changed since, is the same bidder.
+    const duplicate = { ...tenderB, supplierId: ALPHA, suppliers: { [ALPHA]: 'Alpha Health Ltd' } };
     for (const refused of [ev.ANSWER_CLARIFICATION, duplicate]) {
       expect(can(s, refused)).toBe(false);
       expect(send(s, refused)[0]).toBe(s);
     }
-    expect(checkTender(s.context, duplicate as never)[0]?.field).toBe('bidder');
+    expect(checkTender(s.context, duplicate)).toEqual([
+      { field: 'supplierId', message: 'A tender from Alpha Health is already recorded' },
+    ]);
+    expect(checkTender(s.context, tenderB)).toEqual([]);
     [s] = runFrom(s, [tenderB, ev.TENDER_DEADLINE_PASSED]);
+    // Each tender keeps its organisation and the name on record when it was recorded.
     expect(s.context.tenders).toEqual([
-      payloadOf(ev, 'RECORD_TENDER'),
-      { bidder: 'Beta Care', pricePence: 50_000_000 },
+      { supplierId: ALPHA, bidder: 'Alpha Health', pricePence: 40_000_000 },
+      { supplierId: BETA, bidder: 'Beta Care', pricePence: 50_000_000 },
     ]);
     // Tenders were received, and the procurement may still be abandoned.
     const [abandoned] = send(s, { ...ev.ABANDON, reason: 'Both tenders unaffordable' });
@@ -305,12 +363,36 @@ describe('transitions', () => {
     ]);
   });
 
+  it('a duplicate supplierId is refused, naming the field and the bidder already recorded', () => {
+    const before = run([ev.PUBLISH_TENDER, ev.RECORD_TENDER, tenderB])[0];
+    const again = { ...ev.RECORD_TENDER, supplierId: BETA, pricePence: 45_000_000, suppliers: {} };
+    expect(can(before, again)).toBe(false);
+    const [after, actions] = send(before, again);
+    expect([after, actions]).toEqual([before, []]);
+    expect(after.context.tenders.map((t) => [t.supplierId, t.pricePence])).toEqual([
+      [ALPHA, 40_000_000],
+      [BETA, 50_000_000],
+    ]);
+    expect(checkTender(before.context, again)).toEqual([
+      { field: 'supplierId', message: 'A tender from Beta Care is already recorded' },
+    ]);
+    // Another organisation is a new bidder; without its name from the engine, it is named by its id.
+    const gamma = { type: 'RECORD_TENDER', supplierId: GAMMA, pricePence: 45_000_000 };
+    expect(checkTender(before.context, gamma)).toEqual([]);
+    expect(send(before, gamma)[0].context.tenders.at(-1)).toEqual({
+      supplierId: GAMMA,
+      bidder: GAMMA,
+      pricePence: 45_000_000,
+    });
+  });
+
   it('evaluation with no tenders can only be abandoned', () => {
     const [s] = run([ev.PUBLISH_TENDER, ev.TENDER_DEADLINE_PASSED]);
     expect(s.value).toBe('evaluation');
-    expect(can(s, { ...ev.SCORE_TENDERS, scores: [] })).toBe(false);
-    expect(checkScores(s.context, { scores: [] })).toEqual([
-      { field: 'scores', message: expect.stringContaining('No tenders') },
+    expect(can(s, { ...ev.SCORE_TENDERS, scores: {} })).toBe(false);
+    expect(can(s, ev.SCORE_TENDERS)).toBe(false);
+    expect(checkScores(s.context, { scores: {} })).toEqual([
+      { field: 'scores', message: 'No tenders were received: abandon the procurement' },
     ]);
     const [abandoned] = send(s, ev.ABANDON);
     expect([abandoned.value, abandoned.status, abandoned.context.abandonReason]).toEqual([
@@ -330,46 +412,77 @@ describe('evaluation and moderation', () => {
       'Alpha Health 40000000 60 42+30=72',
       'Beta Care 50000000 80 56+24=80',
     ]);
+    expect(s.context.scores.map((x) => x.supplierId)).toEqual([ALPHA, BETA]);
+    // Scores are by tender key: the supplier's id, or a version-3 tender's bidder.
     const [a, b] = [
-      { bidder: 'A', pricePence: 3 },
-      { bidder: 'B', pricePence: 7 },
+      { supplierId: null, bidder: 'A', pricePence: 3 },
+      { supplierId: 'b-id', bidder: 'B', pricePence: 7 },
     ];
-    const odd = scoreTenders(
-      [a, b],
+    const odd = scoreTenders([a, b], { A: 33, 'b-id': 67 }, 65, 35);
+    expect(odd.map((x) => [x.bidder, x.qualityScore, x.qualityPoints, x.pricePoints, x.totalPoints])).toEqual(
       [
-        { bidder: 'a', qualityScore: 33 },
-        { bidder: 'b', qualityScore: 67 },
+        ['A', 33, 21.45, 35, 56.45],
+        ['B', 67, 43.55, 15, 58.55],
       ],
-      65,
-      35,
     );
-    expect(odd.map((x) => [x.qualityPoints, x.pricePoints, x.totalPoints])).toEqual([
-      [21.45, 35, 56.45],
-      [43.55, 15, 58.55],
-    ]);
   });
 
-  it.each([
-    [[{ bidder: 'Beta Care', qualityScore: 80 }], ['scores']],
-    [[...ev.SCORE_TENDERS.scores, { bidder: 'Beta care', qualityScore: 1 }], ['scores.2.bidder']],
-    [[...ev.SCORE_TENDERS.scores, { bidder: 'Gamma', qualityScore: 1 }], ['scores.2.bidder']],
-    [[], ['scores', 'scores']],
-  ])('refuses scores %o, naming %o', (scores, fields) => {
+  it.each<[string, Record<string, number>, [string, string][]]>([
+    ['a tender unscored', { [BETA]: 80 }, [[`scores.${ALPHA}`, 'Score the tender from Alpha Health']]],
+    [
+      'a bidder by name, not key',
+      { ...ev.SCORE_TENDERS.scores, 'Beta Care': 1 },
+      [['scores.Beta Care', 'Score only the tenders received']],
+    ],
+    [
+      'an organisation that did not tender',
+      { ...ev.SCORE_TENDERS.scores, [GAMMA]: 1 },
+      [[`scores.${GAMMA}`, 'Score only the tenders received']],
+    ],
+    [
+      'nothing',
+      {},
+      [
+        [`scores.${ALPHA}`, 'Score the tender from Alpha Health'],
+        [`scores.${BETA}`, 'Score the tender from Beta Care'],
+      ],
+    ],
+    [
+      'names instead of keys',
+      { 'Alpha Health': 60, 'Beta Care': 80 },
+      [
+        ['scores.Alpha Health', 'Score only the tenders received'],
+        ['scores.Beta Care', 'Score only the tenders received'],
+        [`scores.${ALPHA}`, 'Score the tender from Alpha Health'],
+        [`scores.${BETA}`, 'Score the tender from Beta Care'],
+      ],
+    ],
+  ])('refuses scores with %s, naming each field', (_, scores, problems) => {
     const before = reach('evaluation');
     expect(can(before, { type: 'SCORE_TENDERS', scores })).toBe(false);
-    expect(checkScores(before.context, { scores }).map((p) => p.field)).toEqual(fields);
+    expect(send(before, { type: 'SCORE_TENDERS', scores })[0]).toBe(before);
+    expect(checkScores(before.context, { scores }).map((p) => [p.field, p.message])).toEqual(problems);
+    expect(checkScores(before.context, payload('SCORE_TENDERS'))).toEqual([]);
   });
 
-  it('moderation must prefer a scored bidder, and records its name as tendered', () => {
+  it('moderation must prefer a scored bidder by its key, and records its name as tendered', () => {
     const before = reach('moderation');
-    const gamma = { ...ev.MODERATE, preferredBidder: 'Gamma' };
-    expect(can(before, gamma)).toBe(false);
-    expect(checkModerate(before.context, gamma as never)[0]?.field).toBe('preferredBidder');
-    const [s] = send(before, { ...ev.MODERATE, preferredBidder: 'beta care' });
-    expect([s.context.preferredBidder, s.context.moderationRationale]).toEqual([
+    for (const stranger of [GAMMA, 'Beta Care']) {
+      const e = { ...ev.MODERATE, preferredBidder: stranger };
+      expect(can(before, e)).toBe(false);
+      expect(send(before, e)[0]).toBe(before);
+      expect(checkModerate(before.context, e)).toEqual([
+        { field: 'preferredBidder', message: 'Choose one of the scored bidders' },
+      ]);
+    }
+    expect(checkModerate(before.context, payload('MODERATE'))).toEqual([]);
+    const [s] = send(before, ev.MODERATE);
+    expect([s.value, s.context.preferredBidder, s.context.moderationRationale]).toEqual([
+      'boardDecision',
       'Beta Care',
       'Highest total',
     ]);
+    expect(send(before, alpha)[0].context.preferredBidder).toBe('Alpha Health');
   });
 });
 
@@ -515,11 +628,10 @@ describe('decisions the approver signs whatever their amount', () => {
     expect(preferredNotHighest(c, alpha)).toBe(
       'Alpha Health is not the highest scorer: Beta Care scored 80 points',
     );
-    expect(preferredNotHighest(c, { ...alpha, preferredBidder: 'alpha HEALTH' })).toBe(
-      'alpha HEALTH is not the highest scorer: Beta Care scored 80 points',
-    );
-    for (const top of ['Beta Care', 'beta care', 'BETA CARE'])
-      expect(preferredNotHighest(c, { ...ev.MODERATE, preferredBidder: top })).toBeNull();
+    expect(preferredNotHighest(c, ev.MODERATE)).toBeNull();
+    // A key that names no scored tender (a name, another organisation) is for checkModerate to refuse.
+    for (const stranger of ['Alpha Health', GAMMA])
+      expect(preferredNotHighest(c, { ...alpha, preferredBidder: stranger })).toBeNull();
     // A bidder tied for the most points is a highest scorer too.
     const tied = { ...c, scores: c.scores.map((s) => ({ ...s, totalPoints: 80 })) };
     expect(preferredNotHighest(tied, alpha)).toBeNull();
@@ -547,7 +659,8 @@ describe('decisions the approver signs whatever their amount', () => {
     expect(preferredPrice(reach('moderation').context)).toBeNull();
     expect(preferredPrice(reach('readyToAward').context)).toBe(50_000_000);
     expect(preferredPrice(toAward(alpha).context)).toBe(40_000_000);
-    expect(preferredPrice(toAward({ ...alpha, preferredBidder: 'ALPHA HEALTH' }).context)).toBe(40_000_000);
+    // The context names the preferred bidder in words, as moderation recorded it.
+    expect(toAward(alpha).context.preferredBidder).toBe('Alpha Health');
   });
 
   it('awardAboveTender gives a reason exactly when the contract is worth more than the preferred tender', () => {
@@ -583,79 +696,156 @@ describe('decisions the approver signs whatever their amount', () => {
     const [s, actions] = send(before, justified);
     expect(s.value).toBe('mobilisation');
     expect(s.context.contract).toEqual({
+      supplierId: ALPHA,
+      supplier: 'Alpha Health',
       startsOn: '2027-04-01',
       endsOn: '2030-03-31',
       valuePence: 45_000_000,
     });
-    expect(money(actions)).toEqual([commit(45_000_000), contractPayments('2027-04-01', '2030-03-31')]);
+    expect(money(actions)).toEqual([commit(45_000_000), contractPayments('2027-04-01', '2030-03-31', ALPHA)]);
   });
 });
 
-describe('the upgrade from version 2', () => {
-  it('moves cases as they are: no new context, no moved state, nothing held', () => {
-    expect(def.upgradeFrom).toEqual({ version: 2 });
-    // Every field the context has, a version-2 case already had; new ones would need `context`.
-    expect(Object.keys(start()[0].context).sort()).toEqual(
-      [
-        'title',
-        'contractValuePence',
-        'clarificationDeadline',
-        'tenderDeadline',
-        'qualityWeight',
-        'priceWeight',
-        'clarificationClosed',
-        'clarifications',
-        'tenders',
-        'scores',
-        'preferredBidder',
-        'moderationRationale',
-        'partnerDecisions',
-        'returnsToModeration',
-        'awardNoticePublishedOn',
-        'standstillEndsOn',
-        'challenges',
-        'contract',
-        'extensions',
-        'reprocureNote',
-        'abandonReason',
-      ].sort(),
-    );
-  });
+describe('the upgrade from version 3', () => {
+  /** A case's context as version 3 kept it: bidders in words, no supplier on the contract, no termination. */
+  const asVersion3 = ({
+    tenders,
+    scores,
+    contract,
+    terminateReason: _t,
+    preferredTender: _p,
+    ...c
+  }: SarcContext): SarcContextV3 =>
+    json({
+      ...c,
+      tenders: tenders.map(({ supplierId: _s, ...t }) => t),
+      scores: scores.map(({ supplierId: _s, ...t }) => t),
+      contract: contract && (({ supplierId: _s, supplier: _n, ...terms }) => terms)(contract),
+    });
+  /** A version-3 case in `state`, as version 4 has it after the upgrade. */
+  const upgraded = (state: string) => {
+    const before = reach(state);
+    const context = upgradeFromVersion3(asVersion3(before.context));
+    return roundTrip({ ...before, context } as typeof before);
+  };
+  const v3States = Object.keys(accepts).filter((s) => s !== 'reprocuring' && s !== 'terminated');
 
-  it('a version-2 case at the board with a refusal recorded without a note goes on under version 3', () => {
-    // Version 2 kept a refusal (with or without a note) at the board; version 3 stores the case as it was.
-    const board = reach('boardDecision');
-    const v2 = json(persist(def, board));
-    const decisions = { ...board.context.partnerDecisions, opcc: { agrees: true, note: null } };
-    const context = {
-      ...v2.context,
-      partnerDecisions: { ...decisions, nhsEngland: { agrees: false, note: null } },
-    };
-    const moved = restore(def, { ...v2, context }) as typeof board;
-    expect([moved.value, moved.context.partnerDecisions.nhsEngland]).toEqual([
-      'boardDecision',
-      { agrees: false, note: null },
+  it('maps a version-3 context in words: tenders, scores and contract get supplierId null, the contract its supplier', () => {
+    const v3 = asVersion3(send(reach('live'), ev.CONTRACT_REVIEW)[0].context);
+    expect(v3.tenders).toEqual([
+      { bidder: 'Alpha Health', pricePence: 40_000_000 },
+      { bidder: 'Beta Care', pricePence: 50_000_000 },
     ]);
-    // The others agreeing is not enough; the refusing partner may agree, or refuse again with reasons.
-    let [s] = runFrom(moved, [agree('countyCouncil'), agree('cityCouncil')]);
-    expect(s.value).toBe('boardDecision');
-    expect(send(s, agree('nhsEngland'))[0].value).toBe('awardNotice');
-    expect(can(s, agree('nhsEngland', false))).toBe(false);
-    [s] = send(s, { ...agree('nhsEngland', false), note: 'Still unclear' });
-    expect([s.value, s.context.returnsToModeration]).toEqual(['moderation', ['nhsEngland: Still unclear']]);
-    // And it may be returned to moderation, or abandoned, as before.
-    expect(send(moved, ev.RETURN_TO_MODERATION)[0].value).toBe('moderation');
-    expect(send(moved, ev.ABANDON)[0].value).toBe('abandoned');
+    expect(v3.contract).toEqual({ startsOn: '2027-04-01', endsOn: '2031-03-31', valuePence: 45_000_000 });
+    const c = upgradeFromVersion3(v3);
+    expect(c.tenders).toEqual([
+      { supplierId: null, bidder: 'Alpha Health', pricePence: 40_000_000 },
+      { supplierId: null, bidder: 'Beta Care', pricePence: 50_000_000 },
+    ]);
+    expect(c.scores).toEqual([
+      {
+        supplierId: null,
+        bidder: 'Alpha Health',
+        pricePence: 40_000_000,
+        qualityScore: 60,
+        qualityPoints: 42,
+        pricePoints: 30,
+        totalPoints: 72,
+      },
+      {
+        supplierId: null,
+        bidder: 'Beta Care',
+        pricePence: 50_000_000,
+        qualityScore: 80,
+        qualityPoints: 56,
+        pricePoints: 24,
+        totalPoints: 80,
+      },
+    ]);
+    // The supplier is the preferred bidder, in words, with no organisation on record to pay.
+    expect(c.contract).toEqual({
+      supplierId: null,
+      supplier: 'Beta Care',
+      startsOn: '2027-04-01',
+      endsOn: '2031-03-31',
+      valuePence: 45_000_000,
+    });
+    expect(c.terminateReason).toBeNull();
+    // Nothing else changes.
+    const { tenders: _t, scores: _s, contract: _c, ...rest } = v3;
+    expect(c).toEqual({
+      ...rest,
+      tenders: c.tenders,
+      scores: c.scores,
+      contract: c.contract,
+      terminateReason: null,
+      // A version-3 tender's key is its bidder's name.
+      preferredTender: 'Beta Care',
+    });
+    expect(v3.preferredBidder).toBe('Beta Care');
+    expect(c.extensions).toEqual(v3.extensions);
+    // A contract with no preferred bidder on record has a blank supplier; no contract stays none.
+    expect(upgradeFromVersion3({ ...v3, preferredBidder: null }).contract?.supplier).toBe('');
+    expect(upgradeFromVersion3({ ...v3, contract: null }).contract).toBeNull();
   });
 
-  it('an award above the tender held under version 2 no longer fits without a justification', () => {
-    // The engine re-checks a held decision when it is signed (409 when it no longer fits): the
-    // approver sends it back and the officer decides again, with the justification.
-    const c = toAward(alpha).context;
-    const heldOnV2 = { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: 45_000_000 };
+  it.each(v3States)(
+    'a version-3 case %s gets every field version 4 has, each described, in the same state',
+    (state) => {
+      const v3 = asVersion3(reach(state).context);
+      const c = upgradeFromVersion3(v3);
+      expect(Object.keys(c).sort()).toEqual(Object.keys(start()[0].context).sort());
+      expect(undescribedFields(def.context, c)).toEqual([]);
+      expect(def.context.safeParse(c).success).toBe(true);
+      expect(c.tenders.every((t) => t.supplierId === null)).toBe(true);
+      expect(c.scores.every((t) => t.supplierId === null)).toBe(true);
+      expect(def.upgradeFrom?.state?.(state)).toBe(state);
+      expect(Object.keys(def.states)).toContain(state);
+    },
+  );
+
+  it('a version-3 case in evaluation is scored and moderated by bidder name, and its contract paid to the OPCC', () => {
+    let s = upgraded('evaluation');
+    expect(def.criteria?.(s.context).map((c) => c.id)).toEqual(['Alpha Health', 'Beta Care']);
+    expect(can(s, ev.SCORE_TENDERS)).toBe(false);
+    [s] = send(s, { type: 'SCORE_TENDERS', scores: { 'Alpha Health': 60, 'Beta Care': 80 } });
+    expect([s.value, s.context.scores.map((x) => x.totalPoints)]).toEqual(['moderation', [72, 80]]);
+    expect(can(s, ev.MODERATE)).toBe(false);
+    const moderate = { ...ev.MODERATE, preferredBidder: 'Beta Care' };
+    [s] = runFrom(s, [moderate, ...sarcPartners.map((p) => agree(p)), ev.PUBLISH_AWARD_NOTICE]);
+    expect([s.value, s.context.preferredBidder]).toEqual(['standstill', 'Beta Care']);
+    const [awarded, actions] = runFrom(s, [ev.STANDSTILL_ENDED, ev.AWARD_CONTRACT]);
+    expect(awarded.context.contract).toMatchObject({ supplierId: null, supplier: 'Beta Care' });
+    expect(money(actions)).toEqual([commit(45_000_000), contractPayments('2027-04-01', '2030-03-31', null)]);
+  });
+
+  it('a live version-3 contract is extended, re-procured and closed as a version-4 one', () => {
+    let [s, actions] = send(upgraded('live'), ev.CONTRACT_REVIEW);
+    expect(money(actions)).toEqual([commit(15_000_000), contractPayments('2027-04-01', '2031-03-31', null)]);
+    [s, actions] = runFrom(s, [reprocure, ev.COMPLETE]);
+    expect([s.value, s.context.reprocureNote, money(actions)]).toEqual([
+      'closed',
+      'Market has changed',
+      [releaseUnpaid],
+    ]);
+    const [ended] = send(upgraded('live'), ev.TERMINATE);
+    expect([ended.value, ended.context.terminateReason]).toEqual(['terminated', 'Provider insolvent']);
+  });
+
+  it('decisions held under version 3 name the bidder in words, and are checked again when signed', () => {
+    // The engine re-checks a held decision when it is signed (409 when it no longer fits).
+    const moderation = upgraded('moderation').context;
+    const heldMove = { preferredBidder: 'Alpha Health', rationale: 'Local provider' };
+    expect(checkModerate(moderation, heldMove)).toEqual([]);
+    expect(preferredNotHighest(moderation, heldMove)).toBe(
+      'Alpha Health is not the highest scorer: Beta Care scored 80 points',
+    );
+    // An award above the tender needs its justification, as under version 3.
+    const c = upgradeFromVersion3(asVersion3(toAward(alpha).context));
+    const heldAward = { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: 45_000_000 };
     expect(def.events.AWARD_CONTRACT.check).toBe(checkAward);
-    expect(checkAward(c, heldOnV2).map((p) => p.field)).toEqual(['justification']);
-    expect(checkAward(c, { ...heldOnV2, valuePence: 40_000_000 })).toEqual([]);
+    expect(checkAward(c, heldAward).map((p) => p.field)).toEqual(['justification']);
+    expect(checkAward(c, { ...heldAward, valuePence: 40_000_000 })).toEqual([]);
   });
 });
 
@@ -729,10 +919,12 @@ describe('timers and the standstill', () => {
 });
 
 describe('money and payments', () => {
-  it('awarding commits the contract value, then schedules its payments; extending commits the extension and re-profiles them; re-procuring releases what was not paid', () => {
+  it('awarding commits the contract value, then schedules its payments; extending commits the extension and re-profiles them; the contract ending releases what was not paid', () => {
     let [s, actions] = send(reach('readyToAward'), ev.AWARD_CONTRACT);
     expect(money(actions)).toEqual([commit(45_000_000), contractPayments('2027-04-01', '2030-03-31')]);
     expect(s.context.contract).toEqual({
+      supplierId: BETA,
+      supplier: 'Beta Care',
       startsOn: '2027-04-01',
       endsOn: '2030-03-31',
       valuePence: 45_000_000,
@@ -752,10 +944,35 @@ describe('money and payments', () => {
       ['2030-03-31', '2031-03-31'],
       ['2031-03-31', '2032-03-31'],
     ]);
+    // Re-procuring lets the contract run (and be paid) to its end: it releases nothing.
     [s, actions] = send(s, reprocure);
-    expect([s.value, s.context.reprocureNote]).toEqual(['closed', 'Market has changed']);
+    expect([s.value, s.context.reprocureNote, actions]).toEqual(['reprocuring', 'Market has changed', []]);
+    [s, actions] = send(s, { ...ev.COMPLETE, today: '2032-03-31' });
+    expect(s.value).toBe('closed');
     // The amount is the ledger's (the contract's commitment less what was paid), never the machine's.
     expect(money(actions)).toEqual([releaseUnpaid]);
+  });
+
+  it("the contract records the preferred tender's supplier, and its payments go to that organisation", () => {
+    for (const [moderate, supplierId, supplier, valuePence] of [
+      [ev.MODERATE, BETA, 'Beta Care', 45_000_000],
+      [alpha, ALPHA, 'Alpha Health', 40_000_000],
+    ] as const) {
+      let [s, actions] = send(toAward(moderate), { ...ev.AWARD_CONTRACT, valuePence });
+      expect(s.context.contract).toEqual({
+        supplierId,
+        supplier,
+        startsOn: '2027-04-01',
+        endsOn: '2030-03-31',
+        valuePence,
+      });
+      expect(ofType(actions, 'schedulePayments')).toEqual([
+        contractPayments('2027-04-01', '2030-03-31', supplierId).params,
+      ]);
+      // An extension re-profiles the payments to the same supplier.
+      [s, actions] = runFrom(s, [ev.GO_LIVE, ev.CONTRACT_REVIEW]);
+      expect(ofType(actions, 'schedulePayments').map((p) => p.payeeOrganisationId)).toEqual([supplierId]);
+    }
   });
 
   it('no other transition moves money or touches payments', () => {
@@ -769,8 +986,11 @@ describe('money and payments', () => {
       }
     expect(seen.sort()).toEqual([
       'live CONTRACT_REVIEW extend',
-      'live CONTRACT_REVIEW reprocure',
+      'live TERMINATE',
+      'mobilisation TERMINATE',
       'readyToAward AWARD_CONTRACT',
+      'reprocuring COMPLETE',
+      'reprocuring TERMINATE',
     ]);
   });
 
@@ -798,6 +1018,75 @@ describe('money and payments', () => {
     expect(checkReview(before.context, e as never).map((p) => p.field)).toEqual(fields);
     expect(can(before, e)).toBe(false);
     expect(send(before, e)[0]).toBe(before);
+  });
+});
+
+describe('ending the contract', () => {
+  it('re-procuring lets the contract run; COMPLETE is refused before its end date and closes it on it', () => {
+    const [reprocuring, actions] = send(reach('live'), reprocure);
+    expect([reprocuring.value, reprocuring.status, actions]).toEqual(['reprocuring', 'active', []]);
+    expect(reprocuring.context.reprocureNote).toBe('Market has changed');
+    expect(reprocuring.context.contract).toEqual(reach('live').context.contract);
+    // The day before the contract's last day (as the engine gives it), it cannot be closed.
+    const early = { ...ev.COMPLETE, today: '2030-03-30' };
+    expect(can(reprocuring, early)).toBe(false);
+    expect(send(reprocuring, early)).toEqual([reprocuring, []]);
+    expect(checkComplete(reprocuring.context, {}, { today: '2030-03-30' })).toEqual([
+      {
+        field: 'contract.endsOn',
+        message: 'The contract runs until 2030-03-31: to end it sooner, terminate it and give the reasons',
+      },
+    ]);
+    for (const today of ['2030-03-31', '2030-04-01']) {
+      expect(checkComplete(reprocuring.context, {}, { today })).toEqual([]);
+      const [closed, done] = send(reprocuring, { ...ev.COMPLETE, today });
+      expect([closed.value, closed.status, money(done)]).toEqual(['closed', 'done', [releaseUnpaid]]);
+    }
+  });
+
+  it('the end date COMPLETE waits for includes any extension', () => {
+    const [s] = runFrom(reach('live'), [ev.CONTRACT_REVIEW, reprocure]);
+    expect(s.value).toBe('reprocuring');
+    expect(can(s, { ...ev.COMPLETE, today: '2030-03-31' })).toBe(false);
+    expect(checkComplete(s.context, {}, { today: '2030-03-31' })[0]?.field).toBe('contract.endsOn');
+    expect(send(s, { ...ev.COMPLETE, today: '2031-03-31' })[0].value).toBe('closed');
+  });
+
+  it.each(contracted)(
+    '%s: TERMINATE ends the contract early, with the reasons, releasing what was not paid',
+    (state) => {
+      const before = reach(state);
+      expect(before.context.terminateReason).toBeNull();
+      const [s, actions] = send(before, { ...ev.TERMINATE, reason: `Ended in ${state}` });
+      expect([s.value, s.status, s.context.terminateReason]).toEqual([
+        'terminated',
+        'done',
+        `Ended in ${state}`,
+      ]);
+      expect(money(actions)).toEqual([releaseUnpaid]);
+      expect(s.context.contract).toEqual(before.context.contract);
+      for (const type of allEvents) expect(can(s, ev[type])).toBe(false);
+    },
+  );
+
+  it.each(Object.keys(accepts).filter((state) => !contracted.includes(state)))(
+    '%s: without a running contract TERMINATE is not taken',
+    (state) => {
+      const before = reach(state);
+      expect(can(before, ev.TERMINATE)).toBe(false);
+      expect(send(before, ev.TERMINATE)[0]).toBe(before);
+    },
+  );
+
+  it('TERMINATE is irreversible and asks for the reasons; COMPLETE asks for nothing', () => {
+    expect(def.events.TERMINATE).toMatchObject({ irreversible: true, sentBy: ['officer'] });
+    expect(def.events.TERMINATE.check).toBeUndefined();
+    const schema = def.events.TERMINATE.payload;
+    for (const reason of [undefined, '', '   ']) expect(schema.safeParse({ reason }).success).toBe(false);
+    expect(schema.safeParse({ reason: 'Provider insolvent' }).success).toBe(true);
+    expect(def.events.COMPLETE).toMatchObject({ sentBy: ['officer'], check: checkComplete });
+    expect('irreversible' in def.events.COMPLETE).toBe(false);
+    expect(def.events.COMPLETE.payload.safeParse({}).success).toBe(true);
   });
 });
 
@@ -834,7 +1123,11 @@ describe('notifications and effects', () => {
       ['commitFunds', 'schedulePayments', 'notify'],
     ],
     ['live', ev.CONTRACT_REVIEW, [], ['commitFunds', 'schedulePayments']],
-    ['live', reprocure, [], ['releaseUnpaid']],
+    ['live', reprocure, [], []],
+    ['reprocuring', ev.COMPLETE, [], ['releaseUnpaid']],
+    ['mobilisation', ev.TERMINATE, [], ['releaseUnpaid']],
+    ['live', ev.TERMINATE, [], ['releaseUnpaid']],
+    ['reprocuring', ev.TERMINATE, [], ['releaseUnpaid']],
     ['standstill', ev.STANDSTILL_ENDED, [], []],
     ['boardDecision', agree('cityCouncil'), [], []],
   ])('%s —%o→ notifies %o', (state, event, expected, effects) => {
@@ -854,7 +1147,7 @@ describe('notifications and effects', () => {
       checkModerate,
       checkPartnerDecision,
     };
-    const more = { checkNotice, checkAward, checkReview };
+    const more = { checkNotice, checkAward, checkComplete, checkReview };
     const specs = Object.values(def.events as Record<string, { check?: unknown }>);
     const used = specs.flatMap((spec) => (spec.check ? [spec.check] : []));
     expect(used).toEqual(Object.values({ ...checks, ...more }));
@@ -864,24 +1157,29 @@ describe('notifications and effects', () => {
 describe('payload schemas', () => {
   it.each(allEvents)('%s accepts its example and refuses extra fields', (type) => {
     const schema = def.events[type].payload;
-    expect(schema.safeParse(payloadOf(ev, type)).success).toBe(true);
-    expect(schema.safeParse({ ...payloadOf(ev, type), extra: 1 }).success).toBe(false);
+    expect(schema.safeParse(payload(type)).success).toBe(true);
+    expect(schema.safeParse({ ...payload(type), extra: 1 }).success).toBe(false);
   });
 
   const bad: [EventType, string, unknown[]][] = [
     ['PUBLISH_TENDER', 'clarificationDeadline', ['2026-02-30', '12/06/2026', '2026-06-12T00:00:00Z']],
     ['PUBLISH_TENDER', 'qualityWeight', [49, 91, 70.5, '70']],
     ['RECORD_TENDER', 'pricePence', [0, -1, 10.5]],
-    ['RECORD_TENDER', 'bidder', [' ', 'x'.repeat(201)]],
+    ['RECORD_TENDER', 'supplierId', ['Alpha Health', '', undefined, 5]],
     [
       'SCORE_TENDERS',
       'scores',
       [
-        [{ bidder: 'A', qualityScore: 101 }],
-        [{ bidder: 'A', qualityScore: 5.5 }],
-        [{ bidder: 'A', qualityScore: 1, x: 1 }],
+        { [ALPHA]: 101 },
+        { [ALPHA]: -1 },
+        { [ALPHA]: 5.5 },
+        { [ALPHA]: '60' },
+        { [ALPHA]: null },
+        [60, 80],
+        undefined,
       ],
     ],
+    ['MODERATE', 'preferredBidder', ['', ' ', 'x'.repeat(201), undefined]],
     ['RECORD_PARTNER_DECISION', 'partner', ['police']],
     ['RECORD_PARTNER_DECISION', 'agrees', ['yes', undefined]],
     ['RECORD_PARTNER_DECISION', 'note', ['', ' ', 'x'.repeat(2001)]],
@@ -891,13 +1189,12 @@ describe('payload schemas', () => {
     ['CONTRACT_REVIEW', 'extensionValuePence', [0, 0.5]],
     ['CONTRACT_REVIEW', 'decision', ['terminate']],
     ['ABANDON', 'reason', ['', undefined]],
+    ['TERMINATE', 'reason', ['', ' ', undefined]],
   ];
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',
     (type, field, value) => {
-      expect(def.events[type].payload.safeParse({ ...payloadOf(ev, type), [field]: value }).success).toBe(
-        false,
-      );
+      expect(def.events[type].payload.safeParse({ ...payload(type), [field]: value }).success).toBe(false);
     },
   );
 
@@ -944,7 +1241,31 @@ describe("persistence through the engine's persist and restore", () => {
 
   it('a case restored at every step runs from specification to closed', () => {
     let s = start()[0];
-    for (const e of [...toLive, ev.CONTRACT_REVIEW, reprocure]) s = send(roundTrip(s), e)[0];
+    for (const e of [...toLive, ev.CONTRACT_REVIEW, reprocure, ev.COMPLETE]) s = send(roundTrip(s), e)[0];
     expect([s.value, s.status, s.context.extensions.length]).toEqual(['closed', 'done', 1]);
+  });
+});
+
+describe('two bidders with the same name', () => {
+  it('the contract and its payments go to the organisation moderation chose, not another of that name', () => {
+    const twins = [
+      {
+        ...ev.RECORD_TENDER,
+        supplierId: ALPHA,
+        suppliers: { [ALPHA]: 'Alpha Health' },
+        pricePence: 40_000_000,
+      },
+      {
+        ...ev.RECORD_TENDER,
+        supplierId: GAMMA,
+        suppliers: { [GAMMA]: 'alpha health' },
+        pricePence: 30_000_000,
+      },
+    ];
+    let [s] = runFrom(start()[0], [ev.PUBLISH_TENDER, ...twins, ev.TENDER_DEADLINE_PASSED]);
+    [s] = send(s, { type: 'SCORE_TENDERS', scores: { [ALPHA]: 50, [GAMMA]: 90 } });
+    [s] = send(s, { type: 'MODERATE', preferredBidder: GAMMA, rationale: 'Best' });
+    expect(s.context.preferredTender).toBe(GAMMA);
+    expect(preferredPrice(s.context)).toBe(30_000_000);
   });
 });

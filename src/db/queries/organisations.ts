@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { organisations } from '../schema/index.ts';
 
@@ -7,4 +7,22 @@ export type OrganisationRow = typeof organisations.$inferSelect;
 export async function findOrganisation(db: Db, id: string): Promise<OrganisationRow | undefined> {
   const [row] = await db.select().from(organisations).where(eq(organisations.id, id));
   return row;
+}
+
+/** The organisations that can be paid as suppliers (providers), by name. */
+export async function listSuppliers(db: Db): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(eq(organisations.kind, 'provider'))
+    .orderBy(asc(organisations.name), asc(organisations.id));
+}
+
+/** Those of the given ids that are suppliers on record, with their names. */
+export async function suppliersAmong(db: Db, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+  if (!ids.length) return [];
+  return db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(and(eq(organisations.kind, 'provider'), inArray(organisations.id, [...ids])));
 }

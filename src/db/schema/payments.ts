@@ -2,12 +2,13 @@ import { sql } from 'drizzle-orm';
 import { check, date, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { paymentProfiles, remainderPlaces } from '../../../machines/define.ts';
 import { cases } from './cases.ts';
+import { organisations } from './organisations.ts';
 import { users } from './users.ts';
 
 /**
  * How an award is paid: the terms its payments were built from, kept so a variation, an underspend
  * or a clawback can re-profile the unpaid part the same way. The payments themselves are cases of
- * the `payment` machine, each naming the award.
+ * the payment machine, each naming the award.
  */
 export const paymentSchedules = pgTable(
   'payment_schedules',
@@ -23,6 +24,8 @@ export const paymentSchedules = pgTable(
     startsOn: date('starts_on').notNull(),
     endsOn: date('ends_on').notNull(),
     scheduledBy: uuid('scheduled_by').references(() => users.id),
+    /** Who the payments go to, where not the award's own organisation (a contract's supplier). */
+    payeeOrganisationId: uuid('payee_organisation_id').references(() => organisations.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },

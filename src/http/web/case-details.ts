@@ -31,8 +31,10 @@ const solid = (s: Json | undefined): Json => {
 export interface Reading {
   /** An event's type as its label: a reason's `event`. */
   eventLabel?: (type: string) => string | undefined;
-  /** A criterion's words, for numbers by criterion (widget `scores`). */
+  /** A criterion's words, for numbers by criterion (widget `scores`) and a choice of one (`scored`). */
   criterion?: (id: string) => string | undefined;
+  /** An organisation's name on record, for a supplier chosen by id (widget `supplier`). */
+  organisation?: (id: string) => string | undefined;
 }
 
 /**
@@ -53,6 +55,8 @@ export function describeValue(
     if (s.format === 'date' && isIsoDate(value)) return dayInWords(value);
     if (s.format === 'date-time' && !Number.isNaN(Date.parse(value))) return londonInstantText(value);
     if (s.widget === 'event') return reading.eventLabel?.(value) ?? value;
+    if (s.widget === 'scored') return reading.criterion?.(value) ?? value;
+    if (s.widget === 'supplier') return reading.organisation?.(value) ?? 'An organisation on record';
     return (s.options as Record<string, string> | undefined)?.[value] ?? value;
   }
   if (typeof value === 'number') return String(value);
@@ -87,13 +91,21 @@ export function describeValue(
 }
 
 /** How a case's values read: event types as the definition's labels, criteria as the programme's words. */
-export function readingFor(definition: MachineDefinition, context: unknown): Reading {
+export function readingFor(
+  definition: MachineDefinition,
+  context: unknown,
+  organisations: OrganisationNames = new Map(),
+): Reading {
   const criteria = definition.criteria?.(context) ?? [];
   return {
     eventLabel: (type) => eventSpec(definition, type)?.label,
     criterion: (id) => criteria.find((c) => c.id === id)?.label,
+    organisation: (id) => organisations.get(id),
   };
 }
+
+/** Organisations' names by id, for suppliers chosen in forms (widget `supplier`). */
+export type OrganisationNames = ReadonlyMap<string, string>;
 
 /**
  * The case's context as summary rows, in the order and words of the definition's `context` schema.
@@ -123,9 +135,10 @@ export function answersTo(
   schema: z.ZodObject,
   payload: Record<string, unknown>,
   context: unknown,
+  organisations?: OrganisationNames,
 ): { label: string; value: string }[] {
   const properties = (schemaOf(schema).properties ?? {}) as Record<string, Json>;
-  const reading = readingFor(definition, context);
+  const reading = readingFor(definition, context, organisations);
   return fieldSpecs(schema)
     .filter((field) => payload[field.name] !== undefined && solid(properties[field.name]).widget !== 'hidden')
     .map((field) => ({
@@ -138,12 +151,17 @@ export function answersTo(
  * What the person said with an event, as its form asked it ("Why you are withdrawing the bid: …"), for
  * the history: a correction reads beside the original, a reason beside the step it explains.
  */
-export function historyAnswers(definition: MachineDefinition, entry: HistoryEntry, context: unknown): string {
+export function historyAnswers(
+  definition: MachineDefinition,
+  entry: HistoryEntry,
+  context: unknown,
+  organisations?: OrganisationNames,
+): string {
   const spec = eventSpec(definition, entry.type);
   const payload = entry.payload;
   if (!spec || !payload || typeof payload !== 'object') return '';
   return sentences(
-    ...answersTo(definition, spec.payload, payload as Record<string, unknown>, context).map(
+    ...answersTo(definition, spec.payload, payload as Record<string, unknown>, context, organisations).map(
       ({ label, value }) => `${label}${/[?:]$/.test(label) ? '' : ':'} ${value}`,
     ),
   );

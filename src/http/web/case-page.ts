@@ -8,6 +8,7 @@ import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
+import { suppliersFor } from '../../domain/suppliers.ts';
 import { isSender } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
@@ -56,13 +57,15 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   async function render(res: Response, view: CaseView, state: PageState) {
     const actor = webActor(res);
     const definition = definitionOf(view);
-    const [history, organisation, programme, drafts, standing] = await Promise.all([
+    const [history, organisation, programme, drafts, standing, suppliers] = await Promise.all([
       deps.engine.history(actor, view.id),
       findOrganisation(deps.db, view.organisationId),
       view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
       actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
       standingOf(deps.db, actor, view),
+      suppliersFor(deps.db, definition),
     ]);
+    const organisationNames = new Map(suppliers.map((o) => [o.id, o.name]));
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
     const ids = [...new Set(history.map((h) => h.actor.id).filter((id): id is string => id !== null))];
     const people = await peopleByIds(deps.db, ids);
@@ -77,13 +80,13 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
               ? `Someone (${entry.actor.role})`
               : 'The system',
         what: whatHappened(definition, entry),
-        said: historyAnswers(definition, entry, view.context),
+        said: historyAnswers(definition, entry, view.context, organisationNames),
         stage: definition.states[entry.toState]?.label ?? entry.toState,
         at: entry.at,
       };
     });
 
-    const built = actionForms(definition, view, state.failed, drafts);
+    const built = actionForms(definition, view, state.failed, drafts, suppliers);
     // Decisions and signatures wait until this person has declared no conflict of interest.
     const decides = (type: string) =>
       !!eventSpec(definition, type)?.decision || Object.hasOwn(rulebookEvents, type);

@@ -43,6 +43,8 @@ const EMPTY: Partial<Record<Kind, string>> = {
   money: POUNDS_ERROR,
   boolean: 'Select yes or no',
   enum: 'Select an option',
+  supplier: 'Choose the organisation',
+  scored: 'Choose one',
 };
 
 export const text = (value: unknown): string =>
@@ -92,8 +94,9 @@ export function formToPayload(
       if (field.optional) continue;
       if (kind === 'text' || kind === 'textarea') payload[name] = '';
       else fail(name, EMPTY[kind] ?? `Enter ${label.toLowerCase()}`);
-    } else if (kind === 'text' || kind === 'textarea') {
-      payload[name] = text(body[name]);
+    } else if (kind === 'text' || kind === 'textarea' || kind === 'supplier' || kind === 'scored') {
+      // A choice is sent as chosen: the engine or the machine says when it is not one on offer.
+      payload[name] = kind === 'text' || kind === 'textarea' ? text(body[name]) : raw;
     } else if (kind === 'money') {
       const pence = parsePounds(raw);
       if (pence === undefined) fail(name, POUNDS_ERROR);

@@ -13,7 +13,7 @@ export interface FormField {
   name: string;
   /** The id of its first input: where the error summary links. */
   anchor: string;
-  macro: 'input' | 'textarea' | 'radios' | 'checkboxes' | 'date';
+  macro: 'input' | 'textarea' | 'radios' | 'checkboxes' | 'date' | 'select';
   params: Json;
 }
 
@@ -46,9 +46,17 @@ export interface BuildOptions {
   errors?: FieldError[];
   /** The case's context: text fields start from its values. */
   context?: unknown;
-  /** The criteria a `scores` field is asked against, one number each (the definition's `criteria`). */
+  /**
+   * The criteria a `scores` field is asked against, one number each, and a `scored` field chooses
+   * among (the definition's `criteria`).
+   */
   criteria?: readonly { id: string; label: string }[];
+  /** The organisations a `supplier` field chooses among: the suppliers on record. */
+  suppliers?: readonly { id: string; name: string }[];
 }
+
+/** Up to this many choices are radios; more are a drop-down list. */
+const MOST_RADIOS = 8;
 
 /** The GOV.UK components for an event's payload, and the error summary's links into them. */
 export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
@@ -130,6 +138,30 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           classes: `${width(part)}${errorMessage ? ' govuk-input--error' : ''}`,
         })),
       });
+    } else if (kind === 'supplier' || kind === 'scored') {
+      const choices =
+        kind === 'supplier'
+          ? (options.suppliers ?? []).map((o) => ({ value: o.id, text: o.name }))
+          : (options.criteria ?? []).map((c) => ({ value: c.id, text: c.label }));
+      const errorMessage = errorFor(name, () => id, field.label);
+      if (choices.length > MOST_RADIOS)
+        add(name, id, 'select', {
+          id,
+          name,
+          label: { text: label, classes: 'govuk-label--s' },
+          hint,
+          errorMessage,
+          items: [
+            { value: '', text: 'Choose one' },
+            ...choices.map((c) => ({ ...c, selected: typed === c.value })),
+          ],
+        });
+      else
+        add(name, id, 'radios', {
+          ...grouped,
+          errorMessage,
+          items: choices.map((c) => ({ ...c, checked: typed === c.value })),
+        });
     } else if (kind === 'boolean' || kind === 'enum') {
       const yesNo = kind === 'boolean';
       add(name, id, 'radios', {

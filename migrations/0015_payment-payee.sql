@@ -1,0 +1,2 @@
+ALTER TABLE "payment_schedules" ADD COLUMN "payee_organisation_id" uuid;--> statement-breakpoint
+ALTER TABLE "payment_schedules" ADD CONSTRAINT "payment_schedules_payee_organisation_id_organisations_id_fk" FOREIGN KEY ("payee_organisation_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;
