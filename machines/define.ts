@@ -127,6 +127,8 @@ export type Widget =
   | 'supplier'
   /** One of the things the case scores (the definition's `criteria`, by id): asked as a choice, shown by name. */
   | 'scored'
+  /** A commissioning officer, by their user id: asked as a choice of the officers, shown by name. */
+  | 'officer'
   /** Not for people: an id, a working flag, a copy of settings. Never shown on a page. */
   | 'hidden';
 

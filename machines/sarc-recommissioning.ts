@@ -6,7 +6,7 @@
 // are organisations on record; the contract's payments go to the one awarded it.
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
-import { endOfLondonDay, standstillEnd, standstillEndsAt } from './calendar.ts';
+import { dayInWords, endOfLondonDay, standstillEnd, standstillEndsAt } from './calendar.ts';
 import {
   atMost,
   type CaseLine,
@@ -132,6 +132,13 @@ export type SarcInput = z.output<typeof creationInput> & ProgrammeInput;
 
 const weight = z.number({ error: 'Enter a whole-number percentage' }).int({ error: 'Enter a whole number' });
 const suggested = SARC_SUGGESTED_QUALITY_WEIGHT;
+const outOf100 = { error: 'Enter a whole number from 0 to 100' };
+const qualityScore = z
+  .number(outOf100)
+  .int(outOf100)
+  .min(0, outOf100)
+  .max(100, outOf100)
+  .meta({ title: 'Quality score' });
 const empty = z.strictObject({});
 const payloads = {
   PUBLISH_TENDER: z.strictObject({
@@ -175,7 +182,7 @@ const payloads = {
   CLARIFICATION_CLOSED: empty,
   TENDER_DEADLINE_PASSED: empty,
   SCORE_TENDERS: z.strictObject({
-    scores: z.record(z.string(), weight.min(0).max(100).meta({ title: 'Quality score' })).meta({
+    scores: z.record(z.string(), qualityScore).meta({
       title: 'Quality scores',
       hint: 'A whole number from 0 to 100 for every tender received. Price points are worked out from the prices tendered.',
       widget: 'scores',
@@ -329,11 +336,18 @@ const chosenIn = (c: SarcContext, p: Of<'MODERATE'>): SarcScore | undefined =>
 export const checkModerate = (c: SarcContext, p: Of<'MODERATE'>): FieldProblem[] =>
   chosenIn(c, p) ? [] : problem('preferredBidder', 'Choose one of the scored bidders');
 
+/** What the earliest date for an award notice is, in words. */
+const noticeFloor = (c: SarcContext) =>
+  c.challenges.at(-1)?.awardNoticePublishedOn ? 'the date of the notice challenged' : 'the tender deadline';
+
 export const checkNotice = (c: SarcContext, p: Of<'PUBLISH_AWARD_NOTICE'>): FieldProblem[] => {
   const earliest = c.challenges.at(-1)?.awardNoticePublishedOn ?? c.tenderDeadline ?? '2000-01-01';
   return p.publishedOn >= earliest && plausible(p.publishedOn)
     ? []
-    : problem('publishedOn', `Enter the date the notice was published, not before ${earliest}`);
+    : problem(
+        'publishedOn',
+        `Enter the date the notice was published: not before ${dayInWords(earliest)}, ${noticeFloor(c)}`,
+      );
 };
 
 /** The scored tender the evaluation ranked first (most points), if any. */
@@ -342,7 +356,7 @@ export const highestScorer = (c: SarcContext): SarcScore | undefined =>
 
 /** The preferred bidder's tender (named by its bidder, as moderation recorded it). */
 const preferredTender = (c: SarcContext): SarcTender | undefined =>
-  c.tenders.find((t) => c.preferredTender !== null && tenderKey(t) === c.preferredTender);
+  c.preferredTender ? c.tenders.find((t) => tenderKey(t) === c.preferredTender) : undefined;
 
 /** The price the preferred bidder tendered, in pence. */
 export const preferredPrice = (c: SarcContext): number | null => preferredTender(c)?.pricePence ?? null;
@@ -389,7 +403,10 @@ export const checkReview = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): FieldProb
   return [
     ...(p.newEndsOn && p.newEndsOn > endsOn
       ? []
-      : problem('newEndsOn', `Enter a new end date after the current end, ${endsOn}`)),
+      : problem(
+          'newEndsOn',
+          `Enter a new end date after the contract's current end, ${endsOn ? dayInWords(endsOn) : 'once awarded'}`,
+        )),
     ...(p.extensionValuePence ? [] : problem('extensionValuePence', 'Enter the value of the extension')),
   ];
 };
@@ -411,7 +428,7 @@ export const checkComplete = (c: SarcContext, _p: Of<'COMPLETE'>, now?: Now): Fi
   return now && endsOn && now.today < endsOn
     ? problem(
         'contract.endsOn',
-        `The contract runs until ${endsOn}: to end it sooner, terminate it and give the reasons`,
+        `The contract runs until ${dayInWords(endsOn)}: to end it sooner, end it early and give the reasons`,
       )
     : [];
 };
@@ -902,7 +919,8 @@ export const sarcRecommissioning = defineMachine({
   context: contextSchema,
   summary: sarcSummary,
   // The tenders are what the evaluation scores and moderation chooses among.
-  criteria: (c: SarcContext) => c.tenders.map((t) => ({ id: tenderKey(t), label: t.bidder, weight: 0 })),
+  criteria: (c: SarcContext) =>
+    (c.tenders ?? []).map((t) => ({ id: tenderKey(t), label: t.bidder, weight: 0 })),
   awardEndsOn: (c: SarcContext) => c.contract?.endsOn ?? null,
   title: 'SARC re-commissioning',
   description:

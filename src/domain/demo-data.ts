@@ -25,6 +25,9 @@ export const demoOrganisations = {
   opcc: org('Office of the Police and Crime Commissioner', 'commissioner'),
   riverside: org('Riverside Youth Trust', 'provider', '1190001', '11900010'),
   fenland: org('Fenland Community Sports Club', 'provider', '1190002'),
+  // Healthcare suppliers that tender for the SARC contract.
+  mountain: org('Mountain Healthcare Ltd', 'provider', undefined, '05208921'),
+  solace: org('Solace Sexual Health CIC', 'provider', undefined, '09912345'),
   nhsEngland: org('NHS England', 'partner'),
   county: org('Cambridgeshire County Council', 'partner'),
   city: org('Peterborough City Council', 'partner'),
@@ -39,6 +42,8 @@ type OrganisationKey = keyof typeof demoOrganisations;
 
 export const demoUsers = [
   { email: 'officer@demo.test', name: 'Olivia Officer', role: 'officer', organisation: 'opcc' },
+  // A second officer, so a case can be reassigned from one to the other.
+  { email: 'officer2@demo.test', name: 'Omar Officer', role: 'officer', organisation: 'opcc' },
   { email: 'provider@demo.test', name: 'Priya Provider', role: 'provider', organisation: 'riverside' },
   { email: 'provider2@demo.test', name: 'Pete Provider', role: 'provider', organisation: 'fenland' },
   { email: 'panel@demo.test', name: 'Pat Panel', role: 'panel', organisation: 'opcc' },

@@ -9,6 +9,7 @@ import {
   revokeUserTokens,
   type UserRow,
   userByTokenHash,
+  usersWithRole,
 } from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
 import type { TokenCache } from './token-cache.ts';
@@ -49,4 +50,10 @@ export async function revokeAllTokens(db: Db, email: string): Promise<number> {
   const user = await findUserByEmail(db, email);
   if (!user) throw new Error(`No user has the email address ${email}`);
   return revokeUserTokens(db, user.id);
+}
+
+/** The commissioning officers, by name: whom a case may be reassigned to. */
+export async function officersOnRecord(db: Db): Promise<{ id: string; name: string }[]> {
+  const officers = await usersWithRole(db, 'officer');
+  return officers.map((o) => ({ id: o.id, name: o.name })).sort((a, b) => a.name.localeCompare(b.name));
 }

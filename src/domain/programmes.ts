@@ -6,8 +6,8 @@ import type { OrganisationKind, ProgrammeSettings, ScoringCriterion } from '../.
 import type { Db, Tx } from '../db/client.ts';
 import { type CaseRow, casesWithContext, lockCase } from '../db/queries/cases.ts';
 import { netCommittedByCase } from '../db/queries/funds.ts';
-import { findSchedule } from '../db/queries/payments.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
+import { findSchedule } from '../db/queries/payments.ts';
 import { findProgramme, type ProgrammeRow, roundCaseOf } from '../db/queries/programmes.ts';
 import type { InputPreparer } from '../engine/engine.ts';
 import { invalid, notFound, ProblemError } from '../engine/errors.ts';

@@ -67,13 +67,19 @@ export async function listFor(
  * with counts by state. Worked out from the machines' structure (guards aside), so it is one indexed
  * query however many cases there are.
  */
+/** Whose work waiting is read: staff's leaves out what they declared a conflict in; an officer's, others' cases. */
+const personOf = (actor: Actor) =>
+  actor.userId && actor.role !== 'provider' && actor.role !== 'system'
+    ? { userId: actor.userId, officer: actor.role === 'officer' }
+    : undefined;
+
 export async function workWaitingFor(deps: ListDeps, actor: Actor, limit: number) {
   const where = deps.registry
     .list()
     .map((definition) => ({ machineId: definition.id, states: statesWhereActorActs(definition, actor) }))
     .filter((w) => w.states.length);
   const [{ rows, counts }, signing] = await Promise.all([
-    casesInStates(deps.db, where, scopeOf(actor), limit),
+    casesInStates(deps.db, where, scopeOf(actor), limit, personOf(actor)),
     actor.role === 'approver' && actor.userId
       ? casesAwaitingSignature(deps.db, limit, actor.userId)
       : undefined,

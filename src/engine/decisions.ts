@@ -7,6 +7,7 @@ import { type MachineDefinition, notify, payloadOf, type Recipient } from '../..
 import type { Tx } from '../db/client.ts';
 import { type CaseRow, moveCase } from '../db/queries/cases.ts';
 import { type Actor, isSender } from './actor.ts';
+import { claimant } from './case-officer.ts';
 import type { EffectHandler, Engine } from './engine.ts';
 import { fieldErrors, forbidden, invalid, notAccepted, ProblemError } from './errors.ts';
 import {
@@ -174,7 +175,7 @@ async function record(
   const updated = await moveCase(
     tx,
     caseRow,
-    { state: caseRow.state, snapshot: caseRow.snapshot, at: now, decision },
+    { state: caseRow.state, snapshot: caseRow.snapshot, at: now, decision, claimedBy: claimant(actor) },
     {
       ...recorded,
       actorId: actor.userId,

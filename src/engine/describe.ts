@@ -3,6 +3,7 @@ import type { AnyStateNode } from 'xstate';
 import { z } from 'zod';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { type Actor, isSender } from './actor.ts';
+import { caseEvents } from './case-officer.ts';
 import { rulebookEvents } from './rulebook.ts';
 
 export function jsonSchema(schema: z.ZodType): Record<string, unknown> {
@@ -104,6 +105,13 @@ export function describeMachine(definition: MachineDefinition) {
     })),
     /** The rulebook's events, which every machine takes while a decision awaits signature. */
     rulebookEvents: Object.entries(rulebookEvents).map(([type, spec]) => ({
+      type,
+      label: spec.label,
+      sentBy: spec.sentBy,
+      payload: jsonSchema(spec.payload),
+    })),
+    /** Events every case takes from staff until it ends: reassigning it to another officer. */
+    caseEvents: Object.entries(caseEvents).map(([type, spec]) => ({
       type,
       label: spec.label,
       sentBy: spec.sentBy,

@@ -21,6 +21,7 @@ import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
 import { type Actor, isSender, scopeOf, systemActor } from './actor.ts';
 import { type CaseListFilter, listFor, workWaitingFor } from './case-lists.ts';
+import { claimant, REASSIGN_CASE, reassignCase } from './case-officer.ts';
 import type { Clock } from './clock.ts';
 import { type EngineSteps, holdDecision, type Recorded, rulebookEvent } from './decisions.ts';
 import {
@@ -165,6 +166,9 @@ export class Engine {
     const { snapshot, actions } = start(definition, prepared.input);
     const interpreted = interpretActions(actions, now);
     const state = stateName(snapshot);
+    // A case about an award (a payment, a return) is looked after by the award's officer.
+    const award = prepared.awardCaseId ? await findCase(tx, prepared.awardCaseId) : undefined;
+    const officerId = claimant(actor) ?? award?.officerId ?? null;
     const caseRow = await uniqueOr409(() =>
       insertCase(tx, {
         machineId: definition.id,
@@ -176,6 +180,7 @@ export class Engine {
         awardCaseId: prepared.awardCaseId ?? null,
         version: 1,
         createdBy: actor.userId,
+        officerId,
         createdAt: now,
         updatedAt: now,
       }),
@@ -220,6 +225,10 @@ export class Engine {
     const { type, ...rawPayload } = (event ?? {}) as Record<string, unknown>;
     if (typeof type === 'string' && Object.hasOwn(rulebookEvents, type))
       return rulebookEvent(this.steps, tx, actor, caseRow, definition, type, rawPayload);
+    if (type === REASSIGN_CASE) {
+      const snapshot = restore(definition, caseRow.snapshot);
+      return reassignCase(this.steps, tx, actor, caseRow, definition, snapshot, rawPayload);
+    }
     // Own properties only: `toString` or `__proto__` are not events.
     if (typeof type !== 'string' || !Object.hasOwn(definition.events, type)) {
       throw invalid('That is not an event of this machine.', [
@@ -341,7 +350,13 @@ export class Engine {
     const updated = await moveCase(
       tx,
       caseRow,
-      { state: toState, snapshot: persist(definition, next.snapshot), at: now, decision },
+      {
+        state: toState,
+        snapshot: persist(definition, next.snapshot),
+        at: now,
+        decision,
+        claimedBy: claimant(actor),
+      },
       {
         type: record.type,
         payload: record.payload,

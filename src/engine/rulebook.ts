@@ -5,10 +5,12 @@
 // only when the held event is finally applied to the machine, at signing. No machine codes any of this.
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { z } from 'zod';
+import { dayInWords, isIsoDate } from '../../machines/calendar.ts';
 import { type EventSpec, type FieldProblem, type MachineDefinition, reason } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import type { Actor } from './actor.ts';
+import { caseEvents } from './case-officer.ts';
 import { forbidden, ProblemError } from './errors.ts';
 import type { EmittedAction } from './snapshot.ts';
 
@@ -90,11 +92,13 @@ export const rulebookMessages = [
   'decisionAwaitingSignature',
   'decisionSentBack',
   'irreversibleAction',
+  'caseReassigned',
 ] as const;
 
 /** A machine's event or one of the rulebook's: what pages and the API describe and send. */
 export function eventSpec(definition: MachineDefinition, type: string): EventSpec | undefined {
   if (Object.hasOwn(definition.events, type)) return definition.events[type];
+  if (Object.hasOwn(caseEvents, type)) return caseEvents[type];
   return Object.hasOwn(rulebookEvents, type) ? rulebookEvents[type] : undefined;
 }
 
@@ -111,7 +115,8 @@ export interface AwaitingSignature {
   payload: Record<string, unknown>;
   decidedBy: string | null;
   decidedByRole: string;
-  amountPence: number;
+  /** The award's total once signed; null for a decision that moves no money (a preferred bidder). */
+  amountPence: number | null;
   thresholdPence: number;
   because: SignatureReason;
   /** The definition's words, when `because` is 'declared'. */
@@ -123,7 +128,7 @@ export interface AwaitingSignature {
 export interface SentBack {
   status: 'sentBack';
   event: string;
-  amountPence: number;
+  amountPence: number | null;
   decidedBy: string | null;
   decidedByRole: string;
   reason: string;
@@ -178,7 +183,7 @@ export async function holdFor(
     payload: sent.payload,
     decidedBy: decider.userId,
     decidedByRole: decider.role,
-    amountPence: amountPence ?? 0,
+    amountPence,
     thresholdPence,
     because,
     ...(declared && { reason: declared }),
@@ -238,7 +243,7 @@ export function endsAwardEarly(
   return new ProblemError(
     409,
     'The award has not ended',
-    `The award runs until ${endsOn}. Ending it sooner is done by an action that records the reasons (such as terminating it).`,
+    `The award runs until ${isIsoDate(endsOn) ? dayInWords(endsOn) : endsOn}. Ending it sooner is done by an action that records the reasons (such as terminating it).`,
     { endsOn },
   );
 }
@@ -316,7 +321,7 @@ export function undeclaredDecisions(definition: MachineDefinition): string[] {
       else if (!spec.decision) problems.push(`${eventType} commits money but is not declared a decision`);
     }
   }
-  for (const type of Object.keys(rulebookEvents)) {
+  for (const type of [...Object.keys(rulebookEvents), ...Object.keys(caseEvents)]) {
     if (Object.hasOwn(definition.events, type)) problems.push(`${type} is the rulebook's own event`);
   }
   return problems;

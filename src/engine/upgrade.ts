@@ -57,7 +57,8 @@ export async function upgradeCases(
               payload: held.payload,
               decidedBy: sent?.actorId ?? null,
               decidedByRole: sent?.actorRole ?? 'officer',
-              amountPence: definition.events[held.event]?.decision?.amountPence(context, held.payload) ?? 0,
+              amountPence:
+                definition.events[held.event]?.decision?.amountPence(context, held.payload) ?? null,
               thresholdPence: (await options.delegationThreshold?.(tx, row)) ?? 0,
               because: 'aboveThreshold',
               at: now.toISOString(),

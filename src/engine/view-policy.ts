@@ -5,6 +5,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { MachineDefinition } from '../../machines/define.ts';
 import type { CaseEventRow, CaseRow } from '../db/queries/cases.ts';
 import { type Actor, isSender } from './actor.ts';
+import { caseEventsFor, REASSIGN_CASE } from './case-officer.ts';
 import { decisionOf, holdIn, refusesSignature, rulebookEvents, SIGN_DECISION } from './rulebook.ts';
 import { acceptedEvents } from './snapshot.ts';
 import { type CaseSummary, type CaseView, type HistoryEntry, historyEntry, summary } from './views.ts';
@@ -30,15 +31,22 @@ function nextEventsFor(
   snapshot: AnyMachineSnapshot,
 ) {
   const held = decisionOf(caseRow.decision);
+  const always = caseEventsFor(actor, caseRow, snapshot);
   if (held?.status === 'awaitingSignature')
-    return Object.entries(rulebookEvents)
-      .filter(([, spec]) => isSender(actor, spec.sentBy, caseRow.organisationId))
-      .filter(([type]) => type !== SIGN_DECISION || !refusesSignature(held, actor.userId))
-      .map(([type, spec]) => ({ type, label: spec.label }));
-  return acceptedEvents(definition, snapshot)
-    .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
-    .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
-    .map((type) => ({ type, label: definition.events[type]!.label }));
+    return [
+      ...Object.entries(rulebookEvents)
+        .filter(([, spec]) => isSender(actor, spec.sentBy, caseRow.organisationId))
+        .filter(([type]) => type !== SIGN_DECISION || !refusesSignature(held, actor.userId))
+        .map(([type, spec]) => ({ type, label: spec.label })),
+      ...always,
+    ];
+  return [
+    ...acceptedEvents(definition, snapshot)
+      .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
+      .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
+      .map((type) => ({ type, label: definition.events[type]!.label })),
+    ...always,
+  ];
 }
 
 /** What this person may see of a case's context: providers never see the fields kept for staff. */
@@ -76,8 +84,9 @@ export function historyFor(
   rows: CaseEventRow[],
 ): HistoryEntry[] {
   if (actor.role !== 'provider') return rows.map(historyEntry);
+  // Who in the OPCC looks after a case, and why it changed hands, is the OPCC's business.
   return rows
-    .filter((row) => holdIn(row.effects) === null)
+    .filter((row) => holdIn(row.effects) === null && row.type !== REASSIGN_CASE)
     .map((row) => {
       const entry = historyEntry(row);
       return {

@@ -19,6 +19,8 @@ export interface CaseSummary {
   organisationId: string;
   /** The programme (commissioning round) the case belongs to, if any. */
   programmeId: string | null;
+  /** The case officer (a user id): who opened it as an officer or first acted on it, or was given it. */
+  officerId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -65,6 +67,7 @@ export function summary(row: CaseRow, definition: MachineDefinition, context: un
     version: row.version,
     organisationId: row.organisationId,
     programmeId: row.programmeId,
+    officerId: row.officerId ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -83,7 +83,9 @@ export class Explorer {
     const bare = (p: Payload) => Object.fromEntries(Object.entries(p).filter(([k]) => required.has(k)));
     const hinted = this.hinted(type, context);
     // A supplier field chooses each organisation on record in turn: an id made up is never one.
-    const chosen = Object.keys(properties).filter((k) => (properties[k] as { widget?: string }).widget === 'supplier');
+    const chosen = Object.keys(properties).filter(
+      (k) => (properties[k] as { widget?: string }).widget === 'supplier',
+    );
     const onRecord = (p: Payload): Payload[] =>
       chosen.length && this.suppliers.length
         ? this.suppliers.map((id) => ({ ...p, ...Object.fromEntries(chosen.map((k) => [k, id])) }))

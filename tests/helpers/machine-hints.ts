@@ -26,8 +26,8 @@ export const machineHints: Record<string, Record<string, Hint>> = {
     AWARD_CONTRACT: (c) => {
       const today = londonDate(new Date());
       return [
-        { endsOn: '2030-03-31', startsOn: '2027-04-01' },
         { endsOn: today, startsOn: `${Number(today.slice(0, 4)) - 1}${today.slice(4, 8)}01` },
+        { endsOn: '2030-03-31', startsOn: '2027-04-01' },
       ].map((dates) => ({
         ...dates,
         valuePence: c.contractValuePence,

@@ -390,7 +390,7 @@ describe('sarc-recommissioning', () => {
     // It is closed only once it has ended; sooner is a termination, with its reasons.
     const early = await h.refuse(id, OFFICER, { type: 'COMPLETE' }, 422);
     expect(early.errors).toEqual([
-      { field: 'contract.endsOn', message: expect.stringContaining('2031-03-31') },
+      { field: 'contract.endsOn', message: expect.stringContaining('31 March 2031') },
     ]);
     await h.refuse(id, OFFICER, { type: 'TERMINATE' }, 422);
     const ended = await s(

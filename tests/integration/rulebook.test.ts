@@ -64,6 +64,7 @@ describe('a Youth Fund panel decision above the threshold', () => {
     expect(asApprover.body.nextEvents.map((e: { type: string }) => e.type)).toEqual([
       'SIGN_DECISION',
       'SEND_BACK_DECISION',
+      'REASSIGN_CASE',
     ]);
     const asProvider = await t.http.get(`/api/cases/${id}`).set(provider.auth);
     expect(asProvider.body.decision).toBeNull();

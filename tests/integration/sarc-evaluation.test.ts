@@ -122,7 +122,7 @@ describe('moderation', () => {
       event: 'MODERATE',
       payload: { preferredBidder: solace.organisationId, rationale: 'Moderated by the panel' },
       decidedByRole: 'officer',
-      amountPence: 0,
+      amountPence: null,
       because: 'declared',
       reason: `${SOLACE} is not the highest scorer: ${MOUNTAIN} scored 81.71 points`,
     });

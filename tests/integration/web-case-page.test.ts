@@ -138,9 +138,13 @@ describe('the case page', () => {
     expect(after.text).toContain('Bid submitted, awaiting eligibility check');
     expect(formsOn(after.text)).toEqual(['WITHDRAW']);
 
-    // The officer sees their own choices now, and the panel none.
+    // The officer sees their own choices now (and may hand the case to another officer), the panel none.
     const officer = await signIn(OFFICER);
-    expect(formsOn((await casePage(officer, id)).html)).toEqual(['CONFIRM_ELIGIBLE', 'REJECT_INELIGIBLE']);
+    expect(formsOn((await casePage(officer, id)).html)).toEqual([
+      'CONFIRM_ELIGIBLE',
+      'REJECT_INELIGIBLE',
+      'REASSIGN_CASE',
+    ]);
     expect(formsOn((await casePage(await signIn(PANEL), id)).html)).toEqual([]);
   });
 

@@ -101,7 +101,7 @@ describe('declaring before signing, on the case page', () => {
     const noReason = await post(approver, page, `${page}/declaration`, { conflicted: 'yes' });
     expect(noReason.status).toBe(422);
     expect(errorSummaryOf(noReason.text)).toEqual([
-      { href: '#reason', text: 'Enter why you have a conflict of interest' },
+      { href: '#declaration-reason', text: 'Enter why you have a conflict of interest' },
     ]);
     expect((await t.sql`select 1 from panel_declarations where case_id = ${id} and conflicted`).length).toBe(
       0,

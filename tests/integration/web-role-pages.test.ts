@@ -167,7 +167,7 @@ describe('the panel pages', () => {
     const noReason = await post(ben.agent, id, 'declaration', { conflicted: 'yes', reason: '' });
     expect(noReason.status).toBe(422);
     expect(errorSummaryOf(noReason.text)).toEqual([
-      { href: '#reason', text: 'Enter why you have a conflict of interest' },
+      { href: '#declaration-reason', text: 'Enter why you have a conflict of interest' },
     ]);
     expect(noReason.text).toMatch(
       /<input[^>]*id="conflicted" name="conflicted" type="radio" value="yes" checked/,

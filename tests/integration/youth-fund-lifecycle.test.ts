@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS, youthFund } from '../../machines/youth-fund.ts';
 import { timers } from '../../src/db/schema/index.ts';
+import { caseEvents, REASSIGN_CASE } from '../../src/engine/case-officer.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { pagesOf } from '../helpers/case-pages.ts';
 import { declareBefore } from '../helpers/declarations.ts';
@@ -67,8 +68,14 @@ const maySend: Record<string, Partial<Record<DemoEmail, string[]>>> = {
   reportSubmitted: { [OFFICER]: ['ACCEPT_REPORT', 'QUERY_REPORT'] },
 };
 const labels: Pick<MachineDefinition, 'events' | 'states'> = youthFund;
-const nextEventsFor = (state: string, email: DemoEmail) =>
-  (maySend[state]?.[email] ?? []).map((type) => ({ type, label: labels.events[type]!.label }));
+/** Officers and approvers may also reassign any case that has not ended to another officer. */
+const REASSIGNERS: DemoEmail[] = [OFFICER, 'approver@demo.test'];
+const nextEventsFor = (state: string, email: DemoEmail) => [
+  ...(maySend[state]?.[email] ?? []).map((type) => ({ type, label: labels.events[type]!.label })),
+  ...(Object.hasOwn(maySend, state) && REASSIGNERS.includes(email)
+    ? [{ type: REASSIGN_CASE, label: caseEvents[REASSIGN_CASE]!.label }]
+    : []),
+];
 
 /** Sends as a person would: declaring no conflict of interest first when the event is a decision. */
 const send = async (id: string, email: DemoEmail, event: Event, headers: Record<string, string> = {}) => {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { commissioningRound } from '../../machines/commissioning-round.ts';
 import { defineMachine, pence } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
+import { sarcRecommissioning } from '../../machines/sarc-recommissioning.ts';
 import { lintMachineIds, machineIdsWritten } from '../../scripts/machine-ids.ts';
 import { fieldMetaProblems, undescribedFields } from '../../src/engine/field-meta.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
@@ -149,5 +150,15 @@ describe('details read through the definition', () => {
     ]);
     const round = detailRows({ intentions: { summary: 'Fund more advocates' } }, commissioningRound);
     expect(round).toContainEqual({ label: 'Commissioning intentions', value: 'Fund more advocates' });
+  });
+
+  it('keeps the heading of the one detail given of several: which partner has decided', () => {
+    const agreed = { agrees: true, note: null };
+    const partnerDecisions = { opcc: agreed, nhsEngland: null, countyCouncil: null, cityCouncil: null };
+    const rows = detailRows({ partnerDecisions, scores: [], tenders: [] }, sarcRecommissioning);
+    expect(rows).toContainEqual({
+      label: 'Joint commissioning board',
+      value: 'Office of the Police and Crime Commissioner: Agrees with the preferred bidder: Yes',
+    });
   });
 });

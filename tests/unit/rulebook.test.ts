@@ -217,7 +217,7 @@ describe('an award ends before its agreed last day only with a reason', () => {
   it('refuses a plain close into a final state before the end, naming the day', () => {
     const refusal = endsAwardEarly(vs, live, done, 'COMPLETE', '2026-12-06');
     expect(refusal?.status).toBe(409);
-    expect(refusal?.detail).toContain('2029-03-31');
+    expect(refusal?.detail).toContain('31 March 2029');
   });
 
   it('lets an action that records the reasons end it early, and anything end it from its last day', () => {

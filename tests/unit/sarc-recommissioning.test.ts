@@ -1034,7 +1034,7 @@ describe('ending the contract', () => {
     expect(checkComplete(reprocuring.context, {}, { today: '2030-03-30' })).toEqual([
       {
         field: 'contract.endsOn',
-        message: 'The contract runs until 2030-03-31: to end it sooner, terminate it and give the reasons',
+        message: 'The contract runs until 31 March 2030: to end it sooner, end it early and give the reasons',
       },
     ]);
     for (const today of ['2030-03-31', '2030-04-01']) {

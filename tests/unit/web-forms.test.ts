@@ -292,6 +292,7 @@ describe('the case page template, for every machine', () => {
           version: 3,
           organisationId: '00000000-0000-0000-0000-000000000002',
           programmeId: null,
+          officerId: null,
           createdAt: '2026-11-22T11:40:00.000Z',
           updatedAt: '2026-11-22T11:40:00.000Z',
           context: {

@@ -56,8 +56,26 @@ export async function staffToTell(db: Db, caseId: string, role: (typeof users.$i
     select u.email, u.name from ${users} u join ${cases} c on c.id = ${caseId}
     where u.role = ${role}
       and (u.role <> 'panel' or (${mayDecide}))
+      -- A case officer is told of their own cases; every officer of a case nobody has taken on yet.
+      and (u.role <> 'officer' or c.officer_id is null or c.officer_id = u.id)
       and not ${declaredConflict(sql`c.id`, sql`u.id`)}
     order by u.email`);
+}
+
+/**
+ * Hands the cases about an award (its payments, its returns) that its officer looked after to the
+ * award's new officer. The award is locked first, as everywhere, so this cannot deadlock.
+ */
+export async function reassignCasesAbout(db: Db, awardCaseId: string, from: string | null, to: string) {
+  await db
+    .update(cases)
+    .set({ officerId: to })
+    .where(
+      and(
+        eq(cases.awardCaseId, awardCaseId),
+        from === null ? sql`${cases.officerId} is null` : eq(cases.officerId, from),
+      ),
+    );
 }
 
 /** Whether a case is within a scope. */
@@ -81,7 +99,7 @@ const caseColumns = (pg: postgres.Sql) => pg`
   id, seq, machine_id as "machineId", machine_version as "machineVersion", state, snapshot,
   organisation_id as "organisationId", programme_id as "programmeId", award_case_id as "awardCaseId",
   version, created_by as "createdBy", created_at as "createdAt", updated_at as "updatedAt", due_on as "dueOn",
-  decision`;
+  decision, officer_id as "officerId"`;
 
 type DriverCaseRow = Omit<CaseRow, 'seq' | 'createdAt' | 'updatedAt'> & {
   seq: string;
@@ -136,7 +154,15 @@ export type HistoryRow = Pick<
 export async function moveCase(
   db: Db,
   locked: CaseRow,
-  change: { state: string; snapshot: unknown; at: Date; decision?: unknown },
+  change: {
+    state: string;
+    snapshot: unknown;
+    at: Date;
+    decision?: unknown;
+    /** The case's new officer (a reassignment); else it keeps its own, or `claimedBy` if it had none. */
+    officerId?: string;
+    claimedBy?: string | null;
+  },
   history: HistoryRow,
 ): Promise<CaseRow> {
   const pg = postgresOf(db);
@@ -144,10 +170,11 @@ export async function moveCase(
   const at = timestampParam(change.at);
   // The rulebook's hold stays as it was unless the change says otherwise; null clears it.
   const decision = change.decision === undefined ? locked.decision : change.decision;
+  const officerId = change.officerId ?? locked.officerId ?? change.claimedBy ?? null;
   const result = await pg`with moved as (
       update cases
       set state = ${change.state}, snapshot = ${jsonParam(change.snapshot)}, version = ${version}, updated_at = ${at},
-          decision = ${decision === null ? null : jsonParam(decision)}::jsonb
+          decision = ${decision === null ? null : jsonParam(decision)}::jsonb, officer_id = ${officerId}::uuid
       where id = ${locked.id} and version = ${locked.version}
       returning id
     )
@@ -166,6 +193,7 @@ export async function moveCase(
     updatedAt: change.at,
     dueOn: dueOnOf(change.snapshot),
     decision,
+    officerId,
   };
 }
 

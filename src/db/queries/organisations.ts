@@ -19,7 +19,10 @@ export async function listSuppliers(db: Db): Promise<{ id: string; name: string 
 }
 
 /** Those of the given ids that are suppliers on record, with their names. */
-export async function suppliersAmong(db: Db, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+export async function suppliersAmong(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; name: string }[]> {
   if (!ids.length) return [];
   return db
     .select({ id: organisations.id, name: organisations.name })

@@ -26,16 +26,27 @@ export interface WaitingCount {
  * every case waiting. The stages are array parameters, so the SQL stays the same size however many
  * there are.
  */
-function stagesOf(where: { machineId: string; states: string[] }[], scope: CaseScope) {
+function stagesOf(where: { machineId: string; states: string[] }[], scope: CaseScope, person?: Person) {
   const stages = where.flatMap((w) => w.states.map((state) => ({ machineId: w.machineId, state })));
   if (!stages.length) return undefined;
   const stage = sql`unnest(${sql.param(stages.map((s) => s.machineId))}::text[],
     ${sql.param(stages.map((s) => s.state))}::text[]) with ordinality as stage (machine_id, state, position)`;
   const scoped = scopeCondition(scope, aliased);
   const inStage = sql`c.machine_id = stage.machine_id and c.state = stage.state
-    ${scoped ? sql`and ${scoped}` : sql``}`;
+    ${scoped ? sql`and ${scoped}` : sql``} ${person ? sql`and ${theirs(person)}` : sql``}`;
   return { stage, inStage };
 }
+
+/** A member of staff whose work waiting is read: an officer's is their own cases and those nobody has. */
+export interface Person {
+  userId: string;
+  officer: boolean;
+}
+
+/** The cases that are this person's work: not those they declared a conflict in; an officer's own or nobody's. */
+const theirs = (person: Person) =>
+  sql`not ${declaredConflict(sql`c.id`, person.userId)}
+    ${person.officer ? sql`and (c.officer_id is null or c.officer_id = ${person.userId})` : sql``}`;
 
 /** The newest `limit` cases in any of the stages, within the scope, newest first. */
 export async function newestInStates(
@@ -43,8 +54,9 @@ export async function newestInStates(
   where: { machineId: string; states: string[] }[],
   scope: CaseScope,
   limit: number,
+  person?: Person,
 ): Promise<CaseRow[]> {
-  const found = stagesOf(where, scope);
+  const found = stagesOf(where, scope, person);
   if (!found) return [];
   const { stage, inStage } = found;
   // The newest `limit` of each stage, and the newest `limit` of those.
@@ -59,8 +71,9 @@ async function countsInStates(
   db: Db,
   where: { machineId: string; states: string[] }[],
   scope: CaseScope,
+  person?: Person,
 ): Promise<WaitingCount[]> {
-  const found = stagesOf(where, scope);
+  const found = stagesOf(where, scope, person);
   if (!found) return [];
   const { stage, inStage } = found;
   const counted = await db.execute<{ machine_id: string; state: string; found: number }>(sql`
@@ -86,10 +99,11 @@ export async function casesInStates(
   where: { machineId: string; states: string[] }[],
   scope: CaseScope,
   limit: number,
+  person?: Person,
 ): Promise<{ rows: CaseRow[]; counts: WaitingCount[] }> {
   const [rows, counts] = await Promise.all([
-    newestInStates(db, where, scope, limit),
-    countsInStates(db, where, scope),
+    newestInStates(db, where, scope, limit, person),
+    countsInStates(db, where, scope, person),
   ]);
   return { rows, counts };
 }

@@ -63,12 +63,26 @@ export const cases = pgTable(
      * snapshot, not in it: it belongs to the engine, and no machine reads or writes it.
      */
     decision: jsonb('decision'),
+    /**
+     * The case officer: the officer who opened the case or first acted on it, until it is reassigned
+     * (REASSIGN_CASE, with a reason in the history). Officers' work waiting and email go to them; null
+     * until an officer takes the case on, when every officer is told.
+     */
+    officerId: uuid('officer_id').references(() => users.id),
   },
   (t) => [
     uniqueIndex('cases_seq_key').on(t.seq),
     // Newest first is `order by seq desc`, which PostgreSQL reads as NULLS FIRST; drizzle's desc()
     // alone makes NULLS LAST, an order no such query can walk, so each list would sort every match.
-    index('cases_machine_state_seq_idx').on(t.machineId, t.state, t.seq.desc().nullsFirst()),
+    // The case officer and the id ride along so an officer's work waiting (their cases and nobody's,
+    // less those they declared a conflict in) is read from the index alone.
+    index('cases_machine_state_seq_idx').on(
+      t.machineId,
+      t.state,
+      t.seq.desc().nullsFirst(),
+      t.officerId,
+      t.id,
+    ),
     // Machine and state ride along so a provider's work waiting is read from its own organisation's
     // entries, never from every case in those states.
     index('cases_organisation_seq_idx').on(t.organisationId, t.seq.desc().nullsFirst(), t.machineId, t.state),

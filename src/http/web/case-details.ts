@@ -35,6 +35,8 @@ export interface Reading {
   criterion?: (id: string) => string | undefined;
   /** An organisation's name on record, for a supplier chosen by id (widget `supplier`). */
   organisation?: (id: string) => string | undefined;
+  /** A person's name, for an officer chosen by id (widget `officer`). */
+  person?: (id: string) => string | undefined;
 }
 
 /**
@@ -57,6 +59,7 @@ export function describeValue(
     if (s.widget === 'event') return reading.eventLabel?.(value) ?? value;
     if (s.widget === 'scored') return reading.criterion?.(value) ?? value;
     if (s.widget === 'supplier') return reading.organisation?.(value) ?? 'An organisation on record';
+    if (s.widget === 'officer') return reading.person?.(value) ?? 'An officer';
     return (s.options as Record<string, string> | undefined)?.[value] ?? value;
   }
   if (typeof value === 'number') return String(value);
@@ -80,8 +83,9 @@ export function describeValue(
     ([k, p]) =>
       solid(p).widget !== 'hidden' && (value as Json)[k] !== null && (value as Json)[k] !== undefined,
   );
-  // One detail needs no heading of its own: the row's heading already says what it is.
-  if (shown.length === 1)
+  // A detail that is the object's only one needs no heading of its own: the row's heading says what
+  // it is. (Of several, the one given keeps its heading: which partner agreed, say.)
+  if (shown.length === 1 && Object.keys(s.properties ?? {}).length === 1)
     return describeValue(shown[0]![1], (value as Json)[shown[0]![0]], reading, depth + 1);
   return (
     shown
@@ -91,21 +95,21 @@ export function describeValue(
 }
 
 /** How a case's values read: event types as the definition's labels, criteria as the programme's words. */
-export function readingFor(
-  definition: MachineDefinition,
-  context: unknown,
-  organisations: OrganisationNames = new Map(),
-): Reading {
+export function readingFor(definition: MachineDefinition, context: unknown, names: Names = {}): Reading {
   const criteria = definition.criteria?.(context) ?? [];
   return {
     eventLabel: (type) => eventSpec(definition, type)?.label,
     criterion: (id) => criteria.find((c) => c.id === id)?.label,
-    organisation: (id) => organisations.get(id),
+    organisation: (id) => names.organisations?.get(id),
+    person: (id) => names.people?.get(id),
   };
 }
 
-/** Organisations' names by id, for suppliers chosen in forms (widget `supplier`). */
-export type OrganisationNames = ReadonlyMap<string, string>;
+/** Names by id of what forms choose by id: organisations (widget `supplier`), people (`officer`). */
+export interface Names {
+  organisations?: ReadonlyMap<string, string>;
+  people?: ReadonlyMap<string, string>;
+}
 
 /**
  * The case's context as summary rows, in the order and words of the definition's `context` schema.
@@ -135,10 +139,10 @@ export function answersTo(
   schema: z.ZodObject,
   payload: Record<string, unknown>,
   context: unknown,
-  organisations?: OrganisationNames,
+  names?: Names,
 ): { label: string; value: string }[] {
   const properties = (schemaOf(schema).properties ?? {}) as Record<string, Json>;
-  const reading = readingFor(definition, context, organisations);
+  const reading = readingFor(definition, context, names);
   return fieldSpecs(schema)
     .filter((field) => payload[field.name] !== undefined && solid(properties[field.name]).widget !== 'hidden')
     .map((field) => ({
@@ -155,13 +159,13 @@ export function historyAnswers(
   definition: MachineDefinition,
   entry: HistoryEntry,
   context: unknown,
-  organisations?: OrganisationNames,
+  names?: Names,
 ): string {
   const spec = eventSpec(definition, entry.type);
   const payload = entry.payload;
   if (!spec || !payload || typeof payload !== 'object') return '';
   return sentences(
-    ...answersTo(definition, spec.payload, payload as Record<string, unknown>, context, organisations).map(
+    ...answersTo(definition, spec.payload, payload as Record<string, unknown>, context, names).map(
       ({ label, value }) => `${label}${/[?:]$/.test(label) ? '' : ':'} ${value}`,
     ),
   );
@@ -197,7 +201,10 @@ export function decisionPanel(
     return {
       heading: 'The approver sent the last decision back',
       rows: [
-        { key: 'Decision', value: `${label}: ${formatPounds(held.amountPence)}` },
+        {
+          key: 'Decision',
+          value: held.amountPence === null ? label : `${label}: ${formatPounds(held.amountPence)}`,
+        },
         { key: 'Made by', value: name(held.decidedBy) },
         { key: 'Sent back by', value: name(held.sentBackBy) },
         { key: 'Reasons', value: held.reason },
@@ -220,7 +227,10 @@ export function decisionPanel(
     rows: [
       { key: 'Decision', value: label },
       ...terms,
-      { key: 'Award total once signed', value: formatPounds(held.amountPence) },
+      // A decision that moves no money (a preferred bidder) has no total to show.
+      ...(held.amountPence === null
+        ? []
+        : [{ key: 'Award total once signed', value: formatPounds(held.amountPence) }]),
       {
         key: 'Why it needs a signature',
         value:

@@ -66,7 +66,10 @@ export function actionForms(
   view: CaseView,
   failed?: Failed,
   drafts: ReadonlyMap<string, DraftFields> = new Map(),
-  suppliers: readonly { id: string; name: string }[] = [],
+  choices: {
+    suppliers?: readonly { id: string; name: string }[];
+    officers?: readonly { id: string; name: string }[];
+  } = {},
 ) {
   // Two forms on the page may share a field name: then each form's ids carry its event type.
   const names = view.nextEvents.flatMap((e) => Object.keys(eventSpec(definition, e.type)!.payload.shape));
@@ -79,7 +82,7 @@ export function actionForms(
       idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
       context: view.context,
       criteria: definition.criteria?.(view.context),
-      suppliers,
+      ...choices,
       values: mine?.values ?? drafts.get(type),
       errors: mine?.errors,
     });

@@ -8,8 +8,10 @@ import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
+import { officersOnRecord } from '../../domain/people.ts';
 import { suppliersFor } from '../../domain/suppliers.ts';
 import { isSender } from '../../engine/actor.ts';
+import { REASSIGN_CASE } from '../../engine/case-officer.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
@@ -65,10 +67,28 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       standingOf(deps.db, actor, view),
       suppliersFor(deps.db, definition),
     ]);
-    const organisationNames = new Map(suppliers.map((o) => [o.id, o.name]));
+
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
-    const ids = [...new Set(history.map((h) => h.actor.id).filter((id): id is string => id !== null))];
-    const people = await peopleByIds(deps.db, ids);
+    // Everyone the page names: who did what, the case officer, and the officers a reassignment chose.
+    const chosen = history.map((h) =>
+      h.type === REASSIGN_CASE ? (h.payload as { officerId?: string }).officerId : null,
+    );
+    const ids = [
+      ...new Set(
+        [...history.map((h) => h.actor.id), view.officerId, ...chosen].filter(
+          (id): id is string => typeof id === 'string',
+        ),
+      ),
+    ];
+    const reassigns = view.nextEvents.some((e) => e.type === REASSIGN_CASE);
+    const [people, officers] = await Promise.all([
+      peopleByIds(deps.db, ids),
+      reassigns ? officersOnRecord(deps.db) : [],
+    ]);
+    const names = {
+      organisations: new Map(suppliers.map((o) => [o.id, o.name])),
+      people: new Map(people.map((p) => [p.id, p.name])),
+    };
     const timeline = history.map((entry) => {
       const person = people.find((p) => p.id === entry.actor.id);
       return {
@@ -80,13 +100,15 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
               ? `Someone (${entry.actor.role})`
               : 'The system',
         what: whatHappened(definition, entry),
-        said: historyAnswers(definition, entry, view.context, organisationNames),
+        said: historyAnswers(definition, entry, view.context, names),
         stage: definition.states[entry.toState]?.label ?? entry.toState,
         at: entry.at,
       };
     });
 
-    const built = actionForms(definition, view, state.failed, drafts, suppliers);
+    // The case officer cannot be given the case again: the other officers are offered.
+    const others = officers.filter((o) => o.id !== view.officerId);
+    const built = actionForms(definition, view, state.failed, drafts, { suppliers, officers: others });
     // Decisions and signatures wait until this person has declared no conflict of interest.
     const decides = (type: string) =>
       !!eventSpec(definition, type)?.decision || Object.hasOwn(rulebookEvents, type);
@@ -125,6 +147,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     const interest = blocked
       ? {
           standing,
+          // What waits for the declaration, so the person knows why those forms are not shown yet.
+          waiting: built.forms.filter((f) => decides(f.type)).map((f) => f.label),
           form: declarationView(
             `/cases/${encodeURIComponent(view.id)}/declaration`,
             'Do you have a conflict of interest in this case?',
@@ -150,6 +174,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       cycleTitle: definition.title,
       organisationName: organisation?.name ?? 'Unknown organisation',
       programmeName: programme?.name,
+      caseOfficer: (view.officerId && names.people.get(view.officerId)) || 'Not yet taken on by an officer',
       details: detailRows(view.context, definition),
       decision: decisionPanel(definition, view, people),
       interest,

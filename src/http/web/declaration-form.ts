@@ -63,7 +63,7 @@ export function readDeclaration(body: Record<string, unknown>): {
 /** The domain's refusals of a declaration, as links to the field. */
 export function declarationErrors(errors: readonly FieldError[]): PageError[] {
   return errors.map((e) => ({
-    href: e.field === 'reason' ? '#reason' : '#conflicted',
+    href: e.field === 'reason' ? '#declaration-reason' : '#conflicted',
     text: e.field === 'reason' ? 'Enter why you have a conflict of interest' : e.message,
   }));
 }
@@ -80,6 +80,6 @@ export function declarationView(
     action,
     question,
     values,
-    errors: { conflicted: errorFor('#conflicted'), reason: errorFor('#reason') },
+    errors: { conflicted: errorFor('#conflicted'), reason: errorFor('#declaration-reason') },
   };
 }

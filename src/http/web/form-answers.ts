@@ -45,6 +45,7 @@ const EMPTY: Partial<Record<Kind, string>> = {
   enum: 'Select an option',
   supplier: 'Choose the organisation',
   scored: 'Choose one',
+  officer: 'Choose the officer',
 };
 
 export const text = (value: unknown): string =>
@@ -94,7 +95,7 @@ export function formToPayload(
       if (field.optional) continue;
       if (kind === 'text' || kind === 'textarea') payload[name] = '';
       else fail(name, EMPTY[kind] ?? `Enter ${label.toLowerCase()}`);
-    } else if (kind === 'text' || kind === 'textarea' || kind === 'supplier' || kind === 'scored') {
+    } else if (['text', 'textarea', 'supplier', 'scored', 'officer'].includes(kind)) {
       // A choice is sent as chosen: the engine or the machine says when it is not one on offer.
       payload[name] = kind === 'text' || kind === 'textarea' ? text(body[name]) : raw;
     } else if (kind === 'money') {

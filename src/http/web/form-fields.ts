@@ -20,6 +20,7 @@ export type Kind =
   /** One of a list the case or the records give: a supplier on record, a tender the case scored. */
   | 'supplier'
   | 'scored'
+  | 'officer'
   | Composite;
 type Composite = 'checks' | 'scores' | 'json';
 
@@ -44,7 +45,7 @@ const isBooleanObject = (s: Json) =>
   Object.values(s.properties as Record<string, Json>).every((p) => p.type === 'boolean');
 
 function kindOf(s: Json): Kind {
-  if (s.type === 'string' && (s.widget === 'supplier' || s.widget === 'scored')) return s.widget;
+  if (s.type === 'string' && ['supplier', 'scored', 'officer'].includes(s.widget)) return s.widget;
   if (s.type === 'string' && Array.isArray(s.enum)) return 'enum';
   if (s.type === 'string' && s.format === 'date') return 'date';
   if (s.type === 'string' && s.format === 'date-time') return 'endOfDay';

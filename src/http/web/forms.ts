@@ -53,6 +53,8 @@ export interface BuildOptions {
   criteria?: readonly { id: string; label: string }[];
   /** The organisations a `supplier` field chooses among: the suppliers on record. */
   suppliers?: readonly { id: string; name: string }[];
+  /** The people an `officer` field chooses among: the commissioning officers. */
+  officers?: readonly { id: string; name: string }[];
 }
 
 /** Up to this many choices are radios; more are a drop-down list. */
@@ -138,11 +140,14 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           classes: `${width(part)}${errorMessage ? ' govuk-input--error' : ''}`,
         })),
       });
-    } else if (kind === 'supplier' || kind === 'scored') {
+    } else if (kind === 'supplier' || kind === 'scored' || kind === 'officer') {
       const choices =
-        kind === 'supplier'
-          ? (options.suppliers ?? []).map((o) => ({ value: o.id, text: o.name }))
-          : (options.criteria ?? []).map((c) => ({ value: c.id, text: c.label }));
+        kind === 'scored'
+          ? (options.criteria ?? []).map((c) => ({ value: c.id, text: c.label }))
+          : ((kind === 'supplier' ? options.suppliers : options.officers) ?? []).map((o) => ({
+              value: o.id,
+              text: o.name,
+            }));
       const errorMessage = errorFor(name, () => id, field.label);
       if (choices.length > MOST_RADIOS)
         add(name, id, 'select', {

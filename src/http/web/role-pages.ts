@@ -52,7 +52,9 @@ async function waitingWork(engine: Engine, actor: Actor) {
       stateLabel: heldLabel(engine, view) ?? view.stateLabel,
       // A decision awaiting signature is not in the context yet: its amount is the one to sign.
       amountPence:
-        view.decision?.status === 'awaitingSignature' ? view.decision.amountPence : view.amountPence,
+        view.decision?.status === 'awaitingSignature'
+          ? (view.decision.amountPence ?? view.amountPence)
+          : view.amountPence,
       actions: view.nextEvents.map((e) => e.label),
       updatedAt: view.updatedAt,
     }));

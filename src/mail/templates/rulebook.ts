@@ -8,7 +8,7 @@ export const rulebookTemplates: Record<(typeof rulebookMessages)[number], Messag
   decisionAwaitingSignature: {
     subject: (d) => `${d.reference}: a decision needs your signature`,
     body: (d) => [
-      `A decision on "${d.title}" is above the delegation threshold, or follows one you sent back, so it takes effect only when an approver signs it.`,
+      `A decision on "${d.title}" takes effect only when an approver signs it. Why it needs a signature (its amount, the kind of decision, or a decision sent back before) is on the case page.`,
       check,
     ],
   },
@@ -16,6 +16,13 @@ export const rulebookTemplates: Record<(typeof rulebookMessages)[number], Messag
     subject: (d) => `${d.reference}: ${d.stateLabel.toLowerCase()}`,
     body: (d) => [
       `"${d.title}" is now at this stage: ${d.stateLabel}. This cannot be undone. The reasons are on the case page.`,
+      check,
+    ],
+  },
+  caseReassigned: {
+    subject: (d) => `${d.reference}: you are now the case officer`,
+    body: (d) => [
+      `"${d.title}" has been reassigned to you. You are now its case officer: its work waits for you and its emails come to you. Why it was reassigned is on the case page.`,
       check,
     ],
   },
