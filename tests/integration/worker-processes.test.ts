@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, timerLog, timers } from '../../src/db/schema/index.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
-  emailsOfRole,
   historyOf,
   MAIL_FROM,
   messageIdOf,

@@ -29,3 +29,16 @@ export async function suppliersAmong(
     .from(organisations)
     .where(and(eq(organisations.kind, 'provider'), inArray(organisations.id, [...ids])));
 }
+
+/** The organisations of the given kinds, by name: whom a case of a cycle may be opened for. */
+export async function organisationsOfKinds(
+  db: Db,
+  kinds: readonly OrganisationRow['kind'][],
+): Promise<{ id: string; name: string }[]> {
+  if (!kinds.length) return [];
+  return db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(inArray(organisations.kind, [...kinds]))
+    .orderBy(asc(organisations.name), asc(organisations.id));
+}

@@ -8,14 +8,17 @@ import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
 import { findUser } from '../../db/queries/people.ts';
 import { listProgrammes, outcomesOf, type ProgrammeRow, roundCaseOf } from '../../db/queries/programmes.ts';
 import { cases, organisations, planOutcomes, planThemes } from '../../db/schema/index.ts';
+import { openingQuestions, opensOnProgramme, ownersFor, takesBids } from '../../domain/open-case.ts';
 import { assignPanelMember, panelForPage, removePanelMember } from '../../domain/programme-panel.ts';
 import { programmeOr404 as findProgrammeOr404, ROUND_MACHINE } from '../../domain/programmes.ts';
 import { startsInWords } from '../../domain/service-period.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { forbidden, ProblemError } from '../../engine/errors.ts';
+import { type FieldError, forbidden, ProblemError } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
 import type { CaseSummary } from '../../engine/views.ts';
+import { formToPayload } from './form-answers.ts';
+import { buildForm } from './forms.ts';
 import { requireSignIn, webActor } from './session.ts';
 
 const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finance'];
@@ -116,9 +119,14 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       errors?: { text: string; href: string }[];
       done?: unknown;
       member?: unknown;
+      /** The new case's form as typed, when it was refused. */
+      opening?: { values: Record<string, unknown>; errors: FieldError[] };
     } = {},
   ) {
     const actor = webActor(res);
+    const cycle = engine.registry.latest(row.cycle);
+    const opening =
+      cycle && opensOnProgramme(cycle, actor) ? await openingForm(cycle, state.opening) : undefined;
     const scored = !!engine.registry.latest(row.cycle)?.panelScoringStates?.length;
     const [fund, streams, [theme], outcomeIds, round, listed] = await Promise.all([
       findFund(db, row.fundId),
@@ -156,7 +164,8 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
 
     res.status(state.status ?? 200).render('programme.njk', {
       title: row.name,
-      errors: state.errors,
+      errors: [...(state.errors ?? []), ...(opening?.errorList ?? [])],
+      opening,
       programme: {
         id: row.id,
         name: row.name,
@@ -179,8 +188,12 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       panel,
       done: panelDone(state.done, member?.role === 'panel' ? member.name : undefined),
       panelError: state.errors?.find((e) => e.href === '#userId')?.text,
+      // A round is a call for bids: only for cycles whose cases the bidding organisations open.
+      hasRound: !!cycle && takesBids(cycle),
       mayOpenRound:
         !round &&
+        !!cycle &&
+        takesBids(cycle) &&
         actor.role !== 'provider' &&
         actor.role !== 'system' &&
         (engine.registry.latest(ROUND_MACHINE)?.createdBy ?? []).includes(actor.role),
@@ -189,6 +202,69 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       more: listed.lastSeq !== null,
     });
   }
+
+  /** The form that opens a case of the programme's cycle: its questions, and whom the case is for. */
+  async function openingForm(
+    cycle: NonNullable<ReturnType<typeof engine.registry.latest>>,
+    typed?: { values: Record<string, unknown>; errors: FieldError[] },
+  ) {
+    const owners = await ownersFor(db, cycle);
+    const built = buildForm(openingQuestions(cycle), {
+      idPrefix: 'open-',
+      values: typed?.values,
+      errors: typed?.errors.filter((e) => e.field !== 'organisationId'),
+    });
+    const ownerError = typed?.errors.find((e) => e.field === 'organisationId')?.message;
+    const chosen = typeof typed?.values.organisationId === 'string' ? typed.values.organisationId : '';
+    return {
+      title: cycle.title,
+      fields: built.fields,
+      // One possible owner (the Commissioner's office, for a procurement) is chosen without asking.
+      owners: owners.map((o) => ({ value: o.id, text: o.name, checked: o.id === chosen })),
+      ownerError,
+      errorList: [
+        ...(ownerError ? [{ text: `Organisation: ${ownerError}`, href: '#open-organisationId' }] : []),
+        ...built.errorList,
+      ],
+    };
+  }
+
+  router.post('/programmes/:id/cases', requireSignIn, requireProgrammeRole, async (req, res) => {
+    const row = await programmeOr404(String(req.params.id));
+    const actor = webActor(res);
+    const cycle = engine.registry.latest(row.cycle);
+    if (!cycle || !opensOnProgramme(cycle, actor))
+      throw forbidden(`Cases of this programme are not opened here by your role (${actor.role}).`);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const { payload, errors } = formToPayload(openingQuestions(cycle), body);
+    const owners = await ownersFor(db, cycle);
+    const organisationId =
+      owners.length === 1
+        ? owners[0]!.id
+        : typeof body.organisationId === 'string'
+          ? body.organisationId
+          : '';
+    const refused = (status: number, fieldErrors: FieldError[]) =>
+      renderProgramme(res, row, { status, opening: { values: body, errors: fieldErrors } });
+    const unowned = owners.some((o) => o.id === organisationId)
+      ? []
+      : [{ field: 'organisationId', message: 'Choose the organisation the case is for' }];
+    if (errors.length || unowned.length) return refused(422, [...unowned, ...errors]);
+    try {
+      const opened = await engine.create(actor, {
+        machine: cycle.id,
+        organisationId,
+        input: { ...payload, programmeId: row.id },
+      });
+      res.redirect(303, `/cases/${encodeURIComponent(opened.id)}`);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status === 403 || error.status >= 500) throw error;
+      const fields = (error.extensions.errors as FieldError[] | undefined) ?? [];
+      // The engine names creation fields `input.<name>`; the form names them as asked.
+      const named = fields.map((f) => ({ ...f, field: f.field.replace(/^input\./, '') }));
+      return refused(error.status, named.length ? named : [{ field: '(form)', message: error.detail }]);
+    }
+  });
 
   router.get('/programmes/:id', requireSignIn, requireProgrammeRole, async (req, res) => {
     await renderProgramme(res, await programmeOr404(String(req.params.id)), {
