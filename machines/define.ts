@@ -323,6 +323,7 @@ export const isoInstant = z.iso
 /** A financial year as '2026-27' (1 April 2026 to 31 March 2027). */
 export const financialYear = z
   .string({ error: 'Enter a financial year such as 2026-27' })
+  .max(7, { error: 'Enter a financial year such as 2026-27' })
   .regex(/^2[01]\d{2}-\d{2}$/, { error: 'Enter a financial year such as 2026-27' })
   .refine((y) => !/^\d{4}-\d{2}$/.test(y) || (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), {
     error: 'The second year must follow the first, as in 2026-27',

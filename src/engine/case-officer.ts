@@ -19,7 +19,8 @@ export const REASSIGN_CASE = 'REASSIGN_CASE';
 /** Events every case takes from staff, whatever its machine, until it ends. */
 export const caseEvents: Record<string, EventSpec> = {
   [REASSIGN_CASE]: {
-    label: 'Reassign the case to another officer',
+    // Worded for a case with an officer and one without alike.
+    label: 'Assign the case to an officer',
     payload: z.strictObject({
       officerId: z
         .string({ error: 'Choose the officer to take the case on' })

@@ -221,7 +221,7 @@ describe('the case officer', () => {
     const page = await agent.get(`/cases/${id}`);
     expect(page.text).toContain('Case officer');
     expect(page.text).toContain('Olivia Officer');
-    expect(page.text).toContain('Reassign the case to another officer');
+    expect(page.text).toContain('Assign the case to an officer');
     // The other officer is offered; the case officer is not offered their own case.
     expect(page.text).toContain(`value="${ids[OFFICER2]}"`);
     expect(page.text).not.toContain(`value="${ids[OFFICER]}"`);

@@ -55,6 +55,20 @@ describe('opening a case on its programme', () => {
     const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
     const page = await officer.get(`/programmes/${programmeId}`);
     expect(page.text).toContain('Fenland Community Safety Partnership');
+    // Nothing answered: every question says what it needs, at once.
+    const empty = await officer
+      .post(`/programmes/${programmeId}/cases`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text) });
+    expect(empty.status).toBe(422);
+    expect(errorSummaryOf(empty.text).map((e) => e.href)).toEqual([
+      '#open-organisationId',
+      '#open-allocationPence',
+      '#open-financialYear',
+      '#open-purpose',
+    ]);
+    // The financial year is a short answer, not a box of text.
+    expect(page.text).toMatch(/<input[^>]+id="open-financialYear"/);
     const answers = { allocationPence: '60000.00', financialYear: '2026-27', purpose: 'Reduce rural theft' };
     const unchosen = await officer
       .post(`/programmes/${programmeId}/cases`)

@@ -14,7 +14,7 @@ import { programmeOr404 as findProgrammeOr404, ROUND_MACHINE } from '../../domai
 import { startsInWords } from '../../domain/service-period.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type FieldError, forbidden, ProblemError } from '../../engine/errors.ts';
+import { type FieldError, fieldErrors, forbidden, ProblemError } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
 import type { CaseSummary } from '../../engine/views.ts';
 import { formToPayload } from './form-answers.ts';
@@ -236,7 +236,16 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     if (!cycle || !opensOnProgramme(cycle, actor))
       throw forbidden(`Cases of this programme are not opened here by your role (${actor.role}).`);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { payload, errors } = formToPayload(openingQuestions(cycle), body);
+    const questions = openingQuestions(cycle);
+    const read = formToPayload(questions, body);
+    // Every question's problem at once: what could not be read, then the rules for the rest.
+    const checked = questions.safeParse(read.payload);
+    const unread = new Set(read.errors.map((e) => e.field));
+    const errors = [
+      ...read.errors,
+      ...(checked.success ? [] : fieldErrors(checked.error.issues).filter((e) => !unread.has(e.field))),
+    ];
+    const { payload } = read;
     const owners = await ownersFor(db, cycle);
     const organisationId =
       owners.length === 1

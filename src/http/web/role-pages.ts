@@ -1,6 +1,7 @@
 // Pages for panel members (bids to declare on and score), approvers (decisions awaiting their
 // signature) and finance (every fund's position, and awards waiting for payment). The rules live in
 // src/domain/panel.ts, src/domain/fund-position.ts and the engine; these handlers parse, call, render.
+
 import { type Response, Router } from 'express';
 import type { Database, Db } from '../../db/client.ts';
 import { listFunds } from '../../db/queries/funds.ts';
@@ -8,6 +9,7 @@ import { findOrganisation } from '../../db/queries/organisations.ts';
 import { fundPosition } from '../../domain/fund-position.ts';
 import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
 import type { Actor } from '../../engine/actor.ts';
+import { caseEvents } from '../../engine/case-officer.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
@@ -55,7 +57,8 @@ async function waitingWork(engine: Engine, actor: Actor) {
         view.decision?.status === 'awaitingSignature'
           ? (view.decision.amountPence ?? view.amountPence)
           : view.amountPence,
-      actions: view.nextEvents.map((e) => e.label),
+      // What the list is for; handing the case to another officer is on the case page.
+      actions: view.nextEvents.filter((e) => !Object.hasOwn(caseEvents, e.type)).map((e) => e.label),
       updatedAt: view.updatedAt,
     }));
 }
