@@ -101,7 +101,7 @@ export async function panelProblems(
     if (away.length)
       problems.push({
         field: 'rationale',
-        message: `Give the rationale: ${away.join('; ')}`,
+        message: `Say why you moved away from the panel's scores (${away.join('; ')})`,
       });
   }
   return problems;

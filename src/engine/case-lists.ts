@@ -84,8 +84,8 @@ export async function workWaitingFor(deps: ListDeps, actor: Actor, limit: number
       ? casesAwaitingSignature(deps.db, limit, actor.userId)
       : undefined,
   ]);
-  // A case whose decision awaits a signature waits for the approver alone. (The counts by stage
-  // still include it: they are read from indexes that do not know about holds.)
+  // A case whose decision awaits a signature waits for the approver alone (the counts by stage leave
+  // it out too).
   const byState = rows.filter((row) => decisionOf(row.decision)?.status !== 'awaitingSignature');
   const merged = [...new Map([...(signing?.rows ?? []), ...byState].map((row) => [row.id, row])).values()]
     .sort((a, b) => b.seq - a.seq)

@@ -187,7 +187,9 @@ describe('moderation on the case page', () => {
       errorSummaryOf(away.text)
         .map((e) => e.text)
         .join(' '),
-    ).toMatch(/give the rationale: Evidence of need: 5, the panel(&#39;|')s mean 3/);
+    ).toMatch(
+      /say why you moved away from the panel(&#39;|')s scores \(Evidence of need: 5, the panel(&#39;|')s mean 3\)/,
+    );
     expect(await version(opened.id)).toBe(before);
   });
 });

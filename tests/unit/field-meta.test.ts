@@ -12,7 +12,7 @@ import { sarcRecommissioning } from '../../machines/sarc-recommissioning.ts';
 import { lintMachineIds, machineIdsWritten } from '../../scripts/machine-ids.ts';
 import { fieldMetaProblems, undescribedFields } from '../../src/engine/field-meta.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
-import { detailRows } from '../../src/http/web/case-details.ts';
+import { describeValue, detailRows } from '../../src/http/web/case-details.ts';
 import { communityChest } from '../helpers/community-chest.ts';
 
 const machine = setup({}).createMachine({
@@ -150,6 +150,17 @@ describe('details read through the definition', () => {
     ]);
     const round = detailRows({ intentions: { summary: 'Fund more advocates' } }, commissioningRound);
     expect(round).toContainEqual({ label: 'Commissioning intentions', value: 'Fund more advocates' });
+  });
+
+  it('reads numbers by criterion in the criteria’s order, whatever order they were given in', () => {
+    const schema = { type: 'object', widget: 'scores', additionalProperties: { type: 'integer' } };
+    const reading = {
+      criterion: (id: string) => ({ need: 'Evidence of need', value: 'Value for money' })[id],
+      criteriaOrder: ['need', 'value'],
+    };
+    expect(describeValue(schema, { value: 2, need: 4 }, reading)).toBe(
+      'Evidence of need: 4; Value for money: 2',
+    );
   });
 
   it('keeps the heading of the one detail given of several: which partner has decided', () => {

@@ -91,8 +91,33 @@ async function countsInStates(
 }
 
 /**
+ * How many of the cases in each stage (within the scope, this person's) await an approver's signature:
+ * they wait for the approver, not for whoever acts in the stage. Read from the few held cases
+ * (cases_awaiting_signature_idx), never from the stages.
+ */
+async function heldInStates(
+  db: Db,
+  where: { machineId: string; states: string[] }[],
+  scope: CaseScope,
+  person?: Person,
+): Promise<Map<string, number>> {
+  const stages = where.flatMap((w) => w.states.map((state) => ({ machineId: w.machineId, state })));
+  if (!stages.length) return new Map();
+  const scoped = scopeCondition(scope, aliased);
+  const held = await db.execute<{ machine_id: string; state: string; held: number }>(sql`
+    select c.machine_id, c.state, count(*)::int as held from ${cases} c
+    where c.decision ->> 'status' = 'awaitingSignature'
+      and (c.machine_id, c.state) in (select * from unnest(${sql.param(stages.map((s) => s.machineId))}::text[],
+        ${sql.param(stages.map((s) => s.state))}::text[]))
+      ${scoped ? sql`and ${scoped}` : sql``} ${person ? sql`and ${theirs(person)}` : sql``}
+    group by c.machine_id, c.state`);
+  return new Map([...held].map((h) => [`${h.machine_id} ${h.state}`, h.held]));
+}
+
+/**
  * Cases in any of the given states of each machine, newest first; and how many there are per state
  * (in the order the states are given), each counted up to WAITING_COUNT_CAP: a person's work waiting.
+ * Cases awaiting an approver's signature are the approver's: the counts leave them out.
  */
 export async function casesInStates(
   db: Db,
@@ -101,11 +126,15 @@ export async function casesInStates(
   limit: number,
   person?: Person,
 ): Promise<{ rows: CaseRow[]; counts: WaitingCount[] }> {
-  const [rows, counts] = await Promise.all([
+  const [rows, counts, held] = await Promise.all([
     newestInStates(db, where, scope, limit, person),
     countsInStates(db, where, scope, person),
+    heldInStates(db, where, scope, person),
   ]);
-  return { rows, counts };
+  const waiting = counts
+    .map((c) => (c.more ? c : { ...c, count: c.count - (held.get(`${c.machineId} ${c.state}`) ?? 0) }))
+    .filter((c) => c.more || c.count > 0);
+  return { rows, counts: waiting };
 }
 
 /**

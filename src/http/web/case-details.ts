@@ -33,6 +33,8 @@ export interface Reading {
   eventLabel?: (type: string) => string | undefined;
   /** A criterion's words, for numbers by criterion (widget `scores`) and a choice of one (`scored`). */
   criterion?: (id: string) => string | undefined;
+  /** The criteria's ids in the definition's order: numbers by criterion are read in it. */
+  criteriaOrder?: readonly string[];
   /** An organisation's name on record, for a supplier chosen by id (widget `supplier`). */
   organisation?: (id: string) => string | undefined;
   /** A person's name, for an officer chosen by id (widget `officer`). */
@@ -72,8 +74,11 @@ export function describeValue(
   const entries = Object.entries(value as Record<string, unknown>);
   if (s.widget === 'scores' || (!s.properties && s.additionalProperties)) {
     const each = solid(s.additionalProperties as Json | undefined);
+    const order = reading.criteriaOrder ?? [];
+    const place = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
     return (
-      entries
+      [...entries]
+        .sort(([a], [b]) => place(a) - place(b))
         .map(([k, v]) => `${reading.criterion?.(k) ?? k}: ${describeValue(each, v, reading, depth + 1)}`)
         .join('; ') || 'None'
     );
@@ -100,6 +105,7 @@ export function readingFor(definition: MachineDefinition, context: unknown, name
   return {
     eventLabel: (type) => eventSpec(definition, type)?.label,
     criterion: (id) => criteria.find((c) => c.id === id)?.label,
+    criteriaOrder: criteria.map((c) => c.id),
     organisation: (id) => names.organisations?.get(id),
     person: (id) => names.people?.get(id),
   };

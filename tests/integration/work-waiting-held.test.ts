@@ -1,0 +1,53 @@
+// A decision awaiting an approver's signature waits for the approver: the case is neither in the list
+// nor in the counts by stage of anyone else's work waiting, though it stays in its stage.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
+
+let t: TestApp;
+let h: ReturnType<typeof cycleHelpers>;
+beforeAll(async () => {
+  t = await startTestApp();
+  h = cycleHelpers(t);
+});
+afterAll(() => t?.close());
+
+describe('work waiting and held decisions', () => {
+  it('leaves a held decision out of the list and the counts of whoever acts in its stage', async () => {
+    const provider = await t.newProvider('Held Trust');
+    const { programmeId } = await t.programme({ cycle: 'youth-fund', delegationThresholdPence: 100_000 });
+    const actor = {
+      userId: provider.userId,
+      role: 'provider' as const,
+      organisationId: provider.organisationId,
+      email: provider.email,
+    };
+    const waiting = async () => {
+      const { items, counts } = await t.engine.waiting(actor);
+      const inPanel = counts.find((c) => c.machineId === 'youth-fund' && c.state === 'panelReview');
+      return { ids: items.map((i) => i.id), panelReview: inPanel?.count ?? 0 };
+    };
+    const open = async (title: string) => {
+      const res = await t.http
+        .post('/api/cases')
+        .set(provider.auth)
+        .send({ machine: 'youth-fund', input: { programmeId, title } });
+      expect(res.status).toBe(201);
+      const id = res.body.id as string;
+      const bid = { type: 'SUBMIT', title, summary: 'Weekly', amountRequestedPence: 300_000 };
+      const sent = await t.http.post(`/api/cases/${id}/events`).set(provider.auth).send(bid);
+      expect(sent.status).toBe(200);
+      await h.step(id, 'officer@demo.test', { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
+      return id;
+    };
+    const waitingBid = await open('Art club');
+    const heldBid = await open('Drama club');
+    // Both wait with the panel, where the provider may withdraw: both are the provider's work.
+    expect(await waiting()).toEqual({ ids: [heldBid, waitingBid], panelReview: 2 });
+
+    const approve = { type: 'APPROVE', amountPence: 300_000, reportDueOn: '2031-03-31', quorumReason: 'Met' };
+    await h.hold(heldBid, 'panel@demo.test', approve);
+    // Above the threshold: the approver's now, in neither the list nor the count.
+    expect(await waiting()).toEqual({ ids: [waitingBid], panelReview: 1 });
+  });
+});
