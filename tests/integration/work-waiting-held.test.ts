@@ -1,5 +1,6 @@
 // A decision awaiting an approver's signature waits for the approver: the case is neither in the list
-// nor in the counts by stage of anyone else's work waiting, though it stays in its stage.
+// nor in the counts by stage of anyone else's work waiting, though it stays in its stage. A case someone
+// declared a conflict of interest in is not their work either.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
@@ -49,5 +50,40 @@ describe('work waiting and held decisions', () => {
     await h.hold(heldBid, 'panel@demo.test', approve);
     // Above the threshold: the approver's now, in neither the list nor the count.
     expect(await waiting()).toEqual({ ids: [waitingBid], panelReview: 1 });
+  });
+
+  it('leaves out of a person’s work the cases they declared a conflict of interest in', async () => {
+    const { programmeId } = await t.programme({ cycle: 'youth-fund' });
+    const { id } = await h.open('provider@demo.test', 'youth-fund', { programmeId, title: 'Judo club' });
+    const bid = { type: 'SUBMIT', title: 'Judo club', summary: 'Weekly', amountRequestedPence: 100_000 };
+    await h.step(id, 'provider@demo.test', bid, 'submitted');
+    const officerActor = async (email: string) => {
+      const [u] = await t.sql`select id, organisation_id from users where email = ${email}`;
+      return {
+        userId: u!.id as string,
+        role: 'officer' as const,
+        organisationId: u!.organisation_id as string,
+        email,
+      };
+    };
+    const [olivia, omar] = [
+      await officerActor('officer@demo.test'),
+      await officerActor('officer2@demo.test'),
+    ];
+    const mine = async (who: typeof olivia) => {
+      const { items, counts } = await t.engine.waiting(who);
+      const submitted =
+        counts.find((c) => c.machineId === 'youth-fund' && c.state === 'submitted')?.count ?? 0;
+      return { listed: items.some((i) => i.id === id), submitted };
+    };
+    const before = await mine(omar);
+    expect(before.listed).toBe(true);
+    const declared = await t.http
+      .put(`/api/cases/${id}/declaration`)
+      .set(t.as('officer2@demo.test'))
+      .send({ conflicted: true, reason: 'My brother runs the club' });
+    expect(declared.status, JSON.stringify(declared.body)).toBeLessThan(300);
+    expect(await mine(omar)).toEqual({ listed: false, submitted: before.submitted - 1 });
+    expect((await mine(olivia)).listed).toBe(true);
   });
 });

@@ -12,6 +12,14 @@ export const declaredConflict = (caseId: Operand, userId: Operand): SQL =>
     and ${panelDeclarations.userId} = ${userId} and ${panelDeclarations.conflicted})`;
 
 /**
+ * True unless the person has declared a conflict of interest in the case: for lists that walk many
+ * cases, the person's few conflicted cases are read once (an InitPlan), not looked up case by case.
+ */
+export const notConflictedIn = (caseId: Operand, userId: Operand): SQL =>
+  sql`not (${caseId} = any(array(select ${panelDeclarations.caseId} from ${panelDeclarations}
+    where ${panelDeclarations.userId} = ${userId} and ${panelDeclarations.conflicted})))`;
+
+/**
  * The name of the case's organisation when the person belongs to it and it is not the Commissioner's
  * office (whose staff run its rounds and contracts); no row otherwise.
  */

@@ -5,7 +5,7 @@ import { desc, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cases } from '../schema/index.ts';
 import { aliased, type CaseRow, type CaseScope, scopeCondition } from './cases.ts';
-import { declaredConflict } from './conflicts.ts';
+import { declaredConflict, notConflictedIn } from './conflicts.ts';
 
 /** Counts of work waiting stop here: past it a stage says "more than 1,000", so no count walks every case. */
 export const WAITING_COUNT_CAP = 1000;
@@ -45,7 +45,7 @@ export interface Person {
 
 /** The cases that are this person's work: not those they declared a conflict in; an officer's own or nobody's. */
 const theirs = (person: Person) =>
-  sql`not ${declaredConflict(sql`c.id`, person.userId)}
+  sql`${notConflictedIn(sql`c.id`, person.userId)}
     ${person.officer ? sql`and (c.officer_id is null or c.officer_id = ${person.userId})` : sql``}`;
 
 /** The newest `limit` cases in any of the stages, within the scope, newest first. */
