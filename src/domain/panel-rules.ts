@@ -5,10 +5,10 @@
 // rationale.
 import type { EventSpec, FieldProblem, ScoringCriterion } from '../../machines/define.ts';
 import type { Db, Tx } from '../db/client.ts';
-import type { CaseRow } from '../db/queries/cases.ts';
+import type { CaseRow, ConflictFound } from '../db/queries/cases.ts';
 import { conflictOf, findDeclaration, scoresOfCase } from '../db/queries/panel.ts';
 import type { ProgrammeRow } from '../db/queries/programmes.ts';
-import type { Actor } from '../engine/actor.ts';
+import { type Actor, hasStanding } from '../engine/actor.ts';
 import type { ConflictStanding } from '../engine/rulebook.ts';
 import { spreadOf } from './panel-spread.ts';
 
@@ -29,8 +29,16 @@ export async function conflictStanding(
   actor: Actor,
   caseRow: Pick<CaseRow, 'id' | 'organisationId'>,
 ): Promise<ConflictStanding | null> {
-  if (actor.role === 'system' || actor.role === 'provider' || !actor.userId) return null;
-  const found = await conflictOf(db, caseRow, { userId: actor.userId, organisationId: actor.organisationId });
+  if (!hasStanding(actor)) return null;
+  return standingFrom(
+    actor,
+    await conflictOf(db, caseRow, { userId: actor.userId!, organisationId: actor.organisationId }),
+  );
+}
+
+/** Where someone stands, from their declaration and whether they belong to the case's organisation. */
+export function standingFrom(actor: Actor, found: ConflictFound): ConflictStanding | null {
+  if (!hasStanding(actor)) return null;
   if (found.ownOrganisation) return { status: 'ownOrganisation', organisationName: found.ownOrganisation };
   if (!found.declaration) return { status: 'undeclared' };
   const { conflicted, at, reason } = found.declaration;

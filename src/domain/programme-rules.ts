@@ -6,7 +6,7 @@ import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { findProgramme } from '../db/queries/programmes.ts';
 import type { ProgrammeRules } from '../engine/rulebook.ts';
-import { conflicted, conflictStanding, panelProblems } from './panel-rules.ts';
+import { conflicted, conflictStanding, panelProblems, standingFrom } from './panel-rules.ts';
 import { servicePeriodProblems } from './service-period.ts';
 
 async function problems(
@@ -26,4 +26,9 @@ async function problems(
   ];
 }
 
-export const programmeRules: ProgrammeRules = { standing: conflictStanding, problems, conflicted };
+export const programmeRules: ProgrammeRules = {
+  standing: conflictStanding,
+  standingFrom,
+  problems,
+  conflicted,
+};

@@ -12,6 +12,10 @@ export interface Actor {
 
 export const systemActor: Actor = { userId: null, role: 'system', organisationId: null, email: null };
 
+/** Whether someone has a standing on conflicts of interest: staff, not providers or the system. */
+export const hasStanding = (actor: Actor): boolean =>
+  actor.userId !== null && actor.role !== 'provider' && actor.role !== 'system';
+
 /**
  * Which cases a person sees: a provider its own organisation's; a panel member the bids of the
  * programmes they sit on, less those they are conflicted in; other staff and the system every case.

@@ -15,11 +15,12 @@ import {
   insertCase,
   insertCaseEvent,
   lockCase,
+  lockCaseFor,
   moveCase,
 } from '../db/queries/cases.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
-import { type Actor, isSender, scopeOf, systemActor } from './actor.ts';
+import { type Actor, hasStanding, isSender, scopeOf, systemActor } from './actor.ts';
 import { type CaseListFilter, listFor, workWaitingFor } from './case-lists.ts';
 import { claimant, REASSIGN_CASE, reassignCase } from './case-officer.ts';
 import type { Clock } from './clock.ts';
@@ -216,7 +217,12 @@ export class Engine {
     const { tx } = options;
     if (!tx) return this.transaction((t) => this.send(actor, caseId, event, { ...options, tx: t }));
     if (!isUuid(caseId)) throw notFound();
-    const caseRow = await lockCase(tx, caseId);
+    // Staff's standing on conflicts of interest is read in the locking statement: one round trip.
+    const rules = this.deps.programmeRules;
+    const person =
+      rules && hasStanding(actor) ? { userId: actor.userId!, organisationId: actor.organisationId } : null;
+    const locked = person ? await lockCaseFor(tx, caseId, person) : undefined;
+    const caseRow = person ? locked?.row : await lockCase(tx, caseId);
     if (!caseRow || !(await this.mayView(tx, actor, caseRow))) throw notFound();
     const definition = this.definitionOf(caseRow);
     if (options.expectedVersion !== undefined && options.expectedVersion !== caseRow.version) {
@@ -243,7 +249,7 @@ export class Engine {
       throw forbidden(`Your role (${actor.role}) may not send ${type} to this case.`);
     }
     // Someone with a conflict takes no part in the case; whoever decides has declared (below).
-    const standing = (await this.deps.programmeRules?.standing(tx, actor, caseRow)) ?? null;
+    const standing = rules && locked ? rules.standingFrom(actor, locked.conflict) : null;
     const conflicted = conflictRefusal(standing);
     if (conflicted) throw conflicted;
     const held = decisionOf(caseRow.decision);
@@ -265,7 +271,6 @@ export class Engine {
     const now = this.now();
     const problems = spec.check?.(snapshot.context, payload.data, now) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
-    const rules = this.deps.programmeRules;
     if (rules) {
       const found = await rules.problems(tx, caseRow, spec, snapshot.context, payload.data);
       if (found.length) throw invalid(`The ${type} payload does not fit the programme.`, found);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { dayInWords, isIsoDate } from '../../machines/calendar.ts';
 import { type EventSpec, type FieldProblem, type MachineDefinition, reason } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
-import type { CaseRow } from '../db/queries/cases.ts';
+import type { CaseRow, ConflictFound } from '../db/queries/cases.ts';
 import type { Actor } from './actor.ts';
 import { caseEvents } from './case-officer.ts';
 import { forbidden, ProblemError } from './errors.ts';
@@ -40,6 +40,8 @@ export const rulebookEvents: Record<string, EventSpec> = {
 export interface ProgrammeRules {
   /** Where a member of staff stands on a case (null for providers and the system): one read per event. */
   standing(tx: Tx, actor: Actor, caseRow: CaseRow): Promise<ConflictStanding | null>;
+  /** The same, from what the locking statement read (lockCaseFor): no read of its own. */
+  standingFrom(actor: Actor, found: ConflictFound): ConflictStanding | null;
   /**
    * Scoring closed short of the quorum without a reason; a moderated score away from the panel's
    * without a rationale; a service period outside the programme's dates or longer than it allows.

@@ -131,6 +131,47 @@ export async function lockCase(db: Db, id: string): Promise<CaseRow | undefined>
   return row && caseRowOf(row);
 }
 
+/** Where a member of staff stands on a case's conflicts of interest, as stored (see conflicts.ts). */
+export interface ConflictFound {
+  declaration: { conflicted: boolean; at: Date; reason: string | null } | null;
+  /** The case's organisation's name when the person belongs to it and it is not the Commissioner's office. */
+  ownOrganisation: string | null;
+}
+
+/**
+ * lockCase, and in the same prepared statement where this member of staff stands on the case's
+ * conflicts of interest: a transition by staff reads its case and their standing in one round trip.
+ * The conditions are conflicts.ts's (declaredConflict, ownOrganisation), written for postgres.js.
+ */
+export async function lockCaseFor(
+  db: Db,
+  id: string,
+  person: { userId: string; organisationId: string | null },
+): Promise<{ row: CaseRow; conflict: ConflictFound } | undefined> {
+  const pg = postgresOf(db);
+  const rows = await pg<
+    (DriverCaseRow & { ownOrganisation: string | null; declaration: ConflictJson | null })[]
+  >`select ${caseColumns(pg)},
+      (select o.name from organisations o where o.id = cases.organisation_id
+        and o.id = ${person.organisationId}::uuid and o.kind <> 'commissioner') as "ownOrganisation",
+      (select json_build_object('conflicted', d.conflicted, 'at', d.at, 'reason', d.reason)
+        from panel_declarations d where d.case_id = cases.id and d.user_id = ${person.userId}::uuid) as declaration
+    from cases
+    where id = any(array[${id}::uuid, (select award_case_id from cases where id = ${id})])
+    order by id = ${id} for update of cases`;
+  const found = rows.find((r) => r.id === id);
+  if (!found) return undefined;
+  const { ownOrganisation, declaration, ...row } = found;
+  return {
+    row: caseRowOf(row),
+    conflict: {
+      ownOrganisation,
+      declaration: declaration && { ...declaration, at: new Date(declaration.at) },
+    },
+  };
+}
+type ConflictJson = { conflicted: boolean; at: string; reason: string | null };
+
 export async function insertCase(db: Db, row: typeof cases.$inferInsert): Promise<CaseRow> {
   const [inserted] = await db.insert(cases).values(row).returning();
   return inserted!;
