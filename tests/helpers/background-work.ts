@@ -1,14 +1,15 @@
 // For tests of the background work (timers and email): a clock moved by hand, a sender aimed at a
 // capture server, and readers of what happened to a given set of cases — narrowed to those cases,
 // because other test files share the database.
+import os from 'node:os';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { connect, type Database } from '../../src/db/client.ts';
 import { caseEvents, outbox, timerLog, timers, users } from '../../src/db/schema/index.ts';
-import type { Clock } from '../../src/engine/clock.ts';
+import { type Clock, systemClock } from '../../src/engine/clock.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { createLogger } from '../../src/logger.ts';
 import { deliverDue, type SenderDeps } from '../../src/mail/sender.ts';
-import { createSmtpTransport } from '../../src/mail/transport.ts';
+import { createMailTransport, createSmtpTransport } from '../../src/mail/transport.ts';
 import { createEngine, messageIdDomain } from '../../src/services.ts';
 import type { SmtpCapture } from './smtp.ts';
 
@@ -134,4 +135,27 @@ export async function waitUntil(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/**
+ * Sends a case's waiting email to the loopback SMTP server, as the worker would; returns every message
+ * of the case the server has received.
+ */
+export async function deliverCaseMail(db: Database, capture: SmtpCapture, caseId: string) {
+  const rows = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.caseId, caseId));
+  const transport = createMailTransport({ smtpUrl: capture.url, dataDir: os.tmpdir() }, silentLogger);
+  try {
+    const deps = {
+      db,
+      transport,
+      clock: systemClock,
+      logger: silentLogger,
+      mailFrom: MAIL_FROM,
+      messageIdDomain: MESSAGE_ID_DOMAIN,
+    };
+    await deliverDue(deps, { onlyIds: rows.map((r) => Number(r.id)) });
+  } finally {
+    transport.close();
+  }
+  return capture.messages.filter((m) => rows.some((r) => m.messageId === messageIdOf(Number(r.id))));
 }

@@ -2,16 +2,12 @@
 // waiting and officers' email are theirs. Reassigning it to another officer is a correction with a
 // reason: a history row beside the original, the new officer told by email, nothing edited. Bad input
 // is refused naming the field, writing nothing, in the API and on the case page.
-import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { staffToTell } from '../../src/db/queries/cases.ts';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { actorOf } from '../../src/domain/people.ts';
-import { systemClock } from '../../src/engine/clock.ts';
-import { deliverDue } from '../../src/mail/sender.ts';
-import { createMailTransport } from '../../src/mail/transport.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { MAIL_FROM, MESSAGE_ID_DOMAIN, silentLogger } from '../helpers/background-work.ts';
+import { deliverCaseMail } from '../helpers/background-work.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
@@ -49,26 +45,7 @@ async function stored(id: string): Promise<Record<string, any>> {
 }
 
 /** Sends the case's waiting email to the loopback SMTP server; returns what arrived. */
-async function deliver(caseId: string) {
-  const rows = await t.sql<{ id: number }[]>`select id from outbox where case_id = ${caseId} order by id`;
-  const transport = createMailTransport({ smtpUrl: capture.url, dataDir: os.tmpdir() }, silentLogger);
-  try {
-    const deps = {
-      db: t.db,
-      transport,
-      clock: systemClock,
-      logger: silentLogger,
-      mailFrom: MAIL_FROM,
-      messageIdDomain: MESSAGE_ID_DOMAIN,
-    };
-    await deliverDue(deps, { onlyIds: rows.map((r) => Number(r.id)) });
-  } finally {
-    transport.close();
-  }
-  return capture.messages.filter((m) =>
-    rows.some((r) => m.messageId === `<outbox-${r.id}@${MESSAGE_ID_DOMAIN}>`),
-  );
-}
+const deliver = (caseId: string) => deliverCaseMail(t.db, capture, caseId);
 
 /** A Youth Fund bid the provider submitted: nobody's case until an officer acts on it. */
 async function submittedBid(title: string) {

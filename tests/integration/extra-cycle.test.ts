@@ -2,15 +2,11 @@
 // pages, email and the open data exports with no other file changed: the definition owns its cycle's
 // words (field titles, hints, options, its summary and its messages), and the rulebook holds for it
 // because its events declare what they are.
-import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { machineDefinitions } from '../../machines/index.ts';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
-import { systemClock } from '../../src/engine/clock.ts';
-import { deliverDue } from '../../src/mail/sender.ts';
-import { createMailTransport } from '../../src/mail/transport.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { MAIL_FROM, MESSAGE_ID_DOMAIN, silentLogger } from '../helpers/background-work.ts';
+import { deliverCaseMail } from '../helpers/background-work.ts';
 import { communityChest } from '../helpers/community-chest.ts';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 import { csrfOf, errorSummaryOf, providerWithPassword, signedIn } from '../helpers/web.ts';
@@ -30,28 +26,7 @@ const version = async (id: string) =>
   String((await t.sql`select version from cases where id = ${id}`)[0]!.version);
 
 /** Sends the case's waiting email to the loopback SMTP server; returns what arrived. */
-async function deliver(caseId: string) {
-  const rows = await t.sql<{ id: number }[]>`select id from outbox where case_id = ${caseId} order by id`;
-  const transport = createMailTransport({ smtpUrl: capture.url, dataDir: os.tmpdir() }, silentLogger);
-  try {
-    await deliverDue(
-      {
-        db: t.db,
-        transport,
-        clock: systemClock,
-        logger: silentLogger,
-        mailFrom: MAIL_FROM,
-        messageIdDomain: MESSAGE_ID_DOMAIN,
-      },
-      { onlyIds: rows.map((r) => Number(r.id)) },
-    );
-  } finally {
-    transport.close();
-  }
-  return capture.messages.filter((m) =>
-    rows.some((r) => m.messageId === `<outbox-${r.id}@${MESSAGE_ID_DOMAIN}>`),
-  );
-}
+const deliver = (caseId: string) => deliverCaseMail(t.db, capture, caseId);
 
 describe('a cycle defined only in tests/', () => {
   it('runs through the API, the pages, email and the exports in its own words', async () => {
