@@ -91,7 +91,13 @@ export async function workWaitingFor(deps: ListDeps, actor: Actor, limit: number
     .sort((a, b) => b.seq - a.seq)
     .slice(0, limit);
   return {
-    items: merged.map((row) => listed(deps.registry, actor, row)),
+    // A held decision is at its stage, but what waits on it is the signature.
+    items: merged.map((row) => {
+      const item = listed(deps.registry, actor, row);
+      return decisionOf(row.decision)?.status === 'awaitingSignature'
+        ? { ...item, stateLabel: 'Decision awaiting your signature' }
+        : item;
+    }),
     counts: [
       ...(signing?.count
         ? [

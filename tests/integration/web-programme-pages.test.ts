@@ -110,6 +110,8 @@ describe('the programmes page', () => {
     // Grouped: each case sits in its stage's table.
     const draftTable = /Draft bid \(1\)[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
     expect(draftTable).toContain(a.reference);
+    // Each case by its title too, not its reference alone.
+    expect(draftTable).toContain(`${a.reference}</a>: First`);
     expect(draftTable).not.toContain(b.reference);
     const withdrawnTable = /Withdrawn \(1\)[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
     expect(withdrawnTable).toContain(b.reference);

@@ -50,6 +50,16 @@ describe('work waiting and held decisions', () => {
     await h.hold(heldBid, 'panel@demo.test', approve);
     // Above the threshold: the approver's now, in neither the list nor the count.
     expect(await waiting()).toEqual({ ids: [waitingBid], panelReview: 1 });
+    // The approver's work says what waits on it: their signature, not the panel.
+    const [approver] = await t.sql`select id, organisation_id from users where email = 'approver@demo.test'`;
+    const approverActor = {
+      userId: approver!.id as string,
+      role: 'approver' as const,
+      organisationId: approver!.organisation_id as string,
+      email: 'approver@demo.test',
+    };
+    const theirs = (await t.engine.waiting(approverActor)).items.find((i) => i.id === heldBid);
+    expect(theirs?.stateLabel).toBe('Decision awaiting your signature');
   });
 
   it('leaves out of a person’s work the cases they declared a conflict of interest in', async () => {
