@@ -44,8 +44,8 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
     ]);
   }
   const awardCaseId = typeof input.awardCaseId === 'string' ? input.awardCaseId : null;
-  if (awardCaseId) await checkAward(tx, definition.id, organisationId, input);
-  return { ...(await prepareProgrammeInput(tx, request)), awardCaseId };
+  const award = awardCaseId ? await checkAward(tx, definition.id, organisationId, input) : undefined;
+  return { ...(await prepareProgrammeInput(tx, request)), awardCaseId, award };
 };
 
 /**
@@ -53,7 +53,12 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
  * organisation (or, for a contract, of the supplier it pays) — one holding committed money — and there is one return per award per period. The award row is locked,
  * so two officers opening the same return at once cannot both succeed.
  */
-async function checkAward(tx: Tx, machineId: string, organisationId: string, input: Record<string, unknown>) {
+async function checkAward(
+  tx: Tx,
+  machineId: string,
+  organisationId: string,
+  input: Record<string, unknown>,
+): Promise<CaseRow> {
   const awardCaseId = input.awardCaseId as string;
   const field = 'input.awardCaseId';
   const award = await lockCase(tx, awardCaseId);
@@ -65,7 +70,7 @@ async function checkAward(tx: Tx, machineId: string, organisationId: string, inp
       { field, message: 'Name an award (a case holding money) belonging to the same organisation' },
     ]);
   }
-  if (typeof input.periodStart !== 'string') return;
+  if (typeof input.periodStart !== 'string') return award;
   const period = { awardCaseId, periodStart: input.periodStart, periodEnd: String(input.periodEnd) };
   if ((await casesWithContext(tx, machineId, period)).length) {
     throw new ProblemError(
@@ -74,6 +79,7 @@ async function checkAward(tx: Tx, machineId: string, organisationId: string, inp
       'There is already a monitoring return for that award and period.',
     );
   }
+  return award;
 }
 
 const kindNames: Record<OrganisationKind, string> = {

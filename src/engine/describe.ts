@@ -25,6 +25,26 @@ export function schemaOf(schema: z.ZodType): Readonly<Record<string, any>> {
   return json;
 }
 
+const byWidget = new WeakMap<z.ZodType, Map<string, string[]>>();
+
+/** A payload's top-level fields shown with this widget (`supplier`, `officer`), worked out once per schema. */
+export function fieldsWithWidget(schema: z.ZodObject, widget: string): string[] {
+  let known = byWidget.get(schema);
+  if (!known) {
+    known = new Map();
+    byWidget.set(schema, known);
+  }
+  let found = known.get(widget);
+  if (!found) {
+    const properties = (schemaOf(schema).properties ?? {}) as Record<string, { widget?: string }>;
+    found = Object.entries(properties)
+      .filter(([, field]) => field.widget === widget)
+      .map(([name]) => name);
+    known.set(widget, found);
+  }
+  return found;
+}
+
 interface Edge {
   from: string;
   to: string;

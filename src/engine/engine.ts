@@ -82,7 +82,13 @@ export type InputPreparer = (
     organisationId: string;
     actor: Actor;
   },
-) => Promise<{ input: Record<string, unknown>; programmeId: string | null; awardCaseId?: string | null }>;
+) => Promise<{
+  input: Record<string, unknown>;
+  programmeId: string | null;
+  awardCaseId?: string | null;
+  /** That award, as the preparer locked it. */
+  award?: CaseRow;
+}>;
 
 export interface EngineDeps {
   db: Database;
@@ -168,8 +174,7 @@ export class Engine {
     const interpreted = interpretActions(actions, now);
     const state = stateName(snapshot);
     // A case about an award (a payment, a return) is looked after by the award's officer.
-    const award = prepared.awardCaseId ? await findCase(tx, prepared.awardCaseId) : undefined;
-    const officerId = claimant(actor) ?? award?.officerId ?? null;
+    const officerId = claimant(actor) ?? prepared.award?.officerId ?? null;
     const caseRow = await uniqueOr409(() =>
       insertCase(tx, {
         machineId: definition.id,

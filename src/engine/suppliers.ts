@@ -5,23 +5,12 @@ import type { z } from 'zod';
 import type { SupplierNames } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import { suppliersAmong } from '../db/queries/organisations.ts';
-import { schemaOf } from './describe.ts';
+import { fieldsWithWidget } from './describe.ts';
 import { invalid } from './errors.ts';
 import { isUuid } from './ids.ts';
 
-const fieldsOf = new WeakMap<z.ZodObject, string[]>();
-
-/** The payload's fields that choose a supplier, worked out once per schema. */
-export function supplierFields(schema: z.ZodObject): string[] {
-  const known = fieldsOf.get(schema);
-  if (known) return known;
-  const properties = (schemaOf(schema).properties ?? {}) as Record<string, { widget?: string }>;
-  const found = Object.entries(properties)
-    .filter(([, field]) => field.widget === 'supplier')
-    .map(([name]) => name);
-  fieldsOf.set(schema, found);
-  return found;
-}
+/** The payload's fields that choose a supplier. */
+export const supplierFields = (schema: z.ZodObject): string[] => fieldsWithWidget(schema, 'supplier');
 
 /**
  * The names of the suppliers a payload chose, by id; null when its schema chooses none. Throws 422

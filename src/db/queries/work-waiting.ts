@@ -27,14 +27,21 @@ export interface WaitingCount {
  * there are.
  */
 function stagesOf(where: { machineId: string; states: string[] }[], scope: CaseScope, person?: Person) {
-  const stages = where.flatMap((w) => w.states.map((state) => ({ machineId: w.machineId, state })));
-  if (!stages.length) return undefined;
-  const stage = sql`unnest(${sql.param(stages.map((s) => s.machineId))}::text[],
-    ${sql.param(stages.map((s) => s.state))}::text[]) with ordinality as stage (machine_id, state, position)`;
+  const stages = stageArrays(where);
+  if (!stages) return undefined;
+  const stage = sql`${stages} with ordinality as stage (machine_id, state, position)`;
   const scoped = scopeCondition(scope, aliased);
   const inStage = sql`c.machine_id = stage.machine_id and c.state = stage.state
     ${scoped ? sql`and ${scoped}` : sql``} ${person ? sql`and ${theirs(person)}` : sql``}`;
   return { stage, inStage };
+}
+
+/** The stages as two arrays, machine and state, unnested as rows; undefined for none. */
+function stageArrays(where: { machineId: string; states: string[] }[]) {
+  const stages = where.flatMap((w) => w.states.map((state) => ({ machineId: w.machineId, state })));
+  if (!stages.length) return undefined;
+  return sql`unnest(${sql.param(stages.map((s) => s.machineId))}::text[],
+    ${sql.param(stages.map((s) => s.state))}::text[])`;
 }
 
 /** A member of staff whose work waiting is read: an officer's is their own cases and those nobody has. */
@@ -101,14 +108,13 @@ async function heldInStates(
   scope: CaseScope,
   person?: Person,
 ): Promise<Map<string, number>> {
-  const stages = where.flatMap((w) => w.states.map((state) => ({ machineId: w.machineId, state })));
-  if (!stages.length) return new Map();
+  const stages = stageArrays(where);
+  if (!stages) return new Map();
   const scoped = scopeCondition(scope, aliased);
   const held = await db.execute<{ machine_id: string; state: string; held: number }>(sql`
     select c.machine_id, c.state, count(*)::int as held from ${cases} c
     where c.decision ->> 'status' = 'awaitingSignature'
-      and (c.machine_id, c.state) in (select * from unnest(${sql.param(stages.map((s) => s.machineId))}::text[],
-        ${sql.param(stages.map((s) => s.state))}::text[]))
+      and (c.machine_id, c.state) in (select * from ${stages})
       ${scoped ? sql`and ${scoped}` : sql``} ${person ? sql`and ${theirs(person)}` : sql``}
     group by c.machine_id, c.state`);
   return new Map([...held].map((h) => [`${h.machine_id} ${h.state}`, h.held]));

@@ -12,6 +12,7 @@ import { officersOnRecord } from '../../domain/people.ts';
 import { suppliersFor } from '../../domain/suppliers.ts';
 import { isSender } from '../../engine/actor.ts';
 import { REASSIGN_CASE } from '../../engine/case-officer.ts';
+import { fieldsWithWidget } from '../../engine/describe.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
@@ -69,10 +70,12 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     ]);
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
-    // Everyone the page names: who did what, the case officer, and the officers a reassignment chose.
-    const chosen = history.map((h) =>
-      h.type === REASSIGN_CASE ? (h.payload as { officerId?: string }).officerId : null,
-    );
+    // Everyone the page names: who did what, the case officer, and the officers chosen in the history.
+    const chosen = history.flatMap((h) => {
+      const spec = eventSpec(definition, h.type);
+      const payload = (h.payload ?? {}) as Record<string, unknown>;
+      return spec ? fieldsWithWidget(spec.payload, 'officer').map((field) => payload[field]) : [];
+    });
     const ids = [
       ...new Set(
         [...history.map((h) => h.actor.id), view.officerId, ...chosen].filter(

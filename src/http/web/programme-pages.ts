@@ -8,17 +8,16 @@ import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
 import { findUser } from '../../db/queries/people.ts';
 import { listProgrammes, outcomesOf, type ProgrammeRow, roundCaseOf } from '../../db/queries/programmes.ts';
 import { cases, organisations, planOutcomes, planThemes } from '../../db/schema/index.ts';
-import { openingQuestions, opensOnProgramme, ownersFor, takesBids } from '../../domain/open-case.ts';
+import { opensOnProgramme, ownersFor, takesBids } from '../../domain/open-case.ts';
 import { assignPanelMember, panelForPage, removePanelMember } from '../../domain/programme-panel.ts';
 import { programmeOr404 as findProgrammeOr404, ROUND_MACHINE } from '../../domain/programmes.ts';
 import { startsInWords } from '../../domain/service-period.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type FieldError, fieldErrors, forbidden, ProblemError } from '../../engine/errors.ts';
+import { type FieldError, forbidden, ProblemError } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
 import type { CaseSummary } from '../../engine/views.ts';
-import { formToPayload } from './form-answers.ts';
-import { buildForm } from './forms.ts';
+import { openingForm, readOpening } from './opening-form.ts';
 import { requireSignIn, webActor } from './session.ts';
 
 const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finance'];
@@ -126,8 +125,10 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     const actor = webActor(res);
     const cycle = engine.registry.latest(row.cycle);
     const opening =
-      cycle && opensOnProgramme(cycle, actor) ? await openingForm(cycle, state.opening) : undefined;
-    const scored = !!engine.registry.latest(row.cycle)?.panelScoringStates?.length;
+      cycle && opensOnProgramme(cycle, actor)
+        ? openingForm(cycle, await ownersFor(db, cycle), state.opening)
+        : undefined;
+    const scored = !!cycle?.panelScoringStates?.length;
     const [fund, streams, [theme], outcomeIds, round, listed] = await Promise.all([
       findFund(db, row.fundId),
       streamsOf(db, row.fundId),
@@ -203,32 +204,6 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     });
   }
 
-  /** The form that opens a case of the programme's cycle: its questions, and whom the case is for. */
-  async function openingForm(
-    cycle: NonNullable<ReturnType<typeof engine.registry.latest>>,
-    typed?: { values: Record<string, unknown>; errors: FieldError[] },
-  ) {
-    const owners = await ownersFor(db, cycle);
-    const built = buildForm(openingQuestions(cycle), {
-      idPrefix: 'open-',
-      values: typed?.values,
-      errors: typed?.errors.filter((e) => e.field !== 'organisationId'),
-    });
-    const ownerError = typed?.errors.find((e) => e.field === 'organisationId')?.message;
-    const chosen = typeof typed?.values.organisationId === 'string' ? typed.values.organisationId : '';
-    return {
-      title: cycle.title,
-      fields: built.fields,
-      // One possible owner (the Commissioner's office, for a procurement) is chosen without asking.
-      owners: owners.map((o) => ({ value: o.id, text: o.name, checked: o.id === chosen })),
-      ownerError,
-      errorList: [
-        ...(ownerError ? [{ text: `Organisation: ${ownerError}`, href: '#open-organisationId' }] : []),
-        ...built.errorList,
-      ],
-    };
-  }
-
   router.post('/programmes/:id/cases', requireSignIn, requireProgrammeRole, async (req, res) => {
     const row = await programmeOr404(String(req.params.id));
     const actor = webActor(res);
@@ -236,29 +211,10 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     if (!cycle || !opensOnProgramme(cycle, actor))
       throw forbidden(`Cases of this programme are not opened here by your role (${actor.role}).`);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const questions = openingQuestions(cycle);
-    const read = formToPayload(questions, body);
-    // Every question's problem at once: what could not be read, then the rules for the rest.
-    const checked = questions.safeParse(read.payload);
-    const unread = new Set(read.errors.map((e) => e.field));
-    const errors = [
-      ...read.errors,
-      ...(checked.success ? [] : fieldErrors(checked.error.issues).filter((e) => !unread.has(e.field))),
-    ];
-    const { payload } = read;
-    const owners = await ownersFor(db, cycle);
-    const organisationId =
-      owners.length === 1
-        ? owners[0]!.id
-        : typeof body.organisationId === 'string'
-          ? body.organisationId
-          : '';
+    const { payload, organisationId, errors } = readOpening(cycle, await ownersFor(db, cycle), body);
     const refused = (status: number, fieldErrors: FieldError[]) =>
       renderProgramme(res, row, { status, opening: { values: body, errors: fieldErrors } });
-    const unowned = owners.some((o) => o.id === organisationId)
-      ? []
-      : [{ field: 'organisationId', message: 'Choose the organisation the case is for' }];
-    if (errors.length || unowned.length) return refused(422, [...unowned, ...errors]);
+    if (errors.length) return refused(422, errors);
     try {
       const opened = await engine.create(actor, {
         machine: cycle.id,
