@@ -2,7 +2,9 @@
 // moves them when the award changes (a variation re-profiles the unpaid ones) or when a return for
 // the award is overdue or queried (held) and then accepted (released). Finance approves — never the
 // person who scheduled or varied the payment — and records it paid with the finance system's
-// reference; a paid payment the provider gives money back on is `returned` (clawback).
+// reference; a paid payment the provider gives money back on is `returned` (clawback). A paid date
+// or reference recorded wrongly is corrected with a reason: the ledger reverses the payment row and
+// writes it again, and the history keeps both.
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { dayInWords, isIsoDate } from './calendar.ts';
@@ -11,7 +13,9 @@ import {
   defineMachine,
   engineActions,
   type FieldProblem,
+  guardFrom,
   isoDate,
+  type Now,
   notify,
   paidOn,
   paymentReference,
@@ -25,7 +29,7 @@ import {
 import { paymentTemplates } from './mail/payment.ts';
 
 /** The messages this machine sends; ./mail/payment.ts has the words of each (the definition's `messages`). */
-export const paymentMessages = ['paymentApproved', 'paymentMade'] as const;
+export const paymentMessages = ['paymentApproved', 'paymentMade', 'paymentCorrected'] as const;
 export type PaymentMessage = (typeof paymentMessages)[number];
 const tell = (message: PaymentMessage, ...to: Recipient[]) => notify(message, ...to);
 
@@ -40,9 +44,20 @@ export interface PaymentContext {
   /** Everyone who has varied or rescheduled it since; none of them may approve it either. */
   variedBy: string[];
   approvedBy: string | null;
+  /** The London day it was last approved: it cannot have been paid before then. */
+  approvedOn: string | null;
   paid: { paidOn: string; reference: string } | null;
+  /** Each correction of the paid date or reference: what had been recorded, and why it changed. */
+  corrections: PaymentCorrection[];
   returned: { amountPence: number; receivedOn: string; reference: string; reason: string } | null;
   cancelReason: string | null;
+}
+
+export interface PaymentCorrection {
+  paidOn: string;
+  reference: string;
+  reason: string;
+  correctedOn: string | null;
 }
 
 // What people read on forms, the history and the case page; the payloads and the context share them.
@@ -85,6 +100,11 @@ const returnPayload = z.strictObject({
   reference: shortText(100).meta(receivedReference),
   reason: reason.meta(returnReason),
 });
+const correctPayload = z.strictObject({
+  paidOn: isoDate.meta({ ...paidOn, title: 'Paid on (corrected)' }),
+  reference: shortText(100).meta({ ...paymentReference, title: 'Payment reference (corrected)' }),
+  reason: reason.meta({ title: 'Why the payment record is being corrected' }),
+});
 const cancelPayload = reasonPayload('Why the payment is cancelled');
 
 /** What each field of the context means to a person, most important first (display only). */
@@ -96,6 +116,16 @@ const contextSchema = z.object({
     .object({ paidOn: isoDate.meta(paidOn), reference: z.string().meta({ title: 'Payment reference' }) })
     .nullable()
     .meta({ title: 'Payment made' }),
+  corrections: z
+    .array(
+      z.object({
+        paidOn: isoDate.meta({ title: 'Paid on, as first recorded' }),
+        reference: z.string().meta({ title: 'Reference, as first recorded' }),
+        reason: z.string().meta({ title: 'Why it was corrected', widget: 'textarea' }),
+        correctedOn: isoDate.nullable().meta({ title: 'Corrected on' }),
+      }),
+    )
+    .meta({ title: 'Corrections to the payment record' }),
   returned: z
     .object({
       amountPence: pence.meta({ title: 'Amount returned' }),
@@ -110,6 +140,7 @@ const contextSchema = z.object({
   scheduledBy: z.string().nullable().meta({ title: 'Scheduled by', widget: 'hidden' }),
   variedBy: z.array(z.string().meta({ title: 'Varied by' })).meta({ title: 'Varied by', widget: 'hidden' }),
   approvedBy: z.string().nullable().meta({ title: 'Approved by', widget: 'hidden' }),
+  approvedOn: isoDate.nullable().meta({ title: 'Approved on', widget: 'hidden' }),
 });
 
 /** The payment in a line: its place in the schedule and when it is due. */
@@ -127,8 +158,9 @@ export type PaymentEvent = WithActor &
     | ({ type: 'RESCHEDULE' } & Payload<typeof reschedulePayload>)
     | ({ type: 'MARK_PAID' } & Payload<typeof paidPayload>)
     | ({ type: 'RECORD_RETURN' } & Payload<typeof returnPayload>)
+    | ({ type: 'CORRECT_PAYMENT' } & Payload<typeof correctPayload>)
     | ({ type: 'CANCEL' } & Payload<typeof cancelPayload>)
-  );
+  ) & { today?: string };
 
 /** Separation of duties: whoever scheduled or varied a payment does not approve it. */
 export function refusesApproval(context: PaymentContext, actorId: string | null): string | null {
@@ -138,6 +170,56 @@ export function refusesApproval(context: PaymentContext, actorId: string | null)
     return 'You varied this payment, so another member of finance must approve it.';
   return null;
 }
+
+/** A paid date is a fact: not a day still to come, nor before the payment was approved. */
+function paidDateProblems(context: PaymentContext, paidOn: string, now: Now | undefined): FieldProblem[] {
+  if (!isIsoDate(paidOn)) return [];
+  if (now && paidOn > now.today)
+    return [
+      {
+        field: 'paidOn',
+        message: `Enter the day the payment was made: it cannot be after today (${dayInWords(now.today)})`,
+      },
+    ];
+  if (context.approvedOn && paidOn < context.approvedOn)
+    return [
+      {
+        field: 'paidOn',
+        message: `The payment was approved on ${dayInWords(context.approvedOn)}, so it cannot have been paid before then`,
+      },
+    ];
+  return [];
+}
+
+export const checkPaid = (
+  context: PaymentContext,
+  p: Payload<typeof paidPayload>,
+  now?: Now,
+): FieldProblem[] => paidDateProblems(context, p.paidOn, now);
+
+/** A correction changes the date or the reference, to a date that could be the day it was paid. */
+export const checkCorrection = (
+  context: PaymentContext,
+  p: Payload<typeof correctPayload>,
+  now?: Now,
+): FieldProblem[] => {
+  if (context.paid && p.paidOn === context.paid.paidOn && p.reference === context.paid.reference)
+    return [
+      {
+        field: 'paidOn',
+        message: 'Change the paid date or the reference: these are what is recorded already',
+      },
+    ];
+  const returnedOn = context.returned?.receivedOn;
+  if (returnedOn && isIsoDate(p.paidOn) && p.paidOn > returnedOn)
+    return [
+      {
+        field: 'paidOn',
+        message: `Money came back on ${dayInWords(returnedOn)}, so it was paid no later than that`,
+      },
+    ];
+  return paidDateProblems(context, p.paidOn, now);
+};
 
 export const checkReturn = (context: PaymentContext, p: Payload<typeof returnPayload>): FieldProblem[] => [
   ...atMost(
@@ -155,6 +237,7 @@ export const checkReturn = (context: PaymentContext, p: Payload<typeof returnPay
 const paymentMade = { type: 'paymentMade' as const, params: {} };
 const paymentReturned = { type: 'paymentReturned' as const, params: {} };
 const paymentCancelled = { type: 'paymentCancelled' as const, params: {} };
+const paymentCorrected = { type: 'paymentCorrected' as const, params: {} };
 
 const machine = setup({
   types: {
@@ -167,6 +250,7 @@ const machine = setup({
     paymentMade: () => {},
     paymentReturned: () => {},
     paymentCancelled: () => {},
+    paymentCorrected: () => {},
     vary: assign(({ context, event }) => {
       if (event.type === 'VARY') {
         const variedBy = event.variedBy && !context.variedBy.includes(event.variedBy) ? [event.variedBy] : [];
@@ -184,10 +268,21 @@ const machine = setup({
       }
       return {};
     }),
-    approve: assign(({ event }) => ({ approvedBy: event.actorId ?? null })),
-    clearApproval: assign({ approvedBy: null }),
+    approve: assign(({ event }) => ({ approvedBy: event.actorId ?? null, approvedOn: event.today ?? null })),
+    clearApproval: assign({ approvedBy: null, approvedOn: null }),
     recordPaid: assign(({ event }) =>
       event.type === 'MARK_PAID' ? { paid: { paidOn: event.paidOn, reference: event.reference } } : {},
+    ),
+    recordCorrection: assign(({ context, event }) =>
+      event.type === 'CORRECT_PAYMENT' && context.paid
+        ? {
+            corrections: [
+              ...context.corrections,
+              { ...context.paid, reason: event.reason, correctedOn: event.today ?? null },
+            ],
+            paid: { paidOn: event.paidOn, reference: event.reference },
+          }
+        : {},
     ),
     recordReturn: assign(({ event }) =>
       event.type === 'RECORD_RETURN'
@@ -209,6 +304,8 @@ const machine = setup({
       event.type === 'VARY' && (event.amountPence !== context.amountPence || event.dueOn !== context.dueOn),
     returnValid: ({ context, event }) =>
       event.type === 'RECORD_RETURN' && checkReturn(context, event).length === 0,
+    paidValid: guardFrom(checkPaid),
+    correctionValid: guardFrom(checkCorrection),
   },
 }).createMachine({
   id: 'award-payment',
@@ -221,7 +318,9 @@ const machine = setup({
     scheduledBy: input.scheduledBy,
     variedBy: [],
     approvedBy: null,
+    approvedOn: null,
     paid: null,
+    corrections: [],
     returned: null,
     cancelReason: null,
   }),
@@ -254,6 +353,7 @@ const machine = setup({
         // Held after approval: it must be approved again once released.
         HOLD: { target: 'held', actions: 'clearApproval' },
         MARK_PAID: {
+          guard: 'paidValid',
           target: 'paid',
           actions: ['recordPaid', paymentMade, tell('paymentMade', 'owner', 'officer')],
         },
@@ -271,9 +371,21 @@ const machine = setup({
           target: 'returned',
           actions: ['recordReturn', paymentReturned],
         },
+        CORRECT_PAYMENT: {
+          guard: 'correctionValid',
+          actions: ['recordCorrection', paymentCorrected, tell('paymentCorrected', 'owner')],
+        },
       },
     },
-    returned: { type: 'final' },
+    // Money came back; the record of the payment can still be put right.
+    returned: {
+      on: {
+        CORRECT_PAYMENT: {
+          guard: 'correctionValid',
+          actions: ['recordCorrection', paymentCorrected, tell('paymentCorrected', 'owner')],
+        },
+      },
+    },
     cancelled: { type: 'final' },
   },
 });
@@ -281,9 +393,19 @@ const machine = setup({
 const system = ['system'] as const;
 const finance = ['finance'] as const;
 
+/** Version 1's context: no approval day, no corrections. */
+export type PaymentContextV1 = Omit<PaymentContext, 'approvedOn' | 'corrections'>;
+
 export const payment = defineMachine({
   id: 'award-payment',
-  version: 1,
+  // 2: a paid date is checked (not in the future, not before approval) and can be corrected with a
+  // reason (CORRECT_PAYMENT); the approval's day is kept. Version-1 payments approved before the
+  // move have no approval day on record, so only "not in the future" applies to them.
+  version: 2,
+  upgradeFrom: {
+    version: 1,
+    context: (c: PaymentContextV1): PaymentContext => ({ ...c, approvedOn: null, corrections: [] }),
+  },
   referencePrefix: 'PAY',
   // The award's owner: a provider, a partnership, or the Commissioner itself for a contract it procures.
   ownerKinds: ['provider', 'partner', 'communitySafetyPartnership', 'commissioner'],
@@ -306,7 +428,7 @@ export const payment = defineMachine({
     cancelled: { label: 'Cancelled' },
   },
   // Who in finance scheduled, varied and approved it: separation of duties, not the provider's business.
-  staffOnly: ['scheduledBy', 'variedBy', 'approvedBy'],
+  staffOnly: ['scheduledBy', 'variedBy', 'approvedBy', 'approvedOn'],
   events: {
     HOLD: { label: 'Hold the payment', payload: emptyPayload, sentBy: system },
     RELEASE: { label: 'Release the payment', payload: emptyPayload, sentBy: system },
@@ -328,7 +450,19 @@ export const payment = defineMachine({
       sentBy: finance,
       refuses: refusesApproval,
     },
-    MARK_PAID: { label: 'Record the payment as paid', payload: paidPayload, sentBy: finance },
+    MARK_PAID: {
+      label: 'Record the payment as paid',
+      payload: paidPayload,
+      sentBy: finance,
+      check: checkPaid,
+    },
+    CORRECT_PAYMENT: {
+      label: 'Correct the paid date or reference',
+      payload: correctPayload,
+      sentBy: finance,
+      check: checkCorrection,
+      whenever: true,
+    },
     RECORD_RETURN: {
       label: 'Record money returned by the provider',
       payload: returnPayload,

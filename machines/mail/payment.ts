@@ -15,4 +15,11 @@ export const paymentTemplates: Record<PaymentMessage, MessageTemplate> = {
     subject: (d) => `${d.reference}: a payment has been made`,
     body: (d) => [`Payment ${d.reference} of your grant has been made.`, check],
   },
+  paymentCorrected: {
+    subject: (d) => `${d.reference}: the record of a payment has been corrected`,
+    body: (d) => [
+      `Finance has corrected the date or the finance reference recorded for payment ${d.reference}.`,
+      check,
+    ],
+  },
 };

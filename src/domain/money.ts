@@ -1,5 +1,6 @@
 // The money effects machines emit. Each runs inside the transition's transaction; commitments lock
 // the fund row first, so however many awards are decided at once a fund is never over-committed.
+import { londonDate } from '../../machines/calendar.ts';
 import { type FundsParams, formatPounds, type OpenRoundParams } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import {
@@ -75,6 +76,7 @@ export const commitFundsEffect: EffectHandler = async (tx, effect, { caseRow, ac
     note: `${caseRow.machineId} ${caseRow.state}`,
     actorId: actor.userId,
     at,
+    effectiveOn: londonDate(at),
   });
 };
 
@@ -102,6 +104,7 @@ export const releaseFundsEffect: EffectHandler = async (tx, effect, { caseRow, a
     note: `${caseRow.machineId} ${caseRow.state}`,
     actorId: actor.userId,
     at,
+    effectiveOn: londonDate(at),
   });
 };
 

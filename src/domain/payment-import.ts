@@ -1,11 +1,11 @@
 // The finance system's paid transactions, imported: every row must match an approved payment by its
 // reference and amount, or nothing is imported and each problem row is listed with its reason. The
 // matched payments are marked paid through the engine, in one transaction, as the importing person.
-import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { formatPounds, isoDate, shortText } from '../../machines/define.ts';
+import { checkPaid, type PaymentContext } from '../../machines/payment.ts';
 import type { Database } from '../db/client.ts';
-import { cases } from '../db/schema/index.ts';
+import { casesBySeq } from '../db/queries/payments.ts';
 import type { Actor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
 import { ProblemError } from '../engine/errors.ts';
@@ -101,7 +101,7 @@ export async function importPaidTransactions(db: Database, engine: Engine, actor
   }
 
   const seqs = [...new Set(parsed.map((p) => p.seq))];
-  const found = seqs.length ? await db.select().from(cases).where(inArray(cases.seq, seqs)) : [];
+  const found = await casesBySeq(db, seqs);
   const bySeq = new Map(found.filter((c) => c.machineId === PAYMENT_MACHINE).map((c) => [c.seq, c]));
   const seen = new Map<number, number>();
   for (const p of parsed) {
@@ -116,7 +116,7 @@ export async function importPaidTransactions(db: Database, engine: Engine, actor
       problems.push({ line: p.line, field: 'payment', message: `There is no payment ${ref}` });
       continue;
     }
-    const context = (payment.snapshot as { context: { amountPence: number } }).context;
+    const context = (payment.snapshot as { context: PaymentContext }).context;
     if (payment.state !== 'approved')
       problems.push({
         line: p.line,
@@ -129,6 +129,14 @@ export async function importPaidTransactions(db: Database, engine: Engine, actor
         field: 'amount',
         message: `The file says ${formatPounds(p.amountPence)} but ${ref} is for ${formatPounds(context.amountPence)}`,
       });
+    // The machine's own rule for a paid date (not after today, not before approval), per line.
+    else
+      for (const problem of checkPaid(context, { paidOn: p.paidOn, reference: p.reference }, engine.now()))
+        problems.push({
+          line: p.line,
+          field: problem.field === 'paidOn' ? 'paid_on' : problem.field,
+          message: problem.message,
+        });
   }
   if (problems.length) throw refused(problems.sort((a, b) => a.line - b.line));
 
@@ -146,8 +154,11 @@ export async function importPaidTransactions(db: Database, engine: Engine, actor
         );
         imported.push({ line: p.line, paymentId: view.id, reference: view.reference, version: view.version });
       } catch (error) {
-        if (error instanceof ProblemError)
-          throw refused([{ line: p.line, field: 'payment', message: `${error.title}: ${error.detail}` }]);
+        if (error instanceof ProblemError) {
+          const fields = (error.extensions.errors ?? []) as Array<{ field: string; message: string }>;
+          const message = fields.length ? fields.map((f) => f.message).join('; ') : error.detail;
+          throw refused([{ line: p.line, field: 'payment', message: `${error.title}: ${message}` }]);
+        }
         throw error;
       }
     }

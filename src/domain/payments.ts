@@ -15,6 +15,7 @@ import {
   lockPaymentsOf,
   paidNetByCase,
   saveSchedule,
+  standingPaymentRows,
 } from '../db/queries/payments.ts';
 import type { LedgerMovement, ReleaseCause } from '../db/schema/index.ts';
 import { type Actor, systemActor } from '../engine/actor.ts';
@@ -44,6 +45,10 @@ interface Movement {
   by: CaseRow;
   actor: Actor;
   at: Date;
+  /** The day the money moved (paid, received); the London day of `at` when absent. */
+  effectiveOn?: string;
+  /** The finance system's reference for money paid or received. */
+  reference?: string | null;
 }
 
 /** One ledger row against the award's programme, its fund and stream. */
@@ -63,6 +68,8 @@ async function record(tx: Tx, m: Movement): Promise<void> {
     note: `${m.by.machineId} ${m.by.state}`,
     actorId: m.actor.userId,
     at: m.at,
+    effectiveOn: m.effectiveOn ?? londonDate(m.at),
+    reference: m.reference ?? null,
   });
 }
 
@@ -211,7 +218,8 @@ export const releaseAwardPaymentsEffect: EffectHandler = async (tx, _effect, { c
 interface PaymentContext {
   amountPence: number;
   paid: { paidOn: string; reference: string } | null;
-  returned: { amountPence: number } | null;
+  returned: { amountPence: number; receivedOn: string; reference: string } | null;
+  corrections?: Array<{ reason: string }>;
 }
 const paymentContext = (row: CaseRow) => (row.snapshot as { context: PaymentContext }).context;
 
@@ -231,6 +239,8 @@ export const paymentMadeEffect: EffectHandler = async (tx, _effect, { caseRow, a
     by: caseRow,
     actor,
     at,
+    effectiveOn: context.paid?.paidOn,
+    reference: context.paid?.reference,
   });
   const definition = engine.registry.get(award.machineId, award.machineVersion);
   if (!definition?.events[PAID_EVENT]?.sentBy.includes('system')) return;
@@ -246,10 +256,52 @@ export const paymentMadeEffect: EffectHandler = async (tx, _effect, { caseRow, a
 /** Money the provider gave back: a `repayment`, and the same amount of commitment restored to the fund. */
 export const paymentReturnedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at }) => {
   const award = await awardOf(tx, caseRow);
-  const amountPence = BigInt(paymentContext(caseRow).returned?.amountPence ?? 0);
+  const returned = paymentContext(caseRow).returned;
+  const amountPence = BigInt(returned?.amountPence ?? 0);
   const common = { award, amountPence, paymentCaseId: caseRow.id, by: caseRow, actor, at };
-  await record(tx, { ...common, movement: 'repayment' });
-  await record(tx, { ...common, movement: 'release', cause: 'clawback' });
+  await record(tx, {
+    ...common,
+    movement: 'repayment',
+    effectiveOn: returned?.receivedOn,
+    reference: returned?.reference,
+  });
+  await record(tx, { ...common, movement: 'release', cause: 'clawback', effectiveOn: returned?.receivedOn });
+};
+
+/**
+ * The paid date or reference was recorded wrongly: each `payment` row that stands is reversed (on its
+ * own day, so the period it was placed in loses it) and written again as now recorded, with the
+ * reason on both. The original rows stay.
+ */
+export const paymentCorrectedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at }) => {
+  await awardOf(tx, caseRow);
+  const context = paymentContext(caseRow);
+  if (!context.paid) throw integrity(`Payment ${caseRow.id} was corrected but is not paid.`);
+  const reason = context.corrections?.at(-1)?.reason ?? '';
+  const standing = await standingPaymentRows(tx, caseRow.id);
+  if (!standing.length)
+    throw integrity(`Payment ${caseRow.id} is paid but the ledger has no payment for it.`);
+  for (const original of standing) {
+    const { id, at: _at, actorId: _actor, caseVersion: _version, note: _note, ...same } = original;
+    const note = `Correction: ${reason}`;
+    await insertLedgerRow(tx, {
+      ...same,
+      amountPence: -original.amountPence,
+      reversesId: id,
+      note,
+      actorId: actor.userId,
+      at,
+    });
+    await insertLedgerRow(tx, {
+      ...same,
+      reversesId: null,
+      effectiveOn: context.paid.paidOn,
+      reference: context.paid.reference,
+      note,
+      actorId: actor.userId,
+      at,
+    });
+  }
 };
 
 /** A payment cancelled: the award will not pay it, so its commitment goes back to the fund. */
@@ -278,4 +330,5 @@ export const paymentEffects: Record<string, EffectHandler> = {
   paymentMade: paymentMadeEffect,
   paymentReturned: paymentReturnedEffect,
   paymentCancelled: paymentCancelledEffect,
+  paymentCorrected: paymentCorrectedEffect,
 };

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { inject } from 'vitest';
+import { londonDate } from '../../machines/calendar.ts';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { connect, type DatabaseHandle } from '../../src/db/client.ts';
 import { demoUsers } from '../../src/domain/demo-data.ts';
@@ -108,6 +109,8 @@ export async function startTestApp(
       if (res.status !== 200)
         throw new Error(`${email} could not declare on ${caseId}: ${res.status} ${JSON.stringify(res.body)}`);
     },
+    /** Today's London date on the app's clock: the latest day a payment can be recorded as paid. */
+    today: () => londonDate((options.clock ?? systemClock).now()),
     /** The Authorization header for a demo user. */
     as: (email: DemoEmail) => ({ Authorization: `Bearer ${tokens[email]}` }),
     close: async () => {

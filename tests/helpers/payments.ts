@@ -8,7 +8,7 @@ import type { CaseBody } from './cycles.ts';
 export const PAYMENT_MACHINE = 'award-payment';
 
 export interface PayOptions {
-  /** The day each payment was made; by default the day it fell due. */
+  /** The day each payment was made; by default today on the app's clock (it cannot be later, nor before its approval). */
   paidOn?: string | ((payment: CaseBody) => string);
   /** The finance system's reference; by default `BACS-` and the payment's own reference. */
   reference?: string | ((payment: CaseBody) => string);
@@ -78,7 +78,7 @@ export function paymentHelpers(t: TestApp) {
       if (payment.state === 'held')
         throw new Error(`payment ${payment.reference} is held: ${show({ status: 200, body: payment })}`);
       if (payment.state === 'scheduled') payment = await approve(payment.id, approvedBy);
-      const paidOn = pick(options.paidOn, payment, payment.context.dueOn as string);
+      const paidOn = pick(options.paidOn, payment, t.today());
       const reference = pick(options.reference, payment, `BACS-${payment.reference as string}`);
       await markPaid(payment.id, paidOn, reference, paidBy);
     }

@@ -39,8 +39,9 @@ export function youthFundDriver(t: TestApp, provider: Provider) {
 
   async function send(id: string, event: Event): Promise<any> {
     if (event.type === 'RECORD_PAYMENT') {
-      const { paidOn, reference } = event as { paidOn?: string; reference?: string };
-      await payments.payAward(id, { paidOn, reference });
+      // Paid today on the app's clock: a paid day can be neither later nor before the approval.
+      const { reference } = event as { reference?: string };
+      await payments.payAward(id, { reference });
       return getCase(id);
     }
     const staff = Object.hasOwn(staffFor, event.type) ? staffFor[event.type] : undefined;

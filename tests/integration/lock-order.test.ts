@@ -82,7 +82,7 @@ describe('an award varied while its payments are recorded as paid', () => {
         outcome(() =>
           t.engine.send(finance2, p.id, {
             type: 'MARK_PAID',
-            paidOn: '2026-10-01',
+            paidOn: t.today(),
             reference: `BACS-${round}-${p.id.slice(0, 6)}`,
           }),
         ),

@@ -159,7 +159,7 @@ describe('money given back', () => {
     // spend and has nothing unpaid to release: the £2,500 comes back only when the provider returns it.
     expect((await b.decide(c, 400_000)).status).toBe(200);
     await b.ok(c, 'owner', ev.ACCEPT_OFFER);
-    const [payment] = await pay.payAward(c, { paidOn: '2026-05-01', reference: 'BACS-400' });
+    const [payment] = await pay.payAward(c, { reference: 'BACS-400' });
     expect(payment).toMatchObject({ state: 'paid', context: { amountPence: 400_000 } });
     expect((await b.ok(c, 'owner', { ...ev.SUBMIT_REPORT, spentPence: 150_000 })).state).toBe(
       'reportSubmitted',
@@ -170,7 +170,7 @@ describe('money given back', () => {
     const back = {
       type: 'RECORD_RETURN',
       amountPence: 250_000,
-      receivedOn: '2026-06-01',
+      receivedOn: t.today(),
       reference: 'RET-1',
     };
     const returned = await b.ok(payment!.id, 'finance@demo.test', { ...back, reason: 'Unspent' });
@@ -247,7 +247,7 @@ describe('money given back', () => {
     ]);
     // The first instalment is paid, and no other.
     await pay.approve(scheduled[0]!.id);
-    await pay.markPaid(scheduled[0]!.id, '2027-04-01', 'BACS-Q1');
+    await pay.markPaid(scheduled[0]!.id, t.today(), 'BACS-Q1');
     expect((await positionOf(t, fundId)).releasedPence).toBe(0);
     try {
       // Before the agreement ends it cannot be closed (ending it sooner is a termination): nothing
@@ -310,11 +310,37 @@ describe('the ledger', () => {
       throw new Error('TRUNCATE was allowed');
     });
     await expect(truncate).rejects.toMatchObject({ message, code: '42501' });
-    // And a movement is never zero or negative.
-    const bad = t.sql`insert into fund_ledger (fund_id, movement, amount_pence, note, at)
-      values (${fundId}, 'release', -5, 'x', now())`;
-    await expect(bad).rejects.toMatchObject({ constraint_name: 'fund_ledger_amount_positive' });
+    // And a movement is never zero or negative, unless it reverses another row.
+    for (const amount of [-5, 0]) {
+      const bad = t.sql`insert into fund_ledger (fund_id, movement, amount_pence, note, at)
+        values (${fundId}, 'release', ${amount}, 'x', now())`;
+      await expect(bad).rejects.toMatchObject({ constraint_name: 'fund_ledger_amount_sign' });
+    }
     expect(await t.sql`select * from fund_ledger where fund_id = ${fundId}`).toEqual(before);
+  });
+
+  it('a reversal undoes exactly one row, once; a row written by hand takes the London day it was recorded', async () => {
+    const { fundId } = await t.programme();
+    const [row] = await t.sql`insert into fund_ledger (fund_id, movement, amount_pence, note, at)
+      values (${fundId}, 'commit', 500, 'by hand', '2026-06-30T23:30:00Z') returning id, effective_on`;
+    // 23:30 GMT on 30 June is 00:30 on 1 July in London.
+    expect(row!.effective_on).toBe('2026-07-01');
+    const reverse = (amount: number, movement = 'commit', reverses: unknown = row!.id) =>
+      t.sql`insert into fund_ledger (fund_id, movement, amount_pence, reverses_id, note, at)
+        values (${fundId}, ${movement}, ${amount}, ${reverses as number}, 'reversal', now())`;
+    // Not the negated amount, another movement, a positive amount, or a row that does not exist.
+    for (const wrong of [
+      reverse(-400),
+      reverse(-500, 'release'),
+      reverse(500),
+      reverse(-500, 'commit', 999_999_999),
+    ])
+      await expect(wrong).rejects.toMatchObject({ code: expect.stringMatching(/^23/) });
+    await reverse(-500);
+    await expect(reverse(-500)).rejects.toMatchObject({ constraint_name: 'fund_ledger_reverses_key' });
+    const [sum] =
+      await t.sql`select sum(amount_pence)::int as net from fund_ledger where fund_id = ${fundId}`;
+    expect(sum!.net).toBe(0);
   });
 
   it("names each row's programme, its case's: given by the app, filled in for SQL, refused when another", async () => {

@@ -78,13 +78,14 @@ describe('importing paid transactions', () => {
   it('marks every matched approved payment paid, with its date and reference', async () => {
     const a = await payment(123_456);
     const b = await payment(100_001);
-    const csv = `payment,amount,paid_on,reference\r\n${a.reference},${pounds(a.amountPence)},2030-01-06,"BACS, 991"\r\n${b.reference},£1000.01,2030-01-07,BACS-992\r\n`;
+    const today = t.today();
+    const csv = `payment,amount,paid_on,reference\r\n${a.reference},${pounds(a.amountPence)},${today},"BACS, 991"\r\n${b.reference},£1000.01,${today},BACS-992\r\n`;
     const res = await importCsv(csv);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.imported).toBe(2);
     const paidA = (await h.get(a.id, FINANCE)).body;
     expect(paidA.state).toBe('paid');
-    expect(paidA.context.paid).toEqual({ paidOn: '2030-01-06', reference: 'BACS, 991' });
+    expect(paidA.context.paid).toEqual({ paidOn: today, reference: 'BACS, 991' });
     expect((await current(b.id)).state).toBe('paid');
     expect(await paymentRowsFor([a.id, b.id])).toBe(2);
   });
@@ -93,15 +94,19 @@ describe('importing paid transactions', () => {
     const good = await payment(50_000);
     const wrongAmount = await payment(60_000);
     const notApproved = await payment(70_000, false);
-    const before = await Promise.all([good, wrongAmount, notApproved].map((p) => current(p.id)));
+    const early = await payment(80_000);
+    const before = await Promise.all([good, wrongAmount, notApproved, early].map((p) => current(p.id)));
+    const today = t.today();
     const csv = [
       'reference,payment,paid_on,amount,extra',
-      `R1,${good.reference},2030-02-01,500.00,ignored`,
+      `R1,${good.reference},${today},500.00,ignored`,
       `R2,${wrongAmount.reference},2030-02-01,600.01,`,
       `R3,${notApproved.reference},2030-02-01,700.00,`,
       'R4,PAY-999999,2030-02-01,1.00,',
       `R5,${good.reference},2030-02-01,500.00,`,
       `R6,${good.reference.toLowerCase()}x,2030-02-30,12.345,`,
+      `R7,${early.reference},2199-01-01,800.00,`,
+      `R8,${early.reference.replace('PAY-', 'pay-')},2025-01-01,800.00,`,
     ].join('\n');
     const res = await importCsv(csv);
     expect(res.status).toBe(422);
@@ -116,11 +121,15 @@ describe('importing paid transactions', () => {
       '7:payment',
       '7:amount',
       '7:paid_on',
+      '8:paid_on',
+      '9:payment',
     ]);
     expect(res.body.errors[0].message).toMatch(/£600\.01 but .* is for £600\.00/);
     expect(res.body.errors[1].message).toMatch(/still awaiting approval/);
     expect(res.body.errors[3].message).toMatch(/also on line 2/);
-    const after = await Promise.all([good, wrongAmount, notApproved].map((p) => current(p.id)));
+    expect(res.body.errors[7].message).toMatch(/^Enter the day the payment was made: it cannot be after today/);
+    expect(res.body.errors[8].message).toMatch(/also on line 8/);
+    const after = await Promise.all([good, wrongAmount, notApproved, early].map((p) => current(p.id)));
     expect(after).toEqual(before);
     expect(await paymentRowsFor([good.id, wrongAmount.id, notApproved.id])).toBe(0);
   });
@@ -153,7 +162,7 @@ describe('importing paid transactions', () => {
     const page = await agent.get('/finance/payments');
     expect(page.status).toBe(200);
     expect(page.text).toContain(ok.reference);
-    const bad = `payment,amount,paid_on,reference\n${ok.reference},800.10,2030-03-02,BACS-1`;
+    const bad = `payment,amount,paid_on,reference\n${ok.reference},800.10,${t.today()},BACS-1`;
     const refused = await agent
       .post('/finance/payments/import')
       .type('form')
@@ -162,7 +171,7 @@ describe('importing paid transactions', () => {
     expect(refused.text).toContain('govuk-error-summary');
     expect(refused.text).toContain('Line 2, amount: The file says £800.10');
     expect((await current(ok.id)).state).toBe('approved');
-    const good = `payment,amount,paid_on,reference\n${ok.reference},800.00,2030-03-02,BACS-1`;
+    const good = `payment,amount,paid_on,reference\n${ok.reference},800.00,${t.today()},BACS-1`;
     const done = await agent
       .post('/finance/payments/import')
       .type('form')

@@ -5,6 +5,7 @@
 // system then records the payment on the Youth Fund case (RECORD_PAYMENT is the system's alone).
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { londonDate } from '../../machines/calendar.ts';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS, youthFund } from '../../machines/youth-fund.ts';
 import { timers } from '../../src/db/schema/index.ts';
@@ -43,7 +44,13 @@ type Event = { type: string } & Record<string, unknown>;
 const ev = youthFundEvents;
 const payloadOf = ({ type: _type, ...payload }: Event) => payload;
 /** What the system records when the payment is made: all of the award, on the day and reference paid. */
-const PAID = { ...ev.RECORD_PAYMENT, amountPence: 300_000, paidOn: '2025-05-01', reference: 'BACS-1' };
+// Paid today: a paid day can be neither later nor before the payment's approval (the app runs on the real clock).
+const PAID = {
+  ...ev.RECORD_PAYMENT,
+  amountPence: 300_000,
+  paidOn: londonDate(new Date()),
+  reference: 'BACS-1',
+};
 
 /** The happy path: who sends what, and the state it leads to. */
 const happy: [Who, Event, string][] = [
@@ -89,8 +96,9 @@ const getCase = (id: string, email: DemoEmail = PROVIDER) => t.http.get(`/api/ca
  */
 async function act(id: string, who: Who, event: Event, headers: Record<string, string> = {}) {
   if (who !== SYSTEM) return send(id, who, event, headers);
-  const { paidOn, reference } = event as { paidOn?: string; reference?: string };
-  await payments.payAward(id, { paidOn, reference });
+  // Paid today on the app's clock: a paid day can be neither later nor before the approval.
+  const { reference } = event as { reference?: string };
+  await payments.payAward(id, { reference });
   return getCase(id, FINANCE);
 }
 /** Who a step's answer is for: the system's step is read by finance. */

@@ -1,9 +1,12 @@
 // One payment of an award's schedule, pure: opened by the domain (never by a person), held and
 // released with the award's monitoring returns, varied when the award is re-profiled, approved by
-// finance — never by whoever scheduled or varied it — paid, and possibly returned (clawback).
+// finance — never by whoever scheduled or varied it — paid on a day that has come and not before its
+// approval, possibly returned (clawback), and its paid date or reference corrected with a reason.
 import { describe, expect, it } from 'vitest';
 import { paymentTemplates } from '../../machines/mail/payment.ts';
 import {
+  checkCorrection,
+  checkPaid,
   checkReturn,
   type PaymentContext,
   type PaymentEvent,
@@ -50,8 +53,14 @@ const ev = {
   VARY: { type: 'VARY', amountPence: 1_200_000, dueOn: '2026-08-01', variedBy: VARIER, actorId: null },
   SUPERSEDE: { type: 'SUPERSEDE', actorId: null },
   RESCHEDULE: { type: 'RESCHEDULE', dueOn: '2026-07-15', reason: 'Finance run moved', actorId: VARIER },
-  APPROVE: { type: 'APPROVE', actorId: APPROVER },
-  MARK_PAID: { type: 'MARK_PAID', paidOn: '2026-07-02', reference: 'BACS-2026-0042', actorId: APPROVER },
+  APPROVE: { type: 'APPROVE', actorId: APPROVER, today: '2026-07-01' },
+  MARK_PAID: {
+    type: 'MARK_PAID',
+    paidOn: '2026-07-02',
+    reference: 'BACS-2026-0042',
+    actorId: APPROVER,
+    today: '2026-07-03',
+  },
   RECORD_RETURN: {
     type: 'RECORD_RETURN',
     amountPence: 400_000,
@@ -60,13 +69,21 @@ const ev = {
     reason: 'Underspend returned',
     actorId: APPROVER,
   },
+  CORRECT_PAYMENT: {
+    type: 'CORRECT_PAYMENT',
+    paidOn: '2026-07-03',
+    reference: 'BACS-2026-0043',
+    reason: 'The bank run went a day late',
+    actorId: ANOTHER,
+    today: '2026-10-01',
+  },
   CANCEL: { type: 'CANCEL', reason: 'Provider ceased trading', actorId: APPROVER },
 } as const satisfies { [K in EventType]: PaymentEvent & { type: K } };
 const allEvents = Object.keys(ev) as EventType[];
 const everyEvent: Event[] = Object.values(ev);
 /** The payload a client sends: the event without its type and without the actorId the engine adds. */
 const payload = (type: EventType) => {
-  const { actorId: _a, ...rest } = payloadOf(ev, type) as Record<string, unknown>;
+  const { actorId: _a, today: _t, ...rest } = payloadOf(ev, type) as Record<string, unknown>;
   return rest;
 };
 
@@ -82,27 +99,29 @@ const pathTo: Record<string, Event[]> = {
   cancelled: [ev.CANCEL],
 };
 const reach = (state: string) => run(pathTo[state]!)[0];
-const finals = ['returned', 'cancelled'];
+const finals = ['cancelled'];
 const open = ['scheduled', 'held', 'approved'];
 const accepts: Record<string, string[]> = {
   scheduled: ['HOLD', 'APPROVE', 'VARY', 'RESCHEDULE', 'SUPERSEDE', 'CANCEL'],
   held: ['RELEASE', 'VARY', 'RESCHEDULE', 'SUPERSEDE', 'CANCEL'],
   approved: ['HOLD', 'MARK_PAID', 'VARY', 'RESCHEDULE', 'SUPERSEDE', 'CANCEL'],
-  paid: ['RECORD_RETURN'],
-  returned: [],
+  paid: ['RECORD_RETURN', 'CORRECT_PAYMENT'],
+  returned: ['CORRECT_PAYMENT'],
   cancelled: [],
 };
 
 const made = { type: 'paymentMade', params: {} };
 const returned = { type: 'paymentReturned', params: {} };
 const cancelled = { type: 'paymentCancelled', params: {} };
+const corrected = { type: 'paymentCorrected', params: {} };
+const correctedNote = n('paymentCorrected', 'owner');
 const approvedNote = n('paymentApproved', 'finance');
 const madeNote = n('paymentMade', 'owner', 'officer');
 
 describe('payment definition', () => {
   it('describes itself and registers', () => {
-    expect(payment).toMatchObject({ id: 'award-payment', version: 1, referencePrefix: 'PAY' });
-    expect(Object.hasOwn(payment, 'upgradeFrom')).toBe(false);
+    expect(payment).toMatchObject({ id: 'award-payment', version: 2, referencePrefix: 'PAY' });
+    expect(payment.upgradeFrom.version).toBe(1);
     // Only the domain opens payments, when an agreement is signed or an award re-profiled.
     expect(payment.createdBy).toEqual([]);
     expect(payment.ownerKinds).toEqual(['provider', 'partner', 'communitySafetyPartnership', 'commissioner']);
@@ -117,16 +136,19 @@ describe('payment definition', () => {
 
   it.each([
     [['system'], 'HOLD RELEASE VARY SUPERSEDE'],
-    [['finance'], 'RESCHEDULE APPROVE MARK_PAID RECORD_RETURN'],
+    [['finance'], 'RESCHEDULE APPROVE MARK_PAID RECORD_RETURN CORRECT_PAYMENT'],
     [['finance', 'officer'], 'CANCEL'],
   ])('%o alone send %s', (senders, types) => {
     for (const type of types.split(' ')) expect(payment.events[type as EventType].sentBy).toEqual(senders);
   });
 
-  it('APPROVE is refused by refusesApproval, RECORD_RETURN checked by checkReturn; nothing else', () => {
+  it('APPROVE is refused by refusesApproval; RECORD_RETURN, MARK_PAID and CORRECT_PAYMENT are checked; nothing else', () => {
     expect(payment.events.APPROVE.refuses).toBe(refusesApproval);
     expect(payment.events.RECORD_RETURN.check).toBe(checkReturn);
-    const others = allEvents.filter((t) => t !== 'APPROVE' && t !== 'RECORD_RETURN');
+    expect(payment.events.MARK_PAID.check).toBe(checkPaid);
+    expect(payment.events.CORRECT_PAYMENT.check).toBe(checkCorrection);
+    const checked = ['APPROVE', 'RECORD_RETURN', 'MARK_PAID', 'CORRECT_PAYMENT'];
+    const others = allEvents.filter((t) => !checked.includes(t));
     for (const type of others) {
       const spec = payment.events[type] as { refuses?: unknown; check?: unknown };
       expect([type, spec.refuses, spec.check]).toEqual([type, undefined, undefined]);
@@ -159,7 +181,9 @@ describe('payment definition', () => {
       ...input,
       variedBy: [],
       approvedBy: null,
+      approvedOn: null,
       paid: null,
+      corrections: [],
       returned: null,
       cancelReason: null,
     } satisfies PaymentContext);
@@ -208,6 +232,8 @@ describe('transitions, with what each tells people and asks the domain to do', (
     ['approved', ev.SUPERSEDE, 'cancelled', [], []],
     ['approved', ev.CANCEL, 'cancelled', [], [cancelled]],
     ['paid', ev.RECORD_RETURN, 'returned', [], [returned]],
+    ['paid', ev.CORRECT_PAYMENT, 'paid', [correctedNote], [corrected]],
+    ['returned', ev.CORRECT_PAYMENT, 'returned', [correctedNote], [corrected]],
   ])('%s —%o→ %s, telling %o and asking %o', (from, event, to, told, asked) => {
     const [after, actions] = send(reach(from), event);
     expect(after.value).toBe(to);
@@ -447,7 +473,7 @@ describe('paid, returned, cancelled', () => {
     for (const event of everyEvent) expect(can(s, event), `${state} ${event.type}`).toBe(false);
   });
 
-  it('a paid payment cannot be cancelled, varied, held or superseded: only money returned changes it', () => {
+  it('a paid payment cannot be cancelled, varied, held or superseded: only money returned or a correction changes it', () => {
     const paid = reach('paid');
     for (const event of [ev.CANCEL, ev.VARY, ev.HOLD, ev.SUPERSEDE, ev.RESCHEDULE])
       expect(can(paid, event), event.type).toBe(false);
@@ -527,7 +553,7 @@ describe("persistence through the engine's persist and restore", () => {
       expect(can(restored, event), `${event.type} ${String(event.actorId)}`).toBe(!refused);
       [s] = send(restored, event);
     }
-    expect([s.value, s.status]).toEqual(['returned', 'done']);
+    expect([s.value, s.status]).toEqual(['returned', 'active']);
     expect(s.context).toMatchObject({
       amountPence: 1_200_000,
       dueOn: '2026-07-15',
@@ -541,5 +567,114 @@ describe("persistence through the engine's persist and restore", () => {
         reason: 'Underspend returned',
       },
     });
+  });
+});
+
+describe('the paid date is a fact', () => {
+  const approved = () => reach('approved');
+
+  it('APPROVE records the day it was approved; holding the payment clears it with the approval', () => {
+    expect(approved().context).toMatchObject({ approvedBy: APPROVER, approvedOn: '2026-07-01' });
+    const [held] = send(approved(), ev.HOLD);
+    expect(held.context).toMatchObject({ approvedBy: null, approvedOn: null });
+  });
+
+  it.each<[string, object, string | null]>([
+    ['today', { paidOn: '2026-07-03' }, null],
+    ['the day it was approved', { paidOn: '2026-07-01' }, null],
+    [
+      'tomorrow',
+      { paidOn: '2026-07-04' },
+      'Enter the day the payment was made: it cannot be after today (3 July 2026)',
+    ],
+    [
+      'before it was approved',
+      { paidOn: '2026-06-30' },
+      'The payment was approved on 1 July 2026, so it cannot have been paid before then',
+    ],
+  ])('MARK_PAID paid %s: %s', (_name, change, problem) => {
+    const event = { ...ev.MARK_PAID, ...change };
+    const { type: _t, actorId: _a, today, ...p } = event;
+    expect(checkPaid(approved().context, p, { today })).toEqual(
+      problem ? [{ field: 'paidOn', message: problem }] : [],
+    );
+    // The machine's guard and the engine's check are one function.
+    expect(can(approved(), event)).toBe(problem === null);
+  });
+
+  it('a payment approved before approval days were kept (approvedOn null) is judged only against today', () => {
+    const context = { ...approved().context, approvedOn: null };
+    expect(checkPaid(context, { paidOn: '2020-01-01', reference: 'R' }, { today: '2026-07-03' })).toEqual([]);
+  });
+});
+
+describe('correcting the paid date or reference', () => {
+  it('keeps what was first recorded, with the reason and the day, and asks the ledger to reverse and re-enter', () => {
+    const [s, actions] = send(reach('paid'), ev.CORRECT_PAYMENT);
+    expect(s.value).toBe('paid');
+    expect(s.context.paid).toEqual({ paidOn: '2026-07-03', reference: 'BACS-2026-0043' });
+    expect(s.context.corrections).toEqual([
+      {
+        paidOn: '2026-07-02',
+        reference: 'BACS-2026-0042',
+        reason: 'The bank run went a day late',
+        correctedOn: '2026-10-01',
+      },
+    ]);
+    expect(effectsOf(actions)).toEqual([corrected, { type: 'notify', params: correctedNote }]);
+    // A second correction keeps the first.
+    const [again] = send(s, { ...ev.CORRECT_PAYMENT, reference: 'BACS-2026-0044', reason: 'Typing slip' });
+    expect(again.context.corrections.map((c) => c.reference)).toEqual(['BACS-2026-0042', 'BACS-2026-0043']);
+    expect(again.context.paid).toEqual({ paidOn: '2026-07-03', reference: 'BACS-2026-0044' });
+  });
+
+  it.each<[string, object, string | null]>([
+    ['only the reference', { paidOn: '2026-07-02' }, null],
+    ['only the date', { reference: 'BACS-2026-0042' }, null],
+    [
+      'nothing',
+      { paidOn: '2026-07-02', reference: 'BACS-2026-0042' },
+      'Change the paid date or the reference: these are what is recorded already',
+    ],
+    [
+      'to a day not yet come',
+      { paidOn: '2026-10-02' },
+      'Enter the day the payment was made: it cannot be after today (1 October 2026)',
+    ],
+    [
+      'to before its approval',
+      { paidOn: '2026-06-30' },
+      'The payment was approved on 1 July 2026, so it cannot have been paid before then',
+    ],
+  ])('CORRECT_PAYMENT changing %s: %s', (_name, change, problem) => {
+    const paid = reach('paid');
+    const event = { ...ev.CORRECT_PAYMENT, ...change };
+    const { type: _t, actorId: _a, today, ...p } = event;
+    expect(checkCorrection(paid.context, p, { today })).toEqual(
+      problem ? [{ field: 'paidOn', message: problem }] : [],
+    );
+    expect(can(paid, event)).toBe(problem === null);
+  });
+
+  it('after money came back, the paid date stays no later than the day it came back', () => {
+    const returned = reach('returned');
+    const late = { ...ev.CORRECT_PAYMENT, paidOn: '2026-10-01' };
+    expect(can(returned, late)).toBe(false);
+    expect(
+      checkCorrection(returned.context, { ...payload('CORRECT_PAYMENT'), paidOn: '2026-10-01' } as never),
+    ).toEqual([
+      { field: 'paidOn', message: 'Money came back on 30 September 2026, so it was paid no later than that' },
+    ]);
+    expect(can(returned, ev.CORRECT_PAYMENT)).toBe(true);
+  });
+
+  it('a payment not yet paid or cancelled cannot be corrected', () => {
+    for (const state of [...open, 'cancelled'])
+      expect(can(reach(state), ev.CORRECT_PAYMENT), state).toBe(false);
+  });
+
+  it('version-1 payments move with no approval day and no corrections', () => {
+    const { approvedOn: _o, corrections: _c, ...v1 } = reach('paid').context;
+    expect(payment.upgradeFrom.context(v1)).toEqual({ ...v1, approvedOn: null, corrections: [] });
   });
 });

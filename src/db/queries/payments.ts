@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.ts';
 import { cases, fundLedger, organisations, paymentSchedules } from '../schema/index.ts';
 
@@ -69,4 +70,33 @@ export async function unpaidPayments(db: Db, paymentMachine: string, limit = 500
       asc(cases.seq),
     )
     .limit(limit);
+}
+
+const reversal = alias(fundLedger, 'reversal');
+
+/** A payment's `payment` rows that stand: neither reversals nor reversed, oldest first. */
+export async function standingPaymentRows(db: Db, paymentCaseId: string) {
+  const rows = await db
+    .select({ row: fundLedger })
+    .from(fundLedger)
+    .leftJoin(reversal, eq(reversal.reversesId, fundLedger.id))
+    .where(
+      and(
+        eq(fundLedger.paymentCaseId, paymentCaseId),
+        eq(fundLedger.movement, 'payment'),
+        isNull(fundLedger.reversesId),
+        isNull(reversal.id),
+      ),
+    )
+    .orderBy(asc(fundLedger.id));
+  return rows.map((r) => r.row);
+}
+
+/** The cases with these reference numbers (PAY-000042 is 42), of whatever machine. */
+export async function casesBySeq(db: Db, seqs: readonly number[]) {
+  if (!seqs.length) return [];
+  return db
+    .select()
+    .from(cases)
+    .where(inArray(cases.seq, [...seqs]));
 }

@@ -134,17 +134,18 @@ export async function ledgerSums(db: Db, fundIds: readonly string[]) {
   return rows.map((r) => ({ ...r, total: BigInt(r.total) }));
 }
 
-const instant = (at: Date) => sql`${at.toISOString()}::timestamptz`;
+const day = (isoDate: string) => sql`${isoDate}::date`;
 
 /**
- * Per fund and theme, as at the end of a period: commitments and releases before `end`, payments in
- * [start, end) and payments before `end`.
+ * Per fund and theme, as at the last day of a period (London dates, inclusive): commitments and
+ * releases to then, payments made in the period and payments made to then. Every row counts on its
+ * effective day: a payment on the day it was paid, whenever it was recorded.
  */
-export async function periodSums(db: Db, fundIds: readonly string[], start: Date, end: Date) {
+export async function periodSums(db: Db, fundIds: readonly string[], startsOn: string, endsOn: string) {
   if (!fundIds.length) return [];
   const sumWhere = (condition: SQL) =>
     sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${condition}), 0)::text`;
-  const before = sql`${fundLedger.at} < ${instant(end)}`;
+  const before = sql`${fundLedger.effectiveOn} <= ${day(endsOn)}`;
   const rows = await db
     .select({
       fundId: fundLedger.fundId,
@@ -152,7 +153,7 @@ export async function periodSums(db: Db, fundIds: readonly string[], start: Date
       commit: sumWhere(sql`${fundLedger.movement} = 'commit' and ${before}`),
       release: sumWhere(sql`${fundLedger.movement} = 'release' and ${before}`),
       paidInPeriod: sumWhere(
-        sql`${fundLedger.movement} = 'payment' and ${fundLedger.at} >= ${instant(start)} and ${before}`,
+        sql`${fundLedger.movement} = 'payment' and ${fundLedger.effectiveOn} >= ${day(startsOn)} and ${before}`,
       ),
       paidToDate: sumWhere(sql`${fundLedger.movement} = 'payment' and ${before}`),
     })
@@ -171,24 +172,25 @@ export async function periodSums(db: Db, fundIds: readonly string[], start: Date
 }
 
 /**
- * Awards made in [start, end): cases whose first commitment falls in it, per theme, with the amount
- * of that first commitment. Candidates come from the period's commitments alone (the window keeps
- * each case's earliest); each is then checked for an earlier one through the case index.
+ * Awards made from `startsOn` to `endsOn` (London dates, inclusive): cases whose first commitment
+ * falls in it, per theme, with the amount of that first commitment. Candidates come from the
+ * period's commitments alone (the window keeps each case's earliest); each is then checked for an
+ * earlier one through the case index.
  */
-export async function awardsMade(db: Db, start: Date, end: Date) {
+export async function awardsMade(db: Db, startsOn: string, endsOn: string) {
   const rows = await db.execute<{ theme_id: string | null; awards: number; value: string }>(sql`
     select p.theme_id, count(distinct f.case_id)::int as awards, sum(f.amount_pence)::text as value
     from (
       select l.case_id, l.programme_id, l.amount_pence, l.at, min(l.at) over (partition by l.case_id) as first_at
       from ${fundLedger} l
       where l.movement = 'commit' and l.case_id is not null
-        and l.at >= ${instant(start)} and l.at < ${instant(end)}
+        and l.effective_on >= ${day(startsOn)} and l.effective_on <= ${day(endsOn)}
     ) f
     left join ${programmes} p on p.id = f.programme_id
     where f.at = f.first_at
       and not exists (
         select 1 from ${fundLedger} e
-        where e.case_id = f.case_id and e.movement = 'commit' and e.at < ${instant(start)}
+        where e.case_id = f.case_id and e.movement = 'commit' and e.effective_on < ${day(startsOn)}
       )
     group by p.theme_id`);
   return [...rows].map((r) => ({ themeId: r.theme_id, count: r.awards, value: BigInt(r.value) }));

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  type AnyPgColumn,
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { cases } from './cases.ts';
 import { fundStreams, funds } from './funds.ts';
 import { programmes } from './programmes.ts';
@@ -20,7 +32,9 @@ export type ReleaseCause = (typeof releaseCauses)[number];
 
 /**
  * Every movement of money against a fund. Rows are never updated or deleted (a trigger refuses it);
- * a fund's position is the sum of its rows.
+ * a fund's position is the sum of its rows. A mistake is corrected by a reversal (a row that names
+ * the one it undoes, with the same movement and the amount negated) and a new entry, so sums by
+ * movement stay right and the original stays on record.
  */
 export const fundLedger = pgTable(
   'fund_ledger',
@@ -43,13 +57,28 @@ export const fundLedger = pgTable(
     movement: text('movement', { enum: ledgerMovements }).notNull(),
     /** For releases, why; 'decision' for every other movement. */
     cause: text('cause', { enum: releaseCauses }).notNull().default('decision'),
+    /** Positive, except on a reversal, which carries the negated amount of the row it undoes. */
     amountPence: bigint('amount_pence', { mode: 'bigint' }).notNull(),
+    /**
+     * The day the money counts from in the accounts: for a payment the day it was paid, for a
+     * repayment the day the money was received; for every other row the London day it was recorded.
+     * Reports place money in quarters and years by this day, not by when someone typed it in.
+     */
+    effectiveOn: date('effective_on').notNull(),
+    /** The finance system's reference, for payments and repayments. */
+    reference: text('reference'),
+    /** On a reversal: the row it undoes (which it may be only once). */
+    reversesId: bigint('reverses_id', { mode: 'number' }).references((): AnyPgColumn => fundLedger.id),
     note: text('note').notNull(),
     actorId: uuid('actor_id').references(() => users.id),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [
-    check('fund_ledger_amount_positive', sql`${t.amountPence} > 0`),
+    check(
+      'fund_ledger_amount_sign',
+      sql`(${t.reversesId} is null and ${t.amountPence} > 0) or (${t.reversesId} is not null and ${t.amountPence} < 0)`,
+    ),
+    uniqueIndex('fund_ledger_reverses_key').on(t.reversesId),
     check(
       'fund_ledger_movement',
       sql`${t.movement} in ('commit','release','payment','repayment','reported')`,
@@ -69,7 +98,7 @@ export const fundLedger = pgTable(
     index('fund_ledger_case_idx').on(t.caseId),
     index('fund_ledger_payment_idx').on(t.paymentCaseId),
     // The board report's "awards made in a quarter" and paid-in-a-period sums.
-    index('fund_ledger_movement_at_idx').on(t.movement, t.at),
+    index('fund_ledger_movement_effective_idx').on(t.movement, t.effectiveOn),
   ],
 );
 

@@ -108,10 +108,10 @@ export async function boardReport(db: Database, quarterId: string): Promise<Boar
       const funds = await fundsInScope(tx, { financialYear: quarter.financialYear });
       const ids = funds.map((f) => f.id);
       const [sums, programmeThemes, planThemes, awards, returns] = await Promise.all([
-        periodSums(tx, ids, quarter.start, quarter.end),
+        periodSums(tx, ids, quarter.startsOn, quarter.endsOn),
         programmeThemesOfFunds(tx, ids),
         planThemeList(tx),
-        awardsMade(tx, quarter.start, quarter.end),
+        awardsMade(tx, quarter.startsOn, quarter.endsOn),
         returnsDue(tx, quarter.startsOn, quarter.endsOn),
       ]);
       return { funds, sums, programmeThemes, planThemes, awards, returns };
