@@ -105,7 +105,12 @@ export function cycleHelpers(t: TestApp) {
     const res = await t.http.post(`/api/cases/${caseId}/events`).set(t.as(email)).send(event);
     expect(res.status, `${email} ${event.type} should be refused: ${show(res)}`).toBe(status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    return res.body as { title: string; detail: string; [k: string]: unknown };
+    return res.body as {
+      title: string;
+      detail: string;
+      errors?: Array<{ field: string; message: string }>;
+      [k: string]: unknown;
+    };
   }
 
   async function get(caseId: string, email: DemoEmail = 'officer@demo.test') {

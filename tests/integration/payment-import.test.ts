@@ -127,7 +127,9 @@ describe('importing paid transactions', () => {
     expect(res.body.errors[0].message).toMatch(/£600\.01 but .* is for £600\.00/);
     expect(res.body.errors[1].message).toMatch(/still awaiting approval/);
     expect(res.body.errors[3].message).toMatch(/also on line 2/);
-    expect(res.body.errors[7].message).toMatch(/^Enter the day the payment was made: it cannot be after today/);
+    expect(res.body.errors[7].message).toMatch(
+      /^Enter the day the payment was made: it cannot be after today/,
+    );
     expect(res.body.errors[8].message).toMatch(/also on line 8/);
     const after = await Promise.all([good, wrongAmount, notApproved, early].map((p) => current(p.id)));
     expect(after).toEqual(before);
