@@ -279,6 +279,12 @@ export const checkReport = (context: YouthFundContext, payload: ReportPayload): 
 
 const releaseAward = releaseFunds<YouthFundContext>((c) => c.awardedPence ?? 0);
 
+/**
+ * The payment restated by the system after finance corrected its paid date or reference, so the
+ * grant's record of it stays the payment's: no email (finance's correction tells the provider).
+ */
+const restated = { guard: 'withinAward', actions: 'recordPayment' } as const;
+
 const machine = setup({
   types: {
     context: {} as YouthFundContext,
@@ -446,6 +452,7 @@ const machine = setup({
       ],
       on: {
         SUBMIT_REPORT: { guard: 'withinPayment', target: 'reportSubmitted', actions: 'recordReport' },
+        RECORD_PAYMENT: restated,
         REPORT_DUE_SOON: { actions: ['recordReminder', tell('reportDueSoon', 'owner')] },
         REPORT_OVERDUE: [
           { guard: 'overdueAlreadyNotified', target: 'reportOverdue' },
@@ -459,10 +466,12 @@ const machine = setup({
     reportOverdue: {
       on: {
         SUBMIT_REPORT: { guard: 'withinPayment', target: 'reportSubmitted', actions: 'recordReport' },
+        RECORD_PAYMENT: restated,
       },
     },
     reportSubmitted: {
       on: {
+        RECORD_PAYMENT: restated,
         // Closing records the spend reported and gives back any part of the award never paid.
         ACCEPT_REPORT: {
           target: 'closed',

@@ -242,6 +242,15 @@ export const paymentMadeEffect: EffectHandler = async (tx, _effect, { caseRow, a
     effectiveOn: context.paid?.paidOn,
     reference: context.paid?.reference,
   });
+  await tellAwardOfPayment(tx, engine, award, context);
+};
+
+/**
+ * An award machine that waits for its money (declares the system event RECORD_PAYMENT) is told what
+ * was paid, on what day and with what reference, once none of its payments is still to pay; and told
+ * again after a correction, where it still takes the event, so its record is the payment's.
+ */
+async function tellAwardOfPayment(tx: Tx, engine: Engine, award: CaseRow, context: PaymentContext) {
   const definition = engine.registry.get(award.machineId, award.machineVersion);
   if (!definition?.events[PAID_EVENT]?.sentBy.includes('system')) return;
   const payments = await lockPaymentsOf(tx, award.id, PAYMENT_MACHINE);
@@ -251,7 +260,7 @@ export const paymentMadeEffect: EffectHandler = async (tx, _effect, { caseRow, a
   const view = await engine.get(systemActor, award.id, tx);
   if (view.nextEvents.some((e) => e.type === PAID_EVENT))
     await engine.send(systemActor, award.id, event, { tx });
-};
+}
 
 /** Money the provider gave back: a `repayment`, and the same amount of commitment restored to the fund. */
 export const paymentReturnedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at }) => {
@@ -273,8 +282,8 @@ export const paymentReturnedEffect: EffectHandler = async (tx, _effect, { caseRo
  * own day, so the period it was placed in loses it) and written again as now recorded, with the
  * reason on both. The original rows stay.
  */
-export const paymentCorrectedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at }) => {
-  await awardOf(tx, caseRow);
+export const paymentCorrectedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at, engine }) => {
+  const award = await awardOf(tx, caseRow);
   const context = paymentContext(caseRow);
   if (!context.paid) throw integrity(`Payment ${caseRow.id} was corrected but is not paid.`);
   const reason = context.corrections?.at(-1)?.reason ?? '';
@@ -302,6 +311,7 @@ export const paymentCorrectedEffect: EffectHandler = async (tx, _effect, { caseR
       at,
     });
   }
+  await tellAwardOfPayment(tx, engine, award, context);
 };
 
 /** A payment cancelled: the award will not pay it, so its commitment goes back to the fund. */

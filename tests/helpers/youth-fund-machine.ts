@@ -79,9 +79,10 @@ export const accepts: Record<string, string[]> = {
   panelReview: ['APPROVE', 'DECLINE', 'WITHDRAW'],
   offered: ['ACCEPT_OFFER', 'DECLINE_OFFER', reminder.type, lapse.type],
   accepted: ['RECORD_PAYMENT'],
-  reporting: ['SUBMIT_REPORT', 'REPORT_DUE_SOON', 'REPORT_OVERDUE'],
-  reportOverdue: ['SUBMIT_REPORT'],
-  reportSubmitted: ['ACCEPT_REPORT', 'QUERY_REPORT'],
+  // RECORD_PAYMENT after payment: the payment restated after finance corrected its record.
+  reporting: ['SUBMIT_REPORT', 'RECORD_PAYMENT', 'REPORT_DUE_SOON', 'REPORT_OVERDUE'],
+  reportOverdue: ['SUBMIT_REPORT', 'RECORD_PAYMENT'],
+  reportSubmitted: ['RECORD_PAYMENT', 'ACCEPT_REPORT', 'QUERY_REPORT'],
 };
 export const finals = ['ineligible', 'declined', 'offerDeclined', 'lapsed', 'closed', 'withdrawn'];
 for (const state of finals) accepts[state] = [];

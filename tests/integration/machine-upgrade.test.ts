@@ -206,6 +206,62 @@ describe('moving cases to the latest machine version', () => {
     expect(moderated.context.preferredBidder).toBe('Mountain Healthcare');
   });
 
+  it('moves a version-1 payment, paid and approved, to version 2: no approval day on record, no corrections, and it can be corrected', async () => {
+    const { programmeId } = await t.programme({ cycle: 'youth-fund' });
+    const { id: awardId } = await h.open(PROVIDER, 'youth-fund', { programmeId, title: 'Club' });
+    const s = h.on(awardId);
+    await s(
+      PROVIDER,
+      { type: 'SUBMIT', title: 'Club', summary: 'Weekly', amountRequestedPence: 100_000 },
+      'submitted',
+    );
+    await s(OFFICER, { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
+    const decision = {
+      type: 'APPROVE',
+      amountPence: 100_000,
+      reportDueOn: '2031-03-31',
+      quorumReason: 'At the meeting',
+    };
+    await s('panel@demo.test', decision, 'offered');
+    await s(PROVIDER, { type: 'ACCEPT_OFFER' }, 'accepted');
+    const [row] =
+      await t.sql`select id from cases where award_case_id = ${awardId} and machine_id = 'award-payment'`;
+    const paymentId = row!.id as string;
+    await h.step(paymentId, 'finance@demo.test', { type: 'APPROVE' }, 'approved');
+    const paid = await h.step(
+      paymentId,
+      'finance2@demo.test',
+      { type: 'MARK_PAID', paidOn: t.today(), reference: 'V1-REF' },
+      'paid',
+    );
+    await asVersion(1, paymentId, ['approvedOn', 'corrections']);
+
+    await upgradeCases(t.db, t.engine.registry, systemClock);
+    const [moved] =
+      await t.sql`select machine_version, version, snapshot->'context' as c from cases where id = ${paymentId}`;
+    expect(moved).toMatchObject({ machine_version: 2, version: paid.version + 1 });
+    expect(moved!.c).toMatchObject({
+      approvedOn: null,
+      corrections: [],
+      paid: { paidOn: t.today(), reference: 'V1-REF' },
+    });
+    // It runs on: its reference corrected, as a reversal and a new ledger entry.
+    const correction = {
+      type: 'CORRECT_PAYMENT',
+      paidOn: t.today(),
+      reference: 'V2-REF',
+      reason: 'Typing slip',
+    };
+    await h.step(paymentId, 'finance@demo.test', correction, 'paid');
+    const ledger = await t.sql`select amount_pence::int as amount, reference from fund_ledger
+      where payment_case_id = ${paymentId} and movement = 'payment' order by id`;
+    expect(ledger.map((r) => [r.amount, r.reference])).toEqual([
+      [100_000, 'V1-REF'],
+      [-100_000, 'V1-REF'],
+      [100_000, 'V2-REF'],
+    ]);
+  });
+
   it('a case on an unregistered version that no upgrade covers is left alone', async () => {
     const id = await t.openCase(PROVIDER, 'Old');
     await t.sql`update cases set machine_version = 99 where id = ${id}`;

@@ -63,9 +63,10 @@ const stateEvents: Record<string, string[]> = {
   panelReview: ['APPROVE', 'DECLINE', 'WITHDRAW'],
   offered: ['ACCEPT_OFFER', 'DECLINE_OFFER'],
   accepted: ['RECORD_PAYMENT'],
-  reporting: ['SUBMIT_REPORT', 'REPORT_DUE_SOON', 'REPORT_OVERDUE'],
-  reportOverdue: ['SUBMIT_REPORT'],
-  reportSubmitted: ['ACCEPT_REPORT', 'QUERY_REPORT'],
+  // RECORD_PAYMENT after payment: the payment restated after finance corrected its record.
+  reporting: ['SUBMIT_REPORT', 'RECORD_PAYMENT', 'REPORT_DUE_SOON', 'REPORT_OVERDUE'],
+  reportOverdue: ['SUBMIT_REPORT', 'RECORD_PAYMENT'],
+  reportSubmitted: ['RECORD_PAYMENT', 'ACCEPT_REPORT', 'QUERY_REPORT'],
   ...Object.fromEntries(finals.map((name) => [name, []])),
 };
 const eventTypes = Object.keys(youthFund.events);

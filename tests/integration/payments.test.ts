@@ -326,6 +326,19 @@ describe('the Youth Fund is paid through its payment', () => {
     const grant = (await h.get(id)).body;
     expect(grant.state).toBe('reporting');
     expect(grant.context.payment).toMatchObject({ amountPence: 250_000, reference: 'BACS-YF' });
+    // Finance corrects the reference: the grant's record of its payment follows, and it stays in reporting.
+    const correction = {
+      type: 'CORRECT_PAYMENT',
+      paidOn: t.today(),
+      reference: 'BACS-YF-2',
+      reason: 'Typing slip',
+    };
+    await h.step(only!.id, FINANCE2, correction, 'paid');
+    const restated = (await h.get(id)).body;
+    expect([restated.state, restated.context.payment]).toEqual([
+      'reporting',
+      { amountPence: 250_000, paidOn: t.today(), reference: 'BACS-YF-2' },
+    ]);
   });
 });
 
