@@ -160,17 +160,19 @@ export function publicationRecord(context: CrimeDisorderGrantContext) {
 
 const releaseAll = releaseFunds<CrimeDisorderGrantContext>((c) => c.allocationPence);
 
-/** The allocation is paid quarterly in advance over its financial year (1 April to 31 March). */
-const yearlyPayments = schedulePayments<CrimeDisorderGrantContext>((c) => {
+/** The grant's financial year, 1 April to 31 March: the period it pays for. */
+function grantYear(c: CrimeDisorderGrantContext) {
   const first = Number(c.financialYear.slice(0, 4));
-  return {
-    profile: 'quarterlyInAdvance',
-    instalments: null,
-    remainderIn: 'last',
-    startsOn: `${first}-04-01`,
-    endsOn: `${first + 1}-03-31`,
-  };
-});
+  return { startsOn: `${first}-04-01`, endsOn: `${first + 1}-03-31` };
+}
+
+/** The allocation is paid quarterly in advance over its financial year. */
+const yearlyPayments = schedulePayments<CrimeDisorderGrantContext>((c) => ({
+  profile: 'quarterlyInAdvance',
+  instalments: null,
+  remainderIn: 'last',
+  ...grantYear(c),
+}));
 
 const machine = setup({
   types: {
@@ -290,6 +292,7 @@ export const crimeDisorderGrant = defineMachine({
   upgradeFrom: { version: 2 },
   referencePrefix: 'CDR',
   ownerKinds: ['communitySafetyPartnership'],
+  awardPeriod: grantYear,
   messages: crimeDisorderGrantTemplates,
   context: contextSchema,
   summary: (context: CrimeDisorderGrantContext) => ({

@@ -206,6 +206,13 @@ export interface MachineDefinition {
    * reason (an `irreversible` one, such as terminating): a plain close is refused until then.
    */
   awardEndsOn?: (context: any) => string | null;
+  /**
+   * The period the award pays for (a bid's service period, an agreement's, a contract's, a grant's
+   * financial year), or null before there is one. The award's value is committed against each
+   * financial year's fund in proportion to its days in that year, until a payment schedule places it
+   * by when each payment falls due. Without one, the award's money is all in its programme's fund.
+   */
+  awardPeriod?: (context: any) => { startsOn: string; endsOn: string } | null;
   /** States in which panel members declare conflicts and score the bid against the criteria. */
   panelScoringStates?: readonly string[];
   /**

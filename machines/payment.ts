@@ -238,6 +238,8 @@ const paymentMade = { type: 'paymentMade' as const, params: {} };
 const paymentReturned = { type: 'paymentReturned' as const, params: {} };
 const paymentCancelled = { type: 'paymentCancelled' as const, params: {} };
 const paymentCorrected = { type: 'paymentCorrected' as const, params: {} };
+/** A payment moved to another day: its money may belong to another financial year's fund now. */
+const paymentRescheduled = { type: 'paymentRescheduled' as const, params: {} };
 
 const machine = setup({
   types: {
@@ -251,6 +253,7 @@ const machine = setup({
     paymentReturned: () => {},
     paymentCancelled: () => {},
     paymentCorrected: () => {},
+    paymentRescheduled: () => {},
     vary: assign(({ context, event }) => {
       if (event.type === 'VARY') {
         const variedBy = event.variedBy && !context.variedBy.includes(event.variedBy) ? [event.variedBy] : [];
@@ -259,12 +262,18 @@ const machine = setup({
           dueOn: event.dueOn,
           variedBy: [...context.variedBy, ...variedBy],
           approvedBy: null,
+          approvedOn: null,
         };
       }
       if (event.type === 'RESCHEDULE') {
         const by = event.actorId ?? null;
         const variedBy = by && !context.variedBy.includes(by) ? [by] : [];
-        return { dueOn: event.dueOn, variedBy: [...context.variedBy, ...variedBy], approvedBy: null };
+        return {
+          dueOn: event.dueOn,
+          variedBy: [...context.variedBy, ...variedBy],
+          approvedBy: null,
+          approvedOn: null,
+        };
       }
       return {};
     }),
@@ -334,7 +343,7 @@ const machine = setup({
           actions: ['approve', tell('paymentApproved', 'finance')],
         },
         VARY: { guard: 'changesAmountOrDate', actions: 'vary' },
-        RESCHEDULE: { actions: 'vary' },
+        RESCHEDULE: { actions: ['vary', paymentRescheduled] },
         SUPERSEDE: 'cancelled',
         CANCEL: { target: 'cancelled', actions: ['recordCancel', paymentCancelled] },
       },
@@ -343,7 +352,7 @@ const machine = setup({
       on: {
         RELEASE: 'scheduled',
         VARY: { guard: 'changesAmountOrDate', actions: 'vary' },
-        RESCHEDULE: { actions: 'vary' },
+        RESCHEDULE: { actions: ['vary', paymentRescheduled] },
         SUPERSEDE: 'cancelled',
         CANCEL: { target: 'cancelled', actions: ['recordCancel', paymentCancelled] },
       },
@@ -359,7 +368,7 @@ const machine = setup({
         },
         // A changed amount or date needs approving again.
         VARY: { guard: 'changesAmountOrDate', target: 'scheduled', actions: 'vary' },
-        RESCHEDULE: { target: 'scheduled', actions: 'vary' },
+        RESCHEDULE: { target: 'scheduled', actions: ['vary', paymentRescheduled] },
         SUPERSEDE: 'cancelled',
         CANCEL: { target: 'cancelled', actions: ['recordCancel', paymentCancelled] },
       },

@@ -922,6 +922,8 @@ export const sarcRecommissioning = defineMachine({
   criteria: (c: SarcContext) =>
     (c.tenders ?? []).map((t) => ({ id: tenderKey(t), label: t.bidder, weight: 0 })),
   awardEndsOn: (c: SarcContext) => c.contract?.endsOn ?? null,
+  awardPeriod: (c: SarcContext) =>
+    c.contract ? { startsOn: c.contract.startsOn, endsOn: c.contract.endsOn } : null,
   title: 'SARC re-commissioning',
   description:
     'The procurement of the Sexual Assault Referral Centre contract, jointly commissioned with NHS England and the county and city councils: tender, evaluation, moderation, joint board decision, standstill, award and the live contract.',

@@ -884,6 +884,13 @@ export const victimsServices = defineMachine({
   },
   serviceOf: (c: Ctx) => c.service,
   awardEndsOn: (c: Ctx) => c.agreement?.endsOn ?? null,
+  // The agreement's period once signed (as varied); the bid's service period before.
+  awardPeriod: (c: Ctx) =>
+    c.agreement
+      ? { startsOn: c.agreement.startsOn, endsOn: c.agreement.endsOn }
+      : c.startsOn && c.endsOn
+        ? { startsOn: c.startsOn, endsOn: c.endsOn }
+        : null,
   // The panel's and the moderators' deliberation, and the threshold the approver signs above.
   staffOnly: ['delegationThresholdPence', 'moderatedScores', 'weightedScore', 'rationale'],
   events: {

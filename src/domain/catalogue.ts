@@ -3,10 +3,17 @@
 
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { financialYear, isoDate, isoInstant } from '../../machines/define.ts';
+import { financialYear, formatPounds, isoDate, isoInstant } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { findFund, streamsOf } from '../db/queries/funds.ts';
+import {
+  confirmFundBudget,
+  contributorsOf,
+  findFund,
+  ledgerTotals,
+  lockFund,
+  streamsOf,
+} from '../db/queries/funds.ts';
 import {
   fundContributors,
   fundStreams,
@@ -17,7 +24,9 @@ import {
   programmeOutcomes,
   programmes,
 } from '../db/schema/index.ts';
-import { fieldErrors, invalid } from '../engine/errors.ts';
+import type { Actor } from '../engine/actor.ts';
+import { fieldErrors, invalid, notFound, ProblemError } from '../engine/errors.ts';
+import { financialYearDates } from './financial-year.ts';
 
 const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
@@ -26,6 +35,8 @@ export const newFund = z.strictObject({
   source: z.string().trim().min(1).max(200),
   financialYear,
   budgetPence: pence,
+  /** A future year's planning figure, not yet confirmed: awards may commit against it, flagged as such. */
+  indicative: z.boolean().default(false),
   streams: z
     .array(
       z.strictObject({
@@ -89,12 +100,6 @@ function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.i
   return parsed.data;
 }
 
-/** "2026-27" → 1 April 2026 to 31 March 2027. */
-export const financialYearDates = (year: string) => ({
-  startsOn: `${year.slice(0, 4)}-04-01`,
-  endsOn: `${Number(year.slice(0, 4)) + 1}-03-31`,
-});
-
 export async function createFund(tx: Tx, body: unknown): Promise<string> {
   const fund = parse(newFund, body, 'fund');
   const fenced = fund.streams.reduce((a, s) => a + s.budgetPence, 0);
@@ -142,6 +147,7 @@ export async function createFund(tx: Tx, body: unknown): Promise<string> {
         financialYear: fund.financialYear,
         ...financialYearDates(fund.financialYear),
         budgetPence: BigInt(fund.budgetPence),
+        indicative: fund.indicative,
       })
       .returning({ id: funds.id }),
   );
@@ -220,4 +226,60 @@ export async function createProgramme(
     .insert(programmeOutcomes)
     .values(p.outcomeIds.map((outcomeId) => ({ programmeId: row!.id, outcomeId })));
   return row!.id;
+}
+
+export const budgetConfirmation = z.strictObject({
+  budgetPence: pence.describe('The budget as confirmed, in pence: the indicative figure, or a new one'),
+});
+
+/**
+ * Finance confirms an indicative budget (a future year's planning figure), at its figure or a new
+ * one: never below what awards have already committed against it, nor below its ring-fenced streams,
+ * and equal to the partners' shares where partners fund it jointly.
+ */
+export async function confirmBudget(tx: Tx, fundId: string, actor: Actor, body: unknown, at: Date) {
+  const { budgetPence } = parse(budgetConfirmation, body, 'budget');
+  const fund = await lockFund(tx, fundId);
+  if (!fund) throw notFound('fund');
+  if (!fund.indicative)
+    throw new ProblemError(
+      409,
+      'The budget is already confirmed',
+      `${fund.name} ${fund.financialYear} was confirmed already.`,
+    );
+  const budget = BigInt(budgetPence);
+  const committed = (await ledgerTotals(tx, fund.id)).reduce(
+    (sum, t) => sum + BigInt(t.committed) - BigInt(t.released),
+    0n,
+  );
+  const fenced = (await streamsOf(tx, fund.id)).reduce((sum, s) => sum + s.budgetPence, 0n);
+  const shares = (await contributorsOf(tx, fund.id)).reduce((sum, c) => sum + c.sharePence, 0n);
+  const problems = [
+    ...(budget < committed
+      ? [
+          {
+            field: 'budgetPence',
+            message: `Awards have already committed ${formatPounds(Number(committed))} against it: confirm at least that`,
+          },
+        ]
+      : []),
+    ...(budget < fenced
+      ? [
+          {
+            field: 'budgetPence',
+            message: `Its ring-fenced streams add up to ${formatPounds(Number(fenced))}: confirm at least that`,
+          },
+        ]
+      : []),
+    ...(shares > 0n && budget !== shares
+      ? [
+          {
+            field: 'budgetPence',
+            message: `The partners' shares make ${formatPounds(Number(shares))}: the budget must be that`,
+          },
+        ]
+      : []),
+  ];
+  if (problems.length) throw invalid('The budget cannot be confirmed at that figure.', problems.slice(0, 1));
+  await confirmFundBudget(tx, fund.id, budget, actor.userId, at);
 }

@@ -11,6 +11,7 @@ import { insertPanelMember } from '../db/queries/panel.ts';
 import { usersWithRole } from '../db/queries/people.ts';
 import { organisations, users } from '../db/schema/index.ts';
 import { createFund, createProgramme } from './catalogue.ts';
+import { financialYearOf, yearsAhead } from './financial-year.ts';
 import { hashPassword } from './sessions.ts';
 
 type OrganisationKind = (typeof organisations.$inferInsert)['kind'];
@@ -111,12 +112,6 @@ export async function seedDemoData(
   });
 }
 
-/** The financial year (April to March) a London date falls in, e.g. 2026-11-22 → 2026-27. */
-export function financialYearOf(date: string): string {
-  const year = Number(date.slice(0, 4)) - (date.slice(5, 7) < '04' ? 1 : 0);
-  return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
-}
-
 // Dates are relative to the day the demo is seeded, so the calls for bids are open whenever it is.
 async function seedProgrammes(
   tx: Tx,
@@ -127,10 +122,18 @@ async function seedProgrammes(
   const today = londonDate(now);
   const year = financialYearOf(today);
   const inDays = (days: number, time: string) => londonInstant(addDays(today, days), time).toISOString();
-  const victimsFund = await createFund(tx, {
+  // Each budget line: this year's fund, confirmed, and the next four years' at the same figures,
+  // indicative, so multi-year agreements (victims' services up to three years, the SARC contract to
+  // 2030 and its extensions) can commit each year's part against its own year.
+  const budgetLine = async (fund: Record<string, unknown>) => {
+    const id = await createFund(tx, { ...fund, financialYear: year });
+    for (let ahead = 1; ahead <= 4; ahead++)
+      await createFund(tx, { ...fund, financialYear: yearsAhead(year, ahead), indicative: true });
+    return id;
+  };
+  const victimsFund = await budgetLine({
     name: "Victims' services grant",
     source: 'Ministry of Justice victims grant',
-    financialYear: year,
     budgetPence: 1_000_000 * POUND,
     streams: [
       {
@@ -141,16 +144,14 @@ async function seedProgrammes(
       },
     ],
   });
-  const communityFund = await createFund(tx, {
+  const communityFund = await budgetLine({
     name: 'Community safety fund',
     source: 'OPCC core budget',
-    financialYear: year,
     budgetPence: 400_000 * POUND,
   });
-  const sarcFund = await createFund(tx, {
+  const sarcFund = await budgetLine({
     name: 'SARC joint commissioning budget',
     source: 'Partner contributions',
-    financialYear: year,
     budgetPence: 2_400_000 * POUND,
     contributors: [
       { organisationId: o.opcc, sharePence: 600_000 * POUND },

@@ -7,6 +7,11 @@ export function financialYearOf(date: string): string {
   return `${year}-${String((year + 1) % 100).padStart(2, '0')}`;
 }
 
+/** The financial year `n` years after another: ('2026-27', 2) → '2028-29'. */
+export function yearsAhead(financialYear: string, n: number): string {
+  return financialYearOf(`${Number(financialYear.slice(0, 4)) + n}-04-01`);
+}
+
 /** The first and last days of a financial year: '2026-27' → 2026-04-01 to 2027-03-31. */
 export function financialYearDates(financialYear: string): { startsOn: string; endsOn: string } {
   const first = Number(financialYear.slice(0, 4));
@@ -33,7 +38,7 @@ export function spreadByDays(amountPence: bigint, startsOn: string, endsOn: stri
     const to = bounds.endsOn < endsOn ? bounds.endsOn : endsOn;
     years.push({ year, days: BigInt(daysIn(from, to)) });
     if (bounds.endsOn >= endsOn) break;
-    year = financialYearOf(`${Number(year.slice(0, 4)) + 1}-04-01`);
+    year = yearsAhead(year, 1);
   }
   const parts = years.map((y) => ({
     ...y,

@@ -5,14 +5,20 @@ import { contributorsOf, type FundRow, ledgerTotals, streamsOf } from '../db/que
 
 export interface Position {
   budgetPence: number;
+  /** Held now: commitments less releases (the reconciliation's "committed"). */
   committedPence: number;
+  /** Every commitment ever made, before releases. */
+  grossCommittedPence: number;
+  /** Every release: reductions, terminations, underspends, clawback, cancelled payments, re-phasing. */
   releasedPence: number;
+  /** Budget less committed. */
   remainingPence: number;
 }
 
 const position = (budget: bigint, committed: bigint, released: bigint): Position => ({
   budgetPence: Number(budget),
-  committedPence: Number(committed),
+  committedPence: Number(committed - released),
+  grossCommittedPence: Number(committed),
   releasedPence: Number(released),
   remainingPence: Number(budget - committed + released),
 });
@@ -52,8 +58,10 @@ export async function fundPosition(db: Db, fund: FundRow) {
   const released = totals.reduce((a, t) => a + BigInt(t.released), 0n);
   const fenced = streams.reduce((a, s) => a + s.budgetPence, 0n);
   const general = of(null);
-  const committedShares = apportion(
-    committed,
+  // Each partner's share of what is held (net) and of what was released, apportioned exactly; its
+  // gross commitment is the two together, so every part adds up within itself.
+  const heldShares = apportion(
+    committed - released,
     contributors.map((c) => c.sharePence),
   );
   const releasedShares = apportion(
@@ -64,6 +72,8 @@ export async function fundPosition(db: Db, fund: FundRow) {
     fundId: fund.id,
     name: fund.name,
     financialYear: fund.financialYear,
+    /** The budget is a planning figure finance has not yet confirmed. */
+    indicative: fund.indicative,
     ...position(fund.budgetPence, committed, released),
     streams: streams.map((stream) => {
       const t = of(stream.id);
@@ -80,7 +90,7 @@ export async function fundPosition(db: Db, fund: FundRow) {
     contributors: contributors.map((c, i) => ({
       organisationId: c.organisationId,
       name: c.name,
-      ...position(c.sharePence, committedShares[i]!, releasedShares[i]!),
+      ...position(c.sharePence, heldShares[i]! + releasedShares[i]!, releasedShares[i]!),
     })),
   };
 }

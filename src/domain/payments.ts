@@ -8,7 +8,7 @@ import { payment } from '../../machines/payment.ts';
 import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { lockCase } from '../db/queries/cases.ts';
-import { insertLedgerRow, netCommittedByCase } from '../db/queries/funds.ts';
+import { insertLedgerRow, netCommittedByCase, netCommittedByFund } from '../db/queries/funds.ts';
 import {
   countCasesAboutWithFlag,
   findSchedule,
@@ -21,9 +21,11 @@ import type { LedgerMovement, ReleaseCause } from '../db/schema/index.ts';
 import { type Actor, systemActor } from '../engine/actor.ts';
 import type { EffectHandler, Engine } from '../engine/engine.ts';
 import { integrity, ProblemError } from '../engine/errors.ts';
-import { pounds } from './money.ts';
+import { type Balancing, balanceYears, fundingForYear, UNPAID_STATES } from './award-years.ts';
+import { financialYearOf } from './financial-year.ts';
 import { reprofile } from './payment-schedule.ts';
 import { fundingOf } from './programmes.ts';
+import { poundsText as pounds } from './reports/figures.ts';
 
 /** The machine each scheduled payment of an award runs on. */
 export const PAYMENT_MACHINE = payment.id;
@@ -32,11 +34,13 @@ const RETURN_MACHINE = monitoringReturn.id;
 /** An award machine that waits for its money declares this system event; it is sent once all is paid. */
 const PAID_EVENT = 'RECORD_PAYMENT';
 
-const OPEN = ['scheduled', 'held', 'approved'];
+const OPEN = UNPAID_STATES;
 const SETTLED = ['paid', 'returned'];
 
 interface Movement {
   award: CaseRow;
+  /** The fund and stream the row is in. */
+  funding: { fundId: string; streamId: string | null };
   movement: LedgerMovement;
   amountPence: bigint;
   cause?: ReleaseCause;
@@ -51,14 +55,13 @@ interface Movement {
   reference?: string | null;
 }
 
-/** One ledger row against the award's programme, its fund and stream. */
+/** One ledger row of the award's, in the fund and stream given. */
 async function record(tx: Tx, m: Movement): Promise<void> {
   if (m.amountPence <= 0n) return;
-  const programme = await fundingOf(tx, m.award.programmeId);
   await insertLedgerRow(tx, {
-    fundId: programme.fundId,
-    streamId: programme.streamId,
-    programmeId: programme.id,
+    fundId: m.funding.fundId,
+    streamId: m.funding.streamId,
+    programmeId: m.award.programmeId,
     caseId: m.award.id,
     caseVersion: m.by.id === m.award.id ? m.by.version : null,
     paymentCaseId: m.paymentCaseId ?? null,
@@ -82,8 +85,50 @@ async function awardOf(tx: Tx, caseRow: CaseRow): Promise<CaseRow> {
 }
 
 /**
- * Makes the award's unpaid payments add up to what it holds committed less what has been paid, on
- * its schedule's terms: existing unpaid payments are varied or dropped, missing instalments opened.
+ * The fund a payment (or spend reported) of the award for a financial year is in: that year's, where
+ * the award holds money in it; otherwise where it holds the most (an award committed before its money
+ * was placed by year), or its programme's fund.
+ */
+async function fundingOfYear(tx: Tx, award: CaseRow, year: string) {
+  const held = (await netCommittedByFund(tx, award.id)).filter((h) => h.net > 0n);
+  const programme = await fundingOf(tx, award.programmeId);
+  const forYear = await fundingForYear(tx, programme, year).catch((error: unknown) => {
+    if (error instanceof ProblemError) return null;
+    throw error;
+  });
+  if (forYear && held.some((h) => h.fundId === forYear.fund.id && h.streamId === forYear.streamId))
+    return { fundId: forYear.fund.id, streamId: forYear.streamId };
+  const most = held.sort((a, b) => (b.net > a.net ? 1 : b.net < a.net ? -1 : 0))[0];
+  return most ?? { fundId: programme.fundId, streamId: programme.streamId };
+}
+
+/**
+ * Sets what the award holds to `total`: its unpaid payments are re-profiled to it first, where it
+ * has a schedule, and then each financial year's fund holds its part (balanceYears).
+ */
+export async function settleAward(
+  tx: Tx,
+  engine: Engine,
+  balancing: Balancing,
+  total: bigint,
+  variedBy: string | null,
+): Promise<void> {
+  await reprofileAward(tx, engine, balancing.award, balancing.at, variedBy, total);
+  await balanceYears(tx, balancing, total);
+}
+
+/** The award's own definition (a payment's or a return's award is another machine's case). */
+const definitionOf = (engine: Engine, award: CaseRow) => {
+  const definition = engine.registry.get(award.machineId, award.machineVersion);
+  if (!definition)
+    throw integrity(`No machine ${award.machineId} v${award.machineVersion} for case ${award.id}.`);
+  return definition;
+};
+
+/**
+ * Makes the award's unpaid payments add up to `total` (by default what it holds committed) less
+ * what has been paid, on its schedule's terms: existing unpaid payments are varied or dropped,
+ * missing instalments opened.
  */
 export async function reprofileAward(
   tx: Tx,
@@ -91,11 +136,12 @@ export async function reprofileAward(
   award: CaseRow,
   at: Date,
   variedBy: string | null,
+  total?: bigint,
 ): Promise<void> {
   const schedule = await findSchedule(tx, award.id);
   if (!schedule) return;
   const payments = await lockPaymentsOf(tx, award.id, PAYMENT_MACHINE);
-  const unpaid = (await netCommittedByCase(tx, award.id)) - (await paidNetByCase(tx, award.id));
+  const unpaid = (total ?? (await netCommittedByCase(tx, award.id))) - (await paidNetByCase(tx, award.id));
   if (unpaid < 0n) {
     throw new ProblemError(
       409,
@@ -145,7 +191,11 @@ export async function reprofileAward(
 }
 
 /** The award's agreement is signed (or its terms changed): build or re-profile its schedule. */
-export const schedulePaymentsEffect: EffectHandler = async (tx, effect, { caseRow, actor, at, engine }) => {
+export const schedulePaymentsEffect: EffectHandler = async (
+  tx,
+  effect,
+  { caseRow, actor, at, engine, definition },
+) => {
   const terms = effect.params as PaymentTerms;
   const startsOn = terms.startsOn ?? londonDate(at);
   const existing = await findSchedule(tx, caseRow.id);
@@ -161,7 +211,14 @@ export const schedulePaymentsEffect: EffectHandler = async (tx, effect, { caseRo
     createdAt: at,
     updatedAt: at,
   });
-  await reprofileAward(tx, engine, caseRow, at, existing ? actor.userId : null);
+  const balancing = { award: caseRow, definition, by: caseRow, actor, at, cause: 'decision' as const };
+  await settleAward(
+    tx,
+    engine,
+    balancing,
+    await netCommittedByCase(tx, caseRow.id),
+    existing ? actor.userId : null,
+  );
 };
 
 /** Underspend reported and accepted: release it from the award's unpaid part, then re-profile. */
@@ -172,29 +229,35 @@ export const recordUnderspendEffect: EffectHandler = async (tx, effect, { caseRo
   const unpaid = (await netCommittedByCase(tx, award.id)) - (await paidNetByCase(tx, award.id));
   // Underspend beyond what is still to pay was paid out already: it comes back as a clawback.
   const release = reported < unpaid ? reported : unpaid;
-  await record(tx, {
+  if (release <= 0n) return;
+  const held = await netCommittedByCase(tx, award.id);
+  const balancing = {
     award,
-    movement: 'release',
-    cause: 'underspend',
-    amountPence: release,
+    definition: definitionOf(engine, award),
     by: caseRow,
     actor,
     at,
-  });
-  await reprofileAward(tx, engine, award, at, null);
+    cause: 'underspend' as const,
+  };
+  await settleAward(tx, engine, balancing, held - release, null);
 };
 
 /** The award ends: release what is not paid, and drop the unpaid payments. */
-export const releaseUnpaidEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at, engine }) => {
-  const unpaid = (await netCommittedByCase(tx, caseRow.id)) - (await paidNetByCase(tx, caseRow.id));
-  await record(tx, { award: caseRow, movement: 'release', amountPence: unpaid, by: caseRow, actor, at });
-  await reprofileAward(tx, engine, caseRow, at, null);
+export const releaseUnpaidEffect: EffectHandler = async (
+  tx,
+  _effect,
+  { caseRow, actor, at, engine, definition },
+) => {
+  const balancing = { award: caseRow, definition, by: caseRow, actor, at, cause: 'decision' as const };
+  await settleAward(tx, engine, balancing, await paidNetByCase(tx, caseRow.id), null);
 };
 
+/** Spend reported in a return: a memorandum in the fund of the year it was reported in. */
 export const reportSpendEffect: EffectHandler = async (tx, effect, { caseRow, actor, at }) => {
   const award = await awardOf(tx, caseRow);
   const amountPence = BigInt((effect.params as FundsParams).amountPence);
-  await record(tx, { award, movement: 'reported', amountPence, by: caseRow, actor, at });
+  const funding = await fundingOfYear(tx, award, financialYearOf(londonDate(at)));
+  await record(tx, { award, funding, movement: 'reported', amountPence, by: caseRow, actor, at });
 };
 
 /** Holds the award's payments not yet paid (a return is overdue or queried). */
@@ -217,6 +280,7 @@ export const releaseAwardPaymentsEffect: EffectHandler = async (tx, _effect, { c
 
 interface PaymentContext {
   amountPence: number;
+  dueOn: string;
   paid: { paidOn: string; reference: string } | null;
   returned: { amountPence: number; receivedOn: string; reference: string } | null;
   corrections?: Array<{ reason: string }>;
@@ -231,8 +295,11 @@ export const paymentMadeEffect: EffectHandler = async (tx, _effect, { caseRow, a
   const award = await awardOf(tx, caseRow);
   const context = paymentContext(caseRow);
   const amountPence = BigInt(context.amountPence);
+  // Paid from the year it fell due in, where its money was committed; dated the day it was paid.
+  const funding = await fundingOfYear(tx, award, financialYearOf(context.dueOn));
   await record(tx, {
     award,
+    funding,
     movement: 'payment',
     amountPence,
     paymentCaseId: caseRow.id,
@@ -262,19 +329,37 @@ async function tellAwardOfPayment(tx: Tx, engine: Engine, award: CaseRow, contex
     await engine.send(systemActor, award.id, event, { tx });
 }
 
-/** Money the provider gave back: a `repayment`, and the same amount of commitment restored to the fund. */
-export const paymentReturnedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at }) => {
+/**
+ * Money the provider gave back: a `repayment` in the fund the payment came from, and the same amount
+ * of commitment released there (its year now holds that much less paid).
+ */
+export const paymentReturnedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at, engine }) => {
   const award = await awardOf(tx, caseRow);
   const returned = paymentContext(caseRow).returned;
   const amountPence = BigInt(returned?.amountPence ?? 0);
-  const common = { award, amountPence, paymentCaseId: caseRow.id, by: caseRow, actor, at };
+  const [paidFrom] = await standingPaymentRows(tx, caseRow.id);
+  if (!paidFrom) throw integrity(`Payment ${caseRow.id} was returned but the ledger has no payment for it.`);
   await record(tx, {
-    ...common,
+    award,
+    funding: paidFrom,
+    amountPence,
+    paymentCaseId: caseRow.id,
+    by: caseRow,
+    actor,
+    at,
     movement: 'repayment',
     effectiveOn: returned?.receivedOn,
     reference: returned?.reference,
   });
-  await record(tx, { ...common, movement: 'release', cause: 'clawback', effectiveOn: returned?.receivedOn });
+  const balancing = {
+    award,
+    definition: definitionOf(engine, award),
+    by: caseRow,
+    actor,
+    at,
+    cause: 'clawback' as const,
+  };
+  await balanceYears(tx, { ...balancing, paymentCaseId: caseRow.id }, await netCommittedByCase(tx, award.id));
 };
 
 /**
@@ -314,20 +399,36 @@ export const paymentCorrectedEffect: EffectHandler = async (tx, _effect, { caseR
   await tellAwardOfPayment(tx, engine, award, context);
 };
 
-/** A payment cancelled: the award will not pay it, so its commitment goes back to the fund. */
-export const paymentCancelledEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at }) => {
+/** A payment cancelled: the award will not pay it, so its commitment goes back to its year's fund. */
+export const paymentCancelledEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at, engine }) => {
   const award = await awardOf(tx, caseRow);
-  const amountPence = BigInt(paymentContext(caseRow).amountPence);
-  await record(tx, {
+  const balancing = {
     award,
-    movement: 'release',
-    cause: 'cancelled',
-    amountPence,
-    paymentCaseId: caseRow.id,
+    definition: definitionOf(engine, award),
     by: caseRow,
     actor,
     at,
-  });
+    cause: 'cancelled' as const,
+  };
+  await balanceYears(tx, { ...balancing, paymentCaseId: caseRow.id }, await netCommittedByCase(tx, award.id));
+};
+
+/** A payment moved to another day: its money moves with it if the day is in another financial year. */
+export const paymentRescheduledEffect: EffectHandler = async (
+  tx,
+  _effect,
+  { caseRow, actor, at, engine },
+) => {
+  const award = await awardOf(tx, caseRow);
+  const balancing = {
+    award,
+    definition: definitionOf(engine, award),
+    by: caseRow,
+    actor,
+    at,
+    cause: 'decision' as const,
+  };
+  await balanceYears(tx, balancing, await netCommittedByCase(tx, award.id));
 };
 
 export const paymentEffects: Record<string, EffectHandler> = {
@@ -341,4 +442,5 @@ export const paymentEffects: Record<string, EffectHandler> = {
   paymentReturned: paymentReturnedEffect,
   paymentCancelled: paymentCancelledEffect,
   paymentCorrected: paymentCorrectedEffect,
+  paymentRescheduled: paymentRescheduledEffect,
 };

@@ -100,3 +100,11 @@ export async function ledgerOf(t: TestApp, fundId: string) {
     r.caseId,
   ]);
 }
+
+/** The fund of the same budget line as `fundId` for another financial year (the test programmes run six). */
+export async function fundOfYear(t: TestApp, fundId: string, financialYear: string): Promise<string> {
+  const [row] = await t.sql`select id from funds
+    where name = (select name from funds where id = ${fundId}) and financial_year = ${financialYear}`;
+  if (!row) throw new Error(`No ${financialYear} fund on the line of ${fundId}`);
+  return row.id as string;
+}

@@ -19,9 +19,12 @@ export type CaseBody = {
   decision?: { status: string; [k: string]: unknown } | null;
   [k: string]: unknown;
 };
+/** Committed and released over every financial year of a budget line. */
+export type LineMoney = { committedPence: number; releasedPence: number };
 export type Money = {
   budgetPence: number;
   committedPence: number;
+  grossCommittedPence: number;
   releasedPence: number;
   remainingPence: number;
 };
@@ -137,14 +140,30 @@ export function cycleHelpers(t: TestApp) {
   async function position(fundId: string): Promise<Money> {
     const res = await t.http.get(`/api/funds/${fundId}/position`).set(t.as('finance@demo.test'));
     expect(res.status, show(res)).toBe(200);
-    const { budgetPence, committedPence, releasedPence, remainingPence } = res.body;
-    return { budgetPence, committedPence, releasedPence, remainingPence };
+    const { budgetPence, committedPence, grossCommittedPence, releasedPence, remainingPence } = res.body;
+    return { budgetPence, committedPence, grossCommittedPence, releasedPence, remainingPence };
   }
-  const money = (budgetPence: number, committedPence: number, releasedPence: number): Money => ({
+  /**
+   * What a programme's budget line holds over all its financial years (awards commit against the
+   * fund of each year they pay in): commitments and releases summed over the line's funds, leaving
+   * out money moved from one year to another (released as re-phased, committed again elsewhere).
+   */
+  async function lineMoney(fundId: string): Promise<LineMoney> {
+    const [row] = await t.sql`select
+        coalesce(sum(l.amount_pence) filter (where l.movement = 'commit'), 0)
+          - coalesce(sum(l.amount_pence) filter (where l.movement = 'release' and l.cause = 'rephased'), 0) as committed,
+        coalesce(sum(l.amount_pence) filter (where l.movement = 'release' and l.cause <> 'rephased'), 0)::bigint as released
+      from fund_ledger l join funds f on f.id = l.fund_id
+      where f.name = (select name from funds where id = ${fundId})`;
+    return { committedPence: Number(row!.committed), releasedPence: Number(row!.released) };
+  }
+  /** A fund's position from its budget, every commitment made, and every release. */
+  const money = (budgetPence: number, grossCommittedPence: number, releasedPence: number): Money => ({
     budgetPence,
-    committedPence,
+    committedPence: grossCommittedPence - releasedPence,
+    grossCommittedPence,
     releasedPence,
-    remainingPence: budgetPence - committedPence + releasedPence,
+    remainingPence: budgetPence - grossCommittedPence + releasedPence,
   });
 
   /** An organisation's id, from GET /api/organisations as the officer. */
@@ -191,6 +210,7 @@ export function cycleHelpers(t: TestApp) {
     fire,
     timersOf,
     position,
+    lineMoney,
     money,
     organisation,
     casesOf,

@@ -31,7 +31,26 @@ export interface ProgrammeOptions {
   /** Open the round for bids (default true). */
   open?: boolean;
   closesAt?: string;
+  /**
+   * The financial years the programme's budget line runs in besides its own 2026-27 (default the
+   * next five): awards are committed against the fund of each year they pay in.
+   */
+  otherYears?: readonly string[];
 }
+
+/** 2027-28 to 2031-32. */
+export const NEXT_FIVE_YEARS = ['2027-28', '2028-29', '2029-30', '2030-31', '2031-32'] as const;
+/** Every year a date fuzzing generates can fall in (2024 to 2035), besides 2026-27. */
+export const FUZZED_YEARS = [
+  '2023-24',
+  '2024-25',
+  '2025-26',
+  ...NEXT_FIVE_YEARS,
+  '2032-33',
+  '2033-34',
+  '2034-35',
+  '2035-36',
+] as const;
 
 async function actor(db: Database, email: string) {
   const user = await findUserByEmail(db, email);
@@ -47,13 +66,18 @@ export async function openProgramme(
   const tag = randomUUID().slice(0, 8);
   const cycle = options.cycle ?? 'youth-fund';
   const { fundId, programmeId } = await db.transaction(async (tx) => {
-    const fundId = await createFund(tx, {
-      name: `Test fund ${tag}`,
-      source: 'Test',
-      financialYear: '2026-27',
-      budgetPence: options.budgetPence ?? 1_000_000_000,
-      streams: options.streams ?? [],
-    });
+    // The programme's fund is 2026-27's; the same budget line runs in other years (by default the
+    // next five), as awards are committed against the fund of each year they pay in.
+    const line = (financialYear: string) =>
+      createFund(tx, {
+        name: `Test fund ${tag}`,
+        source: 'Test',
+        financialYear,
+        budgetPence: options.budgetPence ?? 1_000_000_000,
+        streams: options.streams ?? [],
+      });
+    const fundId = await line('2026-27');
+    for (const year of options.otherYears ?? NEXT_FIVE_YEARS) await line(year);
     const streams = await tx.select().from(fundStreams).where(eq(fundStreams.fundId, fundId));
     const streamId =
       options.stream === undefined

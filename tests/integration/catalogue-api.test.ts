@@ -87,6 +87,7 @@ describe('funds', () => {
       const nothing = (budgetPence: number) => ({
         budgetPence,
         committedPence: 0,
+        grossCommittedPence: 0,
         releasedPence: 0,
         remainingPence: budgetPence,
       });
@@ -94,6 +95,7 @@ describe('funds', () => {
         fundId,
         name: body.name,
         financialYear: '2026-27',
+        indicative: false,
         ...nothing(1_000_000),
         streams: [{ streamId: expect.any(String), name: 'Fenced', services: [], ...nothing(400_000) }],
         unfenced: nothing(600_000),

@@ -230,9 +230,17 @@ describe('correcting a recorded payment', () => {
       await t.sql`select id, amount_pence::int as amount, effective_on, reference, reverses_id, note
         from fund_ledger where payment_case_id = ${paymentId} and movement = 'payment' order by id`
     ).map((r) => ({ ...r }));
-  /** Paid in the fund on exactly one day, as the board report sums it. */
-  const paidOnDay = async (day: string) =>
-    (await periodSums(t.db, [fundId], day, day)).reduce((sum, r) => sum + r.paidInPeriod, 0n);
+  /** Paid from the programme's budget line (its funds of every year) on exactly one day, as the board report sums it. */
+  const paidOnDay = async (day: string) => {
+    const line = await t.sql`select id from funds where name = (select name from funds where id = ${fundId})`;
+    const sums = await periodSums(
+      t.db,
+      line.map((f) => f.id as string),
+      day,
+      day,
+    );
+    return sums.reduce((sum, r) => sum + r.paidInPeriod, 0n);
+  };
 
   it('reverses the payment and enters it again as corrected; the history keeps both; the money moves to the day it was paid', async () => {
     const { id: awardId } = await h.open(PROVIDER, 'victims-services', { programmeId });

@@ -155,7 +155,7 @@ describe('victims-services', () => {
   it('goes above the threshold to the approver, is agreed for less, varied up and terminated', async () => {
     const { fundId } = programme;
     const at = async (committed: number, released: number) =>
-      expect(await h.position(fundId)).toEqual(h.money(BUDGET, committed, released));
+      expect(await h.lineMoney(fundId)).toEqual({ committedPence: committed, releasedPence: released });
     await at(0, 0);
     const id = await bidToRecommendation(6_000_000);
     const s = h.on(id);
@@ -207,16 +207,16 @@ describe('victims-services', () => {
 
   it('offers an award under the threshold straight on the recommendation', async () => {
     const { fundId } = programme;
-    const before = await h.position(fundId);
+    const before = await h.lineMoney(fundId);
     const id = await bidToRecommendation(3_000_000);
     const s = h.on(id);
     await s(OFFICER, award(2_500_000), 'offered');
-    const after = h.money(BUDGET, before.committedPence + 2_500_000, before.releasedPence);
-    expect(await h.position(fundId)).toEqual(after);
+    const after = { ...before, committedPence: before.committedPence + 2_500_000 };
+    expect(await h.lineMoney(fundId)).toEqual(after);
     await s(PROVIDER, { type: 'ACCEPT_OFFER' }, 'agreement');
     const terms = { ...dates, paymentProfile: 'oneOff', amountPence: 2_500_000 };
     await s(OFFICER, { type: 'SIGN_AGREEMENT', ...terms }, 'live');
-    expect(await h.position(fundId)).toEqual(after);
+    expect(await h.lineMoney(fundId)).toEqual(after);
     expect(await paymentsAt(id)).toEqual([['scheduled', 2_500_000]]);
     liveAwardId = id;
   });
@@ -318,7 +318,7 @@ describe('sarc-recommissioning', () => {
     await h.fire(id, 'STANDSTILL_ENDED', 'readyToAward');
     expect(await h.timersOf(id)).toEqual({});
 
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 0, releasedPence: 0 });
     const contract = { startsOn: '2027-04-01', endsOn: '2030-03-31', valuePence: 230_000_000 };
     const justification = 'TUPE costs agreed after the tender';
     const tooMuch = { type: 'AWARD_CONTRACT', ...contract, justification, valuePence: CONTRACT + 1 };
@@ -335,10 +335,10 @@ describe('sarc-recommissioning', () => {
       reason: expect.stringContaining('£2,100,000.00'),
     });
     expect(held.context.contract).toBeNull();
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 0, releasedPence: 0 });
     expect(await pay.paymentsOf(id)).toEqual([]);
     await h.sign(id, 'mobilisation');
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 230_000_000, releasedPence: 0 });
     // Paid quarterly in arrears, on the first working day after each quarter: twelve payments that
     // add up to the contract exactly, the odd pence in the last.
     const payments = async () =>
@@ -370,7 +370,7 @@ describe('sarc-recommissioning', () => {
     // An extension is weighed on the contract's new total, £2.9 million: the approver signs it too.
     const extending = await h.hold(id, OFFICER, { type: 'CONTRACT_REVIEW', ...extend });
     expect(extending.decision).toMatchObject({ amountPence: 290_000_000 });
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 230_000_000, releasedPence: 0 });
     const extended = await h.sign(id, 'live');
     expect(extended.context.contract).toEqual({
       ...contract,
@@ -378,14 +378,14 @@ describe('sarc-recommissioning', () => {
       supplierId: bidders.mountain,
       supplier: MOUNTAIN,
     });
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 290_000_000, releasedPence: 0 });
     // The extension re-profiles the unpaid payments over the longer term: four more quarters.
     const extendedQuarters = [...quarterly, '2030-07-01', '2030-10-01', '2031-01-02', '2031-04-01'];
     expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 18_125_000]));
     const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
     expect((await s(OFFICER, reprocure, 'reprocuring')).context.reprocureNote).toBe('Market has changed');
     // Being re-procured, the contract runs to its end and is paid as agreed.
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 290_000_000, releasedPence: 0 });
     expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 18_125_000]));
     // It is closed only once it has ended; sooner is a termination, with its reasons.
     const early = await h.refuse(id, OFFICER, { type: 'COMPLETE' }, 422);
@@ -400,7 +400,7 @@ describe('sarc-recommissioning', () => {
     );
     expect(ended.context.terminateReason).toBe('Provider entered administration');
     // Ended early: nothing was paid, so all of it goes back to the fund and no payment is left to make.
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 290_000_000, 290_000_000));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 290_000_000, releasedPence: 290_000_000 });
     expect((await payments()).every(([state]) => state === 'cancelled')).toBe(true);
   });
 
@@ -431,7 +431,7 @@ describe('crime-disorder-grant', () => {
   it('is allocated to the Fenland CSP, conditions queried and agreed, evaluated with an underspend', async () => {
     const { programmeId, fundId } = await t.programme({ cycle: 'crime-disorder-grant', budgetPence: BUDGET });
     const at = async (committed: number, released: number) =>
-      expect(await h.position(fundId)).toEqual(h.money(BUDGET, committed, released));
+      expect(await h.lineMoney(fundId)).toEqual({ committedPence: committed, releasedPence: released });
     const created = await propose(programmeId, 2_500_000);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ state: 'proposed', organisationId: org.fenlandCsp });
@@ -507,7 +507,7 @@ describe('crime-disorder-grant', () => {
     // At the threshold the officer's decision takes effect at once, and so does the fund's refusal.
     const atThreshold = (await propose(programmeId, 1_000_000)).body.id as string;
     await h.step(atThreshold, OFFICER, { type: 'ALLOCATE' }, 'allocated');
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, BUDGET, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: BUDGET, releasedPence: 0 });
     const last = (await propose(programmeId, 1)).body.id as string;
     const unallocated = await stored(last);
     expect(unallocated).toMatchObject({ state: 'proposed', decision: null });
@@ -515,7 +515,7 @@ describe('crime-disorder-grant', () => {
     expect(refusedAtOnce).toMatchObject(notEnough(0, 1));
     expect(await stored(last)).toEqual(unallocated);
     expect(await h.casesOf(programmeId, 'crime-disorder-grant')).toBe(4);
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, BUDGET, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: BUDGET, releasedPence: 0 });
   });
 });
 

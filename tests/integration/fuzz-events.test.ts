@@ -40,7 +40,7 @@ import {
 } from '../helpers/fuzz.ts';
 import { Explorer, type Way } from '../helpers/machine-explorer.ts';
 import { machineHints } from '../helpers/machine-hints.ts';
-import type { TestProgramme } from '../helpers/programmes.ts';
+import { FUZZED_YEARS, type TestProgramme } from '../helpers/programmes.ts';
 
 /** Runs per event people send; events only the system sends are refused (403) whatever the body. */
 const RUNS_PER_EVENT = 25;
@@ -80,12 +80,16 @@ const hasInput = (definition: MachineDefinition, field: string) =>
 async function programmeFor(definition: MachineDefinition): Promise<TestProgramme> {
   if (definition.id === ROUND_MACHINE) {
     const cycle = machineDefinitions.find((d) => d.id !== ROUND_MACHINE)!.id;
-    return t.programme({ cycle, open: false });
+    return t.programme({ cycle, open: false, otherYears: FUZZED_YEARS });
   }
   let programme = programmes.get(definition.id);
   if (!programme) {
     // A low delegation threshold, so awards go both ways (straight to offer, or to the approver).
-    programme = await t.programme({ cycle: definition.id, delegationThresholdPence: THRESHOLD_PENCE });
+    programme = await t.programme({
+      cycle: definition.id,
+      delegationThresholdPence: THRESHOLD_PENCE,
+      otherYears: FUZZED_YEARS,
+    });
     programmes.set(definition.id, programme);
   }
   return programme;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OFFER_LAPSES_AFTER_MS } from '../../machines/youth-fund.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { bids, ledgerOf, openRound, positionOf } from '../helpers/bids.ts';
+import { bids, fundOfYear, ledgerOf, openRound, positionOf } from '../helpers/bids.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import type { Provider } from '../helpers/refusals.ts';
@@ -106,6 +106,7 @@ describe('fifty awards decided at once against a fund that can afford only some'
     const expected = {
       budgetPence: budget,
       committedPence: acceptedTotal,
+      grossCommittedPence: acceptedTotal,
       releasedPence: 0,
       remainingPence: remaining,
     };
@@ -128,7 +129,7 @@ describe('money given back', () => {
     ];
     const money = async () => {
       const p = await positionOf(t, fundId);
-      return [p.committedPence, p.releasedPence, p.remainingPence];
+      return [p.grossCommittedPence, p.releasedPence, p.remainingPence];
     };
 
     // £6,000 is above the £5,000 delegation threshold: it commits when the approver signs it.
@@ -205,13 +206,16 @@ describe('money given back', () => {
   it("closing a victims' services grant gives back what was never paid, and drops the payments not made", async () => {
     const h = cycleHelpers(t);
     const criteria = [{ id: 'quality', label: 'Quality', weight: 100 }];
-    const { programmeId, fundId } = await t.programme({
+    const programme = await t.programme({
       cycle: 'victims-services',
       budgetPence: 5_000_000,
       criteria,
       delegationThresholdPence: 5_000_000,
     });
+    const { programmeId } = programme;
+    // The agreement runs through 2027-28, so its money is in that year's fund, none in the programme's 2026-27.
     const dates = { startsOn: '2027-04-01', endsOn: '2028-03-31' };
+    const fundId = await fundOfYear(t, programme.fundId, '2027-28');
     const { id } = await h.open('provider@demo.test', 'victims-services', { programmeId });
     const s = h.on(id);
     const bid = { type: 'SUBMIT', title: 'ISVA service', summary: 'One ISVA', service: 'isva', ...dates };
@@ -273,9 +277,10 @@ describe('money given back', () => {
       clock.reset();
     }
     const position = await positionOf(t, fundId);
-    expect([position.committedPence, position.releasedPence, position.remainingPence]).toEqual([
+    expect([position.grossCommittedPence, position.releasedPence, position.remainingPence]).toEqual([
       1_000_001, 750_001, 4_750_000,
     ]);
+    expect(position.committedPence).toBe(250_000);
     expect((await pay.paymentsOf(id)).map((p) => p.state)).toEqual([
       'paid',
       'cancelled',
@@ -287,6 +292,7 @@ describe('money given back', () => {
       ['payment', 250_000, id],
       ['release', 750_001, id],
     ]);
+    expect(await ledgerOf(t, programme.fundId)).toEqual([]);
   });
 });
 
@@ -405,6 +411,7 @@ describe('a ring-fenced stream', () => {
     const full = (budgetPence: number) => ({
       budgetPence,
       committedPence: budgetPence,
+      grossCommittedPence: budgetPence,
       releasedPence: 0,
       remainingPence: 0,
     });
@@ -458,7 +465,13 @@ describe('a jointly commissioned fund', () => {
     await b.ok(second, 'owner', ev.DECLINE_OFFER);
 
     const position = await positionOf(t, fundId);
-    expect(position).toMatchObject({ budgetPence: budget, committedPence: 423_458, releasedPence: 300_001 });
+    // Held now is what was committed less what was released; the gross figure has its own name.
+    expect(position).toMatchObject({
+      budgetPence: budget,
+      committedPence: 123_457,
+      grossCommittedPence: 423_458,
+      releasedPence: 300_001,
+    });
     expect(position.remainingPence).toBe(budget - 123_457);
     const parts = position.contributors as {
       organisationId: string;
@@ -481,10 +494,10 @@ describe('a jointly commissioned fund', () => {
       for (const p of parts)
         expect(Math.abs((p[key] as number) - (whole * p.budgetPence) / budget)).toBeLessThan(1);
     }
-    for (const p of parts)
-      expect(p.remainingPence).toBe(
-        p.budgetPence - (p.committedPence as number) + (p.releasedPence as number),
-      );
+    for (const p of parts) {
+      expect(p.remainingPence).toBe(p.budgetPence - (p.committedPence as number));
+      expect(p.grossCommittedPence).toBe((p.committedPence as number) + (p.releasedPence as number));
+    }
   });
 });
 

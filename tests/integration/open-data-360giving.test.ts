@@ -10,6 +10,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
+import { fundOfYear } from '../helpers/bids.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import { expectProblem } from '../helpers/refusals.ts';
 import { movableClock } from '../helpers/web.ts';
@@ -128,9 +129,11 @@ beforeAll(async () => {
   const cdr = await t.programme({ cycle: 'crime-disorder-grant', budgetPence: 50_000_000, open: false });
   Object.assign(ids, {
     youthProgramme: youth.programmeId,
-    youthFund: youth.fundId,
+    // Its grants are offered and accepted in 2031-32, so paid, and committed, from that year's fund.
+    youthFund: await fundOfYear(t, youth.fundId, '2031-32'),
     cdrProgramme: cdr.programmeId,
-    cdrFund: cdr.fundId,
+    // The grants are for 2031-32, so their money is in that year's fund of the programme's budget line.
+    cdrFund: await fundOfYear(t, cdr.fundId, '2031-32'),
   });
   ids.fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
   ids.companyOrg = await organisation({
@@ -225,7 +228,7 @@ describe('the 360Giving JSON export', () => {
       `${PREFIX}-${await referenceOf(ids.award)}`,
       `${PREFIX}-${await referenceOf(ids.clawedBack)}`,
     ]);
-    const cdr = await exported(`?fund=${ids.cdrFund}&financialYear=2026-27`);
+    const cdr = await exported(`?fund=${ids.cdrFund}&financialYear=2031-32`);
     expect(schemaErrors(cdr)).toEqual([]);
     // Oldest award first; the allocation withdrawn before its conditions holds nothing and is left out.
     expect(cdr.grants.map((g) => g.id)).toEqual(
@@ -328,7 +331,7 @@ describe('the 360Giving JSON export', () => {
 
   it('filters by financial year', async () => {
     expect((await exported(`?fund=${ids.youthFund}&financialYear=2027-28`)).grants).toEqual([]);
-    const year = await exported('?financialYear=2026-27');
+    const year = await exported('?financialYear=2031-32');
     expect(byId(year.grants, await referenceOf(ids.award))).toBeDefined();
   });
 

@@ -438,7 +438,8 @@ describe('money the app itself moved', () => {
     const [fund] = res.body.funds;
     expect(fund).toMatchObject({
       budgetPence: position.budgetPence,
-      committedPence: position.committedPence - position.releasedPence,
+      // The same meaning of "committed" in both: commitments less releases.
+      committedPence: position.committedPence,
       remainingPence: position.remainingPence,
     });
     expect(fund.committedPence).toBe(300_000);

@@ -26,6 +26,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { declareBeforeSending } from '../helpers/declarations.ts';
 import { Explorer } from '../helpers/machine-explorer.ts';
 import { machineHints } from '../helpers/machine-hints.ts';
+import { FUZZED_YEARS } from '../helpers/programmes.ts';
 
 const THRESHOLD = 200_000;
 const WALKS_PER_MACHINE = 40;
@@ -97,6 +98,7 @@ describe('no path commits money above the threshold without an approver’s sign
         cycle: definition.id,
         delegationThresholdPence: THRESHOLD,
         maxAwardPence: THRESHOLD * 2,
+        otherYears: FUZZED_YEARS,
       });
       const explorers = new Map<string, Explorer>();
       const suppliers = (
@@ -291,14 +293,22 @@ describe('no path commits money above the threshold without an approver’s sign
         }
       }
 
-      // From the ledger and the history alone.
+      // From the ledger and the history alone. Each transition's rows together (one case, one
+      // instant): what it added to the case's commitment, and the commitment after it. Money moved
+      // from one financial year's fund to another's adds nothing.
       const movements = await t.sql<
-        { case_id: string; case_version: number; net_after: string; movement: string }[]
+        { case_id: string; case_version: number | null; net_after: string; added: string }[]
       >`
-      select l.case_id, l.case_version,
-        sum(case l.movement when 'commit' then l.amount_pence when 'release' then -l.amount_pence else 0 end)
-          over (partition by l.case_id order by l.id) as net_after, l.movement
-      from fund_ledger l where l.case_id = any(${caseIds})`;
+      select case_id, case_version, net_after, added from (
+        select l.case_id, max(l.case_version) as case_version, min(l.id) as first_id,
+          sum(case l.movement when 'commit' then l.amount_pence when 'release' then -l.amount_pence else 0 end) as added
+        from fund_ledger l where l.case_id = any(${caseIds})
+        group by l.case_id, l.at
+      ) t
+      cross join lateral (
+        select sum(case l.movement when 'commit' then l.amount_pence when 'release' then -l.amount_pence else 0 end) as net_after
+        from fund_ledger l where l.case_id = t.case_id and l.at <= (select at from fund_ledger where id = t.first_id)
+      ) n`;
       const history = await t.sql<
         {
           case_id: string;
@@ -314,7 +324,7 @@ describe('no path commits money above the threshold without an approver’s sign
       select case_id, version, type, actor_role, actor_id, payload, effects, to_state, at from case_events where case_id = any(${caseIds})`;
       const at = new Map(history.map((h) => [`${h.case_id}@${h.version}`, h]));
       const unsigned = movements
-        .filter((c) => c.movement === 'commit' && Number(c.net_after) > THRESHOLD)
+        .filter((c) => Number(c.added) > 0 && Number(c.net_after) > THRESHOLD)
         .map((c) => at.get(`${c.case_id}@${c.case_version}`))
         .filter((h) => !(h?.type === 'SIGN_DECISION' && h.actor_role === 'approver'));
       expect(unsigned, 'commitments above the threshold that no approver signed').toEqual([]);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const APPROVER: DemoEmail = 'approver@demo.test';
@@ -58,7 +59,13 @@ async function history(id: string) {
  * and waiting for moderation.
  */
 async function toModeration(options: { delegationThresholdPence?: number } = {}) {
-  const { programmeId, fundId } = await t.programme({ cycle: 'sarc-recommissioning', ...options });
+  // The contract runs from 2027 and its extension to 2033: the budget line runs that far.
+  const otherYears = [...NEXT_FIVE_YEARS, '2032-33', '2033-34'];
+  const { programmeId, fundId } = await t.programme({
+    cycle: 'sarc-recommissioning',
+    otherYears,
+    ...options,
+  });
   const input = { programmeId, title: 'SARC 2028', contractValuePence: CONTRACT };
   const { id } = await h.open(OFFICER, 'sarc-recommissioning', input, opcc);
   const s = h.on(id);
@@ -220,7 +227,7 @@ describe('abandoning', () => {
     expect(abandoned.context.abandonReason).toBe(abandon.reason);
     expect(abandoned.nextEvents).toEqual([]);
     // Nothing was committed before the award, and nothing is now.
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 0, releasedPence: 0 });
     await h.refuse(id, OFFICER, abandon, 409);
   });
 
@@ -251,7 +258,7 @@ describe('awarding above the preferred tender', () => {
       { field: 'justification', message: 'Justify a contract worth more than the preferred tender' },
     ]);
     expect(await stored(id)).toEqual(before);
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 0, releasedPence: 0 });
 
     const held = await h.hold(id, OFFICER, { ...award, justification });
     expect(held.decision).toMatchObject({
@@ -263,11 +270,11 @@ describe('awarding above the preferred tender', () => {
       reason: 'The contract is worth more than the preferred bidder tendered (£2,100,000.00)',
     });
     expect(held.context.contract).toBeNull();
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 0, releasedPence: 0 });
     expect(await pay.paymentsOf(id)).toEqual([]);
 
     await h.refuse(id, OFFICER, { type: 'SIGN_DECISION' }, 403);
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 0, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 0, releasedPence: 0 });
     const signed = await h.sign(id, 'mobilisation');
     expect(signed.context.contract).toEqual({
       ...dates,
@@ -275,7 +282,7 @@ describe('awarding above the preferred tender', () => {
       supplierId: mountain.organisationId,
       supplier: MOUNTAIN,
     });
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 230_000_000, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 230_000_000, releasedPence: 0 });
     expect((await pay.paymentsOf(id)).length).toBeGreaterThan(0);
   });
 
@@ -284,13 +291,16 @@ describe('awarding above the preferred tender', () => {
     const atTender = { ...award, valuePence: 210_000_000 };
     const awarded = await h.step(id, OFFICER, atTender, 'mobilisation');
     expect(awarded.decision).toBeNull();
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 210_000_000, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 210_000_000, releasedPence: 0 });
   });
 });
 
 describe('bidders on record', () => {
   it('a tender names an organisation on record: anything else is refused naming the field, writing nothing', async () => {
-    const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning' });
+    const { programmeId } = await t.programme({
+      cycle: 'sarc-recommissioning',
+      otherYears: [...NEXT_FIVE_YEARS, '2032-33', '2033-34'],
+    });
     const input = { programmeId, title: 'SARC 2029', contractValuePence: CONTRACT };
     const { id } = await h.open(OFFICER, 'sarc-recommissioning', input, opcc);
     const deadlines = { clarificationDeadline: '2027-11-02', tenderDeadline: '2027-11-30' };
@@ -332,7 +342,7 @@ describe('bidders on record', () => {
       valuePence: 210_000_000,
     };
     await h.step(id, OFFICER, award, 'mobilisation');
-    expect(await h.position(fundId)).toEqual(h.money(BUDGET, 210_000_000, 0));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 210_000_000, releasedPence: 0 });
     const rows = await t.sql`select id, organisation_id from cases where award_case_id = ${id}`;
     expect(rows.length).toBe(12);
     expect(new Set(rows.map((r) => r.organisation_id))).toEqual(new Set([mountain.organisationId]));

@@ -393,6 +393,48 @@ describe('the approver and finance pages', () => {
     expect(res.text).toContain('Ring-fenced: ');
     expect(res.text).toContain('Contributor: ');
   });
+
+  it("lets finance confirm a future year's indicative budget on the page, and explains a refusal", async () => {
+    const { fundId } = await t.programme();
+    const [next] = await t.sql`update funds set indicative = true
+      where name = (select name from funds where id = ${fundId}) and financial_year = '2027-28' returning id`;
+    const nextId = next!.id as string;
+    const finance = await signedIn(t.baseUrl, 'finance@demo.test', DEMO_PASSWORD);
+    const page = await finance.get('/finance');
+    const section = () => new RegExp(`<section[^>]*id="fund-${nextId}"[\\s\\S]*?</section>`);
+    const before = section().exec(page.text)?.[0] ?? '';
+    expect(before).toContain('Indicative budget');
+    expect(before).toContain('Confirm the budget');
+    // A figure that is not money is refused with the GOV.UK error summary, and nothing changes.
+    const bad = await finance
+      .post(`/finance/funds/${nextId}/confirm`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), budgetPence: 'ten thousand' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('govuk-error-summary');
+    expect(bad.text).toContain(`href="#budget-${nextId}"`);
+    expect(bad.text).toContain('value="ten thousand"');
+    const [still] = await t.sql`select indicative from funds where id = ${nextId}`;
+    expect(still!.indicative).toBe(true);
+    // Confirmed at £9,000,000: the tag goes and the page says so.
+    const done = await finance
+      .post(`/finance/funds/${nextId}/confirm`)
+      .type('form')
+      .send({ _csrf: csrfOf(bad.text), budgetPence: '9,000,000.00' })
+      .redirects(1);
+    expect(done.status, JSON.stringify(errorSummaryOf(done.text))).toBe(200);
+    expect(done.text).toContain('is confirmed.');
+    const after = section().exec(done.text)?.[0] ?? '';
+    expect(after).not.toContain('Indicative budget');
+    expect(after).toContain('£9,000,000.00');
+    // Only finance confirms budgets.
+    const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+    const denied = await officer
+      .post(`/finance/funds/${nextId}/confirm`)
+      .type('form')
+      .send({ _csrf: csrfOf((await officer.get('/')).text), budgetPence: '1.00' });
+    expect(denied.status).toBe(403);
+  });
 });
 
 describe('in a browser', () => {

@@ -114,6 +114,7 @@ const made = { type: 'paymentMade', params: {} };
 const returned = { type: 'paymentReturned', params: {} };
 const cancelled = { type: 'paymentCancelled', params: {} };
 const corrected = { type: 'paymentCorrected', params: {} };
+const rescheduled = { type: 'paymentRescheduled', params: {} };
 const correctedNote = n('paymentCorrected', 'owner');
 const approvedNote = n('paymentApproved', 'finance');
 const madeNote = n('paymentMade', 'owner', 'officer');
@@ -217,18 +218,18 @@ describe('transitions, with what each tells people and asks the domain to do', (
     ['scheduled', ev.HOLD, 'held', [], []],
     ['scheduled', ev.APPROVE, 'approved', [approvedNote], []],
     ['scheduled', ev.VARY, 'scheduled', [], []],
-    ['scheduled', ev.RESCHEDULE, 'scheduled', [], []],
+    ['scheduled', ev.RESCHEDULE, 'scheduled', [], [rescheduled]],
     ['scheduled', ev.SUPERSEDE, 'cancelled', [], []],
     ['scheduled', ev.CANCEL, 'cancelled', [], [cancelled]],
     ['held', ev.RELEASE, 'scheduled', [], []],
     ['held', ev.VARY, 'held', [], []],
-    ['held', ev.RESCHEDULE, 'held', [], []],
+    ['held', ev.RESCHEDULE, 'held', [], [rescheduled]],
     ['held', ev.SUPERSEDE, 'cancelled', [], []],
     ['held', ev.CANCEL, 'cancelled', [], [cancelled]],
     ['approved', ev.HOLD, 'held', [], []],
     ['approved', ev.MARK_PAID, 'paid', [madeNote], [made]],
     ['approved', ev.VARY, 'scheduled', [], []],
-    ['approved', ev.RESCHEDULE, 'scheduled', [], []],
+    ['approved', ev.RESCHEDULE, 'scheduled', [], [rescheduled]],
     ['approved', ev.SUPERSEDE, 'cancelled', [], []],
     ['approved', ev.CANCEL, 'cancelled', [], [cancelled]],
     ['paid', ev.RECORD_RETURN, 'returned', [], [returned]],
@@ -341,8 +342,10 @@ describe('rescheduled by finance', () => {
         dueOn: '2026-07-15',
         variedBy: [VARIER],
         approvedBy: null,
+        approvedOn: null,
       });
-      expect(effectsOf(actions)).toEqual([]);
+      // The domain moves its money if the new day is in another financial year.
+      expect(effectsOf(actions)).toEqual([rescheduled]);
     },
   );
 

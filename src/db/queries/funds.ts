@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import {
   fundContributors,
@@ -79,4 +79,88 @@ export async function ledgerOf(db: Db, fundId: string, limit = 500) {
     .where(and(eq(fundLedger.fundId, fundId)))
     .orderBy(asc(fundLedger.id))
     .limit(limit);
+}
+
+/** The fund of this name for that financial year: the same budget line in another year. */
+export async function fundNamedFor(
+  db: Db,
+  name: string,
+  financialYear: string,
+): Promise<FundRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(funds)
+    .where(and(eq(funds.name, name), eq(funds.financialYear, financialYear)));
+  return row;
+}
+
+/** Locks the funds in one order (by id), so two transactions locking several cannot deadlock. */
+export async function lockFunds(db: Db, ids: readonly string[]): Promise<FundRow[]> {
+  if (!ids.length) return [];
+  return db
+    .select()
+    .from(funds)
+    .where(inArray(funds.id, [...ids]))
+    .orderBy(asc(funds.id))
+    .for('update');
+}
+
+/** What one case holds committed in each fund and stream it has ledger rows in. */
+export async function netCommittedByFund(db: Db, caseId: string) {
+  const rows = await db
+    .select({ fundId: fundLedger.fundId, streamId: fundLedger.streamId, net: netCommitment })
+    .from(fundLedger)
+    .where(and(eq(fundLedger.caseId, caseId), inArray(fundLedger.movement, ['commit', 'release'])))
+    .groupBy(fundLedger.fundId, fundLedger.streamId);
+  return rows.map((r) => ({ fundId: r.fundId, streamId: r.streamId, net: BigInt(r.net) }));
+}
+
+/** What has been paid on one case and stayed paid (payments less repayments), per fund's financial year. */
+export async function paidNetByYear(db: Db, caseId: string) {
+  const rows = await db
+    .select({
+      financialYear: funds.financialYear,
+      net: sql<string>`coalesce(sum(case ${fundLedger.movement} when 'payment' then ${fundLedger.amountPence} else -${fundLedger.amountPence} end), 0)`,
+    })
+    .from(fundLedger)
+    .innerJoin(funds, eq(funds.id, fundLedger.fundId))
+    .where(and(eq(fundLedger.caseId, caseId), inArray(fundLedger.movement, ['payment', 'repayment'])))
+    .groupBy(funds.financialYear);
+  return rows.map((r) => ({ financialYear: r.financialYear, net: BigInt(r.net) }));
+}
+
+/** Finance confirms an indicative budget, at the figure given. */
+export async function confirmFundBudget(
+  db: Db,
+  id: string,
+  budgetPence: bigint,
+  by: string | null,
+  at: Date,
+) {
+  await db
+    .update(funds)
+    .set({ budgetPence, indicative: false, confirmedAt: at, confirmedBy: by })
+    .where(eq(funds.id, id));
+}
+
+/**
+ * One case's money in each fund it has ledger rows in, by financial year: what it holds committed
+ * (net of releases) and what has been paid from it (net of repayments), with the fund's standing.
+ */
+export async function caseMoneyByFund(db: Db, caseId: string) {
+  const rows = await db
+    .select({
+      fundId: funds.id,
+      name: funds.name,
+      financialYear: funds.financialYear,
+      indicative: funds.indicative,
+      committed: netCommitment,
+      paid: sql<string>`coalesce(sum(case ${fundLedger.movement} when 'payment' then ${fundLedger.amountPence} when 'repayment' then -${fundLedger.amountPence} else 0 end), 0)`,
+    })
+    .from(fundLedger)
+    .innerJoin(funds, eq(funds.id, fundLedger.fundId))
+    .where(eq(fundLedger.caseId, caseId))
+    .groupBy(funds.id, funds.name, funds.financialYear, funds.indicative)
+    .orderBy(asc(funds.financialYear), asc(funds.name));
+  return rows.map((r) => ({ ...r, committed: BigInt(r.committed), paid: BigInt(r.paid) }));
 }

@@ -23,13 +23,14 @@ export interface AwardedGrantFilter {
  * Awarded grants: cases that have committed money (at least one `commit` in the ledger) and either
  * still hold some (commits less releases above zero) or have been paid. Cases owned by the
  * Commissioner's own office are left out: money it commits on its own cases (the SARC contract) is
- * procurement, not a grant to another organisation. Oldest award first.
+ * procurement, not a grant to another organisation. One row a grant, whatever number of financial
+ * years' funds its money is in; a filter by fund or year keeps the grants with money in it. Oldest
+ * award first.
  */
 export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
   const money = db
     .select({
       caseId: sql<string>`${fundLedger.caseId}`.as('money_case_id'),
-      fundId: sql<string>`${fundLedger.fundId}`.as('money_fund_id'),
       netPence: netCommitment.as('net_pence'),
       firstCommitAt: sql<Date>`min(${fundLedger.at}) filter (where ${fundLedger.movement} = 'commit')`
         .mapWith(fundLedger.at)
@@ -37,7 +38,7 @@ export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
     })
     .from(fundLedger)
     .where(isNotNull(fundLedger.caseId))
-    .groupBy(fundLedger.caseId, fundLedger.fundId)
+    .groupBy(fundLedger.caseId)
     .having(
       and(
         sql`count(*) filter (where ${fundLedger.movement} = 'commit') > 0`,
@@ -46,8 +47,12 @@ export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
     )
     .as('money');
   const conditions: SQL[] = [ne(organisations.kind, 'commissioner')];
-  if (filter.financialYear) conditions.push(eq(funds.financialYear, filter.financialYear));
-  if (filter.fundId) conditions.push(eq(funds.id, filter.fundId));
+  if (filter.financialYear || filter.fundId) {
+    const inFund = filter.fundId ? sql`and f.id = ${filter.fundId}` : sql``;
+    const inYear = filter.financialYear ? sql`and f.financial_year = ${filter.financialYear}` : sql``;
+    conditions.push(sql`exists (select 1 from ${fundLedger} l join ${funds} f on f.id = l.fund_id
+      where l.case_id = ${cases.id} ${inFund} ${inYear})`);
+  }
   const rows = await db
     .select({
       caseId: cases.id,
@@ -72,7 +77,6 @@ export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
     .from(money)
     .innerJoin(cases, eq(cases.id, money.caseId))
     .innerJoin(organisations, eq(organisations.id, cases.organisationId))
-    .innerJoin(funds, eq(funds.id, money.fundId))
     .leftJoin(programmes, eq(programmes.id, cases.programmeId))
     .leftJoin(paymentSchedules, eq(paymentSchedules.awardCaseId, cases.id))
     .where(and(...conditions))

@@ -1,6 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organisations } from './organisations.ts';
+import { users } from './users.ts';
 
 /** A budget for one financial year (1 April to 31 March), in pence. */
 export const funds = pgTable(
@@ -15,6 +27,15 @@ export const funds = pgTable(
     startsOn: date('starts_on').notNull(),
     endsOn: date('ends_on').notNull(),
     budgetPence: bigint('budget_pence', { mode: 'bigint' }).notNull(),
+    /**
+     * A future year's budget that is a planning figure, not yet confirmed: awards may commit against
+     * it (multi-year agreements do), and every position and report says the budget is indicative
+     * until finance confirms it.
+     */
+    indicative: boolean('indicative').notNull().default(false),
+    /** When finance confirmed an indicative budget, and who. */
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+    confirmedBy: uuid('confirmed_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -26,8 +26,12 @@ import { users } from './users.ts';
  */
 export const ledgerMovements = ['commit', 'release', 'payment', 'repayment', 'reported'] as const;
 export type LedgerMovement = (typeof ledgerMovements)[number];
-/** Why commitment was released: a decision (a reduction, a termination, a lapse), a reported underspend, money returned, or a cancelled payment. */
-export const releaseCauses = ['decision', 'underspend', 'clawback', 'cancelled'] as const;
+/**
+ * Why commitment was released: a decision (a reduction, a termination, a lapse), a reported
+ * underspend, money returned, a cancelled payment, or re-phasing: the award's money moved to another
+ * financial year's fund (a commitment there of the same amount goes with it; the award holds as much).
+ */
+export const releaseCauses = ['decision', 'underspend', 'clawback', 'cancelled', 'rephased'] as const;
 export type ReleaseCause = (typeof releaseCauses)[number];
 
 /**
@@ -83,7 +87,10 @@ export const fundLedger = pgTable(
       'fund_ledger_movement',
       sql`${t.movement} in ('commit','release','payment','repayment','reported')`,
     ),
-    check('fund_ledger_cause', sql`${t.cause} in ('decision','underspend','clawback','cancelled')`),
+    check(
+      'fund_ledger_cause',
+      sql`${t.cause} in ('decision','underspend','clawback','cancelled','rephased')`,
+    ),
     // A fund's money grouped as the reports group it (fund, programme, stream, movement, cause),
     // with the amount: an index-only scan in that order sums a year's ledger without sorting it or
     // reading the table. Also serves every other lookup by fund.

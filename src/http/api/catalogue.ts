@@ -6,7 +6,7 @@ import type { Database } from '../../db/client.ts';
 import { findFund, ledgerOf, listFunds } from '../../db/queries/funds.ts';
 import { findProgramme, listProgrammes, outcomesOf, roundCaseOf } from '../../db/queries/programmes.ts';
 import { planOutcomes, planThemes } from '../../db/schema/index.ts';
-import { createFund, createProgramme } from '../../domain/catalogue.ts';
+import { confirmBudget, createFund, createProgramme } from '../../domain/catalogue.ts';
 import { fundPosition } from '../../domain/fund-position.ts';
 import { assignPanelMember, programmePanel, removePanelMember } from '../../domain/programme-panel.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
@@ -65,6 +65,16 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
 
   router.get('/funds/:id/position', async (req, res) => {
     res.json(await fundPosition(db, await fundOr404(req.params.id, actorOf(res))));
+  });
+
+  // Finance confirms a future year's indicative budget (at its figure, or a new one).
+  router.post('/funds/:id/confirm', async (req, res) => {
+    const actor = actorOf(res);
+    const fund = await fundOr404(req.params.id, actor);
+    requireRole(actor, ['finance'], 'confirm a budget');
+    parseBody(anObject, req.body);
+    await db.transaction((tx) => confirmBudget(tx, fund.id, actor, req.body, new Date()));
+    res.json(await fundPosition(db, (await findFund(db, fund.id))!));
   });
 
   router.get('/funds/:id/ledger', async (req, res) => {

@@ -6,6 +6,7 @@ import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/qu
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
+import { awardMoneyByYear } from '../../domain/award-years.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
 import { officersOnRecord } from '../../domain/people.ts';
@@ -60,13 +61,15 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   async function render(res: Response, view: CaseView, state: PageState) {
     const actor = webActor(res);
     const definition = definitionOf(view);
-    const [history, organisation, programme, drafts, standing, suppliers] = await Promise.all([
+    const [history, organisation, programme, drafts, standing, suppliers, money] = await Promise.all([
       deps.engine.history(actor, view.id),
       findOrganisation(deps.db, view.organisationId),
       view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
       actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
       standingOf(deps.db, actor, view),
       suppliersFor(deps.db, definition),
+      // Which year's budget holds the award's money is the Commissioner's own accounting.
+      actor.role === 'provider' ? [] : awardMoneyByYear(deps.db, view.id),
     ]);
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
@@ -179,6 +182,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       programmeName: programme?.name,
       caseOfficer: (view.officerId && names.people.get(view.officerId)) || 'Not yet taken on by an officer',
       details: detailRows(view.context, definition),
+      money,
       decision: decisionPanel(definition, view, people),
       interest,
       panel,

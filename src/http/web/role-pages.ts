@@ -3,9 +3,11 @@
 // src/domain/panel.ts, src/domain/fund-position.ts and the engine; these handlers parse, call, render.
 
 import { type Response, Router } from 'express';
+import { z } from 'zod';
 import type { Database, Db } from '../../db/client.ts';
 import { listFunds } from '../../db/queries/funds.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
+import { budgetConfirmation, confirmBudget } from '../../domain/catalogue.ts';
 import { fundPosition } from '../../domain/fund-position.ts';
 import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
 import type { Actor } from '../../engine/actor.ts';
@@ -24,7 +26,13 @@ import {
   type PageError,
   readDeclaration,
 } from './declaration-form.ts';
+import { formToPayload } from './form-answers.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
+
+/** The confirmed budget, as finance types it on the page (pounds). */
+const budgetForm = z.strictObject({
+  budgetPence: budgetConfirmation.shape.budgetPence.meta({ title: 'Confirmed budget', widget: 'money' }),
+});
 
 type Criterion = { id: string; label: string; weight: number };
 interface Deps {
@@ -272,13 +280,57 @@ export function rolePagesRouter(deps: Deps): Router {
     res.render('approvals.njk', { title: 'Decisions awaiting your signature', decisions });
   });
 
-  router.get('/finance', requireSignIn, onlyFor('finance', 'finance staff'), async (_req, res) => {
+  const financePage = async (
+    res: Response,
+    status = 200,
+    confirming?: { fundId: string; budget: string; errors: FieldError[] },
+    confirmedId = '',
+  ) => {
     const [funds, awards] = await Promise.all([
       fundPositions(deps.db),
       waitingWork(deps.engine, webActor(res)),
     ]);
-    res.render('finance.njk', { title: 'Funds and payments', funds, awards });
+    const confirmed = funds.find((f) => f.fundId === confirmedId && !f.indicative);
+    const errors = confirming?.errors.map((e) => ({
+      href: `#budget-${confirming.fundId}`,
+      text: e.message,
+    }));
+    res.status(status).render('finance.njk', {
+      title: 'Funds and payments',
+      funds,
+      awards,
+      confirming,
+      errors,
+      confirmed: confirmed && `The budget for ${confirmed.name} ${confirmed.financialYear} is confirmed.`,
+    });
+  };
+
+  router.get('/finance', requireSignIn, onlyFor('finance', 'finance staff'), async (req, res) => {
+    await financePage(res, 200, undefined, String(req.query.confirmed ?? ''));
   });
+
+  // Finance confirms a future year's indicative budget, at its figure or a new one.
+  router.post(
+    '/finance/funds/:id/confirm',
+    requireSignIn,
+    onlyFor('finance', 'finance staff'),
+    async (req, res) => {
+      const fundId = String(req.params.id);
+      const body = req.body as Record<string, unknown>;
+      const budget = typeof body.budgetPence === 'string' ? body.budgetPence : '';
+      const { payload, errors } = formToPayload(budgetForm, body);
+      if (errors.length) return financePage(res, 422, { fundId, budget, errors });
+      try {
+        await deps.db.transaction((tx) => confirmBudget(tx, fundId, webActor(res), payload, new Date()));
+      } catch (error) {
+        if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 404) throw error;
+        const fields = (error.extensions.errors ?? []) as FieldError[];
+        const problems = fields.length ? fields : [{ field: 'budgetPence', message: error.detail }];
+        return financePage(res, error.status, { fundId, budget, errors: problems });
+      }
+      res.redirect(303, `/finance?confirmed=${encodeURIComponent(fundId)}`);
+    },
+  );
 
   return router;
 }

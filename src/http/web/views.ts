@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import { dayInWords, isIsoDate, londonDate } from '../../../machines/calendar.ts';
 import { formatPounds } from '../../../machines/define.ts';
+import { poundsText } from '../../domain/reports/figures.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const viewsDir = path.resolve(here, '../../views');
@@ -40,7 +41,9 @@ const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 })
 export function configureViews(app: Express): nunjucks.Environment {
   const env = nunjucks.configure([viewsDir, govukDir], { autoescape: true, express: app, noCache: false });
   app.set('view engine', 'njk');
-  env.addFilter('pounds', (pence: unknown) => (typeof pence === 'number' ? formatPounds(pence) : ''));
+  env.addFilter('pounds', (pence: unknown) =>
+    typeof pence === 'bigint' ? poundsText(pence) : typeof pence === 'number' ? formatPounds(pence) : '',
+  );
   /** An instant as people in England read it: "22 November 2026 at 11:40am". */
   env.addFilter('londonTime', (iso: unknown) =>
     typeof iso === 'string' || iso instanceof Date
