@@ -254,12 +254,13 @@ export async function confirmBudget(tx: Tx, fundId: string, actor: Actor, body: 
   );
   const fenced = (await streamsOf(tx, fund.id)).reduce((sum, s) => sum + s.budgetPence, 0n);
   const shares = (await contributorsOf(tx, fund.id)).reduce((sum, c) => sum + c.sharePence, 0n);
+  const named = `${fund.name} ${fund.financialYear}`;
   const problems = [
     ...(budget < committed
       ? [
           {
             field: 'budgetPence',
-            message: `Awards have already committed ${formatPounds(Number(committed))} against it: confirm at least that`,
+            message: `Awards have already committed ${formatPounds(Number(committed))} against ${named}: confirm at least that`,
           },
         ]
       : []),
@@ -267,7 +268,7 @@ export async function confirmBudget(tx: Tx, fundId: string, actor: Actor, body: 
       ? [
           {
             field: 'budgetPence',
-            message: `Its ring-fenced streams add up to ${formatPounds(Number(fenced))}: confirm at least that`,
+            message: `The ring-fenced streams of ${named} add up to ${formatPounds(Number(fenced))}: confirm at least that`,
           },
         ]
       : []),
@@ -275,7 +276,7 @@ export async function confirmBudget(tx: Tx, fundId: string, actor: Actor, body: 
       ? [
           {
             field: 'budgetPence',
-            message: `The partners' shares make ${formatPounds(Number(shares))}: the budget must be that`,
+            message: `The partners' shares of ${named} make ${formatPounds(Number(shares))}: the budget must be that`,
           },
         ]
       : []),

@@ -286,7 +286,6 @@ describe('sarc-recommissioning', () => {
 
   it('runs a Christmas procurement through a challenge, a new standstill, award, extension, re-procurement and an early end', async () => {
     const { programmeId, fundId } = await t.programme({ cycle: 'sarc-recommissioning' });
-    const BUDGET = 1_000_000_000;
     const dates = { clarification: '2026-11-02', tender: '2026-11-30', notice: '2026-12-18' };
     const due = { clarification: '2026-11-03T00:00:00.000Z', tender: '2026-12-01T00:00:00.000Z' };
     const standstill = await toStandstill(programmeId, dates, due);

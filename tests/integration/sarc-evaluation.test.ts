@@ -12,7 +12,6 @@ import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const APPROVER: DemoEmail = 'approver@demo.test';
-const BUDGET = 1_000_000_000;
 const CONTRACT = 240_000_000;
 
 let t: TestApp;

@@ -394,46 +394,53 @@ describe('the approver and finance pages', () => {
     expect(res.text).toContain('Contributor: ');
   });
 
-  it("lets finance confirm a future year's indicative budget on the page, and explains a refusal", async () => {
+  it("lists later years' funds on the finance page, and lets finance confirm an indicative budget on the fund's page", async () => {
     const { fundId } = await t.programme();
     const [next] = await t.sql`update funds set indicative = true
       where name = (select name from funds where id = ${fundId}) and financial_year = '2027-28' returning id`;
     const nextId = next!.id as string;
     const finance = await signedIn(t.baseUrl, 'finance@demo.test', DEMO_PASSWORD);
-    const page = await finance.get('/finance');
-    const section = () => new RegExp(`<section[^>]*id="fund-${nextId}"[\\s\\S]*?</section>`);
-    const before = section().exec(page.text)?.[0] ?? '';
-    expect(before).toContain('Indicative budget');
-    expect(before).toContain('Confirm the budget');
-    // A figure that is not money is refused with the GOV.UK error summary, and nothing changes.
+    const list = await finance.get('/finance');
+    // Later years are one row each, with their budget's standing and a link to the fund.
+    const later = /<table[^>]*id="later-funds"[\s\S]*?<\/table>/.exec(list.text)?.[0] ?? '';
+    const row = rowOf(later, `href="/finance/funds/${nextId}"`);
+    expect(row).toContain('Indicative');
+    expect(row).toContain('2027-28');
+    expect(list.text).not.toContain(`id="fund-${nextId}"`);
+
+    const page = await finance.get(`/finance/funds/${nextId}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Indicative budget');
+    expect(page.text).toContain('Confirm the budget');
+    // A figure that is not money is refused with the GOV.UK error summary, the value kept, nothing changed.
     const bad = await finance
       .post(`/finance/funds/${nextId}/confirm`)
       .type('form')
       .send({ _csrf: csrfOf(page.text), budgetPence: 'ten thousand' });
     expect(bad.status).toBe(422);
-    expect(bad.text).toContain('govuk-error-summary');
-    expect(bad.text).toContain(`href="#budget-${nextId}"`);
+    expect(errorSummaryOf(bad.text).map((e) => e.href)).toEqual(['#budgetPence']);
     expect(bad.text).toContain('value="ten thousand"');
     const [still] = await t.sql`select indicative from funds where id = ${nextId}`;
     expect(still!.indicative).toBe(true);
-    // Confirmed at £9,000,000: the tag goes and the page says so.
+    // Confirmed at £9,000,000: the page says so, and the tag changes.
     const done = await finance
       .post(`/finance/funds/${nextId}/confirm`)
       .type('form')
       .send({ _csrf: csrfOf(bad.text), budgetPence: '9,000,000.00' })
       .redirects(1);
     expect(done.status, JSON.stringify(errorSummaryOf(done.text))).toBe(200);
-    expect(done.text).toContain('is confirmed.');
-    const after = section().exec(done.text)?.[0] ?? '';
-    expect(after).not.toContain('Indicative budget');
-    expect(after).toContain('£9,000,000.00');
-    // Only finance confirms budgets.
+    expect(done.text).toContain('is confirmed at £9,000,000.00.');
+    expect(done.text).toContain('Confirmed budget');
+    expect(done.text).not.toContain('Indicative budget');
+    expect(done.text).not.toContain('name="budgetPence"');
+    // Only finance confirms budgets; an unknown fund is not found.
     const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
     const denied = await officer
       .post(`/finance/funds/${nextId}/confirm`)
       .type('form')
       .send({ _csrf: csrfOf((await officer.get('/')).text), budgetPence: '1.00' });
     expect(denied.status).toBe(403);
+    expect((await finance.get('/finance/funds/not-a-fund')).status).toBe(404);
   });
 });
 
@@ -473,15 +480,20 @@ describe('in a browser', () => {
     await screenshot(p, 'scored');
     expect(cspViolations(p)).toEqual([]);
 
+    // A later year's fund of this file's budget line: its page, with the form to confirm its budget.
+    const [later] = await t.sql`update funds set indicative = true
+      where name = (select name from funds where id = ${t.youthFund.fundId}) and financial_year = '2028-29'
+      returning id`;
     for (const [email, path] of [
       [APPROVER, '/approvals'],
       ['finance@demo.test', '/finance'],
+      ['finance@demo.test', `/finance/funds/${later!.id}`],
     ] as const) {
       const other = await page(t);
       await signIn(other, email);
       await other.goto(path);
       await expectAccessible(other);
-      await screenshot(other, path.slice(1));
+      await screenshot(other, path.slice(1).replaceAll('/', '-'));
       expect(cspViolations(other)).toEqual([]);
       await other.context().close();
     }

@@ -65,6 +65,11 @@ function toGrant(
     : `${row.machineId.toUpperCase()}-${String(row.seq).padStart(6, '0')}`;
   const context = row.context ?? {};
   const line = definition?.summary(context);
+  // The award's value as varied, as the cycle states it; what it holds committed where it states none.
+  const awarded = typeof line?.amountPence === 'number' ? BigInt(line.amountPence) : row.netPence;
+  // The period the grant pays for (a service or agreement period, a contract, a financial year), as
+  // the cycle declares it; a cycle that declares none publishes no planned dates.
+  const period = definition?.awardPeriod?.(context) ?? null;
   const title = text(line?.title) ?? definition?.title ?? 'Grant';
   const { organisation } = row;
   const recipient: ThreeSixtyGivingOrganisation = {
@@ -78,20 +83,19 @@ function toGrant(
     title,
     description: text(line?.description) ?? title,
     currency: 'GBP',
-    amountAwarded: poundsNumber(row.netPence),
+    amountAwarded: poundsNumber(awarded),
+    // The day of the decision: when the award first committed money.
     awardDate: londonDate(row.firstCommitAt),
     recipientOrganization: [recipient],
     fundingOrganization: [{ id: settings.funderId, name: settings.funderName }],
-    ...(row.scheduleStartsOn && row.scheduleEndsOn
-      ? { plannedDates: [{ startDate: row.scheduleStartsOn, endDate: row.scheduleEndsOn }] as const }
-      : {}),
+    ...(period ? { plannedDates: [{ startDate: period.startsOn, endDate: period.endsOn }] as const } : {}),
     ...(row.programmeId && row.programmeName
       ? { grantProgramme: [{ code: row.programmeId, title: row.programmeName }] as const }
       : {}),
     beneficiaryLocation: [{ name: settings.beneficiaryLocation, countryCode: 'GB' }],
     dateModified: row.updatedAt.toISOString(),
   };
-  return { grant, amountPence: row.netPence };
+  return { grant, amountPence: awarded };
 }
 
 /** Every awarded grant (optionally of one financial year or one fund), oldest award first. */

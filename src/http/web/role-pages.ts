@@ -4,16 +4,19 @@
 
 import { type Response, Router } from 'express';
 import { z } from 'zod';
+import { formatPounds } from '../../../machines/define.ts';
 import type { Database, Db } from '../../db/client.ts';
-import { listFunds } from '../../db/queries/funds.ts';
+import { findFund, listFunds } from '../../db/queries/funds.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { budgetConfirmation, confirmBudget } from '../../domain/catalogue.ts';
+import { financialYearOf } from '../../domain/financial-year.ts';
 import { fundPosition } from '../../domain/fund-position.ts';
 import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
 import type { Actor } from '../../engine/actor.ts';
 import { caseEvents } from '../../engine/case-officer.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type FieldError, ProblemError } from '../../engine/errors.ts';
+import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
+import { isUuid } from '../../engine/ids.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
 import { summaryFor } from '../../engine/view-policy.ts';
 import type { CaseView } from '../../engine/views.ts';
@@ -280,33 +283,43 @@ export function rolePagesRouter(deps: Deps): Router {
     res.render('approvals.njk', { title: 'Decisions awaiting your signature', decisions });
   });
 
-  const financePage = async (
-    res: Response,
-    status = 200,
-    confirming?: { fundId: string; budget: string; errors: FieldError[] },
-    confirmedId = '',
-  ) => {
+  router.get('/finance', requireSignIn, onlyFor('finance', 'finance staff'), async (_req, res) => {
     const [funds, awards] = await Promise.all([
       fundPositions(deps.db),
       waitingWork(deps.engine, webActor(res)),
     ]);
-    const confirmed = funds.find((f) => f.fundId === confirmedId && !f.indicative);
-    const errors = confirming?.errors.map((e) => ({
-      href: `#budget-${confirming.fundId}`,
-      text: e.message,
-    }));
-    res.status(status).render('finance.njk', {
+    // This year's funds (and any still open from past years) in full; later years' in a table.
+    const thisYear = financialYearOf(deps.engine.now().today);
+    res.render('finance.njk', {
       title: 'Funds and payments',
-      funds,
+      funds: funds.filter((f) => f.financialYear <= thisYear),
+      laterFunds: funds.filter((f) => f.financialYear > thisYear),
       awards,
-      confirming,
-      errors,
-      confirmed: confirmed && `The budget for ${confirmed.name} ${confirmed.financialYear} is confirmed.`,
+    });
+  });
+
+  const fundPage = async (
+    res: Response,
+    fundId: string,
+    options: { status?: number; budget?: string; errors?: FieldError[]; confirmed?: boolean } = {},
+  ) => {
+    const found = isUuid(fundId) ? await findFund(deps.db, fundId) : undefined;
+    if (!found) throw notFound('fund');
+    const fund = await fundPosition(deps.db, found);
+    res.status(options.status ?? 200).render('fund.njk', {
+      title: `${fund.name} ${fund.financialYear}`,
+      fund,
+      budget: options.budget ?? (fund.indicative ? poundsForInput(fund.budgetPence) : ''),
+      errors: options.errors?.map((e) => ({ href: '#budgetPence', text: e.message })),
+      confirmed:
+        options.confirmed &&
+        !fund.indicative &&
+        `The budget for ${fund.name} ${fund.financialYear} is confirmed at ${formatPounds(fund.budgetPence)}.`,
     });
   };
 
-  router.get('/finance', requireSignIn, onlyFor('finance', 'finance staff'), async (req, res) => {
-    await financePage(res, 200, undefined, String(req.query.confirmed ?? ''));
+  router.get('/finance/funds/:id', requireSignIn, onlyFor('finance', 'finance staff'), async (req, res) => {
+    await fundPage(res, String(req.params.id), { confirmed: req.query.confirmed === '1' });
   });
 
   // Finance confirms a future year's indicative budget, at its figure or a new one.
@@ -319,16 +332,16 @@ export function rolePagesRouter(deps: Deps): Router {
       const body = req.body as Record<string, unknown>;
       const budget = typeof body.budgetPence === 'string' ? body.budgetPence : '';
       const { payload, errors } = formToPayload(budgetForm, body);
-      if (errors.length) return financePage(res, 422, { fundId, budget, errors });
+      if (errors.length) return fundPage(res, fundId, { status: 422, budget, errors });
       try {
         await deps.db.transaction((tx) => confirmBudget(tx, fundId, webActor(res), payload, new Date()));
       } catch (error) {
         if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 404) throw error;
         const fields = (error.extensions.errors ?? []) as FieldError[];
         const problems = fields.length ? fields : [{ field: 'budgetPence', message: error.detail }];
-        return financePage(res, error.status, { fundId, budget, errors: problems });
+        return fundPage(res, fundId, { status: error.status, budget, errors: problems });
       }
-      res.redirect(303, `/finance?confirmed=${encodeURIComponent(fundId)}`);
+      res.redirect(303, `/finance/funds/${encodeURIComponent(fundId)}?confirmed=1`);
     },
   );
 
@@ -338,3 +351,7 @@ export function rolePagesRouter(deps: Deps): Router {
 async function fundPositions(db: Db) {
   return Promise.all((await listFunds(db)).map((fund) => fundPosition(db, fund)));
 }
+
+/** Pence as a person types pounds into a form: 100000000 → "1000000.00". */
+const poundsForInput = (pence: number) =>
+  `${Math.trunc(pence / 100)}.${String(pence % 100).padStart(2, '0')}`;
