@@ -2,10 +2,10 @@
 // moves them when the award changes (a variation re-profiles the unpaid ones) or when a return for
 // the award is overdue or queried (held) and then accepted (released). Finance approves — never the
 // person who scheduled or varied the payment — and records it paid with the finance system's
-// reference; a paid payment the provider gives money back on is `returned` (clawback). A paid date
-// or reference recorded wrongly is corrected with a reason: the ledger reverses the payment row and
-// writes it again, and the history keeps both.
-import { assign, setup } from 'xstate';
+// reference — all of it, or part of it with the rest still due; a paid payment the provider gives
+// money back on is `returned` (clawback). A paid date or reference recorded wrongly is corrected with a
+// reason: the ledger reverses the payment row and writes it again, and the history keeps both.
+import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
 import { dayInWords, isIsoDate } from './calendar.ts';
 import {
@@ -46,12 +46,25 @@ export interface PaymentContext {
   approvedBy: string | null;
   /** The London day it was last approved: it cannot have been paid before then. */
   approvedOn: string | null;
+  /** When the last of it was paid, and with what reference; null until it is paid in full. */
   paid: { paidOn: string; reference: string } | null;
+  /** Each amount paid, in order: one for a payment made whole, more when it was paid in parts. */
+  parts: PaymentPart[];
   /** Each correction of the paid date or reference: what had been recorded, and why it changed. */
   corrections: PaymentCorrection[];
   returned: { amountPence: number; receivedOn: string; reference: string; reason: string } | null;
   cancelReason: string | null;
 }
+
+export interface PaymentPart {
+  amountPence: number;
+  paidOn: string;
+  reference: string;
+}
+
+/** What has been paid of it so far. */
+export const paidSoFar = (context: Pick<PaymentContext, 'parts'>) =>
+  context.parts.reduce((sum, part) => sum + part.amountPence, 0);
 
 export interface PaymentCorrection {
   paidOn: string;
@@ -93,6 +106,10 @@ const reschedulePayload = z.strictObject({
 const paidPayload = z.strictObject({
   paidOn: isoDate.meta(paidOn),
   reference: shortText(100).meta(paymentReference),
+  amountPence: positivePence.optional().meta({
+    title: 'Amount paid',
+    hint: 'Leave blank when all that was still to pay was paid. Enter less to record part of it: the rest stays due.',
+  }),
 });
 const returnPayload = z.strictObject({
   amountPence: positivePence.meta(returnedAmount),
@@ -116,6 +133,15 @@ const contextSchema = z.object({
     .object({ paidOn: isoDate.meta(paidOn), reference: z.string().meta({ title: 'Payment reference' }) })
     .nullable()
     .meta({ title: 'Payment made' }),
+  parts: z
+    .array(
+      z.object({
+        amountPence: pence.meta({ title: 'Amount paid' }),
+        paidOn: isoDate.meta(paidOn),
+        reference: z.string().meta({ title: 'Payment reference' }),
+      }),
+    )
+    .meta({ title: 'Paid so far' }),
   corrections: z
     .array(
       z.object({
@@ -191,11 +217,19 @@ function paidDateProblems(context: PaymentContext, paidOn: string, now: Now | un
   return [];
 }
 
+/** What is still to pay of it. */
+const stillToPay = (context: PaymentContext) => context.amountPence - paidSoFar(context);
+
 export const checkPaid = (
   context: PaymentContext,
   p: Payload<typeof paidPayload>,
   now?: Now,
-): FieldProblem[] => paidDateProblems(context, p.paidOn, now);
+): FieldProblem[] => [
+  ...(p.amountPence === undefined
+    ? []
+    : atMost('amountPence', p.amountPence, stillToPay(context), (left) => `No more than the ${left} still to pay`)),
+  ...paidDateProblems(context, p.paidOn, now),
+];
 
 /** A correction changes the date or the reference, to a date that could be the day it was paid. */
 export const checkCorrection = (
@@ -203,7 +237,8 @@ export const checkCorrection = (
   p: Payload<typeof correctPayload>,
   now?: Now,
 ): FieldProblem[] => {
-  if (context.paid && p.paidOn === context.paid.paidOn && p.reference === context.paid.reference)
+  const last = context.parts.at(-1);
+  if (last && p.paidOn === last.paidOn && p.reference === last.reference)
     return [
       {
         field: 'paidOn',
@@ -225,7 +260,7 @@ export const checkReturn = (context: PaymentContext, p: Payload<typeof returnPay
   ...atMost(
     'amountPence',
     p.amountPence,
-    context.amountPence,
+    paidSoFar(context),
     (paid) => `No more than the ${paid} paid can come back`,
   ),
   ...(context.paid && p.receivedOn < context.paid.paidOn
@@ -240,6 +275,14 @@ const paymentCancelled = { type: 'paymentCancelled' as const, params: {} };
 const paymentCorrected = { type: 'paymentCorrected' as const, params: {} };
 /** A payment moved to another day: its money may belong to another financial year's fund now. */
 const paymentRescheduled = { type: 'paymentRescheduled' as const, params: {} };
+
+/** Re-profiled to exactly what was paid of it: paid, for that. */
+const settleAtPaid = { guard: 'settlesAtPaid', target: 'paid', actions: ['vary', 'settle'] } as const;
+/** Cancelled: what was paid of it stays paid, and only the rest is cancelled. */
+const cancel = [
+  { guard: 'paidInPart', target: 'paid', actions: ['recordCancel', 'settle', paymentCancelled] },
+  { target: 'cancelled', actions: ['recordCancel', paymentCancelled] },
+] as const;
 
 const machine = setup({
   types: {
@@ -279,20 +322,46 @@ const machine = setup({
     }),
     approve: assign(({ event }) => ({ approvedBy: event.actorId ?? null, approvedOn: event.today ?? null })),
     clearApproval: assign({ approvedBy: null, approvedOn: null }),
-    recordPaid: assign(({ event }) =>
-      event.type === 'MARK_PAID' ? { paid: { paidOn: event.paidOn, reference: event.reference } } : {},
-    ),
-    recordCorrection: assign(({ context, event }) =>
-      event.type === 'CORRECT_PAYMENT' && context.paid
+    recordPart: assign(({ context, event }) =>
+      event.type === 'MARK_PAID'
         ? {
-            corrections: [
-              ...context.corrections,
-              { ...context.paid, reason: event.reason, correctedOn: event.today ?? null },
+            parts: [
+              ...context.parts,
+              {
+                amountPence: event.amountPence ?? stillToPay(context),
+                paidOn: event.paidOn,
+                reference: event.reference,
+              },
             ],
-            paid: { paidOn: event.paidOn, reference: event.reference },
           }
         : {},
     ),
+    recordPaid: assign(({ event }) =>
+      event.type === 'MARK_PAID' ? { paid: { paidOn: event.paidOn, reference: event.reference } } : {},
+    ),
+    // Paid in part and then ended (re-profiled to what was paid, or the rest cancelled): it is paid,
+    // for what was paid.
+    settle: assign(({ context }) => {
+      const last = context.parts.at(-1);
+      return {
+        amountPence: paidSoFar(context),
+        paid: last ? { paidOn: last.paidOn, reference: last.reference } : context.paid,
+      };
+    }),
+    // A correction is to the last amount paid (and to the payment's record of when it was paid in full).
+    recordCorrection: assign(({ context, event }) => {
+      const last = context.parts.at(-1);
+      if (event.type !== 'CORRECT_PAYMENT' || !last) return {};
+      const corrected = { paidOn: event.paidOn, reference: event.reference };
+      return {
+        corrections: [
+          ...context.corrections,
+          { paidOn: last.paidOn, reference: last.reference, reason: event.reason, correctedOn: event.today ?? null },
+        ],
+        parts: [...context.parts.slice(0, -1), { ...last, ...corrected }],
+        paid: context.paid ? corrected : null,
+      };
+    }),
     recordReturn: assign(({ event }) =>
       event.type === 'RECORD_RETURN'
         ? {
@@ -309,8 +378,20 @@ const machine = setup({
   },
   guards: {
     mayApprove: ({ context, event }) => refusesApproval(context, event.actorId ?? null) === null,
+    // A re-profile never takes it below what has been paid of it.
     changesAmountOrDate: ({ context, event }) =>
-      event.type === 'VARY' && (event.amountPence !== context.amountPence || event.dueOn !== context.dueOn),
+      event.type === 'VARY' &&
+      event.amountPence >= paidSoFar(context) &&
+      (event.amountPence !== context.amountPence || event.dueOn !== context.dueOn),
+    settlesAtPaid: ({ context, event }) =>
+      event.type === 'VARY' && paidSoFar(context) > 0 && event.amountPence === paidSoFar(context),
+    paidInPart: ({ context }) => paidSoFar(context) > 0,
+    paysPart: ({ context, event }) =>
+      event.type === 'MARK_PAID' &&
+      event.amountPence !== undefined &&
+      event.amountPence < stillToPay(context) &&
+      guardFrom(checkPaid)({ context, event }),
+    hasPart: ({ context }) => context.parts.length > 0,
     returnValid: ({ context, event }) =>
       event.type === 'RECORD_RETURN' && checkReturn(context, event).length === 0,
     paidValid: guardFrom(checkPaid),
@@ -329,6 +410,7 @@ const machine = setup({
     approvedBy: null,
     approvedOn: null,
     paid: null,
+    parts: [],
     corrections: [],
     returned: null,
     cancelReason: null,
@@ -342,35 +424,44 @@ const machine = setup({
           target: 'approved',
           actions: ['approve', tell('paymentApproved', 'finance')],
         },
-        VARY: { guard: 'changesAmountOrDate', actions: 'vary' },
+        VARY: [settleAtPaid, { guard: 'changesAmountOrDate', actions: 'vary' }],
         RESCHEDULE: { actions: ['vary', paymentRescheduled] },
         SUPERSEDE: 'cancelled',
-        CANCEL: { target: 'cancelled', actions: ['recordCancel', paymentCancelled] },
+        CANCEL: cancel,
       },
     },
     held: {
       on: {
         RELEASE: 'scheduled',
-        VARY: { guard: 'changesAmountOrDate', actions: 'vary' },
+        VARY: [settleAtPaid, { guard: 'changesAmountOrDate', actions: 'vary' }],
         RESCHEDULE: { actions: ['vary', paymentRescheduled] },
         SUPERSEDE: 'cancelled',
-        CANCEL: { target: 'cancelled', actions: ['recordCancel', paymentCancelled] },
+        CANCEL: cancel,
       },
     },
     approved: {
       on: {
         // Held after approval: it must be approved again once released.
         HOLD: { target: 'held', actions: 'clearApproval' },
-        MARK_PAID: {
-          guard: 'paidValid',
-          target: 'paid',
-          actions: ['recordPaid', paymentMade, tell('paymentMade', 'owner', 'officer')],
-        },
+        MARK_PAID: [
+          // Part of it paid: the rest stays due, still approved (a hold or a re-profile asks again).
+          { guard: 'paysPart', actions: ['recordPart', paymentMade, tell('paymentMade', 'owner', 'officer')] },
+          {
+            guard: 'paidValid',
+            target: 'paid',
+            actions: ['recordPart', 'recordPaid', paymentMade, tell('paymentMade', 'owner', 'officer')],
+          },
+        ],
         // A changed amount or date needs approving again.
-        VARY: { guard: 'changesAmountOrDate', target: 'scheduled', actions: 'vary' },
+        VARY: [settleAtPaid, { guard: 'changesAmountOrDate', target: 'scheduled', actions: 'vary' }],
         RESCHEDULE: { target: 'scheduled', actions: ['vary', paymentRescheduled] },
         SUPERSEDE: 'cancelled',
-        CANCEL: { target: 'cancelled', actions: ['recordCancel', paymentCancelled] },
+        CANCEL: cancel,
+        // Paid in part: the amount recorded can be put right while the rest is still due.
+        CORRECT_PAYMENT: {
+          guard: and(['hasPart', 'correctionValid']),
+          actions: ['recordCorrection', paymentCorrected, tell('paymentCorrected', 'owner')],
+        },
       },
     },
     paid: {
@@ -402,19 +493,22 @@ const machine = setup({
 const system = ['system'] as const;
 const finance = ['finance'] as const;
 
-/** Version 1's context: no approval day, no corrections. */
-export type PaymentContextV1 = Omit<PaymentContext, 'approvedOn' | 'corrections'>;
+/** Version 2's context: no parts (a payment was paid whole). */
+export type PaymentContextV2 = Omit<PaymentContext, 'parts'>;
+
+/** A version-2 payment paid whole is one part of its amount. */
+export const upgradeFromVersion2 = (c: PaymentContextV2): PaymentContext => ({
+  ...c,
+  parts: c.paid ? [{ amountPence: c.amountPence, ...c.paid }] : [],
+});
 
 export const payment = defineMachine({
   id: 'award-payment',
   // 2: a paid date is checked (not in the future, not before approval) and can be corrected with a
-  // reason (CORRECT_PAYMENT); the approval's day is kept. Version-1 payments approved before the
-  // move have no approval day on record, so only "not in the future" applies to them.
-  version: 2,
-  upgradeFrom: {
-    version: 1,
-    context: (c: PaymentContextV1): PaymentContext => ({ ...c, approvedOn: null, corrections: [] }),
-  },
+  // reason (CORRECT_PAYMENT); the approval's day is kept.
+  // 3: a payment can be paid in part (MARK_PAID's amountPence): each part is kept, the rest stays due.
+  version: 3,
+  upgradeFrom: { version: 2, context: upgradeFromVersion2 },
   referencePrefix: 'PAY',
   // The award's owner: a provider, a partnership, or the Commissioner itself for a contract it procures.
   ownerKinds: ['provider', 'partner', 'communitySafetyPartnership', 'commissioner'],

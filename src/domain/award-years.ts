@@ -6,7 +6,7 @@
 // and every change: a decision, a schedule signed or re-profiled, a payment cancelled or returned.
 import { londonDate } from '../../machines/calendar.ts';
 import type { MachineDefinition } from '../../machines/define.ts';
-import { payment as paymentMachine } from '../../machines/payment.ts';
+import { type PaymentContext, paidSoFar, payment as paymentMachine } from '../../machines/payment.ts';
 import type { Db, Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import {
@@ -118,9 +118,9 @@ async function targetByYear(
     for (const paid of await paidNetByYear(tx, award.id)) add(paid.financialYear, paid.net);
     for (const payment of await lockPaymentsOf(tx, award.id, paymentMachine.id)) {
       if (!UNPAID_STATES.includes(payment.state)) continue;
-      const { amountPence, dueOn } = (payment.snapshot as { context: { amountPence: number; dueOn: string } })
-        .context;
-      add(financialYearOf(dueOn), BigInt(amountPence));
+      const context = (payment.snapshot as { context: PaymentContext }).context;
+      // What is still to pay of it: a part already paid is in its year's paid figure.
+      add(financialYearOf(context.dueOn), BigInt(context.amountPence - paidSoFar(context)));
     }
     return byYear;
   }

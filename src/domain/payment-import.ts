@@ -1,5 +1,6 @@
 // The finance system's paid transactions, imported: every row must match an approved payment by its
-// reference and amount, or nothing is imported and each problem row is listed with its reason. The
+// reference, for no more than is still to pay of it (less is a part payment), or nothing is imported
+// and each problem row is listed with its reason. The
 // matched payments are marked paid through the engine, in one transaction, as the importing person.
 import { z } from 'zod';
 import { formatPounds, isoDate, shortText } from '../../machines/define.ts';
@@ -123,19 +124,23 @@ export async function importPaidTransactions(db: Database, engine: Engine, actor
         field: 'payment',
         message: `${ref} is ${describeState(payment.state)}, not approved`,
       });
-    else if (context.amountPence !== p.amountPence)
-      problems.push({
-        line: p.line,
-        field: 'amount',
-        message: `The file says ${formatPounds(p.amountPence)} but ${ref} is for ${formatPounds(context.amountPence)}`,
-      });
-    // The machine's own rule for a paid date (not after today, not before approval), per line.
+    // The machine's own rules, per line: no more than is still to pay (less is a part payment, the
+    // rest staying due), and a paid date not after today nor before the approval.
     else
-      for (const problem of checkPaid(context, { paidOn: p.paidOn, reference: p.reference }, engine.now()))
+      for (const problem of checkPaid(
+        context,
+        { paidOn: p.paidOn, reference: p.reference, amountPence: p.amountPence },
+        engine.now(),
+      ))
         problems.push({
           line: p.line,
-          field: problem.field === 'paidOn' ? 'paid_on' : problem.field,
-          message: problem.message,
+          field:
+            problem.field === 'paidOn'
+              ? 'paid_on'
+              : problem.field === 'amountPence'
+                ? 'amount'
+                : problem.field,
+          message: problem.field === 'amountPence' ? `${problem.message} of ${ref}` : problem.message,
         });
   }
   if (problems.length) throw refused(problems.sort((a, b) => a.line - b.line));
@@ -149,7 +154,7 @@ export async function importPaidTransactions(db: Database, engine: Engine, actor
         const view = await engine.send(
           actor,
           payment.id,
-          { type: 'MARK_PAID', paidOn: p.paidOn, reference: p.reference },
+          { type: 'MARK_PAID', paidOn: p.paidOn, reference: p.reference, amountPence: p.amountPence },
           { tx, expectedVersion: payment.version },
         );
         imported.push({ line: p.line, paymentId: view.id, reference: view.reference, version: view.version });

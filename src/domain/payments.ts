@@ -4,7 +4,7 @@
 import { londonDate } from '../../machines/calendar.ts';
 import type { FundsParams, PaymentTerms } from '../../machines/define.ts';
 import { monitoringReturn } from '../../machines/monitoring-return.ts';
-import { payment } from '../../machines/payment.ts';
+import { type PaymentPart, paidSoFar, payment } from '../../machines/payment.ts';
 import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { lockCase } from '../db/queries/cases.ts';
@@ -160,11 +160,15 @@ export async function reprofileAward(
   const open = payments.filter((p) => OPEN.includes(p.state));
   for (const payment of open) {
     const slot = plan.find((s) => s.instalment === instalmentOf(payment));
+    const context = paymentContext(payment);
+    // A payment paid in part keeps what was paid: its slot is the rest; without one, it ends at what was paid.
+    const part = paidSoFar(context);
     const event = slot
-      ? { type: 'VARY', amountPence: Number(slot.amountPence), dueOn: slot.dueOn, variedBy }
-      : { type: 'SUPERSEDE' };
-    const context = (payment.snapshot as { context: { amountPence: number; dueOn: string } }).context;
-    if (slot && context.amountPence === Number(slot.amountPence) && context.dueOn === slot.dueOn) continue;
+      ? { type: 'VARY', amountPence: part + Number(slot.amountPence), dueOn: slot.dueOn, variedBy }
+      : part > 0
+        ? { type: 'VARY', amountPence: part, dueOn: context.dueOn, variedBy }
+        : { type: 'SUPERSEDE' };
+    if (slot && context.amountPence === event.amountPence && context.dueOn === slot.dueOn) continue;
     await engine.send(systemActor, payment.id, event, { tx });
   }
   const holding = (await countCasesAboutWithFlag(tx, award.id, RETURN_MACHINE, 'holdsPayments')) > 0;
@@ -282,8 +286,9 @@ interface PaymentContext {
   amountPence: number;
   dueOn: string;
   paid: { paidOn: string; reference: string } | null;
+  parts: PaymentPart[];
   returned: { amountPence: number; receivedOn: string; reference: string } | null;
-  corrections?: Array<{ reason: string }>;
+  corrections?: Array<{ paidOn: string; reference: string; reason: string }>;
 }
 const paymentContext = (row: CaseRow) => (row.snapshot as { context: PaymentContext }).context;
 
@@ -294,20 +299,22 @@ const paymentContext = (row: CaseRow) => (row.snapshot as { context: PaymentCont
 export const paymentMadeEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at, engine }) => {
   const award = await awardOf(tx, caseRow);
   const context = paymentContext(caseRow);
-  const amountPence = BigInt(context.amountPence);
+  // The amount just paid: the whole payment, or the part recorded now.
+  const part = context.parts.at(-1);
+  if (!part) throw integrity(`Payment ${caseRow.id} was paid but records no amount paid.`);
   // Paid from the year it fell due in, where its money was committed; dated the day it was paid.
   const funding = await fundingOfYear(tx, award, financialYearOf(context.dueOn));
   await record(tx, {
     award,
     funding,
     movement: 'payment',
-    amountPence,
+    amountPence: BigInt(part.amountPence),
     paymentCaseId: caseRow.id,
     by: caseRow,
     actor,
     at,
-    effectiveOn: context.paid?.paidOn,
-    reference: context.paid?.reference,
+    effectiveOn: part.paidOn,
+    reference: part.reference,
   });
   await tellAwardOfPayment(tx, engine, award, context);
 };
@@ -370,32 +377,39 @@ export const paymentReturnedEffect: EffectHandler = async (tx, _effect, { caseRo
 export const paymentCorrectedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at, engine }) => {
   const award = await awardOf(tx, caseRow);
   const context = paymentContext(caseRow);
-  if (!context.paid) throw integrity(`Payment ${caseRow.id} was corrected but is not paid.`);
-  const reason = context.corrections?.at(-1)?.reason ?? '';
-  const standing = await standingPaymentRows(tx, caseRow.id);
-  if (!standing.length)
-    throw integrity(`Payment ${caseRow.id} is paid but the ledger has no payment for it.`);
-  for (const original of standing) {
-    const { id, at: _at, actorId: _actor, caseVersion: _version, note: _note, ...same } = original;
-    const note = `Correction: ${reason}`;
-    await insertLedgerRow(tx, {
-      ...same,
-      amountPence: -original.amountPence,
-      reversesId: id,
-      note,
-      actorId: actor.userId,
-      at,
-    });
-    await insertLedgerRow(tx, {
-      ...same,
-      reversesId: null,
-      effectiveOn: context.paid.paidOn,
-      reference: context.paid.reference,
-      note,
-      actorId: actor.userId,
-      at,
-    });
-  }
+  const part = context.parts.at(-1);
+  const was = context.corrections?.at(-1);
+  if (!part || !was)
+    throw integrity(`Payment ${caseRow.id} was corrected but records no part or correction.`);
+  // The row the corrected part was recorded as: its amount, on its day, with its reference.
+  const original = (await standingPaymentRows(tx, caseRow.id))
+    .filter(
+      (row) =>
+        row.amountPence === BigInt(part.amountPence) &&
+        row.effectiveOn === was.paidOn &&
+        row.reference === was.reference,
+    )
+    .at(-1);
+  if (!original) throw integrity(`Payment ${caseRow.id} has no ledger row for the amount it corrects.`);
+  const { id, at: _at, actorId: _actor, caseVersion: _version, note: _note, ...same } = original;
+  const note = `Correction: ${was.reason}`;
+  await insertLedgerRow(tx, {
+    ...same,
+    amountPence: -original.amountPence,
+    reversesId: id,
+    note,
+    actorId: actor.userId,
+    at,
+  });
+  await insertLedgerRow(tx, {
+    ...same,
+    reversesId: null,
+    effectiveOn: part.paidOn,
+    reference: part.reference,
+    note,
+    actorId: actor.userId,
+    at,
+  });
   await tellAwardOfPayment(tx, engine, award, context);
 };
 

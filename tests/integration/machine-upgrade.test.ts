@@ -206,7 +206,7 @@ describe('moving cases to the latest machine version', () => {
     expect(moderated.context.preferredBidder).toBe('Mountain Healthcare');
   });
 
-  it('moves a version-1 payment, paid and approved, to version 2: no approval day on record, no corrections, and it can be corrected', async () => {
+  it('moves a version-2 payment, paid whole, to version 3 as one part of its amount, and it can be corrected', async () => {
     const { programmeId } = await t.programme({ cycle: 'youth-fund' });
     const { id: awardId } = await h.open(PROVIDER, 'youth-fund', { programmeId, title: 'Club' });
     const s = h.on(awardId);
@@ -234,16 +234,16 @@ describe('moving cases to the latest machine version', () => {
       { type: 'MARK_PAID', paidOn: t.today(), reference: 'V1-REF' },
       'paid',
     );
-    await asVersion(1, paymentId, ['approvedOn', 'corrections']);
+    await asVersion(2, paymentId, ['parts']);
 
     await upgradeCases(t.db, t.engine.registry, systemClock);
     const [moved] =
       await t.sql`select machine_version, version, snapshot->'context' as c from cases where id = ${paymentId}`;
-    expect(moved).toMatchObject({ machine_version: 2, version: paid.version + 1 });
+    expect(moved).toMatchObject({ machine_version: 3, version: paid.version + 1 });
     expect(moved!.c).toMatchObject({
-      approvedOn: null,
       corrections: [],
       paid: { paidOn: t.today(), reference: 'V1-REF' },
+      parts: [{ amountPence: 100_000, paidOn: t.today(), reference: 'V1-REF' }],
     });
     // It runs on: its reference corrected, as a reversal and a new ledger entry.
     const correction = {

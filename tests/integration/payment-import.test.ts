@@ -90,6 +90,24 @@ describe('importing paid transactions', () => {
     expect(await paymentRowsFor([a.id, b.id])).toBe(2);
   });
 
+  it('records a transaction for less than is still to pay as a part; the rest stays due and is imported later', async () => {
+    const part = await payment(200_000);
+    const today = t.today();
+    const first = await importCsv(
+      `payment,amount,paid_on,reference\n${part.reference},500.00,${today},BACS-PART-1\n`,
+    );
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const after = (await h.get(part.id, FINANCE)).body;
+    expect([after.state, after.context.parts.length]).toEqual(['approved', 1]);
+    expect(await paymentRowsFor([part.id])).toBe(1);
+    const rest = await importCsv(
+      `payment,amount,paid_on,reference\n${part.reference},1500.00,${today},BACS-PART-2\n`,
+    );
+    expect(rest.status, JSON.stringify(rest.body)).toBe(200);
+    expect((await current(part.id)).state).toBe('paid');
+    expect(await paymentRowsFor([part.id])).toBe(2);
+  });
+
   it('refuses a mismatched file whole, listing each problem line, and changes nothing', async () => {
     const good = await payment(50_000);
     const wrongAmount = await payment(60_000);
@@ -100,10 +118,10 @@ describe('importing paid transactions', () => {
     const csv = [
       'reference,payment,paid_on,amount,extra',
       `R1,${good.reference},${today},500.00,ignored`,
-      `R2,${wrongAmount.reference},2030-02-01,600.01,`,
-      `R3,${notApproved.reference},2030-02-01,700.00,`,
-      'R4,PAY-999999,2030-02-01,1.00,',
-      `R5,${good.reference},2030-02-01,500.00,`,
+      `R2,${wrongAmount.reference},${today},600.01,`,
+      `R3,${notApproved.reference},${today},700.00,`,
+      `R4,PAY-999999,${today},1.00,`,
+      `R5,${good.reference},${today},500.00,`,
       `R6,${good.reference.toLowerCase()}x,2030-02-30,12.345,`,
       `R7,${early.reference},2199-01-01,800.00,`,
       `R8,${early.reference.replace('PAY-', 'pay-')},2025-01-01,800.00,`,
@@ -124,7 +142,7 @@ describe('importing paid transactions', () => {
       '8:paid_on',
       '9:payment',
     ]);
-    expect(res.body.errors[0].message).toMatch(/£600\.01 but .* is for £600\.00/);
+    expect(res.body.errors[0].message).toMatch(/^No more than the £600\.00 still to pay of PAY-\d+$/);
     expect(res.body.errors[1].message).toMatch(/still awaiting approval/);
     expect(res.body.errors[3].message).toMatch(/also on line 2/);
     expect(res.body.errors[7].message).toMatch(
@@ -171,7 +189,7 @@ describe('importing paid transactions', () => {
       .send({ _csrf: csrfOf(page.text), csv: bad });
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('govuk-error-summary');
-    expect(refused.text).toContain('Line 2, amount: The file says £800.10');
+    expect(refused.text).toContain('Line 2, amount: No more than the £800.00 still to pay of');
     expect((await current(ok.id)).state).toBe('approved');
     const good = `payment,amount,paid_on,reference\n${ok.reference},800.00,${t.today()},BACS-1`;
     const done = await agent

@@ -2,6 +2,7 @@
 // duties, holds while a return is overdue or queried, re-profiling on a variation and an underspend,
 // clawback and cancellation — and after every step, the award's payments add up to what it holds.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/engine/actor.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
 
@@ -31,6 +32,8 @@ interface Payment {
   instalment: number;
   dueOn: string;
   amountPence: number;
+  /** Paid of it so far (parts). */
+  paidPence: number;
 }
 
 /** The award's payments, oldest first, as the database holds them. */
@@ -43,6 +46,7 @@ async function paymentsOf(awardId: string): Promise<Payment[]> {
     instalment: r.c.instalment,
     dueOn: r.c.dueOn,
     amountPence: r.c.amountPence,
+    paidPence: ((r.c.parts ?? []) as { amountPence: number }[]).reduce((sum, p) => sum + p.amountPence, 0),
   }));
 }
 
@@ -59,7 +63,7 @@ async function ledgerOf(awardId: string) {
 async function expectScheduleMatchesAward(awardId: string) {
   const { held, paid } = await ledgerOf(awardId);
   const open = (await paymentsOf(awardId)).filter((p) => ['scheduled', 'held', 'approved'].includes(p.state));
-  expect(open.reduce((a, p) => a + p.amountPence, 0) + paid).toBe(held);
+  expect(open.reduce((a, p) => a + p.amountPence - p.paidPence, 0) + paid).toBe(held);
 }
 
 /** A victims' services award signed on `terms`; returns its id. */
@@ -343,3 +347,76 @@ describe('the Youth Fund is paid through its payment', () => {
 });
 
 void send;
+
+describe('paid in part', () => {
+  it('pays part of a payment: the ledger shows each part, the rest stays due, holds and approvals still apply', async () => {
+    const id = await signedAward(300_000, { paymentProfile: 'oneOff' });
+    const [only] = await paymentsOf(id);
+    await h.step(only!.id, FINANCE, { type: 'APPROVE' }, 'approved');
+    const part = (amountPence?: number, reference = 'BACS-P1') => ({
+      type: 'MARK_PAID',
+      paidOn: t.today(),
+      reference,
+      ...(amountPence === undefined ? {} : { amountPence }),
+    });
+    // More than is due is refused, naming the field; nothing is written.
+    const tooMuch = await h.refuse(only!.id, FINANCE2, part(300_001), 422);
+    expect(tooMuch.errors).toEqual([
+      { field: 'amountPence', message: 'No more than the £3,000.00 still to pay' },
+    ]);
+    expect(await ledgerOf(id)).toEqual({ held: 300_000, paid: 0 });
+
+    const first = await h.step(only!.id, FINANCE2, part(100_000), 'approved');
+    expect(first.context).toMatchObject({
+      amountPence: 300_000,
+      paid: null,
+      parts: [{ amountPence: 100_000 }],
+    });
+    expect(await ledgerOf(id)).toEqual({ held: 300_000, paid: 100_000 });
+    await expectScheduleMatchesAward(id);
+    // The award is not yet paid: its payment is still open for the rest.
+    expect((await h.get(id)).body.state).toBe('live');
+
+    // A hold applies to the rest, and it must be approved again.
+    const [paidRows] = await t.sql`select count(*)::int as n from fund_ledger
+      where payment_case_id = ${only!.id} and movement = 'payment'`;
+    expect(paidRows!.n).toBe(1);
+    await t.engine.send(systemActor, only!.id, { type: 'HOLD' });
+    await h.refuse(only!.id, FINANCE2, part(), 409);
+    await t.engine.send(systemActor, only!.id, { type: 'RELEASE' });
+    await h.step(only!.id, FINANCE, { type: 'APPROVE' }, 'approved');
+
+    // The rest: no amount given is all that is still to pay.
+    const rest = await h.step(only!.id, FINANCE2, part(undefined, 'BACS-P2'), 'paid');
+    expect(
+      rest.context.parts.map((p: { amountPence: number; reference: string }) => [p.amountPence, p.reference]),
+    ).toEqual([
+      [100_000, 'BACS-P1'],
+      [200_000, 'BACS-P2'],
+    ]);
+    const rows = await t.sql`select amount_pence::int as amount, reference from fund_ledger
+      where payment_case_id = ${only!.id} and movement = 'payment' order by id`;
+    expect(rows.map((r) => [r.amount, r.reference])).toEqual([
+      [100_000, 'BACS-P1'],
+      [200_000, 'BACS-P2'],
+    ]);
+    expect(await ledgerOf(id)).toEqual({ held: 300_000, paid: 300_000 });
+  });
+
+  it('a decrease re-profiles a part-paid payment to no less than was paid, and cancelling it releases only the rest', async () => {
+    const id = await signedAward(400_000, { paymentProfile: 'instalments', instalments: 2 });
+    const [first] = await paymentsOf(id);
+    await h.step(first!.id, FINANCE, { type: 'APPROVE' }, 'approved');
+    await h.step(
+      first!.id,
+      FINANCE2,
+      { type: 'MARK_PAID', paidOn: t.today(), reference: 'P1', amountPence: 50_000 },
+      'approved',
+    );
+    // The rest of the first instalment is cancelled: £500 stays paid, £1,500 goes back to the fund.
+    const ended = await h.step(first!.id, FINANCE, { type: 'CANCEL', reason: 'Service paused' }, 'paid');
+    expect(ended.context).toMatchObject({ amountPence: 50_000, cancelReason: 'Service paused' });
+    expect(await ledgerOf(id)).toEqual({ held: 250_000, paid: 50_000 });
+    await expectScheduleMatchesAward(id);
+  });
+});

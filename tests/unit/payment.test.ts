@@ -10,6 +10,7 @@ import {
   checkReturn,
   type PaymentContext,
   type PaymentEvent,
+  paidSoFar,
   payment,
   paymentMessages,
   refusesApproval,
@@ -121,8 +122,8 @@ const madeNote = n('paymentMade', 'owner', 'officer');
 
 describe('payment definition', () => {
   it('describes itself and registers', () => {
-    expect(payment).toMatchObject({ id: 'award-payment', version: 2, referencePrefix: 'PAY' });
-    expect(payment.upgradeFrom.version).toBe(1);
+    expect(payment).toMatchObject({ id: 'award-payment', version: 3, referencePrefix: 'PAY' });
+    expect(payment.upgradeFrom.version).toBe(2);
     // Only the domain opens payments, when an agreement is signed or an award re-profiled.
     expect(payment.createdBy).toEqual([]);
     expect(payment.ownerKinds).toEqual(['provider', 'partner', 'communitySafetyPartnership', 'commissioner']);
@@ -184,6 +185,7 @@ describe('payment definition', () => {
       approvedBy: null,
       approvedOn: null,
       paid: null,
+      parts: [],
       corrections: [],
       returned: null,
       cancelReason: null,
@@ -676,8 +678,109 @@ describe('correcting the paid date or reference', () => {
       expect(can(reach(state), ev.CORRECT_PAYMENT), state).toBe(false);
   });
 
-  it('version-1 payments move with no approval day and no corrections', () => {
-    const { approvedOn: _o, corrections: _c, ...v1 } = reach('paid').context;
-    expect(payment.upgradeFrom.context(v1)).toEqual({ ...v1, approvedOn: null, corrections: [] });
+  it('version-2 payments move with what was paid as one part of their amount', () => {
+    const { parts: _p, ...paid } = reach('paid').context;
+    expect(payment.upgradeFrom.context(paid)).toEqual({
+      ...paid,
+      parts: [{ amountPence: 1_000_000, paidOn: '2026-07-02', reference: 'BACS-2026-0042' }],
+    });
+    const { parts: _q, ...unpaid } = reach('approved').context;
+    expect(payment.upgradeFrom.context(unpaid)).toEqual({ ...unpaid, parts: [] });
+  });
+});
+
+describe('paid in part', () => {
+  const part = { ...ev.MARK_PAID, amountPence: 400_000, reference: 'BACS-PART-1' };
+  const partPaid = () => send(reach('approved'), part)[0];
+
+  it('records the part, writes its ledger row and tells people, and stays approved for the rest', () => {
+    const [s, actions] = send(reach('approved'), part);
+    expect(s.value).toBe('approved');
+    expect(
+      payment.events.MARK_PAID.payload.safeParse({ paidOn: '2026-07-02', reference: 'R', amountPence: 0 })
+        .success,
+    ).toBe(false);
+    expect(s.context).toMatchObject({
+      amountPence: 1_000_000,
+      paid: null,
+      parts: [{ amountPence: 400_000, paidOn: '2026-07-02', reference: 'BACS-PART-1' }],
+      approvedBy: APPROVER,
+    });
+    expect(paidSoFar(s.context)).toBe(400_000);
+    expect(effectsOf(actions)).toEqual([made, { type: 'notify', params: madeNote }]);
+  });
+
+  it('the rest paid (no amount given: all that is still to pay) makes it paid, with both parts kept', () => {
+    const [s] = send(partPaid(), { ...ev.MARK_PAID, paidOn: '2026-07-03', reference: 'BACS-PART-2' });
+    expect(s.value).toBe('paid');
+    expect(s.context.parts.map((p) => p.amountPence)).toEqual([400_000, 600_000]);
+    expect(s.context.paid).toEqual({ paidOn: '2026-07-03', reference: 'BACS-PART-2' });
+    // The rest given as an amount is the same.
+    expect(send(partPaid(), { ...ev.MARK_PAID, amountPence: 600_000 })[0].value).toBe('paid');
+  });
+
+  it('refuses more than is still to pay, naming the field and what is left', () => {
+    const context = partPaid().context;
+    const p = { paidOn: '2026-07-02', reference: 'R', amountPence: 600_001 };
+    expect(checkPaid(context, p, { today: '2026-07-03' })).toEqual([
+      { field: 'amountPence', message: 'No more than the £6,000.00 still to pay' },
+    ]);
+    expect(can(partPaid(), { ...ev.MARK_PAID, amountPence: 600_001 })).toBe(false);
+    expect(can(reach('approved'), { ...ev.MARK_PAID, amountPence: 1_000_001 })).toBe(false);
+  });
+
+  it('holds and approvals still apply to the rest: a hold asks for approval again', () => {
+    const [held] = send(partPaid(), ev.HOLD);
+    expect([held.value, held.context.approvedBy, paidSoFar(held.context)]).toEqual(['held', null, 400_000]);
+    expect(can(held, ev.MARK_PAID)).toBe(false);
+    const [s] = runFrom(held, [ev.RELEASE, sentBy(ev.APPROVE, ANOTHER), ev.MARK_PAID]);
+    expect(s.value).toBe('paid');
+    expect(paidSoFar(s.context)).toBe(1_000_000);
+  });
+
+  it('a re-profile never goes below what was paid; to exactly that it is paid, for that', () => {
+    const before = partPaid();
+    expect(can(before, { ...ev.VARY, amountPence: 399_999 })).toBe(false);
+    const [settled, actions] = send(before, {
+      ...ev.VARY,
+      amountPence: 400_000,
+      dueOn: before.context.dueOn,
+    });
+    expect(settled.value).toBe('paid');
+    expect(settled.context).toMatchObject({
+      amountPence: 400_000,
+      paid: { paidOn: '2026-07-02', reference: 'BACS-PART-1' },
+    });
+    expect(effectsOf(actions)).toEqual([]);
+    const [more] = send(before, { ...ev.VARY, amountPence: 1_200_000 });
+    expect([more.value, more.context.amountPence, more.context.approvedBy]).toEqual([
+      'scheduled',
+      1_200_000,
+      null,
+    ]);
+  });
+
+  it('cancelling the rest keeps what was paid: it is paid, for that, and the rest is released', () => {
+    const [s, actions] = send(partPaid(), ev.CANCEL);
+    expect(s.value).toBe('paid');
+    expect(s.context).toMatchObject({ amountPence: 400_000, cancelReason: 'Provider ceased trading' });
+    expect(effectsOf(actions)).toEqual([cancelled]);
+  });
+
+  it('no more can come back than was paid; the last part can be corrected while the rest is due', () => {
+    const [cancelledRest] = send(partPaid(), ev.CANCEL);
+    expect(checkReturn(cancelledRest.context, { ...ev.RECORD_RETURN, amountPence: 400_001 })).toEqual([
+      { field: 'amountPence', message: 'No more than the £4,000.00 paid can come back' },
+    ]);
+    const correction = { ...ev.CORRECT_PAYMENT, paidOn: '2026-07-02', reference: 'BACS-PART-1A' };
+    const [fixedUp, actions] = send(partPaid(), correction);
+    expect(fixedUp.value).toBe('approved');
+    expect(fixedUp.context).toMatchObject({
+      paid: null,
+      parts: [{ amountPence: 400_000, paidOn: '2026-07-02', reference: 'BACS-PART-1A' }],
+      corrections: [{ paidOn: '2026-07-02', reference: 'BACS-PART-1', reason: correction.reason }],
+    });
+    expect(effectsOf(actions)).toEqual([corrected, { type: 'notify', params: correctedNote }]);
+    expect(can(reach('approved'), correction)).toBe(false);
   });
 });
