@@ -227,7 +227,12 @@ export const checkPaid = (
 ): FieldProblem[] => [
   ...(p.amountPence === undefined
     ? []
-    : atMost('amountPence', p.amountPence, stillToPay(context), (left) => `No more than the ${left} still to pay`)),
+    : atMost(
+        'amountPence',
+        p.amountPence,
+        stillToPay(context),
+        (left) => `No more than the ${left} still to pay`,
+      )),
   ...paidDateProblems(context, p.paidOn, now),
 ];
 
@@ -356,7 +361,12 @@ const machine = setup({
       return {
         corrections: [
           ...context.corrections,
-          { paidOn: last.paidOn, reference: last.reference, reason: event.reason, correctedOn: event.today ?? null },
+          {
+            paidOn: last.paidOn,
+            reference: last.reference,
+            reason: event.reason,
+            correctedOn: event.today ?? null,
+          },
         ],
         parts: [...context.parts.slice(0, -1), { ...last, ...corrected }],
         paid: context.paid ? corrected : null,
@@ -445,7 +455,10 @@ const machine = setup({
         HOLD: { target: 'held', actions: 'clearApproval' },
         MARK_PAID: [
           // Part of it paid: the rest stays due, still approved (a hold or a re-profile asks again).
-          { guard: 'paysPart', actions: ['recordPart', paymentMade, tell('paymentMade', 'owner', 'officer')] },
+          {
+            guard: 'paysPart',
+            actions: ['recordPart', paymentMade, tell('paymentMade', 'owner', 'officer')],
+          },
           {
             guard: 'paidValid',
             target: 'paid',

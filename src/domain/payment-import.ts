@@ -3,7 +3,7 @@
 // and each problem row is listed with its reason. The
 // matched payments are marked paid through the engine, in one transaction, as the importing person.
 import { z } from 'zod';
-import { formatPounds, isoDate, shortText } from '../../machines/define.ts';
+import { isoDate, shortText } from '../../machines/define.ts';
 import { checkPaid, type PaymentContext } from '../../machines/payment.ts';
 import type { Database } from '../db/client.ts';
 import { casesBySeq } from '../db/queries/payments.ts';
