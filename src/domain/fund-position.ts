@@ -1,7 +1,8 @@
 // A fund's position, derived from the ledger alone, to the penny: overall, per ring-fenced stream
 // (and the unfenced rest), and per contributor for jointly commissioned budgets.
 import type { Db } from '../db/client.ts';
-import { contributorsOf, type FundRow, ledgerTotals, streamsOf } from '../db/queries/funds.ts';
+import { type FundRow, ledgerTotalsOfFunds } from '../db/queries/funds.ts';
+import { contributorsOfFunds, streamsOfFunds } from '../db/queries/reports.ts';
 
 export interface Position {
   budgetPence: number;
@@ -45,11 +46,35 @@ export function apportion(total: bigint, shares: readonly bigint[]): bigint[] {
 }
 
 export async function fundPosition(db: Db, fund: FundRow) {
+  const [position] = await fundPositions(db, [fund]);
+  return position!;
+}
+
+/** Many funds' positions in three queries, however many funds (the finance page lists every year's). */
+export async function fundPositions(db: Db, funds: readonly FundRow[]) {
+  const ids = funds.map((f) => f.id);
   const [streams, totals, contributors] = await Promise.all([
-    streamsOf(db, fund.id),
-    ledgerTotals(db, fund.id),
-    contributorsOf(db, fund.id),
+    streamsOfFunds(db, ids),
+    ledgerTotalsOfFunds(db, ids),
+    contributorsOfFunds(db, ids),
   ]);
+  const byFund = <T extends { fundId: string }>(rows: readonly T[]) => {
+    const grouped = new Map<string, T[]>();
+    for (const row of rows) grouped.set(row.fundId, [...(grouped.get(row.fundId) ?? []), row]);
+    return (fundId: string) => grouped.get(fundId) ?? [];
+  };
+  const [streamsOf, totalsOf, contributorsOf] = [byFund(streams), byFund(totals), byFund(contributors)];
+  return funds.map((fund) =>
+    positionOf(fund, streamsOf(fund.id), totalsOf(fund.id), contributorsOf(fund.id)),
+  );
+}
+
+function positionOf(
+  fund: FundRow,
+  streams: Awaited<ReturnType<typeof streamsOfFunds>>,
+  totals: Awaited<ReturnType<typeof ledgerTotalsOfFunds>>,
+  contributors: Awaited<ReturnType<typeof contributorsOfFunds>>,
+) {
   const of = (streamId: string | null) => {
     const row = totals.find((t) => t.streamId === streamId);
     return { committed: BigInt(row?.committed ?? 0), released: BigInt(row?.released ?? 0) };

@@ -57,6 +57,21 @@ export async function ledgerTotals(db: Db, fundId: string) {
     .groupBy(fundLedger.streamId);
 }
 
+/** Committed and released pence per fund and stream, for many funds in one query. */
+export async function ledgerTotalsOfFunds(db: Db, fundIds: readonly string[]) {
+  if (!fundIds.length) return [];
+  return db
+    .select({
+      fundId: fundLedger.fundId,
+      streamId: fundLedger.streamId,
+      committed: sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'commit'), 0)`,
+      released: sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'release'), 0)`,
+    })
+    .from(fundLedger)
+    .where(inArray(fundLedger.fundId, [...fundIds]))
+    .groupBy(fundLedger.fundId, fundLedger.streamId);
+}
+
 /** What one case holds committed now: its commitments less its releases. */
 export async function netCommittedByCase(db: Db, caseId: string): Promise<bigint> {
   const [row] = await db

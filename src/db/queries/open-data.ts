@@ -32,6 +32,14 @@ export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
     .select({
       caseId: sql<string>`${fundLedger.caseId}`.as('money_case_id'),
       netPence: netCommitment.as('net_pence'),
+      // The award's value as varied: what it committed, less what decisions gave back (a reduction, a
+      // termination) and what moved to another year; an underspend, money returned or a payment
+      // cancelled leave the value awarded as it was.
+      valuePence:
+        sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'commit'), 0)
+        - coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'release' and ${fundLedger.cause} in ('decision', 'rephased')), 0)`.as(
+          'value_pence',
+        ),
       firstCommitAt: sql<Date>`min(${fundLedger.at}) filter (where ${fundLedger.movement} = 'commit')`
         .mapWith(fundLedger.at)
         .as('first_commit_at'),
@@ -62,6 +70,7 @@ export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
       context: sql<Record<string, unknown> | null>`${cases.snapshot}->'context'`,
       updatedAt: cases.updatedAt,
       netPence: money.netPence,
+      valuePence: money.valuePence,
       firstCommitAt: money.firstCommitAt,
       organisation: {
         id: organisations.id,
@@ -81,7 +90,7 @@ export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
     .leftJoin(paymentSchedules, eq(paymentSchedules.awardCaseId, cases.id))
     .where(and(...conditions))
     .orderBy(asc(money.firstCommitAt), asc(cases.seq));
-  return rows.map((row) => ({ ...row, netPence: BigInt(row.netPence) }));
+  return rows.map((row) => ({ ...row, netPence: BigInt(row.netPence), valuePence: BigInt(row.valuePence) }));
 }
 
 export type AwardedGrantRow = Awaited<ReturnType<typeof awardedGrants>>[number];

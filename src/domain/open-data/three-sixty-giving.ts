@@ -65,8 +65,8 @@ function toGrant(
     : `${row.machineId.toUpperCase()}-${String(row.seq).padStart(6, '0')}`;
   const context = row.context ?? {};
   const line = definition?.summary(context);
-  // The award's value as varied, as the cycle states it; what it holds committed where it states none.
-  const awarded = typeof line?.amountPence === 'number' ? BigInt(line.amountPence) : row.netPence;
+  // The award's value as varied, from the ledger (see awardedGrants).
+  const awarded = row.valuePence;
   // The period the grant pays for (a service or agreement period, a contract, a financial year), as
   // the cycle declares it; a cycle that declares none publishes no planned dates.
   const period = definition?.awardPeriod?.(context) ?? null;

@@ -7,7 +7,7 @@ import { findFund, ledgerOf, listFunds } from '../../db/queries/funds.ts';
 import { findProgramme, listProgrammes, outcomesOf, roundCaseOf } from '../../db/queries/programmes.ts';
 import { planOutcomes, planThemes } from '../../db/schema/index.ts';
 import { confirmBudget, createFund, createProgramme } from '../../domain/catalogue.ts';
-import { fundPosition } from '../../domain/fund-position.ts';
+import { fundPosition, fundPositions } from '../../domain/fund-position.ts';
 import { assignPanelMember, programmePanel, removePanelMember } from '../../domain/programme-panel.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
@@ -42,7 +42,7 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
   router.get('/funds', async (_req, res) => {
     if (!staff(actorOf(res))) throw forbidden('Funds are for OPCC staff.');
     const rows = await listFunds(db);
-    res.json({ items: await Promise.all(rows.map((fund) => fundPosition(db, fund))) });
+    res.json({ items: await fundPositions(db, rows) });
   });
 
   router.post('/funds', async (req, res) => {

@@ -10,7 +10,7 @@ import { findFund, listFunds } from '../../db/queries/funds.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { budgetConfirmation, confirmBudget } from '../../domain/catalogue.ts';
 import { financialYearOf } from '../../domain/financial-year.ts';
-import { fundPosition } from '../../domain/fund-position.ts';
+import { fundPosition, fundPositions as fundPositionsOf } from '../../domain/fund-position.ts';
 import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
 import type { Actor } from '../../engine/actor.ts';
 import { caseEvents } from '../../engine/case-officer.ts';
@@ -349,7 +349,7 @@ export function rolePagesRouter(deps: Deps): Router {
 }
 
 async function fundPositions(db: Db) {
-  return Promise.all((await listFunds(db)).map((fund) => fundPosition(db, fund)));
+  return fundPositionsOf(db, await listFunds(db));
 }
 
 /** Pence as a person types pounds into a form: 100000000 → "1000000.00". */
