@@ -2,8 +2,10 @@
 // problem+json 4xx naming what was wrong, and writes nothing (no case, history, timer, ledger row
 // or idempotency key). Bad requests of other kinds (authentication, ids, queries, text, nesting,
 // routes) are in bad-requests.test.ts.
+
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { londonDate } from '../../machines/calendar.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { declareBefore } from '../helpers/declarations.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
@@ -359,7 +361,15 @@ describe('POST /api/cases/:id/events refusals write nothing', () => {
       'a MARK_PAID with an extra field',
       'approved',
       FINANCE2,
-      { ...MARK_PAID, amountPence: 1 },
+      { ...MARK_PAID, currency: 'GBP' },
+      422,
+      'currency',
+    ],
+    [
+      'a MARK_PAID of more than is still to pay',
+      'approved',
+      FINANCE2,
+      { ...MARK_PAID, paidOn: londonDate(new Date()), amountPence: 300_001 },
       422,
       'amountPence',
     ],
