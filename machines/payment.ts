@@ -13,6 +13,7 @@ import {
   defineMachine,
   engineActions,
   type FieldProblem,
+  formatPounds,
   guardFrom,
   isoDate,
   type Now,
@@ -64,7 +65,7 @@ export interface PaymentPart {
 
 /** What has been paid of it so far. */
 export const paidSoFar = (context: Pick<PaymentContext, 'parts'>) =>
-  context.parts.reduce((sum, part) => sum + part.amountPence, 0);
+  (context.parts ?? []).reduce((sum, part) => sum + part.amountPence, 0);
 
 export interface PaymentCorrection {
   paidOn: string;
@@ -169,9 +170,18 @@ const contextSchema = z.object({
   approvedOn: isoDate.nullable().meta({ title: 'Approved on', widget: 'hidden' }),
 });
 
-/** The payment in a line: its place in the schedule and when it is due. */
+/**
+ * The payment in a line: its place in the schedule and when it is due; paid in part, what was paid and
+ * what is still to pay, which is then its amount.
+ */
 function paymentSummary(context: PaymentContext) {
   const due = isIsoDate(context.dueOn) ? `, due ${dayInWords(context.dueOn)}` : '';
+  const paid = paidSoFar(context);
+  if (paid > 0 && paid < context.amountPence && !context.paid)
+    return {
+      title: `Payment ${context.instalment}${due}: ${formatPounds(paid)} of ${formatPounds(context.amountPence)} paid`,
+      amountPence: context.amountPence - paid,
+    };
   return { title: `Payment ${context.instalment}${due}`, amountPence: context.amountPence };
 }
 
@@ -233,8 +243,22 @@ export const checkPaid = (
         stillToPay(context),
         (left) => `No more than the ${left} still to pay`,
       )),
+  // A finance reference names one transaction: the same one recorded twice would pay twice.
+  ...recordedAlready(context, p.reference),
   ...paidDateProblems(context, p.paidOn, now),
 ];
+
+function recordedAlready(context: PaymentContext, reference: string): FieldProblem[] {
+  const part = (context.parts ?? []).find((p) => p.reference === reference);
+  return part && isIsoDate(part.paidOn)
+    ? [
+        {
+          field: 'reference',
+          message: `${reference} is already recorded for this payment (${formatPounds(part.amountPence)} paid on ${dayInWords(part.paidOn)})`,
+        },
+      ]
+    : [];
+}
 
 /** A correction changes the date or the reference, to a date that could be the day it was paid. */
 export const checkCorrection = (

@@ -100,6 +100,19 @@ describe('importing paid transactions', () => {
     const after = (await h.get(part.id, FINANCE)).body;
     expect([after.state, after.context.parts.length]).toEqual(['approved', 1]);
     expect(await paymentRowsFor([part.id])).toBe(1);
+    // The same export pasted again is refused: that transaction is recorded already.
+    const again = await importCsv(
+      `payment,amount,paid_on,reference\n${part.reference},500.00,${today},BACS-PART-1\n`,
+    );
+    expect(again.status).toBe(422);
+    expect(again.body.errors).toEqual([
+      {
+        line: 2,
+        field: 'reference',
+        message: expect.stringMatching(/^BACS-PART-1 is already recorded for this payment/),
+      },
+    ]);
+    expect(await paymentRowsFor([part.id])).toBe(1);
     const rest = await importCsv(
       `payment,amount,paid_on,reference\n${part.reference},1500.00,${today},BACS-PART-2\n`,
     );

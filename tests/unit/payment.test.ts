@@ -729,6 +729,28 @@ describe('paid in part', () => {
     expect(can(reach('approved'), { ...ev.MARK_PAID, amountPence: 1_000_001 })).toBe(false);
   });
 
+  it('refuses a reference already recorded for it: the same transaction twice would pay twice', () => {
+    const again = { ...ev.MARK_PAID, amountPence: 100_000, reference: 'BACS-PART-1' };
+    expect(can(partPaid(), again)).toBe(false);
+    expect(checkPaid(partPaid().context, again, { today: '2026-07-03' })).toEqual([
+      {
+        field: 'reference',
+        message: 'BACS-PART-1 is already recorded for this payment (£4,000.00 paid on 2 July 2026)',
+      },
+    ]);
+  });
+
+  it('reads in a line as what was paid of it, its amount what is still to pay', () => {
+    expect(payment.summary(partPaid().context)).toEqual({
+      title: 'Payment 2, due 1 July 2026: £4,000.00 of £10,000.00 paid',
+      amountPence: 600_000,
+    });
+    expect(payment.summary(reach('paid').context)).toEqual({
+      title: 'Payment 2, due 1 July 2026',
+      amountPence: 1_000_000,
+    });
+  });
+
   it('holds and approvals still apply to the rest: a hold asks for approval again', () => {
     const [held] = send(partPaid(), ev.HOLD);
     expect([held.value, held.context.approvedBy, paidSoFar(held.context)]).toEqual(['held', null, 400_000]);
