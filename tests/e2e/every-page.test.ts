@@ -138,7 +138,9 @@ describe('every page passes axe for the person it is for', () => {
       await signIn(p, email);
       await visit(p, path, path.slice(1));
     }
-  });
+    // The finance page lists every fund of the shared test database (each test programme's budget
+    // line runs over several years): axe takes its time over it on a busy machine.
+  }, 90_000);
 
   it("a payment's case page: finance's approve, reschedule and cancel forms, and the provider's view", async () => {
     // The live agreement is paid quarterly in arrears: its first payment, scheduled.

@@ -33,11 +33,14 @@ export interface ProgrammeOptions {
   closesAt?: string;
   /**
    * The financial years the programme's budget line runs in besides its own 2026-27 (default the
-   * next five): awards are committed against the fund of each year they pay in.
+   * next two, which the usual test agreements of 2027-28 need): awards are committed against the
+   * fund of each year they pay in. Kept short, as every fund is on the finance page.
    */
   otherYears?: readonly string[];
 }
 
+/** 2027-28 and 2028-29. */
+export const NEXT_TWO_YEARS = ['2027-28', '2028-29'] as const;
 /** 2027-28 to 2031-32. */
 export const NEXT_FIVE_YEARS = ['2027-28', '2028-29', '2029-30', '2030-31', '2031-32'] as const;
 /** Every year a date fuzzing generates can fall in (2024 to 2035), besides 2026-27. */
@@ -67,7 +70,7 @@ export async function openProgramme(
   const cycle = options.cycle ?? 'youth-fund';
   const { fundId, programmeId } = await db.transaction(async (tx) => {
     // The programme's fund is 2026-27's; the same budget line runs in other years (by default the
-    // next five), as awards are committed against the fund of each year they pay in.
+    // next two), as awards are committed against the fund of each year they pay in.
     const line = (financialYear: string) =>
       createFund(tx, {
         name: `Test fund ${tag}`,
@@ -77,7 +80,7 @@ export async function openProgramme(
         streams: options.streams ?? [],
       });
     const fundId = await line('2026-27');
-    for (const year of options.otherYears ?? NEXT_FIVE_YEARS) await line(year);
+    for (const year of options.otherYears ?? NEXT_TWO_YEARS) await line(year);
     const streams = await tx.select().from(fundStreams).where(eq(fundStreams.fundId, fundId));
     const streamId =
       options.stream === undefined

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const PROVIDER: DemoEmail = 'provider@demo.test';
@@ -285,7 +286,10 @@ describe('sarc-recommissioning', () => {
   }
 
   it('runs a Christmas procurement through a challenge, a new standstill, award, extension, re-procurement and an early end', async () => {
-    const { programmeId, fundId } = await t.programme({ cycle: 'sarc-recommissioning' });
+    const { programmeId, fundId } = await t.programme({
+      cycle: 'sarc-recommissioning',
+      otherYears: NEXT_FIVE_YEARS,
+    });
     const dates = { clarification: '2026-11-02', tender: '2026-11-30', notice: '2026-12-18' };
     const due = { clarification: '2026-11-03T00:00:00.000Z', tender: '2026-12-01T00:00:00.000Z' };
     const standstill = await toStandstill(programmeId, dates, due);
@@ -404,7 +408,7 @@ describe('sarc-recommissioning', () => {
   });
 
   it('ends an Easter standstill at the end of 15 April, London time (BST)', async () => {
-    const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning' });
+    const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning', otherYears: NEXT_FIVE_YEARS });
     const dates = { clarification: '2026-03-02', tender: '2026-03-31', notice: '2026-04-02' };
     const due = { clarification: '2026-03-03T00:00:00.000Z', tender: '2026-03-31T23:00:00.000Z' };
     const standstill = await toStandstill(programmeId, dates, due);
@@ -594,7 +598,7 @@ describe('who owns a case', () => {
     const round = await t.programme({ cycle: 'youth-fund', open: false });
     await refused('commissioning-round', org.riverside, { programmeId: round.programmeId });
     expect(await h.casesOf(round.programmeId, 'commissioning-round')).toBe(0);
-    const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning' });
+    const { programmeId } = await t.programme({ cycle: 'sarc-recommissioning', otherYears: NEXT_FIVE_YEARS });
     await refused('sarc-recommissioning', org.riverside, { programmeId, contractValuePence: 1 });
   });
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 import { victimsBidTo } from '../helpers/victims-bids.ts';
 
 const PROVIDER: DemoEmail = 'provider@demo.test';
@@ -23,6 +24,7 @@ async function programme() {
     cycle: 'victims-services',
     budgetPence: 5_000_000,
     delegationThresholdPence: 100_000_000,
+    otherYears: NEXT_FIVE_YEARS,
   });
   const line = await t.sql`select id, financial_year from funds
     where name = (select name from funds where id = ${p.fundId}) order by financial_year`;

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { fundOfYear } from '../helpers/bids.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 import { expectProblem } from '../helpers/refusals.ts';
 import { movableClock } from '../helpers/web.ts';
 
@@ -125,8 +126,15 @@ async function scheduleOf(caseId: string) {
 beforeAll(async () => {
   t = await startTestApp({ clock });
   h = cycleHelpers(t);
-  const youth = await t.programme({ budgetPence: 50_000_000, maxAwardPence: 2_000_000 });
-  const cdr = await t.programme({ cycle: 'crime-disorder-grant', budgetPence: 50_000_000, open: false });
+  // Their grants are for 2031-32: the budget lines run that far.
+  const otherYears = NEXT_FIVE_YEARS;
+  const youth = await t.programme({ budgetPence: 50_000_000, maxAwardPence: 2_000_000, otherYears });
+  const cdr = await t.programme({
+    cycle: 'crime-disorder-grant',
+    budgetPence: 50_000_000,
+    open: false,
+    otherYears,
+  });
   Object.assign(ids, {
     youthProgramme: youth.programmeId,
     // Its grants are offered and accepted in 2031-32, so paid, and committed, from that year's fund.

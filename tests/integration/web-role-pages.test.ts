@@ -498,5 +498,6 @@ describe('in a browser', () => {
       await other.context().close();
     }
     await p.context().close();
-  });
+    // The finance page lists every fund of the shared test database: axe takes its time over it.
+  }, 90_000);
 });
