@@ -1,6 +1,7 @@
 // Every kind of page, as the person it is for, through axe in real Chromium: no serious or critical
 // violation anywhere — including the richer victims' services forms and the error pages — and a
 // provider files a monitoring return through the page.
+
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import {
 } from '../helpers/browser.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 
 let t: TestApp;
 let h: ReturnType<typeof cycleHelpers>;
@@ -189,7 +191,11 @@ describe('every page passes axe for the person it is for', () => {
   });
 
   it('the open data page for finance, with a grant made this month and a month typed wrong', async () => {
-    const { programmeId } = await t.programme({ cycle: 'crime-disorder-grant', open: false });
+    const { programmeId } = await t.programme({
+      cycle: 'crime-disorder-grant',
+      open: false,
+      otherYears: NEXT_FIVE_YEARS,
+    });
     const fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
     const input = {
       programmeId,
@@ -215,7 +221,11 @@ describe('every page passes axe for the person it is for', () => {
   });
 
   it('a decision awaiting signature, as the approver signs it and the officer reads it, then sent back', async () => {
-    const { programmeId } = await t.programme({ cycle: 'crime-disorder-grant', open: false });
+    const { programmeId } = await t.programme({
+      cycle: 'crime-disorder-grant',
+      open: false,
+      otherYears: NEXT_FIVE_YEARS,
+    });
     const fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
     const input = {
       programmeId,

@@ -13,7 +13,7 @@ import { createApp } from '../../src/http/app.ts';
 import { answerClientErrors } from '../../src/http/client-errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
-import { openProgramme, type ProgrammeOptions } from './programmes.ts';
+import { NEXT_FIVE_YEARS, openProgramme, type ProgrammeOptions } from './programmes.ts';
 
 export type DemoEmail = (typeof demoUsers)[number]['email'];
 
@@ -52,7 +52,8 @@ export async function startTestApp(
   for (const user of demoUsers) tokens[user.email] = await issueToken(db, user.email);
   const http = request(server);
   // Each test file gets a Youth Fund programme of its own, with its own fund and an open round.
-  const youthFund = await openProgramme(db, engine);
+  // Its budget line runs five later years: files that move the clock years on award and pay from it.
+  const youthFund = await openProgramme(db, engine, { otherYears: NEXT_FIVE_YEARS });
   return {
     youthFund,
     /** Another programme of this file's own (a fund, and an open round unless `open: false`). */

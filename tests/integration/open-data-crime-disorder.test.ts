@@ -2,6 +2,7 @@
 // grant counts in the London month its partnership accepted the conditions (not when allocated,
 // offered or later evaluated), across the BST and GMT month ends; the JSON, the CSV and the page say
 // who received it, how much, for what, and the conditions and reasons; a bad month is a clear 400.
+
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { issueToken } from '../../src/domain/people.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 import { expectProblem } from '../helpers/refusals.ts';
 import { errorSummaryOf, movableClock, signedIn } from '../helpers/web.ts';
 
@@ -53,8 +55,14 @@ async function accept(id: string, at: string, by: DemoEmail | 'peterborough' = C
 beforeAll(async () => {
   t = await startTestApp({ clock });
   h = cycleHelpers(t);
-  programmeId = (await t.programme({ cycle: 'crime-disorder-grant', budgetPence: 100_000_000, open: false }))
-    .programmeId;
+  programmeId = (
+    await t.programme({
+      cycle: 'crime-disorder-grant',
+      budgetPence: 100_000_000,
+      open: false,
+      otherYears: NEXT_FIVE_YEARS,
+    })
+  ).programmeId;
   org.fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
   org.peterborough = await h.organisation((o) => o.name === 'Safer Peterborough Partnership');
   const email = `peterborough-${randomUUID()}@demo.test`;
