@@ -1,8 +1,9 @@
 // A fund's position, derived from the ledger alone, to the penny: overall, per ring-fenced stream
 // (and the unfenced rest), and per contributor for jointly commissioned budgets.
 import type { Db } from '../db/client.ts';
-import { type FundRow, ledgerTotalsOfFunds } from '../db/queries/funds.ts';
+import { type FundRow, findFund, ledgerTotalsOfFunds, listFunds } from '../db/queries/funds.ts';
 import { contributorsOfFunds, streamsOfFunds } from '../db/queries/reports.ts';
+import { isUuid } from '../engine/ids.ts';
 
 export interface Position {
   budgetPence: number;
@@ -48,6 +49,17 @@ export function apportion(total: bigint, shares: readonly bigint[]): bigint[] {
 export async function fundPosition(db: Db, fund: FundRow) {
   const [position] = await fundPositions(db, [fund]);
   return position!;
+}
+
+/** One fund's position, by an id as typed (undefined when there is no such fund). */
+export async function fundPositionById(db: Db, id: string) {
+  const fund = isUuid(id) ? await findFund(db, id) : undefined;
+  return fund && fundPosition(db, fund);
+}
+
+/** Every fund's position, oldest year first. */
+export async function allFundPositions(db: Db) {
+  return fundPositions(db, await listFunds(db));
 }
 
 /** Many funds' positions in three queries, however many funds (the finance page lists every year's). */

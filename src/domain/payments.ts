@@ -4,11 +4,10 @@
 import { londonDate } from '../../machines/calendar.ts';
 import type { FundsParams, PaymentTerms } from '../../machines/define.ts';
 import { monitoringReturn } from '../../machines/monitoring-return.ts';
-import { type PaymentPart, paidSoFar, payment } from '../../machines/payment.ts';
+import { paidSoFar, payment } from '../../machines/payment.ts';
 import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
-import { lockCase } from '../db/queries/cases.ts';
-import { insertLedgerRow, netCommittedByCase, netCommittedByFund } from '../db/queries/funds.ts';
+import { insertLedgerRow, netCommittedByCase } from '../db/queries/funds.ts';
 import {
   countCasesAboutWithFlag,
   findSchedule,
@@ -17,14 +16,21 @@ import {
   saveSchedule,
   standingPaymentRows,
 } from '../db/queries/payments.ts';
-import type { LedgerMovement, ReleaseCause } from '../db/schema/index.ts';
-import { type Actor, systemActor } from '../engine/actor.ts';
+import { systemActor } from '../engine/actor.ts';
 import type { EffectHandler, Engine } from '../engine/engine.ts';
 import { integrity, ProblemError } from '../engine/errors.ts';
-import { type Balancing, balanceYears, fundingForYear, UNPAID_STATES } from './award-years.ts';
+import { type Balancing, balanceYears, UNPAID_STATES } from './award-years.ts';
 import { financialYearOf } from './financial-year.ts';
+import {
+  aboutAward,
+  awardOf,
+  fundingOfYear,
+  type PaymentContext,
+  paymentContext,
+  rebalance,
+  record,
+} from './payment-ledger.ts';
 import { reprofile } from './payment-schedule.ts';
-import { fundingOf } from './programmes.ts';
 import { poundsText as pounds } from './reports/figures.ts';
 
 /** The machine each scheduled payment of an award runs on. */
@@ -36,71 +42,6 @@ const PAID_EVENT = 'RECORD_PAYMENT';
 
 const OPEN = UNPAID_STATES;
 const SETTLED = ['paid', 'returned'];
-
-interface Movement {
-  award: CaseRow;
-  /** The fund and stream the row is in. */
-  funding: { fundId: string; streamId: string | null };
-  movement: LedgerMovement;
-  amountPence: bigint;
-  cause?: ReleaseCause;
-  paymentCaseId?: string;
-  /** The case and version whose transition wrote the row. */
-  by: CaseRow;
-  actor: Actor;
-  at: Date;
-  /** The day the money moved (paid, received); the London day of `at` when absent. */
-  effectiveOn?: string;
-  /** The finance system's reference for money paid or received. */
-  reference?: string | null;
-}
-
-/** One ledger row of the award's, in the fund and stream given. */
-async function record(tx: Tx, m: Movement): Promise<void> {
-  if (m.amountPence <= 0n) return;
-  await insertLedgerRow(tx, {
-    fundId: m.funding.fundId,
-    streamId: m.funding.streamId,
-    programmeId: m.award.programmeId,
-    caseId: m.award.id,
-    caseVersion: m.by.id === m.award.id ? m.by.version : null,
-    paymentCaseId: m.paymentCaseId ?? null,
-    movement: m.movement,
-    cause: m.cause ?? 'decision',
-    amountPence: m.amountPence,
-    note: `${m.by.machineId} ${m.by.state}`,
-    actorId: m.actor.userId,
-    at: m.at,
-    effectiveOn: m.effectiveOn ?? londonDate(m.at),
-    reference: m.reference ?? null,
-  });
-}
-
-/** The award a case is about (a return, a payment), locked; or the case itself when it is the award. */
-async function awardOf(tx: Tx, caseRow: CaseRow): Promise<CaseRow> {
-  if (!caseRow.awardCaseId) return caseRow;
-  const award = await lockCase(tx, caseRow.awardCaseId);
-  if (!award) throw integrity(`Case ${caseRow.id} names award ${caseRow.awardCaseId}, which does not exist.`);
-  return award;
-}
-
-/**
- * The fund a payment (or spend reported) of the award for a financial year is in: that year's, where
- * the award holds money in it; otherwise where it holds the most (an award committed before its money
- * was placed by year), or its programme's fund.
- */
-async function fundingOfYear(tx: Tx, award: CaseRow, year: string) {
-  const held = (await netCommittedByFund(tx, award.id)).filter((h) => h.net > 0n);
-  const programme = await fundingOf(tx, award.programmeId);
-  const forYear = await fundingForYear(tx, programme, year).catch((error: unknown) => {
-    if (error instanceof ProblemError) return null;
-    throw error;
-  });
-  if (forYear && held.some((h) => h.fundId === forYear.fund.id && h.streamId === forYear.streamId))
-    return { fundId: forYear.fund.id, streamId: forYear.streamId };
-  const most = held.sort((a, b) => (b.net > a.net ? 1 : b.net < a.net ? -1 : 0))[0];
-  return most ?? { fundId: programme.fundId, streamId: programme.streamId };
-}
 
 /**
  * Sets what the award holds to `total`: its unpaid payments are re-profiled to it first, where it
@@ -116,14 +57,6 @@ export async function settleAward(
   await reprofileAward(tx, engine, balancing.award, balancing.at, variedBy, total);
   await balanceYears(tx, balancing, total);
 }
-
-/** The award's own definition (a payment's or a return's award is another machine's case). */
-const definitionOf = (engine: Engine, award: CaseRow) => {
-  const definition = engine.registry.get(award.machineId, award.machineVersion);
-  if (!definition)
-    throw integrity(`No machine ${award.machineId} v${award.machineVersion} for case ${award.id}.`);
-  return definition;
-};
 
 /**
  * Makes the award's unpaid payments add up to `total` (by default what it holds committed) less
@@ -226,24 +159,16 @@ export const schedulePaymentsEffect: EffectHandler = async (
 };
 
 /** Underspend reported and accepted: release it from the award's unpaid part, then re-profile. */
-export const recordUnderspendEffect: EffectHandler = async (tx, effect, { caseRow, actor, at, engine }) => {
+export const recordUnderspendEffect: EffectHandler = async (tx, effect, on) => {
   const reported = BigInt((effect.params as FundsParams).amountPence);
   if (reported <= 0n) return;
-  const award = await awardOf(tx, caseRow);
-  const unpaid = (await netCommittedByCase(tx, award.id)) - (await paidNetByCase(tx, award.id));
+  const award = await awardOf(tx, on.caseRow);
+  const held = await netCommittedByCase(tx, award.id);
+  const unpaid = held - (await paidNetByCase(tx, award.id));
   // Underspend beyond what is still to pay was paid out already: it comes back as a clawback.
   const release = reported < unpaid ? reported : unpaid;
   if (release <= 0n) return;
-  const held = await netCommittedByCase(tx, award.id);
-  const balancing = {
-    award,
-    definition: definitionOf(engine, award),
-    by: caseRow,
-    actor,
-    at,
-    cause: 'underspend' as const,
-  };
-  await settleAward(tx, engine, balancing, held - release, null);
+  await settleAward(tx, on.engine, aboutAward(on.engine, award, on, 'underspend'), held - release, null);
 };
 
 /** The award ends: release what is not paid, and drop the unpaid payments. */
@@ -281,16 +206,6 @@ export const releaseAwardPaymentsEffect: EffectHandler = async (tx, _effect, { c
     if (payment.state === 'held') await engine.send(systemActor, payment.id, { type: 'RELEASE' }, { tx });
   }
 };
-
-interface PaymentContext {
-  amountPence: number;
-  dueOn: string;
-  paid: { paidOn: string; reference: string } | null;
-  parts: PaymentPart[];
-  returned: { amountPence: number; receivedOn: string; reference: string } | null;
-  corrections?: Array<{ paidOn: string; reference: string; reason: string }>;
-}
-const paymentContext = (row: CaseRow) => (row.snapshot as { context: PaymentContext }).context;
 
 /**
  * A payment made: the ledger's `payment` row. When it settles the schedule, an award machine that
@@ -358,21 +273,13 @@ export const paymentReturnedEffect: EffectHandler = async (tx, _effect, { caseRo
     effectiveOn: returned?.receivedOn,
     reference: returned?.reference,
   });
-  const balancing = {
-    award,
-    definition: definitionOf(engine, award),
-    by: caseRow,
-    actor,
-    at,
-    cause: 'clawback' as const,
-  };
-  await balanceYears(tx, { ...balancing, paymentCaseId: caseRow.id }, await netCommittedByCase(tx, award.id));
+  await rebalance(tx, aboutAward(engine, award, { caseRow, actor, at }, 'clawback', caseRow.id));
 };
 
 /**
- * The paid date or reference was recorded wrongly: each `payment` row that stands is reversed (on its
- * own day, so the period it was placed in loses it) and written again as now recorded, with the
- * reason on both. The original rows stay.
+ * The paid date or reference of the last amount paid was recorded wrongly: its `payment` row is
+ * reversed (on its own day, so the period it was placed in loses it) and written again as now
+ * recorded, with the reason on both. The original row stays.
  */
 export const paymentCorrectedEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at, engine }) => {
   const award = await awardOf(tx, caseRow);
@@ -414,35 +321,15 @@ export const paymentCorrectedEffect: EffectHandler = async (tx, _effect, { caseR
 };
 
 /** A payment cancelled: the award will not pay it, so its commitment goes back to its year's fund. */
-export const paymentCancelledEffect: EffectHandler = async (tx, _effect, { caseRow, actor, at, engine }) => {
-  const award = await awardOf(tx, caseRow);
-  const balancing = {
-    award,
-    definition: definitionOf(engine, award),
-    by: caseRow,
-    actor,
-    at,
-    cause: 'cancelled' as const,
-  };
-  await balanceYears(tx, { ...balancing, paymentCaseId: caseRow.id }, await netCommittedByCase(tx, award.id));
+export const paymentCancelledEffect: EffectHandler = async (tx, _effect, on) => {
+  const award = await awardOf(tx, on.caseRow);
+  await rebalance(tx, aboutAward(on.engine, award, on, 'cancelled', on.caseRow.id));
 };
 
 /** A payment moved to another day: its money moves with it if the day is in another financial year. */
-export const paymentRescheduledEffect: EffectHandler = async (
-  tx,
-  _effect,
-  { caseRow, actor, at, engine },
-) => {
-  const award = await awardOf(tx, caseRow);
-  const balancing = {
-    award,
-    definition: definitionOf(engine, award),
-    by: caseRow,
-    actor,
-    at,
-    cause: 'decision' as const,
-  };
-  await balanceYears(tx, balancing, await netCommittedByCase(tx, award.id));
+export const paymentRescheduledEffect: EffectHandler = async (tx, _effect, on) => {
+  const award = await awardOf(tx, on.caseRow);
+  await rebalance(tx, aboutAward(on.engine, award, on, 'decision'));
 };
 
 export const paymentEffects: Record<string, EffectHandler> = {

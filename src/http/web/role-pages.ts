@@ -3,20 +3,15 @@
 // src/domain/panel.ts, src/domain/fund-position.ts and the engine; these handlers parse, call, render.
 
 import { type Response, Router } from 'express';
-import { z } from 'zod';
-import { formatPounds } from '../../../machines/define.ts';
-import type { Database, Db } from '../../db/client.ts';
-import { findFund, listFunds } from '../../db/queries/funds.ts';
+import type { Database } from '../../db/client.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
-import { budgetConfirmation, confirmBudget } from '../../domain/catalogue.ts';
 import { financialYearOf } from '../../domain/financial-year.ts';
-import { fundPosition, fundPositions as fundPositionsOf } from '../../domain/fund-position.ts';
+import { allFundPositions } from '../../domain/fund-position.ts';
 import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
 import type { Actor } from '../../engine/actor.ts';
 import { caseEvents } from '../../engine/case-officer.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
-import { isUuid } from '../../engine/ids.ts';
+import { type FieldError, ProblemError } from '../../engine/errors.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
 import { summaryFor } from '../../engine/view-policy.ts';
 import type { CaseView } from '../../engine/views.ts';
@@ -29,13 +24,7 @@ import {
   type PageError,
   readDeclaration,
 } from './declaration-form.ts';
-import { formToPayload } from './form-answers.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
-
-/** The confirmed budget, as finance types it on the page (pounds). */
-const budgetForm = z.strictObject({
-  budgetPence: budgetConfirmation.shape.budgetPence.meta({ title: 'Confirmed budget', widget: 'money' }),
-});
 
 type Criterion = { id: string; label: string; weight: number };
 interface Deps {
@@ -285,7 +274,7 @@ export function rolePagesRouter(deps: Deps): Router {
 
   router.get('/finance', requireSignIn, onlyFor('finance', 'finance staff'), async (_req, res) => {
     const [funds, awards] = await Promise.all([
-      fundPositions(deps.db),
+      allFundPositions(deps.db),
       waitingWork(deps.engine, webActor(res)),
     ]);
     // This year's funds (and any still open from past years) in full; later years' in a table.
@@ -298,60 +287,5 @@ export function rolePagesRouter(deps: Deps): Router {
     });
   });
 
-  const fundPage = async (
-    res: Response,
-    fundId: string,
-    options: { status?: number; budget?: string; errors?: FieldError[]; confirmed?: boolean } = {},
-  ) => {
-    const found = isUuid(fundId) ? await findFund(deps.db, fundId) : undefined;
-    if (!found) throw notFound('fund');
-    const fund = await fundPosition(deps.db, found);
-    res.status(options.status ?? 200).render('fund.njk', {
-      title: `${fund.name} ${fund.financialYear}`,
-      fund,
-      budget: options.budget ?? (fund.indicative ? poundsForInput(fund.budgetPence) : ''),
-      errors: options.errors?.map((e) => ({ href: '#budgetPence', text: e.message })),
-      confirmed:
-        options.confirmed &&
-        !fund.indicative &&
-        `The budget for ${fund.name} ${fund.financialYear} is confirmed at ${formatPounds(fund.budgetPence)}.`,
-    });
-  };
-
-  router.get('/finance/funds/:id', requireSignIn, onlyFor('finance', 'finance staff'), async (req, res) => {
-    await fundPage(res, String(req.params.id), { confirmed: req.query.confirmed === '1' });
-  });
-
-  // Finance confirms a future year's indicative budget, at its figure or a new one.
-  router.post(
-    '/finance/funds/:id/confirm',
-    requireSignIn,
-    onlyFor('finance', 'finance staff'),
-    async (req, res) => {
-      const fundId = String(req.params.id);
-      const body = req.body as Record<string, unknown>;
-      const budget = typeof body.budgetPence === 'string' ? body.budgetPence : '';
-      const { payload, errors } = formToPayload(budgetForm, body);
-      if (errors.length) return fundPage(res, fundId, { status: 422, budget, errors });
-      try {
-        await deps.db.transaction((tx) => confirmBudget(tx, fundId, webActor(res), payload, new Date()));
-      } catch (error) {
-        if (!(error instanceof ProblemError) || error.status >= 500 || error.status === 404) throw error;
-        const fields = (error.extensions.errors ?? []) as FieldError[];
-        const problems = fields.length ? fields : [{ field: 'budgetPence', message: error.detail }];
-        return fundPage(res, fundId, { status: error.status, budget, errors: problems });
-      }
-      res.redirect(303, `/finance/funds/${encodeURIComponent(fundId)}?confirmed=1`);
-    },
-  );
-
   return router;
 }
-
-async function fundPositions(db: Db) {
-  return fundPositionsOf(db, await listFunds(db));
-}
-
-/** Pence as a person types pounds into a form: 100000000 → "1000000.00". */
-const poundsForInput = (pence: number) =>
-  `${Math.trunc(pence / 100)}.${String(pence % 100).padStart(2, '0')}`;
