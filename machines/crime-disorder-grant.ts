@@ -292,6 +292,7 @@ export const crimeDisorderGrant = defineMachine({
   upgradeFrom: { version: 2 },
   referencePrefix: 'CDR',
   ownerKinds: ['communitySafetyPartnership'],
+  takesReturns: true,
   awardPeriod: grantYear,
   messages: crimeDisorderGrantTemplates,
   context: contextSchema,

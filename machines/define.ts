@@ -83,6 +83,18 @@ export interface EventSpec<Context = any, Payload = any> {
    * period, naming the payload's `startsOn` or `endsOn`. Null when the event, as sent, sets none.
    */
   servicePeriod?: (context: Context, payload: Payload) => ServicePeriod | null;
+  /**
+   * Spend reported against the award this case is about (a monitoring return): where the spend
+   * reported on the award so far, this included, is more than the award's value, the rulebook asks
+   * for an `explanation` in the payload field the registry requires, `spendAboveAward`.
+   */
+  reportsSpend?: (context: Context, payload: Payload) => SpendReport;
+}
+
+/** Spend reported on an award, with the reporter's explanation of any spend above its value. */
+export interface SpendReport {
+  spendPence: number;
+  explanation: string | null;
 }
 
 /** A service period: its first and last days (ISO dates). */
@@ -213,6 +225,12 @@ export interface MachineDefinition {
    * by when each payment falls due. Without one, the award's money is all in its programme's fund.
    */
   awardPeriod?: (context: any) => { startsOn: string; endsOn: string } | null;
+  /**
+   * The award reports through monitoring returns: when its payment schedule is built or re-profiled,
+   * a return is opened for every period of the agreement (quarterly unless the programme says
+   * otherwise), and ending the award withdraws those whose period starts after it ends.
+   */
+  takesReturns?: true;
   /** States in which panel members declare conflicts and score the bid against the criteria. */
   panelScoringStates?: readonly string[];
   /**
@@ -365,11 +383,11 @@ export const quorumReason = {
 };
 
 /** 123456 → "£1,234.56". Written out so it does not depend on the machine's locale data. */
-export function formatPounds(amountPence: number): string {
-  const pounds = Math.floor(amountPence / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `£${pounds}.${String(amountPence % 100).padStart(2, '0')}`;
+export function formatPounds(amountPence: number | bigint): string {
+  // In bigint, so a total past 2^53 pence is still written to the penny.
+  const pence = BigInt(amountPence);
+  const pounds = (pence / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `£${pounds}.${(pence % 100n).toString().padStart(2, '0')}`;
 }
 
 /** A money ceiling: no problem when `amountPence` is at most `limitPence`, else one naming the field. */

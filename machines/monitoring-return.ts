@@ -2,7 +2,10 @@
 // end of `dueOn` (London), with a reminder a week before at 09:00; a return not in by then is `late`
 // but is still taken (and marked late). The officer accepts it or queries it; a queried return is
 // resubmitted, and every submission is kept. An officer may re-date a return not yet in (with a reason;
-// the old date stays on record) or waive it. Pure: the engine turns `scheduleAt` into timer rows.
+// the old date stays on record) or waive it. The domain opens an award's returns from its agreement
+// (src/domain/monitoring-returns.ts) and withdraws those after the award ends. Spend reported above
+// the award's value comes with an explanation (the rulebook asks for it; EventSpec.reportsSpend).
+// Pure: the engine turns `scheduleAt` into timer rows.
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { addDays, dayInWords, endOfLondonDay, isIsoDate, londonInstant } from './calendar.ts';
@@ -56,6 +59,8 @@ export interface MonitoringReturnFigures {
   /** Money the provider will not need this award for; released from the unpaid part when accepted. */
   underspendPence: number;
   narrative: string | null;
+  /** Why the spend reported on the award so far is above its value; null when it is not. */
+  spendAboveAward: string | null;
 }
 export interface MonitoringReturnContext {
   /** The award case this return reports on. */
@@ -99,11 +104,11 @@ const creationInput = creationFields.check((ctx) => {
   const { periodStart, periodEnd, dueOn } = ctx.value;
   const valid = [periodStart, periodEnd, dueOn].every((d) => isoDate.safeParse(d).success);
   if (!valid) return;
-  if (periodEnd <= periodStart)
+  if (periodEnd < periodStart)
     ctx.issues.push({
       code: 'custom',
       path: ['periodEnd'],
-      message: 'The period must end after it starts',
+      message: 'The period cannot end before it starts',
       input: periodEnd,
     });
   if (dueOn < periodEnd)
@@ -152,6 +157,11 @@ const returnPayload = z.strictObject({
   narrative: shortText(5000)
     .optional()
     .meta({ title: 'Anything else you want to tell us about the period', widget: 'textarea' }),
+  spendAboveAward: shortText(5000).optional().meta({
+    title: "Why the spend is more than the award's value",
+    hint: "Only needed when the spend you have reported on this award, with this return, adds up to more than the award's value. The officer accepts it or asks you about it.",
+    widget: 'textarea',
+  }),
 });
 const emptyPayload = z.strictObject({});
 const queryPayload = reasonPayload(
@@ -159,6 +169,7 @@ const queryPayload = reasonPayload(
   'The provider reads them on the case page, then corrects and resubmits the return.',
 );
 const waivePayload = reasonPayload('Reasons for waiving the return');
+const withdrawPayload = reasonPayload('Why the return is no longer needed');
 const redatePayload = z.strictObject({
   dueOn: isoDate.meta({
     title: 'New due date',
@@ -178,6 +189,7 @@ export type MonitoringReturnEvent =
   | ({ type: 'QUERY_RETURN' } & ReasonPayload)
   | ({ type: 'REDATE_RETURN' } & RedatePayload)
   | ({ type: 'WAIVE_RETURN' } & ReasonPayload)
+  | ({ type: 'WITHDRAW_RETURN' } & ReasonPayload)
   | { type: 'RETURN_DUE_SOON' }
   | { type: 'RETURN_OVERDUE' };
 
@@ -188,6 +200,13 @@ const figuresOf = (event: ReturnPayload): MonitoringReturnFigures => ({
   spendPence: event.spendPence,
   underspendPence: event.underspendPence ?? 0,
   narrative: event.narrative ?? null,
+  spendAboveAward: event.spendAboveAward ?? null,
+});
+
+/** The spend a submission reports, and its explanation of spend above the award's value. */
+const spendReport = (_c: MonitoringReturnContext, p: ReturnPayload) => ({
+  spendPence: p.spendPence,
+  explanation: p.spendAboveAward?.trim() ? p.spendAboveAward : null,
 });
 
 /** A new due date: not in the past, not before the period ends, and not the date it has. */
@@ -238,7 +257,7 @@ const machine = setup({
         : {},
     ),
     recordWaiver: assign(({ event }) =>
-      event.type === 'WAIVE_RETURN' ? { waivedReason: event.reason } : {},
+      event.type === 'WAIVE_RETURN' || event.type === 'WITHDRAW_RETURN' ? { waivedReason: event.reason } : {},
     ),
   },
   guards: { redateValid: guardFrom(checkRedate) },
@@ -287,6 +306,7 @@ const machine = setup({
           actions: ['recordRedate', tell('returnRedated', 'owner')],
         },
         WAIVE_RETURN: waive,
+        WITHDRAW_RETURN: waive,
       },
     },
     late: {
@@ -302,6 +322,7 @@ const machine = setup({
           actions: ['recordRedate', 'clearHold', releaseAwardPayments, tell('returnRedated', 'owner')],
         },
         WAIVE_RETURN: waive,
+        WITHDRAW_RETURN: waive,
       },
     },
     submitted: {
@@ -348,6 +369,11 @@ const figures = (title: string) =>
       spendPence: pence.meta({ title: 'Spend in the period' }),
       underspendPence: pence.meta({ title: 'Underspend' }),
       narrative: z.string().nullable().meta({ title: 'Anything else about the period', widget: 'textarea' }),
+      spendAboveAward: z
+        .string()
+        .nullable()
+        .optional()
+        .meta({ title: "Why the spend is more than the award's value", widget: 'textarea' }),
     })
     .meta({ title });
 
@@ -416,7 +442,9 @@ export const monitoringReturn = defineMachine({
   id: 'monitoring-return',
   // 2: an overdue or queried return holds its award's payments until accepted; accepting records
   // the spend and any underspend.
-  // 3: an officer re-dates a return not yet in, or waives one, with a reason.
+  // 3: an officer re-dates a return not yet in, or waives one, with a reason. Since then, compatibly:
+  // the domain withdraws a return not yet in when the award ends before its period (WITHDRAW_RETURN),
+  // and a submission may explain spend above the award's value (absent on older ones: none given).
   version: 3,
   upgradeFrom: {
     version: 2,
@@ -446,11 +474,17 @@ export const monitoringReturn = defineMachine({
     waived: { label: 'Return waived' },
   },
   events: {
-    SUBMIT_RETURN: { label: 'Submit the monitoring return', payload: returnPayload, sentBy: ['owner'] },
+    SUBMIT_RETURN: {
+      label: 'Submit the monitoring return',
+      payload: returnPayload,
+      sentBy: ['owner'],
+      reportsSpend: spendReport,
+    },
     RESUBMIT_RETURN: {
       label: 'Resubmit the monitoring return',
       payload: returnPayload,
       sentBy: ['owner'],
+      reportsSpend: spendReport,
     },
     ACCEPT_RETURN: { label: 'Accept the return', payload: emptyPayload, sentBy: ['officer'] },
     QUERY_RETURN: { label: 'Query the return', payload: queryPayload, sentBy: ['officer'] },
@@ -465,6 +499,11 @@ export const monitoringReturn = defineMachine({
       payload: waivePayload,
       sentBy: ['officer'],
       irreversible: true,
+    },
+    WITHDRAW_RETURN: {
+      label: 'Withdraw the return: the award ended before its period',
+      payload: withdrawPayload,
+      sentBy: ['system'],
     },
     RETURN_DUE_SOON: { label: 'Return due soon', payload: emptyPayload, sentBy: ['system'] },
     RETURN_OVERDUE: { label: 'Return overdue', payload: emptyPayload, sentBy: ['system'] },

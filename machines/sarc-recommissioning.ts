@@ -922,6 +922,7 @@ export const sarcRecommissioning = defineMachine({
   criteria: (c: SarcContext) =>
     (c.tenders ?? []).map((t) => ({ id: tenderKey(t), label: t.bidder, weight: 0 })),
   awardEndsOn: (c: SarcContext) => c.contract?.endsOn ?? null,
+  takesReturns: true,
   awardPeriod: (c: SarcContext) =>
     c.contract ? { startsOn: c.contract.startsOn, endsOn: c.contract.endsOn } : null,
   title: 'SARC re-commissioning',

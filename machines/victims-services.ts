@@ -885,6 +885,7 @@ export const victimsServices = defineMachine({
   serviceOf: (c: Ctx) => c.service,
   awardEndsOn: (c: Ctx) => c.agreement?.endsOn ?? null,
   // The agreement's period once signed (as varied); the bid's service period before.
+  takesReturns: true,
   awardPeriod: (c: Ctx) =>
     c.agreement
       ? { startsOn: c.agreement.startsOn, endsOn: c.agreement.endsOn }

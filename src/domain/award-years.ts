@@ -21,7 +21,7 @@ import {
   paidNetByYear,
   streamsOf,
 } from '../db/queries/funds.ts';
-import { findSchedule, lockPaymentsOf } from '../db/queries/payments.ts';
+import { findSchedule, lockCasesAbout } from '../db/queries/payments.ts';
 import type { ProgrammeRow } from '../db/queries/programmes.ts';
 import type { ReleaseCause } from '../db/schema/index.ts';
 import type { Actor } from '../engine/actor.ts';
@@ -116,7 +116,7 @@ async function targetByYear(
   const add = (year: string, pence: bigint) => byYear.set(year, (byYear.get(year) ?? 0n) + pence);
   if (await findSchedule(tx, award.id)) {
     for (const paid of await paidNetByYear(tx, award.id)) add(paid.financialYear, paid.net);
-    for (const payment of await lockPaymentsOf(tx, award.id, paymentMachine.id)) {
+    for (const payment of await lockCasesAbout(tx, award.id, paymentMachine.id)) {
       if (!UNPAID_STATES.includes(payment.state)) continue;
       const context = (payment.snapshot as { context: PaymentContext }).context;
       // What is still to pay of it: a part already paid is in its year's paid figure.

@@ -72,6 +72,11 @@ export const newProgramme = z.strictObject({
   maxServiceMonths: z.number().int().min(1).max(120).optional(),
   /** How many panel members must score before scoring closes without a recorded reason. */
   panelQuorum: z.number().int().min(1).max(20).default(2),
+  /** How often an award's monitoring returns fall (months, in step with the financial year), and when. */
+  returnEveryMonths: z
+    .union([z.literal(3), z.literal(6), z.literal(12)], { error: 'Returns are every 3, 6 or 12 months' })
+    .default(3),
+  returnDueDays: z.number().int().min(0).max(120).default(30),
   criteria: z
     .array(
       z.strictObject({
@@ -220,6 +225,8 @@ export async function createProgramme(
       serviceStartsOn: p.serviceStartsOn ?? null,
       serviceEndsOn: p.serviceEndsOn ?? null,
       maxServiceMonths: p.maxServiceMonths ?? null,
+      returnEveryMonths: p.returnEveryMonths,
+      returnDueDays: p.returnDueDays,
     })
     .returning({ id: programmes.id });
   await tx

@@ -11,7 +11,7 @@ import { insertLedgerRow, netCommittedByCase } from '../db/queries/funds.ts';
 import {
   countCasesAboutWithFlag,
   findSchedule,
-  lockPaymentsOf,
+  lockCasesAbout,
   paidNetByCase,
   saveSchedule,
   standingPaymentRows,
@@ -21,6 +21,7 @@ import type { EffectHandler, Engine } from '../engine/engine.ts';
 import { integrity, ProblemError } from '../engine/errors.ts';
 import { type Balancing, balanceYears, UNPAID_STATES } from './award-years.ts';
 import { financialYearOf } from './financial-year.ts';
+import { endReturns, scheduleReturns } from './monitoring-returns.ts';
 import {
   aboutAward,
   awardOf,
@@ -73,7 +74,7 @@ export async function reprofileAward(
 ): Promise<void> {
   const schedule = await findSchedule(tx, award.id);
   if (!schedule) return;
-  const payments = await lockPaymentsOf(tx, award.id, PAYMENT_MACHINE);
+  const payments = await lockCasesAbout(tx, award.id, PAYMENT_MACHINE);
   const unpaid = (total ?? (await netCommittedByCase(tx, award.id))) - (await paidNetByCase(tx, award.id));
   if (unpaid < 0n) {
     throw new ProblemError(
@@ -127,7 +128,10 @@ export async function reprofileAward(
   }
 }
 
-/** The award's agreement is signed (or its terms changed): build or re-profile its schedule. */
+/**
+ * The award's agreement is signed (or its terms changed): build or re-profile its payment schedule,
+ * and open the monitoring returns its periods need.
+ */
 export const schedulePaymentsEffect: EffectHandler = async (
   tx,
   effect,
@@ -156,6 +160,12 @@ export const schedulePaymentsEffect: EffectHandler = async (
     await netCommittedByCase(tx, caseRow.id),
     existing ? actor.userId : null,
   );
+  const agreement = {
+    startsOn,
+    endsOn: terms.endsOn ?? startsOn,
+    payeeOrganisationId: terms.payeeOrganisationId ?? null,
+  };
+  await scheduleReturns(tx, engine, { award: caseRow, definition, at }, agreement);
 };
 
 /** Underspend reported and accepted: release it from the award's unpaid part, then re-profile. */
@@ -171,7 +181,7 @@ export const recordUnderspendEffect: EffectHandler = async (tx, effect, on) => {
   await settleAward(tx, on.engine, aboutAward(on.engine, award, on, 'underspend'), held - release, null);
 };
 
-/** The award ends: release what is not paid, and drop the unpaid payments. */
+/** The award ends: release what is not paid, drop the unpaid payments and the returns after today. */
 export const releaseUnpaidEffect: EffectHandler = async (
   tx,
   _effect,
@@ -179,6 +189,7 @@ export const releaseUnpaidEffect: EffectHandler = async (
 ) => {
   const balancing = { award: caseRow, definition, by: caseRow, actor, at, cause: 'decision' as const };
   await settleAward(tx, engine, balancing, await paidNetByCase(tx, caseRow.id), null);
+  await endReturns(tx, engine, caseRow, at);
 };
 
 /** Spend reported in a return: a memorandum in the fund of the year it was reported in. */
@@ -192,7 +203,7 @@ export const reportSpendEffect: EffectHandler = async (tx, effect, { caseRow, ac
 /** Holds the award's payments not yet paid (a return is overdue or queried). */
 export const holdAwardPaymentsEffect: EffectHandler = async (tx, _effect, { caseRow, engine }) => {
   const award = await awardOf(tx, caseRow);
-  for (const payment of await lockPaymentsOf(tx, award.id, PAYMENT_MACHINE)) {
+  for (const payment of await lockCasesAbout(tx, award.id, PAYMENT_MACHINE)) {
     if (payment.state === 'scheduled' || payment.state === 'approved')
       await engine.send(systemActor, payment.id, { type: 'HOLD' }, { tx });
   }
@@ -202,7 +213,7 @@ export const holdAwardPaymentsEffect: EffectHandler = async (tx, _effect, { case
 export const releaseAwardPaymentsEffect: EffectHandler = async (tx, _effect, { caseRow, engine }) => {
   const award = await awardOf(tx, caseRow);
   if ((await countCasesAboutWithFlag(tx, award.id, RETURN_MACHINE, 'holdsPayments')) > 0) return;
-  for (const payment of await lockPaymentsOf(tx, award.id, PAYMENT_MACHINE)) {
+  for (const payment of await lockCasesAbout(tx, award.id, PAYMENT_MACHINE)) {
     if (payment.state === 'held') await engine.send(systemActor, payment.id, { type: 'RELEASE' }, { tx });
   }
 };
@@ -242,7 +253,7 @@ export const paymentMadeEffect: EffectHandler = async (tx, _effect, { caseRow, a
 async function tellAwardOfPayment(tx: Tx, engine: Engine, award: CaseRow, context: PaymentContext) {
   const definition = engine.registry.get(award.machineId, award.machineVersion);
   if (!definition?.events[PAID_EVENT]?.sentBy.includes('system')) return;
-  const payments = await lockPaymentsOf(tx, award.id, PAYMENT_MACHINE);
+  const payments = await lockCasesAbout(tx, award.id, PAYMENT_MACHINE);
   if (payments.some((p) => OPEN.includes(p.state))) return;
   const paid = await paidNetByCase(tx, award.id);
   const event = { type: PAID_EVENT, amountPence: Number(paid), ...context.paid };

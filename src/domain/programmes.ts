@@ -1,6 +1,7 @@
 // Cases opened under a programme: the client names the programme, and the machine gets its
 // settings (cap, delegation threshold, scoring criteria, closing time) as part of its input.
 
+import { dayInWords } from '../../machines/calendar.ts';
 import { commissioningRound } from '../../machines/commissioning-round.ts';
 import type { OrganisationKind, ProgrammeSettings, ScoringCriterion } from '../../machines/define.ts';
 import type { Db, Tx } from '../db/client.ts';
@@ -44,7 +45,7 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
     ]);
   }
   const awardCaseId = typeof input.awardCaseId === 'string' ? input.awardCaseId : null;
-  const award = awardCaseId ? await checkAward(tx, definition.id, organisationId, input) : undefined;
+  const award = awardCaseId ? await checkAward(tx, request, input) : undefined;
   return { ...(await prepareProgrammeInput(tx, request)), awardCaseId, award };
 };
 
@@ -55,15 +56,16 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
  */
 async function checkAward(
   tx: Tx,
-  machineId: string,
-  organisationId: string,
+  { definition, organisationId, definitionOf }: Parameters<InputPreparer>[1],
   input: Record<string, unknown>,
 ): Promise<CaseRow> {
+  const machineId = definition.id;
   const awardCaseId = input.awardCaseId as string;
   const field = 'input.awardCaseId';
   const award = await lockCase(tx, awardCaseId);
   // A contract's payments belong to its supplier, the payee its schedule names.
-  const payee = award ? (await findSchedule(tx, award.id))?.payeeOrganisationId : null;
+  const schedule = award ? await findSchedule(tx, award.id) : undefined;
+  const payee = schedule?.payeeOrganisationId;
   const owns = award?.organisationId === organisationId || (!!payee && payee === organisationId);
   if (!award || !owns || (await netCommittedByCase(tx, award.id)) <= 0n) {
     throw invalid('That is not an award of this organisation.', [
@@ -72,6 +74,33 @@ async function checkAward(
   }
   if (typeof input.periodStart !== 'string') return award;
   const period = { awardCaseId, periodStart: input.periodStart, periodEnd: String(input.periodEnd) };
+  // A return reports on part of a live agreement: not on an award that has ended, nor outside its dates.
+  if (!definitionOf(award).takesReturns) {
+    throw invalid('That award does not take monitoring returns.', [
+      {
+        field,
+        message: `A ${definitionOf(award).title.toLowerCase()} reports in its own case, not by monitoring returns`,
+      },
+    ]);
+  }
+  if ((award.snapshot as { status?: string }).status === 'done') {
+    throw invalid('That award has ended.', [
+      { field, message: 'The award has ended, so it takes no more monitoring returns' },
+    ]);
+  }
+  if (!schedule) {
+    throw invalid('That award has no agreement yet.', [
+      { field, message: 'A monitoring return reports on an agreement; this award has none signed yet' },
+    ]);
+  }
+  if (period.periodStart < schedule.startsOn || period.periodEnd > schedule.endsOn) {
+    throw invalid('The period is outside the agreement.', [
+      {
+        field: period.periodStart < schedule.startsOn ? 'input.periodStart' : 'input.periodEnd',
+        message: `The period must fall within the agreement, ${dayInWords(schedule.startsOn)} to ${dayInWords(schedule.endsOn)}`,
+      },
+    ]);
+  }
   if ((await casesWithContext(tx, machineId, period)).length) {
     throw new ProblemError(
       409,

@@ -81,6 +81,8 @@ export type InputPreparer = (
     input: Record<string, unknown>;
     organisationId: string;
     actor: Actor;
+    /** The definition a case runs on (the award a new case is about, say). */
+    definitionOf: (row: CaseRow) => MachineDefinition;
   },
 ) => Promise<{
   input: Record<string, unknown>;
@@ -167,7 +169,13 @@ export class Engine {
       throw invalid('The creation input is not valid.', fieldErrors(input.error.issues, 'input'));
 
     const prepared = this.deps.prepareInput
-      ? await this.deps.prepareInput(tx, { definition, input: input.data, organisationId, actor })
+      ? await this.deps.prepareInput(tx, {
+          definition,
+          input: input.data,
+          organisationId,
+          actor,
+          definitionOf: (row) => this.definitionOf(row),
+        })
       : { input: input.data, programmeId: null };
     const now = this.deps.clock.now();
     const { snapshot, actions } = start(definition, prepared.input);

@@ -71,6 +71,10 @@ function assertComplete(definition: MachineDefinition): void {
     if (panelProblem) throw new Error(`${name}: ${type} ${panelProblem}`);
     if (spec.servicePeriod && !spec.payload.shape.endsOn)
       throw new Error(`${name}: ${type} sets a service period, so its payload must have its endsOn`);
+    if (spec.reportsSpend && !spec.payload.shape.spendAboveAward?.safeParse(undefined).success)
+      throw new Error(
+        `${name}: ${type} reports spend, so its payload must offer an optional spendAboveAward`,
+      );
     if ((spec.closesScoring || spec.moderates) && !definition.panelScoringStates?.length)
       throw new Error(`${name}: ${type} works on panel scores, but the machine has no panel scoring states`);
   }

@@ -94,14 +94,8 @@ beforeAll(async () => {
     amountPence: 1_500_000,
   };
   await l(OFFICER, { type: 'SIGN_AGREEMENT', ...terms }, 'live');
-  const view = (await h.get(ids.live)).body as { organisationId: string };
-  const period = {
-    awardCaseId: ids.live,
-    periodStart: '2027-04-01',
-    periodEnd: '2027-06-30',
-    dueOn: '2027-07-31',
-  };
-  ids.monitoringReturn = (await h.open(OFFICER, 'monitoring-return', period, view.organisationId)).id;
+  // Signing the agreement opened a return for each of its quarters: the first is the one shown.
+  ids.monitoringReturn = await h.returnFor(ids.live, '2027-04-01');
 });
 afterAll(async () => {
   await closeBrowser();

@@ -182,6 +182,22 @@ export function cycleHelpers(t: TestApp) {
     return row!.n as number;
   }
 
+  /** The award's monitoring returns by period: those its agreement scheduled, and any opened by hand. */
+  async function returnsOf(awardId: string): Promise<ReturnRow[]> {
+    const rows = await t.sql`select id, state, snapshot->'context' as c from cases
+      where award_case_id = ${awardId} and machine_id = 'monitoring-return'
+      order by snapshot->'context'->>'periodStart', seq`;
+    return rows.map((r) => ({ id: r.id as string, state: r.state as string, ...(r.c as ReturnPeriod) }));
+  }
+
+  /** The id of the award's return for the period starting on `periodStart` (the agreement scheduled it). */
+  async function returnFor(awardId: string, periodStart: string): Promise<string> {
+    const all = await returnsOf(awardId);
+    const found = all.filter((r) => r.periodStart === periodStart);
+    expect(found, `returns of the award: ${JSON.stringify(all)}`).toHaveLength(1);
+    return found[0]!.id;
+  }
+
   /** Sends events to one case as its owner (a demo provider) or the officer, each expected to be taken. */
   const sender =
     (caseId: string, owner: DemoEmail) =>
@@ -214,5 +230,15 @@ export function cycleHelpers(t: TestApp) {
     money,
     organisation,
     casesOf,
+    returnsOf,
+    returnFor,
   };
 }
+
+export type ReturnPeriod = {
+  periodStart: string;
+  periodEnd: string;
+  dueOn: string;
+  waivedReason: string | null;
+};
+export type ReturnRow = { id: string; state: string } & ReturnPeriod;

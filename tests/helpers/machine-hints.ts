@@ -39,6 +39,19 @@ export const machineHints: Record<string, Record<string, Hint>> = {
         .filter(([, decision]) => (decision as { agrees: boolean } | null)?.agrees !== true)
         .map(([partner]) => ({ partner, agrees: true })),
   },
+  'monitoring-return': {
+    // Spend the award's value covers (the fuzzed awards may be worth a penny), with an explanation
+    // in case the returns before it already reported more.
+    SUBMIT_RETURN: () => [
+      {
+        performance: 'On target',
+        victimsSupported: 3,
+        copeAndRecoverPercent: 50,
+        spendPence: 0,
+        spendAboveAward: 'Match funding was spent first',
+      },
+    ],
+  },
   'youth-fund': {
     // A report due date not in the past, which the engine checks against today; the panel decides
     // without its quorum of scores, so says why.

@@ -28,6 +28,8 @@ export interface ProgrammeOptions {
   /** Panel members sitting on the programme (default: both demo panel members). */
   panel?: string[];
   panelQuorum?: number;
+  /** How often its awards' monitoring returns fall, in months (default 3). */
+  returnEveryMonths?: 3 | 6 | 12;
   /** Open the round for bids (default true). */
   open?: boolean;
   closesAt?: string;
@@ -99,6 +101,7 @@ export async function openProgramme(
         delegationThresholdPence: options.delegationThresholdPence ?? 500_000,
         maxAwardPence: options.maxAwardPence ?? (cycle === 'youth-fund' ? 500_000 : undefined),
         panelQuorum: options.panelQuorum,
+        returnEveryMonths: options.returnEveryMonths,
         criteria: options.criteria ?? [
           { id: 'need', label: 'Evidence of need', weight: 60 },
           { id: 'value', label: 'Value for money', weight: 40 },

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../machines/calendar.ts';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
@@ -213,14 +214,10 @@ const setUps: Record<string, SetUp> = {
   'monitoring-return': {
     state: 'submitted',
     open: async () => {
-      // One return per award and period: each fresh return is for a later year.
-      const year = 2030 + returnPeriod++;
-      const input = {
-        awardCaseId: returnsAward,
-        periodStart: `${year}-01-01`,
-        periodEnd: `${year}-03-31`,
-        dueOn: `${year}-04-30`,
-      };
+      // One return per award and period, inside its agreement (April 2027 to March 2028): each fresh
+      // return, opened by hand, is for a later single day.
+      const day = addDays('2027-04-02', returnPeriod++);
+      const input = { awardCaseId: returnsAward, periodStart: day, periodEnd: day, dueOn: addDays(day, 30) };
       const { id } = await h.open('officer@demo.test', 'monitoring-return', input, org.riverside);
       const figures = {
         performance: 'On target',

@@ -263,6 +263,8 @@ describe('programmes', () => {
       serviceEndsOn: null,
       maxServiceMonths: null,
       panelQuorum: 2,
+      returnEveryMonths: 3,
+      returnDueDays: 30,
       round: null,
     });
     expect((await get(`/api/programmes/${res.body.id}`, email)).body).toEqual(res.body);
@@ -310,6 +312,8 @@ describe('programmes', () => {
     ['a quorum of nobody', () => programme({ panelQuorum: 0 }), 'panelQuorum'],
     ['a quorum over 20', () => programme({ panelQuorum: 21 }), 'panelQuorum'],
     ['a quorum in fractions', () => programme({ panelQuorum: 2.5 }), 'panelQuorum'],
+    ['returns every 4 months', () => programme({ returnEveryMonths: 4 }), 'returnEveryMonths'],
+    ['returns due 121 days after', () => programme({ returnDueDays: 121 }), 'returnDueDays'],
     ['an extra field', () => programme({ colour: 'red' }), 'colour'],
   ])('refuses %s with 422 naming the field', async (_name, body, field) => {
     const refused = body(otherStream);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../machines/calendar.ts';
 import { periodSums } from '../../src/db/queries/reports.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
 import { victimsBidTo } from '../helpers/victims-bids.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
@@ -38,11 +38,9 @@ async function overdueReturn() {
     amountPence: 800_000,
     paymentProfile: 'quarterlyInAdvance',
   });
-  const award = (await h.get(id)).body as CaseBody;
-  const period = { awardCaseId: id, periodStart: '2027-04-01', periodEnd: '2027-06-30', dueOn: '2027-07-31' };
-  const ret = await h.open(OFFICER, 'monitoring-return', period, award.organisationId as string);
-  await h.fire(ret.id, 'RETURN_OVERDUE', 'late');
-  return { awardId: id, returnId: ret.id };
+  const returnId = await h.returnFor(id, '2027-04-01');
+  await h.fire(returnId, 'RETURN_OVERDUE', 'late');
+  return { awardId: id, returnId };
 }
 
 const paymentStates = async (awardId: string) =>
@@ -77,7 +75,7 @@ describe('re-dating a monitoring return', () => {
     expect(redated.context).toMatchObject({
       dueOn: '2031-08-31',
       holdsPayments: false,
-      redates: [{ from: '2027-07-31', to: '2031-08-31', reason: 'The provider’s data system failed' }],
+      redates: [{ from: '2027-07-30', to: '2031-08-31', reason: 'The provider’s data system failed' }],
     });
     expect(await paymentStates(awardId)).toEqual(['scheduled', 'scheduled', 'scheduled', 'scheduled']);
     // The new deadline is set; the history has the original and the correction.
@@ -88,7 +86,7 @@ describe('re-dating a monitoring return', () => {
       'RETURN_OVERDUE',
       'REDATE_RETURN',
     ]);
-    expect(history[0].payload.dueOn).toBe('2027-07-31');
+    expect(history[0].payload.dueOn).toBe('2027-07-30');
     const [told] =
       await t.sql`select count(*)::int as n from outbox where case_id = ${returnId} and message = 'returnRedated'`;
     expect(told!.n).toBeGreaterThan(0);

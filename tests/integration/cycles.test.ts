@@ -2,8 +2,9 @@
 // the refusals on the way, the timers the system fires, and the money each cycle moves (the fund's
 // position as finance sees it, to the penny). Each cycle runs under programmes of this file's own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, dayInWords, endOfLondonDay } from '../../machines/calendar.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 
@@ -179,6 +180,16 @@ describe('victims-services', () => {
     await at(6_000_000, 200_000);
     // Signing schedules the agreed amount, quarterly in arrears over the year: four payments.
     expect(await paymentsAt(id)).toEqual(Array.from({ length: 4 }, () => ['scheduled', 1_450_000]));
+    // And a monitoring return for each quarter of the agreement, due 30 days after it ends.
+    const quarters = [
+      ['2027-04-01', '2027-06-30', '2027-07-30'],
+      ['2027-07-01', '2027-09-30', '2027-10-30'],
+      ['2027-10-01', '2027-12-31', '2028-01-30'],
+      ['2028-01-01', '2028-03-31', '2028-04-30'],
+    ];
+    const returns = async () =>
+      (await h.returnsOf(id)).map((r) => [r.state, r.periodStart, r.periodEnd, r.dueOn]);
+    expect(await returns()).toEqual(quarters.map((q) => ['due', ...q]));
 
     const review = { type: 'ANNUAL_REVIEW', decision: 'continue', notes: 'On track' };
     expect((await s(OFFICER, review, 'live')).context.reviews).toEqual([
@@ -202,6 +213,10 @@ describe('victims-services', () => {
 
     const ended = await s(OFFICER, { type: 'TERMINATE', reason: 'Service ceased' }, 'terminated');
     expect(ended.context.committedPence).toBe(0);
+    // Ended before the agreement began: every return after the day it ended is withdrawn, saying why.
+    expect(await returns()).toEqual(quarters.map((q) => ['waived', ...q]));
+    const why = `The award ended on ${dayInWords(t.today())}, before this period.`;
+    expect((await h.returnsOf(id)).map((r) => r.waivedReason)).toEqual(Array(4).fill(why));
     await at(6_700_000, 6_700_000); // the whole budget is back: nothing had been paid
     expect((await paymentsAt(id)).map(([state]) => state)).toEqual(Array(4).fill('cancelled'));
   });
@@ -459,6 +474,21 @@ describe('crime-disorder-grant', () => {
     await s(CSP, { type: 'ACCEPT_CONDITIONS' }, 'live');
     // Accepted: paid quarterly in advance over the financial year, the four adding up exactly.
     expect(await paymentsAt(id)).toEqual(Array.from({ length: 4 }, () => ['scheduled', 625_000]));
+    // A return for each quarter of the grant's year; one whose quarter has already ended (the grant
+    // agreed in December for a year from April) falls due at once, by the end of today.
+    const today = t.today();
+    const returns = await h.returnsOf(id);
+    expect(returns.map((r) => [r.periodStart, r.periodEnd])).toEqual([
+      ['2026-04-01', '2026-06-30'],
+      ['2026-07-01', '2026-09-30'],
+      ['2026-10-01', '2026-12-31'],
+      ['2027-01-01', '2027-03-31'],
+    ]);
+    for (const r of returns) expect(r.dueOn).toBe(r.periodEnd < today ? today : addDays(r.periodEnd, 30));
+    expect(returns[0]!.dueOn, 'April to June 2026 has ended').toBe(today);
+    expect(await h.timersOf(returns[0]!.id)).toMatchObject({
+      RETURN_OVERDUE: endOfLondonDay(today).toISOString(),
+    });
 
     expect((await h.get(id, PROVIDER)).status).toBe(404);
     await h.refuse(id, PROVIDER, { type: 'EVALUATE' }, 404);
@@ -470,6 +500,28 @@ describe('crime-disorder-grant', () => {
     expect(await stillToPay(id)).toBe(2_200_000);
     await s(OFFICER, { type: 'CLOSE' }, 'closed');
     expect((await h.get(id, CSP)).body.state).toBe('closed');
+    // Closed: the returns for quarters after today are withdrawn; those already begun are still due.
+    const after = await h.returnsOf(id);
+    expect(after.map((r) => r.state)).toEqual(returns.map((r) => (r.periodStart > today ? 'waived' : 'due')));
+  });
+
+  it('takes returns half-yearly where its programme says so', async () => {
+    const { programmeId } = await t.programme({ cycle: 'crime-disorder-grant', returnEveryMonths: 6 });
+    const id = (await propose(programmeId, 400_000)).body.id as string;
+    const s = h.on(id);
+    await s(OFFICER, { type: 'ALLOCATE' }, 'allocated');
+    await s(
+      OFFICER,
+      { type: 'OFFER_CONDITIONS', conditions: 'Half-yearly', reasons: 'Small grant' },
+      'conditionsOffered',
+    );
+    await s(CSP, { type: 'ACCEPT_CONDITIONS' }, 'live');
+    expect((await h.returnsOf(id)).map((r) => [r.periodStart, r.periodEnd])).toEqual([
+      ['2026-04-01', '2026-09-30'],
+      ['2026-10-01', '2027-03-31'],
+    ]);
+    const programme = (await t.http.get(`/api/programmes/${programmeId}`).set(t.as(OFFICER))).body;
+    expect(programme).toMatchObject({ returnEveryMonths: 6, returnDueDays: 30 });
   });
 
   it('refuses an allocation the fund cannot afford, at the decision or at its signature, moving nothing', async () => {
@@ -529,20 +581,20 @@ describe('monitoring-return', () => {
     copeAndRecoverPercent: 78.5,
     spendPence: 600_000,
   };
-  const openReturn = async (periodStart: string, periodEnd: string, dueOn: string): Promise<CaseBody> => {
+  /** The return the live award's agreement scheduled for the quarter starting on `periodStart`. */
+  const scheduled = async (periodStart: string): Promise<{ id: string }> => {
     expect(liveAwardId, 'the victims-services award ran first').not.toBe('');
-    const input = { awardCaseId: liveAwardId, periodStart, periodEnd, dueOn };
-    const created = await h.open(OFFICER, 'monitoring-return', input, org.riverside);
-    expect(created.state).toBe('due');
-    return created;
+    const id = await h.returnFor(liveAwardId, periodStart);
+    expect((await h.get(id)).body.state).toBe('due');
+    return { id };
   };
 
   it('is submitted by the provider, queried, resubmitted and accepted', async () => {
-    const { id } = await openReturn('2027-01-01', '2027-03-31', '2027-04-30');
+    const { id } = await scheduled('2028-01-01');
     const s = h.on(id);
     expect(await h.timersOf(id)).toEqual({
-      RETURN_DUE_SOON: '2027-04-23T08:00:00.000Z', // 09:00 BST a week before
-      RETURN_OVERDUE: '2027-04-30T23:00:00.000Z', // the end of the due day, London
+      RETURN_DUE_SOON: '2028-04-23T08:00:00.000Z', // 09:00 BST a week before
+      RETURN_OVERDUE: '2028-04-30T23:00:00.000Z', // the end of the due day, London
     });
     await s(PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
     expect(await h.timersOf(id)).toEqual({});
@@ -570,7 +622,7 @@ describe('monitoring-return', () => {
   });
 
   it('goes late when the system fires RETURN_OVERDUE, and is then taken as late', async () => {
-    const { id } = await openReturn('2027-04-01', '2027-06-30', '2027-07-31');
+    const { id } = await scheduled('2027-04-01');
     await h.fire(id, 'RETURN_OVERDUE', 'late');
     expect(await h.timersOf(id)).toEqual({});
     // Overdue: the award's payment is held, and finance cannot approve it until the return is accepted.
@@ -582,6 +634,64 @@ describe('monitoring-return', () => {
     expect(await paymentsAt(liveAwardId)).toEqual([['held', 2_500_000]]);
     expect((await h.get(id, PROVIDER2)).status).toBe(404);
     await h.refuse(id, PROVIDER2, { type: 'SUBMIT_RETURN', ...figures }, 404);
+  });
+
+  it("asks why when the spend reported comes to more than the award's value, and keeps the answer", async () => {
+    const { id } = await scheduled('2027-07-01');
+    // The award is £25,000, and the returns above reported £6,500 and £6,000: £13,000 more goes over it.
+    const over = { ...figures, spendPence: 1_300_000 };
+    const refused = await h.refuse(id, PROVIDER, { type: 'SUBMIT_RETURN', ...over }, 422);
+    expect(refused.errors).toEqual([
+      {
+        field: 'spendAboveAward',
+        message:
+          'The spend reported on this award comes to £25,500.00, more than its value of £25,000.00. Say why',
+      },
+    ]);
+    expect((await h.get(id)).body.state, 'refused: nothing changed').toBe('due');
+    // A blank explanation is none.
+    await h.refuse(id, PROVIDER, { type: 'SUBMIT_RETURN', ...over, spendAboveAward: '   ' }, 422);
+    const why = 'The council match-funded the counsellor; their share was paid from this award first';
+    const submitted = await h.step(
+      id,
+      PROVIDER,
+      { type: 'SUBMIT_RETURN', ...over, spendAboveAward: why },
+      'submitted',
+    );
+    expect(submitted.context.latestReturn).toMatchObject({ spendPence: 1_300_000, spendAboveAward: why });
+    // The officer reads it and asks about it; it stays on record beside the answer.
+    await h.step(id, OFFICER, { type: 'QUERY_RETURN', reason: 'Send the council agreement' }, 'queried');
+  });
+
+  it('is opened by hand only inside a live agreement that takes returns', async () => {
+    const hand = {
+      awardCaseId: liveAwardId,
+      periodStart: '2027-05-01',
+      periodEnd: '2027-05-31',
+      dueOn: '2027-06-30',
+    };
+    const opened = await h.open(OFFICER, 'monitoring-return', hand, org.riverside);
+    expect(opened.state).toBe('due');
+    const outside = async (input: object, field: string, words: string) => {
+      const res = await t.http
+        .post('/api/cases')
+        .set(t.as(OFFICER))
+        .send({ machine: 'monitoring-return', organisationId: org.riverside, input: { ...hand, ...input } });
+      expect(res.status, JSON.stringify(res.body)).toBe(422);
+      expect(res.body.errors).toEqual([{ field, message: expect.stringContaining(words) }]);
+    };
+    // July–September 2026, before the agreement starts in April 2027; a quarter after it ends.
+    const before = { periodStart: '2026-07-01', periodEnd: '2026-09-30', dueOn: '2026-10-31' };
+    await outside(before, 'input.periodStart', '1 April 2027 to 31 March 2028');
+    const after = { periodStart: '2028-04-01', periodEnd: '2028-06-30', dueOn: '2028-07-31' };
+    await outside(after, 'input.periodEnd', 'must fall within the agreement');
+    expect((await h.returnsOf(liveAwardId)).map((r) => r.periodStart)).toEqual([
+      '2027-04-01',
+      '2027-05-01',
+      '2027-07-01',
+      '2027-10-01',
+      '2028-01-01',
+    ]);
   });
 });
 
@@ -622,9 +732,9 @@ describe('who owns a case', () => {
   it('is one per award per period', async () => {
     const period = {
       awardCaseId: liveAwardId,
-      periodStart: '2028-04-01',
-      periodEnd: '2028-06-30',
-      dueOn: '2028-07-31',
+      periodStart: '2027-06-01',
+      periodEnd: '2027-06-30',
+      dueOn: '2027-07-31',
     };
     const attempts = await Promise.all(
       [1, 2, 3].map(() =>

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
+import { addDays } from '../../machines/calendar.ts';
 import type { MachineDefinition, OrganisationKind, Sender } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
 import { issueToken } from '../../src/domain/people.ts';
@@ -95,12 +96,21 @@ async function programmeFor(definition: MachineDefinition): Promise<TestProgramm
   return programme;
 }
 
-/** A case of the organisation holding committed money: what a case about an award must name. */
+/** The machines whose awards take monitoring returns: what a return must be about. */
+const reportingMachines = machineDefinitions.filter((d) => d.takesReturns).map((d) => d.id);
+
+/**
+ * A live award of the organisation holding committed money, under a signed agreement of a machine
+ * that takes returns: what a case about an award (a monitoring return) must name.
+ */
 async function awardOf(organisationId: string): Promise<string | undefined> {
   const held = async () => {
     const [row] = await t.sql`select l.case_id from fund_ledger l join cases c on c.id = l.case_id
       where c.organisation_id = ${organisationId}
         and c.id = any(${t.sql.array([...openedByUs])}::uuid[])
+        and c.machine_id = any(${t.sql.array(reportingMachines)}::text[])
+        and coalesce(c.snapshot->>'status', 'active') <> 'done'
+        and exists (select 1 from payment_schedules s where s.award_case_id = c.id)
       group by l.case_id
       having sum(case l.movement when 'commit' then l.amount_pence when 'release' then -l.amount_pence else 0 end) > 0
       limit 1`;
@@ -132,6 +142,9 @@ async function creationInput(definition: MachineDefinition): Promise<Record<stri
   if (hasInput(definition, 'programmeId')) real.programmeId = (await programmeFor(definition)).programmeId;
   if (hasInput(definition, 'awardCaseId')) real.awardCaseId = await awardOf(ownerOf(definition).id);
   if (hasInput(definition, 'financialYear')) real.financialYear = '2026-27';
+  // A period inside the award's agreement, as a return must be: a day of it, a new one each time.
+  if (hasInput(definition, 'periodStart') && typeof real.awardCaseId === 'string')
+    Object.assign(real, await dayOfAgreement(real.awardCaseId, opened));
   for (let i = 0; i < 500; i++) {
     // A new sample each time, so cases unique per input (one return per award and period) differ.
     const [sample] = fc.sample(validShaped(schema), { seed: opened++, numRuns: 1 });
@@ -139,6 +152,13 @@ async function creationInput(definition: MachineDefinition): Promise<Record<stri
     if (definition.input.safeParse(input).success) return input;
   }
   throw new Error(`No creation input for ${definition.id} could be made from its schema`);
+}
+
+async function dayOfAgreement(awardCaseId: string, n: number) {
+  const [terms] = await t.sql`select starts_on::text as s, (ends_on - starts_on) as days
+    from payment_schedules where award_case_id = ${awardCaseId}`;
+  const day = addDays(terms!.s as string, n % ((terms!.days as number) + 1));
+  return { periodStart: day, periodEnd: day, dueOn: addDays(day, n % 60) };
 }
 
 /** Who may open a machine's cases over the API: the owning provider or a staff role; none for some. */

@@ -6,6 +6,7 @@ import { systemClock } from '../../src/engine/clock.ts';
 import { UPGRADE_EVENT, upgradeCases } from '../../src/engine/upgrade.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const PROVIDER: DemoEmail = 'provider@demo.test';
@@ -27,33 +28,10 @@ async function asVersion(version: number, caseId: string, dropFields: string[]) 
 
 describe('moving cases to the latest machine version', () => {
   it('rewrites a queried monitoring return so it can be re-dated and waived, records the move, and runs on', async () => {
-    const { programmeId } = await t.programme({ cycle: 'youth-fund' });
-    const { id: awardId } = await h.open(PROVIDER, 'youth-fund', { programmeId, title: 'Club' });
-    const s = h.on(awardId);
-    await s(
-      PROVIDER,
-      { type: 'SUBMIT', title: 'Club', summary: 'Weekly', amountRequestedPence: 100_000 },
-      'submitted',
-    );
-    await s(OFFICER, { type: 'CONFIRM_ELIGIBLE' }, 'panelReview');
-    await s(
-      'panel@demo.test',
-      {
-        type: 'APPROVE',
-        amountPence: 100_000,
-        reportDueOn: '2031-03-31',
-        quorumReason: 'Decided at the panel meeting',
-      },
-      'offered',
-    );
-    const award = (await h.get(awardId)).body;
-    const period = {
-      awardCaseId: awardId,
-      periodStart: '2030-04-01',
-      periodEnd: '2030-06-30',
-      dueOn: '2030-07-31',
-    };
-    const ret = await h.open(OFFICER, 'monitoring-return', period, award.organisationId as string);
+    const { programmeId } = await t.programme({ cycle: 'victims-services' });
+    const { id: awardId } = await h.open(PROVIDER, 'victims-services', { programmeId });
+    await victimsBidTo('live', h.sender(awardId, PROVIDER), { amountPence: 100_000 });
+    const ret = { id: await h.returnFor(awardId, '2027-04-01') };
     const figures = {
       performance: 'Fine',
       victimsSupported: 3,

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/engine/actor.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const PROVIDER: DemoEmail = 'provider@demo.test';
@@ -171,14 +171,7 @@ describe('holds while a monitoring return is overdue or queried', () => {
     const id = await signedAward(800_000, { paymentProfile: 'quarterlyInAdvance' });
     const [first, second] = await paymentsOf(id);
     await h.step(first!.id, FINANCE, { type: 'APPROVE' }, 'approved');
-    const period = {
-      awardCaseId: id,
-      periodStart: '2027-04-01',
-      periodEnd: '2027-06-30',
-      dueOn: '2027-07-31',
-    };
-    const award = (await h.get(id)).body as CaseBody;
-    const ret = await h.open(OFFICER, 'monitoring-return', period, award.organisationId as string);
+    const ret = { id: await h.returnFor(id, '2027-04-01') };
     await h.fire(ret.id, 'RETURN_OVERDUE', 'late');
     expect((await paymentsOf(id)).map((p) => p.state)).toEqual(['held', 'held', 'held', 'held']);
     const refused = await h.refuse(second!.id, FINANCE, { type: 'APPROVE' }, 409);

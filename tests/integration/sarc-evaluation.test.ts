@@ -342,9 +342,23 @@ describe('bidders on record', () => {
     };
     await h.step(id, OFFICER, award, 'mobilisation');
     expect(await h.lineMoney(fundId)).toEqual({ committedPence: 210_000_000, releasedPence: 0 });
-    const rows = await t.sql`select id, organisation_id from cases where award_case_id = ${id}`;
+    const rows = await t.sql`select id, organisation_id from cases
+      where award_case_id = ${id} and machine_id = 'award-payment'`;
     expect(rows.length).toBe(12);
     expect(new Set(rows.map((r) => r.organisation_id))).toEqual(new Set([mountain.organisationId]));
+    // Its monitoring returns, a quarter each over the three years, are the supplier's too.
+    const returns = await h.returnsOf(id);
+    expect(returns.map((r) => r.periodStart)).toEqual(
+      ['2028', '2029', '2030'].flatMap((y) => [
+        `${y}-04-01`,
+        `${y}-07-01`,
+        `${y}-10-01`,
+        `${Number(y) + 1}-01-01`,
+      ]),
+    );
+    const owners = await t.sql`select distinct organisation_id from cases
+      where award_case_id = ${id} and machine_id = 'monitoring-return'`;
+    expect(owners.map((o) => o.organisation_id)).toEqual([mountain.organisationId]);
     const [schedule] =
       await t.sql`select payee_organisation_id from payment_schedules where award_case_id = ${id}`;
     expect(schedule!.payee_organisation_id).toBe(mountain.organisationId);

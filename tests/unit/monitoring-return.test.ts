@@ -59,6 +59,7 @@ const ev = {
   QUERY_RETURN: { type: 'QUERY_RETURN', reason: 'Please recount victims' },
   REDATE_RETURN: { type: 'REDATE_RETURN', dueOn: '2026-09-30', reason: 'Staff illness' },
   WAIVE_RETURN: { type: 'WAIVE_RETURN', reason: 'The service closed for the quarter' },
+  WITHDRAW_RETURN: { type: 'WITHDRAW_RETURN', reason: 'The award ended on 15 June 2026' },
   RETURN_DUE_SOON: { type: 'RETURN_DUE_SOON' },
   RETURN_OVERDUE: { type: 'RETURN_OVERDUE' },
 } as const satisfies { [K in EventType]: Extract<MonitoringReturnEvent, { type: K }> };
@@ -91,15 +92,26 @@ const pathTo: Record<string, Event[]> = {
 };
 const reach = (state: string, input?: MonitoringReturnInput) => run(pathTo[state]!, input)[0];
 const accepts: Record<string, string[]> = {
-  due: ['SUBMIT_RETURN', 'RETURN_DUE_SOON', 'RETURN_OVERDUE', 'REDATE_RETURN', 'WAIVE_RETURN'],
-  late: ['SUBMIT_RETURN', 'REDATE_RETURN', 'WAIVE_RETURN'],
+  due: [
+    'SUBMIT_RETURN',
+    'RETURN_DUE_SOON',
+    'RETURN_OVERDUE',
+    'REDATE_RETURN',
+    'WAIVE_RETURN',
+    'WITHDRAW_RETURN',
+  ],
+  late: ['SUBMIT_RETURN', 'REDATE_RETURN', 'WAIVE_RETURN', 'WITHDRAW_RETURN'],
   submitted: ['ACCEPT_RETURN', 'QUERY_RETURN'],
   queried: ['RESUBMIT_RETURN', 'WAIVE_RETURN'],
   accepted: [],
   waived: [],
 };
 // A return that leaves out underspendPence is stored with none.
-const stored = { ...figures, underspendPence: 0 } satisfies MonitoringReturnContext['latestReturn'];
+const stored = {
+  ...figures,
+  underspendPence: 0,
+  spendAboveAward: null,
+} satisfies MonitoringReturnContext['latestReturn'];
 
 describe('monitoring return definition', () => {
   it('describes itself and registers', () => {
@@ -116,7 +128,7 @@ describe('monitoring return definition', () => {
   it.each([
     ['owner', ['SUBMIT_RETURN', 'RESUBMIT_RETURN']],
     ['officer', ['ACCEPT_RETURN', 'QUERY_RETURN', 'REDATE_RETURN', 'WAIVE_RETURN']],
-    ['system', ['RETURN_DUE_SOON', 'RETURN_OVERDUE']],
+    ['system', ['RETURN_DUE_SOON', 'RETURN_OVERDUE', 'WITHDRAW_RETURN']],
   ] as const)('%s alone sends %o', (sender, types) => {
     for (const type of types) expect(monitoringReturn.events[type].sentBy).toEqual([sender]);
   });
@@ -163,13 +175,16 @@ describe('creation input', () => {
   });
 
   it.each([
-    [{ periodEnd: '2026-04-01' }, [['periodEnd', 'The period must end after it starts']]],
-    [{ periodEnd: '2026-03-31' }, [['periodEnd', 'The period must end after it starts']]],
+    [{ periodEnd: '2026-03-31' }, [['periodEnd', 'The period cannot end before it starts']]],
     [{ dueOn: '2026-06-29' }, [['dueOn', 'The return cannot be due before the period ends']]],
     [{ periodEnd: '2026-02-30' }, [['periodEnd', 'Enter a date as YYYY-MM-DD']]],
     [{ dueOn: '31/07/2026' }, [['dueOn', 'Enter a date as YYYY-MM-DD']]],
   ])('refuses %o: %o', (change, expected) => {
     expect(issues({ ...summer, ...change })).toEqual(expected);
+  });
+
+  it('takes a one-day period (an agreement that ends on the first day of a quarter)', () => {
+    expect(issues({ ...summer, periodEnd: '2026-04-01' })).toEqual([]);
   });
 
   it.each([
@@ -444,6 +459,36 @@ describe('corrections: a new due date, or no return at all', () => {
     expect(payments(actions)).toEqual([release]);
   });
 
+  it.each(['due', 'late'])('withdraws a return %s once its award has ended, holding nothing', (state) => {
+    const [s, actions] = send(reach(state), ev.WITHDRAW_RETURN);
+    expect([s.value, s.context.waivedReason, s.context.holdsPayments]).toEqual([
+      'waived',
+      'The award ended on 15 June 2026',
+      false,
+    ]);
+    expect(payments(actions)).toEqual([release]);
+  });
+
+  it('a return already submitted is not withdrawn: the officer still reads it', () => {
+    for (const state of ['submitted', 'queried'])
+      expect(send(reach(state), ev.WITHDRAW_RETURN)[0].value).toBe(state);
+  });
+
+  it('a submission keeps its explanation of spend above the award, and the rulebook reads it', () => {
+    const why = 'Match funding from the council was spent first';
+    const [s] = send(reach('due'), { ...ev.SUBMIT_RETURN, spendAboveAward: why });
+    expect(s.context.latestReturn?.spendAboveAward).toBe(why);
+    const spec = monitoringReturn.events.SUBMIT_RETURN;
+    expect(spec.reportsSpend(s.context, { ...figures, spendAboveAward: why })).toEqual({
+      spendPence: figures.spendPence,
+      explanation: why,
+    });
+    expect(spec.reportsSpend(s.context, figures)).toEqual({
+      spendPence: figures.spendPence,
+      explanation: null,
+    });
+  });
+
   it('waiving cannot be undone, so it asks for a reason', () => {
     expect(monitoringReturn.events.WAIVE_RETURN.irreversible).toBe(true);
     expect(monitoringReturn.events.WAIVE_RETURN.payload.safeParse({}).success).toBe(false);
@@ -479,6 +524,8 @@ describe('payload schemas', () => {
     ['REDATE_RETURN', 'dueOn', [undefined, '30/09/2026']],
     ['REDATE_RETURN', 'reason', [undefined, '']],
     ['WAIVE_RETURN', 'reason', [undefined, '  ']],
+    ['WITHDRAW_RETURN', 'reason', [undefined, '']],
+    ['SUBMIT_RETURN', 'spendAboveAward', ['', 'x'.repeat(5001), null]],
   ];
   it.each(bad.flatMap(([type, field, values]) => values.map((v) => [type, field, v] as const)))(
     '%s refuses %s: %o',

@@ -128,6 +128,11 @@ describe('money as people read it', () => {
     expect(poundsText(123_456_789n)).toBe('£1,234,567.89');
     expect(poundsText(-1_005n)).toBe('−£10.05');
   });
+
+  it('is exact to the penny past 2^53 pence', () => {
+    expect(poundsText(9_007_199_254_740_993n)).toBe('£90,071,992,547,409.93');
+    expect(poundsText(-123_456_789_012_345_678_901n)).toBe('−£1,234,567,890,123,456,789.01');
+  });
 });
 
 describe('the reconciliation of grouped sums', () => {

@@ -18,14 +18,38 @@ export async function saveSchedule(db: Db, row: typeof paymentSchedules.$inferIn
     .onConflictDoUpdate({ target: paymentSchedules.awardCaseId, set: terms });
 }
 
-/** The award's payments, oldest first, locked in that order (one order everywhere: no deadlock among them). */
-export async function lockPaymentsOf(db: Db, awardCaseId: string, paymentMachine: string) {
+/**
+ * The cases of one machine about an award (its payments, its returns), oldest first, locked in that
+ * order (one order everywhere: no deadlock among them).
+ */
+export async function lockCasesAbout(db: Db, awardCaseId: string, machineId: string) {
   return db
     .select()
     .from(cases)
-    .where(and(eq(cases.awardCaseId, awardCaseId), eq(cases.machineId, paymentMachine)))
+    .where(and(eq(cases.awardCaseId, awardCaseId), eq(cases.machineId, machineId)))
     .orderBy(asc(cases.seq))
     .for('update');
+}
+
+/**
+ * The spend reported on an award in its returns as last submitted (`latestReturn.spendPence`), leaving
+ * out one return (the one being submitted) and any waived: bigint pence.
+ */
+export async function spendReportedOn(db: Db, awardCaseId: string, machineId: string, except: string) {
+  const [row] = await db
+    .select({
+      spend: sql<string>`coalesce(sum((${cases.snapshot}->'context'->'latestReturn'->>'spendPence')::bigint), 0)::text`,
+    })
+    .from(cases)
+    .where(
+      and(
+        eq(cases.awardCaseId, awardCaseId),
+        eq(cases.machineId, machineId),
+        sql`${cases.id} <> ${except}`,
+        sql`${cases.state} <> 'waived'`,
+      ),
+    );
+  return BigInt(row?.spend ?? '0');
 }
 
 /** Cases about the award whose context flag is true (e.g. returns that hold its payments). */

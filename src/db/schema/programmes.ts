@@ -44,6 +44,10 @@ export const programmes = pgTable(
     maxServiceMonths: integer('max_service_months'),
     /** How many panel members' scores close scoring without a recorded reason. */
     panelQuorum: integer('panel_quorum').notNull().default(2),
+    /** How long each monitoring return covers, in months (3, 6 or 12), in step with the financial year. */
+    returnEveryMonths: integer('return_every_months').notNull().default(3),
+    /** How many days after its period ends a monitoring return is due. */
+    returnDueDays: integer('return_due_days').notNull().default(30),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -54,6 +58,8 @@ export const programmes = pgTable(
       'programmes_service_dates_in_order',
       sql`${t.serviceEndsOn} is null or ${t.serviceStartsOn} is null or ${t.serviceEndsOn} >= ${t.serviceStartsOn}`,
     ),
+    check('programmes_return_every_months', sql`${t.returnEveryMonths} in (3, 6, 12)`),
+    check('programmes_return_due_days', sql`${t.returnDueDays} between 0 and 120`),
     check(
       'programmes_max_service_months_positive',
       sql`${t.maxServiceMonths} is null or ${t.maxServiceMonths} >= 1`,

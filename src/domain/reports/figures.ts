@@ -131,5 +131,5 @@ export type FiguresJson = ReturnType<typeof figuresJson>;
 
 /** Pence as people read money: £1,234.56, and −£12.00 for a negative amount. */
 export function poundsText(pence: bigint): string {
-  return pence < 0n ? `−${formatPounds(exactNumber(-pence))}` : formatPounds(exactNumber(pence));
+  return pence < 0n ? `−${formatPounds(-pence)}` : formatPounds(pence);
 }

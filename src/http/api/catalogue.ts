@@ -104,6 +104,8 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
     serviceStartsOn: row.serviceStartsOn,
     serviceEndsOn: row.serviceEndsOn,
     maxServiceMonths: row.maxServiceMonths,
+    returnEveryMonths: row.returnEveryMonths,
+    returnDueDays: row.returnDueDays,
     ...(staff(actor) && {
       delegationThresholdPence: Number(row.delegationThresholdPence),
       panelQuorum: row.panelQuorum,
