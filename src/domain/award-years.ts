@@ -219,8 +219,9 @@ export async function balanceYears(tx: Tx, b: Balancing, total: bigint): Promise
         {
           fundId: fund.id,
           financialYear: fund.financialYear,
-          remainingPence: Number(left),
-          requiredPence: Number(commit),
+          // Sums of pence: strings in JSON, as every sum is.
+          remainingPence: left,
+          requiredPence: commit,
         },
       );
     }

@@ -5,24 +5,25 @@ import { type FundRow, findFund, ledgerTotalsOfFunds, listFunds } from '../db/qu
 import { contributorsOfFunds, streamsOfFunds } from '../db/queries/reports.ts';
 import { isUuid } from '../engine/ids.ts';
 
+/** Sums of pence, exact at any size: the API writes them as strings of whole pence (src/http/app.ts). */
 export interface Position {
-  budgetPence: number;
+  budgetPence: bigint;
   /** Held now: commitments less releases (the reconciliation's "committed"). */
-  committedPence: number;
+  committedPence: bigint;
   /** Every commitment ever made, before releases. */
-  grossCommittedPence: number;
+  grossCommittedPence: bigint;
   /** Every release: reductions, terminations, underspends, clawback, cancelled payments, re-phasing. */
-  releasedPence: number;
+  releasedPence: bigint;
   /** Budget less committed. */
-  remainingPence: number;
+  remainingPence: bigint;
 }
 
 const position = (budget: bigint, committed: bigint, released: bigint): Position => ({
-  budgetPence: Number(budget),
-  committedPence: Number(committed - released),
-  grossCommittedPence: Number(committed),
-  releasedPence: Number(released),
-  remainingPence: Number(budget - committed + released),
+  budgetPence: budget,
+  committedPence: committed - released,
+  grossCommittedPence: committed,
+  releasedPence: released,
+  remainingPence: budget - committed + released,
 });
 
 /**

@@ -62,6 +62,11 @@ export function createApp(deps: AppDeps) {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
+  // Sums of pence are bigint end to end; JSON has no integer past 2^53, so they go out as strings of
+  // whole pence ("123456789012345678"). Amounts on a single case are numbers, bounded by its schema.
+  app.set('json replacer', (_key: string, value: unknown) =>
+    typeof value === 'bigint' ? value.toString() : value,
+  );
 
   app.get('/health', async (_req, res) => {
     try {

@@ -1,9 +1,11 @@
 // Youth Fund bids over HTTP under a programme of the test's choosing, for the money tests: a bid
 // brought to the panel, the panel's decision (and the approver's signature when the rulebook holds
 // it), and a round opened by the officer and approver.
+
 import { expect } from 'vitest';
 import type { DemoEmail, TestApp } from './app.ts';
 import { declareBefore } from './declarations.ts';
+import { readPence } from './pence.ts';
 import type { Provider } from './refusals.ts';
 import { youthFundEvents as ev } from './youth-fund-events.ts';
 
@@ -87,7 +89,7 @@ export async function openRound(t: TestApp, programmeId: string): Promise<string
 export async function positionOf(t: TestApp, fundId: string, email: DemoEmail = 'finance@demo.test') {
   const res = await t.http.get(`/api/funds/${fundId}/position`).set(t.as(email));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body;
+  return readPence(res.body);
 }
 
 /** A fund's ledger rows, oldest first, as [movement, amount, case]. */

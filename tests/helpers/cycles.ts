@@ -2,11 +2,13 @@
 // event expecting a state (or a refusal), see a decision through the rulebook's hold and the
 // approver's signature, fire a timer as the worker would, read a fund's position and a case's timer
 // rows. Every failed expectation prints the problem body.
+
 import { and, eq, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { timers } from '../../src/db/schema/index.ts';
 import type { DemoEmail, TestApp } from './app.ts';
 import { declareBefore } from './declarations.ts';
+import { readPence } from './pence.ts';
 
 export type Event = { type: string } & Record<string, unknown>;
 /** What GET /api/cases/:id and POST …/events answer; the tests read state and context. */
@@ -140,7 +142,9 @@ export function cycleHelpers(t: TestApp) {
   async function position(fundId: string): Promise<Money> {
     const res = await t.http.get(`/api/funds/${fundId}/position`).set(t.as('finance@demo.test'));
     expect(res.status, show(res)).toBe(200);
-    const { budgetPence, committedPence, grossCommittedPence, releasedPence, remainingPence } = res.body;
+    const { budgetPence, committedPence, grossCommittedPence, releasedPence, remainingPence } = readPence(
+      res.body as Money,
+    );
     return { budgetPence, committedPence, grossCommittedPence, releasedPence, remainingPence };
   }
   /**

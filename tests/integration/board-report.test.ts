@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apportion } from '../../src/domain/fund-position.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { readPence } from '../helpers/pence.ts';
 import {
   buildPortfolio,
   insertPortfolio,
@@ -26,8 +27,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const board = (quarter: string, email: Parameters<TestApp['as']>[0] = 'finance@demo.test') =>
-  t.http.get(`/api/reports/board?quarter=${quarter}`).set(t.as(email));
+/** The board report as JSON, its sums of pence (strings in JSON) read as numbers. */
+async function board(quarter: string, email: Parameters<TestApp['as']>[0] = 'finance@demo.test') {
+  const res = await t.http.get(`/api/reports/board?quarter=${quarter}`).set(t.as(email));
+  if (res.status === 200) res.body = readPence(res.body);
+  return res;
+}
 
 async function fund(year: string, budget: number, themes: string[]) {
   const [row] = await t.sql`insert into funds (name, source, financial_year, starts_on, ends_on, budget_pence)

@@ -84,12 +84,13 @@ describe('funds', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       const fundId = res.body.fundId as string;
       expect(res.headers.location).toBe(`/api/funds/${fundId}`);
-      const nothing = (budgetPence: number) => ({
-        budgetPence,
-        committedPence: 0,
-        grossCommittedPence: 0,
-        releasedPence: 0,
-        remainingPence: budgetPence,
+      // Sums of pence: strings of whole pence in JSON, exact at any size.
+      const nothing = (budget: number) => ({
+        budgetPence: String(budget),
+        committedPence: '0',
+        grossCommittedPence: '0',
+        releasedPence: '0',
+        remainingPence: String(budget),
       });
       expect(res.body).toEqual({
         fundId,

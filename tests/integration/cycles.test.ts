@@ -540,8 +540,8 @@ describe('crime-disorder-grant', () => {
       (await t.sql`select state, version, decision from cases where id = ${id}`)[0];
     const notEnough = (remainingPence: number, requiredPence: number) => ({
       title: 'Not enough money in the fund',
-      remainingPence,
-      requiredPence,
+      remainingPence: String(remainingPence),
+      requiredPence: String(requiredPence),
     });
 
     // Above the threshold: held, then refused when the approver signs; still held, nothing written.

@@ -106,7 +106,7 @@ describe('an award over two financial years', () => {
         .get(`/api/reports/reconciliation?financialYear=${year}&fund=${fundOf[year]}`)
         .set(t.as('finance@demo.test'));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.total.committedPence, year).toBe(committed);
+      expect(res.body.total.committedPence, year).toBe(String(committed));
       expect(res.body.checks.allHold, JSON.stringify(res.body.checks)).toBe(true);
     }
 
@@ -163,7 +163,7 @@ describe('an award over two financial years', () => {
     expect(short).toMatchObject({
       title: 'Not enough money in the fund',
       financialYear: '2028-29',
-      remainingPence: 5_000_000,
+      remainingPence: '5000000', // a sum of pence: a string in JSON
     });
     expect(await committedByYear(big)).toEqual({});
   });
@@ -186,7 +186,7 @@ describe('an award over two financial years', () => {
       { type: 'RECOMMEND_AWARD', amountPence: 2_000_000, rationale: 'Strong' },
       'offered',
     );
-    expect(await position()).toMatchObject({ indicative: true, committedPence: 2_000_000 });
+    expect(await position()).toMatchObject({ indicative: true, committedPence: '2000000' });
 
     const confirm = (budgetPence: unknown, email: DemoEmail = 'finance@demo.test') =>
       t.http.post(`/api/funds/${next}/confirm`).set(t.as(email)).send({ budgetPence });
@@ -202,13 +202,13 @@ describe('an award over two financial years', () => {
       },
     ]);
     expect((await confirm('lots')).status).toBe(422);
-    expect(await position()).toMatchObject({ indicative: true, budgetPence: 5_000_000 });
+    expect(await position()).toMatchObject({ indicative: true, budgetPence: '5000000' });
     const confirmed = await confirm(4_500_000);
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     expect(confirmed.body).toMatchObject({
       indicative: false,
-      budgetPence: 4_500_000,
-      remainingPence: 2_500_000,
+      budgetPence: '4500000',
+      remainingPence: '2500000',
     });
     expect((await confirm(4_500_000)).status).toBe(409);
   });

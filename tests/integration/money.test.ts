@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids, fundOfYear, ledgerOf, openRound, positionOf } from '../helpers/bids.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { penceOf } from '../helpers/pence.ts';
 import type { Provider } from '../helpers/refusals.ts';
 import { movableClock } from '../helpers/web.ts';
 import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
@@ -83,9 +84,10 @@ describe('fifty awards decided at once against a fund that can afford only some'
       }
       expect(res.status).toBe(409);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(res.body).toMatchObject({ title: NOT_ENOUGH, fundId, requiredPence: awards[i] });
-      expect(res.body.remainingPence).toBeGreaterThanOrEqual(0);
-      expect(res.body.remainingPence).toBeLessThan(awards[i]!);
+      // Sums of pence: strings in JSON.
+      expect(res.body).toMatchObject({ title: NOT_ENOUGH, fundId, requiredPence: String(awards[i]) });
+      expect(penceOf(res.body.remainingPence)).toBeGreaterThanOrEqual(0);
+      expect(penceOf(res.body.remainingPence)).toBeLessThan(awards[i]!);
     }
     // Nothing written for a refused decision: still with the panel, no history row, no money.
     for (const id of refused)
@@ -137,7 +139,11 @@ describe('money given back', () => {
     expect(await money()).toEqual([600_000, 0, 400_000]);
     const short = await b.decide(d, 500_000);
     expect(short.status).toBe(409);
-    expect(short.body).toMatchObject({ title: NOT_ENOUGH, remainingPence: 400_000, requiredPence: 500_000 });
+    expect(short.body).toMatchObject({
+      title: NOT_ENOUGH,
+      remainingPence: '400000',
+      requiredPence: '500000',
+    });
     // The provider declines: the £6,000 goes back, and the award refused a moment ago now fits.
     expect((await b.ok(a, 'owner', ev.DECLINE_OFFER)).state).toBe('offerDeclined');
     expect(await money()).toEqual([600_000, 600_000, 1_000_000]);
@@ -398,13 +404,13 @@ describe('a ring-fenced stream', () => {
     expect((await decide(fenced.programmeId, 300_000)).status).toBe(200);
     const overStream = await decide(fenced.programmeId, 300_000);
     expect(overStream.status).toBe(409);
-    expect(overStream.body).toMatchObject({ title: NOT_ENOUGH, remainingPence: 200_000 });
+    expect(overStream.body).toMatchObject({ title: NOT_ENOUGH, remainingPence: '200000' });
     expect(overStream.body.detail).toContain('in its stream');
     expect((await decide(open, 1_500_000)).status).toBe(200);
     // £2,000 is left in the fund, all of it fenced: the unfenced programme cannot have a penny.
     const intoStream = await decide(open, 1);
     expect(intoStream.status).toBe(409);
-    expect(intoStream.body).toMatchObject({ title: NOT_ENOUGH, remainingPence: 0, requiredPence: 1 });
+    expect(intoStream.body).toMatchObject({ title: NOT_ENOUGH, remainingPence: '0', requiredPence: '1' });
     expect((await decide(fenced.programmeId, 200_000)).status).toBe(200);
 
     const position = await positionOf(t, fundId);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../helpers/database.ts';
+import { readPence } from '../helpers/pence.ts';
 import { baseEnv, lastLine, runCli, serverRefusal, startServer } from '../helpers/processes.ts';
 
 const casesWith = (baseUrl: string, token: string) =>
@@ -197,7 +198,7 @@ describe('with the embedded default', () => {
 
       // The offered demo grant's award is committed against the Youth Fund's fund.
       const officer = lastLine((await runCli(['user:token', 'officer@demo.test'], env)).stdout);
-      const position = await get(baseUrl, `/api/funds/${youthFund.fundId}/position`, officer);
+      const position = readPence(await get(baseUrl, `/api/funds/${youthFund.fundId}/position`, officer));
       expect(position).toMatchObject({ committedPence: 220_000, releasedPence: 0 });
       expect(position.remainingPence).toBe(position.budgetPence - 220_000);
     } finally {

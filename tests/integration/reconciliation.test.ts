@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids, positionOf } from '../helpers/bids.ts';
+import { readPence } from '../helpers/pence.ts';
 import {
   buildPortfolio,
   type ExpectedFigures,
@@ -55,7 +56,12 @@ const byId = <T extends Record<string, unknown>>(items: readonly T[], key: keyof
   Object.fromEntries(items.map((item) => [String(item[key]), item]));
 
 const finance = () => t.as('finance@demo.test');
-const reconcile = (query: string) => t.http.get(`/api/reports/reconciliation?${query}`).set(finance());
+/** The reconciliation as JSON, its sums of pence (strings in JSON) read as numbers. */
+async function reconcile(query: string) {
+  const res = await t.http.get(`/api/reports/reconciliation?${query}`).set(finance());
+  if (res.status === 200 && res.type === 'application/json') res.body = readPence(res.body);
+  return res;
+}
 
 /** The invariants, checked on the answer itself. */
 function expectInvariants(body: any) {
@@ -270,6 +276,28 @@ describe('the checks say when the ledger does not reconcile', () => {
         'themes-make-total',
       ].sort(),
     );
+  });
+});
+
+describe('sums past 2^53 pence', () => {
+  it('are exact strings of whole pence in JSON and exact in the CSV, in the reconciliation and the fund list', async () => {
+    const year = await freshYear();
+    const largest = Number.MAX_SAFE_INTEGER; // £90 trillion and a bit: the largest budget a fund takes
+    for (const name of ['Vast fund A', 'Vast fund B']) {
+      const res = await t.http
+        .post('/api/funds')
+        .set(finance())
+        .send({ name: `${name} ${year}`, source: 'Test', financialYear: year, budgetPence: largest });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.budgetPence).toBe(String(largest));
+    }
+    const json = await t.http.get(`/api/reports/reconciliation?financialYear=${year}`).set(finance());
+    expect(json.status).toBe(200);
+    const twice = (2n * BigInt(largest)).toString(); // 18014398509481982: not a safe JSON number
+    expect(json.body.total).toMatchObject({ budgetPence: twice, committedPence: '0', remainingPence: twice });
+    expect(json.body.checks.allHold).toBe(true);
+    const csv = await t.http.get(`/api/reports/reconciliation.csv?financialYear=${year}`).set(finance());
+    expect(csv.text).toContain(twice);
   });
 });
 

@@ -121,11 +121,12 @@ export async function boardReport(db: Database, quarterId: string): Promise<Boar
   return buildBoardReport(quarter, input);
 }
 
+// Sums in bigint pence: the API writes them as strings, exact at any size.
 const spendJson = (l: Omit<SpendLine, 'themeId' | 'name'>) => ({
-  budgetPence: exactNumber(l.budget),
-  committedPence: exactNumber(l.committed),
-  paidInQuarterPence: exactNumber(l.paidInQuarter),
-  paidToDatePence: exactNumber(l.paidToDate),
+  budgetPence: l.budget,
+  committedPence: l.committed,
+  paidInQuarterPence: l.paidInQuarter,
+  paidToDatePence: l.paidToDate,
 });
 
 export function boardReportJson(r: BoardReport) {
@@ -144,9 +145,9 @@ export function boardReportJson(r: BoardReport) {
         themeId: l.themeId,
         name: l.name,
         count: l.count,
-        valuePence: exactNumber(l.value),
+        valuePence: l.value,
       })),
-      total: { count: r.awardsTotal.count, valuePence: exactNumber(r.awardsTotal.value) },
+      total: { count: r.awardsTotal.count, valuePence: r.awardsTotal.value },
     },
     returns: {
       due: r.returns.due,

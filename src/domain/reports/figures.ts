@@ -107,24 +107,23 @@ export function sumFigures(lines: readonly Figures[]): Figures {
 export const differences = (a: Figures, b: Figures): FigureName[] =>
   figureNames.filter((name) => a[name] !== b[name]);
 
-/** A whole number as JSON: exact, or refused (a sum past 2^53, £90 trillion in pence, is a data fault). */
+/** A count as JSON: exact, or refused (a sum of people past 2^53 is a data fault, not a figure). */
 export function exactNumber(value: bigint): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw integrity(`A total of ${value} is too large to report exactly.`);
   return n;
 }
-const penceNumber = exactNumber;
 
-/** Figures as the API gives them: `budgetPence`, `committedPence`, … as exact integers. */
+/** Figures as the API gives them: `budgetPence`, `committedPence`, … in bigint pence (strings in JSON). */
 export function figuresJson(f: Figures) {
   return {
-    budgetPence: penceNumber(f.budget),
-    committedPence: penceNumber(f.committed),
-    paidPence: penceNumber(f.paid),
-    reportedSpendPence: penceNumber(f.reportedSpend),
-    underspendPence: penceNumber(f.underspend),
-    returnedPence: penceNumber(f.returned),
-    remainingPence: penceNumber(f.remaining),
+    budgetPence: f.budget,
+    committedPence: f.committed,
+    paidPence: f.paid,
+    reportedSpendPence: f.reportedSpend,
+    underspendPence: f.underspend,
+    returnedPence: f.returned,
+    remainingPence: f.remaining,
   };
 }
 export type FiguresJson = ReturnType<typeof figuresJson>;

@@ -22,7 +22,11 @@ export const boardReportQuery = z.strictObject({
   format,
 });
 
-const pence = z.int().describe('Integer pence');
+/** A sum of pence: a string of whole pence, so that it stays exact past 2^53 (JSON numbers do not). */
+const pence = z
+  .string()
+  .regex(/^-?\d+$/)
+  .describe('Whole pence, as a string: a sum, exact at any size (for example "123456789012345678")');
 const figures = {
   budgetPence: pence,
   committedPence: pence.describe('Commitments less releases: the commitment held now'),

@@ -31,7 +31,7 @@ export function fundPagesRouter(deps: { db: Database }): Router {
       title: `${fund.name} ${fund.financialYear}`,
       fund,
       // The form starts from the figure as it stands, written as a person types pounds.
-      budget: options.budget ?? (fund.indicative ? poundsText(BigInt(fund.budgetPence)) : ''),
+      budget: options.budget ?? (fund.indicative ? poundsText(fund.budgetPence) : ''),
       errors: options.errors?.map((e) => ({ href: '#budgetPence', text: e.message })),
       confirmed:
         options.confirmed &&
