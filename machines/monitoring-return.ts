@@ -85,6 +85,8 @@ export interface MonitoringReturnContext {
   redates: { from: string; to: string; reason: string }[];
   /** Why an officer waived the return, if they did. */
   waivedReason: string | null;
+  /** Why the domain withdrew it (the award ended before its period), if it did; absent on older returns. */
+  withdrawnReason?: string | null;
 }
 
 const creationFields = z.strictObject({
@@ -209,6 +211,17 @@ const spendReport = (_c: MonitoringReturnContext, p: ReturnPayload) => ({
   explanation: p.spendAboveAward?.trim() ? p.spendAboveAward : null,
 });
 
+/** A return reports on its period: it is submitted from the period's last day, not before. */
+export const checkSubmit = (c: MonitoringReturnContext, _p: unknown, now?: Now): FieldProblem[] =>
+  now && isIsoDate(c.periodEnd) && now.today < c.periodEnd
+    ? [
+        {
+          field: 'periodEnd',
+          message: `This return reports on the period to ${dayInWords(c.periodEnd)}: it can be submitted from that day`,
+        },
+      ]
+    : [];
+
 /** A new due date: not in the past, not before the period ends, and not the date it has. */
 export const checkRedate = (c: MonitoringReturnContext, p: RedatePayload, now?: Now): FieldProblem[] => [
   ...notPast('dueOn', p.dueOn, now),
@@ -222,6 +235,11 @@ export const checkRedate = (c: MonitoringReturnContext, p: RedatePayload, now?: 
 const waive = {
   target: 'waived',
   actions: ['recordWaiver', 'clearHold', releaseAwardPayments],
+} as const;
+/** Withdrawn by the domain: the award ended before the period; it stops holding the payments too. */
+const withdraw = {
+  target: 'withdrawn',
+  actions: ['recordWithdrawal', 'clearHold', releaseAwardPayments],
 } as const;
 
 const machine = setup({
@@ -257,10 +275,13 @@ const machine = setup({
         : {},
     ),
     recordWaiver: assign(({ event }) =>
-      event.type === 'WAIVE_RETURN' || event.type === 'WITHDRAW_RETURN' ? { waivedReason: event.reason } : {},
+      event.type === 'WAIVE_RETURN' ? { waivedReason: event.reason } : {},
+    ),
+    recordWithdrawal: assign(({ event }) =>
+      event.type === 'WITHDRAW_RETURN' ? { withdrawnReason: event.reason } : {},
     ),
   },
-  guards: { redateValid: guardFrom(checkRedate) },
+  guards: { redateValid: guardFrom(checkRedate), periodEnded: guardFrom(checkSubmit) },
 }).createMachine({
   id: 'monitoring-return',
   initial: 'due',
@@ -277,6 +298,7 @@ const machine = setup({
     holdsPayments: false,
     redates: [],
     waivedReason: null,
+    withdrawnReason: null,
   }),
   states: {
     due: {
@@ -290,6 +312,7 @@ const machine = setup({
       ],
       on: {
         SUBMIT_RETURN: {
+          guard: 'periodEnded',
           target: 'submitted',
           actions: ['recordReturn', tell('returnSubmitted', 'officer')],
         },
@@ -306,7 +329,7 @@ const machine = setup({
           actions: ['recordRedate', tell('returnRedated', 'owner')],
         },
         WAIVE_RETURN: waive,
-        WITHDRAW_RETURN: waive,
+        WITHDRAW_RETURN: withdraw,
       },
     },
     late: {
@@ -322,7 +345,7 @@ const machine = setup({
           actions: ['recordRedate', 'clearHold', releaseAwardPayments, tell('returnRedated', 'owner')],
         },
         WAIVE_RETURN: waive,
-        WITHDRAW_RETURN: waive,
+        WITHDRAW_RETURN: withdraw,
       },
     },
     submitted: {
@@ -354,6 +377,7 @@ const machine = setup({
     },
     accepted: { type: 'final' },
     waived: { type: 'final' },
+    withdrawn: { type: 'final' },
   },
 });
 
@@ -383,6 +407,11 @@ const contextSchema = z.object({
   periodEnd: isoDate.meta({ title: 'Period ends' }),
   dueOn: isoDate.meta({ title: 'Due by', hint: 'The end of this day.' }),
   waivedReason: z.string().nullable().meta({ title: 'Reasons for waiving the return', widget: 'textarea' }),
+  withdrawnReason: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ title: 'Why the return is no longer needed', widget: 'textarea' }),
   latestReturn: figures('The return').nullable().meta({ title: 'The return', hint: 'As last submitted.' }),
   submittedLate: z.boolean().meta({ title: 'Submitted late' }),
   holdsPayments: z.boolean().meta({
@@ -443,8 +472,9 @@ export const monitoringReturn = defineMachine({
   // 2: an overdue or queried return holds its award's payments until accepted; accepting records
   // the spend and any underspend.
   // 3: an officer re-dates a return not yet in, or waives one, with a reason. Since then, compatibly:
-  // the domain withdraws a return not yet in when the award ends before its period (WITHDRAW_RETURN),
-  // and a submission may explain spend above the award's value (absent on older ones: none given).
+  // the domain withdraws a return not yet in when the award ends before its period (WITHDRAW_RETURN,
+  // to a new final state), a return is submitted from its period's last day, and a submission may
+  // explain spend above the award's value (absent on older ones: none given).
   version: 3,
   upgradeFrom: {
     version: 2,
@@ -472,6 +502,7 @@ export const monitoringReturn = defineMachine({
     queried: { label: 'Return queried' },
     accepted: { label: 'Return accepted' },
     waived: { label: 'Return waived' },
+    withdrawn: { label: 'Return withdrawn: no longer needed' },
   },
   events: {
     SUBMIT_RETURN: {
@@ -479,6 +510,7 @@ export const monitoringReturn = defineMachine({
       payload: returnPayload,
       sentBy: ['owner'],
       reportsSpend: spendReport,
+      check: checkSubmit,
     },
     RESUBMIT_RETURN: {
       label: 'Resubmit the monitoring return',

@@ -267,17 +267,21 @@ describe('every page passes axe for the person it is for', () => {
 
   it('the provider files a monitoring return through the page', async () => {
     const p = await page(t);
-    await signIn(p, PROVIDER);
-    await visit(p, '/my-work', 'provider-my-work');
-    await visit(p, `/cases/${ids.monitoringReturn}`, 'provider-return-form');
-    await p.fill('#performance', 'All sessions delivered');
-    await p.fill('#victimsSupported', '42');
-    await p.fill('#copeAndRecoverPercent', '81.5');
-    await p.fill('#spendPence', '3,750.25');
-    await Promise.all([
-      p.waitForNavigation({ waitUntil: 'load' }),
-      p.getByRole('button', { name: 'Submit the monitoring return', exact: true }).click(),
-    ]);
+    // On the day its quarter (April to June 2027) ends, when it can be submitted: the app's clock
+    // stands on that day while the provider signs in and files it.
+    await t.onDay('2027-06-30', async () => {
+      await signIn(p, PROVIDER);
+      await visit(p, '/my-work', 'provider-my-work');
+      await visit(p, `/cases/${ids.monitoringReturn}`, 'provider-return-form');
+      await p.fill('#performance', 'All sessions delivered');
+      await p.fill('#victimsSupported', '42');
+      await p.fill('#copeAndRecoverPercent', '81.5');
+      await p.fill('#spendPence', '3,750.25');
+      await Promise.all([
+        p.waitForNavigation({ waitUntil: 'load' }),
+        p.getByRole('button', { name: 'Submit the monitoring return', exact: true }).click(),
+      ]);
+    });
     await screenshot(p, 'provider-return-filed');
     await expectAccessible(p);
     const filed = (await h.get(ids.monitoringReturn)).body as {

@@ -3,17 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { inject } from 'vitest';
-import { londonDate } from '../../machines/calendar.ts';
+import { londonDate, londonInstant } from '../../machines/calendar.ts';
 import type { MachineDefinition } from '../../machines/define.ts';
 import { connect, type DatabaseHandle } from '../../src/db/client.ts';
 import { demoUsers } from '../../src/domain/demo-data.ts';
 import { issueToken } from '../../src/domain/people.ts';
-import { type Clock, systemClock } from '../../src/engine/clock.ts';
+import type { Clock } from '../../src/engine/clock.ts';
 import { createApp } from '../../src/http/app.ts';
 import { answerClientErrors } from '../../src/http/client-errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
 import { NEXT_FIVE_YEARS, openProgramme, type ProgrammeOptions } from './programmes.ts';
+import { movableClock } from './web.ts';
 
 export type DemoEmail = (typeof demoUsers)[number]['email'];
 
@@ -30,10 +31,12 @@ export async function startTestApp(
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
+  // The system's time unless the file brings a clock of its own; movable, for rules that read today.
+  const clock = options.clock ?? movableClock();
   const { db, sql } = connect(url, options.poolSize ?? 25);
   const handle: DatabaseHandle = { db, sql, url, description: 'test', close: () => sql.end() };
   const engine = createEngine(handle, {
-    clock: options.clock,
+    clock,
     publicUrl: TEST_PUBLIC_URL,
     definitions: options.definitions,
   });
@@ -43,7 +46,7 @@ export async function startTestApp(
     // Faults (500s) print with their stack; nothing else is logged.
     logger: createLogger('error'),
     databaseAnswers: databaseProbe(handle),
-    clock: options.clock ?? systemClock,
+    clock,
   });
   const server = app.listen(0, '127.0.0.1');
   answerClientErrors(server);
@@ -111,7 +114,23 @@ export async function startTestApp(
         throw new Error(`${email} could not declare on ${caseId}: ${res.status} ${JSON.stringify(res.body)}`);
     },
     /** Today's London date on the app's clock: the latest day a payment can be recorded as paid. */
-    today: () => londonDate((options.clock ?? systemClock).now()),
+    today: () => londonDate(clock.now()),
+    /**
+     * Runs `work` with the app's clock at noon (London) on `date`, then puts it back: for what may be
+     * done only from a day (a monitoring return, from the last day of its period). Needs the default
+     * clock, or a movable one (tests/helpers/web.ts).
+     */
+    onDay: async <T>(date: string, work: () => Promise<T>): Promise<T> => {
+      if (!('offsetMs' in clock)) throw new Error('onDay needs a movable clock');
+      const movable = clock as ReturnType<typeof movableClock>;
+      const before = movable.offsetMs;
+      movable.offsetMs = londonInstant(date, '12:00').getTime() - Date.now();
+      try {
+        return await work();
+      } finally {
+        movable.offsetMs = before;
+      }
+    },
     /** The Authorization header for a demo user. */
     as: (email: DemoEmail) => ({ Authorization: `Bearer ${tokens[email]}` }),
     close: async () => {

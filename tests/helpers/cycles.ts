@@ -244,5 +244,6 @@ export type ReturnPeriod = {
   periodEnd: string;
   dueOn: string;
   waivedReason: string | null;
+  withdrawnReason: string | null;
 };
 export type ReturnRow = { id: string; state: string } & ReturnPeriod;

@@ -225,7 +225,10 @@ const setUps: Record<string, SetUp> = {
         copeAndRecoverPercent: 80,
         spendPence: 1,
       };
-      return h.step(id, 'provider@demo.test', { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+      // Submitted on its day, the last of its period.
+      return t.onDay(day, () =>
+        h.step(id, 'provider@demo.test', { type: 'SUBMIT_RETURN', ...figures }, 'submitted'),
+      );
     },
   },
   // Nobody opens a payment (POST /api/cases): the domain does, when an agreement is signed.

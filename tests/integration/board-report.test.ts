@@ -132,6 +132,9 @@ describe('a hand-made quarter: October to December 2170', () => {
     await monitoringReturn('2170-10-10', 'queried', { victimsSupported: 7, copeAndRecoverPercent: 81 });
     await monitoringReturn('2170-09-30', 'accepted', { victimsSupported: 100, copeAndRecoverPercent: 10 });
     await monitoringReturn('2171-01-01', 'late', null);
+    // No longer due: waived by an officer, or withdrawn when the award ended before the period.
+    await monitoringReturn('2170-11-30', 'waived', null);
+    await monitoringReturn('2170-12-01', 'withdrawn', null);
   });
 
   it('spend against budget by theme, as at the end of the quarter', async () => {

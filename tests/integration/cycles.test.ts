@@ -214,9 +214,9 @@ describe('victims-services', () => {
     const ended = await s(OFFICER, { type: 'TERMINATE', reason: 'Service ceased' }, 'terminated');
     expect(ended.context.committedPence).toBe(0);
     // Ended before the agreement began: every return after the day it ended is withdrawn, saying why.
-    expect(await returns()).toEqual(quarters.map((q) => ['waived', ...q]));
+    expect(await returns()).toEqual(quarters.map((q) => ['withdrawn', ...q]));
     const why = `The award ended on ${dayInWords(t.today())}, before this period.`;
-    expect((await h.returnsOf(id)).map((r) => r.waivedReason)).toEqual(Array(4).fill(why));
+    expect((await h.returnsOf(id)).map((r) => r.withdrawnReason)).toEqual(Array(4).fill(why));
     await at(6_700_000, 6_700_000); // the whole budget is back: nothing had been paid
     expect((await paymentsAt(id)).map(([state]) => state)).toEqual(Array(4).fill('cancelled'));
   });
@@ -502,7 +502,7 @@ describe('crime-disorder-grant', () => {
     expect((await h.get(id, CSP)).body.state).toBe('closed');
     // Closed: the returns for quarters after today are withdrawn; those already begun are still due.
     const after = await h.returnsOf(id);
-    expect(after.map((r) => r.state)).toEqual(returns.map((r) => (r.periodStart > today ? 'waived' : 'due')));
+    expect(after.map((r) => r.state)).toEqual(returns.map((r) => (r.periodStart > today ? 'withdrawn' : 'due')));
   });
 
   it('takes returns half-yearly where its programme says so', async () => {
@@ -596,7 +596,16 @@ describe('monitoring-return', () => {
       RETURN_DUE_SOON: '2028-04-23T08:00:00.000Z', // 09:00 BST a week before
       RETURN_OVERDUE: '2028-04-30T23:00:00.000Z', // the end of the due day, London
     });
-    await s(PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+    // Not before the last day of its period (31 March 2028): 422, nothing written.
+    const early = await h.refuse(id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 422);
+    expect(early.errors).toEqual([
+      {
+        field: 'periodEnd',
+        message: 'This return reports on the period to 31 March 2028: it can be submitted from that day',
+      },
+    ]);
+    expect((await h.get(id)).body).toMatchObject({ state: 'due', version: 1 });
+    await t.onDay('2028-03-31', () => s(PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted'));
     expect(await h.timersOf(id)).toEqual({});
     expect(await paymentsAt(liveAwardId)).toEqual([['scheduled', 2_500_000]]);
     // Queried: the award's payments are held until the return is accepted, resubmitted or not.
@@ -605,7 +614,8 @@ describe('monitoring-return', () => {
     const resubmitted = { ...figures, spendPence: 650_000, narrative: 'Invoice was late' };
     await s(PROVIDER, { type: 'RESUBMIT_RETURN', ...resubmitted }, 'submitted');
     expect(await paymentsAt(liveAwardId)).toEqual([['held', 2_500_000]]);
-    const accepted = await s(OFFICER, { type: 'ACCEPT_RETURN' }, 'accepted');
+    // Accepted in the year the spend was reported: its memorandum goes in that year's fund.
+    const accepted = await t.onDay('2028-04-02', () => s(OFFICER, { type: 'ACCEPT_RETURN' }, 'accepted'));
     expect(await paymentsAt(liveAwardId)).toEqual([['scheduled', 2_500_000]]);
     // Accepting records the spend the return reports against the award (no money moves).
     const reported = await t.sql`select amount_pence::int as amount from fund_ledger
@@ -629,7 +639,9 @@ describe('monitoring-return', () => {
     expect(await paymentsAt(liveAwardId)).toEqual([['held', 2_500_000]]);
     const [held] = await pay.paymentsOf(liveAwardId);
     await h.refuse(held!.id, 'finance@demo.test', { type: 'APPROVE' }, 409);
-    const submitted = await h.step(id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+    const submitted = await t.onDay('2027-08-02', () =>
+      h.step(id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted'),
+    );
     expect(submitted.context.submittedLate).toBe(true);
     expect(await paymentsAt(liveAwardId)).toEqual([['held', 2_500_000]]);
     expect((await h.get(id, PROVIDER2)).status).toBe(404);
@@ -640,25 +652,28 @@ describe('monitoring-return', () => {
     const { id } = await scheduled('2027-07-01');
     // The award is £25,000, and the returns above reported £6,500 and £6,000: £13,000 more goes over it.
     const over = { ...figures, spendPence: 1_300_000 };
-    const refused = await h.refuse(id, PROVIDER, { type: 'SUBMIT_RETURN', ...over }, 422);
-    expect(refused.errors).toEqual([
-      {
-        field: 'spendAboveAward',
-        message:
-          'The spend reported on this award comes to £25,500.00, more than its value of £25,000.00. Say why',
-      },
-    ]);
-    expect((await h.get(id)).body.state, 'refused: nothing changed').toBe('due');
-    // A blank explanation is none.
-    await h.refuse(id, PROVIDER, { type: 'SUBMIT_RETURN', ...over, spendAboveAward: '   ' }, 422);
-    const why = 'The council match-funded the counsellor; their share was paid from this award first';
-    const submitted = await h.step(
-      id,
-      PROVIDER,
-      { type: 'SUBMIT_RETURN', ...over, spendAboveAward: why },
-      'submitted',
-    );
-    expect(submitted.context.latestReturn).toMatchObject({ spendPence: 1_300_000, spendAboveAward: why });
+    // Submitted once its quarter (July to September 2027) has ended.
+    await t.onDay('2027-10-01', async () => {
+      const refused = await h.refuse(id, PROVIDER, { type: 'SUBMIT_RETURN', ...over }, 422);
+      expect(refused.errors).toEqual([
+        {
+          field: 'spendAboveAward',
+          message:
+            'The spend reported on this award comes to £25,500.00, more than its value of £25,000.00. Say why',
+        },
+      ]);
+      expect((await h.get(id)).body.state, 'refused: nothing changed').toBe('due');
+      // A blank explanation is none.
+      await h.refuse(id, PROVIDER, { type: 'SUBMIT_RETURN', ...over, spendAboveAward: '   ' }, 422);
+      const why = 'The council match-funded the counsellor; their share was paid from this award first';
+      const submitted = await h.step(
+        id,
+        PROVIDER,
+        { type: 'SUBMIT_RETURN', ...over, spendAboveAward: why },
+        'submitted',
+      );
+      expect(submitted.context.latestReturn).toMatchObject({ spendPence: 1_300_000, spendAboveAward: why });
+    });
     // The officer reads it and asks about it; it stays on record beside the answer.
     await h.step(id, OFFICER, { type: 'QUERY_RETURN', reason: 'Send the council agreement' }, 'queried');
   });

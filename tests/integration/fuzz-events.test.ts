@@ -154,8 +154,10 @@ async function creationInput(definition: MachineDefinition): Promise<Record<stri
   throw new Error(`No creation input for ${definition.id} could be made from its schema`);
 }
 
+/** A day of the award's agreement, and not after today where it can be: a return is submitted from it. */
 async function dayOfAgreement(awardCaseId: string, n: number) {
-  const [terms] = await t.sql`select starts_on::text as s, (ends_on - starts_on) as days
+  const [terms] = await t.sql`select starts_on::text as s,
+      greatest(least(ends_on, ${t.today()}::date) - starts_on, 0) as days
     from payment_schedules where award_case_id = ${awardCaseId}`;
   const day = addDays(terms!.s as string, n % ((terms!.days as number) + 1));
   return { periodStart: day, periodEnd: day, dueOn: addDays(day, n % 60) };

@@ -38,7 +38,10 @@ describe('moving cases to the latest machine version', () => {
       copeAndRecoverPercent: 50,
       spendPence: 1_000,
     };
-    await h.step(ret.id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+    // Submitted once its quarter (April to June 2027) has ended.
+    await t.onDay('2027-07-01', () =>
+      h.step(ret.id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted'),
+    );
     const queried = await h.step(ret.id, OFFICER, { type: 'QUERY_RETURN', reason: 'Why?' }, 'queried');
     await asVersion(2, ret.id, ['redates', 'waivedReason']);
 

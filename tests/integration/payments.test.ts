@@ -183,7 +183,10 @@ describe('holds while a monitoring return is overdue or queried', () => {
       copeAndRecoverPercent: 81.5,
       spendPence: 190_000,
     };
-    await h.step(ret.id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted');
+    // Late: its quarter (April to June 2027) over and its due date passed.
+    await t.onDay('2027-08-02', () =>
+      h.step(ret.id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted'),
+    );
     // Submitted late is not yet accepted: still held.
     expect((await paymentsOf(id)).every((p) => p.state === 'held')).toBe(true);
     await h.step(ret.id, OFFICER, { type: 'QUERY_RETURN', reason: 'Recount' }, 'queried');

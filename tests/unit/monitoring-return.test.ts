@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { monitoringReturnTemplates } from '../../machines/mail/monitoring-return.ts';
 import {
   checkRedate,
+  checkSubmit,
   type MonitoringReturnContext,
   type MonitoringReturnEvent,
   type MonitoringReturnInput,
@@ -89,6 +90,7 @@ const pathTo: Record<string, Event[]> = {
   queried: [ev.SUBMIT_RETURN, ev.QUERY_RETURN],
   accepted: [ev.SUBMIT_RETURN, ev.ACCEPT_RETURN],
   waived: [ev.WAIVE_RETURN],
+  withdrawn: [ev.WITHDRAW_RETURN],
 };
 const reach = (state: string, input?: MonitoringReturnInput) => run(pathTo[state]!, input)[0];
 const accepts: Record<string, string[]> = {
@@ -105,6 +107,7 @@ const accepts: Record<string, string[]> = {
   queried: ['RESUBMIT_RETURN', 'WAIVE_RETURN'],
   accepted: [],
   waived: [],
+  withdrawn: [],
 };
 // A return that leaves out underspendPence is stored with none.
 const stored = {
@@ -152,6 +155,7 @@ describe('monitoring return definition', () => {
       holdsPayments: false,
       redates: [],
       waivedReason: null,
+      withdrawnReason: null,
     } satisfies MonitoringReturnContext);
   });
 });
@@ -461,17 +465,35 @@ describe('corrections: a new due date, or no return at all', () => {
 
   it.each(['due', 'late'])('withdraws a return %s once its award has ended, holding nothing', (state) => {
     const [s, actions] = send(reach(state), ev.WITHDRAW_RETURN);
-    expect([s.value, s.context.waivedReason, s.context.holdsPayments]).toEqual([
-      'waived',
-      'The award ended on 15 June 2026',
-      false,
-    ]);
+    expect([
+      s.value,
+      s.status,
+      s.context.withdrawnReason,
+      s.context.waivedReason,
+      s.context.holdsPayments,
+    ]).toEqual(['withdrawn', 'done', 'The award ended on 15 June 2026', null, false]);
     expect(payments(actions)).toEqual([release]);
   });
 
   it('a return already submitted is not withdrawn: the officer still reads it', () => {
     for (const state of ['submitted', 'queried'])
       expect(send(reach(state), ev.WITHDRAW_RETURN)[0].value).toBe(state);
+  });
+
+  it('is submitted from the last day of its period, not before; the guard reads the same rule', () => {
+    // The summer quarter ends on 30 June 2026.
+    expect(checkSubmit(reach('due').context, {}, { today: '2026-06-29' })).toEqual([
+      {
+        field: 'periodEnd',
+        message: 'This return reports on the period to 30 June 2026: it can be submitted from that day',
+      },
+    ]);
+    expect(checkSubmit(reach('due').context, {}, { today: '2026-06-30' })).toEqual([]);
+    expect(monitoringReturn.events.SUBMIT_RETURN.check).toBe(checkSubmit);
+    expect(send(reach('due'), { ...ev.SUBMIT_RETURN, today: '2026-06-29' } as Event)[0].value).toBe('due');
+    expect(send(reach('due'), { ...ev.SUBMIT_RETURN, today: '2026-06-30' } as Event)[0].value).toBe(
+      'submitted',
+    );
   });
 
   it('a submission keeps its explanation of spend above the award, and the rulebook reads it', () => {

@@ -33,7 +33,7 @@ export async function lockCasesAbout(db: Db, awardCaseId: string, machineId: str
 
 /**
  * The spend reported on an award in its returns as last submitted (`latestReturn.spendPence`), leaving
- * out one return (the one being submitted) and any waived: bigint pence.
+ * out one return (the one being submitted) and any waived or withdrawn: bigint pence.
  */
 export async function spendReportedOn(db: Db, awardCaseId: string, machineId: string, except: string) {
   const [row] = await db
@@ -46,7 +46,7 @@ export async function spendReportedOn(db: Db, awardCaseId: string, machineId: st
         eq(cases.awardCaseId, awardCaseId),
         eq(cases.machineId, machineId),
         sql`${cases.id} <> ${except}`,
-        sql`${cases.state} <> 'waived'`,
+        sql`${cases.state} not in ('waived', 'withdrawn')`,
       ),
     );
   return BigInt(row?.spend ?? '0');

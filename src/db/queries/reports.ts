@@ -202,8 +202,8 @@ const isIn = sql`jsonb_typeof(${latest}) = 'object'`;
 const wasLate = sql`coalesce((${context} ->> 'submittedLate')::boolean, false)`;
 
 /**
- * Monitoring returns due on a London date from `from` to `to` (inclusive): how they stand, and their
- * figures. The machine id is written into the query, not bound, so the partial index on the due date
+ * Monitoring returns due on a London date from `from` to `to` (inclusive), leaving out those waived
+ * or withdrawn (no longer due): how they stand, and their figures. The machine id is written into the query, not bound, so the partial index on the due date
  * of monitoring returns (schema/cases.ts) can serve it.
  */
 export async function returnsDue(db: Db, from: string, to: string) {
@@ -228,7 +228,8 @@ export async function returnsDue(db: Db, from: string, to: string) {
       round(avg((${latest} ->> 'copeAndRecoverPercent')::numeric), 1)::text as mean_cope
     from ${cases} c
     where ${isMachine(sql.raw('c.machine_id'), monitoringReturn.id)}
-      and c.due_on >= ${from} and c.due_on <= ${to}`);
+      and c.due_on >= ${from} and c.due_on <= ${to}
+      and c.state not in ('waived', 'withdrawn')`);
   return {
     due: row!.due,
     onTime: row!.on_time,
