@@ -22,6 +22,8 @@ export interface CaseListFilter {
   machine?: string | undefined;
   state?: string | undefined;
   programmeId?: string | undefined;
+  /** Only the cases about this award (its payments, its monitoring returns). */
+  awardCaseId?: string | undefined;
   limit: number;
   beforeSeq?: number | undefined;
 }
@@ -53,6 +55,7 @@ export async function listFor(
     machineId: filter.machine,
     state: filter.state,
     programmeId: filter.programmeId,
+    awardCaseId: filter.awardCaseId,
     scope: scopeOf(actor),
     beforeSeq: filter.beforeSeq,
     limit: filter.limit + 1,

@@ -272,7 +272,15 @@ describe('every page passes axe for the person it is for', () => {
     await t.onDay('2027-06-30', async () => {
       await signIn(p, PROVIDER);
       await visit(p, '/my-work', 'provider-my-work');
+      await visit(p, `/cases/${ids.live}`, 'provider-award-with-returns');
+      // The award lists its payments and its returns, each linked; the return links back to it.
+      const returns = p.locator('table[data-cycle="Monitoring return"] tbody tr');
+      await expect(returns.count()).resolves.toBe(4);
+      await expect(returns.first().innerText()).resolves.toContain('Quarter 1 return, 2027-28');
+      await expect(p.locator('table[data-cycle="Payment"] tbody tr').count()).resolves.toBe(4);
       await visit(p, `/cases/${ids.monitoringReturn}`, 'provider-return-form');
+      const award = p.locator('#case-summary a', { hasText: /^VS-\d{6}: / });
+      await expect(award.getAttribute('href')).resolves.toBe(`/cases/${ids.live}`);
       await p.fill('#performance', 'All sessions delivered');
       await p.fill('#victimsSupported', '42');
       await p.fill('#copeAndRecoverPercent', '81.5');

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayInWords, endOfLondonDay } from '../../machines/calendar.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { cycleHelpers } from '../helpers/cycles.ts';
+import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 
@@ -190,6 +190,14 @@ describe('victims-services', () => {
     const returns = async () =>
       (await h.returnsOf(id)).map((r) => [r.state, r.periodStart, r.periodEnd, r.dueOn]);
     expect(await returns()).toEqual(quarters.map((q) => ['due', ...q]));
+    // The API lists what is about the award, to whoever may see it.
+    const about = async (email: DemoEmail) =>
+      (await t.http.get(`/api/cases?award=${id}&limit=100`).set(t.as(email))).body.items as CaseBody[];
+    expect((await about(PROVIDER)).map((c) => c.machine).sort()).toEqual([
+      ...Array(4).fill('award-payment'),
+      ...Array(4).fill('monitoring-return'),
+    ]);
+    expect(await about(PROVIDER2)).toEqual([]);
 
     const review = { type: 'ANNUAL_REVIEW', decision: 'continue', notes: 'On track' };
     expect((await s(OFFICER, review, 'live')).context.reviews).toEqual([
@@ -502,7 +510,9 @@ describe('crime-disorder-grant', () => {
     expect((await h.get(id, CSP)).body.state).toBe('closed');
     // Closed: the returns for quarters after today are withdrawn; those already begun are still due.
     const after = await h.returnsOf(id);
-    expect(after.map((r) => r.state)).toEqual(returns.map((r) => (r.periodStart > today ? 'withdrawn' : 'due')));
+    expect(after.map((r) => r.state)).toEqual(
+      returns.map((r) => (r.periodStart > today ? 'withdrawn' : 'due')),
+    );
   });
 
   it('takes returns half-yearly where its programme says so', async () => {

@@ -301,6 +301,8 @@ export async function caseTimers(db: Db, caseId: string) {
 export interface CaseFilter {
   machineId?: string;
   programmeId?: string;
+  /** Only the cases about this award (its payments, its monitoring returns). */
+  awardCaseId?: string;
   state?: string;
   scope: CaseScope;
   /** Only cases older than this position (keyset pagination, newest first). */
@@ -312,6 +314,7 @@ export async function listCases(db: Db, filter: CaseFilter): Promise<CaseRow[]> 
   const conditions: SQL[] = [];
   if (filter.machineId) conditions.push(eq(cases.machineId, filter.machineId));
   if (filter.programmeId) conditions.push(eq(cases.programmeId, filter.programmeId));
+  if (filter.awardCaseId) conditions.push(eq(cases.awardCaseId, filter.awardCaseId));
   if (filter.state) conditions.push(eq(cases.state, filter.state));
   const scoped = scopeCondition(filter.scope, cases);
   if (scoped) conditions.push(scoped);

@@ -81,6 +81,7 @@ export function casesRouter(engine: Engine): Router {
       machine: query.machine,
       state: query.state,
       programmeId: query.programme,
+      awardCaseId: query.award,
       limit: query.limit,
       beforeSeq: query.cursor,
     });

@@ -36,6 +36,7 @@ export function decodeCursor(cursor: string): number | undefined {
 export const caseListQuery = z.strictObject({
   machine: name.optional(),
   programme: z.uuid({ error: 'Enter the id of a programme' }).optional(),
+  award: z.uuid({ error: 'Enter the id of an award case' }).optional(),
   state: name.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z

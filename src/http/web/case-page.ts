@@ -30,6 +30,7 @@ import {
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
 import { formToPayload } from './form-answers.ts';
+import { relatedCases } from './related-cases.ts';
 import { requireSignIn, webActor } from './session.ts';
 
 export const STALE_MESSAGE =
@@ -61,16 +62,19 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   async function render(res: Response, view: CaseView, state: PageState) {
     const actor = webActor(res);
     const definition = definitionOf(view);
-    const [history, organisation, programme, drafts, standing, suppliers, money] = await Promise.all([
-      deps.engine.history(actor, view.id),
-      findOrganisation(deps.db, view.organisationId),
-      view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
-      actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
-      standingOf(deps.db, actor, view),
-      suppliersFor(deps.db, definition),
-      // Which year's budget holds the award's money is the Commissioner's own accounting.
-      actor.role === 'provider' ? [] : awardMoneyByYear(deps.db, view.id),
-    ]);
+    const [history, organisation, programme, drafts, standing, suppliers, money, related] = await Promise.all(
+      [
+        deps.engine.history(actor, view.id),
+        findOrganisation(deps.db, view.organisationId),
+        view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
+        actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
+        standingOf(deps.db, actor, view),
+        suppliersFor(deps.db, definition),
+        // Which year's budget holds the award's money is the Commissioner's own accounting.
+        actor.role === 'provider' ? [] : awardMoneyByYear(deps.db, view.id),
+        relatedCases(deps.engine, actor, view),
+      ],
+    );
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
     // Everyone the page names: who did what, the case officer, and the officers chosen in the history.
@@ -183,6 +187,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       caseOfficer: (view.officerId && names.people.get(view.officerId)) || 'Not yet taken on by an officer',
       details: detailRows(view.context, definition),
       money,
+      related,
       decision: decisionPanel(definition, view, people),
       interest,
       panel,
