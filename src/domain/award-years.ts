@@ -230,17 +230,20 @@ export async function balanceYears(tx: Tx, b: Balancing, total: bigint): Promise
 }
 
 /**
- * What an award holds and has paid in each financial year's fund, for staff: years with nothing
- * committed or paid are left out; an indicative budget is flagged.
+ * What an award holds committed, has been paid and has given back (money returned) in each financial
+ * year's fund, for staff, in the money glossary's meanings: years with none of these are left out;
+ * an indicative budget is flagged.
  */
 export async function awardMoneyByYear(db: Db, caseId: string) {
   return (await caseMoneyByFund(db, caseId))
-    .filter((r) => r.committed !== 0n || r.paid !== 0n)
+    .filter((r) => r.committed !== 0n || r.paid !== 0n || r.returned !== 0n)
     .map((r) => ({
       financialYear: r.financialYear,
+      fundId: r.fundId,
       fund: r.name,
       indicative: r.indicative,
       committedPence: r.committed,
       paidPence: r.paid,
+      returnedPence: r.returned,
     }));
 }

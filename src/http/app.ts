@@ -104,7 +104,7 @@ export function createApp(deps: AppDeps) {
   // Text PostgreSQL cannot store (U+0000, lone surrogates) and deep nesting are refused here, once.
   api.use(guardJsonBody);
   api.use('/machines', machinesRouter(deps.engine.registry));
-  api.use('/cases', casesRouter(deps.engine));
+  api.use('/cases', casesRouter(deps.engine, deps.db));
   api.use('/cases', panelRouter(deps.db, deps.engine));
   api.use('/admin/outbox', outboxRouter(deps.db, deps.clock));
   api.use('/organisations', organisationsRouter(deps.db));

@@ -1,5 +1,5 @@
 // The quarterly board report: spend against budget by Police and Crime Plan theme as at the end of a
-// financial quarter, awards made in it (first commitment in the quarter, London dates across BST
+// financial quarter, awards made in it (first commitment in the quarter, at the award value as at its end; London dates across BST
 // and GMT), monitoring returns due in it (on time, late, not yet in) and the outcomes they report.
 // A hand-made quarter with money either side of each boundary, then generated portfolios checked
 // against sums worked out here from their rows. Everything is dated in years no other test uses.
@@ -162,7 +162,7 @@ describe('a hand-made quarter: October to December 2170', () => {
     expect(res.body.spend.total).toEqual(line(1_500_000, 590_000, 120_000, 170_000));
   });
 
-  it('awards made: first commitment in the quarter, London time, at the amount first committed', async () => {
+  it('awards made: first commitment in the quarter, London time, at the award value as at the quarter end', async () => {
     const q3 = (await board('2170-71-Q3')).body.awards;
     expect(q3.total).toEqual({ count: 3, valuePence: 365_000 });
     expect(q3.themes).toEqual([
@@ -297,19 +297,23 @@ function expectedBoard(p: Portfolio, q: number) {
       ];
     }),
   );
-  // An award is made on the day of its first commitment, at that commitment's amount.
+  // An award is made on the day of its first commitment, at its award value (as varied) as at the
+  // quarter's end: commitments less releases by decision or re-phasing (the money glossary).
   const awards: Record<string, { count: number; valuePence: number }> = {};
   for (const kase of p.cases) {
     const commits = p.rows
       .filter((r) => r.caseId === kase.id && r.movement === 'commit')
       .sort((a, b) => a.at.getTime() - b.at.getTime());
-    const firstAt = commits[0]?.at.getTime();
-    if (firstAt === undefined || !inQuarter(commits[0]!)) continue;
+    if (!commits[0] || !inQuarter(commits[0])) continue;
     const theme = p.caseTheme.get(kase.id) ?? 'unassigned';
     const line = awards[theme] ?? { count: 0, valuePence: 0 };
     awards[theme] = line;
     line.count += 1;
-    line.valuePence += Number(sum(commits.filter((r) => r.at.getTime() === firstAt)));
+    const own = p.rows.filter((r) => r.caseId === kase.id && upTo(r));
+    const givenBack = own.filter(
+      (r) => r.movement === 'release' && ['decision', 'rephased'].includes(r.cause),
+    );
+    line.valuePence += Number(sum(own.filter((r) => r.movement === 'commit')) - sum(givenBack));
   }
   return { spend, awards };
 }

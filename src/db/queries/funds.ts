@@ -170,12 +170,18 @@ export async function caseMoneyByFund(db: Db, caseId: string) {
       financialYear: funds.financialYear,
       indicative: funds.indicative,
       committed: netCommitment,
-      paid: sql<string>`coalesce(sum(case ${fundLedger.movement} when 'payment' then ${fundLedger.amountPence} when 'repayment' then -${fundLedger.amountPence} else 0 end), 0)`,
+      paid: sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'payment'), 0)`,
+      returned: sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'repayment'), 0)`,
     })
     .from(fundLedger)
     .innerJoin(funds, eq(funds.id, fundLedger.fundId))
     .where(eq(fundLedger.caseId, caseId))
     .groupBy(funds.id, funds.name, funds.financialYear, funds.indicative)
     .orderBy(asc(funds.financialYear), asc(funds.name));
-  return rows.map((r) => ({ ...r, committed: BigInt(r.committed), paid: BigInt(r.paid) }));
+  return rows.map((r) => ({
+    ...r,
+    committed: BigInt(r.committed),
+    paid: BigInt(r.paid),
+    returned: BigInt(r.returned),
+  }));
 }

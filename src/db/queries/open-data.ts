@@ -3,6 +3,7 @@
 import { and, asc, eq, isNotNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import {
+  awardValue,
   caseEvents,
   cases,
   fundLedger,
@@ -32,14 +33,8 @@ export async function awardedGrants(db: Db, filter: AwardedGrantFilter = {}) {
     .select({
       caseId: sql<string>`${fundLedger.caseId}`.as('money_case_id'),
       netPence: netCommitment.as('net_pence'),
-      // The award's value as varied: what it committed, less what decisions gave back (a reduction, a
-      // termination) and what moved to another year; an underspend, money returned or a payment
-      // cancelled leave the value awarded as it was.
-      valuePence:
-        sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'commit'), 0)
-        - coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'release' and ${fundLedger.cause} in ('decision', 'rephased')), 0)`.as(
-          'value_pence',
-        ),
+      // The award's value as varied (schema/ledger.ts).
+      valuePence: awardValue.as('value_pence'),
       firstCommitAt: sql<Date>`min(${fundLedger.at}) filter (where ${fundLedger.movement} = 'commit')`
         .mapWith(fundLedger.at)
         .as('first_commit_at'),

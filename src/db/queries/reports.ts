@@ -6,6 +6,7 @@ import { monitoringReturn } from '../../../machines/monitoring-return.ts';
 import type { Db } from '../client.ts';
 import { isMachine } from '../schema/cases.ts';
 import {
+  awardValue,
   cases,
   fundContributors,
   fundLedger,
@@ -173,25 +174,28 @@ export async function periodSums(db: Db, fundIds: readonly string[], startsOn: s
 
 /**
  * Awards made from `startsOn` to `endsOn` (London dates, inclusive): cases whose first commitment
- * falls in it, per theme, with the amount of that first commitment. Candidates come from the
- * period's commitments alone (the window keeps each case's earliest); each is then checked for an
- * earlier one through the case index.
+ * falls in it, per theme, each at its award value (as varied) as at the period's last day. Candidates
+ * come from the period's commitments alone; each is then checked for an earlier one through the case
+ * index.
  */
 export async function awardsMade(db: Db, startsOn: string, endsOn: string) {
   const rows = await db.execute<{ theme_id: string | null; awards: number; value: string }>(sql`
-    select p.theme_id, count(distinct f.case_id)::int as awards, sum(f.amount_pence)::text as value
+    select p.theme_id, count(*)::int as awards, sum(v.value)::text as value
     from (
-      select l.case_id, l.programme_id, l.amount_pence, l.at, min(l.at) over (partition by l.case_id) as first_at
+      select distinct l.case_id, l.programme_id
       from ${fundLedger} l
       where l.movement = 'commit' and l.case_id is not null
         and l.effective_on >= ${day(startsOn)} and l.effective_on <= ${day(endsOn)}
-    ) f
-    left join ${programmes} p on p.id = f.programme_id
-    where f.at = f.first_at
-      and not exists (
-        select 1 from ${fundLedger} e
-        where e.case_id = f.case_id and e.movement = 'commit' and e.effective_on < ${day(startsOn)}
-      )
+        and not exists (
+          select 1 from ${fundLedger} e
+          where e.case_id = l.case_id and e.movement = 'commit' and e.effective_on < ${day(startsOn)}
+        )
+    ) made
+    cross join lateral (
+      select ${awardValue} as value from ${fundLedger}
+      where ${fundLedger.caseId} = made.case_id and ${fundLedger.effectiveOn} <= ${day(endsOn)}
+    ) v
+    left join ${programmes} p on p.id = made.programme_id
     group by p.theme_id`);
   return [...rows].map((r) => ({ themeId: r.theme_id, count: r.awards, value: BigInt(r.value) }));
 }

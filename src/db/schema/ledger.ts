@@ -111,3 +111,12 @@ export const fundLedger = pgTable(
 
 /** The money a ledger row adds to (or takes from) the commitment it belongs to. */
 export const netCommitment = sql<string>`coalesce(sum(case ${fundLedger.movement} when 'commit' then ${fundLedger.amountPence} when 'release' then -${fundLedger.amountPence} else 0 end), 0)`;
+
+/**
+ * An award's value as varied, summed over its ledger rows (every year's fund): what it committed, less
+ * what decisions gave back (a reduction, a termination) and what moved to another year; an
+ * underspend, money returned or a payment cancelled leave the value awarded as it was. The README's
+ * money glossary calls it "award value".
+ */
+export const awardValue = sql<string>`coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'commit'), 0)
+  - coalesce(sum(${fundLedger.amountPence}) filter (where ${fundLedger.movement} = 'release' and ${fundLedger.cause} in ('decision', 'rephased')), 0)`;

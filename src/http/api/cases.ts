@@ -1,8 +1,9 @@
 import { type Request, type Response, Router } from 'express';
-import type { Tx } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { lockCaseVersion } from '../../db/queries/case-version.ts';
+import { awardMoneyByYear } from '../../domain/award-years.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { ProblemError } from '../../engine/errors.ts';
+import { forbidden, ProblemError } from '../../engine/errors.ts';
 import { once, requestHash, type StoredResponse } from '../../engine/idempotency.ts';
 import type { CaseView } from '../../engine/views.ts';
 import { actorOf } from '../authenticate.ts';
@@ -62,7 +63,7 @@ function explainStale(error: unknown, ifMatch: number[]): unknown {
   return new ProblemError(412, error.title, detail, error.extensions);
 }
 
-export function casesRouter(engine: Engine): Router {
+export function casesRouter(engine: Engine, db: Db): Router {
   const router = Router();
 
   router.post('/', async (req, res) => {
@@ -91,6 +92,15 @@ export function casesRouter(engine: Engine): Router {
   router.get('/:id', async (req, res) => {
     const view = await engine.get(actorOf(res), req.params.id);
     res.set('ETag', etag(view)).json(view);
+  });
+
+  // The award's money by financial year (the money glossary's committed, paid and returned): the
+  // Commissioner's own accounting, so staff only, of a case they may see.
+  router.get('/:id/money', async (req, res) => {
+    const actor = actorOf(res);
+    const view = await engine.get(actor, req.params.id);
+    if (actor.role === 'provider') throw forbidden("An award's money by financial year is for staff.");
+    res.json({ caseId: view.id, years: await awardMoneyByYear(db, view.id) });
   });
 
   router.get('/:id/history', async (req, res) => {
