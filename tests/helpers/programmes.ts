@@ -28,6 +28,9 @@ export interface ProgrammeOptions {
   /** Panel members sitting on the programme (default: both demo panel members). */
   panel?: string[];
   panelQuorum?: number;
+  /** Its Police and Crime Plan theme and outcomes (default offenders, O2). */
+  themeId?: string;
+  outcomeIds?: string[];
   /** How often its awards' monitoring returns fall, in months (default 3). */
   returnEveryMonths?: 3 | 6 | 12;
   /** Open the round for bids (default true). */
@@ -95,8 +98,8 @@ export async function openProgramme(
         cycle,
         fundId,
         streamId,
-        themeId: 'offenders',
-        outcomeIds: ['O2'],
+        themeId: options.themeId ?? 'offenders',
+        outcomeIds: options.outcomeIds ?? ['O2'],
         closesAt: options.closesAt,
         delegationThresholdPence: options.delegationThresholdPence ?? 500_000,
         maxAwardPence: options.maxAwardPence ?? (cycle === 'youth-fund' ? 500_000 : undefined),
