@@ -355,3 +355,60 @@ describe('generated portfolios: the board report equals the sums of their rows',
     expect(runs).toBe(10);
   }, 120_000);
 });
+
+describe('closing a quarter once its report has been presented', () => {
+  const FINANCE = () => t.as('finance@demo.test');
+  it('keeps the report as presented; money dated into it later is an adjustment where it is recorded', async () => {
+    const f = await fund('2001-02', 800_000, ['victims']);
+    const a = await award(f.programmes[0]!);
+    await ledger(f.id, a, 'commit', 300_000, '2001-05-10T10:00:00Z');
+    await ledger(f.id, a, 'payment', 100_000, '2001-06-10T10:00:00Z');
+    const raw = (quarter: string, csv = false) =>
+      t.http.get(`/api/reports/board${csv ? '.csv' : ''}?quarter=${quarter}`).set(FINANCE());
+    const close = (quarter: unknown, email: Parameters<TestApp['as']>[0] = 'finance@demo.test') =>
+      t.http.post('/api/reports/board/close').set(t.as(email)).send({ quarter });
+    const presented = (await raw('2001-02-Q1')).body;
+    expect(presented).toMatchObject({ closed: null, spend: { total: { paidToDatePence: '100000' } } });
+    const presentedCsv = (await raw('2001-02-Q1', true)).text;
+
+    // Only finance closes a quarter, only once it has ended, and only once.
+    expect((await close('2001-02-Q1', 'officer@demo.test')).status).toBe(403);
+    const early = await close('2170-71-Q3');
+    expect([early.status, early.body.title]).toEqual([409, 'The quarter has not ended']);
+    const nonsense = await close('2001-Q1');
+    expect([nonsense.status, nonsense.body.errors?.[0]?.field]).toEqual([422, 'quarter']);
+    const closed = await close('2001-02-Q1');
+    expect(closed.status, JSON.stringify(closed.body)).toBe(201);
+    expect(closed.body).toMatchObject({ quarter: '2001-02-Q1', closedAt: expect.any(String) });
+    const again = await close('2001-02-Q1');
+    expect([again.status, again.body.title]).toEqual([409, 'The quarter is already closed']);
+
+    // A payment recorded now with a day in the closed quarter (as a late finance entry would be).
+    await t.sql`insert into fund_ledger (fund_id, case_id, movement, amount_pence, note, at, effective_on)
+      values (${f.id}, ${a}, 'payment', 50000, 'paid in June, recorded late', now(), '2001-06-20')`;
+
+    // The closed report comes again exactly as presented, as JSON and as CSV, saying who closed it.
+    const [finance] = await t.sql`select name from users where email = 'finance@demo.test'`;
+    const after = (await raw('2001-02-Q1')).body;
+    expect({ ...after, closed: null }).toEqual(presented);
+    expect(after.closed).toEqual({ closedAt: closed.body.closedAt, closedBy: finance!.name });
+    expect((await raw('2001-02-Q1', true)).text).toBe(presentedCsv);
+    // The next quarter's report, still open, counts the payment in its figures to date...
+    expect((await raw('2001-02-Q2')).body.spend.total.paidToDatePence).toBe('150000');
+    // ...and the report of the quarter it was recorded in shows it as an adjustment to the closed one.
+    const recordedIn = (await t.http.get('/api/reports/board').set(FINANCE())).body;
+    expect(recordedIn.adjustments.filter((x: { quarter: string }) => x.quarter === '2001-02-Q1')).toEqual([
+      {
+        quarter: '2001-02-Q1',
+        themeId: 'victims',
+        name: 'Victims',
+        committedPence: '0',
+        paidPence: '50000',
+        returnedPence: '0',
+        entries: 1,
+      },
+    ]);
+    const csv = (await t.http.get('/api/reports/board.csv').set(FINANCE())).text;
+    expect(csv).toContain('adjustments,2001-02-Q1 victims,"Victims, dated into 2001-02-Q1",paidPence,50000');
+  });
+});

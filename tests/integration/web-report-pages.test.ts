@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { TEST_MACHINE } from '../helpers/portfolios.ts';
-import { errorSummaryOf, signedIn } from '../helpers/web.ts';
+import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
 let finance: TestAgent;
@@ -115,6 +115,32 @@ describe('the quarterly board report page', () => {
     const csv = await finance.get(`/finance/board-report.csv?quarter=${YEAR}-Q2`);
     expect(csv.status).toBe(200);
     expect(csv.text).toContain(`${YEAR}-Q2,spend,victims,Victims,paidInQuarterPence,25000`);
+  });
+
+  it('lets finance close an ended quarter once presented, and then says who closed it', async () => {
+    // A quarter long ended that no other test uses.
+    const path = '/finance/board-report?quarter=2002-03-Q1';
+    const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+    expect((await officer.get(path)).text).not.toContain('action="/finance/board-report/close"');
+    const open = await finance.get(path);
+    expect(open.text).toContain('action="/finance/board-report/close"');
+    expect(open.text).toContain('Close April to June 2002');
+    // The form is finance's alone: anyone else is refused, and nothing closes.
+    const refused = await officer
+      .post('/finance/board-report/close')
+      .type('form')
+      .send({ _csrf: csrfOf((await officer.get(path)).text), quarter: '2002-03-Q1' });
+    expect(refused.status).toBe(403);
+    const closed = await finance
+      .post('/finance/board-report/close')
+      .type('form')
+      .send({ _csrf: csrfOf(open.text), quarter: '2002-03-Q1' });
+    expect(closed.status).toBe(303);
+    expect(closed.headers.location).toBe('/finance/board-report?quarter=2002-03-Q1&done=closed');
+    const after = await finance.get(String(closed.headers.location));
+    expect(after.text).toContain('The quarter is closed.');
+    expect(after.text).toMatch(/Closed on [^<]+ by [^<]+: this is the report as presented\./);
+    expect(after.text).not.toContain('action="/finance/board-report/close"');
   });
 
   it('refuses a quarter that is not one, saying what to enter', async () => {

@@ -1,4 +1,5 @@
 export * from './cases.ts';
+export * from './closed-quarters.ts';
 export * from './form-drafts.ts';
 export * from './funds.ts';
 export * from './idempotency.ts';

@@ -2,6 +2,7 @@
 // financial year (as at the end of the quarter), awards made in the quarter, how the monitoring
 // returns due in the quarter stand, and the outcomes they report.
 import type { Database } from '../../db/client.ts';
+import { adjustmentsRecorded } from '../../db/queries/closed-quarters.ts';
 import {
   awardsMade,
   fundsInScope,
@@ -32,6 +33,17 @@ export interface AwardsLine {
   count: number;
   value: bigint;
 }
+/** Money recorded in the quarter with a day in a quarter already closed: what it adds, per theme. */
+export interface AdjustmentLine {
+  /** The closed quarter the money is dated into. */
+  quarter: string;
+  themeId: string;
+  name: string;
+  committed: bigint;
+  paid: bigint;
+  returned: bigint;
+  entries: number;
+}
 export interface BoardReport {
   quarter: Quarter;
   spend: SpendLine[];
@@ -39,6 +51,9 @@ export interface BoardReport {
   awards: AwardsLine[];
   awardsTotal: { count: number; value: bigint };
   returns: Awaited<ReturnType<typeof returnsDue>>;
+  adjustments: AdjustmentLine[];
+  /** When and by whom the quarter was closed, for a report produced again as presented. */
+  closed?: { at: string; by: string } | null;
 }
 
 export interface BoardInput {
@@ -48,6 +63,7 @@ export interface BoardInput {
   planThemes: { id: string; name: string }[];
   awards: Awaited<ReturnType<typeof awardsMade>>;
   returns: Awaited<ReturnType<typeof returnsDue>>;
+  adjustments?: Awaited<ReturnType<typeof adjustmentsRecorded>>;
 }
 
 export function buildBoardReport(quarter: Quarter, input: BoardInput): BoardReport {
@@ -97,24 +113,31 @@ export function buildBoardReport(quarter: Quarter, input: BoardInput): BoardRepo
     count: input.awards.reduce((a, r) => a + r.count, 0),
     value: input.awards.reduce((a, r) => a + r.value, 0n),
   };
-  return { quarter, spend, spendTotal, awards, awardsTotal, returns: input.returns };
+  const adjustments = (input.adjustments ?? []).map(
+    (a): AdjustmentLine => ({ ...a, themeId: keyOf(a.themeId), name: nameOf(keyOf(a.themeId)) }),
+  );
+  return { quarter, spend, spendTotal, awards, awardsTotal, returns: input.returns, adjustments };
 }
 
-/** The board report for a quarter id ("2026-27-Q3"), read in one consistent snapshot. */
-export async function boardReport(db: Database, quarterId: string): Promise<BoardReport> {
+/**
+ * The board report for a quarter id ("2026-27-Q3") as the ledger stands now, read in one consistent
+ * snapshot; a closed quarter's report as presented is `boardReport` in closed-quarters.ts.
+ */
+export async function liveBoardReport(db: Database, quarterId: string): Promise<BoardReport> {
   const quarter = quarterOf(quarterId);
   const input = await db.transaction(
     async (tx) => {
       const funds = await fundsInScope(tx, { financialYear: quarter.financialYear });
       const ids = funds.map((f) => f.id);
-      const [sums, programmeThemes, planThemes, awards, returns] = await Promise.all([
+      const [sums, programmeThemes, planThemes, awards, returns, adjustments] = await Promise.all([
         periodSums(tx, ids, quarter.startsOn, quarter.endsOn),
         programmeThemesOfFunds(tx, ids),
         planThemeList(tx),
         awardsMade(tx, quarter.startsOn, quarter.endsOn),
         returnsDue(tx, quarter.startsOn, quarter.endsOn),
+        adjustmentsRecorded(tx, quarter.start, quarter.end),
       ]);
-      return { funds, sums, programmeThemes, planThemes, awards, returns };
+      return { funds, sums, programmeThemes, planThemes, awards, returns, adjustments };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
@@ -162,6 +185,17 @@ export function boardReportJson(r: BoardReport) {
       meanCopeAndRecoverPercent:
         r.returns.meanCopeAndRecoverPercent === null ? null : Number(r.returns.meanCopeAndRecoverPercent),
     },
+    // Money recorded in this quarter with a day in a quarter already closed (its report stays as presented).
+    adjustments: r.adjustments.map((a) => ({
+      quarter: a.quarter,
+      themeId: a.themeId,
+      name: a.name,
+      committedPence: a.committed,
+      paidPence: a.paid,
+      returnedPence: a.returned,
+      entries: a.entries,
+    })),
+    closed: r.closed ? { closedAt: r.closed.at, closedBy: r.closed.by } : null,
   };
 }
 
@@ -191,5 +225,10 @@ export function boardRows(r: BoardReport): (string | number | bigint | null)[][]
     'meanCopeAndRecoverPercent',
     returns.meanCopeAndRecoverPercent,
   ]);
+  for (const a of r.adjustments) {
+    const line = `${a.name}, dated into ${a.quarter}`;
+    for (const m of ['committed', 'paid', 'returned'] as const)
+      rows.push([q, 'adjustments', `${a.quarter} ${a.themeId}`, line, `${m}Pence`, a[m]]);
+  }
   return rows;
 }

@@ -106,4 +106,21 @@ export const boardReportBody = z.object({
     victimsSupported: z.int(),
     meanCopeAndRecoverPercent: z.number().nullable(),
   }),
+  adjustments: z
+    .array(
+      z.object({
+        quarter: z.string().describe('The closed quarter the money is dated into'),
+        themeId: z.string(),
+        name: z.string(),
+        committedPence: pence,
+        paidPence: pence,
+        returnedPence: pence,
+        entries: z.int(),
+      }),
+    )
+    .describe('Money recorded in this quarter with a day in a quarter already closed'),
+  closed: z
+    .object({ closedAt: z.iso.datetime(), closedBy: z.string() })
+    .nullable()
+    .describe('When finance closed the quarter: the report is then as presented'),
 });

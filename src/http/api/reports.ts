@@ -4,7 +4,8 @@
 import { Router } from 'express';
 import type { Database } from '../../db/client.ts';
 import { toCsv } from '../../domain/csv.ts';
-import { boardHeader, boardReport, boardReportJson, boardRows } from '../../domain/reports/board-report.ts';
+import { boardHeader, boardReportJson, boardRows } from '../../domain/reports/board-report.ts';
+import { boardReport, closeQuarter } from '../../domain/reports/closed-quarters.ts';
 import { quarterAt } from '../../domain/reports/quarter.ts';
 import { reconciliation } from '../../domain/reports/reconciliation.ts';
 import {
@@ -64,6 +65,12 @@ export function reportsRouter(db: Database, clock: Clock): Router {
     if (format === 'csv' || req.path.endsWith('.csv'))
       return sendDownload(res, `${name}.csv`, 'csv', boardCsv(report));
     res.json(boardReportJson(report));
+  });
+
+  // Finance closes a quarter once its board report has been presented.
+  router.post('/board/close', async (req, res) => {
+    const closed = await closeQuarter(db, actorOf(res), req.body, clock.now());
+    res.status(201).json(closed);
   });
 
   return router;

@@ -2,11 +2,13 @@
 // reconciliation (filtered by financial year and fund) and the quarterly board report, each as a page
 // and as CSV. Parsing and rules are the API's (src/http/api/reports.ts); these handlers render.
 import { Router } from 'express';
+import { londonDate } from '../../../machines/calendar.ts';
 import type { Database } from '../../db/client.ts';
 import { listFunds } from '../../db/queries/funds.ts';
 import { financialYearsWithFunds } from '../../db/queries/reports.ts';
 import type { BoardReport } from '../../domain/reports/board-report.ts';
 import { budgetAndPaidChart } from '../../domain/reports/chart.ts';
+import { closeQuarter } from '../../domain/reports/closed-quarters.ts';
 import { type Figures, figureNames, poundsText } from '../../domain/reports/figures.ts';
 import { quarterAt, quarterParam, quartersOf } from '../../domain/reports/quarter.ts';
 import type { Reconciliation } from '../../domain/reports/reconciliation.ts';
@@ -20,7 +22,7 @@ import {
   reconciliationFor,
 } from '../api/reports.ts';
 import { sendDownload } from '../downloads.ts';
-import { onlyFor, requireSignIn } from './session.ts';
+import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 const RECONCILIATION = '/finance/reconciliation';
 const BOARD = '/finance/board-report';
@@ -82,6 +84,14 @@ function boardView(r: BoardReport) {
       ['Total', String(r.awardsTotal.count), poundsText(r.awardsTotal.value)],
     ],
     returns: r.returns,
+    closed: r.closed ?? null,
+    adjustments: r.adjustments.map((a) => [
+      a.quarter.replace(/-Q/, ' Q'),
+      a.name,
+      poundsText(a.committed),
+      poundsText(a.paid),
+      poundsText(a.returned),
+    ]),
     victimsSupported: r.returns.victimsSupported.toString(),
     meanCope: r.returns.meanCopeAndRecoverPercent === null ? null : `${r.returns.meanCopeAndRecoverPercent}%`,
   };
@@ -161,12 +171,23 @@ export function reportPagesRouter(deps: { db: Database; clock: Clock }): Router 
       });
     }
     const { report } = await boardReportFor(db, clock, { quarter: given });
+    // Finance closes a quarter that has ended, once; its report is then kept as presented.
+    const mayClose =
+      webActor(res).role === 'finance' && !report.closed && londonDate(clock.now()) > report.quarter.endsOn;
     res.render('board-report.njk', {
       ...page(report.quarter.id),
       title: `Board report: ${report.quarter.financialYear} Q${report.quarter.number}`,
       report: boardView(report),
       csvHref: withQuery(`${BOARD}.csv`, { quarter: report.quarter.id }),
+      closeForm: mayClose ? { quarter: report.quarter.id } : undefined,
+      done: req.query.done === 'closed',
     });
+  });
+
+  router.post(`${BOARD}/close`, requireSignIn, onlyFor(['finance'], 'finance staff'), async (req, res) => {
+    const quarter = String((req.body as Record<string, unknown>)?.quarter ?? '');
+    await closeQuarter(db, webActor(res), { quarter }, clock.now());
+    res.redirect(303, withQuery(BOARD, { quarter, done: 'closed' }));
   });
 
   router.get(`${BOARD}.csv`, requireSignIn, staffOnly, async (req, res) => {
