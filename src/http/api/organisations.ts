@@ -5,7 +5,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import { organisations } from '../../db/schema/index.ts';
-import { fieldErrors, forbidden, invalid } from '../../engine/errors.ts';
+import { bankDetailsView, decidePendingBankDetails, enterBankDetails } from '../../domain/bank-details.ts';
+import { fieldErrors, forbidden, invalid, notFound } from '../../engine/errors.ts';
 import { actorOf } from '../authenticate.ts';
 import { parseBody } from '../parse.ts';
 
@@ -53,6 +54,29 @@ export function organisationsRouter(db: Database): Router {
     if (!parsed.success) throw invalid('The organisation is not valid.', fieldErrors(parsed.error.issues));
     const [row] = await db.insert(organisations).values(parsed.data).returning();
     res.status(201).location(`/api/organisations/${row!.id}`).json(view(row!));
+  });
+
+  // Bank details: finance enters a change, a second finance user confirms or rejects it (masked).
+  const bankDetails = (id: string) => `/api/organisations/${id}/bank-details`;
+  router.get('/:id/bank-details', async (req, res) => {
+    res.json(await db.transaction((tx) => bankDetailsView(tx, actorOf(res), req.params.id)));
+  });
+  router.post('/:id/bank-details', async (req, res) => {
+    parseBody(z.record(z.string(), z.unknown()), req.body);
+    const id = req.params.id;
+    await db.transaction((tx) => enterBankDetails(tx, actorOf(res), id, req.body, new Date()));
+    res
+      .status(201)
+      .location(bankDetails(id))
+      .json(await db.transaction((tx) => bankDetailsView(tx, actorOf(res), id)));
+  });
+  router.post('/:id/bank-details/:decision', async (req, res) => {
+    const { id, decision } = req.params;
+    if (decision !== 'confirm' && decision !== 'reject') throw notFound();
+    const choice =
+      decision === 'confirm' ? { confirm: true as const } : { confirm: false as const, body: req.body };
+    await db.transaction((tx) => decidePendingBankDetails(tx, actorOf(res), id, choice, new Date()));
+    res.json(await db.transaction((tx) => bankDetailsView(tx, actorOf(res), id)));
   });
   return router;
 }

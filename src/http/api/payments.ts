@@ -1,10 +1,13 @@
-// Finance imports the finance system's paid transactions as CSV (text/csv): all or nothing.
+// Finance imports the finance system's paid transactions as CSV (text/csv), and exports the payment
+// run (approved payments with their payees' confirmed bank details) for the finance system.
 import express, { Router } from 'express';
 import type { Database } from '../../db/client.ts';
 import { importPaidTransactions } from '../../domain/payment-import.ts';
+import { paymentRun, paymentRunCsv } from '../../domain/payment-run.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { forbidden, ProblemError } from '../../engine/errors.ts';
 import { actorOf } from '../authenticate.ts';
+import { sendDownload } from '../downloads.ts';
 
 /** Room for the most rows an import takes (5,000) with long references. */
 export const IMPORT_BODY_LIMIT = '2mb';
@@ -27,5 +30,13 @@ export function paymentsRouter(db: Database, engine: Engine): Router {
       res.json(await importPaidTransactions(db, engine, actor, csv));
     },
   );
+
+  // The approved payments with their payees' confirmed bank details, as a finance system imports them.
+  router.get(['/run', '/run.csv'], async (req, res) => {
+    if (actorOf(res).role !== 'finance') throw forbidden('Only finance staff export the payment run.');
+    const run = await paymentRun(db, engine.registry);
+    if (req.path.endsWith('.csv')) return sendDownload(res, 'payment-run.csv', 'csv', paymentRunCsv(run));
+    res.json(run);
+  });
   return router;
 }

@@ -1,0 +1,64 @@
+// Organisations' bank details: every change kept, one pending and one confirmed at most.
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db } from '../client.ts';
+import { bankDetails, users } from '../schema/index.ts';
+
+export type BankDetailsRow = typeof bankDetails.$inferSelect;
+
+const requester = alias(users, 'requester');
+const decider = alias(users, 'decider');
+
+/** Every change of an organisation's bank details, newest first, with who entered and decided it. */
+export async function bankDetailsHistory(db: Db, organisationId: string) {
+  return db
+    .select({ row: bankDetails, requestedByName: requester.name, decidedByName: decider.name })
+    .from(bankDetails)
+    .innerJoin(requester, eq(requester.id, bankDetails.requestedBy))
+    .leftJoin(decider, eq(decider.id, bankDetails.decidedBy))
+    .where(eq(bankDetails.organisationId, organisationId))
+    .orderBy(desc(bankDetails.requestedAt));
+}
+
+/** The organisation's pending change, locked (a confirmation and a rejection do not cross). */
+export async function lockPendingBankDetails(db: Db, organisationId: string) {
+  const [row] = await db
+    .select()
+    .from(bankDetails)
+    .where(and(eq(bankDetails.organisationId, organisationId), eq(bankDetails.status, 'pending')))
+    .for('update');
+  return row;
+}
+
+export async function insertBankDetails(db: Db, row: typeof bankDetails.$inferInsert) {
+  const [inserted] = await db.insert(bankDetails).values(row).returning();
+  return inserted!;
+}
+
+export async function decideBankDetails(
+  db: Db,
+  id: string,
+  decision: Pick<BankDetailsRow, 'status' | 'decidedBy' | 'decidedAt' | 'rejectedReason'>,
+) {
+  await db.update(bankDetails).set(decision).where(eq(bankDetails.id, id));
+}
+
+/** The confirmed account becomes history when a new one is confirmed. */
+export async function supersedeConfirmedBankDetails(db: Db, organisationId: string) {
+  await db
+    .update(bankDetails)
+    .set({ status: 'superseded' })
+    .where(and(eq(bankDetails.organisationId, organisationId), eq(bankDetails.status, 'confirmed')));
+}
+
+/** The confirmed accounts of these organisations, by organisation. */
+export async function confirmedBankDetailsOf(db: Db, organisationIds: readonly string[]) {
+  if (!organisationIds.length) return new Map<string, BankDetailsRow>();
+  const rows = await db
+    .select()
+    .from(bankDetails)
+    .where(
+      and(inArray(bankDetails.organisationId, [...organisationIds]), eq(bankDetails.status, 'confirmed')),
+    );
+  return new Map(rows.map((r) => [r.organisationId, r]));
+}
