@@ -3,13 +3,14 @@
 // another confirms it, and only then do payments use it, or rejects it. Every change is kept. Account
 // numbers are shown masked everywhere but the payment run a finance system imports.
 import { z } from 'zod';
-import type { Tx } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import {
   type BankDetailsRow,
   bankDetailsHistory,
   decideBankDetails,
   insertBankDetails,
   lockPendingBankDetails,
+  payeesWithBankDetails,
   supersedeConfirmedBankDetails,
 } from '../db/queries/bank-details.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
@@ -201,4 +202,19 @@ export async function bankDetailsView(tx: Tx, actor: Actor, organisationId: stri
     pending: changes.find((c) => c.status === 'pending') ?? null,
     changes,
   };
+}
+
+/** Every payee with where it is paid, masked, for finance's list. */
+export async function payeesBankDetails(db: Db) {
+  return (await payeesWithBankDetails(db)).map((p) => ({
+    id: p.id,
+    name: p.name,
+    confirmed: p.confirmed
+      ? {
+          sortCode: maskedSortCode(p.confirmed.sortCode),
+          accountNumber: maskedAccountNumber(p.confirmed.accountNumber),
+        }
+      : null,
+    pending: !!p.pending,
+  }));
 }

@@ -23,6 +23,7 @@ import { authenticate } from './authenticate.ts';
 import { guardJsonBody } from './json-guard.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
+import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { caseRouter } from './web/case-page.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
 import { pagesRouter } from './web/pages.ts';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps) {
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db }));
+  app.use(bankDetailsPagesRouter({ db: deps.db }));
   app.use(providerRouter({ db: deps.db, engine: deps.engine }));
   app.use(reportPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(paymentPagesRouter({ db: deps.db, engine: deps.engine }));

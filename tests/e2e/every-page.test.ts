@@ -263,6 +263,19 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/finance/board-report?quarter=2026-27-Q3', 'finance-board-report');
     await expect(p.getByRole('img', { name: /^Budget and paid to date by Police/ }).count()).resolves.toBe(1);
     await visit(p, '/finance/board-report?quarter=2026-27-Q5', 'finance-board-report-error', 400);
+    // An ended quarter: finance may close it.
+    await visit(p, '/finance/board-report?quarter=2003-04-Q1', 'finance-board-report-to-close');
+    await visit(p, '/finance/payments', 'finance-payments-run');
+    await visit(p, '/finance/bank-details', 'finance-bank-details');
+    const riverside = await h.organisation((o) => o.name === 'Riverside Youth Trust');
+    await visit(p, `/finance/bank-details/${riverside}`, 'finance-bank-details-form');
+    await p.fill('#sortCode', '12-34');
+    await Promise.all([
+      p.waitForNavigation({ waitUntil: 'load' }),
+      p.getByRole('button', { name: 'Enter the change' }).click(),
+    ]);
+    await screenshot(p, 'finance-bank-details-errors');
+    await expectAccessible(p);
   });
 
   it('the provider files a monitoring return through the page', async () => {

@@ -3,9 +3,11 @@
 // is kept, accounts are shown masked, and the payment run exports the approved payments with the
 // confirmed accounts in the shape a finance system imports.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
 
 const FINANCE: DemoEmail = 'finance@demo.test';
 const FINANCE2: DemoEmail = 'finance2@demo.test';
@@ -148,5 +150,60 @@ describe('bank details', () => {
     );
     for (const email of ['officer@demo.test', 'provider@demo.test'] as const)
       expect((await t.http.get('/api/payments/run.csv').set(t.as(email))).status).toBe(403);
+  });
+
+  it('through the pages: one finance user enters a change, keeps what was typed when it is wrong, another confirms it', async () => {
+    const { organisationId, payment } = await payeeWithApprovedPayment('Page Bank Trust');
+    const first = await signedIn(t.baseUrl, FINANCE, DEMO_PASSWORD);
+    const second = await signedIn(t.baseUrl, FINANCE2, DEMO_PASSWORD);
+    const page = `/finance/bank-details/${organisationId}`;
+    const list = await first.get('/finance/bank-details');
+    expect(list.text).toContain(`href="${page}"`);
+    // The payments page says the approved payment waits for confirmed bank details, linked.
+    const payments = await first.get('/finance/payments');
+    expect(payments.text).toMatch(
+      new RegExp(`cannot be paid until[\\s\\S]*href="${page}"[^>]*>[^<]*Page Bank Trust`),
+    );
+    expect(payments.text).toContain(payment.reference as string);
+
+    const form = await first.get(page);
+    const typed = {
+      accountName: 'Page Bank Trust',
+      sortCode: '11-22-3',
+      accountNumber: '99887766',
+      reason: 'Letter',
+    };
+    const wrong = await first
+      .post(page)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), ...typed });
+    expect(wrong.status).toBe(422);
+    expect(errorSummaryOf(wrong.text)).toEqual([{ href: '#sortCode', text: 'The sort code is 6 digits' }]);
+    expect(wrong.text).toContain('value="99887766"'); // nothing typed is lost
+    const entered = await first
+      .post(page)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), ...typed, sortCode: '11-22-33' });
+    expect([entered.status, entered.headers.location]).toEqual([303, `${page}?done=entered`]);
+    const mine = await first.get(page);
+    expect(mine.text).toContain(
+      'You entered this change: a second member of the finance team must confirm or reject it.',
+    );
+    expect(mine.text).toContain('****7766');
+    expect(mine.text).not.toContain('99887766');
+    const theirs = await second.get(page);
+    const confirmed = await second
+      .post(`${page}/confirm`)
+      .type('form')
+      .send({ _csrf: csrfOf(theirs.text) });
+    expect([confirmed.status, confirmed.headers.location]).toEqual([303, `${page}?done=confirmed`]);
+    const after = await second.get(String(confirmed.headers.location));
+    expect(after.text).toContain('The new bank details are confirmed.');
+    expect(after.text).toMatch(/\*\*-\*\*-33/);
+    const ready = await first.get('/finance/payments');
+    expect(ready.text).toContain('href="/finance/payments/run.csv"');
+    expect((await first.get('/finance/payments/run.csv')).text).toContain(
+      `,112233,99887766,3000.00,${payment.reference}`,
+    );
   });
 });

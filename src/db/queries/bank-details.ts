@@ -1,8 +1,8 @@
 // Organisations' bank details: every change kept, one pending and one confirmed at most.
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.ts';
-import { bankDetails, users } from '../schema/index.ts';
+import { bankDetails, organisations, users } from '../schema/index.ts';
 
 export type BankDetailsRow = typeof bankDetails.$inferSelect;
 
@@ -61,4 +61,31 @@ export async function confirmedBankDetailsOf(db: Db, organisationIds: readonly s
       and(inArray(bankDetails.organisationId, [...organisationIds]), eq(bankDetails.status, 'confirmed')),
     );
   return new Map(rows.map((r) => [r.organisationId, r]));
+}
+
+/** Every organisation a payment can go to, by name, with its confirmed and pending accounts. */
+export async function payeesWithBankDetails(db: Db) {
+  const rows = await db
+    .select({ organisation: organisations, account: bankDetails })
+    .from(organisations)
+    .leftJoin(
+      bankDetails,
+      and(
+        eq(bankDetails.organisationId, organisations.id),
+        inArray(bankDetails.status, ['confirmed', 'pending']),
+      ),
+    )
+    .where(ne(organisations.kind, 'commissioner'))
+    .orderBy(asc(organisations.name));
+  const byOrganisation = new Map<
+    string,
+    { id: string; name: string; confirmed?: BankDetailsRow; pending?: BankDetailsRow }
+  >();
+  for (const { organisation, account } of rows) {
+    const entry = byOrganisation.get(organisation.id) ?? { id: organisation.id, name: organisation.name };
+    if (account?.status === 'confirmed') entry.confirmed = account;
+    if (account?.status === 'pending') entry.pending = account;
+    byOrganisation.set(organisation.id, entry);
+  }
+  return [...byOrganisation.values()];
 }

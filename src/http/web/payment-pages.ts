@@ -6,10 +6,12 @@ import { formatPounds } from '../../../machines/define.ts';
 import type { Database } from '../../db/client.ts';
 import { unpaidPayments } from '../../db/queries/payments.ts';
 import { type ImportProblem, importPaidTransactions } from '../../domain/payment-import.ts';
+import { paymentRun, paymentRunCsv } from '../../domain/payment-run.ts';
 import { PAYMENT_MACHINE } from '../../domain/payments.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { ProblemError } from '../../engine/errors.ts';
 import { caseReference } from '../../engine/views.ts';
+import { sendDownload } from '../downloads.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 const PAGE = '/finance/payments';
@@ -35,11 +37,22 @@ export function paymentPagesRouter(deps: { db: Database; engine: Engine }): Rout
     res.status(status).render('payments.njk', {
       title: 'Payments',
       payments: await unpaid(deps.db, deps.engine),
+      run: await paymentRun(deps.db, deps.engine.registry),
       ...extra,
     });
 
   router.get(PAGE, requireSignIn, onlyFor('finance', 'finance staff'), async (_req, res) => {
     await render(res);
+  });
+
+  // The payment run as the finance system imports it (the API's, for the signed-in page).
+  router.get(`${PAGE}/run.csv`, requireSignIn, onlyFor('finance', 'finance staff'), async (_req, res) => {
+    sendDownload(
+      res,
+      'payment-run.csv',
+      'csv',
+      paymentRunCsv(await paymentRun(deps.db, deps.engine.registry)),
+    );
   });
 
   router.post(`${PAGE}/import`, requireSignIn, onlyFor('finance', 'finance staff'), async (req, res) => {
