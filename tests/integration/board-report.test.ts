@@ -188,11 +188,11 @@ describe('a hand-made quarter: October to December 2170', () => {
   it('returns due in the quarter: on time, late, not yet in; and the outcomes they report', async () => {
     const res = await board('2170-71-Q3');
     expect(res.body.returns).toEqual({ due: 5, onTime: 2, late: 1, notYetIn: 2, overdue: 1 });
-    // (80 + 75.5 + 81) / 3 = 78.83…
+    // Weighted by victims supported: (80 × 10 + 75.5 × 5 + 81 × 7) / 22 = 79.29…, not the plain mean 78.83…
     expect(res.body.outcomes).toEqual({
       returnsWithFigures: 3,
       victimsSupported: 22,
-      meanCopeAndRecoverPercent: 78.8,
+      meanCopeAndRecoverPercent: 79.3,
     });
     const empty = await board('2170-71-Q1');
     expect(empty.body.returns).toEqual({ due: 0, onTime: 0, late: 0, notYetIn: 0, overdue: 0 });
@@ -214,7 +214,7 @@ describe('a hand-made quarter: October to December 2170', () => {
     expect(lines).toContain('2170-71-Q3,spend,total,Total,paidToDatePence,170000');
     expect(lines).toContain('2170-71-Q3,awards,total,Total,count,3');
     expect(lines).toContain('2170-71-Q3,returns,total,Monitoring returns due in the quarter,late,1');
-    expect(lines).toContain('2170-71-Q3,outcomes,total,Returns in,meanCopeAndRecoverPercent,78.8');
+    expect(lines).toContain('2170-71-Q3,outcomes,total,Returns in,meanCopeAndRecoverPercent,79.3');
     const viaFormat = await board('2170-71-Q3&format=csv');
     expect(viaFormat.text).toBe(csv.text);
   });

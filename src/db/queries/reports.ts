@@ -229,7 +229,11 @@ export async function returnsDue(db: Db, from: string, to: string) {
       count(*) filter (where not coalesce(${isIn}, false) and c.state = 'late')::int as overdue,
       count(*) filter (where ${isIn})::int as with_figures,
       coalesce(sum((${latest} ->> 'victimsSupported')::bigint), 0)::text as victims,
-      round(avg((${latest} ->> 'copeAndRecoverPercent')::numeric), 1)::text as mean_cope
+      -- Weighted by the victims each return supported: a return of 100 victims counts 100 times one of 1.
+      round(
+        sum((${latest} ->> 'copeAndRecoverPercent')::numeric * (${latest} ->> 'victimsSupported')::numeric)
+          / nullif(sum((${latest} ->> 'victimsSupported')::numeric) filter (where ${latest} ->> 'copeAndRecoverPercent' is not null), 0),
+        1)::text as mean_cope
     from ${cases} c
     where ${isMachine(sql.raw('c.machine_id'), monitoringReturn.id)}
       and c.due_on >= ${from} and c.due_on <= ${to}
