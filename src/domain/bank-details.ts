@@ -68,19 +68,22 @@ async function payee(tx: Tx, organisationId: string) {
 async function tellOrganisation(
   tx: Tx,
   organisation: { id: string; name: string },
-  message: 'bankDetailsChangeEntered' | 'bankDetailsChanged',
+  message: 'bankDetailsChangeEntered' | 'bankDetailsChanged' | 'bankDetailsChangeRejected',
   account: BankDetailsRow,
   at: Date,
 ) {
   const ending = account.accountNumber.slice(4);
-  const subject =
-    message === 'bankDetailsChangeEntered'
-      ? `A change to the bank details of ${organisation.name} has been entered`
-      : `The bank details of ${organisation.name} have changed`;
+  const subject = {
+    bankDetailsChangeEntered: `A change to the bank details of ${organisation.name} has been entered`,
+    bankDetailsChanged: `The bank details of ${organisation.name} have changed`,
+    bankDetailsChangeRejected: `A change to the bank details of ${organisation.name} was not made`,
+  }[message];
   const body =
-    message === 'bankDetailsChangeEntered'
-      ? `We have entered a change to the bank account we pay ${organisation.name} into: to an account ending ${ending}. It takes effect once a second member of our finance team confirms it. If your organisation did not ask for this change, contact the Office of the Police and Crime Commissioner's finance team at once, by phone on a number you already hold, not by replying to this email.`
-      : `From now on we pay ${organisation.name} into the account ending ${ending}. If your organisation did not ask for this change, contact the Office of the Police and Crime Commissioner's finance team at once, by phone on a number you already hold.`;
+    message === 'bankDetailsChangeRejected'
+      ? `The change we told you about, to an account ending ${ending}, was not made: we go on paying ${organisation.name} into the account we paid before. If your organisation did ask for the change, contact the Office of the Police and Crime Commissioner's finance team by phone on a number you already hold.`
+      : message === 'bankDetailsChangeEntered'
+        ? `We have entered a change to the bank account we pay ${organisation.name} into: to an account ending ${ending}. It takes effect once a second member of our finance team confirms it. If your organisation did not ask for this change, contact the Office of the Police and Crime Commissioner's finance team at once, by phone on a number you already hold, not by replying to this email.`
+        : `From now on we pay ${organisation.name} into the account ending ${ending}. If your organisation did not ask for this change, contact the Office of the Police and Crime Commissioner's finance team at once, by phone on a number you already hold.`;
   const people = await usersWithRole(tx, 'provider', organisation.id);
   await insertOutboxRows(
     tx,
@@ -139,7 +142,7 @@ export async function decidePendingBankDetails(
   tx: Tx,
   actor: Actor,
   organisationId: string,
-  decision: { confirm: true } | { confirm: false; body: unknown },
+  decision: { confirm: true; body: unknown } | { confirm: false; body: unknown },
   at: Date,
 ) {
   const by = requireFinance(actor);
@@ -163,8 +166,21 @@ export async function decidePendingBankDetails(
       decidedAt: at,
       rejectedReason: parsed.data.reason,
     });
+    await tellOrganisation(tx, organisation, 'bankDetailsChangeRejected', pending, at);
     return;
   }
+  // The second person keys the sort code and account number again from the organisation's letter or
+  // call: a mistake or a substitution in the first entry does not get through on a glance at a mask.
+  const rekeyed = newBankDetails.pick({ sortCode: true, accountNumber: true }).safeParse(decision.body);
+  if (!rekeyed.success)
+    throw invalid('Enter the bank details to confirm them.', fieldErrors(rekeyed.error.issues));
+  const mismatches = (['sortCode', 'accountNumber'] as const)
+    .filter((field) => rekeyed.data[field] !== pending[field])
+    .map((field) => ({
+      field,
+      message: `This is not the ${field === 'sortCode' ? 'sort code' : 'account number'} entered for the change: check it with ${organisation.name}`,
+    }));
+  if (mismatches.length) throw invalid('The bank details do not match the change entered.', mismatches);
   await supersedeConfirmedBankDetails(tx, organisation.id);
   await decideBankDetails(tx, pending.id, {
     status: 'confirmed',

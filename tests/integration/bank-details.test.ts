@@ -86,7 +86,23 @@ describe('bank details', () => {
       403,
       'You entered this change: a second finance user must confirm or reject it.',
     ]);
-    const confirmed = await t.http.post(path(organisationId, '/confirm')).set(t.as(FINANCE2));
+    // The second person keys the details again from the source: a mismatch is refused, naming the field.
+    const misread = await t.http
+      .post(path(organisationId, '/confirm'))
+      .set(t.as(FINANCE2))
+      .send({ sortCode: '200000', accountNumber: '12345687' });
+    expect(misread.status).toBe(422);
+    expect(misread.body.errors).toEqual([
+      {
+        field: 'accountNumber',
+        message: expect.stringContaining('This is not the account number entered for the change'),
+      },
+    ]);
+    expect((await t.http.get(path(organisationId)).set(t.as(FINANCE))).body.pending).not.toBeNull();
+    const confirmed = await t.http
+      .post(path(organisationId, '/confirm'))
+      .set(t.as(FINANCE2))
+      .send({ sortCode: '20 00 00', accountNumber: '12345678' });
     expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
     expect(confirmed.body.pending).toBeNull();
     expect(confirmed.body.confirmed).toMatchObject({
@@ -111,6 +127,10 @@ describe('bank details', () => {
     expect(rejected.body.changes.map((c: { status: string }) => c.status)).toEqual(['rejected', 'confirmed']);
     expect(rejected.body.confirmed.accountNumber).toBe('****5678');
     expect(rejected.body.changes[0].rejectedReason).toBe('The organisation says it did not ask for this');
+    // And the organisation is told the change was not made.
+    const notMade = await outboxOf(organisationId, 'bankDetailsChangeRejected');
+    expect(notMade).toHaveLength(1);
+    expect(notMade[0]!.text).toContain('an account ending 4321, was not made');
 
     // The organisation sees its own, masked; another provider does not see it at all.
     const mine = await t.http.get(path(organisationId)).set(auth);
@@ -126,7 +146,10 @@ describe('bank details', () => {
       .post(path(paid.organisationId))
       .set(t.as(FINANCE))
       .send({ ...account, accountNumber: '00112233' });
-    await t.http.post(path(paid.organisationId, '/confirm')).set(t.as(FINANCE2));
+    await t.http
+      .post(path(paid.organisationId, '/confirm'))
+      .set(t.as(FINANCE2))
+      .send({ sortCode: '200000', accountNumber: '00112233' });
 
     const run = await t.http.get('/api/payments/run').set(t.as(FINANCE));
     expect(run.status).toBe(200);
@@ -192,10 +215,17 @@ describe('bank details', () => {
     expect(mine.text).toContain('****7766');
     expect(mine.text).not.toContain('99887766');
     const theirs = await second.get(page);
+    const wrongly = await second
+      .post(`${page}/confirm`)
+      .type('form')
+      .send({ _csrf: csrfOf(theirs.text), sortCode: '11-22-33', accountNumber: '99887767' });
+    expect(wrongly.status).toBe(422);
+    expect(errorSummaryOf(wrongly.text)[0]).toMatchObject({ href: '#confirm-accountNumber' });
+    expect(wrongly.text).toContain('value="99887767"');
     const confirmed = await second
       .post(`${page}/confirm`)
       .type('form')
-      .send({ _csrf: csrfOf(theirs.text) });
+      .send({ _csrf: csrfOf(theirs.text), sortCode: '11-22-33', accountNumber: '99887766' });
     expect([confirmed.status, confirmed.headers.location]).toEqual([303, `${page}?done=confirmed`]);
     const after = await second.get(String(confirmed.headers.location));
     expect(after.text).toContain('The new bank details are confirmed.');

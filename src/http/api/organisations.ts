@@ -74,7 +74,9 @@ export function organisationsRouter(db: Database): Router {
     const { id, decision } = req.params;
     if (decision !== 'confirm' && decision !== 'reject') throw notFound();
     const choice =
-      decision === 'confirm' ? { confirm: true as const } : { confirm: false as const, body: req.body };
+      decision === 'confirm'
+        ? { confirm: true as const, body: req.body }
+        : { confirm: false as const, body: req.body };
     await db.transaction((tx) => decidePendingBankDetails(tx, actorOf(res), id, choice, new Date()));
     res.json(await db.transaction((tx) => bankDetailsView(tx, actorOf(res), id)));
   });

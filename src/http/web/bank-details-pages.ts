@@ -35,6 +35,8 @@ export function bankDetailsPagesRouter(deps: { db: Database }): Router {
       values?: Record<string, string>;
       errors?: FieldError[];
       rejectErrors?: FieldError[];
+      confirmErrors?: FieldError[];
+      confirmValues?: Record<string, string>;
     } = {},
   ) {
     const actor = webActor(res);
@@ -48,8 +50,17 @@ export function bankDetailsPagesRouter(deps: { db: Database }): Router {
       values: extra.values ?? {},
       fieldErrors: Object.fromEntries(FIELDS.map((f) => [f, message(f, extra.errors)])),
       rejectError: message('reason', extra.rejectErrors),
+      confirmValues: extra.confirmValues ?? {},
+      confirmErrors: {
+        sortCode: message('sortCode', extra.confirmErrors),
+        accountNumber: message('accountNumber', extra.confirmErrors),
+      },
       errors: [
         ...(extra.errors ?? []).map((e) => ({ href: `#${e.field}`, text: e.message })),
+        ...(extra.confirmErrors ?? []).map((e) => ({
+          href: e.field === 'form' ? '#pending' : `#confirm-${e.field}`,
+          text: e.message,
+        })),
         ...(extra.rejectErrors ?? []).map(() => ({
           href: '#rejectReason',
           text: 'Say why the change is rejected',
@@ -99,14 +110,17 @@ export function bankDetailsPagesRouter(deps: { db: Database }): Router {
 
   router.post(`${LIST}/:id/confirm`, requireSignIn, financeOnly, async (req, res) => {
     const id = String(req.params.id);
+    const body = req.body as Record<string, unknown>;
+    const text = (field: string) => (typeof body[field] === 'string' ? (body[field] as string) : '');
+    const rekeyed = { sortCode: text('sortCode'), accountNumber: text('accountNumber') };
     const ok = await attempt(
       res,
       id,
       () =>
         db.transaction((tx) =>
-          decidePendingBankDetails(tx, webActor(res), id, { confirm: true }, new Date()),
+          decidePendingBankDetails(tx, webActor(res), id, { confirm: true, body: rekeyed }, new Date()),
         ),
-      (errors) => ({ errors }),
+      (errors) => ({ confirmErrors: errors, confirmValues: rekeyed }),
     );
     if (ok) res.redirect(303, `${LIST}/${encodeURIComponent(id)}?done=confirmed`);
   });
