@@ -265,6 +265,7 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/finance/board-report?quarter=2026-27-Q5', 'finance-board-report-error', 400);
     // An ended quarter: finance may close it.
     await visit(p, '/finance/board-report?quarter=2003-04-Q1', 'finance-board-report-to-close');
+    await visit(p, '/finance/board-report/close?quarter=2003-04-Q1', 'finance-close-quarter-confirm');
     await visit(p, '/finance/payments', 'finance-payments-run');
     await visit(p, '/finance/bank-details', 'finance-bank-details');
     const riverside = await h.organisation((o) => o.name === 'Riverside Youth Trust');

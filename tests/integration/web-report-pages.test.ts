@@ -121,10 +121,15 @@ describe('the quarterly board report page', () => {
     // A quarter long ended that no other test uses.
     const path = '/finance/board-report?quarter=2002-03-Q1';
     const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
-    expect((await officer.get(path)).text).not.toContain('action="/finance/board-report/close"');
-    const open = await finance.get(path);
+    const confirmPath = '/finance/board-report/close?quarter=2002-03-Q1';
+    expect((await officer.get(path)).text).not.toContain('/finance/board-report/close');
+    expect((await finance.get(path)).text).toContain(`href="${confirmPath.replace('&', '&amp;')}"`);
+    // It cannot be undone, so it asks first, on a page of its own.
+    const open = await finance.get(confirmPath);
+    expect(open.text).toContain('Close April to June 2002?');
+    expect(open.text).toContain('Closing a quarter cannot be undone.');
     expect(open.text).toContain('action="/finance/board-report/close"');
-    expect(open.text).toContain('Close April to June 2002');
+    expect((await officer.get(confirmPath)).status).toBe(403);
     // The form is finance's alone: anyone else is refused, and nothing closes.
     const refused = await officer
       .post('/finance/board-report/close')
@@ -140,7 +145,7 @@ describe('the quarterly board report page', () => {
     const after = await finance.get(String(closed.headers.location));
     expect(after.text).toContain('The quarter is closed.');
     expect(after.text).toMatch(/Closed on [^<]+ by [^<]+: this is the report as presented\./);
-    expect(after.text).not.toContain('action="/finance/board-report/close"');
+    expect(after.text).not.toContain('/finance/board-report/close');
   });
 
   it('refuses a quarter that is not one, saying what to enter', async () => {

@@ -10,7 +10,7 @@ import type { BoardReport } from '../../domain/reports/board-report.ts';
 import { budgetAndPaidChart } from '../../domain/reports/chart.ts';
 import { closeQuarter } from '../../domain/reports/closed-quarters.ts';
 import { type Figures, figureNames, poundsText } from '../../domain/reports/figures.ts';
-import { quarterAt, quarterParam, quartersOf } from '../../domain/reports/quarter.ts';
+import { quarterAt, quarterOf, quarterParam, quartersOf } from '../../domain/reports/quarter.ts';
 import type { Reconciliation } from '../../domain/reports/reconciliation.ts';
 import type { Clock } from '../../engine/clock.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
@@ -182,6 +182,14 @@ export function reportPagesRouter(deps: { db: Database; clock: Clock }): Router 
       closeForm: mayClose ? { quarter: report.quarter.id } : undefined,
       done: req.query.done === 'closed',
     });
+  });
+
+  // Closing cannot be undone: it is confirmed on a page of its own first.
+  router.get(`${BOARD}/close`, requireSignIn, onlyFor(['finance'], 'finance staff'), async (req, res) => {
+    const given = typeof req.query.quarter === 'string' ? req.query.quarter : '';
+    if (!quarterParam.safeParse(given).success) return res.redirect(303, BOARD);
+    const quarter = quarterOf(given);
+    res.render('close-quarter.njk', { title: `Close ${quarter.label}?`, quarter });
   });
 
   router.post(`${BOARD}/close`, requireSignIn, onlyFor(['finance'], 'finance staff'), async (req, res) => {
