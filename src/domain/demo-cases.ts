@@ -1,14 +1,20 @@
 // Cases at different stages, so a fresh install has work to look at: the Youth Fund and victims'
-// services rounds open for bids, and Youth Fund bids from draft to offered, one of them awaiting the
-// approver's signature. The panel works as people do: each member declares, scores, then decides.
+// services rounds open for bids, Youth Fund bids from draft to offered, one of them awaiting the
+// approver's signature, and a live crime and disorder grant with its returns due and a payment to
+// run. The panel works as people do: each member declares, scores, then decides.
 import { addDays, londonDate } from '../../machines/calendar.ts';
 import { commissioningRound } from '../../machines/commissioning-round.ts';
+import { crimeDisorderGrant } from '../../machines/crime-disorder-grant.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
 import type { Tx } from '../db/client.ts';
+import { lockCasesAbout } from '../db/queries/payments.ts';
 import { findUserByEmail } from '../db/queries/people.ts';
 import type { Engine } from '../engine/engine.ts';
+import { decidePendingBankDetails, enterBankDetails } from './bank-details.ts';
 import type { DemoIds } from './demo-data.ts';
+import { financialYearOf } from './financial-year.ts';
 import { declareInterest, scoreBid } from './panel.ts';
+import { PAYMENT_MACHINE } from './payments.ts';
 import { actorOf } from './people.ts';
 
 type Step =
@@ -123,6 +129,7 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
     );
     await run(round.id, 'officer@demo.test', launchRound);
   }
+  await liveCrimeDisorderGrant(tx, engine, ids, now, run);
   for (const bid of youthFundBids(addDays(londonDate(now), 300))) {
     const created = await engine.create(
       await actor(bid.provider),
@@ -131,4 +138,68 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
     );
     await run(created.id, bid.provider, bid.steps);
   }
+}
+
+/**
+ * A crime and disorder grant of this year, live: its quarterly monitoring returns opened (those whose
+ * quarter has ended due now), the Fenland CSP's bank details entered by one finance user and
+ * confirmed by the other, and its first payment approved, so the payment run has a line to pay.
+ */
+async function liveCrimeDisorderGrant(
+  tx: Tx,
+  engine: Engine,
+  ids: DemoIds,
+  now: Date,
+  run: (caseId: string, owner: string, steps: Step[]) => Promise<void>,
+) {
+  const actor = async (email: string) => actorOf((await findUserByEmail(tx, email))!);
+  const grant = await engine.create(
+    await actor('officer@demo.test'),
+    {
+      machine: crimeDisorderGrant.id,
+      organisationId: ids.organisations.fenlandCsp,
+      input: {
+        programmeId: ids.programmes.crimeAndDisorder,
+        allocationPence: 1_800_000,
+        financialYear: financialYearOf(londonDate(now)),
+        purpose: 'Rural crime patrols and farm watch schemes across Fenland',
+      },
+    },
+    tx,
+  );
+  await run(grant.id, 'csp@demo.test', [
+    { by: 'officer@demo.test', declare: true },
+    { by: 'officer@demo.test', event: { type: 'ALLOCATE' } },
+    {
+      by: 'officer@demo.test',
+      event: {
+        type: 'OFFER_CONDITIONS',
+        conditions: 'Quarterly monitoring returns; a final evaluation',
+        reasons: 'Fenland has the county’s highest rate of rural theft',
+      },
+    },
+    { by: 'owner', event: { type: 'ACCEPT_CONDITIONS' } },
+  ]);
+  const account = { sortCode: '309457', accountNumber: '41526378' };
+  const finance = await actor('finance@demo.test');
+  await enterBankDetails(
+    tx,
+    finance,
+    ids.organisations.fenlandCsp,
+    {
+      accountName: 'Fenland CSP Grants Account',
+      ...account,
+      reason: 'Letter from the partnership, checked by phone',
+    },
+    now,
+  );
+  await decidePendingBankDetails(
+    tx,
+    await actor('finance2@demo.test'),
+    ids.organisations.fenlandCsp,
+    { confirm: true, body: account },
+    now,
+  );
+  const [first] = await lockCasesAbout(tx, grant.id, PAYMENT_MACHINE);
+  if (first) await engine.send(finance, first.id, { type: 'APPROVE' }, { tx });
 }

@@ -1,6 +1,8 @@
 // Finance imports the finance system's paid transactions as CSV (text/csv), and exports the payment
 // run (approved payments with their payees' confirmed bank details) for the finance system.
+
 import express, { Router } from 'express';
+import { londonDate } from '../../../machines/calendar.ts';
 import type { Database } from '../../db/client.ts';
 import { importPaidTransactions } from '../../domain/payment-import.ts';
 import { paymentRun, paymentRunCsv } from '../../domain/payment-run.ts';
@@ -35,7 +37,8 @@ export function paymentsRouter(db: Database, engine: Engine): Router {
   router.get(['/run', '/run.csv'], async (req, res) => {
     if (actorOf(res).role !== 'finance') throw forbidden('Only finance staff export the payment run.');
     const run = await paymentRun(db, engine.registry);
-    if (req.path.endsWith('.csv')) return sendDownload(res, 'payment-run.csv', 'csv', paymentRunCsv(run));
+    if (req.path.endsWith('.csv'))
+      return sendDownload(res, `payment-run-${londonDate(new Date())}.csv`, 'csv', paymentRunCsv(run));
     res.json(run);
   });
   return router;

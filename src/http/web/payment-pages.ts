@@ -2,6 +2,7 @@
 // system's paid transactions (pasted CSV), with every problem line listed when it is refused.
 
 import { type Response, Router } from 'express';
+import { londonDate } from '../../../machines/calendar.ts';
 import { formatPounds } from '../../../machines/define.ts';
 import type { Database } from '../../db/client.ts';
 import { unpaidPayments } from '../../db/queries/payments.ts';
@@ -49,7 +50,7 @@ export function paymentPagesRouter(deps: { db: Database; engine: Engine }): Rout
   router.get(`${PAGE}/run.csv`, requireSignIn, onlyFor('finance', 'finance staff'), async (_req, res) => {
     sendDownload(
       res,
-      'payment-run.csv',
+      `payment-run-${londonDate(new Date())}.csv`,
       'csv',
       paymentRunCsv(await paymentRun(deps.db, deps.engine.registry)),
     );
