@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../src/db/client.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { findUserByEmail } from '../src/db/queries/people.ts';
-import { createFund, createProgramme } from '../src/domain/catalogue.ts';
+import { createFund, createProgramme, type ProgrammeCycle } from '../src/domain/catalogue.ts';
 import { issueToken } from '../src/domain/people.ts';
 import { createFreshDatabase, type FreshDatabase } from '../tests/helpers/database.ts';
 import { seedTestDatabase } from '../tests/helpers/seed.ts';
@@ -43,7 +43,7 @@ export async function officerWithToken(db: Database): Promise<Officer> {
 export async function createProgrammes(
   db: Database,
   count: number,
-  knownCycles: string[],
+  knownCycles: readonly ProgrammeCycle[],
 ): Promise<string[]> {
   return db.transaction(async (tx) => {
     const tag = randomUUID().slice(0, 8);

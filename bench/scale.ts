@@ -133,11 +133,7 @@ async function openSize(label: 'small' | 'large', cases: number): Promise<Size> 
   };
   try {
     const officer = await officerWithToken(db);
-    const programmeIds = await createProgrammes(
-      db,
-      LIVE_CASES,
-      machineDefinitions.map((d) => d.id),
-    );
+    const programmeIds = await createProgrammes(db, LIVE_CASES, machineDefinitions);
     const port = await freePort();
     app = await startApp({
       databaseUrl: database.url,

@@ -92,11 +92,7 @@ async function main(): Promise<number> {
   try {
     const machine = await describeMachine(sql);
     const officer = await officerWithToken(db);
-    const programmeIds = await createProgrammes(
-      db,
-      options.cases,
-      machineDefinitions.map((d) => d.id),
-    );
+    const programmeIds = await createProgrammes(db, options.cases, machineDefinitions);
 
     const port = await freePort();
     const cpuProfileDir = process.env.BENCH_CPU_PROF_DIR || undefined;

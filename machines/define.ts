@@ -97,6 +97,21 @@ export interface SpendReport {
   explanation: string | null;
 }
 
+/** One outcome measure: what is counted or rated, in what unit, against what target, broken down how. */
+export interface MeasureSpec {
+  /** A name for machines and files, e.g. victimsSupported. */
+  id: string;
+  /** As people read it. */
+  name: string;
+  unit: 'count' | 'percent';
+  /** The programme's target for a year, where it has one. */
+  target: number | null;
+  /** The parts a count is broken down into (by crime type, by age), empty for none. */
+  breakdowns: readonly string[];
+  /** For a percentage: the count it is weighted by when returns are added up (victims supported). */
+  weightedBy?: string;
+}
+
 /** A service period: its first and last days (ISO dates). */
 export interface ServicePeriod {
   startsOn: string;
@@ -231,6 +246,11 @@ export interface MachineDefinition {
    * otherwise), and ending the award withdraws those whose period starts after it ends.
    */
   takesReturns?: true;
+  /**
+   * The outcome measures a programme of this cycle starts with (seeded into `programme_measures` when
+   * it is set up; its setup pages edit them there): what its awards report on, and no other cycle's.
+   */
+  measures?: readonly MeasureSpec[];
   /** States in which panel members declare conflicts and score the bid against the criteria. */
   panelScoringStates?: readonly string[];
   /**

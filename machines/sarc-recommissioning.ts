@@ -923,6 +923,24 @@ export const sarcRecommissioning = defineMachine({
     (c.tenders ?? []).map((t) => ({ id: tenderKey(t), label: t.bidder, weight: 0 })),
   awardEndsOn: (c: SarcContext) => c.contract?.endsOn ?? null,
   takesReturns: true,
+  // The Ministry of Justice's measures, as for every victims' service.
+  measures: [
+    {
+      id: 'victimsSupported',
+      name: 'Victims supported',
+      unit: 'count',
+      target: null,
+      breakdowns: ['Domestic abuse', 'Sexual violence', 'Other crime'],
+    },
+    {
+      id: 'copeAndRecover',
+      name: 'Victims who say they are better able to cope and recover',
+      unit: 'percent',
+      target: 80,
+      breakdowns: [],
+      weightedBy: 'victimsSupported',
+    },
+  ],
   awardPeriod: (c: SarcContext) =>
     c.contract ? { startsOn: c.contract.startsOn, endsOn: c.contract.endsOn } : null,
   title: 'SARC re-commissioning',

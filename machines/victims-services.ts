@@ -886,6 +886,24 @@ export const victimsServices = defineMachine({
   awardEndsOn: (c: Ctx) => c.agreement?.endsOn ?? null,
   // The agreement's period once signed (as varied); the bid's service period before.
   takesReturns: true,
+  // The Ministry of Justice's measures for victims' services.
+  measures: [
+    {
+      id: 'victimsSupported',
+      name: 'Victims supported',
+      unit: 'count',
+      target: null,
+      breakdowns: ['Domestic abuse', 'Sexual violence', 'Other crime'],
+    },
+    {
+      id: 'copeAndRecover',
+      name: 'Victims who say they are better able to cope and recover',
+      unit: 'percent',
+      target: 80,
+      breakdowns: [],
+      weightedBy: 'victimsSupported',
+    },
+  ],
   awardPeriod: (c: Ctx) =>
     c.agreement
       ? { startsOn: c.agreement.startsOn, endsOn: c.agreement.endsOn }

@@ -92,7 +92,7 @@ export async function startServices(
   for (const [machine, count] of Object.entries(upgraded))
     logger.info(`moved ${count} ${machine} cases to the machine's latest version`);
   if (config.seedDemoData) {
-    const cycles = engine.registry.list().map((d) => d.id);
+    const cycles = engine.registry.list();
     const now = clock.now();
     if (await seedDemoData(database.db, cycles, (tx, ids) => seedDemoCases(tx, engine, ids, now), now)) {
       logger.info('seeded demo data into an empty database');

@@ -3,7 +3,7 @@
 
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { financialYear, formatPounds, isoDate, isoInstant } from '../../machines/define.ts';
+import { financialYear, formatPounds, isoDate, isoInstant, type MeasureSpec } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import {
@@ -21,6 +21,7 @@ import {
   organisations,
   planOutcomes,
   planThemes,
+  programmeMeasures,
   programmeOutcomes,
   programmes,
 } from '../db/schema/index.ts';
@@ -178,13 +179,20 @@ export async function createFund(tx: Tx, body: unknown): Promise<string> {
   return fundId;
 }
 
+/** A cycle a programme may run: its machine's id, and the measures a new programme starts with. */
+export interface ProgrammeCycle {
+  id: string;
+  measures?: readonly MeasureSpec[] | undefined;
+}
+
 export async function createProgramme(
   tx: Tx,
   body: unknown,
-  knownCycles: readonly string[],
+  cycles: readonly ProgrammeCycle[],
 ): Promise<string> {
   const p = parse(newProgramme, body, 'programme');
   const problems: { field: string; message: string }[] = [];
+  const knownCycles = cycles.map((c) => c.id);
   if (!knownCycles.includes(p.cycle))
     problems.push({ field: 'cycle', message: `Expected one of ${knownCycles.join(', ')}` });
   if (!(await findFund(tx, p.fundId))) problems.push({ field: 'fundId', message: 'Unknown fund' });
@@ -232,6 +240,21 @@ export async function createProgramme(
   await tx
     .insert(programmeOutcomes)
     .values(p.outcomeIds.map((outcomeId) => ({ programmeId: row!.id, outcomeId })));
+  // The programme starts with its cycle's measures; its setup pages edit them from there.
+  const measures = cycles.find((c) => c.id === p.cycle)?.measures ?? [];
+  if (measures.length)
+    await tx.insert(programmeMeasures).values(
+      measures.map((m, position) => ({
+        programmeId: row!.id,
+        measureId: m.id,
+        position,
+        name: m.name,
+        unit: m.unit,
+        target: m.target === null ? null : String(m.target),
+        breakdowns: [...m.breakdowns],
+        weightedBy: m.weightedBy ?? null,
+      })),
+    );
   return row!.id;
 }
 

@@ -10,7 +10,7 @@ import type { Database, Tx } from '../db/client.ts';
 import { insertPanelMember } from '../db/queries/panel.ts';
 import { usersWithRole } from '../db/queries/people.ts';
 import { organisations, users } from '../db/schema/index.ts';
-import { createFund, createProgramme } from './catalogue.ts';
+import { createFund, createProgramme, type ProgrammeCycle } from './catalogue.ts';
 import { financialYearOf, yearsAhead } from './financial-year.ts';
 import { hashPassword } from './sessions.ts';
 
@@ -75,7 +75,7 @@ const POUND = 100;
  */
 export async function seedDemoData(
   db: Database,
-  knownCycles: readonly string[],
+  knownCycles: readonly ProgrammeCycle[],
   then?: (tx: Tx, ids: DemoIds) => Promise<void>,
   now: Date = new Date(),
 ): Promise<DemoIds | null> {
@@ -116,7 +116,7 @@ export async function seedDemoData(
 async function seedProgrammes(
   tx: Tx,
   o: Record<OrganisationKey, string>,
-  cycles: readonly string[],
+  cycles: readonly ProgrammeCycle[],
   now: Date,
 ) {
   const today = londonDate(now);

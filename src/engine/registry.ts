@@ -1,4 +1,4 @@
-import type { MachineDefinition } from '../../machines/define.ts';
+import type { MachineDefinition, MeasureSpec } from '../../machines/define.ts';
 import { fieldMetaProblems } from './field-meta.ts';
 import { panelFieldsProblem, undeclaredDecisions } from './rulebook.ts';
 import { declaredEventTypes } from './snapshot.ts';
@@ -54,6 +54,8 @@ function assertComplete(definition: MachineDefinition): void {
     if (node.invoke.length) throw new Error(`${name}: state ${state} invokes an actor`);
   }
   if (definition.machine.root.invoke.length) throw new Error(`${name}: the machine invokes an actor`);
+  const measureProblem = measuresProblem(definition.measures ?? []);
+  if (measureProblem) throw new Error(`${name}: ${measureProblem}`);
   if (definition.machine.root.type === 'parallel')
     throw new Error(`${name}: parallel machines cannot be one state`);
   for (const [type, spec] of Object.entries(definition.events)) {
@@ -96,4 +98,21 @@ function assertComplete(definition: MachineDefinition): void {
   );
   if (unknownScoring.length)
     throw new Error(`${name}: panel scoring in unknown states: ${unknownScoring.join(', ')}`);
+}
+
+/**
+ * What is wrong with a cycle's measures, or null: each named once, and a percentage weighted only by
+ * a count among them.
+ */
+export function measuresProblem(measures: readonly MeasureSpec[]): string | null {
+  const ids = measures.map((m) => m.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) return `the measure ${twice} is declared twice`;
+  for (const m of measures) {
+    if (!m.weightedBy) continue;
+    const by = measures.find((other) => other.id === m.weightedBy);
+    if (m.unit !== 'percent' || by?.unit !== 'count')
+      return `the measure ${m.id} must be a percentage weighted by a count among the measures`;
+  }
+  return null;
 }

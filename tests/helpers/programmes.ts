@@ -110,7 +110,7 @@ export async function openProgramme(
           { id: 'value', label: 'Value for money', weight: 40 },
         ],
       },
-      engine.registry.list().map((d) => d.id),
+      engine.registry.list(),
     );
     for (const email of options.panel ?? ['panel@demo.test', 'panel2@demo.test']) {
       const member = await findUserByEmail(tx, email);

@@ -9,10 +9,7 @@ export async function seedTestDatabase(url: string): Promise<void> {
   const { db, sql } = connect(url, 1);
   try {
     await ensurePlan(db);
-    await seedDemoData(
-      db,
-      machineDefinitions.map((d) => d.id),
-    );
+    await seedDemoData(db, machineDefinitions);
   } finally {
     await sql.end();
   }

@@ -3,6 +3,7 @@
 // set up each, and every invalid body refused with 422 naming the field and writing nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { youthFund } from '../../machines/youth-fund.ts';
 import { policeAndCrimePlan } from '../../src/domain/plan.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { expectProblem } from '../helpers/refusals.ts';
@@ -266,11 +267,33 @@ describe('programmes', () => {
       panelQuorum: 2,
       returnEveryMonths: 3,
       returnDueDays: 30,
+      // The Youth Fund's own measures, seeded from its cycle.
+      measures: youthFund.measures!.map((m) => ({ weightedBy: null, ...m })),
       round: null,
     });
     expect((await get(`/api/programmes/${res.body.id}`, email)).body).toEqual(res.body);
     const { delegationThresholdPence: _threshold, panelQuorum: _quorum, ...call } = res.body;
     expect((await get(`/api/programmes/${res.body.id}`, PROVIDER)).body).toEqual(call);
+  });
+
+  it("starts with its cycle's measures, and no cycle has another's", async () => {
+    const measuresOf = async (cycle: string) => {
+      const res = await post('/api/programmes', OFFICER, programme({ cycle, maxAwardPence: undefined }));
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.measures as { id: string; unit: string; weightedBy: string | null }[];
+    };
+    const victims = await measuresOf('victims-services');
+    expect(victims.map((m) => m.id)).toEqual(['victimsSupported', 'copeAndRecover']);
+    // Cope and recover is weighted by the victims supported when returns are added up.
+    expect(victims[1]).toMatchObject({ unit: 'percent', weightedBy: 'victimsSupported' });
+    for (const cycle of ['crime-disorder-grant', 'youth-fund']) {
+      const own = (await measuresOf(cycle)).map((m) => m.id);
+      expect(own.length, cycle).toBeGreaterThan(0);
+      expect(
+        own.filter((id) => ['victimsSupported', 'copeAndRecover'].includes(id)),
+        cycle,
+      ).toEqual([]);
+    }
   });
 
   it('takes a panel quorum of its own', async () => {

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { cases, programmeOutcomes, programmes } from '../schema/index.ts';
+import { cases, programmeMeasures, programmeOutcomes, programmes } from '../schema/index.ts';
 
 export type ProgrammeRow = typeof programmes.$inferSelect;
 
@@ -40,4 +40,21 @@ export async function roundCaseOf(db: Db, programmeId: string, roundMachine: str
     .limit(1);
   const [row] = share ? await query.for('share') : await query;
   return row;
+}
+
+/** A programme's outcome measures, in its order. */
+export async function measuresOf(db: Db, programmeId: string) {
+  const rows = await db
+    .select()
+    .from(programmeMeasures)
+    .where(eq(programmeMeasures.programmeId, programmeId))
+    .orderBy(asc(programmeMeasures.position));
+  return rows.map((r) => ({
+    id: r.measureId,
+    name: r.name,
+    unit: r.unit,
+    target: r.target === null ? null : Number(r.target),
+    breakdowns: r.breakdowns,
+    weightedBy: r.weightedBy,
+  }));
 }

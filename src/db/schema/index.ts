@@ -5,6 +5,7 @@ export * from './form-drafts.ts';
 export * from './funds.ts';
 export * from './idempotency.ts';
 export * from './ledger.ts';
+export * from './measures.ts';
 export * from './organisations.ts';
 export * from './outbox.ts';
 export * from './panel.ts';

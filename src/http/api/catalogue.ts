@@ -4,7 +4,13 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import { findFund, ledgerOf, listFunds } from '../../db/queries/funds.ts';
-import { findProgramme, listProgrammes, outcomesOf, roundCaseOf } from '../../db/queries/programmes.ts';
+import {
+  findProgramme,
+  listProgrammes,
+  measuresOf,
+  outcomesOf,
+  roundCaseOf,
+} from '../../db/queries/programmes.ts';
 import { planOutcomes, planThemes } from '../../db/schema/index.ts';
 import { confirmBudget, createFund, createProgramme } from '../../domain/catalogue.ts';
 import { fundPosition, fundPositions } from '../../domain/fund-position.ts';
@@ -112,6 +118,8 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
     }),
     maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
     criteria: row.criteria,
+    // What its awards report on: its cycle's measures to start with, as its setup may change them.
+    measures: await measuresOf(db, row.id),
     round: (await roundCaseOf(db, row.id, ROUND_MACHINE)) ?? null,
   });
 
@@ -130,10 +138,7 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
   router.post('/programmes', async (req, res) => {
     requireRole(actorOf(res), ['officer', 'admin'], 'set up programmes');
     parseBody(anObject, req.body);
-    const cycles = engine.registry
-      .list()
-      .map((d) => d.id)
-      .filter((id) => id !== ROUND_MACHINE);
+    const cycles = engine.registry.list().filter((d) => d.id !== ROUND_MACHINE);
     const id = await db.transaction((tx) => createProgramme(tx, req.body, cycles));
     res
       .status(201)
