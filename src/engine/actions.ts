@@ -44,3 +44,8 @@ export function interpretActions(actions: readonly EmittedAction[], now: Date): 
   }
   return result;
 }
+
+/** The names of a transition's actions, whether written as strings or as `{ type }` objects. */
+export function actionTypes(actions: readonly unknown[]): string[] {
+  return actions.map((a) => (typeof a === 'string' ? a : ((a as { type?: string })?.type ?? '')));
+}

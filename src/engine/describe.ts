@@ -2,6 +2,7 @@
 import type { AnyStateNode } from 'xstate';
 import { z } from 'zod';
 import type { MachineDefinition } from '../../machines/define.ts';
+import { actionTypes } from './actions.ts';
 import { type Actor, isSender } from './actor.ts';
 import { caseEvents } from './case-officer.ts';
 import { rulebookEvents } from './rulebook.ts';
@@ -152,4 +153,10 @@ export function statesWhereActorActs(definition: MachineDefinition, actor: Actor
       }),
     )
     .map(([name]) => name);
+}
+
+/** The actions an event may run from a state (any of its guarded alternatives): what it will do. */
+export function transitionActions(definition: MachineDefinition, state: string, type: string): string[] {
+  const node = (definition.machine.root.states as Record<string, AnyStateNode>)[state];
+  return (node?.transitions.get(type) ?? []).flatMap((t) => actionTypes(t.actions));
 }

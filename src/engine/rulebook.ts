@@ -9,6 +9,7 @@ import { dayInWords, isIsoDate } from '../../machines/calendar.ts';
 import { type EventSpec, type FieldProblem, type MachineDefinition, reason } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import type { CaseRow, ConflictFound } from '../db/queries/cases.ts';
+import { actionTypes } from './actions.ts';
 import type { Actor } from './actor.ts';
 import { caseEvents } from './case-officer.ts';
 import { forbidden, ProblemError } from './errors.ts';
@@ -285,10 +286,6 @@ export function panelFieldsProblem(spec: EventSpec): string | null {
 }
 
 const COMMITS = 'commitFunds';
-
-function actionTypes(actions: readonly unknown[]): string[] {
-  return actions.map((a) => (typeof a === 'string' ? a : ((a as { type?: string })?.type ?? '')));
-}
 
 function commitsOnEntry(node: AnyStateNode | undefined): boolean {
   return !!node && actionTypes(node.entry).includes(COMMITS);

@@ -2,7 +2,9 @@
 // pages confirm it on a page of its own with a warning button, and the organisation it happened to
 // is told by email exactly once. Dates mean what they say: a grant completes only once its agreement
 // has run; a report due date is not in the past.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
@@ -182,5 +184,26 @@ describe('the pages', () => {
     const [history] =
       await t.sql`select payload from case_events where case_id = ${id} and type = 'WITHDRAW'`;
     expect(history!.payload).toEqual({ reason: 'No volunteers this term' });
+  });
+
+  it('ending an award says what ending does to its payments and returns before it is confirmed', async () => {
+    clock.reset();
+    const id = await liveGrant();
+    const agent = await signedIn(t.baseUrl, OFFICER, DEMO_PASSWORD);
+    const page = await agent.get(`/cases/${id}`);
+    const ask = await agent
+      .post(`/cases/${id}/events/TERMINATE`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        version: String((await stored(id)).version),
+        reason: 'Service stopped',
+      });
+    expect(ask.status).toBe(200);
+    expect(ask.text).toContain('Are you sure you want to terminate the grant?');
+    expect(ask.text).toContain(
+      'Payments not yet made are cancelled and their money goes back to the fund; monitoring returns for periods after today are withdrawn.',
+    );
+    expect((await stored(id)).state).toBe('live');
   });
 });

@@ -5,8 +5,8 @@
 import type { z } from 'zod';
 import { dayInWords, isIsoDate } from '../../../machines/calendar.ts';
 import type { MachineDefinition } from '../../../machines/define.ts';
-import { formatPounds } from '../../../machines/define.ts';
-import { schemaOf } from '../../engine/describe.ts';
+import { formatPounds, releaseUnpaid } from '../../../machines/define.ts';
+import { schemaOf, transitionActions } from '../../engine/describe.ts';
 import { eventSpec, holdIn, SIGN_DECISION } from '../../engine/rulebook.ts';
 import type { CaseView, HistoryEntry } from '../../engine/views.ts';
 import { fieldSpecs } from './form-fields.ts';
@@ -270,7 +270,10 @@ export function confirmation(
   return {
     title: `Are you sure? ${label}`,
     question: `Are you sure you want to ${label.charAt(0).toLowerCase()}${label.slice(1)}?`,
-    warning: 'This cannot be undone. The organisation will be told by email.',
+    // Ending an award says what ending does to its money, its payments and its returns.
+    warning: transitionActions(definition, view.state, type).includes(releaseUnpaid.type)
+      ? 'This cannot be undone. Payments not yet made are cancelled and their money goes back to the fund; monitoring returns for periods after today are withdrawn. The organisation will be told by email.'
+      : 'This cannot be undone. The organisation will be told by email.',
     reference: view.reference,
     caseTitle: view.title,
     caseId: view.id,
