@@ -191,14 +191,14 @@ describe('a hand-made quarter: October to December 2170', () => {
     // Weighted by victims supported: (80 × 10 + 75.5 × 5 + 81 × 7) / 22 = 79.29…, not the plain mean 78.83…
     expect(res.body.outcomes).toEqual({
       returnsWithFigures: 3,
-      victimsSupported: 22,
+      victimsSupported: '22', // a sum: a string in JSON
       meanCopeAndRecoverPercent: 79.3,
     });
     const empty = await board('2170-71-Q1');
     expect(empty.body.returns).toEqual({ due: 0, onTime: 0, late: 0, notYetIn: 0, overdue: 0 });
     expect(empty.body.outcomes).toEqual({
       returnsWithFigures: 0,
-      victimsSupported: 0,
+      victimsSupported: '0',
       meanCopeAndRecoverPercent: null,
     });
   });

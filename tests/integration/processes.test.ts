@@ -194,13 +194,17 @@ describe('with the embedded default', () => {
       ]);
       const daysOn = (r: (typeof offered)[number]) => (r.due.getTime() - r.at.getTime()) / 86_400_000;
       expect(offered.map(daysOn)).toEqual([28, 21]);
-      expect(timersBefore).toHaveLength(4);
+      // And the live crime and disorder grant's four quarterly returns, each going overdue after its day.
+      const returns = timersBefore.filter((r) => r.machine === 'monitoring-return');
+      expect(returns.filter((r) => r.key === 'returnOverdue')).toHaveLength(4);
+      expect(timersBefore).toHaveLength(4 + returns.length);
 
-      // The offered demo grant's award is committed against the Youth Fund's fund.
+      // The offered demo grant (£2,200) and the live crime and disorder grant (£18,000) are committed
+      // against the community safety fund the Youth Fund draws on.
       const officer = lastLine((await runCli(['user:token', 'officer@demo.test'], env)).stdout);
       const position = readPence(await get(baseUrl, `/api/funds/${youthFund.fundId}/position`, officer));
-      expect(position).toMatchObject({ committedPence: 220_000, releasedPence: 0 });
-      expect(position.remainingPence).toBe(position.budgetPence - 220_000);
+      expect(position).toMatchObject({ committedPence: 2_020_000, releasedPence: 0 });
+      expect(position.remainingPence).toBe(position.budgetPence - 2_020_000);
     } finally {
       expect([0, 143]).toContain(await first.stop());
     }

@@ -11,7 +11,6 @@ import {
   programmeThemesOfFunds,
   returnsDue,
 } from '../../db/queries/reports.ts';
-import { exactNumber } from './figures.ts';
 import { type Quarter, quarterOf } from './quarter.ts';
 import { themeNames } from './reconciliation.ts';
 import { NOT_YET_ALLOCATED, themeBudgets, UNASSIGNED } from './theme-budget.ts';
@@ -181,7 +180,8 @@ export function boardReportJson(r: BoardReport) {
     },
     outcomes: {
       returnsWithFigures: r.returns.withFigures,
-      victimsSupported: exactNumber(r.returns.victimsSupported),
+      // A sum, like the money: a string in JSON, exact past 2^53.
+      victimsSupported: r.returns.victimsSupported,
       meanCopeAndRecoverPercent:
         r.returns.meanCopeAndRecoverPercent === null ? null : Number(r.returns.meanCopeAndRecoverPercent),
     },

@@ -107,13 +107,6 @@ export function sumFigures(lines: readonly Figures[]): Figures {
 export const differences = (a: Figures, b: Figures): FigureName[] =>
   figureNames.filter((name) => a[name] !== b[name]);
 
-/** A count as JSON: exact, or refused (a sum of people past 2^53 is a data fault, not a figure). */
-export function exactNumber(value: bigint): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw integrity(`A total of ${value} is too large to report exactly.`);
-  return n;
-}
-
 /** Figures as the API gives them: `budgetPence`, `committedPence`, … in bigint pence (strings in JSON). */
 export function figuresJson(f: Figures) {
   return {

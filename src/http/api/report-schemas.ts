@@ -103,7 +103,7 @@ export const boardReportBody = z.object({
   }),
   outcomes: z.object({
     returnsWithFigures: z.int(),
-    victimsSupported: z.int(),
+    victimsSupported: z.string().regex(/^\d+$/).describe('A sum: a string of digits, exact at any size'),
     meanCopeAndRecoverPercent: z.number().nullable(),
   }),
   adjustments: z
