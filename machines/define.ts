@@ -112,6 +112,28 @@ export interface MeasureSpec {
   weightedBy?: string;
 }
 
+/**
+ * The Ministry of Justice's measures for services to victims (victims' services, the SARC): victims
+ * supported, by crime type, and the share who say they cope and recover better, weighted by them.
+ */
+export const victimsMeasures: readonly MeasureSpec[] = [
+  {
+    id: 'victimsSupported',
+    name: 'Victims supported',
+    unit: 'count',
+    target: null,
+    breakdowns: ['Domestic abuse', 'Sexual violence', 'Other crime'],
+  },
+  {
+    id: 'copeAndRecover',
+    name: 'Victims who say they are better able to cope and recover',
+    unit: 'percent',
+    target: 80,
+    breakdowns: [],
+    weightedBy: 'victimsSupported',
+  },
+];
+
 /** A service period: its first and last days (ISO dates). */
 export interface ServicePeriod {
   startsOn: string;

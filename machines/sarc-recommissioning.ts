@@ -34,6 +34,7 @@ import {
   scheduleAt,
   schedulePayments,
   shortText,
+  victimsMeasures,
 } from './define.ts';
 import { sarcRecommissioningTemplates } from './mail/sarc-recommissioning.ts';
 
@@ -924,23 +925,7 @@ export const sarcRecommissioning = defineMachine({
   awardEndsOn: (c: SarcContext) => c.contract?.endsOn ?? null,
   takesReturns: true,
   // The Ministry of Justice's measures, as for every victims' service.
-  measures: [
-    {
-      id: 'victimsSupported',
-      name: 'Victims supported',
-      unit: 'count',
-      target: null,
-      breakdowns: ['Domestic abuse', 'Sexual violence', 'Other crime'],
-    },
-    {
-      id: 'copeAndRecover',
-      name: 'Victims who say they are better able to cope and recover',
-      unit: 'percent',
-      target: 80,
-      breakdowns: [],
-      weightedBy: 'victimsSupported',
-    },
-  ],
+  measures: victimsMeasures,
   awardPeriod: (c: SarcContext) =>
     c.contract ? { startsOn: c.contract.startsOn, endsOn: c.contract.endsOn } : null,
   title: 'SARC re-commissioning',

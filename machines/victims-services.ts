@@ -47,6 +47,7 @@ import {
   schedulePayments,
   shortText,
   textarea,
+  victimsMeasures,
   weightedScore,
 } from './define.ts';
 import { victimsServicesTemplates } from './mail/victims-services.ts';
@@ -887,23 +888,7 @@ export const victimsServices = defineMachine({
   // The agreement's period once signed (as varied); the bid's service period before.
   takesReturns: true,
   // The Ministry of Justice's measures for victims' services.
-  measures: [
-    {
-      id: 'victimsSupported',
-      name: 'Victims supported',
-      unit: 'count',
-      target: null,
-      breakdowns: ['Domestic abuse', 'Sexual violence', 'Other crime'],
-    },
-    {
-      id: 'copeAndRecover',
-      name: 'Victims who say they are better able to cope and recover',
-      unit: 'percent',
-      target: 80,
-      breakdowns: [],
-      weightedBy: 'victimsSupported',
-    },
-  ],
+  measures: victimsMeasures,
   awardPeriod: (c: Ctx) =>
     c.agreement
       ? { startsOn: c.agreement.startsOn, endsOn: c.agreement.endsOn }
