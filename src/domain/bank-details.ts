@@ -19,6 +19,7 @@ import { usersWithRole } from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
+import { letter } from '../mail/templates.ts';
 
 /** Digits as people write them ("12-34-56", "1234 5678"): the separators go. */
 const digits = (count: number, what: string) =>
@@ -73,37 +74,38 @@ async function tellOrganisation(
   at: Date,
 ) {
   const ending = account.accountNumber.slice(4);
-  const subject = {
-    bankDetailsChangeEntered: `A change to the bank details of ${organisation.name} has been entered`,
-    bankDetailsChanged: `The bank details of ${organisation.name} have changed`,
-    bankDetailsChangeRejected: `A change to the bank details of ${organisation.name} was not made`,
+  const name = organisation.name;
+  const phone =
+    "contact the Office of the Police and Crime Commissioner's finance team at once, by phone on a number you already hold";
+  const words = {
+    bankDetailsChangeEntered: {
+      subject: `A change to the bank details of ${name} has been entered`,
+      body: `We have entered a change to the bank account we pay ${name} into: to an account ending ${ending}. It takes effect once a second member of our finance team confirms it. If your organisation did not ask for this change, ${phone}, not by replying to this email.`,
+    },
+    bankDetailsChanged: {
+      subject: `The bank details of ${name} have changed`,
+      body: `From now on we pay ${name} into the account ending ${ending}. If your organisation did not ask for this change, ${phone}.`,
+    },
+    bankDetailsChangeRejected: {
+      subject: `A change to the bank details of ${name} was not made`,
+      body: `The change we told you about, to an account ending ${ending}, was not made: we go on paying ${name} into the account we paid before. If your organisation did ask for the change, contact the Office of the Police and Crime Commissioner's finance team by phone on a number you already hold.`,
+    },
   }[message];
-  const body =
-    message === 'bankDetailsChangeRejected'
-      ? `The change we told you about, to an account ending ${ending}, was not made: we go on paying ${organisation.name} into the account we paid before. If your organisation did ask for the change, contact the Office of the Police and Crime Commissioner's finance team by phone on a number you already hold.`
-      : message === 'bankDetailsChangeEntered'
-        ? `We have entered a change to the bank account we pay ${organisation.name} into: to an account ending ${ending}. It takes effect once a second member of our finance team confirms it. If your organisation did not ask for this change, contact the Office of the Police and Crime Commissioner's finance team at once, by phone on a number you already hold, not by replying to this email.`
-        : `From now on we pay ${organisation.name} into the account ending ${ending}. If your organisation did not ask for this change, contact the Office of the Police and Crime Commissioner's finance team at once, by phone on a number you already hold.`;
   const people = await usersWithRole(tx, 'provider', organisation.id);
   await insertOutboxRows(
     tx,
-    people.map((person) => {
-      const paragraphs = [`Dear ${person.name},`, body, 'Office of the Police and Crime Commissioner'];
-      return {
-        caseId: null,
-        caseVersion: null,
-        message,
-        toEmail: person.email,
-        toName: person.name,
-        subject,
-        text: paragraphs.join('\n\n'),
-        html: `<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px; color: #0b0c0c">${paragraphs
-          .map((p) => `<p>${p.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`)
-          .join('')}</body></html>`,
-        nextAttemptAt: at,
-        createdAt: at,
-      };
-    }),
+    people.map((person) => ({
+      caseId: null,
+      caseVersion: null,
+      message,
+      toEmail: person.email,
+      toName: person.name,
+      subject: words.subject,
+      // No link: a message about bank details asks nothing to be clicked.
+      ...letter(person.name, [words.body]),
+      nextAttemptAt: at,
+      createdAt: at,
+    })),
   );
 }
 

@@ -9,6 +9,7 @@ import { youthFund } from '../../machines/youth-fund.ts';
 import type { Tx } from '../db/client.ts';
 import { lockCasesAbout } from '../db/queries/payments.ts';
 import { findUserByEmail } from '../db/queries/people.ts';
+import type { Actor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
 import { decidePendingBankDetails, enterBankDetails } from './bank-details.ts';
 import type { DemoIds } from './demo-data.ts';
@@ -129,7 +130,7 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
     );
     await run(round.id, 'officer@demo.test', launchRound);
   }
-  await liveCrimeDisorderGrant(tx, engine, ids, now, run);
+  await liveCrimeDisorderGrant(tx, engine, ids, now, { actor, run });
   for (const bid of youthFundBids(addDays(londonDate(now), 300))) {
     const created = await engine.create(
       await actor(bid.provider),
@@ -150,9 +151,14 @@ async function liveCrimeDisorderGrant(
   engine: Engine,
   ids: DemoIds,
   now: Date,
-  run: (caseId: string, owner: string, steps: Step[]) => Promise<void>,
+  {
+    actor,
+    run,
+  }: {
+    actor: (email: string) => Promise<Actor>;
+    run: (caseId: string, owner: string, steps: Step[]) => Promise<void>;
+  },
 ) {
-  const actor = async (email: string) => actorOf((await findUserByEmail(tx, email))!);
   const grant = await engine.create(
     await actor('officer@demo.test'),
     {

@@ -75,11 +75,12 @@ async function checkAward(
   if (typeof input.periodStart !== 'string') return award;
   const period = { awardCaseId, periodStart: input.periodStart, periodEnd: String(input.periodEnd) };
   // A return reports on part of a live agreement: not on an award that has ended, nor outside its dates.
-  if (!definitionOf(award).takesReturns) {
+  const awardDefinition = definitionOf(award);
+  if (!awardDefinition.takesReturns) {
     throw invalid('That award does not take monitoring returns.', [
       {
         field,
-        message: `A ${definitionOf(award).title.toLowerCase()} reports in its own case, not by monitoring returns`,
+        message: `A ${awardDefinition.title.toLowerCase()} reports in its own case, not by monitoring returns`,
       },
     ]);
   }

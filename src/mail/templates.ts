@@ -30,21 +30,37 @@ export function renderMessage(
 ): { subject: string; text: string; html: string } {
   const template = templateFor(definition, message);
   if (!template) throw new Error(`There is no email template called "${message}" for ${definition.id}`);
-  const paragraphs = [`Dear ${data.recipientName},`, ...template.body(data)];
+  const link = {
+    href: data.caseUrl,
+    text: `View case ${data.reference}`,
+    textLine: `View the case: ${data.caseUrl}`,
+  };
+  return { subject: template.subject(data), ...letter(data.recipientName, template.body(data), link) };
+}
+
+/**
+ * A letter from the Office as text and HTML: "Dear …", the paragraphs, a link where there is one, and
+ * the sign-off. Every email the service sends is written by it.
+ */
+export function letter(
+  recipientName: string,
+  body: readonly string[],
+  link?: { href: string; text: string; textLine: string },
+): { text: string; html: string } {
+  const paragraphs = [`Dear ${recipientName},`, ...body];
   const text = [
     ...paragraphs,
-    `View the case: ${data.caseUrl}`,
-    '',
+    ...(link ? [link.textLine, ''] : []),
     'Office of the Police and Crime Commissioner',
   ].join('\n\n');
   const html = [
     '<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px; color: #0b0c0c">',
     ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-    `<p><a href="${escapeHtml(data.caseUrl)}">View case ${escapeHtml(data.reference)}</a></p>`,
+    ...(link ? [`<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>`] : []),
     '<p>Office of the Police and Crime Commissioner</p>',
     '</body></html>',
   ].join('\n');
-  return { subject: template.subject(data), text, html };
+  return { text, html };
 }
 
 export type { MessageData };

@@ -9,7 +9,7 @@ import { findClosedQuarter, insertClosedQuarter } from '../../db/queries/closed-
 import type { Actor } from '../../engine/actor.ts';
 import { fieldErrors, forbidden, invalid, ProblemError } from '../../engine/errors.ts';
 import { type BoardReport, liveBoardReport } from './board-report.ts';
-import { quarterOf, quarterParam } from './quarter.ts';
+import { type Quarter, quarterOf, quarterParam } from './quarter.ts';
 
 export const closeQuarterBody = z.strictObject({
   quarter: quarterParam.describe('The quarter to close, e.g. 2026-27-Q2'),
@@ -50,12 +50,18 @@ export async function boardReport(db: Database, quarterId: string): Promise<Boar
  * Finance closes a quarter that has ended: its report, as it stands, is kept as presented. 403 for
  * anyone else, 422 for a quarter not named well, 409 for one not yet ended or already closed.
  */
+/** Whether this person may close the quarter of this report now: finance, once it has ended, once. */
+export const mayCloseQuarter = (actor: Actor, report: BoardReport, now: Date) =>
+  actor.role === 'finance' && !report.closed && ended(report.quarter, now);
+
+const ended = (quarter: Quarter, now: Date) => londonDate(now) > quarter.endsOn;
+
 export async function closeQuarter(db: Database, actor: Actor, body: unknown, now: Date) {
   if (actor.role !== 'finance' || !actor.userId) throw forbidden('Only finance staff close a quarter.');
   const parsed = closeQuarterBody.safeParse(body);
   if (!parsed.success) throw invalid('The quarter is not valid.', fieldErrors(parsed.error.issues));
   const quarter = quarterOf(parsed.data.quarter);
-  if (londonDate(now) <= quarter.endsOn) {
+  if (!ended(quarter, now)) {
     throw new ProblemError(
       409,
       'The quarter has not ended',

@@ -61,10 +61,7 @@ export function bankDetailsPagesRouter(deps: { db: Database }): Router {
           href: e.field === 'form' ? '#pending' : `#confirm-${e.field}`,
           text: e.message,
         })),
-        ...(extra.rejectErrors ?? []).map(() => ({
-          href: '#rejectReason',
-          text: 'Say why the change is rejected',
-        })),
+        ...(extra.rejectErrors ?? []).map((e) => ({ href: '#rejectReason', text: e.message })),
       ],
       done: res.req.query.done,
     });

@@ -1,44 +1,24 @@
-// Finance's payments page: what is waiting to be approved or paid, and the import of the finance
-// system's paid transactions (pasted CSV), with every problem line listed when it is refused.
+// Finance's payments page: what is waiting to be approved or paid, the payment run, and the import of
+// the finance system's paid transactions (pasted CSV), with every problem line listed when it is refused.
 
 import { type Response, Router } from 'express';
 import { londonDate } from '../../../machines/calendar.ts';
-import { formatPounds } from '../../../machines/define.ts';
 import type { Database } from '../../db/client.ts';
-import { unpaidPayments } from '../../db/queries/payments.ts';
 import { type ImportProblem, importPaidTransactions } from '../../domain/payment-import.ts';
-import { paymentRun, paymentRunCsv } from '../../domain/payment-run.ts';
-import { PAYMENT_MACHINE } from '../../domain/payments.ts';
+import { financePayments, paymentRun, paymentRunCsv } from '../../domain/payment-run.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { ProblemError } from '../../engine/errors.ts';
-import { caseReference } from '../../engine/views.ts';
 import { sendDownload } from '../downloads.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 const PAGE = '/finance/payments';
-
-async function unpaid(db: Database, engine: Engine) {
-  const definition = engine.registry.latest(PAYMENT_MACHINE)!;
-  return (await unpaidPayments(db, PAYMENT_MACHINE)).map(({ row, organisation }) => {
-    const c = (row.snapshot as { context: { dueOn: string; amountPence: number } }).context;
-    return {
-      id: row.id,
-      reference: caseReference(definition, row.seq),
-      organisation,
-      dueOn: c.dueOn,
-      amount: formatPounds(c.amountPence),
-      state: definition.states[row.state]?.label ?? row.state,
-    };
-  });
-}
 
 export function paymentPagesRouter(deps: { db: Database; engine: Engine }): Router {
   const router = Router();
   const render = async (res: Response, extra: Record<string, unknown> = {}, status = 200) =>
     res.status(status).render('payments.njk', {
       title: 'Payments',
-      payments: await unpaid(deps.db, deps.engine),
-      run: await paymentRun(deps.db, deps.engine.registry),
+      ...(await financePayments(deps.db, deps.engine.registry)),
       ...extra,
     });
 

@@ -2,13 +2,12 @@
 // reconciliation (filtered by financial year and fund) and the quarterly board report, each as a page
 // and as CSV. Parsing and rules are the API's (src/http/api/reports.ts); these handlers render.
 import { Router } from 'express';
-import { londonDate } from '../../../machines/calendar.ts';
 import type { Database } from '../../db/client.ts';
 import { listFunds } from '../../db/queries/funds.ts';
 import { financialYearsWithFunds } from '../../db/queries/reports.ts';
 import type { BoardReport } from '../../domain/reports/board-report.ts';
 import { budgetAndPaidChart } from '../../domain/reports/chart.ts';
-import { closeQuarter } from '../../domain/reports/closed-quarters.ts';
+import { closeQuarter, mayCloseQuarter } from '../../domain/reports/closed-quarters.ts';
 import { type Figures, figureNames, poundsText } from '../../domain/reports/figures.ts';
 import { quarterAt, quarterOf, quarterParam, quartersOf } from '../../domain/reports/quarter.ts';
 import type { Reconciliation } from '../../domain/reports/reconciliation.ts';
@@ -172,8 +171,7 @@ export function reportPagesRouter(deps: { db: Database; clock: Clock }): Router 
     }
     const { report } = await boardReportFor(db, clock, { quarter: given });
     // Finance closes a quarter that has ended, once; its report is then kept as presented.
-    const mayClose =
-      webActor(res).role === 'finance' && !report.closed && londonDate(clock.now()) > report.quarter.endsOn;
+    const mayClose = mayCloseQuarter(webActor(res), report, clock.now());
     res.render('board-report.njk', {
       ...page(report.quarter.id),
       title: `Board report: ${report.quarter.financialYear} Q${report.quarter.number}`,
