@@ -109,7 +109,7 @@ export interface MeasureSpec {
   /** The parts a count is broken down into (by crime type, by age), empty for none. */
   breakdowns: readonly string[];
   /** For a percentage: the count it is weighted by when returns are added up (victims supported). */
-  weightedBy?: string;
+  weightedBy?: string | null;
 }
 
 /**
@@ -168,6 +168,11 @@ export type Widget =
   | 'scores'
   /** An event's type (e.g. the event a reason was given for): shown as the event's label. */
   | 'event'
+  /**
+   * Figures by outcome measure (./measures.ts): asked and shown against the measures the case reports
+   * on (the definition's `reportsMeasures`), each by its name, a count's parts one by one.
+   */
+  | 'measures'
   /**
    * An organisation on record that can be paid (a provider), by its id: asked as a choice of those
    * organisations, shown by name. The engine refuses an id not on record and gives the machine the
@@ -273,6 +278,12 @@ export interface MachineDefinition {
    * it is set up; its setup pages edit them there): what its awards report on, and no other cycle's.
    */
   measures?: readonly MeasureSpec[];
+  /**
+   * The case reports figures against measures copied from its programme when it was opened: the
+   * context field holding those measures, the path to the figures as last given, and the field with
+   * the London date they are due by (the board report counts them in that date's quarter).
+   */
+  reportsMeasures?: { measures: string; figures: readonly string[]; dueOn: string };
   /** States in which panel members declare conflicts and score the bid against the criteria. */
   panelScoringStates?: readonly string[];
   /**
@@ -507,6 +518,8 @@ export interface ProgrammeSettings {
   criteria: ScoringCriterion[];
   /** When bids close (an ISO instant), where the programme takes bids. */
   closesAt: string | null;
+  /** The outcome measures its awards report on, as they stand when a case is opened (absent: none). */
+  measures?: MeasureSpec[];
 }
 
 /** The part of a machine input the domain layer adds for a case opened under a programme. */

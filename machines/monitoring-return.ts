@@ -17,6 +17,7 @@ import {
   guardFrom,
   holdAwardPayments,
   isoDate,
+  type MeasureSpec,
   moneyActions,
   type Now,
   notify,
@@ -32,8 +33,10 @@ import {
   reportSpend,
   scheduleAt,
   shortText,
+  victimsMeasures,
 } from './define.ts';
 import { monitoringReturnTemplates } from './mail/monitoring-return.ts';
+import { type Figures, figureProblems, measureFigures, measureList } from './measures.ts';
 
 /** The provider is reminded this many days before the return is due, at 09:00 London time. */
 export const RETURN_REMINDER_DAYS = 7;
@@ -52,9 +55,8 @@ const tell = (message: MonitoringReturnMessage, ...to: Recipient[]) => notify(me
 /** What the provider reports for the period. */
 export interface MonitoringReturnFigures {
   performance: string;
-  victimsSupported: number;
-  /** Percent of victims who say they cope and recover better, 0 to 100, one decimal place at most. */
-  copeAndRecoverPercent: number;
+  /** A figure for each of the return's measures (victims supported, cope and recover, …). */
+  measures: Figures;
   spendPence: number;
   /** Money the provider will not need this award for; released from the unpaid part when accepted. */
   underspendPence: number;
@@ -65,6 +67,8 @@ export interface MonitoringReturnFigures {
 export interface MonitoringReturnContext {
   /** The award case this return reports on. */
   awardCaseId: string;
+  /** The outcome measures it reports on: its award's programme's, as they were when it was opened. */
+  measures: MeasureSpec[];
   periodStart: string;
   periodEnd: string;
   /** The London date the return is due by (the end of that day). */
@@ -125,29 +129,17 @@ const creationInput = creationFields.check((ctx) => {
 /** What the engine passes as the machine's input (the domain may add a programme; it is not used). */
 export type MonitoringReturnInput = z.output<typeof creationFields> & ProgrammeInput;
 
-const oneDecimalPlace = (value: number) => Math.abs(value * 10 - Math.round(value * 10)) < 1e-9;
-
 const returnPayload = z.strictObject({
   performance: shortText(5000).meta({
     title: 'How the service performed in the period',
     hint: 'Say how the service did against what was agreed in the award.',
     widget: 'textarea',
   }),
-  victimsSupported: z
-    .number({ error: 'Enter the number of victims supported' })
-    .int({ error: 'Enter a whole number' })
-    .nonnegative({ error: 'Cannot be negative' })
-    .max(Number.MAX_SAFE_INTEGER, { error: 'Number is too large' })
-    .meta({ title: 'Number of victims supported', hint: 'In this period.' }),
-  copeAndRecoverPercent: z
-    .number({ error: 'Enter a percentage' })
-    .min(0, { error: 'A percentage is at least 0' })
-    .max(100, { error: 'A percentage is at most 100' })
-    .refine(oneDecimalPlace, { error: 'Give the percentage to one decimal place at most' })
-    .meta({
-      title: 'Percentage of victims who say they are better able to cope and recover',
-      hint: 'From 0 to 100, to one decimal place at most, for example 82.5.',
-    }),
+  // Optional in shape only: the return's own measures say what it must give (checkFigures).
+  measures: measureFigures.optional().meta({
+    title: 'Outcomes in the period',
+    hint: "A figure for each of the programme's measures, in this period.",
+  }),
   spendPence: pence.meta({
     title: 'Spend in the period',
     hint: 'What you spent from this award in the period.',
@@ -197,8 +189,7 @@ export type MonitoringReturnEvent =
 
 const figuresOf = (event: ReturnPayload): MonitoringReturnFigures => ({
   performance: event.performance,
-  victimsSupported: event.victimsSupported,
-  copeAndRecoverPercent: event.copeAndRecoverPercent,
+  measures: event.measures ?? {},
   spendPence: event.spendPence,
   underspendPence: event.underspendPence ?? 0,
   narrative: event.narrative ?? null,
@@ -221,6 +212,16 @@ export const checkSubmit = (c: MonitoringReturnContext, _p: unknown, now?: Now):
         },
       ]
     : [];
+
+/** A figure for each of the return's measures, and none for another's. */
+export const checkFigures = (c: MonitoringReturnContext, p: ReturnPayload): FieldProblem[] =>
+  figureProblems(c.measures ?? [], p.measures);
+
+/** A submission: from the period's last day, with a figure for each measure. */
+export const checkReturn = (c: MonitoringReturnContext, p: ReturnPayload, now?: Now): FieldProblem[] => [
+  ...checkSubmit(c, p, now),
+  ...checkFigures(c, p),
+];
 
 /** A new due date: not in the past, not before the period ends, and not the date it has. */
 export const checkRedate = (c: MonitoringReturnContext, p: RedatePayload, now?: Now): FieldProblem[] => [
@@ -281,12 +282,17 @@ const machine = setup({
       event.type === 'WITHDRAW_RETURN' ? { withdrawnReason: event.reason } : {},
     ),
   },
-  guards: { redateValid: guardFrom(checkRedate), periodEnded: guardFrom(checkSubmit) },
+  guards: {
+    redateValid: guardFrom(checkRedate),
+    returnFits: guardFrom(checkReturn),
+    figuresFit: guardFrom(checkFigures),
+  },
 }).createMachine({
   id: 'monitoring-return',
   initial: 'due',
   context: ({ input }) => ({
     awardCaseId: input.awardCaseId,
+    measures: [...(input.programme?.measures ?? [])],
     periodStart: input.periodStart,
     periodEnd: input.periodEnd,
     dueOn: input.dueOn,
@@ -312,7 +318,7 @@ const machine = setup({
       ],
       on: {
         SUBMIT_RETURN: {
-          guard: 'periodEnded',
+          guard: 'returnFits',
           target: 'submitted',
           actions: ['recordReturn', tell('returnSubmitted', 'officer')],
         },
@@ -335,6 +341,7 @@ const machine = setup({
     late: {
       on: {
         SUBMIT_RETURN: {
+          guard: 'returnFits',
           target: 'submitted',
           actions: ['recordReturn', 'recordLateness', tell('returnSubmitted', 'officer')],
         },
@@ -369,6 +376,7 @@ const machine = setup({
     queried: {
       on: {
         RESUBMIT_RETURN: {
+          guard: 'figuresFit',
           target: 'submitted',
           actions: ['recordReturn', tell('returnSubmitted', 'officer')],
         },
@@ -386,10 +394,7 @@ const figures = (title: string) =>
   z
     .object({
       performance: z.string().meta({ title: 'How the service performed', widget: 'textarea' }),
-      victimsSupported: z.number().meta({ title: 'Number of victims supported' }),
-      copeAndRecoverPercent: z.number().meta({
-        title: 'Percentage of victims who say they are better able to cope and recover',
-      }),
+      measures: measureFigures.meta({ title: 'Outcomes in the period' }),
       spendPence: pence.meta({ title: 'Spend in the period' }),
       underspendPence: pence.meta({ title: 'Underspend' }),
       narrative: z.string().nullable().meta({ title: 'Anything else about the period', widget: 'textarea' }),
@@ -437,7 +442,45 @@ const contextSchema = z.object({
     .meta({ title: 'Every submission', hint: 'The first, then each resubmission after a question.' }),
   reminderSent: z.boolean().meta({ title: 'Reminder sent', widget: 'hidden' }),
   awardCaseId: z.string().meta({ title: 'Award case', widget: 'hidden' }),
+  measures: measureList,
 });
+
+/** What version 3 kept: victims supported and cope-and-recover as fields of every return. */
+interface FiguresV3 extends Omit<MonitoringReturnFigures, 'measures'> {
+  victimsSupported: number;
+  copeAndRecoverPercent: number;
+}
+type MonitoringReturnContextV3 = Omit<
+  MonitoringReturnContext,
+  'measures' | 'latestReturn' | 'submissions'
+> & {
+  latestReturn: FiguresV3 | null;
+  submissions: FiguresV3[];
+};
+
+/**
+ * A version 3 return asked every cycle for the Ministry of Justice's measures (without their parts):
+ * those become its measures, and what it was given, its figures. One not yet in asks for them still.
+ */
+function upgradeToMeasures(c: MonitoringReturnContextV3): MonitoringReturnContext {
+  const figures = ({
+    victimsSupported,
+    copeAndRecoverPercent,
+    ...rest
+  }: FiguresV3): MonitoringReturnFigures => ({
+    ...rest,
+    measures: {
+      victimsSupported: { value: victimsSupported },
+      copeAndRecover: { value: copeAndRecoverPercent },
+    },
+  });
+  return {
+    ...c,
+    measures: victimsMeasures.map((m) => ({ ...m, breakdowns: [...m.breakdowns] })),
+    latestReturn: c.latestReturn ? figures(c.latestReturn) : null,
+    submissions: c.submissions.map(figures),
+  };
+}
 
 /** The month each quarter of a financial year starts in, to the quarter's number: April starts quarter 1. */
 const QUARTER_STARTS: Record<number, number> = { 4: 1, 7: 2, 10: 3, 1: 4 };
@@ -475,15 +518,10 @@ export const monitoringReturn = defineMachine({
   // the domain withdraws a return not yet in when the award ends before its period (WITHDRAW_RETURN,
   // to a new final state), a return is submitted from its period's last day, and a submission may
   // explain spend above the award's value (absent on older ones: none given).
-  version: 3,
-  upgradeFrom: {
-    version: 2,
-    context: (c: Omit<MonitoringReturnContext, 'redates' | 'waivedReason'>): MonitoringReturnContext => ({
-      ...c,
-      redates: [],
-      waivedReason: null,
-    }),
-  },
+  // 4: a return reports on its programme's measures, copied into it when opened, rather than on
+  // victims supported and cope-and-recover for every cycle.
+  version: 4,
+  upgradeFrom: { version: 3, context: (c: MonitoringReturnContextV3) => upgradeToMeasures(c) },
   referencePrefix: 'MR',
   ownerKinds: ['provider', 'communitySafetyPartnership'],
   messages: monitoringReturnTemplates,
@@ -491,10 +529,11 @@ export const monitoringReturn = defineMachine({
   summary: monitoringReturnSummary,
   title: 'Monitoring return',
   description:
-    "A provider's monitoring return for one award and one period: performance, victims supported, outcomes and spend, checked by an officer.",
+    "A provider's monitoring return for one award and one period: performance, the programme's outcome measures and spend, checked by an officer.",
   machine,
   input: creationInput,
   createdBy: ['officer'],
+  reportsMeasures: { measures: 'measures', figures: ['latestReturn', 'measures'], dueOn: 'dueOn' },
   states: {
     due: { label: 'Return due' },
     late: { label: 'Return overdue' },
@@ -510,13 +549,14 @@ export const monitoringReturn = defineMachine({
       payload: returnPayload,
       sentBy: ['owner'],
       reportsSpend: spendReport,
-      check: checkSubmit,
+      check: checkReturn,
     },
     RESUBMIT_RETURN: {
       label: 'Resubmit the monitoring return',
       payload: returnPayload,
       sentBy: ['owner'],
       reportsSpend: spendReport,
+      check: checkFigures,
     },
     ACCEPT_RETURN: { label: 'Accept the return', payload: emptyPayload, sentBy: ['officer'] },
     QUERY_RETURN: { label: 'Query the return', payload: queryPayload, sentBy: ['officer'] },

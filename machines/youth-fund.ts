@@ -14,6 +14,7 @@ import {
   guardFrom,
   isoDate,
   isoInstant,
+  type MeasureSpec,
   moneyActions,
   type Now,
   notify,
@@ -40,6 +41,7 @@ import {
   shortText,
 } from './define.ts';
 import { youthFundTemplates } from './mail/youth-fund.ts';
+import { type Figures, figureProblems, measureFigures, measureList } from './measures.ts';
 import { OFFER_LAPSES_AFTER_MS, OFFER_REMINDER_AFTER_MS } from './messages.ts';
 
 /** £5,000 in pence; the machine input's `capPence` overrides it (a programme will supply it). */
@@ -67,6 +69,32 @@ export const youthFundMessages = [
 export type YouthFundMessage = (typeof youthFundMessages)[number];
 const tell = (message: YouthFundMessage, ...to: Recipient[]) => notify(message, ...to);
 
+/** What a Youth Fund programme's grants report on at the end, to start with: its own measures. */
+export const youthFundMeasures: readonly MeasureSpec[] = [
+  {
+    id: 'youngPeopleTakingPart',
+    name: 'Young people taking part',
+    unit: 'count',
+    target: null,
+    breakdowns: ['Aged 10 to 13', 'Aged 14 to 17', 'Aged 18 to 24'],
+  },
+  {
+    id: 'youngPeopleCompleting',
+    name: 'Young people completing the project',
+    unit: 'count',
+    target: null,
+    breakdowns: [],
+  },
+  {
+    id: 'feelLessLikelyToOffend',
+    name: 'Young people who say they are less likely to get into trouble',
+    unit: 'percent',
+    target: null,
+    breakdowns: [],
+    weightedBy: 'youngPeopleTakingPart',
+  },
+];
+
 export interface YouthFundPayment {
   amountPence: number;
   paidOn: string;
@@ -76,6 +104,8 @@ export interface YouthFundReport {
   summary: string;
   spentPence: number;
   outcomes: string;
+  /** A figure for each of the grant's measures; absent on reports made before version 4. */
+  measures?: Figures;
 }
 /** A reason given for ending the case, with the event that carried it. */
 export interface YouthFundReason {
@@ -84,6 +114,8 @@ export interface YouthFundReason {
 }
 export interface YouthFundContext {
   capPence: number;
+  /** The outcome measures the end-of-grant report gives figures for: the programme's, when the bid began. */
+  measures: MeasureSpec[];
   title: string | null;
   summary: string | null;
   amountRequestedPence: number | null;
@@ -132,6 +164,10 @@ const reportDueOn = {
 const amountPaid = { title: 'Amount paid' };
 const reportSummary = { title: 'What the project did', widget: 'textarea' } as const;
 const amountSpent = { title: 'Amount spent', hint: 'No more than the grant paid.' };
+const reportMeasures = {
+  title: 'Outcomes',
+  hint: "A figure for each of the programme's measures, over the whole project.",
+} as const;
 const outcomes = {
   title: 'What the project achieved',
   hint: 'The difference it made to the young people taking part.',
@@ -173,6 +209,8 @@ const reportPayload = z.strictObject({
   summary: shortText(5000).meta(reportSummary),
   spentPence: pence.meta(amountSpent),
   outcomes: shortText(5000).meta(outcomes),
+  // Optional in shape only: the grant's own measures say what it must give (checkReport).
+  measures: measureFigures.optional().meta(reportMeasures),
 });
 
 /** What each field of the context means to a person, most important first (display only). */
@@ -188,6 +226,7 @@ const contextSchema = z.object({
       summary: z.string().meta(reportSummary),
       spentPence: pence.meta({ title: 'Amount spent' }),
       outcomes: z.string().meta({ title: 'What the project achieved', widget: 'textarea' }),
+      measures: measureFigures.optional().meta(reportMeasures),
     })
     .nullable()
     .meta({ title: 'End-of-grant report' }),
@@ -202,6 +241,7 @@ const contextSchema = z.object({
       }),
     )
     .meta({ title: 'Reasons given' }),
+  measures: measureList,
   ownDeadline: z
     .object({
       closesAt: isoInstant.meta({ title: 'Bids from this applicant taken until' }),
@@ -269,13 +309,15 @@ export const checkPayment = (context: YouthFundContext, payload: PaymentPayload)
     (awarded) => `The payment cannot be more than the ${awarded} awarded`,
   );
 
-export const checkReport = (context: YouthFundContext, payload: ReportPayload): FieldProblem[] =>
-  atMost(
+export const checkReport = (context: YouthFundContext, payload: ReportPayload): FieldProblem[] => [
+  ...atMost(
     'spentPence',
     payload.spentPence,
     context.payment?.amountPence ?? 0,
     (paid) => `Spend cannot be more than was paid (${paid})`,
-  );
+  ),
+  ...figureProblems(context.measures ?? [], payload.measures),
+];
 
 const releaseAward = releaseFunds<YouthFundContext>((c) => c.awardedPence ?? 0);
 
@@ -332,7 +374,14 @@ const machine = setup({
     ),
     recordReport: assign(({ event }) =>
       event.type === 'SUBMIT_REPORT'
-        ? { report: { summary: event.summary, spentPence: event.spentPence, outcomes: event.outcomes } }
+        ? {
+            report: {
+              summary: event.summary,
+              spentPence: event.spentPence,
+              outcomes: event.outcomes,
+              measures: event.measures ?? {},
+            },
+          }
         : {},
     ),
     recordQuery: assign(({ context, event }) =>
@@ -356,6 +405,7 @@ const machine = setup({
   initial: 'draft',
   context: ({ input }) => ({
     capPence: input?.capPence ?? input?.programme?.maxAwardPence ?? YOUTH_FUND_DEFAULT_CAP_PENCE,
+    measures: [...(input?.programme?.measures ?? [])],
     title: input?.title ?? null,
     summary: null,
     amountRequestedPence: null,
@@ -493,36 +543,20 @@ export const youthFund = defineMachine({
   id: 'youth-fund',
   // 2: the grant is paid through a payment case; its payment is recorded by the system when made.
   // 3: an officer may give one applicant a later deadline (EXTEND_OWN_DEADLINE) while the bid is a draft.
-  version: 3,
+  // 4: the end-of-grant report gives a figure for each of the programme's measures, copied into the
+  // bid when it began. Bids begun before then take the Youth Fund's measures; a report already made
+  // keeps what it said (no figures).
+  version: 4,
   upgradeFrom: {
-    version: 2,
-    context: (c: Omit<YouthFundContext, 'ownDeadline'>): YouthFundContext => ({ ...c, ownDeadline: null }),
+    version: 3,
+    context: (c: Omit<YouthFundContext, 'measures'>): YouthFundContext => ({
+      ...c,
+      measures: youthFundMeasures.map((m) => ({ ...m, breakdowns: [...m.breakdowns] })),
+    }),
   },
   referencePrefix: 'YF',
-  measures: [
-    {
-      id: 'youngPeopleTakingPart',
-      name: 'Young people taking part',
-      unit: 'count',
-      target: null,
-      breakdowns: ['Aged 10 to 13', 'Aged 14 to 17', 'Aged 18 to 24'],
-    },
-    {
-      id: 'youngPeopleCompleting',
-      name: 'Young people completing the project',
-      unit: 'count',
-      target: null,
-      breakdowns: [],
-    },
-    {
-      id: 'feelLessLikelyToOffend',
-      name: 'Young people who say they are less likely to get into trouble',
-      unit: 'percent',
-      target: null,
-      breakdowns: [],
-      weightedBy: 'youngPeopleTakingPart',
-    },
-  ],
+  measures: youthFundMeasures,
+  reportsMeasures: { measures: 'measures', figures: ['report', 'measures'], dueOn: 'reportDueOn' },
   ownerKinds: ['provider'],
   messages: youthFundTemplates,
   context: contextSchema,

@@ -9,7 +9,7 @@ import { type CaseRow, casesWithContext, lockCase } from '../db/queries/cases.ts
 import { netCommittedByCase } from '../db/queries/funds.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { findSchedule } from '../db/queries/payments.ts';
-import { findProgramme, type ProgrammeRow, roundCaseOf } from '../db/queries/programmes.ts';
+import { findProgramme, measuresOf, type ProgrammeRow, roundCaseOf } from '../db/queries/programmes.ts';
 import type { InputPreparer } from '../engine/engine.ts';
 import { invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
@@ -17,8 +17,10 @@ import { isUuid } from '../engine/ids.ts';
 /** The machine that runs a programme's round itself; every other machine's cases are its bids or grants. */
 export const ROUND_MACHINE = commissioningRound.id;
 
-export function programmeSettings(row: ProgrammeRow): ProgrammeSettings {
+/** What a case opened under the programme is given: its settings, and its measures as they stand. */
+export async function programmeSettings(tx: Db, row: ProgrammeRow): Promise<ProgrammeSettings> {
   return {
+    measures: await measuresOf(tx, row.id),
     id: row.id,
     name: row.name,
     maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
@@ -46,7 +48,12 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
   }
   const awardCaseId = typeof input.awardCaseId === 'string' ? input.awardCaseId : null;
   const award = awardCaseId ? await checkAward(tx, request, input) : undefined;
-  return { ...(await prepareProgrammeInput(tx, request)), awardCaseId, award };
+  const prepared = await prepareProgrammeInput(tx, request);
+  // A case about an award works under the award's programme: a return reports on its measures.
+  const programme = award?.programmeId ? await findProgramme(tx, award.programmeId) : undefined;
+  if (programme && !prepared.input.programme)
+    prepared.input = { ...prepared.input, programme: await programmeSettings(tx, programme) };
+  return { ...prepared, awardCaseId, award };
 };
 
 /**
@@ -138,7 +145,7 @@ export const prepareProgrammeInput: InputPreparer = async (tx, { definition, inp
       { field, message: `"${programme.name}" runs ${programme.cycle} cases, not ${definition.id}` },
     ]);
   }
-  return { input: { ...input, programme: programmeSettings(programme) }, programmeId: id };
+  return { input: { ...input, programme: await programmeSettings(tx, programme) }, programmeId: id };
 };
 
 /** A programme by its id as a person gave it, or 404: an id that is no uuid is simply not found. */

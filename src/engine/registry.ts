@@ -1,4 +1,5 @@
 import type { MachineDefinition, MeasureSpec } from '../../machines/define.ts';
+import { fieldsWithWidget } from './describe.ts';
 import { fieldMetaProblems } from './field-meta.ts';
 import { panelFieldsProblem, undeclaredDecisions } from './rulebook.ts';
 import { declaredEventTypes } from './snapshot.ts';
@@ -54,6 +55,11 @@ function assertComplete(definition: MachineDefinition): void {
     if (node.invoke.length) throw new Error(`${name}: state ${state} invokes an actor`);
   }
   if (definition.machine.root.invoke.length) throw new Error(`${name}: the machine invokes an actor`);
+  const reports = definition.reportsMeasures;
+  if (reports && !Object.hasOwn(definition.context.shape, reports.measures))
+    throw new Error(
+      `${name}: its measures are said to be in ${reports.measures}, which its context does not describe`,
+    );
   const measureProblem = measuresProblem(definition.measures ?? []);
   if (measureProblem) throw new Error(`${name}: ${measureProblem}`);
   if (definition.machine.root.type === 'parallel')
@@ -76,6 +82,10 @@ function assertComplete(definition: MachineDefinition): void {
     if (spec.reportsSpend && !spec.payload.shape.spendAboveAward?.safeParse(undefined).success)
       throw new Error(
         `${name}: ${type} reports spend, so its payload must offer an optional spendAboveAward`,
+      );
+    if (fieldsWithWidget(spec.payload, 'measures').length && !definition.reportsMeasures)
+      throw new Error(
+        `${name}: ${type} asks for figures by measure, but the machine does not say where its measures are`,
       );
     if ((spec.closesScoring || spec.moderates) && !definition.panelScoringStates?.length)
       throw new Error(`${name}: ${type} works on panel scores, but the machine has no panel scoring states`);
@@ -109,6 +119,11 @@ export function measuresProblem(measures: readonly MeasureSpec[]): string | null
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) return `the measure ${twice} is declared twice`;
   for (const m of measures) {
+    // Ids name form inputs (`measures.<id>.<part>`) and JSON keys: a word, no dots.
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(m.id)) return `the measure id ${m.id} must be letters and digits`;
+    if (m.breakdowns.length && m.unit !== 'count')
+      return `the measure ${m.id} is broken down, so must be a count`;
+    if (new Set(m.breakdowns).size !== m.breakdowns.length) return `the measure ${m.id} names a part twice`;
     if (!m.weightedBy) continue;
     const by = measures.find((other) => other.id === m.weightedBy);
     if (m.unit !== 'percent' || by?.unit !== 'count')

@@ -30,6 +30,15 @@ export const youthFundEvents = {
     summary: 'Ran 40 sessions',
     spentPence: 290_000,
     outcomes: 'Less ASB',
+    // A figure for each of the Youth Fund's measures, which the helper's programme gives the bid.
+    measures: {
+      youngPeopleTakingPart: {
+        value: 40,
+        breakdown: { 'Aged 10 to 13': 12, 'Aged 14 to 17': 22, 'Aged 18 to 24': 6 },
+      },
+      youngPeopleCompleting: { value: 31 },
+      feelLessLikelyToOffend: { value: 77.5 },
+    },
   },
   ACCEPT_REPORT: { type: 'ACCEPT_REPORT' },
   QUERY_REPORT: { type: 'QUERY_REPORT', reason: 'Please add receipts' },

@@ -8,6 +8,7 @@ import {
   type YouthFundEvent,
   type YouthFundInput,
   youthFund,
+  youthFundMeasures,
 } from '../../machines/youth-fund.ts';
 import { type EventOf, harness, ofType, words } from './machine-harness.ts';
 import { youthFundEvents } from './youth-fund-events.ts';
@@ -29,6 +30,7 @@ export const programme: ProgrammeSettings = {
     { id: 'value', label: 'Value for money', weight: 40 },
   ],
   closesAt: '2027-01-31T23:59:00.000Z',
+  measures: [...youthFundMeasures],
 };
 /** The machine input of a case opened under `programme`, as the engine passes it. */
 export const programmeInput: YouthFundInput = { programmeId: programme.id, programme };

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { ProgrammeSettings } from '../../machines/define.ts';
+import { victimsMeasures } from '../../machines/define.ts';
 import { monitoringReturnTemplates } from '../../machines/mail/monitoring-return.ts';
 import {
+  checkFigures,
   checkRedate,
+  checkReturn,
   checkSubmit,
   type MonitoringReturnContext,
   type MonitoringReturnEvent,
+  type MonitoringReturnFigures,
   type MonitoringReturnInput,
   monitoringReturn,
   monitoringReturnMessages,
@@ -32,30 +37,49 @@ type Event = EventOf<typeof monitoringReturn>;
 type EventType = MonitoringReturnEvent['type'];
 
 const AWARD_CASE_ID = '5d7e1c3a-2b4f-4a6e-9c8d-0e1f2a3b4c5d';
-// A summer quarter (due in BST) and a winter one (due in GMT).
-const summer: MonitoringReturnInput = {
+// A summer quarter (due in BST) and a winter one (due in GMT), as an officer would open them.
+const summerIn = {
   awardCaseId: AWARD_CASE_ID,
   periodStart: '2026-04-01',
   periodEnd: '2026-06-30',
   dueOn: '2026-07-31',
 };
-const winter: MonitoringReturnInput = {
+const winterIn = {
   awardCaseId: AWARD_CASE_ID,
   periodStart: '2026-10-01',
   periodEnd: '2026-12-31',
   dueOn: '2027-01-31',
 };
+// The domain adds the award's programme: a victims' service, reporting the Ministry of Justice's measures.
+const programme: ProgrammeSettings = {
+  id: 'b1f0c2d4-0000-4000-8000-000000000001',
+  name: "Victims' services 2026-27",
+  maxAwardPence: null,
+  delegationThresholdPence: 0,
+  criteria: [],
+  closesAt: null,
+  measures: [...victimsMeasures],
+};
+const summer: MonitoringReturnInput = { ...summerIn, programme };
+const winter: MonitoringReturnInput = { ...winterIn, programme };
 
+const counted = (value: number, [domestic, sexual, other]: number[]) => ({
+  victimsSupported: {
+    value,
+    breakdown: { 'Domestic abuse': domestic!, 'Sexual violence': sexual!, 'Other crime': other! },
+  },
+  copeAndRecover: { value: 82.5 },
+});
 const figures = {
   performance: 'All targets met',
-  victimsSupported: 120,
-  copeAndRecoverPercent: 82.5,
+  measures: counted(120, [70, 30, 20]),
   spendPence: 4_500_000,
   narrative: 'A good quarter',
 };
+const recounted = counted(118, [68, 30, 20]);
 const ev = {
   SUBMIT_RETURN: { type: 'SUBMIT_RETURN', ...figures },
-  RESUBMIT_RETURN: { type: 'RESUBMIT_RETURN', ...figures, victimsSupported: 118 },
+  RESUBMIT_RETURN: { type: 'RESUBMIT_RETURN', ...figures, measures: recounted },
   ACCEPT_RETURN: { type: 'ACCEPT_RETURN' },
   QUERY_RETURN: { type: 'QUERY_RETURN', reason: 'Please recount victims' },
   REDATE_RETURN: { type: 'REDATE_RETURN', dueOn: '2026-09-30', reason: 'Staff illness' },
@@ -118,8 +142,8 @@ const stored = {
 
 describe('monitoring return definition', () => {
   it('describes itself and registers', () => {
-    expect(monitoringReturn).toMatchObject({ id: 'monitoring-return', version: 3, referencePrefix: 'MR' });
-    expect(monitoringReturn.upgradeFrom?.version).toBe(2);
+    expect(monitoringReturn).toMatchObject({ id: 'monitoring-return', version: 4, referencePrefix: 'MR' });
+    expect(monitoringReturn.upgradeFrom?.version).toBe(3);
     expect(monitoringReturn.createdBy).toEqual(['officer']);
     expect(Object.keys(monitoringReturn.states).sort()).toEqual(Object.keys(machine.root.states).sort());
     expect(Object.keys(accepts).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -142,11 +166,12 @@ describe('monitoring return definition', () => {
     expect(Object.keys(monitoringReturnTemplates).sort()).toEqual([...monitoringReturnMessages].sort());
   });
 
-  it('starts due with the period copied and nothing submitted', () => {
+  it("starts due with the period and its programme's measures copied, and nothing submitted", () => {
     const [snapshot] = start();
     expect(snapshot.value).toBe('due');
     expect(snapshot.context).toEqual({
-      ...summer,
+      ...summerIn,
+      measures: [...victimsMeasures],
       reminderSent: false,
       submittedLate: false,
       latestReturn: null,
@@ -169,12 +194,12 @@ describe('creation input', () => {
 
   it('stays a strict ZodObject with its cross-field rules, as the engine and registry need', () => {
     expect(schema).toBeInstanceOf(z.ZodObject);
-    expect(issues(summer)).toEqual([]);
-    expect(issues(winter)).toEqual([]);
-    expect(issues({ ...summer, dueOn: summer.periodEnd })).toEqual([]);
+    expect(issues(summerIn)).toEqual([]);
+    expect(issues(winterIn)).toEqual([]);
+    expect(issues({ ...summerIn, dueOn: summerIn.periodEnd })).toEqual([]);
     expect(z.toJSONSchema(schema)).toMatchObject({
       additionalProperties: false,
-      required: Object.keys(summer),
+      required: Object.keys(summerIn),
     });
   });
 
@@ -184,17 +209,17 @@ describe('creation input', () => {
     [{ periodEnd: '2026-02-30' }, [['periodEnd', 'Enter a date as YYYY-MM-DD']]],
     [{ dueOn: '31/07/2026' }, [['dueOn', 'Enter a date as YYYY-MM-DD']]],
   ])('refuses %o: %o', (change, expected) => {
-    expect(issues({ ...summer, ...change })).toEqual(expected);
+    expect(issues({ ...summerIn, ...change })).toEqual(expected);
   });
 
   it('takes a one-day period (an agreement that ends on the first day of a quarter)', () => {
-    expect(issues({ ...summer, periodEnd: '2026-04-01' })).toEqual([]);
+    expect(issues({ ...summerIn, periodEnd: '2026-04-01' })).toEqual([]);
   });
 
   it.each([
-    { ...summer, awardCaseId: 'award-1' },
-    { ...summer, extra: 1 },
-    { ...summer, programme: {} },
+    { ...summerIn, awardCaseId: 'award-1' },
+    { ...summerIn, extra: 1 },
+    { ...summerIn, programme: {} },
     { awardCaseId: AWARD_CASE_ID, periodStart: '2026-04-01', periodEnd: '2026-06-30' },
   ])('refuses %o', (input) => {
     expect(schema.safeParse(input).success).toBe(false);
@@ -238,7 +263,7 @@ describe('transitions and what they record', () => {
         to !== 'accepted' && (late || holdsOnTime),
       );
     }
-    const resubmitted = { ...stored, victimsSupported: 118 };
+    const resubmitted = { ...stored, measures: recounted };
     expect(s.context).toEqual({
       ...start()[0].context,
       submittedLate: late,
@@ -396,22 +421,47 @@ describe("holding the award's payments", () => {
   });
 });
 
-describe('moving cases from version 2', () => {
+describe('moving cases from version 3', () => {
   const upgrade = monitoringReturn.upgradeFrom!.context!;
-  const asVersion2 = ({ redates: _r, waivedReason: _w, ...c }: MonitoringReturnContext) => c;
-  it.each(Object.keys(pathTo).filter((s) => s !== 'waived'))(
-    'a case %s gets the context version 3 would have given it',
+  type Figures = MonitoringReturnFigures;
+  // Version 3 asked every return for victims supported and cope-and-recover, without parts.
+  const old = ({ measures, ...rest }: Figures) => ({
+    ...rest,
+    victimsSupported: measures.victimsSupported!.value,
+    copeAndRecoverPercent: measures.copeAndRecover!.value,
+  });
+  const asVersion3 = ({ measures: _m, latestReturn, submissions, ...c }: MonitoringReturnContext) => ({
+    ...c,
+    latestReturn: latestReturn && old(latestReturn),
+    submissions: submissions.map(old),
+  });
+  const noParts = (f: Figures): Figures => ({
+    ...f,
+    measures: {
+      victimsSupported: { value: f.measures.victimsSupported!.value },
+      copeAndRecover: { value: 82.5 },
+    },
+  });
+  it.each(Object.keys(pathTo))(
+    "a case %s gets the Ministry of Justice's measures, and what it gave as its figures",
     (state) => {
       const { context } = reach(state);
-      expect(upgrade(json(asVersion2(context)))).toEqual(context);
+      expect(upgrade(json(asVersion3(context)))).toEqual({
+        ...context,
+        latestReturn: context.latestReturn && noParts(context.latestReturn),
+        submissions: context.submissions.map(noParts),
+      });
     },
   );
 
-  it('an upgraded late case may be re-dated, and then no longer holds the payments', () => {
-    const late = reach('late');
-    const moved = { ...late, context: upgrade(json(asVersion2(late.context))) } as typeof late;
-    const [s, actions] = send(roundTrip(moved), ev.REDATE_RETURN);
-    expect([s.value, s.context.holdsPayments, payments(actions)]).toEqual(['due', false, [release]]);
+  it('an upgraded queried case is resubmitted with the parts it now asks for, and accepted', () => {
+    const queried = reach('queried');
+    const moved = { ...queried, context: upgrade(json(asVersion3(queried.context))) } as typeof queried;
+    const { victimsSupported: _v, ...noBreakdown } = recounted;
+    const without = { ...ev.RESUBMIT_RETURN, measures: { ...noBreakdown, victimsSupported: { value: 118 } } };
+    expect(send(roundTrip(moved), without)[0].value).toBe('queried');
+    const [s] = send(send(roundTrip(moved), ev.RESUBMIT_RETURN)[0], ev.ACCEPT_RETURN);
+    expect([s.value, s.context.latestReturn?.measures]).toEqual(['accepted', recounted]);
   });
 });
 
@@ -489,7 +539,7 @@ describe('corrections: a new due date, or no return at all', () => {
       },
     ]);
     expect(checkSubmit(reach('due').context, {}, { today: '2026-06-30' })).toEqual([]);
-    expect(monitoringReturn.events.SUBMIT_RETURN.check).toBe(checkSubmit);
+    expect(monitoringReturn.events.SUBMIT_RETURN.check).toBe(checkReturn);
     expect(send(reach('due'), { ...ev.SUBMIT_RETURN, today: '2026-06-29' } as Event)[0].value).toBe('due');
     expect(send(reach('due'), { ...ev.SUBMIT_RETURN, today: '2026-06-30' } as Event)[0].value).toBe(
       'submitted',
@@ -534,13 +584,12 @@ describe('payload schemas', () => {
 
   const bad: [EventType, string, unknown[]][] = [
     ['SUBMIT_RETURN', 'performance', [undefined, '  ', 'x'.repeat(5001)]],
-    ['SUBMIT_RETURN', 'victimsSupported', [undefined, -1, 1.5, '3']],
-    ['SUBMIT_RETURN', 'copeAndRecoverPercent', [undefined, -0.1, 100.1, 33.33, 0.05, '50', Number.NaN]],
+    ['SUBMIT_RETURN', 'measures', [null, 3, { victimsSupported: 3 }, { victimsSupported: { value: '3' } }]],
+    ['RESUBMIT_RETURN', 'measures', [{ copeAndRecover: { value: 50, extra: 1 } }, { copeAndRecover: {} }]],
     ['SUBMIT_RETURN', 'spendPence', [undefined, -1, 0.5, '100']],
     ['SUBMIT_RETURN', 'underspendPence', [-1, 0.5, '100', null]],
     ['RESUBMIT_RETURN', 'underspendPence', [-100]],
     ['SUBMIT_RETURN', 'narrative', ['', 'x'.repeat(5001), null]],
-    ['RESUBMIT_RETURN', 'copeAndRecoverPercent', [12.34]],
     ['RESUBMIT_RETURN', 'spendPence', [-100]],
     ['QUERY_RETURN', 'reason', [undefined, '']],
     ['REDATE_RETURN', 'dueOn', [undefined, '30/09/2026']],
@@ -557,24 +606,63 @@ describe('payload schemas', () => {
     },
   );
 
-  it.each([0, 1.1, 33.3, 66.7, 99.9, 100])('takes a percentage of %s', (copeAndRecoverPercent) => {
-    const payload = { ...payloadOf(ev, 'SUBMIT_RETURN'), copeAndRecoverPercent };
-    expect(monitoringReturn.events.SUBMIT_RETURN.payload.safeParse(payload).success).toBe(true);
-  });
-
-  it('takes no narrative, no victims, no spend and no underspend, and names the one-decimal rule', () => {
+  it('takes no narrative, no victims, no spend and no underspend', () => {
     const schema = monitoringReturn.events.SUBMIT_RETURN.payload;
     const { narrative: _n, ...rest } = payloadOf(ev, 'SUBMIT_RETURN');
-    expect(schema.safeParse({ ...rest, victimsSupported: 0, spendPence: 0 }).success).toBe(true);
+    const none = { ...rest, measures: counted(0, [0, 0, 0]), spendPence: 0 };
+    expect(schema.safeParse(none).success).toBe(true);
+    expect(send(reach('due'), { type: 'SUBMIT_RETURN', ...none })[0].value).toBe('submitted');
     for (const underspendPence of [0, 250_000])
       expect(schema.safeParse({ ...rest, underspendPence }).success).toBe(true);
     expect(
       send(reach('due'), { ...ev.SUBMIT_RETURN, underspendPence: 250_000 })[0].context.latestReturn,
     ).toEqual({ ...stored, underspendPence: 250_000 });
-    const result = schema.safeParse({ ...rest, copeAndRecoverPercent: 50.25 });
-    expect(result.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
-      ['copeAndRecoverPercent', 'Give the percentage to one decimal place at most'],
-    ]);
+  });
+});
+
+describe("figures for the return's own measures", () => {
+  const due = () => reach('due').context;
+  it('a submission gives a figure for each measure, parts adding up; the guard reads the same rule', () => {
+    const cases: [Record<string, unknown> | undefined, string[]][] = [
+      [figures.measures, []],
+      [undefined, ['measures.victimsSupported', 'measures.copeAndRecover']],
+      [{ ...figures.measures, copeAndRecover: { value: 82.25 } }, ['measures.copeAndRecover']],
+      [counted(120, [70, 30, 19]), ['measures.victimsSupported']],
+      [{ ...figures.measures, peopleReached: { value: 3 } }, ['measures.peopleReached']],
+    ];
+    for (const [measures, fields] of cases) {
+      const payload = { ...figures, measures } as Parameters<typeof checkFigures>[1];
+      expect(
+        checkFigures(due(), payload).map((p) => p.field),
+        JSON.stringify(measures),
+      ).toEqual(fields);
+      for (const type of ['SUBMIT_RETURN'] as const)
+        expect(send(reach('due'), { type, ...payload } as Event)[0].value).toBe(
+          fields.length ? 'due' : 'submitted',
+        );
+      expect(send(reach('queried'), { type: 'RESUBMIT_RETURN', ...payload } as Event)[0].value).toBe(
+        fields.length ? 'queried' : 'submitted',
+      );
+    }
+    expect(monitoringReturn.events.RESUBMIT_RETURN.check).toBe(checkFigures);
+  });
+
+  it('a return whose programme has no measures asks for none, and takes none', () => {
+    const [s] = start({ ...summerIn, programme: { ...programme, measures: [] } });
+    expect(s.context.measures).toEqual([]);
+    const { measures: _m, ...plain } = ev.SUBMIT_RETURN;
+    expect(send(s, plain)[0].value).toBe('submitted');
+    expect(send(s, ev.SUBMIT_RETURN)[0].value).toBe('due');
+  });
+
+  it("keeps the measures it was opened with, whatever its programme's are later", () => {
+    const [s] = start();
+    programme.measures?.push({ id: 'later', name: 'Later', unit: 'count', target: null, breakdowns: [] });
+    try {
+      expect(s.context.measures.map((m) => m.id)).toEqual(['victimsSupported', 'copeAndRecover']);
+    } finally {
+      programme.measures?.pop();
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import {
   YOUTH_FUND_DEFAULT_CAP_PENCE,
   type YouthFundContext,
   youthFund,
+  youthFundMeasures,
   youthFundMessages,
 } from '../../machines/youth-fund.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
@@ -53,12 +54,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('youth fund definition', () => {
   it('describes itself', () => {
-    expect(youthFund).toMatchObject({ id: 'youth-fund', version: 3, referencePrefix: 'YF' });
-    // Cases on version 1 move to 2 as they are: the context is unchanged.
-    expect(youthFund.upgradeFrom?.version).toBe(2);
-    // A version 2 case moves with no own deadline, and is otherwise as it was.
-    const { ownDeadline: _none, ...v2 } = start()[0].context;
-    expect(youthFund.upgradeFrom?.context?.(v2 as never)).toEqual(start()[0].context);
+    expect(youthFund).toMatchObject({ id: 'youth-fund', version: 4, referencePrefix: 'YF' });
+    expect(youthFund.upgradeFrom?.version).toBe(3);
+    // A version 3 case moves with the Youth Fund's measures to report on, and is otherwise as it was.
+    const { measures: _none, ...v3 } = start()[0].context;
+    expect(youthFund.upgradeFrom?.context?.(v3 as never)).toEqual(start()[0].context);
+    const { measures: _m, ...reported } = reach('reportSubmitted').context;
+    expect(youthFund.upgradeFrom?.context?.(reported as never)).toMatchObject({
+      measures: youthFundMeasures,
+      report: { summary: 'Ran 40 sessions' },
+    });
     expect(youthFund.createdBy).toEqual(['owner', 'officer']);
     expect(machine.id).toBe('youth-fund');
     expect(Object.keys(youthFund.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -99,6 +104,7 @@ describe('youth fund definition', () => {
     expect(actions).toEqual([]);
     expect(snapshot.context).toEqual({
       capPence: programme.maxAwardPence!,
+      measures: [...youthFundMeasures],
       title: null,
       summary: null,
       amountRequestedPence: null,

@@ -4,8 +4,9 @@
 
 import type { z } from 'zod';
 import { dayInWords, isIsoDate } from '../../../machines/calendar.ts';
-import type { MachineDefinition } from '../../../machines/define.ts';
+import type { MachineDefinition, MeasureSpec } from '../../../machines/define.ts';
 import { formatPounds, releaseUnpaid } from '../../../machines/define.ts';
+import { type Figures, figuresText, measuresOf } from '../../../machines/measures.ts';
 import { schemaOf, transitionActions } from '../../engine/describe.ts';
 import { eventSpec, holdIn, SIGN_DECISION } from '../../engine/rulebook.ts';
 import type { CaseView, HistoryEntry } from '../../engine/views.ts';
@@ -39,6 +40,8 @@ export interface Reading {
   organisation?: (id: string) => string | undefined;
   /** A person's name, for an officer chosen by id (widget `officer`). */
   person?: (id: string) => string | undefined;
+  /** The measures figures were given against (widget `measures`), in the case's order. */
+  measures?: readonly MeasureSpec[];
 }
 
 /**
@@ -72,6 +75,7 @@ export function describeValue(
     return value.map((v) => describeValue(s.items, v, reading, depth + 1)).join(' | ');
   }
   const entries = Object.entries(value as Record<string, unknown>);
+  if (s.widget === 'measures') return figuresText(reading.measures ?? [], value as Figures);
   if (s.widget === 'scores' || (!s.properties && s.additionalProperties)) {
     const each = solid(s.additionalProperties as Json | undefined);
     const order = reading.criteriaOrder ?? [];
@@ -108,6 +112,7 @@ export function readingFor(definition: MachineDefinition, context: unknown, name
     criteriaOrder: criteria.map((c) => c.id),
     organisation: (id) => names.organisations?.get(id),
     person: (id) => names.people?.get(id),
+    measures: measuresOf(definition, context),
   };
 }
 

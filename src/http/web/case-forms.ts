@@ -3,6 +3,7 @@
 
 import type { z } from 'zod';
 import type { MachineDefinition } from '../../../machines/define.ts';
+import { measuresOf } from '../../../machines/measures.ts';
 import type { DraftFields } from '../../db/queries/form-drafts.ts';
 import type { FieldError } from '../../engine/errors.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
@@ -82,6 +83,7 @@ export function actionForms(
       idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
       context: view.context,
       criteria: definition.criteria?.(view.context),
+      measures: measuresOf(definition, view.context),
       ...choices,
       values: mine?.values ?? drafts.get(type),
       errors: mine?.errors,

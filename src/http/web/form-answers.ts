@@ -91,6 +91,9 @@ export function formToPayload(
         else fail(key, 'Enter a whole number');
       }
       payload[name] = scores;
+    } else if (kind === 'measures') {
+      const figures = measureAnswers(name, body, fail);
+      if (Object.keys(figures).length) payload[name] = figures;
     } else if (raw === '') {
       if (field.optional) continue;
       if (kind === 'text' || kind === 'textarea') payload[name] = '';
@@ -121,4 +124,46 @@ export function formToPayload(
     }
   }
   return { payload, errors };
+}
+
+/** "1,200" or "82.5%" as a number; undefined if it is not one. */
+function numberIn(entry: string): number | undefined {
+  const cleaned = entry.replace(/,/g, '').replace(/%$/, '').trim();
+  return /^-?(\d+\.?\d*|\.\d+)$/.test(cleaned) ? Number(cleaned) : undefined;
+}
+
+/**
+ * Figures by measure from inputs named `<field>.<measure>` and `<field>.<measure>.<part>`. A measure
+ * left empty is left out (the machine names it); parts without their measure's figure go with it.
+ */
+function measureAnswers(
+  name: string,
+  body: Record<string, unknown>,
+  fail: (field: string, message: string) => void,
+): Record<string, { value: number; breakdown?: Record<string, number> }> {
+  const values = new Map<string, number>();
+  const parts = new Map<string, Record<string, number>>();
+  for (const [key, raw] of Object.entries(body)) {
+    if (!key.startsWith(`${name}.`)) continue;
+    const entry = text(raw).trim();
+    if (entry === '') continue;
+    const rest = key.slice(name.length + 1);
+    const dot = rest.indexOf('.');
+    const n = numberIn(entry);
+    if (n === undefined) {
+      fail(key, dot < 0 ? 'Enter a number' : 'Enter a whole number');
+      continue;
+    }
+    if (dot < 0) values.set(rest, n);
+    else {
+      const measure = rest.slice(0, dot);
+      parts.set(measure, { ...parts.get(measure), [rest.slice(dot + 1)]: n });
+    }
+  }
+  return Object.fromEntries(
+    [...values].map(([measure, value]) => {
+      const breakdown = parts.get(measure);
+      return [measure, breakdown ? { value, breakdown } : { value }];
+    }),
+  );
 }

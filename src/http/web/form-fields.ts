@@ -21,6 +21,8 @@ export type Kind =
   | 'supplier'
   | 'scored'
   | 'officer'
+  /** Figures against the case's outcome measures: one number for each, and each part of a count. */
+  | 'measures'
   | Composite;
 type Composite = 'checks' | 'scores' | 'json';
 
@@ -45,6 +47,7 @@ const isBooleanObject = (s: Json) =>
   Object.values(s.properties as Record<string, Json>).every((p) => p.type === 'boolean');
 
 function kindOf(s: Json): Kind {
+  if (s.widget === 'measures') return 'measures';
   if (s.type === 'string' && ['supplier', 'scored', 'officer'].includes(s.widget)) return s.widget;
   if (s.type === 'string' && Array.isArray(s.enum)) return 'enum';
   if (s.type === 'string' && s.format === 'date') return 'date';

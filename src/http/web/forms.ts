@@ -4,6 +4,8 @@
 // of yes/no checks, records without the case's criteria) is a textarea taking JSON.
 
 import type { z } from 'zod';
+import type { MeasureSpec } from '../../../machines/define.ts';
+import { measureAsks } from '../../../machines/measures.ts';
 import type { FieldError } from '../../engine/errors.ts';
 import { DATE_PARTS, list, text } from './form-answers.ts';
 import { fieldSpecs, type Json } from './form-fields.ts';
@@ -55,6 +57,8 @@ export interface BuildOptions {
   suppliers?: readonly { id: string; name: string }[];
   /** The people an `officer` field chooses among: the commissioning officers. */
   officers?: readonly { id: string; name: string }[];
+  /** The outcome measures a `measures` field asks a figure for (the case's own, copied from its programme). */
+  measures?: readonly MeasureSpec[];
 }
 
 /** Up to this many choices are radios; more are a drop-down list. */
@@ -68,8 +72,11 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
   const fields: FormField[] = [];
   const errorList: { text: string; href: string }[] = [];
   const claimed = new Set<FieldError>();
-  const errorFor = (name: string, anchor: (field: string) => string, label: string) => {
-    const mine = errors.filter((e) => e.field === name || e.field.startsWith(`${name}.`));
+  /** A field's errors: its own and its parts' (`checks.insurance`), or, `exact`, only its own. */
+  const errorFor = (name: string, anchor: (field: string) => string, label: string, exact = false) => {
+    const mine = errors.filter(
+      (e) => !claimed.has(e) && (e.field === name || (!exact && e.field.startsWith(`${name}.`))),
+    );
     const messages: string[] = [];
     for (const e of mine) {
       claimed.add(e);
@@ -103,7 +110,40 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
     };
     const criteria = kind === 'scores' ? (options.criteria ?? []) : [];
     const [low, high] = field.range ?? [];
-    if (kind === 'scores' && criteria.length) {
+    if (kind === 'measures') {
+      // A figure for each measure, then each part of a count broken down: none when it has no measures.
+      for (const m of options.measures ?? []) {
+        const ask = (key: string, question: string, hintText: string, percent: boolean) =>
+          add(key, idOf(key), 'input', {
+            id: idOf(key),
+            name: key,
+            label: { text: question, classes: 'govuk-label--s' },
+            hint: { text: hintText },
+            value: values ? text(values[key]) : '',
+            inputmode: percent ? 'decimal' : 'numeric',
+            spellcheck: false,
+            classes: 'govuk-input--width-5',
+            ...(percent ? { suffix: { text: '%' } } : {}),
+            // A measure's own errors (and a zod error on its value); each part's land on that part.
+            errorMessage:
+              errorFor(`${key}.value`, () => idOf(key), question) ??
+              errorFor(key, () => idOf(key), question, true),
+          });
+        const key = `${name}.${m.id}`;
+        const target =
+          m.target === null
+            ? ''
+            : ` The programme's target is ${m.target}${m.unit === 'percent' ? '%' : ''}.`;
+        ask(key, m.name, `Enter ${measureAsks(m)}.${target}`, m.unit === 'percent');
+        for (const part of m.breakdowns)
+          ask(
+            `${key}.${part}`,
+            `${m.name}: ${part}`,
+            `A whole number. The parts of "${m.name}" add up to its figure.`,
+            false,
+          );
+      }
+    } else if (kind === 'scores' && criteria.length) {
       for (const criterion of criteria) {
         const key = `${name}.${criterion.id}`;
         add(key, idOf(key), 'input', {
