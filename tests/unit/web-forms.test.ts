@@ -2,8 +2,9 @@
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isoDate, positivePence, reason, shortText } from '../../machines/define.ts';
+import { isoDate, positivePence, reason, shortText, victimsMeasures } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
+import { monitoringReturn } from '../../machines/monitoring-return.ts';
 import { victimsServices } from '../../machines/victims-services.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
 import { actionForms } from '../../src/http/web/case-forms.ts';
@@ -332,4 +333,96 @@ describe('the case page template, for every machine', () => {
       }
     },
   );
+});
+
+describe("figures for a case's own measures", () => {
+  const submit = monitoringReturn.events.SUBMIT_RETURN.payload;
+  const names = (fields: { name: string }[]) => fields.map((f) => f.name);
+
+  it("asks one number per measure and per part of a count, in the case's words, and none without measures", () => {
+    const { fields } = buildForm(submit, { measures: victimsMeasures });
+    expect(names(fields)).toEqual([
+      'performance',
+      'measures.victimsSupported',
+      'measures.victimsSupported.Domestic abuse',
+      'measures.victimsSupported.Sexual violence',
+      'measures.victimsSupported.Other crime',
+      'measures.copeAndRecover',
+      'spendPence',
+      'underspendPence',
+      'narrative',
+      'spendAboveAward',
+    ]);
+    const byName = new Map(fields.map((f) => [f.name, f.params]));
+    expect(byName.get('measures.victimsSupported')).toMatchObject({
+      label: { text: 'Victims supported' },
+      hint: { text: 'Enter a whole number, 0 or more.' },
+      inputmode: 'numeric',
+    });
+    expect(byName.get('measures.victimsSupported.Other crime')!.label.text).toBe(
+      'Victims supported: Other crime',
+    );
+    expect(byName.get('measures.copeAndRecover')).toMatchObject({
+      suffix: { text: '%' },
+      hint: { text: expect.stringContaining("The programme's target is 80%") },
+    });
+    expect(names(buildForm(submit, {}).fields)).not.toContain('measures');
+    expect(names(buildForm(submit, {}).fields).some((n) => n.startsWith('measures'))).toBe(false);
+  });
+
+  it('reads the figures back, numbers written as people write them, and leaves out a measure left empty', () => {
+    const body = {
+      performance: 'Fine',
+      spendPence: '10',
+      'measures.victimsSupported': '1,200',
+      'measures.victimsSupported.Domestic abuse': '1,000',
+      'measures.victimsSupported.Other crime': '200',
+      'measures.copeAndRecover': '82.5%',
+      'measures.peopleReached': '',
+    };
+    expect(formToPayload(submit, body)).toEqual({
+      payload: {
+        performance: 'Fine',
+        spendPence: 1000,
+        measures: {
+          victimsSupported: { value: 1200, breakdown: { 'Domestic abuse': 1000, 'Other crime': 200 } },
+          copeAndRecover: { value: 82.5 },
+        },
+      },
+      errors: [],
+    });
+    expect(formToPayload(submit, { ...body, 'measures.copeAndRecover': 'lots' }).errors).toEqual([
+      { field: 'measures.copeAndRecover', message: 'Enter a number' },
+    ]);
+    expect(formToPayload(submit, { ...body, 'measures.victimsSupported.Other crime': 'x' }).errors).toEqual([
+      { field: 'measures.victimsSupported.Other crime', message: 'Enter a whole number' },
+    ]);
+  });
+
+  it("puts each of the machine's problems on its own input: a measure's on it, a part's on that part", () => {
+    const { fields, errorList } = buildForm(submit, {
+      measures: victimsMeasures,
+      values: { 'measures.victimsSupported': '10' },
+      errors: [
+        { field: 'measures.victimsSupported', message: 'Victims supported is 10, but its parts add up to 9' },
+        {
+          field: 'measures.victimsSupported.Other crime',
+          message: 'Victims supported, Other crime: enter a whole number, 0 or more',
+        },
+      ],
+    });
+    const byName = new Map(fields.map((f) => [f.name, f.params]));
+    expect(byName.get('measures.victimsSupported')).toMatchObject({
+      value: '10',
+      errorMessage: { text: 'Victims supported is 10, but its parts add up to 9' },
+    });
+    expect(byName.get('measures.victimsSupported.Domestic abuse')!.errorMessage).toBeUndefined();
+    expect(byName.get('measures.victimsSupported.Other crime')!.errorMessage.text).toMatch(
+      /Other crime: enter a whole/,
+    );
+    expect(errorList.map((e) => e.href)).toEqual([
+      '#measures-victimsSupported',
+      '#measures-victimsSupported-Other-crime',
+    ]);
+  });
 });

@@ -2,6 +2,8 @@
 // movement and cause, so a report costs one pass over the ledger rows of the funds it covers and the
 // application only adds up a few dozen grouped rows, however many cases there are.
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { MeasureSpec } from '../../../machines/define.ts';
+import type { Figures } from '../../../machines/measures.ts';
 import { monitoringReturn } from '../../../machines/monitoring-return.ts';
 import type { Db } from '../client.ts';
 import { isMachine } from '../schema/cases.ts';
@@ -13,7 +15,9 @@ import {
   fundStreams,
   funds,
   organisations,
+  planOutcomes,
   planThemes,
+  programmeOutcomes,
   programmes,
 } from '../schema/index.ts';
 
@@ -207,7 +211,7 @@ const wasLate = sql`coalesce((${context} ->> 'submittedLate')::boolean, false)`;
 
 /**
  * Monitoring returns due on a London date from `from` to `to` (inclusive), leaving out those waived
- * or withdrawn (no longer due): how they stand, and their figures. The machine id is written into the query, not bound, so the partial index on the due date
+ * or withdrawn (no longer due): how they stand (their figures are `figuresReported`). The machine id is written into the query, not bound, so the partial index on the due date
  * of monitoring returns (schema/cases.ts) can serve it.
  */
 export async function returnsDue(db: Db, from: string, to: string) {
@@ -218,8 +222,6 @@ export async function returnsDue(db: Db, from: string, to: string) {
     not_in: number;
     overdue: number;
     with_figures: number;
-    victims: string;
-    mean_cope: string | null;
   }>(sql`
     select
       count(*)::int as due,
@@ -227,13 +229,7 @@ export async function returnsDue(db: Db, from: string, to: string) {
       count(*) filter (where ${isIn} and ${wasLate})::int as late,
       count(*) filter (where not coalesce(${isIn}, false))::int as not_in,
       count(*) filter (where not coalesce(${isIn}, false) and c.state = 'late')::int as overdue,
-      count(*) filter (where ${isIn})::int as with_figures,
-      coalesce(sum((${latest} ->> 'victimsSupported')::bigint), 0)::text as victims,
-      -- Weighted by the victims each return supported: a return of 100 victims counts 100 times one of 1.
-      round(
-        sum((${latest} ->> 'copeAndRecoverPercent')::numeric * (${latest} ->> 'victimsSupported')::numeric)
-          / nullif(sum((${latest} ->> 'victimsSupported')::numeric) filter (where ${latest} ->> 'copeAndRecoverPercent' is not null), 0),
-        1)::text as mean_cope
+      count(*) filter (where ${isIn})::int as with_figures
     from ${cases} c
     where ${isMachine(sql.raw('c.machine_id'), monitoringReturn.id)}
       and c.due_on >= ${from} and c.due_on <= ${to}
@@ -245,7 +241,62 @@ export async function returnsDue(db: Db, from: string, to: string) {
     notYetIn: row!.not_in,
     overdue: row!.overdue,
     withFigures: row!.with_figures,
-    victimsSupported: BigInt(row!.victims),
-    meanCopeAndRecoverPercent: row!.mean_cope,
   };
+}
+
+/** Where a machine's cases keep figures against measures (MachineDefinition.reportsMeasures). */
+export interface FiguresSource {
+  machineId: string;
+  measures: string;
+  figures: readonly string[];
+  dueOn: string;
+}
+
+/**
+ * Figures reported against measures, by cases due from `from` to `to` (London dates, inclusive) that
+ * have given them, leaving out those waived or withdrawn: each case's measures and figures, with the
+ * Plan theme and outcomes of the programme it reports under (its own, else its award's). A context
+ * field `dueOn` is read through the generated `due_on` column, so the monitoring returns' partial
+ * index serves it.
+ */
+export async function figuresReported(db: Db, from: string, to: string, sources: readonly FiguresSource[]) {
+  if (!sources.length) return [];
+  const context = sql.raw(`c.snapshot -> 'context'`);
+  const reported = sources.map((s) => {
+    const path = `{${s.figures.join(',')}}`;
+    const due = s.dueOn === 'dueOn' ? sql.raw('c.due_on') : sql`${context} ->> ${s.dueOn}`;
+    return sql`
+      select ${context} -> ${s.measures} as measures, ${context} #> ${path}::text[] as figures,
+        coalesce(c.programme_id, a.programme_id) as programme_id
+      from ${cases} c left join ${cases} a on a.id = c.award_case_id
+      where ${isMachine(sql.raw('c.machine_id'), s.machineId)}
+        and ${due} >= ${from} and ${due} <= ${to}
+        and c.state not in ('waived', 'withdrawn')
+        and jsonb_typeof(${context} #> ${path}::text[]) = 'object'`;
+  });
+  const rows = await db.execute<{
+    measures: unknown;
+    figures: unknown;
+    theme_id: string | null;
+    outcome_ids: string[];
+  }>(sql`
+    select r.measures, r.figures, p.theme_id,
+      coalesce((select array_agg(po.outcome_id order by po.outcome_id) from ${programmeOutcomes} po
+        where po.programme_id = r.programme_id), '{}') as outcome_ids
+    from (${sql.join(reported, sql` union all `)}) r
+    left join ${programmes} p on p.id = r.programme_id`);
+  return [...rows].map((r) => ({
+    measures: Array.isArray(r.measures) ? (r.measures as MeasureSpec[]) : [],
+    figures: r.figures as Figures,
+    themeId: r.theme_id,
+    outcomeIds: r.outcome_ids,
+  }));
+}
+
+/** The Police and Crime Plan's outcomes, by theme. */
+export async function planOutcomeList(db: Db) {
+  return db
+    .select({ id: planOutcomes.id, themeId: planOutcomes.themeId, title: planOutcomes.title })
+    .from(planOutcomes)
+    .orderBy(asc(planOutcomes.id));
 }

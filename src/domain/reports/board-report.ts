@@ -1,16 +1,22 @@
 // The quarterly board report: spend against budget by Police and Crime Plan theme for the quarter's
 // financial year (as at the end of the quarter), awards made in the quarter, how the monitoring
 // returns due in the quarter stand, and the outcomes they report.
+
+import { machineDefinitions } from '../../../machines/index.ts';
 import type { Database } from '../../db/client.ts';
 import { adjustmentsRecorded } from '../../db/queries/closed-quarters.ts';
 import {
   awardsMade,
+  type FiguresSource,
+  figuresReported,
   fundsInScope,
   periodSums,
+  planOutcomeList,
   planThemeList,
   programmeThemesOfFunds,
   returnsDue,
 } from '../../db/queries/reports.ts';
+import { type OutcomeLine, outcomeLines, type ReportedFigures } from './outcomes.ts';
 import { type Quarter, quarterOf } from './quarter.ts';
 import { themeNames } from './reconciliation.ts';
 import { NOT_YET_ALLOCATED, themeBudgets, UNASSIGNED } from './theme-budget.ts';
@@ -50,6 +56,8 @@ export interface BoardReport {
   awards: AwardsLine[];
   awardsTotal: { count: number; value: bigint };
   returns: Awaited<ReturnType<typeof returnsDue>>;
+  /** What the returns (and reports) due in the quarter gave for their measures, by Plan theme and outcome. */
+  outcomes: OutcomeLine[];
   adjustments: AdjustmentLine[];
   /** When and by whom the quarter was closed, for a report produced again as presented. */
   closed?: { at: string; by: string } | null;
@@ -60,8 +68,10 @@ export interface BoardInput {
   sums: Awaited<ReturnType<typeof periodSums>>;
   programmeThemes: { fundId: string; themeId: string }[];
   planThemes: { id: string; name: string }[];
+  planOutcomes?: { id: string; themeId: string; title: string }[];
   awards: Awaited<ReturnType<typeof awardsMade>>;
   returns: Awaited<ReturnType<typeof returnsDue>>;
+  figures?: ReportedFigures[];
   adjustments?: Awaited<ReturnType<typeof adjustmentsRecorded>>;
 }
 
@@ -115,8 +125,17 @@ export function buildBoardReport(quarter: Quarter, input: BoardInput): BoardRepo
   const adjustments = (input.adjustments ?? []).map(
     (a): AdjustmentLine => ({ ...a, themeId: keyOf(a.themeId), name: nameOf(keyOf(a.themeId)) }),
   );
-  return { quarter, spend, spendTotal, awards, awardsTotal, returns: input.returns, adjustments };
+  const outcomes = outcomeLines(input.figures ?? [], {
+    themes: input.planThemes,
+    outcomes: input.planOutcomes ?? [],
+  });
+  return { quarter, spend, spendTotal, awards, awardsTotal, returns: input.returns, outcomes, adjustments };
 }
+
+/** Where each machine that reports figures against measures keeps them (its `reportsMeasures`). */
+const FIGURES: FiguresSource[] = machineDefinitions.flatMap((d) =>
+  d.reportsMeasures ? [{ machineId: d.id, ...d.reportsMeasures }] : [],
+);
 
 /**
  * The board report for a quarter id ("2026-27-Q3") as the ledger stands now, read in one consistent
@@ -128,20 +147,36 @@ export async function liveBoardReport(db: Database, quarterId: string): Promise<
     async (tx) => {
       const funds = await fundsInScope(tx, { financialYear: quarter.financialYear });
       const ids = funds.map((f) => f.id);
-      const [sums, programmeThemes, planThemes, awards, returns, adjustments] = await Promise.all([
-        periodSums(tx, ids, quarter.startsOn, quarter.endsOn),
-        programmeThemesOfFunds(tx, ids),
-        planThemeList(tx),
-        awardsMade(tx, quarter.startsOn, quarter.endsOn),
-        returnsDue(tx, quarter.startsOn, quarter.endsOn),
-        adjustmentsRecorded(tx, quarter.start, quarter.end),
-      ]);
-      return { funds, sums, programmeThemes, planThemes, awards, returns, adjustments };
+      const [sums, programmeThemes, planThemes, planOutcomes, awards, returns, figures, adjustments] =
+        await Promise.all([
+          periodSums(tx, ids, quarter.startsOn, quarter.endsOn),
+          programmeThemesOfFunds(tx, ids),
+          planThemeList(tx),
+          planOutcomeList(tx),
+          awardsMade(tx, quarter.startsOn, quarter.endsOn),
+          returnsDue(tx, quarter.startsOn, quarter.endsOn),
+          figuresReported(tx, quarter.startsOn, quarter.endsOn, FIGURES),
+          adjustmentsRecorded(tx, quarter.start, quarter.end),
+        ]);
+      return {
+        funds,
+        sums,
+        programmeThemes,
+        planThemes,
+        planOutcomes,
+        awards,
+        returns,
+        figures,
+        adjustments,
+      };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
   return buildBoardReport(quarter, input);
 }
+
+/** The outcome lines; a report closed before they were kept has none. */
+const outcomesOf = (r: BoardReport): OutcomeLine[] => r.outcomes ?? [];
 
 // Sums in bigint pence: the API writes them as strings, exact at any size.
 const spendJson = (l: Omit<SpendLine, 'themeId' | 'name'>) => ({
@@ -180,10 +215,8 @@ export function boardReportJson(r: BoardReport) {
     },
     outcomes: {
       returnsWithFigures: r.returns.withFigures,
-      // A sum, like the money: a string in JSON, exact past 2^53.
-      victimsSupported: r.returns.victimsSupported,
-      meanCopeAndRecoverPercent:
-        r.returns.meanCopeAndRecoverPercent === null ? null : Number(r.returns.meanCopeAndRecoverPercent),
+      // Sums as strings, like the money, exact past 2^53; a percentage as text to one decimal place.
+      lines: outcomesOf(r),
     },
     // Money recorded in this quarter with a day in a quarter already closed (its report stays as presented).
     adjustments: r.adjustments.map((a) => ({
@@ -216,15 +249,19 @@ export function boardRows(r: BoardReport): (string | number | bigint | null)[][]
   for (const m of ['due', 'onTime', 'late', 'notYetIn', 'overdue'] as const)
     rows.push([q, 'returns', 'total', 'Monitoring returns due in the quarter', m, returns[m]]);
   rows.push([q, 'outcomes', 'total', 'Returns in', 'returnsWithFigures', returns.withFigures]);
-  rows.push([q, 'outcomes', 'total', 'Returns in', 'victimsSupported', returns.victimsSupported]);
-  rows.push([
-    q,
-    'outcomes',
-    'total',
-    'Returns in',
-    'meanCopeAndRecoverPercent',
-    returns.meanCopeAndRecoverPercent,
-  ]);
+  for (const l of outcomesOf(r)) {
+    const lineId = `${l.themeId}/${l.outcomeId ?? 'none'}`;
+    const line = `${l.theme}: ${l.outcome}`;
+    rows.push([
+      q,
+      'outcomes',
+      lineId,
+      line,
+      l.unit === 'percent' ? `${l.measureId}Percent` : l.measureId,
+      l.value,
+    ]);
+    for (const p of l.parts) rows.push([q, 'outcomes', lineId, line, `${l.measureId}: ${p.part}`, p.value]);
+  }
   for (const a of r.adjustments) {
     const line = `${a.name}, dated into ${a.quarter}`;
     for (const m of ['committed', 'paid', 'returned'] as const)

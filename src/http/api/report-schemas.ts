@@ -103,8 +103,28 @@ export const boardReportBody = z.object({
   }),
   outcomes: z.object({
     returnsWithFigures: z.int(),
-    victimsSupported: z.string().regex(/^\d+$/).describe('A sum: a string of digits, exact at any size'),
-    meanCopeAndRecoverPercent: z.number().nullable(),
+    lines: z
+      .array(
+        z.object({
+          themeId: z.string(),
+          theme: z.string(),
+          outcomeId: z.string().nullable().describe('The Plan outcome; null for programmes that name none'),
+          outcome: z.string(),
+          measureId: z.string(),
+          measure: z.string(),
+          unit: z.enum(['count', 'percent']),
+          weightedBy: z.string().nullable().describe('For a percentage, the count it is weighted by'),
+          reports: z.int().describe('How many returns or reports gave a figure for it'),
+          value: z
+            .string()
+            .nullable()
+            .describe('A count: a string of digits, exact at any size; a percentage: to one decimal place'),
+          parts: z.array(z.object({ part: z.string(), value: z.string().regex(/^\d+$/) })),
+        }),
+      )
+      .describe(
+        'Per Police and Crime Plan theme and outcome, each measure the returns due in the quarter reported',
+      ),
   }),
   adjustments: z
     .array(

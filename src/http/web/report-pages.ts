@@ -1,6 +1,7 @@
 // The finance reports in the browser, with the web sign-in instead of an API token: the
 // reconciliation (filtered by financial year and fund) and the quarterly board report, each as a page
 // and as CSV. Parsing and rules are the API's (src/http/api/reports.ts); these handlers render.
+
 import { Router } from 'express';
 import type { Database } from '../../db/client.ts';
 import { listFunds } from '../../db/queries/funds.ts';
@@ -9,6 +10,7 @@ import type { BoardReport } from '../../domain/reports/board-report.ts';
 import { budgetAndPaidChart } from '../../domain/reports/chart.ts';
 import { closeQuarter, mayCloseQuarter } from '../../domain/reports/closed-quarters.ts';
 import { type Figures, figureNames, poundsText } from '../../domain/reports/figures.ts';
+import type { OutcomeLine } from '../../domain/reports/outcomes.ts';
 import { quarterAt, quarterOf, quarterParam, quartersOf } from '../../domain/reports/quarter.ts';
 import type { Reconciliation } from '../../domain/reports/reconciliation.ts';
 import type { Clock } from '../../engine/clock.ts';
@@ -91,9 +93,29 @@ function boardView(r: BoardReport) {
       poundsText(a.paid),
       poundsText(a.returned),
     ]),
-    victimsSupported: r.returns.victimsSupported.toString(),
-    meanCope: r.returns.meanCopeAndRecoverPercent === null ? null : `${r.returns.meanCopeAndRecoverPercent}%`,
+    outcomes: outcomeGroups(r.outcomes ?? []),
   };
+}
+
+/** The outcome lines as the page shows them: a table per Plan outcome, under its theme. */
+function outcomeGroups(lines: readonly OutcomeLine[]) {
+  const themes: { theme: string; outcomes: { outcome: string; rows: string[][] }[] }[] = [];
+  for (const l of lines) {
+    if (themes.at(-1)?.theme !== l.theme) themes.push({ theme: l.theme, outcomes: [] });
+    const theme = themes.at(-1)!;
+    if (theme.outcomes.at(-1)?.outcome !== l.outcome) theme.outcomes.push({ outcome: l.outcome, rows: [] });
+    const outcome = theme.outcomes.at(-1)!;
+    const figure =
+      l.value === null
+        ? 'No figures to weight'
+        : l.unit === 'percent'
+          ? `${l.value}%${l.weightedBy ? ` (weighted by ${l.weightedBy.toLowerCase()})` : ''}`
+          : BigInt(l.value).toLocaleString('en-GB');
+    outcome.rows.push([l.measure, figure, String(l.reports)]);
+    for (const p of l.parts)
+      outcome.rows.push([`of which ${p.part}`, BigInt(p.value).toLocaleString('en-GB'), '']);
+  }
+  return themes;
 }
 
 const fieldErrorsOf = (error: unknown): FieldError[] | undefined =>
