@@ -296,13 +296,28 @@ describe('every page passes axe for the person it is for', () => {
       const award = p.locator('#case-summary a', { hasText: /^VS-\d{6}: / });
       await expect(award.getAttribute('href')).resolves.toBe(`/cases/${ids.live}`);
       await p.fill('#performance', 'All sessions delivered');
-      await p.fill('#victimsSupported', '42');
-      await p.fill('#copeAndRecoverPercent', '81.5');
+      // A figure for each of the programme's measures: victims supported, by its parts, and cope-and-recover.
+      await p.fill('#measures-victimsSupported', '42');
+      await p.fill('#measures-victimsSupported-Domestic-abuse', '30');
+      await p.fill('#measures-victimsSupported-Sexual-violence', '8');
+      await p.fill('#measures-victimsSupported-Other-crime', '3');
+      await p.fill('#measures-copeAndRecover', '81.5');
       await p.fill('#spendPence', '3,750.25');
-      await Promise.all([
-        p.waitForNavigation({ waitUntil: 'load' }),
-        p.getByRole('button', { name: 'Submit the monitoring return', exact: true }).click(),
-      ]);
+      const submit = () =>
+        Promise.all([
+          p.waitForNavigation({ waitUntil: 'load' }),
+          p.getByRole('button', { name: 'Submit the monitoring return', exact: true }).click(),
+        ]);
+      await submit();
+      // Parts that do not add up: said on the part's measure, everything typed kept.
+      await expect(p.locator('.govuk-error-summary').innerText()).resolves.toContain(
+        'Victims supported is 42, but its parts add up to 41',
+      );
+      await screenshot(p, 'provider-return-parts-do-not-add-up');
+      await expect(p.inputValue('#measures-copeAndRecover')).resolves.toBe('81.5');
+      await expect(p.inputValue('#performance')).resolves.toBe('All sessions delivered');
+      await p.fill('#measures-victimsSupported-Other-crime', '4');
+      await submit();
     });
     await screenshot(p, 'provider-return-filed');
     await expectAccessible(p);
@@ -312,9 +327,18 @@ describe('every page passes axe for the person it is for', () => {
     };
     expect(filed.state).toBe('submitted');
     expect(filed.context.latestReturn).toMatchObject({
-      victimsSupported: 42,
-      copeAndRecoverPercent: 81.5,
+      measures: {
+        victimsSupported: {
+          value: 42,
+          breakdown: { 'Domestic abuse': 30, 'Sexual violence': 8, 'Other crime': 4 },
+        },
+        copeAndRecover: { value: 81.5 },
+      },
       spendPence: 375_025,
     });
+    // The case page reads the figures in the programme's words.
+    await expect(p.locator('main').innerText()).resolves.toContain(
+      'Victims supported: 42 (Domestic abuse 30, Sexual violence 8, Other crime 4)',
+    );
   });
 });

@@ -1,6 +1,7 @@
 // Context-bound rules a payload of the right shape rarely meets by chance: payloads to try first for
 // those events, by machine, for the tests that explore machines (see machine-explorer.ts).
 import { londonDate } from '../../machines/calendar.ts';
+import { figuresFor } from './figures.ts';
 import type { Hint } from './machine-explorer.ts';
 
 export const machineHints: Record<string, Record<string, Hint>> = {
@@ -42,13 +43,21 @@ export const machineHints: Record<string, Record<string, Hint>> = {
   'monitoring-return': {
     // Spend the award's value covers (the fuzzed awards may be worth a penny), with an explanation
     // in case the returns before it already reported more.
-    SUBMIT_RETURN: () => [
+    // Figures for whatever measures the return was opened with.
+    SUBMIT_RETURN: (c) => [
       {
         performance: 'On target',
-        victimsSupported: 3,
-        copeAndRecoverPercent: 50,
+        measures: figuresFor(c.measures ?? []),
         spendPence: 0,
         spendAboveAward: 'Match funding was spent first',
+      },
+    ],
+    RESUBMIT_RETURN: (c) => [
+      {
+        performance: 'Recounted',
+        measures: figuresFor(c.measures ?? []),
+        spendPence: 0,
+        spendAboveAward: 'As before',
       },
     ],
   },
@@ -59,6 +68,15 @@ export const machineHints: Record<string, Record<string, Hint>> = {
       { amountPence: c.amountRequestedPence ?? 1, reportDueOn: '2031-03-31', quorumReason: 'Panel meeting' },
     ],
     DECLINE: () => [{ reason: 'Not enough evidence', quorumReason: 'Panel meeting' }],
+    // Spend within the payment, and figures for the grant's measures.
+    SUBMIT_REPORT: (c) => [
+      {
+        summary: 'Ran sessions',
+        spentPence: 0,
+        outcomes: 'Fewer incidents',
+        measures: figuresFor(c.measures ?? []),
+      },
+    ],
   },
   'victims-services': {
     // An agreement that ends today, so the grant may be completed (the engine refuses COMPLETE before

@@ -17,6 +17,7 @@ import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { eventSpec, rulebookEvents } from '../../src/engine/rulebook.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { victimsFigures } from '../helpers/figures.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { csrfOf, signedIn } from '../helpers/web.ts';
 
@@ -221,8 +222,7 @@ const setUps: Record<string, SetUp> = {
       const { id } = await h.open('officer@demo.test', 'monitoring-return', input, org.riverside);
       const figures = {
         performance: 'On target',
-        victimsSupported: 12,
-        copeAndRecoverPercent: 80,
+        ...victimsFigures(12, 80),
         spendPence: 1,
       };
       // Submitted on its day, the last of its period.

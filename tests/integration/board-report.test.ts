@@ -6,8 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MeasureSpec, victimsMeasures } from '../../machines/define.ts';
+import type { Figures } from '../../machines/measures.ts';
+import { youthFundMeasures } from '../../machines/youth-fund.ts';
 import { apportion } from '../../src/domain/fund-position.ts';
+import { NO_OUTCOME } from '../../src/domain/reports/outcomes.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { figuresFor, victimsFigures } from '../helpers/figures.ts';
 import { readPence } from '../helpers/pence.ts';
 import {
   buildPortfolio,
@@ -60,22 +65,31 @@ async function ledger(fundId: string, caseId: string, movement: string, amount: 
     values (${fundId}, ${caseId}, ${movement}, ${amount}, 'board test', ${at})`;
 }
 
-/** A monitoring return as the machine keeps it; on a machine version no list of the app runs. */
+/** What a return gives: the measures it was opened with, and its figures for them. */
+type Given = { measures: readonly MeasureSpec[]; figures: Figures };
+const victims = (n: number, cope: number): Given => ({
+  measures: victimsMeasures,
+  figures: victimsFigures(n, cope).measures,
+});
+
+/** A monitoring return as the machine keeps it, about an award; on a machine version no list of the app runs. */
 async function monitoringReturn(
   dueOn: string,
   state: string,
-  figures: { victimsSupported: number; copeAndRecoverPercent: number } | null,
+  given: Given | null,
   submittedLate = false,
+  awardId: string | null = null,
 ) {
-  const latestReturn = figures && {
+  const latestReturn = given && {
     performance: 'Delivered',
     spendPence: 1000,
     underspendPence: 0,
     narrative: null,
-    ...figures,
+    measures: given.figures,
   };
   const context = {
-    awardCaseId: randomUUID(),
+    awardCaseId: awardId ?? randomUUID(),
+    measures: given?.measures ?? victimsMeasures,
     periodStart: '2170-04-01',
     periodEnd: '2170-06-30',
     dueOn,
@@ -86,9 +100,9 @@ async function monitoringReturn(
     queries: [],
     holdsPayments: false,
   };
-  await t.sql`insert into cases (machine_id, machine_version, state, snapshot, organisation_id, version)
+  await t.sql`insert into cases (machine_id, machine_version, state, snapshot, organisation_id, version, award_case_id)
     values ('monitoring-return', 999, ${state},
-      ${JSON.stringify({ status: 'active', value: state, context })}::jsonb, ${providerOrg}, 1)`;
+      ${JSON.stringify({ status: 'active', value: state, context })}::jsonb, ${providerOrg}, 1, ${awardId})`;
 }
 
 describe('a hand-made quarter: October to December 2170', () => {
@@ -120,17 +134,17 @@ describe('a hand-made quarter: October to December 2170', () => {
     await ledger(earlier.id, e, 'commit', 25_000, '2170-10-20T10:00:00Z');
     await ledger(earlier.id, e, 'payment', 25_000, '2170-10-21T10:00:00Z');
 
-    await monitoringReturn('2170-10-01', 'accepted', { victimsSupported: 10, copeAndRecoverPercent: 80 });
-    await monitoringReturn(
-      '2170-12-31',
-      'submitted',
-      { victimsSupported: 5, copeAndRecoverPercent: 75.5 },
-      true,
-    );
-    await monitoringReturn('2170-11-15', 'late', null);
+    // The victims' programme serves two of the Plan's outcomes; the offenders' one names none.
+    await t.sql`insert into programme_outcomes (programme_id, outcome_id)
+      values (${f1.programmes[0]!}, 'V1'), (${f1.programmes[0]!}, 'V3')`;
+    await monitoringReturn('2170-10-01', 'accepted', victims(10, 80), false, a);
+    await monitoringReturn('2170-12-31', 'submitted', victims(5, 75.5), true, a);
+    await monitoringReturn('2170-11-15', 'late', null, false, a);
     await monitoringReturn('2170-12-20', 'due', null);
-    await monitoringReturn('2170-10-10', 'queried', { victimsSupported: 7, copeAndRecoverPercent: 81 });
-    await monitoringReturn('2170-09-30', 'accepted', { victimsSupported: 100, copeAndRecoverPercent: 10 });
+    await monitoringReturn('2170-10-10', 'queried', victims(7, 81), false, c);
+    await monitoringReturn('2170-09-30', 'accepted', victims(100, 10), false, a);
+    const youth = { measures: youthFundMeasures, figures: figuresFor(youthFundMeasures, 12) };
+    await monitoringReturn('2170-11-01', 'accepted', youth, false, b);
     await monitoringReturn('2171-01-01', 'late', null);
     // No longer due: waived by an officer, or withdrawn when the award ended before the period.
     await monitoringReturn('2170-11-30', 'waived', null);
@@ -185,22 +199,92 @@ describe('a hand-made quarter: October to December 2170', () => {
     expect(q4.spend.total).toMatchObject({ committedPence: 560_000, paidInQuarterPence: 7_000 });
   });
 
-  it('returns due in the quarter: on time, late, not yet in; and the outcomes they report', async () => {
+  it('returns due in the quarter: on time, late, not yet in; and the outcomes they report, by Plan theme and outcome', async () => {
     const res = await board('2170-71-Q3');
-    expect(res.body.returns).toEqual({ due: 5, onTime: 2, late: 1, notYetIn: 2, overdue: 1 });
-    // Weighted by victims supported: (80 × 10 + 75.5 × 5 + 81 × 7) / 22 = 79.29…, not the plain mean 78.83…
+    expect(res.body.returns).toEqual({ due: 6, onTime: 3, late: 1, notYetIn: 2, overdue: 1 });
+    // Victims supported 10 + 5 + 7, each split into its parts (4/3/3, 3/1/1, 3/2/2). Cope-and-recover
+    // weighted by victims supported: (80 × 10 + 75.5 × 5 + 81 × 7) / 22 = 79.29…, not the plain mean 78.83…
+    const victimsLines = (outcomeId: string, outcome: string) => [
+      {
+        themeId: 'victims',
+        theme: 'Victims',
+        outcomeId,
+        outcome,
+        measureId: 'victimsSupported',
+        measure: 'Victims supported',
+        unit: 'count',
+        weightedBy: null,
+        reports: 3,
+        value: '22', // a sum: a string in JSON
+        parts: [
+          { part: 'Domestic abuse', value: '10' },
+          { part: 'Sexual violence', value: '6' },
+          { part: 'Other crime', value: '6' },
+        ],
+      },
+      {
+        themeId: 'victims',
+        theme: 'Victims',
+        outcomeId,
+        outcome,
+        measureId: 'copeAndRecover',
+        measure: 'Victims who say they are better able to cope and recover',
+        unit: 'percent',
+        weightedBy: 'Victims supported',
+        reports: 3,
+        value: '79.3',
+        parts: [],
+      },
+    ];
+    // The offenders' programme names no outcome: its own measures, under its theme.
+    const offenders = {
+      themeId: 'offenders',
+      theme: 'Offenders',
+      outcomeId: null,
+      outcome: NO_OUTCOME,
+      reports: 1,
+    };
     expect(res.body.outcomes).toEqual({
-      returnsWithFigures: 3,
-      victimsSupported: '22', // a sum: a string in JSON
-      meanCopeAndRecoverPercent: 79.3,
+      returnsWithFigures: 4,
+      lines: [
+        ...victimsLines('V1', 'Victims are supported to cope and recover'),
+        ...victimsLines('V3', 'Vulnerable people are safeguarded from harm and exploitation'),
+        {
+          ...offenders,
+          measureId: 'youngPeopleTakingPart',
+          measure: 'Young people taking part',
+          unit: 'count',
+          weightedBy: null,
+          value: '12',
+          parts: [
+            { part: 'Aged 10 to 13', value: '12' },
+            { part: 'Aged 14 to 17', value: '0' },
+            { part: 'Aged 18 to 24', value: '0' },
+          ],
+        },
+        {
+          ...offenders,
+          measureId: 'youngPeopleCompleting',
+          measure: 'Young people completing the project',
+          unit: 'count',
+          weightedBy: null,
+          value: '12',
+          parts: [],
+        },
+        {
+          ...offenders,
+          measureId: 'feelLessLikelyToOffend',
+          measure: 'Young people who say they are less likely to get into trouble',
+          unit: 'percent',
+          weightedBy: 'Young people taking part',
+          value: '50.0',
+          parts: [],
+        },
+      ],
     });
     const empty = await board('2170-71-Q1');
     expect(empty.body.returns).toEqual({ due: 0, onTime: 0, late: 0, notYetIn: 0, overdue: 0 });
-    expect(empty.body.outcomes).toEqual({
-      returnsWithFigures: 0,
-      victimsSupported: '0',
-      meanCopeAndRecoverPercent: null,
-    });
+    expect(empty.body.outcomes).toEqual({ returnsWithFigures: 0, lines: [] });
   });
 
   it('as CSV: one row per figure', async () => {
@@ -214,7 +298,15 @@ describe('a hand-made quarter: October to December 2170', () => {
     expect(lines).toContain('2170-71-Q3,spend,total,Total,paidToDatePence,170000');
     expect(lines).toContain('2170-71-Q3,awards,total,Total,count,3');
     expect(lines).toContain('2170-71-Q3,returns,total,Monitoring returns due in the quarter,late,1');
-    expect(lines).toContain('2170-71-Q3,outcomes,total,Returns in,meanCopeAndRecoverPercent,79.3');
+    expect(lines).toContain(
+      '2170-71-Q3,outcomes,victims/V1,Victims: Victims are supported to cope and recover,copeAndRecoverPercent,79.3',
+    );
+    expect(lines).toContain(
+      '2170-71-Q3,outcomes,victims/V3,Victims: Vulnerable people are safeguarded from harm and exploitation,victimsSupported: Domestic abuse,10',
+    );
+    expect(lines).toContain(
+      `2170-71-Q3,outcomes,offenders/none,Offenders: ${NO_OUTCOME},youngPeopleCompleting,12`,
+    );
     const viaFormat = await board('2170-71-Q3&format=csv');
     expect(viaFormat.text).toBe(csv.text);
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, dayInWords, endOfLondonDay } from '../../machines/calendar.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { type CaseBody, cycleHelpers } from '../helpers/cycles.ts';
+import { victimsFigures } from '../helpers/figures.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 
@@ -587,8 +588,7 @@ describe('crime-disorder-grant', () => {
 describe('monitoring-return', () => {
   const figures = {
     performance: 'On target',
-    victimsSupported: 120,
-    copeAndRecoverPercent: 78.5,
+    ...victimsFigures(120, 78.5),
     spendPence: 600_000,
   };
   /** The return the live award's agreement scheduled for the quarter starting on `periodStart`. */

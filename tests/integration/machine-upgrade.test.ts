@@ -6,6 +6,7 @@ import { systemClock } from '../../src/engine/clock.ts';
 import { UPGRADE_EVENT, upgradeCases } from '../../src/engine/upgrade.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { victimsFigures } from '../helpers/figures.ts';
 import { victimsBidTo } from '../helpers/victims-bids.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
@@ -27,30 +28,36 @@ async function asVersion(version: number, caseId: string, dropFields: string[]) 
 }
 
 describe('moving cases to the latest machine version', () => {
-  it('rewrites a queried monitoring return so it can be re-dated and waived, records the move, and runs on', async () => {
+  it('moves a queried monitoring return onto its measures, records the move, and it runs on', async () => {
     const { programmeId } = await t.programme({ cycle: 'victims-services' });
     const { id: awardId } = await h.open(PROVIDER, 'victims-services', { programmeId });
     await victimsBidTo('live', h.sender(awardId, PROVIDER), { amountPence: 100_000 });
     const ret = { id: await h.returnFor(awardId, '2027-04-01') };
-    const figures = {
-      performance: 'Fine',
-      victimsSupported: 3,
-      copeAndRecoverPercent: 50,
-      spendPence: 1_000,
-    };
+    const figures = { performance: 'Fine', ...victimsFigures(3, 50), spendPence: 1_000 };
     // Submitted once its quarter (April to June 2027) has ended.
     await t.onDay('2027-07-01', () =>
       h.step(ret.id, PROVIDER, { type: 'SUBMIT_RETURN', ...figures }, 'submitted'),
     );
     const queried = await h.step(ret.id, OFFICER, { type: 'QUERY_RETURN', reason: 'Why?' }, 'queried');
-    await asVersion(2, ret.id, ['redates', 'waivedReason']);
+    // As version 3 kept it: no measures of its own, victims supported and cope-and-recover as fields.
+    const old = `jsonb_build_object('performance', 'Fine', 'victimsSupported', 3, 'copeAndRecoverPercent', 50,
+      'spendPence', 1000, 'underspendPence', 0, 'narrative', null, 'spendAboveAward', null)`;
+    await t.sql.unsafe(`update cases set machine_version = 3, snapshot = jsonb_set(jsonb_set(jsonb_set(snapshot,
+        '{context}', (snapshot->'context') - 'measures'),
+        '{context,latestReturn}', ${old}), '{context,submissions}', jsonb_build_array(${old}))
+      where id = '${ret.id}'`);
 
     const moved = await upgradeCases(t.db, t.engine.registry, systemClock);
     expect(moved['monitoring-return']).toBeGreaterThanOrEqual(1);
     const [row] =
       await t.sql`select machine_version, version, snapshot->'context' as c from cases where id = ${ret.id}`;
-    expect(row).toMatchObject({ machine_version: 3, version: queried.version + 1 });
-    expect(row!.c).toMatchObject({ holdsPayments: true, redates: [], waivedReason: null });
+    expect(row).toMatchObject({ machine_version: 4, version: queried.version + 1 });
+    expect(row!.c.measures.map((m: { id: string }) => m.id)).toEqual(['victimsSupported', 'copeAndRecover']);
+    expect(row!.c.latestReturn).toMatchObject({
+      measures: { victimsSupported: { value: 3 }, copeAndRecover: { value: 50 } },
+    });
+    expect(row!.c.latestReturn).not.toHaveProperty('victimsSupported');
+    expect(row!.c.holdsPayments).toBe(true);
     const [history] = await t.sql`select type, from_state, to_state, actor_role, payload from case_events
       where case_id = ${ret.id} order by version desc limit 1`;
     expect(history).toEqual({
@@ -58,10 +65,15 @@ describe('moving cases to the latest machine version', () => {
       from_state: 'queried',
       to_state: 'queried',
       actor_role: 'system',
-      payload: { fromVersion: 2, toVersion: 3 },
+      payload: { fromVersion: 3, toVersion: 4 },
     });
 
-    // It runs on version 3: the resubmission is taken and accepting clears the hold.
+    // It runs on version 4: the resubmission gives the parts it now asks for, and accepting clears the hold.
+    const noParts = { ...figures, measures: { ...figures.measures, victimsSupported: { value: 3 } } };
+    const refused = await h.refuse(ret.id, PROVIDER, { type: 'RESUBMIT_RETURN', ...noParts }, 422);
+    expect(refused.errors!.map((e: { field: string }) => e.field)).toContain(
+      'measures.victimsSupported.Domestic abuse',
+    );
     await h.step(ret.id, PROVIDER, { type: 'RESUBMIT_RETURN', ...figures, underspendPence: 0 }, 'submitted');
     const accepted = await h.step(ret.id, OFFICER, { type: 'ACCEPT_RETURN' }, 'accepted');
     expect(accepted.context.holdsPayments).toBe(false);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { victimsFigures } from '../helpers/figures.ts';
 import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { penceOf, readPence } from '../helpers/pence.ts';
@@ -87,7 +88,7 @@ async function victimsAward(): Promise<string> {
   await h.step(first!.id, FINANCE, { type: 'RECORD_RETURN', ...back }, 'returned');
   // The April to June 2026 return: its quarter ended before the agreement was signed, so it is due now.
   const returnId = await h.returnFor(id, '2026-04-01');
-  const figures = { performance: 'On track', victimsSupported: 60, copeAndRecoverPercent: 80 };
+  const figures = { performance: 'On track', ...victimsFigures(60, 80) };
   const report = { ...figures, spendPence: 550_000, underspendPence: 300_000 };
   await h.step(returnId, PROVIDER, { type: 'SUBMIT_RETURN', ...report }, 'submitted');
   await h.step(returnId, OFFICER, { type: 'ACCEPT_RETURN' }, 'accepted');

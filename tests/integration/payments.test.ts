@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/engine/actor.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { victimsFigures } from '../helpers/figures.ts';
 
 const OFFICER: DemoEmail = 'officer@demo.test';
 const PROVIDER: DemoEmail = 'provider@demo.test';
@@ -179,8 +180,7 @@ describe('holds while a monitoring return is overdue or queried', () => {
 
     const figures = {
       performance: 'On track',
-      victimsSupported: 40,
-      copeAndRecoverPercent: 81.5,
+      ...victimsFigures(40, 81.5),
       spendPence: 190_000,
     };
     // Late: its quarter (April to June 2027) over and its due date passed.
