@@ -234,9 +234,13 @@ export async function seedPortfolio(
     's_ret',
     'state',
     `jsonb_build_object('awardCaseId', award_id, 'period', k, 'dueOn', due_on, 'submittedLate', n % 7 = 0,
+      'measures', '[{"id": "victimsSupported", "name": "Victims supported", "unit": "count", "target": null, "breakdowns": []},
+        {"id": "copeAndRecover", "name": "Cope and recover", "unit": "percent", "target": 80, "breakdowns": [], "weightedBy": "victimsSupported"}]'::jsonb,
       'latestReturn', case when state in ('accepted', 'submitted', 'queried') then jsonb_build_object(
-        'spentPence', spent, 'victimsSupported', 10 + n % 90, 'copeAndRecoverPercent', 60 + n % 40,
-        'summary', 'Quarterly return ' || n) end)`,
+        'spendPence', spent, 'measures', jsonb_build_object(
+          'victimsSupported', jsonb_build_object('value', 10 + n % 90),
+          'copeAndRecover', jsonb_build_object('value', 60 + n % 40)),
+        'performance', 'Quarterly return ' || n) end)`,
     'organisation_id',
     'null::uuid',
     'award_id',

@@ -95,7 +95,7 @@ export function figureProblems(
       } else sum += value;
     }
     if (whole && fits && sum !== figure.value)
-      problem(m.id, `${m.name} is ${figure.value}, but its parts add up to ${sum}: they must add up to it`);
+      problem(m.id, `${m.name}: the parts add up to ${sum}, but the total is ${figure.value}`);
   }
   for (const id of Object.keys(given).filter((id) => !measures.some((m) => m.id === id)))
     problem(id, `"${id}" is not one of the measures this asks for`);
@@ -129,11 +129,15 @@ export function measuresOf(
  * (none is taken) would read by its id.
  */
 export function figuresText(measures: readonly MeasureSpec[], figures: Figures): string {
+  return figureLines(measures, figures).join('; ') || 'None';
+}
+
+/** Each figure on a line of its own, as `figuresText` reads them. */
+export function figureLines(measures: readonly MeasureSpec[], figures: Figures): string[] {
   const known = measures.filter((m) => figures[m.id]);
   const other = Object.keys(figures).filter((id) => !measures.some((m) => m.id === id));
-  const lines = [
+  return [
     ...known.map((m) => `${m.name}: ${figureText(m, figures[m.id]!)}`),
     ...other.map((id) => `${id}: ${figureText({ unit: 'count', breakdowns: [] }, figures[id]!)}`),
   ];
-  return lines.join('; ') || 'None';
 }

@@ -5,6 +5,7 @@
 import { addDays, londonDate } from '../../machines/calendar.ts';
 import { commissioningRound } from '../../machines/commissioning-round.ts';
 import { crimeDisorderGrant } from '../../machines/crime-disorder-grant.ts';
+import { monitoringReturn } from '../../machines/monitoring-return.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
 import type { Tx } from '../db/client.ts';
 import { lockCasesAbout } from '../db/queries/payments.ts';
@@ -143,8 +144,9 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
 
 /**
  * A crime and disorder grant of this year, live: its quarterly monitoring returns opened (those whose
- * quarter has ended due now), the Fenland CSP's bank details entered by one finance user and
- * confirmed by the other, and its first payment approved, so the payment run has a line to pay.
+ * quarter has ended due now, the first of them filed and accepted), the Fenland CSP's bank details
+ * entered by one finance user and confirmed by the other, and its first payment approved, so the
+ * payment run has a line to pay.
  */
 async function liveCrimeDisorderGrant(
   tx: Tx,
@@ -208,4 +210,29 @@ async function liveCrimeDisorderGrant(
   );
   const [first] = await lockCasesAbout(tx, grant.id, PAYMENT_MACHINE);
   if (first) await engine.send(finance, first.id, { type: 'APPROVE' }, { tx });
+  // The first quarter's return, once that quarter has ended, is in and accepted: the board report
+  // has outcomes to show. Later ones are left due, for the partnership to file.
+  const [firstReturn] = await lockCasesAbout(tx, grant.id, monitoringReturn.id);
+  const period = (firstReturn?.snapshot as { context?: { periodEnd?: string } } | undefined)?.context;
+  if (firstReturn && period?.periodEnd && period.periodEnd <= londonDate(now)) {
+    await run(firstReturn.id, 'csp@demo.test', [
+      {
+        by: 'owner',
+        event: {
+          type: 'SUBMIT_RETURN',
+          performance: 'Patrols ran on 52 nights; 14 farms joined the watch scheme',
+          measures: {
+            crimesInArea: {
+              value: 46,
+              breakdown: { 'Rural theft': 31, 'Anti-social behaviour': 9, 'Other crime': 6 },
+            },
+            peopleReached: { value: 420 },
+            residentsFeelingSafe: { value: 71.5 },
+          },
+          spendPence: 420_000,
+        },
+      },
+      { by: 'officer@demo.test', event: { type: 'ACCEPT_RETURN' } },
+    ]);
+  }
 }

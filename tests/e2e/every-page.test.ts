@@ -311,7 +311,7 @@ describe('every page passes axe for the person it is for', () => {
       await submit();
       // Parts that do not add up: said on the part's measure, everything typed kept.
       await expect(p.locator('.govuk-error-summary').innerText()).resolves.toContain(
-        'Victims supported is 42, but its parts add up to 41',
+        'Victims supported: the parts add up to 41, but the total is 42',
       );
       await screenshot(p, 'provider-return-parts-do-not-add-up');
       await expect(p.inputValue('#measures-copeAndRecover')).resolves.toBe('81.5');

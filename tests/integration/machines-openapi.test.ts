@@ -108,7 +108,7 @@ describe('GET /api/machines', () => {
 
   it('lists youth-fund at its latest version with its states, labelled, in order', async () => {
     const machine = await listed();
-    expect(machine).toMatchObject({ id: 'youth-fund', version: 3, initialState: 'draft' });
+    expect(machine).toMatchObject({ id: 'youth-fund', version: 4, initialState: 'draft' });
     expect(machine.createdBy).toEqual(['owner', 'officer']);
     expect(machine.states.map((s) => s.name)).toEqual(Object.keys(stateEvents));
     for (const state of machine.states) {
@@ -193,7 +193,7 @@ describe('GET /api/machines', () => {
 });
 
 describe('GET /api/machines/:id', () => {
-  it.each(['', '?version=3'])('youth-fund%s is the same description as in the list', async (query) => {
+  it.each(['', '?version=4'])('youth-fund%s is the same description as in the list', async (query) => {
     const res = await t.http.get(`/api/machines/youth-fund${query}`).set(officer());
     expect(res.status).toBe(200);
     expect(res.body).toEqual(await listed());
@@ -201,7 +201,7 @@ describe('GET /api/machines/:id', () => {
 
   it.each([
     ['/api/machines/youth-fund?version=99', 404],
-    // Version 1 is retired: its cases were moved to version 2 at start-up.
+    // Older versions are retired: their cases were moved on at start-up.
     ['/api/machines/youth-fund?version=1', 404],
     ['/api/machines/nope', 404],
     ['/api/machines/nope?version=1', 404],

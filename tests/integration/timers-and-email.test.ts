@@ -114,7 +114,8 @@ describe('Youth Fund notifications', () => {
     expect((await yf.getCase(c.id)).state).toBe('reportOverdue');
     clock.set('2031-08-02T10:00:00Z');
     const { report: summary, outcomes } = secrets;
-    await yf.send(c.id, { type: 'SUBMIT_REPORT', summary, outcomes, spentPence: 1 });
+    const { measures } = youthFundEvents.SUBMIT_REPORT;
+    await yf.send(c.id, { type: 'SUBMIT_REPORT', summary, outcomes, spentPence: 1, measures });
     await yf.send(c.id, { type: 'QUERY_REPORT', reason: secrets.query });
     // Back in reporting: the overdue deadline again, but no second due-soon reminder.
     expect((await timersOf(t.db, [c.id])).map((r) => r.timerKey)).toEqual(['reportOverdue']);

@@ -127,7 +127,7 @@ describe('what is addressed to the provider', () => {
     await b.ok(id, 'panel@demo.test', { ...ev.APPROVE, amountPence: 100_000, reportDueOn: '2031-03-31' });
     await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
     await pay.payAward(id);
-    const report = { type: 'SUBMIT_REPORT', summary: 'Ran', spentPence: 100_000, outcomes: 'Good' };
+    const report = { ...ev.SUBMIT_REPORT, summary: 'Ran', spentPence: 100_000, outcomes: 'Good' };
     await b.ok(id, 'owner', report);
     const query = 'Please send the attendance figures for August';
     await b.ok(id, OFFICER, { type: 'QUERY_REPORT', reason: query });

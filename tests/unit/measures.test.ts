@@ -142,7 +142,7 @@ describe('figures against measures (one rule for every cycle)', () => {
 
   it('says what is wrong in words that name the measure', () => {
     const [sum] = figureProblems([victims], { victimsSupported: { value: 10, breakdown: parts(4, 5) } });
-    expect(sum?.message).toBe('Victims supported is 10, but its parts add up to 9: they must add up to it');
+    expect(sum?.message).toBe('Victims supported: the parts add up to 9, but the total is 10');
     const [missing] = figureProblems([cope], {});
     expect(missing?.message).toBe(
       'Enter cope and recover: a percentage from 0 to 100, to one decimal place at most',

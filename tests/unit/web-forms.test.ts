@@ -339,34 +339,46 @@ describe("figures for a case's own measures", () => {
   const submit = monitoringReturn.events.SUBMIT_RETURN.payload;
   const names = (fields: { name: string }[]) => fields.map((f) => f.name);
 
-  it("asks one number per measure and per part of a count, in the case's words, and none without measures", () => {
+  it("asks one number per measure and per part of a count, in the case's words, under a heading; none without measures", () => {
     const { fields } = buildForm(submit, { measures: victimsMeasures });
-    expect(names(fields)).toEqual([
-      'performance',
-      'measures.victimsSupported',
-      'measures.victimsSupported.Domestic abuse',
-      'measures.victimsSupported.Sexual violence',
-      'measures.victimsSupported.Other crime',
-      'measures.copeAndRecover',
-      'spendPence',
-      'underspendPence',
-      'narrative',
-      'spendAboveAward',
+    expect(fields.map((f) => [f.name, f.macro])).toEqual([
+      ['performance', 'textarea'],
+      ['measures', 'heading'],
+      ['measures.victimsSupported', 'fieldset'],
+      ['measures.copeAndRecover', 'input'],
+      ['spendPence', 'input'],
+      ['underspendPence', 'input'],
+      ['narrative', 'textarea'],
+      ['spendAboveAward', 'textarea'],
     ]);
     const byName = new Map(fields.map((f) => [f.name, f.params]));
-    expect(byName.get('measures.victimsSupported')).toMatchObject({
-      label: { text: 'Victims supported' },
-      hint: { text: 'Enter a whole number, 0 or more.' },
+    expect(byName.get('measures')).toEqual({
+      text: 'Outcomes in the period',
+      hint: "A figure for each of the programme's measures, in this period.",
+    });
+    // A count broken down is a group: its total, then each part, the legend naming the measure.
+    const group = byName.get('measures.victimsSupported')!;
+    expect(group.legend.text).toBe('Victims supported');
+    expect(
+      group.fields.map((f: { params: { name: string; label: { text: string } } }) => [
+        f.params.name,
+        f.params.label.text,
+      ]),
+    ).toEqual([
+      ['measures.victimsSupported', 'In total'],
+      ['measures.victimsSupported.Domestic abuse', 'Domestic abuse'],
+      ['measures.victimsSupported.Sexual violence', 'Sexual violence'],
+      ['measures.victimsSupported.Other crime', 'Other crime'],
+    ]);
+    expect(group.fields[0].params).toMatchObject({
+      hint: { text: 'Enter a whole number, 0 or more. Its parts below add up to it.' },
       inputmode: 'numeric',
     });
-    expect(byName.get('measures.victimsSupported.Other crime')!.label.text).toBe(
-      'Victims supported: Other crime',
-    );
     expect(byName.get('measures.copeAndRecover')).toMatchObject({
+      label: { text: 'Victims who say they are better able to cope and recover' },
       suffix: { text: '%' },
       hint: { text: expect.stringContaining("The programme's target is 80%") },
     });
-    expect(names(buildForm(submit, {}).fields)).not.toContain('measures');
     expect(names(buildForm(submit, {}).fields).some((n) => n.startsWith('measures'))).toBe(false);
   });
 
@@ -399,30 +411,35 @@ describe("figures for a case's own measures", () => {
     ]);
   });
 
-  it("puts each of the machine's problems on its own input: a measure's on it, a part's on that part", () => {
+  it("puts each of the machine's problems on its own input: a measure's on its total, a part's on that part", () => {
+    const sum = 'Victims supported: the parts add up to 9, but the total is 10';
     const { fields, errorList } = buildForm(submit, {
       measures: victimsMeasures,
-      values: { 'measures.victimsSupported': '10' },
+      values: { 'measures.victimsSupported': '10', 'measures.copeAndRecover': 'lots' },
       errors: [
-        { field: 'measures.victimsSupported', message: 'Victims supported is 10, but its parts add up to 9' },
-        {
-          field: 'measures.victimsSupported.Other crime',
-          message: 'Victims supported, Other crime: enter a whole number, 0 or more',
-        },
+        { field: 'measures.victimsSupported', message: sum },
+        { field: 'measures.victimsSupported.Other crime', message: 'Enter a whole number' },
+        { field: 'measures.copeAndRecover', message: 'Enter a number' },
       ],
     });
-    const byName = new Map(fields.map((f) => [f.name, f.params]));
-    expect(byName.get('measures.victimsSupported')).toMatchObject({
-      value: '10',
-      errorMessage: { text: 'Victims supported is 10, but its parts add up to 9' },
-    });
-    expect(byName.get('measures.victimsSupported.Domestic abuse')!.errorMessage).toBeUndefined();
-    expect(byName.get('measures.victimsSupported.Other crime')!.errorMessage.text).toMatch(
-      /Other crime: enter a whole/,
-    );
-    expect(errorList.map((e) => e.href)).toEqual([
-      '#measures-victimsSupported',
-      '#measures-victimsSupported-Other-crime',
+    const group = fields.find((f) => f.name === 'measures.victimsSupported')!.params.fields as {
+      params: Record<string, any>;
+    }[];
+    const [total, domestic, , other] = group.map((f) => f.params);
+    expect(total).toMatchObject({ value: '10', errorMessage: { text: sum } });
+    expect(domestic!.errorMessage).toBeUndefined();
+    // A part's error names its measure and the part, once.
+    expect(other!.errorMessage.text).toBe('Victims supported, Other crime: enter a whole number');
+    expect(errorList).toEqual([
+      { text: sum, href: '#measures-victimsSupported' },
+      {
+        text: 'Victims supported, Other crime: enter a whole number',
+        href: '#measures-victimsSupported-Other-crime',
+      },
+      {
+        text: 'Victims who say they are better able to cope and recover: enter a number',
+        href: '#measures-copeAndRecover',
+      },
     ]);
   });
 });

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { dayInWords, isIsoDate } from '../../../machines/calendar.ts';
 import type { MachineDefinition, MeasureSpec } from '../../../machines/define.ts';
 import { formatPounds, releaseUnpaid } from '../../../machines/define.ts';
-import { type Figures, figuresText, measuresOf } from '../../../machines/measures.ts';
+import { type Figures, figureLines, figuresText, measuresOf } from '../../../machines/measures.ts';
 import { schemaOf, transitionActions } from '../../engine/describe.ts';
 import { eventSpec, holdIn, SIGN_DECISION } from '../../engine/rulebook.ts';
 import type { CaseView, HistoryEntry } from '../../engine/views.ts';
@@ -141,7 +141,28 @@ export function detailRows(context: unknown, definition: MachineDefinition) {
     .map(([key, field]) => ({
       label: solid(field).title ?? key,
       value: describeValue(field, values[key], reading),
+      lines: linesOf(field, values[key], reading),
     }));
+}
+
+/**
+ * A record of several details (a return as submitted) one detail to a line, each by its title, and
+ * figures by measure one measure to a line: read at a glance rather than as one run-on sentence.
+ * Undefined for anything else, which reads as its one value.
+ */
+function linesOf(schema: Json, value: unknown, reading: Reading): string[] | undefined {
+  const s = solid(schema);
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !s.properties) return undefined;
+  const shown = Object.entries(s.properties as Record<string, Json>).filter(
+    ([k, p]) =>
+      solid(p).widget !== 'hidden' && (value as Json)[k] !== null && (value as Json)[k] !== undefined,
+  );
+  if (shown.length < 2) return undefined;
+  return shown.flatMap(([k, p]) => {
+    const v = (value as Json)[k];
+    if (solid(p).widget === 'measures') return figureLines(reading.measures ?? [], v as Figures);
+    return [`${solid(p).title ?? k}: ${describeValue(p, v, reading, 1)}`];
+  });
 }
 
 /** What someone answered in an event's form, question by question, in the schema's words. */

@@ -15,7 +15,8 @@ export interface FormField {
   name: string;
   /** The id of its first input: where the error summary links. */
   anchor: string;
-  macro: 'input' | 'textarea' | 'radios' | 'checkboxes' | 'date' | 'select';
+  /** A GOV.UK component, or `heading` (a group's heading and hint) or `fieldset` (inputs in `params.fields`). */
+  macro: 'input' | 'textarea' | 'radios' | 'checkboxes' | 'date' | 'select' | 'heading' | 'fieldset';
   params: Json;
 }
 
@@ -111,37 +112,50 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
     const criteria = kind === 'scores' ? (options.criteria ?? []) : [];
     const [low, high] = field.range ?? [];
     if (kind === 'measures') {
-      // A figure for each measure, then each part of a count broken down: none when it has no measures.
-      for (const m of options.measures ?? []) {
-        const ask = (key: string, question: string, hintText: string, percent: boolean) =>
-          add(key, idOf(key), 'input', {
-            id: idOf(key),
-            name: key,
-            label: { text: question, classes: 'govuk-label--s' },
-            hint: { text: hintText },
-            value: values ? text(values[key]) : '',
-            inputmode: percent ? 'decimal' : 'numeric',
-            spellcheck: false,
-            classes: 'govuk-input--width-5',
-            ...(percent ? { suffix: { text: '%' } } : {}),
-            // A measure's own errors (and a zod error on its value); each part's land on that part.
-            errorMessage:
-              errorFor(`${key}.value`, () => idOf(key), question) ??
-              errorFor(key, () => idOf(key), question, true),
-          });
+      // Under a heading of the field's own, a figure for each measure; a count broken down is a group
+      // of its total and its parts. Nothing at all when the case has no measures.
+      const measures = options.measures ?? [];
+      if (!measures.length) continue;
+      const input = (key: string, question: string, named: string, hintText: string, percent = false) => ({
+        name: key,
+        anchor: idOf(key),
+        macro: 'input' as const,
+        params: {
+          id: idOf(key),
+          name: key,
+          label: { text: question, classes: 'govuk-label--s' },
+          hint: { text: hintText },
+          value: values ? text(values[key]) : '',
+          inputmode: percent ? 'decimal' : 'numeric',
+          spellcheck: false,
+          classes: 'govuk-input--width-5',
+          ...(percent ? { suffix: { text: '%' } } : {}),
+          // A measure's own errors (and a zod error on its value); each part's land on that part.
+          errorMessage:
+            errorFor(`${key}.value`, () => idOf(key), named) ?? errorFor(key, () => idOf(key), named, true),
+        },
+      });
+      add(name, idOf(`${name}.${measures[0]!.id}`), 'heading', { text: field.label, hint: field.hint });
+      for (const m of measures) {
         const key = `${name}.${m.id}`;
         const target =
           m.target === null
             ? ''
             : ` The programme's target is ${m.target}${m.unit === 'percent' ? '%' : ''}.`;
-        ask(key, m.name, `Enter ${measureAsks(m)}.${target}`, m.unit === 'percent');
-        for (const part of m.breakdowns)
-          ask(
-            `${key}.${part}`,
-            `${m.name}: ${part}`,
-            `A whole number. The parts of "${m.name}" add up to its figure.`,
-            false,
-          );
+        const asked = `Enter ${measureAsks(m)}.${target}`;
+        if (!m.breakdowns.length) {
+          fields.push(input(key, m.name, m.name, asked, m.unit === 'percent'));
+          continue;
+        }
+        // Built in the page's order, so the error summary lists them in it.
+        const total = input(key, 'In total', m.name, `${asked} Its parts below add up to it.`);
+        const parts = m.breakdowns.map((part) =>
+          input(`${key}.${part}`, part, `${m.name}, ${part}`, 'A whole number, 0 or more.'),
+        );
+        add(key, idOf(key), 'fieldset', {
+          legend: { text: m.name, classes: 'govuk-fieldset__legend--s' },
+          fields: [total, ...parts],
+        });
       }
     } else if (kind === 'scores' && criteria.length) {
       for (const criterion of criteria) {

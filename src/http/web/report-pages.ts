@@ -99,7 +99,8 @@ function boardView(r: BoardReport) {
 
 /** The outcome lines as the page shows them: a table per Plan outcome, under its theme. */
 function outcomeGroups(lines: readonly OutcomeLine[]) {
-  const themes: { theme: string; outcomes: { outcome: string; rows: string[][] }[] }[] = [];
+  type Row = { measure: string; figure: string; reports: string; part: boolean };
+  const themes: { theme: string; outcomes: { outcome: string; rows: Row[] }[] }[] = [];
   for (const l of lines) {
     if (themes.at(-1)?.theme !== l.theme) themes.push({ theme: l.theme, outcomes: [] });
     const theme = themes.at(-1)!;
@@ -109,11 +110,16 @@ function outcomeGroups(lines: readonly OutcomeLine[]) {
       l.value === null
         ? 'No figures to weight'
         : l.unit === 'percent'
-          ? `${l.value}%${l.weightedBy ? ` (weighted by ${l.weightedBy.toLowerCase()})` : ''}`
+          ? `${l.value}%${l.weightedBy ? ` (average weighted by ${l.weightedBy.toLowerCase()})` : ' (average)'}`
           : BigInt(l.value).toLocaleString('en-GB');
-    outcome.rows.push([l.measure, figure, String(l.reports)]);
+    outcome.rows.push({ measure: l.measure, figure, reports: String(l.reports), part: false });
     for (const p of l.parts)
-      outcome.rows.push([`of which ${p.part}`, BigInt(p.value).toLocaleString('en-GB'), '']);
+      outcome.rows.push({
+        measure: p.part,
+        figure: BigInt(p.value).toLocaleString('en-GB'),
+        reports: '',
+        part: true,
+      });
   }
   return themes;
 }
