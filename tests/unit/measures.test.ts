@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { MeasureSpec } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
 import { type Figures, figureProblems, figuresText } from '../../machines/measures.ts';
-import { measuresProblem } from '../../src/engine/registry.ts';
+import { monitoringReturn } from '../../machines/monitoring-return.ts';
+import { MachineRegistry, measuresProblem } from '../../src/engine/registry.ts';
 
 const count = (id: string): MeasureSpec => ({ id, name: id, unit: 'count', target: null, breakdowns: [] });
 const percent = (id: string, weightedBy?: string): MeasureSpec => ({
@@ -158,5 +159,33 @@ describe('figures against measures (one rule for every cycle)', () => {
       'Victims supported: 1,200 (Domestic abuse 1,000, Other crime 200); Cope and recover: 82.5%',
     );
     expect(figuresText([victims], {})).toBe('None');
+  });
+});
+
+describe('the registry and where a case keeps its measures', () => {
+  it('refuses a payload asking figures by measure from a machine that does not say where its measures are', () => {
+    const { reportsMeasures: _r, ...without } = monitoringReturn;
+    expect(() => new MachineRegistry([without as never])).toThrow(
+      'SUBMIT_RETURN asks for figures by measure, but the machine does not say where its measures are',
+    );
+  });
+
+  it('refuses measures said to be in a context field it does not describe', () => {
+    const elsewhere = {
+      ...monitoringReturn,
+      reportsMeasures: { ...monitoringReturn.reportsMeasures, measures: 'nowhere' },
+    };
+    expect(() => new MachineRegistry([elsewhere as never])).toThrow(/said to be in nowhere/);
+  });
+
+  it('every machine that reports figures keeps its measures where it says', () => {
+    for (const d of machineDefinitions.filter((m) => m.reportsMeasures))
+      expect(Object.keys(d.context.shape), d.id).toContain(d.reportsMeasures!.measures);
+    expect(
+      machineDefinitions
+        .filter((m) => m.reportsMeasures)
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['monitoring-return', 'youth-fund']);
   });
 });
