@@ -37,6 +37,8 @@ const schema = z.object({
   WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** How long a web sign-in lasts. */
   SESSION_HOURS: z.coerce.number().min(0.25).max(24).default(8),
+  /** Failed sign-ins allowed from one source address in 15 minutes (an office shares one address). */
+  SIGN_IN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(10).max(100_000).default(100),
   /** How long the API remembers whose a bearer token is; a token revoked by another process works here that long. */
   API_TOKEN_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(DEFAULT_TOKEN_CACHE_SECONDS),
   /** Behind a TLS-terminating proxy: trust its X-Forwarded-Proto so cookies are marked Secure. */
@@ -74,6 +76,7 @@ export type Config = {
   runWorker: boolean;
   workerPollMs: number;
   sessionHours: number;
+  signInAttemptsPerAddress: number;
   tokenCacheSeconds: number;
   trustProxy: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: e.RUN_WORKER,
     workerPollMs: e.WORKER_POLL_MS,
     sessionHours: e.SESSION_HOURS,
+    signInAttemptsPerAddress: e.SIGN_IN_ATTEMPTS_PER_ADDRESS,
     tokenCacheSeconds: e.API_TOKEN_CACHE_SECONDS,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,

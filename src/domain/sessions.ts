@@ -1,11 +1,13 @@
 // Signing in to the web service: argon2id passwords, sessions stored in PostgreSQL, and repeated
-// failures slowed and then refused for a while. Answers never say whether an email has an account.
+// failures slowed and then refused for a while, per email address and per source address. Answers
+// never say whether an email has an account.
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { findUserByEmail, type UserRow } from '../db/queries/people.ts';
-import { signInFailures, users, webSessions } from '../db/schema/index.ts';
+import { claimAttempt, clearAttempts, forgetAttempt } from '../db/queries/sign-in-throttles.ts';
+import { users, webSessions } from '../db/schema/index.ts';
 
 export const SLOW_AFTER_FAILURES = 5;
 export const LOCK_AFTER_FAILURES = 10;
@@ -27,29 +29,45 @@ export type SignInResult =
 export const slowDownFor = (failures: number) =>
   Math.min(Math.max(0, failures - SLOW_AFTER_FAILURES + 1) * 1000, 5000);
 
+/** Sign-in limits: per account address, and per source address (generous: an office shares one). */
+export interface SignInLimits {
+  perAddress: number;
+}
+const perAccount = { limit: LOCK_AFTER_FAILURES, windowMs: FAILURE_WINDOW_MS, lockMs: LOCK_MS };
+export const DEFAULT_ATTEMPTS_PER_ADDRESS = 100;
+
+/**
+ * Signs a person in. Each attempt is counted, and the locks checked, before its password is verified
+ * (claimAttempt): of many guesses sent at once, at most the limit are ever checked, per email address
+ * and per source address. The answers never say whether the email has an account.
+ */
 export async function signIn(
   db: Db,
-  attempt: { email: string; password: string },
+  attempt: { email: string; password: string; source?: string | undefined },
   now: Date,
   sessionHours: number,
+  limits: SignInLimits = { perAddress: DEFAULT_ATTEMPTS_PER_ADDRESS },
 ): Promise<SignInResult> {
   const email = attempt.email.trim().toLowerCase();
-  const [throttle] = await db
-    .select()
-    .from(signInFailures)
-    .where(and(eq(signInFailures.email, email), gt(signInFailures.lockedUntil, now)));
-  if (throttle) return { ok: false, reason: 'locked', slowDownMs: 0 };
+  const account = `email:${email}`;
+  const source = attempt.source ? `ip:${attempt.source}` : null;
+  if (source) {
+    const bySource = await claimAttempt(db, source, now, { ...perAccount, limit: limits.perAddress });
+    if (!bySource.allowed) return { ok: false, reason: 'locked', slowDownMs: 0 };
+  }
+  const claimed = await claimAttempt(db, account, now, perAccount);
+  if (!claimed.allowed) return { ok: false, reason: 'locked', slowDownMs: 0 };
   const user = await findUserByEmail(db, email);
   const valid = await argon2.verify(user?.passwordHash ?? (await decoyHash), attempt.password);
   if (!user?.passwordHash || !valid) {
-    const failures = await recordFailure(db, email, now);
     return {
       ok: false,
-      reason: failures >= LOCK_AFTER_FAILURES ? 'locked' : 'wrong',
-      slowDownMs: slowDownFor(failures),
+      reason: claimed.attempts >= LOCK_AFTER_FAILURES ? 'locked' : 'wrong',
+      slowDownMs: slowDownFor(claimed.attempts),
     };
   }
-  await db.delete(signInFailures).where(eq(signInFailures.email, email));
+  await clearAttempts(db, account);
+  if (source) await forgetAttempt(db, source);
   const token = randomBytes(32).toString('base64url');
   await db.insert(webSessions).values({
     tokenHash: sha256(token),
@@ -59,26 +77,6 @@ export async function signIn(
     expiresAt: new Date(now.getTime() + sessionHours * 3_600_000),
   });
   return { ok: true, token, user };
-}
-
-async function recordFailure(db: Db, email: string, now: Date): Promise<number> {
-  // Instants go into raw SQL as ISO strings with a cast: the driver binds text, not Date objects.
-  const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
-  const windowStart = at(new Date(now.getTime() - FAILURE_WINDOW_MS));
-  const [row] = await db
-    .insert(signInFailures)
-    .values({ email, failures: 1, firstFailedAt: now })
-    .onConflictDoUpdate({
-      target: signInFailures.email,
-      // A failure long after the last run of failures starts a new count.
-      set: {
-        failures: sql`case when ${signInFailures.firstFailedAt} < ${windowStart} then 1 else ${signInFailures.failures} + 1 end`,
-        firstFailedAt: sql`case when ${signInFailures.firstFailedAt} < ${windowStart} then ${at(now)} else ${signInFailures.firstFailedAt} end`,
-        lockedUntil: sql`case when ${signInFailures.firstFailedAt} >= ${windowStart} and ${signInFailures.failures} + 1 >= ${LOCK_AFTER_FAILURES} then ${at(new Date(now.getTime() + LOCK_MS))} else null end`,
-      },
-    })
-    .returning({ failures: signInFailures.failures });
-  return row!.failures;
 }
 
 /** The user and CSRF token of a live session, or nothing. */

@@ -5,6 +5,7 @@ import type { Database } from '../db/client.ts';
 import { connectionFaultCode, isConcurrencyConflict } from '../db/errors.ts';
 import { type OpenDataSettings, openDataSettings } from '../domain/open-data/settings.ts';
 import { revokeBearerToken } from '../domain/people.ts';
+import { DEFAULT_ATTEMPTS_PER_ADDRESS } from '../domain/sessions.ts';
 import { DEFAULT_TOKEN_CACHE_SECONDS, TokenCache } from '../domain/token-cache.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -48,6 +49,8 @@ export interface AppDeps {
   clock: Clock;
   /** How long a web sign-in lasts (SESSION_HOURS). */
   sessionHours?: number;
+  /** Failed sign-ins allowed from one source address in 15 minutes (SIGN_IN_ATTEMPTS_PER_ADDRESS). */
+  signInAttemptsPerAddress?: number;
   /** Trust X-Forwarded-Proto from a TLS-terminating proxy (TRUST_PROXY). */
   trustProxy?: boolean;
   /** Who publishes the open data (OPEN_DATA_*); the defaults when not given. */
@@ -144,6 +147,7 @@ export function createApp(deps: AppDeps) {
       engine: deps.engine,
       clock: deps.clock,
       sessionHours: deps.sessionHours ?? 8,
+      signInLimits: { perAddress: deps.signInAttemptsPerAddress ?? DEFAULT_ATTEMPTS_PER_ADDRESS },
     }),
   );
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));

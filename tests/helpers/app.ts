@@ -28,6 +28,10 @@ export async function startTestApp(
     databaseUrl?: string;
     /** The cycles the engine runs (default: every machine in machines/index.ts). */
     definitions?: readonly MachineDefinition[];
+    /** Failed sign-ins allowed from one source address (the app's default otherwise is 100). */
+    signInAttemptsPerAddress?: number;
+    /** Read the source address from X-Forwarded-For, as behind a proxy. */
+    trustProxy?: boolean;
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
@@ -47,6 +51,10 @@ export async function startTestApp(
     logger: createLogger('error'),
     databaseAnswers: databaseProbe(handle),
     clock,
+    // Every test file signs in from 127.0.0.1 into one database, on clocks of their own: the limit per
+    // source address is the sign-in tests' to set, not something the others should trip over.
+    signInAttemptsPerAddress: options.signInAttemptsPerAddress ?? 1_000_000,
+    trustProxy: options.trustProxy ?? false,
   });
   const server = app.listen(0, '127.0.0.1');
   answerClientErrors(server);

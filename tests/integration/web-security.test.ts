@@ -16,6 +16,7 @@ import {
   providerWithPassword,
   sha256,
   signedIn,
+  signInTokenOf,
 } from '../helpers/web.ts';
 
 const COOKIE = 'opcc_session';
@@ -36,7 +37,8 @@ const timed = async <T>(work: () => Promise<T>) => {
   return { result, ms: performance.now() - started };
 };
 const failuresOf = async (email: string) =>
-  (await t.sql`select failures from sign_in_failures where email = ${email.toLowerCase()}`)[0]?.failures;
+  (await t.sql`select attempts from sign_in_throttles where key = ${`email:${email.toLowerCase()}`}`)[0]
+    ?.attempts;
 const sessionsOf = async (userId: string) =>
   (await t.sql`select count(*)::int as n from web_sessions where user_id = ${userId}`)[0]!.n as number;
 /** The same page for two emails, once the email echoed back and the nonces are set aside. */
@@ -143,8 +145,8 @@ describe('signing in', () => {
     const unknown = `nobody-locked-${me.organisationId}@demo.test`;
     // Nine failures already (seeded, to keep the test short); the tenth locks, for both addresses.
     for (const email of [me.email, unknown]) {
-      await t.sql`insert into sign_in_failures (email, failures, first_failed_at)
-        values (${email}, 9, ${clock.now().toISOString()}::timestamptz)`;
+      await t.sql`insert into sign_in_throttles (key, attempts, window_started_at)
+        values (${`email:${email}`}, 9, ${clock.now().toISOString()}::timestamptz)`;
     }
     const tenth = await Promise.all(
       [me.email, unknown].map((email) => postSignIn(t.baseUrl, { email, password: 'guess' })),
@@ -170,6 +172,79 @@ describe('signing in', () => {
     // An old run of failures no longer counts: the next failure starts afresh.
     expect((await postSignIn(t.baseUrl, { email: unknown, password: 'guess' })).status).toBe(401);
     expect(await failuresOf(unknown)).toBe(1);
+  });
+});
+
+/** A sign-in form fetched ahead, so many can be posted at once; from `source` behind a proxy if given. */
+async function readySignIn(baseUrl: string, form: Record<string, string>, source?: string) {
+  const agent = request.agent(baseUrl);
+  const page = await agent.get('/sign-in');
+  return () => {
+    const post = agent.post('/sign-in').type('form');
+    if (source) post.set('X-Forwarded-For', source);
+    return post.send({ _signin: signInTokenOf(page.text), ...form });
+  };
+}
+
+describe('guesses sent at once', () => {
+  it('of 100 wrong guesses at once, no more than the limit are checked; the rest are refused unchecked', async () => {
+    const me = await providerWithPassword(t, 'Parallel guesses provider');
+    const guesses = await Promise.all(
+      Array.from({ length: 100 }, () => readySignIn(t.baseUrl, { email: me.email, password: 'guess' })),
+    );
+    const answers = await Promise.all(guesses.map((send) => send()));
+    const statuses = answers.map((r) => r.status);
+    // Checked and wrong: the first nine say so, the tenth (which locks the address) says it is locked.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(9);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(91);
+    expect(await failuresOf(me.email)).toBe(100);
+  });
+
+  it('the right password in a burst after the limit is refused, and does not clear the count', async () => {
+    const me = await providerWithPassword(t, 'Burst provider');
+    const wrong = () => readySignIn(t.baseUrl, { email: me.email, password: 'guess' });
+    const first = await Promise.all(Array.from({ length: 30 }, wrong));
+    await Promise.all(first.map((send) => send()));
+    const burst = await Promise.all(Array.from({ length: 30 }, wrong));
+    burst[10] = await readySignIn(t.baseUrl, { email: me.email, password: me.password });
+    const answers = await Promise.all(burst.map((send) => send()));
+    expect(answers[10]!.status).toBe(429);
+    expect(cookieFrom(answers[10]!, COOKIE)).toBeUndefined();
+    expect(await sessionsOf(me.userId)).toBe(0);
+    expect(await failuresOf(me.email)).toBe(60);
+    // The lock lifts: 15 minutes on, the right password signs in.
+    clock.move(15 * 60_000 + 1);
+    expect((await postSignIn(t.baseUrl, { email: me.email, password: me.password })).status).toBe(303);
+  });
+});
+
+describe('guesses from one source address', () => {
+  let proxied: TestApp;
+  beforeAll(async () => {
+    // Behind a proxy, the source address is X-Forwarded-For's; 20 failures from one address in 15 minutes.
+    proxied = await startTestApp({ clock, trustProxy: true, signInAttemptsPerAddress: 20 });
+  });
+  afterAll(() => proxied?.close());
+
+  it('refuses, unchecked, a source that has tried many accounts; other sources and successes are not held against it', async () => {
+    const me = await providerWithPassword(proxied, 'Source address provider');
+    const from = (source: string, email: string, password = 'guess') =>
+      readySignIn(proxied.baseUrl, { email, password }, source);
+    // Successes from an office's address do not count against it.
+    for (let i = 0; i < 25; i++)
+      expect((await (await from('203.0.113.7', me.email, me.password))()).status).toBe(303);
+    // Twenty accounts tried once each from one address: each checked (401).
+    for (let i = 0; i < 20; i++)
+      expect((await (await from('203.0.113.9', `guess-${i}-${me.organisationId}@demo.test`))()).status).toBe(
+        401,
+      );
+    // The next, for an account never tried, is refused unchecked; even the right password.
+    const refused = await (await from('203.0.113.9', `fresh-${me.organisationId}@demo.test`))();
+    expect(refused.status).toBe(429);
+    expect(fieldErrorsOf(refused.text)).toEqual({ email: LOCKED });
+    expect((await (await from('203.0.113.9', me.email, me.password))()).status).toBe(429);
+    // Another address is not held back, and the owner's account was never locked by it.
+    expect((await (await from('198.51.100.4', me.email, me.password))()).status).toBe(303);
   });
 });
 

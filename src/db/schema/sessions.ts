@@ -17,11 +17,16 @@ export const webSessions = pgTable(
   (t) => [index('web_sessions_user_idx').on(t.userId), index('web_sessions_expires_idx').on(t.expiresAt)],
 );
 
-/** Failed sign-ins per email address, to slow and then refuse guessing. */
-export const signInFailures = pgTable('sign_in_failures', {
-  /** Lower-cased email, whether or not such a user exists (no enumeration). */
-  email: text('email').primaryKey(),
-  failures: integer('failures').notNull(),
-  firstFailedAt: timestamp('first_failed_at', { withTimezone: true }).notNull(),
+/**
+ * Sign-in attempts per key (an email address, `email:<address>`, or a source address, `ip:<address>`),
+ * to slow and then refuse guessing. An attempt is counted, and the lock checked, in one statement
+ * before its password is verified, so guesses sent at once cannot outrun the count.
+ */
+export const signInThrottles = pgTable('sign_in_throttles', {
+  key: text('key').primaryKey(),
+  /** Attempts in the current window: failures, and any still being checked. */
+  attempts: integer('attempts').notNull(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  /** Until when attempts are refused unchecked; the lock is never extended, so it always lifts. */
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
 });

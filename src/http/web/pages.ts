@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { signIn, signOut } from '../../domain/sessions.ts';
+import { type SignInLimits, signIn, signOut } from '../../domain/sessions.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { cookieOptions, readCookie, requireSignIn, SESSION_COOKIE, same, webActor } from './session.ts';
@@ -19,7 +19,13 @@ const signInForm = z.object({
 /** Only paths on this site: never send someone elsewhere after signing in. */
 const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/');
 
-export function pagesRouter(deps: { db: Db; engine: Engine; clock: Clock; sessionHours: number }): Router {
+export function pagesRouter(deps: {
+  db: Db;
+  engine: Engine;
+  clock: Clock;
+  sessionHours: number;
+  signInLimits: SignInLimits;
+}): Router {
   const router = Router();
 
   router.get('/sign-in', (req, res) => {
@@ -61,7 +67,9 @@ export function pagesRouter(deps: { db: Db; engine: Engine; clock: Clock; sessio
         typeof req.body?.email === 'string' ? req.body.email : '',
       );
     }
-    const result = await signIn(deps.db, form.data, deps.clock.now(), deps.sessionHours);
+    // The source address is the socket's, or behind a trusted proxy (TRUST_PROXY) X-Forwarded-For's.
+    const attempt = { ...form.data, source: req.ip };
+    const result = await signIn(deps.db, attempt, deps.clock.now(), deps.sessionHours, deps.signInLimits);
     if (!result.ok) {
       // Slowed answers make guessing expensive; the words never say whether the account exists.
       await new Promise((resolve) => setTimeout(resolve, result.slowDownMs));
