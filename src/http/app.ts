@@ -26,6 +26,7 @@ import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { caseRouter } from './web/case-page.ts';
+import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
 import { pagesRouter } from './web/pages.ts';
 import { paymentPagesRouter } from './web/payment-pages.ts';
@@ -140,6 +141,8 @@ export function createApp(deps: AppDeps) {
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(loadSession(deps.db, deps.clock));
   app.use(checkCsrf);
+  // Text PostgreSQL cannot store is refused here, once, for every page form (as the API's guard does).
+  app.use(guardFormBody);
   app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(
     pagesRouter({
