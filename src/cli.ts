@@ -2,6 +2,7 @@
 // embedded default, whether or not the app is running: unlike the app and the worker, the CLI
 // joins an embedded server another process runs (it is done long before that process stops).
 import { loadConfig } from './config.ts';
+import { createFirstAdmin, LINK_HOURS } from './domain/password-links.ts';
 import { issueToken, revokeAllTokens } from './domain/people.ts';
 import { createLogger } from './logger.ts';
 import { type Services, startServices } from './services.ts';
@@ -16,6 +17,19 @@ const commands: Record<
   'user:token': {
     usage: 'user:token <email>   print a new API token for the user (last line of output)',
     run: async ([email], { database }) => issueToken(database.db, requireArg(email, 'email')),
+  },
+  'admin:create': {
+    usage:
+      "admin:create <email> [name]   a real deployment's first admin: print a link, good for 24 hours, to set their password",
+    run: async ([email, ...name], { database, clock }) => {
+      const token = await createFirstAdmin(
+        database.db,
+        { email: requireArg(email, 'email'), name: name.join(' ') || requireArg(email, 'email') },
+        clock.now(),
+      );
+      // The link on the last line, for scripts; it works once.
+      return `Admin ${email} created. Send them this link to set their password (it works once, for ${LINK_HOURS.set} hours):\n${config.publicUrl}/set-password/${token}`;
+    },
   },
   'user:revoke-tokens': {
     usage: 'user:revoke-tokens <email>   revoke every API token the user has',

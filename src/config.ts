@@ -15,11 +15,13 @@ const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   /** Port of the embedded PostgreSQL (only used when DATABASE_URL is unset). */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-  /** Seed the demo organisations and users into an empty database. */
-  SEED_DEMO_DATA: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((value) => value === 'true'),
+  /**
+   * Seed the demo organisations and users into an empty database. Unset: only with the embedded
+   * database (a demo on a laptop), never with DATABASE_URL (a real one).
+   */
+  SEED_DEMO_DATA: z.enum(['true', 'false']).optional(),
+  /** `production` refuses to start on a database holding the demo users (unless SEED_DEMO_DATA=true). */
+  NODE_ENV: z.string().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Where people reach the service; links in email point here. */
   PUBLIC_URL: z.url({ error: 'must be a URL such as https://grants.example.org' }).optional(),
@@ -69,6 +71,8 @@ export type Config = {
   dataDir: string;
   embeddedPgPort: number;
   seedDemoData: boolean;
+  /** In production, a database holding the demo users stops start-up unless demo data was asked for. */
+  refuseDemoUsers: boolean;
   databasePoolSize: number;
   publicUrl: string;
   smtpUrl: string | undefined;
@@ -96,7 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     embeddedPgPort: e.EMBEDDED_PG_PORT,
-    seedDemoData: e.SEED_DEMO_DATA,
+    seedDemoData: e.SEED_DEMO_DATA === undefined ? e.DATABASE_URL === undefined : e.SEED_DEMO_DATA === 'true',
+    refuseDemoUsers: e.NODE_ENV === 'production' && e.SEED_DEMO_DATA !== 'true',
     databasePoolSize: e.DATABASE_POOL_SIZE,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     smtpUrl: e.SMTP_URL,

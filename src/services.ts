@@ -8,7 +8,7 @@ import type { Config } from './config.ts';
 import { type DatabaseHandle, type OpenOptions, openDatabase } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { seedDemoCases } from './domain/demo-cases.ts';
-import { seedDemoData } from './domain/demo-data.ts';
+import { holdsDemoUsers, seedDemoData } from './domain/demo-data.ts';
 import { commitFundsEffect, releaseFundsEffect, requireOpenRoundEffect } from './domain/money.ts';
 import { notifyEffect } from './domain/notifications.ts';
 import { paymentEffects } from './domain/payments.ts';
@@ -91,6 +91,14 @@ export async function startServices(
   const upgraded = await upgradeCases(database.db, engine.registry, clock, { delegationThreshold });
   for (const [machine, count] of Object.entries(upgraded))
     logger.info(`moved ${count} ${machine} cases to the machine's latest version`);
+  if (config.refuseDemoUsers && (await holdsDemoUsers(database.db))) {
+    await database.close();
+    throw new Error(
+      'This database holds the demo users, whose password is published in the README. In production ' +
+        '(NODE_ENV=production) the service will not run on it: remove those users, or set ' +
+        'SEED_DEMO_DATA=true if this is a demonstration.',
+    );
+  }
   if (config.seedDemoData) {
     const cycles = engine.registry.list();
     const now = clock.now();

@@ -6,9 +6,9 @@ import { crimeDisorderGrant } from '../../machines/crime-disorder-grant.ts';
 import { sarcRecommissioning } from '../../machines/sarc-recommissioning.ts';
 import { victimsServices } from '../../machines/victims-services.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
-import type { Database, Tx } from '../db/client.ts';
+import type { Database, Db, Tx } from '../db/client.ts';
 import { insertPanelMember } from '../db/queries/panel.ts';
-import { usersWithRole } from '../db/queries/people.ts';
+import { usersWithEmails, usersWithRole } from '../db/queries/people.ts';
 import { organisations, users } from '../db/schema/index.ts';
 import { createFund, createProgramme, type ProgrammeCycle } from './catalogue.ts';
 import { financialYearOf, yearsAhead } from './financial-year.ts';
@@ -60,6 +60,16 @@ export const demoUsers = [
 
 /** Every demo user signs in with this password (the README says so). */
 export const DEMO_PASSWORD = 'demo-commissioning-2026';
+
+/** Whether the database holds any of the demo users, whose password is published. */
+export async function holdsDemoUsers(db: Db): Promise<boolean> {
+  return (
+    (await usersWithEmails(
+      db,
+      demoUsers.map((u) => u.email),
+    )) > 0
+  );
+}
 
 export interface DemoIds {
   organisations: Record<OrganisationKey, string>;

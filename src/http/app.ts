@@ -24,6 +24,7 @@ import { authenticate } from './authenticate.ts';
 import { guardJsonBody } from './json-guard.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
+import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { caseRouter } from './web/case-page.ts';
 import { guardFormBody } from './web/form-guard.ts';
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps) {
   app.use(checkCsrf);
   // Text PostgreSQL cannot store is refused here, once, for every page form (as the API's guard does).
   app.use(guardFormBody);
+  app.use(accountPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(
     pagesRouter({

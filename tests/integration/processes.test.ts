@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { londonDate } from '../../machines/calendar.ts';
 import { freePort } from '../helpers/database.ts';
 import { readPence } from '../helpers/pence.ts';
 import { baseEnv, lastLine, runCli, serverRefusal, startServer } from '../helpers/processes.ts';
@@ -94,6 +95,61 @@ describe('with DATABASE_URL', () => {
     } finally {
       expect(await server.stop()).toBe(0);
     }
+  });
+
+  it('seeds no demo data into a database of its own, and in production will not run on one holding the demo users', async () => {
+    // A fresh, empty database named by DATABASE_URL: a real deployment, so no demo people.
+    const serverUrl = inject('databaseUrl');
+    const name = `grants_nodemo_${Date.now()}`;
+    const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${name}"`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    try {
+      const fresh = await startServer(
+        baseEnv({ DATABASE_URL: url.toString(), PORT: String(await freePort()) }),
+      );
+      expect(await fresh.stop()).toBe(0);
+      const db = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      const [row] =
+        await db`select (select count(*) from users)::int as users, (select count(*) from organisations)::int as organisations`;
+      await db.end();
+      expect(row).toEqual({ users: 0, organisations: 0 });
+      // Its first admin comes from the CLI, with a link to set their password (the last line).
+      const env = baseEnv({ DATABASE_URL: url.toString(), PUBLIC_URL: 'https://grants.example.org' });
+      const created = await runCli(
+        ['admin:create', 'head.of.commissioning@opcc.example', 'Hana', 'Head'],
+        env,
+      );
+      expect(created.code, created.stderr).toBe(0);
+      expect(lastLine(created.stdout)).toMatch(
+        /^https:\/\/grants\.example\.org\/set-password\/[A-Za-z0-9_-]{43}$/,
+      );
+      const twice = await runCli(['admin:create', 'head.of.commissioning@opcc.example'], env);
+      expect(twice.code).toBe(1);
+      expect(twice.stderr).toContain('already has an account');
+      const again = postgres(url.toString(), { max: 1, onnotice: () => {} });
+      const people =
+        await again`select u.name, u.role, o.kind from users u join organisations o on o.id = u.organisation_id`;
+      await again.end();
+      expect(people).toEqual([{ name: 'Hana Head', role: 'admin', kind: 'commissioner' }]);
+    } finally {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
+
+    // The shared test database holds the demo users: production refuses it, unless demo data is asked for.
+    const production = baseEnv({
+      DATABASE_URL: serverUrl,
+      PORT: String(await freePort()),
+      NODE_ENV: 'production',
+    });
+    const refused = await serverRefusal(production);
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('This database holds the demo users');
+    expect(refused.output).not.toContain('listening on');
+    const demo = await startServer({ ...production, SEED_DEMO_DATA: 'true', PORT: String(await freePort()) });
+    expect(await demo.stop()).toBe(0);
   });
 
   it('refuses to start with a bad setting, saying which', async () => {
@@ -194,9 +250,12 @@ describe('with the embedded default', () => {
       ]);
       const daysOn = (r: (typeof offered)[number]) => (r.due.getTime() - r.at.getTime()) / 86_400_000;
       expect(offered.map(daysOn)).toEqual([28, 21]);
-      // And the live crime and disorder grant's four quarterly returns, each going overdue after its day.
+      // And the live crime and disorder grant's four quarterly returns, each going overdue after its
+      // day, but the first once its quarter has ended: the demo files it and the officer accepts it.
       const returns = timersBefore.filter((r) => r.machine === 'monitoring-return');
-      expect(returns.filter((r) => r.key === 'returnOverdue')).toHaveLength(4);
+      const firstQuarterOver =
+        londonDate(new Date()).slice(5) >= '06-30' || londonDate(new Date()).slice(5) < '04-01';
+      expect(returns.filter((r) => r.key === 'returnOverdue')).toHaveLength(firstQuarterOver ? 3 : 4);
       expect(timersBefore).toHaveLength(4 + returns.length);
 
       // The offered demo grant (£2,200) and the live crime and disorder grant (£18,000) are committed

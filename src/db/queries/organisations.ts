@@ -42,3 +42,12 @@ export async function organisationsOfKinds(
     .where(inArray(organisations.kind, [...kinds]))
     .orderBy(asc(organisations.name), asc(organisations.id));
 }
+
+/** A new organisation; its id. */
+export async function insertOrganisation(
+  db: Db,
+  organisation: { name: string; kind: OrganisationRow['kind'] },
+): Promise<string> {
+  const [row] = await db.insert(organisations).values(organisation).returning({ id: organisations.id });
+  return row!.id;
+}

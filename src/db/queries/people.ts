@@ -71,3 +71,22 @@ export async function peopleByIds(db: Db, ids: readonly string[]) {
     .from(users)
     .where(inArray(users.id, [...ids]));
 }
+
+/** How many of these email addresses have a user. */
+export async function usersWithEmails(db: Db, emails: readonly string[]): Promise<number> {
+  if (!emails.length) return 0;
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(inArray(users.email, [...emails]));
+  return rows.length;
+}
+
+/** A new user; their id. */
+export async function insertUser(
+  db: Db,
+  user: { email: string; name: string; role: UserRow['role']; organisationId: string },
+): Promise<string> {
+  const [row] = await db.insert(users).values(user).returning({ id: users.id });
+  return row!.id;
+}

@@ -36,3 +36,25 @@ export const apiTokens = pgTable(
   },
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
+
+/**
+ * Single-use links to set a password: a new account's first (the CLI's first admin, an invitation)
+ * or a reset. Only a SHA-256 of the link's token is stored; a link works once, until it expires.
+ */
+export const passwordLinks = pgTable(
+  'password_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose', { enum: ['set', 'reset'] }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('password_links_user_idx').on(t.userId),
+    check('password_links_purpose', sql`${t.purpose} in ('set', 'reset')`),
+  ],
+);

@@ -1,0 +1,43 @@
+// Single-use links to set a password, and what using one changes.
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { passwordLinks, users, webSessions } from '../schema/index.ts';
+
+export async function insertPasswordLink(
+  db: Db,
+  link: { tokenHash: string; userId: string; purpose: 'set' | 'reset'; createdAt: Date; expiresAt: Date },
+): Promise<void> {
+  await db.insert(passwordLinks).values(link);
+}
+
+/** The user a link is for while it is unused and unexpired; the link stays as it is. */
+export async function liveLinkUser(db: Db, tokenHash: string, now: Date) {
+  const [row] = await db
+    .select({ userId: passwordLinks.userId, purpose: passwordLinks.purpose, email: users.email })
+    .from(passwordLinks)
+    .innerJoin(users, eq(users.id, passwordLinks.userId))
+    .where(live(tokenHash, now));
+  return row;
+}
+
+const live = (tokenHash: string, now: Date) =>
+  and(eq(passwordLinks.tokenHash, tokenHash), isNull(passwordLinks.usedAt), gt(passwordLinks.expiresAt, now));
+
+/**
+ * Uses the link, once: marks it used and returns its user, in one statement, so two uses at once
+ * cannot both succeed. Undefined for a link used, expired or unknown.
+ */
+export async function useLink(db: Db, tokenHash: string, now: Date): Promise<string | undefined> {
+  const [row] = await db
+    .update(passwordLinks)
+    .set({ usedAt: now })
+    .where(live(tokenHash, now))
+    .returning({ userId: passwordLinks.userId });
+  return row?.userId;
+}
+
+/** A new password: the hash stored, and every session the user had ended. */
+export async function replacePassword(db: Db, userId: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+  await db.delete(webSessions).where(eq(webSessions.userId, userId));
+}

@@ -1,0 +1,119 @@
+// Setting a password by a single-use link: the first admin's (from the CLI), and later invitations
+// and resets. The link's token is shown once and only its SHA-256 kept; using it ends the person's
+// other sessions. Passwords follow the NCSC's advice: length rather than rules about characters,
+// and none that is commonly used.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database, Db } from '../db/client.ts';
+import { insertOrganisation, organisationsOfKinds } from '../db/queries/organisations.ts';
+import { insertPasswordLink, liveLinkUser, replacePassword, useLink } from '../db/queries/password-links.ts';
+import { findUser, findUserByEmail, insertUser } from '../db/queries/people.ts';
+import { hashPassword } from './sessions.ts';
+
+export const MIN_PASSWORD_LENGTH = 12;
+const MAX_PASSWORD_LENGTH = 256;
+/** How long a link lasts: a reset an hour; a new account's first password a day. */
+export const LINK_HOURS = { set: 24, reset: 1 } as const;
+
+// The most used passwords of breached lists that are long enough to pass the length rule, and this
+// service's own published demo password.
+const COMMON = new Set([
+  '123456789012',
+  '1234567890123',
+  'qwertyuiopas',
+  'passwordpassword',
+  'password1234',
+  'password12345',
+  'password123456',
+  'iloveyou1234',
+  'qwerty123456',
+  'qwertyuiop123',
+  '111111111111',
+  '000000000000',
+  'abcdefghijkl',
+  'abc123456789',
+  'letmein12345',
+  'welcome12345',
+  'administrator',
+  'changeme1234',
+  'demo-commissioning-2026',
+]);
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** What is wrong with a new password, in words for the form; undefined when it will do. */
+export function passwordProblem(password: string): string | undefined {
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return `Your password must be at least ${MIN_PASSWORD_LENGTH} characters. Three random words together make a good one`;
+  if (password.length > MAX_PASSWORD_LENGTH)
+    return `Your password must be ${MAX_PASSWORD_LENGTH} characters or fewer`;
+  if (COMMON.has(password.toLowerCase()))
+    return 'That password is too commonly used. Choose another: three random words together make a good one';
+  return undefined;
+}
+
+export async function issuePasswordLink(
+  db: Db,
+  userId: string,
+  purpose: keyof typeof LINK_HOURS,
+  now: Date,
+): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await insertPasswordLink(db, {
+    tokenHash: sha256(token),
+    userId,
+    purpose,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + LINK_HOURS[purpose] * 3_600_000),
+  });
+  return token;
+}
+
+/** The person a link is for while it works (not yet used, not expired); undefined otherwise. */
+export const passwordLinkFor = (db: Db, token: string, now: Date) => liveLinkUser(db, sha256(token), now);
+
+export type SetPasswordResult =
+  | { ok: true; email: string }
+  | { ok: false; field: 'password' | 'link'; message: string };
+
+/** Sets the password a link is for, once: refused for a poor password (the link still works) or a dead link. */
+export async function setPasswordByLink(
+  db: Database,
+  token: string,
+  password: string,
+  now: Date,
+): Promise<SetPasswordResult> {
+  const problem = passwordProblem(password);
+  if (problem) return { ok: false, field: 'password', message: problem };
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const userId = await useLink(tx, sha256(token), now);
+    if (!userId) return { ok: false, field: 'link', message: 'This link has been used or has expired' };
+    await replacePassword(tx, userId, passwordHash);
+    return { ok: true, email: (await findUser(tx, userId))?.email ?? '' };
+  });
+}
+
+/**
+ * A real deployment's first admin: an account with no password, in the Commissioner's office (made
+ * if there is none yet), and a link to set one. Refused if the email already has an account.
+ */
+export async function createFirstAdmin(
+  db: Database,
+  person: { email: string; name: string },
+  now: Date,
+): Promise<string> {
+  const email = person.email.trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error(`"${email}" is not an email address`);
+  return db.transaction(async (tx) => {
+    if (await findUserByEmail(tx, email)) throw new Error(`${email} already has an account`);
+    const [office] = await organisationsOfKinds(tx, ['commissioner']);
+    const organisationId =
+      office?.id ??
+      (await insertOrganisation(tx, {
+        name: 'Office of the Police and Crime Commissioner',
+        kind: 'commissioner',
+      }));
+    const userId = await insertUser(tx, { email, name: person.name, role: 'admin', organisationId });
+    return issuePasswordLink(tx, userId, 'set', now);
+  });
+}
