@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFirstAdmin } from '../../src/domain/password-links.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   closeBrowser,
@@ -110,6 +111,28 @@ async function visit(p: Page, path: string, name: string, status = 200) {
 }
 
 describe('every page passes axe for the person it is for', () => {
+  it('a first admin sets their password by the link the CLI gave, a poor one refused first', async () => {
+    const email = `first-admin-${randomUUID().slice(0, 8)}@opcc.example`;
+    const token = await createFirstAdmin(t.db, { email, name: 'Hana Head' }, new Date());
+    const p = await page(t);
+    await visit(p, `/set-password/${token}`, 'set-password');
+    await p.fill('#password', 'short');
+    await p.fill('#confirm', 'short');
+    await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Set password' }).click()]);
+    await expect(p.locator('.govuk-error-summary').innerText()).resolves.toContain('at least 12 characters');
+    await screenshot(p, 'set-password-too-short');
+    await expectAccessible(p);
+    await p.fill('#password', 'kettle orchard lantern');
+    await p.fill('#confirm', 'kettle orchard lantern');
+    await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Set password' }).click()]);
+    await expect(p.locator('h1').innerText()).resolves.toBe('Your password is set');
+    await screenshot(p, 'set-password-done');
+    await expectAccessible(p);
+    await visit(p, `/set-password/${token}`, 'set-password-used', 410);
+    await signIn(p, email, 'kettle orchard lantern');
+    await expect(p.locator('h1').first().innerText()).resolves.toBeTruthy();
+  });
+
   it('officer pages, with the checkbox and score forms and the error pages', async () => {
     const p = await page(t);
     await signIn(p, OFFICER);
