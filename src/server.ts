@@ -15,6 +15,7 @@ const app = createApp({
   databaseAnswers: services.databaseAnswers,
   clock: services.clock,
   sessionHours: config.sessionHours,
+  publicUrl: config.publicUrl,
   signInAttemptsPerAddress: config.signInAttemptsPerAddress,
   tokenCacheSeconds: config.tokenCacheSeconds,
   trustProxy: config.trustProxy,

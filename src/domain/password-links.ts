@@ -3,10 +3,13 @@
 // other sessions. Passwords follow the NCSC's advice: length rather than rules about characters,
 // and none that is commonly used.
 import { createHash, randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
 import type { Database, Db } from '../db/client.ts';
 import { insertOrganisation, organisationsOfKinds } from '../db/queries/organisations.ts';
+import { insertOutboxRows } from '../db/queries/outbox.ts';
 import { insertPasswordLink, liveLinkUser, replacePassword, useLink } from '../db/queries/password-links.ts';
 import { findUser, findUserByEmail, insertUser } from '../db/queries/people.ts';
+import { letter } from '../mail/templates.ts';
 import { hashPassword } from './sessions.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -116,4 +119,57 @@ export async function createFirstAdmin(
     const userId = await insertUser(tx, { email, name: person.name, role: 'admin', organisationId });
     return issuePasswordLink(tx, userId, 'set', now);
   });
+}
+
+/**
+ * Someone forgot their password: if the address has an account, a reset link (an hour, once) goes to
+ * it by email through the outbox. The caller answers the same words either way.
+ */
+export async function requestPasswordReset(
+  db: Database,
+  email: string,
+  now: Date,
+  publicUrl: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const user = await findUserByEmail(tx, email.trim());
+    if (!user) return;
+    const token = await issuePasswordLink(tx, user.id, 'reset', now);
+    const href = `${publicUrl}/set-password/${token}`;
+    await insertOutboxRows(tx, [
+      {
+        caseId: null,
+        caseVersion: null,
+        message: 'passwordReset',
+        toEmail: user.email,
+        toName: user.name,
+        subject: 'Reset your password for OPCC Commissioning',
+        ...letter(
+          user.name,
+          [
+            `Someone asked to reset the password of your account (${user.email}). Use the link below to choose a new one. It works once, for ${LINK_HOURS.reset} hour.`,
+            'If you did not ask for this, you can ignore this email: your password has not changed.',
+          ],
+          { href, text: 'Choose a new password', textLine: `Choose a new password: ${href}` },
+        ),
+        nextAttemptAt: now,
+        createdAt: now,
+      },
+    ]);
+  });
+}
+
+/** A signed-in person changes their password, knowing the current one; their other sessions end. */
+export async function changePassword(
+  db: Database,
+  user: { id: string; passwordHash: string | null },
+  change: { current: string; password: string },
+  keepSessionToken: string | undefined,
+): Promise<{ field: 'current' | 'password'; message: string } | undefined> {
+  if (!user.passwordHash || !(await argon2.verify(user.passwordHash, change.current)))
+    return { field: 'current', message: 'Your current password is not right' };
+  const problem = passwordProblem(change.password);
+  if (problem) return { field: 'password', message: problem };
+  await replacePassword(db, user.id, await hashPassword(change.password), keepSessionToken);
+  return undefined;
 }

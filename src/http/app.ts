@@ -51,6 +51,8 @@ export interface AppDeps {
   clock: Clock;
   /** How long a web sign-in lasts (SESSION_HOURS). */
   sessionHours?: number;
+  /** Where people reach the service: links in email (PUBLIC_URL). */
+  publicUrl?: string;
   /** Failed sign-ins allowed from one source address in 15 minutes (SIGN_IN_ATTEMPTS_PER_ADDRESS). */
   signInAttemptsPerAddress?: number;
   /** Trust X-Forwarded-Proto from a TLS-terminating proxy (TRUST_PROXY). */
@@ -144,7 +146,13 @@ export function createApp(deps: AppDeps) {
   app.use(checkCsrf);
   // Text PostgreSQL cannot store is refused here, once, for every page form (as the API's guard does).
   app.use(guardFormBody);
-  app.use(accountPagesRouter({ db: deps.db, clock: deps.clock }));
+  app.use(
+    accountPagesRouter({
+      db: deps.db,
+      clock: deps.clock,
+      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+    }),
+  );
   app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(
     pagesRouter({

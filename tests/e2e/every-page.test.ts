@@ -129,8 +129,18 @@ describe('every page passes axe for the person it is for', () => {
     await screenshot(p, 'set-password-done');
     await expectAccessible(p);
     await visit(p, `/set-password/${token}`, 'set-password-used', 410);
+    await visit(p, '/forgot-password', 'forgot-password');
+    await p.fill('#email', email);
+    await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Send the link' }).click()]);
+    await expect(p.locator('h1').innerText()).resolves.toBe('Check your email');
+    await screenshot(p, 'forgot-password-sent');
+    await expectAccessible(p);
     await signIn(p, email, 'kettle orchard lantern');
-    await expect(p.locator('h1').first().innerText()).resolves.toBeTruthy();
+    // Their name in the header leads to their account.
+    await Promise.all([p.waitForNavigation(), p.getByRole('link', { name: /Hana Head/ }).click()]);
+    await expect(p.locator('h1').innerText()).resolves.toBe('Your account');
+    await screenshot(p, 'account');
+    await expectAccessible(p);
   });
 
   it('officer pages, with the checkbox and score forms and the error pages', async () => {

@@ -54,6 +54,7 @@ export async function startTestApp(
     // Every test file signs in from 127.0.0.1 into one database, on clocks of their own: the limit per
     // source address is the sign-in tests' to set, not something the others should trip over.
     signInAttemptsPerAddress: options.signInAttemptsPerAddress ?? 1_000_000,
+    publicUrl: TEST_PUBLIC_URL,
     trustProxy: options.trustProxy ?? false,
   });
   const server = app.listen(0, '127.0.0.1');

@@ -2,7 +2,7 @@
 // capture server, and readers of what happened to a given set of cases — narrowed to those cases,
 // because other test files share the database.
 import os from 'node:os';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { connect, type Database } from '../../src/db/client.ts';
 import { caseEvents, outbox, timerLog, timers, users } from '../../src/db/schema/index.ts';
 import { type Clock, systemClock } from '../../src/engine/clock.ts';
@@ -143,6 +143,12 @@ export async function waitUntil(
  */
 export async function deliverCaseMail(db: Database, capture: SmtpCapture, caseId: string) {
   const rows = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.caseId, caseId));
+  await deliverRows(db, capture, rows);
+  return capture.messages.filter((m) => rows.some((r) => m.messageId === messageIdOf(Number(r.id))));
+}
+
+/** Sends these outbox rows to the loopback SMTP server, as the worker would. */
+async function deliverRows(db: Database, capture: SmtpCapture, rows: { id: number }[]) {
   const transport = createMailTransport({ smtpUrl: capture.url, dataDir: os.tmpdir() }, silentLogger);
   try {
     const deps = {
@@ -157,5 +163,14 @@ export async function deliverCaseMail(db: Database, capture: SmtpCapture, caseId
   } finally {
     transport.close();
   }
-  return capture.messages.filter((m) => rows.some((r) => m.messageId === messageIdOf(Number(r.id))));
+}
+
+/** Sends the waiting email to one address (mail about no case: a password link); returns what it received. */
+export async function deliverMailTo(db: Database, capture: SmtpCapture, email: string) {
+  const rows = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.toEmail, email), eq(outbox.status, 'pending')));
+  await deliverRows(db, capture, rows);
+  return capture.messages.filter((m) => m.to.includes(email));
 }

@@ -5,15 +5,22 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFirstAdmin, issuePasswordLink, passwordProblem } from '../../src/domain/password-links.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { errorSummaryOf, movableClock, postSignIn, signedIn } from '../helpers/web.ts';
+import { deliverMailTo } from '../helpers/background-work.ts';
+import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
+import { csrfOf, errorSummaryOf, movableClock, postSignIn, signedIn } from '../helpers/web.ts';
 
 const clock = movableClock();
 let t: TestApp;
+let capture: SmtpCapture;
 beforeAll(async () => {
   t = await startTestApp({ clock });
+  capture = await startSmtpCapture();
 });
 afterEach(() => clock.reset());
-afterAll(() => t?.close());
+afterAll(async () => {
+  await capture?.close();
+  await t?.close();
+});
 
 const GOOD = 'correct horse battery staple';
 const setPassword = (token: string, password: string, confirm = password) =>
@@ -105,5 +112,111 @@ describe('a link to set a password', () => {
     expect(passwordProblem('a'.repeat(11))).toMatch(/at least 12/);
     expect(passwordProblem('a'.repeat(257))).toMatch(/256 characters or fewer/);
     expect(passwordProblem('Demo-Commissioning-2026')).toMatch(/commonly used/);
+  });
+});
+
+/** An account with a password, as its first admin would have after using the CLI's link. */
+async function withPassword() {
+  const { email, token } = await newAdmin();
+  expect((await setPassword(token, GOOD)).status).toBe(200);
+  return email;
+}
+
+describe('a forgotten password', () => {
+  it('says the same whether or not the address has an account, and emails a link that resets it', async () => {
+    const email = await withPassword();
+    const ask = (address: string) =>
+      request(t.baseUrl).post('/forgot-password').type('form').send({ email: address });
+    const known = await ask(email);
+    const unknown = await ask(`nobody-${email}`);
+    for (const res of [known, unknown]) {
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('Check your email');
+    }
+    const same = (html: string, address: string) =>
+      html.replaceAll(address, 'X').replace(/nonce="[^"]*"/g, '');
+    expect(same(known.text, email)).toBe(same(unknown.text, `nobody-${email}`));
+    expect(await deliverMailTo(t.db, capture, `nobody-${email}`)).toEqual([]);
+
+    const [mail] = await deliverMailTo(t.db, capture, email);
+    expect(mail?.subject).toBe('Reset your password for OPCC Commissioning');
+    expect(mail?.text).toContain('It works once, for 1 hour');
+    const link = /http:\/\/grants\.test(\/set-password\/[A-Za-z0-9_-]{43})/.exec(mail?.text ?? '')?.[1];
+    expect(link, mail?.text).toBeTruthy();
+    expect(
+      (
+        await request(t.baseUrl)
+          .post(link!)
+          .type('form')
+          .send({ password: 'a new good passphrase', confirm: 'a new good passphrase' })
+      ).status,
+    ).toBe(200);
+    expect((await postSignIn(t.baseUrl, { email, password: GOOD })).status).toBe(401);
+    expect((await postSignIn(t.baseUrl, { email, password: 'a new good passphrase' })).status).toBe(303);
+  });
+
+  it('asks again for an address not written as one', async () => {
+    const res = await request(t.baseUrl)
+      .post('/forgot-password')
+      .type('form')
+      .send({ email: 'not an address' });
+    expect(res.status).toBe(422);
+    expect(errorSummaryOf(res.text)).toEqual([
+      { href: '#email', text: expect.stringContaining('right format') },
+    ]);
+  });
+});
+
+describe('your account', () => {
+  it('changes the password knowing the current one, signing out everywhere else but here', async () => {
+    const email = await withPassword();
+    const here = await signedIn(t.baseUrl, email, GOOD);
+    const elsewhere = await signedIn(t.baseUrl, email, GOOD);
+    const page = await here.get('/account');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(email);
+    expect(page.text).toContain('Administrator');
+    const change = (form: Record<string, string>) =>
+      here
+        .post('/account/password')
+        .type('form')
+        .send({ _csrf: csrfOf(page.text), ...form });
+    const wrong = await change({
+      current: 'not it at all',
+      password: 'brand new passphrase',
+      confirm: 'brand new passphrase',
+    });
+    expect(wrong.status).toBe(422);
+    expect(errorSummaryOf(wrong.text)).toEqual([
+      { href: '#current', text: 'Your current password is not right' },
+    ]);
+    const weak = await change({ current: GOOD, password: 'short', confirm: 'short' });
+    expect(errorSummaryOf(weak.text)[0]?.href).toBe('#password');
+    const done = await change({
+      current: GOOD,
+      password: 'brand new passphrase',
+      confirm: 'brand new passphrase',
+    });
+    expect(done.status).toBe(303);
+    expect(done.headers.location).toBe('/account?saved=password');
+    const after = await here.get('/account?saved=password');
+    expect(after.status).toBe(200);
+    expect(after.text).toContain('Your password has been changed');
+    expect((await elsewhere.get('/')).status).toBe(303);
+    expect((await postSignIn(t.baseUrl, { email, password: 'brand new passphrase' })).status).toBe(303);
+  });
+
+  it('signs out everywhere, here included', async () => {
+    const email = await withPassword();
+    const here = await signedIn(t.baseUrl, email, GOOD);
+    const elsewhere = await signedIn(t.baseUrl, email, GOOD);
+    const page = await here.get('/account');
+    const out = await here
+      .post('/account/sign-out-everywhere')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text) });
+    expect(out.status).toBe(303);
+    expect(out.headers.location).toBe('/sign-in');
+    for (const agent of [here, elsewhere]) expect((await agent.get('/')).status).toBe(303);
   });
 });

@@ -85,20 +85,20 @@ async function walk(agent: Agent, start: string[], most = 80): Promise<Map<strin
 
 // A browser cannot send a lone surrogate in a form (it sends U+FFFD); U+0000 it sends as typed.
 const UNSTORABLE = ['a\u0000b'];
-// Who has forms to try in this database: the panel sits on no programme here, the admin's pages are lists.
-const roles: [DemoEmail, boolean][] = [
-  ['provider@demo.test', true],
-  ['officer@demo.test', true],
-  ['panel@demo.test', false],
-  ['finance@demo.test', true],
-  ['approver@demo.test', true],
-  ['admin@demo.test', false],
+// Every role has forms to try: at least its own account's.
+const roles: DemoEmail[] = [
+  'provider@demo.test',
+  'officer@demo.test',
+  'panel@demo.test',
+  'finance@demo.test',
+  'approver@demo.test',
+  'admin@demo.test',
 ];
 
 describe('text PostgreSQL cannot store, in every page form', () => {
   it.each(roles)(
     'is refused with the error summary, saving nothing, on every form %s reaches',
-    async (email, hasForms) => {
+    async (email) => {
       const agent = await signedIn(t.baseUrl, email, DEMO_PASSWORD);
       const pages = await walk(agent, ['/', '/my-work', '/funding', '/programmes', '/finance']);
       const versions = async () =>
@@ -119,7 +119,7 @@ describe('text PostgreSQL cannot store, in every page form', () => {
             expect(errorSummaryOf(res.text)[0]?.text, form.action).toMatch(/cannot be saved/);
             expect(res.text).toContain('Go back to the form');
           }
-      expect(posted > 0, `forms found by ${email}`).toBe(hasForms);
+      expect(posted, `forms found by ${email}`).toBeGreaterThan(0);
       expect(await versions()).toEqual(before);
     },
   );

@@ -31,7 +31,10 @@ const navigationOf = (html: string) =>
     ...html.matchAll(
       /<li class="govuk-service-navigation__item( govuk-service-navigation__item--active)?">\s*<a class="govuk-service-navigation__link" href="([^"]+)"( aria-current="(\w+)")?>\s*(?:<strong[^>]*>)?([^<]+)/g,
     ),
-  ].map((m) => ({ href: m[2]!, text: m[5]!.trim(), marked: m[4] ?? null, activeClass: Boolean(m[1]) }));
+  ]
+    .map((m) => ({ href: m[2]!, text: m[5]!.trim(), marked: m[4] ?? null, activeClass: Boolean(m[1]) }))
+    // The account part (the person's name, leading to their account) is checked on its own.
+    .filter((l) => l.href !== '/account');
 /** The table row on the programmes page for one programme. */
 const rowOf = (html: string, programmeId: string) =>
   new RegExp(
@@ -195,8 +198,11 @@ describe('the service navigation', () => {
     const one = navigationOf((await officer.get(`/programmes/${t.youthFund.programmeId}`)).text);
     expect(one.find((l) => l.text === 'Programmes')).toMatchObject({ marked: 'true', activeClass: true });
 
-    // The account part is unchanged: the name and the Sign out form with its CSRF token.
+    // The account part: the name, leading to their account, and the Sign out form with its CSRF token.
     const html = (await officer.get('/programmes')).text;
+    expect(html).toContain(
+      '<a class="govuk-service-navigation__link" href="/account">Olivia Officer (officer)</a>',
+    );
     expect(html).toMatch(/<form method="post" action="\/sign-out">\s*<input type="hidden" name="_csrf"/);
   });
 

@@ -1,5 +1,6 @@
 // Single-use links to set a password, and what using one changes.
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { passwordLinks, users, webSessions } from '../schema/index.ts';
 
@@ -36,8 +37,23 @@ export async function useLink(db: Db, tokenHash: string, now: Date): Promise<str
   return row?.userId;
 }
 
-/** A new password: the hash stored, and every session the user had ended. */
-export async function replacePassword(db: Db, userId: string, passwordHash: string): Promise<void> {
+/** A new password: the hash stored, and every session the user had ended but the one kept (by its token). */
+export async function replacePassword(
+  db: Db,
+  userId: string,
+  passwordHash: string,
+  keepSessionToken?: string,
+): Promise<void> {
   await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
-  await db.delete(webSessions).where(eq(webSessions.userId, userId));
+  await endSessions(db, userId, keepSessionToken);
+}
+
+/** Ends the user's web sessions, all of them or all but the one kept (by its token). */
+export async function endSessions(db: Db, userId: string, keepSessionToken?: string): Promise<number> {
+  const kept = keepSessionToken ? createHash('sha256').update(keepSessionToken).digest('hex') : null;
+  const ended = await db
+    .delete(webSessions)
+    .where(and(eq(webSessions.userId, userId), kept ? ne(webSessions.tokenHash, kept) : undefined))
+    .returning({ tokenHash: webSessions.tokenHash });
+  return ended.length;
 }
