@@ -31,6 +31,8 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('OPCC Commissioning <commissioning@opcc.example>'),
+  /** Where people write about the service (accessibility, privacy); unset: MAIL_FROM's address. */
+  CONTACT_EMAIL: z.email({ error: 'must be an email address' }).optional(),
   /** Run the timer and email worker inside `npm start` (set false when running `npm run worker` separately). */
   RUN_WORKER: z
     .enum(['true', 'false'])
@@ -77,6 +79,7 @@ export type Config = {
   publicUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  contactEmail: string;
   runWorker: boolean;
   workerPollMs: number;
   sessionHours: number;
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    contactEmail: e.CONTACT_EMAIL ?? /<([^>]+)>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM,
     runWorker: e.RUN_WORKER,
     workerPollMs: e.WORKER_POLL_MS,
     sessionHours: e.SESSION_HOURS,

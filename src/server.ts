@@ -16,6 +16,7 @@ const app = createApp({
   clock: services.clock,
   sessionHours: config.sessionHours,
   publicUrl: config.publicUrl,
+  contactEmail: config.contactEmail,
   signInAttemptsPerAddress: config.signInAttemptsPerAddress,
   tokenCacheSeconds: config.tokenCacheSeconds,
   trustProxy: config.trustProxy,

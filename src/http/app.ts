@@ -24,6 +24,7 @@ import { authenticate } from './authenticate.ts';
 import { guardJsonBody } from './json-guard.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
+import { aboutPagesRouter } from './web/about-pages.ts';
 import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { caseRouter } from './web/case-page.ts';
@@ -51,6 +52,8 @@ export interface AppDeps {
   clock: Clock;
   /** How long a web sign-in lasts (SESSION_HOURS). */
   sessionHours?: number;
+  /** Where people write to the Office about the service: the accessibility statement and privacy notice say so. */
+  contactEmail?: string;
   /** Where people reach the service: links in email (PUBLIC_URL). */
   publicUrl?: string;
   /** Failed sign-ins allowed from one source address in 15 minutes (SIGN_IN_ATTEMPTS_PER_ADDRESS). */
@@ -146,6 +149,12 @@ export function createApp(deps: AppDeps) {
   app.use(checkCsrf);
   // Text PostgreSQL cannot store is refused here, once, for every page form (as the API's guard does).
   app.use(guardFormBody);
+  app.use(
+    aboutPagesRouter({
+      contactEmail: deps.contactEmail ?? 'commissioning@opcc.example',
+      sessionHours: deps.sessionHours ?? 8,
+    }),
+  );
   app.use(
     accountPagesRouter({
       db: deps.db,

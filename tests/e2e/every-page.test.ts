@@ -115,6 +115,8 @@ describe('every page passes axe for the person it is for', () => {
     const email = `first-admin-${randomUUID().slice(0, 8)}@opcc.example`;
     const token = await createFirstAdmin(t.db, { email, name: 'Hana Head' }, new Date());
     const p = await page(t);
+    // The pages every GOV.UK service has, before anyone signs in.
+    for (const path of ['/accessibility', '/privacy', '/cookies']) await visit(p, path, path.slice(1));
     await visit(p, `/set-password/${token}`, 'set-password');
     await p.fill('#password', 'short');
     await p.fill('#confirm', 'short');
