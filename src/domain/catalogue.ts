@@ -57,6 +57,8 @@ export const newFund = z.strictObject({
 
 export const newProgramme = z.strictObject({
   name: z.string().trim().min(1).max(200),
+  /** What it funds, as the public funding call says. */
+  summary: z.string().trim().min(1).max(2000).optional(),
   cycle: z.string().min(1).max(100),
   fundId: z.uuid(),
   streamId: z.uuid().optional(),
@@ -219,6 +221,7 @@ export async function createProgramme(
     .insert(programmes)
     .values({
       name: p.name,
+      summary: p.summary ?? null,
       cycle: p.cycle,
       fundId: p.fundId,
       streamId: p.streamId ?? null,

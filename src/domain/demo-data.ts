@@ -177,6 +177,8 @@ async function seedProgrammes(
   return {
     youthFund: await programme({
       name: `Youth Fund ${year}`,
+      summary:
+        'Grants of up to £5,000 for projects that steer young people aged 10 to 24 away from crime and exploitation: sport, mentoring, youth clubs, arts and outreach in the places young people gather.',
       cycle: youthFund.id,
       fundId: communityFund,
       themeId: 'offenders',
@@ -195,6 +197,8 @@ async function seedProgrammes(
     }),
     victims: await programme({
       name: `Victims' services ${year}`,
+      summary:
+        'Funding for services that help victims of crime cope and recover: independent domestic and sexual violence advisers (IDVAs and ISVAs), counselling, and support for children and young people, from April for up to three years.',
       cycle: victimsServices.id,
       fundId: victimsFund,
       streamId: victimsStream!.id,

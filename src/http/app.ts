@@ -30,6 +30,7 @@ import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { caseRouter } from './web/case-page.ts';
 import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
+import { fundingPagesRouter } from './web/funding-pages.ts';
 import { pagesRouter } from './web/pages.ts';
 import { paymentPagesRouter } from './web/payment-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
@@ -176,6 +177,7 @@ export function createApp(deps: AppDeps) {
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db }));
   app.use(bankDetailsPagesRouter({ db: deps.db }));
+  app.use(fundingPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(providerRouter({ db: deps.db, engine: deps.engine }));
   app.use(reportPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(paymentPagesRouter({ db: deps.db, engine: deps.engine }));

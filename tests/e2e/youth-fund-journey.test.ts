@@ -59,15 +59,25 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     const p = await page(t);
     await signIn(p, provider.email);
     await p.goto('/funding');
-    await expect(heading(p)).resolves.toBe('Open funding calls');
+    await expect(heading(p)).resolves.toBe('Find funding');
     const programmeId = t.youthFund.programmeId;
-    const call = p.locator(`section[aria-labelledby="call-${programmeId}"]`);
-    await call.locator(`#title-${programmeId}`).fill('Summer football');
     await screenshot(p, 'provider-funding-calls');
     await expectAccessible(p);
+    // The call's own page, then "Start now" and the bid's title.
+    await Promise.all([
+      p.waitForURL(`**/funding/${programmeId}`),
+      p.locator(`a[href="/funding/${programmeId}"]`).click(),
+    ]);
+    await screenshot(p, 'provider-funding-call');
+    await expectAccessible(p);
+    await Promise.all([
+      p.waitForURL(`**/funding/${programmeId}/start`),
+      p.getByRole('button', { name: 'Start now' }).click(),
+    ]);
+    await p.locator('#title').fill('Summer football');
     await Promise.all([
       p.waitForURL((url) => url.pathname.startsWith('/cases/')),
-      call.getByRole('button').click(),
+      p.getByRole('button', { name: 'Start the bid' }).click(),
     ]);
     caseId = new URL(p.url()).pathname.split('/')[2]!;
     expect(await apiCase(caseId)).toMatchObject({ state: 'draft', version: 1 });

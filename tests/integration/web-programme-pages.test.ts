@@ -186,7 +186,7 @@ describe('the service navigation', () => {
   it('shows an officer their links and marks the current page', async () => {
     const officer = await signIn(OFFICER);
     const home = navigationOf((await officer.get('/')).text);
-    expect(home.map((l) => l.text)).toEqual(['Your work', 'Funding calls', 'Programmes']);
+    expect(home.map((l) => l.text)).toEqual(['Your work', 'Find funding', 'Programmes']);
     expect(home.find((l) => l.text === 'Your work')).toMatchObject({ marked: 'page', activeClass: true });
     expect(home.find((l) => l.text === 'Programmes')).toMatchObject({ marked: null, activeClass: false });
 
@@ -208,7 +208,7 @@ describe('the service navigation', () => {
 
   it('shows each role its own links', async () => {
     const provider = navigationOf((await (await signIn(PROVIDER)).get('/')).text).map((l) => l.text);
-    expect(provider).toEqual(['Your work', 'Funding calls', 'Your awards']);
+    expect(provider).toEqual(['Your work', 'Find funding', 'Your awards']);
     expect(provider).not.toContain('Programmes');
     const expected: [DemoEmail, string][] = [
       ['admin@demo.test', 'Programmes'],
@@ -218,7 +218,7 @@ describe('the service navigation', () => {
     ];
     for (const [email, link] of expected) {
       const links = navigationOf((await (await signIn(email)).get('/')).text).map((l) => l.text);
-      expect(links, email).toEqual(['Your work', 'Funding calls', link]);
+      expect(links, email).toEqual(['Your work', 'Find funding', link]);
     }
   });
 });

@@ -2,7 +2,16 @@
 // list of cases waits for — each case's pending timers and the money it holds — one query each.
 import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { cases, fundLedger, netCommitment, planThemes, programmes, timers } from '../schema/index.ts';
+import {
+  cases,
+  fundLedger,
+  fundStreams,
+  funds,
+  netCommitment,
+  planThemes,
+  programmes,
+  timers,
+} from '../schema/index.ts';
 
 export interface PendingTimer {
   caseId: string;
@@ -55,9 +64,13 @@ export async function programmesWithRoundIn(db: Db, roundMachine: string, state:
       programme: programmes,
       themeName: planThemes.name,
       roundClosesAt: ofRound(sql`${cases.snapshot} -> 'context' ->> 'closesAt'`).mapWith(String),
+      // What the call has to give: its stream's budget where it draws on one, else its fund's.
+      budgetPence: sql<string>`coalesce(${fundStreams.budgetPence}, ${funds.budgetPence})::text`,
     })
     .from(programmes)
     .leftJoin(planThemes, eq(planThemes.id, programmes.themeId))
+    .innerJoin(funds, eq(funds.id, programmes.fundId))
+    .leftJoin(fundStreams, eq(fundStreams.id, programmes.streamId))
     .where(sql`${roundState} = ${state}`)
     .orderBy(sql`${programmes.closesAt} asc nulls last`, asc(programmes.name));
 }

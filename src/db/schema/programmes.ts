@@ -21,6 +21,8 @@ export const programmes = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
+    /** What it funds, in a paragraph for the public funding call; null: the cycle's own description. */
+    summary: text('summary'),
     /** The machine its bids or grants run on, e.g. youth-fund. */
     cycle: text('cycle').notNull(),
     fundId: uuid('fund_id')

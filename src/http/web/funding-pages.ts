@@ -1,0 +1,120 @@
+// The funding calls, open to anyone: "Find funding" lists the calls organisations can bid for, each
+// call has a start page of its own (the GOV.UK start page pattern), and "Start now" leads a signed-in
+// provider to name their bid and open it as a draft.
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { findOrganisation } from '../../db/queries/organisations.ts';
+import { findProgramme, roundCaseOf } from '../../db/queries/programmes.ts';
+import { type FundingCall, openFundingCall, openFundingCalls } from '../../domain/funding-calls.ts';
+import { ROUND_MACHINE } from '../../domain/programmes.ts';
+import type { Actor } from '../../engine/actor.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { type FieldError, forbidden, notFound, ProblemError } from '../../engine/errors.ts';
+import { isUuid } from '../../engine/ids.ts';
+import { requireSignIn, webActor } from './session.ts';
+
+const bidForm = z.object({
+  // Only blankness is ours to say; the machine's own input schema has the rest (its length).
+  title: z.string().trim().min(1, { error: 'Enter a title for your bid' }),
+});
+
+export function fundingPagesRouter(deps: { db: Db; engine: Engine }): Router {
+  const router = Router();
+  const { db, engine } = deps;
+
+  /** Whether this person may start a bid for the call: a provider of a kind its cycle is for. */
+  async function mayBid(actor: Actor | undefined, call: FundingCall) {
+    if (actor?.role !== 'provider' || !actor.organisationId) return false;
+    const kind = (await findOrganisation(db, actor.organisationId))?.kind;
+    return !!kind && (call.definition.ownerKinds as readonly string[]).includes(kind);
+  }
+
+  router.get('/funding', async (_req, res) => {
+    const calls = await openFundingCalls(db, engine.registry);
+    res.render('funding.njk', { title: 'Find funding', calls });
+  });
+
+  const callOr404 = async (id: string) => {
+    const call = isUuid(id) ? await openFundingCall(db, engine.registry, id) : undefined;
+    if (!call) throw notFound('funding call');
+    return call;
+  };
+
+  router.get('/funding/:programmeId', async (req, res) => {
+    const call = await callOr404(String(req.params.programmeId));
+    res.render('funding-call.njk', { title: call.name, call });
+  });
+
+  /** The bid's first question: its title. Signed in, as a provider who may bid. */
+  async function renderStart(
+    res: Response,
+    call: FundingCall,
+    state: { status?: number; title?: string; errors?: string[] } = {},
+  ) {
+    const actor = webActor(res);
+    const errors = (state.errors ?? []).map((text) => ({ text, href: '#title' }));
+    res.status(state.status ?? 200).render('funding-start.njk', {
+      title: `Start a bid: ${call.name}`,
+      call,
+      canBid: await mayBid(actor, call),
+      typed: state.title ?? '',
+      errors,
+      fieldError: errors.length ? { text: errors.map((e) => e.text).join('. ') } : undefined,
+    });
+  }
+
+  router.get('/funding/:programmeId/start', requireSignIn, async (req, res) => {
+    await renderStart(res, await callOr404(String(req.params.programmeId)));
+  });
+
+  router.post('/funding/:programmeId/bids', requireSignIn, async (req: Request, res: Response) => {
+    const actor = webActor(res);
+    if (actor.role !== 'provider') throw forbidden('Only providers start bids.');
+    const programmeId = String(req.params.programmeId);
+    const programme = isUuid(programmeId) ? await findProgramme(db, programmeId) : undefined;
+    if (!programme) throw notFound('programme');
+    const typed = typeof req.body?.title === 'string' ? (req.body.title as string) : '';
+    const fail = async (status: number, texts: string[]) => {
+      const call = await openFundingCall(db, engine.registry, programme.id);
+      if (!call)
+        throw new ProblemError(
+          409,
+          'The call for bids is not open',
+          `${programme.name} is not taking bids now.`,
+        );
+      return renderStart(res, call, { status, title: typed, errors: texts });
+    };
+    const form = bidForm.safeParse({ title: typed });
+    if (!form.success)
+      return fail(
+        422,
+        form.error.issues.map((i) => i.message),
+      );
+    try {
+      const created = await engine.transaction(async (tx) => {
+        // Bids start only while the call is open (they can be submitted only then, too).
+        const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE);
+        if (round?.state !== 'open') {
+          throw new ProblemError(
+            409,
+            'The call for bids is not open',
+            `${programme.name} is not taking bids now.`,
+          );
+        }
+        return engine.create(
+          actor,
+          { machine: programme.cycle, input: { programmeId: programme.id, title: form.data.title } },
+          tx,
+        );
+      });
+      res.redirect(303, `/cases/${encodeURIComponent(created.id)}`);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || ![403, 409, 422].includes(error.status)) throw error;
+      const fields = error.extensions.errors as FieldError[] | undefined;
+      return fail(error.status, fields?.length ? fields.map((f) => f.message) : [error.detail]);
+    }
+  });
+
+  return router;
+}
