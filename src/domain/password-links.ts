@@ -7,8 +7,15 @@ import argon2 from 'argon2';
 import type { Database, Db } from '../db/client.ts';
 import { insertOrganisation, organisationsOfKinds } from '../db/queries/organisations.ts';
 import { insertOutboxRows } from '../db/queries/outbox.ts';
-import { insertPasswordLink, liveLinkUser, replacePassword, useLink } from '../db/queries/password-links.ts';
+import {
+  insertPasswordLink,
+  liveLinkUser,
+  replacePassword,
+  sentSince,
+  useLink,
+} from '../db/queries/password-links.ts';
 import { findUser, findUserByEmail, insertUser } from '../db/queries/people.ts';
+import { clearAttempts } from '../db/queries/sign-in-throttles.ts';
 import { letter } from '../mail/templates.ts';
 import { hashPassword } from './sessions.ts';
 
@@ -16,6 +23,8 @@ export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 256;
 /** How long a link lasts: a reset an hour; a new account's first password a day. */
 export const LINK_HOURS = { set: 24, reset: 1 } as const;
+/** A reset asked for again within this long sends no second email (the first link still works). */
+export const RESEND_AFTER_MS = 5 * 60_000;
 
 // The most used passwords of breached lists that are long enough to pass the length rule, and this
 // service's own published demo password.
@@ -92,7 +101,10 @@ export async function setPasswordByLink(
     const userId = await useLink(tx, sha256(token), now);
     if (!userId) return { ok: false, field: 'link', message: 'This link has been used or has expired' };
     await replacePassword(tx, userId, passwordHash);
-    return { ok: true, email: (await findUser(tx, userId))?.email ?? '' };
+    const email = (await findUser(tx, userId))?.email ?? '';
+    // Whoever set it holds the email account: a lock someone else's guesses put on it is lifted.
+    await clearAttempts(tx, `email:${email.toLowerCase()}`);
+    return { ok: true, email };
   });
 }
 
@@ -134,6 +146,8 @@ export async function requestPasswordReset(
   await db.transaction(async (tx) => {
     const user = await findUserByEmail(tx, email.trim());
     if (!user) return;
+    // One email every few minutes at most: asking again and again cannot fill someone's inbox.
+    if (await sentSince(tx, user.id, 'reset', new Date(now.getTime() - RESEND_AFTER_MS))) return;
     const token = await issuePasswordLink(tx, user.id, 'reset', now);
     const href = `${publicUrl}/set-password/${token}`;
     await insertOutboxRows(tx, [

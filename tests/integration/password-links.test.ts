@@ -220,3 +220,42 @@ describe('your account', () => {
     for (const agent of [here, elsewhere]) expect((await agent.get('/')).status).toBe(303);
   });
 });
+
+describe('a reset cannot be turned against the owner', () => {
+  const ask = (address: string) =>
+    request(t.baseUrl).post('/forgot-password').type('form').send({ email: address });
+  const linkIn = (text: string | undefined) =>
+    /http:\/\/grants\.test(\/set-password\/[A-Za-z0-9_-]{43})/.exec(text ?? '')?.[1];
+
+  it('asked again and again, sends one email every five minutes at most', async () => {
+    const email = await withPassword();
+    const emails = async () =>
+      (
+        await t.sql`select count(*)::int as n from outbox where to_email = ${email} and message = 'passwordReset'`
+      )[0]!.n;
+    for (let i = 0; i < 3; i++) expect((await ask(email)).status).toBe(200);
+    expect(await emails()).toBe(1);
+    clock.move(5 * 60_000 + 1000);
+    await ask(email);
+    expect(await emails()).toBe(2);
+  });
+
+  it("someone else's guesses lock the account, and its owner gets in at once by resetting the password", async () => {
+    const email = await withPassword();
+    // Nine guesses already (seeded, to keep the test short); the tenth locks the account.
+    await t.sql`insert into sign_in_throttles (key, attempts, window_started_at)
+      values (${`email:${email}`}, 9, ${clock.now().toISOString()}::timestamptz)`;
+    expect((await postSignIn(t.baseUrl, { email, password: 'a guess' })).status).toBe(429);
+    expect((await postSignIn(t.baseUrl, { email, password: GOOD })).status).toBe(429);
+    await ask(email);
+    const [mail] = await deliverMailTo(t.db, capture, email);
+    const link = linkIn(mail?.text);
+    expect(link, mail?.text).toBeTruthy();
+    const reset = await request(t.baseUrl)
+      .post(link!)
+      .type('form')
+      .send({ password: 'my own new passphrase', confirm: 'my own new passphrase' });
+    expect(reset.status).toBe(200);
+    expect((await postSignIn(t.baseUrl, { email, password: 'my own new passphrase' })).status).toBe(303);
+  });
+});

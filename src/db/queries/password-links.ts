@@ -11,6 +11,28 @@ export async function insertPasswordLink(
   await db.insert(passwordLinks).values(link);
 }
 
+/** Whether the user was sent a link for this purpose since then that is still unused. */
+export async function sentSince(
+  db: Db,
+  userId: string,
+  purpose: 'set' | 'reset',
+  since: Date,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ tokenHash: passwordLinks.tokenHash })
+    .from(passwordLinks)
+    .where(
+      and(
+        eq(passwordLinks.userId, userId),
+        eq(passwordLinks.purpose, purpose),
+        isNull(passwordLinks.usedAt),
+        gt(passwordLinks.createdAt, since),
+      ),
+    )
+    .limit(1);
+  return !!row;
+}
+
 /** The user a link is for while it is unused and unexpired; the link stays as it is. */
 export async function liveLinkUser(db: Db, tokenHash: string, now: Date) {
   const [row] = await db
