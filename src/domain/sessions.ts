@@ -59,7 +59,8 @@ export async function signIn(
   if (!claimed.allowed) return { ok: false, reason: 'locked', slowDownMs: 0 };
   const user = await findUserByEmail(db, email);
   const valid = await argon2.verify(user?.passwordHash ?? (await decoyHash), attempt.password);
-  if (!user?.passwordHash || !valid) {
+  // An address not yet verified (its owner has not used the link sent to it) cannot sign in.
+  if (!user?.passwordHash || !user.emailVerifiedAt || !valid) {
     return {
       ok: false,
       reason: claimed.attempts >= LOCK_AFTER_FAILURES ? 'locked' : 'wrong',

@@ -46,7 +46,13 @@ export async function organisationsOfKinds(
 /** A new organisation; its id. */
 export async function insertOrganisation(
   db: Db,
-  organisation: { name: string; kind: OrganisationRow['kind'] },
+  organisation: Pick<OrganisationRow, 'name' | 'kind'> &
+    Partial<
+      Pick<
+        OrganisationRow,
+        'charityNumber' | 'companyNumber' | 'legalForm' | 'address' | 'postcode' | 'phone'
+      >
+    >,
 ): Promise<string> {
   const [row] = await db.insert(organisations).values(organisation).returning({ id: organisations.id });
   return row!.id;

@@ -1,6 +1,6 @@
 // Single-use links to set a password, and what using one changes.
 import { createHash } from 'node:crypto';
-import { and, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { passwordLinks, users, webSessions } from '../schema/index.ts';
 
@@ -66,7 +66,11 @@ export async function replacePassword(
   passwordHash: string,
   keepSessionToken?: string,
 ): Promise<void> {
-  await db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+  // Using a link sent to the address shows the person holds it: the address is verified.
+  await db
+    .update(users)
+    .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+    .where(eq(users.id, userId));
   await endSessions(db, userId, keepSessionToken);
 }
 

@@ -87,6 +87,10 @@ export async function insertUser(
   db: Db,
   user: { email: string; name: string; role: UserRow['role']; organisationId: string },
 ): Promise<string> {
-  const [row] = await db.insert(users).values(user).returning({ id: users.id });
+  // Not verified until they use the link sent to the address.
+  const [row] = await db
+    .insert(users)
+    .values({ ...user, emailVerifiedAt: null })
+    .returning({ id: users.id });
   return row!.id;
 }

@@ -9,5 +9,11 @@ export const organisations = pgTable('organisations', {
   }).notNull(),
   charityNumber: text('charity_number'),
   companyNumber: text('company_number'),
+  /** What it is in law, as it said when it registered: a registered charity, a CIC, … */
+  legalForm: text('legal_form'),
+  /** Its postal address, lines as typed, and its postcode. */
+  address: text('address'),
+  postcode: text('postcode'),
+  phone: text('phone'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -14,6 +14,11 @@ export const users = pgTable(
       .references(() => organisations.id),
     /** argon2id; null for a user who signs in only with API tokens. */
     passwordHash: text('password_hash'),
+    /**
+     * When the person showed they hold the email address (by using a link sent to it); null until
+     * then, and no sign-in. Accounts made by staff or seeding count as verified when made.
+     */
+    emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }).defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
