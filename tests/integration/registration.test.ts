@@ -136,6 +136,19 @@ describe('registering an organisation', () => {
     ]);
   });
 
+  it('works for someone already signed in (a consultant registering a second charity)', async () => {
+    const agent = await signedIn(t.baseUrl, 'provider@demo.test', 'demo-commissioning-2026');
+    const page = await agent.get('/register');
+    const body = form();
+    const res = await agent
+      .post('/register')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), ...body });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Check your email');
+    expect(await organisationNamed(body.organisationName)).toMatchObject({ kind: 'provider' });
+  });
+
   it('an address not confirmed cannot sign in, whatever its password', async () => {
     const body = form();
     await registerWith(body);

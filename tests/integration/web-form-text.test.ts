@@ -100,7 +100,16 @@ describe('text PostgreSQL cannot store, in every page form', () => {
     'is refused with the error summary, saving nothing, on every form %s reaches',
     async (email) => {
       const agent = await signedIn(t.baseUrl, email, DEMO_PASSWORD);
-      const pages = await walk(agent, ['/', '/my-work', '/funding', '/programmes', '/finance']);
+      // The forms open to anyone are tried signed in too (they carry the session's CSRF token then).
+      const pages = await walk(agent, [
+        '/',
+        '/my-work',
+        '/funding',
+        '/programmes',
+        '/finance',
+        '/register',
+        '/forgot-password',
+      ]);
       const versions = async () =>
         (await t.sql`select id, version from cases where organisation_id is not null order by id`).map(
           (r) => `${r.id}@${r.version}`,

@@ -129,6 +129,8 @@ describe('London time', () => {
     ['2027-01-01T00:00:00+01:00', '2026-12-31'],
     ['2026-03-29T00:59:00Z', '2026-03-29'],
     ['2026-10-24T23:30:00Z', '2026-10-25'],
+    // As many fractional digits as the payloads' isoInstant takes (a fuzzed deadline once gave a 500).
+    ['2026-07-31T17:00:00.123456789012Z', '2026-07-31'],
   ])('londonDate(%s) = %s', (iso, date) => {
     expect(londonDate(iso)).toBe(date);
     expect(londonDate(new Date(iso))).toBe(date);
