@@ -28,6 +28,7 @@ import { aboutPagesRouter } from './web/about-pages.ts';
 import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { caseRouter } from './web/case-page.ts';
+import { emailPagesRouter } from './web/email-pages.ts';
 import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
 import { fundingPagesRouter } from './web/funding-pages.ts';
@@ -178,6 +179,7 @@ export function createApp(deps: AppDeps) {
   app.use(fundPagesRouter({ db: deps.db }));
   app.use(bankDetailsPagesRouter({ db: deps.db }));
   app.use(fundingPagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(emailPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(providerRouter({ db: deps.db, engine: deps.engine }));
   app.use(reportPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(paymentPagesRouter({ db: deps.db, engine: deps.engine }));

@@ -143,6 +143,9 @@ describe('every page passes axe for the person it is for', () => {
     await expect(p.locator('h1').innerText()).resolves.toBe('Your account');
     await screenshot(p, 'account');
     await expectAccessible(p);
+    // An admin's email page, each of its lists.
+    for (const status of ['failed', 'pending', 'sent'])
+      await visit(p, `/admin/email?status=${status}`, `email-${status}`);
   });
 
   it('officer pages, with the checkbox and score forms and the error pages', async () => {
