@@ -14,12 +14,11 @@ import {
   supersedeConfirmedBankDetails,
 } from '../db/queries/bank-details.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
-import { insertOutboxRows } from '../db/queries/outbox.ts';
 import { usersWithRole } from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
-import { letter } from '../mail/templates.ts';
+import { sendLetters } from './notifications.ts';
 
 /** Digits as people write them ("12-34-56", "1234 5678"): the separators go. */
 const digits = (count: number, what: string) =>
@@ -92,21 +91,8 @@ async function tellOrganisation(
     },
   }[message];
   const people = await usersWithRole(tx, 'provider', organisation.id);
-  await insertOutboxRows(
-    tx,
-    people.map((person) => ({
-      caseId: null,
-      caseVersion: null,
-      message,
-      toEmail: person.email,
-      toName: person.name,
-      subject: words.subject,
-      // No link: a message about bank details asks nothing to be clicked.
-      ...letter(person.name, [words.body]),
-      nextAttemptAt: at,
-      createdAt: at,
-    })),
-  );
+  // No link: a message about bank details asks nothing to be clicked.
+  await sendLetters(tx, people, { message, subject: words.subject, body: [words.body] }, at);
 }
 
 /** A finance user enters new bank details: pending until a second finance user confirms them. */

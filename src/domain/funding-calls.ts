@@ -4,6 +4,12 @@
 import type { MachineDefinition, OrganisationKind } from '../../machines/define.ts';
 import type { Db } from '../db/client.ts';
 import { programmesWithRoundIn } from '../db/queries/deadlines.ts';
+import { findOrganisation } from '../db/queries/organisations.ts';
+import { findProgramme, roundCaseOf } from '../db/queries/programmes.ts';
+import type { Actor } from '../engine/actor.ts';
+import type { Engine } from '../engine/engine.ts';
+import { notFound, ProblemError } from '../engine/errors.ts';
+import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { ROUND_MACHINE } from './programmes.ts';
 
@@ -70,4 +76,45 @@ export async function openFundingCalls(db: Db, registry: MachineRegistry): Promi
 /** One open call by its programme's id, or undefined when it is not open for bids. */
 export async function openFundingCall(db: Db, registry: MachineRegistry, id: string) {
   return (await openFundingCalls(db, registry)).find((c) => c.id === id);
+}
+
+/** Whether this person may start a bid for the call: a provider of a kind its cycle is for. */
+export async function mayBid(db: Db, actor: Actor | undefined, call: FundingCall): Promise<boolean> {
+  if (actor?.role !== 'provider' || !actor.organisationId) return false;
+  const kind = (await findOrganisation(db, actor.organisationId))?.kind;
+  return !!kind && (call.definition.ownerKinds as readonly string[]).includes(kind);
+}
+
+const notOpen = (name: string) =>
+  new ProblemError(409, 'The call for bids is not open', `${name} is not taking bids now.`);
+
+/** The open call, or 404 for no such programme and 409 for one not taking bids now. */
+export async function openCallOr409(
+  db: Db,
+  registry: MachineRegistry,
+  programmeId: string,
+): Promise<FundingCall> {
+  const programme = isUuid(programmeId) ? await findProgramme(db, programmeId) : undefined;
+  if (!programme) throw notFound('programme');
+  const call = await openFundingCall(db, registry, programme.id);
+  if (!call) throw notOpen(programme.name);
+  return call;
+}
+
+/**
+ * A provider starts a bid: a draft under the programme, only while its call is open (it can be
+ * submitted only then, too). 404 for no such programme, 409 for a call not open.
+ */
+export async function startBid(db: Db, engine: Engine, actor: Actor, programmeId: string, title: string) {
+  const programme = isUuid(programmeId) ? await findProgramme(db, programmeId) : undefined;
+  if (!programme) throw notFound('programme');
+  return engine.transaction(async (tx) => {
+    const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE);
+    if (round?.state !== 'open') throw notOpen(programme.name);
+    return engine.create(
+      actor,
+      { machine: programme.cycle, input: { programmeId: programme.id, title } },
+      tx,
+    );
+  });
 }

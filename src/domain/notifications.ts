@@ -7,7 +7,7 @@ import { insertOutboxRows } from '../db/queries/outbox.ts';
 import { type UserRow, usersWithRole } from '../db/queries/people.ts';
 import type { EffectHandler } from '../engine/engine.ts';
 import { caseReference } from '../engine/views.ts';
-import { renderMessage } from '../mail/templates.ts';
+import { letter, renderMessage } from '../mail/templates.ts';
 
 /**
  * Who a message goes to: the owning organisation's people, and staff of each role named who may see
@@ -55,4 +55,35 @@ export function notifyEffect(publicUrl: string): EffectHandler {
       })),
     );
   };
+}
+
+/** A letter about no case (a password link, bank details), for the people given, queued now. */
+export interface Letter {
+  message: string;
+  subject: string;
+  body: readonly string[];
+  link?: { href: string; text: string; textLine: string };
+}
+
+/** Queues a letter about no case to each person, in the caller's transaction. */
+export async function sendLetters(
+  tx: Tx,
+  people: readonly Pick<UserRow, 'email' | 'name'>[],
+  words: Letter,
+  at: Date,
+): Promise<void> {
+  await insertOutboxRows(
+    tx,
+    people.map((person) => ({
+      caseId: null,
+      caseVersion: null,
+      message: words.message,
+      toEmail: person.email,
+      toName: person.name,
+      subject: words.subject,
+      ...letter(person.name, words.body, words.link),
+      nextAttemptAt: at,
+      createdAt: at,
+    })),
+  );
 }

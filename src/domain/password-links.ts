@@ -2,11 +2,10 @@
 // and resets. The link's token is shown once and only its SHA-256 kept; using it ends the person's
 // other sessions. Passwords follow the NCSC's advice: length rather than rules about characters,
 // and none that is commonly used.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Database, Db } from '../db/client.ts';
 import { insertOrganisation, organisationsOfKinds } from '../db/queries/organisations.ts';
-import { insertOutboxRows } from '../db/queries/outbox.ts';
 import {
   insertPasswordLink,
   liveLinkUser,
@@ -16,8 +15,9 @@ import {
 } from '../db/queries/password-links.ts';
 import { findUser, findUserByEmail, insertUser } from '../db/queries/people.ts';
 import { clearAttempts } from '../db/queries/sign-in-throttles.ts';
-import { letter } from '../mail/templates.ts';
-import { hashPassword } from './sessions.ts';
+import { sendLetters } from './notifications.ts';
+import { EMAIL_ADDRESS } from './people.ts';
+import { hashPassword, sha256 } from './sessions.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 256;
@@ -49,8 +49,6 @@ const COMMON = new Set([
   'changeme1234',
   'demo-commissioning-2026',
 ]);
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** What is wrong with a new password, in words for the form; undefined when it will do. */
 export function passwordProblem(password: string): string | undefined {
@@ -118,7 +116,7 @@ export async function createFirstAdmin(
   now: Date,
 ): Promise<string> {
   const email = person.email.trim();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error(`"${email}" is not an email address`);
+  if (!EMAIL_ADDRESS.test(email)) throw new Error(`"${email}" is not an email address`);
   return db.transaction(async (tx) => {
     if (await findUserByEmail(tx, email)) throw new Error(`${email} already has an account`);
     const [office] = await organisationsOfKinds(tx, ['commissioner']);
@@ -150,26 +148,20 @@ export async function requestPasswordReset(
     if (await sentSince(tx, user.id, 'reset', new Date(now.getTime() - RESEND_AFTER_MS))) return;
     const token = await issuePasswordLink(tx, user.id, 'reset', now);
     const href = `${publicUrl}/set-password/${token}`;
-    await insertOutboxRows(tx, [
+    await sendLetters(
+      tx,
+      [user],
       {
-        caseId: null,
-        caseVersion: null,
         message: 'passwordReset',
-        toEmail: user.email,
-        toName: user.name,
         subject: 'Reset your password for OPCC Commissioning',
-        ...letter(
-          user.name,
-          [
-            `Someone asked to reset the password of your account (${user.email}). Use the link below to choose a new one. It works once, for ${LINK_HOURS.reset} hour.`,
-            'If you did not ask for this, you can ignore this email: your password has not changed.',
-          ],
-          { href, text: 'Choose a new password', textLine: `Choose a new password: ${href}` },
-        ),
-        nextAttemptAt: now,
-        createdAt: now,
+        body: [
+          `Someone asked to reset the password of your account (${user.email}). Use the link below to choose a new one. It works once, for ${LINK_HOURS.reset} hour.`,
+          'If you did not ask for this, you can ignore this email: your password has not changed.',
+        ],
+        link: { href, text: 'Choose a new password', textLine: `Choose a new password: ${href}` },
       },
-    ]);
+      now,
+    );
   });
 }
 
@@ -184,6 +176,7 @@ export async function changePassword(
     return { field: 'current', message: 'Your current password is not right' };
   const problem = passwordProblem(change.password);
   if (problem) return { field: 'password', message: problem };
-  await replacePassword(db, user.id, await hashPassword(change.password), keepSessionToken);
+  const kept = keepSessionToken ? sha256(keepSessionToken) : undefined;
+  await replacePassword(db, user.id, await hashPassword(change.password), kept);
   return undefined;
 }

@@ -1,7 +1,8 @@
 // Users and their API tokens. A token is shown once; only its SHA-256 is stored, so a database
 // leak does not leak working tokens.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/client.ts';
+import { findOrganisation } from '../db/queries/organisations.ts';
 import {
   findUserByEmail,
   insertToken,
@@ -12,9 +13,13 @@ import {
   usersWithRole,
 } from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
+import { sha256 } from './sessions.ts';
 import type { TokenCache } from './token-cache.ts';
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const hashToken = sha256;
+
+/** An email address as the service takes one: something@somewhere.tld, no spaces. */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function actorOf(user: UserRow): Actor {
   return { userId: user.id, role: user.role, organisationId: user.organisationId, email: user.email };
@@ -56,4 +61,20 @@ export async function revokeAllTokens(db: Db, email: string): Promise<number> {
 export async function officersOnRecord(db: Db): Promise<{ id: string; name: string }[]> {
   const officers = await usersWithRole(db, 'officer');
   return officers.map((o) => ({ id: o.id, name: o.name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Roles as people say them. */
+export const roleNames: Record<UserRow['role'], string> = {
+  officer: 'Commissioning officer',
+  provider: 'Provider',
+  panel: 'Panel member',
+  finance: 'Finance',
+  approver: 'Approver',
+  admin: 'Administrator',
+};
+
+/** A person's account as their account page shows it: their role and organisation in words. */
+export async function accountOf(db: Db, user: UserRow) {
+  const organisation = await findOrganisation(db, user.organisationId);
+  return { roleName: roleNames[user.role], organisationName: organisation?.name ?? '' };
 }

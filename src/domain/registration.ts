@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { insertOrganisation } from '../db/queries/organisations.ts';
-import { insertOutboxRows } from '../db/queries/outbox.ts';
 import { findUserByEmail, insertUser } from '../db/queries/people.ts';
-import { letter } from '../mail/templates.ts';
+import { sendLetters } from './notifications.ts';
 import { issuePasswordLink, LINK_HOURS } from './password-links.ts';
+import { EMAIL_ADDRESS } from './people.ts';
 
 /** What an organisation is in law, as people say it. */
 export const legalForms = {
@@ -57,14 +57,9 @@ const postcode = z
 export const registrationForm = z
   .object({
     name: z.string().trim().min(1, { error: 'Enter your full name' }).max(200),
-    email: z
-      .string()
-      .trim()
-      .min(1, { error: 'Enter your email address' })
-      .max(320)
-      .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, {
-        error: 'Enter an email address in the right format, like name@example.org',
-      }),
+    email: z.string().trim().min(1, { error: 'Enter your email address' }).max(320).regex(EMAIL_ADDRESS, {
+      error: 'Enter an email address in the right format, like name@example.org',
+    }),
     organisationName: z.string().trim().min(1, { error: "Enter your organisation's name" }).max(200),
     legalForm: z.enum(Object.keys(legalForms) as [LegalForm, ...LegalForm[]], {
       error: 'Select what kind of organisation it is',
@@ -112,30 +107,20 @@ export async function register(
   await db.transaction(async (tx) => {
     const existing = await findUserByEmail(tx, form.email);
     if (existing) {
-      await insertOutboxRows(tx, [
+      await sendLetters(
+        tx,
+        [existing],
         {
-          caseId: null,
-          caseVersion: null,
           message: 'alreadyRegistered',
-          toEmail: existing.email,
-          toName: existing.name,
           subject: 'You already have an account with OPCC Commissioning',
-          ...letter(
-            existing.name,
-            [
-              `Someone asked to register ${form.organisationName} with this email address, which already has an account.`,
-              'If it was you, sign in as usual, or reset your password if you have forgotten it. If it was not you, you can ignore this email.',
-            ],
-            {
-              href: `${publicUrl}/sign-in`,
-              text: 'Sign in',
-              textLine: `Sign in: ${publicUrl}/sign-in`,
-            },
-          ),
-          nextAttemptAt: now,
-          createdAt: now,
+          body: [
+            `Someone asked to register ${form.organisationName} with this email address, which already has an account.`,
+            'If it was you, sign in as usual, or reset your password if you have forgotten it. If it was not you, you can ignore this email.',
+          ],
+          link: { href: `${publicUrl}/sign-in`, text: 'Sign in', textLine: `Sign in: ${publicUrl}/sign-in` },
         },
-      ]);
+        now,
+      );
       return;
     }
     const organisationId = await insertOrganisation(tx, {
@@ -155,25 +140,19 @@ export async function register(
       organisationId,
     });
     const href = `${publicUrl}/set-password/${await issuePasswordLink(tx, userId, 'set', now)}`;
-    await insertOutboxRows(tx, [
+    await sendLetters(
+      tx,
+      [{ email: form.email, name: form.name }],
       {
-        caseId: null,
-        caseVersion: null,
         message: 'confirmEmail',
-        toEmail: form.email,
-        toName: form.name,
         subject: 'Confirm your email address for OPCC Commissioning',
-        ...letter(
-          form.name,
-          [
-            `Thank you for registering ${form.organisationName}. Use the link below to confirm this is your email address and to choose your password. It works once, for ${LINK_HOURS.set} hours.`,
-            'If you did not register, you can ignore this email: no account can be used without it.',
-          ],
-          { href, text: 'Confirm your email address', textLine: `Confirm your email address: ${href}` },
-        ),
-        nextAttemptAt: now,
-        createdAt: now,
+        body: [
+          `Thank you for registering ${form.organisationName}. Use the link below to confirm this is your email address and to choose your password. It works once, for ${LINK_HOURS.set} hours.`,
+          'If you did not register, you can ignore this email: no account can be used without it.',
+        ],
+        link: { href, text: 'Confirm your email address', textLine: `Confirm your email address: ${href}` },
       },
-    ]);
+      now,
+    );
   });
 }

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { endSessions } from '../db/queries/password-links.ts';
 import { findUserByEmail, type UserRow } from '../db/queries/people.ts';
 import { claimAttempt, clearAttempts, forgetAttempt } from '../db/queries/sign-in-throttles.ts';
 import { users, webSessions } from '../db/schema/index.ts';
@@ -14,7 +15,8 @@ export const LOCK_AFTER_FAILURES = 10;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 const LOCK_MS = 15 * 60_000;
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** How tokens are kept (sessions, API tokens, password links): only their SHA-256, never themselves. */
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
 
@@ -88,6 +90,11 @@ export async function sessionUser(db: Db, token: string, now: Date) {
     .innerJoin(users, eq(users.id, webSessions.userId))
     .where(and(eq(webSessions.tokenHash, sha256(token)), gt(webSessions.expiresAt, now)));
   return row;
+}
+
+/** Signs a person out on every computer and phone, the one they asked from included. */
+export async function signOutEverywhere(db: Db, userId: string): Promise<void> {
+  await endSessions(db, userId);
 }
 
 export async function signOut(db: Db, token: string): Promise<void> {

@@ -37,6 +37,7 @@ import { paymentPagesRouter } from './web/payment-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
 import { providerRouter } from './web/provider-pages.ts';
 import { publicationPagesRouter } from './web/publication-pages.ts';
+import { registerPagesRouter } from './web/register-pages.ts';
 import { reportPagesRouter } from './web/report-pages.ts';
 import { rolePagesRouter } from './web/role-pages.ts';
 import { securityHeaders } from './web/security.ts';
@@ -155,6 +156,13 @@ export function createApp(deps: AppDeps) {
     aboutPagesRouter({
       contactEmail: deps.contactEmail ?? 'commissioning@opcc.example',
       sessionHours: deps.sessionHours ?? 8,
+    }),
+  );
+  app.use(
+    registerPagesRouter({
+      db: deps.db,
+      clock: deps.clock,
+      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
     }),
   );
   app.use(

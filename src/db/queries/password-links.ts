@@ -1,5 +1,4 @@
 // Single-use links to set a password, and what using one changes.
-import { createHash } from 'node:crypto';
 import { and, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { passwordLinks, users, webSessions } from '../schema/index.ts';
@@ -59,24 +58,24 @@ export async function useLink(db: Db, tokenHash: string, now: Date): Promise<str
   return row?.userId;
 }
 
-/** A new password: the hash stored, and every session the user had ended but the one kept (by its token). */
+/** A new password: the hash stored, and every session the user had ended but the one kept (by its token's hash). */
 export async function replacePassword(
   db: Db,
   userId: string,
   passwordHash: string,
-  keepSessionToken?: string,
+  keepSessionHash?: string,
 ): Promise<void> {
   // Using a link sent to the address shows the person holds it: the address is verified.
   await db
     .update(users)
     .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
     .where(eq(users.id, userId));
-  await endSessions(db, userId, keepSessionToken);
+  await endSessions(db, userId, keepSessionHash);
 }
 
-/** Ends the user's web sessions, all of them or all but the one kept (by its token). */
-export async function endSessions(db: Db, userId: string, keepSessionToken?: string): Promise<number> {
-  const kept = keepSessionToken ? createHash('sha256').update(keepSessionToken).digest('hex') : null;
+/** Ends the user's web sessions, all of them or all but the one kept (by its token's hash). */
+export async function endSessions(db: Db, userId: string, keepSessionHash?: string): Promise<number> {
+  const kept = keepSessionHash ?? null;
   const ended = await db
     .delete(webSessions)
     .where(and(eq(webSessions.userId, userId), kept ? ne(webSessions.tokenHash, kept) : undefined))

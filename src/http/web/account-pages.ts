@@ -1,10 +1,8 @@
-// One's own account: setting a password by a single-use link (the first admin's from the CLI, a
-// reset asked for by email), and, signed in, the account page: change password, sign out everywhere.
+// One's own account: setting a password by a single-use link (the first admin's from the CLI, a new
+// organisation's first person, a reset asked for by email), and, signed in, the account page: change
+// password, sign out everywhere. Registering is register-pages.ts.
 import { type Request, type Response, Router } from 'express';
 import type { Database } from '../../db/client.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
-import { findOrganisation } from '../../db/queries/organisations.ts';
-import { endSessions } from '../../db/queries/password-links.ts';
 import type { UserRow } from '../../db/queries/people.ts';
 import {
   changePassword,
@@ -13,20 +11,20 @@ import {
   requestPasswordReset,
   setPasswordByLink,
 } from '../../domain/password-links.ts';
-import { legalForms, register, registrationForm } from '../../domain/registration.ts';
+import { accountOf, EMAIL_ADDRESS } from '../../domain/people.ts';
+import { signOutEverywhere } from '../../domain/sessions.ts';
 import type { Clock } from '../../engine/clock.ts';
 import { text } from './form-answers.ts';
 import { cookieOptions, requireSignIn, SESSION_COOKIE } from './session.ts';
 
-/** Roles as people say them. */
-const roleNames: Record<UserRow['role'], string> = {
-  officer: 'Commissioning officer',
-  provider: 'Provider',
-  panel: 'Panel member',
-  finance: 'Finance',
-  approver: 'Approver',
-  admin: 'Administrator',
-};
+/** What is wrong with a new password as typed twice in a form, before its own rules are read. */
+function newPasswordTyped(body: unknown): { field: 'password' | 'confirm'; message: string } | undefined {
+  const form = (body ?? {}) as Record<string, unknown>;
+  if (!text(form.password)) return { field: 'password', message: 'Enter a new password' };
+  if (text(form.confirm) !== text(form.password))
+    return { field: 'confirm', message: 'The passwords do not match: type the same password twice' };
+  return undefined;
+}
 
 export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl: string }): Router {
   const router = Router();
@@ -60,70 +58,12 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
         errors: [{ text: message, href: `#${field}` }],
         fieldErrors: { [field]: { text: message } },
       });
-    if (!password) return refuse('password', 'Enter a new password');
-    if (text(req.body?.confirm) !== password)
-      return refuse('confirm', 'The passwords do not match: type the same password twice');
+    const typed = newPasswordTyped(req.body);
+    if (typed) return refuse(typed.field, typed.message);
     const result = await setPasswordByLink(deps.db, token, password, deps.clock.now());
     if (result.ok) return page(res, 200, { title: 'Your password is set', done: true, email: result.email });
     if (result.field === 'link') return page(res, 410, { title: 'This link no longer works', dead: true });
     refuse('password', result.message);
-  });
-
-  // Registering an organisation and its first person: the same answer whether or not the address
-  // already has an account (that address is told by email).
-  const registerPage = (res: Response, status: number, view: Record<string, unknown>) => {
-    const values = (view.values ?? {}) as Record<string, string>;
-    res.status(status).render('register.njk', {
-      title: 'Register your organisation',
-      fieldErrors: {},
-      legalFormItems: Object.entries(legalForms).map(([value, label]) => ({
-        value,
-        text: label,
-        checked: values.legalForm === value,
-      })),
-      ...view,
-      values,
-    });
-  };
-  router.get('/register', (_req, res) => registerPage(res, 200, {}));
-  router.post('/register', async (req: Request, res: Response) => {
-    const fields = [
-      'name',
-      'email',
-      'organisationName',
-      'legalForm',
-      'charityNumber',
-      'companyNumber',
-      'address',
-      'postcode',
-      'phone',
-    ];
-    const values = Object.fromEntries(fields.map((f) => [f, text(req.body?.[f])]));
-    const form = registrationForm.safeParse(values);
-    if (!form.success) {
-      // The first problem of each field, in the form's order.
-      const problems = new Map<string, string>();
-      for (const issue of form.error.issues) {
-        const field = String(issue.path[0]);
-        if (!problems.has(field)) problems.set(field, issue.message);
-      }
-      const ordered = fields.filter((f) => problems.has(f));
-      return registerPage(res, 422, {
-        values,
-        errors: ordered.map((f) => ({
-          text: problems.get(f)!,
-          href: `#${f === 'legalForm' ? 'legalForm' : f}`,
-        })),
-        fieldErrors: Object.fromEntries(ordered.map((f) => [f, { text: problems.get(f)! }])),
-      });
-    }
-    try {
-      await register(deps.db, form.data, deps.clock.now(), deps.publicUrl);
-    } catch (error) {
-      // The same address registered twice at once: the other one made the account.
-      if (!isUniqueViolation(error)) throw error;
-    }
-    registerPage(res, 200, { title: 'Check your email', sent: true, email: form.data.email });
   });
 
   // Forgotten passwords: the same answer whether or not the address has an account.
@@ -132,7 +72,7 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
   });
   router.post('/forgot-password', async (req: Request, res: Response) => {
     const email = text(req.body?.email).trim();
-    if (!/^[^\s@]+@[^\s@]+$/.test(email) || email.length > 320) {
+    if (!EMAIL_ADDRESS.test(email) || email.length > 320) {
       const message = email
         ? 'Enter an email address in the right format, like name@example.org'
         : 'Enter your email address';
@@ -148,12 +88,9 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
   });
 
   const accountPage = async (res: Response, status: number, view: Record<string, unknown> = {}) => {
-    const user = res.locals.user as UserRow;
-    const organisation = await findOrganisation(deps.db, user.organisationId);
     res.status(status).render('account.njk', {
       title: 'Your account',
-      roleName: roleNames[user.role],
-      organisationName: organisation?.name ?? '',
+      ...(await accountOf(deps.db, res.locals.user as UserRow)),
       minLength: MIN_PASSWORD_LENGTH,
       fieldErrors: {},
       ...view,
@@ -174,9 +111,8 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
       });
     const [current, password] = [text(req.body?.current), text(req.body?.password)];
     if (!current) return refuse('current', 'Enter your current password');
-    if (!password) return refuse('password', 'Enter a new password');
-    if (text(req.body?.confirm) !== password)
-      return refuse('confirm', 'The passwords do not match: type the same password twice');
+    const typed = newPasswordTyped(req.body);
+    if (typed) return refuse(typed.field, typed.message);
     const problem = await changePassword(
       deps.db,
       res.locals.user as UserRow,
@@ -187,7 +123,7 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
     res.redirect(303, '/account?saved=password');
   });
   router.post('/account/sign-out-everywhere', requireSignIn, async (req, res) => {
-    await endSessions(deps.db, (res.locals.user as UserRow).id);
+    await signOutEverywhere(deps.db, (res.locals.user as UserRow).id);
     res.clearCookie(SESSION_COOKIE, cookieOptions(req));
     res.redirect(303, '/sign-in');
   });

@@ -4,11 +4,14 @@
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { findOrganisation } from '../../db/queries/organisations.ts';
-import { findProgramme, roundCaseOf } from '../../db/queries/programmes.ts';
-import { type FundingCall, openFundingCall, openFundingCalls } from '../../domain/funding-calls.ts';
-import { ROUND_MACHINE } from '../../domain/programmes.ts';
-import type { Actor } from '../../engine/actor.ts';
+import {
+  type FundingCall,
+  mayBid,
+  openCallOr409,
+  openFundingCall,
+  openFundingCalls,
+  startBid,
+} from '../../domain/funding-calls.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, forbidden, notFound, ProblemError } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
@@ -22,13 +25,6 @@ const bidForm = z.object({
 export function fundingPagesRouter(deps: { db: Db; engine: Engine }): Router {
   const router = Router();
   const { db, engine } = deps;
-
-  /** Whether this person may start a bid for the call: a provider of a kind its cycle is for. */
-  async function mayBid(actor: Actor | undefined, call: FundingCall) {
-    if (actor?.role !== 'provider' || !actor.organisationId) return false;
-    const kind = (await findOrganisation(db, actor.organisationId))?.kind;
-    return !!kind && (call.definition.ownerKinds as readonly string[]).includes(kind);
-  }
 
   router.get('/funding', async (_req, res) => {
     const calls = await openFundingCalls(db, engine.registry);
@@ -57,7 +53,7 @@ export function fundingPagesRouter(deps: { db: Db; engine: Engine }): Router {
     res.status(state.status ?? 200).render('funding-start.njk', {
       title: `Start a bid: ${call.name}`,
       call,
-      canBid: await mayBid(actor, call),
+      canBid: await mayBid(db, actor, call),
       typed: state.title ?? '',
       errors,
       fieldError: errors.length ? { text: errors.map((e) => e.text).join('. ') } : undefined,
@@ -72,19 +68,13 @@ export function fundingPagesRouter(deps: { db: Db; engine: Engine }): Router {
     const actor = webActor(res);
     if (actor.role !== 'provider') throw forbidden('Only providers start bids.');
     const programmeId = String(req.params.programmeId);
-    const programme = isUuid(programmeId) ? await findProgramme(db, programmeId) : undefined;
-    if (!programme) throw notFound('programme');
     const typed = typeof req.body?.title === 'string' ? (req.body.title as string) : '';
-    const fail = async (status: number, texts: string[]) => {
-      const call = await openFundingCall(db, engine.registry, programme.id);
-      if (!call)
-        throw new ProblemError(
-          409,
-          'The call for bids is not open',
-          `${programme.name} is not taking bids now.`,
-        );
-      return renderStart(res, call, { status, title: typed, errors: texts });
-    };
+    const fail = async (status: number, texts: string[]) =>
+      renderStart(res, await openCallOr409(db, engine.registry, programmeId), {
+        status,
+        title: typed,
+        errors: texts,
+      });
     const form = bidForm.safeParse({ title: typed });
     if (!form.success)
       return fail(
@@ -92,22 +82,7 @@ export function fundingPagesRouter(deps: { db: Db; engine: Engine }): Router {
         form.error.issues.map((i) => i.message),
       );
     try {
-      const created = await engine.transaction(async (tx) => {
-        // Bids start only while the call is open (they can be submitted only then, too).
-        const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE);
-        if (round?.state !== 'open') {
-          throw new ProblemError(
-            409,
-            'The call for bids is not open',
-            `${programme.name} is not taking bids now.`,
-          );
-        }
-        return engine.create(
-          actor,
-          { machine: programme.cycle, input: { programmeId: programme.id, title: form.data.title } },
-          tx,
-        );
-      });
+      const created = await startBid(db, engine, actor, programmeId, form.data.title);
       res.redirect(303, `/cases/${encodeURIComponent(created.id)}`);
     } catch (error) {
       if (!(error instanceof ProblemError) || ![403, 409, 422].includes(error.status)) throw error;
