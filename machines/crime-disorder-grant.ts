@@ -348,8 +348,19 @@ export const crimeDisorderGrant = defineMachine({
       decision: { amountPence: (c: CrimeDisorderGrantContext) => c.allocationPence },
     },
     OFFER_CONDITIONS: { label: 'Offer the grant conditions', payload: offerPayload, sentBy: officer },
-    ACCEPT_CONDITIONS: { label: 'Accept the conditions', payload: emptyPayload, sentBy: owner },
-    QUERY_CONDITIONS: { label: 'Query the conditions', payload: queryPayload, sentBy: owner },
+    // Accepting binds the partnership; querying is part of agreeing them, so for the same people.
+    ACCEPT_CONDITIONS: {
+      label: 'Accept the conditions',
+      payload: emptyPayload,
+      sentBy: owner,
+      ownerPermission: 'acceptOffers',
+    },
+    QUERY_CONDITIONS: {
+      label: 'Query the conditions',
+      payload: queryPayload,
+      sentBy: owner,
+      ownerPermission: 'acceptOffers',
+    },
     EVALUATE: {
       label: 'Record the evaluation',
       payload: evaluatePayload,

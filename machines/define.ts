@@ -17,6 +17,26 @@ export type OrganisationKind = 'commissioner' | 'provider' | 'partner' | 'commun
  */
 export type Sender = Exclude<Role, 'provider'> | 'owner' | 'system';
 
+/**
+ * What a member of a provider organisation may do for it, beyond preparing its work and reading its
+ * cases, which every member may: manage its people, submit its bids, accept offers (binding it to an
+ * agreement), file its returns, change its bank details, and receive its emails.
+ */
+export const organisationPermissions = [
+  'managePeople',
+  'submitBids',
+  'acceptOffers',
+  'fileReturns',
+  'bankDetails',
+  'receiveEmail',
+] as const;
+export type OrganisationPermission = (typeof organisationPermissions)[number];
+
+/** Which permission an owner's event asks of the member sending it: one of those above, or none. */
+export type OwnerPermission =
+  | Extract<OrganisationPermission, 'submitBids' | 'acceptOffers' | 'fileReturns'>
+  | 'anyMember';
+
 /** A problem with one field of a payload, named as the client sent it. */
 export interface FieldProblem {
   field: string;
@@ -29,6 +49,12 @@ export interface EventSpec<Context = any, Payload = any> {
   /** The payload without `type`; strict, so unknown fields are refused. */
   payload: z.ZodObject;
   sentBy: readonly Sender[];
+  /**
+   * For an event the owner sends: which of the organisation's people may send it (those who may
+   * submit bids, accept offers or file returns), or `anyMember`. The registry requires it of every
+   * event whose senders include `owner`.
+   */
+  ownerPermission?: OwnerPermission;
   /**
    * Rules that need the case's context (an amount no more than was requested). The engine runs
    * it to answer 422 naming the field; the machine uses the same function as its guard, so the

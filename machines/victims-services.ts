@@ -900,6 +900,7 @@ export const victimsServices = defineMachine({
   events: {
     SUBMIT: {
       ...spec('Submit the bid', submitPayload, owner, checkSubmit),
+      ownerPermission: 'submitBids',
       servicePeriod: (_c: Ctx, p: Payload<'SUBMIT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
     },
     PASS_DUE_DILIGENCE: spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),
@@ -923,8 +924,12 @@ export const victimsServices = defineMachine({
       ...spec('Recommend declining the bid', recommendDeclinePayload, officer),
       decision: { amountPence: () => null },
     },
-    ACCEPT_OFFER: spec('Accept the offer', emptyPayload, owner),
-    DECLINE_OFFER: { ...spec('Decline the offer', declineOfferPayload, owner), irreversible: true },
+    ACCEPT_OFFER: { ...spec('Accept the offer', emptyPayload, owner), ownerPermission: 'acceptOffers' },
+    DECLINE_OFFER: {
+      ...spec('Decline the offer', declineOfferPayload, owner),
+      ownerPermission: 'acceptOffers',
+      irreversible: true,
+    },
     SIGN_AGREEMENT: {
       ...spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),
       servicePeriod: (_c: Ctx, p: Payload<'SIGN_AGREEMENT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
@@ -932,6 +937,8 @@ export const victimsServices = defineMachine({
     ANNUAL_REVIEW: spec('Record the annual review', reviewPayload, officer),
     REQUEST_VARIATION: {
       ...spec('Request a variation', variationPayload, ['officer', 'owner'], checkRequestVariation),
+      // It changes the agreement, so it is for whoever may bind the organisation to one.
+      ownerPermission: 'acceptOffers',
       // A later end still keeps the service within the programme's longest period.
       servicePeriod: (c: Ctx, p: Payload<'REQUEST_VARIATION'>) =>
         p.endsOn && c.agreement ? { startsOn: c.agreement.startsOn, endsOn: p.endsOn } : null,
@@ -944,7 +951,11 @@ export const victimsServices = defineMachine({
     REJECT_VARIATION: spec('Reject the variation', rejectVariationPayload, officer),
     TERMINATE: { ...spec('Terminate the grant', terminatePayload, officer), irreversible: true },
     COMPLETE: spec('Close the grant at the end of the agreement', emptyPayload, officer, checkComplete),
-    WITHDRAW: { ...spec('Withdraw the bid', withdrawPayload, owner), irreversible: true },
+    WITHDRAW: {
+      ...spec('Withdraw the bid', withdrawPayload, owner),
+      ownerPermission: 'submitBids',
+      irreversible: true,
+    },
     EXTEND_OWN_DEADLINE: {
       ...spec('Give this applicant a later deadline', ownDeadlinePayload, officer, checkOwnDeadline),
       // Possible on any draft; not work waiting for officers.

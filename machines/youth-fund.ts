@@ -589,7 +589,13 @@ export const youthFund = defineMachine({
     withdrawn: { label: 'Withdrawn' },
   },
   events: {
-    SUBMIT: { label: 'Submit the bid', payload: submitPayload, sentBy: ['owner'], check: checkSubmit },
+    SUBMIT: {
+      label: 'Submit the bid',
+      payload: submitPayload,
+      sentBy: ['owner'],
+      ownerPermission: 'submitBids',
+      check: checkSubmit,
+    },
     CONFIRM_ELIGIBLE: { label: 'Confirm the bid is eligible', payload: emptyPayload, sentBy: ['officer'] },
     REJECT_INELIGIBLE: {
       label: 'Reject the bid as not eligible',
@@ -614,11 +620,17 @@ export const youthFund = defineMachine({
       closesScoring: true,
       staffOnly: ['quorumReason'],
     },
-    ACCEPT_OFFER: { label: 'Accept the offer', payload: emptyPayload, sentBy: ['owner'] },
+    ACCEPT_OFFER: {
+      label: 'Accept the offer',
+      payload: emptyPayload,
+      sentBy: ['owner'],
+      ownerPermission: 'acceptOffers',
+    },
     DECLINE_OFFER: {
       label: 'Decline the offer',
       payload: declineOfferPayload,
       sentBy: ['owner'],
+      ownerPermission: 'acceptOffers',
       irreversible: true,
     },
     RECORD_PAYMENT: {
@@ -631,11 +643,18 @@ export const youthFund = defineMachine({
       label: 'Submit the end-of-grant report',
       payload: reportPayload,
       sentBy: ['owner'],
+      ownerPermission: 'fileReturns',
       check: checkReport,
     },
     ACCEPT_REPORT: { label: 'Accept the report', payload: emptyPayload, sentBy: ['officer'] },
     QUERY_REPORT: { label: 'Query the report', payload: queryReportPayload, sentBy: ['officer'] },
-    WITHDRAW: { label: 'Withdraw the bid', payload: withdrawPayload, sentBy: ['owner'], irreversible: true },
+    WITHDRAW: {
+      label: 'Withdraw the bid',
+      payload: withdrawPayload,
+      sentBy: ['owner'],
+      ownerPermission: 'submitBids',
+      irreversible: true,
+    },
     EXTEND_OWN_DEADLINE: {
       label: 'Give this applicant a later deadline',
       payload: ownDeadlinePayload,

@@ -14,7 +14,7 @@ import {
   supersedeConfirmedBankDetails,
 } from '../db/queries/bank-details.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
-import { usersWithRole } from '../db/queries/people.ts';
+import { membersWhoMay } from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
@@ -90,7 +90,11 @@ async function tellOrganisation(
       body: `The change we told you about, to an account ending ${ending}, was not made: we go on paying ${name} into the account we paid before. If your organisation did ask for the change, contact the Office of the Police and Crime Commissioner's finance team by phone on a number you already hold.`,
     },
   }[message];
-  const people = await usersWithRole(tx, 'provider', organisation.id);
+  // Whoever deals with its bank account hears of any change to it, as well as those who receive its email.
+  const people = [
+    ...(await membersWhoMay(tx, organisation.id, 'bankDetails')),
+    ...(await membersWhoMay(tx, organisation.id, 'receiveEmail')),
+  ].filter((p, i, all) => all.findIndex((q) => q.id === p.id) === i);
   // No link: a message about bank details asks nothing to be clicked.
   await sendLetters(tx, people, { message, subject: words.subject, body: [words.body] }, at);
 }

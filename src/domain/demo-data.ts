@@ -7,11 +7,13 @@ import { sarcRecommissioning } from '../../machines/sarc-recommissioning.ts';
 import { victimsServices } from '../../machines/victims-services.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
+import { insertMembership } from '../db/queries/memberships.ts';
 import { insertPanelMember } from '../db/queries/panel.ts';
 import { usersWithEmails, usersWithRole } from '../db/queries/people.ts';
 import { organisations, users } from '../db/schema/index.ts';
 import { createFund, createProgramme, type ProgrammeCycle } from './catalogue.ts';
 import { financialYearOf, yearsAhead } from './financial-year.ts';
+import { everyPermission } from './organisation-people.ts';
 import { hashPassword } from './sessions.ts';
 
 type OrganisationKind = (typeof organisations.$inferInsert)['kind'];
@@ -99,15 +101,28 @@ export async function seedDemoData(
       orgIds[key as OrganisationKey] = row!.id;
     }
     const passwordHash = await hashPassword(DEMO_PASSWORD);
-    await tx.insert(users).values(
-      demoUsers.map((u) => ({
-        email: u.email,
-        name: u.name,
-        role: u.role,
-        organisationId: orgIds[u.organisation],
-        passwordHash,
-      })),
-    );
+    const inserted = await tx
+      .insert(users)
+      .values(
+        demoUsers.map((u) => ({
+          email: u.email,
+          name: u.name,
+          role: u.role,
+          organisationId: orgIds[u.organisation],
+          passwordHash,
+        })),
+      )
+      .returning({ id: users.id, role: users.role, organisationId: users.organisationId });
+    // Each provider's person may do everything for it, as an organisation's first person does.
+    for (const person of inserted.filter((u) => u.role === 'provider'))
+      await insertMembership(tx, {
+        userId: person.id,
+        organisationId: person.organisationId,
+        permissions: everyPermission,
+        invitedBy: null,
+        createdAt: now,
+        acceptedAt: now,
+      });
     const ids: DemoIds = {
       organisations: orgIds,
       programmes: await seedProgrammes(tx, orgIds, knownCycles, now),

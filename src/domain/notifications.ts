@@ -4,13 +4,13 @@ import type { NotifyParams, Recipient } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import { staffToTell } from '../db/queries/cases.ts';
 import { insertOutboxRows } from '../db/queries/outbox.ts';
-import { type UserRow, usersWithRole } from '../db/queries/people.ts';
+import { membersWhoMay, type UserRow } from '../db/queries/people.ts';
 import type { EffectHandler } from '../engine/engine.ts';
 import { caseReference } from '../engine/views.ts';
 import { letter, renderMessage } from '../mail/templates.ts';
 
 /**
- * Who a message goes to: the owning organisation's people, and staff of each role named who may see
+ * Who a message goes to: the owning organisation's people who receive its emails, and staff of each role named who may see
  * the case (a panel member only on its programme's panel) and have no conflict of interest in it.
  */
 async function recipients(
@@ -20,7 +20,9 @@ async function recipients(
 ): Promise<Pick<UserRow, 'email' | 'name'>[]> {
   const found = await Promise.all(
     to.map((r) =>
-      r === 'owner' ? usersWithRole(tx, 'provider', caseRow.organisationId) : staffToTell(tx, caseRow.id, r),
+      r === 'owner'
+        ? membersWhoMay(tx, caseRow.organisationId, 'receiveEmail')
+        : staffToTell(tx, caseRow.id, r),
     ),
   );
   const byEmail = new Map(found.flat().map((user) => [user.email.toLowerCase(), user]));

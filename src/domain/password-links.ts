@@ -21,8 +21,8 @@ import { hashPassword, sha256 } from './sessions.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 256;
-/** How long a link lasts: a reset an hour; a new account's first password a day. */
-export const LINK_HOURS = { set: 24, reset: 1 } as const;
+/** How long a link lasts: a reset an hour; a new account's first password a day; an invitation a week. */
+export const LINK_HOURS = { set: 24, reset: 1, invite: 7 * 24 } as const;
 /** A reset asked for again within this long sends no second email (the first link still works). */
 export const RESEND_AFTER_MS = 5 * 60_000;
 
@@ -66,12 +66,14 @@ export async function issuePasswordLink(
   userId: string,
   purpose: keyof typeof LINK_HOURS,
   now: Date,
+  organisationId: string | null = null,
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await insertPasswordLink(db, {
     tokenHash: sha256(token),
     userId,
     purpose,
+    organisationId,
     createdAt: now,
     expiresAt: new Date(now.getTime() + LINK_HOURS[purpose] * 3_600_000),
   });
@@ -96,8 +98,11 @@ export async function setPasswordByLink(
   if (problem) return { ok: false, field: 'password', message: problem };
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
-    const userId = await useLink(tx, sha256(token), now);
-    if (!userId) return { ok: false, field: 'link', message: 'This link has been used or has expired' };
+    const link = await useLink(tx, sha256(token), now);
+    // An invitation's link is used on the invitation's own page (organisation-people.ts).
+    if (!link || link.purpose === 'invite')
+      return { ok: false, field: 'link', message: 'This link has been used or has expired' };
+    const { userId } = link;
     await replacePassword(tx, userId, passwordHash);
     const email = (await findUser(tx, userId))?.email ?? '';
     // Whoever set it holds the email account: a lock someone else's guesses put on it is lifted.

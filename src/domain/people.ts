@@ -1,6 +1,7 @@
 // Users and their API tokens. A token is shown once; only its SHA-256 is stored, so a database
 // leak does not leak working tokens.
 import { randomBytes } from 'node:crypto';
+import type { OrganisationPermission } from '../../machines/define.ts';
 import type { Db } from '../db/client.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import {
@@ -21,8 +22,19 @@ const hashToken = sha256;
 /** An email address as the service takes one: something@somewhere.tld, no spaces. */
 export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function actorOf(user: UserRow): Actor {
-  return { userId: user.id, role: user.role, organisationId: user.organisationId, email: user.email };
+/** The actor a user is: who they are, and what they may do for the organisation they act for. */
+export function actorOf(
+  user: Pick<UserRow, 'id' | 'role' | 'organisationId' | 'email'> & {
+    permissions?: readonly OrganisationPermission[];
+  },
+): Actor {
+  return {
+    userId: user.id,
+    role: user.role,
+    organisationId: user.organisationId,
+    email: user.email,
+    permissions: user.permissions ?? [],
+  };
 }
 
 export async function issueToken(db: Db, email: string): Promise<string> {

@@ -4,9 +4,11 @@
 // already has an account gets an email saying so, and the page says the same either way.
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
+import { insertMembership } from '../db/queries/memberships.ts';
 import { insertOrganisation } from '../db/queries/organisations.ts';
 import { findUserByEmail, insertUser } from '../db/queries/people.ts';
 import { sendLetters } from './notifications.ts';
+import { everyPermission } from './organisation-people.ts';
 import { issuePasswordLink, LINK_HOURS } from './password-links.ts';
 import { EMAIL_ADDRESS } from './people.ts';
 
@@ -138,6 +140,15 @@ export async function register(
       name: form.name,
       role: 'provider',
       organisationId,
+    });
+    // Its first person may do everything for it, managing its people included, and can hand that on.
+    await insertMembership(tx, {
+      userId,
+      organisationId,
+      permissions: everyPermission,
+      invitedBy: null,
+      createdAt: now,
+      acceptedAt: now,
     });
     const href = `${publicUrl}/set-password/${await issuePasswordLink(tx, userId, 'set', now)}`;
     await sendLetters(

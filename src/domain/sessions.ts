@@ -3,10 +3,10 @@
 // never say whether an email has an account.
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { endSessions } from '../db/queries/password-links.ts';
-import { findUserByEmail, type UserRow } from '../db/queries/people.ts';
+import { findUserByEmail, permissionsNow, type UserRow } from '../db/queries/people.ts';
 import { claimAttempt, clearAttempts, forgetAttempt } from '../db/queries/sign-in-throttles.ts';
 import { users, webSessions } from '../db/schema/index.ts';
 
@@ -62,7 +62,8 @@ export async function signIn(
   const user = await findUserByEmail(db, email);
   const valid = await argon2.verify(user?.passwordHash ?? (await decoyHash), attempt.password);
   // An address not yet verified (its owner has not used the link sent to it) cannot sign in.
-  if (!user?.passwordHash || !user.emailVerifiedAt || !valid) {
+  // Nor can an account that has been deactivated.
+  if (!user?.passwordHash || !user.emailVerifiedAt || user.deactivatedAt || !valid) {
     return {
       ok: false,
       reason: claimed.attempts >= LOCK_AFTER_FAILURES ? 'locked' : 'wrong',
@@ -82,14 +83,24 @@ export async function signIn(
   return { ok: true, token, user };
 }
 
-/** The user and CSRF token of a live session, or nothing. */
+/** The user (with what they may do for the organisation they act for) and CSRF token of a live session. */
 export async function sessionUser(db: Db, token: string, now: Date) {
   const [row] = await db
-    .select({ user: users, csrfToken: webSessions.csrfToken })
+    .select({
+      user: users,
+      permissions: permissionsNow,
+      csrfToken: webSessions.csrfToken,
+    })
     .from(webSessions)
     .innerJoin(users, eq(users.id, webSessions.userId))
-    .where(and(eq(webSessions.tokenHash, sha256(token)), gt(webSessions.expiresAt, now)));
-  return row;
+    .where(
+      and(
+        eq(webSessions.tokenHash, sha256(token)),
+        gt(webSessions.expiresAt, now),
+        isNull(users.deactivatedAt),
+      ),
+    );
+  return row && { user: { ...row.user, permissions: row.permissions }, csrfToken: row.csrfToken };
 }
 
 /** Signs a person out on every computer and phone, the one they asked from included. */

@@ -20,7 +20,7 @@ import {
 } from '../db/queries/cases.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
-import { type Actor, hasStanding, isSender, scopeOf, systemActor } from './actor.ts';
+import { type Actor, hasStanding, maySend, scopeOf, sendRefusal, systemActor } from './actor.ts';
 import { type CaseListFilter, listFor, workWaitingFor } from './case-lists.ts';
 import { claimant, REASSIGN_CASE, reassignCase } from './case-officer.ts';
 import type { Clock } from './clock.ts';
@@ -258,9 +258,8 @@ export class Engine {
       ]);
     }
     const spec = definition.events[type]!;
-    if (!isSender(actor, spec.sentBy, caseRow.organisationId)) {
-      throw forbidden(`Your role (${actor.role}) may not send ${type} to this case.`);
-    }
+    const notYours = sendRefusal(actor, spec, caseRow.organisationId);
+    if (notYours) throw forbidden(notYours.replace('do this', `send ${type} to this case`));
     // Someone with a conflict takes no part in the case; whoever decides has declared (below).
     const standing = rules && locked ? rules.standingFrom(actor, locked.conflict) : null;
     const conflicted = conflictRefusal(standing);
@@ -272,9 +271,7 @@ export class Engine {
     if (refusal) throw forbidden(refusal);
     const accepted = acceptedEvents(definition, snapshot);
     if (!accepted.includes(type)) {
-      const mine = accepted.filter((t) =>
-        isSender(actor, definition.events[t]!.sentBy, caseRow.organisationId),
-      );
+      const mine = accepted.filter((t) => maySend(actor, definition.events[t]!, caseRow.organisationId));
       throw notAccepted(type, caseRow.state, accepted, mine);
     }
     const payload = spec.payload.safeParse(rawPayload);

@@ -73,6 +73,10 @@ function assertComplete(definition: MachineDefinition): void {
     const reason = spec.payload.shape.reason as
       | { safeParse(value: unknown): { success: boolean } }
       | undefined;
+    if (spec.sentBy.includes('owner') && !spec.ownerPermission)
+      throw new Error(
+        `${name}: ${type} is sent by the owner, so it must say which of their people may send it (ownerPermission)`,
+      );
     if (spec.irreversible && (!reason || reason.safeParse(undefined).success))
       throw new Error(`${name}: ${type} cannot be undone, so its payload must require a reason`);
     const panelProblem = panelFieldsProblem(spec);

@@ -4,7 +4,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { MachineDefinition } from '../../machines/define.ts';
 import type { CaseEventRow, CaseRow } from '../db/queries/cases.ts';
-import { type Actor, isSender } from './actor.ts';
+import { type Actor, isSender, maySend } from './actor.ts';
 import { caseEventsFor, REASSIGN_CASE } from './case-officer.ts';
 import { decisionOf, holdIn, refusesSignature, rulebookEvents, SIGN_DECISION } from './rulebook.ts';
 import { acceptedEvents } from './snapshot.ts';
@@ -42,7 +42,7 @@ function nextEventsFor(
     ];
   return [
     ...acceptedEvents(definition, snapshot)
-      .filter((type) => isSender(actor, definition.events[type]!.sentBy, caseRow.organisationId))
+      .filter((type) => maySend(actor, definition.events[type]!, caseRow.organisationId))
       .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
       .map((type) => ({ type, label: definition.events[type]!.label })),
     ...always,

@@ -13,6 +13,7 @@ import { createApp } from '../../src/http/app.ts';
 import { answerClientErrors } from '../../src/http/client-errors.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
+import { fullMember } from './members.ts';
 import { NEXT_FIVE_YEARS, openProgramme, type ProgrammeOptions } from './programmes.ts';
 import { movableClock } from './web.ts';
 
@@ -88,6 +89,7 @@ export async function startTestApp(
       const email = `${label.toLowerCase().replace(/\W+/g, '-')}-${tag}@demo.test`;
       const [user] = await sql`insert into users (email, name, role, organisation_id)
         values (${email}, ${label}, 'provider', ${org!.id}) returning id`;
+      await fullMember(sql, email);
       const token = await issueToken(db, email);
       return {
         userId: user!.id as string,

@@ -154,7 +154,12 @@ export const communityChest = defineMachine({
     description: c.purpose,
   }),
   events: {
-    SUBMIT: { label: 'Send the bid to the chest', payload: submitPayload, sentBy: ['owner'] },
+    SUBMIT: {
+      label: 'Send the bid to the chest',
+      payload: submitPayload,
+      sentBy: ['owner'],
+      ownerPermission: 'submitBids',
+    },
     AWARD: {
       label: 'Award from the chest',
       payload: awardPayload,

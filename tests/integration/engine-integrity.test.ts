@@ -15,6 +15,7 @@ import { systemClock } from '../../src/engine/clock.ts';
 import { type EffectHandler, Engine } from '../../src/engine/engine.ts';
 import { ProblemError } from '../../src/engine/errors.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
+import { fullMember } from '../helpers/members.ts';
 
 interface Context {
   count: number;
@@ -80,12 +81,13 @@ function definition(overrides: Partial<MachineDefinition> = {}): MachineDefiniti
     createdBy: ['owner'],
     states: { open: { label: 'Open' }, paid: { label: 'Paid' }, lapsed: { label: 'Lapsed' } },
     events: {
-      BUMP: { label: 'Bump', payload: empty, sentBy: ['owner'] },
-      EXPLODE: { label: 'Explode', payload: empty, sentBy: ['owner'] },
+      BUMP: { label: 'Bump', payload: empty, sentBy: ['owner'], ownerPermission: 'anyMember' },
+      EXPLODE: { label: 'Explode', payload: empty, sentBy: ['owner'], ownerPermission: 'anyMember' },
       PAY: {
         label: 'Pay',
         payload: z.strictObject({ amountPence: positivePence.meta({ title: 'Amount' }) }),
         sentBy: ['owner'],
+        ownerPermission: 'anyMember',
       },
     },
     ...overrides,
@@ -109,6 +111,7 @@ beforeAll(async () => {
   const email = `integrity-${Date.now()}@demo.test`;
   await handle.sql`insert into users (email, name, role, organisation_id)
     values (${email}, 'Integrity', 'provider', ${org!.id})`;
+  await fullMember(handle.sql, email);
   actor = actorOf((await findUserByEmail(handle.db, email))!);
 });
 afterAll(() => handle.sql.end());
@@ -254,12 +257,24 @@ describe('MachineRegistry refuses incomplete definitions', () => {
     [
       'a spec for an event the machine never takes',
       () => [
-        definition({ events: { ...v1.events, FLY: { label: 'Fly', payload: empty, sentBy: ['owner'] } } }),
+        definition({
+          events: {
+            ...v1.events,
+            FLY: { label: 'Fly', payload: empty, sentBy: ['owner'], ownerPermission: 'anyMember' },
+          },
+        }),
       ],
       /specs for events the machine never takes: FLY/,
     ],
     ['a state without a label', () => [definition({ states: withoutPaid })], /states without a label: paid/],
     ['the same id@version twice', () => [v1, definition()], /test-integrity@1 is registered twice/],
+    [
+      'an owner’s event that does not say which of their people may send it',
+      () => [
+        definition({ events: { ...v1.events, BUMP: { label: 'Bump', payload: empty, sentBy: ['owner'] } } }),
+      ],
+      /BUMP is sent by the owner, so it must say which of their people may send it/,
+    ],
     [
       'a machine id unlike the definition id',
       () => [definition({ id: 'other' })],

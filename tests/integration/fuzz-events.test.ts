@@ -41,6 +41,7 @@ import {
 } from '../helpers/fuzz.ts';
 import { Explorer, type Way } from '../helpers/machine-explorer.ts';
 import { machineHints } from '../helpers/machine-hints.ts';
+import { fullMember } from '../helpers/members.ts';
 import { FUZZED_YEARS, type TestProgramme } from '../helpers/programmes.ts';
 
 /** Runs per event people send; events only the system sends are refused (403) whatever the body. */
@@ -540,6 +541,7 @@ beforeAll(async () => {
     const email = `fuzz-${kind.toLowerCase()}-${tag}@demo.test`;
     await t.sql`insert into users (email, name, role, organisation_id)
       values (${email}, ${`Fuzz ${kind}`}, 'provider', ${org!.id})`;
+    await fullMember(t.sql, email);
     organisations[kind] = {
       id: org!.id as string,
       auth: { Authorization: `Bearer ${await issueToken(t.db, email)}` },

@@ -10,6 +10,7 @@ import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { issueToken } from '../../src/domain/people.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { fullMember } from '../helpers/members.ts';
 import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 import { expectProblem } from '../helpers/refusals.ts';
 import { errorSummaryOf, movableClock, signedIn } from '../helpers/web.ts';
@@ -68,6 +69,7 @@ beforeAll(async () => {
   const email = `peterborough-${randomUUID()}@demo.test`;
   await t.sql`insert into users (email, name, role, organisation_id)
     values (${email}, 'Pat Peterborough', 'provider', ${org.peterborough})`;
+  await fullMember(t.sql, email);
   peterborough = { Authorization: `Bearer ${await issueToken(t.db, email)}` };
 
   setClock('2030-09-10T10:00:00Z');

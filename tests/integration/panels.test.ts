@@ -10,6 +10,7 @@ import { findUserByEmail } from '../../src/db/queries/people.ts';
 import { actorOf, issueToken } from '../../src/domain/people.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { fullMember } from '../helpers/members.ts';
 import type { TestProgramme } from '../helpers/programmes.ts';
 import { victimsBidTo } from '../helpers/victims-bids.ts';
 import { youthFundEvents as ev } from '../helpers/youth-fund-events.ts';
@@ -55,6 +56,7 @@ async function user(label: string, role: string, organisationId: string) {
   const email = `${label.toLowerCase().replace(/\W+/g, '-')}-${randomUUID()}@demo.test`;
   const [row] = await t.sql`insert into users (email, name, role, organisation_id)
     values (${email}, ${label}, ${role}, ${organisationId}) returning id`;
+  await fullMember(t.sql, email);
   return { id: row!.id as string, email, auth: { Authorization: `Bearer ${await issueToken(t.db, email)}` } };
 }
 

@@ -288,6 +288,7 @@ describe('the hot paths use their indexes', () => {
       role: 'provider',
       organisationId: busiest!.organisation_id,
       email: null,
+      permissions: [],
     };
     const all = await plansOf(await statementsOf(() => engine.waiting(provider)));
     expect(all).toHaveLength(3);

@@ -2,6 +2,7 @@
 // nor in the counts by stage of anyone else's work waiting, though it stays in its stage. A case someone
 // declared a conflict of interest in is not their work either.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organisationPermissions } from '../../machines/define.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 
@@ -22,6 +23,7 @@ describe('work waiting and held decisions', () => {
       role: 'provider' as const,
       organisationId: provider.organisationId,
       email: provider.email,
+      permissions: organisationPermissions,
     };
     const waiting = async () => {
       const { items, counts } = await t.engine.waiting(actor);
@@ -57,6 +59,7 @@ describe('work waiting and held decisions', () => {
       role: 'approver' as const,
       organisationId: approver!.organisation_id as string,
       email: 'approver@demo.test',
+      permissions: [],
     };
     const theirs = (await t.engine.waiting(approverActor)).items.find((i) => i.id === heldBid);
     expect(theirs?.stateLabel).toBe('Decision awaiting your signature');
@@ -74,6 +77,7 @@ describe('work waiting and held decisions', () => {
         role: 'officer' as const,
         organisationId: u!.organisation_id as string,
         email,
+        permissions: [],
       };
     };
     const [olivia, omar] = [

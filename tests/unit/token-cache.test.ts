@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { TokenCache } from '../../src/domain/token-cache.ts';
 import type { Actor } from '../../src/engine/actor.ts';
 
-const officer: Actor = { userId: 'u1', role: 'officer', organisationId: 'o1', email: 'officer@demo.test' };
+const officer: Actor = {
+  userId: 'u1',
+  role: 'officer',
+  organisationId: 'o1',
+  email: 'officer@demo.test',
+  permissions: [],
+};
 
 /** A lookup that counts its calls and answers from a table that a test can change. */
 function directory(entries: Record<string, Actor | undefined>) {

@@ -5,7 +5,14 @@ import { passwordLinks, users, webSessions } from '../schema/index.ts';
 
 export async function insertPasswordLink(
   db: Db,
-  link: { tokenHash: string; userId: string; purpose: 'set' | 'reset'; createdAt: Date; expiresAt: Date },
+  link: {
+    tokenHash: string;
+    userId: string;
+    purpose: 'set' | 'reset' | 'invite';
+    organisationId?: string | null;
+    createdAt: Date;
+    expiresAt: Date;
+  },
 ): Promise<void> {
   await db.insert(passwordLinks).values(link);
 }
@@ -14,7 +21,7 @@ export async function insertPasswordLink(
 export async function sentSince(
   db: Db,
   userId: string,
-  purpose: 'set' | 'reset',
+  purpose: 'set' | 'reset' | 'invite',
   since: Date,
 ): Promise<boolean> {
   const [row] = await db
@@ -35,7 +42,13 @@ export async function sentSince(
 /** The user a link is for while it is unused and unexpired; the link stays as it is. */
 export async function liveLinkUser(db: Db, tokenHash: string, now: Date) {
   const [row] = await db
-    .select({ userId: passwordLinks.userId, purpose: passwordLinks.purpose, email: users.email })
+    .select({
+      userId: passwordLinks.userId,
+      purpose: passwordLinks.purpose,
+      organisationId: passwordLinks.organisationId,
+      email: users.email,
+      hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+    })
     .from(passwordLinks)
     .innerJoin(users, eq(users.id, passwordLinks.userId))
     .where(live(tokenHash, now));
@@ -49,13 +62,32 @@ const live = (tokenHash: string, now: Date) =>
  * Uses the link, once: marks it used and returns its user, in one statement, so two uses at once
  * cannot both succeed. Undefined for a link used, expired or unknown.
  */
-export async function useLink(db: Db, tokenHash: string, now: Date): Promise<string | undefined> {
-  const [row] = await db
+export async function useLink(db: Db, tokenHash: string, now: Date) {
+  const [row] = await db.update(passwordLinks).set({ usedAt: now }).where(live(tokenHash, now)).returning({
+    userId: passwordLinks.userId,
+    purpose: passwordLinks.purpose,
+    organisationId: passwordLinks.organisationId,
+  });
+  return row;
+}
+
+/** An invitation withdrawn: its unused links stop working. */
+export async function cancelInvitationLinks(
+  db: Db,
+  userId: string,
+  organisationId: string,
+  now: Date,
+): Promise<void> {
+  await db
     .update(passwordLinks)
     .set({ usedAt: now })
-    .where(live(tokenHash, now))
-    .returning({ userId: passwordLinks.userId });
-  return row?.userId;
+    .where(
+      and(
+        eq(passwordLinks.userId, userId),
+        eq(passwordLinks.organisationId, organisationId),
+        isNull(passwordLinks.usedAt),
+      ),
+    );
 }
 
 /** A new password: the hash stored, and every session the user had ended but the one kept (by its token's hash). */

@@ -1,17 +1,30 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import type { OrganisationPermission } from '../../../machines/define.ts';
 import type { Db } from '../client.ts';
-import { apiTokens, users } from '../schema/index.ts';
-import { postgresOf, timestampValue } from '../statements.ts';
+import { apiTokens, memberships, users } from '../schema/index.ts';
+import { postgresOf } from '../statements.ts';
 
 export type UserRow = typeof users.$inferSelect;
+/** A user with what they may do for the organisation they act for now (their membership of it). */
+export type Person = UserRow & { permissions: OrganisationPermission[] };
 
-export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+/** The permissions of the user's accepted membership of the organisation they act for; none if none. */
+export const permissionsNow = sql<OrganisationPermission[]>`coalesce((
+  select m.permissions from memberships m
+  where m.user_id = ${users.id} and m.organisation_id = ${users.organisationId} and m.accepted_at is not null
+), '{}')`;
+const personColumns = { ...getTableColumns(users), permissions: permissionsNow };
+
+export async function findUserByEmail(db: Db, email: string): Promise<Person | undefined> {
+  const [row] = await db
+    .select(personColumns)
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email})`);
   return row;
 }
 
-export async function findUser(db: Db, id: string): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.id, id));
+export async function findUser(db: Db, id: string): Promise<Person | undefined> {
+  const [row] = await db.select(personColumns).from(users).where(eq(users.id, id));
   return row;
 }
 
@@ -19,15 +32,23 @@ export async function insertToken(db: Db, userId: string, tokenHash: string): Pr
   await db.insert(apiTokens).values({ userId, tokenHash });
 }
 
-/** The user a live API token belongs to. Every API request asks, so it is prepared (statements.ts). */
-export async function userByTokenHash(db: Db, tokenHash: string): Promise<UserRow | undefined> {
+/**
+ * The user a live API token belongs to, while their account works. Every API request asks, so it is
+ * prepared (statements.ts).
+ */
+export async function userByTokenHash(
+  db: Db,
+  tokenHash: string,
+): Promise<Pick<Person, 'id' | 'email' | 'role' | 'organisationId' | 'permissions'> | undefined> {
   const pg = postgresOf(db);
-  const [row] = await pg<(Omit<UserRow, 'createdAt'> & { createdAt: string })[]>`
-    select u.id, u.email, u.name, u.role, u.organisation_id as "organisationId",
-           u.password_hash as "passwordHash", u.created_at as "createdAt"
+  const [row] = await pg<Pick<Person, 'id' | 'email' | 'role' | 'organisationId' | 'permissions'>[]>`
+    select u.id, u.email, u.role, u.organisation_id as "organisationId",
+           coalesce(m.permissions, '{}') as permissions
     from api_tokens t join users u on u.id = t.user_id
-    where t.token_hash = ${tokenHash} and t.revoked_at is null`;
-  return row && { ...row, createdAt: timestampValue(row.createdAt) };
+    left join memberships m
+      on m.user_id = u.id and m.organisation_id = u.organisation_id and m.accepted_at is not null
+    where t.token_hash = ${tokenHash} and t.revoked_at is null and u.deactivated_at is null`;
+  return row;
 }
 
 export async function revokeToken(db: Db, tokenHash: string): Promise<number> {
@@ -48,18 +69,33 @@ export async function revokeUserTokens(db: Db, userId: string): Promise<number> 
   return rows.length;
 }
 
-/** The people a notification goes to: everyone with a staff role, or an organisation's providers. */
-export async function usersWithRole(
-  db: Db,
-  role: UserRow['role'],
-  organisationId?: string,
-): Promise<UserRow[]> {
-  const conditions = [eq(users.role, role)];
-  if (organisationId) conditions.push(eq(users.organisationId, organisationId));
+/** Everyone with a staff role whose account works: whom a notification to that role goes to. */
+export async function usersWithRole(db: Db, role: UserRow['role']): Promise<UserRow[]> {
   return db
     .select()
     .from(users)
-    .where(and(...conditions))
+    .where(and(eq(users.role, role), isNull(users.deactivatedAt)))
+    .orderBy(users.email);
+}
+
+/** The members of an organisation who may do this for it (accepted, their account working). */
+export async function membersWhoMay(
+  db: Db,
+  organisationId: string,
+  permission: OrganisationPermission,
+): Promise<UserRow[]> {
+  return db
+    .select(getTableColumns(users))
+    .from(users)
+    .innerJoin(memberships, eq(memberships.userId, users.id))
+    .where(
+      and(
+        eq(memberships.organisationId, organisationId),
+        sql`${memberships.acceptedAt} is not null`,
+        sql`${permission} = any(${memberships.permissions})`,
+        isNull(users.deactivatedAt),
+      ),
+    )
     .orderBy(users.email);
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organisations } from './organisations.ts';
 
 export const users = pgTable(
@@ -20,6 +20,11 @@ export const users = pgTable(
      */
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }).defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When the account stopped working (removed from its last organisation, or by an admin): no
+     * sign-in, no session, no API token. Null while it works. The row stays: history names it.
+     */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
@@ -53,13 +58,41 @@ export const passwordLinks = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    purpose: text('purpose', { enum: ['set', 'reset'] }).notNull(),
+    purpose: text('purpose', { enum: ['set', 'reset', 'invite'] }).notNull(),
+    /** For an invitation: the organisation the person is asked to join. */
+    organisationId: uuid('organisation_id').references(() => organisations.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     usedAt: timestamp('used_at', { withTimezone: true }),
   },
   (t) => [
     index('password_links_user_idx').on(t.userId),
-    check('password_links_purpose', sql`${t.purpose} in ('set', 'reset')`),
+    check('password_links_purpose', sql`${t.purpose} in ('set', 'reset', 'invite')`),
+  ],
+);
+
+/**
+ * Who belongs to which provider organisation, and what each may do for it beyond preparing its work
+ * (machines/define.ts, organisationPermissions). A person may belong to several (a consultant writing
+ * bids for two charities) and acts for one at a time: users.organisation_id. An invitation not yet
+ * accepted is a membership with no acceptedAt, and gives nothing.
+ */
+export const memberships = pgTable(
+  'memberships',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    permissions: text('permissions').array().notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.organisationId] }),
+    index('memberships_organisation_idx').on(t.organisationId),
   ],
 );

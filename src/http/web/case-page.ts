@@ -11,7 +11,7 @@ import { declareInterest, moderatorView, standingOf } from '../../domain/panel.t
 import { quorumNote } from '../../domain/panel-rules.ts';
 import { officersOnRecord } from '../../domain/people.ts';
 import { suppliersFor } from '../../domain/suppliers.ts';
-import { isSender } from '../../engine/actor.ts';
+import { sendRefusal } from '../../engine/actor.ts';
 import { REASSIGN_CASE } from '../../engine/case-officer.ts';
 import { fieldsWithWidget } from '../../engine/describe.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -257,9 +257,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       });
     const refuse = () => {
       // As the engine would: someone who may never send it is not allowed; otherwise not now.
-      if (!isSender(actor, spec.sentBy, view.organisationId)) {
-        throw new ProblemError(403, 'Not allowed', `Your role (${actor.role}) may not do this.`);
-      }
+      const notYours = sendRefusal(actor, spec, view.organisationId);
+      if (notYours) throw new ProblemError(403, 'Not allowed', notYours);
       return notPossible(view);
     };
 
