@@ -22,6 +22,7 @@ const app = createApp({
   trustProxy: config.trustProxy,
   openData: config.openData,
 });
+await app.locals.ready;
 const server = app.listen(config.port, config.host, () => {
   logger.info(`listening on http://localhost:${config.port}`);
 });

@@ -209,6 +209,11 @@ export async function bankDetailsView(tx: Tx, actor: Actor, organisationId: stri
     confirmed: changes.find((c) => c.status === 'confirmed') ?? null,
     pending: changes.find((c) => c.status === 'pending') ?? null,
     changes,
+    // Whom finance should hear a change from: the organisation's people who deal with bank details.
+    dealtWithBy: (await membersWhoMay(tx, organisation.id, 'bankDetails')).map((p) => ({
+      name: p.name,
+      email: p.email,
+    })),
   };
 }
 

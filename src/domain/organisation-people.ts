@@ -3,6 +3,7 @@
 // A person may belong to several organisations and chooses which one they act for.
 import { type OrganisationPermission, organisationPermissions } from '../../machines/define.ts';
 import type { Database, Tx } from '../db/client.ts';
+import { announceAccountChange } from '../db/queries/account-changes.ts';
 import {
   acceptMembership,
   deactivateUser,
@@ -37,7 +38,8 @@ export const permissionNames: Record<OrganisationPermission, string> = {
   submitBids: 'Submit and withdraw bids',
   acceptOffers: 'Accept offers, grant conditions and variations (binding the organisation)',
   fileReturns: 'File monitoring returns and reports',
-  bankDetails: 'Deal with bank details: told of every change, and asked to confirm one',
+  bankDetails:
+    'Deal with bank details: told of every change, and the people our finance team accepts one from',
   receiveEmail: 'Receive the organisation’s emails about its bids and grants',
 };
 
@@ -61,8 +63,8 @@ export function permissionsFrom(raw: unknown): OrganisationPermission[] | FieldP
 const isPermissionList = (x: OrganisationPermission[] | FieldProblem): x is OrganisationPermission[] =>
   Array.isArray(x);
 
-/** The organisation the actor manages the people of; refused to anyone else. */
-function managedBy(actor: Actor): string {
+/** The organisation the actor manages the people of; refused (403) to anyone else. */
+export function managedBy(actor: Actor): string {
   if (actor.role !== 'provider' || !actor.organisationId || !actor.permissions.includes('managePeople'))
     throw forbidden('Only someone who manages your organisation’s people may do this.');
   return actor.organisationId;
@@ -282,6 +284,7 @@ export async function changePermissions(
     )
       return [lastManager(userId === actor.userId)];
     await setPermissions(tx, userId, organisationId, permissions);
+    await announceAccountChange(tx, userId);
     return [];
   });
 }
@@ -317,6 +320,7 @@ export async function removeColleague(
       return [lastManager(userId === actor.userId)];
     await deleteMembership(tx, userId, organisationId);
     await cancelInvitationLinks(tx, userId, organisationId, now);
+    await announceAccountChange(tx, userId);
     if (user.organisationId !== organisationId) return [];
     const [other] = await organisationsOfMember(tx, userId);
     if (other) {
@@ -340,6 +344,9 @@ export async function organisationsOf(db: Database, user: { id: string; organisa
 export async function actFor(db: Database, userId: string, organisationId: string): Promise<boolean> {
   const theirs = await organisationsOfMember(db, userId);
   if (!theirs.some((o) => o.id === organisationId)) return false;
-  await setActingFor(db, userId, organisationId);
+  await db.transaction(async (tx) => {
+    await setActingFor(tx, userId, organisationId);
+    await announceAccountChange(tx, userId);
+  });
   return true;
 }

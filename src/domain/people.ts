@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { OrganisationPermission } from '../../machines/define.ts';
 import type { Db } from '../db/client.ts';
+import { announceAccountChange } from '../db/queries/account-changes.ts';
+import { organisationsOfMember } from '../db/queries/memberships.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
 import {
   findUserByEmail,
@@ -66,7 +68,10 @@ export async function revokeBearerToken(db: Db, token: string, cache: TokenCache
 export async function revokeAllTokens(db: Db, email: string): Promise<number> {
   const user = await findUserByEmail(db, email);
   if (!user) throw new Error(`No user has the email address ${email}`);
-  return revokeUserTokens(db, user.id);
+  const revoked = await revokeUserTokens(db, user.id);
+  // Every app process forgets the tokens it remembered for them.
+  await announceAccountChange(db, user.id);
+  return revoked;
 }
 
 /** The commissioning officers, by name: whom a case may be reassigned to. */
@@ -88,5 +93,11 @@ export const roleNames: Record<UserRow['role'], string> = {
 /** A person's account as their account page shows it: their role and organisation in words. */
 export async function accountOf(db: Db, user: UserRow) {
   const organisation = await findOrganisation(db, user.organisationId);
-  return { roleName: roleNames[user.role], organisationName: organisation?.name ?? '' };
+  // A provider may act for several organisations (a consultant bidding for two charities).
+  const theirs = user.role === 'provider' ? await organisationsOfMember(db, user.id) : [];
+  return {
+    roleName: roleNames[user.role],
+    organisationName: organisation?.name ?? '',
+    otherOrganisations: theirs.filter((o) => o.id !== user.organisationId).map((o) => o.name),
+  };
 }

@@ -3,7 +3,7 @@
 // never say whether an email has an account.
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { endSessions } from '../db/queries/password-links.ts';
 import { findUserByEmail, permissionsNow, type UserRow } from '../db/queries/people.ts';
@@ -89,6 +89,7 @@ export async function sessionUser(db: Db, token: string, now: Date) {
     .select({
       user: users,
       permissions: permissionsNow,
+      organisationName: sql<string>`(select o.name from organisations o where o.id = users.organisation_id)`,
       csrfToken: webSessions.csrfToken,
     })
     .from(webSessions)
@@ -100,7 +101,12 @@ export async function sessionUser(db: Db, token: string, now: Date) {
         isNull(users.deactivatedAt),
       ),
     );
-  return row && { user: { ...row.user, permissions: row.permissions }, csrfToken: row.csrfToken };
+  return (
+    row && {
+      user: { ...row.user, permissions: row.permissions, organisationName: row.organisationName },
+      csrfToken: row.csrfToken,
+    }
+  );
 }
 
 /** Signs a person out on every computer and phone, the one they asked from included. */

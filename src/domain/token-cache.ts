@@ -1,8 +1,10 @@
 // Who a bearer token belongs to, remembered for a few seconds. Every API request asks, and the
 // lookup was a tenth of the app's CPU per transition (README, Performance). A token revoked through
-// this process (DELETE /api/tokens/current) is forgotten at once; one revoked elsewhere (the CLI,
-// another app process) keeps working here for at most the cache time: API_TOKEN_CACHE_SECONDS,
-// which 0 turns off. Only tokens that worked are remembered, so a new token works at once.
+// this process (DELETE /api/tokens/current) is forgotten at once. When a person's account changes
+// anywhere (deactivated, permissions changed, all tokens revoked by the CLI), every process forgets
+// their tokens at once (LISTEN/NOTIFY, account-changes.ts). One token revoked singly in another
+// process keeps working here for at most the cache time: API_TOKEN_CACHE_SECONDS, which 0 turns
+// off. Only tokens that worked are remembered, so a new token works at once.
 import type { Actor } from '../engine/actor.ts';
 
 /** API_TOKEN_CACHE_SECONDS when it is not set. */
@@ -34,6 +36,12 @@ export class TokenCache {
 
   forget(tokenHash: string): void {
     this.known.delete(tokenHash);
+  }
+
+  /** Forgets every token of this person: their account changed, here or in another process. */
+  forgetUser(userId: string): void {
+    for (const [tokenHash, { actor }] of this.known)
+      if (actor.userId === userId) this.known.delete(tokenHash);
   }
 
   private remember(tokenHash: string, actor: Actor): void {

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Database } from '../db/client.ts';
 import { connectionFaultCode, isConcurrencyConflict } from '../db/errors.ts';
+import { followAccountChanges } from '../db/queries/account-changes.ts';
 import { type OpenDataSettings, openDataSettings } from '../domain/open-data/settings.ts';
 import { revokeBearerToken } from '../domain/people.ts';
 import { DEFAULT_ATTEMPTS_PER_ADDRESS } from '../domain/sessions.ts';
@@ -32,6 +33,7 @@ import { emailPagesRouter } from './web/email-pages.ts';
 import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
 import { fundingPagesRouter } from './web/funding-pages.ts';
+import { organisationPagesRouter } from './web/organisation-pages.ts';
 import { pagesRouter } from './web/pages.ts';
 import { paymentPagesRouter } from './web/payment-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
@@ -99,6 +101,8 @@ export function createApp(deps: AppDeps) {
 
   const api = express.Router();
   const tokens = new TokenCache((deps.tokenCacheSeconds ?? DEFAULT_TOKEN_CACHE_SECONDS) * 1000);
+  // Serve once every change to an account, in any process, makes this one forget its tokens.
+  app.locals.ready = followAccountChanges(deps.db, (userId) => tokens.forgetUser(userId));
   // Who is asking comes first: an anonymous request is 401 whatever its body, which is never read.
   api.use(authenticate(deps.db, tokens));
   // The one route that takes a file rather than JSON: finance's paid transactions, as CSV.
@@ -167,6 +171,13 @@ export function createApp(deps: AppDeps) {
   );
   app.use(
     accountPagesRouter({
+      db: deps.db,
+      clock: deps.clock,
+      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+    }),
+  );
+  app.use(
+    organisationPagesRouter({
       db: deps.db,
       clock: deps.clock,
       publicUrl: deps.publicUrl ?? 'http://localhost:3000',

@@ -148,6 +148,18 @@ describe('every page passes axe for the person it is for', () => {
       await visit(p, `/admin/email?status=${status}`, `email-${status}`);
   });
 
+  it("a provider's organisation pages: its people, one person, removing one, choosing whom to act for", async () => {
+    const p = await page(t);
+    await signIn(p, PROVIDER);
+    const [me] = await t.sql`select id from users where email = ${PROVIDER}`;
+    await visit(p, '/organisation', 'provider-organisation-people');
+    await visit(p, '/organisation/invite', 'provider-invite');
+    await visit(p, `/organisation/people/${me!.id}`, 'provider-colleague');
+    await visit(p, `/organisation/people/${me!.id}/remove`, 'provider-remove');
+    await visit(p, '/account/organisation', 'provider-choose-organisation');
+    await visit(p, '/invitation/no-such-link', 'invitation-dead', 410);
+  });
+
   it('officer pages, with the checkbox and score forms and the error pages', async () => {
     const p = await page(t);
     await signIn(p, OFFICER);

@@ -1,6 +1,7 @@
 // A voluntary organisation that has never used the service, in Chromium: it finds a funding call
 // without signing in, registers, confirms its email address by the link it receives (through the
-// loopback SMTP server), chooses a password there, signs in and starts a bid. Axe on every page.
+// loopback SMTP server) and chooses a password there; signs in and invites a colleague, who accepts
+// by their own link, later resets a forgotten password, signs in and starts a bid. Axe on every page.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -78,20 +79,75 @@ describe('a new organisation gets in by itself', () => {
     await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Set password' }).click()]);
     await expect(p.locator('h1').innerText()).resolves.toBe('Your password is set');
 
-    // Signed in, Start now leads to the bid's first question.
+    // Signed in, the first person invites a colleague who may submit bids and receives the email.
     await signIn(p, email, 'kestrel willow harbour');
-    await p.goto(`/funding/${programmeId}`);
-    await Promise.all([
-      p.waitForURL(`**/funding/${programmeId}/start`),
-      p.getByRole('button', { name: 'Start now' }).click(),
-    ]);
-    await p.fill('#title', 'Fenside summer murals');
-    await Promise.all([
-      p.waitForURL((url) => url.pathname.startsWith('/cases/')),
-      p.getByRole('button', { name: 'Start the bid' }).click(),
-    ]);
-    await expect(p.locator('h1').innerText()).resolves.toContain('Fenside summer murals');
+    await p.getByRole('link', { name: 'Your organisation' }).click();
+    await expect(p.locator('h1').innerText()).resolves.toBe('Your organisation’s people');
     await expectAccessible(p);
-    await screenshot(p, 'first-bid');
+    await screenshot(p, 'organisation-people');
+    await p.getByRole('button', { name: 'Invite a colleague' }).click();
+    const benEmail = `ben-${tag}@fensidearts.example`;
+    await p.fill('#name', 'Ben Okafor');
+    await p.fill('#email', benEmail);
+    await expect(p.getByLabel('Submit and withdraw bids').isChecked()).resolves.toBe(true);
+    await expect(p.getByLabel('Accept offers, grant conditions').isChecked()).resolves.toBe(false);
+    await expectAccessible(p);
+    await screenshot(p, 'invite-colleague');
+    await Promise.all([
+      p.waitForURL('**/organisation?saved=invited'),
+      p.getByRole('button', { name: 'Send the invitation' }).click(),
+    ]);
+    await expect(p.locator('#people').innerText()).resolves.toMatch(/Ben Okafor[\s\S]*Invited/);
+    await screenshot(p, 'colleague-invited');
+
+    // Ben accepts in his own browser, choosing his password.
+    const [invitation] = await deliverMailTo(t.db, capture, benEmail);
+    expect(invitation?.subject).toBe(
+      `Amira Khan invited you to act for Fenside Arts ${tag} on OPCC Commissioning`,
+    );
+    const invite = /http:\/\/grants\.test(\/invitation\/[A-Za-z0-9_-]{43})/.exec(invitation?.text ?? '')?.[1];
+    expect(invite, invitation?.text).toBeTruthy();
+    const ben = await page(t);
+    await ben.goto(invite!);
+    await expect(ben.locator('h1').innerText()).resolves.toBe(`Join Fenside Arts ${tag}`);
+    await expectAccessible(ben);
+    await screenshot(ben, 'invitation');
+    await ben.fill('#password', 'copper fox lantern');
+    await ben.fill('#confirm', 'copper fox lantern');
+    await Promise.all([
+      ben.waitForNavigation(),
+      ben.getByRole('button', { name: 'Accept the invitation' }).click(),
+    ]);
+    await expect(ben.locator('h1').innerText()).resolves.toBe(`You have joined Fenside Arts ${tag}`);
+    await screenshot(ben, 'invitation-accepted');
+
+    // Weeks later Ben has forgotten it: a reset by email, then sign in.
+    await ben.goto('/forgot-password');
+    await ben.fill('#email', benEmail);
+    await Promise.all([ben.waitForNavigation(), ben.getByRole('button', { name: /Send/ }).click()]);
+    const reset = (await deliverMailTo(t.db, capture, benEmail)).find((m) => m.subject?.startsWith('Reset'));
+    const resetLink = /http:\/\/grants\.test(\/set-password\/[A-Za-z0-9_-]{43})/.exec(reset?.text ?? '')?.[1];
+    expect(resetLink, reset?.text).toBeTruthy();
+    await ben.goto(resetLink!);
+    await ben.fill('#password', 'heron quartz orchard');
+    await ben.fill('#confirm', 'heron quartz orchard');
+    await Promise.all([ben.waitForNavigation(), ben.getByRole('button', { name: 'Set password' }).click()]);
+    await expect(ben.locator('h1').innerText()).resolves.toBe('Your password is set');
+    await signIn(ben, benEmail, 'heron quartz orchard');
+
+    // Start now leads to the bid's first question.
+    await ben.goto(`/funding/${programmeId}`);
+    await Promise.all([
+      ben.waitForURL(`**/funding/${programmeId}/start`),
+      ben.getByRole('button', { name: 'Start now' }).click(),
+    ]);
+    await ben.fill('#title', 'Fenside summer murals');
+    await Promise.all([
+      ben.waitForURL((url) => url.pathname.startsWith('/cases/')),
+      ben.getByRole('button', { name: 'Start the bid' }).click(),
+    ]);
+    await expect(ben.locator('h1').innerText()).resolves.toContain('Fenside summer murals');
+    await expectAccessible(ben);
+    await screenshot(ben, 'first-bid');
   });
 });

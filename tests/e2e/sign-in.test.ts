@@ -138,7 +138,10 @@ describe('signing in, in a browser', () => {
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent?.trim())));
     expect(rows).toEqual([['Youth Fund grant', 'Draft bid', '2']]);
     await expect(p.locator('.app-case-row').count()).resolves.toBe(2);
-    await expect(p.getByRole('banner').textContent()).resolves.toContain('E2E Provider (provider)');
+    // A provider's header names the organisation they act for.
+    await expect(p.getByRole('banner').textContent()).resolves.toMatch(
+      /E2E Provider \(E2E Provider [0-9a-f-]{36}\)/,
+    );
     await screenshot(p, 'home-work-waiting');
     await expectAccessible(p);
     expectNoCspViolations(p);

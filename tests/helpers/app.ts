@@ -33,6 +33,8 @@ export async function startTestApp(
     signInAttemptsPerAddress?: number;
     /** Read the source address from X-Forwarded-For, as behind a proxy. */
     trustProxy?: boolean;
+    /** How long API tokens are remembered (the app's default otherwise is 5 seconds). */
+    tokenCacheSeconds?: number;
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
@@ -57,7 +59,9 @@ export async function startTestApp(
     signInAttemptsPerAddress: options.signInAttemptsPerAddress ?? 1_000_000,
     publicUrl: TEST_PUBLIC_URL,
     trustProxy: options.trustProxy ?? false,
+    ...(options.tokenCacheSeconds !== undefined && { tokenCacheSeconds: options.tokenCacheSeconds }),
   });
+  await app.locals.ready;
   const server = app.listen(0, '127.0.0.1');
   answerClientErrors(server);
   await new Promise((resolve) => server.once('listening', resolve));

@@ -208,7 +208,7 @@ describe('the service navigation', () => {
 
   it('shows each role its own links', async () => {
     const provider = navigationOf((await (await signIn(PROVIDER)).get('/')).text).map((l) => l.text);
-    expect(provider).toEqual(['Your work', 'Find funding', 'Your awards']);
+    expect(provider).toEqual(['Your work', 'Find funding', 'Your awards', 'Your organisation']);
     expect(provider).not.toContain('Programmes');
     const expected: [DemoEmail, string[]][] = [
       ['admin@demo.test', ['Programmes', 'Email']],

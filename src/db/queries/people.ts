@@ -8,10 +8,13 @@ export type UserRow = typeof users.$inferSelect;
 /** A user with what they may do for the organisation they act for now (their membership of it). */
 export type Person = UserRow & { permissions: OrganisationPermission[] };
 
-/** The permissions of the user's accepted membership of the organisation they act for; none if none. */
+/**
+ * The permissions of the user's accepted membership of the organisation they act for; none if none.
+ * The columns are named with their table: drizzle leaves them bare, and memberships has its own.
+ */
 export const permissionsNow = sql<OrganisationPermission[]>`coalesce((
   select m.permissions from memberships m
-  where m.user_id = ${users.id} and m.organisation_id = ${users.organisationId} and m.accepted_at is not null
+  where m.user_id = users.id and m.organisation_id = users.organisation_id and m.accepted_at is not null
 ), '{}')`;
 const personColumns = { ...getTableColumns(users), permissions: permissionsNow };
 

@@ -15,16 +15,8 @@ import { accountOf, EMAIL_ADDRESS } from '../../domain/people.ts';
 import { signOutEverywhere } from '../../domain/sessions.ts';
 import type { Clock } from '../../engine/clock.ts';
 import { text } from './form-answers.ts';
+import { newPasswordTyped } from './password-form.ts';
 import { cookieOptions, requireSignIn, SESSION_COOKIE } from './session.ts';
-
-/** What is wrong with a new password as typed twice in a form, before its own rules are read. */
-function newPasswordTyped(body: unknown): { field: 'password' | 'confirm'; message: string } | undefined {
-  const form = (body ?? {}) as Record<string, unknown>;
-  if (!text(form.password)) return { field: 'password', message: 'Enter a new password' };
-  if (text(form.confirm) !== text(form.password))
-    return { field: 'confirm', message: 'The passwords do not match: type the same password twice' };
-  return undefined;
-}
 
 export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl: string }): Router {
   const router = Router();
@@ -43,6 +35,8 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
     const token = String(req.params.token);
     const link = await passwordLinkFor(deps.db, token, deps.clock.now());
     if (!link) return page(res, 410, { title: 'This link no longer works', dead: true });
+    // An invitation's link has a page of its own, which says what joining means.
+    if (link.purpose === 'invite') return res.redirect(303, `/invitation/${token}`);
     page(res, 200, { token, email: link.email });
   });
 
