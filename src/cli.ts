@@ -2,8 +2,10 @@
 // embedded default, whether or not the app is running: unlike the app and the worker, the CLI
 // joins an embedded server another process runs (it is done long before that process stops).
 import { loadConfig } from './config.ts';
+import { DEMO_TOTP_SECRET } from './domain/demo-data.ts';
 import { createFirstAdmin, LINK_HOURS } from './domain/password-links.ts';
 import { issueToken, revokeAllTokens } from './domain/people.ts';
+import { totpCode } from './domain/totp.ts';
 import { createLogger } from './logger.ts';
 import { type Services, startServices } from './services.ts';
 
@@ -30,6 +32,10 @@ const commands: Record<
       // The link on the last line, for scripts; it works once.
       return `Admin ${email} created. Send them this link to set their password (it works once, for ${LINK_HOURS.set} hours):\n${config.publicUrl}/set-password/${token}`;
     },
+  },
+  'demo:code': {
+    usage: 'demo:code   print the code of the moment for the demo finance, approver and admin accounts',
+    run: async () => totpCode(DEMO_TOTP_SECRET, new Date()),
   },
   'user:revoke-tokens': {
     usage: 'user:revoke-tokens <email>   revoke every API token the user has',

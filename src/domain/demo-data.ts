@@ -14,6 +14,7 @@ import { organisations, users } from '../db/schema/index.ts';
 import { createFund, createProgramme, type ProgrammeCycle } from './catalogue.ts';
 import { financialYearOf, yearsAhead } from './financial-year.ts';
 import { everyPermission } from './organisation-people.ts';
+import { SECOND_FACTOR_ROLES } from './second-factor.ts';
 import { hashPassword } from './sessions.ts';
 
 type OrganisationKind = (typeof organisations.$inferInsert)['kind'];
@@ -63,6 +64,12 @@ export const demoUsers = [
 /** Every demo user signs in with this password (the README says so). */
 export const DEMO_PASSWORD = 'demo-commissioning-2026';
 
+/**
+ * The demo finance, approver and admin accounts' authenticator key, published like the password:
+ * add it to an app, or print the code of the moment with `npm run cli -- demo:code`.
+ */
+export const DEMO_TOTP_SECRET = 'DEMOCODEDEMOCODEDEMOCODEDEMOCODE';
+
 /** Whether the database holds any of the demo users, whose password is published. */
 export async function holdsDemoUsers(db: Db): Promise<boolean> {
   return (
@@ -110,6 +117,7 @@ export async function seedDemoData(
           role: u.role,
           organisationId: orgIds[u.organisation],
           passwordHash,
+          totpSecret: SECOND_FACTOR_ROLES.includes(u.role) ? DEMO_TOTP_SECRET : null,
         })),
       )
       .returning({ id: users.id, role: users.role, organisationId: users.organisationId });

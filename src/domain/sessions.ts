@@ -9,6 +9,7 @@ import { endSessions } from '../db/queries/password-links.ts';
 import { findUserByEmail, permissionsNow, type UserRow } from '../db/queries/people.ts';
 import { claimAttempt, clearAttempts, forgetAttempt } from '../db/queries/sign-in-throttles.ts';
 import { users, webSessions } from '../db/schema/index.ts';
+import { awaitCode } from './second-factor.ts';
 
 export const SLOW_AFTER_FAILURES = 5;
 export const LOCK_AFTER_FAILURES = 10;
@@ -23,9 +24,19 @@ export const hashPassword = (password: string) => argon2.hash(password, { type: 
 // Verifying against this when the email is unknown makes both answers take as long.
 const decoyHash = hashPassword(randomBytes(16).toString('hex'));
 
+/**
+ * A right password gives a session's token, or, for a role that gives a second factor, the token of
+ * a sign-in waiting for a code (`secondFactor`: a code, or setting up an authenticator app first).
+ */
 export type SignInResult =
-  | { ok: true; token: string; user: UserRow }
+  | { ok: true; token: string; user: UserRow; secondFactor?: 'code' | 'setUp' }
   | { ok: false; reason: 'wrong' | 'locked'; slowDownMs: number };
+
+/** Who gives a code after their password, and where they were going. */
+export interface SecondFactorRule {
+  roles: readonly UserRow['role'][];
+  next: string;
+}
 
 /** How long to hold a failing answer: nothing for the first few, then a second more each time. */
 export const slowDownFor = (failures: number) =>
@@ -49,6 +60,7 @@ export async function signIn(
   now: Date,
   sessionHours: number,
   limits: SignInLimits = { perAddress: DEFAULT_ATTEMPTS_PER_ADDRESS },
+  secondFactor: SecondFactorRule = { roles: [], next: '/' },
 ): Promise<SignInResult> {
   const email = attempt.email.trim().toLowerCase();
   const account = `email:${email}`;
@@ -72,15 +84,24 @@ export async function signIn(
   }
   await clearAttempts(db, account);
   if (source) await forgetAttempt(db, source);
+  if (secondFactor.roles.includes(user.role)) {
+    const pending = await awaitCode(db, user, secondFactor.next, now);
+    return { ok: true, token: pending, user, secondFactor: user.totpSecret ? 'code' : 'setUp' };
+  }
+  return { ok: true, token: await startSession(db, user.id, now, sessionHours), user };
+}
+
+/** A new web session for the user; its token, for the cookie. */
+export async function startSession(db: Db, userId: string, now: Date, sessionHours: number): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.insert(webSessions).values({
     tokenHash: sha256(token),
-    userId: user.id,
+    userId,
     csrfToken: randomBytes(24).toString('base64url'),
     createdAt: now,
     expiresAt: new Date(now.getTime() + sessionHours * 3_600_000),
   });
-  return { ok: true, token, user };
+  return token;
 }
 
 /** The user (with what they may do for the organisation they act for) and CSRF token of a live session. */

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Role } from '../../machines/define.ts';
 import type { Database } from '../db/client.ts';
 import { connectionFaultCode, isConcurrencyConflict } from '../db/errors.ts';
 import { followAccountChanges } from '../db/queries/account-changes.ts';
 import { type OpenDataSettings, openDataSettings } from '../domain/open-data/settings.ts';
 import { revokeBearerToken } from '../domain/people.ts';
+import { SECOND_FACTOR_ROLES } from '../domain/second-factor.ts';
 import { DEFAULT_ATTEMPTS_PER_ADDRESS } from '../domain/sessions.ts';
 import { DEFAULT_TOKEN_CACHE_SECONDS, TokenCache } from '../domain/token-cache.ts';
 import type { Clock } from '../engine/clock.ts';
@@ -42,8 +44,10 @@ import { publicationPagesRouter } from './web/publication-pages.ts';
 import { registerPagesRouter } from './web/register-pages.ts';
 import { reportPagesRouter } from './web/report-pages.ts';
 import { rolePagesRouter } from './web/role-pages.ts';
+import { secondFactorPagesRouter } from './web/second-factor-pages.ts';
 import { securityHeaders } from './web/security.ts';
 import { checkCsrf, loadSession } from './web/session.ts';
+import { staffPagesRouter } from './web/staff-pages.ts';
 import { configureViews, govukDir } from './web/views.ts';
 
 const webPublicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
@@ -69,6 +73,11 @@ export interface AppDeps {
   openData?: OpenDataSettings;
   /** How long a bearer token's owner is remembered (API_TOKEN_CACHE_SECONDS). */
   tokenCacheSeconds?: number;
+  /**
+   * The roles that give a code after their password: SECOND_FACTOR_ROLES (finance, approver, admin)
+   * unless given. Not a setting: only tests that are not about signing in leave it out.
+   */
+  secondFactorRoles?: readonly Role[];
 }
 
 const BODY_LIMIT = '100kb';
@@ -101,8 +110,16 @@ export function createApp(deps: AppDeps) {
 
   const api = express.Router();
   const tokens = new TokenCache((deps.tokenCacheSeconds ?? DEFAULT_TOKEN_CACHE_SECONDS) * 1000);
-  // Serve once every change to an account, in any process, makes this one forget its tokens.
-  app.locals.ready = followAccountChanges(deps.db, (userId) => tokens.forgetUser(userId));
+  // Serve once every change to an account, in any process, makes this one forget its tokens. With
+  // the database down it tries again every few seconds; until then tokens live the cache time.
+  const follow = (): Promise<void> =>
+    followAccountChanges(deps.db, (userId) => tokens.forgetUser(userId)).catch((error: unknown) => {
+      // Closed on purpose (the process is stopping): nothing more to hear.
+      if ((error as { code?: string }).code === 'CONNECTION_ENDED') return;
+      deps.logger.warn({ err: error }, 'cannot hear of account changes yet; trying again in 5 s');
+      setTimeout(follow, 5000).unref();
+    });
+  app.locals.ready = follow();
   // Who is asking comes first: an anonymous request is 401 whatever its body, which is never read.
   api.use(authenticate(deps.db, tokens));
   // The one route that takes a file rather than JSON: finance's paid transactions, as CSV.
@@ -191,14 +208,23 @@ export function createApp(deps: AppDeps) {
       clock: deps.clock,
       sessionHours: deps.sessionHours ?? 8,
       signInLimits: { perAddress: deps.signInAttemptsPerAddress ?? DEFAULT_ATTEMPTS_PER_ADDRESS },
+      secondFactorRoles: deps.secondFactorRoles ?? SECOND_FACTOR_ROLES,
     }),
   );
+  app.use(secondFactorPagesRouter({ db: deps.db, clock: deps.clock, sessionHours: deps.sessionHours ?? 8 }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db }));
   app.use(bankDetailsPagesRouter({ db: deps.db }));
   app.use(fundingPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(emailPagesRouter({ db: deps.db, clock: deps.clock }));
+  app.use(
+    staffPagesRouter({
+      db: deps.db,
+      clock: deps.clock,
+      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+    }),
+  );
   app.use(providerRouter({ db: deps.db, engine: deps.engine }));
   app.use(reportPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(paymentPagesRouter({ db: deps.db, engine: deps.engine }));

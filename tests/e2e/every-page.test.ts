@@ -160,6 +160,16 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/invitation/no-such-link', 'invitation-dead', 410);
   });
 
+  it("an admin's staff pages: the list, inviting, a person's page and deactivating", async () => {
+    const p = await page(t);
+    await signIn(p, 'admin@demo.test');
+    const [officer] = await t.sql`select id from users where email = 'officer@demo.test'`;
+    await visit(p, '/admin/people', 'admin-staff');
+    await visit(p, '/admin/people/invite', 'admin-invite-staff');
+    await visit(p, `/admin/people/${officer!.id}`, 'admin-staff-person');
+    await visit(p, `/admin/people/${officer!.id}/deactivate`, 'admin-deactivate');
+  });
+
   it('officer pages, with the checkbox and score forms and the error pages', async () => {
     const p = await page(t);
     await signIn(p, OFFICER);

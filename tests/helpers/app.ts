@@ -35,6 +35,11 @@ export async function startTestApp(
     trustProxy?: boolean;
     /** How long API tokens are remembered (the app's default otherwise is 5 seconds). */
     tokenCacheSeconds?: number;
+    /**
+     * Finance, approver and admin give a code after their password, as in the service. Off unless
+     * asked: files sign in as the same demo people at once, and each code is accepted only once.
+     */
+    secondFactor?: boolean;
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
@@ -60,6 +65,7 @@ export async function startTestApp(
     publicUrl: TEST_PUBLIC_URL,
     trustProxy: options.trustProxy ?? false,
     ...(options.tokenCacheSeconds !== undefined && { tokenCacheSeconds: options.tokenCacheSeconds }),
+    ...(!options.secondFactor && { secondFactorRoles: [] }),
   });
   await app.locals.ready;
   const server = app.listen(0, '127.0.0.1');

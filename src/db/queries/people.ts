@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { OrganisationPermission } from '../../../machines/define.ts';
 import type { Db } from '../client.ts';
 import { apiTokens, memberships, users } from '../schema/index.ts';
@@ -132,4 +132,27 @@ export async function insertUser(
     .values({ ...user, emailVerifiedAt: null })
     .returning({ id: users.id });
   return row!.id;
+}
+
+/** Everyone on the Commissioner's side (every role but provider), by name, working or not. */
+export async function staffUsers(db: Db): Promise<UserRow[]> {
+  return db.select().from(users).where(ne(users.role, 'provider')).orderBy(users.name, users.email);
+}
+
+export async function setRole(db: Db, userId: string, role: UserRow['role']): Promise<void> {
+  await db.update(users).set({ role }).where(eq(users.id, userId));
+}
+
+export async function reactivateUser(db: Db, userId: string): Promise<void> {
+  await db.update(users).set({ deactivatedAt: null }).where(eq(users.id, userId));
+}
+
+/** How many working admins there are other than this person; locks the admins' rows first. */
+export async function otherActiveAdmins(db: Db, userId: string): Promise<number> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), isNull(users.deactivatedAt), ne(users.id, userId)))
+    .for('update');
+  return rows.length;
 }

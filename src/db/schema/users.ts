@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { organisations } from './organisations.ts';
 
 export const users = pgTable(
@@ -25,6 +36,13 @@ export const users = pgTable(
      * sign-in, no session, no API token. Null while it works. The row stays: history names it.
      */
     deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+    /**
+     * The key of their authenticator app (base32), once they have set one up: finance, approver and
+     * admin accounts give a code from it after their password. Null until then.
+     */
+    totpSecret: text('totp_secret'),
+    /** The last 30-second step a code was accepted for: a code overheard works only once. */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
@@ -96,3 +114,33 @@ export const memberships = pgTable(
     index('memberships_organisation_idx').on(t.organisationId),
   ],
 );
+
+/** Codes that stand in for an authenticator app's, once each (a lost phone). Only their SHA-256 is kept. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    codeHash: text('code_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/**
+ * A sign-in whose password was right and whose second factor is still to come: its cookie's token
+ * (SHA-256 kept), for ten minutes and five tries. While setting up, the key being set up.
+ */
+export const pendingSignIns = pgTable('pending_sign_ins', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id),
+  next: text('next').notNull(),
+  setupSecret: text('setup_secret'),
+  attempts: integer('attempts').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

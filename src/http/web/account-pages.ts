@@ -12,6 +12,7 @@ import {
   setPasswordByLink,
 } from '../../domain/password-links.ts';
 import { accountOf, EMAIL_ADDRESS } from '../../domain/people.ts';
+import { renewRecoveryCodes, secondFactorOf } from '../../domain/second-factor.ts';
 import { signOutEverywhere } from '../../domain/sessions.ts';
 import type { Clock } from '../../engine/clock.ts';
 import { text } from './form-answers.ts';
@@ -85,6 +86,7 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
     res.status(status).render('account.njk', {
       title: 'Your account',
       ...(await accountOf(deps.db, res.locals.user as UserRow)),
+      secondFactor: await secondFactorOf(deps.db, res.locals.user as UserRow),
       minLength: MIN_PASSWORD_LENGTH,
       fieldErrors: {},
       ...view,
@@ -115,6 +117,11 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
     );
     if (problem) return refuse(problem.field, problem.message);
     res.redirect(303, '/account?saved=password');
+  });
+  router.post('/account/recovery-codes', requireSignIn, async (_req, res) => {
+    const codes = await renewRecoveryCodes(deps.db, res.locals.user as UserRow, deps.clock.now());
+    res.set('Cache-Control', 'no-store');
+    res.render('recovery-codes.njk', { title: 'Save your recovery codes', codes, next: '/account' });
   });
   router.post('/account/sign-out-everywhere', requireSignIn, async (req, res) => {
     await signOutEverywhere(deps.db, (res.locals.user as UserRow).id);

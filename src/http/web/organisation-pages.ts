@@ -9,7 +9,6 @@ import {
   actFor,
   changePermissions,
   colleague,
-  type FieldProblem,
   invitationFor,
   inviteColleague,
   managedBy,
@@ -21,12 +20,13 @@ import {
 import { MIN_PASSWORD_LENGTH } from '../../domain/password-links.ts';
 import type { Clock } from '../../engine/clock.ts';
 import { ProblemError } from '../../engine/errors.ts';
+import { isUuid } from '../../engine/ids.ts';
 import { text } from './form-answers.ts';
+import { formErrors } from './form-problems.ts';
 import { newPasswordTyped } from './password-form.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 const providersOnly = onlyFor('provider', 'people who bid for and manage grants for an organisation');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The checkboxes of what a member may do, those given ticked. */
 const permissionItems = (given: readonly string[]) =>
@@ -36,18 +36,13 @@ const permissionItems = (given: readonly string[]) =>
     checked: given.includes(p),
   }));
 
-const formErrors = (problems: FieldProblem[]) => ({
-  errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-  fieldErrors: Object.fromEntries(problems.map((p) => [p.field, { text: p.message }])),
-});
-
 /** The ticked boxes as sent: nothing, one value, or several. */
 const ticked = (raw: unknown): string[] =>
   (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
 
 const personId = (req: Request) => {
   const id = String(req.params.userId);
-  if (!UUID.test(id))
+  if (!isUuid(id))
     throw new ProblemError(404, 'Not found', 'That person is not one of your organisation’s people.');
   return id;
 };
@@ -224,7 +219,7 @@ export function organisationPagesRouter(deps: { db: Database; clock: Clock; publ
   router.post('/account/organisation', ...signedIn, async (req, res) => {
     const chosen = text(req.body?.organisationId);
     const user = res.locals.user as { id: string };
-    if (!UUID.test(chosen) || !(await actFor(deps.db, user.id, chosen)))
+    if (!isUuid(chosen) || !(await actFor(deps.db, user.id, chosen)))
       return choosePage(
         res,
         422,

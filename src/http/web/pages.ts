@@ -2,10 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import type { Role } from '../../../machines/define.ts';
 import type { Db } from '../../db/client.ts';
 import { type SignInLimits, signIn, signOut } from '../../domain/sessions.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { PENDING_COOKIE } from './second-factor-pages.ts';
 import { cookieOptions, readCookie, requireSignIn, SESSION_COOKIE, same, webActor } from './session.ts';
 
 const SIGN_IN_COOKIE = 'opcc_sign_in';
@@ -25,6 +27,8 @@ export function pagesRouter(deps: {
   clock: Clock;
   sessionHours: number;
   signInLimits: SignInLimits;
+  /** The roles that give a code after their password (SECOND_FACTOR_ROLES in the service). */
+  secondFactorRoles: readonly Role[];
 }): Router {
   const router = Router();
 
@@ -69,7 +73,10 @@ export function pagesRouter(deps: {
     }
     // The source address is the socket's, or behind a trusted proxy (TRUST_PROXY) X-Forwarded-For's.
     const attempt = { ...form.data, source: req.ip };
-    const result = await signIn(deps.db, attempt, deps.clock.now(), deps.sessionHours, deps.signInLimits);
+    const result = await signIn(deps.db, attempt, deps.clock.now(), deps.sessionHours, deps.signInLimits, {
+      roles: deps.secondFactorRoles,
+      next: safeNext(form.data.next),
+    });
     if (!result.ok) {
       // Slowed answers make guessing expensive; the words never say whether the account exists.
       await new Promise((resolve) => setTimeout(resolve, result.slowDownMs));
@@ -80,6 +87,11 @@ export function pagesRouter(deps: {
       return again(result.reason === 'locked' ? 429 : 401, [{ href: '#email', text }], form.data.email);
     }
     res.clearCookie(SIGN_IN_COOKIE, cookieOptions(req));
+    if (result.secondFactor) {
+      // Not signed in yet: a code from their app comes next (set up first, the first time).
+      res.cookie(PENDING_COOKIE, result.token, cookieOptions(req, 10 * 60_000));
+      return res.redirect(303, '/sign-in/code');
+    }
     res.cookie(SESSION_COOKIE, result.token, cookieOptions(req, deps.sessionHours * 3_600_000));
     res.redirect(303, safeNext(form.data.next));
   });
