@@ -50,6 +50,19 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * Staff sign-in through the Office's identity provider (OpenID Connect): its issuer URL, and this
+   * service's client id and secret there. All three, or none. The redirect URI to register is
+   * PUBLIC_URL/sign-in/staff/callback.
+   */
+  OIDC_ISSUER: z.url({ error: 'must be the identity provider’s issuer URL' }).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** `false` (with OIDC set): staff may sign in only through the identity provider, not with a password. */
+  STAFF_PASSWORD_SIGN_IN: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The publisher's 360Giving prefix, without `360G-`: grant ids are 360G-<prefix>-<case reference>. */
   OPEN_DATA_PREFIX: z
@@ -65,6 +78,15 @@ const schema = z.object({
   /** Where published grants benefit people. */
   OPEN_DATA_BENEFICIARY_LOCATION: z.string().trim().min(1).max(200).optional(),
 });
+
+/** The identity provider staff may sign in through, and this service's client there. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where the provider sends people back: PUBLIC_URL/sign-in/staff/callback. */
+  redirectUri: string;
+}
 
 export type Config = {
   port: number;
@@ -88,6 +110,8 @@ export type Config = {
   trustProxy: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   openData: OpenDataSettings;
+  oidc: OidcSettings | null;
+  staffPasswordSignIn: boolean;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -97,6 +121,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration in the environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const oidcParts = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];
+  if (oidcParts.some(Boolean) && !oidcParts.every(Boolean))
+    throw new Error(
+      'Invalid configuration in the environment:\n  OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET: set all three, or none',
+    );
+  if (!e.STAFF_PASSWORD_SIGN_IN && !e.OIDC_ISSUER)
+    throw new Error(
+      'Invalid configuration in the environment:\n  STAFF_PASSWORD_SIGN_IN: staff need a way in: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET to turn password sign-in off',
+    );
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -106,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA === undefined ? e.DATABASE_URL === undefined : e.SEED_DEMO_DATA === 'true',
     refuseDemoUsers: e.NODE_ENV === 'production' && e.SEED_DEMO_DATA !== 'true',
     databasePoolSize: e.DATABASE_POOL_SIZE,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     contactEmail: e.CONTACT_EMAIL ?? /<([^>]+)>/.exec(e.MAIL_FROM)?.[1] ?? e.MAIL_FROM,
@@ -123,5 +157,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       funderName: e.OPEN_DATA_FUNDER_NAME,
       beneficiaryLocation: e.OPEN_DATA_BENEFICIARY_LOCATION,
     }),
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? {
+            issuer: e.OIDC_ISSUER,
+            clientId: e.OIDC_CLIENT_ID,
+            clientSecret: e.OIDC_CLIENT_SECRET,
+            redirectUri: `${publicUrl}/sign-in/staff/callback`,
+          }
+        : null,
+    staffPasswordSignIn: e.STAFF_PASSWORD_SIGN_IN,
   };
 }

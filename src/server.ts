@@ -21,6 +21,8 @@ const app = createApp({
   tokenCacheSeconds: config.tokenCacheSeconds,
   trustProxy: config.trustProxy,
   openData: config.openData,
+  oidc: config.oidc,
+  staffPasswordSignIn: config.staffPasswordSignIn,
 });
 await app.locals.ready;
 const server = app.listen(config.port, config.host, () => {

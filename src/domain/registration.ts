@@ -56,44 +56,58 @@ const postcode = z
   )
   .transform((v) => `${v.slice(0, -3)} ${v.slice(-3)}`);
 
+/** An organisation's own details, as it registers them and an admin corrects them. */
+export const organisationFields = z.object({
+  organisationName: z.string().trim().min(1, { error: "Enter the organisation's name" }).max(200),
+  legalForm: z.enum(Object.keys(legalForms) as [LegalForm, ...LegalForm[]], {
+    error: 'Select what kind of organisation it is',
+  }),
+  charityNumber: optional(charityNumber),
+  companyNumber: optional(companyNumber),
+  address: z.string().trim().min(1, { error: "Enter the organisation's address" }).max(500),
+  postcode,
+  phone: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^\+?[\d\s()-]{10,20}$/, { error: 'Enter a telephone number, like 01223 123456' }),
+  ),
+});
+
+/** A charity or CIO gives its charity number; a company its company number. */
+function numbersForItsForm(ctx: {
+  value: { legalForm: LegalForm; charityNumber?: string | undefined; companyNumber?: string | undefined };
+  issues: unknown[];
+}) {
+  const v = ctx.value;
+  if (needsCharityNumber.includes(v.legalForm) && !v.charityNumber)
+    ctx.issues.push({
+      code: 'custom',
+      path: ['charityNumber'],
+      message: 'Enter the charity number',
+      input: '',
+    });
+  if (needsCompanyNumber.includes(v.legalForm) && !v.companyNumber)
+    ctx.issues.push({
+      code: 'custom',
+      path: ['companyNumber'],
+      message: 'Enter the company number',
+      input: '',
+    });
+}
+
+export const organisationDetailsForm = organisationFields.check(numbersForItsForm);
+export type OrganisationDetails = z.output<typeof organisationDetailsForm>;
+
 export const registrationForm = z
   .object({
     name: z.string().trim().min(1, { error: 'Enter your full name' }).max(200),
     email: z.string().trim().min(1, { error: 'Enter your email address' }).max(320).regex(EMAIL_ADDRESS, {
       error: 'Enter an email address in the right format, like name@example.org',
     }),
-    organisationName: z.string().trim().min(1, { error: "Enter your organisation's name" }).max(200),
-    legalForm: z.enum(Object.keys(legalForms) as [LegalForm, ...LegalForm[]], {
-      error: 'Select what kind of organisation it is',
-    }),
-    charityNumber: optional(charityNumber),
-    companyNumber: optional(companyNumber),
-    address: z.string().trim().min(1, { error: "Enter your organisation's address" }).max(500),
-    postcode,
-    phone: optional(
-      z
-        .string()
-        .trim()
-        .regex(/^\+?[\d\s()-]{10,20}$/, { error: 'Enter a telephone number, like 01223 123456' }),
-    ),
+    ...organisationFields.shape,
   })
-  .check((ctx) => {
-    const v = ctx.value;
-    if (needsCharityNumber.includes(v.legalForm) && !v.charityNumber)
-      ctx.issues.push({
-        code: 'custom',
-        path: ['charityNumber'],
-        message: 'Enter your charity number',
-        input: '',
-      });
-    if (needsCompanyNumber.includes(v.legalForm) && !v.companyNumber)
-      ctx.issues.push({
-        code: 'custom',
-        path: ['companyNumber'],
-        message: 'Enter your company number',
-        input: '',
-      });
-  });
+  .check(numbersForItsForm);
 export type Registration = z.output<typeof registrationForm>;
 
 /**

@@ -30,12 +30,14 @@ const decoyHash = hashPassword(randomBytes(16).toString('hex'));
  */
 export type SignInResult =
   | { ok: true; token: string; user: UserRow; secondFactor?: 'code' | 'setUp' }
-  | { ok: false; reason: 'wrong' | 'locked'; slowDownMs: number };
+  | { ok: false; reason: 'wrong' | 'locked' | 'useIdentityProvider'; slowDownMs: number };
 
 /** Who gives a code after their password, and where they were going. */
 export interface SecondFactorRule {
   roles: readonly UserRow['role'][];
   next: string;
+  /** Whether staff may sign in with a password (false: only through the identity provider). */
+  staffPasswords?: boolean;
 }
 
 /** How long to hold a failing answer: nothing for the first few, then a second more each time. */
@@ -84,6 +86,8 @@ export async function signIn(
   }
   await clearAttempts(db, account);
   if (source) await forgetAttempt(db, source);
+  if (secondFactor.staffPasswords === false && user.role !== 'provider')
+    return { ok: false, reason: 'useIdentityProvider', slowDownMs: 0 };
   if (secondFactor.roles.includes(user.role)) {
     const pending = await awaitCode(db, user, secondFactor.next, now);
     return { ok: true, token: pending, user, secondFactor: user.totpSecret ? 'code' : 'setUp' };

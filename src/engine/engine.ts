@@ -470,7 +470,7 @@ export class Engine {
       if (requested !== undefined && requested !== actor.organisationId) {
         throw forbidden('Providers can open cases only for their own organisation.');
       }
-      return actor.organisationId!;
+      return this.activeOrganisation(tx, actor.organisationId!);
     }
     if (actor.role === 'system' || !definition.createdBy.includes(actor.role)) {
       throw forbidden(`Your role (${actor.role}) may not open ${definition.id} cases.`);
@@ -480,7 +480,7 @@ export class Engine {
         { field: 'organisationId', message: 'Required when staff open a case' },
       ]);
     }
-    return this.existingOrganisation(tx, requested);
+    return this.activeOrganisation(tx, await this.existingOrganisation(tx, requested));
   }
 
   private async existingOrganisation(tx: Tx, requested: string | undefined): Promise<string> {
@@ -490,6 +490,18 @@ export class Engine {
       ]);
     }
     return requested;
+  }
+
+  /** An organisation an admin made inactive opens no new cases; those under way go on. */
+  private async activeOrganisation(tx: Tx, id: string): Promise<string> {
+    const organisation = await findOrganisation(tx, id);
+    if (organisation?.inactiveAt)
+      throw new ProblemError(
+        409,
+        'Organisation inactive',
+        `${organisation.name} is no longer active, so no new bids or cases can be opened for it.`,
+      );
+    return id;
   }
 
   /** Every named action must have a handler: a silently skipped effect could be money never committed. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Role } from '../../machines/define.ts';
+import type { OidcSettings } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { connectionFaultCode, isConcurrencyConflict } from '../db/errors.ts';
 import { followAccountChanges } from '../db/queries/account-changes.ts';
@@ -9,6 +10,7 @@ import { type OpenDataSettings, openDataSettings } from '../domain/open-data/set
 import { revokeBearerToken } from '../domain/people.ts';
 import { SECOND_FACTOR_ROLES } from '../domain/second-factor.ts';
 import { DEFAULT_ATTEMPTS_PER_ADDRESS } from '../domain/sessions.ts';
+import { StaffIdentity } from '../domain/staff-identity.ts';
 import { DEFAULT_TOKEN_CACHE_SECONDS, TokenCache } from '../domain/token-cache.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -35,6 +37,7 @@ import { emailPagesRouter } from './web/email-pages.ts';
 import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
 import { fundingPagesRouter } from './web/funding-pages.ts';
+import { organisationAdminPagesRouter } from './web/organisation-admin-pages.ts';
 import { organisationPagesRouter } from './web/organisation-pages.ts';
 import { pagesRouter } from './web/pages.ts';
 import { paymentPagesRouter } from './web/payment-pages.ts';
@@ -48,6 +51,7 @@ import { secondFactorPagesRouter } from './web/second-factor-pages.ts';
 import { securityHeaders } from './web/security.ts';
 import { checkCsrf, loadSession } from './web/session.ts';
 import { staffPagesRouter } from './web/staff-pages.ts';
+import { staffSignInPagesRouter } from './web/staff-sign-in-pages.ts';
 import { configureViews, govukDir } from './web/views.ts';
 
 const webPublicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
@@ -78,6 +82,10 @@ export interface AppDeps {
    * unless given. Not a setting: only tests that are not about signing in leave it out.
    */
   secondFactorRoles?: readonly Role[];
+  /** The Office's identity provider for staff sign-in (OIDC_*), if any. */
+  oidc?: OidcSettings | null;
+  /** Whether staff may sign in with a password (STAFF_PASSWORD_SIGN_IN); true unless given. */
+  staffPasswordSignIn?: boolean;
 }
 
 const BODY_LIMIT = '100kb';
@@ -209,8 +217,20 @@ export function createApp(deps: AppDeps) {
       sessionHours: deps.sessionHours ?? 8,
       signInLimits: { perAddress: deps.signInAttemptsPerAddress ?? DEFAULT_ATTEMPTS_PER_ADDRESS },
       secondFactorRoles: deps.secondFactorRoles ?? SECOND_FACTOR_ROLES,
+      staffIdentity: !!deps.oidc,
+      staffPasswords: deps.staffPasswordSignIn ?? true,
     }),
   );
+  if (deps.oidc)
+    app.use(
+      staffSignInPagesRouter({
+        db: deps.db,
+        clock: deps.clock,
+        sessionHours: deps.sessionHours ?? 8,
+        identity: new StaffIdentity(deps.oidc),
+        logger: deps.logger,
+      }),
+    );
   app.use(secondFactorPagesRouter({ db: deps.db, clock: deps.clock, sessionHours: deps.sessionHours ?? 8 }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
@@ -218,6 +238,7 @@ export function createApp(deps: AppDeps) {
   app.use(bankDetailsPagesRouter({ db: deps.db }));
   app.use(fundingPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(emailPagesRouter({ db: deps.db, clock: deps.clock }));
+  app.use(organisationAdminPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(
     staffPagesRouter({
       db: deps.db,

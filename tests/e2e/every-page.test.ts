@@ -160,7 +160,7 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/invitation/no-such-link', 'invitation-dead', 410);
   });
 
-  it("an admin's staff pages: the list, inviting, a person's page and deactivating", async () => {
+  it("an admin's staff and organisation pages: lists, inviting, a person's page, deactivating, an organisation", async () => {
     const p = await page(t);
     await signIn(p, 'admin@demo.test');
     const [officer] = await t.sql`select id from users where email = 'officer@demo.test'`;
@@ -168,6 +168,16 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/admin/people/invite', 'admin-invite-staff');
     await visit(p, `/admin/people/${officer!.id}`, 'admin-staff-person');
     await visit(p, `/admin/people/${officer!.id}/deactivate`, 'admin-deactivate');
+    const [riverside] = await t.sql`select organisation_id from users where email = ${PROVIDER}`;
+    await visit(p, '/admin/organisations', 'admin-organisations');
+    await visit(p, '/admin/organisations?show=all', 'admin-organisations-all');
+    await visit(p, `/admin/organisations/${riverside!.organisation_id}`, 'admin-organisation');
+    await visit(p, `/admin/organisations/${riverside!.organisation_id}/edit`, 'admin-organisation-edit');
+    await visit(
+      p,
+      `/admin/organisations/${riverside!.organisation_id}/inactive`,
+      'admin-organisation-inactive',
+    );
   });
 
   it('officer pages, with the checkbox and score forms and the error pages', async () => {

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { inject } from 'vitest';
 import { londonDate, londonInstant } from '../../machines/calendar.ts';
 import type { MachineDefinition } from '../../machines/define.ts';
+import type { OidcSettings } from '../../src/config.ts';
 import { connect, type DatabaseHandle } from '../../src/db/client.ts';
 import { demoUsers } from '../../src/domain/demo-data.ts';
 import { issueToken } from '../../src/domain/people.ts';
@@ -40,6 +41,11 @@ export async function startTestApp(
      * asked: files sign in as the same demo people at once, and each code is accepted only once.
      */
     secondFactor?: boolean;
+    /** The identity provider staff sign in through, and whether staff may still use passwords. */
+    oidc?: OidcSettings;
+    staffPasswordSignIn?: boolean;
+    /** The port to serve on (an identity provider must know where to send people back); any free one otherwise. */
+    port?: number;
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
@@ -66,9 +72,11 @@ export async function startTestApp(
     trustProxy: options.trustProxy ?? false,
     ...(options.tokenCacheSeconds !== undefined && { tokenCacheSeconds: options.tokenCacheSeconds }),
     ...(!options.secondFactor && { secondFactorRoles: [] }),
+    oidc: options.oidc ?? null,
+    ...(options.staffPasswordSignIn !== undefined && { staffPasswordSignIn: options.staffPasswordSignIn }),
   });
   await app.locals.ready;
-  const server = app.listen(0, '127.0.0.1');
+  const server = app.listen(options.port ?? 0, '127.0.0.1');
   answerClientErrors(server);
   await new Promise((resolve) => server.once('listening', resolve));
   const tokens = {} as Record<DemoEmail, string>;

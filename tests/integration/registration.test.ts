@@ -106,7 +106,7 @@ describe('registering an organisation', () => {
     expect(errorSummaryOf(res.text)).toEqual([
       { href: '#name', text: 'Enter your full name' },
       { href: '#email', text: 'Enter an email address in the right format, like name@example.org' },
-      { href: '#charityNumber', text: 'Enter your charity number' },
+      { href: '#charityNumber', text: 'Enter the charity number' },
       { href: '#companyNumber', text: 'Enter a company number like 01234567 or SC123456' },
       { href: '#postcode', text: 'Enter a real postcode, like CB1 2AB' },
       { href: '#phone', text: 'Enter a telephone number, like 01223 123456' },

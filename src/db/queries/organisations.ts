@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { organisations } from '../schema/index.ts';
 
@@ -56,4 +56,40 @@ export async function insertOrganisation(
 ): Promise<string> {
   const [row] = await db.insert(organisations).values(organisation).returning({ id: organisations.id });
   return row!.id;
+}
+
+/** Every organisation but the Commissioner's office, by name, for admins: those waiting to be verified, inactive, or all. */
+export async function organisationsForAdmin(db: Db, show: 'unverified' | 'inactive' | 'all') {
+  const conditions = [ne(organisations.kind, 'commissioner')];
+  if (show === 'unverified')
+    conditions.push(isNull(organisations.verifiedAt), isNull(organisations.inactiveAt));
+  if (show === 'inactive') conditions.push(isNotNull(organisations.inactiveAt));
+  return db
+    .select()
+    .from(organisations)
+    .where(and(...conditions))
+    .orderBy(asc(organisations.name), asc(organisations.id));
+}
+
+export async function updateOrganisation(
+  db: Db,
+  id: string,
+  details: Pick<
+    OrganisationRow,
+    'name' | 'legalForm' | 'charityNumber' | 'companyNumber' | 'address' | 'postcode' | 'phone'
+  >,
+): Promise<void> {
+  await db.update(organisations).set(details).where(eq(organisations.id, id));
+}
+
+export async function setVerified(db: Db, id: string, by: string, at: Date): Promise<void> {
+  await db.update(organisations).set({ verifiedAt: at, verifiedBy: by }).where(eq(organisations.id, id));
+}
+
+/** Inactive from `at` for the reason given, or (null) active again. */
+export async function setInactive(db: Db, id: string, inactive: { at: Date; reason: string } | null) {
+  await db
+    .update(organisations)
+    .set({ inactiveAt: inactive?.at ?? null, inactiveReason: inactive?.reason ?? null })
+    .where(eq(organisations.id, id));
 }

@@ -156,3 +156,17 @@ export async function otherActiveAdmins(db: Db, userId: string): Promise<number>
     .for('update');
   return rows.length;
 }
+
+/** The user the identity provider knows by this subject. */
+export async function findUserBySubject(db: Db, subject: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.oidcSubject, subject));
+  return row;
+}
+
+/** Binds the identity provider's subject to the user; their address counts as verified by it. */
+export async function bindSubject(db: Db, userId: string, subject: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ oidcSubject: subject, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+    .where(eq(users.id, userId));
+}

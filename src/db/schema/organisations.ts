@@ -16,4 +16,13 @@ export const organisations = pgTable('organisations', {
   postcode: text('postcode'),
   phone: text('phone'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * When an admin checked what it registered (its charity or company number against the public
+   * registers), and who; null until then. Recorded for due diligence; it does not stop bids.
+   */
+  verifiedAt: timestamp('verified_at', { withTimezone: true }),
+  verifiedBy: uuid('verified_by'),
+  /** When it stopped being able to open new cases (closed, merged, struck off), and why. */
+  inactiveAt: timestamp('inactive_at', { withTimezone: true }),
+  inactiveReason: text('inactive_reason'),
 });

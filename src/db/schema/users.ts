@@ -43,9 +43,12 @@ export const users = pgTable(
     totpSecret: text('totp_secret'),
     /** The last 30-second step a code was accepted for: a code overheard works only once. */
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    /** Who the Office's identity provider says they are (its `sub`), bound at their first sign-in there. */
+    oidcSubject: text('oidc_subject'),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_oidc_subject_key').on(t.oidcSubject),
     check('users_role_check', sql`${t.role} in ('officer','provider','panel','finance','approver','admin')`),
   ],
 );

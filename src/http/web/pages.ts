@@ -8,7 +8,15 @@ import { type SignInLimits, signIn, signOut } from '../../domain/sessions.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { PENDING_COOKIE } from './second-factor-pages.ts';
-import { cookieOptions, readCookie, requireSignIn, SESSION_COOKIE, same, webActor } from './session.ts';
+import {
+  cookieOptions,
+  readCookie,
+  requireSignIn,
+  SESSION_COOKIE,
+  safeNext,
+  same,
+  webActor,
+} from './session.ts';
 
 const SIGN_IN_COOKIE = 'opcc_sign_in';
 
@@ -18,9 +26,6 @@ const signInForm = z.object({
   next: z.string().max(2000).optional(),
 });
 
-/** Only paths on this site: never send someone elsewhere after signing in. */
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/');
-
 export function pagesRouter(deps: {
   db: Db;
   engine: Engine;
@@ -29,6 +34,10 @@ export function pagesRouter(deps: {
   signInLimits: SignInLimits;
   /** The roles that give a code after their password (SECOND_FACTOR_ROLES in the service). */
   secondFactorRoles: readonly Role[];
+  /** Staff may sign in through the Office's identity provider (OIDC is set up). */
+  staffIdentity: boolean;
+  /** Staff may also sign in with a password (false only with the identity provider). */
+  staffPasswords: boolean;
 }): Router {
   const router = Router();
 
@@ -40,6 +49,7 @@ export function pagesRouter(deps: {
     res.cookie(SIGN_IN_COOKIE, signInToken, cookieOptions(req, 3_600_000));
     res.render('sign-in.njk', {
       title: 'Sign in',
+      staffIdentity: deps.staffIdentity,
       next: safeNext(req.query.next),
       fieldErrors: {},
       signInToken,
@@ -58,6 +68,7 @@ export function pagesRouter(deps: {
     const again = (status: number, errors: { href: string; text: string }[], email = '') =>
       res.status(status).render('sign-in.njk', {
         title: 'Sign in',
+        staffIdentity: deps.staffIdentity,
         next: safeNext(req.body?.next),
         signInToken,
         email,
@@ -76,15 +87,20 @@ export function pagesRouter(deps: {
     const result = await signIn(deps.db, attempt, deps.clock.now(), deps.sessionHours, deps.signInLimits, {
       roles: deps.secondFactorRoles,
       next: safeNext(form.data.next),
+      staffPasswords: deps.staffPasswords,
     });
     if (!result.ok) {
       // Slowed answers make guessing expensive; the words never say whether the account exists.
       await new Promise((resolve) => setTimeout(resolve, result.slowDownMs));
-      const text =
-        result.reason === 'locked'
-          ? 'Too many failed attempts. Wait 15 minutes and try again.'
-          : 'Enter a correct email address and password';
-      return again(result.reason === 'locked' ? 429 : 401, [{ href: '#email', text }], form.data.email);
+      const text = {
+        locked: 'Too many failed attempts. Wait 15 minutes and try again.',
+        wrong: 'Enter a correct email address and password',
+        // Said only once the password was right, so it tells a stranger nothing.
+        useIdentityProvider:
+          'Staff sign in with their Office account: use “Sign in with your Office account” below',
+      }[result.reason];
+      const status = { locked: 429, wrong: 401, useIdentityProvider: 403 }[result.reason];
+      return again(status, [{ href: '#email', text }], form.data.email);
     }
     res.clearCookie(SIGN_IN_COOKIE, cookieOptions(req));
     if (result.secondFactor) {

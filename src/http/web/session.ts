@@ -52,6 +52,10 @@ export function loadSession(db: Db, clock: Clock) {
   };
 }
 
+/** Only paths on this site: never send someone elsewhere after signing in. */
+export const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/';
+
 export function webActor(res: Response): Actor {
   return res.locals.actor as Actor;
 }
