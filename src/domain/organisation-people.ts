@@ -242,7 +242,8 @@ export async function acceptInvitation(
     field: 'link',
     message: 'This invitation has been used, withdrawn or has expired',
   } as const;
-  const problem = password === undefined ? undefined : passwordProblem(password);
+  const whose = await liveLinkUser(db, sha256(token), now);
+  const problem = password === undefined ? undefined : passwordProblem(password, whose?.email);
   if (problem) return { ok: false, field: 'password', message: problem };
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   return db.transaction(async (tx) => {

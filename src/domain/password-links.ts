@@ -21,8 +21,11 @@ import { hashPassword, sha256 } from './sessions.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 const MAX_PASSWORD_LENGTH = 256;
-/** How long a link lasts: a reset an hour; a new account's first password a day; an invitation a week. */
-export const LINK_HOURS = { set: 24, reset: 1, invite: 7 * 24 } as const;
+/**
+ * How long a link lasts: a reset an hour; a new account's first password, or confirming a new email
+ * address, a day; an invitation a week.
+ */
+export const LINK_HOURS = { set: 24, reset: 1, invite: 7 * 24, email: 24 } as const;
 /** A reset asked for again within this long sends no second email (the first link still works). */
 export const RESEND_AFTER_MS = 5 * 60_000;
 
@@ -48,16 +51,84 @@ const COMMON = new Set([
   'administrator',
   'changeme1234',
   'demo-commissioning-2026',
+  'passw0rdpassw0rd',
+  'password1234567',
+  'password12345678',
+  'p@ssword1234',
+  'p@ssw0rd1234',
+  'qwerty1234567',
+  'qwertyqwerty',
+  'qwerty123456789',
+  'asdfghjkl123',
+  'zxcvbnm12345',
+  'iloveyou12345',
+  'iloveyouiloveyou',
+  'football1234',
+  'liverpool1234',
+  'arsenal12345',
+  'chelsea12345',
+  'manchesterunited',
+  'monkey123456',
+  'sunshine1234',
+  'princess1234',
+  'starwars1234',
+  'trustno1trustno1',
+  'welcome123456',
+  'welcome@1234',
+  'letmein123456',
+  'administrator1',
+  'admin1234567',
+  'adminadmin123',
+  'superman1234',
+  'batman123456',
+  'dragon123456',
+  'baseball1234',
+  'computer1234',
+  'internet1234',
+  'spring202020',
+  'summer2024!!',
+  'winter2025!!',
+  'correcthorsebatterystaple',
+  'correct horse battery staple',
+  'thequickbrownfox',
+  'opcccommissioning',
+  'commissioning1',
+  'commissioning123',
+  'policeandcrime',
 ]);
 
-/** What is wrong with a new password, in words for the form; undefined when it will do. */
-export function passwordProblem(password: string): string | undefined {
+// What a guesser tries first: one character again and again, a run along the keyboard or the alphabet.
+const RUNS = [
+  '01234567890123456789',
+  '98765432109876543210',
+  'abcdefghijklmnopqrstuvwxyz',
+  'zyxwvutsrqponmlkjihgfedcba',
+  'qwertyuiopasdfghjklzxcvbnm',
+  'qwertzuiopasdfghjklyxcvbnm',
+  'azertyuiopqsdfghjklmwxcvbn',
+  '1q2w3e4r5t6y7u8i9o0p',
+  '1qaz2wsx3edc4rfv5tgb6yhn',
+];
+const predictable = (password: string) => {
+  const plain = password.toLowerCase().replace(/\s+/g, '');
+  if (new Set(plain).size <= 2) return true;
+  return RUNS.some((run) => `${run}${run}`.includes(plain));
+};
+
+/**
+ * What is wrong with a new password, in words for the form; undefined when it will do. Given whose it
+ * is, it must not hold their email address's name part either.
+ */
+export function passwordProblem(password: string, email?: string): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH)
     return `Your password must be at least ${MIN_PASSWORD_LENGTH} characters. Three random words together make a good one`;
   if (password.length > MAX_PASSWORD_LENGTH)
     return `Your password must be ${MAX_PASSWORD_LENGTH} characters or fewer`;
-  if (COMMON.has(password.toLowerCase()))
+  if (COMMON.has(password.toLowerCase()) || predictable(password))
     return 'That password is too commonly used. Choose another: three random words together make a good one';
+  const mailbox = email?.split('@')[0]?.toLowerCase() ?? '';
+  if (mailbox.length >= 4 && password.toLowerCase().includes(mailbox))
+    return 'Your password must not contain your email address. Three random words together make a good one';
   return undefined;
 }
 
@@ -67,6 +138,7 @@ export async function issuePasswordLink(
   purpose: keyof typeof LINK_HOURS,
   now: Date,
   organisationId: string | null = null,
+  newEmail: string | null = null,
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await insertPasswordLink(db, {
@@ -74,6 +146,7 @@ export async function issuePasswordLink(
     userId,
     purpose,
     organisationId,
+    newEmail,
     createdAt: now,
     expiresAt: new Date(now.getTime() + LINK_HOURS[purpose] * 3_600_000),
   });
@@ -94,13 +167,14 @@ export async function setPasswordByLink(
   password: string,
   now: Date,
 ): Promise<SetPasswordResult> {
-  const problem = passwordProblem(password);
+  const whose = await liveLinkUser(db, sha256(token), now);
+  const problem = passwordProblem(password, whose?.email);
   if (problem) return { ok: false, field: 'password', message: problem };
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const link = await useLink(tx, sha256(token), now);
-    // An invitation's link is used on the invitation's own page (organisation-people.ts).
-    if (!link || link.purpose === 'invite')
+    // An invitation's or a new address's link is used on a page of its own.
+    if (!link || (link.purpose !== 'set' && link.purpose !== 'reset'))
       return { ok: false, field: 'link', message: 'This link has been used or has expired' };
     const { userId } = link;
     await replacePassword(tx, userId, passwordHash);
@@ -173,13 +247,13 @@ export async function requestPasswordReset(
 /** A signed-in person changes their password, knowing the current one; their other sessions end. */
 export async function changePassword(
   db: Database,
-  user: { id: string; passwordHash: string | null },
+  user: { id: string; email: string; passwordHash: string | null },
   change: { current: string; password: string },
   keepSessionToken: string | undefined,
 ): Promise<{ field: 'current' | 'password'; message: string } | undefined> {
   if (!user.passwordHash || !(await argon2.verify(user.passwordHash, change.current)))
     return { field: 'current', message: 'Your current password is not right' };
-  const problem = passwordProblem(change.password);
+  const problem = passwordProblem(change.password, user.email);
   if (problem) return { field: 'password', message: problem };
   const kept = keepSessionToken ? sha256(keepSessionToken) : undefined;
   await replacePassword(db, user.id, await hashPassword(change.password), kept);

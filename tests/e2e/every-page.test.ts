@@ -158,6 +158,7 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, `/organisation/people/${me!.id}/remove`, 'provider-remove');
     await visit(p, '/account/organisation', 'provider-choose-organisation');
     await visit(p, '/invitation/no-such-link', 'invitation-dead', 410);
+    await visit(p, '/confirm-email/no-such-link', 'confirm-email-dead', 410);
   });
 
   it("an admin's staff and organisation pages: lists, inviting, a person's page, deactivating, an organisation", async () => {

@@ -22,7 +22,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const GOOD = 'correct horse battery staple';
+const GOOD = 'marigold pylon thimble';
 const setPassword = (token: string, password: string, confirm = password) =>
   request(t.baseUrl).post(`/set-password/${token}`).type('form').send({ password, confirm });
 const newAdmin = async () => {
@@ -112,6 +112,19 @@ describe('a link to set a password', () => {
     expect(passwordProblem('a'.repeat(11))).toMatch(/at least 12/);
     expect(passwordProblem('a'.repeat(257))).toMatch(/256 characters or fewer/);
     expect(passwordProblem('Demo-Commissioning-2026')).toMatch(/commonly used/);
+    // What a guesser tries first: one character again, runs along the keyboard or the alphabet.
+    for (const guess of [
+      'aaaaaaaaaaaaaa',
+      'ababababababab',
+      '234567890123',
+      'QWERTYUIOPASDF',
+      'mnopqrstuvwxyz',
+      '1q2w3e4r5t6y',
+    ])
+      expect(passwordProblem(guess), guess).toMatch(/commonly used/);
+    // Nor one's own email address.
+    expect(passwordProblem('kestrel-amira.khan-2026', 'amira.khan@fenside.example')).toMatch(/email address/);
+    expect(passwordProblem('kestrel willow harbour', 'amira.khan@fenside.example')).toBeUndefined();
   });
 });
 

@@ -8,8 +8,9 @@ export async function insertPasswordLink(
   link: {
     tokenHash: string;
     userId: string;
-    purpose: 'set' | 'reset' | 'invite';
+    purpose: 'set' | 'reset' | 'invite' | 'email';
     organisationId?: string | null;
+    newEmail?: string | null;
     createdAt: Date;
     expiresAt: Date;
   },
@@ -21,7 +22,7 @@ export async function insertPasswordLink(
 export async function sentSince(
   db: Db,
   userId: string,
-  purpose: 'set' | 'reset' | 'invite',
+  purpose: 'set' | 'reset' | 'invite' | 'email',
   since: Date,
 ): Promise<boolean> {
   const [row] = await db
@@ -46,6 +47,7 @@ export async function liveLinkUser(db: Db, tokenHash: string, now: Date) {
       userId: passwordLinks.userId,
       purpose: passwordLinks.purpose,
       organisationId: passwordLinks.organisationId,
+      newEmail: passwordLinks.newEmail,
       email: users.email,
       hasPassword: sql<boolean>`${users.passwordHash} is not null`,
     })
@@ -67,6 +69,7 @@ export async function useLink(db: Db, tokenHash: string, now: Date) {
     userId: passwordLinks.userId,
     purpose: passwordLinks.purpose,
     organisationId: passwordLinks.organisationId,
+    newEmail: passwordLinks.newEmail,
   });
   return row;
 }

@@ -170,3 +170,18 @@ export async function bindSubject(db: Db, userId: string, subject: string): Prom
     .set({ oidcSubject: subject, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
     .where(eq(users.id, userId));
 }
+
+/** A new email address, verified by the link it received. False if another account has taken it. */
+export async function changeEmail(db: Db, userId: string, email: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ email, emailVerifiedAt: at })
+    .where(
+      and(
+        eq(users.id, userId),
+        sql`not exists (select 1 from users other where lower(other.email) = lower(${email}) and other.id <> ${userId})`,
+      ),
+    )
+    .returning({ id: users.id });
+  return rows.length > 0;
+}

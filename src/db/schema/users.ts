@@ -79,7 +79,9 @@ export const passwordLinks = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    purpose: text('purpose', { enum: ['set', 'reset', 'invite'] }).notNull(),
+    purpose: text('purpose', { enum: ['set', 'reset', 'invite', 'email'] }).notNull(),
+    /** For a change of email address: the new address, which the link was sent to. */
+    newEmail: text('new_email'),
     /** For an invitation: the organisation the person is asked to join. */
     organisationId: uuid('organisation_id').references(() => organisations.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -88,7 +90,7 @@ export const passwordLinks = pgTable(
   },
   (t) => [
     index('password_links_user_idx').on(t.userId),
-    check('password_links_purpose', sql`${t.purpose} in ('set', 'reset', 'invite')`),
+    check('password_links_purpose', sql`${t.purpose} in ('set', 'reset', 'invite', 'email')`),
   ],
 );
 

@@ -4,8 +4,10 @@
 import { type Request, type Response, Router } from 'express';
 import type { Database } from '../../db/client.ts';
 import type { UserRow } from '../../db/queries/people.ts';
+import { confirmEmailChange, emailChangeFor, requestEmailChange } from '../../domain/email-change.ts';
 import {
   changePassword,
+  LINK_HOURS,
   MIN_PASSWORD_LENGTH,
   passwordLinkFor,
   requestPasswordReset,
@@ -16,6 +18,7 @@ import { renewRecoveryCodes, secondFactorOf } from '../../domain/second-factor.t
 import { signOutEverywhere } from '../../domain/sessions.ts';
 import type { Clock } from '../../engine/clock.ts';
 import { text } from './form-answers.ts';
+import { formErrors } from './form-problems.ts';
 import { newPasswordTyped } from './password-form.ts';
 import { cookieOptions, requireSignIn, SESSION_COOKIE } from './session.ts';
 
@@ -38,6 +41,7 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
     if (!link) return page(res, 410, { title: 'This link no longer works', dead: true });
     // An invitation's link has a page of its own, which says what joining means.
     if (link.purpose === 'invite') return res.redirect(303, `/invitation/${token}`);
+    if (link.purpose === 'email') return res.redirect(303, `/confirm-email/${token}`);
     page(res, 200, { token, email: link.email });
   });
 
@@ -118,6 +122,45 @@ export function accountPagesRouter(deps: { db: Database; clock: Clock; publicUrl
     if (problem) return refuse(problem.field, problem.message);
     res.redirect(303, '/account?saved=password');
   });
+  router.post('/account/email', requireSignIn, async (req, res) => {
+    const newEmail = text(req.body?.newEmail);
+    const problems = await requestEmailChange(
+      deps.db,
+      res.locals.user as UserRow,
+      { email: newEmail, password: text(req.body?.emailPassword) },
+      deps.clock.now(),
+      deps.publicUrl,
+    );
+    if (problems.length) return accountPage(res, 422, { newEmail, ...formErrors(problems) });
+    await accountPage(res, 200, {
+      saved: `We have sent a link to ${newEmail.trim()}. Your email address changes when you use it, within ${LINK_HOURS.email} hours.`,
+    });
+  });
+
+  // Confirming a new address: a page with a button, so a mail scanner opening the link changes nothing.
+  const confirmPage = (res: Response, status: number, view: Record<string, unknown>) => {
+    res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
+    res.status(status).render('confirm-email.njk', view);
+  };
+  const deadLink = { title: 'This link no longer works', dead: true };
+  router.get('/confirm-email/:token', async (req, res) => {
+    const token = String(req.params.token);
+    const change = await emailChangeFor(deps.db, token, deps.clock.now());
+    if (!change) return confirmPage(res, 410, deadLink);
+    confirmPage(res, 200, { title: 'Confirm your new email address', token, ...change });
+  });
+  router.post('/confirm-email/:token', async (req, res) => {
+    const result = await confirmEmailChange(deps.db, String(req.params.token), deps.clock.now());
+    if (!result.ok && result.reason === 'dead') return confirmPage(res, 410, deadLink);
+    if (!result.ok)
+      return confirmPage(res, 409, {
+        title: 'That address now has an account',
+        taken: true,
+      });
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+    confirmPage(res, 200, { title: 'Your email address has changed', done: true, email: result.email });
+  });
+
   router.post('/account/recovery-codes', requireSignIn, async (_req, res) => {
     const codes = await renewRecoveryCodes(deps.db, res.locals.user as UserRow, deps.clock.now());
     res.set('Cache-Control', 'no-store');
