@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { type OpenDataSettings, openDataSettings } from './domain/open-data/settings.ts';
+import type { RetentionSettings } from './domain/retention.ts';
 import { DEFAULT_TOKEN_CACHE_SECONDS } from './domain/token-cache.ts';
 
 const schema = z.object({
@@ -63,6 +64,12 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  /** Months after an account is deactivated (or an unused invitation made) before its personal data goes. */
+  RETAIN_ACCOUNT_MONTHS: z.coerce.number().int().min(1).max(240).default(24),
+  /** Days an email's addresses and words are kept once sent (or given up on). */
+  RETAIN_EMAIL_DAYS: z.coerce.number().int().min(7).max(3650).default(365),
+  /** Years the records of commissioning and money, with who acted on them, are kept after the last act. */
+  RETAIN_RECORDS_YEARS: z.coerce.number().int().min(1).max(30).default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The publisher's 360Giving prefix, without `360G-`: grant ids are 360G-<prefix>-<case reference>. */
   OPEN_DATA_PREFIX: z
@@ -112,6 +119,7 @@ export type Config = {
   openData: OpenDataSettings;
   oidc: OidcSettings | null;
   staffPasswordSignIn: boolean;
+  retention: RetentionSettings;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -167,5 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : null,
     staffPasswordSignIn: e.STAFF_PASSWORD_SIGN_IN,
+    retention: {
+      accountMonths: e.RETAIN_ACCOUNT_MONTHS,
+      emailDays: e.RETAIN_EMAIL_DAYS,
+      recordsYears: e.RETAIN_RECORDS_YEARS,
+    },
   };
 }

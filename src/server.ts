@@ -23,6 +23,7 @@ const app = createApp({
   openData: config.openData,
   oidc: config.oidc,
   staffPasswordSignIn: config.staffPasswordSignIn,
+  retention: config.retention,
 });
 await app.locals.ready;
 const server = app.listen(config.port, config.host, () => {

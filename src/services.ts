@@ -116,6 +116,7 @@ export async function startServices(
     mailFrom: config.mailFrom,
     messageIdDomain: messageIdDomain(config.mailFrom),
     pollMs: config.workerPollMs,
+    retention: config.retention,
   };
   return {
     database,

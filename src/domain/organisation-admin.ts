@@ -34,9 +34,29 @@ function requireAdmin(actor: Actor): string {
 const standingOf = (o: OrganisationRow) =>
   o.inactiveAt ? 'inactive' : o.verifiedAt ? 'verified' : 'unverified';
 
+/**
+ * The other organisations that look like this one: the same name, charity number or company number.
+ * Registering is open to anyone, so the same organisation can register twice.
+ */
+function lookalikes(o: OrganisationRow, all: readonly OrganisationRow[]): string[] {
+  const same = (a: string | null, b: string | null) =>
+    !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+  return all
+    .filter(
+      (other) =>
+        other.id !== o.id &&
+        (same(other.name, o.name) ||
+          same(other.charityNumber, o.charityNumber) ||
+          same(other.companyNumber, o.companyNumber)),
+    )
+    .map((other) => other.name);
+}
+
 export async function organisationList(db: Database, actor: Actor, show: OrganisationList) {
   requireAdmin(actor);
+  const all = await organisationsForAdmin(db, 'all');
   return (await organisationsForAdmin(db, show)).map((o) => ({
+    lookalikes: lookalikes(o, all),
     id: o.id,
     name: o.name,
     kindName: kindNames[o.kind],
@@ -66,6 +86,7 @@ export async function organisationRecord(db: Database, actor: Actor, id: string)
     phone: o.phone,
     createdAt: o.createdAt,
     standing: standingOf(o),
+    lookalikes: lookalikes(o, await organisationsForAdmin(db, 'all')),
     verifiedAt: o.verifiedAt,
     verifiedByName: verifier?.name ?? null,
     inactiveAt: o.inactiveAt,

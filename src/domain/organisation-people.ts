@@ -24,7 +24,13 @@ import {
   replacePassword,
   useLink,
 } from '../db/queries/password-links.ts';
-import { findUser, findUserByEmail, insertUser, revokeUserTokens } from '../db/queries/people.ts';
+import {
+  findUser,
+  findUserByEmail,
+  insertUser,
+  reactivateUser,
+  revokeUserTokens,
+} from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
 import { forbidden, ProblemError } from '../engine/errors.ts';
 import { sendLetters } from './notifications.ts';
@@ -150,7 +156,7 @@ export async function inviteColleague(
           message: 'That address belongs to the Commissioner’s staff: invite someone from your organisation',
         },
       ];
-    if (existing?.deactivatedAt)
+    if (existing?.anonymisedAt)
       return [
         {
           field: 'email',
@@ -161,6 +167,8 @@ export async function inviteColleague(
     if (membership?.acceptedAt)
       return [{ field: 'email', message: `${existing!.name} is already one of your organisation’s people` }];
     const userId = existing?.id ?? (await insertUser(tx, { email, name, role: 'provider', organisationId }));
+    // Invited again: the newer invitation's link is the one that works.
+    if (membership) await cancelInvitationLinks(tx, userId, organisationId, now);
     await insertMembership(tx, {
       userId,
       organisationId,
@@ -250,12 +258,14 @@ export async function acceptInvitation(
     const link = await useLink(tx, sha256(token), now);
     if (link?.purpose !== 'invite' || !link.organisationId) return dead;
     const user = await findUser(tx, link.userId);
-    if (!user || user.deactivatedAt) return dead;
+    if (!user || user.anonymisedAt) return dead;
     if (!user.passwordHash && !passwordHash)
       return { ok: false, field: 'password', message: 'Choose a password' };
     const actsForOne = (await organisationsOfMember(tx, user.id)).some((o) => o.id === user.organisationId);
     if (!(await acceptMembership(tx, user.id, link.organisationId, now))) return dead;
     if (passwordHash && !user.passwordHash) await replacePassword(tx, user.id, passwordHash);
+    // Someone removed from their last organisation (so deactivated) works again once invited back.
+    if (user.deactivatedAt) await reactivateUser(tx, user.id);
     // Someone new acts for the organisation that invited them; someone already acting for one keeps it.
     if (!actsForOne) await setActingFor(tx, user.id, link.organisationId);
     const organisation = await findOrganisation(tx, link.organisationId);

@@ -222,7 +222,8 @@ export async function requestPasswordReset(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     const user = await findUserByEmail(tx, email.trim());
-    if (!user) return;
+    // A deactivated account gets no reset: a new password would not let it in.
+    if (!user || user.deactivatedAt) return;
     // One email every few minutes at most: asking again and again cannot fill someone's inbox.
     if (await sentSince(tx, user.id, 'reset', new Date(now.getTime() - RESEND_AFTER_MS))) return;
     const token = await issuePasswordLink(tx, user.id, 'reset', now);

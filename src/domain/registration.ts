@@ -19,6 +19,7 @@ export const legalForms = {
   communityInterestCompany: 'Community interest company (CIC)',
   companyLimitedByGuarantee: 'Company limited by guarantee',
   communityGroup: 'Community or voluntary group that is not registered',
+  publicBody: 'Public body, such as an NHS body, a council or the police',
 } as const;
 export type LegalForm = keyof typeof legalForms;
 const needsCharityNumber: readonly LegalForm[] = ['registeredCharity', 'charitableIncorporatedOrganisation'];
@@ -58,13 +59,21 @@ const postcode = z
 
 /** An organisation's own details, as it registers them and an admin corrects them. */
 export const organisationFields = z.object({
-  organisationName: z.string().trim().min(1, { error: "Enter the organisation's name" }).max(200),
+  organisationName: z
+    .string()
+    .trim()
+    .min(1, { error: "Enter the organisation's name" })
+    .max(200, { error: "The organisation's name must be 200 characters or fewer" }),
   legalForm: z.enum(Object.keys(legalForms) as [LegalForm, ...LegalForm[]], {
     error: 'Select what kind of organisation it is',
   }),
   charityNumber: optional(charityNumber),
   companyNumber: optional(companyNumber),
-  address: z.string().trim().min(1, { error: "Enter the organisation's address" }).max(500),
+  address: z
+    .string()
+    .trim()
+    .min(1, { error: "Enter the organisation's address" })
+    .max(500, { error: 'The address must be 500 characters or fewer' }),
   postcode,
   phone: optional(
     z
@@ -101,10 +110,19 @@ export type OrganisationDetails = z.output<typeof organisationDetailsForm>;
 
 export const registrationForm = z
   .object({
-    name: z.string().trim().min(1, { error: 'Enter your full name' }).max(200),
-    email: z.string().trim().min(1, { error: 'Enter your email address' }).max(320).regex(EMAIL_ADDRESS, {
-      error: 'Enter an email address in the right format, like name@example.org',
-    }),
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: 'Enter your full name' })
+      .max(200, { error: 'Your name must be 200 characters or fewer' }),
+    email: z
+      .string()
+      .trim()
+      .min(1, { error: 'Enter your email address' })
+      .max(320, { error: 'Enter an email address in the right format, like name@example.org' })
+      .regex(EMAIL_ADDRESS, {
+        error: 'Enter an email address in the right format, like name@example.org',
+      }),
     ...organisationFields.shape,
   })
   .check(numbersForItsForm);

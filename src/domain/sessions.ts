@@ -30,7 +30,7 @@ const decoyHash = hashPassword(randomBytes(16).toString('hex'));
  */
 export type SignInResult =
   | { ok: true; token: string; user: UserRow; secondFactor?: 'code' | 'setUp' }
-  | { ok: false; reason: 'wrong' | 'locked' | 'useIdentityProvider'; slowDownMs: number };
+  | { ok: false; reason: 'wrong' | 'locked' | 'useIdentityProvider' | 'deactivated'; slowDownMs: number };
 
 /** Who gives a code after their password, and where they were going. */
 export interface SecondFactorRule {
@@ -76,8 +76,7 @@ export async function signIn(
   const user = await findUserByEmail(db, email);
   const valid = await argon2.verify(user?.passwordHash ?? (await decoyHash), attempt.password);
   // An address not yet verified (its owner has not used the link sent to it) cannot sign in.
-  // Nor can an account that has been deactivated.
-  if (!user?.passwordHash || !user.emailVerifiedAt || user.deactivatedAt || !valid) {
+  if (!user?.passwordHash || !user.emailVerifiedAt || !valid) {
     return {
       ok: false,
       reason: claimed.attempts >= LOCK_AFTER_FAILURES ? 'locked' : 'wrong',
@@ -86,6 +85,8 @@ export async function signIn(
   }
   await clearAttempts(db, account);
   if (source) await forgetAttempt(db, source);
+  // A deactivated account cannot sign in; said only to someone who knows its password.
+  if (user.deactivatedAt) return { ok: false, reason: 'deactivated', slowDownMs: 0 };
   if (secondFactor.staffPasswords === false && user.role !== 'provider')
     return { ok: false, reason: 'useIdentityProvider', slowDownMs: 0 };
   if (secondFactor.roles.includes(user.role)) {

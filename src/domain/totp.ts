@@ -83,5 +83,5 @@ export function newRecoveryCodes(): string[] {
   });
 }
 
-/** A recovery code as typed, in the form it is kept in: lower case, no spaces. */
-export const normalRecoveryCode = (typed: string) => typed.trim().toLowerCase().replace(/\s/g, '');
+/** A recovery code as typed, in the form it is kept in: lower case, without the spaces or dashes. */
+export const normalRecoveryCode = (typed: string) => typed.toLowerCase().replace(/[\s-]/g, '');

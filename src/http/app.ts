@@ -8,6 +8,7 @@ import { connectionFaultCode, isConcurrencyConflict } from '../db/errors.ts';
 import { followAccountChanges } from '../db/queries/account-changes.ts';
 import { type OpenDataSettings, openDataSettings } from '../domain/open-data/settings.ts';
 import { revokeBearerToken } from '../domain/people.ts';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../domain/retention.ts';
 import { SECOND_FACTOR_ROLES } from '../domain/second-factor.ts';
 import { DEFAULT_ATTEMPTS_PER_ADDRESS } from '../domain/sessions.ts';
 import { StaffIdentity } from '../domain/staff-identity.ts';
@@ -41,6 +42,7 @@ import { organisationAdminPagesRouter } from './web/organisation-admin-pages.ts'
 import { organisationPagesRouter } from './web/organisation-pages.ts';
 import { pagesRouter } from './web/pages.ts';
 import { paymentPagesRouter } from './web/payment-pages.ts';
+import { personalDataPagesRouter } from './web/personal-data-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
 import { providerRouter } from './web/provider-pages.ts';
 import { publicationPagesRouter } from './web/publication-pages.ts';
@@ -86,6 +88,8 @@ export interface AppDeps {
   oidc?: OidcSettings | null;
   /** Whether staff may sign in with a password (STAFF_PASSWORD_SIGN_IN); true unless given. */
   staffPasswordSignIn?: boolean;
+  /** How long personal data is kept (RETAIN_*). */
+  retention?: RetentionSettings;
 }
 
 const BODY_LIMIT = '100kb';
@@ -185,6 +189,7 @@ export function createApp(deps: AppDeps) {
     aboutPagesRouter({
       contactEmail: deps.contactEmail ?? 'commissioning@opcc.example',
       sessionHours: deps.sessionHours ?? 8,
+      retention: deps.retention ?? DEFAULT_RETENTION,
     }),
   );
   app.use(
@@ -239,6 +244,14 @@ export function createApp(deps: AppDeps) {
   app.use(fundingPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(emailPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(organisationAdminPagesRouter({ db: deps.db, clock: deps.clock }));
+  app.use(
+    personalDataPagesRouter({
+      db: deps.db,
+      engine: deps.engine,
+      clock: deps.clock,
+      retention: deps.retention ?? DEFAULT_RETENTION,
+    }),
+  );
   app.use(
     staffPagesRouter({
       db: deps.db,

@@ -179,6 +179,10 @@ describe('every page passes axe for the person it is for', () => {
       `/admin/organisations/${riverside!.organisation_id}/inactive`,
       'admin-organisation-inactive',
     );
+    const [provider] = await t.sql`select id from users where email = ${PROVIDER}`;
+    await visit(p, '/admin/personal-data', 'admin-personal-data-find');
+    await visit(p, `/admin/personal-data/${provider!.id}`, 'admin-personal-data');
+    await visit(p, `/admin/personal-data/${provider!.id}/erase`, 'admin-personal-data-erase');
   });
 
   it('officer pages, with the checkbox and score forms and the error pages', async () => {

@@ -106,6 +106,35 @@ describe('organisations, for admins', () => {
     expect((await openBid(provider.auth, 'Open again')).status).toBe(201);
   });
 
+  it('flags an organisation registered twice, and edits a public body’s details', async () => {
+    const first = await t.newProvider('Avocet');
+    const second = await t.newProvider('Avocet again');
+    await t.sql`update organisations set charity_number = '1170099'
+      where id in (${first.organisationId}, ${second.organisationId})`;
+    const list = await admin.get('/admin/organisations');
+    const row = new RegExp(`${first.organisationId}">[^<]*</a><br><strong[^>]*>Possible duplicate`);
+    expect(list.text).toMatch(row);
+    const page = await admin.get(`/admin/organisations/${first.organisationId}`);
+    expect(page.text).toContain('Possibly registered twice: Avocet again');
+
+    // A partner of this test's own: the demo partners are shared with other files.
+    const [nhs] =
+      await t.sql`insert into organisations (name, kind) values ('NHS England test partner', 'partner') returning id`;
+    const path = `/admin/organisations/${nhs!.id}`;
+    const edited = await postForm(`${path}/edit`, `${path}/edit`, {
+      organisationName: 'NHS England (East of England)',
+      legalForm: 'publicBody',
+      charityNumber: '',
+      companyNumber: '',
+      address: 'Victoria House\nCapital Park\nFulbourn',
+      postcode: 'CB21 5XB',
+      phone: '',
+    });
+    expect(edited.status, edited.text).toBe(303);
+    const [saved] = await t.sql`select legal_form, postcode from organisations where id = ${nhs!.id}`;
+    expect(saved).toEqual({ legal_form: 'publicBody', postcode: 'CB21 5XB' });
+  });
+
   it('is for admins only, and not for the Commissioner’s own office', async () => {
     const officer = await signedIn(t.baseUrl, 'officer@demo.test', 'demo-commissioning-2026');
     expect((await officer.get('/admin/organisations')).status).toBe(403);

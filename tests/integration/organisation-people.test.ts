@@ -7,7 +7,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/domain/people.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { csrfOf, errorSummaryOf, providerWithPassword, signedIn } from '../helpers/web.ts';
+import { csrfOf, errorSummaryOf, postSignIn, providerWithPassword, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -261,9 +261,42 @@ describe('managing people', () => {
     expect(after.status).toBe(303);
     expect(after.headers.location).toMatch(/^\/sign-in/);
     expect((await t.http.get('/api/cases').set(auth)).status).toBe(401);
-    const page = await request(t.baseUrl).get('/sign-in');
-    expect(page.status).toBe(200);
-    await expect(signedIn(t.baseUrl, colleague.email, PASSWORD)).rejects.toThrow();
+    // With the right password they are told why they cannot sign in; a guesser is not.
+    const refused = await postSignIn(t.baseUrl, { email: colleague.email, password: PASSWORD, next: '/' });
+    expect(refused.status).toBe(403);
+    expect(errorSummaryOf(refused.text)[0]!.text).toMatch(/^Your account is no longer active/);
+    const guess = await postSignIn(t.baseUrl, {
+      email: colleague.email,
+      password: 'a wrong guess',
+      next: '/',
+    });
+    expect(guess.status).toBe(401);
+    // Nor does a reset let them in: no link is sent.
+    await request(t.baseUrl).get('/forgot-password');
+    const resetsBefore =
+      await t.sql`select id from outbox where to_email = ${colleague.email} and message = 'passwordReset'`;
+    const forgot = request.agent(t.baseUrl);
+    await forgot.post('/forgot-password').type('form').send({ email: colleague.email });
+    const resetsAfter =
+      await t.sql`select id from outbox where to_email = ${colleague.email} and message = 'passwordReset'`;
+    expect(resetsAfter).toHaveLength(resetsBefore.length);
+
+    // Invited back, they accept with the password they had, and act for the organisation again.
+    const again = await postForm(managerAgent, '/organisation/invite', '/organisation/invite', {
+      name: 'Colleague of Crane',
+      email: colleague.email,
+      permissions: ['submitBids'],
+    });
+    expect(again.status, again.text).toBe(303);
+    expect(
+      (
+        await request(t.baseUrl)
+          .post(await invitationLink(colleague.email))
+          .type('form')
+          .send({})
+      ).status,
+    ).toBe(200);
+    await signedIn(t.baseUrl, colleague.email, PASSWORD);
   });
 
   it('another app process that remembers the token forgets it at once (LISTEN/NOTIFY)', async () => {

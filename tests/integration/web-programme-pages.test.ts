@@ -211,7 +211,7 @@ describe('the service navigation', () => {
     expect(provider).toEqual(['Your work', 'Find funding', 'Your awards', 'Your organisation']);
     expect(provider).not.toContain('Programmes');
     const expected: [DemoEmail, string[]][] = [
-      ['admin@demo.test', ['Programmes', 'Organisations', 'Staff', 'Email']],
+      ['admin@demo.test', ['Programmes', 'Organisations', 'Staff', 'Email', 'Personal data']],
       ['panel@demo.test', ['Panel']],
       ['approver@demo.test', ['Approvals']],
       ['finance@demo.test', ['Finance']],

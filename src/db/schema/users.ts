@@ -45,6 +45,11 @@ export const users = pgTable(
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     /** Who the Office's identity provider says they are (its `sub`), bound at their first sign-in there. */
     oidcSubject: text('oidc_subject'),
+    /**
+     * When their personal data was removed (past its retention period, or erased on request): the row
+     * stays, as "A former user", so the history keeps its shape and the money who approved it.
+     */
+    anonymisedAt: timestamp('anonymised_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('users_email_key').on(sql`lower(${t.email})`),

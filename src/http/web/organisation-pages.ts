@@ -144,8 +144,10 @@ export function organisationPagesRouter(deps: { db: Database; clock: Clock; publ
           : `Remove ${person.name} from ${organisationName}?`,
       warning: person.invited
         ? 'Their link will stop working. You can invite them again later.'
-        : `They will no longer be able to act for ${organisationName}, and are signed out if it was the organisation they were acting for. This cannot be undone, but you can invite them again.`,
-      button: person.invited ? 'Withdraw the invitation' : 'Remove',
+        : person.isYou
+          ? `You will no longer be able to act for ${organisationName}. Someone who manages its people can invite you again.`
+          : `They will no longer be able to act for ${organisationName}, and are signed out if it was the organisation they were acting for. You can invite them again later.`,
+      button: person.invited ? 'Withdraw the invitation' : person.isYou ? 'Leave' : 'Remove',
       ...view,
     });
   };

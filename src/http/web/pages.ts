@@ -21,8 +21,15 @@ import {
 const SIGN_IN_COOKIE = 'opcc_sign_in';
 
 const signInForm = z.object({
-  email: z.string().trim().min(1, { error: 'Enter your email address' }).max(320),
-  password: z.string().min(1, { error: 'Enter your password' }).max(1000),
+  email: z
+    .string()
+    .trim()
+    .min(1, { error: 'Enter your email address' })
+    .max(320, { error: 'Enter a correct email address and password' }),
+  password: z
+    .string()
+    .min(1, { error: 'Enter your password' })
+    .max(1000, { error: 'Enter a correct email address and password' }),
   next: z.string().max(2000).optional(),
 });
 
@@ -96,10 +103,12 @@ export function pagesRouter(deps: {
         locked: 'Too many failed attempts. Wait 15 minutes and try again.',
         wrong: 'Enter a correct email address and password',
         // Said only once the password was right, so it tells a stranger nothing.
+        deactivated:
+          'Your account is no longer active. Ask whoever manages your organisation’s people, or the Office of the Police and Crime Commissioner, to let you back in',
         useIdentityProvider:
           'Staff sign in with their Office account: use “Sign in with your Office account” below',
       }[result.reason];
-      const status = { locked: 429, wrong: 401, useIdentityProvider: 403 }[result.reason];
+      const status = { locked: 429, wrong: 401, useIdentityProvider: 403, deactivated: 403 }[result.reason];
       return again(status, [{ href: '#email', text }], form.data.email);
     }
     res.clearCookie(SIGN_IN_COOKIE, cookieOptions(req));

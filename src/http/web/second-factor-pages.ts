@@ -38,7 +38,11 @@ export function secondFactorPagesRouter(deps: { db: Database; clock: Clock; sess
       ...view,
     });
   };
-  router.get('/sign-in/code', (req, res) => codePage(req, res, 200));
+  router.get('/sign-in/code', (req, res) => {
+    // Back or reload after signing in: they are in, so on to their work.
+    if (res.locals.user) return res.redirect(303, '/');
+    return codePage(req, res, 200);
+  });
   router.post('/sign-in/code', async (req, res) => {
     const typed = text(req.body?.code).trim();
     if (!typed) return codePage(req, res, 422, formErrors([{ field: 'code', message: 'Enter the code' }]));

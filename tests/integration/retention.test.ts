@@ -1,0 +1,145 @@
+// Personal data kept only as long as it should be (#14 item 10): the retention pass anonymises an
+// account deactivated past its period (the history keeps its shape: "A former user") and clears old
+// email; an admin downloads everything held about a person, and erases a person where the law allows
+// but not while the records of public money must say who acted on them.
+import { randomUUID } from 'node:crypto';
+import type request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyRetention, DEFAULT_RETENTION } from '../../src/domain/retention.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
+import { csrfOf, providerWithPassword, signedIn } from '../helpers/web.ts';
+
+// A database of this file's own: the retention pass works on every account and message in the
+// database it is given, and would clear other files' old email from under them.
+let own: OwnDatabase;
+let t: TestApp;
+let admin: ReturnType<typeof request.agent>;
+beforeAll(async () => {
+  own = await createOwnDatabase('retention');
+  t = await startTestApp({ databaseUrl: own.url });
+  admin = await signedIn(t.baseUrl, 'admin@demo.test', 'demo-commissioning-2026');
+});
+afterAll(async () => {
+  await t?.close();
+  await own?.drop();
+});
+
+const PASSWORD = 'lichen harbour trowel';
+const DAY = 86_400_000;
+
+async function writeEmail(to: string, daysAgo: number, status = 'sent') {
+  const at = new Date(Date.now() - daysAgo * DAY).toISOString();
+  await t.sql`insert into outbox (message, to_email, to_name, subject, text, html, status, attempts, next_attempt_at, created_at)
+    values ('test', ${to}, 'Someone', ${`Hello ${to}`}, ${`Words for ${to}`}, '<p>Words</p>', ${status}, 1, ${at}, ${at})`;
+}
+
+describe('the retention pass', () => {
+  it('anonymises an account deactivated past its period, keeping its history, and clears old email', async () => {
+    const gone = await providerWithPassword(t, 'Wagtail', PASSWORD);
+    const kept = await providerWithPassword(t, 'Linnet', PASSWORD);
+    const opened = await t.http
+      .post('/api/cases')
+      .set(gone.auth)
+      .send({
+        machine: 'youth-fund',
+        input: { programmeId: t.youthFund.programmeId, title: 'Wagtail walks' },
+      });
+    expect(opened.status).toBe(201);
+    await writeEmail(gone.email, 1);
+    await writeEmail(kept.email, 400);
+    await writeEmail(kept.email, 10);
+    const longAgo = new Date(Date.now() - 25 * 30 * DAY).toISOString();
+    await t.sql`update users set deactivated_at = ${longAgo} where id = ${gone.userId}`;
+
+    const result = await applyRetention(t.db, DEFAULT_RETENTION, new Date());
+    expect(result.accounts).toBeGreaterThanOrEqual(1);
+    const [user] =
+      await t.sql`select name, email, password_hash, anonymised_at from users where id = ${gone.userId}`;
+    expect(user!.name).toBe('A former user');
+    expect(user!.email).toBe(`former-user-${gone.userId}@anonymised.invalid`);
+    expect(user!.password_hash).toBeNull();
+    expect(user!.anonymised_at).not.toBeNull();
+    expect(await t.sql`select 1 from memberships where user_id = ${gone.userId}`).toHaveLength(0);
+    expect(await t.sql`select 1 from outbox where lower(to_email) = lower(${gone.email})`).toHaveLength(0);
+    // The history keeps its shape: the opening is still theirs, under the new name.
+    const [event] =
+      await t.sql`select actor_id from case_events where case_id = ${opened.body.id} order by version limit 1`;
+    expect(event!.actor_id).toBe(gone.userId);
+    const history = await admin.get(`/cases/${opened.body.id}`);
+    expect(history.text).toContain('A former user');
+    expect(history.text).not.toContain('Wagtail (');
+
+    // Email older than its period loses its addresses and words; newer email and the other account stay.
+    const mail = await t.sql`select subject from outbox where lower(to_email) = lower(${kept.email})`;
+    expect(mail.map((m) => m.subject)).toEqual([`Hello ${kept.email}`]);
+    const [linnet] = await t.sql`select name, anonymised_at from users where id = ${kept.userId}`;
+    expect(linnet).toEqual({ name: 'Linnet', anonymised_at: null });
+  });
+});
+
+describe('subject access and erasure, for admins', () => {
+  it('downloads everything held about a person, with case references and never a secret', async () => {
+    const person = await providerWithPassword(t, 'Pipit', PASSWORD);
+    const opened = await t.http
+      .post('/api/cases')
+      .set(person.auth)
+      .send({
+        machine: 'youth-fund',
+        input: { programmeId: t.youthFund.programmeId, title: 'Pipit project' },
+      });
+    expect(opened.status).toBe(201);
+    const found = await admin.get(
+      `/admin/personal-data?email=${encodeURIComponent(person.email.toUpperCase())}`,
+    );
+    expect(found.status).toBe(303);
+    expect(found.headers.location).toBe(`/admin/personal-data/${person.userId}`);
+    const page = await admin.get(found.headers.location!);
+    expect(page.text).toMatch(/Things they did on cases<\/th>\s*<td[^>]*>\s*1/);
+    const exported = await admin.get(`/admin/personal-data/${person.userId}/export.json`);
+    expect(exported.status).toBe(200);
+    expect(exported.headers['content-disposition']).toContain('attachment');
+    expect(exported.body.account).toMatchObject({ name: 'Pipit', email: person.email, hasPassword: true });
+    expect(exported.body.caseActions).toEqual([
+      expect.objectContaining({ case: expect.stringMatching(/^YF-\d{6}$/), event: 'CREATE' }),
+    ]);
+    const [hash] = await t.sql`select password_hash from users where id = ${person.userId}`;
+    expect(exported.text).not.toContain(hash!.password_hash);
+    expect(exported.text).not.toMatch(/passwordHash|totpSecret|tokenHash/);
+    const missing = await admin.get('/admin/personal-data?email=nobody-here%40example.org');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain('No account has that email address');
+  });
+
+  it('will not erase someone whose acts on public money must be kept; erases someone else at once', async () => {
+    const actor = await providerWithPassword(t, 'Twite', PASSWORD);
+    await t.http
+      .post('/api/cases')
+      .set(actor.auth)
+      .send({
+        machine: 'youth-fund',
+        input: { programmeId: t.youthFund.programmeId, title: 'Twite trails' },
+      });
+    const kept = await admin.get(`/admin/personal-data/${actor.userId}`);
+    expect(kept.text).toContain('They cannot be erased yet');
+    const refused = await admin
+      .post(`/admin/personal-data/${actor.userId}/erase`)
+      .type('form')
+      .send({ _csrf: csrfOf(kept.text) });
+    expect(refused.status).toBe(409);
+
+    const bystander = await providerWithPassword(t, `Dotterel ${randomUUID().slice(0, 4)}`, PASSWORD);
+    const confirm = await admin.get(`/admin/personal-data/${bystander.userId}/erase`);
+    expect(confirm.status).toBe(200);
+    const erased = await admin
+      .post(`/admin/personal-data/${bystander.userId}/erase`)
+      .type('form')
+      .send({ _csrf: csrfOf(confirm.text) });
+    expect(erased.status).toBe(303);
+    const [row] = await t.sql`select name, anonymised_at from users where id = ${bystander.userId}`;
+    expect(row!.name).toBe('A former user');
+    expect(row!.anonymised_at).not.toBeNull();
+    await expect(signedIn(t.baseUrl, bystander.email, PASSWORD)).rejects.toThrow();
+    expect((await t.http.get('/api/cases').set(bystander.auth)).status).toBe(401);
+  });
+});
