@@ -1,7 +1,11 @@
 // A provider organisation's people, managed by its own: whoever may manage people invites colleagues
 // by email (a single-use link), says what each may do for it, removes them, and hands managing on.
 // A person may belong to several organisations and chooses which one they act for.
-import { type OrganisationPermission, organisationPermissions } from '../../machines/define.ts';
+import {
+  type FieldProblem,
+  type OrganisationPermission,
+  organisationPermissions,
+} from '../../machines/define.ts';
 import type { Database, Tx } from '../db/client.ts';
 import { announceAccountChange } from '../db/queries/account-changes.ts';
 import {
@@ -35,7 +39,7 @@ import type { Actor } from '../engine/actor.ts';
 import { forbidden, ProblemError } from '../engine/errors.ts';
 import { sendLetters } from './notifications.ts';
 import { issuePasswordLink, LINK_HOURS, passwordProblem } from './password-links.ts';
-import { EMAIL_ADDRESS } from './people.ts';
+import { newPersonProblems } from './people.ts';
 import { hashPassword, sha256 } from './sessions.ts';
 
 /** What each permission lets a member do, as the pages say it. */
@@ -52,11 +56,7 @@ export const permissionNames: Record<OrganisationPermission, string> = {
 /** The first person of an organisation may do everything for it. */
 export const everyPermission: readonly OrganisationPermission[] = organisationPermissions;
 
-/** A problem with one field of a form, for the error summary. */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type { FieldProblem };
 
 /** The permissions ticked, in their order, or a problem when something unknown was sent. */
 export function permissionsFrom(raw: unknown): OrganisationPermission[] | FieldProblem {
@@ -135,16 +135,7 @@ export async function inviteColleague(
   const name = form.name.trim();
   const email = form.email.trim();
   const permissions = permissionsFrom(form.permissions);
-  const problems: FieldProblem[] = [];
-  if (!name) problems.push({ field: 'name', message: 'Enter their full name' });
-  else if (name.length > 200)
-    problems.push({ field: 'name', message: 'Their name must be 200 characters or fewer' });
-  if (!email) problems.push({ field: 'email', message: 'Enter their email address' });
-  else if (!EMAIL_ADDRESS.test(email) || email.length > 320)
-    problems.push({
-      field: 'email',
-      message: 'Enter an email address in the right format, like name@example.org',
-    });
+  const problems = newPersonProblems(name, email);
   if (!isPermissionList(permissions)) problems.push(permissions);
   if (problems.length || !isPermissionList(permissions)) return problems;
   return db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 // Users and their API tokens. A token is shown once; only its SHA-256 is stored, so a database
 // leak does not leak working tokens.
 import { randomBytes } from 'node:crypto';
-import type { OrganisationPermission } from '../../machines/define.ts';
+import type { FieldProblem, OrganisationPermission } from '../../machines/define.ts';
 import type { Db } from '../db/client.ts';
 import { announceAccountChange } from '../db/queries/account-changes.ts';
 import { organisationsOfMember } from '../db/queries/memberships.ts';
@@ -23,6 +23,21 @@ const hashToken = sha256;
 
 /** An email address as the service takes one: something@somewhere.tld, no spaces. */
 export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** What is wrong with someone's name and address as typed by whoever invites them. */
+export function newPersonProblems(name: string, email: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!name) problems.push({ field: 'name', message: 'Enter their full name' });
+  else if (name.length > 200)
+    problems.push({ field: 'name', message: 'Their name must be 200 characters or fewer' });
+  if (!email) problems.push({ field: 'email', message: 'Enter their email address' });
+  else if (!EMAIL_ADDRESS.test(email) || email.length > 320)
+    problems.push({
+      field: 'email',
+      message: 'Enter an email address in the right format, like name@example.org',
+    });
+  return problems;
+}
 
 /** The actor a user is: who they are, and what they may do for the organisation they act for. */
 export function actorOf(

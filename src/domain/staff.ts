@@ -21,7 +21,7 @@ import { forbidden, ProblemError } from '../engine/errors.ts';
 import { sendLetters } from './notifications.ts';
 import type { FieldProblem } from './organisation-people.ts';
 import { issuePasswordLink, LINK_HOURS } from './password-links.ts';
-import { EMAIL_ADDRESS, roleNames } from './people.ts';
+import { newPersonProblems, roleNames } from './people.ts';
 
 export const staffRoles = ['officer', 'panel', 'finance', 'approver', 'admin'] as const;
 export type StaffRole = (typeof staffRoles)[number];
@@ -90,16 +90,7 @@ export async function inviteStaff(
   requireAdmin(actor);
   const name = form.name.trim();
   const email = form.email.trim();
-  const problems: FieldProblem[] = [];
-  if (!name) problems.push({ field: 'name', message: 'Enter their full name' });
-  else if (name.length > 200)
-    problems.push({ field: 'name', message: 'Their name must be 200 characters or fewer' });
-  if (!email) problems.push({ field: 'email', message: 'Enter their email address' });
-  else if (!EMAIL_ADDRESS.test(email) || email.length > 320)
-    problems.push({
-      field: 'email',
-      message: 'Enter an email address in the right format, like name@example.org',
-    });
+  const problems = newPersonProblems(name, email);
   if (!isStaffRole(form.role)) problems.push({ field: 'role', message: 'Select their role' });
   if (problems.length || !isStaffRole(form.role) || !actor.organisationId) return problems;
   const role = form.role;
@@ -127,7 +118,7 @@ async function sendStaffLink(
       message: 'staffInvitation',
       subject: 'You have an account on OPCC Commissioning',
       body: [
-        `You have an account on the Office of the Police and Crime Commissioner's commissioning service, as ${roleNames[role].toLowerCase()}.`,
+        `You have an account on the Office of the Police and Crime Commissioner's commissioning service. Your role is: ${roleNames[role]}.`,
         `Use the link below to choose your password. It works once, for ${LINK_HOURS.set} hours; if it has expired, ask an administrator to send another.`,
       ],
       link: { href, text: 'Choose your password', textLine: `Choose your password: ${href}` },

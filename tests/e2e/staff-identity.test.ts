@@ -57,7 +57,7 @@ describe('staff sign-in through the identity provider', () => {
     const p = await page(t);
     await signInAtProvider(p, email);
     expect(new URL(p.url()).pathname).toBe('/finance');
-    await expect(p.getByRole('banner').textContent()).resolves.toContain('Fola Finance (finance)');
+    await expect(p.getByRole('banner').textContent()).resolves.toContain('Fola Finance (Finance)');
     await expectAccessible(p);
     await screenshot(p, 'signed-in-through-provider');
     const [row] = await t.sql`select oidc_subject, email_verified_at from users where email = ${email}`;

@@ -101,7 +101,7 @@ describe('staff accounts, for admins', () => {
     const changed = await postForm(admin, `/admin/people/${id}`, `/admin/people/${id}`, { role: 'finance' });
     expect(changed.status).toBe(303);
     expect((await them.get('/finance')).status).toBe(200);
-    expect((await them.get('/finance')).text).toContain('Rana Staff (finance)');
+    expect((await them.get('/finance')).text).toContain('Rana Staff (Finance)');
     // Finance do not open bids: the token, remembered a moment ago as an officer's, now says so.
     expect((await open()).status).toBe(403);
     const wrong = await postForm(admin, `/admin/people/${id}`, `/admin/people/${id}`, { role: 'provider' });

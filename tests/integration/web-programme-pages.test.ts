@@ -201,7 +201,7 @@ describe('the service navigation', () => {
     // The account part: the name, leading to their account, and the Sign out form with its CSRF token.
     const html = (await officer.get('/programmes')).text;
     expect(html).toContain(
-      '<a class="govuk-service-navigation__link" href="/account">Olivia Officer (officer)</a>',
+      '<a class="govuk-service-navigation__link" href="/account">Olivia Officer (Commissioning officer)</a>',
     );
     expect(html).toMatch(/<form method="post" action="\/sign-out">\s*<input type="hidden" name="_csrf"/);
   });

@@ -1,8 +1,7 @@
 // Problems with a page form's fields, as the GOV.UK error summary and each field's message show them.
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+import type { FieldProblem } from '../../../machines/define.ts';
+
+export type { FieldProblem };
 
 /** The error summary's list (each linking to its field) and the message beside each field. */
 export const formErrors = (problems: readonly FieldProblem[]) => ({

@@ -2,7 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from '../../db/client.ts';
-import { actorOf as actorOfUser } from '../../domain/people.ts';
+import { actorOf as actorOfUser, roleNames } from '../../domain/people.ts';
 import { sessionUser } from '../../domain/sessions.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Clock } from '../../engine/clock.ts';
@@ -45,6 +45,7 @@ export function loadSession(db: Db, clock: Clock) {
       res.set('Cache-Control', 'no-store');
       res.locals.user = found.user;
       res.locals.actor = actorOfUser(found.user);
+      res.locals.roleName = roleNames[found.user.role];
       res.locals.csrfToken = found.csrfToken;
       res.locals.sessionToken = token;
     }
