@@ -61,7 +61,8 @@ export function maySend(
   return sendRefusal(actor, spec, caseOrganisationId) === null;
 }
 
-const permissionWords: Record<Exclude<OwnerPermission, 'anyMember'>, string> = {
+/** What each permission an owner's event may need lets someone do, in words. */
+export const permissionWords: Record<Exclude<OwnerPermission, 'anyMember'>, string> = {
   submitBids: 'submit or withdraw its bids',
   acceptOffers: 'accept or decline offers for it',
   fileReturns: 'file its returns and reports',

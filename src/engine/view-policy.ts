@@ -60,6 +60,28 @@ export function summaryFor(actor: Actor, caseRow: CaseRow, definition: MachineDe
   return summary(caseRow, definition, visibleContext(actor, definition, context));
 }
 
+/** What the person's organisation may send now that needs a permission they lack. */
+function forColleaguesOf(
+  actor: Actor,
+  caseRow: CaseRow,
+  definition: MachineDefinition,
+  snapshot: AnyMachineSnapshot,
+) {
+  if (actor.role !== 'provider' || decisionOf(caseRow.decision)?.status === 'awaitingSignature') return [];
+  return acceptedEvents(definition, snapshot)
+    .filter((type) => {
+      const spec = definition.events[type]!;
+      return (
+        isSender(actor, spec.sentBy, caseRow.organisationId) && !maySend(actor, spec, caseRow.organisationId)
+      );
+    })
+    .map((type) => ({
+      type,
+      label: definition.events[type]!.label,
+      permission: definition.events[type]!.ownerPermission ?? 'anyMember',
+    }));
+}
+
 /** The case as this person may see it. */
 export function caseViewFor(
   actor: Actor,
@@ -73,6 +95,7 @@ export function caseViewFor(
     ...summary(caseRow, definition, context),
     context,
     nextEvents: nextEventsFor(actor, caseRow, definition, snapshot),
+    forColleagues: forColleaguesOf(actor, caseRow, definition, snapshot),
     decision,
   };
 }

@@ -29,6 +29,11 @@ export interface CaseView extends CaseSummary {
   context: unknown;
   /** Only the events this actor may send now. */
   nextEvents: { type: string; label: string }[];
+  /**
+   * For someone of the owning organisation: what it may send now that needs a permission this person
+   * lacks (a colleague who may submit bids submits). They may prepare it; empty for staff.
+   */
+  forColleagues: { type: string; label: string; permission: string }[];
   /** A decision awaiting an approver's signature, or the last one sent back; null for providers. */
   decision: CaseDecision | null;
 }

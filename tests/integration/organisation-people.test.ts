@@ -168,7 +168,23 @@ describe('what each may do holds in the API and the pages', () => {
     const colleagueAgent = await signedIn(t.baseUrl, colleague.email, PASSWORD);
     const casePage = await colleagueAgent.get(`/cases/${id}`);
     expect(casePage.status).toBe(200);
-    expect(casePage.text).not.toContain(`action="/cases/${id}/events/SUBMIT"`);
+    // They may fill in the bid and save it for a colleague who may submit it, not submit it themselves.
+    expect(casePage.text).toContain('Only someone your organisation allows to submit or withdraw its bids');
+    expect(casePage.text).toContain('Save for a colleague to send');
+    expect(casePage.text).not.toMatch(/<button[^>]*>\s*Submit the bid\s*<\/button>/);
+    const saved = await colleagueAgent
+      .post(`/cases/${id}/events/SUBMIT`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(casePage.text),
+        _action: 'save',
+        title: 'Wren choir, as drafted by a colleague',
+      });
+    expect(saved.status, saved.text).toBe(303);
+    // Whoever may submit finds it filled in.
+    const managersPage = await managerAgent.get(`/cases/${id}`);
+    expect(managersPage.text).toContain('value="Wren choir, as drafted by a colleague"');
+    expect(managersPage.text).toMatch(/<button[^>]*>\s*Submit the bid\s*<\/button>/);
 
     const changed = await postForm(
       managerAgent,

@@ -304,6 +304,7 @@ describe('the case page template, for every machine', () => {
             list: [1, 2],
           },
           nextEvents,
+          forColleagues: [],
           decision: null,
         };
         const { forms, errors } = actionForms(definition, view);

@@ -1,17 +1,34 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { formDrafts } from '../schema/index.ts';
 
 export type DraftFields = Record<string, string | string[]>;
 
-/** One person's saved forms on one case, by event type. Nobody else's. */
-export async function draftsFor(db: Db, caseId: string, userId: string): Promise<Map<string, DraftFields>> {
+/**
+ * The saved forms on one case, by event type: one person's own, or (for the owning organisation's
+ * people, who prepare its work together) the newest any of them saved. Never staff's and owners' mixed.
+ */
+export async function draftsFor(
+  db: Db,
+  caseId: string,
+  userId: string,
+  sharedWithOrganisation = false,
+): Promise<Map<string, DraftFields>> {
   const rows = await db
     .select({ eventType: formDrafts.eventType, fields: formDrafts.fields })
     .from(formDrafts)
-    .where(and(eq(formDrafts.caseId, caseId), eq(formDrafts.userId, userId)));
+    .where(
+      and(
+        eq(formDrafts.caseId, caseId),
+        sharedWithOrganisation ? providersDrafts : eq(formDrafts.userId, userId),
+      ),
+    )
+    .orderBy(asc(formDrafts.savedAt));
+  // Newest last, so it is the one kept for its event type.
   return new Map(rows.map((r) => [r.eventType, r.fields]));
 }
+
+const providersDrafts = sql`${formDrafts.userId} in (select id from users where role = 'provider')`;
 
 /** Saves (or replaces) what one person typed into one form. */
 export async function saveDraft(
@@ -33,10 +50,21 @@ export async function saveDraft(
     });
 }
 
-export async function deleteDraft(db: Db, caseId: string, userId: string, eventType: string): Promise<void> {
+/** A form sent: its draft is done with (for the owning organisation, every member's of it). */
+export async function deleteDraft(
+  db: Db,
+  caseId: string,
+  userId: string,
+  eventType: string,
+  sharedWithOrganisation = false,
+): Promise<void> {
   await db
     .delete(formDrafts)
     .where(
-      and(eq(formDrafts.caseId, caseId), eq(formDrafts.userId, userId), eq(formDrafts.eventType, eventType)),
+      and(
+        eq(formDrafts.caseId, caseId),
+        sharedWithOrganisation ? providersDrafts : eq(formDrafts.userId, userId),
+        eq(formDrafts.eventType, eventType),
+      ),
     );
 }

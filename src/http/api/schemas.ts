@@ -75,6 +75,11 @@ export const caseSummary = z.object({
 export const caseView = caseSummary.extend({
   context: z.record(z.string(), z.unknown()),
   nextEvents: z.array(nextEvent).describe('Only the events this caller may send now'),
+  forColleagues: z
+    .array(nextEvent.extend({ permission: z.string() }))
+    .describe(
+      "For the owning organisation's people: what it may send now that needs a permission this caller lacks (ownerPermission); they may prepare it in the pages. Empty for staff",
+    ),
   decision: z
     .looseObject({
       status: z.enum(['awaitingSignature', 'sentBack']),

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { MachineDefinition } from '../../../machines/define.ts';
 import { measuresOf } from '../../../machines/measures.ts';
 import type { DraftFields } from '../../db/queries/form-drafts.ts';
+import { permissionWords } from '../../engine/actor.ts';
 import type { FieldError } from '../../engine/errors.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
@@ -72,11 +73,21 @@ export function actionForms(
     officers?: readonly { id: string; name: string }[];
   } = {},
 ) {
+  // What a colleague with the permission sends, this person may prepare and save for them.
+  const events = [
+    ...view.nextEvents.map((e) => ({ ...e, note: undefined as string | undefined, saveOnly: false })),
+    ...(view.forColleagues ?? []).map((e) => ({
+      type: e.type,
+      label: e.label,
+      saveOnly: true,
+      note: `Only someone your organisation allows to ${permissionWords[e.permission as keyof typeof permissionWords] ?? 'do this'} can send this. You can fill it in and save it: they will find it here.`,
+    })),
+  ];
   // Two forms on the page may share a field name: then each form's ids carry its event type.
-  const names = view.nextEvents.flatMap((e) => Object.keys(eventSpec(definition, e.type)!.payload.shape));
+  const names = events.flatMap((e) => Object.keys(eventSpec(definition, e.type)!.payload.shape));
   const shared = new Set(names.filter((n, i) => names.indexOf(n) !== i));
   let errors: { text: string; href: string }[] = [];
-  const forms = view.nextEvents.map(({ type, label }) => {
+  const forms = events.map(({ type, label, note, saveOnly }) => {
     const payload = eventSpec(definition, type)!.payload;
     const mine = failed?.type === type ? failed : undefined;
     const built = buildForm(payload, {
@@ -91,7 +102,7 @@ export function actionForms(
     if (mine) errors = built.errorList;
     // What cannot be undone is confirmed on a page of its own first.
     const irreversible = !!eventSpec(definition, type)?.irreversible;
-    return { type, label, headingId: actionId(type), fields: built.fields, irreversible };
+    return { type, label, headingId: actionId(type), fields: built.fields, irreversible, note, saveOnly };
   });
   return { forms, errors };
 }

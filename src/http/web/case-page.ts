@@ -67,7 +67,9 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         deps.engine.history(actor, view.id),
         findOrganisation(deps.db, view.organisationId),
         view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
-        actor.userId ? draftsFor(deps.db, view.id, actor.userId) : new Map<string, DraftFields>(),
+        actor.userId
+          ? draftsFor(deps.db, view.id, actor.userId, actor.role === 'provider')
+          : new Map<string, DraftFields>(),
         standingOf(deps.db, actor, view),
         suppliersFor(deps.db, definition),
         // Which year's budget holds the award's money is the Commissioner's own accounting.
@@ -264,7 +266,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
 
     if (body._action === 'save') {
       // Save and come back later: only a form this person could send now; no version needed.
-      if (!view.nextEvents.some((e) => e.type === type) || !actor.userId) return refuse();
+      const mayPrepare = [...view.nextEvents, ...view.forColleagues].some((e) => e.type === type);
+      if (!mayPrepare || !actor.userId) return refuse();
       const draft = draftFields(body, spec.payload);
       if (draft.errors.length) {
         return render(res, view, { status: 422, failed: { type, values: body, errors: draft.errors } });
@@ -334,7 +337,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       throw error;
     }
     // Sent: what this person had saved of this form is done with.
-    if (actor.userId) await deleteDraft(deps.db, id, actor.userId, type);
+    if (actor.userId) await deleteDraft(deps.db, id, actor.userId, type, actor.role === 'provider');
     // A decision held for signature is not done yet: say so.
     const held = sent.decision?.status === 'awaitingSignature' && sent.decision.event === type;
     res.redirect(
