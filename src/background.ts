@@ -32,7 +32,7 @@ export async function runBackgroundOnce(deps: BackgroundDeps, options: { retenti
   const timers = await fireDueTimers(deps);
   const mail = await deliverDue(deps);
   const retention = options.retention
-    ? await applyRetention(deps.db, deps.retention, deps.clock.now())
+    ? await applyRetention(deps.db, deps.retention, deps.clock.now(), deps.engine.registry)
     : null;
   return { timers, mail, retention };
 }
@@ -47,7 +47,7 @@ export function startBackground(deps: BackgroundDeps): { stop: () => Promise<voi
         const due = Date.now() - retainedAt >= RETENTION_EVERY_MS;
         const { timers, mail, retention } = await runBackgroundOnce(deps, { retention: due });
         if (due) retainedAt = Date.now();
-        if (retention && retention.accounts + retention.messages > 0)
+        if (retention && retention.accounts + retention.messages + retention.cases > 0)
           deps.logger.info({ retention }, 'personal data past its retention period removed');
         if (timers.fired + timers.discarded + mail.sent + mail.failed > 0)
           deps.logger.info({ timers, mail }, 'background work');

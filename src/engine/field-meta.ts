@@ -62,3 +62,34 @@ function undescribed(s: Json, value: unknown, path: string): string[] {
     return field ? undescribed(field, v, at) : [at];
   });
 }
+
+/** What stands in for free text removed under the retention policy. */
+export const REMOVED_TEXT = '(removed under the retention policy)';
+
+/**
+ * The value with its free text removed: every string at a field the schema shows as a textarea
+ * (what a bid or return says in its own words, which may name people). Everything else stays:
+ * amounts, dates, choices and titles.
+ */
+export function withoutFreeText(schema: z.ZodType, value: unknown): unknown {
+  return stripped(jsonSchema(schema), value, false);
+}
+
+function stripped(s: Json, value: unknown, freeText: boolean): unknown {
+  const options = branches(s);
+  const isFreeText = freeText || s.widget === 'textarea' || options.some((o) => o.widget === 'textarea');
+  if (typeof value === 'string') return isFreeText && value !== '' ? REMOVED_TEXT : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const items = options.find((o) => o.items)?.items as Json | undefined;
+    return items ? value.map((v) => stripped(items, v, isFreeText)) : value;
+  }
+  const object = options.find((o) => o.properties);
+  if (!object) return value;
+  return Object.fromEntries(
+    Object.entries(value as Json).map(([key, v]) => {
+      const field = (object.properties as Record<string, Json>)[key];
+      return [key, field ? stripped(field, v, false) : v];
+    }),
+  );
+}

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention, DEFAULT_RETENTION } from '../../src/domain/retention.ts';
+import { REMOVED_TEXT } from '../../src/engine/field-meta.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
 import { csrfOf, providerWithPassword, signedIn } from '../helpers/web.ts';
@@ -52,7 +53,7 @@ describe('the retention pass', () => {
     const longAgo = new Date(Date.now() - 25 * 30 * DAY).toISOString();
     await t.sql`update users set deactivated_at = ${longAgo} where id = ${gone.userId}`;
 
-    const result = await applyRetention(t.db, DEFAULT_RETENTION, new Date());
+    const result = await applyRetention(t.db, DEFAULT_RETENTION, new Date(), t.engine.registry);
     expect(result.accounts).toBeGreaterThanOrEqual(1);
     const [user] =
       await t.sql`select name, email, password_hash, anonymised_at from users where id = ${gone.userId}`;
@@ -75,6 +76,60 @@ describe('the retention pass', () => {
     expect(mail.map((m) => m.subject)).toEqual([`Hello ${kept.email}`]);
     const [linnet] = await t.sql`select name, anonymised_at from users where id = ${kept.userId}`;
     expect(linnet).toEqual({ name: 'Linnet', anonymised_at: null });
+  });
+});
+
+describe('closed cases past the records’ retention period', () => {
+  it('lose their free text, in the case and its history, keeping the money, the dates and who acted', async () => {
+    const provider = await providerWithPassword(t, 'Shrike', PASSWORD);
+    const bid = async (title: string) => {
+      const opened = await t.http
+        .post('/api/cases')
+        .set(provider.auth)
+        .send({ machine: 'youth-fund', input: { programmeId: t.youthFund.programmeId, title } });
+      const id = opened.body.id as string;
+      const send = (event: Record<string, unknown>) =>
+        t.http.post(`/api/cases/${id}/events`).set(provider.auth).send(event);
+      expect(
+        (
+          await send({
+            type: 'SUBMIT',
+            title,
+            summary: 'Run by Jane Smith for her street',
+            amountRequestedPence: 120_000,
+          })
+        ).status,
+      ).toBe(200);
+      expect((await send({ type: 'WITHDRAW', reason: 'Jane Smith has moved away' })).status).toBe(200);
+      return id;
+    };
+    const old = await bid('Street games');
+    const recent = await bid('Street games again');
+    const eightYearsAgo = new Date(Date.now() - 8 * 366 * DAY).toISOString();
+    await t.sql`update cases set updated_at = ${eightYearsAgo} where id = ${old}`;
+
+    const result = await applyRetention(t.db, DEFAULT_RETENTION, new Date(), t.engine.registry);
+    expect(result.cases).toBe(1);
+    const view = await t.http.get(`/api/cases/${old}`).set(provider.auth);
+    expect(view.status).toBe(200);
+    expect(view.body.context).toMatchObject({
+      title: 'Street games',
+      summary: REMOVED_TEXT,
+      amountRequestedPence: 120_000,
+    });
+    const events =
+      await t.sql`select type, payload, actor_id from case_events where case_id = ${old} order by version`;
+    expect(events.map((e) => e.type)).toEqual(['CREATE', 'SUBMIT', 'WITHDRAW']);
+    expect(events[1]!.payload).toMatchObject({ summary: REMOVED_TEXT, amountRequestedPence: 120_000 });
+    expect(events[2]!.payload).toEqual({ reason: REMOVED_TEXT });
+    expect(events.every((e) => e.actor_id === provider.userId)).toBe(true);
+    expect(JSON.stringify(events)).not.toContain('Jane');
+    // The page still reads; a case closed recently keeps its words.
+    expect((await admin.get(`/cases/${old}`)).status).toBe(200);
+    const kept = await t.http.get(`/api/cases/${recent}`).set(provider.auth);
+    expect(kept.body.context.summary).toBe('Run by Jane Smith for her street');
+    // Once done, not done again.
+    expect((await applyRetention(t.db, DEFAULT_RETENTION, new Date(), t.engine.registry)).cases).toBe(0);
   });
 });
 

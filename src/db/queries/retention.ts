@@ -4,9 +4,13 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import {
   apiTokens,
+  caseEvents,
+  cases,
   formDrafts,
   memberships,
   outbox,
+  panelDeclarations,
+  panelScores,
   passwordLinks,
   pendingSignIns,
   recoveryCodes,
@@ -110,4 +114,53 @@ export async function lastActOnRecords(db: Db, userId: string): Promise<Date | n
       union all select max(decided_at) from bank_details where decided_by = ${userId}
     ) acts`);
   return row?.at ? new Date(row.at) : null;
+}
+
+/** Closed cases (their machine finished) untouched since before the cut-off, whose free text is still there. */
+export async function closedCasesPastRetention(db: Db, cutoff: Date, limit = 100) {
+  return db
+    .select({
+      id: cases.id,
+      machineId: cases.machineId,
+      machineVersion: cases.machineVersion,
+      snapshot: cases.snapshot,
+    })
+    .from(cases)
+    .where(
+      and(
+        isNull(cases.anonymisedAt),
+        sql`${cases.snapshot} ->> 'status' = 'done'`,
+        lt(cases.updatedAt, cutoff),
+      ),
+    )
+    .limit(limit);
+}
+
+export async function eventsOfCase(db: Db, caseId: string) {
+  return db
+    .select({ version: caseEvents.version, type: caseEvents.type, payload: caseEvents.payload })
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, caseId));
+}
+
+/**
+ * Writes a closed case back without its free text: its snapshot, each event's payload, and the panel's
+ * comments and conflict reasons; its drafts go. Amounts, dates, states and who acted stay.
+ */
+export async function rewriteClosedCase(
+  db: Db,
+  caseId: string,
+  snapshot: unknown,
+  payloads: readonly { version: number; payload: unknown }[],
+  at: Date,
+): Promise<void> {
+  await db.update(cases).set({ snapshot, anonymisedAt: at }).where(eq(cases.id, caseId));
+  for (const { version, payload } of payloads)
+    await db
+      .update(caseEvents)
+      .set({ payload })
+      .where(and(eq(caseEvents.caseId, caseId), eq(caseEvents.version, version)));
+  await db.update(panelScores).set({ comment: null }).where(eq(panelScores.caseId, caseId));
+  await db.update(panelDeclarations).set({ reason: null }).where(eq(panelDeclarations.caseId, caseId));
+  await db.delete(formDrafts).where(eq(formDrafts.caseId, caseId));
 }

@@ -52,6 +52,11 @@ export const cases = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /**
+     * When the free text of this closed case (what its bids and returns said, which may name people)
+     * was removed past the records' retention period; the money, dates and history's shape stay.
+     */
+    anonymisedAt: timestamp('anonymised_at', { withTimezone: true }),
+    /**
      * When the case is due, for machines whose context says (a monitoring return's `dueOn`), kept by
      * PostgreSQL. Indexed instead of an expression over `snapshot`: an index that names the snapshot
      * makes every update write new entries in all of this table's indexes (no HOT update).
