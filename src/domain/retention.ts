@@ -11,6 +11,7 @@ import {
   clearOldEmail,
   closedCasesPastRetention,
   eventsOfCase,
+  forgetOldRetries,
   lastActOnRecords,
   rewriteClosedCase,
 } from '../db/queries/retention.ts';
@@ -30,6 +31,9 @@ export interface RetentionSettings {
 }
 
 export const DEFAULT_RETENTION: RetentionSettings = { accountMonths: 24, emailDays: 365, recordsYears: 7 };
+
+/** How long the answer to a POST with an Idempotency-Key is kept for its retries. */
+export const RETRIES_KEPT_DAYS = 30;
 
 const monthsBefore = (at: Date, months: number) => {
   const d = new Date(at);
@@ -55,6 +59,8 @@ export async function applyRetention(
     });
   }
   const messages = await clearOldEmail(db, new Date(now.getTime() - settings.emailDays * 86_400_000));
+  // A retry comes within moments; a stored answer (which repeats what was sent) is kept a month.
+  await forgetOldRetries(db, new Date(now.getTime() - RETRIES_KEPT_DAYS * 86_400_000));
   let cases = 0;
   for (const row of await closedCasesPastRetention(db, monthsBefore(now, 12 * settings.recordsYears))) {
     const definition = registry.get(row.machineId, row.machineVersion);

@@ -51,6 +51,13 @@ describe('the retention pass', () => {
     await writeEmail(kept.email, 400);
     await writeEmail(kept.email, 10);
     const longAgo = new Date(Date.now() - 25 * 30 * DAY).toISOString();
+    // Answers stored for retries: one from six weeks ago, one from today.
+    for (const [key, daysAgo] of [
+      ['old-retry', 42],
+      ['new-retry', 0],
+    ] as const)
+      await t.sql`insert into idempotency_keys (user_id, key, request_hash, status, body, headers, created_at)
+        values (${kept.userId}, ${key}, 'h', 201, '{}', '{}', ${new Date(Date.now() - daysAgo * DAY).toISOString()})`;
     await t.sql`update users set deactivated_at = ${longAgo} where id = ${gone.userId}`;
 
     const result = await applyRetention(t.db, DEFAULT_RETENTION, new Date(), t.engine.registry);
@@ -74,6 +81,8 @@ describe('the retention pass', () => {
     // Email older than its period loses its addresses and words; newer email and the other account stay.
     const mail = await t.sql`select subject from outbox where lower(to_email) = lower(${kept.email})`;
     expect(mail.map((m) => m.subject)).toEqual([`Hello ${kept.email}`]);
+    const retries = await t.sql`select key from idempotency_keys where user_id = ${kept.userId}`;
+    expect(retries.map((r) => r.key)).toEqual(['new-retry']);
     const [linnet] = await t.sql`select name, anonymised_at from users where id = ${kept.userId}`;
     expect(linnet).toEqual({ name: 'Linnet', anonymised_at: null });
   });

@@ -7,6 +7,7 @@ import {
   caseEvents,
   cases,
   formDrafts,
+  idempotencyKeys,
   memberships,
   outbox,
   panelDeclarations,
@@ -69,7 +70,15 @@ export async function anonymiseUser(db: Db, userId: string, at: Date): Promise<b
       lastError: sql`case when ${outbox.status} = 'pending' then 'The address was removed' else ${outbox.lastError} end`,
     })
     .where(sql`lower(${outbox.toEmail}) = lower(${user.email})`);
-  for (const table of [memberships, recoveryCodes, passwordLinks, pendingSignIns, webSessions, formDrafts])
+  for (const table of [
+    memberships,
+    recoveryCodes,
+    passwordLinks,
+    pendingSignIns,
+    webSessions,
+    formDrafts,
+    idempotencyKeys,
+  ])
     await db.delete(table).where(eq(table.userId, userId));
   await db
     .update(apiTokens)
@@ -163,4 +172,13 @@ export async function rewriteClosedCase(
   await db.update(panelScores).set({ comment: null }).where(eq(panelScores.caseId, caseId));
   await db.update(panelDeclarations).set({ reason: null }).where(eq(panelDeclarations.caseId, caseId));
   await db.delete(formDrafts).where(eq(formDrafts.caseId, caseId));
+}
+
+/** Forgets the answers stored for retries (which repeat what was sent) made before the cut-off; how many. */
+export async function forgetOldRetries(db: Db, cutoff: Date): Promise<number> {
+  const rows = await db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, cutoff))
+    .returning({ key: idempotencyKeys.key });
+  return rows.length;
 }
