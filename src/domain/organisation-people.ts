@@ -323,6 +323,23 @@ export async function removeColleague(
     await deleteMembership(tx, userId, organisationId);
     await cancelInvitationLinks(tx, userId, organisationId, now);
     await announceAccountChange(tx, userId);
+    // Someone who had joined hears of it from us, not by finding a page that no longer opens.
+    if (membership.acceptedAt && userId !== actor.userId) {
+      const organisation = await findOrganisation(tx, organisationId);
+      await sendLetters(
+        tx,
+        [user],
+        {
+          message: 'removedFromOrganisation',
+          subject: `You no longer act for ${organisation?.name} on OPCC Commissioning`,
+          body: [
+            `Someone who manages the people of ${organisation?.name} removed you from it on the Office of the Police and Crime Commissioner's commissioning service. What you did for it stays in its cases' history.`,
+            'If you think this is a mistake, ask them to invite you again.',
+          ],
+        },
+        now,
+      );
+    }
     if (user.organisationId !== organisationId) return [];
     const [other] = await organisationsOfMember(tx, userId);
     if (other) {

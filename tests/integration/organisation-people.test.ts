@@ -273,6 +273,9 @@ describe('managing people', () => {
     );
     expect(removed.status).toBe(303);
     expect((await managerAgent.get('/organisation')).text).not.toContain('Colleague of Crane');
+    const [told] =
+      await t.sql`select subject from outbox where to_email = ${colleague.email} and message = 'removedFromOrganisation'`;
+    expect(told!.subject).toMatch(/^You no longer act for Crane /);
     const after = await colleagueAgent.get('/');
     expect(after.status).toBe(303);
     expect(after.headers.location).toMatch(/^\/sign-in/);
