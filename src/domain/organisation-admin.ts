@@ -55,7 +55,8 @@ function lookalikes(o: OrganisationRow, all: readonly OrganisationRow[]): string
 export async function organisationList(db: Database, actor: Actor, show: OrganisationList) {
   requireAdmin(actor);
   const all = await organisationsForAdmin(db, 'all');
-  return (await organisationsForAdmin(db, show)).map((o) => ({
+  const shown = show === 'all' ? all : await organisationsForAdmin(db, show);
+  return shown.map((o) => ({
     lookalikes: lookalikes(o, all),
     id: o.id,
     name: o.name,

@@ -4,14 +4,12 @@
 import { type Request, type Response, Router } from 'express';
 import { organisationPermissions } from '../../../machines/define.ts';
 import type { Database } from '../../db/client.ts';
+import { acceptInvitation, invitationFor, inviteColleague } from '../../domain/organisation-invitations.ts';
 import {
-  acceptInvitation,
   actFor,
   changePermissions,
   colleague,
-  invitationFor,
-  inviteColleague,
-  managedBy,
+  managedOrganisationName,
   organisationPeople,
   organisationsOf,
   permissionNames,
@@ -63,8 +61,7 @@ export function organisationPagesRouter(deps: { db: Database; clock: Clock; publ
   });
 
   const invitePage = async (res: Response, status: number, view: Record<string, unknown>) => {
-    managedBy(webActor(res));
-    const { organisationName } = await organisationPeople(deps.db, webActor(res));
+    const organisationName = await managedOrganisationName(deps.db, webActor(res));
     res.status(status).render('organisation/invite.njk', {
       title: 'Invite a colleague',
       organisationName,
@@ -104,7 +101,7 @@ export function organisationPagesRouter(deps: { db: Database; clock: Clock; publ
     view: Record<string, unknown> = {},
   ) => {
     const person = await colleague(deps.db, webActor(res), personId(req));
-    const { organisationName } = await organisationPeople(deps.db, webActor(res));
+    const { organisationName } = person;
     res.status(status).render('organisation/colleague.njk', {
       title: person.name,
       organisationName,
@@ -132,7 +129,7 @@ export function organisationPagesRouter(deps: { db: Database; clock: Clock; publ
     view: Record<string, unknown> = {},
   ) => {
     const person = await colleague(deps.db, webActor(res), personId(req));
-    const { organisationName } = await organisationPeople(deps.db, webActor(res));
+    const { organisationName } = person;
     res.status(status).render('organisation/remove.njk', {
       title: person.invited ? 'Withdraw the invitation' : `Remove ${person.name}`,
       organisationName,
