@@ -1,12 +1,14 @@
 // The benchmark's own database, made the way the tests make theirs (tests/helpers): a fresh one on
 // DATABASE_URL's server, or a temporary embedded PostgreSQL when it is unset; migrated, seeded with
 // the plan, demo organisations and users, and dropped at the end.
+
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../src/db/client.ts';
 import { applyMigrations } from '../src/db/migrate.ts';
 import { findUserByEmail } from '../src/db/queries/people.ts';
 import { createFund, createProgramme, type ProgrammeCycle } from '../src/domain/catalogue.ts';
 import { issueToken } from '../src/domain/people.ts';
+import { systemActor } from '../src/engine/actor.ts';
 import { createFreshDatabase, type FreshDatabase } from '../tests/helpers/database.ts';
 import { seedTestDatabase } from '../tests/helpers/seed.ts';
 
@@ -68,6 +70,7 @@ export async function createProgrammes(
             maxAwardPence: 500_000,
           },
           knownCycles,
+          systemActor,
         ),
       );
     }

@@ -28,6 +28,7 @@ import {
 import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { financialYearDates } from './financial-year.ts';
+import { limitFields, logStartingLimits, refuseLimitsFrom, STARTING_LIMITS } from './programme-limits.ts';
 
 const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
@@ -67,14 +68,14 @@ export const newProgramme = z.strictObject({
   opensAt: isoInstant.optional(),
   closesAt: isoInstant.optional(),
   decisionOn: isoDate.optional(),
-  delegationThresholdPence: pence,
-  maxAwardPence: pence.min(1).optional(),
+  /** The rulebook's limits: only an approver or admin sets them (programme-limits.ts). */
+  delegationThresholdPence: limitFields.delegationThresholdPence.optional(),
+  maxAwardPence: limitFields.maxAwardPence.optional(),
   /** The dates the programme funds services for (a bid's service starts between them), and the longest. */
   serviceStartsOn: isoDate.optional(),
   serviceEndsOn: isoDate.optional(),
   maxServiceMonths: z.number().int().min(1).max(120).optional(),
-  /** How many panel members must score before scoring closes without a recorded reason. */
-  panelQuorum: z.number().int().min(1).max(20).default(2),
+  panelQuorum: limitFields.panelQuorum.optional(),
   /** How often an award's monitoring returns fall (months, in step with the financial year), and when. */
   returnEveryMonths: z
     .union([z.literal(3), z.literal(6), z.literal(12)], { error: 'Returns are every 3, 6 or 12 months' })
@@ -187,12 +188,30 @@ export interface ProgrammeCycle {
   measures?: readonly MeasureSpec[] | undefined;
 }
 
+/**
+ * Sets a programme up. Its limits come from an approver or admin when they set it up, else they start
+ * safe (STARTING_LIMITS); either way the first entry of their log says who set them.
+ */
 export async function createProgramme(
   tx: Tx,
   body: unknown,
   cycles: readonly ProgrammeCycle[],
+  actor: Actor,
+  at = new Date(),
 ): Promise<string> {
+  if (body && typeof body === 'object') refuseLimitsFrom(actor, body as Record<string, unknown>);
   const p = parse(newProgramme, body, 'programme');
+  const limits = {
+    delegationThresholdPence:
+      p.delegationThresholdPence === undefined
+        ? STARTING_LIMITS.delegationThresholdPence
+        : BigInt(p.delegationThresholdPence),
+    maxAwardPence:
+      p.maxAwardPence === undefined || p.maxAwardPence === null
+        ? STARTING_LIMITS.maxAwardPence
+        : BigInt(p.maxAwardPence),
+    panelQuorum: p.panelQuorum ?? STARTING_LIMITS.panelQuorum,
+  };
   const problems: { field: string; message: string }[] = [];
   const knownCycles = cycles.map((c) => c.id);
   if (!knownCycles.includes(p.cycle))
@@ -229,10 +248,8 @@ export async function createProgramme(
       opensAt: p.opensAt ? new Date(p.opensAt) : null,
       closesAt: p.closesAt ? new Date(p.closesAt) : null,
       decisionOn: p.decisionOn ?? null,
-      delegationThresholdPence: BigInt(p.delegationThresholdPence),
-      maxAwardPence: p.maxAwardPence === undefined ? null : BigInt(p.maxAwardPence),
+      ...limits,
       criteria: p.criteria,
-      panelQuorum: p.panelQuorum,
       serviceStartsOn: p.serviceStartsOn ?? null,
       serviceEndsOn: p.serviceEndsOn ?? null,
       maxServiceMonths: p.maxServiceMonths ?? null,
@@ -240,6 +257,7 @@ export async function createProgramme(
       returnDueDays: p.returnDueDays,
     })
     .returning({ id: programmes.id });
+  await logStartingLimits(tx, row!.id, limits, actor, at);
   await tx
     .insert(programmeOutcomes)
     .values(p.outcomeIds.map((outcomeId) => ({ programmeId: row!.id, outcomeId })));

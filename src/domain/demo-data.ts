@@ -1,5 +1,6 @@
 // Demo data, so a fresh install can be clicked through at once: the OPCC, providers, partners and
 // the six Community Safety Partnerships; one user per role; this year's funds and programmes.
+
 import { sql } from 'drizzle-orm';
 import { addDays, londonDate, londonInstant } from '../../machines/calendar.ts';
 import { crimeDisorderGrant } from '../../machines/crime-disorder-grant.ts';
@@ -11,6 +12,7 @@ import { insertMembership } from '../db/queries/memberships.ts';
 import { insertPanelMember } from '../db/queries/panel.ts';
 import { usersWithEmails, usersWithRole } from '../db/queries/people.ts';
 import { organisations, users } from '../db/schema/index.ts';
+import { systemActor } from '../engine/actor.ts';
 import { createFund, createProgramme, type ProgrammeCycle } from './catalogue.ts';
 import { financialYearOf, yearsAhead } from './financial-year.ts';
 import { everyPermission } from './organisation-people.ts';
@@ -196,7 +198,7 @@ async function seedProgrammes(
   const [victimsStream] = await tx.execute<{ id: string }>(
     sql`select id from fund_streams where fund_id = ${victimsFund} limit 1`,
   );
-  const programme = (body: Record<string, unknown>) => createProgramme(tx, body, cycles);
+  const programme = (body: Record<string, unknown>) => createProgramme(tx, body, cycles, systemActor);
   return {
     youthFund: await programme({
       name: `Youth Fund ${year}`,

@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps) {
   api.use('/cases', panelRouter(deps.db, deps.engine));
   api.use('/admin/outbox', outboxRouter(deps.db, deps.clock));
   api.use('/organisations', organisationsRouter(deps.db));
-  api.use(catalogueRouter(deps.db, deps.engine));
+  api.use(catalogueRouter(deps.db, deps.engine, deps.clock));
   api.use('/reports', reportsRouter(deps.db, deps.clock));
   const exportDeps = {
     db: deps.db,

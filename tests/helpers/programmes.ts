@@ -1,5 +1,6 @@
 // A programme of a test's own: its own fund (so money tests never share a budget), and for bid
 // cycles a commissioning round already open for bids.
+
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
@@ -8,6 +9,7 @@ import { findUserByEmail } from '../../src/db/queries/people.ts';
 import { fundStreams } from '../../src/db/schema/index.ts';
 import { createFund, createProgramme } from '../../src/domain/catalogue.ts';
 import { actorOf } from '../../src/domain/people.ts';
+import { systemActor } from '../../src/engine/actor.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 
 export interface TestProgramme {
@@ -111,6 +113,7 @@ export async function openProgramme(
         ],
       },
       engine.registry.list(),
+      systemActor,
     );
     for (const email of options.panel ?? ['panel@demo.test', 'panel2@demo.test']) {
       const member = await findUserByEmail(tx, email);

@@ -207,14 +207,13 @@ describe('programmes', () => {
     });
     otherStream = (await get(`/api/funds/${withStream.fundId}/position`, OFFICER)).body.streams[0].streamId;
   });
+  /** A programme as an officer sets it up: without the rulebook's limits, which only approvers set. */
   const programme = (over: object = {}) => ({
     name: uniqueName('Programme'),
     cycle: 'youth-fund',
     fundId: t.youthFund.fundId,
     themeId: 'offenders',
     outcomeIds: ['O2', 'O1'],
-    delegationThresholdPence: 500_000,
-    maxAwardPence: 250_000,
     closesAt: '2027-01-31T17:00:00+00:00',
     criteria: [
       { id: 'need', label: 'Need', weight: 70 },
@@ -248,14 +247,22 @@ describe('programmes', () => {
       expectProblem(await get(`/api/programmes/${id}`, PROVIDER), 404);
   });
 
-  it.each([OFFICER, ADMIN])('%s sets one up; it has no round until one is opened', async (email) => {
-    const body = programme();
+  const LIMITS = { delegationThresholdPence: 500_000, maxAwardPence: 250_000, panelQuorum: 3 };
+  // An officer's programme starts with safe limits: an approver signs every award, no cap, quorum 2.
+  const STARTING = { delegationThresholdPence: 0, maxAwardPence: null, panelQuorum: 2 };
+
+  it.each([
+    [OFFICER, {}, STARTING],
+    [ADMIN, LIMITS, LIMITS],
+  ] as const)('%s sets one up; it has no round until one is opened', async (email, limits, expected) => {
+    const body = programme(limits);
     const res = await post('/api/programmes', email, body);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.headers.location).toBe(`/api/programmes/${res.body.id}`);
     expect(res.body).toEqual({
       id: expect.any(String),
       ...body,
+      ...expected,
       streamId: null,
       outcomeIds: ['O1', 'O2'],
       opensAt: null,
@@ -264,7 +271,6 @@ describe('programmes', () => {
       serviceStartsOn: null,
       serviceEndsOn: null,
       maxServiceMonths: null,
-      panelQuorum: 2,
       returnEveryMonths: 3,
       returnDueDays: 30,
       // The Youth Fund's own measures, seeded from its cycle.
@@ -296,12 +302,24 @@ describe('programmes', () => {
     }
   });
 
-  it('takes a panel quorum of its own', async () => {
+  it('takes a panel quorum of its own from an admin', async () => {
     const body = programme({ panelQuorum: 3 });
-    const res = await post('/api/programmes', OFFICER, body);
+    const res = await post('/api/programmes', ADMIN, body);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.panelQuorum).toBe(3);
     expect((await get(`/api/programmes/${res.body.id}`, APPROVER)).body.panelQuorum).toBe(3);
+  });
+
+  it.each([
+    ['the delegation threshold', { delegationThresholdPence: 1_000_000 }],
+    ['a cap', { maxAwardPence: 250_000 }],
+    ['a quorum', { panelQuorum: 1 }],
+  ])('an officer may not set %s (403), and nothing is set up', async (_what, limit) => {
+    const body = programme(limit);
+    const res = await post('/api/programmes', OFFICER, body);
+    expectProblem(res, 403);
+    expect(res.body.detail).toMatch(/Only an approver or an admin/);
+    expect(await named('programmes', body)).toBe(0);
   });
 
   it.each([FINANCE, PANEL, APPROVER, PROVIDER])('%s may not set one up (403)', async (email) => {
@@ -341,8 +359,88 @@ describe('programmes', () => {
     ['an extra field', () => programme({ colour: 'red' }), 'colour'],
   ])('refuses %s with 422 naming the field', async (_name, body, field) => {
     const refused = body(otherStream);
-    expectProblem(await post('/api/programmes', OFFICER, refused), 422, field);
+    expectProblem(await post('/api/programmes', ADMIN, refused), 422, field);
     expect(await named('programmes', refused)).toBe(0);
+  });
+});
+
+describe("a programme's limits", () => {
+  const limitsPath = (id: string) => `/api/programmes/${id}/limits`;
+  const put = (id: string, email: DemoEmail, body: object) =>
+    t.http.put(limitsPath(id)).set(t.as(email)).send(body);
+  let programmeId: string;
+  beforeAll(async () => {
+    const res = await post('/api/programmes', OFFICER, {
+      name: uniqueName('Programme'),
+      cycle: 'youth-fund',
+      fundId: t.youthFund.fundId,
+      themeId: 'offenders',
+      outcomeIds: ['O2'],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    programmeId = res.body.id;
+  });
+  const change = { delegationThresholdPence: 250_000, maxAwardPence: 500_000, panelQuorum: 3 };
+
+  it('an approver changes them with a reason; the log keeps every setting, with who and why', async () => {
+    const res = await put(programmeId, APPROVER, { ...change, reason: 'Board decision of 3 March' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject(change);
+    expect((await get(`/api/programmes/${programmeId}`, OFFICER)).body).toMatchObject(change);
+    const again = await put(programmeId, ADMIN, { ...change, maxAwardPence: null, reason: 'No cap after all' });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const log = (await get(limitsPath(programmeId), OFFICER)).body;
+    expect(log).toMatchObject({ ...change, maxAwardPence: null });
+    expect(log.changes).toEqual([
+      expect.objectContaining({
+        delegationThresholdPence: 0,
+        maxAwardPence: null,
+        panelQuorum: 2,
+        reason: 'Set when the programme was set up',
+        changedByName: expect.stringMatching(/\w/),
+      }),
+      expect.objectContaining({ ...change, reason: 'Board decision of 3 March' }),
+      expect.objectContaining({ ...change, maxAwardPence: null, reason: 'No cap after all' }),
+    ]);
+    const who = await t.sql`select u.email from programme_limit_changes c join users u on u.id = c.changed_by
+      where c.programme_id = ${programmeId} order by c.changed_at, c.id`;
+    expect(who.map((r) => r.email)).toEqual([OFFICER, APPROVER, ADMIN]);
+  });
+
+  it.each([OFFICER, FINANCE, PANEL])('%s may not change them (403), and nothing changes', async (email) => {
+    const before = (await get(limitsPath(programmeId), APPROVER)).body;
+    expectProblem(await put(programmeId, email, { ...change, panelQuorum: 7, reason: 'Mine' }), 403);
+    expect((await get(limitsPath(programmeId), APPROVER)).body).toEqual(before);
+  });
+
+  it('a provider learns nothing of them (404)', async () => {
+    expectProblem(await get(limitsPath(programmeId), PROVIDER), 404);
+    expectProblem(await put(programmeId, PROVIDER, { ...change, reason: 'Mine' }), 404);
+  });
+
+  it.each<[string, object, string]>([
+    ['no reason', { ...change }, 'reason'],
+    ['a blank reason', { ...change, reason: '  ' }, 'reason'],
+    ['a negative threshold', { ...change, delegationThresholdPence: -1, reason: 'x' }, 'delegationThresholdPence'],
+    ['a cap of nothing', { ...change, maxAwardPence: 0, reason: 'x' }, 'maxAwardPence'],
+    ['a quorum of nobody', { ...change, panelQuorum: 0, reason: 'x' }, 'panelQuorum'],
+    ['an extra field', { ...change, colour: 'red', reason: 'x' }, 'colour'],
+  ])('refuses %s with 422 naming the field', async (_name, body, field) => {
+    const before = (await get(limitsPath(programmeId), APPROVER)).body;
+    expectProblem(await put(programmeId, APPROVER, body), 422, field);
+    expect((await get(limitsPath(programmeId), APPROVER)).body).toEqual(before);
+  });
+
+  it('says when nothing would change (409), and logs nothing', async () => {
+    const before = (await get(limitsPath(programmeId), APPROVER)).body;
+    const { changes: _changes, ...current } = before;
+    expectProblem(await put(programmeId, APPROVER, { ...current, reason: 'Again' }), 409);
+    expect((await get(limitsPath(programmeId), APPROVER)).body).toEqual(before);
+  });
+
+  it('404s for a programme that does not exist', async () => {
+    for (const id of [randomUUID(), 'not-a-uuid'])
+      expectProblem(await put(id, APPROVER, { ...change, reason: 'x' }), 404);
   });
 });
 

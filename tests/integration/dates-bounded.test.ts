@@ -32,7 +32,6 @@ describe('dates are bounded to the years 2000 to 2199', () => {
         fundId: t.youthFund.fundId,
         themeId: 'offenders',
         outcomeIds: ['O2'],
-        delegationThresholdPence: 0,
         decisionOn: '0000-01-01',
       });
     expect422(res, 'decisionOn');

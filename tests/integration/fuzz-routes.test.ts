@@ -169,7 +169,6 @@ const goodBodies: Record<string, unknown> = {
     fundId: t.youthFund.fundId,
     themeId: 'offenders',
     outcomeIds: ['O2'],
-    delegationThresholdPence: 0,
   },
 };
 

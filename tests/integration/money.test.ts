@@ -383,7 +383,8 @@ describe('a ring-fenced stream', () => {
     // A second programme on the same fund, outside the stream.
     const created = await t.http
       .post('/api/programmes')
-      .set(t.as('officer@demo.test'))
+      // An admin, as it sets the limits too.
+      .set(t.as('admin@demo.test'))
       .send({
         name: `Unfenced ${fundId}`,
         cycle: 'youth-fund',
@@ -457,7 +458,6 @@ describe('a jointly commissioned fund', () => {
         fundId,
         themeId: 'transformation',
         outcomeIds: ['T1'],
-        delegationThresholdPence: 0,
       });
     expect(programme.status, JSON.stringify(programme.body)).toBe(201);
     await seatPanel(programme.body.id);

@@ -17,7 +17,8 @@ beforeAll(async () => {
   h = cycleHelpers(t);
   const created = await t.http
     .post('/api/programmes')
-    .set(t.as(OFFICER))
+    // An admin, as it sets the delegation threshold too.
+    .set(t.as('admin@demo.test'))
     .send({
       name: 'Victims’ services with service dates',
       cycle: 'victims-services',
@@ -135,7 +136,6 @@ describe('a service period against its programme', () => {
       fundId: (await t.programme({ open: false })).fundId,
       themeId: 'victims',
       outcomeIds: ['V1'],
-      delegationThresholdPence: 0,
     };
     for (const [extra, field] of [
       [{ serviceStartsOn: '2028-04-01', serviceEndsOn: '2027-04-01' }, 'serviceEndsOn'],

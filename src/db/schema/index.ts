@@ -11,6 +11,7 @@ export * from './outbox.ts';
 export * from './panel.ts';
 export * from './payments.ts';
 export * from './plan.ts';
+export * from './programme-limits.ts';
 export * from './programmes.ts';
 export * from './sessions.ts';
 export * from './users.ts';

@@ -14,9 +14,11 @@ import {
 import { planOutcomes, planThemes } from '../../db/schema/index.ts';
 import { confirmBudget, createFund, createProgramme } from '../../domain/catalogue.ts';
 import { fundPosition, fundPositions } from '../../domain/fund-position.ts';
+import { changeLimits, limitHistory, limitsOf } from '../../domain/programme-limits.ts';
 import { assignPanelMember, programmePanel, removePanelMember } from '../../domain/programme-panel.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
+import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { forbidden, notFound } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
@@ -29,7 +31,7 @@ const requireRole = (actor: Actor, roles: Actor['role'][], what: string) => {
   if (!roles.includes(actor.role)) throw forbidden(`Only ${roles.join(' or ')} can ${what}.`);
 };
 
-export function catalogueRouter(db: Database, engine: Engine): Router {
+export function catalogueRouter(db: Database, engine: Engine, clock: Clock): Router {
   const router = Router();
 
   router.get('/plan', async (_req, res) => {
@@ -112,10 +114,7 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
     maxServiceMonths: row.maxServiceMonths,
     returnEveryMonths: row.returnEveryMonths,
     returnDueDays: row.returnDueDays,
-    ...(staff(actor) && {
-      delegationThresholdPence: Number(row.delegationThresholdPence),
-      panelQuorum: row.panelQuorum,
-    }),
+    ...(staff(actor) && limitsOf(row)),
     maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
     criteria: row.criteria,
     // What its awards report on: its cycle's measures to start with, as its setup may change them.
@@ -139,11 +138,29 @@ export function catalogueRouter(db: Database, engine: Engine): Router {
     requireRole(actorOf(res), ['officer', 'admin'], 'set up programmes');
     parseBody(anObject, req.body);
     const cycles = engine.registry.list().filter((d) => d.id !== ROUND_MACHINE);
-    const id = await db.transaction((tx) => createProgramme(tx, req.body, cycles));
+    const id = await db.transaction((tx) => createProgramme(tx, req.body, cycles, actorOf(res), clock.now()));
     res
       .status(201)
       .location(`/api/programmes/${id}`)
       .json(await programmeView((await findProgramme(db, id))!, actorOf(res)));
+  });
+
+  // The rulebook's limits on the programme and every setting of them: for staff; changed only by an
+  // approver or admin, with a reason.
+  router.get('/programmes/:id/limits', async (req, res) => {
+    const actor = actorOf(res);
+    const row = staff(actor) && isUuid(req.params.id) ? await findProgramme(db, req.params.id) : undefined;
+    if (!row) throw notFound('programme');
+    res.json({ ...limitsOf(row), changes: await limitHistory(db, row.id) });
+  });
+
+  router.put('/programmes/:id/limits', async (req, res) => {
+    const actor = actorOf(res);
+    if (!staff(actor)) throw notFound('programme');
+    parseBody(anObject, req.body);
+    await db.transaction((tx) => changeLimits(tx, actor, req.params.id, req.body, clock.now()));
+    const row = (await findProgramme(db, req.params.id))!;
+    res.json({ ...limitsOf(row), changes: await limitHistory(db, row.id) });
   });
 
   router.get('/programmes/:id/panel', async (req, res) => {
