@@ -387,7 +387,11 @@ describe("a programme's limits", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject(change);
     expect((await get(`/api/programmes/${programmeId}`, OFFICER)).body).toMatchObject(change);
-    const again = await put(programmeId, ADMIN, { ...change, maxAwardPence: null, reason: 'No cap after all' });
+    const again = await put(programmeId, ADMIN, {
+      ...change,
+      maxAwardPence: null,
+      reason: 'No cap after all',
+    });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     const log = (await get(limitsPath(programmeId), OFFICER)).body;
     expect(log).toMatchObject({ ...change, maxAwardPence: null });
@@ -421,7 +425,11 @@ describe("a programme's limits", () => {
   it.each<[string, object, string]>([
     ['no reason', { ...change }, 'reason'],
     ['a blank reason', { ...change, reason: '  ' }, 'reason'],
-    ['a negative threshold', { ...change, delegationThresholdPence: -1, reason: 'x' }, 'delegationThresholdPence'],
+    [
+      'a negative threshold',
+      { ...change, delegationThresholdPence: -1, reason: 'x' },
+      'delegationThresholdPence',
+    ],
     ['a cap of nothing', { ...change, maxAwardPence: 0, reason: 'x' }, 'maxAwardPence'],
     ['a quorum of nobody', { ...change, panelQuorum: 0, reason: 'x' }, 'panelQuorum'],
     ['an extra field', { ...change, colour: 'red', reason: 'x' }, 'colour'],
