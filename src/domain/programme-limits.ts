@@ -21,6 +21,15 @@ const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 export const LIMIT_SETTERS: readonly Actor['role'][] = ['approver', 'admin', 'system'];
 export const maySetLimits = (actor: Actor) => LIMIT_SETTERS.includes(actor.role);
 
+/** The most one award may be; asked as a pounds figure, left empty for no cap. */
+export const largestAward = pence
+  .min(1, { error: 'Enter a largest award of at least 1p, or leave it empty for no cap' })
+  .meta({
+    title: 'Largest award',
+    hint: 'The most one award may be. Leave it empty for no cap',
+    widget: 'money',
+  });
+
 /** The limits as a programme is set up with them, each in the words the rulebook uses. */
 export const limitFields = {
   delegationThresholdPence: pence.meta({
@@ -28,19 +37,12 @@ export const limitFields = {
     hint: 'An approver signs every award, variation or other decision that leaves a case holding more than this. £0 means an approver signs them all',
     widget: 'money',
   }),
-  maxAwardPence: pence
-    .min(1, { error: 'Enter a largest award of at least 1p, or leave it empty for no cap' })
-    .nullable()
-    .meta({
-      title: 'Largest award',
-      hint: 'The most one award may be. Leave it empty for no cap',
-      widget: 'money',
-    }),
+  maxAwardPence: largestAward.nullable(),
   panelQuorum: z
     .number()
-    .int({ error: 'Enter the quorum as a whole number' })
-    .min(1, { error: 'The quorum must be at least 1 panel member' })
-    .max(20, { error: 'The quorum can be at most 20 panel members' })
+    .int({ error: 'The panel quorum must be a whole number' })
+    .min(1, { error: 'The panel quorum must be at least 1' })
+    .max(20, { error: 'The panel quorum can be at most 20' })
     .meta({
       title: 'Panel quorum',
       hint: 'How many panel members must score a bid before scoring closes without a recorded reason',
@@ -52,12 +54,12 @@ export const limitsChange = z.strictObject({
   ...limitFields,
   maxAwardPence: limitFields.maxAwardPence.optional().transform((v) => v ?? null),
   reason: z
-    .string({ error: 'Say why the limits change' })
+    .string({ error: 'Enter why the limits change' })
     .trim()
-    .min(1, { error: 'Say why the limits change' })
+    .min(1, { error: 'Enter why the limits change' })
     .max(1000, { error: 'Keep the reason to 1000 characters or fewer' })
     .meta({
-      title: 'Why they change',
+      title: 'Why the limits change',
       hint: 'For example, the board’s decision of 3 March',
       widget: 'textarea',
     }),

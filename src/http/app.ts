@@ -43,6 +43,7 @@ import { organisationPagesRouter } from './web/organisation-pages.ts';
 import { pagesRouter } from './web/pages.ts';
 import { paymentPagesRouter } from './web/payment-pages.ts';
 import { personalDataPagesRouter } from './web/personal-data-pages.ts';
+import { programmeLimitsPagesRouter } from './web/programme-limits-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
 import { providerRouter } from './web/provider-pages.ts';
 import { publicationPagesRouter } from './web/publication-pages.ts';
@@ -214,6 +215,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(programmeLimitsPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(
     pagesRouter({
       db: deps.db,

@@ -167,3 +167,9 @@ function measureAnswers(
     }),
   );
 }
+
+/** Pence as a form shows them for editing: 250000 → "2500.00". */
+export function poundsForInput(pence: number | bigint): string {
+  const p = BigInt(pence);
+  return `${p / 100n}.${String(p % 100n).padStart(2, '0')}`;
+}

@@ -9,6 +9,7 @@ import { findUser } from '../../db/queries/people.ts';
 import { listProgrammes, outcomesOf, type ProgrammeRow, roundCaseOf } from '../../db/queries/programmes.ts';
 import { cases, organisations, planOutcomes, planThemes } from '../../db/schema/index.ts';
 import { opensOnProgramme, ownersFor, takesBids } from '../../domain/open-case.ts';
+import { maySetLimits } from '../../domain/programme-limits.ts';
 import { assignPanelMember, panelForPage, removePanelMember } from '../../domain/programme-panel.ts';
 import { programmeOr404 as findProgrammeOr404, ROUND_MACHINE } from '../../domain/programmes.ts';
 import { startsInWords } from '../../domain/service-period.ts';
@@ -29,6 +30,7 @@ function panelDone(done: unknown, name: string | undefined): string | undefined 
   if (done === 'assigned')
     return `${who} was added to the panel. They can now see and score this programme’s bids.`;
   if (done === 'removed') return `${who} was taken off the panel. They no longer see this programme’s bids.`;
+  if (done === 'limits') return 'The limits were changed. The change is logged with your name and reason.';
   return undefined;
 }
 const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -183,10 +185,12 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         maxServiceMonths: row.maxServiceMonths,
         delegationThresholdPence: Number(row.delegationThresholdPence),
         maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
+        panelQuorum: row.panelQuorum,
         criteria: row.criteria as { id: string; label: string; weight: number }[],
       },
       round,
       panel,
+      mayChangeLimits: maySetLimits(actor),
       done: panelDone(state.done, member?.role === 'panel' ? member.name : undefined),
       panelError: state.errors?.find((e) => e.href === '#userId')?.text,
       // A round is a call for bids: only for cycles whose cases the bidding organisations open.
