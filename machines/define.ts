@@ -209,6 +209,14 @@ export type Widget =
   | 'scored'
   /** A commissioning officer, by their user id: asked as a choice of the officers, shown by name. */
   | 'officer'
+  /**
+   * One of a list (a string or an integer), or several (an array of strings): asked as radios, a
+   * drop-down or checkboxes. The choices are the field's `options`, or given by the page that asks
+   * (the funds on record, say).
+   */
+  | 'choice'
+  /** An instant asked as a day: the start of that day in London (an instant is otherwise its end). */
+  | 'startOfDay'
   /** Not for people: an id, a working flag, a copy of settings. Never shown on a page. */
   | 'hidden';
 
@@ -220,6 +228,8 @@ export interface FieldMeta {
   widget?: Widget;
   /** What each value of an enum means to a person: { idva: 'IDVA service' }. */
   options?: Record<string, string>;
+  /** A list of objects asked as rows of questions: what one row is called ("Criterion"). */
+  itemTitle?: string;
 }
 
 declare module 'zod' {
@@ -532,6 +542,8 @@ export interface ScoringCriterion {
   label: string;
   /** Percent; a programme's weights add up to 100. */
   weight: number;
+  /** What the panel looks for in a strong answer: shown beside the score (not given to cases). */
+  guidance?: string;
 }
 
 export interface ProgrammeSettings {

@@ -25,7 +25,8 @@ export async function programmeSettings(tx: Db, row: ProgrammeRow): Promise<Prog
     name: row.name,
     maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
     delegationThresholdPence: Number(row.delegationThresholdPence),
-    criteria: row.criteria as ScoringCriterion[],
+    // The criteria as scores name them; their guidance is for the panel's pages, not the case.
+    criteria: (row.criteria as ScoringCriterion[]).map(({ id, label, weight }) => ({ id, label, weight })),
     closesAt: row.closesAt?.toISOString() ?? null,
   };
 }

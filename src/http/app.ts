@@ -45,6 +45,7 @@ import { paymentPagesRouter } from './web/payment-pages.ts';
 import { personalDataPagesRouter } from './web/personal-data-pages.ts';
 import { programmeLimitsPagesRouter } from './web/programme-limits-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
+import { programmeSetupPagesRouter } from './web/programme-setup-pages.ts';
 import { providerRouter } from './web/provider-pages.ts';
 import { publicationPagesRouter } from './web/publication-pages.ts';
 import { registerPagesRouter } from './web/register-pages.ts';
@@ -214,6 +215,8 @@ export function createApp(deps: AppDeps) {
       publicUrl: deps.publicUrl ?? 'http://localhost:3000',
     }),
   );
+  // Before the programme pages, so /programmes/new is not read as a programme's id.
+  app.use(programmeSetupPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock }));
   app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(programmeLimitsPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(

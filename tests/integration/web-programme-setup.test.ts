@@ -137,3 +137,151 @@ describe("a programme's limits in pages", () => {
     expect((await provider.get(`/programmes/${programmeId}/limits`)).status).toBe(403);
   });
 });
+
+describe('setting a programme up in pages', () => {
+  /** The form as an officer fills it in: a Youth Fund programme with two criteria. */
+  const filled = (csrf: string, over: Record<string, string | string[]> = {}) => ({
+    _csrf: csrf,
+    name: `Youth Fund set up in pages ${Date.now()}`,
+    summary: 'Grants for youth projects',
+    cycle: 'youth-fund',
+    fundId: t.youthFund.fundId,
+    streamId: '',
+    themeId: 'offenders',
+    outcomeIds: ['O2', 'O1'],
+    'closesAt-day': '31',
+    'closesAt-month': '1',
+    'closesAt-year': '2027',
+    'decisionOn-day': '',
+    'decisionOn-month': '',
+    'decisionOn-year': '',
+    maxServiceMonths: '12',
+    returnEveryMonths: '6',
+    returnDueDays: '20',
+    'criteria.0.label': 'Evidence of need',
+    'criteria.0.weight': '60',
+    'criteria.0.guidance': 'Local figures, not national ones',
+    // A row left blank between two filled ones is dropped.
+    'criteria.1.label': '',
+    'criteria.1.weight': '',
+    'criteria.1.guidance': '',
+    'criteria.2.label': 'Value for money',
+    'criteria.2.weight': '40',
+    'criteria.2.guidance': '',
+    ...over,
+  });
+  const apiProgramme = async (name: string) => {
+    const all = (await t.http.get('/api/programmes').set(t.as(OFFICER))).body.items as { name: string }[];
+    return all.find((p) => p.name === name) as Record<string, unknown> | undefined;
+  };
+
+  it('an officer sets one up: it starts with safe limits, its criteria named from their labels', async () => {
+    const officer = await signIn(OFFICER);
+    const list = await officer.get('/programmes');
+    expect(list.text).toContain('href="/programmes/new"');
+    const page = await officer.get('/programmes/new');
+    expect(page.status).toBe(200);
+    // The cycles a programme runs, by their titles; not the cases about an award.
+    expect(page.text).toContain('Youth Fund grant');
+    expect(page.text).not.toContain('value="monitoring-return"');
+    expect(page.text).not.toContain('name="delegationThresholdPence"');
+    const body = filled(csrfOf(page.text));
+    const saved = await officer.post('/programmes/new').type('form').send(body);
+    expect(
+      saved.status,
+      errorSummaryOf(saved.text)
+        .map((e) => e.text)
+        .join('; '),
+    ).toBe(303);
+    const programme = await apiProgramme(body.name as string);
+    expect(programme).toMatchObject({
+      cycle: 'youth-fund',
+      fundId: t.youthFund.fundId,
+      streamId: null,
+      themeId: 'offenders',
+      outcomeIds: ['O1', 'O2'],
+      // The end of 31 January in London: bids close as 1 February begins.
+      closesAt: '2027-02-01T00:00:00.000Z',
+      decisionOn: null,
+      maxServiceMonths: 12,
+      returnEveryMonths: 6,
+      returnDueDays: 20,
+      delegationThresholdPence: 0,
+      maxAwardPence: null,
+      panelQuorum: 2,
+      criteria: [
+        {
+          id: 'evidenceOfNeed',
+          label: 'Evidence of need',
+          weight: 60,
+          guidance: 'Local figures, not national ones',
+        },
+        { id: 'valueForMoney', label: 'Value for money', weight: 40 },
+      ],
+    });
+    expect(saved.headers.location).toBe(`/programmes/${programme!.id}?done=created`);
+    const shown = await officer.get(String(saved.headers.location));
+    expect(shown.text).toContain('The programme is set up.');
+    const log = await limitsOf(String(programme!.id));
+    expect(log.changes).toEqual([expect.objectContaining({ reason: 'Set when the programme was set up' })]);
+  });
+
+  it('adds a row of criteria on asking, keeping what was typed, and sets nothing up', async () => {
+    const officer = await signIn(OFFICER);
+    const page = await officer.get('/programmes/new');
+    const body = { ...filled(csrfOf(page.text)), add: 'criteria' };
+    const again = await officer.post('/programmes/new').type('form').send(body);
+    expect(again.status).toBe(200);
+    // Two rows typed (the blank one dropped) and one more.
+    expect(again.text).toContain('name="criteria.1.label" type="text" value="Value for money"');
+    expect(again.text).toContain('name="criteria.2.label"');
+    expect(again.text).not.toContain('name="criteria.3.label"');
+    expect(again.text).toContain(`value="${body.name}"`);
+    expect(await apiProgramme(body.name as string)).toBeUndefined();
+  });
+
+  it('names every problem by its question, keeps what was typed, and sets nothing up', async () => {
+    const officer = await signIn(OFFICER);
+    const page = await officer.get('/programmes/new');
+    const body = filled(csrfOf(page.text), {
+      cycle: '',
+      fundId: '',
+      outcomeIds: [],
+      'closesAt-day': '31',
+      'closesAt-month': '2',
+      'closesAt-year': '2027',
+      'criteria.2.weight': 'forty',
+    });
+    const refused = await officer.post('/programmes/new').type('form').send(body);
+    expect(refused.status).toBe(422);
+    // In the page's order, each linking to its question.
+    expect(errorSummaryOf(refused.text)).toEqual([
+      { href: '#cycle', text: 'Choose the commissioning cycle' },
+      { href: '#fundId', text: 'Choose the fund' },
+      { href: '#outcomeIds', text: 'Choose at least one of the Police and Crime Plan outcomes' },
+      { href: '#closesAt-day', text: 'Closes for bids must be a real date' },
+      { href: '#criteria-1-weight', text: 'Criterion 2: Weight (%): enter a whole number' },
+    ]);
+    expect(refused.text).toContain('value="Evidence of need"');
+    expect(await apiProgramme(body.name as string)).toBeUndefined();
+
+    // The rules of the whole: weights that do not make 100, outcomes of another theme.
+    const wrong = filled(csrfOf(page.text), { outcomeIds: ['O2', 'V1'], 'criteria.2.weight': '30' });
+    const rules = await officer.post('/programmes/new').type('form').send(wrong);
+    expect(rules.status).toBe(422);
+    expect(errorSummaryOf(rules.text).map((e) => e.text)).toEqual([
+      'Choose only Police and Crime Plan outcomes of the programme’s theme (Offenders)',
+      'The weights of the scoring criteria add up to 90%: make them add up to 100%',
+    ]);
+    expect(await apiProgramme(wrong.name as string)).toBeUndefined();
+  });
+
+  it.each(['finance@demo.test', APPROVER, 'panel@demo.test', 'provider@demo.test'] as const)(
+    '%s may not set one up',
+    async (email) => {
+      const person = await signIn(email);
+      expect((await person.get('/programmes/new')).status).toBe(403);
+      expect((await person.get('/programmes')).text).not.toContain('href="/programmes/new"');
+    },
+  );
+});

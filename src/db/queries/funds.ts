@@ -185,3 +185,18 @@ export async function caseMoneyByFund(db: Db, caseId: string) {
     returned: BigInt(r.returned),
   }));
 }
+
+/** Every ring-fenced stream of every fund, with its fund's name and year. */
+export async function allStreams(db: Db) {
+  return db
+    .select({
+      id: fundStreams.id,
+      name: fundStreams.name,
+      fundId: fundStreams.fundId,
+      fundName: funds.name,
+      financialYear: funds.financialYear,
+    })
+    .from(fundStreams)
+    .innerJoin(funds, eq(funds.id, fundStreams.fundId))
+    .orderBy(asc(funds.financialYear), asc(funds.name), asc(fundStreams.name));
+}

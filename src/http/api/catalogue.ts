@@ -16,6 +16,7 @@ import { confirmBudget, createFund, createProgramme } from '../../domain/catalog
 import { fundPosition, fundPositions } from '../../domain/fund-position.ts';
 import { changeLimits, limitHistory, limitsOf } from '../../domain/programme-limits.ts';
 import { assignPanelMember, programmePanel, removePanelMember } from '../../domain/programme-panel.ts';
+import { programmeCycles } from '../../domain/programme-setup.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Clock } from '../../engine/clock.ts';
@@ -137,7 +138,7 @@ export function catalogueRouter(db: Database, engine: Engine, clock: Clock): Rou
   router.post('/programmes', async (req, res) => {
     requireRole(actorOf(res), ['officer', 'admin'], 'set up programmes');
     parseBody(anObject, req.body);
-    const cycles = engine.registry.list().filter((d) => d.id !== ROUND_MACHINE);
+    const cycles = programmeCycles(engine.registry);
     const id = await db.transaction((tx) => createProgramme(tx, req.body, cycles, actorOf(res), clock.now()));
     res
       .status(201)

@@ -1,9 +1,9 @@
 // The way back from a GOV.UK form: a urlencoded body to an event's payload, and what could not be
 // read, named by the payload's field names so the engine's 422 errors land on the same inputs.
 import type { z } from 'zod';
-import { endOfLondonDay } from '../../../machines/calendar.ts';
+import { endOfLondonDay, londonInstant } from '../../../machines/calendar.ts';
 import type { FieldError } from '../../engine/errors.ts';
-import { fieldSpecs, type Kind } from './form-fields.ts';
+import { type FieldSpec, fieldSpecs, type Kind } from './form-fields.ts';
 
 export const POUNDS_ERROR = 'Enter an amount in pounds and pence, like 4500.00';
 
@@ -61,26 +61,93 @@ export function formToPayload(
   schema: z.ZodObject,
   body: Record<string, unknown>,
 ): { payload: Record<string, unknown>; errors: FieldError[] } {
+  return readFields(fieldSpecs(schema), body);
+}
+
+/** Whether nothing was typed in any of these answers (a blank row of a list). */
+const blank = (body: Record<string, unknown>) =>
+  Object.values(body).every((v) => list(v).every((x) => x.trim() === ''));
+
+/**
+ * The rows of a `rows` field as typed, in order, less those left blank: each row's answers by its
+ * questions' names. Rows are renumbered by `compactRows` first, so errors name the rows as shown.
+ */
+function typedRows(name: string, body: Record<string, unknown>): Record<string, unknown>[] {
+  const rows = new Map<number, Record<string, unknown>>();
+  for (const [key, value] of Object.entries(body)) {
+    if (!key.startsWith(`${name}.`)) continue;
+    const match = /^(\d+)\.(.+)$/.exec(key.slice(name.length + 1));
+    if (!match) continue;
+    const row = rows.get(Number(match[1])) ?? {};
+    row[match[2]!] = value;
+    rows.set(Number(match[1]), row);
+  }
+  return [...rows.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, row]) => row)
+    .filter((row) => !blank(row));
+}
+
+/**
+ * The body with each `rows` field's rows numbered from 0 as they will be read (blank ones dropped),
+ * so the form shown again, and the errors that name rows by number, match what was typed.
+ */
+export function compactRows(schema: z.ZodObject, body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...body };
+  for (const field of fieldSpecs(schema)) {
+    if (field.kind !== 'rows') continue;
+    for (const key of Object.keys(out)) if (key.startsWith(`${field.name}.`)) delete out[key];
+    typedRows(field.name, body).forEach((row, index) => {
+      for (const [question, value] of Object.entries(row)) out[`${field.name}.${index}.${question}`] = value;
+    });
+  }
+  return out;
+}
+
+function readFields(
+  specs: readonly FieldSpec[],
+  body: Record<string, unknown>,
+): { payload: Record<string, unknown>; errors: FieldError[] } {
   const payload: Record<string, unknown> = {};
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ field, message });
-  for (const field of fieldSpecs(schema)) {
+  for (const field of specs) {
     const { name, kind, label } = field;
     const raw = text(body[name]).trim();
-    if (kind === 'checks') {
+    if (kind === 'rows') {
+      const rows = typedRows(name, body).map((row, index) => {
+        const read = readFields(field.items ?? [], row);
+        for (const e of read.errors) fail(`${name}.${index}.${e.field}`, e.message);
+        return read.payload;
+      });
+      if (rows.length || !(field.optional || field.hasDefault)) payload[name] = rows;
+    } else if (kind === 'choices') {
+      payload[name] = list(body[name]).filter((v) => v.trim() !== '');
+    } else if (kind === 'choice') {
+      // Nothing chosen is left for the schema's own words ("Choose the fund"); a choice goes as chosen.
+      if (raw === '') continue;
+      if (field.integer) {
+        if (/^\d+$/.test(raw)) payload[name] = Number(raw);
+        else fail(name, 'Select an option');
+      } else payload[name] = raw;
+    } else if (kind === 'checks') {
       const chosen = new Set(list(body[name]));
       payload[name] = Object.fromEntries(field.options!.map((key) => [key, chosen.has(key)]));
-    } else if (kind === 'date' || kind === 'endOfDay') {
+    } else if (kind === 'date' || kind === 'endOfDay' || kind === 'startOfDay') {
       const parts = Object.fromEntries(
         DATE_PARTS.map((p) => [p, text(body[`${name}-${p}`]).trim()]),
       ) as DateParts;
       if (DATE_PARTS.every((p) => parts[p] === '')) {
-        if (!field.optional) fail(name, 'Enter a date');
+        if (!field.optional && !field.hasDefault) fail(name, 'Enter a date');
         continue;
       }
       const parsed = parseDate(label, parts);
       if (!('date' in parsed)) fail(name, parsed.error);
-      else payload[name] = kind === 'date' ? parsed.date : endOfLondonDay(parsed.date).toISOString();
+      else
+        payload[name] =
+          kind === 'date'
+            ? parsed.date
+            : (kind === 'endOfDay' ? endOfLondonDay(parsed.date) : londonInstant(parsed.date)).toISOString();
     } else if (kind === 'scores' && Object.keys(body).some((key) => key.startsWith(`${name}.`))) {
       const scores: Record<string, number> = {};
       for (const [key, value] of Object.entries(body)) {
@@ -95,7 +162,7 @@ export function formToPayload(
       const figures = measureAnswers(name, body, fail);
       if (Object.keys(figures).length) payload[name] = figures;
     } else if (raw === '') {
-      if (field.optional) continue;
+      if (field.optional || field.hasDefault) continue;
       if (kind === 'text' || kind === 'textarea') payload[name] = '';
       else fail(name, EMPTY[kind] ?? `Enter ${label.toLowerCase()}`);
     } else if (['text', 'textarea', 'supplier', 'scored', 'officer'].includes(kind)) {

@@ -23,6 +23,14 @@ export type Kind =
   | 'officer'
   /** Figures against the case's outcome measures: one number for each, and each part of a count. */
   | 'measures'
+  /** One of a list (`widget: 'choice'`): the field's own options or the page's. */
+  | 'choice'
+  /** Several of a list: an array of strings with `widget: 'choice'`. */
+  | 'choices'
+  /** An instant asked as a day: the start of that day in London. */
+  | 'startOfDay'
+  /** A list of objects, asked as rows of the item's questions (`items`). */
+  | 'rows'
   | Composite;
 type Composite = 'checks' | 'scores' | 'json';
 
@@ -38,6 +46,15 @@ export interface FieldSpec {
   optionText?: Record<string, string>;
   /** The least and most a record's numbers may be, where the schema says. */
   range?: [number, number];
+  /** A choice among whole numbers (returns every 3, 6 or 12 months): read back as a number. */
+  integer?: boolean;
+  /** A `rows` field's questions, asked once a row, and what one row is called. */
+  items?: FieldSpec[];
+  itemTitle?: string;
+  /** Left empty, the field takes the schema's default. */
+  hasDefault?: boolean;
+  /** What an error names the question as, where its label alone is not enough ("Criterion 2: Weight"). */
+  errorLabel?: string;
 }
 
 const isBooleanObject = (s: Json) =>
@@ -48,6 +65,10 @@ const isBooleanObject = (s: Json) =>
 
 function kindOf(s: Json): Kind {
   if (s.widget === 'measures') return 'measures';
+  if (s.widget === 'choice' && (s.type === 'string' || s.type === 'integer')) return 'choice';
+  if (s.type === 'array' && s.items?.type === 'string' && s.widget === 'choice') return 'choices';
+  if (s.type === 'array' && s.items?.type === 'object' && s.items.properties) return 'rows';
+  if (s.type === 'string' && s.format === 'date-time' && s.widget === 'startOfDay') return 'startOfDay';
   if (s.type === 'string' && ['supplier', 'scored', 'officer'].includes(s.widget)) return s.widget;
   if (s.type === 'string' && Array.isArray(s.enum)) return 'enum';
   if (s.type === 'string' && s.format === 'date') return 'date';
@@ -67,12 +88,26 @@ function kindOf(s: Json): Kind {
 
 /** The fields of an event's payload, in the schema's order. */
 export function fieldSpecs(schema: z.ZodObject): FieldSpec[] {
-  const json = schemaOf(schema);
+  return specsOf(schemaOf(schema));
+}
+
+/** The fields of an object's JSON Schema, in its order: a payload's, or one row's of a `rows` field. */
+function specsOf(json: Json): FieldSpec[] {
   const required = new Set<string>(json.required ?? []);
-  return Object.entries((json.properties ?? {}) as Record<string, Json>).map(([name, s]) => {
+  // A field nobody reads (`widget: 'hidden'`, an id made for the person) is never asked.
+  const asked = Object.entries((json.properties ?? {}) as Record<string, Json>).filter(
+    ([, s]) => s.widget !== 'hidden',
+  );
+  return asked.map(([name, s]) => {
     const kind = kindOf(s);
     const options =
-      kind === 'enum' ? (s.enum as string[]) : kind === 'checks' ? Object.keys(s.properties) : undefined;
+      kind === 'enum'
+        ? (s.enum as string[])
+        : kind === 'checks'
+          ? Object.keys(s.properties)
+          : (kind === 'choice' || kind === 'choices') && s.options
+            ? Object.keys(s.options)
+            : undefined;
     const optionText =
       kind === 'checks'
         ? Object.fromEntries(
@@ -90,11 +125,17 @@ export function fieldSpecs(schema: z.ZodObject): FieldSpec[] {
       kind,
       // The registry refuses a payload field without a title; the name is never shown otherwise.
       label: typeof s.title === 'string' ? s.title : name,
-      optional: !required.has(name),
+      // A field with a default is not optional to a person: left empty, it takes the default.
+      optional: !required.has(name) && s.default === undefined,
+      ...(s.default !== undefined ? { hasDefault: true } : {}),
       ...(options ? { options } : {}),
       ...(optionText ? { optionText } : {}),
       ...(hint ? { hint } : {}),
       ...(range ? { range } : {}),
+      ...(kind === 'choice' && s.type === 'integer' ? { integer: true } : {}),
+      ...(kind === 'rows'
+        ? { items: specsOf(s.items), itemTitle: typeof s.itemTitle === 'string' ? s.itemTitle : 'Item' }
+        : {}),
     };
   });
 }

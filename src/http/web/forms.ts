@@ -8,15 +8,27 @@ import type { MeasureSpec } from '../../../machines/define.ts';
 import { measureAsks } from '../../../machines/measures.ts';
 import type { FieldError } from '../../engine/errors.ts';
 import { DATE_PARTS, list, text } from './form-answers.ts';
-import { fieldSpecs, type Json } from './form-fields.ts';
+import { type FieldSpec, fieldSpecs, type Json } from './form-fields.ts';
 
 /** A GOV.UK component and its macro's parameters. */
 export interface FormField {
   name: string;
   /** The id of its first input: where the error summary links. */
   anchor: string;
-  /** A GOV.UK component, or `heading` (a group's heading and hint) or `fieldset` (inputs in `params.fields`). */
-  macro: 'input' | 'textarea' | 'radios' | 'checkboxes' | 'date' | 'select' | 'heading' | 'fieldset';
+  /**
+   * A GOV.UK component, or `heading` (a group's heading, hint and error), `fieldset` (questions in
+   * `params.fields`) or `addRow` (the button that asks for another row of a list).
+   */
+  macro:
+    | 'input'
+    | 'textarea'
+    | 'radios'
+    | 'checkboxes'
+    | 'date'
+    | 'select'
+    | 'heading'
+    | 'fieldset'
+    | 'addRow';
   params: Json;
 }
 
@@ -60,6 +72,10 @@ export interface BuildOptions {
   officers?: readonly { id: string; name: string }[];
   /** The outcome measures a `measures` field asks a figure for (the case's own, copied from its programme). */
   measures?: readonly MeasureSpec[];
+  /** The choices of `choice` fields whose options the page gives (the funds on record), by field name. */
+  choices?: Readonly<Record<string, readonly { value: string; text: string; hint?: string }[]>>;
+  /** A `rows` field the person asked another row of. */
+  addRow?: string;
 }
 
 /** Up to this many choices are radios; more are a drop-down list. */
@@ -91,11 +107,13 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
   };
   const idOf = (name: string) => `${options.idPrefix ?? ''}${htmlId(name)}`;
 
+  let into = fields;
   const add = (name: string, anchor: string, macro: FormField['macro'], params: Json) =>
-    fields.push({ name, anchor, macro, params });
+    into.push({ name, anchor, macro, params });
 
-  for (const field of fieldSpecs(schema)) {
+  const one = (field: FieldSpec) => {
     const { name, kind } = field;
+    const named = field.errorLabel ?? field.label;
     const id = idOf(name);
     const label = `${field.label}${field.optional ? ' (optional)' : ''}`;
     const hint = field.hint ? { text: field.hint } : undefined;
@@ -115,7 +133,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
       // Under a heading of the field's own, a figure for each measure; a count broken down is a group
       // of its total and its parts. Nothing at all when the case has no measures.
       const measures = options.measures ?? [];
-      if (!measures.length) continue;
+      if (!measures.length) return;
       const input = (key: string, question: string, named: string, hintText: string, percent = false) => ({
         name: key,
         anchor: idOf(key),
@@ -144,7 +162,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
             : ` The programme's target is ${m.target}${m.unit === 'percent' ? '%' : ''}.`;
         const asked = `Enter ${measureAsks(m)}.${target}`;
         if (!m.breakdowns.length) {
-          fields.push(input(key, m.name, m.name, asked, m.unit === 'percent'));
+          into.push(input(key, m.name, m.name, asked, m.unit === 'percent'));
           continue;
         }
         // Built in the page's order, so the error summary lists them in it.
@@ -173,8 +191,53 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           errorMessage: errorFor(key, () => idOf(key), criterion.label),
         });
       }
-    } else if (kind === 'date' || kind === 'endOfDay') {
-      const errorMessage = errorFor(name, () => `${id}-day`, field.label);
+    } else if (kind === 'rows') {
+      rows(field);
+    } else if (kind === 'choice' || kind === 'choices') {
+      const given = options.choices?.[name];
+      const choices: readonly { value: string; text: string; hint?: string }[] =
+        given ?? (field.options ?? []).map((value) => ({ value, text: field.optionText?.[value] ?? value }));
+      const chosen = new Set(values ? list(values[name]) : []);
+      const errorMessage = errorFor(name, () => id, named);
+      if (kind === 'choices')
+        add(name, id, 'checkboxes', {
+          ...grouped,
+          hint: hint ?? { text: 'Select all that apply' },
+          errorMessage,
+          items: choices.map((c) => ({
+            ...c,
+            hint: c.hint ? { text: c.hint } : undefined,
+            checked: chosen.has(c.value),
+          })),
+        });
+      else if (choices.length > MOST_RADIOS)
+        add(name, id, 'select', {
+          id,
+          name,
+          label: { text: label, classes: 'govuk-label--s' },
+          hint,
+          errorMessage,
+          items: [
+            { value: '', text: field.optional ? 'None' : 'Choose one' },
+            ...choices.map((c) => ({ value: c.value, text: c.text, selected: chosen.has(c.value) })),
+          ],
+        });
+      else
+        add(name, id, 'radios', {
+          ...grouped,
+          errorMessage,
+          items: [
+            ...choices.map((c) => ({
+              ...c,
+              hint: c.hint ? { text: c.hint } : undefined,
+              checked: chosen.has(c.value),
+            })),
+            // An optional choice can be left unmade, as it was.
+            ...(field.optional && choices.length ? [{ value: '', text: 'None', checked: false }] : []),
+          ],
+        });
+    } else if (kind === 'date' || kind === 'endOfDay' || kind === 'startOfDay') {
+      const errorMessage = errorFor(name, () => `${id}-day`, named);
       const width = (part: string) => `govuk-input--width-${part === 'year' ? 4 : 2}`;
       add(name, `${id}-day`, 'date', {
         ...grouped,
@@ -184,6 +247,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           text: sentences(
             field.hint,
             kind === 'endOfDay' ? 'Until the end of this day, UK time.' : undefined,
+            kind === 'startOfDay' ? 'From the start of this day, UK time.' : undefined,
             'For example, 27 3 2027',
           ),
         },
@@ -202,7 +266,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
               value: o.id,
               text: o.name,
             }));
-      const errorMessage = errorFor(name, () => id, field.label);
+      const errorMessage = errorFor(name, () => id, named);
       if (choices.length > MOST_RADIOS)
         add(name, id, 'select', {
           id,
@@ -226,7 +290,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
       add(name, id, 'radios', {
         ...grouped,
         classes: yesNo ? 'govuk-radios--inline' : undefined,
-        errorMessage: errorFor(name, () => id, field.label),
+        errorMessage: errorFor(name, () => id, named),
         items: (yesNo ? ['yes', 'no'] : field.options!).map((value) => ({
           value,
           text: yesNo ? (value === 'yes' ? 'Yes' : 'No') : (field.optionText?.[value] ?? value),
@@ -262,7 +326,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           : {}),
         rows: asJson ? 4 : 5,
         spellcheck: !asJson,
-        errorMessage: errorFor(name, () => id, field.label),
+        errorMessage: errorFor(name, () => id, named),
       });
     } else {
       const money = kind === 'money';
@@ -282,10 +346,51 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           : {}),
         ...(numeric ? { inputmode: money ? 'decimal' : 'numeric', spellcheck: false } : {}),
         classes: numeric ? 'govuk-input--width-10' : undefined,
-        errorMessage: errorFor(name, () => id, field.label),
+        errorMessage: errorFor(name, () => id, named),
       });
     }
+  };
+  /**
+   * A list of objects as rows: a heading (with the list's own errors), then each row's questions in
+   * a fieldset ("Criterion 1"), named `<field>.<row>.<question>`; as many rows as were typed, one when
+   * none were, and one more when the person asked for another.
+   */
+  function rows(field: FieldSpec) {
+    const { name } = field;
+    const typedRows = Object.keys(values ?? {})
+      .filter((key) => key.startsWith(`${name}.`))
+      .map((key) => /^(\d+)\./.exec(key.slice(name.length + 1)))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => Number(m[1]) + 1);
+    const count = Math.max(1, ...typedRows) + (options.addRow === name ? 1 : 0);
+    const firstAnchor = idOf(`${name}.0.${field.items?.[0]?.name ?? ''}`);
+    const groupError = errorFor(name, () => firstAnchor, field.label, true);
+    add(name, firstAnchor, 'heading', {
+      text: `${field.label}${field.optional ? ' (optional)' : ''}`,
+      hint: field.hint,
+      error: groupError?.text,
+    });
+    const outer = into;
+    for (let row = 0; row < count; row++) {
+      const inner: FormField[] = [];
+      into = inner;
+      const title = `${field.itemTitle ?? 'Item'} ${row + 1}`;
+      for (const item of field.items ?? [])
+        one({ ...item, name: `${name}.${row}.${item.name}`, errorLabel: `${title}: ${item.label}` });
+      into = outer;
+      add(`${name}.${row}`, inner[0]?.anchor ?? firstAnchor, 'fieldset', {
+        legend: { text: title, classes: 'govuk-fieldset__legend--s' },
+        fields: inner,
+      });
+    }
+    add(`${name}.add`, idOf(`${name}-add`), 'addRow', {
+      id: idOf(`${name}-add`),
+      name,
+      text: `Add another ${(field.itemTitle ?? 'item').toLowerCase()}`,
+    });
   }
+
+  for (const field of fieldSpecs(schema)) one(field);
   // Errors naming no field of this form (the whole body, say) still show, linked to the first field.
   const firstHref = `#${fields[0]?.anchor ?? 'main-content'}`;
   for (const e of errors) if (!claimed.has(e)) errorList.push({ text: e.message, href: firstHref });

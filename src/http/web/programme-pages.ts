@@ -30,6 +30,8 @@ function panelDone(done: unknown, name: string | undefined): string | undefined 
   if (done === 'assigned')
     return `${who} was added to the panel. They can now see and score this programme’s bids.`;
   if (done === 'removed') return `${who} was taken off the panel. They no longer see this programme’s bids.`;
+  if (done === 'created')
+    return 'The programme is set up. Until an approver or an admin sets its limits, an approver signs every award.';
   if (done === 'limits') return 'The limits were changed. The change is logged with your name and reason.';
   return undefined;
 }
@@ -107,7 +109,11 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         counts: counts.get(row.id) ?? [],
       })),
     );
-    res.render('programmes.njk', { title: 'Programmes', programmes });
+    res.render('programmes.njk', {
+      title: 'Programmes',
+      programmes,
+      maySetUp: ['officer', 'admin'].includes(webActor(res).role),
+    });
   });
 
   const programmeOr404 = (id: string) => findProgrammeOr404(db, id);
