@@ -290,6 +290,8 @@ export interface MachineDefinition {
    * name no service, and cannot draw on a stream that names services.
    */
   serviceOf?: (context: any) => string | null;
+  /** The services `serviceOf` names, each in words: what finance may ring-fence a stream for. */
+  services?: Readonly<Record<string, string>>;
   /**
    * The last day of the award as agreed (a grant agreement's or a contract's end), or null before
    * there is one. The rulebook ends an award before that day only by an event that asks for a

@@ -884,6 +884,7 @@ export const victimsServices = defineMachine({
     withdrawn: { label: 'Withdrawn' },
   },
   serviceOf: (c: Ctx) => c.service,
+  services: serviceOptions,
   awardEndsOn: (c: Ctx) => c.agreement?.endsOn ?? null,
   // The agreement's period once signed (as varied); the bid's service period before.
   takesReturns: true,

@@ -33,27 +33,66 @@ import { limitFields, logStartingLimits, refuseLimitsFrom, STARTING_LIMITS } fro
 const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export const newFund = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  source: z.string().trim().min(1).max(200),
-  financialYear,
-  budgetPence: pence,
+  name: z
+    .string({ error: 'Enter the fund’s name' })
+    .trim()
+    .min(1, { error: 'Enter the fund’s name' })
+    .max(200, { error: 'Keep the fund’s name to 200 characters or fewer' })
+    .meta({ title: 'Name', hint: 'The same name each year, for example Victims’ services grant' }),
+  source: z
+    .string({ error: 'Enter where the money comes from' })
+    .trim()
+    .min(1, { error: 'Enter where the money comes from' })
+    .max(200, { error: 'Keep where the money comes from to 200 characters or fewer' })
+    .meta({ title: 'Where the money comes from', hint: 'For example, Ministry of Justice grant' }),
+  financialYear: financialYear.meta({ title: 'Financial year', hint: 'For example, 2027-28' }),
+  budgetPence: pence.meta({ title: 'Budget', widget: 'money' }),
   /** A future year's planning figure, not yet confirmed: awards may commit against it, flagged as such. */
-  indicative: z.boolean().default(false),
+  indicative: z.boolean({ error: 'Say whether the budget is a planning figure' }).default(false).meta({
+    title: 'Is the budget a planning figure, not yet confirmed?',
+    hint: 'Awards may commit against a planning figure, flagged as such, until finance confirms it',
+  }),
   streams: z
     .array(
       z.strictObject({
-        name: z.string().trim().min(1).max(200),
-        budgetPence: pence,
+        name: z
+          .string({ error: 'Enter the stream’s name' })
+          .trim()
+          .min(1, { error: 'Enter the stream’s name' })
+          .max(200, { error: 'Keep the stream’s name to 200 characters or fewer' })
+          .meta({ title: 'Name', hint: 'For example, Domestic abuse and sexual violence' }),
+        budgetPence: pence.meta({ title: 'Ring-fenced budget', widget: 'money' }),
         // The services a ring-fenced stream may fund, as the cycles name them (e.g. idva); none for any.
-        services: z.array(z.string().trim().min(1).max(50)).max(30).default([]),
+        services: z.array(z.string().trim().min(1).max(50)).max(30).default([]).meta({
+          title: 'Services it may fund',
+          hint: 'Leave them all unticked for a stream that may fund any service',
+          widget: 'choice',
+        }),
       }),
     )
-    .max(20)
-    .default([]),
+    .max(20, { error: 'A fund has at most 20 ring-fenced streams' })
+    .default([])
+    .meta({
+      title: 'Ring-fenced streams',
+      hint: 'Parts of the budget kept for some services. Leave them empty for a fund with none',
+      itemTitle: 'Stream',
+    }),
   contributors: z
-    .array(z.strictObject({ organisationId: z.uuid(), sharePence: pence.min(1) }))
-    .max(20)
-    .default([]),
+    .array(
+      z.strictObject({
+        organisationId: z.uuid({ error: 'Choose the partner' }).meta({ title: 'Partner', widget: 'choice' }),
+        sharePence: pence
+          .min(1, { error: 'Enter a share of at least 1p' })
+          .meta({ title: 'Their share', widget: 'money' }),
+      }),
+    )
+    .max(20, { error: 'A fund has at most 20 partners' })
+    .default([])
+    .meta({
+      title: 'Partners’ shares',
+      hint: 'For a fund partners pay into jointly: the shares add up to the budget. Leave them empty for a fund of the Commissioner’s own',
+      itemTitle: 'Partner',
+    }),
 });
 
 /** A criterion's id as scores name it, from its label: "Value for money" → valueForMoney. */
@@ -90,13 +129,11 @@ export const criterionFields = z.strictObject({
     .min(1, { error: 'Enter the weight as a whole number from 1 to 100' })
     .max(100, { error: 'Enter the weight as a whole number from 1 to 100' })
     .meta({ title: 'Weight (%)', hint: 'The weights of all the criteria add up to 100' }),
-  guidance: words('scoring guidance', 2000)
-    .optional()
-    .meta({
-      title: 'Scoring guidance',
-      hint: 'What the panel looks for in a strong answer',
-      widget: 'textarea',
-    }),
+  guidance: words('scoring guidance', 2000).optional().meta({
+    title: 'Scoring guidance',
+    hint: 'What the panel looks for in a strong answer',
+    widget: 'textarea',
+  }),
 });
 
 export const newProgramme = z.strictObject({
@@ -212,7 +249,10 @@ export async function createFund(tx: Tx, body: unknown): Promise<string> {
   const fenced = fund.streams.reduce((a, s) => a + s.budgetPence, 0);
   if (fenced > fund.budgetPence) {
     throw invalid('The streams are bigger than the fund.', [
-      { field: 'streams', message: 'Ring-fenced streams cannot add up to more than the budget' },
+      {
+        field: 'streams',
+        message: 'The ring-fenced streams add up to more than the budget: make them smaller',
+      },
     ]);
   }
   const shares = fund.contributors.reduce((a, c) => a + c.sharePence, 0);
@@ -220,7 +260,7 @@ export async function createFund(tx: Tx, body: unknown): Promise<string> {
     throw invalid("The partners' shares do not make the budget.", [
       {
         field: 'contributors',
-        message: `Shares add up to ${shares} pence; the budget is ${fund.budgetPence}`,
+        message: `The partners’ shares add up to ${formatPounds(shares)}; the budget is ${formatPounds(fund.budgetPence)}: make them equal`,
       },
     ]);
   }
@@ -232,7 +272,7 @@ export async function createFund(tx: Tx, body: unknown): Promise<string> {
       .where(inArray(organisations.id, ids));
     if (found.length !== ids.length || new Set(ids).size !== ids.length)
       throw invalid('A contributor is not an organisation we know.', [
-        { field: 'contributors', message: 'Unknown or repeated organisation' },
+        { field: 'contributors', message: 'Choose each partner once, from the organisations on record' },
       ]);
   }
   const [same] = await tx

@@ -78,11 +78,32 @@ export async function openFundingCall(db: Db, registry: MachineRegistry, id: str
   return (await openFundingCalls(db, registry)).find((c) => c.id === id);
 }
 
+/** The kind of organisation a provider acts for; undefined for anyone else. */
+async function biddingKind(db: Db, actor: Actor | undefined): Promise<string | undefined> {
+  if (actor?.role !== 'provider' || !actor.organisationId) return undefined;
+  return (await findOrganisation(db, actor.organisationId))?.kind;
+}
+
+const forKind = (kind: string | undefined, call: FundingCall) =>
+  !!kind && (call.definition.ownerKinds as readonly string[]).includes(kind);
+
 /** Whether this person may start a bid for the call: a provider of a kind its cycle is for. */
 export async function mayBid(db: Db, actor: Actor | undefined, call: FundingCall): Promise<boolean> {
-  if (actor?.role !== 'provider' || !actor.organisationId) return false;
-  const kind = (await findOrganisation(db, actor.organisationId))?.kind;
-  return !!kind && (call.definition.ownerKinds as readonly string[]).includes(kind);
+  return forKind(await biddingKind(db, actor), call);
+}
+
+/**
+ * The calls a person is shown: to someone acting for an organisation, only those it may bid for (a
+ * Community Safety Partnership is not shown a call for charities); to anyone else, every open call.
+ */
+export async function callsFor(
+  db: Db,
+  actor: Actor | undefined,
+  calls: readonly FundingCall[],
+): Promise<FundingCall[]> {
+  if (actor?.role !== 'provider') return [...calls];
+  const kind = await biddingKind(db, actor);
+  return calls.filter((call) => forKind(kind, call));
 }
 
 const notOpen = (name: string) =>

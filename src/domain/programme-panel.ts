@@ -17,7 +17,7 @@ const assigners: readonly Actor['role'][] = ['officer', 'admin'];
 /** Whether this person may assign panel members to a programme and take them off. */
 export const mayAssign = (actor: Actor) => assigners.includes(actor.role);
 
-const assignmentBody = z.strictObject({
+export const assignmentBody = z.strictObject({
   userId: z.uuid({ error: 'Choose a panel member' }),
 });
 

@@ -1,7 +1,9 @@
-// What an officer chooses among when setting a programme up in pages: the commissioning cycles, the
-// funds and their ring-fenced streams, and the Police and Crime Plan's themes and outcomes.
+// What staff choose among when setting things up in pages: for a programme, the commissioning cycles,
+// the funds and their ring-fenced streams, and the Police and Crime Plan's themes and outcomes; for a
+// fund, the services a stream may fund and the partners who pay in.
 import type { Db } from '../db/client.ts';
 import { allStreams, listFunds } from '../db/queries/funds.ts';
+import { organisationsOfKinds } from '../db/queries/organisations.ts';
 import { planOutcomesInOrder, planThemesInOrder } from '../db/queries/plan.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { ROUND_MACHINE } from './programmes.ts';
@@ -41,5 +43,17 @@ export async function setupChoices(db: Db, registry: MachineRegistry): Promise<R
       text: o.title,
       hint: `${themeName.get(o.themeId) ?? ''} theme`,
     })),
+  };
+}
+
+/** The choices of a new fund's questions: the services streams may fund, and the partners who pay in. */
+export async function fundChoices(db: Db, registry: MachineRegistry): Promise<Record<string, Choice[]>> {
+  const services = new Map<string, string>();
+  for (const d of registry.list())
+    for (const [value, text] of Object.entries(d.services ?? {})) services.set(value, text);
+  const partners = await organisationsOfKinds(db, ['commissioner', 'partner', 'communitySafetyPartnership']);
+  return {
+    'streams.services': [...services].map(([value, text]) => ({ value, text })),
+    'contributors.organisationId': partners.map((o) => ({ value: o.id, text: o.name })),
   };
 }

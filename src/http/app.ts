@@ -244,7 +244,7 @@ export function createApp(deps: AppDeps) {
   app.use(secondFactorPagesRouter({ db: deps.db, clock: deps.clock, sessionHours: deps.sessionHours ?? 8 }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
-  app.use(fundPagesRouter({ db: deps.db }));
+  app.use(fundPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(bankDetailsPagesRouter({ db: deps.db }));
   app.use(fundingPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(emailPagesRouter({ db: deps.db, clock: deps.clock }));

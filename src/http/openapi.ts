@@ -6,6 +6,7 @@ import { rulebookEvents } from '../engine/rulebook.ts';
 import { crimeDisorderPublicationBody, threeSixtyGivingPackage } from './api/export-schemas.ts';
 import { boardReportBody, reconciliationReport } from './api/report-schemas.ts';
 import { caseList, caseView, createCaseBody, historyList, problem } from './api/schemas.ts';
+import { setupPaths } from './openapi-setup.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -183,6 +184,7 @@ export function openApiDocument(registry: MachineRegistry) {
       },
       ...openDataPaths(),
       ...reportPaths(),
+      ...setupPaths(),
       '/api/tokens/current': {
         delete: {
           summary: 'Revoke the token this request used',

@@ -92,6 +92,8 @@ export async function startTestApp(
     db,
     sql,
     engine,
+    /** The express app itself: its routes are read to check the OpenAPI document covers them. */
+    app,
     http,
     tokens,
     publicUrl: TEST_PUBLIC_URL,

@@ -285,3 +285,113 @@ describe('setting a programme up in pages', () => {
     },
   );
 });
+
+describe('setting a fund up in pages', () => {
+  const FINANCE: DemoEmail = 'finance@demo.test';
+  const partner = async (name: string) =>
+    (await t.sql`select id from organisations where name = ${name}`)[0]!.id as string;
+  const fundNamed = async (name: string) => {
+    const funds = (await t.http.get('/api/funds').set(t.as(FINANCE))).body.items as { name: string }[];
+    return funds.find((f) => f.name === name) as Record<string, any> | undefined;
+  };
+
+  it('finance sets one up with a ring-fenced stream and two partners’ shares', async () => {
+    const finance = await signIn(FINANCE);
+    const home = await finance.get('/finance');
+    expect(home.text).toContain('href="/finance/funds/new"');
+    const page = await finance.get('/finance/funds/new');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Independent domestic violence advisers (IDVA)');
+    const name = `Joint fund ${Date.now()}`;
+    const [nhs, county] = [await partner('NHS England'), await partner('Cambridgeshire County Council')];
+    const saved = await finance
+      .post('/finance/funds/new')
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        name,
+        source: 'NHS England and the county',
+        financialYear: '2027-28',
+        budgetPence: '100,000.00',
+        indicative: 'yes',
+        'streams.0.name': 'Sexual violence',
+        'streams.0.budgetPence': '40000',
+        'streams.0.services': ['isva', 'counselling'],
+        'contributors.0.organisationId': nhs,
+        'contributors.0.sharePence': '60000',
+        'contributors.1.organisationId': '',
+        'contributors.1.sharePence': '',
+        'contributors.2.organisationId': county,
+        'contributors.2.sharePence': '40000.00',
+      });
+    expect(
+      saved.status,
+      errorSummaryOf(saved.text)
+        .map((e) => e.text)
+        .join('; '),
+    ).toBe(303);
+    const fund = await fundNamed(name);
+    expect(fund).toMatchObject({
+      financialYear: '2027-28',
+      indicative: true,
+      // Sums of pence go out as strings of whole pence.
+      budgetPence: '10000000',
+      streams: [{ name: 'Sexual violence', services: ['isva', 'counselling'], budgetPence: '4000000' }],
+      // By name: Cambridgeshire County Council, then NHS England.
+      contributors: [
+        { organisationId: county, budgetPence: '4000000' },
+        { organisationId: nhs, budgetPence: '6000000' },
+      ],
+    });
+    expect(saved.headers.location).toBe(`/finance/funds/${fund!.fundId}?created=1`);
+    expect((await finance.get(String(saved.headers.location))).text).toContain('is set up.');
+  });
+
+  it('names each problem, keeps what was typed, and sets nothing up', async () => {
+    const finance = await signIn(FINANCE);
+    const page = await finance.get('/finance/funds/new');
+    const name = `Refused fund ${Date.now()}`;
+    const refused = await finance
+      .post('/finance/funds/new')
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        name,
+        source: '',
+        financialYear: '2027-29',
+        budgetPence: '1000',
+        'streams.0.name': 'Too big',
+        'streams.0.budgetPence': 'a lot',
+      });
+    expect(refused.status).toBe(422);
+    expect(errorSummaryOf(refused.text).map((e) => e.text)).toEqual([
+      'Enter where the money comes from',
+      'Financial year: the second year must follow the first, as in 2026-27',
+      'Stream 1: Ring-fenced budget: enter an amount in pounds and pence, like 4500.00',
+    ]);
+    expect(refused.text).toContain('value="a lot"');
+    // The whole's rules, once each answer reads: streams bigger than the fund.
+    const whole = await finance
+      .post('/finance/funds/new')
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        name,
+        source: 'Home Office',
+        financialYear: '2027-28',
+        budgetPence: '1000',
+        'streams.0.name': 'Too big',
+        'streams.0.budgetPence': '1000.01',
+      });
+    expect(whole.status).toBe(422);
+    expect(errorSummaryOf(whole.text).map((e) => e.text)).toEqual([
+      'The ring-fenced streams add up to more than the budget: make them smaller',
+    ]);
+    expect(await fundNamed(name)).toBeUndefined();
+  });
+
+  it.each([OFFICER, ADMIN, APPROVER])('%s is not offered the page', async (email) => {
+    const person = await signIn(email);
+    expect((await person.get('/finance/funds/new')).status).toBe(403);
+  });
+});

@@ -113,6 +113,20 @@ describe('find funding', () => {
     expect(await casesOf(provider.organisationId)).toEqual([]);
   });
 
+  it('shows someone acting for an organisation only the calls it may bid for', async () => {
+    const callLink = `href="/funding/${t.youthFund.programmeId}"`;
+    const provider = await signedIn(t.baseUrl, 'provider@demo.test', DEMO_PASSWORD);
+    expect((await provider.get('/funding')).text).toContain(callLink);
+    // The Youth Fund is for charities and community groups, not Community Safety Partnerships.
+    const csp = await signedIn(t.baseUrl, 'csp@demo.test', DEMO_PASSWORD);
+    const listed = await csp.get('/funding');
+    expect(listed.status).toBe(200);
+    expect(listed.text).not.toContain(callLink);
+    // Staff, who bid for nothing, see what providers are offered.
+    const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+    expect((await officer.get('/funding')).text).toContain(callLink);
+  });
+
   it('does not list a programme whose round is not open, and refuses a bid posted to it', async () => {
     const closed = await t.programme({ open: false });
     const { provider, agent } = await ownProvider('Too early');

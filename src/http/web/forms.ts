@@ -194,7 +194,8 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
     } else if (kind === 'rows') {
       rows(field);
     } else if (kind === 'choice' || kind === 'choices') {
-      const given = options.choices?.[name];
+      // A row's question is given its choices by the list's name: `streams.services` for each row's.
+      const given = options.choices?.[name] ?? options.choices?.[name.replace(/\.\d+\./g, '.')];
       const choices: readonly { value: string; text: string; hint?: string }[] =
         given ?? (field.options ?? []).map((value) => ({ value, text: field.optionText?.[value] ?? value }));
       const chosen = new Set(values ? list(values[name]) : []);

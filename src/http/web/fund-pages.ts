@@ -4,11 +4,14 @@ import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { formatPounds } from '../../../machines/define.ts';
 import type { Database } from '../../db/client.ts';
-import { budgetConfirmation, confirmBudget } from '../../domain/catalogue.ts';
+import { budgetConfirmation, confirmBudget, createFund, newFund } from '../../domain/catalogue.ts';
 import { fundPositionById } from '../../domain/fund-position.ts';
 import { poundsText } from '../../domain/open-data/pounds.ts';
-import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
-import { formToPayload } from './form-answers.ts';
+import { fundChoices } from '../../domain/programme-setup.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { type FieldError, fieldErrors, notFound, ProblemError } from '../../engine/errors.ts';
+import { compactRows, formToPayload, text } from './form-answers.ts';
+import { buildForm } from './forms.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 /** The confirmed budget, as finance types it on the page (pounds). */
@@ -16,14 +19,64 @@ const budgetForm = z.strictObject({
   budgetPence: budgetConfirmation.shape.budgetPence.meta({ title: 'Confirmed budget', widget: 'money' }),
 });
 
-export function fundPagesRouter(deps: { db: Database }): Router {
+export function fundPagesRouter(deps: { db: Database; engine: Engine }): Router {
   const router = Router();
   const financeOnly = onlyFor('finance', 'finance staff');
+
+  const newFundPage = async (
+    res: Response,
+    state: { status?: number; values?: Record<string, unknown>; errors?: FieldError[]; addRow?: string } = {},
+  ) => {
+    const form = buildForm(newFund, {
+      values: state.values,
+      errors: state.errors,
+      addRow: state.addRow,
+      choices: await fundChoices(deps.db, deps.engine.registry),
+    });
+    res.status(state.status ?? 200).render('fund-new.njk', {
+      title: 'Set up a fund',
+      fields: form.fields,
+      errors: form.errorList,
+    });
+  };
+
+  router.get('/finance/funds/new', requireSignIn, financeOnly, async (_req, res) => {
+    await newFundPage(res, { values: { indicative: 'no' } });
+  });
+
+  router.post('/finance/funds/new', requireSignIn, financeOnly, async (req, res) => {
+    const body = compactRows(newFund, (req.body ?? {}) as Record<string, unknown>);
+    const add = text(body.add);
+    if (add) return newFundPage(res, { values: body, addRow: add });
+    const read = formToPayload(newFund, body);
+    if (read.errors.length) {
+      const unread = new Set(read.errors.map((e) => e.field));
+      const checked = newFund.safeParse(read.payload);
+      const rest = checked.success
+        ? []
+        : fieldErrors(checked.error.issues).filter((e) => !unread.has(e.field));
+      return newFundPage(res, { status: 422, values: body, errors: [...read.errors, ...rest] });
+    }
+    try {
+      const id = await deps.db.transaction((tx) => createFund(tx, read.payload));
+      res.redirect(303, `/finance/funds/${encodeURIComponent(id)}?created=1`);
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status !== 422) throw error;
+      const fields = (error.extensions.errors as FieldError[] | undefined) ?? [];
+      return newFundPage(res, { status: 422, values: body, errors: fields });
+    }
+  });
 
   const fundPage = async (
     res: Response,
     fundId: string,
-    options: { status?: number; budget?: string; errors?: FieldError[]; confirmed?: boolean } = {},
+    options: {
+      status?: number;
+      budget?: string;
+      errors?: FieldError[];
+      confirmed?: boolean;
+      created?: boolean;
+    } = {},
   ) => {
     const fund = await fundPositionById(deps.db, fundId);
     if (!fund) throw notFound('fund');
@@ -34,14 +87,19 @@ export function fundPagesRouter(deps: { db: Database }): Router {
       budget: options.budget ?? (fund.indicative ? poundsText(fund.budgetPence) : ''),
       errors: options.errors?.map((e) => ({ href: '#budgetPence', text: e.message })),
       confirmed:
-        options.confirmed &&
-        !fund.indicative &&
-        `The budget for ${fund.name} ${fund.financialYear} is confirmed at ${formatPounds(fund.budgetPence)}.`,
+        (options.confirmed &&
+          !fund.indicative &&
+          `The budget for ${fund.name} ${fund.financialYear} is confirmed at ${formatPounds(fund.budgetPence)}.`) ||
+        (options.created &&
+          `${fund.name} ${fund.financialYear} is set up. Officers can now set programmes up on it.`),
     });
   };
 
   router.get('/finance/funds/:id', requireSignIn, financeOnly, async (req, res) => {
-    await fundPage(res, String(req.params.id), { confirmed: req.query.confirmed === '1' });
+    await fundPage(res, String(req.params.id), {
+      confirmed: req.query.confirmed === '1',
+      created: req.query.created === '1',
+    });
   });
 
   // Finance confirms a future year's indicative budget, at its figure or a new one.

@@ -5,6 +5,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import {
+  callsFor,
   type FundingCall,
   mayBid,
   openCallOr409,
@@ -12,6 +13,7 @@ import {
   openFundingCalls,
   startBid,
 } from '../../domain/funding-calls.ts';
+import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, forbidden, notFound, ProblemError } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
@@ -27,8 +29,9 @@ export function fundingPagesRouter(deps: { db: Db; engine: Engine }): Router {
   const { db, engine } = deps;
 
   router.get('/funding', async (_req, res) => {
-    const calls = await openFundingCalls(db, engine.registry);
-    res.render('funding.njk', { title: 'Find funding', calls });
+    const actor = webActor(res) as Actor | undefined;
+    const calls = await callsFor(db, actor, await openFundingCalls(db, engine.registry));
+    res.render('funding.njk', { title: 'Find funding', calls, forOrganisation: actor?.role === 'provider' });
   });
 
   const callOr404 = async (id: string) => {
