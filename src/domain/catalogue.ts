@@ -326,8 +326,22 @@ export interface ProgrammeCycle {
   measures?: readonly MeasureSpec[] | undefined;
 }
 
+/** What is wrong with a programme's criteria as a whole: weights not making 100, an id twice. */
+export function criteriaProblems(criteria: readonly { id: string; weight: number }[]) {
+  const problems: { field: string; message: string }[] = [];
+  const weights = criteria.reduce((a, c) => a + c.weight, 0);
+  if (criteria.length && weights !== 100)
+    problems.push({
+      field: 'criteria',
+      message: `The weights of the scoring criteria add up to ${weights}%: make them add up to 100%`,
+    });
+  if (new Set(criteria.map((c) => c.id)).size !== criteria.length)
+    problems.push({ field: 'criteria', message: 'Give each criterion an id of its own' });
+  return problems;
+}
+
 /** Criteria with their ids: each given one kept, each missing one made from its label. */
-function withIds(criteria: readonly z.infer<typeof criterionFields>[]) {
+export function withIds(criteria: readonly z.infer<typeof criterionFields>[]) {
   const taken = criteria.flatMap((c) => (c.id ? [c.id] : []));
   return criteria.map(({ id, guidance, ...rest }) => {
     const made = id ?? criterionId(rest.label, taken);
@@ -382,14 +396,7 @@ export async function createProgramme(
       field: 'outcomeIds',
       message: `Choose only Police and Crime Plan outcomes of the programme’s theme${theme ? ` (${theme.name})` : ''}`,
     });
-  const weights = p.criteria.reduce((a, c) => a + c.weight, 0);
-  if (p.criteria.length && weights !== 100)
-    problems.push({
-      field: 'criteria',
-      message: `The weights of the scoring criteria add up to ${weights}%: make them add up to 100%`,
-    });
-  if (new Set(p.criteria.map((c) => c.id)).size !== p.criteria.length)
-    problems.push({ field: 'criteria', message: 'Give each criterion an id of its own' });
+  problems.push(...criteriaProblems(p.criteria));
   if (p.serviceStartsOn && p.serviceEndsOn && p.serviceEndsOn < p.serviceStartsOn)
     problems.push({
       field: 'serviceEndsOn',

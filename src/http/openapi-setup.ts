@@ -8,6 +8,7 @@ import { budgetConfirmation, newFund, newProgramme } from '../domain/catalogue.t
 import { declarationBody } from '../domain/panel.ts';
 import { limitsChange } from '../domain/programme-limits.ts';
 import { assignmentBody } from '../domain/programme-panel.ts';
+import { criteriaChange, targetsChange } from '../domain/programme-settings.ts';
 import { closeQuarterBody } from '../domain/reports/closed-quarters.ts';
 import { jsonSchema } from '../engine/describe.ts';
 import { newOrganisation } from './api/organisations.ts';
@@ -135,6 +136,24 @@ function cataloguePaths() {
           ...ok('The limits and their log'),
           ...problems(400, 401, 403, 404, 409, 413, 415, 422),
         },
+      },
+    },
+    '/api/programmes/{id}/criteria': {
+      put: {
+        summary:
+          'Change the scoring criteria (officers, admins), until the first bid or grant is started on the programme (then 409)',
+        parameters: [id],
+        requestBody: body(criteriaChange),
+        responses: { ...ok('The programme'), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    '/api/programmes/{id}/measures': {
+      put: {
+        summary:
+          'Set the targets of the programme’s monitoring measures, by measure id; null for none (officers, admins)',
+        parameters: [id],
+        requestBody: body(targetsChange),
+        responses: { ...ok('The programme'), ...problems(400, 401, 403, 404, 413, 415, 422) },
       },
     },
     '/api/programmes/{id}/panel': {

@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   closeBrowser,
   expectAccessible,
+  expectPlainWords,
   launchBrowser,
   page,
   screenshot,
@@ -108,6 +109,7 @@ async function visit(p: Page, path: string, name: string, status = 200) {
   expect(response?.status(), path).toBe(status);
   await screenshot(p, name);
   await expectAccessible(p);
+  await expectPlainWords(p);
 }
 
 describe('every page passes axe for the person it is for', () => {
@@ -192,6 +194,17 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/funding', 'officer-funding');
     await visit(p, '/programmes', 'officer-programmes');
     await visit(p, `/programmes/${ids.programme}`, 'officer-programme');
+    await visit(p, `/programmes/${ids.programme}/limits`, 'officer-programme-limits');
+    await visit(p, '/programmes/new', 'officer-programme-new');
+    // Set up with nothing typed: every question's error, linked from the summary.
+    await Promise.all([
+      p.waitForNavigation(),
+      p.getByRole('button', { name: 'Set up the programme' }).click(),
+    ]);
+    await expect(p.locator('.govuk-error-summary').count()).resolves.toBe(1);
+    await screenshot(p, 'officer-programme-new-errors');
+    await expectAccessible(p);
+    await expectPlainWords(p);
     await visit(p, `/cases/${ids.dueDiligence}`, 'officer-due-diligence-form');
     await expect(p.getByRole('checkbox').count()).resolves.toBeGreaterThanOrEqual(4);
     await visit(p, `/cases/${ids.moderation}`, 'officer-moderation-form');
@@ -202,12 +215,14 @@ describe('every page passes axe for the person it is for', () => {
   it('the approver, finance and panel pages', async () => {
     for (const [email, path] of [
       [APPROVER, '/approvals'],
+      [APPROVER, `/programmes/${ids.programme}/limits`],
       ['finance@demo.test', '/finance'],
+      ['finance@demo.test', '/finance/funds/new'],
       ['panel@demo.test', '/panel'],
     ] as const) {
       const p = await page(t);
       await signIn(p, email);
-      await visit(p, path, path.slice(1));
+      await visit(p, path, `${email.split('@')[0]}-${path.slice(1).replace(/[^a-z]+/g, '-')}`);
     }
     // The finance page lists every fund of the shared test database (each test programme's budget
     // line runs over several years): axe takes its time over it on a busy machine.

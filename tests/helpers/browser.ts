@@ -183,3 +183,25 @@ export async function expectAccessible(p: Page): Promise<void> {
     );
   }
 }
+
+/** What a person must never read on a page: an engine's ids, timestamps and codes. */
+const NOT_FOR_PEOPLE: readonly [string, RegExp][] = [
+  ['an id (UUID)', /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i],
+  ['an ISO timestamp', /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/],
+  ['a camelCase code', /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/],
+];
+
+/**
+ * Fails when the page's visible text shows a UUID, an ISO timestamp or a camelCase code (such as
+ * `quarterlyInAdvance`): each of those is the engine's, never a person's words.
+ */
+export async function expectPlainWords(p: Page): Promise<void> {
+  const text = await p.evaluate(() => document.body.innerText);
+  const found = NOT_FOR_PEOPLE.flatMap(([what, pattern]) => {
+    const match = new RegExp(pattern.source, `${pattern.flags}g`).exec(text);
+    if (!match) return [];
+    const around = text.slice(Math.max(0, match.index - 40), match.index + match[0].length + 40);
+    return [`${what} "${match[0]}" in "…${around.replace(/\s+/g, ' ')}…"`];
+  });
+  if (found.length) throw new Error(`${p.url()} shows ${found.join('; ')}`);
+}

@@ -395,3 +395,119 @@ describe('setting a fund up in pages', () => {
     expect((await person.get('/finance/funds/new')).status).toBe(403);
   });
 });
+
+describe("changing a programme's criteria and targets in pages", () => {
+  it('an officer changes the criteria until the first bid is started; then they stay', async () => {
+    // Its round is open: the round's own case is not a bid.
+    const { programmeId } = await t.programme();
+    const officer = await signIn(OFFICER);
+    const page = await officer.get(`/programmes/${programmeId}/criteria`);
+    expect(page.status).toBe(200);
+    // The form starts from the criteria as they stand.
+    expect(page.text).toContain('value="Evidence of need"');
+    const saved = await officer
+      .post(`/programmes/${programmeId}/criteria`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        'criteria.0.label': 'Evidence of need',
+        'criteria.0.weight': '50',
+        'criteria.0.guidance': 'Local figures',
+        'criteria.1.label': 'Value for money',
+        'criteria.1.weight': '30',
+        'criteria.2.label': 'Reach',
+        'criteria.2.weight': '20',
+      });
+    expect(
+      saved.status,
+      errorSummaryOf(saved.text)
+        .map((e) => e.text)
+        .join('; '),
+    ).toBe(303);
+    const api = async () => (await t.http.get(`/api/programmes/${programmeId}`).set(t.as(OFFICER))).body;
+    expect((await api()).criteria).toEqual([
+      { id: 'evidenceOfNeed', label: 'Evidence of need', weight: 50, guidance: 'Local figures' },
+      { id: 'valueForMoney', label: 'Value for money', weight: 30 },
+      { id: 'reach', label: 'Reach', weight: 20 },
+    ]);
+    // Weights that do not make 100 are refused, naming the problem; nothing changes.
+    const wrong = await officer
+      .post(`/programmes/${programmeId}/criteria`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), 'criteria.0.label': 'Need', 'criteria.0.weight': '90' });
+    expect(wrong.status).toBe(422);
+    expect(errorSummaryOf(wrong.text).map((e) => e.text)).toEqual([
+      'The weights of the scoring criteria add up to 90%: make them add up to 100%',
+    ]);
+    expect((await api()).criteria).toHaveLength(3);
+
+    // A bid is started: the criteria stay as they are, in the pages and the API.
+    const bid = await t.http
+      .post('/api/cases')
+      .set(t.as('provider@demo.test'))
+      .send({ machine: 'youth-fund', input: { programmeId, title: 'A bid' } });
+    expect(bid.status, JSON.stringify(bid.body)).toBe(201);
+    const fixed = await officer.get(`/programmes/${programmeId}/criteria`);
+    expect(fixed.text).toContain('so its criteria stay as they are');
+    expect(fixed.text).not.toContain('id="save-criteria"');
+    const late = await t.http
+      .put(`/api/programmes/${programmeId}/criteria`)
+      .set(t.as(OFFICER))
+      .send({ criteria: [{ label: 'Need', weight: 100 }] });
+    expect(late.status).toBe(409);
+    expect((await api()).criteria).toHaveLength(3);
+  });
+
+  it('an officer sets the measures’ targets; a percentage over 100 is refused', async () => {
+    const { programmeId } = await t.programme({ cycle: 'victims-services', open: false });
+    const officer = await signIn(OFFICER);
+    const programme = await officer.get(`/programmes/${programmeId}`);
+    expect(programme.text).toContain(`/programmes/${programmeId}/measures`);
+    const page = await officer.get(`/programmes/${programmeId}/measures`);
+    expect(page.status).toBe(200);
+    const refused = await officer
+      .post(`/programmes/${programmeId}/measures`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), victimsSupported: 'lots', copeAndRecover: '80' });
+    expect(refused.status).toBe(422);
+    expect(errorSummaryOf(refused.text).map((e) => e.text)).toEqual(['Victims supported: enter a number']);
+    const over = await officer
+      .post(`/programmes/${programmeId}/measures`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), victimsSupported: '1,200', copeAndRecover: '120' });
+    expect(over.status).toBe(422);
+    expect(errorSummaryOf(over.text).map((e) => e.text)).toEqual([expect.stringMatching(/of 100% or less$/)]);
+    expect(over.text).toContain('value="1,200"');
+    const saved = await officer
+      .post(`/programmes/${programmeId}/measures`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), victimsSupported: '1200', copeAndRecover: '' });
+    expect(
+      saved.status,
+      errorSummaryOf(saved.text)
+        .map((e) => e.text)
+        .join('; '),
+    ).toBe(303);
+    const measures = (await t.http.get(`/api/programmes/${programmeId}`).set(t.as(OFFICER))).body.measures;
+    expect(measures).toEqual([
+      expect.objectContaining({ id: 'victimsSupported', target: 1200 }),
+      expect.objectContaining({ id: 'copeAndRecover', target: null }),
+    ]);
+    expect((await officer.get(`/programmes/${programmeId}`)).text).toContain('Target 1200 a year');
+  });
+
+  it.each([APPROVER, 'finance@demo.test', 'provider@demo.test'] as const)(
+    '%s may not change them',
+    async (email) => {
+      const { programmeId } = await t.programme({ open: false });
+      const person = await signIn(email);
+      expect((await person.get(`/programmes/${programmeId}/criteria`)).status).toBe(403);
+      expect((await person.get(`/programmes/${programmeId}/measures`)).status).toBe(403);
+      const api = await t.http
+        .put(`/api/programmes/${programmeId}/measures`)
+        .set(t.as(email))
+        .send({ targets: {} });
+      expect(api.status).toBe(email === 'provider@demo.test' ? 404 : 403);
+    },
+  );
+});

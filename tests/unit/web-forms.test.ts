@@ -9,7 +9,7 @@ import { victimsServices } from '../../machines/victims-services.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
 import { actionForms } from '../../src/http/web/case-forms.ts';
 import { machineDiagram } from '../../src/http/web/diagram.ts';
-import { formToPayload, POUNDS_ERROR, parsePounds } from '../../src/http/web/form-answers.ts';
+import { compactRows, formToPayload, POUNDS_ERROR, parsePounds } from '../../src/http/web/form-answers.ts';
 import { fieldSpecs } from '../../src/http/web/form-fields.ts';
 import { buildForm } from '../../src/http/web/forms.ts';
 import { configureViews } from '../../src/http/web/views.ts';
@@ -442,5 +442,81 @@ describe("figures for a case's own measures", () => {
         href: '#measures-copeAndRecover',
       },
     ]);
+  });
+});
+
+describe('choices, rows, a day’s start, defaults and hidden fields', () => {
+  const schema = z.strictObject({
+    id: z.string().optional().meta({ title: 'Id', widget: 'hidden' }),
+    fund: z.string().meta({ title: 'Fund', widget: 'choice' }),
+    outcomes: z.array(z.string()).meta({ title: 'Outcomes', widget: 'choice' }),
+    every: z
+      .number()
+      .int()
+      .default(3)
+      .meta({ title: 'Returns', widget: 'choice', options: { 3: 'Every quarter', 12: 'Once a year' } }),
+    opens: z.string().datetime({ offset: true }).optional().meta({ title: 'Opens', widget: 'startOfDay' }),
+    rows: z
+      .array(
+        z.strictObject({
+          label: z.string().meta({ title: 'Label' }),
+          weight: z.number().int().meta({ title: 'Weight' }),
+        }),
+      )
+      .default([])
+      .meta({ title: 'Criteria', itemTitle: 'Criterion' }),
+  });
+
+  it('asks each as its component, never the hidden field, and a row more when asked', () => {
+    const { fields } = buildForm(schema, {
+      values: { 'rows.0.label': 'Need', 'rows.0.weight': '60' },
+      choices: {
+        fund: [{ value: 'f1', text: 'Youth Fund 2026-27' }],
+        outcomes: [{ value: 'O1', text: 'Safer' }],
+      },
+      addRow: 'rows',
+    });
+    expect(fields.map((f) => [f.name, f.macro])).toEqual([
+      ['fund', 'radios'],
+      ['outcomes', 'checkboxes'],
+      ['every', 'radios'],
+      ['opens', 'date'],
+      ['rows', 'heading'],
+      ['rows.0', 'fieldset'],
+      ['rows.1', 'fieldset'],
+      ['rows.add', 'addRow'],
+    ]);
+    // A field with a default is not "(optional)", and offers no "None".
+    const every = fields.find((f) => f.name === 'every')!;
+    expect(every.params.fieldset.legend.text).toBe('Returns');
+    expect(every.params.items.map((i: { text: string }) => i.text)).toEqual(['Every quarter', 'Once a year']);
+    expect(fields.find((f) => f.name === 'rows.0')!.params.legend.text).toBe('Criterion 1');
+  });
+
+  it('reads them back: blank rows dropped, numbers as numbers, a day as the start of it in London', () => {
+    const body = compactRows(schema, {
+      fund: 'f1',
+      outcomes: ['O1', 'O2'],
+      every: '12',
+      'opens-day': '1',
+      'opens-month': '7',
+      'opens-year': '2027',
+      'rows.0.label': '',
+      'rows.0.weight': '',
+      'rows.1.label': 'Need',
+      'rows.1.weight': 'x',
+    });
+    expect(body['rows.0.label']).toBe('Need');
+    const { payload, errors } = formToPayload(schema, body);
+    expect(payload).toEqual({
+      fund: 'f1',
+      outcomes: ['O1', 'O2'],
+      every: 12,
+      opens: '2027-06-30T23:00:00.000Z',
+      rows: [{ label: 'Need' }],
+    });
+    expect(errors).toEqual([{ field: 'rows.0.weight', message: 'Enter a whole number' }]);
+    // Nothing typed: the default stands, and no rows.
+    expect(formToPayload(schema, { fund: 'f1' }).payload).toEqual({ fund: 'f1', outcomes: [] });
   });
 });

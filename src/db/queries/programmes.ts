@@ -58,3 +58,29 @@ export async function measuresOf(db: Db, programmeId: string) {
     weightedBy: r.weightedBy,
   }));
 }
+
+/** Whether any case but the round has been opened on the programme: a bid, or a grant. */
+export async function hasCasesBesidesRound(db: Db, programmeId: string, roundMachine: string) {
+  const [row] = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(eq(cases.programmeId, programmeId), sql`${cases.machineId} <> ${roundMachine}`))
+    .limit(1);
+  return !!row;
+}
+
+export async function setCriteria(db: Db, programmeId: string, criteria: unknown[]) {
+  await db.update(programmes).set({ criteria }).where(eq(programmes.id, programmeId));
+}
+
+export async function setMeasureTarget(
+  db: Db,
+  programmeId: string,
+  measureId: string,
+  target: number | null,
+) {
+  await db
+    .update(programmeMeasures)
+    .set({ target: target === null ? null : String(target) })
+    .where(and(eq(programmeMeasures.programmeId, programmeId), eq(programmeMeasures.measureId, measureId)));
+}

@@ -16,6 +16,7 @@ import { confirmBudget, createFund, createProgramme } from '../../domain/catalog
 import { fundPosition, fundPositions } from '../../domain/fund-position.ts';
 import { changeLimits, limitHistory, limitsOf } from '../../domain/programme-limits.ts';
 import { assignPanelMember, programmePanel, removePanelMember } from '../../domain/programme-panel.ts';
+import { changeCriteria, changeTargets } from '../../domain/programme-settings.ts';
 import { programmeCycles } from '../../domain/programme-setup.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
@@ -162,6 +163,23 @@ export function catalogueRouter(db: Database, engine: Engine, clock: Clock): Rou
     await db.transaction((tx) => changeLimits(tx, actor, req.params.id, req.body, clock.now()));
     const row = (await findProgramme(db, req.params.id))!;
     res.json({ ...limitsOf(row), changes: await limitHistory(db, row.id) });
+  });
+
+  // Officers change the scoring criteria (until the first bid is started) and the measures' targets.
+  router.put('/programmes/:id/criteria', async (req, res) => {
+    const actor = actorOf(res);
+    if (!staff(actor)) throw notFound('programme');
+    parseBody(anObject, req.body);
+    await db.transaction((tx) => changeCriteria(tx, actor, req.params.id, req.body));
+    res.json(await programmeView((await findProgramme(db, req.params.id))!, actor));
+  });
+
+  router.put('/programmes/:id/measures', async (req, res) => {
+    const actor = actorOf(res);
+    if (!staff(actor)) throw notFound('programme');
+    parseBody(anObject, req.body);
+    await db.transaction((tx) => changeTargets(tx, actor, req.params.id, req.body));
+    res.json(await programmeView((await findProgramme(db, req.params.id))!, actor));
   });
 
   router.get('/programmes/:id/panel', async (req, res) => {

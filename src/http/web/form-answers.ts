@@ -173,8 +173,10 @@ function readFields(
       if (pence === undefined) fail(name, POUNDS_ERROR);
       else payload[name] = pence;
     } else if (kind === 'integer' || kind === 'number') {
-      const ok = kind === 'integer' ? /^-?\d+$/.test(raw) : /^-?(\d+\.?\d*|\.\d+)$/.test(raw);
-      if (ok) payload[name] = Number(raw);
+      // Thousands may be written with commas, as people write them: "1,200".
+      const digits = raw.replace(/,/g, '');
+      const ok = kind === 'integer' ? /^-?\d+$/.test(digits) : /^-?(\d+\.?\d*|\.\d+)$/.test(digits);
+      if (ok) payload[name] = Number(digits);
       else fail(name, kind === 'integer' ? 'Enter a whole number' : 'Enter a number');
     } else if (kind === 'boolean') {
       if (raw === 'yes' || raw === 'no') payload[name] = raw === 'yes';

@@ -6,11 +6,18 @@ import { type NextFunction, type Request, type Response, Router } from 'express'
 import type { Db } from '../../db/client.ts';
 import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
 import { findUser } from '../../db/queries/people.ts';
-import { listProgrammes, outcomesOf, type ProgrammeRow, roundCaseOf } from '../../db/queries/programmes.ts';
+import {
+  listProgrammes,
+  measuresOf,
+  outcomesOf,
+  type ProgrammeRow,
+  roundCaseOf,
+} from '../../db/queries/programmes.ts';
 import { cases, organisations, planOutcomes, planThemes } from '../../db/schema/index.ts';
 import { opensOnProgramme, ownersFor, takesBids } from '../../domain/open-case.ts';
 import { maySetLimits } from '../../domain/programme-limits.ts';
 import { assignPanelMember, panelForPage, removePanelMember } from '../../domain/programme-panel.ts';
+import { criteriaOpen, maySetUp } from '../../domain/programme-settings.ts';
 import { programmeOr404 as findProgrammeOr404, ROUND_MACHINE } from '../../domain/programmes.ts';
 import { startsInWords } from '../../domain/service-period.ts';
 import type { Actor } from '../../engine/actor.ts';
@@ -32,6 +39,8 @@ function panelDone(done: unknown, name: string | undefined): string | undefined 
   if (done === 'removed') return `${who} was taken off the panel. They no longer see this programme’s bids.`;
   if (done === 'created')
     return 'The programme is set up. Until an approver or an admin sets its limits, an approver signs every award.';
+  if (done === 'criteria') return 'The scoring criteria were changed.';
+  if (done === 'targets') return 'The targets were changed. Cases opened from now on report against them.';
   if (done === 'limits') return 'The limits were changed. The change is logged with your name and reason.';
   return undefined;
 }
@@ -193,10 +202,13 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         maxAwardPence: row.maxAwardPence === null ? null : Number(row.maxAwardPence),
         panelQuorum: row.panelQuorum,
         criteria: row.criteria as { id: string; label: string; weight: number }[],
+        measures: await measuresOf(db, row.id),
       },
       round,
       panel,
       mayChangeLimits: maySetLimits(actor),
+      maySetUp: maySetUp(actor),
+      criteriaOpen: await criteriaOpen(db, row.id),
       done: panelDone(state.done, member?.role === 'panel' ? member.name : undefined),
       panelError: state.errors?.find((e) => e.href === '#userId')?.text,
       // A round is a call for bids: only for cycles whose cases the bidding organisations open.

@@ -2,9 +2,19 @@
 // takes (src/domain/catalogue.ts `newProgramme`), less the rulebook's limits, which an approver sets
 // on the programme afterwards (programme-limits-pages.ts).
 import { type Response, Router } from 'express';
+import { z } from 'zod';
+import type { MeasureSpec } from '../../../machines/define.ts';
 import type { Database } from '../../db/client.ts';
+import { measuresOf } from '../../db/queries/programmes.ts';
 import { createProgramme, newProgramme } from '../../domain/catalogue.ts';
+import {
+  changeCriteria,
+  changeTargets,
+  criteriaChange,
+  criteriaOpen,
+} from '../../domain/programme-settings.ts';
 import { programmeCycles, setupChoices } from '../../domain/programme-setup.ts';
+import { programmeOr404 } from '../../domain/programmes.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, ProblemError } from '../../engine/errors.ts';
@@ -74,6 +84,131 @@ export function programmeSetupPagesRouter(deps: { db: Database; engine: Engine; 
       const fields = (error.extensions.errors as FieldError[] | undefined) ?? [];
       return render(res, { status: 422, values: body, errors: fields });
     }
+  });
+
+  // ---- Scoring criteria, until the first bid or grant is started ----
+
+  async function renderCriteria(
+    res: Response,
+    programmeId: string,
+    state: { status?: number; values?: Record<string, unknown>; errors?: FieldError[]; addRow?: string } = {},
+  ) {
+    const row = await programmeOr404(db, programmeId);
+    const criteria = row.criteria as { label: string; weight: number; guidance?: string }[];
+    const values =
+      state.values ??
+      Object.fromEntries(
+        criteria.flatMap((c, i) => [
+          [`criteria.${i}.label`, c.label],
+          [`criteria.${i}.weight`, String(c.weight)],
+          [`criteria.${i}.guidance`, c.guidance ?? ''],
+        ]),
+      );
+    const open = await criteriaOpen(db, row.id);
+    const form = open
+      ? buildForm(criteriaChange, { values, errors: state.errors, addRow: state.addRow })
+      : undefined;
+    res.status(state.status ?? 200).render('programme-criteria.njk', {
+      title: `Scoring criteria: ${row.name}`,
+      programme: { id: row.id, name: row.name },
+      criteria,
+      fields: form?.fields,
+      errors:
+        form?.errorList ?? (state.errors ?? []).map((e) => ({ text: e.message, href: '#main-content' })),
+    });
+  }
+
+  router.get('/programmes/:id/criteria', requireSignIn, setters, async (req, res) => {
+    await renderCriteria(res, String(req.params.id));
+  });
+
+  router.post('/programmes/:id/criteria', requireSignIn, setters, async (req, res) => {
+    const id = String(req.params.id);
+    const body = compactRows(criteriaChange, (req.body ?? {}) as Record<string, unknown>);
+    const add = text(body.add);
+    if (add) return renderCriteria(res, id, { values: body, addRow: add });
+    const read = formToPayload(criteriaChange, body);
+    if (read.errors.length)
+      return renderCriteria(res, id, { status: 422, values: body, errors: read.errors });
+    try {
+      await db.transaction((tx) => changeCriteria(tx, webActor(res), id, read.payload));
+    } catch (error) {
+      if (!(error instanceof ProblemError) || ![409, 422].includes(error.status)) throw error;
+      const fields = (error.extensions.errors as FieldError[] | undefined) ?? [
+        { field: '(form)', message: error.detail },
+      ];
+      return renderCriteria(res, id, { status: error.status, values: body, errors: fields });
+    }
+    res.redirect(303, `/programmes/${encodeURIComponent(id)}?done=criteria`);
+  });
+
+  // ---- The measures' targets ----
+
+  /** One question a measure: its target, in its unit; empty for none. */
+  const targetsForm = (measures: readonly MeasureSpec[]) =>
+    z.strictObject(
+      Object.fromEntries(
+        measures.map((m) => [
+          m.id,
+          z
+            .number()
+            .optional()
+            .meta({
+              title: m.name,
+              hint:
+                m.unit === 'percent'
+                  ? 'A percentage for the year, for example 80. Leave it empty for no target'
+                  : 'A number for the year. Leave it empty for no target',
+            }),
+        ]),
+      ),
+    );
+
+  async function renderMeasures(
+    res: Response,
+    programmeId: string,
+    state: { status?: number; values?: Record<string, unknown>; errors?: FieldError[] } = {},
+  ) {
+    const row = await programmeOr404(db, programmeId);
+    const measures = await measuresOf(db, row.id);
+    const values =
+      state.values ??
+      Object.fromEntries(measures.map((m) => [m.id, m.target === null ? '' : String(m.target)]));
+    const form = buildForm(targetsForm(measures), { values, errors: state.errors });
+    res.status(state.status ?? 200).render('programme-measures.njk', {
+      title: `Targets: ${row.name}`,
+      programme: { id: row.id, name: row.name },
+      fields: form.fields,
+      errors: form.errorList,
+      hasMeasures: measures.length > 0,
+    });
+  }
+
+  router.get('/programmes/:id/measures', requireSignIn, setters, async (req, res) => {
+    await renderMeasures(res, String(req.params.id));
+  });
+
+  router.post('/programmes/:id/measures', requireSignIn, setters, async (req, res) => {
+    const id = String(req.params.id);
+    const row = await programmeOr404(db, id);
+    const measures = await measuresOf(db, row.id);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const read = formToPayload(targetsForm(measures), body);
+    if (read.errors.length)
+      return renderMeasures(res, id, { status: 422, values: body, errors: read.errors });
+    // A target left empty is no target.
+    const targets = Object.fromEntries(measures.map((m) => [m.id, (read.payload[m.id] as number) ?? null]));
+    try {
+      await db.transaction((tx) => changeTargets(tx, webActor(res), id, { targets }));
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status !== 422) throw error;
+      const fields = ((error.extensions.errors as FieldError[] | undefined) ?? []).map((e) => ({
+        ...e,
+        field: e.field.replace(/^targets\./, ''),
+      }));
+      return renderMeasures(res, id, { status: 422, values: body, errors: fields });
+    }
+    res.redirect(303, `/programmes/${encodeURIComponent(id)}?done=targets`);
   });
 
   return router;

@@ -50,6 +50,10 @@ export function configureViews(app: Express): nunjucks.Environment {
       ? londonTime.format(new Date(iso)).replace(', ', ' at ').replace(' ', ' ')
       : '',
   );
+  /** A deadline: midnight reads as the end of the day before, "the end of 31 January 2027 (midnight)". */
+  env.addFilter('deadline', (iso: unknown) =>
+    typeof iso === 'string' || iso instanceof Date ? londonInstantText(new Date(iso).toISOString()) : '',
+  );
   /** A calendar date: "31 March 2027". */
   env.addFilter('longDate', (value: unknown) => (isIsoDate(value) ? dayInWords(value) : ''));
   /** A whole number with thousands separated: "1,000". */

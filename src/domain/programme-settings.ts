@@ -1,0 +1,77 @@
+// What officers change on a programme after setting it up: its scoring criteria (until its first
+// bid or grant is started, so every bid is scored against the same ones) and its measures' targets
+// (which cases opened from then on report against). The limits are programme-limits.ts.
+import { z } from 'zod';
+import type { Db, Tx } from '../db/client.ts';
+import { lockProgramme } from '../db/queries/programme-limits.ts';
+import { hasCasesBesidesRound, measuresOf, setCriteria, setMeasureTarget } from '../db/queries/programmes.ts';
+import type { Actor } from '../engine/actor.ts';
+import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
+import { isUuid } from '../engine/ids.ts';
+import { criteriaProblems, newProgramme, withIds } from './catalogue.ts';
+import { ROUND_MACHINE } from './programmes.ts';
+
+/** Who changes a programme's settings: those who set programmes up. */
+const SETTERS: readonly Actor['role'][] = ['officer', 'admin'];
+export const maySetUp = (actor: Actor) => SETTERS.includes(actor.role);
+
+export const criteriaChange = z.strictObject({ criteria: newProgramme.shape.criteria });
+
+export const targetsChange = z.strictObject({
+  targets: z
+    .record(
+      z.string(),
+      z
+        .number({ error: 'Enter the target as a number, or leave it empty for none' })
+        .nonnegative({ error: 'Enter a target of 0 or more' })
+        .max(1_000_000_000, { error: 'Enter a target of at most 1,000,000,000' })
+        .nullable(),
+    )
+    .meta({ title: 'Targets, by measure' }),
+});
+
+async function programmeFor(tx: Tx, actor: Actor, programmeId: string) {
+  if (!maySetUp(actor))
+    throw forbidden("Only commissioning officers and admins change a programme's settings.");
+  const programme = isUuid(programmeId) ? await lockProgramme(tx, programmeId) : undefined;
+  if (!programme) throw notFound('programme');
+  return programme;
+}
+
+/** Whether the criteria can still change: no bid or grant has been started on the programme. */
+export async function criteriaOpen(db: Db, programmeId: string): Promise<boolean> {
+  return !(await hasCasesBesidesRound(db, programmeId, ROUND_MACHINE));
+}
+
+export async function changeCriteria(tx: Tx, actor: Actor, programmeId: string, body: unknown) {
+  const programme = await programmeFor(tx, actor, programmeId);
+  if (!(await criteriaOpen(tx, programme.id)))
+    throw new ProblemError(
+      409,
+      'Bids have started',
+      `Bids have been started on ${programme.name}, so its criteria stay as they are: every bid is scored against the same ones.`,
+    );
+  const parsed = criteriaChange.safeParse(body);
+  if (!parsed.success) throw invalid('The criteria are not valid.', fieldErrors(parsed.error.issues));
+  const criteria = withIds(parsed.data.criteria);
+  const problems = criteriaProblems(criteria);
+  if (problems.length) throw invalid('The criteria are not valid.', problems);
+  await setCriteria(tx, programme.id, criteria);
+}
+
+export async function changeTargets(tx: Tx, actor: Actor, programmeId: string, body: unknown) {
+  const programme = await programmeFor(tx, actor, programmeId);
+  const parsed = targetsChange.safeParse(body);
+  if (!parsed.success) throw invalid('The targets are not valid.', fieldErrors(parsed.error.issues));
+  const measures = await measuresOf(tx, programme.id);
+  const problems = Object.entries(parsed.data.targets).flatMap(([id, target]) => {
+    const measure = measures.find((m) => m.id === id);
+    if (!measure) return [{ field: `targets.${id}`, message: 'This is not one of the programme’s measures' }];
+    if (measure.unit === 'percent' && target !== null && target > 100)
+      return [{ field: `targets.${id}`, message: `Enter a target for ${measure.name} of 100% or less` }];
+    return [];
+  });
+  if (problems.length) throw invalid('The targets are not valid.', problems);
+  for (const [id, target] of Object.entries(parsed.data.targets))
+    await setMeasureTarget(tx, programme.id, id, target);
+}
