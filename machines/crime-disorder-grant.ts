@@ -293,6 +293,12 @@ export const crimeDisorderGrant = defineMachine({
   referencePrefix: 'CDR',
   ownerKinds: ['communitySafetyPartnership'],
   takesReturns: true,
+  // The year's allocations are made together: to every partnership, with their conditions, on one page.
+  openedTogether: {
+    title: 'Allocate to the partnerships',
+    askedOnce: ['financialYear'],
+    sends: ['ALLOCATE', 'OFFER_CONDITIONS'],
+  },
   measures: [
     {
       id: 'crimesInArea',

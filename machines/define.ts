@@ -312,6 +312,14 @@ export interface MachineDefinition {
    */
   takesReturns?: true;
   /**
+   * Cases staff open for every organisation of the owning kinds at once, from the programme (a year's
+   * allocations to the Community Safety Partnerships): what the page is called, the creation fields
+   * asked once for them all, and the events sent to each new case in turn, their payloads asked on
+   * each organisation's row with its creation fields. A decision held for a signature stops there;
+   * the rest are kept as the officer's saved forms on the case.
+   */
+  openedTogether?: { title: string; askedOnce: readonly string[]; sends: readonly string[] };
+  /**
    * The outcome measures a programme of this cycle starts with (seeded into `programme_measures` when
    * it is set up; its setup pages edit them there): what its awards report on, and no other cycle's.
    */
@@ -438,9 +446,11 @@ export const isoInstant = z.iso
   );
 /** A financial year as '2026-27' (1 April 2026 to 31 March 2027). */
 export const financialYear = z
-  .string({ error: 'Enter a financial year such as 2026-27' })
-  .max(7, { error: 'Enter a financial year such as 2026-27' })
-  .regex(/^2[01]\d{2}-\d{2}$/, { error: 'Enter a financial year such as 2026-27' })
+  .string({ error: 'Enter the financial year as its two years with a dash between, such as 2026-27' })
+  .max(7, { error: 'Enter the financial year as its two years with a dash between, such as 2026-27' })
+  .regex(/^2[01]\d{2}-\d{2}$/, {
+    error: 'Enter the financial year as its two years with a dash between, such as 2026-27',
+  })
   .refine((y) => !/^\d{4}-\d{2}$/.test(y) || (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), {
     error: 'The second year must follow the first, as in 2026-27',
   });

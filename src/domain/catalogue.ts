@@ -251,7 +251,7 @@ export async function createFund(tx: Tx, body: unknown): Promise<string> {
     throw invalid('The streams are bigger than the fund.', [
       {
         field: 'streams',
-        message: 'The ring-fenced streams add up to more than the budget: make them smaller',
+        message: `The ring-fenced streams add up to ${formatPounds(fenced)}, more than the budget of ${formatPounds(fund.budgetPence)}: make them smaller`,
       },
     ]);
   }

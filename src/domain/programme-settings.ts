@@ -43,7 +43,16 @@ export async function criteriaOpen(db: Db, programmeId: string): Promise<boolean
   return !(await hasCasesBesidesRound(db, programmeId, ROUND_MACHINE));
 }
 
-export async function changeCriteria(tx: Tx, actor: Actor, programmeId: string, body: unknown) {
+/**
+ * Changes the criteria. `scored`: the panel scores the programme's bids, so it keeps at least one.
+ */
+export async function changeCriteria(
+  tx: Tx,
+  actor: Actor,
+  programmeId: string,
+  body: unknown,
+  scored: boolean,
+) {
   const programme = await programmeFor(tx, actor, programmeId);
   if (!(await criteriaOpen(tx, programme.id)))
     throw new ProblemError(
@@ -55,6 +64,11 @@ export async function changeCriteria(tx: Tx, actor: Actor, programmeId: string, 
   if (!parsed.success) throw invalid('The criteria are not valid.', fieldErrors(parsed.error.issues));
   const criteria = withIds(parsed.data.criteria);
   const problems = criteriaProblems(criteria);
+  if (scored && !criteria.length)
+    problems.push({
+      field: 'criteria',
+      message: 'The panel scores this programme’s bids: give it at least one scoring criterion',
+    });
   if (problems.length) throw invalid('The criteria are not valid.', problems);
   await setCriteria(tx, programme.id, criteria);
 }

@@ -60,6 +60,23 @@ function assertComplete(definition: MachineDefinition): void {
     throw new Error(
       `${name}: its measures are said to be in ${reports.measures}, which its context does not describe`,
     );
+  const together = definition.openedTogether;
+  if (together) {
+    const fields = Object.keys(definition.input.shape);
+    const asked = [...fields];
+    for (const field of together.askedOnce)
+      if (!fields.includes(field))
+        throw new Error(`${name}: openedTogether asks ${field}, not a creation field`);
+    for (const type of together.sends) {
+      const spec = definition.events[type];
+      if (!spec) throw new Error(`${name}: openedTogether sends ${type}, which it does not declare`);
+      for (const field of Object.keys(spec.payload.shape)) {
+        if (asked.includes(field))
+          throw new Error(`${name}: openedTogether asks ${field} twice (in ${type} and before it)`);
+        asked.push(field);
+      }
+    }
+  }
   const measureProblem = measuresProblem(definition.measures ?? []);
   if (measureProblem) throw new Error(`${name}: ${measureProblem}`);
   if (definition.machine.root.type === 'parallel')

@@ -38,6 +38,7 @@ import { emailPagesRouter } from './web/email-pages.ts';
 import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
 import { fundingPagesRouter } from './web/funding-pages.ts';
+import { openTogetherPagesRouter } from './web/open-together-pages.ts';
 import { organisationAdminPagesRouter } from './web/organisation-admin-pages.ts';
 import { organisationPagesRouter } from './web/organisation-pages.ts';
 import { pagesRouter } from './web/pages.ts';
@@ -219,6 +220,7 @@ export function createApp(deps: AppDeps) {
   app.use(programmeSetupPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock }));
   app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(programmeLimitsPagesRouter({ db: deps.db, clock: deps.clock }));
+  app.use(openTogetherPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock }));
   app.use(
     pagesRouter({
       db: deps.db,

@@ -205,12 +205,16 @@ describe('every page passes axe for the person it is for', () => {
     await screenshot(p, 'officer-programme-new-errors');
     await expectAccessible(p);
     await expectPlainWords(p);
+    await visit(p, `/programmes/${ids.programme}/criteria`, 'officer-programme-criteria');
+    await visit(p, `/programmes/${ids.programme}/measures`, 'officer-programme-measures');
+    const allocations = await t.programme({ cycle: 'crime-disorder-grant' });
+    await visit(p, `/programmes/${allocations.programmeId}/together`, 'officer-allocate-together');
     await visit(p, `/cases/${ids.dueDiligence}`, 'officer-due-diligence-form');
     await expect(p.getByRole('checkbox').count()).resolves.toBeGreaterThanOrEqual(4);
     await visit(p, `/cases/${ids.moderation}`, 'officer-moderation-form');
     await visit(p, `/cases/${randomUUID()}`, 'not-found', 404);
     await visit(p, '/panel', 'forbidden', 403);
-  });
+  }, 90_000);
 
   it('the approver, finance and panel pages', async () => {
     for (const [email, path] of [

@@ -56,7 +56,7 @@ describe('commissioning set up through the pages', () => {
     await submit(p, 'Set up the fund');
     // A stream bigger than the fund: said plainly, and what was typed is still there.
     await expect(p.locator('.govuk-error-summary').innerText()).resolves.toContain(
-      'The ring-fenced streams add up to more than the budget',
+      'The ring-fenced streams add up to £300,000.00, more than the budget of £250,000.00',
     );
     await look(p, 'fund-new-errors');
     await expect(p.locator('#streams-0-name').inputValue()).resolves.toBe('Domestic abuse');

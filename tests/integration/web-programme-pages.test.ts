@@ -213,8 +213,8 @@ describe('the service navigation', () => {
     const expected: [DemoEmail, string[]][] = [
       ['admin@demo.test', ['Programmes', 'Organisations', 'Staff', 'Email', 'Personal data']],
       ['panel@demo.test', ['Panel']],
-      ['approver@demo.test', ['Approvals']],
-      ['finance@demo.test', ['Finance']],
+      ['approver@demo.test', ['Programmes', 'Approvals']],
+      ['finance@demo.test', ['Programmes', 'Finance']],
     ];
     for (const [email, own] of expected) {
       const links = navigationOf((await (await signIn(email)).get('/')).text).map((l) => l.text);

@@ -385,7 +385,7 @@ describe('setting a fund up in pages', () => {
       });
     expect(whole.status).toBe(422);
     expect(errorSummaryOf(whole.text).map((e) => e.text)).toEqual([
-      'The ring-fenced streams add up to more than the budget: make them smaller',
+      'The ring-fenced streams add up to £1,000.01, more than the budget of £1,000.00: make them smaller',
     ]);
     expect(await fundNamed(name)).toBeUndefined();
   });
@@ -493,7 +493,7 @@ describe("changing a programme's criteria and targets in pages", () => {
       expect.objectContaining({ id: 'victimsSupported', target: 1200 }),
       expect.objectContaining({ id: 'copeAndRecover', target: null }),
     ]);
-    expect((await officer.get(`/programmes/${programmeId}`)).text).toContain('Target 1200 a year');
+    expect((await officer.get(`/programmes/${programmeId}`)).text).toContain('Target 1,200 a year');
   });
 
   it.each([APPROVER, 'finance@demo.test', 'provider@demo.test'] as const)(
@@ -510,4 +510,88 @@ describe("changing a programme's criteria and targets in pages", () => {
       expect(api.status).toBe(email === 'provider@demo.test' ? 404 : 403);
     },
   );
+});
+
+describe('allocating to every partnership on one page', () => {
+  it('opens a case for each row filled in, offers the conditions, and holds one above the threshold for signing', async () => {
+    const { programmeId } = await t.programme({
+      cycle: 'crime-disorder-grant',
+      delegationThresholdPence: 1_000_000,
+      budgetPence: 100_000_000,
+    });
+    const owners = await t.sql<{ id: string; name: string }[]>`select id, name from organisations
+      where kind = 'communitySafetyPartnership' order by name, id`;
+    const officer = await signIn(OFFICER);
+    const programme = await officer.get(`/programmes/${programmeId}`);
+    expect(programme.text).toContain(`/programmes/${programmeId}/together`);
+    const page = await officer.get(`/programmes/${programmeId}/together`);
+    expect(page.status).toBe(200);
+    for (const o of owners) expect(page.text).toContain(o.name);
+    const row = (i: number, amount: string, purpose: string) => ({
+      [`rows.${i}.allocationPence`]: amount,
+      [`rows.${i}.purpose`]: purpose,
+      [`rows.${i}.conditions`]: `Quarterly returns (${purpose})`,
+      [`rows.${i}.reasons`]: 'So the board sees progress',
+    });
+
+    // A row half filled in is refused, naming the partnership and the question; nothing is opened.
+    const before = (await t.sql`select count(*)::int as n from cases where programme_id = ${programmeId}`)[0]!
+      .n;
+    const refused = await officer
+      .post(`/programmes/${programmeId}/together`)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), financialYear: '2026-27', ...row(0, '', 'Street lighting') });
+    expect(refused.status).toBe(422);
+    expect(errorSummaryOf(refused.text).map((e) => e.text)).toEqual([
+      `${owners[0]!.name}: Amount allocated: enter an amount in pounds and pence, like 4500.00`,
+      'Confirm you have no conflict of interest in these cases, or leave out the organisations you have one with',
+    ]);
+    expect(refused.text).toContain('Street lighting');
+    expect(
+      (await t.sql`select count(*)::int as n from cases where programme_id = ${programmeId}`)[0]!.n,
+    ).toBe(before);
+
+    const saved = await officer
+      .post(`/programmes/${programmeId}/together`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        financialYear: '2026-27',
+        noConflict: 'yes',
+        ...row(0, '5,000', 'Street lighting'),
+        ...row(2, '25000', 'Youth outreach'),
+      });
+    expect(
+      saved.status,
+      errorSummaryOf(saved.text)
+        .map((e) => e.text)
+        .join('; '),
+    ).toBe(303);
+    const shown = await officer.get(String(saved.headers.location));
+    expect(shown.text).toContain('2 cases were opened. 1 waits for an approver’s signature');
+    const cases = await t.sql<{ organisation_id: string; state: string; id: string }[]>`
+      select id, organisation_id, state from cases where programme_id = ${programmeId}
+        and machine_id = 'crime-disorder-grant'`;
+    const of = (i: number) => cases.find((c) => c.organisation_id === owners[i]!.id);
+    // Below the threshold: allocated, and its conditions offered to the partnership.
+    expect(of(0)?.state).toBe('conditionsOffered');
+    // Above it: held for the approver, its conditions waiting as the officer's saved form.
+    expect(of(2)?.state).toBe('proposed');
+    const view = (await t.http.get(`/api/cases/${of(2)!.id}`).set(t.as(OFFICER))).body;
+    expect(view.decision).toMatchObject({ status: 'awaitingSignature' });
+    const [draft] = await t.sql`select event_type, fields from form_drafts where case_id = ${of(2)!.id}`;
+    expect(draft).toMatchObject({
+      event_type: 'OFFER_CONDITIONS',
+      fields: { conditions: 'Quarterly returns (Youth outreach)', reasons: 'So the board sees progress' },
+    });
+    expect(of(1)).toBeUndefined();
+  });
+
+  it('is not offered for a cycle that is not allocated together, nor to anyone but officers', async () => {
+    const officer = await signIn(OFFICER);
+    expect((await officer.get(`/programmes/${t.youthFund.programmeId}/together`)).status).toBe(403);
+    const { programmeId } = await t.programme({ cycle: 'crime-disorder-grant' });
+    const finance = await signIn('finance@demo.test');
+    expect((await finance.get(`/programmes/${programmeId}/together`)).status).toBe(403);
+  });
 });

@@ -41,6 +41,8 @@ function parseDate(label: string, parts: DateParts): { date: string } | { error:
 /** What a required field left empty says, where the machine's own words would not fit a form. */
 const EMPTY: Partial<Record<Kind, string>> = {
   money: POUNDS_ERROR,
+  integer: 'Enter a whole number',
+  number: 'Enter a number',
   boolean: 'Select yes or no',
   enum: 'Select an option',
   supplier: 'Choose the organisation',
@@ -65,7 +67,7 @@ export function formToPayload(
 }
 
 /** Whether nothing was typed in any of these answers (a blank row of a list). */
-const blank = (body: Record<string, unknown>) =>
+export const blank = (body: Record<string, unknown>) =>
   Object.values(body).every((v) => list(v).every((x) => x.trim() === ''));
 
 /**
@@ -173,8 +175,8 @@ function readFields(
       if (pence === undefined) fail(name, POUNDS_ERROR);
       else payload[name] = pence;
     } else if (kind === 'integer' || kind === 'number') {
-      // Thousands may be written with commas, as people write them: "1,200".
-      const digits = raw.replace(/,/g, '');
+      // Thousands may be written with commas, as people write them ("1,200"), and a share with its "%".
+      const digits = raw.replace(/,/g, '').replace(/\s*%$/, '');
       const ok = kind === 'integer' ? /^-?\d+$/.test(digits) : /^-?(\d+\.?\d*|\.\d+)$/.test(digits);
       if (ok) payload[name] = Number(digits);
       else fail(name, kind === 'integer' ? 'Enter a whole number' : 'Enter a number');
@@ -241,4 +243,18 @@ function measureAnswers(
 export function poundsForInput(pence: number | bigint): string {
   const p = BigInt(pence);
   return `${p / 100n}.${String(p % 100n).padStart(2, '0')}`;
+}
+
+/** One row's answers of a `rows` field, by its questions' names: `rows.2.amount` → `amount`. */
+export function rowAnswers(
+  name: string,
+  row: number,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const prefix = `${name}.${row}.`;
+  return Object.fromEntries(
+    Object.entries(body)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
 }

@@ -76,6 +76,8 @@ export interface BuildOptions {
   choices?: Readonly<Record<string, readonly { value: string; text: string; hint?: string }[]>>;
   /** A `rows` field the person asked another row of. */
   addRow?: string;
+  /** `rows` fields with exactly these rows, each titled (an organisation each): none added, none dropped. */
+  fixedRows?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Up to this many choices are radios; more are a drop-down list. */
@@ -363,7 +365,8 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
       .map((key) => /^(\d+)\./.exec(key.slice(name.length + 1)))
       .filter((m): m is RegExpExecArray => !!m)
       .map((m) => Number(m[1]) + 1);
-    const count = Math.max(1, ...typedRows) + (options.addRow === name ? 1 : 0);
+    const fixed = options.fixedRows?.[name];
+    const count = fixed ? fixed.length : Math.max(1, ...typedRows) + (options.addRow === name ? 1 : 0);
     const firstAnchor = idOf(`${name}.0.${field.items?.[0]?.name ?? ''}`);
     const groupError = errorFor(name, () => firstAnchor, field.label, true);
     add(name, firstAnchor, 'heading', {
@@ -375,18 +378,22 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
     for (let row = 0; row < count; row++) {
       const inner: FormField[] = [];
       into = inner;
-      const title = `${field.itemTitle ?? 'Item'} ${row + 1}`;
+      const title = fixed?.[row] ?? `${field.itemTitle ?? 'Item'} ${row + 1}`;
       for (const item of field.items ?? [])
         one({ ...item, name: `${name}.${row}.${item.name}`, errorLabel: `${title}: ${item.label}` });
       into = outer;
       add(`${name}.${row}`, inner[0]?.anchor ?? firstAnchor, 'fieldset', {
-        legend: { text: title, classes: 'govuk-fieldset__legend--s' },
+        // A fixed row is someone's (an organisation's): its name heads it.
+        legend: { text: title, classes: fixed ? 'govuk-fieldset__legend--m' : 'govuk-fieldset__legend--s' },
         fields: inner,
       });
     }
+    if (fixed) return;
     add(`${name}.add`, idOf(`${name}-add`), 'addRow', {
       id: idOf(`${name}-add`),
       name,
+      // The page comes back at the new row, not at its top.
+      target: idOf(`${name}.${count}.${field.items?.[0]?.name ?? ''}`),
       text: `Add another ${(field.itemTitle ?? 'item').toLowerCase()}`,
     });
   }

@@ -31,8 +31,33 @@ import { requireSignIn, webActor } from './session.ts';
 const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finance'];
 /** The most cases one programme page lists. */
 const CASE_LIMIT = 500;
-/** What the officer just did to the panel, in words. */
-function panelDone(done: unknown, name: string | undefined): string | undefined {
+const howMany = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** What cases opened together came to, in words, from the counts the page was sent back with. */
+function togetherDone(query: Record<string, unknown>): string {
+  const [opened, held, stopped] = ['opened', 'held', 'stopped'].map((k) => {
+    const n = Number(query[k]);
+    return Number.isInteger(n) && n >= 0 ? n : 0;
+  }) as [number, number, number];
+  const parts = [`${howMany(opened, 'case was', 'cases were')} opened.`];
+  if (held)
+    parts.push(
+      `${howMany(held, 'waits', 'wait')} for an approver’s signature; what you typed for the steps after it is saved on the case.`,
+    );
+  if (stopped)
+    parts.push(
+      `${howMany(stopped, 'was', 'were')} stopped by a problem, shown on the case; what you typed is saved there.`,
+    );
+  return parts.join(' ');
+}
+
+/** What the officer just did on the programme, in words. */
+function panelDone(
+  done: unknown,
+  name: string | undefined,
+  query: Record<string, unknown> = {},
+): string | undefined {
+  if (done === 'together') return togetherDone(query);
   const who = name ?? 'The panel member';
   if (done === 'assigned')
     return `${who} was added to the panel. They can now see and score this programme’s bids.`;
@@ -112,7 +137,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         id: row.id,
         name: row.name,
         cycleTitle: cycleTitle(row.cycle),
-        fundName: funds.find((f) => f.id === row.fundId)?.name ?? '',
+        fundName: ((f) => (f ? `${f.name} ${f.financialYear}` : ''))(funds.find((f) => f.id === row.fundId)),
         themeName: themes.find((t) => t.id === row.themeId)?.name ?? row.themeId,
         round: await roundOf(row.id),
         counts: counts.get(row.id) ?? [],
@@ -135,6 +160,8 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       errors?: { text: string; href: string }[];
       done?: unknown;
       member?: unknown;
+      /** The page's query: what was done, and its counts. */
+      query?: Record<string, unknown>;
       /** The new case's form as typed, when it was refused. */
       opening?: { values: Record<string, unknown>; errors: FieldError[] };
     } = {},
@@ -188,7 +215,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         id: row.id,
         name: row.name,
         cycleTitle: cycleTitle(row.cycle),
-        fundName: fund?.name ?? '',
+        fundName: fund ? `${fund.name} ${fund.financialYear}` : '',
         streamName: streams.find((s) => s.id === row.streamId)?.name,
         themeName: theme?.name ?? row.themeId,
         outcomes: outcomes.map((o) => `${o.id}: ${o.title}`),
@@ -209,7 +236,9 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       mayChangeLimits: maySetLimits(actor),
       maySetUp: maySetUp(actor),
       criteriaOpen: await criteriaOpen(db, row.id),
-      done: panelDone(state.done, member?.role === 'panel' ? member.name : undefined),
+      done: panelDone(state.done, member?.role === 'panel' ? member.name : undefined, state.query),
+      openTogether:
+        cycle?.openedTogether && opensOnProgramme(cycle, actor) ? cycle.openedTogether.title : undefined,
       panelError: state.errors?.find((e) => e.href === '#userId')?.text,
       // A round is a call for bids: only for cycles whose cases the bidding organisations open.
       hasRound: !!cycle && takesBids(cycle),
@@ -257,6 +286,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     await renderProgramme(res, await programmeOr404(String(req.params.id)), {
       done: req.query.done,
       member: req.query.member,
+      query: req.query,
     });
   });
 

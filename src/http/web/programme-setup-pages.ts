@@ -112,7 +112,8 @@ export function programmeSetupPagesRouter(deps: { db: Database; engine: Engine; 
       title: `Scoring criteria: ${row.name}`,
       programme: { id: row.id, name: row.name },
       criteria,
-      fields: form?.fields,
+      // The page's own heading names the list: the rows follow it.
+      fields: form?.fields.filter((f) => f.macro !== 'heading'),
       errors:
         form?.errorList ?? (state.errors ?? []).map((e) => ({ text: e.message, href: '#main-content' })),
     });
@@ -131,7 +132,9 @@ export function programmeSetupPagesRouter(deps: { db: Database; engine: Engine; 
     if (read.errors.length)
       return renderCriteria(res, id, { status: 422, values: body, errors: read.errors });
     try {
-      await db.transaction((tx) => changeCriteria(tx, webActor(res), id, read.payload));
+      const scored = !!engine.registry.latest((await programmeOr404(db, id)).cycle)?.panelScoringStates
+        ?.length;
+      await db.transaction((tx) => changeCriteria(tx, webActor(res), id, read.payload, scored));
     } catch (error) {
       if (!(error instanceof ProblemError) || ![409, 422].includes(error.status)) throw error;
       const fields = (error.extensions.errors as FieldError[] | undefined) ?? [

@@ -37,6 +37,14 @@ export function londonInstantText(text: string): string {
 }
 
 const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const aNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+
+/** An instant a period starts at: the day alone when it is the start of a London day. */
+export function londonStartText(text: string): string {
+  const at = new Date(text);
+  const words = londonTime.format(at).replace(', ', ' at ');
+  return words.endsWith(' 12:00 am') ? londonDay.format(at) : words.replace(' ', ' ');
+}
 
 export function configureViews(app: Express): nunjucks.Environment {
   const env = nunjucks.configure([viewsDir, govukDir], { autoescape: true, express: app, noCache: false });
@@ -56,6 +64,12 @@ export function configureViews(app: Express): nunjucks.Environment {
   );
   /** A calendar date: "31 March 2027". */
   env.addFilter('longDate', (value: unknown) => (isIsoDate(value) ? dayInWords(value) : ''));
+  /** A figure with thousands separated and at most two decimals: "1,200", "82.5". */
+  env.addFilter('figure', (n: unknown) => (typeof n === 'number' ? aNumber.format(n) : ''));
+  /** When something opens: "1 May 2027" at the start of a day, else the day and time. */
+  env.addFilter('startsAt', (iso: unknown) =>
+    typeof iso === 'string' || iso instanceof Date ? londonStartText(new Date(iso).toISOString()) : '',
+  );
   /** A whole number with thousands separated: "1,000". */
   env.addFilter('wholeNumber', (n: unknown) => (typeof n === 'number' ? wholeNumber.format(n) : ''));
   env.addGlobal('londonToday', () => londonDate(new Date()));
