@@ -64,7 +64,8 @@ export async function pendingSignIn(db: Db, token: string, now: Date) {
 
 export type CodeResult =
   | { ok: true; sessionToken: string; next: string; recoveryCodes: string[] | null; codesLeft: number | null }
-  | { ok: false; reason: 'wrong'; triesLeft: number }
+  /** `used`: the app's code was right, but was already used to sign in (each is good once). */
+  | { ok: false; reason: 'wrong' | 'used'; triesLeft: number }
   | { ok: false; reason: 'expired' };
 
 /**
@@ -96,7 +97,7 @@ export async function completeSignIn(
       const triesLeft = MAX_CODE_ATTEMPTS - pending.attempts;
       if (triesLeft <= 0) await deletePendingSignIn(tx, pending.tokenHash);
       return triesLeft > 0
-        ? ({ ok: false, reason: 'wrong', triesLeft } as const)
+        ? ({ ok: false, reason: step !== null ? 'used' : 'wrong', triesLeft } as const)
         : ({ ok: false, reason: 'expired' } as const);
     }
     let recoveryCodes: string[] | null = null;

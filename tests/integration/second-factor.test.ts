@@ -72,6 +72,8 @@ describe('two-step verification', () => {
     const second = await password(alex.email);
     const replay = await sendCode(second.agent, code);
     expect(replay.status).toBe(422);
+    // Said as what it is: the code was right, but has been used.
+    expect(errorSummaryOf(replay.text)[0]!.text).toMatch(/That code has already been used to sign in/);
   });
 
   it('five wrong codes end the attempt: the password must be given again', async () => {

@@ -585,6 +585,9 @@ describe('allocating to every partnership on one page', () => {
       fields: { conditions: 'Quarterly returns (Youth outreach)', reasons: 'So the board sees progress' },
     });
     expect(of(1)).toBeUndefined();
+    // The case names its programme, and staff follow it there.
+    const casePage = await officer.get(`/cases/${of(0)!.id}`);
+    expect(casePage.text).toContain(`<a class="govuk-link" href="/programmes/${programmeId}">`);
   });
 
   it('is not offered for a cycle that is not allocated together, nor to anyone but officers', async () => {

@@ -1,5 +1,6 @@
 // The case page: what the case is, what happened to it, what this person may do now (GOV.UK forms
 // built from the events' schemas), and where it is in its machine. Works without JavaScript.
+
 import { type Request, type Response, Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/queries/form-drafts.ts';
@@ -30,6 +31,7 @@ import {
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
 import { formToPayload } from './form-answers.ts';
+import { readsProgrammes } from './programme-pages.ts';
 import { relatedCases } from './related-cases.ts';
 import { requireSignIn, webActor } from './session.ts';
 
@@ -186,6 +188,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       cycleTitle: definition.title,
       organisationName: organisation?.name ?? 'Unknown organisation',
       programmeName: programme?.name,
+      // Staff who read programmes go to its page; providers read the case alone.
+      programmeLink: programme && readsProgrammes(actor) ? `/programmes/${programme.id}` : undefined,
       caseOfficer: (view.officerId && names.people.get(view.officerId)) || 'Not yet taken on by an officer',
       details: detailRows(view.context, definition),
       money,

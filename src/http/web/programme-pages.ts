@@ -29,6 +29,8 @@ import { openingForm, readOpening } from './opening-form.ts';
 import { requireSignIn, webActor } from './session.ts';
 
 const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finance'];
+/** Whether this person reads the programme pages. */
+export const readsProgrammes = (actor: Actor) => PROGRAMME_ROLES.includes(actor.role);
 /** The most cases one programme page lists. */
 const CASE_LIMIT = 500;
 const howMany = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -57,7 +57,7 @@ export function secondFactorPagesRouter(deps: { db: Database; clock: Clock; sess
         formErrors([
           {
             field: 'code',
-            message: `That code is not right. Check the code your app shows now and try again (${result.triesLeft} ${result.triesLeft === 1 ? 'try' : 'tries'} left)`,
+            message: `${result.reason === 'used' ? 'That code has already been used to sign in. Wait for your app to show a new one, then enter it' : 'That code is not right. Check the code your app shows now and try again'} (${result.triesLeft} ${result.triesLeft === 1 ? 'try' : 'tries'} left)`,
           },
         ]),
       );
