@@ -12,20 +12,9 @@ import { criteriaChange, targetsChange } from '../domain/programme-settings.ts';
 import { closeQuarterBody } from '../domain/reports/closed-quarters.ts';
 import { jsonSchema } from '../engine/describe.ts';
 import { newOrganisation } from './api/organisations.ts';
+import { json, problems } from './openapi-parts.ts';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
 const body = (schema: z.ZodType) => ({ required: true, content: json(jsonSchema(schema)) });
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      String(status),
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { 'application/problem+json': { schema: ref('Problem') } },
-      },
-    ]),
-  );
 const uuidParam = (name: string, description?: string) => ({
   name,
   in: 'path',

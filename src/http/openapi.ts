@@ -6,20 +6,9 @@ import { rulebookEvents } from '../engine/rulebook.ts';
 import { crimeDisorderPublicationBody, threeSixtyGivingPackage } from './api/export-schemas.ts';
 import { boardReportBody, reconciliationReport } from './api/report-schemas.ts';
 import { caseList, caseView, createCaseBody, historyList, problem } from './api/schemas.ts';
+import { json, problems, ref } from './openapi-parts.ts';
 import { setupPaths } from './openapi-setup.ts';
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (schema: unknown) => ({ 'application/json': { schema } });
-const problems = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((status) => [
-      String(status),
-      {
-        description: 'Problem details (RFC 9457)',
-        content: { 'application/problem+json': { schema: ref('Problem') } },
-      },
-    ]),
-  );
 const caseId = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const etagHeader = { ETag: { description: 'The case version, for If-Match', schema: { type: 'string' } } };
 const replayedHeader = {

@@ -80,6 +80,9 @@ export interface BuildOptions {
   fixedRows?: Readonly<Record<string, readonly string[]>>;
 }
 
+/** The kinds asked as a choice among a list: radios, a drop-down, or (`choices`) checkboxes. */
+const CHOOSING: readonly string[] = ['choice', 'choices', 'supplier', 'scored', 'officer'];
+
 /** Up to this many choices are radios; more are a drop-down list. */
 const MOST_RADIOS = 8;
 
@@ -195,9 +198,19 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
       }
     } else if (kind === 'rows') {
       rows(field);
-    } else if (kind === 'choice' || kind === 'choices') {
-      // A row's question is given its choices by the list's name: `streams.services` for each row's.
-      const given = options.choices?.[name] ?? options.choices?.[name.replace(/\.\d+\./g, '.')];
+    } else if (CHOOSING.includes(kind)) {
+      // The choices: what the case gives (its criteria, the suppliers and officers on record), or the
+      // page (a row's question by the list's name: `streams.services` for each row's), or the field.
+      const people = (list?: readonly { id: string; name: string }[]) =>
+        (list ?? []).map((o) => ({ value: o.id, text: o.name }));
+      const given =
+        kind === 'scored'
+          ? (options.criteria ?? []).map((c) => ({ value: c.id, text: c.label }))
+          : kind === 'supplier'
+            ? people(options.suppliers)
+            : kind === 'officer'
+              ? people(options.officers)
+              : (options.choices?.[name] ?? options.choices?.[name.replace(/\.\d+\./g, '.')]);
       const choices: readonly { value: string; text: string; hint?: string }[] =
         given ?? (field.options ?? []).map((value) => ({ value, text: field.optionText?.[value] ?? value }));
       const chosen = new Set(values ? list(values[name]) : []);
@@ -261,33 +274,6 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
           classes: `${width(part)}${errorMessage ? ' govuk-input--error' : ''}`,
         })),
       });
-    } else if (kind === 'supplier' || kind === 'scored' || kind === 'officer') {
-      const choices =
-        kind === 'scored'
-          ? (options.criteria ?? []).map((c) => ({ value: c.id, text: c.label }))
-          : ((kind === 'supplier' ? options.suppliers : options.officers) ?? []).map((o) => ({
-              value: o.id,
-              text: o.name,
-            }));
-      const errorMessage = errorFor(name, () => id, named);
-      if (choices.length > MOST_RADIOS)
-        add(name, id, 'select', {
-          id,
-          name,
-          label: { text: label, classes: 'govuk-label--s' },
-          hint,
-          errorMessage,
-          items: [
-            { value: '', text: 'Choose one' },
-            ...choices.map((c) => ({ ...c, selected: typed === c.value })),
-          ],
-        });
-      else
-        add(name, id, 'radios', {
-          ...grouped,
-          errorMessage,
-          items: choices.map((c) => ({ ...c, checked: typed === c.value })),
-        });
     } else if (kind === 'boolean' || kind === 'enum') {
       const yesNo = kind === 'boolean';
       add(name, id, 'radios', {

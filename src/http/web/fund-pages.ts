@@ -1,5 +1,6 @@
 // A fund's own page for finance: its position to the penny and, while its budget is indicative, the
 // form that confirms it. The rules live in src/domain/catalogue.ts; these handlers parse, call, render.
+
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { formatPounds } from '../../../machines/define.ts';
@@ -9,8 +10,9 @@ import { fundPositionById } from '../../domain/fund-position.ts';
 import { poundsText } from '../../domain/open-data/pounds.ts';
 import { fundChoices } from '../../domain/programme-setup.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type FieldError, fieldErrors, notFound, ProblemError } from '../../engine/errors.ts';
-import { compactRows, formToPayload, text } from './form-answers.ts';
+import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
+import { formToPayload, } from './form-answers.ts';
+import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
@@ -45,18 +47,10 @@ export function fundPagesRouter(deps: { db: Database; engine: Engine }): Router 
   });
 
   router.post('/finance/funds/new', requireSignIn, financeOnly, async (req, res) => {
-    const body = compactRows(newFund, (req.body ?? {}) as Record<string, unknown>);
-    const add = text(body.add);
-    if (add) return newFundPage(res, { values: body, addRow: add });
-    const read = formToPayload(newFund, body);
-    if (read.errors.length) {
-      const unread = new Set(read.errors.map((e) => e.field));
-      const checked = newFund.safeParse(read.payload);
-      const rest = checked.success
-        ? []
-        : fieldErrors(checked.error.issues).filter((e) => !unread.has(e.field));
-      return newFundPage(res, { status: 422, values: body, errors: [...read.errors, ...rest] });
-    }
+    const read = readForm(newFund, req.body);
+    const body = read.values;
+    if (read.add) return newFundPage(res, { values: body, addRow: read.add });
+    if (read.errors.length) return newFundPage(res, { status: 422, values: body, errors: read.errors });
     try {
       const id = await deps.db.transaction((tx) => createFund(tx, read.payload));
       res.redirect(303, `/finance/funds/${encodeURIComponent(id)}?created=1`);

@@ -1,5 +1,6 @@
 // A programme's limits as pages: staff read them and every change to them; an approver or admin
 // changes them with a reason. The rules are src/domain/programme-limits.ts.
+
 import { type Response, Router } from 'express';
 import type { Database } from '../../db/client.ts';
 import {
@@ -12,8 +13,9 @@ import {
 } from '../../domain/programme-limits.ts';
 import { programmeOr404 } from '../../domain/programmes.ts';
 import type { Clock } from '../../engine/clock.ts';
-import { type FieldError, fieldErrors, ProblemError } from '../../engine/errors.ts';
-import { formToPayload, poundsForInput } from './form-answers.ts';
+import { type FieldError, ProblemError } from '../../engine/errors.ts';
+import { poundsForInput } from './form-answers.ts';
+import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
 import { currentPath } from './programme-pages.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
@@ -61,13 +63,7 @@ export function programmeLimitsPagesRouter(deps: { db: Database; clock: Clock })
   router.post('/programmes/:id/limits', requireSignIn, staffOnly, async (req, res) => {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const { payload, errors } = formToPayload(limitsForm, body);
-    const checked = limitsForm.safeParse(payload);
-    const unread = new Set(errors.map((e) => e.field));
-    const problems = [
-      ...errors,
-      ...(checked.success ? [] : fieldErrors(checked.error.issues).filter((e) => !unread.has(e.field))),
-    ];
+    const { payload, errors: problems } = readForm(limitsForm, body);
     if (problems.length) return render(res, id, { status: 422, values: body, errors: problems });
     try {
       await db.transaction((tx) =>

@@ -1,6 +1,7 @@
 // Setting a programme up in pages, for commissioning officers and admins: the same questions the API
 // takes (src/domain/catalogue.ts `newProgramme`), less the rulebook's limits, which an approver sets
 // on the programme afterwards (programme-limits-pages.ts).
+
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { MeasureSpec } from '../../../machines/define.ts';
@@ -17,8 +18,9 @@ import { programmeCycles, setupChoices } from '../../domain/programme-setup.ts';
 import { programmeOr404 } from '../../domain/programmes.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type FieldError, fieldErrors, ProblemError } from '../../engine/errors.ts';
-import { compactRows, formToPayload, text } from './form-answers.ts';
+import { type FieldError, ProblemError } from '../../engine/errors.ts';
+import { formToPayload, } from './form-answers.ts';
+import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
 import { currentPath } from './programme-pages.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
@@ -60,20 +62,12 @@ export function programmeSetupPagesRouter(deps: { db: Database; engine: Engine; 
   });
 
   router.post('/programmes/new', requireSignIn, setters, async (req, res) => {
-    const body = compactRows(programmeForm, (req.body ?? {}) as Record<string, unknown>);
+    const read = readForm(programmeForm, req.body);
+    const body = read.values;
     // "Add another criterion": the form again with one more row; nothing is saved.
-    const add = text(body.add);
-    if (add) return render(res, { values: body, addRow: add });
-    const read = formToPayload(programmeForm, body);
-    if (read.errors.length) {
-      // What could not be read, and what the rules say of the rest; nothing is set up.
-      const unread = new Set(read.errors.map((e) => e.field));
-      const checked = programmeForm.safeParse(read.payload);
-      const rest = checked.success
-        ? []
-        : fieldErrors(checked.error.issues).filter((e) => !unread.has(e.field));
-      return render(res, { status: 422, values: body, errors: [...read.errors, ...rest] });
-    }
+    if (read.add) return render(res, { values: body, addRow: read.add });
+    // What could not be read, and what the schema says of the rest; nothing is set up.
+    if (read.errors.length) return render(res, { status: 422, values: body, errors: read.errors });
     try {
       const id = await db.transaction((tx) =>
         createProgramme(tx, read.payload, programmeCycles(engine.registry), webActor(res), deps.clock.now()),
@@ -125,10 +119,9 @@ export function programmeSetupPagesRouter(deps: { db: Database; engine: Engine; 
 
   router.post('/programmes/:id/criteria', requireSignIn, setters, async (req, res) => {
     const id = String(req.params.id);
-    const body = compactRows(criteriaChange, (req.body ?? {}) as Record<string, unknown>);
-    const add = text(body.add);
-    if (add) return renderCriteria(res, id, { values: body, addRow: add });
-    const read = formToPayload(criteriaChange, body);
+    const read = readForm(criteriaChange, req.body);
+    const body = read.values;
+    if (read.add) return renderCriteria(res, id, { values: body, addRow: read.add });
     if (read.errors.length)
       return renderCriteria(res, id, { status: 422, values: body, errors: read.errors });
     try {
