@@ -469,8 +469,18 @@ export const reason = z
   .meta({ title: 'Reasons', widget: 'textarea' });
 
 /** A payload asking only why, in the words of the event it is for (and a hint, where one helps). */
-export const reasonPayload = (title: string, hint?: string) =>
-  z.strictObject({ reason: reason.meta({ title, ...(hint ? { hint } : {}) }) });
+export const reasonPayload = (title: string, hint?: string) => {
+  // Its error says what to enter in the question's own words: "Enter why the allocation is withdrawn".
+  const enter = `Enter ${title.charAt(0).toLowerCase()}${title.slice(1)}`;
+  return z.strictObject({
+    reason: z
+      .string({ error: enter })
+      .trim()
+      .min(1, { error: enter })
+      .max(2000, { error: `${title}: use 2000 characters or fewer` })
+      .meta({ title, widget: 'textarea', ...(hint ? { hint } : {}) }),
+  });
+};
 
 /**
  * Why the panel decides, or scoring closes, with fewer scores than the programme's quorum. The

@@ -8,6 +8,7 @@ import { hasCasesBesidesRound, measuresOf, setCriteria, setMeasureTarget } from 
 import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
+import type { MachineRegistry } from '../engine/registry.ts';
 import { criteriaProblems, newProgramme, withIds } from './catalogue.ts';
 import { ROUND_MACHINE } from './programmes.ts';
 
@@ -43,17 +44,16 @@ export async function criteriaOpen(db: Db, programmeId: string): Promise<boolean
   return !(await hasCasesBesidesRound(db, programmeId, ROUND_MACHINE));
 }
 
-/**
- * Changes the criteria. `scored`: the panel scores the programme's bids, so it keeps at least one.
- */
+/** Changes the criteria; a programme whose bids the panel scores keeps at least one. */
 export async function changeCriteria(
   tx: Tx,
   actor: Actor,
   programmeId: string,
   body: unknown,
-  scored: boolean,
+  registry: MachineRegistry,
 ) {
   const programme = await programmeFor(tx, actor, programmeId);
+  const scored = !!registry.latest(programme.cycle)?.panelScoringStates?.length;
   if (!(await criteriaOpen(tx, programme.id)))
     throw new ProblemError(
       409,

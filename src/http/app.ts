@@ -39,6 +39,7 @@ import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
 import { fundingPagesRouter } from './web/funding-pages.ts';
 import { openTogetherPagesRouter } from './web/open-together-pages.ts';
+import { organisationAddPagesRouter } from './web/organisation-add-pages.ts';
 import { organisationAdminPagesRouter } from './web/organisation-admin-pages.ts';
 import { organisationPagesRouter } from './web/organisation-pages.ts';
 import { pagesRouter } from './web/pages.ts';
@@ -221,6 +222,7 @@ export function createApp(deps: AppDeps) {
   app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(programmeLimitsPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(openTogetherPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock }));
+  app.use(organisationAddPagesRouter({ db: deps.db }));
   app.use(
     pagesRouter({
       db: deps.db,

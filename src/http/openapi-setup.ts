@@ -5,13 +5,13 @@
 import type { z } from 'zod';
 import { newBankDetails, rejection } from '../domain/bank-details.ts';
 import { budgetConfirmation, newFund, newProgramme } from '../domain/catalogue.ts';
+import { newOrganisation } from '../domain/organisations.ts';
 import { declarationBody } from '../domain/panel.ts';
 import { limitsChange } from '../domain/programme-limits.ts';
 import { assignmentBody } from '../domain/programme-panel.ts';
 import { criteriaChange, targetsChange } from '../domain/programme-settings.ts';
 import { closeQuarterBody } from '../domain/reports/closed-quarters.ts';
 import { jsonSchema } from '../engine/describe.ts';
-import { newOrganisation } from './api/organisations.ts';
 import { json, problems } from './openapi-parts.ts';
 
 const body = (schema: z.ZodType) => ({ required: true, content: json(jsonSchema(schema)) });

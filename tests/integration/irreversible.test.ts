@@ -40,7 +40,7 @@ describe('withdrawing a bid over the API', () => {
     const before = await stored(id);
     const bare = await b.send(id, 'owner', { type: 'WITHDRAW' });
     expect(bare.status).toBe(422);
-    expect(bare.body.errors).toEqual([{ field: 'reason', message: 'Enter the reasons' }]);
+    expect(bare.body.errors).toEqual([{ field: 'reason', message: 'Enter why you are withdrawing the bid' }]);
     expect(await stored(id)).toEqual(before);
 
     await b.ok(id, 'owner', { type: 'WITHDRAW', reason: 'The hall closed' });
@@ -152,9 +152,7 @@ describe('the pages', () => {
     // No reason: the case page again, with the error summary.
     const bare = await agent.post(`/cases/${id}/events/WITHDRAW`).type('form').send(form);
     expect(bare.status).toBe(422);
-    expect(errorSummaryOf(bare.text).map((e) => e.text)).toEqual([
-      'Why you are withdrawing the bid: enter the reasons',
-    ]);
+    expect(errorSummaryOf(bare.text).map((e) => e.text)).toEqual(['Enter why you are withdrawing the bid']);
 
     // A reason: the confirmation page, and the case unchanged.
     const before = await stored(id);

@@ -598,3 +598,38 @@ describe('allocating to every partnership on one page', () => {
     expect((await finance.get(`/programmes/${programmeId}/together`)).status).toBe(403);
   });
 });
+
+describe('adding an organisation in pages', () => {
+  it('an officer adds a partner; a number typed wrong is named; the API lists it', async () => {
+    const officer = await signIn(OFFICER);
+    expect((await officer.get('/programmes')).text).toContain('href="/organisations/new"');
+    const page = await officer.get('/organisations/new');
+    expect(page.status).toBe(200);
+    const name = `Fenland District Council ${Date.now()}`;
+    const refused = await officer
+      .post('/organisations/new')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), name, kind: 'partner', charityNumber: '12345' });
+    expect(refused.status).toBe(422);
+    expect(errorSummaryOf(refused.text).map((e) => e.text)).toEqual([
+      'A charity number is 6 to 8 digits, or SC and 6 digits',
+    ]);
+    const saved = await officer
+      .post('/organisations/new')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), name, kind: 'partner', charityNumber: '' });
+    expect(saved.status).toBe(303);
+    expect((await officer.get(String(saved.headers.location))).text).toContain(`${name} was added.`);
+    const listed = (await t.http.get('/api/organisations').set(t.as(OFFICER))).body.items as {
+      name: string;
+    }[];
+    expect(listed.find((o) => o.name === name)).toMatchObject({ kind: 'partner', charityNumber: null });
+  });
+
+  it.each(['finance@demo.test', APPROVER, 'provider@demo.test'] as const)(
+    '%s may not add one',
+    async (email) => {
+      expect((await (await signIn(email)).get('/organisations/new')).status).toBe(403);
+    },
+  );
+});

@@ -890,7 +890,8 @@ describe('payload schemas', () => {
       expect(
         spec.payload.safeParse({}).error?.issues.map((i) => i.message),
         type,
-      ).toEqual(['Enter the reasons']);
+        // In the question's own words: "Enter why the grant is being terminated".
+      ).toEqual([`Enter ${spec.payload.shape.reason.meta()!.title!.replace(/^W/, 'w')}`]);
       expect(spec.payload.parse({ reason: ' Merged ' }), type).toEqual({ reason: 'Merged' });
     }
   });

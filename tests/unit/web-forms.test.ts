@@ -137,7 +137,7 @@ describe('other fields', () => {
     const blank = formToPayload(withdraw, { reason: '', _csrf: 'x', version: '3' });
     expect(blank).toEqual({ payload: { reason: '' }, errors: [] });
     expect(withdraw.safeParse(blank.payload).error?.issues.map((i) => i.message)).toEqual([
-      'Enter the reasons',
+      'Enter why you are withdrawing the bid',
     ]);
     expect(formToPayload(withdraw, { reason: 'Changed plans' }).payload).toEqual({ reason: 'Changed plans' });
     const submit = youthFund.events.SUBMIT!.payload;

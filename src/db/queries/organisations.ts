@@ -93,3 +93,9 @@ export async function setInactive(db: Db, id: string, inactive: { at: Date; reas
     .set({ inactiveAt: inactive?.at ?? null, inactiveReason: inactive?.reason ?? null })
     .where(eq(organisations.id, id));
 }
+
+/** Every organisation by name, or just the one a provider acts for. */
+export async function listOrganisations(db: Db, only?: string): Promise<OrganisationRow[]> {
+  const query = db.select().from(organisations).orderBy(asc(organisations.name), asc(organisations.id));
+  return only ? query.where(eq(organisations.id, only)) : query;
+}

@@ -170,9 +170,7 @@ export function catalogueRouter(db: Database, engine: Engine, clock: Clock): Rou
     const actor = actorOf(res);
     if (!staff(actor)) throw notFound('programme');
     parseBody(anObject, req.body);
-    const cycle = engine.registry.latest((await findProgramme(db, req.params.id))?.cycle ?? '');
-    const scored = !!cycle?.panelScoringStates?.length;
-    await db.transaction((tx) => changeCriteria(tx, actor, req.params.id, req.body, scored));
+    await db.transaction((tx) => changeCriteria(tx, actor, req.params.id, req.body, engine.registry));
     res.json(await programmeView((await findProgramme(db, req.params.id))!, actor));
   });
 

@@ -11,7 +11,7 @@ import { poundsText } from '../../domain/open-data/pounds.ts';
 import { fundChoices } from '../../domain/programme-setup.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
-import { formToPayload, } from './form-answers.ts';
+import { formToPayload } from './form-answers.ts';
 import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';

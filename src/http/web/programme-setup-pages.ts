@@ -19,7 +19,7 @@ import { programmeOr404 } from '../../domain/programmes.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
-import { formToPayload, } from './form-answers.ts';
+import { formToPayload } from './form-answers.ts';
 import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
 import { currentPath } from './programme-pages.ts';
@@ -125,9 +125,7 @@ export function programmeSetupPagesRouter(deps: { db: Database; engine: Engine; 
     if (read.errors.length)
       return renderCriteria(res, id, { status: 422, values: body, errors: read.errors });
     try {
-      const scored = !!engine.registry.latest((await programmeOr404(db, id)).cycle)?.panelScoringStates
-        ?.length;
-      await db.transaction((tx) => changeCriteria(tx, webActor(res), id, read.payload, scored));
+      await db.transaction((tx) => changeCriteria(tx, webActor(res), id, read.payload, engine.registry));
     } catch (error) {
       if (!(error instanceof ProblemError) || ![409, 422].includes(error.status)) throw error;
       const fields = (error.extensions.errors as FieldError[] | undefined) ?? [
