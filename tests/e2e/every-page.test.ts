@@ -17,6 +17,7 @@ import {
   signIn,
 } from '../helpers/browser.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
+import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { NEXT_FIVE_YEARS } from '../helpers/programmes.ts';
 
@@ -29,8 +30,12 @@ const [OFFICER, PROVIDER, APPROVER] = [
   'approver@demo.test',
 ] as const;
 
+let own: OwnDatabase;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Its own database: its pages list everything in it, and other files' test data (names with ids
+  // in them) is not what a person would read.
+  own = await createOwnDatabase('every_page');
+  t = await startTestApp({ databaseUrl: own.url });
   h = cycleHelpers(t);
   await launchBrowser();
   const criteria = [
@@ -101,7 +106,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await closeBrowser();
-  await t.close();
+  await t?.close();
+  await own?.drop();
 });
 
 async function visit(p: Page, path: string, name: string, status = 200) {

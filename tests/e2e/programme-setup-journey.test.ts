@@ -15,15 +15,21 @@ import {
   screenshot,
   signIn,
 } from '../helpers/browser.ts';
+import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
 
 let t: TestApp;
+let own: OwnDatabase;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Its own database: the pages list every fund and organisation, and other files' test data is not
+  // what a person would read.
+  own = await createOwnDatabase('setup_journey');
+  t = await startTestApp({ databaseUrl: own.url });
   await launchBrowser();
 });
 afterAll(async () => {
   await closeBrowser();
   await t?.close();
+  await own?.drop();
 });
 
 /** Checks the page as a person would meet it, and keeps its picture. */

@@ -30,6 +30,7 @@ import {
   settings,
   validShaped,
 } from '../helpers/fuzz.ts';
+import { createOwnDatabase } from '../helpers/own-database.ts';
 import { refusals } from '../helpers/refusals.ts';
 
 /** Runs per route for each role's token. */
@@ -48,8 +49,14 @@ interface Route {
 }
 
 // The app is started while the file is collected, so the routes come from the document it serves.
-const t = await startTestApp();
-afterAll(() => t.close());
+// On a database of its own: the fuzzer changes what it may (a fund's budget, a programme's limits),
+// which other files' reports must not see.
+const ownDatabase = await createOwnDatabase('fuzz_routes');
+const t = await startTestApp({ databaseUrl: ownDatabase.url });
+afterAll(async () => {
+  await t.close();
+  await ownDatabase.drop();
+});
 
 const served = await t.http.get('/openapi.json');
 const documented: Route[] = Object.entries(served.body.paths as Record<string, object>).flatMap(

@@ -569,6 +569,9 @@ describe('allocating to every partnership on one page', () => {
     ).toBe(303);
     const shown = await officer.get(String(saved.headers.location));
     expect(shown.text).toContain('2 cases were opened. 1 waits for an approver’s signature');
+    // Each case on the programme's page names its partnership: their titles are alike.
+    for (const i of [0, 2])
+      expect(shown.text).toContain(`<td class="govuk-table__cell">${owners[i]!.name}</td>`);
     const cases = await t.sql<{ organisation_id: string; state: string; id: string }[]>`
       select id, organisation_id, state from cases where programme_id = ${programmeId}
         and machine_id = 'crime-disorder-grant'`;

@@ -99,3 +99,13 @@ export async function listOrganisations(db: Db, only?: string): Promise<Organisa
   const query = db.select().from(organisations).orderBy(asc(organisations.name), asc(organisations.id));
   return only ? query.where(eq(organisations.id, only)) : query;
 }
+
+/** The names of these organisations, by id. */
+export async function organisationNames(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(inArray(organisations.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -1,10 +1,12 @@
 // Programmes for commissioning officers: every programme with its round and its cases by stage, one
 // programme's settings and cases, and opening a programme's round. Also the `currentPath` local the
 // service navigation marks the current page from.
+
 import { and, asc, count, eq, inArray, ne } from 'drizzle-orm';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
+import { organisationNames } from '../../db/queries/organisations.ts';
 import { findUser } from '../../db/queries/people.ts';
 import {
   listProgrammes,
@@ -194,9 +196,20 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
           .where(inArray(planOutcomes.id, outcomeIds))
           .orderBy(asc(planOutcomes.id))
       : [];
-    const bids = listed.items.filter((c) => c.machine !== ROUND_MACHINE);
+    const listedBids = listed.items.filter((c) => c.machine !== ROUND_MACHINE);
+    // Whose each case is: grants of one programme often share a title ("… 2026-27").
+    const names = await organisationNames(
+      db,
+      listedBids.map((c) => c.organisationId),
+    );
+    const bids = listedBids.map((c) => ({ ...c, organisationName: names.get(c.organisationId) ?? '' }));
     // Grouped by stage, in the order the machine lists its stages.
-    const groups: { machine: string; state: string; stateLabel: string; cases: CaseSummary[] }[] = [];
+    const groups: {
+      machine: string;
+      state: string;
+      stateLabel: string;
+      cases: (CaseSummary & { organisationName: string })[];
+    }[] = [];
     for (const item of bids) {
       let group = groups.find((g) => g.machine === item.machine && g.state === item.state);
       if (!group) {
