@@ -588,6 +588,8 @@ describe('allocating to every partnership on one page', () => {
       fields: { conditions: 'Quarterly returns (Youth outreach)', reasons: 'So the board sees progress' },
     });
     expect(of(1)).toBeUndefined();
+    // Its programme has no round to open: the programmes list says why.
+    expect((await officer.get('/programmes')).text).toContain('None: its cases are opened by officers');
     // The case names its programme, and staff follow it there.
     const casePage = await officer.get(`/cases/${of(0)!.id}`);
     expect(casePage.text).toContain(`<a class="govuk-link" href="/programmes/${programmeId}">`);

@@ -270,7 +270,9 @@ export function decisionPanel(
             ? 'The approver sent the previous decision back'
             : held.because === 'declared'
               ? (held.reason ?? 'The approver signs this kind of decision')
-              : `It is above the delegation threshold of ${formatPounds(held.thresholdPence)}`,
+              : held.thresholdPence === 0
+                ? 'An approver signs every award on this programme: its delegation threshold is £0'
+                : `It is above the delegation threshold of ${formatPounds(held.thresholdPence)}`,
       },
       { key: 'Made by', value: name(held.decidedBy) },
     ],

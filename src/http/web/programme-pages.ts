@@ -144,6 +144,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         fundName: ((f) => (f ? `${f.name} ${f.financialYear}` : ''))(funds.find((f) => f.id === row.fundId)),
         themeName: themes.find((t) => t.id === row.themeId)?.name ?? row.themeId,
         round: await roundOf(row.id),
+        takesBids: ((cycle) => !!cycle && takesBids(cycle))(engine.registry.latest(row.cycle)),
         counts: counts.get(row.id) ?? [],
       })),
     );
