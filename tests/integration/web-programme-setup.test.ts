@@ -588,6 +588,11 @@ describe('allocating to every partnership on one page', () => {
       fields: { conditions: 'Quarterly returns (Youth outreach)', reasons: 'So the board sees progress' },
     });
     expect(of(1)).toBeUndefined();
+    // The page now says what each partnership already has, so none is given a second by mistake.
+    const again = await officer.get(`/programmes/${programmeId}/together`);
+    expect(again.text).toMatch(
+      new RegExp(`${owners[0]!.name} \\(already has CDR-\\d+, £5,000\\.00, conditions offered`, 'i'),
+    );
     // Its programme has no round to open: the programmes list says why.
     expect((await officer.get('/programmes')).text).toContain('None: its cases are opened by officers');
     // The case names its programme, and staff follow it there.

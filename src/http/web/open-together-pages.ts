@@ -3,7 +3,7 @@
 // rules are src/domain/open-together.ts; this reads the form, calls it and renders.
 import { type Response, Router } from 'express';
 import { z } from 'zod';
-import type { MachineDefinition } from '../../../machines/define.ts';
+import { formatPounds, type MachineDefinition } from '../../../machines/define.ts';
 import type { Database } from '../../db/client.ts';
 import { opensOnProgramme, ownersFor } from '../../domain/open-case.ts';
 import {
@@ -66,10 +66,25 @@ export function openTogetherPagesRouter(deps: { db: Database; engine: Engine; cl
       errors: errors.filter((e) => !e.field.startsWith('rows.') && e.field !== NO_CONFLICT),
     });
     const conflictError = errors.find((e) => e.field === NO_CONFLICT)?.message;
+    // What each organisation already has on the programme, so no one is given a second by mistake.
+    const existing = await engine.list(webActor(res), {
+      programmeId: programme.id,
+      machine: cycle.id,
+      limit: 100,
+    });
+    const titled = owners.map((o) => {
+      const had = existing.items
+        .filter((c) => c.organisationId === o.id)
+        .map(
+          (c) =>
+            `${c.reference}${c.amountPence === null ? '' : `, ${formatPounds(c.amountPence)}`}, ${c.stateLabel.toLowerCase()}`,
+        );
+      return had.length ? `${o.name} (already has ${had.join('; ')})` : o.name;
+    });
     const rows = buildForm(rowsForm(cycle), {
       values: state.values,
       errors: errors.filter((e) => e.field.startsWith('rows.')),
-      fixedRows: { rows: owners.map((o) => o.name) },
+      fixedRows: { rows: titled },
     });
     res.status(state.status ?? 200).render('open-together.njk', {
       title: `${cycle.openedTogether!.title}: ${programme.name}`,
