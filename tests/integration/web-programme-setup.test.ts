@@ -588,6 +588,10 @@ describe('allocating to every partnership on one page', () => {
       fields: { conditions: 'Quarterly returns (Youth outreach)', reasons: 'So the board sees progress' },
     });
     expect(of(1)).toBeUndefined();
+    // While it waits, the officer sees the conditions they typed, saved for after the signature.
+    const held = await officer.get(`/cases/${of(2)!.id}`);
+    expect(held.text).toContain('Saved for later');
+    expect(held.text).toContain('Quarterly returns (Youth outreach)');
     // The page now says what each partnership already has, so none is given a second by mistake.
     const again = await officer.get(`/programmes/${programmeId}/together`);
     expect(again.text).toMatch(

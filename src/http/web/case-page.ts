@@ -31,6 +31,7 @@ import {
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
 import { formToPayload } from './form-answers.ts';
+import { fieldSpecs } from './form-fields.ts';
 import { readsProgrammes } from './programme-pages.ts';
 import { relatedCases } from './related-cases.ts';
 import { requireSignIn, webActor } from './session.ts';
@@ -181,6 +182,16 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         : undefined);
     const saved =
       typeof state.saved === 'string' && eventSpec(definition, state.saved) ? SAVED_MESSAGE : undefined;
+    // Forms this person saved that cannot be sent yet (conditions typed for after a decision is
+    // signed): shown as typed, so no one wonders where they went.
+    const later = [...(drafts ?? new Map<string, DraftFields>())]
+      .filter(([type]) => !shown.some((f) => f.type === type) && eventSpec(definition, type))
+      .map(([type, fields]) => ({
+        label: eventSpec(definition, type)!.label,
+        answers: fieldSpecs(eventSpec(definition, type)!.payload)
+          .map((f) => ({ question: f.label, answer: [fields[f.name] ?? ''].flat().join(', ') }))
+          .filter((a) => a.answer.trim() !== ''),
+      }));
     res.status(state.status ?? 200).render('case.njk', {
       title: view.title ? `${view.reference}: ${view.title}` : view.reference,
       caseTitle: view.title,
@@ -195,6 +206,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       money,
       related,
       decision: decisionPanel(definition, view, people),
+      later,
       interest,
       panel,
       declared: state.done === 'declared',
