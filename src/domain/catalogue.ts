@@ -326,6 +326,24 @@ export interface ProgrammeCycle {
   measures?: readonly MeasureSpec[] | undefined;
 }
 
+/** What is wrong with a programme's dates taken together: services or bids ending before they start. */
+export function datesProblems(p: {
+  serviceStartsOn?: string | null | undefined;
+  serviceEndsOn?: string | null | undefined;
+  opensAt?: string | null | undefined;
+  closesAt?: string | null | undefined;
+}) {
+  const problems: { field: string; message: string }[] = [];
+  if (p.serviceStartsOn && p.serviceEndsOn && p.serviceEndsOn < p.serviceStartsOn)
+    problems.push({
+      field: 'serviceEndsOn',
+      message: 'The latest day services may start must be on or after the earliest',
+    });
+  if (p.opensAt && p.closesAt && Date.parse(p.closesAt) <= Date.parse(p.opensAt))
+    problems.push({ field: 'closesAt', message: 'Bids must close after they open' });
+  return problems;
+}
+
 /** What is wrong with a programme's criteria as a whole: weights not making 100, an id twice. */
 export function criteriaProblems(criteria: readonly { id: string; weight: number }[]) {
   const problems: { field: string; message: string }[] = [];
@@ -396,14 +414,7 @@ export async function createProgramme(
       field: 'outcomeIds',
       message: `Choose only Police and Crime Plan outcomes of the programme’s theme${theme ? ` (${theme.name})` : ''}`,
     });
-  problems.push(...criteriaProblems(p.criteria));
-  if (p.serviceStartsOn && p.serviceEndsOn && p.serviceEndsOn < p.serviceStartsOn)
-    problems.push({
-      field: 'serviceEndsOn',
-      message: 'The latest day services may start must be on or after the earliest',
-    });
-  if (p.opensAt && p.closesAt && Date.parse(p.closesAt) <= Date.parse(p.opensAt))
-    problems.push({ field: 'closesAt', message: 'Bids must close after they open' });
+  problems.push(...criteriaProblems(p.criteria), ...datesProblems(p));
   if (problems.length) throw invalid('The programme is not valid.', problems);
   const [row] = await tx
     .insert(programmes)

@@ -4,12 +4,19 @@
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
 import { lockProgramme } from '../db/queries/programme-limits.ts';
-import { hasCasesBesidesRound, measuresOf, setCriteria, setMeasureTarget } from '../db/queries/programmes.ts';
+import {
+  hasCasesBesidesRound,
+  measuresOf,
+  roundCaseOf,
+  setCriteria,
+  setMeasureTarget,
+  setProgrammeDetails,
+} from '../db/queries/programmes.ts';
 import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
-import { criteriaProblems, newProgramme, withIds } from './catalogue.ts';
+import { criteriaProblems, datesProblems, newProgramme, withIds } from './catalogue.ts';
 import { ROUND_MACHINE } from './programmes.ts';
 
 /** Who changes a programme's settings: those who set programmes up. */
@@ -88,4 +95,51 @@ export async function changeTargets(tx: Tx, actor: Actor, programmeId: string, b
   if (problems.length) throw invalid('The targets are not valid.', problems);
   for (const [id, target] of Object.entries(parsed.data.targets))
     await setMeasureTarget(tx, programme.id, id, target);
+}
+
+/** A programme's words and dates: what officers change after setting it up (all of them, each time). */
+export const detailsChange = newProgramme.pick({
+  name: true,
+  summary: true,
+  opensAt: true,
+  closesAt: true,
+  decisionOn: true,
+  serviceStartsOn: true,
+  serviceEndsOn: true,
+  maxServiceMonths: true,
+});
+
+const sameInstant = (a: Date | null, b: string | undefined) =>
+  (a?.getTime() ?? null) === (b === undefined ? null : Date.parse(b));
+
+/**
+ * Changes a programme's name, summary and dates. Once its round is opened, the round holds when bids
+ * close (extended or reopened there), so the opening and closing times stay as they are.
+ */
+export async function changeDetails(tx: Tx, actor: Actor, programmeId: string, body: unknown) {
+  const programme = await programmeFor(tx, actor, programmeId);
+  const parsed = detailsChange.safeParse(body);
+  if (!parsed.success) throw invalid('The details are not valid.', fieldErrors(parsed.error.issues));
+  const d = parsed.data;
+  const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE);
+  if (round && !(sameInstant(programme.opensAt, d.opensAt) && sameInstant(programme.closesAt, d.closesAt)))
+    throw invalid('The round is open.', [
+      {
+        field: 'closesAt',
+        message:
+          'The round has been opened: change when bids close on the round itself (extend or reopen it), not here',
+      },
+    ]);
+  const problems = datesProblems(d);
+  if (problems.length) throw invalid('The details are not valid.', problems);
+  await setProgrammeDetails(tx, programme.id, {
+    name: d.name,
+    summary: d.summary ?? null,
+    opensAt: d.opensAt ? new Date(d.opensAt) : null,
+    closesAt: d.closesAt ? new Date(d.closesAt) : null,
+    decisionOn: d.decisionOn ?? null,
+    serviceStartsOn: d.serviceStartsOn ?? null,
+    serviceEndsOn: d.serviceEndsOn ?? null,
+    maxServiceMonths: d.maxServiceMonths ?? null,
+  });
 }

@@ -9,7 +9,7 @@ import { newOrganisation } from '../domain/organisations.ts';
 import { declarationBody } from '../domain/panel.ts';
 import { limitsChange } from '../domain/programme-limits.ts';
 import { assignmentBody } from '../domain/programme-panel.ts';
-import { criteriaChange, targetsChange } from '../domain/programme-settings.ts';
+import { criteriaChange, detailsChange, targetsChange } from '../domain/programme-settings.ts';
 import { closeQuarterBody } from '../domain/reports/closed-quarters.ts';
 import { jsonSchema } from '../engine/describe.ts';
 import { json, problems } from './openapi-parts.ts';
@@ -134,6 +134,15 @@ function cataloguePaths() {
         parameters: [id],
         requestBody: body(criteriaChange),
         responses: { ...ok('The programme'), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    '/api/programmes/{id}/details': {
+      put: {
+        summary:
+          'Change the programme’s name, summary and dates, all of them (a field left out is cleared); once its round is opened, the opening and closing times stay (officers, admins)',
+        parameters: [id],
+        requestBody: body(detailsChange),
+        responses: { ...ok('The programme'), ...problems(400, 401, 403, 404, 413, 415, 422) },
       },
     },
     '/api/programmes/{id}/measures': {

@@ -213,6 +213,8 @@ describe('every page passes axe for the person it is for', () => {
     await expectPlainWords(p);
     await visit(p, `/programmes/${ids.programme}/criteria`, 'officer-programme-criteria');
     await visit(p, `/programmes/${ids.programme}/measures`, 'officer-programme-measures');
+    await visit(p, `/programmes/${ids.programme}/edit`, 'officer-programme-edit');
+    await visit(p, '/organisations/new', 'officer-organisation-new');
     const allocations = await t.programme({ cycle: 'crime-disorder-grant' });
     await visit(p, `/programmes/${allocations.programmeId}/together`, 'officer-allocate-together');
     await visit(p, `/cases/${ids.dueDiligence}`, 'officer-due-diligence-form');

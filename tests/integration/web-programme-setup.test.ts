@@ -647,3 +647,82 @@ describe('adding an organisation in pages', () => {
     },
   );
 });
+
+describe("changing a programme's name, summary and dates", () => {
+  it('an officer changes them from the form as it stands; bad dates are named and nothing changes', async () => {
+    const { programmeId } = await t.programme({ open: false, closesAt: '2027-01-31T23:59:59+00:00' });
+    const officer = await signIn(OFFICER);
+    expect((await officer.get(`/programmes/${programmeId}`)).text).toContain(
+      `/programmes/${programmeId}/edit`,
+    );
+    const page = await officer.get(`/programmes/${programmeId}/edit`);
+    expect(page.status).toBe(200);
+    // The form starts from the programme as it stands: its closing day in the date's parts.
+    expect(page.text).toMatch(/name="closesAt-day"[^>]*value="31"/);
+    const api = async () => (await t.http.get(`/api/programmes/${programmeId}`).set(t.as(OFFICER))).body;
+    const before = await api();
+    const refused = await officer
+      .post(`/programmes/${programmeId}/edit`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        name: 'Renamed',
+        'serviceStartsOn-day': '1',
+        'serviceStartsOn-month': '4',
+        'serviceStartsOn-year': '2028',
+        'serviceEndsOn-day': '1',
+        'serviceEndsOn-month': '4',
+        'serviceEndsOn-year': '2027',
+      });
+    expect(refused.status).toBe(422);
+    expect(errorSummaryOf(refused.text).map((e) => e.text)).toEqual([
+      'Services start no later than: the latest day services may start must be on or after the earliest',
+    ]);
+    expect(await api()).toEqual(before);
+    const saved = await officer
+      .post(`/programmes/${programmeId}/edit`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(page.text),
+        name: 'Renamed programme',
+        summary: 'Now with a summary',
+        'closesAt-day': '28',
+        'closesAt-month': '2',
+        'closesAt-year': '2027',
+        maxServiceMonths: '24',
+      });
+    expect(
+      saved.status,
+      errorSummaryOf(saved.text)
+        .map((e) => e.text)
+        .join('; '),
+    ).toBe(303);
+    expect(await api()).toMatchObject({
+      name: 'Renamed programme',
+      // The end of 28 February 2027 in London.
+      closesAt: '2027-03-01T00:00:00.000Z',
+      maxServiceMonths: 24,
+    });
+  });
+
+  it('once its round is open, its closing time stays: the round holds it', async () => {
+    const { programmeId } = await t.programme();
+    const res = await t.http
+      .put(`/api/programmes/${programmeId}/details`)
+      .set(t.as(OFFICER))
+      .send({ name: 'Moved', closesAt: '2030-01-01T12:00:00Z' });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'closesAt',
+        message: expect.stringMatching(/change when bids close on the round/),
+      }),
+    ]);
+    const renamed = await t.http
+      .put(`/api/programmes/${programmeId}/details`)
+      .set(t.as(OFFICER))
+      .send({ name: 'Renamed with its round open' });
+    expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+    expect(renamed.body.name).toBe('Renamed with its round open');
+  });
+});

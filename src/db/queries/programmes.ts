@@ -84,3 +84,22 @@ export async function setMeasureTarget(
     .set({ target: target === null ? null : String(target) })
     .where(and(eq(programmeMeasures.programmeId, programmeId), eq(programmeMeasures.measureId, measureId)));
 }
+
+/** A programme's words and dates, as changed after it was set up. */
+export async function setProgrammeDetails(
+  db: Db,
+  programmeId: string,
+  details: Pick<
+    ProgrammeRow,
+    | 'name'
+    | 'summary'
+    | 'opensAt'
+    | 'closesAt'
+    | 'decisionOn'
+    | 'serviceStartsOn'
+    | 'serviceEndsOn'
+    | 'maxServiceMonths'
+  >,
+) {
+  await db.update(programmes).set(details).where(eq(programmes.id, programmeId));
+}

@@ -16,7 +16,7 @@ import { confirmBudget, createFund, createProgramme } from '../../domain/catalog
 import { fundPosition, fundPositions } from '../../domain/fund-position.ts';
 import { changeLimits, limitHistory, limitsOf } from '../../domain/programme-limits.ts';
 import { assignPanelMember, programmePanel, removePanelMember } from '../../domain/programme-panel.ts';
-import { changeCriteria, changeTargets } from '../../domain/programme-settings.ts';
+import { changeCriteria, changeDetails, changeTargets } from '../../domain/programme-settings.ts';
 import { programmeCycles } from '../../domain/programme-setup.ts';
 import { ROUND_MACHINE } from '../../domain/programmes.ts';
 import type { Actor } from '../../engine/actor.ts';
@@ -171,6 +171,14 @@ export function catalogueRouter(db: Database, engine: Engine, clock: Clock): Rou
     if (!staff(actor)) throw notFound('programme');
     parseBody(anObject, req.body);
     await db.transaction((tx) => changeCriteria(tx, actor, req.params.id, req.body, engine.registry));
+    res.json(await programmeView((await findProgramme(db, req.params.id))!, actor));
+  });
+
+  router.put('/programmes/:id/details', async (req, res) => {
+    const actor = actorOf(res);
+    if (!staff(actor)) throw notFound('programme');
+    parseBody(anObject, req.body);
+    await db.transaction((tx) => changeDetails(tx, actor, req.params.id, req.body));
     res.json(await programmeView((await findProgramme(db, req.params.id))!, actor));
   });
 

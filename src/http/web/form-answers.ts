@@ -1,7 +1,7 @@
 // The way back from a GOV.UK form: a urlencoded body to an event's payload, and what could not be
 // read, named by the payload's field names so the engine's 422 errors land on the same inputs.
 import type { z } from 'zod';
-import { endOfLondonDay, londonInstant } from '../../../machines/calendar.ts';
+import { endOfLondonDay, londonDate, londonInstant } from '../../../machines/calendar.ts';
 import type { FieldError } from '../../engine/errors.ts';
 import { type FieldSpec, fieldSpecs, type Kind } from './form-fields.ts';
 
@@ -257,4 +257,39 @@ export function rowAnswers(
       .filter(([key]) => key.startsWith(prefix))
       .map(([key, value]) => [key.slice(prefix.length), value]),
   );
+}
+
+/** "2027-03-27" as the date input's parts, named as the form names them. */
+function dateParts(name: string, date: string): Record<string, string> {
+  const [year, month, day] = date.split('-');
+  return {
+    [`${name}-day`]: String(Number(day)),
+    [`${name}-month`]: String(Number(month)),
+    [`${name}-year`]: year!,
+  };
+}
+
+/**
+ * The form's values for a payload already on record, to change it: the way back of formToPayload
+ * (dates as their parts, a deadline as the day it ends, money in pounds). Top-level fields only.
+ */
+export function payloadToForm(
+  schema: z.ZodObject,
+  payload: Record<string, unknown>,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of fieldSpecs(schema)) {
+    const value = payload[field.name];
+    if (value === null || value === undefined) continue;
+    if (field.kind === 'date' && typeof value === 'string')
+      Object.assign(values, dateParts(field.name, value));
+    else if ((field.kind === 'endOfDay' || field.kind === 'startOfDay') && typeof value === 'string') {
+      // A deadline is the end of its day: the instant itself is the next day's midnight.
+      const at = new Date(Date.parse(value) - (field.kind === 'endOfDay' ? 1 : 0));
+      Object.assign(values, dateParts(field.name, londonDate(at)));
+    } else if (field.kind === 'money' && typeof value === 'number')
+      values[field.name] = poundsForInput(value);
+    else if (typeof value === 'number' || typeof value === 'string') values[field.name] = String(value);
+  }
+  return values;
 }

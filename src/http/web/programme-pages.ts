@@ -68,6 +68,7 @@ function panelDone(
   if (done === 'removed') return `${who} was taken off the panel. They no longer see this programme’s bids.`;
   if (done === 'created')
     return 'The programme is set up. Until an approver or an admin sets its limits, an approver signs every award.';
+  if (done === 'details') return 'The programme’s details were changed.';
   if (done === 'criteria') return 'The scoring criteria were changed.';
   if (done === 'targets') return 'The targets were changed. Cases opened from now on report against them.';
   if (done === 'limits') return 'The limits were changed. The change is logged with your name and reason.';

@@ -10,16 +10,18 @@ import { measuresOf } from '../../db/queries/programmes.ts';
 import { createProgramme, newProgramme } from '../../domain/catalogue.ts';
 import {
   changeCriteria,
+  changeDetails,
   changeTargets,
   criteriaChange,
   criteriaOpen,
+  detailsChange,
 } from '../../domain/programme-settings.ts';
 import { programmeCycles, setupChoices } from '../../domain/programme-setup.ts';
 import { programmeOr404 } from '../../domain/programmes.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
-import { formToPayload } from './form-answers.ts';
+import { formToPayload, payloadToForm } from './form-answers.ts';
 import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
 import { currentPath } from './programme-pages.ts';
@@ -78,6 +80,49 @@ export function programmeSetupPagesRouter(deps: { db: Database; engine: Engine; 
       const fields = (error.extensions.errors as FieldError[] | undefined) ?? [];
       return render(res, { status: 422, values: body, errors: fields });
     }
+  });
+
+  // ---- The programme's words and dates ----
+
+  async function renderDetails(
+    res: Response,
+    programmeId: string,
+    state: { status?: number; values?: Record<string, unknown>; errors?: FieldError[] } = {},
+  ) {
+    const row = await programmeOr404(db, programmeId);
+    const values =
+      state.values ??
+      payloadToForm(detailsChange, {
+        ...row,
+        opensAt: row.opensAt?.toISOString(),
+        closesAt: row.closesAt?.toISOString(),
+      });
+    const form = buildForm(detailsChange, { values, errors: state.errors });
+    res.status(state.status ?? 200).render('programme-edit.njk', {
+      title: `Change the details: ${row.name}`,
+      programme: { id: row.id, name: row.name },
+      fields: form.fields,
+      errors: form.errorList,
+    });
+  }
+
+  router.get('/programmes/:id/edit', requireSignIn, setters, async (req, res) => {
+    await renderDetails(res, String(req.params.id));
+  });
+
+  router.post('/programmes/:id/edit', requireSignIn, setters, async (req, res) => {
+    const id = String(req.params.id);
+    const read = readForm(detailsChange, req.body);
+    if (read.errors.length)
+      return renderDetails(res, id, { status: 422, values: read.values, errors: read.errors });
+    try {
+      await db.transaction((tx) => changeDetails(tx, webActor(res), id, read.payload));
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status !== 422) throw error;
+      const fields = (error.extensions.errors as FieldError[] | undefined) ?? [];
+      return renderDetails(res, id, { status: 422, values: read.values, errors: fields });
+    }
+    res.redirect(303, `/programmes/${encodeURIComponent(id)}?done=details`);
   });
 
   // ---- Scoring criteria, until the first bid or grant is started ----
