@@ -26,7 +26,7 @@ import {
   programmes,
 } from '../db/schema/index.ts';
 import type { Actor } from '../engine/actor.ts';
-import { fieldErrors, invalid, notFound, ProblemError } from '../engine/errors.ts';
+import { invalid, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
 import { financialYearDates } from './financial-year.ts';
 import { limitFields, logStartingLimits, refuseLimitsFrom, STARTING_LIMITS } from './programme-limits.ts';
 
@@ -238,14 +238,8 @@ async function uniquely<T>(field: string, message: string, insert: () => Promise
   }
 }
 
-function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw invalid(`The ${what} is not valid.`, fieldErrors(parsed.error.issues));
-  return parsed.data;
-}
-
 export async function createFund(tx: Tx, body: unknown): Promise<string> {
-  const fund = parse(newFund, body, 'fund');
+  const fund = validOr422(newFund, body, 'The fund is not valid.');
   const fenced = fund.streams.reduce((a, s) => a + s.budgetPence, 0);
   if (fenced > fund.budgetPence) {
     throw invalid('The streams are bigger than the fund.', [
@@ -380,7 +374,7 @@ export async function createProgramme(
   at = new Date(),
 ): Promise<string> {
   if (body && typeof body === 'object') refuseLimitsFrom(actor, body as Record<string, unknown>);
-  const parsed = parse(newProgramme, body, 'programme');
+  const parsed = validOr422(newProgramme, body, 'The programme is not valid.');
   const p = { ...parsed, criteria: withIds(parsed.criteria) };
   const limits = {
     delegationThresholdPence:
@@ -469,7 +463,7 @@ export const budgetConfirmation = z.strictObject({
  * and equal to the partners' shares where partners fund it jointly.
  */
 export async function confirmBudget(tx: Tx, fundId: string, actor: Actor, body: unknown, at: Date) {
-  const { budgetPence } = parse(budgetConfirmation, body, 'budget');
+  const { budgetPence } = validOr422(budgetConfirmation, body, 'The budget is not valid.');
   const fund = await lockFund(tx, fundId);
   if (!fund) throw notFound('fund');
   if (!fund.indicative)

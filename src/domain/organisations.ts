@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { findOrganisation, insertOrganisation, listOrganisations } from '../db/queries/organisations.ts';
 import type { Actor } from '../engine/actor.ts';
-import { fieldErrors, forbidden, invalid } from '../engine/errors.ts';
+import { forbidden, validOr422 } from '../engine/errors.ts';
 
 export const newOrganisation = z.strictObject({
   name: z
@@ -64,8 +64,9 @@ export async function organisationsFor(db: Db, actor: Actor) {
 /** Adds an organisation; the new one as the API shows it. */
 export async function addOrganisation(db: Db, actor: Actor, body: unknown) {
   if (!mayAddOrganisations(actor)) throw forbidden('Only officers and admins add organisations.');
-  const parsed = newOrganisation.safeParse(body);
-  if (!parsed.success) throw invalid('The organisation is not valid.', fieldErrors(parsed.error.issues));
-  const id = await insertOrganisation(db, parsed.data);
+  const id = await insertOrganisation(
+    db,
+    validOr422(newOrganisation, body, 'The organisation is not valid.'),
+  );
   return view((await findOrganisation(db, id))!);
 }

@@ -30,7 +30,7 @@ import {
 import { findProgramme, type ProgrammeRow } from '../db/queries/programmes.ts';
 import { newestInStates } from '../db/queries/work-waiting.ts';
 import { type Actor, scopeOf } from '../engine/actor.ts';
-import { fieldErrors, forbidden, integrity, invalid, notFound, ProblemError } from '../engine/errors.ts';
+import { forbidden, integrity, invalid, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { type ConflictStanding, decisionOf } from '../engine/rulebook.ts';
@@ -77,9 +77,7 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
       { field: '(body)', message: 'Expected a JSON object' },
     ]);
   }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw invalid('The request body is not valid.', fieldErrors(parsed.error.issues));
-  return parsed.data;
+  return validOr422(schema, body, 'The request body is not valid.');
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   setLimits,
 } from '../db/queries/programme-limits.ts';
 import type { Actor } from '../engine/actor.ts';
-import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
+import { forbidden, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 
 const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -106,9 +106,7 @@ export async function changeLimits(tx: Tx, actor: Actor, programmeId: string, bo
   if (!maySetLimits(actor)) throw forbidden("Only an approver or an admin changes a programme's limits.");
   const programme = isUuid(programmeId) ? await lockProgramme(tx, programmeId) : undefined;
   if (!programme) throw notFound('programme');
-  const parsed = limitsChange.safeParse(body);
-  if (!parsed.success) throw invalid('The limits are not valid.', fieldErrors(parsed.error.issues));
-  const { reason, ...next } = parsed.data;
+  const { reason, ...next } = validOr422(limitsChange, body, 'The limits are not valid.');
   const limits: LimitsRow = {
     delegationThresholdPence: BigInt(next.delegationThresholdPence),
     maxAwardPence: next.maxAwardPence === null ? null : BigInt(next.maxAwardPence),

@@ -13,7 +13,7 @@ import {
   setProgrammeDetails,
 } from '../db/queries/programmes.ts';
 import type { Actor } from '../engine/actor.ts';
-import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
+import { forbidden, invalid, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { criteriaProblems, datesProblems, newProgramme, withIds } from './catalogue.ts';
@@ -67,9 +67,7 @@ export async function changeCriteria(
       'Bids have started',
       `Bids have been started on ${programme.name}, so its criteria stay as they are: every bid is scored against the same ones.`,
     );
-  const parsed = criteriaChange.safeParse(body);
-  if (!parsed.success) throw invalid('The criteria are not valid.', fieldErrors(parsed.error.issues));
-  const criteria = withIds(parsed.data.criteria);
+  const criteria = withIds(validOr422(criteriaChange, body, 'The criteria are not valid.').criteria);
   const problems = criteriaProblems(criteria);
   if (scored && !criteria.length)
     problems.push({
@@ -82,10 +80,9 @@ export async function changeCriteria(
 
 export async function changeTargets(tx: Tx, actor: Actor, programmeId: string, body: unknown) {
   const programme = await programmeFor(tx, actor, programmeId);
-  const parsed = targetsChange.safeParse(body);
-  if (!parsed.success) throw invalid('The targets are not valid.', fieldErrors(parsed.error.issues));
+  const { targets } = validOr422(targetsChange, body, 'The targets are not valid.');
   const measures = await measuresOf(tx, programme.id);
-  const problems = Object.entries(parsed.data.targets).flatMap(([id, target]) => {
+  const problems = Object.entries(targets).flatMap(([id, target]) => {
     const measure = measures.find((m) => m.id === id);
     if (!measure) return [{ field: `targets.${id}`, message: 'This is not one of the programme’s measures' }];
     if (measure.unit === 'percent' && target !== null && target > 100)
@@ -93,8 +90,7 @@ export async function changeTargets(tx: Tx, actor: Actor, programmeId: string, b
     return [];
   });
   if (problems.length) throw invalid('The targets are not valid.', problems);
-  for (const [id, target] of Object.entries(parsed.data.targets))
-    await setMeasureTarget(tx, programme.id, id, target);
+  for (const [id, target] of Object.entries(targets)) await setMeasureTarget(tx, programme.id, id, target);
 }
 
 /** A programme's words and dates: what officers change after setting it up (all of them, each time). */
@@ -118,9 +114,7 @@ const sameInstant = (a: Date | null, b: string | undefined) =>
  */
 export async function changeDetails(tx: Tx, actor: Actor, programmeId: string, body: unknown) {
   const programme = await programmeFor(tx, actor, programmeId);
-  const parsed = detailsChange.safeParse(body);
-  if (!parsed.success) throw invalid('The details are not valid.', fieldErrors(parsed.error.issues));
-  const d = parsed.data;
+  const d = validOr422(detailsChange, body, 'The details are not valid.');
   const round = await roundCaseOf(tx, programme.id, ROUND_MACHINE);
   if (round && !(sameInstant(programme.opensAt, d.opensAt) && sameInstant(programme.closesAt, d.closesAt)))
     throw invalid('The round is open.', [

@@ -1,5 +1,7 @@
 // Errors the engine raises, shaped for RFC 9457 so the HTTP layer only has to serialise them.
 
+import type { z } from 'zod';
+
 export interface FieldError {
   field: string;
   message: string;
@@ -86,4 +88,11 @@ export function fieldErrors(
     }
     return [{ field: base || '(body)', message: issue.message }];
   });
+}
+
+/** What a schema reads of a body, or a 422 with `detail` naming each field it refuses. */
+export function validOr422<S extends z.ZodType>(schema: S, body: unknown, detail: string): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw invalid(detail, fieldErrors(parsed.error.issues));
+  return parsed.data;
 }

@@ -12,7 +12,7 @@ import {
   organisationRecord,
   verifyOrganisation,
 } from '../../domain/organisation-admin.ts';
-import { legalForms } from '../../domain/registration.ts';
+import { legalForms, organisationFields } from '../../domain/registration.ts';
 import type { Clock } from '../../engine/clock.ts';
 import { notFound } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
@@ -28,15 +28,8 @@ const lists: Record<OrganisationList, string> = {
   inactive: 'Inactive',
   all: 'All',
 };
-const DETAILS = [
-  'organisationName',
-  'legalForm',
-  'charityNumber',
-  'companyNumber',
-  'address',
-  'postcode',
-  'phone',
-];
+/** The details form's questions: the schema's fields, in its order (as registration asks them). */
+const DETAILS = Object.keys(organisationFields.shape);
 
 const organisationId = (req: Request) => {
   const id = String(req.params.id);

@@ -28,17 +28,8 @@ export function registerPagesRouter(deps: { db: Database; clock: Clock; publicUr
   };
   router.get('/register', (_req, res) => registerPage(res, 200, {}));
   router.post('/register', async (req: Request, res: Response) => {
-    const fields = [
-      'name',
-      'email',
-      'organisationName',
-      'legalForm',
-      'charityNumber',
-      'companyNumber',
-      'address',
-      'postcode',
-      'phone',
-    ];
+    // The form's questions are the schema's fields, in its order.
+    const fields = Object.keys(registrationForm.shape);
     const values = Object.fromEntries(fields.map((f) => [f, text(req.body?.[f])]));
     const form = registrationForm.safeParse(values);
     if (!form.success) {
