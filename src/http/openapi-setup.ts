@@ -4,7 +4,8 @@
 // domain parse with; a test holds the document to the routes the server answers.
 import type { z } from 'zod';
 import { newBankDetails, rejection } from '../domain/bank-details.ts';
-import { budgetConfirmation, newFund, newProgramme } from '../domain/catalogue.ts';
+import { newProgramme } from '../domain/catalogue.ts';
+import { budgetConfirmation, newFund } from '../domain/funds.ts';
 import { newOrganisation } from '../domain/organisations.ts';
 import { declarationBody } from '../domain/panel.ts';
 import { limitsChange } from '../domain/programme-limits.ts';

@@ -12,8 +12,9 @@ import {
   roundCaseOf,
 } from '../../db/queries/programmes.ts';
 import { planOutcomes, planThemes } from '../../db/schema/index.ts';
-import { confirmBudget, createFund, createProgramme } from '../../domain/catalogue.ts';
+import { createProgramme } from '../../domain/catalogue.ts';
 import { fundPosition, fundPositions } from '../../domain/fund-position.ts';
+import { confirmBudget, createFund } from '../../domain/funds.ts';
 import { changeLimits, limitHistory, limitsOf } from '../../domain/programme-limits.ts';
 import { assignPanelMember, programmePanel, removePanelMember } from '../../domain/programme-panel.ts';
 import { changeCriteria, changeDetails, changeTargets } from '../../domain/programme-settings.ts';

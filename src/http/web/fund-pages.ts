@@ -1,12 +1,13 @@
-// A fund's own page for finance: its position to the penny and, while its budget is indicative, the
-// form that confirms it. The rules live in src/domain/catalogue.ts; these handlers parse, call, render.
+// Finance's fund pages: setting a fund up, and a fund's own page with its position to the penny and,
+// while its budget is indicative, the form that confirms it. The rules live in src/domain/funds.ts;
+// these handlers parse, call, render.
 
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { formatPounds } from '../../../machines/define.ts';
 import type { Database } from '../../db/client.ts';
-import { budgetConfirmation, confirmBudget, createFund, newFund } from '../../domain/catalogue.ts';
 import { fundPositionById } from '../../domain/fund-position.ts';
+import { budgetConfirmation, confirmBudget, createFund, newFund } from '../../domain/funds.ts';
 import { poundsText } from '../../domain/open-data/pounds.ts';
 import { fundChoices } from '../../domain/programme-setup.ts';
 import type { Engine } from '../../engine/engine.ts';
