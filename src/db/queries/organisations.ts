@@ -109,3 +109,14 @@ export async function organisationNames(db: Db, ids: readonly string[]): Promise
     .where(inArray(organisations.id, [...new Set(ids)]));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** The Commissioner's office: the first commissioner organisation on record. */
+export async function commissionerOrganisation(db: Db): Promise<{ id: string } | undefined> {
+  const [row] = await db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(eq(organisations.kind, 'commissioner'))
+    .orderBy(asc(organisations.createdAt))
+    .limit(1);
+  return row;
+}

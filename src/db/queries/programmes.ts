@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cases, programmeMeasures, programmeOutcomes, programmes } from '../schema/index.ts';
 
@@ -102,4 +102,20 @@ export async function setProgrammeDetails(
   >,
 ) {
   await db.update(programmes).set(details).where(eq(programmes.id, programmeId));
+}
+
+/** Each programme's cases but its round's, counted by machine and state, in one query. */
+export async function caseCountsOf(db: Db, programmeIds: readonly string[], roundMachine: string) {
+  if (!programmeIds.length) return [];
+  return db
+    .select({
+      programmeId: cases.programmeId,
+      machine: cases.machineId,
+      state: cases.state,
+      count: count(),
+    })
+    .from(cases)
+    .where(and(inArray(cases.programmeId, [...programmeIds]), ne(cases.machineId, roundMachine)))
+    .groupBy(cases.programmeId, cases.machineId, cases.state)
+    .orderBy(cases.programmeId, cases.machineId, cases.state);
 }

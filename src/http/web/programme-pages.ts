@@ -2,20 +2,20 @@
 // programme's settings and cases, and opening a programme's round. Also the `currentPath` local the
 // service navigation marks the current page from.
 
-import { and, asc, count, eq, inArray, ne } from 'drizzle-orm';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
-import { organisationNames } from '../../db/queries/organisations.ts';
+import { commissionerOrganisation, organisationNames } from '../../db/queries/organisations.ts';
 import { findUser } from '../../db/queries/people.ts';
+import { findPlanTheme, planOutcomesAmong, planThemesInOrder } from '../../db/queries/plan.ts';
 import {
+  caseCountsOf,
   listProgrammes,
   measuresOf,
   outcomesOf,
   type ProgrammeRow,
   roundCaseOf,
 } from '../../db/queries/programmes.ts';
-import { cases, organisations, planOutcomes, planThemes } from '../../db/schema/index.ts';
 import { opensOnProgramme, ownersFor, takesBids } from '../../domain/open-case.ts';
 import { maySetLimits } from '../../domain/programme-limits.ts';
 import { assignPanelMember, panelForPage, removePanelMember } from '../../domain/programme-panel.ts';
@@ -28,6 +28,7 @@ import { type FieldError, forbidden, ProblemError } from '../../engine/errors.ts
 import { isUuid } from '../../engine/ids.ts';
 import type { CaseSummary } from '../../engine/views.ts';
 import { openingForm, readOpening } from './opening-form.ts';
+import { programmeDone } from './programme-done.ts';
 import { requireSignIn, webActor } from './session.ts';
 
 const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finance'];
@@ -35,45 +36,6 @@ const PROGRAMME_ROLES: Actor['role'][] = ['officer', 'approver', 'admin', 'finan
 export const readsProgrammes = (actor: Actor) => PROGRAMME_ROLES.includes(actor.role);
 /** The most cases one programme page lists. */
 const CASE_LIMIT = 500;
-const howMany = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-/** What cases opened together came to, in words, from the counts the page was sent back with. */
-function togetherDone(query: Record<string, unknown>): string {
-  const [opened, held, stopped] = ['opened', 'held', 'stopped'].map((k) => {
-    const n = Number(query[k]);
-    return Number.isInteger(n) && n >= 0 ? n : 0;
-  }) as [number, number, number];
-  const parts = [`${howMany(opened, 'case was', 'cases were')} opened.`];
-  if (held)
-    parts.push(
-      `${howMany(held, 'waits', 'wait')} for an approver’s signature; what you typed for the steps after it is saved on the case.`,
-    );
-  if (stopped)
-    parts.push(
-      `${howMany(stopped, 'was', 'were')} stopped by a problem, shown on the case; what you typed is saved there.`,
-    );
-  return parts.join(' ');
-}
-
-/** What the officer just did on the programme, in words. */
-function panelDone(
-  done: unknown,
-  name: string | undefined,
-  query: Record<string, unknown> = {},
-): string | undefined {
-  if (done === 'together') return togetherDone(query);
-  const who = name ?? 'The panel member';
-  if (done === 'assigned')
-    return `${who} was added to the panel. They can now see and score this programme’s bids.`;
-  if (done === 'removed') return `${who} was taken off the panel. They no longer see this programme’s bids.`;
-  if (done === 'created')
-    return 'The programme is set up. Until an approver or an admin sets its limits, an approver signs every award.';
-  if (done === 'details') return 'The programme’s details were changed.';
-  if (done === 'criteria') return 'The scoring criteria were changed.';
-  if (done === 'targets') return 'The targets were changed. Cases opened from now on report against them.';
-  if (done === 'limits') return 'The limits were changed. The change is logged with your name and reason.';
-  return undefined;
-}
 const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The request's path, for the service navigation to mark the page being shown. */
@@ -83,7 +45,7 @@ export function currentPath(req: Request, res: Response, next: NextFunction) {
 }
 
 function requireProgrammeRole(_req: Request, res: Response, next: NextFunction) {
-  if (PROGRAMME_ROLES.includes(webActor(res).role)) return next();
+  if (readsProgrammes(webActor(res))) return next();
   next(forbidden('Programmes are for OPCC commissioning, approval and finance staff.'));
 }
 
@@ -111,17 +73,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
   async function caseCounts(programmeIds: string[]): Promise<Map<string, CaseCount[]>> {
     const byProgramme = new Map<string, CaseCount[]>();
     if (!programmeIds.length) return byProgramme;
-    const rows = await db
-      .select({
-        programmeId: cases.programmeId,
-        machine: cases.machineId,
-        state: cases.state,
-        count: count(),
-      })
-      .from(cases)
-      .where(and(inArray(cases.programmeId, programmeIds), ne(cases.machineId, ROUND_MACHINE)))
-      .groupBy(cases.programmeId, cases.machineId, cases.state)
-      .orderBy(cases.programmeId, cases.machineId, cases.state);
+    const rows = await caseCountsOf(db, programmeIds, ROUND_MACHINE);
     for (const row of rows) {
       const list = byProgramme.get(row.programmeId!) ?? [];
       list.push({ ...row, stateLabel: stateLabel(row.machine, row.state) });
@@ -134,7 +86,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     const [rows, funds, themes] = await Promise.all([
       listProgrammes(db),
       listFunds(db),
-      db.select().from(planThemes),
+      planThemesInOrder(db),
     ]);
     const counts = await caseCounts(rows.map((r) => r.id));
     const programmes = await Promise.all(
@@ -152,7 +104,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     res.render('programmes.njk', {
       title: 'Programmes',
       programmes,
-      maySetUp: ['officer', 'admin'].includes(webActor(res).role),
+      maySetUp: maySetUp(webActor(res)),
     });
   });
 
@@ -179,10 +131,10 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         ? openingForm(cycle, await ownersFor(db, cycle), state.opening)
         : undefined;
     const scored = !!cycle?.panelScoringStates?.length;
-    const [fund, streams, [theme], outcomeIds, round, listed] = await Promise.all([
+    const [fund, streams, theme, outcomeIds, round, listed] = await Promise.all([
       findFund(db, row.fundId),
       streamsOf(db, row.fundId),
-      db.select().from(planThemes).where(eq(planThemes.id, row.themeId)),
+      findPlanTheme(db, row.themeId),
       outcomesOf(db, row.id),
       roundOf(row.id),
       engine.list(actor, { programmeId: row.id, limit: CASE_LIMIT }),
@@ -191,13 +143,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     const member =
       typeof state.member === 'string' && isUuid(state.member) ? await findUser(db, state.member) : undefined;
     const panel = scored ? await panelForPage(db, actor, row) : undefined;
-    const outcomes = outcomeIds.length
-      ? await db
-          .select()
-          .from(planOutcomes)
-          .where(inArray(planOutcomes.id, outcomeIds))
-          .orderBy(asc(planOutcomes.id))
-      : [];
+    const outcomes = await planOutcomesAmong(db, outcomeIds);
     const listedBids = listed.items.filter((c) => c.machine !== ROUND_MACHINE);
     // Whose each case is: grants of one programme often share a title ("… 2026-27").
     const names = await organisationNames(
@@ -253,7 +199,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       mayChangeLimits: maySetLimits(actor),
       maySetUp: maySetUp(actor),
       criteriaOpen: await criteriaOpen(db, row.id),
-      done: panelDone(state.done, member?.role === 'panel' ? member.name : undefined, state.query),
+      done: programmeDone(state.done, member?.role === 'panel' ? member.name : undefined, state.query),
       openTogether:
         cycle?.openedTogether && opensOnProgramme(cycle, actor) ? cycle.openedTogether.title : undefined,
       panelError: state.errors?.find((e) => e.href === '#userId')?.text,
@@ -346,12 +292,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
 
   router.post('/programmes/:id/round', requireSignIn, requireProgrammeRole, async (req, res) => {
     const row = await programmeOr404(String(req.params.id));
-    const [opcc] = await db
-      .select({ id: organisations.id })
-      .from(organisations)
-      .where(eq(organisations.kind, 'commissioner'))
-      .orderBy(asc(organisations.createdAt))
-      .limit(1);
+    const opcc = await commissionerOrganisation(db);
     if (!opcc) throw new ProblemError(500, 'No commissioner', 'There is no commissioner organisation.');
     try {
       const round = await engine.create(webActor(res), {
