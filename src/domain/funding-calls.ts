@@ -11,6 +11,7 @@ import type { Engine } from '../engine/engine.ts';
 import { notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
+import { takesBids } from './open-case.ts';
 import { ROUND_MACHINE } from './programmes.ts';
 
 /** Who may apply, in the words a funding call uses. */
@@ -42,10 +43,6 @@ export interface FundingCall {
   /** The cycle's machine and the kinds of organisation it is for, to say who may start a bid. */
   definition: MachineDefinition;
 }
-
-/** Whether organisations start cases of this cycle themselves (a bid), rather than the Commissioner. */
-export const takesBids = (definition: MachineDefinition | undefined): definition is MachineDefinition =>
-  !!definition && definition.createdBy.includes('owner');
 
 /** The calls open for bids now, closing soonest first. */
 export async function openFundingCalls(db: Db, registry: MachineRegistry): Promise<FundingCall[]> {

@@ -14,7 +14,8 @@ export function opensOnProgramme(definition: MachineDefinition, actor: Actor): b
 }
 
 /** Whether the cycle's cases come from bids in a round (a funding call), so its programme has a round. */
-export const takesBids = (definition: MachineDefinition) => definition.createdBy.includes('owner');
+export const takesBids = (definition: MachineDefinition | undefined): definition is MachineDefinition =>
+  !!definition && definition.createdBy.includes('owner');
 
 const asked = new WeakMap<MachineDefinition, z.ZodObject>();
 /** What the form asks: the creation input without the programme, which the page gives. */

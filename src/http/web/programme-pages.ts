@@ -97,7 +97,7 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         fundName: ((f) => (f ? `${f.name} ${f.financialYear}` : ''))(funds.find((f) => f.id === row.fundId)),
         themeName: themes.find((t) => t.id === row.themeId)?.name ?? row.themeId,
         round: await roundOf(row.id),
-        takesBids: ((cycle) => !!cycle && takesBids(cycle))(engine.registry.latest(row.cycle)),
+        takesBids: takesBids(engine.registry.latest(row.cycle)),
         counts: counts.get(row.id) ?? [],
       })),
     );
@@ -204,10 +204,9 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
         cycle?.openedTogether && opensOnProgramme(cycle, actor) ? cycle.openedTogether.title : undefined,
       panelError: state.errors?.find((e) => e.href === '#userId')?.text,
       // A round is a call for bids: only for cycles whose cases the bidding organisations open.
-      hasRound: !!cycle && takesBids(cycle),
+      hasRound: takesBids(cycle),
       mayOpenRound:
         !round &&
-        !!cycle &&
         takesBids(cycle) &&
         actor.role !== 'provider' &&
         actor.role !== 'system' &&
