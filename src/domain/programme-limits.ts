@@ -3,7 +3,7 @@
 // sets them, and every setting is logged with who made it and why; an officer who sets a programme up
 // gets safe starting limits (every award signed by an approver, no cap, a quorum of two).
 import { z } from 'zod';
-import type { Db, Tx } from '../db/client.ts';
+import type { Database, Db, Tx } from '../db/client.ts';
 import {
   type LimitsRow,
   limitChangesOf,
@@ -101,29 +101,34 @@ export async function logStartingLimits(
   });
 }
 
-/** An approver or admin changes a programme's limits, with a reason; the change is logged. */
-export async function changeLimits(tx: Tx, actor: Actor, programmeId: string, body: unknown, at: Date) {
-  if (!maySetLimits(actor)) throw forbidden("Only an approver or an admin changes a programme's limits.");
-  const programme = isUuid(programmeId) ? await lockProgramme(tx, programmeId) : undefined;
-  if (!programme) throw notFound('programme');
-  const { reason, ...next } = validOr422(limitsChange, body, 'The limits are not valid.');
-  const limits: LimitsRow = {
-    delegationThresholdPence: BigInt(next.delegationThresholdPence),
-    maxAwardPence: next.maxAwardPence === null ? null : BigInt(next.maxAwardPence),
-    panelQuorum: next.panelQuorum,
-  };
-  const unchanged =
-    limits.delegationThresholdPence === programme.delegationThresholdPence &&
-    limits.maxAwardPence === programme.maxAwardPence &&
-    limits.panelQuorum === programme.panelQuorum;
-  if (unchanged)
-    throw new ProblemError(
-      409,
-      'The limits are unchanged',
-      `${programme.name} already has these limits. Nothing was changed.`,
-    );
-  await setLimits(tx, programme.id, limits);
-  await logLimits(tx, programme.id, limits, { userId: actor.userId, reason, at });
+/**
+ * An approver or admin changes a programme's limits, with a reason; the change is logged, in one
+ * transaction with the programme's row locked, so two changes at once queue.
+ */
+export function changeLimits(db: Database, actor: Actor, programmeId: string, body: unknown, at: Date) {
+  return db.transaction(async (tx) => {
+    if (!maySetLimits(actor)) throw forbidden("Only an approver or an admin changes a programme's limits.");
+    const programme = isUuid(programmeId) ? await lockProgramme(tx, programmeId) : undefined;
+    if (!programme) throw notFound('programme');
+    const { reason, ...next } = validOr422(limitsChange, body, 'The limits are not valid.');
+    const limits: LimitsRow = {
+      delegationThresholdPence: BigInt(next.delegationThresholdPence),
+      maxAwardPence: next.maxAwardPence === null ? null : BigInt(next.maxAwardPence),
+      panelQuorum: next.panelQuorum,
+    };
+    const unchanged =
+      limits.delegationThresholdPence === programme.delegationThresholdPence &&
+      limits.maxAwardPence === programme.maxAwardPence &&
+      limits.panelQuorum === programme.panelQuorum;
+    if (unchanged)
+      throw new ProblemError(
+        409,
+        'The limits are unchanged',
+        `${programme.name} already has these limits. Nothing was changed.`,
+      );
+    await setLimits(tx, programme.id, limits);
+    await logLimits(tx, programme.id, limits, { userId: actor.userId, reason, at });
+  });
 }
 
 /** A programme's limits as they stand, in pence. */

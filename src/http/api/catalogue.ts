@@ -161,7 +161,7 @@ export function catalogueRouter(db: Database, engine: Engine, clock: Clock): Rou
     const actor = actorOf(res);
     if (!staff(actor)) throw notFound('programme');
     parseBody(anObject, req.body);
-    await db.transaction((tx) => changeLimits(tx, actor, req.params.id, req.body, clock.now()));
+    await changeLimits(db, actor, req.params.id, req.body, clock.now());
     const row = (await findProgramme(db, req.params.id))!;
     res.json({ ...limitsOf(row), changes: await limitHistory(db, row.id) });
   });

@@ -66,9 +66,7 @@ export function programmeLimitsPagesRouter(deps: { db: Database; clock: Clock })
     const { payload, errors: problems } = readForm(limitsForm, body);
     if (problems.length) return render(res, id, { status: 422, values: body, errors: problems });
     try {
-      await db.transaction((tx) =>
-        changeLimits(tx, webActor(res), id, { maxAwardPence: null, ...payload }, deps.clock.now()),
-      );
+      await changeLimits(db, webActor(res), id, { maxAwardPence: null, ...payload }, deps.clock.now());
     } catch (error) {
       if (!(error instanceof ProblemError) || [403, 404].includes(error.status) || error.status >= 500)
         throw error;
