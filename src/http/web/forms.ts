@@ -5,10 +5,10 @@
 
 import type { z } from 'zod';
 import type { MeasureSpec } from '../../../machines/define.ts';
-import { measureAsks } from '../../../machines/measures.ts';
 import type { FieldError } from '../../engine/errors.ts';
 import { DATE_PARTS, list, text } from './form-answers.ts';
 import { type FieldSpec, fieldSpecs, type Json } from './form-fields.ts';
+import { measureFields } from './form-measures.ts';
 
 /** A GOV.UK component and its macro's parameters. */
 export interface FormField {
@@ -135,51 +135,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
     const criteria = kind === 'scores' ? (options.criteria ?? []) : [];
     const [low, high] = field.range ?? [];
     if (kind === 'measures') {
-      // Under a heading of the field's own, a figure for each measure; a count broken down is a group
-      // of its total and its parts. Nothing at all when the case has no measures.
-      const measures = options.measures ?? [];
-      if (!measures.length) return;
-      const input = (key: string, question: string, named: string, hintText: string, percent = false) => ({
-        name: key,
-        anchor: idOf(key),
-        macro: 'input' as const,
-        params: {
-          id: idOf(key),
-          name: key,
-          label: { text: question, classes: 'govuk-label--s' },
-          hint: { text: hintText },
-          value: values ? text(values[key]) : '',
-          inputmode: percent ? 'decimal' : 'numeric',
-          spellcheck: false,
-          classes: 'govuk-input--width-5',
-          ...(percent ? { suffix: { text: '%' } } : {}),
-          // A measure's own errors (and a zod error on its value); each part's land on that part.
-          errorMessage:
-            errorFor(`${key}.value`, () => idOf(key), named) ?? errorFor(key, () => idOf(key), named, true),
-        },
-      });
-      add(name, idOf(`${name}.${measures[0]!.id}`), 'heading', { text: field.label, hint: field.hint });
-      for (const m of measures) {
-        const key = `${name}.${m.id}`;
-        const target =
-          m.target === null
-            ? ''
-            : ` The programme's target is ${m.target}${m.unit === 'percent' ? '%' : ''}.`;
-        const asked = `Enter ${measureAsks(m)}.${target}`;
-        if (!m.breakdowns.length) {
-          into.push(input(key, m.name, m.name, asked, m.unit === 'percent'));
-          continue;
-        }
-        // Built in the page's order, so the error summary lists them in it.
-        const total = input(key, 'In total', m.name, `${asked} Its parts below add up to it.`);
-        const parts = m.breakdowns.map((part) =>
-          input(`${key}.${part}`, part, `${m.name}, ${part}`, 'A whole number, 0 or more.'),
-        );
-        add(key, idOf(key), 'fieldset', {
-          legend: { text: m.name, classes: 'govuk-fieldset__legend--s' },
-          fields: [total, ...parts],
-        });
-      }
+      measureFields(field, options.measures ?? [], { values, idOf, errorFor, add });
     } else if (kind === 'scores' && criteria.length) {
       for (const criterion of criteria) {
         const key = `${name}.${criterion.id}`;
