@@ -106,3 +106,22 @@ export function actionForms(
   });
   return { forms, errors };
 }
+
+/**
+ * The forms this person saved that cannot be sent yet (conditions typed for after a held allocation
+ * is signed), with what they typed: shown so no one wonders where they went.
+ */
+export function savedForLater(
+  definition: MachineDefinition,
+  drafts: ReadonlyMap<string, DraftFields> | undefined,
+  offered: readonly string[],
+) {
+  return [...(drafts ?? new Map<string, DraftFields>())]
+    .filter(([type]) => !offered.includes(type) && eventSpec(definition, type))
+    .map(([type, fields]) => ({
+      label: eventSpec(definition, type)!.label,
+      answers: fieldSpecs(eventSpec(definition, type)!.payload)
+        .map((f) => ({ question: f.label, answer: [fields[f.name] ?? ''].flat().join(', ') }))
+        .filter((a) => a.answer.trim() !== ''),
+    }));
+}

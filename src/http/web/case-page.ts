@@ -20,7 +20,7 @@ import { type FieldError, fieldErrors, integrity, ProblemError } from '../../eng
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
 import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
-import { actionForms, draftFields, type Failed, SAVED_MESSAGE } from './case-forms.ts';
+import { actionForms, draftFields, type Failed, SAVED_MESSAGE, savedForLater } from './case-forms.ts';
 import {
   conflictAlreadyDeclared,
   type DeclarationValues,
@@ -31,7 +31,6 @@ import {
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
 import { formToPayload } from './form-answers.ts';
-import { fieldSpecs } from './form-fields.ts';
 import { readsProgrammes } from './programme-pages.ts';
 import { relatedCases } from './related-cases.ts';
 import { requireSignIn, webActor } from './session.ts';
@@ -182,16 +181,11 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         : undefined);
     const saved =
       typeof state.saved === 'string' && eventSpec(definition, state.saved) ? SAVED_MESSAGE : undefined;
-    // Forms this person saved that cannot be sent yet (conditions typed for after a decision is
-    // signed): shown as typed, so no one wonders where they went.
-    const later = [...(drafts ?? new Map<string, DraftFields>())]
-      .filter(([type]) => !shown.some((f) => f.type === type) && eventSpec(definition, type))
-      .map(([type, fields]) => ({
-        label: eventSpec(definition, type)!.label,
-        answers: fieldSpecs(eventSpec(definition, type)!.payload)
-          .map((f) => ({ question: f.label, answer: [fields[f.name] ?? ''].flat().join(', ') }))
-          .filter((a) => a.answer.trim() !== ''),
-      }));
+    const later = savedForLater(
+      definition,
+      drafts,
+      shown.map((f) => f.type),
+    );
     res.status(state.status ?? 200).render('case.njk', {
       title: view.title ? `${view.reference}: ${view.title}` : view.reference,
       caseTitle: view.title,
