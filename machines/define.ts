@@ -98,6 +98,14 @@ export interface EventSpec<Context = any, Payload = any> {
    */
   closesScoring?: true;
   /**
+   * Sends the bid an organisation applied with: its payload's fields are the questions the cycle's
+   * rules need (the amount, the service, the period), which the programme's application form asks
+   * among the officer's own. The domain holds the rest of the form's answers to the bid's form
+   * version (src/domain/application-answers.ts). A cycle whose organisations open their own cases
+   * declares exactly one.
+   */
+  application?: true;
+  /**
    * Records moderated scores (`scores`, by criterion) against the panel's: where one is more than
    * half a point from the panel's mean for its criterion, the rulebook asks for a `rationale`. The
    * registry requires the payload to have both fields.

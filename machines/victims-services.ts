@@ -902,6 +902,7 @@ export const victimsServices = defineMachine({
     SUBMIT: {
       ...spec('Submit the bid', submitPayload, owner, checkSubmit),
       ownerPermission: 'submitBids',
+      application: true,
       servicePeriod: (_c: Ctx, p: Payload<'SUBMIT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
     },
     PASS_DUE_DILIGENCE: spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),

@@ -595,6 +595,7 @@ export const youthFund = defineMachine({
       sentBy: ['owner'],
       ownerPermission: 'submitBids',
       check: checkSubmit,
+      application: true,
     },
     CONFIRM_ELIGIBLE: { label: 'Confirm the bid is eligible', payload: emptyPayload, sentBy: ['officer'] },
     REJECT_INELIGIBLE: {

@@ -7,6 +7,7 @@ import type { Tx } from '../db/client.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import { findProgramme } from '../db/queries/programmes.ts';
 import type { ProgrammeRules } from '../engine/rulebook.ts';
+import { applicationRuleProblems } from './bid-application.ts';
 import { spendProblems } from './monitoring-returns.ts';
 import { conflicted, conflictStanding, panelProblems, standingFrom } from './panel-rules.ts';
 import { servicePeriodProblems } from './service-period.ts';
@@ -21,12 +22,14 @@ async function problems(
   const spend = spec.reportsSpend
     ? await spendProblems(tx, caseRow, spec.reportsSpend(context, payload))
     : [];
+  const answers = await applicationRuleProblems(tx, caseRow, spec);
   const period = spec.servicePeriod?.(context, payload) ?? null;
-  if (!period && !spec.closesScoring && !spec.moderates) return spend;
+  if (!period && !spec.closesScoring && !spec.moderates) return [...spend, ...answers];
   // One read of the programme serves the panel's rules and the service dates alike.
   const programme = caseRow.programmeId ? await findProgramme(tx, caseRow.programmeId) : undefined;
   return [
     ...spend,
+    ...answers,
     ...(await panelProblems(tx, caseRow, spec, payload, programme)),
     ...(period && programme ? servicePeriodProblems(programme, period) : []),
   ];

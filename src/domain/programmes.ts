@@ -13,6 +13,8 @@ import { findProgramme, measuresOf, type ProgrammeRow, roundCaseOf } from '../db
 import type { InputPreparer } from '../engine/engine.ts';
 import { invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
+import { applicationEvent } from './application-form.ts';
+import { prepareBid } from './bid-start.ts';
 
 /** The machine that runs a programme's round itself; every other machine's cases are its bids or grants. */
 export const ROUND_MACHINE = commissioningRound.id;
@@ -50,11 +52,15 @@ export const prepareCaseInput: InputPreparer = async (tx, request) => {
   const awardCaseId = typeof input.awardCaseId === 'string' ? input.awardCaseId : null;
   const award = awardCaseId ? await checkAward(tx, request, input) : undefined;
   const prepared = await prepareProgrammeInput(tx, request);
+  const afterInsert =
+    prepared.programmeId && applicationEvent(definition)
+      ? await prepareBid(tx, { ...request, programmeId: prepared.programmeId })
+      : undefined;
   // A case about an award works under the award's programme: a return reports on its measures.
   const programme = award?.programmeId ? await findProgramme(tx, award.programmeId) : undefined;
   if (programme && !prepared.input.programme)
     prepared.input = { ...prepared.input, programme: await programmeSettings(tx, programme) };
-  return { ...prepared, awardCaseId, award };
+  return { ...prepared, awardCaseId, award, ...(afterInsert ? { afterInsert } : {}) };
 };
 
 /**

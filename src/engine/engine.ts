@@ -81,6 +81,8 @@ export type InputPreparer = (
     input: Record<string, unknown>;
     organisationId: string;
     actor: Actor;
+    /** The answers to the programme's eligibility questions, for a bid, as the client sent them. */
+    eligibility?: unknown;
     /** The definition a case runs on (the award a new case is about, say). */
     definitionOf: (row: CaseRow) => MachineDefinition;
   },
@@ -90,6 +92,8 @@ export type InputPreparer = (
   awardCaseId?: string | null;
   /** That award, as the preparer locked it. */
   award?: CaseRow;
+  /** The domain's rows about the new case (a bid's answers), written in the same transaction. */
+  afterInsert?: (tx: Tx, caseId: string) => Promise<void>;
 }>;
 
 export interface EngineDeps {
@@ -146,7 +150,7 @@ export class Engine {
    */
   async create(
     actor: Actor,
-    request: { machine: string; organisationId?: string | undefined; input?: unknown },
+    request: { machine: string; organisationId?: string | undefined; input?: unknown; eligibility?: unknown },
     tx?: Tx,
     options: { byDomain?: boolean } = {},
   ): Promise<CaseView> {
@@ -174,6 +178,7 @@ export class Engine {
           input: input.data,
           organisationId,
           actor,
+          eligibility: request.eligibility,
           definitionOf: (row) => this.definitionOf(row),
         })
       : { input: input.data, programmeId: null };
@@ -211,6 +216,7 @@ export class Engine {
       effects: interpreted.effects,
       at: now,
     });
+    await prepared.afterInsert?.(tx, caseRow.id);
     // After the history row, so an effect's rows can refer to the version that caused them.
     await this.runEffects(tx, interpreted.effects, { caseRow, definition, actor, at: now, engine: this });
     await applyTimerOps(tx, caseRow.id, state, interpreted.timerOps);

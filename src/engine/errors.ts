@@ -7,6 +7,16 @@ export interface FieldError {
   message: string;
 }
 
+/**
+ * An error that names its question, as GOV.UK error summaries do: "Amount requested: enter an amount in
+ * pounds…". A message that already names it ("Paid on must include a day") is left as it is.
+ */
+export function naming(label: string, message: string): string {
+  if (message.toLowerCase().includes(label.toLowerCase())) return message;
+  const first = /^[A-Z][a-z]/.test(message) ? message.charAt(0).toLowerCase() + message.slice(1) : message;
+  return `${label}: ${first}`;
+}
+
 export class ProblemError extends Error {
   constructor(
     readonly status: number,

@@ -60,6 +60,16 @@ function assertComplete(definition: MachineDefinition): void {
     throw new Error(
       `${name}: its measures are said to be in ${reports.measures}, which its context does not describe`,
     );
+  const applications = Object.entries(definition.events).filter(([, spec]) => spec.application);
+  const ownersOpen = definition.createdBy.includes('owner');
+  if (ownersOpen && applications.length !== 1)
+    throw new Error(
+      `${name}: its organisations open their own cases, so one event must send the application`,
+    );
+  if (!ownersOpen && applications.length)
+    throw new Error(
+      `${name}: ${applications[0]![0]} sends an application, but its organisations never open a case`,
+    );
   const together = definition.openedTogether;
   if (together) {
     const fields = Object.keys(definition.input.shape);

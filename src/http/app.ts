@@ -17,6 +17,7 @@ import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
 import { conflictingChange, ProblemError, RETRY_AFTER_SECONDS, unavailable } from '../engine/errors.ts';
 import type { Logger } from '../logger.ts';
+import { applicationsRouter } from './api/applications.ts';
 import { casesRouter } from './api/cases.ts';
 import { catalogueRouter } from './api/catalogue.ts';
 import { exportsRouter } from './api/exports.ts';
@@ -160,6 +161,7 @@ export function createApp(deps: AppDeps) {
   api.use('/admin/outbox', outboxRouter(deps.db, deps.clock));
   api.use('/organisations', organisationsRouter(deps.db));
   api.use(catalogueRouter(deps.db, deps.engine, deps.clock));
+  api.use(applicationsRouter(deps.db, deps.engine, deps.clock));
   api.use('/reports', reportsRouter(deps.db, deps.clock));
   const exportDeps = {
     db: deps.db,

@@ -6,6 +6,7 @@ import { rulebookEvents } from '../engine/rulebook.ts';
 import { crimeDisorderPublicationBody, threeSixtyGivingPackage } from './api/export-schemas.ts';
 import { boardReportBody, reconciliationReport } from './api/report-schemas.ts';
 import { caseList, caseView, createCaseBody, historyList, problem } from './api/schemas.ts';
+import { applicationPaths } from './openapi-applications.ts';
 import { json, problems, ref } from './openapi-parts.ts';
 import { setupPaths } from './openapi-setup.ts';
 
@@ -174,6 +175,7 @@ export function openApiDocument(registry: MachineRegistry) {
       ...openDataPaths(),
       ...reportPaths(),
       ...setupPaths(),
+      ...applicationPaths(),
       '/api/tokens/current': {
         delete: {
           summary: 'Revoke the token this request used',

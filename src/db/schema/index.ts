@@ -1,3 +1,4 @@
+export * from './application-forms.ts';
 export * from './bank-details.ts';
 export * from './cases.ts';
 export * from './closed-quarters.ts';

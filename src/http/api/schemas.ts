@@ -8,6 +8,12 @@ export const createCaseBody = z.strictObject({
     .optional()
     .describe('The owning organisation; staff must give it, providers may omit it'),
   input: z.record(z.string(), z.unknown()).optional().describe("The machine's creation input"),
+  eligibility: z
+    .record(z.string().regex(/^e[1-9][0-9]{0,3}$/), z.enum(['yes', 'no']))
+    .optional()
+    .describe(
+      "For a bid: the answer to each of the programme's eligibility questions (GET /api/programmes/{id}/form), by id. An answer that makes the organisation ineligible is refused with the question's explanation",
+    ),
 });
 
 /** Machine ids and state names as they can occur: also keeps text PostgreSQL refuses out of queries. */

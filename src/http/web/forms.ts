@@ -5,7 +5,7 @@
 
 import type { z } from 'zod';
 import type { MeasureSpec } from '../../../machines/define.ts';
-import type { FieldError } from '../../engine/errors.ts';
+import { type FieldError, naming } from '../../engine/errors.ts';
 import { DATE_PARTS, list, text } from './form-answers.ts';
 import { type FieldSpec, fieldSpecs, type Json } from './form-fields.ts';
 import { measureFields } from './form-measures.ts';
@@ -30,16 +30,6 @@ export interface FormField {
     | 'fieldset'
     | 'addRow';
   params: Json;
-}
-
-/**
- * An error that names its question, as GOV.UK error summaries do: "Amount requested: enter an amount in
- * pounds…". A message that already names it ("Paid on must include a day") is left as it is.
- */
-export function naming(label: string, message: string): string {
-  if (message.toLowerCase().includes(label.toLowerCase())) return message;
-  const first = /^[A-Z][a-z]/.test(message) ? message.charAt(0).toLowerCase() + message.slice(1) : message;
-  return `${label}: ${first}`;
 }
 
 /** Sentences joined as sentences: a full stop between them unless one is there already. */

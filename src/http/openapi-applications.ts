@@ -1,0 +1,68 @@
+// The OpenAPI document's application forms: a programme's form and a bid's answers (src/http/api/applications.ts).
+import { z } from 'zod';
+import { applicationFormDocument } from '../domain/application-form.ts';
+import { jsonSchema } from '../engine/describe.ts';
+import { json, problems } from './openapi-parts.ts';
+
+const id = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const ok = (description: string) => ({ '200': { description, content: json({ type: 'object' }) } });
+const answersBody = z.strictObject({
+  answers: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'Answers by question id: text, a number, pence for money, YYYY-MM-DD for a date, true or false, a choice, or a list of choices; null clears an answer',
+    ),
+});
+
+export function applicationPaths() {
+  return {
+    '/api/programmes/{id}/form': {
+      get: {
+        summary:
+          'The programme’s application form as it stands: its sections and questions, and its eligibility questions',
+        parameters: [id],
+        responses: { ...ok('The form, its version and the kinds of question'), ...problems(401, 404) },
+      },
+      put: {
+        summary:
+          'Change the application form (officers, admins). The cycle’s own questions may be reworded, not removed. Once a bid has started on the latest version, a change makes a new version for bids started after it',
+        parameters: [id],
+        requestBody: { required: true, content: json(jsonSchema(applicationFormDocument)) },
+        responses: { ...ok('The form as saved'), ...problems(400, 401, 403, 404, 413, 415, 422) },
+      },
+    },
+    '/api/cases/{id}/application': {
+      get: {
+        summary: 'A bid’s application: its form version, eligibility answers and answers so far',
+        parameters: [id],
+        responses: { ...ok('The application'), ...problems(401, 404) },
+      },
+    },
+    '/api/cases/{id}/application/answers': {
+      put: {
+        summary:
+          'Save some of the bid’s answers (anyone of its organisation, until it is sent). Each is checked against its question; 422 names the question',
+        parameters: [id],
+        requestBody: { required: true, content: json(jsonSchema(answersBody)) },
+        responses: { ...ok('The application'), ...problems(400, 401, 404, 409, 413, 415, 422) },
+      },
+    },
+    '/api/cases/{id}/application/send': {
+      post: {
+        summary:
+          'Send the bid with its saved answers (those who may submit bids). 422 names each question still to answer',
+        parameters: [
+          id,
+          {
+            name: 'If-Match',
+            in: 'header',
+            required: false,
+            schema: { type: 'string' },
+            description: 'The case’s ETag',
+          },
+        ],
+        responses: { ...ok('The case'), ...problems(401, 403, 404, 409, 412, 422) },
+      },
+    },
+  };
+}
