@@ -110,7 +110,7 @@ export function answerProblems(
     if (value === undefined || value === null) {
       // A missing answer is said one way, whatever the question's kind.
       if (isRequired(question, cyclePayload))
-        problems.push({ field: question.id, message: `${question.title}: answer this question` });
+        problems.push({ field: question.id, message: naming(question.title, 'Answer this question') });
       continue;
     }
     const checked = questionSchema(question, cyclePayload).safeParse(value);
@@ -177,7 +177,7 @@ export function eligibilityOutcome(
     else
       problems.push({
         field: `eligibility.${question.id}`,
-        message: `${question.question}: answer yes or no`,
+        message: naming(question.question, 'Answer yes or no'),
       });
   }
   for (const key of Object.keys(given))

@@ -39,12 +39,23 @@ export async function bidApplication(
   actor: Actor,
   caseId: string,
 ): Promise<BidApplication> {
-  const view = await engine.get(actor, caseId);
+  const found = await applicationOfCase(db, engine, actor, await engine.get(actor, caseId));
+  if (!found) throw notFound('application');
+  return found;
+}
+
+/** The application of a case this person sees; undefined for a case that is no bid with a form. */
+export async function applicationOfCase(
+  db: Db,
+  engine: Engine,
+  actor: Actor,
+  view: CaseView,
+): Promise<BidApplication | undefined> {
   const definition = engine.registry.get(view.machine, view.machineVersion);
   const application = definition && applicationEvent(definition);
   const row = application ? await bidAnswersOf(db, view.id) : undefined;
   const formRow = row ? await formById(db, row.formId) : undefined;
-  if (!application || !row || !formRow) throw notFound('application');
+  if (!application || !row || !formRow) return undefined;
   const maySend = view.nextEvents.some((e) => e.type === application.type);
   const mayChange = maySend || view.forColleagues.some((e) => e.type === application.type);
   const sentWith = mayChange

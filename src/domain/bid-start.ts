@@ -30,13 +30,16 @@ export async function formForNewBid(tx: Tx, programmeId: string, definition: Mac
   );
 }
 
+/** The title of the refusal of a bid whose eligibility answers rule it out. */
+export const NOT_ELIGIBLE = 'Not eligible';
+
 /** The refusal of a bid whose eligibility answers make it ineligible: each explanation, by question. */
 export function ineligibleProblem(form: ApplicationForm, answers: unknown): ProblemError | undefined {
   const outcome = eligibilityOutcome(form, answers);
   if (outcome.problems.length)
     return invalid('Answer every eligibility question before starting a bid.', outcome.problems);
   if (!outcome.ineligible.length) return undefined;
-  return new ProblemError(422, 'Not eligible', 'The organisation cannot apply for this funding.', {
+  return new ProblemError(422, NOT_ELIGIBLE, 'The organisation cannot apply for this funding.', {
     errors: outcome.ineligible.map((q) => ({ field: `eligibility.${q.id}`, message: q.explanation })),
   });
 }

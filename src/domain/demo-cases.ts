@@ -14,6 +14,7 @@ import type { Actor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
 import { decidePendingBankDetails, enterBankDetails } from './bank-details.ts';
 import type { DemoIds } from './demo-data.ts';
+import { seedDemoForm } from './demo-form.ts';
 import { financialYearOf } from './financial-year.ts';
 import { declareInterest, scoreBid } from './panel.ts';
 import { PAYMENT_MACHINE } from './payments.ts';
@@ -140,6 +141,7 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
     );
     await run(created.id, bid.provider, bid.steps);
   }
+  await seedDemoForm(tx, ids.programmes.youthFund, now);
 }
 
 /**

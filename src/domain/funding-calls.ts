@@ -121,9 +121,17 @@ export async function openCallOr409(
 
 /**
  * A provider starts a bid: a draft under the programme, only while its call is open (it can be
- * submitted only then, too). 404 for no such programme, 409 for a call not open.
+ * submitted only then, too), with its answers to the eligibility questions. 404 for no such
+ * programme, 409 for a call not open, 422 when an answer rules the organisation out.
  */
-export async function startBid(db: Db, engine: Engine, actor: Actor, programmeId: string, title: string) {
+export async function startBid(
+  db: Db,
+  engine: Engine,
+  actor: Actor,
+  programmeId: string,
+  title: string,
+  eligibility?: Record<string, unknown>,
+) {
   const programme = isUuid(programmeId) ? await findProgramme(db, programmeId) : undefined;
   if (!programme) throw notFound('programme');
   return engine.transaction(async (tx) => {
@@ -131,7 +139,7 @@ export async function startBid(db: Db, engine: Engine, actor: Actor, programmeId
     if (round?.state !== 'open') throw notOpen(programme.name);
     return engine.create(
       actor,
-      { machine: programme.cycle, input: { programmeId: programme.id, title } },
+      { machine: programme.cycle, input: { programmeId: programme.id, title }, eligibility },
       tx,
     );
   });

@@ -13,6 +13,8 @@ export interface FieldError {
  */
 export function naming(label: string, message: string): string {
   if (message.toLowerCase().includes(label.toLowerCase())) return message;
+  // A question keeps its question mark: "How many will take part? Enter a number".
+  if (label.endsWith('?')) return `${label} ${message.charAt(0).toUpperCase()}${message.slice(1)}`;
   const first = /^[A-Z][a-z]/.test(message) ? message.charAt(0).toLowerCase() + message.slice(1) : message;
   return `${label}: ${first}`;
 }

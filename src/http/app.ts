@@ -34,6 +34,7 @@ import { sendProblem } from './problem.ts';
 import { aboutPagesRouter } from './web/about-pages.ts';
 import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
+import { bidPagesRouter } from './web/bid-pages.ts';
 import { caseRouter } from './web/case-page.ts';
 import { emailPagesRouter } from './web/email-pages.ts';
 import { guardFormBody } from './web/form-guard.ts';
@@ -46,6 +47,7 @@ import { organisationPagesRouter } from './web/organisation-pages.ts';
 import { pagesRouter } from './web/pages.ts';
 import { paymentPagesRouter } from './web/payment-pages.ts';
 import { personalDataPagesRouter } from './web/personal-data-pages.ts';
+import { programmeFormPagesRouter } from './web/programme-form-pages.ts';
 import { programmeLimitsPagesRouter } from './web/programme-limits-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
 import { programmeSetupPagesRouter } from './web/programme-setup-pages.ts';
@@ -222,6 +224,7 @@ export function createApp(deps: AppDeps) {
   // Before the programme pages, so /programmes/new is not read as a programme's id.
   app.use(programmeSetupPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock }));
   app.use(programmePagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(programmeFormPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock }));
   app.use(programmeLimitsPagesRouter({ db: deps.db, clock: deps.clock }));
   app.use(openTogetherPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock }));
   app.use(organisationAddPagesRouter({ db: deps.db }));
@@ -248,6 +251,7 @@ export function createApp(deps: AppDeps) {
       }),
     );
   app.use(secondFactorPagesRouter({ db: deps.db, clock: deps.clock, sessionHours: deps.sessionHours ?? 8 }));
+  app.use(bidPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db, engine: deps.engine }));

@@ -1,11 +1,16 @@
 // Setting commissioning up through the pages alone, in Chromium: finance sets up a fund with a
 // ring-fenced stream; an officer sets up a programme on it with three scoring criteria (one added with
 // "Add another criterion"), is not offered the programme's limits, and cannot post a change to them;
-// an approver changes them with a reason and reads the log. Axe and plain words on every page.
+// an approver changes them with a reason and reads the log. The officer builds the programme's
+// application form (an eligibility question, a section of their own, a long answer with a word limit,
+// the cycle's amount question reworded); a provider whose eligibility answer rules them out is told
+// why and starts nothing, and one who may apply works through the task list, checks their answers and
+// sends the bid, which the officer reads answer beside question. Axe and plain words on every page.
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { openRound } from '../helpers/bids.ts';
 import {
   closeBrowser,
   expectAccessible,
@@ -170,5 +175,139 @@ describe('commissioning set up through the pages', () => {
     const log = await p.locator('#limit-changes').innerText();
     expect(log).toContain('Board decision of 3 March');
     expect(log).toContain('Set when the programme was set up');
+  });
+
+  it('the officer builds the application form in pages', async () => {
+    const [programme] = await t.sql`select id from programmes where name = ${programmeName}`;
+    const p = await page(t);
+    p.setDefaultTimeout(5_000);
+    await signIn(p, 'officer@demo.test');
+    await p.goto(`/programmes/${programme!.id}`);
+    await Promise.all([
+      p.waitForNavigation(),
+      p.getByRole('link', { name: 'Set up the application form' }).click(),
+    ]);
+    await look(p, 'form-start');
+
+    await Promise.all([p.waitForNavigation(), p.locator('#add-eligibility').click()]);
+    await submit(p, 'Add the question');
+    await expect(p.locator('.govuk-error-summary').innerText()).resolves.toContain('Which answer means');
+    await look(p, 'form-eligibility-errors');
+    await p
+      .getByLabel('Question', { exact: true })
+      .fill('Does your organisation work in Cambridgeshire or Peterborough?');
+    await p.getByLabel('No', { exact: true }).check();
+    await p
+      .getByLabel('What to tell an applicant who cannot apply')
+      .fill('This fund pays only for work in Cambridgeshire and Peterborough.');
+    await submit(p, 'Add the question');
+
+    await Promise.all([p.waitForNavigation(), p.locator('#add-section').click()]);
+    await p.getByLabel('Section title').fill('Your organisation');
+    await submit(p, 'Add the section');
+    await Promise.all([p.waitForNavigation(), p.locator('#add-question-s2').click()]);
+    await look(p, 'form-question-new');
+    await p.getByLabel('Question', { exact: true }).fill('What experience do you have of this work?');
+    await p.getByLabel('Long answer, with a word limit').check();
+    await p.getByRole('group', { name: 'Must the applicant answer it?' }).getByLabel('Yes').check();
+    await p.getByLabel(/Word limit/).fill('10');
+    await submit(p, 'Add the question');
+
+    await Promise.all([
+      p.waitForNavigation(),
+      p.getByRole('link', { name: /Reword\s*Amount requested/ }).click(),
+    ]);
+    await p.getByLabel('Question', { exact: true }).fill('How much do you need?');
+    await submit(p, 'Save the question');
+    await look(p, 'form-built');
+    const page1 = await p.locator('main').innerText();
+    expect(page1).toContain('How much do you need?');
+    expect(page1).toContain('What experience do you have of this work?');
+    // The cycle's questions cannot be removed: no button is offered for them.
+    await expect(p.getByRole('button', { name: /Remove\s*How much do you need/ }).count()).resolves.toBe(0);
+  });
+
+  it('a provider ruled out by an eligibility answer is told why; one who may apply sends a bid through the task list', async () => {
+    const [programme] = await t.sql`select id from programmes where name = ${programmeName}`;
+    await openRound(t, programme!.id as string);
+    const [{ n: before }] =
+      (await t.sql`select count(*)::int as n from cases where programme_id = ${programme!.id}`) as unknown as [
+        { n: number },
+      ];
+    const p = await page(t);
+    p.setDefaultTimeout(5_000);
+    await signIn(p, 'provider@demo.test');
+    await p.goto(`/funding/${programme!.id}`);
+    await Promise.all([
+      p.waitForNavigation(),
+      p
+        .getByRole('button', { name: /Start now/ })
+        .or(p.getByRole('link', { name: /Start now/ }))
+        .first()
+        .click(),
+    ]);
+    await look(p, 'apply-eligibility');
+    await p.getByLabel('No').check();
+    await submit(p, 'Continue');
+    await expect(p.locator('h1').innerText()).resolves.toBe(
+      'Your organisation cannot apply for this funding',
+    );
+    await expect(p.locator('main').innerText()).resolves.toContain(
+      'This fund pays only for work in Cambridgeshire and Peterborough.',
+    );
+    await look(p, 'apply-ineligible');
+    const [{ n: after }] =
+      (await t.sql`select count(*)::int as n from cases where programme_id = ${programme!.id}`) as unknown as [
+        { n: number },
+      ];
+    expect(after).toBe(before);
+
+    await Promise.all([p.waitForNavigation(), p.getByRole('link', { name: 'Change your answers' }).click()]);
+    await p.getByLabel('Yes').check();
+    await submit(p, 'Continue');
+    await p.getByLabel('Title of your bid').fill('Street mentors');
+    await submit(p, 'Start the bid');
+    await look(p, 'apply-tasks');
+    await Promise.all([
+      p.waitForNavigation(),
+      p.locator('.govuk-task-list').getByRole('link', { name: 'Your bid' }).click(),
+    ]);
+    await p.getByLabel('Summary of the project').fill('Mentors on the streets of Wisbech on Friday nights.');
+    await p.getByLabel('How much do you need?').fill('3000');
+    await submit(p, 'Save and continue');
+    await Promise.all([
+      p.waitForNavigation(),
+      p.locator('.govuk-task-list').getByRole('link', { name: 'Your organisation' }).click(),
+    ]);
+    await p
+      .getByLabel('What experience do you have of this work?')
+      .fill('Ten years of youth work across the Fens and two mentoring schemes.');
+    await submit(p, 'Save and continue');
+    await expect(p.locator('.govuk-error-summary').innerText()).resolves.toContain(
+      'Must be 10 words or fewer',
+    );
+    await look(p, 'apply-section-errors');
+    await p
+      .getByLabel('What experience do you have of this work?')
+      .fill('Ten years of youth work across the Fens.');
+    await submit(p, 'Save and continue');
+    await expect(p.locator('main').innerText()).resolves.toContain('You have completed 2 of 2 sections.');
+    await Promise.all([p.waitForNavigation(), p.getByRole('link', { name: 'Check your answers' }).click()]);
+    await look(p, 'apply-check');
+    await submit(p, 'Send the bid');
+    await expect(p.locator('.govuk-panel__title').innerText()).resolves.toBe('Bid sent');
+    await look(p, 'apply-sent');
+
+    const [bid] =
+      await t.sql`select id, state from cases where programme_id = ${programme!.id} and machine_id = 'youth-fund'`;
+    expect(bid!.state).toBe('submitted');
+    const officer = await page(t);
+    await signIn(officer, 'officer@demo.test');
+    await officer.goto(`/cases/${bid!.id}`);
+    const answers = await officer.locator('#bid-answers-s2').innerText();
+    expect(answers).toContain('What experience do you have of this work?');
+    expect(answers).toContain('Ten years of youth work across the Fens.');
+    await expect(officer.locator('#bid-answers-s1').innerText()).resolves.toContain('£3,000.00');
+    await look(officer, 'apply-case-officer');
   });
 });

@@ -121,7 +121,7 @@ describe('a programme’s application form', () => {
       await t.sql`select count(*)::int as n from cases where organisation_id = ${provider.organisationId}`;
     const unanswered = await startBid();
     expect(unanswered.status).toBe(422);
-    expect(unanswered.body.errors[0].message).toContain('answer yes or no');
+    expect(unanswered.body.errors[0].message).toContain('? Answer yes or no');
     const ineligible = await startBid({ e1: 'no' });
     expect(ineligible.status).toBe(422);
     expect(ineligible.body.title).toBe('Not eligible');
@@ -157,7 +157,7 @@ describe('a programme’s application form', () => {
       .send({ answers: { q1: 'one two three four five six' } });
     expect(tooLong.status).toBe(422);
     expect(tooLong.body.errors).toEqual([
-      { field: 'answers.q1', message: 'Why is it needed?: must be 5 words or fewer' },
+      { field: 'answers.q1', message: 'Why is it needed? Must be 5 words or fewer' },
     ]);
     const unknown = await t.http
       .put(`/api/cases/${id}/application/answers`)
@@ -186,7 +186,7 @@ describe('a programme’s application form', () => {
     const early = await t.http.post(`/api/cases/${id}/application/send`).set(provider.auth);
     expect(early.status).toBe(422);
     expect(early.body.errors).toEqual([
-      { field: 'answers.q4', message: 'Have you had a grant from us before?: answer this question' },
+      { field: 'answers.q4', message: 'Have you had a grant from us before? Answer this question' },
     ]);
     // Sent as an event instead, the same rule holds.
     const asEvent = await t.http

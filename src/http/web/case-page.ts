@@ -8,6 +8,7 @@ import { findOrganisation } from '../../db/queries/organisations.ts';
 import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { awardMoneyByYear } from '../../domain/award-years.ts';
+import { applicationOfCase } from '../../domain/bid-application.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
 import { officersOnRecord } from '../../domain/people.ts';
@@ -19,6 +20,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
+import { bidView } from './bid-answers.ts';
 import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
 import { actionForms, draftFields, type Failed, SAVED_MESSAGE, savedForLater } from './case-forms.ts';
 import {
@@ -81,6 +83,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     );
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
+    const application = await applicationOfCase(deps.db, deps.engine, actor, view);
     // Everyone the page names: who did what, the case officer, and the officers chosen in the history.
     const chosen = history.flatMap((h) => {
       const spec = eventSpec(definition, h.type);
@@ -131,7 +134,9 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     const barred = standing?.status === 'conflicted' || standing?.status === 'ownOrganisation';
     const blocked =
       barred || (standing && standing.status !== 'clear' && built.forms.some((f) => decides(f.type)));
-    const shown = barred ? [] : blocked ? built.forms.filter((f) => !decides(f.type)) : built.forms;
+    // A bid's application is answered on its own pages (bid-pages.ts), not as one form here.
+    const offered = built.forms.filter((f) => f.type !== application?.type);
+    const shown = barred ? [] : blocked ? offered.filter((f) => !decides(f.type)) : offered;
     // A form that closes the panel's scoring says where the bid stands against the quorum.
     const closing = shown.some((f) => eventSpec(definition, f.type)?.closesScoring);
     const quorum = closing ? await quorumNote(deps.db, view, programme) : undefined;
@@ -197,6 +202,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       programmeLink: programme && readsProgrammes(actor) ? `/programmes/${programme.id}` : undefined,
       caseOfficer: (view.officerId && names.people.get(view.officerId)) || 'Not yet taken on by an officer',
       details: detailRows(view.context, definition),
+      bid: application && bidView(application),
       money,
       related,
       decision: decisionPanel(definition, view, people),

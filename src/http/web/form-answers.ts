@@ -289,6 +289,9 @@ export function payloadToForm(
       Object.assign(values, dateParts(field.name, londonDate(at)));
     } else if (field.kind === 'money' && typeof value === 'number')
       values[field.name] = poundsForInput(value);
+    else if (field.kind === 'boolean' && typeof value === 'boolean')
+      values[field.name] = value ? 'yes' : 'no';
+    else if (field.kind === 'choices' && Array.isArray(value)) values[field.name] = value.map(String);
     else if (typeof value === 'number' || typeof value === 'string') values[field.name] = String(value);
   }
   return values;

@@ -15,6 +15,7 @@ import { type FieldError, ProblemError } from '../../engine/errors.ts';
 import { eventSpec } from '../../engine/rulebook.ts';
 import { summaryFor } from '../../engine/view-policy.ts';
 import type { CaseView } from '../../engine/views.ts';
+import { bidAnswerSections } from './bid-answers.ts';
 import { detailRows } from './case-details.ts';
 import {
   conflictAlreadyDeclared,
@@ -106,6 +107,7 @@ async function panelBid(deps: Deps, actor: Actor, id: string) {
     organisationName: organisation?.name ?? 'Unknown organisation',
     title: view.title,
     details: detailRows(view.context, definition),
+    answers: await bidAnswerSections(deps.db, deps.engine, actor, view),
     open: (definition.panelScoringStates ?? []).includes(view.state),
   };
 }
@@ -149,6 +151,7 @@ export function rolePagesRouter(deps: Deps): Router {
       cycleTitle: bid.cycleTitle,
       organisationName: bid.organisationName,
       details: bid.details,
+      answers: bid.answers,
       open: bid.open,
       maxScore: MAX_SCORE,
       declaration,

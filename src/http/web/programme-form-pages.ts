@@ -1,0 +1,409 @@
+// An officer builds a programme's application form in pages: sections, questions (the cycle's own
+// reworded, never removed), and eligibility questions. Each page changes one part and saves the whole
+// form through the one domain service, which makes a new version once a bid has started on the latest.
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { shortText } from '../../../machines/define.ts';
+import type { Db } from '../../db/client.ts';
+import {
+  type ApplicationForm,
+  type ApplicationQuestion,
+  nextId,
+  type QuestionType,
+  questionTypes,
+} from '../../domain/application-form.ts';
+import { changeForm, type ProgrammeForm, programmeForm } from '../../domain/programme-form.ts';
+import { maySetUp } from '../../domain/programme-settings.ts';
+import type { Clock } from '../../engine/clock.ts';
+import type { Engine } from '../../engine/engine.ts';
+import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
+import { payloadToForm } from './form-answers.ts';
+import { readForm } from './form-read.ts';
+import { buildForm } from './forms.ts';
+import { onlyFor, requireSignIn, webActor } from './session.ts';
+
+const staffOnly = onlyFor(['officer', 'admin', 'approver', 'panel', 'finance'], 'staff');
+const setters = onlyFor(['officer', 'admin'], 'commissioning officers and admins');
+
+const typeIds = Object.keys(questionTypes) as [QuestionType, ...QuestionType[]];
+
+const sectionForm = z.strictObject({
+  title: shortText(200).meta({
+    title: 'Section title',
+    hint: 'Shown on the applicant’s task list, for example “About your organisation”',
+  }),
+});
+const wording = {
+  title: shortText(300).meta({ title: 'Question', hint: 'What the applicant is asked, in plain words' }),
+  hint: z
+    .string()
+    .trim()
+    .max(1000, { error: 'Hint text must be 1000 characters or fewer' })
+    .optional()
+    .meta({ title: 'Hint text', hint: 'Help shown under the question', widget: 'textarea' }),
+};
+const cycleQuestionForm = z.strictObject(wording);
+const ownQuestionForm = z.strictObject({
+  ...wording,
+  type: z
+    .enum(typeIds, { error: 'Choose the kind of answer' })
+    .meta({ title: 'Kind of answer', options: questionTypes }),
+  required: z
+    .boolean({ error: 'Say whether the applicant must answer it' })
+    .meta({ title: 'Must the applicant answer it?' }),
+  wordLimit: z
+    .int({ error: 'Enter the word limit as a whole number' })
+    .min(1, { error: 'A word limit is at least 1' })
+    .max(5000, { error: 'A word limit is at most 5000' })
+    .optional()
+    .meta({ title: 'Word limit', hint: 'For a long answer only. Leave it empty for no limit' }),
+  choices: z.string().trim().max(6000).optional().meta({
+    title: 'Choices',
+    hint: 'For a choice question only: one choice on each line',
+    widget: 'textarea',
+  }),
+});
+const eligibilityForm = z.strictObject({
+  question: shortText(300).meta({
+    title: 'Question',
+    hint: 'Answered yes or no before an applicant starts a bid, for example “Is your organisation based in Cambridgeshire or Peterborough?”',
+  }),
+  ineligibleAnswer: z
+    .enum(['yes', 'no'], { error: 'Choose which answer means the organisation cannot apply' })
+    .meta({ title: 'Which answer means the organisation cannot apply?', options: { yes: 'Yes', no: 'No' } }),
+  explanation: shortText(2000).meta({
+    title: 'What to tell an applicant who cannot apply',
+    hint: 'Why they cannot apply, and where they might look instead',
+    widget: 'textarea',
+  }),
+});
+
+const lines = (text: string | undefined) =>
+  (text ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: Clock }): Router {
+  const router = Router();
+  const { db, engine, clock } = deps;
+  const formOf = (req: Request) => programmeForm(db, engine.registry, String(req.params.id));
+  const home = (found: ProgrammeForm) => `/programmes/${encodeURIComponent(found.programme.id)}/form`;
+
+  router.get('/programmes/:id/form', requireSignIn, staffOnly, async (req, res) => {
+    const found = await formOf(req);
+    const may = maySetUp(webActor(res));
+    res.render('programme-form.njk', {
+      title: `Application form: ${found.programme.name}`,
+      programme: { id: found.programme.id, name: found.programme.name },
+      version: found.version,
+      inUse: found.inUse,
+      maySetUp: may,
+      done: typeof req.query.done === 'string' ? req.query.done : undefined,
+      sections: found.form.sections.map((section) => ({
+        ...section,
+        removable: !section.questions.some((q) => q.type === 'cycle'),
+        questions: section.questions.map((q) => ({
+          id: q.id,
+          title: q.title,
+          hint: q.hint,
+          kind:
+            q.type === 'cycle'
+              ? 'Needed by the cycle’s rules: you can reword it but not remove it'
+              : `${questionTypes[q.type]}${q.wordLimit ? ` (up to ${q.wordLimit} words)` : ''}${q.choices ? `: ${q.choices.join(', ')}` : ''}`,
+          required: q.type === 'cycle' || q.required,
+          own: q.type !== 'cycle',
+        })),
+      })),
+      eligibility: found.form.eligibility,
+    });
+  });
+
+  /** Saves the changed form and goes back to it; on a refusal, the page shows the domain's words. */
+  async function save(
+    res: Response,
+    found: ProgrammeForm,
+    form: ApplicationForm,
+    done: string,
+    onError: (errors: FieldError[]) => Promise<void>,
+  ) {
+    try {
+      await changeForm(db, engine.registry, webActor(res), found.programme.id, form, clock.now());
+    } catch (error) {
+      if (!(error instanceof ProblemError) || error.status !== 422) throw error;
+      // The document's paths (sections.0.questions.3.choices) land on the page's field of that name.
+      const errors = ((error.extensions.errors as FieldError[] | undefined) ?? []).map((e) => ({
+        ...e,
+        field: e.field.split('.').at(-1) ?? e.field,
+      }));
+      return onError(errors);
+    }
+    res.redirect(303, `${home(found)}?done=${done}`);
+  }
+
+  /** One small form of the builder: its questions, what was typed or is on record, and its errors. */
+  function renderPart(
+    res: Response,
+    found: ProgrammeForm,
+    part: {
+      heading: string;
+      schema: z.ZodObject;
+      values: Record<string, unknown>;
+      action: string;
+      button: string;
+    },
+    state: { status?: number; errors?: FieldError[] } = {},
+  ) {
+    const form = buildForm(part.schema, { values: part.values, errors: state.errors });
+    res.status(state.status ?? 200).render('programme-form-part.njk', {
+      title: part.heading,
+      heading: part.heading,
+      programme: { id: found.programme.id, name: found.programme.name },
+      fields: form.fields,
+      errors: form.errorList,
+      action: part.action,
+      button: part.button,
+      back: home(found),
+    });
+  }
+
+  const sectionOr404 = (found: ProgrammeForm, id: string) => {
+    const section = found.form.sections.find((s) => s.id === id);
+    if (!section) throw notFound('section');
+    return section;
+  };
+  const questionAt = (found: ProgrammeForm, id: string) => {
+    for (const [s, section] of found.form.sections.entries()) {
+      const q = section.questions.findIndex((question) => question.id === id);
+      if (q >= 0) return { s, q, question: section.questions[q]! };
+    }
+    throw notFound('question');
+  };
+
+  // ---- Sections ----
+  const sectionPart = (found: ProgrammeForm, sectionId?: string) => ({
+    heading: sectionId ? 'Rename the section' : 'Add a section',
+    schema: sectionForm,
+    values: sectionId ? { title: sectionOr404(found, sectionId).title } : {},
+    action: `${home(found)}/sections/${sectionId ?? 'new'}`,
+    button: sectionId ? 'Save the section' : 'Add the section',
+  });
+
+  router.get('/programmes/:id/form/sections/:section', requireSignIn, setters, async (req, res) => {
+    const found = await formOf(req);
+    const id = String(req.params.section);
+    renderPart(res, found, sectionPart(found, id === 'new' ? undefined : id));
+  });
+
+  router.post('/programmes/:id/form/sections/:section', requireSignIn, setters, async (req, res) => {
+    const found = await formOf(req);
+    const id = String(req.params.section);
+    const part = sectionPart(found, id === 'new' ? undefined : id);
+    const read = readForm(sectionForm, req.body);
+    const fail = (errors: FieldError[]) =>
+      Promise.resolve(renderPart(res, found, { ...part, values: read.values }, { status: 422, errors }));
+    if (read.errors.length) return fail(read.errors);
+    const title = read.payload.title as string;
+    const form = structuredClone(found.form);
+    if (id === 'new') form.sections.push({ id: nextId(form, 's'), title, questions: [] });
+    else form.sections.find((s) => s.id === id)!.title = title;
+    await save(res, found, form, 'section', fail);
+  });
+
+  router.post('/programmes/:id/form/sections/:section/remove', requireSignIn, setters, async (req, res) => {
+    const found = await formOf(req);
+    const section = sectionOr404(found, String(req.params.section));
+    const form = structuredClone(found.form);
+    form.sections = form.sections.filter((s) => s.id !== section.id);
+    await save(res, found, form, 'removed', async (errors) => {
+      throw new ProblemError(422, 'The section cannot be removed', errors.map((e) => e.message).join('. '));
+    });
+  });
+
+  // ---- Questions ----
+  const ownValues = (question: ApplicationQuestion) =>
+    question.type === 'cycle'
+      ? { title: question.title, hint: question.hint ?? '' }
+      : {
+          ...payloadToForm(ownQuestionForm, {
+            title: question.title,
+            hint: question.hint,
+            type: question.type,
+            required: question.required,
+            wordLimit: question.wordLimit,
+          }),
+          choices: (question.choices ?? []).join('\n'),
+        };
+
+  router.get(
+    '/programmes/:id/form/sections/:section/questions/new',
+    requireSignIn,
+    setters,
+    async (req, res) => {
+      const found = await formOf(req);
+      const section = sectionOr404(found, String(req.params.section));
+      renderPart(res, found, {
+        heading: `Add a question to “${section.title}”`,
+        schema: ownQuestionForm,
+        values: { required: 'yes' },
+        action: `${home(found)}/sections/${section.id}/questions/new`,
+        button: 'Add the question',
+      });
+    },
+  );
+
+  router.get('/programmes/:id/form/questions/:question', requireSignIn, setters, async (req, res) => {
+    const found = await formOf(req);
+    const { question } = questionAt(found, String(req.params.question));
+    renderPart(res, found, {
+      heading: question.type === 'cycle' ? 'Reword the question' : 'Change the question',
+      schema: question.type === 'cycle' ? cycleQuestionForm : ownQuestionForm,
+      values: ownValues(question),
+      action: `${home(found)}/questions/${question.id}`,
+      button: 'Save the question',
+    });
+  });
+
+  /** The question as the builder's form reads it, or the problems with what was typed. */
+  function readQuestion(body: unknown, cycle: boolean) {
+    const read = readForm(cycle ? cycleQuestionForm : ownQuestionForm, body);
+    const p = read.payload as Record<string, any>;
+    const words = { title: p.title as string, ...(p.hint ? { hint: p.hint as string } : {}) };
+    if (cycle) return { read, words };
+    const choices = lines(p.choices);
+    return {
+      read,
+      words,
+      own: {
+        ...words,
+        type: p.type as QuestionType,
+        required: p.required as boolean,
+        ...(p.wordLimit !== undefined ? { wordLimit: p.wordLimit as number } : {}),
+        ...(choices.length ? { choices } : {}),
+      },
+    };
+  }
+
+  router.post(
+    '/programmes/:id/form/sections/:section/questions/new',
+    requireSignIn,
+    setters,
+    async (req, res) => {
+      const found = await formOf(req);
+      const section = sectionOr404(found, String(req.params.section));
+      const { read, own } = readQuestion(req.body, false);
+      const part = {
+        heading: `Add a question to “${section.title}”`,
+        schema: ownQuestionForm,
+        values: read.values,
+        action: `${home(found)}/sections/${section.id}/questions/new`,
+        button: 'Add the question',
+      };
+      const fail = (errors: FieldError[]) =>
+        Promise.resolve(renderPart(res, found, part, { status: 422, errors }));
+      if (read.errors.length) return fail(read.errors);
+      const form = structuredClone(found.form);
+      form.sections.find((s) => s.id === section.id)!.questions.push({ id: nextId(form, 'q'), ...own! });
+      await save(res, found, form, 'question', fail);
+    },
+  );
+
+  router.post('/programmes/:id/form/questions/:question', requireSignIn, setters, async (req, res) => {
+    const found = await formOf(req);
+    const { s, q, question } = questionAt(found, String(req.params.question));
+    const cycle = question.type === 'cycle';
+    const { read, words, own } = readQuestion(req.body, cycle);
+    const part = {
+      heading: cycle ? 'Reword the question' : 'Change the question',
+      schema: cycle ? cycleQuestionForm : ownQuestionForm,
+      values: read.values,
+      action: `${home(found)}/questions/${question.id}`,
+      button: 'Save the question',
+    };
+    const fail = (errors: FieldError[]) =>
+      Promise.resolve(renderPart(res, found, part, { status: 422, errors }));
+    if (read.errors.length) return fail(read.errors);
+    const form = structuredClone(found.form);
+    form.sections[s]!.questions[q] = cycle
+      ? { id: question.id, type: 'cycle', ...words }
+      : { id: question.id, ...own! };
+    await save(res, found, form, 'question', fail);
+  });
+
+  router.post('/programmes/:id/form/questions/:question/:move', requireSignIn, setters, async (req, res) => {
+    const found = await formOf(req);
+    const { s, q, question } = questionAt(found, String(req.params.question));
+    const move = String(req.params.move);
+    const form = structuredClone(found.form);
+    const questions = form.sections[s]!.questions;
+    if (move === 'remove') {
+      if (question.type === 'cycle')
+        throw new ProblemError(
+          409,
+          'The question is needed',
+          'The cycle’s rules need this question: it can be reworded, not removed.',
+        );
+      questions.splice(q, 1);
+    } else if (move === 'up' || move === 'down') {
+      const to = move === 'up' ? q - 1 : q + 1;
+      if (to >= 0 && to < questions.length) [questions[q], questions[to]] = [questions[to]!, questions[q]!];
+    } else throw notFound('page');
+    await save(res, found, form, move === 'remove' ? 'removed' : 'moved', async (errors) => {
+      throw new ProblemError(422, 'The form cannot change that way', errors.map((e) => e.message).join('. '));
+    });
+  });
+
+  // ---- Eligibility questions ----
+  const eligibilityPart = (found: ProgrammeForm, id?: string) => {
+    const question = id ? found.form.eligibility.find((e) => e.id === id) : undefined;
+    if (id && !question) throw notFound('eligibility question');
+    return {
+      heading: question ? 'Change the eligibility question' : 'Add an eligibility question',
+      schema: eligibilityForm,
+      values: question
+        ? {
+            question: question.question,
+            ineligibleAnswer: question.ineligibleAnswer,
+            explanation: question.explanation,
+          }
+        : {},
+      action: `${home(found)}/eligibility/${id ?? 'new'}`,
+      button: question ? 'Save the question' : 'Add the question',
+    };
+  };
+
+  router.get('/programmes/:id/form/eligibility/:question', requireSignIn, setters, async (req, res) => {
+    const found = await formOf(req);
+    const id = String(req.params.question);
+    renderPart(res, found, eligibilityPart(found, id === 'new' ? undefined : id));
+  });
+
+  router.post('/programmes/:id/form/eligibility/:question', requireSignIn, setters, async (req, res) => {
+    const found = await formOf(req);
+    const id = String(req.params.question);
+    const part = eligibilityPart(found, id === 'new' ? undefined : id);
+    const read = readForm(eligibilityForm, req.body);
+    const fail = (errors: FieldError[]) =>
+      Promise.resolve(renderPart(res, found, { ...part, values: read.values }, { status: 422, errors }));
+    if (read.errors.length) return fail(read.errors);
+    const form = structuredClone(found.form);
+    const given = read.payload as z.output<typeof eligibilityForm>;
+    if (id === 'new') form.eligibility.push({ id: nextId(form, 'e'), ...given });
+    else form.eligibility = form.eligibility.map((e) => (e.id === id ? { id, ...given } : e));
+    await save(res, found, form, 'eligibility', fail);
+  });
+
+  router.post(
+    '/programmes/:id/form/eligibility/:question/remove',
+    requireSignIn,
+    setters,
+    async (req, res) => {
+      const found = await formOf(req);
+      const form = structuredClone(found.form);
+      form.eligibility = form.eligibility.filter((e) => e.id !== String(req.params.question));
+      await save(res, found, form, 'removed', async () => undefined);
+    },
+  );
+
+  return router;
+}
