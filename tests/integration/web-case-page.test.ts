@@ -83,11 +83,9 @@ describe('the case page', () => {
     expect(html).toContain('Opened');
     // The cap reads as pounds, not pence.
     expect(html).toContain('£5,000.00');
-    // A provider in draft may submit or withdraw, nothing else.
-    expect(formsOn(html)).toEqual(['SUBMIT', 'WITHDRAW']);
-    expect(html).toContain('<h2 class="govuk-heading-m" id="action-submit">Submit the bid</h2>');
-    expect(html).toContain('in pounds, for example 4500.00');
-    expect(html).toContain('<div class="govuk-input__prefix" aria-hidden="true">£</div>');
+    // A provider in draft may withdraw here; the bid itself is answered on its task list.
+    expect(formsOn(html)).toEqual(['WITHDRAW']);
+    expect(html).toMatch(/<a class="govuk-button"[^>]*href="\/cases\/[^"]+\/bid"[^>]*>\s*Continue the bid/);
     // Withdrawing cannot be undone: it asks for the reasons, and its button warns and only continues
     // to a page that asks "are you sure?" (tests/integration/irreversible.test.ts follows it there).
     expect(html).toMatch(
@@ -97,10 +95,13 @@ describe('the case page', () => {
     expect(html).toMatch(
       /<button[^>]*class="govuk-button govuk-button--warning"[^>]*>\s*Continue to withdraw the bid\s*<\/button>/,
     );
-    expect(html).toMatch(/<button[^>]*class="govuk-button"[^>]*>\s*Submit the bid\s*<\/button>/);
     expect(html.match(/govuk-button--warning/g)).toHaveLength(1);
-    // The draft's title starts the form.
-    expect(html).toMatch(/<input[^>]*id="title" name="title" type="text" value="Summer youth club"/);
+    // The bid's section asks the amount in pounds, and starts from the title it was opened with.
+    const section = await provider.get(`/cases/${id}/bid/sections/s1`);
+    expect(section.status).toBe(200);
+    expect(section.text).toContain('in pounds, for example 4500.00');
+    expect(section.text).toContain('<div class="govuk-input__prefix" aria-hidden="true">£</div>');
+    expect(section.text).toMatch(/<input[^>]*id="title" name="title" type="text" value="Summer youth club"/);
     // The machine, with the current stage highlighted and said in words.
     expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-label="Diagram of the stages of Youth Fund grant/);
     expect(html).toMatch(/<g aria-current="step"><rect[^>]*fill="#ffdd00"/);

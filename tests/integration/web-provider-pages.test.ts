@@ -83,10 +83,14 @@ describe('find funding', () => {
     const res = await startBid(agent, t.youthFund.programmeId, { title: 'Summer football' });
     expect(res.status, res.text).toBe(303);
     const [created] = await casesOf(provider.organisationId);
-    expect(res.headers.location).toBe(`/cases/${created!.id}`);
+    // Straight to the bid's task list.
+    expect(res.headers.location).toBe(`/cases/${created!.id}/bid`);
     expect(created).toMatchObject({ state: 'draft', programme_id: t.youthFund.programmeId });
+    const tasks = await agent.get(res.headers.location!);
+    expect(tasks.status).toBe(200);
+    expect(tasks.text).toContain('govuk-task-list');
 
-    const casePage = await agent.get(res.headers.location!);
+    const casePage = await agent.get(`/cases/${created!.id}`);
     expect(casePage.status).toBe(200);
     expect(casePage.text).toContain('Summer football');
     expect(casePage.text).toContain('Draft bid');

@@ -134,8 +134,10 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     const barred = standing?.status === 'conflicted' || standing?.status === 'ownOrganisation';
     const blocked =
       barred || (standing && standing.status !== 'clear' && built.forms.some((f) => decides(f.type)));
-    // A bid's application is answered on its own pages (bid-pages.ts), not as one form here.
-    const offered = built.forms.filter((f) => f.type !== application?.type);
+    // A bid's application is answered on its own pages (bid-pages.ts), not as one form here; but
+    // what someone typed into it here (a form they sent from an older page, or saved) is never hidden.
+    const typedHere = (type: string) => state.failed?.type === type || drafts.has(type);
+    const offered = built.forms.filter((f) => f.type !== application?.type || typedHere(f.type));
     const shown = barred ? [] : blocked ? offered.filter((f) => !decides(f.type)) : offered;
     // A form that closes the panel's scoring says where the bid stands against the quorum.
     const closing = shown.some((f) => eventSpec(definition, f.type)?.closesScoring);
