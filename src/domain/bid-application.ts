@@ -3,15 +3,21 @@
 // permission to submit bids (the engine's rule). The one validator is application-answers.ts.
 
 import { z } from 'zod';
-import type { EventSpec } from '../../machines/define.ts';
+import type { EventSpec, MachineDefinition } from '../../machines/define.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { bidAnswersOf, formById, mergeBidAnswers } from '../db/queries/application-forms.ts';
+import {
+  bidAnswersOf,
+  formById,
+  mergeBidAnswers,
+  rewriteBidAnswers,
+} from '../db/queries/application-forms.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
 import type { Actor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
 import { type FieldError, invalid, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
+import { withoutFreeText } from '../engine/field-meta.ts';
 import type { CaseView } from '../engine/views.ts';
-import { type Answers, answerProblems, givenAnswerProblems } from './application-answers.ts';
+import { type Answers, answerProblems, givenAnswerProblems, questionsSchema } from './application-answers.ts';
 import { type ApplicationForm, applicationEvent, questionsOf } from './application-form.ts';
 
 export interface BidApplication {
@@ -152,4 +158,21 @@ export async function applicationRuleProblems(
     (q) => q.type !== 'cycle',
   );
   return prefixed(own);
+}
+
+/**
+ * The retention job's part for a bid: its long answers (what it says in its own words, which may name
+ * people) removed, as from the case's own history; amounts, dates, choices and short answers stay.
+ */
+export async function forgetBidFreeText(
+  tx: Tx,
+  caseId: string,
+  definition: MachineDefinition,
+): Promise<void> {
+  const application = applicationEvent(definition);
+  const row = application && (await bidAnswersOf(tx, caseId));
+  const formRow = row && (await formById(tx, row.formId));
+  if (!application || !row || !formRow) return;
+  const schema = questionsSchema(questionsOf(formRow.form as ApplicationForm), application.spec.payload);
+  await rewriteBidAnswers(tx, caseId, withoutFreeText(schema, row.answers) as Answers);
 }

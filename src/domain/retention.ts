@@ -20,6 +20,7 @@ import { forbidden, notFound, ProblemError } from '../engine/errors.ts';
 import { withoutFreeText } from '../engine/field-meta.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { eventSpec } from '../engine/rulebook.ts';
+import { forgetBidFreeText } from './bid-application.ts';
 
 export interface RetentionSettings {
   /** Months after an account is deactivated, or an unused invitation was made, before it is anonymised. */
@@ -79,6 +80,7 @@ export async function applyRetention(
         payloads,
         now,
       );
+      await forgetBidFreeText(tx, row.id, definition);
     });
     cases += 1;
   }

@@ -156,6 +156,15 @@ describe('every page passes axe for the person it is for', () => {
       await visit(p, `/admin/email?status=${status}`, `email-${status}`);
   });
 
+  it("a provider's bid: its task list, a section's questions, and check your answers", async () => {
+    const draft = (await h.open(PROVIDER, 'victims-services', { programmeId: ids.programme })).id;
+    const p = await page(t);
+    await signIn(p, PROVIDER);
+    await visit(p, `/cases/${draft}/bid`, 'provider-bid-tasks');
+    await visit(p, `/cases/${draft}/bid/sections/s1`, 'provider-bid-section');
+    await visit(p, `/cases/${draft}/bid/check`, 'provider-bid-check');
+  });
+
   it("a provider's organisation pages: its people, one person, removing one, choosing whom to act for", async () => {
     const p = await page(t);
     await signIn(p, PROVIDER);
@@ -214,6 +223,12 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, `/programmes/${ids.programme}/criteria`, 'officer-programme-criteria');
     await visit(p, `/programmes/${ids.programme}/measures`, 'officer-programme-measures');
     await visit(p, `/programmes/${ids.programme}/edit`, 'officer-programme-edit');
+    // The application form and each of its builder's pages.
+    await visit(p, `/programmes/${ids.programme}/form`, 'officer-application-form');
+    await visit(p, `/programmes/${ids.programme}/form/sections/new`, 'officer-form-section');
+    await visit(p, `/programmes/${ids.programme}/form/sections/s1/questions/new`, 'officer-form-question');
+    await visit(p, `/programmes/${ids.programme}/form/questions/service`, 'officer-form-cycle-question');
+    await visit(p, `/programmes/${ids.programme}/form/eligibility/new`, 'officer-form-eligibility');
     await visit(p, '/organisations/new', 'officer-organisation-new');
     const allocations = await t.programme({ cycle: 'crime-disorder-grant' });
     await visit(p, `/programmes/${allocations.programmeId}/together`, 'officer-allocate-together');

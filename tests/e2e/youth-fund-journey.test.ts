@@ -76,20 +76,23 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     ]);
     await p.locator('#title').fill('Summer football');
     await Promise.all([
-      p.waitForURL((url) => url.pathname.startsWith('/cases/')),
+      p.waitForURL((url) => url.pathname.endsWith('/bid')),
       p.getByRole('button', { name: 'Start the bid' }).click(),
     ]);
     caseId = new URL(p.url()).pathname.split('/')[2]!;
     expect(await apiCase(caseId)).toMatchObject({ state: 'draft', version: 1 });
+    // The bid is a task list of its form's sections.
     await expect(heading(p)).resolves.toContain('Summer football');
-    await expect(p.getByRole('heading', { name: 'Submit the bid' }).isVisible()).resolves.toBe(true);
+    await expect(p.locator('.govuk-task-list').innerText()).resolves.toContain('In progress');
     await screenshot(p, 'provider-draft-case');
     await expectAccessible(p);
+    const task = p.locator('.govuk-task-list a').first();
+    await Promise.all([p.waitForURL((url) => url.pathname.includes('/bid/sections/')), task.click()]);
 
-    // Wrong: no summary, and more than the £5,000 the programme allows.
+    // Wrong: no summary.
     await p.locator('#summary').fill('');
     await p.locator('#amountRequestedPence').fill('6,000');
-    await submitted(p, 'Submit the bid');
+    await submitted(p, 'Save and continue');
     const summary = p.locator('.govuk-error-summary');
     await summary.waitFor();
     await expect(p.title()).resolves.toMatch(/^Error: /);
@@ -97,8 +100,7 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     const links = await summary
       .locator('a')
       .evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent?.trim()]));
-    expect(links.map(([href]) => href)).toContain('#summary');
-    expect(links.length).toBeGreaterThanOrEqual(1);
+    expect(links.map(([href]) => href)).toEqual(['#summary']);
     await expect(p.locator('#summary-error').isVisible()).resolves.toBe(true);
     // What was typed is kept.
     await expect(p.locator('#title').inputValue()).resolves.toBe('Summer football');
@@ -106,31 +108,45 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     await screenshot(p, 'provider-submit-errors');
     await expectAccessible(p);
     // The error summary's link takes you to the field.
-    await summary.getByRole('link', { name: links.find(([href]) => href === '#summary')![1]! }).click();
+    await summary.getByRole('link', { name: links[0]![1]! }).click();
     await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('summary');
     expect(await apiCase(caseId)).toMatchObject({ state: 'draft', version: 1 });
 
-    // Still over the cap with a summary: the machine's rule, said on the amount, in pounds. (The
-    // rule needs a readable form, so it is not listed while the summary is still blank.)
+    // Over the cap: the machine's rule, said when the bid is sent, leading back to the amount's section.
     await p.locator('#summary').fill('Weekly football for 11 to 16 year olds');
-    await submitted(p, 'Submit the bid');
+    await submitted(p, 'Save and continue');
+    await expect(p.locator('.govuk-task-list').innerText()).resolves.toContain('Completed');
+    await Promise.all([
+      p.waitForURL('**/bid/check'),
+      p.getByRole('link', { name: 'Check your answers' }).click(),
+    ]);
+    await expect(p.locator('main').innerText()).resolves.toContain('£6,000.00');
+    await expectAccessible(p);
+    await submitted(p, 'Send the bid');
     await summary.waitFor();
-    await expect(
-      summary.getByRole('link', { name: 'The most you can ask for is £5,000.00' }).getAttribute('href'),
-    ).resolves.toBe('#amountRequestedPence');
-    await expect(p.locator('#summary').inputValue()).resolves.toBe('Weekly football for 11 to 16 year olds');
+    const cap = summary.getByRole('link', { name: 'The most you can ask for is £5,000.00' });
+    await expect(cap.getAttribute('href')).resolves.toMatch(/\/bid\/sections\/s1$/);
     await screenshot(p, 'provider-over-the-cap');
     expect(await apiCase(caseId)).toMatchObject({ state: 'draft', version: 1 });
 
+    await Promise.all([p.waitForURL('**/bid/sections/s1'), cap.click()]);
+    await expect(p.locator('#summary').inputValue()).resolves.toBe('Weekly football for 11 to 16 year olds');
     await p.locator('#amountRequestedPence').fill('4,500.50');
-    await submitted(p, 'Submit the bid');
-    await expect(p.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
-      'Done: Submit the bid.',
-    );
-    await expect(p.locator('main').textContent()).resolves.toContain('£4,500.50');
+    await submitted(p, 'Save and continue');
+    await Promise.all([
+      p.waitForURL('**/bid/check'),
+      p.getByRole('link', { name: 'Check your answers' }).click(),
+    ]);
+    await submitted(p, 'Send the bid');
+    await expect(p.locator('.govuk-panel__title').textContent()).resolves.toContain('Bid sent');
     const kase = await apiCase(caseId);
     expect(kase.state).toBe('submitted');
     expect(kase.context.amountRequestedPence).toBe(450_050);
+    await Promise.all([
+      p.waitForURL(`**/cases/${caseId}`),
+      p.getByRole('link', { name: 'See your bid' }).click(),
+    ]);
+    await expect(p.locator('main').textContent()).resolves.toContain('£4,500.50');
     await screenshot(p, 'provider-submitted');
     await expectAccessible(p);
     expect(cspViolations(p)).toEqual([]);

@@ -99,6 +99,12 @@ describe('closed cases past the records’ retention period', () => {
       const id = opened.body.id as string;
       const send = (event: Record<string, unknown>) =>
         t.http.post(`/api/cases/${id}/events`).set(provider.auth).send(event);
+      // Its answers as saved on the way (the bid's application) hold the same words.
+      await t.http
+        .put(`/api/cases/${id}/application/answers`)
+        .set(provider.auth)
+        .send({ answers: { summary: 'Run by Jane Smith for her street', amountRequestedPence: 120_000 } })
+        .expect(200);
       expect(
         (
           await send({
@@ -133,6 +139,14 @@ describe('closed cases past the records’ retention period', () => {
     expect(events[2]!.payload).toEqual({ reason: REMOVED_TEXT });
     expect(events.every((e) => e.actor_id === provider.userId)).toBe(true);
     expect(JSON.stringify(events)).not.toContain('Jane');
+    const [answers] = await t.sql`select answers from bid_answers where case_id = ${old}`;
+    expect(answers!.answers).toEqual({
+      title: 'Street games',
+      summary: REMOVED_TEXT,
+      amountRequestedPence: 120_000,
+    });
+    const [keptAnswers] = await t.sql`select answers from bid_answers where case_id = ${recent}`;
+    expect(keptAnswers!.answers.summary).toBe('Run by Jane Smith for her street');
     // The page still reads; a case closed recently keeps its words.
     expect((await admin.get(`/cases/${old}`)).status).toBe(200);
     const kept = await t.http.get(`/api/cases/${recent}`).set(provider.auth);

@@ -80,3 +80,12 @@ export async function mergeBidAnswers(
     .returning();
   return row;
 }
+
+/** Replaces a bid's answers (the retention job's removal of free text, nothing else). */
+export async function rewriteBidAnswers(
+  db: Db,
+  caseId: string,
+  answers: Record<string, unknown>,
+): Promise<void> {
+  await db.update(bidAnswers).set({ answers }).where(eq(bidAnswers.caseId, caseId));
+}
