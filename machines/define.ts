@@ -223,6 +223,8 @@ export type Widget =
    * (the funds on record, say).
    */
   | 'choice'
+  /** An uploaded file, by its document's id: asked on a page of its own, shown by its file name. */
+  | 'file'
   /** An instant asked as a day: the start of that day in London (an instant is otherwise its end). */
   | 'startOfDay'
   /** Not for people: an id, a working flag, a copy of settings. Never shown on a page. */

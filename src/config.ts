@@ -70,6 +70,18 @@ const schema = z.object({
   RETAIN_EMAIL_DAYS: z.coerce.number().int().min(7).max(3650).default(365),
   /** Years the records of commissioning and money, with who acted on them, are kept after the last act. */
   RETAIN_RECORDS_YEARS: z.coerce.number().int().min(1).max(30).default(7),
+  /** The largest file an upload may be, in bytes: 20 MB unless set. */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
+  /** ClamAV's daemon, to scan uploads: tcp://host:port or unix:/path/to/clamd.ctl. Unset: not scanned. */
+  CLAMAV_ADDRESS: z
+    .string()
+    .regex(/^(tcp:\/\/[^/\s]+:\d+|unix:\/\S+)$/, { error: 'must be tcp://host:port or unix:/path/to/socket' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The publisher's 360Giving prefix, without `360G-`: grant ids are 360G-<prefix>-<case reference>. */
   OPEN_DATA_PREFIX: z
@@ -116,6 +128,7 @@ export type Config = {
   tokenCacheSeconds: number;
   trustProxy: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  uploads: { maxBytes: number; clamavAddress: string | null };
   openData: OpenDataSettings;
   oidc: OidcSettings | null;
   staffPasswordSignIn: boolean;
@@ -159,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenCacheSeconds: e.API_TOKEN_CACHE_SECONDS,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    uploads: { maxBytes: e.UPLOAD_MAX_BYTES, clamavAddress: e.CLAMAV_ADDRESS ?? null },
     openData: openDataSettings({
       prefix: e.OPEN_DATA_PREFIX,
       funderId: e.OPEN_DATA_FUNDER_ID,

@@ -1,4 +1,5 @@
 import { loadConfig } from './config.ts';
+import { clamdScanner } from './domain/documents/scanner.ts';
 import { createApp } from './http/app.ts';
 import { answerClientErrors } from './http/client-errors.ts';
 import { createLogger } from './logger.ts';
@@ -24,6 +25,10 @@ const app = createApp({
   oidc: config.oidc,
   staffPasswordSignIn: config.staffPasswordSignIn,
   retention: config.retention,
+  documents: {
+    maxBytes: config.uploads.maxBytes,
+    scanner: config.uploads.clamavAddress ? clamdScanner(config.uploads.clamavAddress) : null,
+  },
 });
 await app.locals.ready;
 const server = app.listen(config.port, config.host, () => {

@@ -45,6 +45,9 @@ function ownSchema(question: Exclude<ApplicationQuestion, { type: 'cycle' }>): z
       return z
         .enum(question.choices as [string, ...string[]], { error: 'Choose one of the choices' })
         .meta({ ...words, options });
+    case 'file':
+      // The answer is the uploaded file: its document, stored for this bid (bid-application.ts checks).
+      return z.uuid({ error: 'Upload a file' }).meta({ ...words, widget: 'file' });
     case 'multipleChoice':
       return z
         .array(

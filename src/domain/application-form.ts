@@ -17,6 +17,7 @@ export const questionTypes = {
   yesNo: 'Yes or no',
   singleChoice: 'One choice from a list',
   multipleChoice: 'One or more choices from a list',
+  file: 'A file to upload',
 } as const;
 export type QuestionType = keyof typeof questionTypes;
 const typeIds = Object.keys(questionTypes) as [QuestionType, ...QuestionType[]];

@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import type { EventSpec, MachineDefinition } from '../../machines/define.ts';
-import type { Db, Tx } from '../db/client.ts';
+import type { Database, Db, Tx } from '../db/client.ts';
 import {
   bidAnswersOf,
   formById,
@@ -12,13 +12,16 @@ import {
   rewriteBidAnswers,
 } from '../db/queries/application-forms.ts';
 import type { CaseRow } from '../db/queries/cases.ts';
+import { documentsByIds } from '../db/queries/documents.ts';
 import type { Actor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
-import { type FieldError, invalid, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
+import { type FieldError, invalid, naming, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
 import { withoutFreeText } from '../engine/field-meta.ts';
+import { isUuid } from '../engine/ids.ts';
 import type { CaseView } from '../engine/views.ts';
 import { type Answers, answerProblems, givenAnswerProblems, questionsSchema } from './application-answers.ts';
 import { type ApplicationForm, applicationEvent, questionsOf } from './application-form.ts';
+import { type DocumentSettings, storeDocument, type Upload } from './documents/upload.ts';
 
 export interface BidApplication {
   view: CaseView;
@@ -36,6 +39,8 @@ export interface BidApplication {
   maySend: boolean;
   /** Whether it has been sent. */
   sent: boolean;
+  /** The files its file questions are answered with, by document id: their names and sizes. */
+  files: Record<string, { name: string; sizeBytes: number; contentType: string }>;
 }
 
 /** The bid's application as this person may see it; 404 for a case that is not a bid with a form. */
@@ -67,17 +72,28 @@ export async function applicationOfCase(
   const sentWith = mayChange
     ? undefined
     : (await engine.history(actor, view.id)).filter((h) => h.type === application.type).at(-1);
+  const form = formRow.form as ApplicationForm;
+  const answers: Answers = { ...row.answers, ...((sentWith?.payload as Answers | undefined) ?? {}) };
+  const fileIds = questionsOf(form)
+    .filter((q) => q.type === 'file' && typeof answers[q.id] === 'string')
+    .map((q) => answers[q.id] as string);
+  const files = Object.fromEntries(
+    (await documentsByIds(db, fileIds))
+      .filter((d) => d.caseId === view.id)
+      .map((d) => [d.id, { name: d.name, sizeBytes: d.sizeBytes, contentType: d.contentType }]),
+  );
   return {
     view,
     type: application.type,
     spec: application.spec,
-    form: formRow.form as ApplicationForm,
+    form,
     formVersion: formRow.version,
     eligibility: row.eligibility,
-    answers: { ...row.answers, ...((sentWith?.payload as Answers | undefined) ?? {}) },
+    answers,
     mayChange,
     maySend,
     sent: !!sentWith,
+    files,
   };
 }
 
@@ -99,9 +115,58 @@ export async function saveBidAnswers(
   const application = await bidApplication(db, engine, actor, caseId);
   if (!application.mayChange) throw notChangeable(application);
   const { answers } = validOr422(givenAnswers, body, 'The answers are not valid.');
-  const problems = givenAnswerProblems(application.form, application.spec.payload, answers);
+  const problems = [
+    ...givenAnswerProblems(application.form, application.spec.payload, answers),
+    ...(await foreignFiles(db, application, answers)),
+  ];
   if (problems.length) throw invalid('Some answers are not valid.', prefixed(problems));
   await mergeBidAnswers(db, application.view.id, answers, { userId: actor.userId, at: new Date() });
+  return bidApplication(db, engine, actor, caseId);
+}
+
+/** A file question answered with a document that is not one uploaded to this bid. */
+async function foreignFiles(db: Db, application: BidApplication, answers: Answers): Promise<FieldError[]> {
+  const asked = questionsOf(application.form).filter(
+    (q) => q.type === 'file' && typeof answers[q.id] === 'string' && isUuid(answers[q.id] as string),
+  );
+  const found = await documentsByIds(
+    db,
+    asked.map((q) => answers[q.id] as string),
+  );
+  return asked
+    .filter((q) => !found.some((d) => d.id === answers[q.id] && d.caseId === application.view.id))
+    .map((q) => ({ field: q.id, message: naming(q.title, 'Upload the file to this bid first') }));
+}
+
+/**
+ * A file uploaded as the answer to one of the bid's file questions: checked and stored (storeDocument
+ * refuses a bad one, storing nothing), then the question's answer. 409 once the bid is sent.
+ */
+export async function attachToBid(
+  db: Database,
+  engine: Engine,
+  settings: DocumentSettings,
+  actor: Actor,
+  caseId: string,
+  questionId: string,
+  upload: Upload,
+): Promise<BidApplication> {
+  const application = await bidApplication(db, engine, actor, caseId);
+  if (!application.mayChange) throw notChangeable(application);
+  const question = questionsOf(application.form).find((q) => q.id === questionId && q.type === 'file');
+  if (!question) throw notFound('file question');
+  const document = await storeDocument(db, settings, upload, {
+    organisationId: application.view.organisationId,
+    caseId: application.view.id,
+    uploadedBy: actor.userId,
+    at: new Date(),
+  });
+  await mergeBidAnswers(
+    db,
+    application.view.id,
+    { [question.id]: document.id },
+    { userId: actor.userId, at: new Date() },
+  );
   return bidApplication(db, engine, actor, caseId);
 }
 

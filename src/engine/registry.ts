@@ -61,10 +61,11 @@ function assertComplete(definition: MachineDefinition): void {
       `${name}: its measures are said to be in ${reports.measures}, which its context does not describe`,
     );
   const applications = Object.entries(definition.events).filter(([, spec]) => spec.application);
-  const ownersOpen = definition.createdBy.includes('owner');
+  // Bids: cases an organisation opens itself under a programme, answering its application form.
+  const ownersOpen = definition.createdBy.includes('owner') && 'programmeId' in definition.input.shape;
   if (ownersOpen && applications.length !== 1)
     throw new Error(
-      `${name}: its organisations open their own cases, so one event must send the application`,
+      `${name}: its organisations open their own cases under a programme, so one event must send the application`,
     );
   if (!ownersOpen && applications.length)
     throw new Error(

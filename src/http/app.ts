@@ -6,6 +6,7 @@ import type { OidcSettings } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { connectionFaultCode, isConcurrencyConflict } from '../db/errors.ts';
 import { followAccountChanges } from '../db/queries/account-changes.ts';
+import { DEFAULT_UPLOAD_MAX_BYTES, type DocumentSettings } from '../domain/documents/upload.ts';
 import { type OpenDataSettings, openDataSettings } from '../domain/open-data/settings.ts';
 import { revokeBearerToken } from '../domain/people.ts';
 import { DEFAULT_RETENTION, type RetentionSettings } from '../domain/retention.ts';
@@ -17,7 +18,7 @@ import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
 import { conflictingChange, ProblemError, RETRY_AFTER_SECONDS, unavailable } from '../engine/errors.ts';
 import type { Logger } from '../logger.ts';
-import { applicationsRouter } from './api/applications.ts';
+import { applicationsRouter, applicationUploadsRouter } from './api/applications.ts';
 import { casesRouter } from './api/cases.ts';
 import { catalogueRouter } from './api/catalogue.ts';
 import { exportsRouter } from './api/exports.ts';
@@ -36,6 +37,7 @@ import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { bidPagesRouter } from './web/bid-pages.ts';
 import { caseRouter } from './web/case-page.ts';
+import { documentPagesRouter } from './web/document-pages.ts';
 import { emailPagesRouter } from './web/email-pages.ts';
 import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
@@ -97,6 +99,8 @@ export interface AppDeps {
   staffPasswordSignIn?: boolean;
   /** How long personal data is kept (RETAIN_*). */
   retention?: RetentionSettings;
+  /** The largest upload and the virus scanner (UPLOAD_MAX_BYTES, CLAMAV_ADDRESS); 20 MB, unscanned unless given. */
+  documents?: DocumentSettings;
 }
 
 const BODY_LIMIT = '100kb';
@@ -141,8 +145,10 @@ export function createApp(deps: AppDeps) {
   app.locals.ready = follow();
   // Who is asking comes first: an anonymous request is 401 whatever its body, which is never read.
   api.use(authenticate(deps.db, tokens));
-  // The one route that takes a file rather than JSON: finance's paid transactions, as CSV.
+  const documents = deps.documents ?? { maxBytes: DEFAULT_UPLOAD_MAX_BYTES, scanner: null };
+  // The routes that take a file rather than JSON: finance's paid transactions, as CSV, and uploads.
   api.use('/payments', paymentsRouter(deps.db, deps.engine));
+  api.use(applicationUploadsRouter(deps.db, deps.engine, documents));
   api.use((req, _res, next) => {
     // A body must say it is JSON; anything else is refused before it is read. An empty body is
     // fine here (a retry needs none); handlers that need one answer 422.
@@ -251,7 +257,8 @@ export function createApp(deps: AppDeps) {
       }),
     );
   app.use(secondFactorPagesRouter({ db: deps.db, clock: deps.clock, sessionHours: deps.sessionHours ?? 8 }));
-  app.use(bidPagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(bidPagesRouter({ db: deps.db, engine: deps.engine, documents }));
+  app.use(documentPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db, engine: deps.engine }));

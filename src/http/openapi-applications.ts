@@ -47,6 +47,51 @@ export function applicationPaths() {
         responses: { ...ok('The application'), ...problems(400, 401, 404, 409, 413, 415, 422) },
       },
     },
+    '/api/cases/{id}/application/files/{question}': {
+      post: {
+        summary:
+          'Upload the file answering one of the bid’s file questions (anyone of its organisation, until it is sent): multipart/form-data with the file in the field `file`. Its type is judged by its content (PDF, Word, Excel, OpenDocument, PNG, JPEG, CSV or text); it is scanned for viruses where ClamAV is configured; a refused file stores nothing',
+        parameters: [
+          id,
+          {
+            name: 'question',
+            in: 'path',
+            required: true,
+            schema: { type: 'string', pattern: '^q[1-9][0-9]{0,3}$' },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: { file: { type: 'string', format: 'binary' } },
+                required: ['file'],
+              },
+            },
+          },
+        },
+        responses: {
+          ...ok('The application, the file its answer'),
+          ...problems(400, 401, 404, 409, 413, 415, 422, 503),
+        },
+      },
+    },
+    '/api/documents/{id}': {
+      get: {
+        summary:
+          'A stored file, to those who may see its case (or, for an organisation’s own, staff and its people): Content-Disposition attachment, X-Content-Type-Options nosniff',
+        parameters: [id],
+        responses: {
+          '200': {
+            description: 'The file’s bytes, of the type its content showed',
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          ...problems(401, 404),
+        },
+      },
+    },
     '/api/cases/{id}/application/send': {
       post: {
         summary:

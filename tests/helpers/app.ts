@@ -8,6 +8,7 @@ import type { MachineDefinition } from '../../machines/define.ts';
 import type { OidcSettings } from '../../src/config.ts';
 import { connect, type DatabaseHandle } from '../../src/db/client.ts';
 import { demoUsers } from '../../src/domain/demo-data.ts';
+import type { DocumentSettings } from '../../src/domain/documents/upload.ts';
 import { issueToken } from '../../src/domain/people.ts';
 import type { Clock } from '../../src/engine/clock.ts';
 import { createApp } from '../../src/http/app.ts';
@@ -46,6 +47,8 @@ export async function startTestApp(
     staffPasswordSignIn?: boolean;
     /** The port to serve on (an identity provider must know where to send people back); any free one otherwise. */
     port?: number;
+    /** The largest upload and the virus scanner (default 20 MB, unscanned). */
+    documents?: DocumentSettings;
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
@@ -59,6 +62,7 @@ export async function startTestApp(
     definitions: options.definitions,
   });
   const app = createApp({
+    ...(options.documents ? { documents: options.documents } : {}),
     db,
     engine,
     // Faults (500s) print with their stack; nothing else is logged.

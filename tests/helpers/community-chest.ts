@@ -159,6 +159,7 @@ export const communityChest = defineMachine({
       payload: submitPayload,
       sentBy: ['owner'],
       ownerPermission: 'submitBids',
+      application: true,
     },
     AWARD: {
       label: 'Award from the chest',

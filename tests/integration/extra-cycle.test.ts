@@ -50,19 +50,21 @@ describe('a cycle defined only in tests/', () => {
     const agent = await signedIn(t.baseUrl, provider.email, provider.password);
     const page = await agent.get(`/cases/${id}`);
     expect(page.status).toBe(200);
+    expect(page.text).toContain('Being written');
+    // The bid's questions, from its payload, are asked on its task list's section.
+    const section = await agent.get(`/cases/${id}/bid/sections/s1`);
+    expect(section.status).toBe(200);
     for (const words of [
-      'Send the bid to the chest',
       'Name of your project',
       'What the money is for',
       'Who it helps and how',
       'How much you are asking for',
       'Where the project runs',
       'North of the river',
-      'Being written',
     ])
-      expect(page.text).toContain(words);
-    expect(page.text).not.toMatch(/>\s*amountRequestedPence/); // never the field's name as its label
-    expect(page.text).not.toContain('Amount requested'); // no label guessed from a field's name
+      expect(section.text).toContain(words);
+    expect(section.text).not.toMatch(/>\s*amountRequestedPence/); // never the field's name as its label
+    expect(section.text).not.toContain('Amount requested'); // no label guessed from a field's name
     // Their work waiting names the case by its summary.
     const home = await agent.get('/');
     expect(home.text).toContain(`${opened.body.reference}: Community chest bid (not yet named)`);

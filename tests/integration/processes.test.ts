@@ -225,6 +225,8 @@ describe('with the embedded default', () => {
         body: JSON.stringify({
           machine: 'youth-fund',
           input: { programmeId: youthFund.id, title: 'Survives a restart' },
+          // The demo Youth Fund's form asks whether the project is for young people locally.
+          eligibility: { e1: 'yes' },
         }),
       });
       expect(created.status).toBe(201);

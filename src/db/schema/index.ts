@@ -2,6 +2,7 @@ export * from './application-forms.ts';
 export * from './bank-details.ts';
 export * from './cases.ts';
 export * from './closed-quarters.ts';
+export * from './documents.ts';
 export * from './form-drafts.ts';
 export * from './funds.ts';
 export * from './idempotency.ts';

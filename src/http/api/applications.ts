@@ -2,18 +2,24 @@
 // admins), and a bid's application (its answers, saved by anyone of its organisation, and sending it).
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Database, Db } from '../../db/client.ts';
 import { questionTypes } from '../../domain/application-form.ts';
 import {
+  attachToBid,
   type BidApplication,
   bidApplication,
   saveBidAnswers,
   submitBid,
 } from '../../domain/bid-application.ts';
+import { documentBytes, documentFor } from '../../domain/documents/access.ts';
+import type { DocumentSettings } from '../../domain/documents/upload.ts';
 import { changeForm, type ProgrammeForm, programmeForm } from '../../domain/programme-form.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { invalid } from '../../engine/errors.ts';
 import { actorOf } from '../authenticate.ts';
+import { sendStoredFile } from '../downloads.ts';
+import { readMultipart } from '../multipart.ts';
 import { parseBody, parseIfMatch } from '../parse.ts';
 
 const anObject = z.record(z.string(), z.unknown());
@@ -35,6 +41,7 @@ const applicationBody = (found: BidApplication) => ({
   mayChange: found.mayChange,
   maySend: found.maySend,
   sent: found.sent,
+  files: found.files,
 });
 
 export function applicationsRouter(db: Db, engine: Engine, clock: Clock): Router {
@@ -61,6 +68,11 @@ export function applicationsRouter(db: Db, engine: Engine, clock: Clock): Router
     res.json(applicationBody(await saveBidAnswers(db, engine, actorOf(res), req.params.id, req.body)));
   });
 
+  router.get('/documents/:id', async (req, res) => {
+    const document = await documentFor(db, engine, actorOf(res), req.params.id);
+    await sendStoredFile(res, document, documentBytes(db, document.id));
+  });
+
   router.post('/cases/:id/application/send', async (req, res) => {
     const ifMatch = parseIfMatch(req.get('if-match'));
     const view = await submitBid(
@@ -73,5 +85,22 @@ export function applicationsRouter(db: Db, engine: Engine, clock: Clock): Router
     res.set('ETag', `"${view.version}"`).json(view);
   });
 
+  return router;
+}
+
+/** Uploads, before the API's JSON-only check: a file answering one of a bid's file questions. */
+export function applicationUploadsRouter(db: Database, engine: Engine, documents: DocumentSettings): Router {
+  const router = Router();
+  router.post('/cases/:id/application/files/:question', async (req, res) => {
+    const actor = actorOf(res);
+    const { stored } = await readMultipart(req, {
+      onFile: (file) => attachToBid(db, engine, documents, actor, req.params.id, req.params.question, file),
+    });
+    if (!stored)
+      throw invalid('No file was sent.', [
+        { field: 'file', message: 'Send the file in the form field named file' },
+      ]);
+    res.json(applicationBody(stored));
+  });
   return router;
 }

@@ -31,11 +31,16 @@ const escapeHtml = (text: string) =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
+/** A file's size as people read it: 840 KB, 2.1 MB. */
+export const sizeInWords = (bytes: number) =>
+  bytes < 1024 * 1024
+    ? `${Math.max(1, Math.round(bytes / 1024))} KB`
+    : `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 const asHtml = (lines: string[]) => lines.map((l) => escapeHtml(l).replace(/\r?\n/g, '<br>')).join('<br>');
 
 /** Each non-empty section, its questions beside their answers ("Not answered" where there is none). */
 export function answerSections(
-  application: Pick<BidApplication, 'form' | 'spec' | 'answers'>,
+  application: Pick<BidApplication, 'form' | 'spec' | 'answers' | 'files'>,
 ): AnswerSection[] {
   return application.form.sections
     .filter((section) => section.questions.length)
@@ -48,6 +53,12 @@ export function answerSections(
         rows: section.questions.map((question) => {
           const value = application.answers[question.id];
           const schema = properties[question.id];
+          const file = typeof value === 'string' ? application.files[value] : undefined;
+          if (question.type === 'file' && file) {
+            const answer = `${file.name} (${sizeInWords(file.sizeBytes)})`;
+            const html = `<a class="govuk-link" href="/documents/${encodeURIComponent(value as string)}" download>${escapeHtml(file.name)}</a> (${sizeInWords(file.sizeBytes)})`;
+            return { questionId: question.id, question: question.title, answer, html };
+          }
           if (Array.isArray(value) && value.length) {
             const lines = value.map((v) => describeValue(schema?.items, v));
             return {

@@ -3,22 +3,30 @@
 // on it until it is sent (a part-finished bid is picked up from its task list); sending it needs the
 // permission to submit bids. The answers are checked by the one validator (application-answers.ts).
 import { type Response, Router } from 'express';
-import type { Db } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 import { questionsSchema, sectionStatus } from '../../domain/application-answers.ts';
+import type { ApplicationQuestion } from '../../domain/application-form.ts';
 import {
+  attachToBid,
   type BidApplication,
   bidApplication,
   saveBidAnswers,
   sendingProblems,
   submitBid,
 } from '../../domain/bid-application.ts';
+import { ACCEPTED_IN_WORDS } from '../../domain/documents/file-kinds.ts';
+import type { DocumentSettings } from '../../domain/documents/upload.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
-import { answerSections } from './bid-answers.ts';
+import { readMultipart } from '../multipart.ts';
+import { answerSections, sizeInWords } from './bid-answers.ts';
 import { payloadToForm } from './form-answers.ts';
 import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
-import { requireSignIn, webActor } from './session.ts';
+import { formExpired, requireSignIn, sameToken, webActor } from './session.ts';
+
+/** The questions a section's page asks in its form: all but files, which have pages of their own. */
+const typed = (questions: readonly ApplicationQuestion[]) => questions.filter((q) => q.type !== 'file');
 
 const STATUS_TEXT = {
   completed: 'Completed',
@@ -26,9 +34,9 @@ const STATUS_TEXT = {
   notStarted: 'Not yet started',
 } as const;
 
-export function bidPagesRouter(deps: { db: Db; engine: Engine }): Router {
+export function bidPagesRouter(deps: { db: Database; engine: Engine; documents: DocumentSettings }): Router {
   const router = Router();
-  const { db, engine } = deps;
+  const { db, engine, documents } = deps;
   const base = (application: BidApplication) => `/cases/${encodeURIComponent(application.view.id)}/bid`;
 
   const applicationOf = (res: Response, id: string) => bidApplication(db, engine, webActor(res), id);
@@ -73,13 +81,32 @@ export function bidPagesRouter(deps: { db: Db; engine: Engine }): Router {
   ) {
     const section = application.form.sections.find((s) => s.id === sectionId);
     if (!section?.questions.length) throw notFound('section');
-    const schema = questionsSchema(section.questions, application.spec.payload);
+    const schema = questionsSchema(typed(section.questions), application.spec.payload);
     const values = state.values ?? payloadToForm(schema, application.answers);
     const form = buildForm(schema, { values, errors: state.errors });
+    // A file question is answered on a page of its own: here, the file given so far and the way there.
+    const files = section.questions
+      .filter((q) => q.type === 'file')
+      .map((q) => {
+        const id = application.answers[q.id];
+        const file = typeof id === 'string' ? application.files[id] : undefined;
+        return {
+          title: q.title,
+          hint: q.hint,
+          optional: q.type === 'file' && !q.required,
+          file: file && {
+            name: file.name,
+            size: sizeInWords(file.sizeBytes),
+            href: `/documents/${encodeURIComponent(id as string)}`,
+          },
+          href: `${base(application)}/files/${q.id}`,
+        };
+      });
     res.status(state.status ?? 200).render('bid-section.njk', {
       title: section.title,
       caseView: application.view,
       section,
+      files,
       fields: form.fields,
       errors: form.errorList,
       action: `${base(application)}/sections/${section.id}`,
@@ -97,13 +124,15 @@ export function bidPagesRouter(deps: { db: Db; engine: Engine }): Router {
     const application = await applicationOf(res, String(req.params.id));
     const section = application.form.sections.find((s) => s.id === String(req.params.section));
     if (!section) throw notFound('section');
-    const read = readForm(questionsSchema(section.questions, application.spec.payload), req.body);
+    const read = readForm(questionsSchema(typed(section.questions), application.spec.payload), req.body);
     if (read.add) return renderSection(res, application, section.id, { values: read.values });
     // What was answered well is saved even when other answers are wrong, so nothing typed is lost
     // and the section shows as in progress; a question left empty clears what was saved before.
     const wrong = new Set(read.errors.map((e) => e.field.split('.')[0]));
     const answers = Object.fromEntries(
-      section.questions.filter((q) => !wrong.has(q.id)).map((q) => [q.id, read.payload[q.id] ?? null]),
+      typed(section.questions)
+        .filter((q) => !wrong.has(q.id))
+        .map((q) => [q.id, read.payload[q.id] ?? null]),
     );
     let errors = read.errors;
     try {
@@ -171,6 +200,67 @@ export function bidPagesRouter(deps: { db: Db; engine: Engine }): Router {
       return renderCheck(res, application, 422, fields);
     }
     res.redirect(303, `${base(application)}/sent`);
+  });
+
+  // ---- A file question: its own page, a multipart form ----
+  function fileQuestion(application: BidApplication, questionId: string) {
+    for (const section of application.form.sections)
+      for (const question of section.questions)
+        if (question.id === questionId && question.type === 'file') return { section, question };
+    throw notFound('question');
+  }
+
+  function renderFile(
+    res: Response,
+    application: BidApplication,
+    questionId: string,
+    status = 200,
+    error?: string,
+  ) {
+    const { section, question } = fileQuestion(application, questionId);
+    const id = application.answers[question.id];
+    const current = typeof id === 'string' ? application.files[id] : undefined;
+    res.status(status).render('bid-file.njk', {
+      title: question.title,
+      caseView: application.view,
+      question,
+      current: current && { name: current.name, size: sizeInWords(current.sizeBytes) },
+      hint: [question.hint, `It must be ${ACCEPTED_IN_WORDS}, ${sizeInWords(documents.maxBytes)} or smaller.`]
+        .filter(Boolean)
+        .join(' '),
+      error: error && { text: error },
+      errors: error ? [{ text: error, href: '#file' }] : [],
+      action: `${base(application)}/files/${question.id}`,
+      back: `${base(application)}/sections/${section.id}`,
+    });
+  }
+
+  router.get('/cases/:id/bid/files/:question', requireSignIn, async (req, res) => {
+    const application = await applicationOf(res, String(req.params.id));
+    if (!application.mayChange) return res.redirect(303, `/cases/${encodeURIComponent(application.view.id)}`);
+    renderFile(res, application, String(req.params.question));
+  });
+
+  router.post('/cases/:id/bid/files/:question', requireSignIn, async (req, res) => {
+    const actor = webActor(res);
+    const questionId = String(req.params.question);
+    const application = await applicationOf(res, String(req.params.id));
+    const { section } = fileQuestion(application, questionId);
+    const csrf = (fields: Record<string, string>) => {
+      if (!sameToken(fields._csrf ?? '', String(res.locals.csrfToken ?? ''))) throw formExpired();
+    };
+    try {
+      const { fields, stored } = await readMultipart(req, {
+        beforeFile: csrf,
+        onFile: (file) => attachToBid(db, engine, documents, actor, application.view.id, questionId, file),
+      });
+      csrf(fields);
+      if (!stored) return renderFile(res, application, questionId, 422, 'Select a file');
+    } catch (error) {
+      if (!(error instanceof ProblemError) || ![400, 413, 415, 422, 503].includes(error.status)) throw error;
+      return renderFile(res, application, questionId, error.status, error.detail);
+    }
+    res.redirect(303, `${base(application)}/sections/${section.id}`);
   });
 
   router.get('/cases/:id/bid/sent', requireSignIn, async (req, res) => {

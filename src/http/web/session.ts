@@ -80,8 +80,23 @@ export const same = (a: string, b: string) =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
 /** Every POST from a signed-in page must carry the session's CSRF token. */
+/** Pages whose multipart forms check their own CSRF token, from the field sent before the file. */
+const CHECKS_OWN_TOKEN = [/^\/cases\/[^/]+\/bid\/files\/[^/]+$/];
+
+/** The refusal of a form whose CSRF token is missing or wrong. */
+export const formExpired = () =>
+  new ProblemError(
+    403,
+    'This form has expired',
+    'Go back, reload the page and try again. Nothing was changed.',
+  );
+
+export const sameToken = (sent: string, expected: string) => same(sent, expected);
+
 export function checkCsrf(req: Request, res: Response, next: NextFunction) {
   if (req.method !== 'POST' || !res.locals.csrfToken) return next();
+  // An upload's body is a stream its route reads: the route checks the token before any file.
+  if (req.is('multipart/form-data') && CHECKS_OWN_TOKEN.some((path) => path.test(req.path))) return next();
   const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
   if (same(sent, res.locals.csrfToken as string)) return next();
   res.status(403).render('error.njk', {

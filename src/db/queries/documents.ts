@@ -1,0 +1,49 @@
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { documentChunks, documents } from '../schema/index.ts';
+
+export type DocumentRow = typeof documents.$inferSelect;
+export type NewDocument = typeof documents.$inferInsert;
+
+export async function insertDocument(db: Db, row: NewDocument): Promise<DocumentRow> {
+  const [inserted] = await db.insert(documents).values(row).returning();
+  return inserted!;
+}
+
+/** What the upload's content showed, once all of it has been read and checked. */
+export async function completeDocument(
+  db: Db,
+  id: string,
+  facts: { contentType: string; sizeBytes: number; sha256: string; scanned: boolean },
+): Promise<DocumentRow> {
+  const [row] = await db.update(documents).set(facts).where(eq(documents.id, id)).returning();
+  return row!;
+}
+
+export async function insertChunk(db: Db, documentId: string, seq: number, bytes: Buffer): Promise<void> {
+  await db.insert(documentChunks).values({ documentId, seq, bytes });
+}
+
+/** The chunk after `seq` (-1 for the first), or undefined at the end: a file is read a chunk at a time. */
+export async function chunkAfter(db: Db, documentId: string, seq: number) {
+  const [row] = await db
+    .select({ seq: documentChunks.seq, bytes: documentChunks.bytes })
+    .from(documentChunks)
+    .where(and(eq(documentChunks.documentId, documentId), gt(documentChunks.seq, seq)))
+    .orderBy(asc(documentChunks.seq))
+    .limit(1);
+  return row;
+}
+
+export async function findDocument(db: Db, id: string): Promise<DocumentRow | undefined> {
+  const [row] = await db.select().from(documents).where(eq(documents.id, id));
+  return row;
+}
+
+export async function documentsByIds(db: Db, ids: readonly string[]): Promise<DocumentRow[]> {
+  if (!ids.length) return [];
+  return db
+    .select()
+    .from(documents)
+    .where(inArray(documents.id, [...ids]));
+}

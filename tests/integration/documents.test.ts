@@ -1,0 +1,217 @@
+// Uploads, with a real ClamAV on loopback and PostgreSQL: a bid's file question answered with a file
+// stored in chunks and scanned; served as an attachment with nosniff to those who may see the bid only;
+// and every bad upload — a virus, a type judged by content, too large, no file, the scanner down —
+// refused with a clear problem, storing nothing.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clamdScanner } from '../../src/domain/documents/scanner.ts';
+import { CHUNK_BYTES } from '../../src/domain/documents/upload.ts';
+import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { openRound } from '../helpers/bids.ts';
+import { EICAR, startClamd } from '../helpers/clamav.ts';
+import type { Provider } from '../helpers/refusals.ts';
+import { csrfOf, errorSummaryOf, providerWithPassword, signedIn } from '../helpers/web.ts';
+
+let t: TestApp;
+let down: TestApp;
+let clamd: Awaited<ReturnType<typeof startClamd>>;
+let provider: Provider;
+let programmeId: string;
+let bidId: string;
+const MAX = 3 * CHUNK_BYTES;
+
+/** A small real PDF, padded to `size` bytes. */
+const pdf = (size = 2000) => {
+  const head = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n', 'latin1');
+  return Buffer.concat([head, Buffer.alloc(Math.max(0, size - head.length), 0x20)]);
+};
+
+const counts = async () => {
+  const [row] = await t.sql`select (select count(*)::int from documents) as documents,
+    (select count(*)::int from document_chunks) as chunks`;
+  return row;
+};
+
+beforeAll(async () => {
+  clamd = await startClamd();
+  t = await startTestApp({ documents: { maxBytes: MAX, scanner: clamdScanner(clamd.address) } });
+  provider = await t.newProvider('Uploader');
+  ({ programmeId } = await t.programme({ open: false }));
+  const form = (await t.http.get(`/api/programmes/${programmeId}/form`).set(provider.auth)).body.form;
+  form.sections[0].questions.push({ id: 'q1', type: 'file', title: 'Your budget', required: true });
+  const saved = await t.http
+    .put(`/api/programmes/${programmeId}/form`)
+    .set(t.as('officer@demo.test'))
+    .send(form);
+  expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+  await openRound(t, programmeId);
+  const started = await t.http
+    .post('/api/cases')
+    .set(provider.auth)
+    .send({ machine: 'youth-fund', input: { programmeId, title: 'With a budget' } });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  bidId = started.body.id;
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+  await down?.close();
+  await clamd?.stop();
+});
+
+const upload = (bytes: Buffer, name: string, auth = provider.auth, app = t) =>
+  app.http.post(`/api/cases/${bidId}/application/files/q1`).set(auth).attach('file', bytes, name);
+
+describe('a file answering a bid’s question', () => {
+  it('is stored in chunks once scanned clean, and answers the question by its safe name', async () => {
+    const bytes = pdf(CHUNK_BYTES + 5000);
+    const res = await upload(bytes, '../../secret/bud:get<2026>.pdf');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const id = res.body.answers.q1 as string;
+    expect(res.body.files[id]).toEqual({
+      name: 'budget2026.pdf',
+      sizeBytes: bytes.length,
+      contentType: 'application/pdf',
+    });
+    const [row] =
+      await t.sql`select scanned, size_bytes::int as size, (select count(*)::int from document_chunks where document_id = ${id}) as chunks
+      from documents where id = ${id}`;
+    // Written a chunk of CHUNK_BYTES at a time, never whole.
+    expect(row).toEqual({ scanned: true, size: bytes.length, chunks: 2 });
+
+    const download = await t.http
+      .get(`/api/documents/${id}`)
+      .set(provider.auth)
+      .buffer(true)
+      .parse((r, done) => {
+        const parts: Buffer[] = [];
+        r.on('data', (c: Buffer) => parts.push(c));
+        r.on('end', () => done(null, Buffer.concat(parts)));
+      });
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.headers['content-disposition']).toBe(
+      `attachment; filename="budget2026.pdf"; filename*=UTF-8''budget2026.pdf`,
+    );
+    expect(download.headers['x-content-type-options']).toBe('nosniff');
+    expect(Buffer.compare(download.body as Buffer, bytes)).toBe(0);
+    // The officer may see the bid, so the file; another organisation may not, and is told there is none.
+    expect((await t.http.get(`/api/documents/${id}`).set(t.as('officer@demo.test'))).status).toBe(200);
+    const stranger = await t.newProvider('Stranger');
+    expect((await t.http.get(`/api/documents/${id}`).set(stranger.auth)).status).toBe(404);
+    expect((await upload(pdf(), 'theirs.pdf', stranger.auth)).status).toBe(404);
+  });
+
+  it('refuses a virus, a type its content belies, a file too large, and an empty one, storing nothing', async () => {
+    const before = await counts();
+    const virus = await upload(EICAR, 'notes.txt');
+    expect(virus.status).toBe(422);
+    expect(virus.body.title).toBe('The file contains a virus');
+    const program = Buffer.concat([
+      Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00', 'latin1'),
+      Buffer.alloc(5000),
+    ]);
+    const disguised = await upload(program, 'budget.pdf');
+    expect(disguised.status).toBe(422);
+    expect(disguised.body.detail).toBe(
+      'The file must be a PDF, Word, Excel, OpenDocument, PNG, JPEG, CSV or text file.',
+    );
+    const large = await upload(pdf(MAX + 1), 'huge.pdf');
+    expect(large.status).toBe(413);
+    expect(large.body.detail).toBe('The file must be 0.8 MB or smaller.');
+    expect((await upload(Buffer.alloc(0), 'empty.pdf')).status).toBe(422);
+    const none = await t.http
+      .post(`/api/cases/${bidId}/application/files/q1`)
+      .set(provider.auth)
+      .field('note', 'x');
+    expect(none.status).toBe(422);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses to answer with a file of another bid, and sends the bid with its own', async () => {
+    const foreign = randomUUID();
+    const res = await t.http
+      .put(`/api/cases/${bidId}/application/answers`)
+      .set(provider.auth)
+      .send({ answers: { q1: foreign, summary: 'Budgeted', amountRequestedPence: 10000 } });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      { field: 'answers.q1', message: 'Your budget: upload the file to this bid first' },
+    ]);
+    await t.http
+      .put(`/api/cases/${bidId}/application/answers`)
+      .set(provider.auth)
+      .send({ answers: { summary: 'Budgeted', amountRequestedPence: 10000 } })
+      .expect(200);
+    const sent = await t.http.post(`/api/cases/${bidId}/application/send`).set(provider.auth);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect((await upload(pdf(), 'late.pdf')).status).toBe(409);
+  });
+
+  it('stores nothing while the scanner cannot be reached, and says to try again', async () => {
+    down = await startTestApp({ documents: { maxBytes: MAX, scanner: clamdScanner('tcp://127.0.0.1:1') } });
+    const other = await t.http
+      .post('/api/cases')
+      .set(provider.auth)
+      .send({ machine: 'youth-fund', input: { programmeId, title: 'Another' } });
+    const before = await counts();
+    const res = await down.http
+      .post(`/api/cases/${other.body.id}/application/files/q1`)
+      .set(provider.auth)
+      .attach('file', pdf(), 'budget.pdf');
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toContain('Try again in a few minutes');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('in pages: a multipart form that checks its own token, shows a bad file in the error summary, and lists the file', async () => {
+    const person = await providerWithPassword(t, 'Page uploader');
+    const opened = await t.http
+      .post('/api/cases')
+      .set(person.auth)
+      .send({ machine: 'youth-fund', input: { programmeId, title: 'Through the pages' } });
+    const id = opened.body.id as string;
+    const agent = await signedIn(t.baseUrl, person.email, person.password);
+    const page = await agent.get(`/cases/${id}/bid/files/q1`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('enctype="multipart/form-data"');
+    expect(page.text).toContain(
+      'It must be a PDF, Word, Excel, OpenDocument, PNG, JPEG, CSV or text file, 768 KB or smaller.',
+    );
+    const before = await counts();
+    // No token, or the wrong one: refused before the file is read.
+    const forged = await agent
+      .post(`/cases/${id}/bid/files/q1`)
+      .field('_csrf', 'forged')
+      .attach('file', pdf(), 'a.pdf');
+    expect(forged.status).toBe(403);
+    const virus = await agent
+      .post(`/cases/${id}/bid/files/q1`)
+      .field('_csrf', csrfOf(page.text))
+      .attach('file', EICAR, 'eicar.txt');
+    expect(virus.status).toBe(422);
+    expect(errorSummaryOf(virus.text)).toEqual([
+      {
+        href: '#file',
+        text: 'The file contains a virus, so it was not saved. Check your computer for viruses, then upload a clean copy.',
+      },
+    ]);
+    const none = await agent.post(`/cases/${id}/bid/files/q1`).field('_csrf', csrfOf(page.text));
+    expect(errorSummaryOf(none.text)).toEqual([{ href: '#file', text: 'Select a file' }]);
+    expect(await counts()).toEqual(before);
+
+    const good = await agent
+      .post(`/cases/${id}/bid/files/q1`)
+      .field('_csrf', csrfOf(page.text))
+      .attach('file', pdf(), 'Budget 2027.pdf');
+    expect(good.status).toBe(303);
+    expect(good.headers.location).toBe(`/cases/${id}/bid/sections/s1`);
+    const section = await agent.get(good.headers.location as string);
+    expect(section.text).toMatch(
+      /<a class="govuk-link" href="\/documents\/[0-9a-f-]{36}" download>Budget 2027.pdf<\/a> \(2 KB\)/,
+    );
+    const href = /href="(\/documents\/[0-9a-f-]{36})"/.exec(section.text)![1]!;
+    const file = await agent.get(href);
+    expect(file.status).toBe(200);
+    expect(file.headers['content-disposition']).toContain('attachment; filename="Budget 2027.pdf"');
+  });
+});
