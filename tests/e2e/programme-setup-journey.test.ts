@@ -3,9 +3,9 @@
 // "Add another criterion"), is not offered the programme's limits, and cannot post a change to them;
 // an approver changes them with a reason and reads the log. The officer builds the programme's
 // application form (an eligibility question, a section of their own, a long answer with a word limit,
-// the cycle's amount question reworded); a provider whose eligibility answer rules them out is told
-// why and starts nothing, and one who may apply works through the task list, checks their answers and
-// sends the bid, which the officer reads answer beside question. Axe and plain words on every page.
+// a file question, the cycle's amount question reworded); a provider whose eligibility answer rules them out is told
+// why and starts nothing, and one who may apply works through the task list, uploads their accounts,
+// checks their answers and sends the bid, which the officer reads answer beside question. Axe and plain words on every page.
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,6 +213,12 @@ describe('commissioning set up through the pages', () => {
     await p.getByLabel(/Word limit/).fill('10');
     await submit(p, 'Add the question');
 
+    await Promise.all([p.waitForNavigation(), p.locator('#add-question-s2').click()]);
+    await p.getByLabel('Question', { exact: true }).fill('Your latest accounts');
+    await p.getByLabel('A file to upload').check();
+    await p.getByRole('group', { name: 'Must the applicant answer it?' }).getByLabel('Yes').check();
+    await submit(p, 'Add the question');
+
     await Promise.all([
       p.waitForNavigation(),
       p.getByRole('link', { name: /Reword\s*Amount requested/ }).click(),
@@ -291,6 +297,23 @@ describe('commissioning set up through the pages', () => {
       .getByLabel('What experience do you have of this work?')
       .fill('Ten years of youth work across the Fens.');
     await submit(p, 'Save and continue');
+    // The accounts are still to upload: the section is in progress until they are.
+    await expect(p.locator('.govuk-task-list').innerText()).resolves.toContain('In progress');
+    await Promise.all([
+      p.waitForNavigation(),
+      p.locator('.govuk-task-list').getByRole('link', { name: 'Your organisation' }).click(),
+    ]);
+    await Promise.all([p.waitForNavigation(), p.getByRole('link', { name: /Upload a file/ }).click()]);
+    await look(p, 'apply-upload');
+    await p.setInputFiles('#file', {
+      name: 'accounts-2026.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n'),
+    });
+    await submit(p, 'Upload the file');
+    await expect(p.locator('main').innerText()).resolves.toContain('accounts-2026.pdf');
+    await look(p, 'apply-uploaded');
+    await submit(p, 'Save and continue');
     await expect(p.locator('main').innerText()).resolves.toContain('You have completed 2 of 2 sections.');
     await Promise.all([p.waitForNavigation(), p.getByRole('link', { name: 'Check your answers' }).click()]);
     await look(p, 'apply-check');
@@ -308,6 +331,10 @@ describe('commissioning set up through the pages', () => {
     expect(answers).toContain('What experience do you have of this work?');
     expect(answers).toContain('Ten years of youth work across the Fens.');
     await expect(officer.locator('#bid-answers-s1').innerText()).resolves.toContain('£3,000.00');
+    // The accounts are a download beside their question.
+    const accounts = officer.locator('#bid-answers-s2').getByRole('link', { name: 'accounts-2026.pdf' });
+    const [download] = await Promise.all([officer.waitForEvent('download'), accounts.click()]);
+    expect(download.suggestedFilename()).toBe('accounts-2026.pdf');
     await look(officer, 'apply-case-officer');
   });
 });
