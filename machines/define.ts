@@ -32,6 +32,18 @@ export const organisationPermissions = [
 ] as const;
 export type OrganisationPermission = (typeof organisationPermissions)[number];
 
+/**
+ * The documents an organisation keeps on its profile, each with the date it runs out, in the words its
+ * pages use. Due diligence reads them (an event's `profileChecks`).
+ */
+export const profileDocumentKinds = {
+  governingDocument: 'Governing document',
+  accounts: 'Latest accounts',
+  safeguardingPolicy: 'Safeguarding policy',
+  insurance: 'Insurance certificate',
+} as const;
+export type ProfileDocumentKind = keyof typeof profileDocumentKinds;
+
 /** Which permission an owner's event asks of the member sending it: one of those above, or none. */
 export type OwnerPermission =
   | Extract<OrganisationPermission, 'submitBids' | 'acceptOffers' | 'fileReturns'>

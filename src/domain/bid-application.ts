@@ -155,17 +155,23 @@ export async function attachToBid(
   if (!application.mayChange) throw notChangeable(application);
   const question = questionsOf(application.form).find((q) => q.id === questionId && q.type === 'file');
   if (!question) throw notFound('file question');
-  const document = await storeDocument(db, settings, upload, {
-    organisationId: application.view.organisationId,
-    caseId: application.view.id,
-    uploadedBy: actor.userId,
-    at: new Date(),
-  });
-  await mergeBidAnswers(
+  await storeDocument(
     db,
-    application.view.id,
-    { [question.id]: document.id },
-    { userId: actor.userId, at: new Date() },
+    settings,
+    upload,
+    {
+      organisationId: application.view.organisationId,
+      caseId: application.view.id,
+      uploadedBy: actor.userId,
+      at: new Date(),
+    },
+    (tx, document) =>
+      mergeBidAnswers(
+        tx,
+        application.view.id,
+        { [question.id]: document.id },
+        { userId: actor.userId, at: new Date() },
+      ).then(() => undefined),
   );
   return bidApplication(db, engine, actor, caseId);
 }

@@ -21,6 +21,7 @@ import type { Logger } from '../logger.ts';
 import { applicationsRouter, applicationUploadsRouter } from './api/applications.ts';
 import { casesRouter } from './api/cases.ts';
 import { catalogueRouter } from './api/catalogue.ts';
+import { documentsRouter } from './api/documents.ts';
 import { exportsRouter } from './api/exports.ts';
 import { machinesRouter } from './api/machines.ts';
 import { organisationsRouter } from './api/organisations.ts';
@@ -49,6 +50,7 @@ import { organisationPagesRouter } from './web/organisation-pages.ts';
 import { pagesRouter } from './web/pages.ts';
 import { paymentPagesRouter } from './web/payment-pages.ts';
 import { personalDataPagesRouter } from './web/personal-data-pages.ts';
+import { profileDocumentPagesRouter } from './web/profile-document-pages.ts';
 import { programmeFormPagesRouter } from './web/programme-form-pages.ts';
 import { programmeLimitsPagesRouter } from './web/programme-limits-pages.ts';
 import { programmePagesRouter } from './web/programme-pages.ts';
@@ -149,6 +151,7 @@ export function createApp(deps: AppDeps) {
   // The routes that take a file rather than JSON: finance's paid transactions, as CSV, and uploads.
   api.use('/payments', paymentsRouter(deps.db, deps.engine));
   api.use(applicationUploadsRouter(deps.db, deps.engine, documents));
+  api.use(documentsRouter(deps.db, deps.engine, documents, deps.clock));
   api.use((req, _res, next) => {
     // A body must say it is JSON; anything else is refused before it is read. An empty body is
     // fine here (a retry needs none); handlers that need one answer 422.
@@ -259,6 +262,7 @@ export function createApp(deps: AppDeps) {
   app.use(secondFactorPagesRouter({ db: deps.db, clock: deps.clock, sessionHours: deps.sessionHours ?? 8 }));
   app.use(bidPagesRouter({ db: deps.db, engine: deps.engine, documents }));
   app.use(documentPagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(profileDocumentPagesRouter({ db: deps.db, clock: deps.clock, documents }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db, engine: deps.engine }));

@@ -1,5 +1,6 @@
 // The OpenAPI document's application forms: a programme's form and a bid's answers (src/http/api/applications.ts).
 import { z } from 'zod';
+import { profileDocumentKinds } from '../../machines/define.ts';
 import { applicationFormDocument } from '../domain/application-form.ts';
 import { jsonSchema } from '../engine/describe.ts';
 import { json, problems } from './openapi-parts.ts';
@@ -75,6 +76,39 @@ export function applicationPaths() {
         responses: {
           ...ok('The application, the file its answer'),
           ...problems(400, 401, 404, 409, 413, 415, 422, 503),
+        },
+      },
+    },
+    '/api/organisations/{id}/documents': {
+      get: {
+        summary:
+          'The documents on an organisation’s profile — governing document, latest accounts, safeguarding policy, insurance certificate — the latest of each with the date it runs out and whether it is in date (staff, and the organisation’s people)',
+        parameters: [id],
+        responses: { ...ok('One item for each kind of document'), ...problems(401, 404) },
+      },
+      post: {
+        summary:
+          'Add a document to the profile (the organisation’s people, officers, admins): multipart/form-data with `kind` and `expiresOn` (YYYY-MM-DD, today or later) before the file in `file`. Checked as every upload is; a refused one stores nothing',
+        parameters: [id],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: {
+                  kind: { type: 'string', enum: Object.keys(profileDocumentKinds) },
+                  expiresOn: { type: 'string', format: 'date' },
+                  file: { type: 'string', format: 'binary' },
+                },
+                required: ['kind', 'expiresOn', 'file'],
+              },
+            },
+          },
+        },
+        responses: {
+          '201': { description: 'The profile’s documents', content: json({ type: 'object' }) },
+          ...problems(400, 401, 403, 404, 413, 415, 422, 503),
         },
       },
     },

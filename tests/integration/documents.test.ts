@@ -215,3 +215,88 @@ describe('a file answering a bid’s question', () => {
     expect(file.headers['content-disposition']).toContain('attachment; filename="Budget 2027.pdf"');
   });
 });
+
+describe('an organisation’s profile documents', () => {
+  it('are added with the date they run out, refused without a good one, and read by staff and the organisation only', async () => {
+    const owner = await t.newProvider('Profiled');
+    const add = (fields: Record<string, string>, file?: Buffer, auth = owner.auth) => {
+      let req = t.http.post(`/api/organisations/${owner.organisationId}/documents`).set(auth);
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return file ? req.attach('file', file, 'policy.pdf') : req;
+    };
+    const before = await counts();
+    const past = await add({ kind: 'safeguardingPolicy', expiresOn: '2020-01-01' }, pdf());
+    expect(past.status).toBe(422);
+    expect(past.body.errors).toEqual([
+      {
+        field: 'expiresOn',
+        message: 'The date it runs out must be today or later: upload a document that is in date',
+      },
+    ]);
+    expect((await add({ kind: 'passport', expiresOn: '2099-01-01' }, pdf())).status).toBe(422);
+    expect((await add({ kind: 'insurance', expiresOn: '2099-01-01' })).status).toBe(422);
+    const stranger = await t.newProvider('Not theirs');
+    expect((await add({ kind: 'insurance', expiresOn: '2099-01-01' }, pdf(), stranger.auth)).status).toBe(
+      404,
+    );
+    expect(await counts()).toEqual(before);
+
+    const added = await add({ kind: 'safeguardingPolicy', expiresOn: '2099-03-31' }, pdf());
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const policy = added.body.items.find((i: { kind: string }) => i.kind === 'safeguardingPolicy');
+    expect(policy).toMatchObject({
+      kindName: 'Safeguarding policy',
+      current: { name: 'policy.pdf', expiresOn: '2099-03-31', inDate: true },
+    });
+    expect(added.body.items.find((i: { kind: string }) => i.kind === 'insurance').current).toBeNull();
+    // The profile's file: the organisation's people and staff read it; another organisation does not.
+    const id = policy.current.documentId as string;
+    expect((await t.http.get(`/api/documents/${id}`).set(owner.auth)).status).toBe(200);
+    expect((await t.http.get(`/api/documents/${id}`).set(t.as('officer@demo.test'))).status).toBe(200);
+    expect((await t.http.get(`/api/documents/${id}`).set(stranger.auth)).status).toBe(404);
+    expect(
+      (await t.http.get(`/api/organisations/${owner.organisationId}/documents`).set(stranger.auth)).status,
+    ).toBe(404);
+    const staff = await t.http
+      .get(`/api/organisations/${owner.organisationId}/documents`)
+      .set(t.as('finance@demo.test'));
+    expect(staff.body.items).toHaveLength(4);
+  });
+
+  it('in pages: the four kinds, and an upload page asking the date before the file', async () => {
+    const person = await providerWithPassword(t, 'Profile pages');
+    const agent = await signedIn(t.baseUrl, person.email, person.password);
+    const list = await agent.get('/organisation/documents');
+    expect(list.status).toBe(200);
+    for (const words of [
+      'Governing document',
+      'Latest accounts',
+      'Safeguarding policy',
+      'Insurance certificate',
+      'Not given',
+    ])
+      expect(list.text).toContain(words);
+    const page = await agent.get('/organisation/documents/insurance');
+    const csrf = csrfOf(page.text);
+    const noDate = await agent
+      .post('/organisation/documents/insurance')
+      .field('_csrf', csrf)
+      .attach('file', pdf(), 'cover.pdf');
+    expect(noDate.status).toBe(422);
+    expect(errorSummaryOf(noDate.text)).toEqual([
+      { href: '#expiresOn-day', text: 'Enter the date it runs out, as YYYY-MM-DD' },
+    ]);
+    const good = await agent
+      .post('/organisation/documents/insurance')
+      .field('_csrf', csrf)
+      .field('expiresOn-day', '31')
+      .field('expiresOn-month', '3')
+      .field('expiresOn-year', '2099')
+      .attach('file', pdf(), 'cover.pdf');
+    expect(good.status, good.text).toBe(303);
+    const after = await agent.get(good.headers.location as string);
+    expect(after.text).toContain('The document is saved.');
+    expect(after.text).toContain('cover.pdf');
+    expect(after.text).toContain('In date');
+  });
+});

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { documentChunks, documents } from '../schema/index.ts';
+import { documentChunks, documents, organisationDocuments } from '../schema/index.ts';
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type NewDocument = typeof documents.$inferInsert;
@@ -46,4 +46,28 @@ export async function documentsByIds(db: Db, ids: readonly string[]): Promise<Do
     .select()
     .from(documents)
     .where(inArray(documents.id, [...ids]));
+}
+
+export async function insertOrganisationDocument(
+  db: Db,
+  row: typeof organisationDocuments.$inferInsert,
+): Promise<void> {
+  await db.insert(organisationDocuments).values(row);
+}
+
+/** The latest document of each kind on the organisation's profile, with its file's name and size. */
+export async function currentProfileDocuments(db: Db, organisationId: string) {
+  return db
+    .selectDistinctOn([organisationDocuments.kind], {
+      kind: organisationDocuments.kind,
+      expiresOn: organisationDocuments.expiresOn,
+      addedAt: organisationDocuments.addedAt,
+      documentId: documents.id,
+      name: documents.name,
+      sizeBytes: documents.sizeBytes,
+    })
+    .from(organisationDocuments)
+    .innerJoin(documents, eq(documents.id, organisationDocuments.documentId))
+    .where(eq(organisationDocuments.organisationId, organisationId))
+    .orderBy(organisationDocuments.kind, desc(organisationDocuments.addedAt));
 }

@@ -4,6 +4,7 @@ import {
   boolean,
   check,
   customType,
+  date,
   index,
   integer,
   pgTable,
@@ -59,4 +60,27 @@ export const documentChunks = pgTable(
     bytes: bytea('bytes').notNull(),
   },
   (t) => [primaryKey({ columns: [t.documentId, t.seq] })],
+);
+
+/**
+ * The documents on an organisation's profile, each of a kind (its governing document, accounts,
+ * safeguarding policy, insurance) with the date it runs out. Rows are only added: the latest of a kind
+ * is the one that counts, and the earlier ones stay as the record of what was checked when.
+ */
+export const organisationDocuments = pgTable(
+  'organisation_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    organisationId: uuid('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    kind: text('kind').notNull(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id),
+    expiresOn: date('expires_on').notNull(),
+    addedBy: uuid('added_by').references(() => users.id),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('organisation_documents_organisation_idx').on(t.organisationId, t.kind, t.addedAt)],
 );

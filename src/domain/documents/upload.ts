@@ -3,7 +3,7 @@
 // its name made safe. Any refusal rolls the transaction back, so a bad upload stores nothing.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Database } from '../../db/client.ts';
+import type { Database, Tx } from '../../db/client.ts';
 import {
   completeDocument,
   type DocumentRow,
@@ -69,6 +69,8 @@ export async function storeDocument(
   settings: DocumentSettings,
   upload: Upload,
   owner: Owner,
+  /** What the file is for (a question's answer, a profile's document), written in the same transaction. */
+  alongside?: (tx: Tx, document: DocumentRow) => Promise<void>,
 ): Promise<DocumentRow> {
   const name = sanitisedName(upload.name);
   try {
@@ -130,12 +132,14 @@ export async function storeDocument(
         await flush(true);
         const verdict = scan ? await scan.verdict() : { clean: true as const };
         if (!verdict.clean) throw infected();
-        return completeDocument(tx, row.id, {
+        const stored = await completeDocument(tx, row.id, {
           contentType: type,
           sizeBytes: total,
           sha256: hash.digest('hex'),
           scanned: !!scan,
         });
+        await alongside?.(tx, stored);
+        return stored;
       } catch (error) {
         scan?.abort();
         throw error;

@@ -11,14 +11,12 @@ import {
   saveBidAnswers,
   submitBid,
 } from '../../domain/bid-application.ts';
-import { documentBytes, documentFor } from '../../domain/documents/access.ts';
 import type { DocumentSettings } from '../../domain/documents/upload.ts';
 import { changeForm, type ProgrammeForm, programmeForm } from '../../domain/programme-form.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { invalid } from '../../engine/errors.ts';
 import { actorOf } from '../authenticate.ts';
-import { sendStoredFile } from '../downloads.ts';
 import { readMultipart } from '../multipart.ts';
 import { parseBody, parseIfMatch } from '../parse.ts';
 
@@ -66,11 +64,6 @@ export function applicationsRouter(db: Db, engine: Engine, clock: Clock): Router
   router.put('/cases/:id/application/answers', async (req, res) => {
     parseBody(anObject, req.body);
     res.json(applicationBody(await saveBidAnswers(db, engine, actorOf(res), req.params.id, req.body)));
-  });
-
-  router.get('/documents/:id', async (req, res) => {
-    const document = await documentFor(db, engine, actorOf(res), req.params.id);
-    await sendStoredFile(res, document, documentBytes(db, document.id));
   });
 
   router.post('/cases/:id/application/send', async (req, res) => {

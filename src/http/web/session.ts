@@ -81,7 +81,7 @@ export const same = (a: string, b: string) =>
 
 /** Every POST from a signed-in page must carry the session's CSRF token. */
 /** Pages whose multipart forms check their own CSRF token, from the field sent before the file. */
-const CHECKS_OWN_TOKEN = [/^\/cases\/[^/]+\/bid\/files\/[^/]+$/];
+const CHECKS_OWN_TOKEN = [/^\/cases\/[^/]+\/bid\/files\/[^/]+$/, /^\/organisation\/documents\/[^/]+$/];
 
 /** The refusal of a form whose CSRF token is missing or wrong. */
 export const formExpired = () =>
