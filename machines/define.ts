@@ -118,6 +118,12 @@ export interface EventSpec<Context = any, Payload = any> {
    */
   application?: true;
   /**
+   * Checks that pass only on the owning organisation's profile documents: for each check (a boolean
+   * of the payload's `field`) set true, the domain asks for an in-date document of its kind on the
+   * organisation's profile, naming the check otherwise (src/domain/documents/profile-checks.ts).
+   */
+  profileChecks?: { field: string; documents: Readonly<Record<string, ProfileDocumentKind>> };
+  /**
    * Records moderated scores (`scores`, by criterion) against the panel's: where one is more than
    * half a point from the panel's mean for its criterion, the rulebook asks for a `rationale`. The
    * registry requires the payload to have both fields.

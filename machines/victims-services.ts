@@ -905,7 +905,19 @@ export const victimsServices = defineMachine({
       application: true,
       servicePeriod: (_c: Ctx, p: Payload<'SUBMIT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
     },
-    PASS_DUE_DILIGENCE: spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),
+    PASS_DUE_DILIGENCE: {
+      ...spec('Pass due diligence', dueDiligencePayload, officer, checkDueDiligence),
+      // Each check passes only with the organisation's in-date document of its kind.
+      profileChecks: {
+        field: 'checks',
+        documents: {
+          safeguardingPolicy: 'safeguardingPolicy',
+          insurance: 'insurance',
+          accounts: 'accounts',
+          governance: 'governingDocument',
+        },
+      },
+    },
     FAIL_DUE_DILIGENCE: spec('Fail due diligence', failDueDiligencePayload, officer),
     CLOSE_SCORING: {
       ...spec('Close panel scoring', closeScoringPayload, officer),

@@ -14,6 +14,7 @@ import { usersWithEmails, usersWithRole } from '../db/queries/people.ts';
 import { organisations, users } from '../db/schema/index.ts';
 import { systemActor } from '../engine/actor.ts';
 import { createProgramme, type ProgrammeCycle } from './catalogue.ts';
+import { seedProfileDocuments } from './demo-profile.ts';
 import { financialYearOf, yearsAhead } from './financial-year.ts';
 import { createFund } from './funds.ts';
 import { everyPermission } from './organisation-people.ts';
@@ -109,6 +110,13 @@ export async function seedDemoData(
     for (const [key, organisation] of Object.entries(demoOrganisations)) {
       const [row] = await tx.insert(organisations).values(organisation).returning({ id: organisations.id });
       orgIds[key as OrganisationKey] = row!.id;
+      // The organisations that bid keep their documents on their profile, in date, as due diligence asks.
+      if (organisation.kind === 'provider')
+        await seedProfileDocuments(tx, row!.id, {
+          at: now,
+          today: londonDate(now),
+          organisationName: organisation.name,
+        });
     }
     const passwordHash = await hashPassword(DEMO_PASSWORD);
     const inserted = await tx

@@ -97,7 +97,7 @@ export async function rulebookEvent(
     const problems = [
       ...(heldSpec?.check?.(snapshot.context, held.payload, now) ?? []),
       ...(rules && heldSpec
-        ? await rules.problems(tx, caseRow, heldSpec, snapshot.context, held.payload)
+        ? await rules.problems(tx, caseRow, heldSpec, snapshot.context, held.payload, now)
         : []),
       ...(rules && held.decidedBy && (await rules.conflicted(tx, caseRow.id, held.decidedBy))
         ? [{ field: '(decision)', message: 'whoever made it has since declared a conflict of interest' }]

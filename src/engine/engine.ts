@@ -288,7 +288,7 @@ export class Engine {
     const problems = spec.check?.(snapshot.context, payload.data, now) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
     if (rules) {
-      const found = await rules.problems(tx, caseRow, spec, snapshot.context, payload.data);
+      const found = await rules.problems(tx, caseRow, spec, snapshot.context, payload.data, now);
       if (found.length) throw invalid(`The ${type} payload does not fit the programme.`, found);
     }
     const undeclared = spec.decision ? undeclaredRefusal(standing, caseRow.id) : null;
@@ -414,7 +414,7 @@ export class Engine {
       const spec = eventSpec(definition, type);
       if (!spec) return [];
       const { context } = restore(definition, caseRow.snapshot);
-      return rules.problems(tx, caseRow, spec, context, payload);
+      return rules.problems(tx, caseRow, spec, context, payload, this.now());
     });
   }
 

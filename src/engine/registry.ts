@@ -71,6 +71,16 @@ function assertComplete(definition: MachineDefinition): void {
     throw new Error(
       `${name}: ${applications[0]![0]} sends an application, but its organisations never open a case`,
     );
+  for (const [type, spec] of Object.entries(definition.events)) {
+    const checks = spec.profileChecks;
+    if (!checks) continue;
+    const field = spec.payload.shape[checks.field] as { shape?: Record<string, unknown> } | undefined;
+    const missing = Object.keys(checks.documents).filter((check) => !field?.shape || !(check in field.shape));
+    if (!field || missing.length)
+      throw new Error(
+        `${name}: ${type}'s profileChecks name checks its payload's ${checks.field} lacks: ${missing.join(', ')}`,
+      );
+  }
   const together = definition.openedTogether;
   if (together) {
     const fields = Object.keys(definition.input.shape);

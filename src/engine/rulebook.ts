@@ -6,7 +6,13 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { z } from 'zod';
 import { dayInWords, isIsoDate } from '../../machines/calendar.ts';
-import { type EventSpec, type FieldProblem, type MachineDefinition, reason } from '../../machines/define.ts';
+import {
+  type EventSpec,
+  type FieldProblem,
+  type MachineDefinition,
+  type Now,
+  reason,
+} from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import type { CaseRow, ConflictFound } from '../db/queries/cases.ts';
 import { actionTypes } from './actions.ts';
@@ -54,6 +60,8 @@ export interface ProgrammeRules {
     spec: EventSpec,
     context: unknown,
     payload: Record<string, unknown>,
+    /** Today in London, for rules about dates (a profile document still in date). */
+    now: Now,
   ): Promise<FieldProblem[]>;
   /** Whether this person has declared a conflict of interest in the case (since they decided, say). */
   conflicted(tx: Tx, caseId: string, userId: string): Promise<boolean>;

@@ -171,6 +171,8 @@ describe('every page passes axe for the person it is for', () => {
     const [me] = await t.sql`select id from users where email = ${PROVIDER}`;
     await visit(p, '/organisation', 'provider-organisation-people');
     await visit(p, '/organisation/invite', 'provider-invite');
+    await visit(p, '/organisation/documents', 'provider-documents');
+    await visit(p, '/organisation/documents/insurance', 'provider-document-upload');
     await visit(p, `/organisation/people/${me!.id}`, 'provider-colleague');
     await visit(p, `/organisation/people/${me!.id}/remove`, 'provider-remove');
     await visit(p, '/account/organisation', 'provider-choose-organisation');
@@ -233,6 +235,8 @@ describe('every page passes axe for the person it is for', () => {
     const allocations = await t.programme({ cycle: 'crime-disorder-grant' });
     await visit(p, `/programmes/${allocations.programmeId}/together`, 'officer-allocate-together');
     await visit(p, `/cases/${ids.dueDiligence}`, 'officer-due-diligence-form');
+    // The organisation's profile documents beside the checks.
+    await expect(p.locator('#profile-documents').innerText()).resolves.toContain('In date');
     await expect(p.getByRole('checkbox').count()).resolves.toBeGreaterThanOrEqual(4);
     await visit(p, `/cases/${ids.moderation}`, 'officer-moderation-form');
     await visit(p, `/cases/${randomUUID()}`, 'not-found', 404);

@@ -8,6 +8,7 @@ import type { MachineDefinition } from '../../machines/define.ts';
 import type { OidcSettings } from '../../src/config.ts';
 import { connect, type DatabaseHandle } from '../../src/db/client.ts';
 import { demoUsers } from '../../src/domain/demo-data.ts';
+import { seedProfileDocuments } from '../../src/domain/demo-profile.ts';
 import type { DocumentSettings } from '../../src/domain/documents/upload.ts';
 import { issueToken } from '../../src/domain/people.ts';
 import type { Clock } from '../../src/engine/clock.ts';
@@ -114,6 +115,12 @@ export async function startTestApp(
       const [user] = await sql`insert into users (email, name, role, organisation_id)
         values (${email}, ${label}, 'provider', ${org!.id}) returning id`;
       await fullMember(sql, email);
+      // In-date documents on its profile, as due diligence asks of a real organisation.
+      await seedProfileDocuments(db, org!.id as string, {
+        at: new Date(),
+        today: londonDate(clock.now()),
+        organisationName: label,
+      });
       const token = await issueToken(db, email);
       return {
         userId: user!.id as string,

@@ -219,6 +219,9 @@ describe('a file answering a bid’s question', () => {
 describe('an organisation’s profile documents', () => {
   it('are added with the date they run out, refused without a good one, and read by staff and the organisation only', async () => {
     const owner = await t.newProvider('Profiled');
+    const stranger = await t.newProvider('Not theirs');
+    // A profile with nothing on it yet (test providers come with the four documents).
+    await t.sql`delete from organisation_documents where organisation_id = ${owner.organisationId}`;
     const add = (fields: Record<string, string>, file?: Buffer, auth = owner.auth) => {
       let req = t.http.post(`/api/organisations/${owner.organisationId}/documents`).set(auth);
       for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
@@ -235,7 +238,6 @@ describe('an organisation’s profile documents', () => {
     ]);
     expect((await add({ kind: 'passport', expiresOn: '2099-01-01' }, pdf())).status).toBe(422);
     expect((await add({ kind: 'insurance', expiresOn: '2099-01-01' })).status).toBe(422);
-    const stranger = await t.newProvider('Not theirs');
     expect((await add({ kind: 'insurance', expiresOn: '2099-01-01' }, pdf(), stranger.auth)).status).toBe(
       404,
     );
@@ -265,6 +267,7 @@ describe('an organisation’s profile documents', () => {
 
   it('in pages: the four kinds, and an upload page asking the date before the file', async () => {
     const person = await providerWithPassword(t, 'Profile pages');
+    await t.sql`delete from organisation_documents where organisation_id = ${person.organisationId} and kind = 'insurance'`;
     const agent = await signedIn(t.baseUrl, person.email, person.password);
     const list = await agent.get('/organisation/documents');
     expect(list.status).toBe(200);
@@ -298,5 +301,70 @@ describe('an organisation’s profile documents', () => {
     expect(after.text).toContain('The document is saved.');
     expect(after.text).toContain('cover.pdf');
     expect(after.text).toContain('In date');
+  });
+
+  it('are what due diligence passes on: each check only with an in-date document of its kind', async () => {
+    const bidder = await t.newProvider('Diligent');
+    const victims = await t.programme({ cycle: 'victims-services' });
+    const opened = await t.http
+      .post('/api/cases')
+      .set(bidder.auth)
+      .send({
+        machine: 'victims-services',
+        input: { programmeId: victims.programmeId, title: 'ISVA service' },
+      });
+    const id = opened.body.id as string;
+    await t.http
+      .put(`/api/cases/${id}/application/answers`)
+      .set(bidder.auth)
+      .send({
+        answers: {
+          summary: 'Two ISVAs',
+          amountRequestedPence: 1_000_000,
+          startsOn: '2027-04-01',
+          endsOn: '2028-03-31',
+          service: 'isva',
+        },
+      })
+      .expect(200);
+    const sent = await t.http.post(`/api/cases/${id}/application/send`).set(bidder.auth);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    // Its insurance has run out; it never gave a safeguarding policy.
+    await t.sql`update organisation_documents set expires_on = '2026-01-31'
+      where organisation_id = ${bidder.organisationId} and kind = 'insurance'`;
+    await t.sql`delete from organisation_documents
+      where organisation_id = ${bidder.organisationId} and kind = 'safeguardingPolicy'`;
+    const pass = () =>
+      t.http
+        .post(`/api/cases/${id}/events`)
+        .set(t.as('officer@demo.test'))
+        .send({
+          type: 'PASS_DUE_DILIGENCE',
+          checks: { safeguardingPolicy: true, insurance: true, accounts: true, governance: true },
+        });
+    const refused = await pass();
+    expect(refused.status).toBe(422);
+    expect(refused.body.errors).toEqual([
+      {
+        field: 'checks.safeguardingPolicy',
+        message: 'The organisation has no safeguarding policy on its profile',
+      },
+      {
+        field: 'checks.insurance',
+        message:
+          'The organisation’s insurance certificate ran out on 31 January 2026: it must upload one that is in date',
+      },
+    ]);
+    for (const kind of ['safeguardingPolicy', 'insurance'])
+      await t.http
+        .post(`/api/organisations/${bidder.organisationId}/documents`)
+        .set(bidder.auth)
+        .field('kind', kind)
+        .field('expiresOn', '2099-12-31')
+        .attach('file', pdf(), `${kind}.pdf`)
+        .expect(201);
+    const passed = await pass();
+    expect(passed.status, JSON.stringify(passed.body)).toBe(200);
+    expect(passed.body.state).toBe('panelScoring');
   });
 });

@@ -9,6 +9,7 @@ import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { awardMoneyByYear } from '../../domain/award-years.ts';
 import { applicationOfCase } from '../../domain/bid-application.ts';
+import { profileOf } from '../../domain/documents/profile.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
 import { officersOnRecord } from '../../domain/people.ts';
@@ -20,7 +21,7 @@ import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
-import { bidView } from './bid-answers.ts';
+import { bidView, sizeInWords } from './bid-answers.ts';
 import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
 import { actionForms, draftFields, type Failed, SAVED_MESSAGE, savedForLater } from './case-forms.ts';
 import {
@@ -84,6 +85,15 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
     const application = await applicationOfCase(deps.db, deps.engine, actor, view);
+    // Staff checking due diligence read the organisation's profile beside the checks.
+    const checksProfile = Object.values(definition.events).some((spec) => spec.profileChecks);
+    const profile =
+      checksProfile && actor.role !== 'provider'
+        ? (await profileOf(deps.db, view.organisationId, deps.engine.now().today)).map((item) => ({
+            ...item,
+            size: item.current ? sizeInWords(item.current.sizeBytes) : undefined,
+          }))
+        : undefined;
     // Everyone the page names: who did what, the case officer, and the officers chosen in the history.
     const chosen = history.flatMap((h) => {
       const spec = eventSpec(definition, h.type);
@@ -205,6 +215,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       caseOfficer: (view.officerId && names.people.get(view.officerId)) || 'Not yet taken on by an officer',
       details: detailRows(view.context, definition),
       bid: application && bidView(application),
+      profile,
       money,
       related,
       decision: decisionPanel(definition, view, people),
