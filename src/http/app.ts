@@ -37,6 +37,7 @@ import { aboutPagesRouter } from './web/about-pages.ts';
 import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { bidPagesRouter } from './web/bid-pages.ts';
+import { caseDocumentPagesRouter } from './web/case-document-pages.ts';
 import { caseRouter } from './web/case-page.ts';
 import { documentPagesRouter } from './web/document-pages.ts';
 import { emailPagesRouter } from './web/email-pages.ts';
@@ -262,6 +263,7 @@ export function createApp(deps: AppDeps) {
   app.use(secondFactorPagesRouter({ db: deps.db, clock: deps.clock, sessionHours: deps.sessionHours ?? 8 }));
   app.use(bidPagesRouter({ db: deps.db, engine: deps.engine, documents }));
   app.use(documentPagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(caseDocumentPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock, documents }));
   app.use(profileDocumentPagesRouter({ db: deps.db, clock: deps.clock, documents }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));

@@ -112,6 +112,38 @@ export function applicationPaths() {
         },
       },
     },
+    '/api/cases/{id}/documents': {
+      get: {
+        summary:
+          'The documents kept on a case (the signed agreement, evidence), oldest first, with what each is and who added it',
+        parameters: [id],
+        responses: { ...ok('The documents'), ...problems(401, 404) },
+      },
+      post: {
+        summary:
+          'Add a document to a case (staff, and the organisation it is for): multipart/form-data with `description` before the file in `file`. Checked as every upload is; a refused one stores nothing',
+        parameters: [id],
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                properties: {
+                  description: { type: 'string', maxLength: 200 },
+                  file: { type: 'string', format: 'binary' },
+                },
+                required: ['description', 'file'],
+              },
+            },
+          },
+        },
+        responses: {
+          '201': { description: 'The case’s documents', content: json({ type: 'object' }) },
+          ...problems(400, 401, 403, 404, 413, 415, 422, 503),
+        },
+      },
+    },
     '/api/documents/{id}': {
       get: {
         summary:

@@ -239,6 +239,7 @@ describe('every page passes axe for the person it is for', () => {
     await expect(p.locator('#profile-documents').innerText()).resolves.toContain('In date');
     await expect(p.getByRole('checkbox').count()).resolves.toBeGreaterThanOrEqual(4);
     await visit(p, `/cases/${ids.moderation}`, 'officer-moderation-form');
+    await visit(p, `/cases/${ids.live}/documents/new`, 'officer-case-document-new');
     await visit(p, `/cases/${randomUUID()}`, 'not-found', 404);
     await visit(p, '/panel', 'forbidden', 403);
   }, 90_000);

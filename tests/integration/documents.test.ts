@@ -368,3 +368,60 @@ describe('an organisation’s profile documents', () => {
     expect(passed.body.state).toBe('panelScoring');
   });
 });
+
+describe('documents kept on a case', () => {
+  it('are added by staff and the organisation with what they are, and read by whoever may see the case', async () => {
+    const owner = await providerWithPassword(t, 'Case documents');
+    const opened = await t.http
+      .post('/api/cases')
+      .set(owner.auth)
+      .send({ machine: 'youth-fund', input: { programmeId, title: 'Evidence' } });
+    const id = opened.body.id as string;
+    const add = (auth: Record<string, string>, description: string | undefined, file?: Buffer) => {
+      let req = t.http.post(`/api/cases/${id}/documents`).set(auth);
+      if (description !== undefined) req = req.field('description', description);
+      return file ? req.attach('file', file, 'agreement.pdf') : req;
+    };
+    const before = await counts();
+    const unsaid = await add(owner.auth, '', pdf());
+    expect(unsaid.status).toBe(422);
+    expect(unsaid.body.errors[0].field).toBe('description');
+    expect((await add(t.as('panel@demo.test'), 'Scores', pdf())).status).toBe(403);
+    expect(await counts()).toEqual(before);
+    const added = await add(t.as('officer@demo.test'), 'Grant agreement signed by both parties', pdf());
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.items).toMatchObject([
+      {
+        description: 'Grant agreement signed by both parties',
+        name: 'agreement.pdf',
+        addedByName: 'Olivia Officer',
+      },
+    ]);
+    const listed = await t.http.get(`/api/cases/${id}/documents`).set(owner.auth);
+    expect(listed.body.items).toHaveLength(1);
+
+    // In pages: the case lists it; the organisation adds one of its own.
+    const agent = await signedIn(t.baseUrl, owner.email, owner.password);
+    const page = await agent.get(`/cases/${id}`);
+    expect(page.text).toContain('Grant agreement signed by both parties');
+    expect(page.text).toContain(`href="/cases/${id}/documents/new"`);
+    const form = await agent.get(`/cases/${id}/documents/new`);
+    const bad = await agent
+      .post(`/cases/${id}/documents/new`)
+      .field('_csrf', csrfOf(form.text))
+      .field('description', 'Registers')
+      .attach('file', EICAR, 'registers.txt');
+    expect(bad.status).toBe(422);
+    expect(errorSummaryOf(bad.text)[0]!.text).toContain('contains a virus');
+    expect(bad.text).toContain('value="Registers"');
+    const good = await agent
+      .post(`/cases/${id}/documents/new`)
+      .field('_csrf', csrfOf(form.text))
+      .field('description', 'Attendance registers, April to June')
+      .attach('file', Buffer.from('date,attended\n2027-04-02,14\n'), 'registers.csv');
+    expect(good.status, good.text).toBe(303);
+    const after = await agent.get(`/cases/${id}?done=document`);
+    expect(after.text).toContain('The document was added to the case.');
+    expect(after.text).toContain('registers.csv');
+  });
+});

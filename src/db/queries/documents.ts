@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { documentChunks, documents, organisationDocuments } from '../schema/index.ts';
+import { caseDocuments, documentChunks, documents, organisationDocuments, users } from '../schema/index.ts';
 
 export type DocumentRow = typeof documents.$inferSelect;
 export type NewDocument = typeof documents.$inferInsert;
@@ -70,4 +70,26 @@ export async function currentProfileDocuments(db: Db, organisationId: string) {
     .innerJoin(documents, eq(documents.id, organisationDocuments.documentId))
     .where(eq(organisationDocuments.organisationId, organisationId))
     .orderBy(organisationDocuments.kind, desc(organisationDocuments.addedAt));
+}
+
+export async function insertCaseDocument(db: Db, row: typeof caseDocuments.$inferInsert): Promise<void> {
+  await db.insert(caseDocuments).values(row);
+}
+
+/** A case's documents, oldest first, with their files' names and sizes and who added them. */
+export async function documentsOfCase(db: Db, caseId: string) {
+  return db
+    .select({
+      documentId: documents.id,
+      description: caseDocuments.description,
+      name: documents.name,
+      sizeBytes: documents.sizeBytes,
+      addedAt: caseDocuments.addedAt,
+      addedByName: users.name,
+    })
+    .from(caseDocuments)
+    .innerJoin(documents, eq(documents.id, caseDocuments.documentId))
+    .leftJoin(users, eq(users.id, caseDocuments.addedBy))
+    .where(eq(caseDocuments.caseId, caseId))
+    .orderBy(asc(caseDocuments.addedAt));
 }

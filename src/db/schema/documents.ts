@@ -84,3 +84,24 @@ export const organisationDocuments = pgTable(
   },
   (t) => [index('organisation_documents_organisation_idx').on(t.organisationId, t.kind, t.addedAt)],
 );
+
+/**
+ * Documents kept on a case: the signed agreement, evidence for a return or a claim. Each with what it
+ * is, in the words of whoever added it. Rows are only added.
+ */
+export const caseDocuments = pgTable(
+  'case_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id),
+    description: text('description').notNull(),
+    addedBy: uuid('added_by').references(() => users.id),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('case_documents_case_idx').on(t.caseId, t.addedAt)],
+);

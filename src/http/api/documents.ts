@@ -6,6 +6,11 @@ import { londonDate } from '../../../machines/calendar.ts';
 import type { Database } from '../../db/client.ts';
 import { documentBytes, documentFor } from '../../domain/documents/access.ts';
 import {
+  addCaseDocument,
+  caseDocumentsOf,
+  descriptionProblems,
+} from '../../domain/documents/case-documents.ts';
+import {
   addProfileDocument,
   organisationProfile,
   profileFieldProblems,
@@ -64,6 +69,37 @@ export function documentsRouter(
       ]);
     }
     res.status(201).json({ items: await organisationProfile(db, actor, req.params.id, today) });
+  });
+
+  router.get('/cases/:id/documents', async (req, res) => {
+    res.json({ items: await caseDocumentsOf(db, engine, actorOf(res), req.params.id) });
+  });
+
+  router.post('/cases/:id/documents', async (req, res) => {
+    const actor = actorOf(res);
+    const { fields, stored } = await readMultipart(req, {
+      beforeFile: (given) => {
+        const problems = descriptionProblems(given.description);
+        if (problems.length) throw invalid('Say what the document is.', problems);
+      },
+      onFile: (file, given) =>
+        addCaseDocument(
+          db,
+          engine,
+          documents,
+          actor,
+          req.params.id,
+          given.description,
+          file,
+          clock.now(),
+        ).then(() => true),
+    });
+    if (!stored)
+      throw invalid('No file was sent.', [
+        ...descriptionProblems(fields.description),
+        { field: 'file', message: 'Send the file in the form field named file' },
+      ]);
+    res.status(201).json({ items: await caseDocumentsOf(db, engine, actor, req.params.id) });
   });
 
   return router;

@@ -9,6 +9,7 @@ import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { awardMoneyByYear } from '../../domain/award-years.ts';
 import { applicationOfCase } from '../../domain/bid-application.ts';
+import { documentsOfShownCase, mayAddTo } from '../../domain/documents/case-documents.ts';
 import { profileOf } from '../../domain/documents/profile.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
@@ -85,6 +86,10 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
     const application = await applicationOfCase(deps.db, deps.engine, actor, view);
+    const documents = (await documentsOfShownCase(deps.db, view)).map((d) => ({
+      ...d,
+      size: sizeInWords(d.sizeBytes),
+    }));
     // Staff checking due diligence read the organisation's profile beside the checks.
     const checksProfile = Object.values(definition.events).some((spec) => spec.profileChecks);
     const profile =
@@ -216,6 +221,9 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       details: detailRows(view.context, definition),
       bid: application && bidView(application),
       profile,
+      documents,
+      mayAddDocuments: mayAddTo(actor, view),
+      documentAdded: state.done === 'document',
       money,
       related,
       decision: decisionPanel(definition, view, people),

@@ -81,7 +81,11 @@ export const same = (a: string, b: string) =>
 
 /** Every POST from a signed-in page must carry the session's CSRF token. */
 /** Pages whose multipart forms check their own CSRF token, from the field sent before the file. */
-const CHECKS_OWN_TOKEN = [/^\/cases\/[^/]+\/bid\/files\/[^/]+$/, /^\/organisation\/documents\/[^/]+$/];
+const CHECKS_OWN_TOKEN = [
+  /^\/cases\/[^/]+\/bid\/files\/[^/]+$/,
+  /^\/organisation\/documents\/[^/]+$/,
+  /^\/cases\/[^/]+\/documents\/new$/,
+];
 
 /** The refusal of a form whose CSRF token is missing or wrong. */
 export const formExpired = () =>
