@@ -1,6 +1,8 @@
 // The one reader of process.env. Parsed with zod so a bad setting stops start-up with a clear message.
+
 import path from 'node:path';
 import { z } from 'zod';
+import type { S3Settings } from './domain/documents/store.ts';
 import { type OpenDataSettings, openDataSettings } from './domain/open-data/settings.ts';
 import type { RetentionSettings } from './domain/retention.ts';
 import { DEFAULT_TOKEN_CACHE_SECONDS } from './domain/token-cache.ts';
@@ -82,6 +84,15 @@ const schema = z.object({
     .string()
     .regex(/^(tcp:\/\/[^/\s]+:\d+|unix:\/\S+)$/, { error: 'must be tcp://host:port or unix:/path/to/socket' })
     .optional(),
+  /** Where uploaded files' bytes are kept: `postgres` (the default), or `s3` with the S3_* settings. */
+  DOCUMENT_STORE: z.enum(['postgres', 's3']).default('postgres'),
+  S3_ENDPOINT: z
+    .url({ error: 'must be the S3 service’s URL, such as https://s3.eu-west-2.amazonaws.com' })
+    .optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('eu-west-2'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The publisher's 360Giving prefix, without `360G-`: grant ids are 360G-<prefix>-<case reference>. */
   OPEN_DATA_PREFIX: z
@@ -128,12 +139,31 @@ export type Config = {
   tokenCacheSeconds: number;
   trustProxy: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  uploads: { maxBytes: number; clamavAddress: string | null };
+  uploads: { maxBytes: number; clamavAddress: string | null; s3: S3Settings | null };
   openData: OpenDataSettings;
   oidc: OidcSettings | null;
   staffPasswordSignIn: boolean;
   retention: RetentionSettings;
 };
+
+/** The bucket, when DOCUMENT_STORE is s3: every S3_* setting it needs, or a clear refusal. */
+function s3Settings(e: z.infer<typeof schema>): S3Settings | null {
+  if (e.DOCUMENT_STORE !== 's3') return null;
+  const missing = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].filter(
+    (name) => !e[name as keyof typeof e],
+  );
+  if (missing.length)
+    throw new Error(
+      `Invalid configuration in the environment:\n  DOCUMENT_STORE=s3 needs ${missing.join(', ')}`,
+    );
+  return {
+    endpoint: e.S3_ENDPOINT!,
+    bucket: e.S3_BUCKET!,
+    region: e.S3_REGION,
+    accessKeyId: e.S3_ACCESS_KEY_ID!,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+  };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -172,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenCacheSeconds: e.API_TOKEN_CACHE_SECONDS,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
-    uploads: { maxBytes: e.UPLOAD_MAX_BYTES, clamavAddress: e.CLAMAV_ADDRESS ?? null },
+    uploads: { maxBytes: e.UPLOAD_MAX_BYTES, clamavAddress: e.CLAMAV_ADDRESS ?? null, s3: s3Settings(e) },
     openData: openDataSettings({
       prefix: e.OPEN_DATA_PREFIX,
       funderId: e.OPEN_DATA_FUNDER_ID,

@@ -1,5 +1,6 @@
 import { loadConfig } from './config.ts';
 import { clamdScanner } from './domain/documents/scanner.ts';
+import { s3Store } from './domain/documents/store.ts';
 import { createApp } from './http/app.ts';
 import { answerClientErrors } from './http/client-errors.ts';
 import { createLogger } from './logger.ts';
@@ -28,6 +29,7 @@ const app = createApp({
   documents: {
     maxBytes: config.uploads.maxBytes,
     scanner: config.uploads.clamavAddress ? clamdScanner(config.uploads.clamavAddress) : null,
+    ...(config.uploads.s3 ? { store: await s3Store(config.uploads.s3) } : {}),
   },
 });
 await app.locals.ready;

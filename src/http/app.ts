@@ -262,7 +262,7 @@ export function createApp(deps: AppDeps) {
     );
   app.use(secondFactorPagesRouter({ db: deps.db, clock: deps.clock, sessionHours: deps.sessionHours ?? 8 }));
   app.use(bidPagesRouter({ db: deps.db, engine: deps.engine, documents }));
-  app.use(documentPagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(documentPagesRouter({ db: deps.db, engine: deps.engine, documents }));
   app.use(caseDocumentPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock, documents }));
   app.use(profileDocumentPagesRouter({ db: deps.db, clock: deps.clock, documents }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));

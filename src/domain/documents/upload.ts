@@ -3,7 +3,7 @@
 // its name made safe. Any refusal rolls the transaction back, so a bad upload stores nothing.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Database, Tx } from '../../db/client.ts';
+import type { Database, Db, Tx } from '../../db/client.ts';
 import {
   completeDocument,
   type DocumentRow,
@@ -13,12 +13,22 @@ import {
 import { ProblemError } from '../../engine/errors.ts';
 import { ACCEPTED_IN_WORDS, acceptedType, HEAD_BYTES, sanitisedName } from './file-kinds.ts';
 import { type Scanner, ScannerUnavailable, type ScanSession } from './scanner.ts';
+import { type DocumentStore, postgresStore } from './store.ts';
 
 export interface DocumentSettings {
   /** The largest file taken, in bytes (UPLOAD_MAX_BYTES; 20 MB by default). */
   maxBytes: number;
   /** ClamAV, where CLAMAV_ADDRESS is set; null: files are stored unscanned. */
   scanner: Scanner | null;
+  /** Where new files' bytes go (DOCUMENT_STORE): PostgreSQL unless an S3-compatible bucket is given. */
+  store?: DocumentStore;
+}
+
+/** The bytes of a stored file, from the store it was written to. */
+export function bytesOf(settings: DocumentSettings, db: Db, document: { id: string; store: string }) {
+  if (document.store === 'postgres') return postgresStore.read(db, document);
+  if (settings.store?.name === document.store) return settings.store.read(db, document);
+  throw new Error(`The file's store (${document.store}) is not configured`);
 }
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
@@ -81,13 +91,14 @@ export async function storeDocument(
         sizeBytes: 1,
         sha256: '',
         scanned: false,
-        store: 'postgres',
+        store: (settings.store ?? postgresStore).name,
         organisationId: owner.organisationId,
         caseId: owner.caseId,
         uploadedBy: owner.uploadedBy,
         uploadedAt: owner.at,
       });
       const scan: ScanSession | null = settings.scanner ? await settings.scanner.start() : null;
+      const writer = await (settings.store ?? postgresStore).begin(tx, row.id);
       try {
         const hash = createHash('sha256');
         let head = Buffer.alloc(0);
@@ -95,7 +106,6 @@ export async function storeDocument(
         let pending: Buffer[] = [];
         let pendingBytes = 0;
         let total = 0;
-        let seq = 0;
         /** Writes whole chunks of CHUNK_BYTES (and, at the end, what is left): the same bytes to the scanner. */
         const flush = async (atEnd: boolean) => {
           while (pendingBytes >= CHUNK_BYTES || (atEnd && pendingBytes > 0)) {
@@ -104,7 +114,7 @@ export async function storeDocument(
             const rest = all.subarray(chunk.length);
             pending = rest.length ? [rest] : [];
             pendingBytes = rest.length;
-            await insertChunk(tx, row.id, seq++, chunk);
+            await writer.write(chunk);
             await scan?.write(chunk);
           }
         };
@@ -132,6 +142,7 @@ export async function storeDocument(
         await flush(true);
         const verdict = scan ? await scan.verdict() : { clean: true as const };
         if (!verdict.clean) throw infected();
+        await writer.finish();
         const stored = await completeDocument(tx, row.id, {
           contentType: type,
           sizeBytes: total,
@@ -142,6 +153,7 @@ export async function storeDocument(
         return stored;
       } catch (error) {
         scan?.abort();
+        await writer.abort();
         throw error;
       }
     });

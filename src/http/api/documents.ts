@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import { londonDate } from '../../../machines/calendar.ts';
 import type { Database } from '../../db/client.ts';
-import { documentBytes, documentFor } from '../../domain/documents/access.ts';
+import { documentFor } from '../../domain/documents/access.ts';
 import {
   addCaseDocument,
   caseDocumentsOf,
@@ -15,7 +15,7 @@ import {
   organisationProfile,
   profileFieldProblems,
 } from '../../domain/documents/profile.ts';
-import type { DocumentSettings } from '../../domain/documents/upload.ts';
+import { bytesOf, type DocumentSettings } from '../../domain/documents/upload.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { invalid } from '../../engine/errors.ts';
@@ -33,7 +33,7 @@ export function documentsRouter(
 
   router.get('/documents/:id', async (req, res) => {
     const document = await documentFor(db, engine, actorOf(res), req.params.id);
-    await sendStoredFile(res, document, documentBytes(db, document.id));
+    await sendStoredFile(res, document, bytesOf(documents, db, document));
   });
 
   router.get('/organisations/:id/documents', async (req, res) => {
