@@ -14,6 +14,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { addDays } from '../../machines/calendar.ts';
 import type { MachineDefinition, OrganisationKind, Sender } from '../../machines/define.ts';
 import { machineDefinitions } from '../../machines/index.ts';
+import { seedProfileDocuments } from '../../src/domain/demo-profile.ts';
 import { issueToken } from '../../src/domain/people.ts';
 import { ROUND_MACHINE } from '../../src/domain/programmes.ts';
 import { systemActor } from '../../src/engine/actor.ts';
@@ -542,6 +543,12 @@ beforeAll(async () => {
     await t.sql`insert into users (email, name, role, organisation_id)
       values (${email}, ${`Fuzz ${kind}`}, 'provider', ${org!.id})`;
     await fullMember(t.sql, email);
+    // In-date profile documents, as due diligence asks of a real organisation.
+    await seedProfileDocuments(t.db, org!.id as string, {
+      at: new Date(),
+      today: t.today(),
+      organisationName: kind,
+    });
     organisations[kind] = {
       id: org!.id as string,
       auth: { Authorization: `Bearer ${await issueToken(t.db, email)}` },
