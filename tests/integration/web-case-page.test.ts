@@ -116,6 +116,13 @@ describe('the case page', () => {
     expect(asPanel.html).toContain('There is nothing for you to do on this case at the moment.');
   });
 
+  it('says what will happen to the case by itself, and when: its timers, in words', async () => {
+    const { roundId } = await t.programme({ closesAt: '2027-01-31T23:59:00Z' });
+    const { html } = await casePage(await signIn(OFFICER), roundId!);
+    expect(html).toContain('<h2 class="govuk-heading-m" id="coming-up">Coming up</h2>');
+    expect(html).toMatch(/<li>Bids closed at the deadline: [^<]*31 January 2027[^<]*<\/li>/);
+  });
+
   it('submits a bid in pounds, stores exact pence, and says it was done', async () => {
     const id = await t.openCase(PROVIDER, 'Kit');
     const provider = await signIn(PROVIDER);

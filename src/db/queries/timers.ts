@@ -55,3 +55,12 @@ export async function logTimer(
     detail,
   });
 }
+
+/** A case's timers still to fire, soonest first: what will happen to it by itself, and when. */
+export async function timersOfCase(db: Db, caseId: string) {
+  return db
+    .select({ event: timers.event, dueAt: timers.dueAt })
+    .from(timers)
+    .where(eq(timers.caseId, caseId))
+    .orderBy(asc(timers.dueAt));
+}

@@ -17,6 +17,7 @@ import { officersOnRecord } from '../../domain/people.ts';
 import { suppliersFor } from '../../domain/suppliers.ts';
 import { sendRefusal } from '../../engine/actor.ts';
 import { REASSIGN_CASE } from '../../engine/case-officer.ts';
+import { comingUp } from '../../engine/coming-up.ts';
 import { fieldsWithWidget } from '../../engine/describe.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
@@ -86,6 +87,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
     const application = await applicationOfCase(deps.db, deps.engine, actor, view);
+    const upcoming = await comingUp(deps.db, definition, view.id);
     const documents = (await documentsOfShownCase(deps.db, view)).map((d) => ({
       ...d,
       size: sizeInWords(d.sizeBytes),
@@ -220,6 +222,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       caseOfficer: (view.officerId && names.people.get(view.officerId)) || 'Not yet taken on by an officer',
       details: detailRows(view.context, definition),
       bid: application && bidView(application),
+      upcoming,
       profile,
       documents,
       mayAddDocuments: mayAddTo(actor, view),
