@@ -80,6 +80,12 @@ export interface EventSpec<Context = any, Payload = any> {
    */
   refuses?: (context: Context, actorId: string | null) => string | null;
   /**
+   * Why the event cannot be sent now whatever its payload (the clarification period has closed; no
+   * tenders came in to score), from the context alone; null when it can. The engine leaves it out of
+   * what a person may send now (so pages offer no form for it) and refuses it with 409 and the reason.
+   */
+  unavailable?: (context: Context) => string | null;
+  /**
    * An event a person may send at any time that is not work waiting for them (cancelling, recording
    * money returned): it does not put the case on their "work waiting" list.
    */

@@ -953,11 +953,10 @@ export const sarcRecommissioning = defineMachine({
   },
   events: {
     PUBLISH_TENDER: byOfficer('Publish the tender', payloads.PUBLISH_TENDER, checkPublish),
-    ANSWER_CLARIFICATION: byOfficer(
-      'Answer a clarification question',
-      payloads.ANSWER_CLARIFICATION,
-      checkClarification,
-    ),
+    ANSWER_CLARIFICATION: {
+      ...byOfficer('Answer a clarification question', payloads.ANSWER_CLARIFICATION, checkClarification),
+      unavailable: (c: SarcContext) => (c.clarificationClosed ? 'the clarification period has closed' : null),
+    },
     RECORD_TENDER: byOfficer('Record a tender', payloads.RECORD_TENDER, checkTender),
     CLARIFICATION_CLOSED: {
       label: 'Clarification period closed',
@@ -969,7 +968,13 @@ export const sarcRecommissioning = defineMachine({
       payload: payloads.TENDER_DEADLINE_PASSED,
       sentBy: ['system'],
     },
-    SCORE_TENDERS: byOfficer('Score the tenders', payloads.SCORE_TENDERS, checkScores),
+    SCORE_TENDERS: {
+      ...byOfficer('Score the tenders', payloads.SCORE_TENDERS, checkScores),
+      unavailable: (c: SarcContext) =>
+        c.tenders.length === 0
+          ? 'no tenders were received, so there is nothing to score: abandon the procurement'
+          : null,
+    },
     ABANDON: { ...byOfficer('Abandon the procurement', payloads.ABANDON), irreversible: true },
     MODERATE: {
       ...byOfficer('Record the moderation', payloads.MODERATE, checkModerate),

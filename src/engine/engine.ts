@@ -280,6 +280,8 @@ export class Engine {
       const mine = accepted.filter((t) => maySend(actor, definition.events[t]!, caseRow.organisationId));
       throw notAccepted(type, caseRow.state, accepted, mine);
     }
+    const unavailable = spec.unavailable?.(snapshot.context);
+    if (unavailable) throw new ProblemError(409, 'Not possible now', `${spec.label}: ${unavailable}.`);
     const payload = spec.payload.safeParse(rawPayload);
     if (!payload.success)
       throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));

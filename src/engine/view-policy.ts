@@ -44,6 +44,7 @@ function nextEventsFor(
     ...acceptedEvents(definition, snapshot)
       .filter((type) => maySend(actor, definition.events[type]!, caseRow.organisationId))
       .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
+      .filter((type) => !definition.events[type]!.unavailable?.(snapshot.context))
       .map((type) => ({ type, label: definition.events[type]!.label })),
     ...always,
   ];

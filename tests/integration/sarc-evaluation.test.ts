@@ -87,6 +87,42 @@ async function toModeration(options: { delegationThresholdPence?: number } = {})
   return { id, s, fundId };
 }
 
+describe('what cannot be done now, whatever is typed', () => {
+  it('is not offered, and is refused with the reason: a clarification once the period closed, scores with no tenders', async () => {
+    const { programmeId } = await t.programme({
+      cycle: 'sarc-recommissioning',
+      otherYears: [...NEXT_FIVE_YEARS],
+    });
+    const input = { programmeId, title: 'SARC with no bidders', contractValuePence: CONTRACT };
+    const { id } = await h.open(OFFICER, 'sarc-recommissioning', input, opcc);
+    const s = h.on(id);
+    await s(
+      OFFICER,
+      { type: 'PUBLISH_TENDER', clarificationDeadline: '2027-11-02', tenderDeadline: '2027-11-30' },
+      'tendering',
+    );
+    const offered = async () =>
+      ((await t.http.get(`/api/cases/${id}`).set(t.as(OFFICER))).body.nextEvents as { type: string }[]).map(
+        (e) => e.type,
+      );
+    expect(await offered()).toContain('ANSWER_CLARIFICATION');
+    await h.fire(id, 'CLARIFICATION_CLOSED', 'tendering');
+    expect(await offered()).not.toContain('ANSWER_CLARIFICATION');
+    const before = await stored(id);
+    const late = await t.http
+      .post(`/api/cases/${id}/events`)
+      .set(t.as(OFFICER))
+      .send({ type: 'ANSWER_CLARIFICATION', question: 'Is TUPE expected?', answer: 'Yes' });
+    expect(late.status).toBe(409);
+    expect(late.body.detail).toBe('Answer a clarification question: the clarification period has closed.');
+    expect(await stored(id)).toEqual(before);
+    // Nobody tendered: at evaluation there is nothing to score, only the procurement to abandon.
+    await h.fire(id, 'TENDER_DEADLINE_PASSED', 'evaluation');
+    expect(await offered()).not.toContain('SCORE_TENDERS');
+    expect(await offered()).toContain('ABANDON');
+  });
+});
+
 /** The moderation choosing a bidder (by its organisation on record). */
 const moderate = (preferredBidder: string) => ({
   type: 'MODERATE',
