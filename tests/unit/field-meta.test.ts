@@ -148,6 +148,28 @@ describe('details read through the definition', () => {
       { label: 'Where it runs', value: 'South of the river' },
       { label: 'Reasons given', value: 'Decision: Say no from the chest; Reasons: Too late' },
     ]);
+    // A list of several reads one item to a line, never run together.
+    const several = detailRows(
+      {
+        title: 'Bikes',
+        reasons: [
+          { event: 'DECLINE', reason: 'Too late' },
+          { event: 'DECLINE', reason: 'Again too late' },
+        ],
+      },
+      communityChest,
+    );
+    expect(several).toEqual([
+      {
+        label: 'Reasons given',
+        value:
+          'Decision: Say no from the chest; Reasons: Too late | Decision: Say no from the chest; Reasons: Again too late',
+        lines: [
+          'Decision: Say no from the chest; Reasons: Too late',
+          'Decision: Say no from the chest; Reasons: Again too late',
+        ],
+      },
+    ]);
     const round = detailRows({ intentions: { summary: 'Fund more advocates' } }, commissioningRound);
     expect(round).toContainEqual({ label: 'Commissioning intentions', value: 'Fund more advocates' });
   });

@@ -146,13 +146,17 @@ export function detailRows(context: unknown, definition: MachineDefinition) {
 }
 
 /**
- * A record of several details (a return as submitted) one detail to a line, each by its title, and
- * figures by measure one measure to a line: read at a glance rather than as one run-on sentence.
+ * A record of several details (a return as submitted) one detail to a line, each by its title, a list
+ * of several one item to a line, and figures by measure one measure to a line: read at a glance rather
+ * than as one run-on sentence.
  * Undefined for anything else, which reads as its one value.
  */
 function linesOf(schema: Json, value: unknown, reading: Reading): string[] | undefined {
   const s = solid(schema);
-  if (!value || typeof value !== 'object' || Array.isArray(value) || !s.properties) return undefined;
+  // A list of several (the tenders received, the clarifications answered): one item to a line.
+  if (Array.isArray(value))
+    return value.length > 1 ? value.map((item) => describeValue(s.items, item, reading, 1)) : undefined;
+  if (!value || typeof value !== 'object' || !s.properties) return undefined;
   const shown = Object.entries(s.properties as Record<string, Json>).filter(
     ([k, p]) =>
       solid(p).widget !== 'hidden' && (value as Json)[k] !== null && (value as Json)[k] !== undefined,
