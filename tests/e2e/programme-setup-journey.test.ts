@@ -331,6 +331,10 @@ describe('commissioning set up through the pages', () => {
     expect(answers).toContain('What experience do you have of this work?');
     expect(answers).toContain('Ten years of youth work across the Fens.');
     await expect(officer.locator('#bid-answers-s1').innerText()).resolves.toContain('£3,000.00');
+    // The eligibility question as answered when the bid was started.
+    await expect(officer.locator('#bid-answers-eligibility').innerText()).resolves.toMatch(
+      /Does your organisation work in Cambridgeshire or Peterborough\?\s+Yes/,
+    );
     // The accounts are a download beside their question.
     const accounts = officer.locator('#bid-answers-s2').getByRole('link', { name: 'accounts-2026.pdf' });
     const [download] = await Promise.all([officer.waitForEvent('download'), accounts.click()]);

@@ -40,6 +40,27 @@ const asHtml = (lines: string[]) => lines.map((l) => escapeHtml(l).replace(/\r?\
 
 /** Each non-empty section, its questions beside their answers ("Not answered" where there is none). */
 export function answerSections(
+  application: Pick<BidApplication, 'form' | 'spec' | 'answers' | 'files'> &
+    Partial<Pick<BidApplication, 'eligibility'>>,
+): AnswerSection[] {
+  // The eligibility questions as answered when the bid was started, first.
+  const given = application.eligibility ?? {};
+  const eligibility: AnswerSection[] = application.form.eligibility.some((q) => given[q.id])
+    ? [
+        {
+          id: 'eligibility',
+          title: 'Eligibility',
+          rows: application.form.eligibility.map((q) => {
+            const answer = given[q.id] === 'yes' ? 'Yes' : given[q.id] === 'no' ? 'No' : 'Not answered';
+            return { questionId: q.id, question: q.question, answer, html: escapeHtml(answer) };
+          }),
+        },
+      ]
+    : [];
+  return [...eligibility, ...answerSectionsOf(application)];
+}
+
+function answerSectionsOf(
   application: Pick<BidApplication, 'form' | 'spec' | 'answers' | 'files'>,
 ): AnswerSection[] {
   return application.form.sections

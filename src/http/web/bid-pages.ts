@@ -172,7 +172,8 @@ export function bidPagesRouter(deps: { db: Database; engine: Engine; documents: 
       caseView: application.view,
       sections: answerSections(application).map((section) => ({
         ...section,
-        changeHref: `${base(application)}/sections/${section.id}`,
+        // Eligibility was answered before the bid started: shown, not changed here.
+        changeHref: section.id === 'eligibility' ? undefined : `${base(application)}/sections/${section.id}`,
       })),
       errors,
       maySend: application.maySend,
