@@ -84,6 +84,15 @@ const lines = (text: string | undefined) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
+/** One small form of the builder, as its page asks it. */
+interface Part {
+  heading: string;
+  schema: z.ZodObject;
+  values: Record<string, unknown>;
+  action: string;
+  button: string;
+}
+
 export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: Clock }): Router {
   const router = Router();
   const { db, engine, clock } = deps;
@@ -145,13 +154,7 @@ export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: 
   function renderPart(
     res: Response,
     found: ProgrammeForm,
-    part: {
-      heading: string;
-      schema: z.ZodObject;
-      values: Record<string, unknown>;
-      action: string;
-      button: string;
-    },
+    part: Part,
     state: { status?: number; errors?: FieldError[] } = {},
   ) {
     const form = buildForm(part.schema, { values: part.values, errors: state.errors });
@@ -180,6 +183,36 @@ export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: 
     throw notFound('question');
   };
 
+  /**
+   * A builder page of one small form at `/programmes/:id/form/<kind>/<id or new>`: GET shows it (what is
+   * on record, or nothing for a new one); POST reads it, changes a copy of the form with `apply` and
+   * saves it, or shows the form again with every problem and what was typed.
+   */
+  function smallFormPage(
+    kind: 'sections' | 'eligibility',
+    partOf: (found: ProgrammeForm, id: string | undefined) => Part,
+    apply: (form: ApplicationForm, given: Record<string, unknown>, id: string | undefined) => string,
+  ) {
+    const path = `/programmes/:id/form/${kind}/:part`;
+    const idOf = (raw: unknown) => (String(raw) === 'new' ? undefined : String(raw));
+    router.get(path, requireSignIn, setters, async (req, res) => {
+      const found = await formOf(req);
+      renderPart(res, found, partOf(found, idOf(req.params.part)));
+    });
+    router.post(path, requireSignIn, setters, async (req, res) => {
+      const found = await formOf(req);
+      const id = idOf(req.params.part);
+      const part = partOf(found, id);
+      const read = readForm(part.schema, req.body);
+      const fail = (errors: FieldError[]) =>
+        Promise.resolve(renderPart(res, found, { ...part, values: read.values }, { status: 422, errors }));
+      if (read.errors.length) return fail(read.errors);
+      const form = structuredClone(found.form);
+      const done = apply(form, read.payload, id);
+      await save(res, found, form, done, fail);
+    });
+  }
+
   // ---- Sections ----
   const sectionPart = (found: ProgrammeForm, sectionId?: string) => ({
     heading: sectionId ? 'Rename the section' : 'Add a section',
@@ -189,25 +222,11 @@ export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: 
     button: sectionId ? 'Save the section' : 'Add the section',
   });
 
-  router.get('/programmes/:id/form/sections/:section', requireSignIn, setters, async (req, res) => {
-    const found = await formOf(req);
-    const id = String(req.params.section);
-    renderPart(res, found, sectionPart(found, id === 'new' ? undefined : id));
-  });
-
-  router.post('/programmes/:id/form/sections/:section', requireSignIn, setters, async (req, res) => {
-    const found = await formOf(req);
-    const id = String(req.params.section);
-    const part = sectionPart(found, id === 'new' ? undefined : id);
-    const read = readForm(sectionForm, req.body);
-    const fail = (errors: FieldError[]) =>
-      Promise.resolve(renderPart(res, found, { ...part, values: read.values }, { status: 422, errors }));
-    if (read.errors.length) return fail(read.errors);
-    const title = read.payload.title as string;
-    const form = structuredClone(found.form);
-    if (id === 'new') form.sections.push({ id: nextId(form, 's'), title, questions: [] });
+  smallFormPage('sections', sectionPart, (form, given, id) => {
+    const { title } = given as z.output<typeof sectionForm>;
+    if (id === undefined) form.sections.push({ id: nextId(form, 's'), title, questions: [] });
     else form.sections.find((s) => s.id === id)!.title = title;
-    await save(res, found, form, 'section', fail);
+    return 'section';
   });
 
   router.post('/programmes/:id/form/sections/:section/remove', requireSignIn, setters, async (req, res) => {
@@ -372,25 +391,11 @@ export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: 
     };
   };
 
-  router.get('/programmes/:id/form/eligibility/:question', requireSignIn, setters, async (req, res) => {
-    const found = await formOf(req);
-    const id = String(req.params.question);
-    renderPart(res, found, eligibilityPart(found, id === 'new' ? undefined : id));
-  });
-
-  router.post('/programmes/:id/form/eligibility/:question', requireSignIn, setters, async (req, res) => {
-    const found = await formOf(req);
-    const id = String(req.params.question);
-    const part = eligibilityPart(found, id === 'new' ? undefined : id);
-    const read = readForm(eligibilityForm, req.body);
-    const fail = (errors: FieldError[]) =>
-      Promise.resolve(renderPart(res, found, { ...part, values: read.values }, { status: 422, errors }));
-    if (read.errors.length) return fail(read.errors);
-    const form = structuredClone(found.form);
-    const given = read.payload as z.output<typeof eligibilityForm>;
-    if (id === 'new') form.eligibility.push({ id: nextId(form, 'e'), ...given });
-    else form.eligibility = form.eligibility.map((e) => (e.id === id ? { id, ...given } : e));
-    await save(res, found, form, 'eligibility', fail);
+  smallFormPage('eligibility', eligibilityPart, (form, given, id) => {
+    const question = given as z.output<typeof eligibilityForm>;
+    if (id === undefined) form.eligibility.push({ id: nextId(form, 'e'), ...question });
+    else form.eligibility = form.eligibility.map((e) => (e.id === id ? { id, ...question } : e));
+    return 'eligibility';
   });
 
   router.post(
