@@ -289,7 +289,8 @@ describe('sarc-recommissioning', () => {
     await s(OFFICER, { type: 'ANSWER_CLARIFICATION', ...question }, 'tendering');
     const closed = await h.fire(id, 'CLARIFICATION_CLOSED', 'tendering');
     expect(closed.context).toMatchObject({ clarificationClosed: true, clarifications: [question] });
-    await h.refuse(id, OFFICER, { type: 'ANSWER_CLARIFICATION', ...question }, 422);
+    // Not possible once the period has closed, whatever is asked: not offered, and refused as such.
+    await h.refuse(id, OFFICER, { type: 'ANSWER_CLARIFICATION', ...question }, 409);
     await h.fire(id, 'TENDER_DEADLINE_PASSED', 'evaluation');
     expect(await h.timersOf(id)).toEqual({});
 
