@@ -23,12 +23,13 @@ export function readMultipart<T>(
     beforeFile?: (fields: Record<string, string>) => void;
     onFile: (file: MultipartFile, fields: Record<string, string>) => Promise<T>;
   },
-): Promise<{ fields: Record<string, string>; stored?: T }> {
+): Promise<{ fields: Record<string, string>; stored?: T; received: boolean }> {
   if (!req.is('multipart/form-data'))
     throw new ProblemError(415, 'Unsupported media type', 'Send the file as multipart/form-data.');
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {};
     let stored: T | undefined;
+    let received = false;
     let work: Promise<void> = Promise.resolve();
     let failed: unknown;
     let parser: busboy.Busboy;
@@ -48,7 +49,7 @@ export function readMultipart<T>(
       fields[name] = value;
     });
     parser.on('file', (field, stream, info) => {
-      if (failed || stored !== undefined || !info.filename) {
+      if (failed || received || !info.filename) {
         stream.resume();
         return;
       }
@@ -63,6 +64,7 @@ export function readMultipart<T>(
         .onFile({ field, name: info.filename, stream }, { ...fields })
         .then((result) => {
           stored = result;
+          received = true;
         })
         .catch((error: unknown) => {
           failed = error;
@@ -80,7 +82,7 @@ export function readMultipart<T>(
       work.finally(() => reject(failed));
     });
     parser.on('close', () => {
-      work.then(() => (failed ? reject(failed) : resolve({ fields, stored })));
+      work.then(() => (failed ? reject(failed) : resolve({ fields, stored, received })));
     });
     req.pipe(parser);
   });

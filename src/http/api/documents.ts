@@ -45,7 +45,7 @@ export function documentsRouter(
     const actor = actorOf(res);
     const now = clock.now();
     const today = londonDate(now);
-    const { fields, stored } = await readMultipart(req, {
+    const { fields, received } = await readMultipart(req, {
       // The kind and date come before the file: a wrong one is refused before the file is read.
       beforeFile: (given) => {
         const problems = profileFieldProblems(given.kind ?? '', given.expiresOn, today);
@@ -59,9 +59,9 @@ export function documentsRouter(
           req.params.id,
           { kind: given.kind ?? '', expiresOn: given.expiresOn, today, at: now },
           file,
-        ).then(() => true),
+        ),
     });
-    if (!stored) {
+    if (!received) {
       const problems = profileFieldProblems(fields.kind ?? '', fields.expiresOn, today);
       throw invalid('No file was sent.', [
         ...problems,
@@ -77,24 +77,15 @@ export function documentsRouter(
 
   router.post('/cases/:id/documents', async (req, res) => {
     const actor = actorOf(res);
-    const { fields, stored } = await readMultipart(req, {
+    const { fields, received } = await readMultipart(req, {
       beforeFile: (given) => {
         const problems = descriptionProblems(given.description);
         if (problems.length) throw invalid('Say what the document is.', problems);
       },
       onFile: (file, given) =>
-        addCaseDocument(
-          db,
-          engine,
-          documents,
-          actor,
-          req.params.id,
-          given.description,
-          file,
-          clock.now(),
-        ).then(() => true),
+        addCaseDocument(db, engine, documents, actor, req.params.id, given.description, file, clock.now()),
     });
-    if (!stored)
+    if (!received)
       throw invalid('No file was sent.', [
         ...descriptionProblems(fields.description),
         { field: 'file', message: 'Send the file in the form field named file' },

@@ -18,12 +18,12 @@ import { ACCEPTED_IN_WORDS } from '../../domain/documents/file-kinds.ts';
 import type { DocumentSettings } from '../../domain/documents/upload.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
-import { readMultipart } from '../multipart.ts';
 import { answerSections, sizeInWords } from './bid-answers.ts';
 import { payloadToForm } from './form-answers.ts';
 import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
-import { formExpired, requireSignIn, sameToken, webActor } from './session.ts';
+import { readPageUpload } from './page-upload.ts';
+import { requireSignIn, webActor } from './session.ts';
 
 /** The questions a section's page asks in its form: all but files, which have pages of their own. */
 const typed = (questions: readonly ApplicationQuestion[]) => questions.filter((q) => q.type !== 'file');
@@ -247,20 +247,17 @@ export function bidPagesRouter(deps: { db: Database; engine: Engine; documents: 
     const questionId = String(req.params.question);
     const application = await applicationOf(res, String(req.params.id));
     const { section } = fileQuestion(application, questionId);
-    const csrf = (fields: Record<string, string>) => {
-      if (!sameToken(fields._csrf ?? '', String(res.locals.csrfToken ?? ''))) throw formExpired();
-    };
-    try {
-      const { fields, stored } = await readMultipart(req, {
-        beforeFile: csrf,
-        onFile: (file) => attachToBid(db, engine, documents, actor, application.view.id, questionId, file),
-      });
-      csrf(fields);
-      if (!stored) return renderFile(res, application, questionId, 422, 'Select a file');
-    } catch (error) {
-      if (!(error instanceof ProblemError) || ![400, 413, 415, 422, 503].includes(error.status)) throw error;
-      return renderFile(res, application, questionId, error.status, error.detail);
-    }
+    const upload = await readPageUpload(req, res, {
+      onFile: (file) => attachToBid(db, engine, documents, actor, application.view.id, questionId, file),
+    });
+    if (!upload.ok)
+      return renderFile(
+        res,
+        application,
+        questionId,
+        upload.status,
+        upload.errors.map((e) => e.message).join('. '),
+      );
     res.redirect(303, `${base(application)}/sections/${section.id}`);
   });
 

@@ -7,11 +7,11 @@ import { ACCEPTED_IN_WORDS } from '../../domain/documents/file-kinds.ts';
 import type { DocumentSettings } from '../../domain/documents/upload.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type FieldError, forbidden, invalid, ProblemError } from '../../engine/errors.ts';
+import { type FieldError, forbidden } from '../../engine/errors.ts';
 import type { CaseView } from '../../engine/views.ts';
-import { readMultipart } from '../multipart.ts';
 import { sizeInWords } from './bid-answers.ts';
-import { formExpired, requireSignIn, sameToken, webActor } from './session.ts';
+import { readPageUpload } from './page-upload.ts';
+import { requireSignIn, webActor } from './session.ts';
 
 export function caseDocumentPagesRouter(deps: {
   db: Database;
@@ -53,36 +53,17 @@ export function caseDocumentPagesRouter(deps: {
   router.post('/cases/:id/documents/new', requireSignIn, async (req, res) => {
     const actor = webActor(res);
     const view = await engine.get(actor, String(req.params.id));
-    let typed: Record<string, string> = {};
-    const check = (fields: Record<string, string>) => {
-      typed = fields;
-      if (!sameToken(fields._csrf ?? '', String(res.locals.csrfToken ?? ''))) throw formExpired();
-      const problems = descriptionProblems(fields.description);
-      if (problems.length) throw invalid('Say what the document is.', problems);
-    };
-    try {
-      const { fields, stored } = await readMultipart(req, {
-        beforeFile: check,
-        onFile: (file, fields) =>
-          addCaseDocument(db, engine, documents, actor, view.id, fields.description, file, clock.now()).then(
-            () => true,
-          ),
+    const upload = await readPageUpload(req, res, {
+      problems: (fields) => descriptionProblems(fields.description),
+      onFile: (file, fields) =>
+        addCaseDocument(db, engine, documents, actor, view.id, fields.description, file, clock.now()),
+    });
+    if (!upload.ok)
+      return render(res, view, {
+        status: upload.status,
+        description: upload.fields.description,
+        errors: upload.errors,
       });
-      if (!stored) {
-        check(fields);
-        return render(res, view, {
-          status: 422,
-          description: fields.description,
-          errors: [{ field: 'file', message: 'Select a file' }],
-        });
-      }
-    } catch (error) {
-      if (!(error instanceof ProblemError) || ![400, 413, 415, 422, 503].includes(error.status)) throw error;
-      const errors = (error.extensions.errors as FieldError[] | undefined) ?? [
-        { field: 'file', message: error.detail },
-      ];
-      return render(res, view, { status: error.status, description: typed.description, errors });
-    }
     res.redirect(303, `/cases/${encodeURIComponent(view.id)}?done=document#case-documents`);
   });
 

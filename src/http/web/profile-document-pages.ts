@@ -13,10 +13,10 @@ import {
 } from '../../domain/documents/profile.ts';
 import type { DocumentSettings } from '../../domain/documents/upload.ts';
 import type { Clock } from '../../engine/clock.ts';
-import { type FieldError, invalid, notFound, ProblemError } from '../../engine/errors.ts';
-import { readMultipart } from '../multipart.ts';
+import { type FieldError, notFound } from '../../engine/errors.ts';
 import { sizeInWords } from './bid-answers.ts';
-import { formExpired, onlyFor, requireSignIn, sameToken, webActor } from './session.ts';
+import { readPageUpload } from './page-upload.ts';
+import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 const providersOnly = onlyFor('provider', 'people who bid for and manage grants for an organisation');
 
@@ -83,48 +83,20 @@ export function profileDocumentPagesRouter(deps: {
     if (!Object.hasOwn(profileDocumentKinds, kind)) throw notFound('page');
     const now = clock.now();
     const today = londonDate(now);
-    let typed: Record<string, string> = {};
-    const check = (fields: Record<string, string>) => {
-      typed = fields;
-      if (!sameToken(fields._csrf ?? '', String(res.locals.csrfToken ?? ''))) throw formExpired();
-      const problems = profileFieldProblems(kind, typedDate(fields), today);
-      if (problems.length) throw invalid('The document’s details are not valid.', problems);
-    };
-    try {
-      const { fields, stored } = await readMultipart(req, {
-        beforeFile: check,
-        onFile: (file, fields) =>
-          addProfileDocument(
-            db,
-            documents,
-            actor,
-            actor.organisationId!,
-            { kind, expiresOn: typedDate(fields), today, at: now },
-            file,
-          ).then(() => true),
-      });
-      if (!stored) {
-        typed = fields;
-        const problems: FieldError[] = [];
-        try {
-          check(fields);
-        } catch (error) {
-          if (!(error instanceof ProblemError) || error.status !== 422) throw error;
-          problems.push(...((error.extensions.errors as FieldError[] | undefined) ?? []));
-        }
-        return renderUpload(res, kind, {
-          status: 422,
-          fields,
-          errors: [...problems, { field: 'file', message: 'Select a file' }],
-        });
-      }
-    } catch (error) {
-      if (!(error instanceof ProblemError) || ![400, 413, 415, 422, 503].includes(error.status)) throw error;
-      const fields = (error.extensions.errors as FieldError[] | undefined) ?? [
-        { field: 'file', message: error.detail },
-      ];
-      return renderUpload(res, kind, { status: error.status, fields: typed, errors: fields });
-    }
+    const upload = await readPageUpload(req, res, {
+      problems: (fields) => profileFieldProblems(kind, typedDate(fields), today),
+      onFile: (file, fields) =>
+        addProfileDocument(
+          db,
+          documents,
+          actor,
+          actor.organisationId!,
+          { kind, expiresOn: typedDate(fields), today, at: now },
+          file,
+        ),
+    });
+    if (!upload.ok)
+      return renderUpload(res, kind, { status: upload.status, fields: upload.fields, errors: upload.errors });
     res.redirect(303, '/organisation/documents?saved=document');
   });
 
