@@ -2,14 +2,13 @@
 // reworded, never removed), and eligibility questions. Each page changes one part and saves the whole
 // form through the one domain service, which makes a new version once a bid has started on the latest.
 import { type Request, type Response, Router } from 'express';
-import { z } from 'zod';
-import { shortText } from '../../../machines/define.ts';
+import type { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import {
   type ApplicationForm,
   type ApplicationQuestion,
+  type FormSection,
   nextId,
-  type QuestionType,
   questionTypes,
 } from '../../domain/application-form.ts';
 import { changeForm, type ProgrammeForm, programmeForm } from '../../domain/programme-form.ts';
@@ -17,72 +16,20 @@ import { maySetUp } from '../../domain/programme-settings.ts';
 import type { Clock } from '../../engine/clock.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, notFound, ProblemError } from '../../engine/errors.ts';
-import { payloadToForm } from './form-answers.ts';
 import { readForm } from './form-read.ts';
 import { buildForm } from './forms.ts';
+import {
+  cycleQuestionForm,
+  eligibilityForm,
+  ownQuestionForm,
+  questionValues,
+  readQuestion,
+  sectionForm,
+} from './programme-form-fields.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 const staffOnly = onlyFor(['officer', 'admin', 'approver', 'panel', 'finance'], 'staff');
 const setters = onlyFor(['officer', 'admin'], 'commissioning officers and admins');
-
-const typeIds = Object.keys(questionTypes) as [QuestionType, ...QuestionType[]];
-
-const sectionForm = z.strictObject({
-  title: shortText(200).meta({
-    title: 'Section title',
-    hint: 'Shown on the applicant’s task list, for example “About your organisation”',
-  }),
-});
-const wording = {
-  title: shortText(300).meta({ title: 'Question', hint: 'What the applicant is asked, in plain words' }),
-  hint: z
-    .string()
-    .trim()
-    .max(1000, { error: 'Hint text must be 1000 characters or fewer' })
-    .optional()
-    .meta({ title: 'Hint text', hint: 'Help shown under the question', widget: 'textarea' }),
-};
-const cycleQuestionForm = z.strictObject(wording);
-const ownQuestionForm = z.strictObject({
-  ...wording,
-  type: z
-    .enum(typeIds, { error: 'Choose the kind of answer' })
-    .meta({ title: 'Kind of answer', options: questionTypes }),
-  required: z
-    .boolean({ error: 'Say whether the applicant must answer it' })
-    .meta({ title: 'Must the applicant answer it?' }),
-  wordLimit: z
-    .int({ error: 'Enter the word limit as a whole number' })
-    .min(1, { error: 'A word limit is at least 1' })
-    .max(5000, { error: 'A word limit is at most 5000' })
-    .optional()
-    .meta({ title: 'Word limit', hint: 'For a long answer only. Leave it empty for no limit' }),
-  choices: z.string().trim().max(6000).optional().meta({
-    title: 'Choices',
-    hint: 'For a choice question only: one choice on each line',
-    widget: 'textarea',
-  }),
-});
-const eligibilityForm = z.strictObject({
-  question: shortText(300).meta({
-    title: 'Question',
-    hint: 'Answered yes or no before an applicant starts a bid, for example “Is your organisation based in Cambridgeshire or Peterborough?”',
-  }),
-  ineligibleAnswer: z
-    .enum(['yes', 'no'], { error: 'Choose which answer means the organisation cannot apply' })
-    .meta({ title: 'Which answer means the organisation cannot apply?', options: { yes: 'Yes', no: 'No' } }),
-  explanation: shortText(2000).meta({
-    title: 'What to tell an applicant who cannot apply',
-    hint: 'Why they cannot apply, and where they might look instead',
-    widget: 'textarea',
-  }),
-});
-
-const lines = (text: string | undefined) =>
-  (text ?? '')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
 
 /** One small form of the builder, as its page asks it. */
 interface Part {
@@ -240,19 +187,30 @@ export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: 
   });
 
   // ---- Questions ----
-  const ownValues = (question: ApplicationQuestion) =>
-    question.type === 'cycle'
-      ? { title: question.title, hint: question.hint ?? '' }
-      : {
-          ...payloadToForm(ownQuestionForm, {
-            title: question.title,
-            hint: question.hint,
-            type: question.type,
-            required: question.required,
-            wordLimit: question.wordLimit,
-          }),
-          choices: (question.choices ?? []).join('\n'),
-        };
+  /** The page adding a question to a section: the officer's own kinds only. */
+  const newQuestionPart = (
+    found: ProgrammeForm,
+    section: FormSection,
+    values: Record<string, unknown>,
+  ): Part => ({
+    heading: `Add a question to “${section.title}”`,
+    schema: ownQuestionForm,
+    values,
+    action: `${home(found)}/sections/${section.id}/questions/new`,
+    button: 'Add the question',
+  });
+  /** The page changing a question: the officer's own in full, the cycle's in its words only. */
+  const questionPart = (
+    found: ProgrammeForm,
+    question: ApplicationQuestion,
+    values: Record<string, unknown>,
+  ): Part => ({
+    heading: question.type === 'cycle' ? 'Reword the question' : 'Change the question',
+    schema: question.type === 'cycle' ? cycleQuestionForm : ownQuestionForm,
+    values,
+    action: `${home(found)}/questions/${question.id}`,
+    button: 'Save the question',
+  });
 
   router.get(
     '/programmes/:id/form/sections/:section/questions/new',
@@ -261,47 +219,15 @@ export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: 
     async (req, res) => {
       const found = await formOf(req);
       const section = sectionOr404(found, String(req.params.section));
-      renderPart(res, found, {
-        heading: `Add a question to “${section.title}”`,
-        schema: ownQuestionForm,
-        values: { required: 'yes' },
-        action: `${home(found)}/sections/${section.id}/questions/new`,
-        button: 'Add the question',
-      });
+      renderPart(res, found, newQuestionPart(found, section, { required: 'yes' }));
     },
   );
 
   router.get('/programmes/:id/form/questions/:question', requireSignIn, setters, async (req, res) => {
     const found = await formOf(req);
     const { question } = questionAt(found, String(req.params.question));
-    renderPart(res, found, {
-      heading: question.type === 'cycle' ? 'Reword the question' : 'Change the question',
-      schema: question.type === 'cycle' ? cycleQuestionForm : ownQuestionForm,
-      values: ownValues(question),
-      action: `${home(found)}/questions/${question.id}`,
-      button: 'Save the question',
-    });
+    renderPart(res, found, questionPart(found, question, questionValues(question)));
   });
-
-  /** The question as the builder's form reads it, or the problems with what was typed. */
-  function readQuestion(body: unknown, cycle: boolean) {
-    const read = readForm(cycle ? cycleQuestionForm : ownQuestionForm, body);
-    const p = read.payload as Record<string, any>;
-    const words = { title: p.title as string, ...(p.hint ? { hint: p.hint as string } : {}) };
-    if (cycle) return { read, words };
-    const choices = lines(p.choices);
-    return {
-      read,
-      words,
-      own: {
-        ...words,
-        type: p.type as QuestionType,
-        required: p.required as boolean,
-        ...(p.wordLimit !== undefined ? { wordLimit: p.wordLimit as number } : {}),
-        ...(choices.length ? { choices } : {}),
-      },
-    };
-  }
 
   router.post(
     '/programmes/:id/form/sections/:section/questions/new',
@@ -311,13 +237,7 @@ export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: 
       const found = await formOf(req);
       const section = sectionOr404(found, String(req.params.section));
       const { read, own } = readQuestion(req.body, false);
-      const part = {
-        heading: `Add a question to “${section.title}”`,
-        schema: ownQuestionForm,
-        values: read.values,
-        action: `${home(found)}/sections/${section.id}/questions/new`,
-        button: 'Add the question',
-      };
+      const part = newQuestionPart(found, section, read.values);
       const fail = (errors: FieldError[]) =>
         Promise.resolve(renderPart(res, found, part, { status: 422, errors }));
       if (read.errors.length) return fail(read.errors);
@@ -332,13 +252,7 @@ export function programmeFormPagesRouter(deps: { db: Db; engine: Engine; clock: 
     const { s, q, question } = questionAt(found, String(req.params.question));
     const cycle = question.type === 'cycle';
     const { read, words, own } = readQuestion(req.body, cycle);
-    const part = {
-      heading: cycle ? 'Reword the question' : 'Change the question',
-      schema: cycle ? cycleQuestionForm : ownQuestionForm,
-      values: read.values,
-      action: `${home(found)}/questions/${question.id}`,
-      button: 'Save the question',
-    };
+    const part = questionPart(found, question, read.values);
     const fail = (errors: FieldError[]) =>
       Promise.resolve(renderPart(res, found, part, { status: 422, errors }));
     if (read.errors.length) return fail(read.errors);
