@@ -18,7 +18,7 @@ import type { Engine } from '../engine/engine.ts';
 import { type FieldError, invalid, naming, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
 import { withoutFreeText } from '../engine/field-meta.ts';
 import { isUuid } from '../engine/ids.ts';
-import type { CaseView } from '../engine/views.ts';
+import type { CaseView, HistoryEntry } from '../engine/views.ts';
 import { type Answers, answerProblems, givenAnswerProblems, questionsSchema } from './application-answers.ts';
 import { type ApplicationForm, applicationEvent, questionsOf } from './application-form.ts';
 import { type DocumentSettings, storeDocument, type Upload } from './documents/upload.ts';
@@ -61,6 +61,8 @@ export async function applicationOfCase(
   engine: Engine,
   actor: Actor,
   view: CaseView,
+  /** The case's history as this person sees it, where the caller has read it already. */
+  history?: readonly HistoryEntry[],
 ): Promise<BidApplication | undefined> {
   const definition = engine.registry.get(view.machine, view.machineVersion);
   const application = definition && applicationEvent(definition);
@@ -71,7 +73,7 @@ export async function applicationOfCase(
   const mayChange = maySend || view.forColleagues.some((e) => e.type === application.type);
   const sentWith = mayChange
     ? undefined
-    : (await engine.history(actor, view.id)).filter((h) => h.type === application.type).at(-1);
+    : (history ?? (await engine.history(actor, view.id))).filter((h) => h.type === application.type).at(-1);
   const form = formRow.form as ApplicationForm;
   const answers: Answers = { ...row.answers, ...((sentWith?.payload as Answers | undefined) ?? {}) };
   const fileIds = questionsOf(form)

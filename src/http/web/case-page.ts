@@ -9,8 +9,6 @@ import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { awardMoneyByYear } from '../../domain/award-years.ts';
 import { applicationOfCase } from '../../domain/bid-application.ts';
-import { documentsOfShownCase, mayAddTo } from '../../domain/documents/case-documents.ts';
-import { profileOf } from '../../domain/documents/profile.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
 import { officersOnRecord } from '../../domain/people.ts';
@@ -23,8 +21,9 @@ import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import type { CaseView } from '../../engine/views.ts';
-import { bidView, sizeInWords } from './bid-answers.ts';
+import { bidView } from './bid-answers.ts';
 import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
+import { caseFiles } from './case-files.ts';
 import { actionForms, draftFields, type Failed, SAVED_MESSAGE, savedForLater } from './case-forms.ts';
 import {
   conflictAlreadyDeclared,
@@ -86,21 +85,11 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     );
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
-    const application = await applicationOfCase(deps.db, deps.engine, actor, view);
-    const upcoming = await comingUp(deps.db, definition, view.id);
-    const documents = (await documentsOfShownCase(deps.db, view)).map((d) => ({
-      ...d,
-      size: sizeInWords(d.sizeBytes),
-    }));
-    // Staff checking due diligence read the organisation's profile beside the checks.
-    const checksProfile = Object.values(definition.events).some((spec) => spec.profileChecks);
-    const profile =
-      checksProfile && actor.role !== 'provider'
-        ? (await profileOf(deps.db, view.organisationId, deps.engine.now().today)).map((item) => ({
-            ...item,
-            size: item.current ? sizeInWords(item.current.sizeBytes) : undefined,
-          }))
-        : undefined;
+    const [application, upcoming, files] = await Promise.all([
+      applicationOfCase(deps.db, deps.engine, actor, view, history),
+      comingUp(deps.db, definition, view.id),
+      caseFiles(deps.db, actor, view, definition, deps.engine.now().today),
+    ]);
     // Everyone the page names: who did what, the case officer, and the officers chosen in the history.
     const chosen = history.flatMap((h) => {
       const spec = eventSpec(definition, h.type);
@@ -223,9 +212,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       details: detailRows(view.context, definition),
       bid: application && bidView(application),
       upcoming,
-      profile,
-      documents,
-      mayAddDocuments: mayAddTo(actor, view),
+      ...files,
       documentAdded: state.done === 'document',
       money,
       related,

@@ -15,6 +15,7 @@ import type { DocumentSettings } from '../../domain/documents/upload.ts';
 import type { Clock } from '../../engine/clock.ts';
 import { type FieldError, notFound } from '../../engine/errors.ts';
 import { sizeInWords } from './bid-answers.ts';
+import { profileRows } from './case-files.ts';
 import { readPageUpload } from './page-upload.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
@@ -43,10 +44,7 @@ export function profileDocumentPagesRouter(deps: {
     res.render('organisation/documents.njk', {
       title: 'Your organisation’s documents',
       saved: req.query.saved === 'document',
-      items: items.map((item) => ({
-        ...item,
-        size: item.current ? sizeInWords(item.current.sizeBytes) : undefined,
-      })),
+      items: profileRows(items),
     });
   });
 
