@@ -15,6 +15,20 @@ const answersBody = z.strictObject({
     ),
 });
 
+/** A multipart upload: these fields first (all required), then the file in `file`. */
+const upload = (fields: Record<string, Record<string, unknown>>) => ({
+  required: true,
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object',
+        properties: { ...fields, file: { type: 'string', format: 'binary' } },
+        required: [...Object.keys(fields), 'file'],
+      },
+    },
+  },
+});
+
 export function applicationPaths() {
   return {
     '/api/programmes/{id}/form': {
@@ -61,18 +75,7 @@ export function applicationPaths() {
             schema: { type: 'string', pattern: '^q[1-9][0-9]{0,3}$' },
           },
         ],
-        requestBody: {
-          required: true,
-          content: {
-            'multipart/form-data': {
-              schema: {
-                type: 'object',
-                properties: { file: { type: 'string', format: 'binary' } },
-                required: ['file'],
-              },
-            },
-          },
-        },
+        requestBody: upload({}),
         responses: {
           ...ok('The application, the file its answer'),
           ...problems(400, 401, 404, 409, 413, 415, 422, 503),
@@ -90,22 +93,10 @@ export function applicationPaths() {
         summary:
           'Add a document to the profile (the organisation’s people, officers, admins): multipart/form-data with `kind` and `expiresOn` (YYYY-MM-DD, today or later) before the file in `file`. Checked as every upload is; a refused one stores nothing',
         parameters: [id],
-        requestBody: {
-          required: true,
-          content: {
-            'multipart/form-data': {
-              schema: {
-                type: 'object',
-                properties: {
-                  kind: { type: 'string', enum: Object.keys(profileDocumentKinds) },
-                  expiresOn: { type: 'string', format: 'date' },
-                  file: { type: 'string', format: 'binary' },
-                },
-                required: ['kind', 'expiresOn', 'file'],
-              },
-            },
-          },
-        },
+        requestBody: upload({
+          kind: { type: 'string', enum: Object.keys(profileDocumentKinds) },
+          expiresOn: { type: 'string', format: 'date' },
+        }),
         responses: {
           '201': { description: 'The profile’s documents', content: json({ type: 'object' }) },
           ...problems(400, 401, 403, 404, 413, 415, 422, 503),
@@ -123,21 +114,7 @@ export function applicationPaths() {
         summary:
           'Add a document to a case (staff, and the organisation it is for): multipart/form-data with `description` before the file in `file`. Checked as every upload is; a refused one stores nothing',
         parameters: [id],
-        requestBody: {
-          required: true,
-          content: {
-            'multipart/form-data': {
-              schema: {
-                type: 'object',
-                properties: {
-                  description: { type: 'string', maxLength: 200 },
-                  file: { type: 'string', format: 'binary' },
-                },
-                required: ['description', 'file'],
-              },
-            },
-          },
-        },
+        requestBody: upload({ description: { type: 'string', maxLength: 200 } }),
         responses: {
           '201': { description: 'The case’s documents', content: json({ type: 'object' }) },
           ...problems(400, 401, 403, 404, 413, 415, 422, 503),

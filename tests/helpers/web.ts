@@ -103,3 +103,10 @@ export function fieldErrorsOf(html: string): Record<string, string> {
   );
   return Object.fromEntries([...found].map((m) => [m[1]!, m[2]!.trim()]));
 }
+
+/** Reads a response's body as bytes whatever its type (supertest parses only the types it knows). */
+export function asBytes(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
+  const parts: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => parts.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(parts)));
+}

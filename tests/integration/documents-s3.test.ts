@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { s3Store } from '../../src/domain/documents/store.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { openRound } from '../helpers/bids.ts';
+import { asBytes } from '../helpers/web.ts';
 
 let t: TestApp;
 let server: S3rver;
@@ -71,11 +72,7 @@ it('keeps a file in the bucket, a part at a time, and serves it back whole', asy
     .get(`/api/documents/${documentId}`)
     .set(provider.auth)
     .buffer(true)
-    .parse((r, done) => {
-      const parts: Buffer[] = [];
-      r.on('data', (c: Buffer) => parts.push(c));
-      r.on('end', () => done(null, Buffer.concat(parts)));
-    });
+    .parse(asBytes);
   expect(download.status).toBe(200);
   expect(download.headers['content-disposition']).toContain('attachment; filename="plan.pdf"');
   expect(Buffer.compare(download.body as Buffer, bytes)).toBe(0);

@@ -10,7 +10,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { openRound } from '../helpers/bids.ts';
 import { EICAR, startClamd } from '../helpers/clamav.ts';
 import type { Provider } from '../helpers/refusals.ts';
-import { csrfOf, errorSummaryOf, providerWithPassword, signedIn } from '../helpers/web.ts';
+import { asBytes, csrfOf, errorSummaryOf, providerWithPassword, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
 let down: TestApp;
@@ -78,15 +78,7 @@ describe('a file answering a bid’s question', () => {
     // Written a chunk of CHUNK_BYTES at a time, never whole.
     expect(row).toEqual({ scanned: true, size: bytes.length, chunks: 2 });
 
-    const download = await t.http
-      .get(`/api/documents/${id}`)
-      .set(provider.auth)
-      .buffer(true)
-      .parse((r, done) => {
-        const parts: Buffer[] = [];
-        r.on('data', (c: Buffer) => parts.push(c));
-        r.on('end', () => done(null, Buffer.concat(parts)));
-      });
+    const download = await t.http.get(`/api/documents/${id}`).set(provider.auth).buffer(true).parse(asBytes);
     expect(download.status).toBe(200);
     expect(download.headers['content-type']).toBe('application/pdf');
     expect(download.headers['content-disposition']).toBe(
