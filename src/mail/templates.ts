@@ -1,16 +1,11 @@
 import type { MachineDefinition } from '../../machines/define.ts';
 import type { MessageData, MessageTemplate } from '../../machines/messages.ts';
+import { escapeMarkup } from '../markup.ts';
 import { rulebookTemplates } from './templates/rulebook.ts';
 
 // Every cycle's messages are its definition's own (`messages`); the rulebook's speak for every cycle.
 // Bodies carry the case reference, its title and a link — never the content of a bid, a report or a
 // reason, which people read on the case page after signing in.
-
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /** The machine's own words for a message, else the rulebook's, which speaks for every machine. */
 export function templateFor(
@@ -55,8 +50,8 @@ export function letter(
   ].join('\n\n');
   const html = [
     '<!doctype html><html lang="en"><body style="font-family: Arial, sans-serif; font-size: 16px; color: #0b0c0c">',
-    ...paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`),
-    ...(link ? [`<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>`] : []),
+    ...paragraphs.map((p) => `<p>${escapeMarkup(p)}</p>`),
+    ...(link ? [`<p><a href="${escapeMarkup(link.href)}">${escapeMarkup(link.text)}</a></p>`] : []),
     '<p>Office of the Police and Crime Commissioner</p>',
     '</body></html>',
   ].join('\n');

@@ -2,6 +2,7 @@
 // its name above a bar per series, and every bar says in words what it is and how much, so the chart
 // reads at a glance and without colour. Colours are GOV.UK palette primaries, each at least 3:1
 // against white (blue 5.2:1, green 5.4:1); text is GOV.UK black.
+import { escapeMarkup } from '../../markup.ts';
 import { poundsText } from './figures.ts';
 
 export interface ChartSeries {
@@ -24,12 +25,6 @@ const BAR_HEIGHT = 20;
 const GAP = 4;
 const LABEL_HEIGHT = 20;
 const GROUP_GAP = 18;
-
-const escapeXml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!,
-  );
 
 /** The words a screen reader hears for the whole chart: every bar's name and value. */
 export function chartSummary(title: string, series: readonly ChartSeries[], groups: readonly ChartGroup[]) {
@@ -63,18 +58,18 @@ export function barChart(options: {
       return (
         `<rect x="0" y="${y}" width="${w}" height="${BAR_HEIGHT}" fill="${s.colour}"/>` +
         `<text x="${w + 8}" y="${y + BAR_HEIGHT - 5}" font-size="16" fill="${TEXT}">` +
-        `${escapeXml(`${s.name} ${poundsText(value)}`)}</text>`
+        `${escapeMarkup(`${s.name} ${poundsText(value)}`)}</text>`
       );
     });
     return (
       `<g><text x="0" y="${top + LABEL_HEIGHT - 4}" font-size="19" font-weight="bold" fill="${TEXT}">` +
-      `${escapeXml(group.name)}</text>${bars.join('')}</g>`
+      `${escapeMarkup(group.name)}</text>${bars.join('')}</g>`
     );
   });
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" ` +
-    `font-family="GDS Transport, arial, sans-serif" role="img" focusable="false" aria-label="${escapeXml(chartSummary(title, series, groups))}">` +
-    `<title>${escapeXml(title)}</title>${body.join('')}</svg>`
+    `font-family="GDS Transport, arial, sans-serif" role="img" focusable="false" aria-label="${escapeMarkup(chartSummary(title, series, groups))}">` +
+    `<title>${escapeMarkup(title)}</title>${body.join('')}</svg>`
   );
 }
 

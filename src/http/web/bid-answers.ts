@@ -1,6 +1,7 @@
 // A bid's answers for people: each question beside its answer, section by section, in the words of
 // the question's own schema (pounds, dates written out, a choice's words). The check-your-answers
 // page, the case page and the panel's page show them alike.
+
 import type { Db } from '../../db/client.ts';
 import { questionsSchema, sectionStatus } from '../../domain/application-answers.ts';
 import { applicationOfCase, type BidApplication } from '../../domain/bid-application.ts';
@@ -8,6 +9,7 @@ import type { Actor } from '../../engine/actor.ts';
 import { schemaOf } from '../../engine/describe.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { CaseView } from '../../engine/views.ts';
+import { escapeMarkup } from '../../markup.ts';
 import { describeValue } from './case-details.ts';
 
 export interface AnswerRow {
@@ -26,17 +28,12 @@ export interface AnswerSection {
 
 type Json = Record<string, any>;
 
-const escapeHtml = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 /** A file's size as people read it: 840 KB, 2.1 MB. */
 export const sizeInWords = (bytes: number) =>
   bytes < 1024 * 1024
     ? `${Math.max(1, Math.round(bytes / 1024))} KB`
     : `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-const asHtml = (lines: string[]) => lines.map((l) => escapeHtml(l).replace(/\r?\n/g, '<br>')).join('<br>');
+const asHtml = (lines: string[]) => lines.map((l) => escapeMarkup(l).replace(/\r?\n/g, '<br>')).join('<br>');
 
 /** Each non-empty section, its questions beside their answers ("Not answered" where there is none). */
 export function answerSections(
@@ -52,7 +49,7 @@ export function answerSections(
           title: 'Eligibility',
           rows: application.form.eligibility.map((q) => {
             const answer = given[q.id] === 'yes' ? 'Yes' : given[q.id] === 'no' ? 'No' : 'Not answered';
-            return { questionId: q.id, question: q.question, answer, html: escapeHtml(answer) };
+            return { questionId: q.id, question: q.question, answer, html: escapeMarkup(answer) };
           }),
         },
       ]
@@ -77,7 +74,7 @@ function answerSectionsOf(
           const file = typeof value === 'string' ? application.files[value] : undefined;
           if (question.type === 'file' && file) {
             const answer = `${file.name} (${sizeInWords(file.sizeBytes)})`;
-            const html = `<a class="govuk-link" href="/documents/${encodeURIComponent(value as string)}" download>${escapeHtml(file.name)}</a> (${sizeInWords(file.sizeBytes)})`;
+            const html = `<a class="govuk-link" href="/documents/${encodeURIComponent(value as string)}" download>${escapeMarkup(file.name)}</a> (${sizeInWords(file.sizeBytes)})`;
             return { questionId: question.id, question: question.title, answer, html };
           }
           if (Array.isArray(value) && value.length) {

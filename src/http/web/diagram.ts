@@ -1,8 +1,10 @@
 // A machine drawn as a server-rendered SVG, with the case's current stage highlighted. No JavaScript:
 // states in columns by their distance from the initial state, edges as arrows, a text alternative.
 // (Clients wanting the diagram as text have the Mermaid source from the machines API.)
+
 import type { AnyStateNode } from 'xstate';
 import type { MachineDefinition } from '../../../machines/define.ts';
+import { escapeMarkup } from '../../markup.ts';
 
 const BOX_W = 150;
 const BOX_H = 58;
@@ -16,9 +18,6 @@ interface Edge {
   to: string;
   label: string;
 }
-
-const escapeXml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function machineEdges(definition: MachineDefinition): Edge[] {
   const found: Edge[] = [];
@@ -107,7 +106,7 @@ export function machineDiagram(
     .map((edge) => {
       const a = position.get(edge.from)!;
       const b = position.get(edge.to)!;
-      const title = `<title>${escapeXml(edge.label)}</title>`;
+      const title = `<title>${escapeMarkup(edge.label)}</title>`;
       const attributes = 'fill="none" stroke="#505a5f" stroke-width="1.5" marker-end="url(#app-arrow)"';
       if (b.x > a.x) {
         // Forward (always to the next column): right side to left side, straight.
@@ -132,7 +131,7 @@ export function machineDiagram(
     const lines = wrap(labelOf(definition, name));
     const firstY = y + BOX_H / 2 - ((lines.length - 1) * 15) / 2 + 4;
     const tspans = lines
-      .map((line, i) => `<tspan x="${x + BOX_W / 2}" y="${firstY + i * 15}">${escapeXml(line)}</tspan>`)
+      .map((line, i) => `<tspan x="${x + BOX_W / 2}" y="${firstY + i * 15}">${escapeMarkup(line)}</tspan>`)
       .join('');
     return [
       `<g${isCurrent ? ' aria-current="step"' : ''}>`,
@@ -151,10 +150,10 @@ export function machineDiagram(
       : 'This is a final stage: nothing follows it.'
   }`;
   const svg = [
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeXml(`Diagram of the stages of ${definition.title}, with the current stage (${currentLabel}) highlighted`)}"`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeMarkup(`Diagram of the stages of ${definition.title}, with the current stage (${currentLabel}) highlighted`)}"`,
     // Wide machines shrink to the page; small ones keep their size. (No style attributes: the CSP.)
     ` viewBox="0 0 ${width} ${height}" width="${width > 960 ? '100%' : width}" preserveAspectRatio="xMinYMin meet" focusable="false">`,
-    `<title>${escapeXml(`Stages of ${definition.title}`)}</title>`,
+    `<title>${escapeMarkup(`Stages of ${definition.title}`)}</title>`,
     '<defs><marker id="app-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">',
     '<path d="M 0 0 L 10 5 L 0 10 z" fill="#505a5f"/></marker></defs>',
     ...arrows,
