@@ -33,12 +33,15 @@ export async function formForNewBid(tx: Tx, programmeId: string, definition: Mac
 /** The title of the refusal of a bid whose eligibility answers rule it out. */
 export const NOT_ELIGIBLE = 'Not eligible';
 
-/** The refusal of a bid whose eligibility answers make it ineligible: each explanation, by question. */
-export function ineligibleProblem(form: ApplicationForm, answers: unknown): ProblemError | undefined {
+/**
+ * The eligibility answers read, or the refusal of a bid they do not let start: the questions left
+ * unanswered, or each explanation of an answer that rules the organisation out.
+ */
+function eligibleAnswers(form: ApplicationForm, answers: unknown) {
   const outcome = eligibilityOutcome(form, answers);
   if (outcome.problems.length)
     return invalid('Answer every eligibility question before starting a bid.', outcome.problems);
-  if (!outcome.ineligible.length) return undefined;
+  if (!outcome.ineligible.length) return outcome.answers;
   return new ProblemError(422, NOT_ELIGIBLE, 'The organisation cannot apply for this funding.', {
     errors: outcome.ineligible.map((q) => ({ field: `eligibility.${q.id}`, message: q.explanation })),
   });
@@ -60,9 +63,8 @@ export async function prepareBid(
 ): Promise<(tx: Tx, caseId: string) => Promise<void>> {
   const row = await formForNewBid(tx, request.programmeId, request.definition);
   const form = row.form as ApplicationForm;
-  const refusal = ineligibleProblem(form, request.eligibility ?? {});
-  if (refusal) throw refusal;
-  const eligibility = eligibilityOutcome(form, request.eligibility ?? {}).answers;
+  const eligibility = eligibleAnswers(form, request.eligibility ?? {});
+  if (eligibility instanceof ProblemError) throw eligibility;
   // What the bid was opened with (its title) answers the same question of the form.
   const asked = questionsOf(form).filter((q) => q.type === 'cycle' && q.id !== 'programmeId');
   const answers = Object.fromEntries(
