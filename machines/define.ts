@@ -81,10 +81,11 @@ export interface EventSpec<Context = any, Payload = any> {
   refuses?: (context: Context, actorId: string | null) => string | null;
   /**
    * Why the event cannot be sent now whatever its payload (the clarification period has closed; no
-   * tenders came in to score), from the context alone; null when it can. The engine leaves it out of
-   * what a person may send now (so pages offer no form for it) and refuses it with 409 and the reason.
+   * tenders came in to score; the contract has not started yet), from the context and today's date;
+   * null when it can. The engine leaves it out of what a person may send now (so pages offer no form
+   * for it, and say why instead) and refuses it with 409 and the reason.
    */
-  unavailable?: (context: Context) => string | null;
+  unavailable?: (context: Context, now?: Now) => string | null;
   /**
    * An event a person may send at any time that is not work waiting for them (cancelling, recording
    * money returned): it does not put the case on their "work waiting" list.
@@ -370,17 +371,7 @@ export interface MachineDefinition {
    * How cases on the previous version move to this one: the engine's start-up migration rewrites
    * their context with `context` (identity when absent) and records the move in their history.
    */
-  upgradeFrom?: {
-    version: number;
-    context?: (context: any, state: string) => unknown;
-    /** The state a case moves to, where the new version no longer has the one it is in. */
-    state?: (state: string, context: any) => string;
-    /**
-     * A decision the old version was waiting to have signed, to be held by the rulebook instead: the
-     * event and payload as the decider sent them (found in the history by the event's type).
-     */
-    hold?: (context: any, state: string) => { event: string; payload: Record<string, unknown> } | null;
-  };
+  upgradeFrom?: UpgradeStep;
   events: Record<string, EventSpec>;
   states: Record<string, StateSpec>;
   /**
@@ -388,6 +379,23 @@ export interface MachineDefinition {
    * delegation threshold, who in finance did what): providers never see them in the case view.
    */
   staffOnly?: readonly string[];
+}
+
+/**
+ * How cases on one earlier version move to the next: `context` rewrites theirs (identity when absent).
+ * `previous` is the step before it, for cases on an older version still: they take each step in turn.
+ */
+export interface UpgradeStep {
+  version: number;
+  context?: (context: any, state: string) => unknown;
+  /** The state a case moves to, where the new version no longer has the one it is in. */
+  state?: (state: string, context: any) => string;
+  /**
+   * A decision the old version was waiting to have signed, to be held by the rulebook instead: the
+   * event and payload as the decider sent them (found in the history by the event's type).
+   */
+  hold?: (context: any, state: string) => { event: string; payload: Record<string, unknown> } | null;
+  previous?: UpgradeStep;
 }
 
 export function defineMachine<const D extends MachineDefinition>(definition: D): D {

@@ -423,15 +423,32 @@ export const contractTotalAfter = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): nu
 const agreed = (d: SarcContext['partnerDecisions']) => sarcPartners.every((p) => d[p]?.agrees === true);
 const noDecisions = () => ({ opcc: null, nhsEngland: null, countyCouncil: null, cityCouncil: null });
 
-/** CLOSE: only once the contract has run its course; ending it sooner is a termination, with a reason. */
-export const checkComplete = (c: SarcContext, _p: Of<'COMPLETE'>, now?: Now): FieldProblem[] => {
+/** Why the contract cannot be closed today: it has not run its course (ending it sooner is a termination). */
+export const stillRunning = (c: SarcContext, now?: Now): string | null => {
   const endsOn = c.contract?.endsOn;
   return now && endsOn && now.today < endsOn
-    ? problem(
-        'contract.endsOn',
-        `The contract runs until ${dayInWords(endsOn)}: to end it sooner, end it early and give the reasons`,
-      )
-    : [];
+    ? `the contract runs until ${dayInWords(endsOn)}: to end it sooner, end it early and give the reasons`
+    : null;
+};
+
+/** CLOSE: only once the contract has run its course. */
+export const checkComplete = (c: SarcContext, _p: Of<'COMPLETE'>, now?: Now): FieldProblem[] => {
+  const running = stillRunning(c, now);
+  return running ? problem('contract.endsOn', running[0]!.toUpperCase() + running.slice(1)) : [];
+};
+
+/** Why the service cannot start today: the contract has not started yet (version 5). */
+export const notStarted = (c: SarcContext, now?: Now): string | null => {
+  const startsOn = c.contract?.startsOn;
+  return now && startsOn && now.today < startsOn
+    ? `the contract starts on ${dayInWords(startsOn)}: the service can start from then`
+    : null;
+};
+
+/** GO_LIVE: not before the contract starts. */
+export const checkGoLive = (c: SarcContext, _p: Of<'GO_LIVE'>, now?: Now): FieldProblem[] => {
+  const waiting = notStarted(c, now);
+  return waiting ? problem('contract.startsOn', waiting[0]!.toUpperCase() + waiting.slice(1)) : [];
 };
 
 /** Abandoning, at any stage before the contract is awarded: the reasons are recorded. */
@@ -577,6 +594,7 @@ const machine = setup({
     reprocures: ({ context, event: e }) =>
       e.type === 'CONTRACT_REVIEW' && e.decision === 'reprocure' && checkReview(context, e).length === 0,
     contractEnded: guardFrom(checkComplete),
+    contractStarted: guardFrom(checkGoLive),
   },
 }).createMachine({
   id: 'sarc-recommissioning',
@@ -708,7 +726,7 @@ const machine = setup({
         ABANDON: abandon,
       },
     },
-    mobilisation: { on: { GO_LIVE: { target: 'live' }, TERMINATE: terminate } },
+    mobilisation: { on: { GO_LIVE: { guard: 'contractStarted', target: 'live' }, TERMINATE: terminate } },
     live: {
       on: {
         CONTRACT_REVIEW: [
@@ -912,8 +930,12 @@ export const sarcRecommissioning = defineMachine({
   // 4: bidders are organisations on record and the contract's payments go to its supplier; tenders are
   //    scored by bidder in a form; re-procuring lets the contract run to its end, closed then, and
   //    ending it sooner is a termination with reasons.
-  version: 4,
-  upgradeFrom: { version: 3, context: upgradeFromVersion3, state: (state) => state },
+  // 5: the service starts (GO_LIVE) no sooner than the contract does. Nothing else changed.
+  version: 5,
+  upgradeFrom: {
+    version: 4,
+    previous: { version: 3, context: upgradeFromVersion3, state: (state) => state },
+  },
   referencePrefix: 'SARC',
   ownerKinds: ['commissioner'],
   messages: sarcRecommissioningTemplates,
@@ -1002,9 +1024,12 @@ export const sarcRecommissioning = defineMachine({
         signatureWhen: awardAboveTender,
       },
     },
-    GO_LIVE: byOfficer('Start the service', payloads.GO_LIVE),
+    GO_LIVE: { ...byOfficer('Start the service', payloads.GO_LIVE, checkGoLive), unavailable: notStarted },
     TERMINATE: { ...byOfficer('End the contract early', payloads.TERMINATE), irreversible: true },
-    COMPLETE: byOfficer('Close the contract at its end', payloads.COMPLETE, checkComplete),
+    COMPLETE: {
+      ...byOfficer('Close the contract at its end', payloads.COMPLETE, checkComplete),
+      unavailable: stillRunning,
+    },
     CONTRACT_REVIEW: {
       ...byOfficer('Review the contract', payloads.CONTRACT_REVIEW, checkReview),
       // An extension is decided on the contract's new total; re-procuring commits nothing.

@@ -280,13 +280,13 @@ export class Engine {
       const mine = accepted.filter((t) => maySend(actor, definition.events[t]!, caseRow.organisationId));
       throw notAccepted(type, caseRow.state, accepted, mine);
     }
-    const unavailable = spec.unavailable?.(snapshot.context);
+    const now = this.now();
+    const unavailable = spec.unavailable?.(snapshot.context, now);
     if (unavailable) throw new ProblemError(409, 'Not possible now', `${spec.label}: ${unavailable}.`);
     const payload = spec.payload.safeParse(rawPayload);
     if (!payload.success)
       throw invalid(`The ${type} payload is not valid.`, fieldErrors(payload.error.issues));
     const suppliers = await supplierNames(tx, spec.payload, payload.data);
-    const now = this.now();
     const problems = spec.check?.(snapshot.context, payload.data, now) ?? [];
     if (problems.length) throw invalid(`The ${type} payload does not fit this case.`, problems);
     if (rules) {
@@ -535,7 +535,7 @@ export class Engine {
     definition: MachineDefinition,
     snapshot: AnyMachineSnapshot,
   ): CaseView {
-    return caseViewFor(actor, caseRow, definition, snapshot);
+    return caseViewFor(actor, caseRow, definition, snapshot, this.now());
   }
 }
 

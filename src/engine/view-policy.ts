@@ -2,7 +2,7 @@
 // send now. Providers never see the Commissioner's deliberation: the context and payload fields a
 // definition keeps for staff (`staffOnly`), or the rulebook's holds and send-backs.
 import type { AnyMachineSnapshot } from 'xstate';
-import type { MachineDefinition } from '../../machines/define.ts';
+import type { MachineDefinition, Now } from '../../machines/define.ts';
 import type { CaseEventRow, CaseRow } from '../db/queries/cases.ts';
 import { type Actor, isSender, maySend } from './actor.ts';
 import { caseEventsFor, REASSIGN_CASE } from './case-officer.ts';
@@ -23,12 +23,30 @@ function payloadForProvider(definition: MachineDefinition, type: string, payload
   return withoutFields(payload, staffOnly ?? []);
 }
 
+/** The machine's events this person may send in the case's state, each with why it must wait (or null). */
+function machineEventsFor(
+  actor: Actor,
+  caseRow: CaseRow,
+  definition: MachineDefinition,
+  snapshot: AnyMachineSnapshot,
+  now: Now,
+) {
+  return acceptedEvents(definition, snapshot)
+    .filter((type) => maySend(actor, definition.events[type]!, caseRow.organisationId))
+    .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
+    .map((type) => {
+      const spec = definition.events[type]!;
+      return { type, label: spec.label, reason: spec.unavailable?.(snapshot.context, now) ?? null };
+    });
+}
+
 /** What this person may send now: the rulebook's events while a decision awaits signature, else the machine's. */
 function nextEventsFor(
   actor: Actor,
   caseRow: CaseRow,
   definition: MachineDefinition,
   snapshot: AnyMachineSnapshot,
+  now: Now,
 ) {
   const held = decisionOf(caseRow.decision);
   const always = caseEventsFor(actor, caseRow, snapshot);
@@ -41,13 +59,25 @@ function nextEventsFor(
       ...always,
     ];
   return [
-    ...acceptedEvents(definition, snapshot)
-      .filter((type) => maySend(actor, definition.events[type]!, caseRow.organisationId))
-      .filter((type) => !definition.events[type]!.refuses?.(snapshot.context, actor.userId))
-      .filter((type) => !definition.events[type]!.unavailable?.(snapshot.context))
-      .map((type) => ({ type, label: definition.events[type]!.label })),
+    ...machineEventsFor(actor, caseRow, definition, snapshot, now)
+      .filter((e) => e.reason === null)
+      .map(({ type, label }) => ({ type, label })),
     ...always,
   ];
+}
+
+/** What this person could send in this state but must wait for, and why; nothing while a decision is held. */
+function notYetFor(
+  actor: Actor,
+  caseRow: CaseRow,
+  definition: MachineDefinition,
+  snapshot: AnyMachineSnapshot,
+  now: Now,
+) {
+  if (decisionOf(caseRow.decision)?.status === 'awaitingSignature') return [];
+  return machineEventsFor(actor, caseRow, definition, snapshot, now).flatMap(({ type, label, reason }) =>
+    reason === null ? [] : [{ type, label, reason }],
+  );
 }
 
 /** What this person may see of a case's context: providers never see the fields kept for staff. */
@@ -89,14 +119,16 @@ export function caseViewFor(
   caseRow: CaseRow,
   definition: MachineDefinition,
   snapshot: AnyMachineSnapshot,
+  now: Now,
 ): CaseView {
   const context = visibleContext(actor, definition, snapshot.context);
   const decision = actor.role === 'provider' ? null : decisionOf(caseRow.decision);
   return {
     ...summary(caseRow, definition, context),
     context,
-    nextEvents: nextEventsFor(actor, caseRow, definition, snapshot),
+    nextEvents: nextEventsFor(actor, caseRow, definition, snapshot, now),
     forColleagues: forColleaguesOf(actor, caseRow, definition, snapshot),
+    notYet: notYetFor(actor, caseRow, definition, snapshot, now),
     decision,
   };
 }

@@ -34,6 +34,11 @@ export interface CaseView extends CaseSummary {
    * lacks (a colleague who may submit bids submits). They may prepare it; empty for staff.
    */
   forColleagues: { type: string; label: string; permission: string }[];
+  /**
+   * What this person could send in this state but not yet, and why ("the contract starts on 1 April
+   * 2027"), so a page explains the wait instead of offering nothing.
+   */
+  notYet: { type: string; label: string; reason: string }[];
   /** A decision awaiting an approver's signature, or the last one sent back; null for providers. */
   decision: CaseDecision | null;
 }

@@ -388,7 +388,21 @@ describe('sarc-recommissioning', () => {
     expect(await payments()).toEqual(
       quarterly.map((dueOn, i) => ['scheduled', dueOn, i === 11 ? 19_166_674 : 19_166_666]),
     );
-    await s(OFFICER, { type: 'GO_LIVE' }, 'live');
+    // The service starts no sooner than the contract: before then it is not offered, and the case says why.
+    const waiting = await t.http.get(`/api/cases/${id}`).set(t.as(OFFICER));
+    expect(waiting.body.nextEvents.map((e: { type: string }) => e.type)).not.toContain('GO_LIVE');
+    expect(waiting.body.notYet).toEqual([
+      {
+        type: 'GO_LIVE',
+        label: 'Start the service',
+        reason: 'the contract starts on 1 April 2027: the service can start from then',
+      },
+    ]);
+    const early = await h.refuse(id, OFFICER, { type: 'GO_LIVE' }, 409);
+    expect(early.detail).toBe(
+      'Start the service: the contract starts on 1 April 2027: the service can start from then.',
+    );
+    await t.onDay('2027-04-01', () => s(OFFICER, { type: 'GO_LIVE' }, 'live'));
     const extend = {
       decision: 'extend',
       note: 'Good',
@@ -416,10 +430,8 @@ describe('sarc-recommissioning', () => {
     expect(await h.lineMoney(fundId)).toEqual({ committedPence: 290_000_000, releasedPence: 0 });
     expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 18_125_000]));
     // It is closed only once it has ended; sooner is a termination, with its reasons.
-    const early = await h.refuse(id, OFFICER, { type: 'COMPLETE' }, 422);
-    expect(early.errors).toEqual([
-      { field: 'contract.endsOn', message: expect.stringContaining('31 March 2031') },
-    ]);
+    const unended = await h.refuse(id, OFFICER, { type: 'COMPLETE' }, 409);
+    expect(unended.detail).toContain('the contract runs until 31 March 2031');
     await h.refuse(id, OFFICER, { type: 'TERMINATE' }, 422);
     const ended = await s(
       OFFICER,

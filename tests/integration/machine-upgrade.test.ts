@@ -151,7 +151,7 @@ describe('moving cases to the latest machine version', () => {
     expect(signed.context).toMatchObject({ awardedPence: 2_000_000, committedPence: 2_000_000 });
   });
 
-  it('moves a version-3 SARC procurement with bidders in words to version 4, where it runs on, paid as before', async () => {
+  it('moves a version-3 SARC procurement with bidders in words through version 4 to 5, where it runs on, paid as before', async () => {
     const { programmeId } = await t.programme({
       cycle: 'sarc-recommissioning',
       delegationThresholdPence: 300_000_000,
@@ -184,7 +184,14 @@ describe('moving cases to the latest machine version', () => {
     expect(moved['sarc-recommissioning']).toBeGreaterThanOrEqual(1);
     const [row] =
       await t.sql`select machine_version, state, snapshot->'context' as c from cases where id = ${id}`;
-    expect(row).toMatchObject({ machine_version: 4, state: 'moderation' });
+    expect(row).toMatchObject({ machine_version: 5, state: 'moderation' });
+    // Each step is in its history: version 3 to 4, then 4 to 5.
+    const steps = await t.sql`select payload from case_events
+      where case_id = ${id} and type = 'MACHINE_UPGRADED' order by version`;
+    expect(steps.map((e) => e.payload)).toEqual([
+      { fromVersion: 3, toVersion: 4 },
+      { fromVersion: 4, toVersion: 5 },
+    ]);
     expect(row!.c.tenders).toEqual(tenders.map((tender) => ({ ...tender, supplierId: null })));
     expect(row!.c.scores.map((x: { supplierId: unknown }) => x.supplierId)).toEqual([null, null]);
     expect(row!.c.terminateReason).toBeNull();

@@ -409,7 +409,7 @@ describe('bidders on record', () => {
     expect(other.body.items).toHaveLength(0);
 
     // Extended, the contract's new payments go to the same supplier.
-    await h.step(id, OFFICER, { type: 'GO_LIVE' }, 'live');
+    await t.onDay('2028-04-01', () => h.step(id, OFFICER, { type: 'GO_LIVE' }, 'live'));
     const extend = {
       type: 'CONTRACT_REVIEW',
       decision: 'extend',

@@ -7,6 +7,7 @@ import {
   checkAward,
   checkClarification,
   checkComplete,
+  checkGoLive,
   checkModerate,
   checkNotice,
   checkPartnerDecision,
@@ -15,6 +16,7 @@ import {
   checkScores,
   checkTender,
   highestScorer,
+  notStarted,
   preferredNotHighest,
   preferredPrice,
   type SarcContext,
@@ -205,9 +207,13 @@ const accepts: Record<string, string[]> = {
 
 describe('SARC re-commissioning definition', () => {
   it('describes itself and registers', () => {
-    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 4, referencePrefix: 'SARC' });
-    // Cases on version 3 move to 4 through upgradeFromVersion3, each in the state it is in.
-    expect(def.upgradeFrom).toMatchObject({ version: 3, context: upgradeFromVersion3 });
+    expect(def).toMatchObject({ id: 'sarc-recommissioning', version: 5, referencePrefix: 'SARC' });
+    // Cases on version 4 move to 5 as they are; cases on version 3 first move to 4 through
+    // upgradeFromVersion3, each in the state it is in.
+    expect(def.upgradeFrom).toEqual({
+      version: 4,
+      previous: { version: 3, context: upgradeFromVersion3, state: expect.any(Function) },
+    });
     expect(def.createdBy).toEqual(['officer']);
     expect(() => new MachineRegistry([def])).not.toThrow();
     expect(Object.keys(def.states).sort()).toEqual(Object.keys(machine.root.states).sort());
@@ -799,7 +805,7 @@ describe('the upgrade from version 3', () => {
       expect(def.context.safeParse(c).success).toBe(true);
       expect(c.tenders.every((t) => t.supplierId === null)).toBe(true);
       expect(c.scores.every((t) => t.supplierId === null)).toBe(true);
-      expect(def.upgradeFrom?.state?.(state)).toBe(state);
+      expect(def.upgradeFrom?.previous?.state?.(state)).toBe(state);
       expect(Object.keys(def.states)).toContain(state);
     },
   );
@@ -1021,6 +1027,30 @@ describe('money and payments', () => {
   });
 });
 
+describe('starting the service', () => {
+  it('waits for the contract to start (version 5): refused the day before, and said why', () => {
+    const mobilising = reach('mobilisation');
+    expect(mobilising.context.contract?.startsOn).toBe('2027-04-01');
+    const early = { ...ev.GO_LIVE, today: '2027-03-31' };
+    expect(can(mobilising, early)).toBe(false);
+    expect(send(mobilising, early)).toEqual([mobilising, []]);
+    // The engine leaves it out of what may be sent and says why; the machine's guard reads the same rule.
+    expect(def.events.GO_LIVE.unavailable?.(mobilising.context, { today: '2027-03-31' })).toBe(
+      'the contract starts on 1 April 2027: the service can start from then',
+    );
+    expect(checkGoLive(mobilising.context, {}, { today: '2027-03-31' })).toEqual([
+      {
+        field: 'contract.startsOn',
+        message: 'The contract starts on 1 April 2027: the service can start from then',
+      },
+    ]);
+    for (const today of ['2027-04-01', '2027-06-30']) {
+      expect(notStarted(mobilising.context, { today })).toBeNull();
+      expect(send(mobilising, { ...ev.GO_LIVE, today })[0].value).toBe('live');
+    }
+  });
+});
+
 describe('ending the contract', () => {
   it('re-procuring lets the contract run; COMPLETE is refused before its end date and closes it on it', () => {
     const [reprocuring, actions] = send(reach('live'), reprocure);
@@ -1147,7 +1177,7 @@ describe('notifications and effects', () => {
       checkModerate,
       checkPartnerDecision,
     };
-    const more = { checkNotice, checkAward, checkComplete, checkReview };
+    const more = { checkNotice, checkAward, checkGoLive, checkComplete, checkReview };
     const specs = Object.values(def.events as Record<string, { check?: unknown }>);
     const used = specs.flatMap((spec) => (spec.check ? [spec.check] : []));
     expect(used).toEqual(Object.values({ ...checks, ...more }));

@@ -305,6 +305,7 @@ describe('the case page template, for every machine', () => {
           },
           nextEvents,
           forColleagues: [],
+          notYet: [],
           decision: null,
         };
         const { forms, errors } = actionForms(definition, view);

@@ -86,6 +86,11 @@ export const caseView = caseSummary.extend({
     .describe(
       "For the owning organisation's people: what it may send now that needs a permission this caller lacks (ownerPermission); they may prepare it in the pages. Empty for staff",
     ),
+  notYet: z
+    .array(nextEvent.extend({ reason: z.string() }))
+    .describe(
+      'What this caller could send in the case\'s state but must wait for, each with the reason ("the contract starts on 1 April 2027"); sending one now is refused with 409',
+    ),
   decision: z
     .looseObject({
       status: z.enum(['awaitingSignature', 'sentBack']),
