@@ -87,6 +87,12 @@ export interface EventSpec<Context = any, Payload = any> {
    */
   unavailable?: (context: Context, now?: Now) => string | null;
   /**
+   * What the person filling in the event's form should have in front of them, from the case (the price
+   * the preferred bidder tendered, beside the contract value asked for); null when nothing. Pages show
+   * it above the form; it is read from what this person may see of the context.
+   */
+  guidance?: (context: Context) => string | null;
+  /**
    * An event a person may send at any time that is not work waiting for them (cancelling, recording
    * money returned): it does not put the case on their "work waiting" list.
    */

@@ -21,6 +21,7 @@ import {
   moneyActions,
   type Now,
   notify,
+  notPast,
   type ProgrammeInput,
   paymentActions,
   pence,
@@ -273,7 +274,10 @@ const problem = (field: string, message: string): FieldProblem[] => [{ field, me
 const plausible = (date: string) => date >= '2000-01-01' && date <= '9000-12-31';
 const round2 = (x: number) => Math.round((x + Number.EPSILON) * 100) / 100;
 
-export const checkPublish = (_c: SarcContext, p: Of<'PUBLISH_TENDER'>): FieldProblem[] => [
+export const checkPublish = (_c: SarcContext, p: Of<'PUBLISH_TENDER'>, now?: Now): FieldProblem[] => [
+  // A deadline already past would close the tender the moment it opened (version 5).
+  ...notPast('clarificationDeadline', p.clarificationDeadline, now),
+  ...notPast('tenderDeadline', p.tenderDeadline, now),
   ...(p.qualityWeight + p.priceWeight === 100
     ? []
     : problem('priceWeight', `Quality and price weights must add up to 100 (quality is ${p.qualityWeight})`)),
@@ -337,18 +341,24 @@ const chosenIn = (c: SarcContext, p: Of<'MODERATE'>): SarcScore | undefined =>
 export const checkModerate = (c: SarcContext, p: Of<'MODERATE'>): FieldProblem[] =>
   chosenIn(c, p) ? [] : problem('preferredBidder', 'Choose one of the scored bidders');
 
-/** What the earliest date for an award notice is, in words. */
-const noticeFloor = (c: SarcContext) =>
-  c.challenges.at(-1)?.awardNoticePublishedOn ? 'the date of the notice challenged' : 'the tender deadline';
-
+/**
+ * The first award notice is published no sooner than the tender deadline. After a dismissed challenge
+ * the new notice is a new one, published after the notice challenged, so its standstill runs afresh
+ * (version 5; version 4 took the same date again, and with it a standstill already run).
+ */
 export const checkNotice = (c: SarcContext, p: Of<'PUBLISH_AWARD_NOTICE'>): FieldProblem[] => {
-  const earliest = c.challenges.at(-1)?.awardNoticePublishedOn ?? c.tenderDeadline ?? '2000-01-01';
+  const challenged = c.challenges.at(-1)?.awardNoticePublishedOn;
+  if (challenged)
+    return p.publishedOn > challenged && plausible(p.publishedOn)
+      ? []
+      : problem(
+          'publishedOn',
+          `Enter a date after ${dayInWords(challenged)}, when the notice challenged was published`,
+        );
+  const earliest = c.tenderDeadline ?? '2000-01-01';
   return p.publishedOn >= earliest && plausible(p.publishedOn)
     ? []
-    : problem(
-        'publishedOn',
-        `Enter the date the notice was published: not before ${dayInWords(earliest)}, ${noticeFloor(c)}`,
-      );
+    : problem('publishedOn', `Enter a date no earlier than ${dayInWords(earliest)}, the tender deadline`);
 };
 
 /** The scored tender the evaluation ranked first (most points), if any. */
@@ -389,7 +399,10 @@ export const checkPartnerDecision = (_c: SarcContext, p: Of<'RECORD_PARTNER_DECI
 export const checkAward = (c: SarcContext, p: Of<'AWARD_CONTRACT'>): FieldProblem[] => [
   ...atMost('valuePence', p.valuePence, c.contractValuePence, (v) => `The contract value is at most ${v}`),
   ...(awardAboveTender(c, p) && !p.justification
-    ? problem('justification', 'Justify a contract worth more than the preferred tender')
+    ? problem(
+        'justification',
+        `Say why the contract is worth more than the ${formatPounds(preferredPrice(c) ?? 0)} the preferred bidder tendered`,
+      )
     : []),
   ...(p.endsOn > p.startsOn ? [] : problem('endsOn', 'The contract must end after it starts')),
 ];
@@ -408,8 +421,21 @@ export const checkReview = (c: SarcContext, p: Of<'CONTRACT_REVIEW'>): FieldProb
           'newEndsOn',
           `Enter a new end date after the contract's current end, ${endsOn ? dayInWords(endsOn) : 'once awarded'}`,
         )),
-    ...(p.extensionValuePence ? [] : problem('extensionValuePence', 'Enter the value of the extension')),
+    ...(p.extensionValuePence
+      ? withinBudget(c, p.extensionValuePence)
+      : problem('extensionValuePence', 'Enter the value of the extension')),
   ];
+};
+
+/** An extension keeps the contract within the value budgeted for its whole term (version 5). */
+const withinBudget = (c: SarcContext, extensionPence: number): FieldProblem[] => {
+  const after = (contractTotal(c) ?? 0) + extensionPence;
+  return after <= c.contractValuePence
+    ? []
+    : problem(
+        'extensionValuePence',
+        `The contract would then be worth ${formatPounds(after)}, more than the ${formatPounds(c.contractValuePence)} budgeted for its whole term`,
+      );
 };
 
 /** What the contract is worth now: as awarded, with every extension; null before it is awarded. */
@@ -918,6 +944,35 @@ export type SarcContextV3 = Omit<
   contract: Omit<NonNullable<SarcContext['contract']>, 'supplierId' | 'supplier'> | null;
 };
 
+/** What the officer should have in front of them for each form, from the case. */
+const guidance = {
+  SCORE_TENDERS: (c: SarcContext) =>
+    `Quality is weighted ${c.qualityWeight ?? 0}% and price ${c.priceWeight ?? 0}%. Price points are worked out from the prices tendered: the lowest gets all ${c.priceWeight ?? 0}.`,
+  MODERATE: (c: SarcContext) => {
+    const top = highestScorer(c);
+    return top
+      ? `${top.bidder} scored the most points (${top.totalPoints}). Choosing another bidder needs the approver's signature.`
+      : null;
+  },
+  RECORD_PARTNER_DECISION: (c: SarcContext) => {
+    const waiting = sarcPartners.filter((p) => !c.partnerDecisions[p]).map((p) => partnerNames[p]);
+    return `The preferred bidder is ${c.preferredBidder ?? 'not chosen yet'}.${waiting.length ? ` Still to decide: ${waiting.join(', ')}.` : ''}`;
+  },
+  AWARD_CONTRACT: (c: SarcContext) => {
+    const price = preferredPrice(c);
+    const budget = `The contract value budgeted is ${formatPounds(c.contractValuePence)}.`;
+    return price === null
+      ? budget
+      : `${c.preferredBidder} tendered ${formatPounds(price)} for the whole contract. ${budget} A contract worth more than the tender needs a justification, and the approver's signature.`;
+  },
+  CONTRACT_REVIEW: (c: SarcContext) => {
+    const total = contractTotal(c);
+    return c.contract && total !== null
+      ? `The contract with ${c.contract.supplier} runs from ${dayInWords(c.contract.startsOn)} to ${dayInWords(c.contract.endsOn)} and is worth ${formatPounds(total)}${c.extensions.length ? ', with its extensions' : ''}.`
+      : null;
+  },
+};
+
 const officer = ['officer'] as const;
 const byOfficer = (label: string, payload: z.ZodObject, check?: EventSpec['check']): EventSpec =>
   check ? { label, payload, sentBy: officer, check } : { label, payload, sentBy: officer };
@@ -930,7 +985,9 @@ export const sarcRecommissioning = defineMachine({
   // 4: bidders are organisations on record and the contract's payments go to its supplier; tenders are
   //    scored by bidder in a form; re-procuring lets the contract run to its end, closed then, and
   //    ending it sooner is a termination with reasons.
-  // 5: the service starts (GO_LIVE) no sooner than the contract does. Nothing else changed.
+  // 5: the service starts (GO_LIVE) no sooner than the contract does; tender deadlines are not in the
+  //    past; a new award notice after a dismissed challenge is dated after the one challenged; an
+  //    extension keeps the contract within the value budgeted.
   version: 5,
   upgradeFrom: {
     version: 4,
@@ -992,6 +1049,7 @@ export const sarcRecommissioning = defineMachine({
     },
     SCORE_TENDERS: {
       ...byOfficer('Score the tenders', payloads.SCORE_TENDERS, checkScores),
+      guidance: guidance.SCORE_TENDERS,
       unavailable: (c: SarcContext) =>
         c.tenders.length === 0
           ? 'no tenders were received, so there is nothing to score: abandon the procurement'
@@ -1000,14 +1058,18 @@ export const sarcRecommissioning = defineMachine({
     ABANDON: { ...byOfficer('Abandon the procurement', payloads.ABANDON), irreversible: true },
     MODERATE: {
       ...byOfficer('Record the moderation', payloads.MODERATE, checkModerate),
+      guidance: guidance.MODERATE,
       // No money moves, but a preferred bidder other than the highest scorer is the approver's to sign.
       decision: { amountPence: () => null, signatureWhen: preferredNotHighest },
     },
-    RECORD_PARTNER_DECISION: byOfficer(
-      "Record a partner's board decision",
-      payloads.RECORD_PARTNER_DECISION,
-      checkPartnerDecision,
-    ),
+    RECORD_PARTNER_DECISION: {
+      ...byOfficer(
+        "Record a partner's board decision",
+        payloads.RECORD_PARTNER_DECISION,
+        checkPartnerDecision,
+      ),
+      guidance: guidance.RECORD_PARTNER_DECISION,
+    },
     RETURN_TO_MODERATION: byOfficer('Return to moderation', payloads.RETURN_TO_MODERATION),
     PUBLISH_AWARD_NOTICE: byOfficer('Publish the award notice', payloads.PUBLISH_AWARD_NOTICE, checkNotice),
     STANDSTILL_ENDED: {
@@ -1019,6 +1081,7 @@ export const sarcRecommissioning = defineMachine({
     RESOLVE_CHALLENGE: byOfficer('Resolve the challenge', payloads.RESOLVE_CHALLENGE),
     AWARD_CONTRACT: {
       ...byOfficer('Award the contract', payloads.AWARD_CONTRACT, checkAward),
+      guidance: guidance.AWARD_CONTRACT,
       decision: {
         amountPence: (_c: SarcContext, p: Of<'AWARD_CONTRACT'>) => p.valuePence,
         signatureWhen: awardAboveTender,
@@ -1032,6 +1095,7 @@ export const sarcRecommissioning = defineMachine({
     },
     CONTRACT_REVIEW: {
       ...byOfficer('Review the contract', payloads.CONTRACT_REVIEW, checkReview),
+      guidance: guidance.CONTRACT_REVIEW,
       // An extension is decided on the contract's new total; re-procuring commits nothing.
       decision: { amountPence: contractTotalAfter },
     },

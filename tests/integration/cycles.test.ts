@@ -272,7 +272,10 @@ describe('sarc-recommissioning', () => {
     expect(state).toBe('specification');
     const s = h.on(id);
     const deadlines = { clarificationDeadline: dates.clarification, tenderDeadline: dates.tender };
-    const published = await s(OFFICER, { type: 'PUBLISH_TENDER', ...deadlines }, 'tendering');
+    // Published before its deadlines (which are past by now): they fire as soon as they are due.
+    const published = await t.onDay('2026-01-05', () =>
+      s(OFFICER, { type: 'PUBLISH_TENDER', ...deadlines }, 'tendering'),
+    );
     expect(published.context).toMatchObject({ qualityWeight: 70, priceWeight: 30 });
     expect(await h.timersOf(id)).toEqual({
       CLARIFICATION_CLOSED: due.clarification,
@@ -407,11 +410,25 @@ describe('sarc-recommissioning', () => {
       decision: 'extend',
       note: 'Good',
       newEndsOn: '2031-03-31',
-      extensionValuePence: 60_000_000,
+      extensionValuePence: 10_000_000,
     };
-    // An extension is weighed on the contract's new total, £2.9 million: the approver signs it too.
+    // An extension keeps the contract within the £2.4 million budgeted for its whole term.
+    const over = await h.refuse(
+      id,
+      OFFICER,
+      { type: 'CONTRACT_REVIEW', ...extend, extensionValuePence: 10_000_001 },
+      422,
+    );
+    expect(over.errors).toEqual([
+      {
+        field: 'extensionValuePence',
+        message:
+          'The contract would then be worth £2,400,000.01, more than the £2,400,000.00 budgeted for its whole term',
+      },
+    ]);
+    // An extension is weighed on the contract's new total, £2.4 million: the approver signs it too.
     const extending = await h.hold(id, OFFICER, { type: 'CONTRACT_REVIEW', ...extend });
-    expect(extending.decision).toMatchObject({ amountPence: 290_000_000 });
+    expect(extending.decision).toMatchObject({ amountPence: 240_000_000 });
     expect(await h.lineMoney(fundId)).toEqual({ committedPence: 230_000_000, releasedPence: 0 });
     const extended = await h.sign(id, 'live');
     expect(extended.context.contract).toEqual({
@@ -420,15 +437,15 @@ describe('sarc-recommissioning', () => {
       supplierId: bidders.mountain,
       supplier: MOUNTAIN,
     });
-    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 290_000_000, releasedPence: 0 });
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 240_000_000, releasedPence: 0 });
     // The extension re-profiles the unpaid payments over the longer term: four more quarters.
     const extendedQuarters = [...quarterly, '2030-07-01', '2030-10-01', '2031-01-02', '2031-04-01'];
-    expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 18_125_000]));
+    expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 15_000_000]));
     const reprocure = { type: 'CONTRACT_REVIEW', decision: 'reprocure', note: 'Market has changed' };
     expect((await s(OFFICER, reprocure, 'reprocuring')).context.reprocureNote).toBe('Market has changed');
     // Being re-procured, the contract runs to its end and is paid as agreed.
-    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 290_000_000, releasedPence: 0 });
-    expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 18_125_000]));
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 240_000_000, releasedPence: 0 });
+    expect(await payments()).toEqual(extendedQuarters.map((dueOn) => ['scheduled', dueOn, 15_000_000]));
     // It is closed only once it has ended; sooner is a termination, with its reasons.
     const unended = await h.refuse(id, OFFICER, { type: 'COMPLETE' }, 409);
     expect(unended.detail).toContain('the contract runs until 31 March 2031');
@@ -440,7 +457,7 @@ describe('sarc-recommissioning', () => {
     );
     expect(ended.context.terminateReason).toBe('Provider entered administration');
     // Ended early: nothing was paid, so all of it goes back to the fund and no payment is left to make.
-    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 290_000_000, releasedPence: 290_000_000 });
+    expect(await h.lineMoney(fundId)).toEqual({ committedPence: 240_000_000, releasedPence: 240_000_000 });
     expect((await payments()).every(([state]) => state === 'cancelled')).toBe(true);
   });
 

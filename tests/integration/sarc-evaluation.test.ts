@@ -290,7 +290,10 @@ describe('awarding above the preferred tender', () => {
     const before = await stored(id);
     const refused = await h.refuse(id, OFFICER, award, 422);
     expect(refused.errors).toEqual([
-      { field: 'justification', message: 'Justify a contract worth more than the preferred tender' },
+      {
+        field: 'justification',
+        message: 'Say why the contract is worth more than the £2,100,000.00 the preferred bidder tendered',
+      },
     ]);
     expect(await stored(id)).toEqual(before);
     expect(await h.lineMoney(fundId)).toEqual({ committedPence: 0, releasedPence: 0 });

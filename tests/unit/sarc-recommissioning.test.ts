@@ -98,7 +98,7 @@ const ev = {
     decision: 'extend',
     note: 'Performing well',
     newEndsOn: '2031-03-31',
-    extensionValuePence: 15_000_000,
+    extensionValuePence: 4_000_000,
   },
 } satisfies Record<string, Event>;
 type EventType = keyof typeof ev;
@@ -687,7 +687,10 @@ describe('decisions the approver signs whatever their amount', () => {
     const unjustified = { ...ev.AWARD_CONTRACT, valuePence: 45_000_000 };
     const justified = { ...unjustified, justification: 'TUPE costs agreed after the tender' };
     expect(checkAward(before.context, unjustified)).toEqual([
-      { field: 'justification', message: 'Justify a contract worth more than the preferred tender' },
+      {
+        field: 'justification',
+        message: 'Say why the contract is worth more than the £400,000.00 the preferred bidder tendered',
+      },
     ]);
     expect(can(before, unjustified)).toBe(false);
     expect(send(before, unjustified)[0]).toBe(before);
@@ -827,7 +830,7 @@ describe('the upgrade from version 3', () => {
 
   it('a live version-3 contract is extended, re-procured and closed as a version-4 one', () => {
     let [s, actions] = send(upgraded('live'), ev.CONTRACT_REVIEW);
-    expect(money(actions)).toEqual([commit(15_000_000), contractPayments('2027-04-01', '2031-03-31', null)]);
+    expect(money(actions)).toEqual([commit(4_000_000), contractPayments('2027-04-01', '2031-03-31', null)]);
     [s, actions] = runFrom(s, [reprocure, ev.COMPLETE]);
     expect([s.value, s.context.reprocureNote, money(actions)]).toEqual([
       'closed',
@@ -914,6 +917,16 @@ describe('timers and the standstill', () => {
       },
     ]);
     expect(can(s, { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: '2026-12-17' })).toBe(false);
+    // Version 5: the new notice is a new one, dated after the notice challenged, so a standstill runs again.
+    const again = { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: '2026-12-18' };
+    expect(can(s, again)).toBe(false);
+    expect(checkNotice(s.context, again)).toEqual([
+      {
+        field: 'publishedOn',
+        message: 'Enter a date after 18 December 2026, when the notice challenged was published',
+      },
+    ]);
+    expect(can(s, { ...again, publishedOn: '2026-12-19' })).toBe(true);
     [s, actions] = send(s, { ...ev.PUBLISH_AWARD_NOTICE, publishedOn: '2027-01-08' });
     expect(schedules(actions)[0].at).toBe('2027-01-20T00:00:00.000Z');
     [s] = runFrom(s, [ev.RECORD_CHALLENGE, { ...ev.RESOLVE_CHALLENGE, outcome: 'upheld' }]);
@@ -940,7 +953,7 @@ describe('money and payments', () => {
     [s, actions] = send(s, ev.CONTRACT_REVIEW);
     expect(s.value).toBe('live');
     // The schedule runs to the new end, over the contract's original start.
-    expect(money(actions)).toEqual([commit(15_000_000), contractPayments('2027-04-01', '2031-03-31')]);
+    expect(money(actions)).toEqual([commit(4_000_000), contractPayments('2027-04-01', '2031-03-31')]);
     expect(s.context.contract?.endsOn).toBe('2031-03-31');
     [s, actions] = send(s, { ...ev.CONTRACT_REVIEW, newEndsOn: '2031-03-31' });
     expect(actions).toEqual([]);
@@ -1024,6 +1037,44 @@ describe('money and payments', () => {
     expect(checkReview(before.context, e as never).map((p) => p.field)).toEqual(fields);
     expect(can(before, e)).toBe(false);
     expect(send(before, e)[0]).toBe(before);
+  });
+});
+
+describe('version 5 rules', () => {
+  it('refuses tender deadlines already past, which would close the tender as it opened', () => {
+    const [s] = start();
+    const today = { today: '2026-06-12' };
+    const past = { ...ev.PUBLISH_TENDER, clarificationDeadline: '2026-06-11', tenderDeadline: '2026-06-11' };
+    expect(checkPublish(s.context, past as never, today)).toEqual([
+      {
+        field: 'clarificationDeadline',
+        message: 'Enter a date that is not in the past (today is 2026-06-12)',
+      },
+      { field: 'tenderDeadline', message: 'Enter a date that is not in the past (today is 2026-06-12)' },
+      {
+        field: 'clarificationDeadline',
+        message: 'Clarification questions must close before the tender deadline',
+      },
+    ]);
+    expect(can(s, { ...past, ...today })).toBe(false);
+    // The published tender's own deadlines: questions close today, tenders on 3 July.
+    expect(can(s, { ...ev.PUBLISH_TENDER, ...today })).toBe(true);
+  });
+
+  it('an extension keeps the contract within the value budgeted for its whole term', () => {
+    // Awarded £450,000 of £500,000 budgeted: £50,000 more is the most an extension can add.
+    const live = reach('live');
+    const over = { ...ev.CONTRACT_REVIEW, extensionValuePence: 5_000_001 };
+    expect(checkReview(live.context, over as never)).toEqual([
+      {
+        field: 'extensionValuePence',
+        message:
+          'The contract would then be worth £500,000.01, more than the £500,000.00 budgeted for its whole term',
+      },
+    ]);
+    expect(can(live, over)).toBe(false);
+    const [extended] = send(live, { ...over, extensionValuePence: 5_000_000 });
+    expect(extended.context.extensions).toHaveLength(1);
   });
 });
 
@@ -1297,5 +1348,30 @@ describe('two bidders with the same name', () => {
     [s] = send(s, { type: 'MODERATE', preferredBidder: GAMMA, rationale: 'Best' });
     expect(s.context.preferredTender).toBe(GAMMA);
     expect(preferredPrice(s.context)).toBe(30_000_000);
+  });
+});
+
+describe('what each form puts in front of the officer', () => {
+  const guide = (type: string, state: string) =>
+    (def.events as Record<string, { guidance?: (c: unknown) => string | null }>)[type]!.guidance?.(
+      reach(state).context,
+    );
+
+  it('gives the weights, the highest scorer, the partners still to decide, the tender beside the award, the contract under review', () => {
+    expect(guide('SCORE_TENDERS', 'evaluation')).toBe(
+      'Quality is weighted 70% and price 30%. Price points are worked out from the prices tendered: the lowest gets all 30.',
+    );
+    expect(guide('MODERATE', 'moderation')).toBe(
+      "Beta Care scored the most points (80). Choosing another bidder needs the approver's signature.",
+    );
+    expect(guide('RECORD_PARTNER_DECISION', 'boardDecision')).toBe(
+      'The preferred bidder is Beta Care. Still to decide: Office of the Police and Crime Commissioner, NHS England, County council, City council.',
+    );
+    expect(guide('AWARD_CONTRACT', 'readyToAward')).toBe(
+      "Beta Care tendered £500,000.00 for the whole contract. The contract value budgeted is £500,000.00. A contract worth more than the tender needs a justification, and the approver's signature.",
+    );
+    expect(guide('CONTRACT_REVIEW', 'live')).toBe(
+      'The contract with Beta Care runs from 1 April 2027 to 31 March 2030 and is worth £450,000.00.',
+    );
   });
 });

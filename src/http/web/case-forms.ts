@@ -75,7 +75,11 @@ export function actionForms(
 ) {
   // What a colleague with the permission sends, this person may prepare and save for them.
   const events = [
-    ...view.nextEvents.map((e) => ({ ...e, note: undefined as string | undefined, saveOnly: false })),
+    ...view.nextEvents.map((e) => ({
+      ...e,
+      note: eventSpec(definition, e.type)?.guidance?.(view.context) ?? undefined,
+      saveOnly: false,
+    })),
     ...(view.forColleagues ?? []).map((e) => ({
       type: e.type,
       label: e.label,
