@@ -948,19 +948,20 @@ export type SarcContextV3 = Omit<
 const guidance = {
   SCORE_TENDERS: (c: SarcContext) =>
     `Quality is weighted ${c.qualityWeight ?? 0}% and price ${c.priceWeight ?? 0}%. Price points are worked out from the prices tendered: the lowest gets all ${c.priceWeight ?? 0}.`,
+  // Read from what a page holds of the case, which may be less than the whole context.
   MODERATE: (c: SarcContext) => {
-    const top = highestScorer(c);
+    const top = highestScorer({ ...c, scores: c.scores ?? [] });
     return top
       ? `${top.bidder} scored the most points (${top.totalPoints}). Choosing another bidder needs the approver's signature.`
       : null;
   },
   RECORD_PARTNER_DECISION: (c: SarcContext) => {
-    const waiting = sarcPartners.filter((p) => !c.partnerDecisions[p]).map((p) => partnerNames[p]);
+    const waiting = sarcPartners.filter((p) => !c.partnerDecisions?.[p]).map((p) => partnerNames[p]);
     return `The preferred bidder is ${c.preferredBidder ?? 'not chosen yet'}.${waiting.length ? ` Still to decide: ${waiting.join(', ')}.` : ''}`;
   },
   AWARD_CONTRACT: (c: SarcContext) => {
     const price = preferredPrice(c);
-    const budget = `The contract value budgeted is ${formatPounds(c.contractValuePence)}.`;
+    const budget = `The contract value budgeted is ${formatPounds(c.contractValuePence ?? 0)}.`;
     return price === null
       ? budget
       : `${c.preferredBidder} tendered ${formatPounds(price)} for the whole contract. ${budget} A contract worth more than the tender needs a justification, and the approver's signature.`;
@@ -968,7 +969,7 @@ const guidance = {
   CONTRACT_REVIEW: (c: SarcContext) => {
     const total = contractTotal(c);
     return c.contract && total !== null
-      ? `The contract with ${c.contract.supplier} runs from ${dayInWords(c.contract.startsOn)} to ${dayInWords(c.contract.endsOn)} and is worth ${formatPounds(total)}${c.extensions.length ? ', with its extensions' : ''}.`
+      ? `The contract with ${c.contract.supplier} runs from ${dayInWords(c.contract.startsOn)} to ${dayInWords(c.contract.endsOn)} and is worth ${formatPounds(total)}${c.extensions?.length ? ', with its extensions' : ''}.`
       : null;
   },
 };

@@ -336,7 +336,7 @@ describe('the approver and finance pages', () => {
     );
     expect(undeclared.text).toContain(`action="/cases/${id}/declaration"`);
     expect(undeclared.text).not.toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
-    expect(/<div[^>]*id="decision"[\s\S]*?<\/dl>/.exec(undeclared.text)?.[0]).toContain('£12,345.00');
+    expect(/<div[^>]*id="held-decision"[\s\S]*?<\/dl>/.exec(undeclared.text)?.[0]).toContain('£12,345.00');
     const declared = await approver
       .post(`/cases/${id}/declaration`)
       .type('form')

@@ -322,6 +322,9 @@ describe('the case page template, for every machine', () => {
           diagram: machineDiagram(definition, state),
           timeline: [],
           csrfToken: 'token',
+          // The page's own sections too, so a form's field can never take one of their ids.
+          decision: { heading: 'Decision awaiting a signature', rows: [{ key: 'Amount', value: '£1.00' }] },
+          upcoming: [{ what: 'Tender deadline passed', at: '2026-11-22T11:40:00.000Z' }],
         });
         expect(html).toContain('A &lt;b&gt;bold&lt;/b&gt; title');
         expect(html).not.toContain('undefined');
