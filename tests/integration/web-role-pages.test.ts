@@ -350,7 +350,7 @@ describe('the approver and finance pages', () => {
     // Beside it, the panel's scores as moderators read them: here nobody on the panel scored.
     const panelScores = /<section[^>]*id="panel-scores"[\s\S]*?<\/section>/.exec(kase.text)?.[0] ?? '';
     expect(panelScores).toContain('0 of the 2 panel members needed have scored.');
-    const held = /<div[^>]*id="decision"[\s\S]*?<\/dl>/.exec(kase.text)?.[0] ?? '';
+    const held = /<div[^>]*id="held-decision"[\s\S]*?<\/dl>/.exec(kase.text)?.[0] ?? '';
     expect(held).toContain('Recommend an award');
     expect(held).toContain('£12,345.00');
   });

@@ -524,3 +524,30 @@ describe('choices, rows, a day’s start, defaults and hidden fields', () => {
     expect(formToPayload(schema, { fund: 'f1' }).payload).toEqual({ fund: 'f1', outcomes: [] });
   });
 });
+
+describe('a field with a default', () => {
+  const schema = z.strictObject({
+    qualityWeight: z
+      .number()
+      .int()
+      .min(50)
+      .max(90)
+      .default(70)
+      .meta({ title: 'Weight given to quality (%)' }),
+    title: shortText(200).default('SARC').meta({ title: 'Title' }),
+    amountPence: positivePence.default(100).meta({ title: 'Amount' }),
+  });
+
+  it('shows the default it takes in a new form (typed fields only), and what was typed once sent', () => {
+    const value = (built: ReturnType<typeof buildForm>, name: string) =>
+      built.fields.find((f) => f.name === name)?.params.value;
+    const fresh = buildForm(schema);
+    expect([value(fresh, 'qualityWeight'), value(fresh, 'title'), value(fresh, 'amountPence')]).toEqual([
+      '70',
+      'SARC',
+      '',
+    ]);
+    const typed = buildForm(schema, { values: { qualityWeight: '60', title: '', amountPence: '' } });
+    expect([value(typed, 'qualityWeight'), value(typed, 'title')]).toEqual(['60', '']);
+  });
+});

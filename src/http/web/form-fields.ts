@@ -53,9 +53,14 @@ export interface FieldSpec {
   itemTitle?: string;
   /** Left empty, the field takes the schema's default. */
   hasDefault?: boolean;
+  /** What a new form shows in a typed field with a default (70 for a usual weight), so nothing is hidden. */
+  startsAs?: string;
   /** What an error names the question as, where its label alone is not enough ("Criterion 2: Weight"). */
   errorLabel?: string;
 }
+
+/** Kinds typed as they are stored, so a default can be shown as it is (money and dates are not). */
+const TYPED: readonly Kind[] = ['text', 'textarea', 'integer', 'number'];
 
 const isBooleanObject = (s: Json) =>
   s.type === 'object' &&
@@ -128,6 +133,9 @@ function specsOf(json: Json): FieldSpec[] {
       // A field with a default is not optional to a person: left empty, it takes the default.
       optional: !required.has(name) && s.default === undefined,
       ...(s.default !== undefined ? { hasDefault: true } : {}),
+      ...(TYPED.includes(kind) && (typeof s.default === 'number' || typeof s.default === 'string')
+        ? { startsAs: String(s.default) }
+        : {}),
       ...(options ? { options } : {}),
       ...(optionText ? { optionText } : {}),
       ...(hint ? { hint } : {}),

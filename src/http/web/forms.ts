@@ -112,8 +112,10 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
     const id = idOf(name);
     const label = `${field.label}${field.optional ? ' (optional)' : ''}`;
     const hint = field.hint ? { text: field.hint } : undefined;
-    // A new form starts short text from the case (a draft's title); nothing else is guessed.
-    const start = kind === 'text' && typeof ctx[name] === 'string' ? (ctx[name] as string) : '';
+    // A new form starts short text from the case (a draft's title), or a field from the default it
+    // takes when left empty; nothing else is guessed.
+    const start =
+      kind === 'text' && typeof ctx[name] === 'string' ? (ctx[name] as string) : (field.startsAs ?? '');
     const typed = values ? text(values[name]) : start;
     const labelled = { id, name, label: { text: label, classes: 'govuk-label--s' }, hint, value: typed };
     const grouped = {
