@@ -5,10 +5,10 @@ import type { MachineDefinition } from '../machines/define.ts';
 import { machineDefinitions } from '../machines/index.ts';
 import { type BackgroundDeps, startBackground } from './background.ts';
 import type { Config } from './config.ts';
-import { type DatabaseHandle, type OpenOptions, openDatabase } from './db/client.ts';
+import { type DatabaseHandle, type OpenOptions, openDatabase, type Tx } from './db/client.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { seedDemoCases } from './domain/demo-cases.ts';
-import { holdsDemoUsers, seedDemoData } from './domain/demo-data.ts';
+import { type DemoIds, holdsDemoUsers, seedDemoData } from './domain/demo-data.ts';
 import { commitFundsEffect, releaseFundsEffect, requireOpenRoundEffect } from './domain/money.ts';
 import { notifyEffect } from './domain/notifications.ts';
 import { paymentEffects } from './domain/payments.ts';
@@ -102,7 +102,11 @@ export async function startServices(
   if (config.seedDemoData) {
     const cycles = engine.registry.list();
     const now = clock.now();
-    if (await seedDemoData(database.db, cycles, (tx, ids) => seedDemoCases(tx, engine, ids, now), now)) {
+    // The demo's SARC procurement was published weeks ago: its steps run on an engine of that day.
+    const engineAt = (at: Date) =>
+      createEngine(database, { clock: { now: () => at }, publicUrl: config.publicUrl });
+    const seedCases = (tx: Tx, ids: DemoIds) => seedDemoCases(tx, engine, ids, now, engineAt);
+    if (await seedDemoData(database.db, cycles, seedCases, now)) {
       logger.info('seeded demo data into an empty database');
     }
   }

@@ -1,7 +1,8 @@
 // Cases at different stages, so a fresh install has work to look at: the Youth Fund and victims'
 // services rounds open for bids, Youth Fund bids from draft to offered, one of them awaiting the
-// approver's signature, and a live crime and disorder grant with its returns due and a payment to
-// run. The panel works as people do: each member declares, scores, then decides.
+// approver's signature, a live crime and disorder grant with its returns due and a payment to run,
+// and a SARC procurement with its tenders in, to be scored (demo-sarc.ts). The panel works as people
+// do: each member declares, scores, then decides.
 import { addDays, londonDate } from '../../machines/calendar.ts';
 import { commissioningRound } from '../../machines/commissioning-round.ts';
 import { crimeDisorderGrant } from '../../machines/crime-disorder-grant.ts';
@@ -15,6 +16,7 @@ import type { Engine } from '../engine/engine.ts';
 import { decidePendingBankDetails, enterBankDetails } from './bank-details.ts';
 import type { DemoIds } from './demo-data.ts';
 import { seedDemoForm } from './demo-form.ts';
+import { seedSarcProcurement } from './demo-sarc.ts';
 import { financialYearOf } from './financial-year.ts';
 import { declareInterest, scoreBid } from './panel.ts';
 import { PAYMENT_MACHINE } from './payments.ts';
@@ -101,7 +103,14 @@ const youthFundBids = (reportDueOn: string): { provider: string; title: string; 
   },
 ];
 
-export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: Date): Promise<void> {
+export async function seedDemoCases(
+  tx: Tx,
+  engine: Engine,
+  ids: DemoIds,
+  now: Date,
+  /** The engine on an earlier day, for a case whose steps took weeks (the SARC procurement). */
+  engineAt: (at: Date) => Engine,
+): Promise<void> {
   const actor = async (email: string) => {
     const user = await findUserByEmail(tx, email);
     if (!user) throw new Error(`Demo user ${email} is missing`);
@@ -142,6 +151,7 @@ export async function seedDemoCases(tx: Tx, engine: Engine, ids: DemoIds, now: D
     await run(created.id, bid.provider, bid.steps);
   }
   await seedDemoForm(tx, ids.programmes.youthFund, now);
+  await seedSarcProcurement(tx, ids, now, engineAt);
 }
 
 /**

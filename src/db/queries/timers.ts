@@ -64,3 +64,12 @@ export async function timersOfCase(db: Db, caseId: string) {
     .where(eq(timers.caseId, caseId))
     .orderBy(asc(timers.dueAt));
 }
+
+/** A case's timers due by `now`, soonest first, to fire in the caller's transaction (the demo's past). */
+export async function dueTimersOfCase(db: Db, caseId: string, now: Date) {
+  return db
+    .select({ id: timers.id, event: timers.event })
+    .from(timers)
+    .where(and(eq(timers.caseId, caseId), lte(timers.dueAt, now)))
+    .orderBy(asc(timers.dueAt), asc(timers.id));
+}
