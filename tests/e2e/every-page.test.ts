@@ -244,6 +244,84 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/panel', 'forbidden', 403);
   }, 90_000);
 
+  it('every stage of a SARC procurement the officer works in, and a crime and disorder grant as officer and partnership', async () => {
+    const sarc = await t.programme({ cycle: 'sarc-recommissioning', otherYears: NEXT_FIVE_YEARS });
+    const opcc = await h.organisation((o) => o.kind === 'commissioner');
+    const mountain = await h.organisation((o) => o.name === 'Mountain Healthcare Ltd');
+    const solace = await h.organisation((o) => o.name === 'Solace Sexual Health CIC');
+    const input = { programmeId: sarc.programmeId, title: 'SARC contract', contractValuePence: 240_000_000 };
+    const { id } = await h.open(OFFICER, 'sarc-recommissioning', input, opcc);
+    const s = h.on(id);
+    const p = await page(t);
+    await signIn(p, OFFICER);
+    await visit(p, `/cases/${id}`, 'officer-sarc-specification');
+    // Published in January, its deadlines long past: they fire as the worker would.
+    const tender = {
+      type: 'PUBLISH_TENDER',
+      clarificationDeadline: '2026-02-02',
+      tenderDeadline: '2026-03-02',
+    };
+    await t.onDay('2026-01-05', () => s(OFFICER, tender, 'tendering'));
+    const question = { type: 'ANSWER_CLARIFICATION', question: 'Is it staffed at night?', answer: 'Yes' };
+    await s(OFFICER, question, 'tendering');
+    await s(OFFICER, { type: 'RECORD_TENDER', supplierId: mountain, pricePence: 228_000_000 }, 'tendering');
+    await s(OFFICER, { type: 'RECORD_TENDER', supplierId: solace, pricePence: 215_000_000 }, 'tendering');
+    await visit(p, `/cases/${id}`, 'officer-sarc-tendering');
+    await h.fire(id, 'CLARIFICATION_CLOSED', 'tendering');
+    await h.fire(id, 'TENDER_DEADLINE_PASSED', 'evaluation');
+    await visit(p, `/cases/${id}`, 'officer-sarc-scoring');
+    await expect(p.locator('#action-score-tenders').locator('..').innerText()).resolves.toContain(
+      'Quality is weighted 70% and price 30%',
+    );
+    await s(OFFICER, { type: 'SCORE_TENDERS', scores: { [mountain]: 80, [solace]: 70 } }, 'moderation');
+    await visit(p, `/cases/${id}`, 'officer-sarc-moderation');
+    const moderate = { type: 'MODERATE', preferredBidder: mountain, rationale: 'Highest score' };
+    await s(OFFICER, moderate, 'boardDecision');
+    await s(OFFICER, { type: 'RECORD_PARTNER_DECISION', partner: 'opcc', agrees: true }, 'boardDecision');
+    await visit(p, `/cases/${id}`, 'officer-sarc-board');
+    for (const partner of ['nhsEngland', 'countyCouncil'])
+      await s(OFFICER, { type: 'RECORD_PARTNER_DECISION', partner, agrees: true }, 'boardDecision');
+    const last = { type: 'RECORD_PARTNER_DECISION', partner: 'cityCouncil', agrees: true };
+    await s(OFFICER, last, 'awardNotice');
+    const notice = { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2026-03-10' };
+    await s(OFFICER, notice, 'standstill');
+    await visit(p, `/cases/${id}`, 'officer-sarc-standstill');
+    await h.fire(id, 'STANDSTILL_ENDED', 'readyToAward');
+    await visit(p, `/cases/${id}`, 'officer-sarc-award');
+    await expect(p.locator('#action-award-contract').locator('..').innerText()).resolves.toContain(
+      'tendered £2,280,000.00 for the whole contract',
+    );
+    const award = {
+      type: 'AWARD_CONTRACT',
+      startsOn: '2030-04-01',
+      endsOn: '2031-03-31',
+      valuePence: 200_000_000,
+    };
+    await h.decide(id, OFFICER, award, 'mobilisation');
+    // The service waits for the contract: the page says until when, and offers no button for it.
+    await visit(p, `/cases/${id}`, 'officer-sarc-mobilisation');
+    await expect(p.locator('#not-yet').innerText()).resolves.toContain(
+      '“Start the service” is not possible now: the contract starts on 1 April 2030',
+    );
+    await expect(p.getByRole('button', { name: 'Start the service' }).count()).resolves.toBe(0);
+
+    const fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
+    const grants = await t.programme({ cycle: 'crime-disorder-grant', open: false });
+    const grantInput = {
+      programmeId: grants.programmeId,
+      allocationPence: 1_500_000,
+      financialYear: '2026-27',
+      purpose: 'Rural theft',
+    };
+    const grant = await h.allocate(fenland, grantInput);
+    await visit(p, `/cases/${grant.id}`, 'officer-crime-disorder-allocated');
+    const offer = { type: 'OFFER_CONDITIONS', conditions: 'Quarterly returns', reasons: 'Theft is up' };
+    await h.step(grant.id, OFFICER, offer, 'conditionsOffered');
+    const partnership = await page(t);
+    await signIn(partnership, 'csp@demo.test');
+    await visit(partnership, `/cases/${grant.id}`, 'csp-crime-disorder-conditions');
+  }, 120_000);
+
   it('the approver, finance and panel pages', async () => {
     for (const [email, path] of [
       [APPROVER, '/approvals'],

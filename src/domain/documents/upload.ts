@@ -4,12 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Database, Db, Tx } from '../../db/client.ts';
-import {
-  completeDocument,
-  type DocumentRow,
-  insertChunk,
-  insertDocument,
-} from '../../db/queries/documents.ts';
+import { completeDocument, type DocumentRow, insertDocument } from '../../db/queries/documents.ts';
 import { ProblemError } from '../../engine/errors.ts';
 import { ACCEPTED_IN_WORDS, acceptedType, HEAD_BYTES, sanitisedName } from './file-kinds.ts';
 import { type Scanner, ScannerUnavailable, type ScanSession } from './scanner.ts';

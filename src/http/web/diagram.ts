@@ -1,5 +1,6 @@
 // A machine drawn as a server-rendered SVG, with the case's current stage highlighted. No JavaScript:
-// states in columns by their distance from the initial state, edges as arrows, a text alternative.
+// states in columns by their distance from the initial state (in bands no wider than the page), edges
+// as arrows, a text alternative.
 // (Clients wanting the diagram as text have the Mermaid source from the machines API.)
 
 import type { AnyStateNode } from 'xstate';
@@ -8,10 +9,15 @@ import { escapeMarkup } from '../../markup.ts';
 
 const BOX_W = 150;
 const BOX_H = 58;
-const COL_GAP = 50;
+const COL_GAP = 40;
 const ROW_GAP = 22;
 const PAD = 12;
 const LINE_CHARS = 22;
+/** The page's main column: a machine wider than this is drawn in bands, so its words stay readable. */
+const PAGE_W = 960;
+const PER_BAND = Math.max(1, Math.floor((PAGE_W - 2 * PAD + COL_GAP) / (BOX_W + COL_GAP)));
+/** Between bands, room for the arrows that carry on from one band to the next. */
+const BAND_GAP = 46;
 
 interface Edge {
   from: string;
@@ -91,14 +97,20 @@ export function machineDiagram(
 ): { svg: string; alternative: string } {
   const edges = machineEdges(definition);
   const columns = ranks(definition, edges);
-  const position = new Map<string, { x: number; y: number }>();
-  for (const [c, column] of columns.entries()) {
-    for (const [r, name] of column.entries()) {
-      position.set(name, { x: PAD + c * (BOX_W + COL_GAP), y: PAD + r * (BOX_H + ROW_GAP) });
-    }
+  // Columns in bands of PER_BAND, one band under the other, each as tall as its tallest column.
+  const bands: string[][][] = [];
+  for (let c = 0; c < columns.length; c += PER_BAND) bands.push(columns.slice(c, c + PER_BAND));
+  const position = new Map<string, { x: number; y: number; band: number }>();
+  let top = PAD;
+  for (const [band, bandColumns] of bands.entries()) {
+    for (const [c, column] of bandColumns.entries())
+      for (const [r, name] of column.entries())
+        position.set(name, { x: PAD + c * (BOX_W + COL_GAP), y: top + r * (BOX_H + ROW_GAP), band });
+    top += Math.max(...bandColumns.map((c) => c.length)) * (BOX_H + ROW_GAP) - ROW_GAP + BAND_GAP;
   }
-  const width = PAD * 2 + columns.length * BOX_W + (columns.length - 1) * COL_GAP;
-  const height = PAD * 2 + Math.max(...columns.map((c) => c.length)) * (BOX_H + ROW_GAP) - ROW_GAP;
+  const widest = Math.max(...bands.map((b) => b.length));
+  const width = PAD * 2 + widest * BOX_W + (widest - 1) * COL_GAP;
+  const height = top - BAND_GAP + PAD;
   const states = definition.machine.root.states as Record<string, AnyStateNode>;
 
   const arrows = edges
@@ -108,6 +120,14 @@ export function machineDiagram(
       const b = position.get(edge.to)!;
       const title = `<title>${escapeMarkup(edge.label)}</title>`;
       const attributes = 'fill="none" stroke="#505a5f" stroke-width="1.5" marker-end="url(#app-arrow)"';
+      if (a.band !== b.band) {
+        // To another band: from the bottom of one box to the top of the other (or back up), curved.
+        const down = b.band > a.band;
+        const [x1, y1] = [a.x + BOX_W / 2, down ? a.y + BOX_H : a.y];
+        const [x2, y2] = [b.x + BOX_W / 2, down ? b.y : b.y + BOX_H];
+        const bend = down ? BAND_GAP : -BAND_GAP;
+        return `<path d="M ${x1} ${y1} C ${x1} ${y1 + bend} ${x2} ${y2 - bend} ${x2} ${y2}" ${attributes}>${title}</path>`;
+      }
       if (b.x > a.x) {
         // Forward (always to the next column): right side to left side, straight.
         return `<line x1="${a.x + BOX_W}" y1="${a.y + BOX_H / 2}" x2="${b.x}" y2="${b.y + BOX_H / 2}" ${attributes}>${title}</line>`;
@@ -151,8 +171,8 @@ export function machineDiagram(
   }`;
   const svg = [
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeMarkup(`Diagram of the stages of ${definition.title}, with the current stage (${currentLabel}) highlighted`)}"`,
-    // Wide machines shrink to the page; small ones keep their size. (No style attributes: the CSP.)
-    ` viewBox="0 0 ${width} ${height}" width="${width > 960 ? '100%' : width}" preserveAspectRatio="xMinYMin meet" focusable="false">`,
+    // Drawn in bands no wider than the page, at its own size. (No style attributes: the CSP.)
+    ` viewBox="0 0 ${width} ${height}" width="${width}" preserveAspectRatio="xMinYMin meet" focusable="false">`,
     `<title>${escapeMarkup(`Stages of ${definition.title}`)}</title>`,
     '<defs><marker id="app-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">',
     '<path d="M 0 0 L 10 5 L 0 10 z" fill="#505a5f"/></marker></defs>',
