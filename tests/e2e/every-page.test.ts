@@ -275,6 +275,10 @@ describe('every page passes axe for the person it is for', () => {
     );
     await s(OFFICER, { type: 'SCORE_TENDERS', scores: { [mountain]: 80, [solace]: 70 } }, 'moderation');
     await visit(p, `/cases/${id}`, 'officer-sarc-moderation');
+    // The tenders' scores side by side, a column for each figure.
+    const evaluation = await p.getByRole('table', { name: 'Evaluation' }).innerText();
+    expect(evaluation).toContain('Total points');
+    expect(evaluation).toContain('£2,150,000.00');
     const moderate = { type: 'MODERATE', preferredBidder: mountain, rationale: 'Highest score' };
     await s(OFFICER, moderate, 'boardDecision');
     await s(OFFICER, { type: 'RECORD_PARTNER_DECISION', partner: 'opcc', agrees: true }, 'boardDecision');

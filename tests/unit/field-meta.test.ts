@@ -146,7 +146,15 @@ describe('details read through the definition', () => {
     expect(rows).toEqual([
       { label: 'Asked for', value: '£900.00' },
       { label: 'Where it runs', value: 'South of the river' },
-      { label: 'Reasons given', value: 'Decision: Say no from the chest; Reasons: Too late' },
+      {
+        label: 'Reasons given',
+        value: 'Decision: Say no from the chest; Reasons: Too late',
+        // A list of records of plain details is a table too, a column for each detail.
+        table: {
+          head: [{ text: 'Decision' }, { text: 'Reasons' }],
+          rows: [[{ text: 'Say no from the chest' }, { text: 'Too late' }]],
+        },
+      },
     ]);
     // A list of several reads one item to a line, never run together.
     const several = detailRows(
@@ -168,6 +176,13 @@ describe('details read through the definition', () => {
           'Decision: Say no from the chest; Reasons: Too late',
           'Decision: Say no from the chest; Reasons: Again too late',
         ],
+        table: {
+          head: [{ text: 'Decision' }, { text: 'Reasons' }],
+          rows: [
+            [{ text: 'Say no from the chest' }, { text: 'Too late' }],
+            [{ text: 'Say no from the chest' }, { text: 'Again too late' }],
+          ],
+        },
       },
     ]);
     const round = detailRows({ intentions: { summary: 'Fund more advocates' } }, commissioningRound);

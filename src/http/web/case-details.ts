@@ -142,7 +142,36 @@ export function detailRows(context: unknown, definition: MachineDefinition) {
       label: solid(field).title ?? key,
       value: describeValue(field, values[key], reading),
       lines: linesOf(field, values[key], reading),
+      table: tableOf(field, values[key], reading),
     }));
+}
+
+type Cell = { text: string; format?: 'numeric' };
+
+/**
+ * A list of records of plain details (the tenders received, their scores) as a table, a column for
+ * each detail, so they can be compared across; undefined for anything else.
+ */
+function tableOf(
+  schema: Json,
+  value: unknown,
+  reading: Reading,
+): { head: Cell[]; rows: Cell[][] } | undefined {
+  const items = solid(solid(schema).items);
+  if (!Array.isArray(value) || !value.length || !items.properties) return undefined;
+  const columns = Object.entries(items.properties as Record<string, Json>).filter(
+    ([, p]) => solid(p).widget !== 'hidden',
+  );
+  const plain = (p: Json) => !['object', 'array'].includes(solid(p).type);
+  if (columns.length < 2 || !columns.every(([, p]) => plain(p))) return undefined;
+  const numeric = (p: Json) => ['number', 'integer'].includes(solid(p).type);
+  const cell = (p: Json, text: string): Cell => (numeric(p) ? { text, format: 'numeric' } : { text });
+  return {
+    head: columns.map(([k, p]) => cell(p, solid(p).title ?? k)),
+    rows: value.map((item) =>
+      columns.map(([k, p]) => cell(p, describeValue(p, (item as Json)?.[k], reading, 1))),
+    ),
+  };
 }
 
 /**
