@@ -567,12 +567,15 @@ export const monitoringReturn = defineMachine({
       payload: redatePayload,
       sentBy: ['officer'],
       check: checkRedate,
+      // A correction an officer may make at any time: a return due is the provider's work, not theirs.
+      whenever: true,
     },
     WAIVE_RETURN: {
       label: 'Waive the return',
       payload: waivePayload,
       sentBy: ['officer'],
       irreversible: true,
+      whenever: true,
     },
     WITHDRAW_RETURN: {
       label: 'Withdraw the return: the award ended before its period',

@@ -17,6 +17,8 @@ import {
   RETURN_REMINDER_DAYS,
 } from '../../machines/monitoring-return.ts';
 import { interpretActions } from '../../src/engine/actions.ts';
+import type { Actor } from '../../src/engine/actor.ts';
+import { statesWhereActorActs } from '../../src/engine/describe.ts';
 import { MachineRegistry } from '../../src/engine/registry.ts';
 import {
   type Action,
@@ -736,5 +738,14 @@ describe('templates', () => {
       'MR-000012: your monitoring return is due on 31 July 2026',
     );
     expect(monitoringReturnTemplates.returnOverdue.body(data)[0]).toContain('was due on 31 July 2026');
+  });
+});
+
+describe("an officer's work waiting", () => {
+  it('holds returns submitted for the officer to accept or query, not those due or overdue, which they may re-date or waive at any time', () => {
+    const officer = { userId: null, role: 'officer', organisationId: null } as unknown as Actor;
+    const provider = { userId: null, role: 'provider', organisationId: null } as unknown as Actor;
+    expect(statesWhereActorActs(monitoringReturn, officer)).toEqual(['submitted']);
+    expect(statesWhereActorActs(monitoringReturn, provider)).toEqual(['due', 'late', 'queried']);
   });
 });
