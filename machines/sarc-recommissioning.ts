@@ -185,7 +185,7 @@ const payloads = {
   TENDER_DEADLINE_PASSED: empty,
   SCORE_TENDERS: z.strictObject({
     scores: z.record(z.string(), qualityScore).meta({
-      title: 'Quality scores',
+      title: 'Quality score',
       hint: 'A whole number from 0 to 100 for every tender received. Price points are worked out from the prices tendered.',
       widget: 'scores',
     }),
@@ -204,8 +204,9 @@ const payloads = {
     agrees: z.boolean().meta({ title: 'Does the partner agree with the preferred bidder?' }),
     note: shortText(2000).optional().meta({
       title: "The partner's reasons",
-      hint: 'Needed if the partner does not agree. The procurement then goes back to moderation.',
+      hint: 'If the partner does not agree, the procurement goes back to moderation with these reasons.',
       widget: 'textarea',
+      neededWhen: 'the partner does not agree',
     }),
   }),
   RETURN_TO_MODERATION: reasonPayload('Reasons for returning the procurement to moderation'),
@@ -240,7 +241,8 @@ const payloads = {
     /** Why the contract is worth more than the preferred bidder tendered; required when it is. */
     justification: reason.optional().meta({
       title: 'Why the contract is worth more than the preferred tender',
-      hint: 'Needed only if the contract value is more than the preferred bidder tendered.',
+      hint: "The approver's signature is needed too.",
+      neededWhen: 'the contract value is more than the preferred bidder tendered',
     }),
   }),
   GO_LIVE: empty,
@@ -254,11 +256,13 @@ const payloads = {
     note: reason.meta({ title: 'Reasons for the decision' }),
     newEndsOn: isoDate.optional().meta({
       title: 'New contract end date',
-      hint: 'Only if extending. It must be after the current end date.',
+      hint: 'It must be after the current end date.',
+      neededWhen: 'extending',
     }),
     extensionValuePence: positivePence.optional().meta({
       title: 'Value of the extension',
-      hint: 'Only if extending: what the extension adds to the contract value.',
+      hint: 'What the extension adds to the contract value.',
+      neededWhen: 'extending',
     }),
   }),
 };
@@ -346,7 +350,13 @@ export const checkModerate = (c: SarcContext, p: Of<'MODERATE'>): FieldProblem[]
  * the new notice is a new one, published after the notice challenged, so its standstill runs afresh
  * (version 5; version 4 took the same date again, and with it a standstill already run).
  */
-export const checkNotice = (c: SarcContext, p: Of<'PUBLISH_AWARD_NOTICE'>): FieldProblem[] => {
+export const checkNotice = (c: SarcContext, p: Of<'PUBLISH_AWARD_NOTICE'>, now?: Now): FieldProblem[] => {
+  // A notice is recorded once it is published: its standstill runs from a day that has come (version 5).
+  if (now && p.publishedOn > now.today)
+    return problem(
+      'publishedOn',
+      `Enter the day the notice was published: it cannot be after today (${dayInWords(now.today)})`,
+    );
   const challenged = c.challenges.at(-1)?.awardNoticePublishedOn;
   if (challenged)
     return p.publishedOn > challenged && plausible(p.publishedOn)
@@ -401,7 +411,7 @@ export const checkAward = (c: SarcContext, p: Of<'AWARD_CONTRACT'>): FieldProble
   ...(awardAboveTender(c, p) && !p.justification
     ? problem(
         'justification',
-        `Say why the contract is worth more than the ${formatPounds(preferredPrice(c) ?? 0)} the preferred bidder tendered`,
+        `Enter the reasons: the contract is worth more than the ${formatPounds(preferredPrice(c) ?? 0)} the preferred bidder tendered`,
       )
     : []),
   ...(p.endsOn > p.startsOn ? [] : problem('endsOn', 'The contract must end after it starts')),
@@ -466,9 +476,7 @@ export const checkComplete = (c: SarcContext, _p: Of<'COMPLETE'>, now?: Now): Fi
 /** Why the service cannot start today: the contract has not started yet (version 5). */
 export const notStarted = (c: SarcContext, now?: Now): string | null => {
   const startsOn = c.contract?.startsOn;
-  return now && startsOn && now.today < startsOn
-    ? `the contract starts on ${dayInWords(startsOn)}: the service can start from then`
-    : null;
+  return now && startsOn && now.today < startsOn ? `the contract starts on ${dayInWords(startsOn)}` : null;
 };
 
 /** GO_LIVE: not before the contract starts. */
@@ -859,7 +867,7 @@ const contextSchema = z.object({
       countyCouncil: partnerDecision('countyCouncil'),
       cityCouncil: partnerDecision('cityCouncil'),
     })
-    .meta({ title: 'Joint commissioning board' }),
+    .meta({ title: 'Joint commissioning board', empty: 'No partner has decided yet' }),
   returnsToModeration: z
     .array(z.string().meta({ title: 'Reasons', widget: 'textarea' }))
     .meta({ title: 'Reasons for returning to moderation' }),
@@ -987,8 +995,8 @@ export const sarcRecommissioning = defineMachine({
   //    scored by bidder in a form; re-procuring lets the contract run to its end, closed then, and
   //    ending it sooner is a termination with reasons.
   // 5: the service starts (GO_LIVE) no sooner than the contract does; tender deadlines are not in the
-  //    past; a new award notice after a dismissed challenge is dated after the one challenged; an
-  //    extension keeps the contract within the value budgeted.
+  //    past; an award notice is not dated after today, and after a dismissed challenge is dated after
+  //    the one challenged; an extension keeps the contract within the value budgeted.
   version: 5,
   upgradeFrom: {
     version: 4,

@@ -276,6 +276,7 @@ describe('every page passes axe for the person it is for', () => {
     await s(OFFICER, { type: 'SCORE_TENDERS', scores: { [mountain]: 80, [solace]: 70 } }, 'moderation');
     await visit(p, `/cases/${id}`, 'officer-sarc-moderation');
     // The tenders' scores side by side, a column for each figure.
+    await expect(p.locator('#case-details').innerText()).resolves.toContain('No partner has decided yet');
     const evaluation = await p.getByRole('table', { name: 'Evaluation' }).innerText();
     expect(evaluation).toContain('Total points');
     expect(evaluation).toContain('£2,150,000.00');

@@ -310,7 +310,10 @@ describe('sarc-recommissioning', () => {
     for (const partner of ['opcc', 'nhsEngland', 'countyCouncil'])
       await s(OFFICER, decision(partner), 'boardDecision');
     await s(OFFICER, decision('cityCouncil'), 'awardNotice');
-    return s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: dates.notice }, 'standstill');
+    // A notice is recorded on or after the day it was published.
+    return t.onDay(dates.notice, () =>
+      s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: dates.notice }, 'standstill'),
+    );
   }
 
   it('runs a Christmas procurement through a challenge, a new standstill, award, extension, re-procurement and an early end', async () => {
@@ -338,12 +341,25 @@ describe('sarc-recommissioning', () => {
     const resolved = await s(OFFICER, resolution, 'awardNotice');
     const challenge = { awardNoticePublishedOn: '2026-12-18', outcome: 'dismissed' };
     expect(resolved.context.challenges[0]).toMatchObject(challenge);
-    await h.refuse(id, OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2026-12-17' }, 422);
-    const renewed = await s(
-      OFFICER,
-      { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2027-01-08' },
-      'standstill',
-    );
+    const notice = (publishedOn: string) => ({ type: 'PUBLISH_AWARD_NOTICE', publishedOn });
+    // Recorded on the day: not after it, nor on or before the notice challenged.
+    const { future, beforeChallenged, renewed } = await t.onDay('2027-01-08', async () => ({
+      future: await h.refuse(id, OFFICER, notice('2027-01-09'), 422),
+      beforeChallenged: await h.refuse(id, OFFICER, notice('2026-12-18'), 422),
+      renewed: await s(OFFICER, notice('2027-01-08'), 'standstill'),
+    }));
+    expect(future.errors).toEqual([
+      {
+        field: 'publishedOn',
+        message: 'Enter the day the notice was published: it cannot be after today (8 January 2027)',
+      },
+    ]);
+    expect(beforeChallenged.errors).toEqual([
+      {
+        field: 'publishedOn',
+        message: 'Enter a date after 18 December 2026, when the notice challenged was published',
+      },
+    ]);
     expect(renewed.context.standstillEndsOn).toBe('2027-01-19');
     expect(await h.timersOf(id)).toEqual({ STANDSTILL_ENDED: '2027-01-20T00:00:00.000Z' });
     await h.fire(id, 'STANDSTILL_ENDED', 'readyToAward');
@@ -398,13 +414,11 @@ describe('sarc-recommissioning', () => {
       {
         type: 'GO_LIVE',
         label: 'Start the service',
-        reason: 'the contract starts on 1 April 2027: the service can start from then',
+        reason: 'the contract starts on 1 April 2027',
       },
     ]);
     const early = await h.refuse(id, OFFICER, { type: 'GO_LIVE' }, 409);
-    expect(early.detail).toBe(
-      'Start the service: the contract starts on 1 April 2027: the service can start from then.',
-    );
+    expect(early.detail).toBe('Start the service: the contract starts on 1 April 2027.');
     await t.onDay('2027-04-01', () => s(OFFICER, { type: 'GO_LIVE' }, 'live'));
     const extend = {
       decision: 'extend',

@@ -127,7 +127,9 @@ async function sarcContract(): Promise<string> {
   for (const partner of ['opcc', 'nhsEngland', 'countyCouncil'])
     await s(OFFICER, { type: 'RECORD_PARTNER_DECISION', partner, agrees: true }, 'boardDecision');
   await s(OFFICER, { type: 'RECORD_PARTNER_DECISION', partner: 'cityCouncil', agrees: true }, 'awardNotice');
-  await s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2027-12-10' }, 'standstill');
+  await t.onDay('2027-12-10', () =>
+    s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2027-12-10' }, 'standstill'),
+  );
   await h.fire(id, 'STANDSTILL_ENDED', 'readyToAward');
   const award = {
     type: 'AWARD_CONTRACT',

@@ -150,7 +150,9 @@ async function toReadyToAward(options: { delegationThresholdPence?: number } = {
   for (const name of ['opcc', 'nhsEngland', 'countyCouncil'])
     await s(OFFICER, partner(name), 'boardDecision');
   await s(OFFICER, partner('cityCouncil'), 'awardNotice');
-  await s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2027-12-10' }, 'standstill');
+  await t.onDay('2027-12-10', () =>
+    s(OFFICER, { type: 'PUBLISH_AWARD_NOTICE', publishedOn: '2027-12-10' }, 'standstill'),
+  );
   await h.fire(id, 'STANDSTILL_ENDED', 'readyToAward');
   return procurement;
 }
@@ -292,7 +294,8 @@ describe('awarding above the preferred tender', () => {
     expect(refused.errors).toEqual([
       {
         field: 'justification',
-        message: 'Say why the contract is worth more than the £2,100,000.00 the preferred bidder tendered',
+        message:
+          'Enter the reasons: the contract is worth more than the £2,100,000.00 the preferred bidder tendered',
       },
     ]);
     expect(await stored(id)).toEqual(before);

@@ -689,7 +689,8 @@ describe('decisions the approver signs whatever their amount', () => {
     expect(checkAward(before.context, unjustified)).toEqual([
       {
         field: 'justification',
-        message: 'Say why the contract is worth more than the £400,000.00 the preferred bidder tendered',
+        message:
+          'Enter the reasons: the contract is worth more than the £400,000.00 the preferred bidder tendered',
       },
     ]);
     expect(can(before, unjustified)).toBe(false);
@@ -1087,12 +1088,12 @@ describe('starting the service', () => {
     expect(send(mobilising, early)).toEqual([mobilising, []]);
     // The engine leaves it out of what may be sent and says why; the machine's guard reads the same rule.
     expect(def.events.GO_LIVE.unavailable?.(mobilising.context, { today: '2027-03-31' })).toBe(
-      'the contract starts on 1 April 2027: the service can start from then',
+      'the contract starts on 1 April 2027',
     );
     expect(checkGoLive(mobilising.context, {}, { today: '2027-03-31' })).toEqual([
       {
         field: 'contract.startsOn',
-        message: 'The contract starts on 1 April 2027: the service can start from then',
+        message: 'The contract starts on 1 April 2027',
       },
     ]);
     for (const today of ['2027-04-01', '2027-06-30']) {

@@ -551,3 +551,23 @@ describe('a field with a default', () => {
     expect([value(typed, 'qualityWeight'), value(typed, 'title')]).toEqual(['60', '']);
   });
 });
+
+describe('an optional question needed in some cases', () => {
+  it('says when it is needed instead of "(optional)"', () => {
+    const schema = z.strictObject({
+      agrees: z.boolean().meta({ title: 'Does the partner agree?' }),
+      note: shortText(2000)
+        .optional()
+        .meta({ title: "The partner's reasons", neededWhen: 'they do not agree' }),
+      other: shortText(20).optional().meta({ title: 'Anything else' }),
+    });
+    const labels = buildForm(schema).fields.map(
+      (f) => f.params.label?.text ?? f.params.fieldset?.legend?.text,
+    );
+    expect(labels).toEqual([
+      'Does the partner agree?',
+      "The partner's reasons (if they do not agree)",
+      'Anything else (optional)',
+    ]);
+  });
+});

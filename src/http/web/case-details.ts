@@ -99,7 +99,8 @@ export function describeValue(
   return (
     shown
       .map(([k, p]) => `${solid(p).title ?? k}: ${describeValue(p, (value as Json)[k], reading, depth + 1)}`)
-      .join('; ') || 'None'
+      // A record with nothing in it yet reads as its schema says (`empty`: "No partner has decided yet").
+      .join('; ') || (typeof s.empty === 'string' ? s.empty : 'None')
   );
 }
 

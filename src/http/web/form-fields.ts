@@ -55,12 +55,25 @@ export interface FieldSpec {
   hasDefault?: boolean;
   /** What a new form shows in a typed field with a default (70 for a usual weight), so nothing is hidden. */
   startsAs?: string;
+  /**
+   * When an optional field is needed after all (`neededWhen: 'the partner does not agree'`, from the
+   * schema's meta): its label says so instead of "(optional)".
+   */
+  neededWhen?: string;
   /** What an error names the question as, where its label alone is not enough ("Criterion 2: Weight"). */
   errorLabel?: string;
 }
 
 /** Kinds typed as they are stored, so a default can be shown as it is (money and dates are not). */
 const TYPED: readonly Kind[] = ['text', 'textarea', 'integer', 'number'];
+
+/** A question's label as the form asks it: "(optional)" after an optional one, or when it is needed. */
+export const askedLabel = (field: FieldSpec): string =>
+  !field.optional
+    ? field.label
+    : field.neededWhen
+      ? `${field.label} (if ${field.neededWhen})`
+      : `${field.label} (optional)`;
 
 const isBooleanObject = (s: Json) =>
   s.type === 'object' &&
@@ -139,6 +152,7 @@ function specsOf(json: Json): FieldSpec[] {
       ...(options ? { options } : {}),
       ...(optionText ? { optionText } : {}),
       ...(hint ? { hint } : {}),
+      ...(typeof s.neededWhen === 'string' ? { neededWhen: s.neededWhen } : {}),
       ...(range ? { range } : {}),
       ...(kind === 'choice' && s.type === 'integer' ? { integer: true } : {}),
       ...(kind === 'rows'

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { MeasureSpec } from '../../../machines/define.ts';
 import { type FieldError, naming } from '../../engine/errors.ts';
 import { DATE_PARTS, list, text } from './form-answers.ts';
-import { type FieldSpec, fieldSpecs, type Json } from './form-fields.ts';
+import { askedLabel, type FieldSpec, fieldSpecs, type Json } from './form-fields.ts';
 import { measureFields } from './form-measures.ts';
 
 /** A GOV.UK component and its macro's parameters. */
@@ -110,7 +110,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
     const { name, kind } = field;
     const named = field.errorLabel ?? field.label;
     const id = idOf(name);
-    const label = `${field.label}${field.optional ? ' (optional)' : ''}`;
+    const label = askedLabel(field);
     const hint = field.hint ? { text: field.hint } : undefined;
     // A new form starts short text from the case (a draft's title), or a field from the default it
     // takes when left empty; nothing else is guessed.
@@ -304,7 +304,7 @@ export function buildForm(schema: z.ZodObject, options: BuildOptions = {}) {
     const firstAnchor = idOf(`${name}.0.${field.items?.[0]?.name ?? ''}`);
     const groupError = errorFor(name, () => firstAnchor, field.label, true);
     add(name, firstAnchor, 'heading', {
-      text: `${field.label}${field.optional ? ' (optional)' : ''}`,
+      text: askedLabel(field),
       hint: field.hint,
       error: groupError?.text,
     });
