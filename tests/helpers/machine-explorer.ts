@@ -13,10 +13,14 @@ import { type JsonSchema, validShaped } from './fuzz.ts';
 /** Payloads to try first for an event, from the case's context (e.g. score exactly the bidders who tendered). */
 export type Hint = (context: any) => Record<string, unknown>[];
 
-/** One step of a way to a state: the event, and the state it leads to. */
+/**
+ * One step of a way to a state: the event, and the state it leads to; `on`, the London day it is sent
+ * on where time had to pass first (a tender deadline, a contract's start: a day the case names).
+ */
 export interface Step {
   type: string;
   to: string;
+  on?: string;
 }
 export interface Way {
   state: string;
@@ -117,11 +121,16 @@ export class Explorer {
    * engine does, rules and guards are given today's date (a report due date not in the past, a grant
    * completed only once its agreement has ended).
    */
-  attempt(snapshot: AnyMachineSnapshot, type: string, payload: Payload): AnyMachineSnapshot | undefined {
+  attempt(
+    snapshot: AnyMachineSnapshot,
+    type: string,
+    payload: Payload,
+    today: string = this.today(),
+  ): AnyMachineSnapshot | undefined {
     const spec = this.definition.events[type]!;
     const parsed = spec.payload.safeParse(payload);
     if (!parsed.success) return undefined;
-    const now = { today: this.today() };
+    const now = { today };
     if (spec.check?.(snapshot.context, parsed.data, now).length) return undefined;
     // As the engine does, the machine is told the names of the suppliers chosen (here, their ids).
     const suppliers = Object.fromEntries(this.suppliers.map((id) => [id, id]));
@@ -130,12 +139,24 @@ export class Explorer {
     return step(this.definition, snapshot, event).snapshot;
   }
 
-  /** A payload taking this snapshot to state `to` by `type`, if one of the candidates does. */
-  payloadTo(snapshot: AnyMachineSnapshot, type: string, to: string): Payload | undefined {
+  /** A payload taking this snapshot to state `to` by `type` (sent on `today`), if one of the candidates does. */
+  payloadTo(snapshot: AnyMachineSnapshot, type: string, to: string, today?: string): Payload | undefined {
     return this.candidates(type, snapshot.context).find((payload) => {
-      const next = this.attempt(snapshot, type, payload);
+      const next = this.attempt(snapshot, type, payload, today);
       return next !== undefined && stateName(next) === to;
     });
+  }
+
+  /** The days after `today` the case names (its deadlines, its contract's dates), soonest first. */
+  private laterDays(context: unknown, today: string): string[] {
+    const days = new Set<string>();
+    const visit = (value: unknown, depth: number) => {
+      if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && value > today) days.add(value);
+      else if (value && typeof value === 'object' && depth < 4)
+        for (const inner of Object.values(value)) visit(inner, depth + 1);
+    };
+    visit(context, 0);
+    return [...days].sort();
   }
 
   /**
@@ -150,34 +171,43 @@ export class Explorer {
     const expanded = new Map<string, number>();
     const seen = new Set<string>();
     const key = (s: AnyMachineSnapshot) => `${stateName(s)} ${JSON.stringify(s.context)}`;
-    const queue: { snapshot: AnyMachineSnapshot; steps: Step[] }[] = [{ snapshot: initial, steps: [] }];
+    const queue: { snapshot: AnyMachineSnapshot; steps: Step[]; today: string }[] = [
+      { snapshot: initial, steps: [], today: this.today() },
+    ];
     seen.add(key(initial));
     let nodes = 0;
     while (queue.length && nodes++ < MAX_NODES) {
-      const { snapshot, steps } = queue.shift()!;
+      const { snapshot, steps, today } = queue.shift()!;
       const state = stateName(snapshot);
       const times = expanded.get(state) ?? 0;
       if (times >= EXPANSIONS_PER_STATE) continue;
       expanded.set(state, times + 1);
       for (const type of accepts(snapshot)) {
-        const reached = new Set<string>();
-        // Where a hint gives payloads the machine takes, they are the way on: the sampled ones would
-        // only branch the search into dead ends (a board refusal back to moderation, say).
-        const hinted = this.hinted(type, snapshot.context).filter((p) => this.attempt(snapshot, type, p));
-        for (const payload of hinted.length ? hinted : this.candidates(type, snapshot.context)) {
-          const next = this.attempt(snapshot, type, payload);
-          if (!next) continue;
-          const to = stateName(next);
-          if (reached.has(to)) continue;
-          reached.add(to);
-          const way = [...steps, { type, to }];
-          if (!found.has(to)) found.set(to, { state: to, steps: way, accepts: accepts(next) });
-          // A final state leads nowhere: found, but not searched from (abandoning is possible from
-          // most SARC states, and would otherwise fill the search with dead ends).
-          if (next.status === 'active' && !seen.has(key(next))) {
-            seen.add(key(next));
-            queue.push({ snapshot: next, steps: way });
+        // Today first; where nothing is taken today, each later day the case names in turn (the
+        // award notice once the tender deadline has come, the service once its contract starts).
+        for (const day of [today, ...this.laterDays(snapshot.context, today)]) {
+          const reached = new Set<string>();
+          // Where a hint gives payloads the machine takes, they are the way on: the sampled ones would
+          // only branch the search into dead ends (a board refusal back to moderation, say).
+          const hinted = this.hinted(type, snapshot.context).filter((p) =>
+            this.attempt(snapshot, type, p, day),
+          );
+          for (const payload of hinted.length ? hinted : this.candidates(type, snapshot.context)) {
+            const next = this.attempt(snapshot, type, payload, day);
+            if (!next) continue;
+            const to = stateName(next);
+            if (reached.has(to)) continue;
+            reached.add(to);
+            const way = [...steps, day === this.today() ? { type, to } : { type, to, on: day }];
+            if (!found.has(to)) found.set(to, { state: to, steps: way, accepts: accepts(next) });
+            // A final state leads nowhere: found, but not searched from (abandoning is possible from
+            // most SARC states, and would otherwise fill the search with dead ends).
+            if (next.status === 'active' && !seen.has(key(next))) {
+              seen.add(key(next));
+              queue.push({ snapshot: next, steps: way, today: day });
+            }
           }
+          if (reached.size) break;
         }
       }
     }

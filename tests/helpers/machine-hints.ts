@@ -1,11 +1,46 @@
 // Context-bound rules a payload of the right shape rarely meets by chance: payloads to try first for
 // those events, by machine, for the tests that explore machines (see machine-explorer.ts).
-import { londonDate } from '../../machines/calendar.ts';
+import { addDays, londonDate } from '../../machines/calendar.ts';
 import { figuresFor } from './figures.ts';
 import type { Hint } from './machine-explorer.ts';
 
 export const machineHints: Record<string, Record<string, Hint>> = {
   'sarc-recommissioning': {
+    // Deadlines to come (the engine refuses past ones), and an award notice once the tender deadline
+    // has come (the explorer waits for it: a notice is not dated after today), or the day after the
+    // notice a dismissed challenge was about.
+    PUBLISH_TENDER: () => {
+      const today = londonDate(new Date());
+      return [{ clarificationDeadline: addDays(today, 7), tenderDeadline: addDays(today, 14) }];
+    },
+    PUBLISH_AWARD_NOTICE: (c) => {
+      const challenged = c.challenges.at(-1)?.awardNoticePublishedOn;
+      return [{ publishedOn: challenged ? addDays(challenged, 1) : c.tenderDeadline }];
+    },
+    // An extension within the contract value budgeted (the award below leaves a penny of it), or
+    // re-procuring.
+    CONTRACT_REVIEW: (c) => {
+      const total =
+        (c.contract?.valuePence ?? 0) +
+        c.extensions.reduce(
+          (sum: number, e: { extensionValuePence: number }) => sum + e.extensionValuePence,
+          0,
+        );
+      const room = c.contractValuePence - total;
+      return [
+        ...(c.contract && room > 0
+          ? [
+              {
+                decision: 'extend',
+                note: 'Performing well',
+                newEndsOn: addDays(c.contract.endsOn, 365),
+                extensionValuePence: room,
+              },
+            ]
+          : []),
+        { decision: 'reprocure', note: 'The market has changed' },
+      ];
+    },
     // Tenders are keyed by their supplier on record (or, from version 3, by the bidder's name).
     SCORE_TENDERS: (c) => [
       {
@@ -22,7 +57,7 @@ export const machineHints: Record<string, Record<string, Hint>> = {
         preferredBidder: s.supplierId ?? s.bidder,
         rationale: 'Best',
       })),
-    // The whole contract value: a decision the rulebook holds above a low threshold. A contract that
+    // Near the whole contract value: a decision the rulebook holds above a low threshold. A contract that
     // ends today may be closed as well as terminated; one that runs for years only terminated.
     AWARD_CONTRACT: (c) => {
       const today = londonDate(new Date());
@@ -31,7 +66,8 @@ export const machineHints: Record<string, Record<string, Hint>> = {
         { endsOn: '2030-03-31', startsOn: '2027-04-01' },
       ].map((dates) => ({
         ...dates,
-        valuePence: c.contractValuePence,
+        // A penny under the budget, where there is one to spare, so an extension fits in it.
+        valuePence: c.contractValuePence > 1 ? c.contractValuePence - 1 : c.contractValuePence,
         justification: 'The specification grew after tender',
       }));
     },

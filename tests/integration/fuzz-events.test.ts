@@ -239,41 +239,43 @@ interface Machine {
  * (deadlines passing, payments made) go to the engine as the system, as the worker and domain send them.
  */
 async function build(machine: Machine, way: Way): Promise<string> {
-  const { definition, explorer } = machine;
-  const id = await open(definition);
-  for (const { type, to } of way.steps) {
-    const snapshot = await snapshotOf(definition, id);
-    const payload = explorer.payloadTo(snapshot, type, to);
-    if (!payload)
-      throw new Error(`${definition.id}: no payload takes ${stateName(snapshot)} by ${type} to ${to}`);
-    if (systemOnly(definition.events[type]!.sentBy)) {
-      const view = await t.engine.send(systemActor, id, { ...payload, type });
-      expect(view.state, `${definition.id} ${type} (as the system)`).toBe(to);
-      continue;
-    }
-    // The first sender the event's own rules do not refuse (e.g. not the one who scheduled a payment).
-    let res: { status: number; body: any } | undefined;
-    for (const auth of senders(definition, type)) {
-      await declareBefore((path) => t.http.put(path).set(auth), id, type);
-      res = await t.http
-        .post(`/api/cases/${id}/events`)
-        .set(auth)
-        .send({ ...payload, type });
-      if (res.status !== 403) break;
-    }
-    // A decision the rulebook holds for a signature (above the programme's low threshold) takes
-    // effect when an approver signs it.
-    if (res?.status === 200 && res.body.decision?.status === 'awaitingSignature') {
-      await declareBefore((path) => t.http.put(path).set(staff('approver')), id, 'SIGN_DECISION');
-      res = await t.http
-        .post(`/api/cases/${id}/events`)
-        .set(staff('approver'))
-        .send({ type: 'SIGN_DECISION' });
-    }
-    if (res?.status !== 200 || res.body.state !== to)
-      throw new Error(`${definition.id} ${type} → ${to}: ${res?.status} ${JSON.stringify(res?.body)}`);
-  }
+  const id = await open(machine.definition);
+  // A step the way takes on a later day (once a deadline has come) is sent with the clock on that day.
+  for (const { type, to, on } of way.steps)
+    await (on ? t.onDay(on, () => take(machine, id, type, to, on)) : take(machine, id, type, to));
   return id;
+}
+
+/** Sends one step of a way to a case: the event, taking it to state `to`. */
+async function take(machine: Machine, id: string, type: string, to: string, on?: string): Promise<void> {
+  const { definition, explorer } = machine;
+  const snapshot = await snapshotOf(definition, id);
+  const payload = explorer.payloadTo(snapshot, type, to, on);
+  if (!payload)
+    throw new Error(`${definition.id}: no payload takes ${stateName(snapshot)} by ${type} to ${to}`);
+  if (systemOnly(definition.events[type]!.sentBy)) {
+    const view = await t.engine.send(systemActor, id, { ...payload, type });
+    expect(view.state, `${definition.id} ${type} (as the system)`).toBe(to);
+    return;
+  }
+  // The first sender the event's own rules do not refuse (e.g. not the one who scheduled a payment).
+  let res: { status: number; body: any } | undefined;
+  for (const auth of senders(definition, type)) {
+    await declareBefore((path) => t.http.put(path).set(auth), id, type);
+    res = await t.http
+      .post(`/api/cases/${id}/events`)
+      .set(auth)
+      .send({ ...payload, type });
+    if (res.status !== 403) break;
+  }
+  // A decision the rulebook holds for a signature (above the programme's low threshold) takes
+  // effect when an approver signs it.
+  if (res?.status === 200 && res.body.decision?.status === 'awaitingSignature') {
+    await declareBefore((path) => t.http.put(path).set(staff('approver')), id, 'SIGN_DECISION');
+    res = await t.http.post(`/api/cases/${id}/events`).set(staff('approver')).send({ type: 'SIGN_DECISION' });
+  }
+  if (res?.status !== 200 || res.body.state !== to)
+    throw new Error(`${definition.id} ${type} → ${to}: ${res?.status} ${JSON.stringify(res?.body)}`);
 }
 
 /**

@@ -142,28 +142,33 @@ describe('no path commits money above the threshold without an approver’s sign
        */
       async function follow(
         id: string,
-        steps: { type: string; to: string }[],
+        steps: { type: string; to: string; on?: string }[],
         pick: number,
         declares: boolean,
         variant: number,
       ) {
         const explorer = explorerOf(definition);
         /** Sends `type` towards `to`; whether the engine took it. */
-        async function take(type: string, to: string, rest: { type: string; to: string }[]) {
+        async function take(
+          type: string,
+          to: string,
+          rest: { type: string; to: string; on?: string }[],
+          on?: string,
+        ) {
           const snapshot = await snapshotOf(id);
           // Of the payloads that take this step, each round of walks its own (a short agreement or a
           // long one), so long as the rest of the way can still be taken from where it leads.
           const reaching = explorer.candidates(type, snapshot.context).filter((p) => {
-            const next = explorer.attempt(snapshot, type, p);
+            const next = explorer.attempt(snapshot, type, p, on);
             return next !== undefined && stateName(next) === to;
           });
           const first = variant % Math.max(1, reaching.length);
           const rotated = [...reaching.slice(first), ...reaching.slice(0, first)];
           const leadsOn = (p: Record<string, unknown>) => {
-            let next = explorer.attempt(snapshot, type, p);
+            let next = explorer.attempt(snapshot, type, p, on);
             for (const later of rest) {
-              const onward = next && explorer.payloadTo(next, later.type, later.to);
-              next = next && onward ? explorer.attempt(next, later.type, onward) : undefined;
+              const onward = next && explorer.payloadTo(next, later.type, later.to, later.on);
+              next = next && onward ? explorer.attempt(next, later.type, onward, later.on) : undefined;
             }
             return next !== undefined;
           };
@@ -171,7 +176,7 @@ describe('no path commits money above the threshold without an approver’s sign
           if (!payload) return false;
           // Money near the threshold where the machine takes it, so some decisions on the way are held.
           const near = nearThreshold(payload, pick);
-          const sent = explorer.attempt(snapshot, type, near) ? near : payload;
+          const sent = explorer.attempt(snapshot, type, near, on) ? near : payload;
           const senders = definition.events[type]!.sentBy.every((s) => s === 'system')
             ? [systemActor]
             : actors;
@@ -188,13 +193,17 @@ describe('no path commits money above the threshold without an approver’s sign
           }
           return false;
         }
-        for (const [index, { type, to }] of steps.entries()) {
+        for (const [index, { type, to, on }] of steps.entries()) {
           const rest = steps.slice(index + 1);
-          if (await take(type, to, rest)) continue;
-          const others = acceptedEvents(definition, await snapshotOf(id)).filter((other) => other !== type);
-          let taken = false;
-          for (const other of others) if (!taken) taken = await take(other, to, rest);
-          if (!taken) return;
+          const step = async () => {
+            if (await take(type, to, rest, on)) return true;
+            const others = acceptedEvents(definition, await snapshotOf(id)).filter((other) => other !== type);
+            let taken = false;
+            for (const other of others) if (!taken) taken = await take(other, to, rest, on);
+            return taken;
+          };
+          // A step the way takes on a later day (once a deadline has come) is taken on that day.
+          if (!(await (on ? t.onDay(on, step) : step()))) return;
         }
       }
 
