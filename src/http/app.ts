@@ -197,6 +197,7 @@ export function createApp(deps: AppDeps) {
     res.sendFile(path.join(govukDir, 'govuk/govuk-frontend.min.js')),
   );
   app.get('/javascripts/init.js', (_req, res) => res.sendFile(path.join(webPublicDir, 'init.js')));
+  app.get('/stylesheets/app.css', (_req, res) => res.sendFile(path.join(webPublicDir, 'app.css')));
   app.use(securityHeaders());
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(loadSession(deps.db, deps.clock));

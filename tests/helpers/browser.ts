@@ -205,3 +205,42 @@ export async function expectPlainWords(p: Page): Promise<void> {
   });
   if (found.length) throw new Error(`${p.url()} shows ${found.join('; ')}`);
 }
+
+/** The narrowest phone a page must fit (GOV.UK designs for 320 CSS pixels). */
+export const PHONE_WIDTH = 320;
+
+/**
+ * Shows the page at a phone's width, screenshots it there, and fails when it is wider than the phone
+ * (a horizontal scroll), naming the widest things that stick out. Puts the page back as it was.
+ */
+export async function expectFitsPhone(p: Page, name: string): Promise<void> {
+  const before = p.viewportSize();
+  await p.setViewportSize({ width: PHONE_WIDTH, height: 640 });
+  try {
+    await screenshot(p, `${name}-phone`);
+    const { width, culprits } = await p.evaluate(() => {
+      const page = document.documentElement.scrollWidth;
+      const out: string[] = [];
+      // What sticks out of the page itself: not what scrolls or is cut off within a box of its own.
+      const boxed = (el: Element) => {
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement)
+          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(up).overflowX)) return true;
+        return false;
+      };
+      for (const el of Array.from(document.body.querySelectorAll('*'))) {
+        const box = el.getBoundingClientRect();
+        if (box.right > window.innerWidth + 1 && out.length < 5 && !boxed(el)) {
+          const id = el.id ? `#${el.id}` : '';
+          const cls =
+            typeof el.className === 'string' && el.className ? `.${el.className.split(' ')[0]}` : '';
+          out.push(`${el.tagName.toLowerCase()}${id}${cls} (${Math.round(box.right)}px)`);
+        }
+      }
+      return { width: page, culprits: out };
+    });
+    if (width > PHONE_WIDTH)
+      throw new Error(`${p.url()} is ${width}px wide on a ${PHONE_WIDTH}px phone: ${culprits.join(', ')}`);
+  } finally {
+    if (before) await p.setViewportSize(before);
+  }
+}

@@ -94,7 +94,7 @@ const labelOf = (definition: MachineDefinition, state: string) => definition.sta
 export function machineDiagram(
   definition: MachineDefinition,
   current: string,
-): { svg: string; alternative: string } {
+): { svg: string; alternative: string; stages: { label: string; current: boolean }[] } {
   const edges = machineEdges(definition);
   const columns = ranks(definition, edges);
   // Columns in bands of PER_BAND, one band under the other, each as tall as its tallest column.
@@ -180,5 +180,9 @@ export function machineDiagram(
     ...boxes,
     '</svg>',
   ].join('');
-  return { svg, alternative };
+  // The stages in the diagram's order, for a phone, where a list reads better than a drawing.
+  const stages = columns
+    .flat()
+    .map((name) => ({ label: labelOf(definition, name), current: name === current }));
+  return { svg, alternative, stages };
 }
