@@ -83,24 +83,24 @@ const creationInput = z.strictObject({
   programmeId: programmeId.meta({ title: 'Programme', hint: 'The programme this round commissions for' }),
 });
 
-const longText = () => shortText(5000);
+const longText = (what: string) => shortText(5000, what);
 const emptyPayload = z.strictObject({});
 const refuseLaunchPayload = reasonPayload('Why the launch is refused');
 const closeEarlyPayload = reasonPayload('Why the round is closing to bids early');
 const needsAssessmentPayload = z.strictObject({
-  summary: longText().meta({
+  summary: longText('a summary of the needs assessment').meta({
     title: 'Summary of the needs assessment',
     hint: 'The needs the round is to meet, and whose needs they are',
     widget: 'textarea',
   }),
-  evidence: longText().meta({
+  evidence: longText('the evidence of need').meta({
     title: 'Evidence of need',
     hint: 'The data, consultation and research the assessment rests on',
     widget: 'textarea',
   }),
 });
 const intentionsPayload = z.strictObject({
-  summary: longText().meta({
+  summary: longText('the commissioning intentions').meta({
     title: 'Commissioning intentions',
     hint: 'What the round will commission, and the outcomes it should achieve',
     widget: 'textarea',
@@ -114,9 +114,12 @@ const reopenPayload = z.strictObject({
   reason: reason.meta({ title: 'Why the round is opening to bids again' }),
 });
 const evaluationPayload = z.strictObject({
-  outcomesAchieved: longText().meta({ title: 'Outcomes achieved', widget: 'textarea' }),
-  lessons: longText().meta({ title: 'Lessons learned', widget: 'textarea' }),
-  againstPlan: longText().meta({
+  outcomesAchieved: longText('the outcomes achieved').meta({
+    title: 'Outcomes achieved',
+    widget: 'textarea',
+  }),
+  lessons: longText('the lessons learned').meta({ title: 'Lessons learned', widget: 'textarea' }),
+  againstPlan: longText('how the round went against the plan').meta({
     title: 'How the round went against the plan',
     hint: 'Compare what was delivered with the needs assessment and the commissioning intentions',
     widget: 'textarea',

@@ -85,20 +85,20 @@ const creationInput = z.strictObject({
   programmeId: programmeId.meta({ title: 'Programme' }),
   allocationPence: positivePence.meta(allocation),
   financialYear: financialYear.meta(year),
-  purpose: shortText(2000).meta(purpose),
+  purpose: shortText(2000, 'what the grant is for').meta(purpose),
 });
 export type CrimeDisorderGrantInput = z.output<typeof creationInput> & ProgrammeInput;
 
 const offerPayload = z.strictObject({
-  conditions: shortText(5000).meta(conditions),
-  reasons: shortText(5000).meta(conditionReasons),
+  conditions: shortText(5000, 'the conditions of the grant').meta(conditions),
+  reasons: shortText(5000, 'the reasons for the conditions').meta(conditionReasons),
 });
 const emptyPayload = z.strictObject({});
 const queryPayload = reasonPayload('What needs to change in the conditions');
 const withdrawPayload = reasonPayload('Why the allocation is withdrawn');
 const evaluatePayload = z.strictObject({
-  summary: shortText(5000).meta(evaluationSummary),
-  outcomesAchieved: shortText(5000).meta(outcomesAchieved),
+  summary: shortText(5000, 'a summary of the evaluation').meta(evaluationSummary),
+  outcomesAchieved: shortText(5000, 'the outcomes achieved').meta(outcomesAchieved),
   underspendPence: pence.meta(underspend),
 });
 

@@ -502,12 +502,16 @@ export const financialYear = z
   .refine((y) => !/^\d{4}-\d{2}$/.test(y) || (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), {
     error: 'The second year must follow the first, as in 2026-27',
   });
-export const shortText = (max = 200) =>
+/**
+ * Text a person types, up to `max` characters, refused blank. `what` is what to enter, in the words
+ * its error messages use ("a summary of the project"): "Enter a summary of the project".
+ */
+export const shortText = (max: number, what: string) =>
   z
-    .string({ error: 'Enter text' })
+    .string({ error: `Enter ${what}` })
     .trim()
-    .min(1, { error: 'Cannot be blank' })
-    .max(max, { error: `Must be ${max} characters or fewer` });
+    .min(1, { error: `Enter ${what}` })
+    .max(max, { error: `Enter ${what} in ${max.toLocaleString('en-GB')} characters or fewer` });
 /** Why: required wherever it appears, and said so in words a form can show on its own. */
 export const reason = z
   .string({ error: 'Enter the reasons' })

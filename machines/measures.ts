@@ -16,14 +16,18 @@ export type Figures = Record<string, Figure>;
 /** A payload's or a context's figures: asked and shown against the case's measures. */
 export const measureFigures = z
   .record(
-    z.string(),
-    z.strictObject({
-      value: z.number({ error: 'Enter a number' }).meta({ title: 'Figure' }),
-      breakdown: z
-        .record(z.string(), z.number({ error: 'Enter a whole number' }))
-        .optional()
-        .meta({ title: 'By part' }),
-    }),
+    z.string({ error: 'Name each measure' }),
+    z.strictObject(
+      {
+        value: z.number({ error: 'Enter a number' }).meta({ title: 'Figure' }),
+        breakdown: z
+          .record(z.string(), z.number({ error: 'Enter a whole number' }))
+          .optional()
+          .meta({ title: 'By part' }),
+      },
+      { error: 'Give each measure a figure' },
+    ),
+    { error: 'Give a figure for each measure' },
   )
   .meta({ widget: 'measures' });
 

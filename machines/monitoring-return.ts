@@ -130,7 +130,7 @@ const creationInput = creationFields.check((ctx) => {
 export type MonitoringReturnInput = z.output<typeof creationFields> & ProgrammeInput;
 
 const returnPayload = z.strictObject({
-  performance: shortText(5000).meta({
+  performance: shortText(5000, 'how the service performed in the period').meta({
     title: 'How the service performed in the period',
     hint: 'Say how the service did against what was agreed in the award.',
     widget: 'textarea',
@@ -148,10 +148,10 @@ const returnPayload = z.strictObject({
     title: 'Underspend',
     hint: 'Money from this award you will not need. It goes back to the fund when the return is accepted.',
   }),
-  narrative: shortText(5000)
+  narrative: shortText(5000, 'anything else you want to tell us about the period')
     .optional()
     .meta({ title: 'Anything else you want to tell us about the period', widget: 'textarea' }),
-  spendAboveAward: shortText(5000).optional().meta({
+  spendAboveAward: shortText(5000, "why the spend is more than the award's value").optional().meta({
     title: "Why the spend is more than the award's value",
     hint: "Only needed when the spend you have reported on this award, with this return, adds up to more than the award's value. The officer accepts it or asks you about it.",
     widget: 'textarea',

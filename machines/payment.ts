@@ -86,19 +86,31 @@ const receivedReference = {
 };
 const returnReason = { title: 'Why the money was returned' };
 
+const instalmentError = 'Enter the instalment as a whole number from 1 to 1000';
 const creationInput = z.strictObject({
   awardCaseId: z.uuid({ error: 'Enter the id of the award case' }).meta({ title: 'Award', widget: 'hidden' }),
-  instalment: z.number().int().min(1).max(1000).meta(instalment),
+  instalment: z
+    .number({ error: instalmentError })
+    .int({ error: instalmentError })
+    .min(1, { error: instalmentError })
+    .max(1000, { error: instalmentError })
+    .meta(instalment),
   dueOn: isoDate.meta(dueOn),
   amountPence: positivePence.meta(amount),
-  scheduledBy: z.uuid().nullable().meta({ title: 'Scheduled by', widget: 'hidden' }),
+  scheduledBy: z
+    .uuid({ error: 'Give the person who scheduled the payment by their id' })
+    .nullable()
+    .meta({ title: 'Scheduled by', widget: 'hidden' }),
 });
 
 const emptyPayload = z.strictObject({});
 const varyPayload = z.strictObject({
   amountPence: positivePence.meta(amount),
   dueOn: isoDate.meta(dueOn),
-  variedBy: z.uuid().nullable().meta({ title: 'Varied by', widget: 'hidden' }),
+  variedBy: z
+    .uuid({ error: 'Give the person who varied the payment by their id' })
+    .nullable()
+    .meta({ title: 'Varied by', widget: 'hidden' }),
 });
 const reschedulePayload = z.strictObject({
   dueOn: isoDate.meta({ title: 'New due date', hint: 'The date the payment is now to be made.' }),
@@ -106,7 +118,7 @@ const reschedulePayload = z.strictObject({
 });
 const paidPayload = z.strictObject({
   paidOn: isoDate.meta(paidOn),
-  reference: shortText(100).meta(paymentReference),
+  reference: shortText(100, 'the payment reference').meta(paymentReference),
   amountPence: positivePence.optional().meta({
     title: 'Amount paid',
     hint: 'Leave blank when all that was still to pay was paid. Enter less to record part of it: the rest stays due.',
@@ -115,12 +127,15 @@ const paidPayload = z.strictObject({
 const returnPayload = z.strictObject({
   amountPence: positivePence.meta(returnedAmount),
   receivedOn: isoDate.meta(receivedOn),
-  reference: shortText(100).meta(receivedReference),
+  reference: shortText(100, 'the reference for the money received').meta(receivedReference),
   reason: reason.meta(returnReason),
 });
 const correctPayload = z.strictObject({
   paidOn: isoDate.meta({ ...paidOn, title: 'Paid on (corrected)' }),
-  reference: shortText(100).meta({ ...paymentReference, title: 'Payment reference (corrected)' }),
+  reference: shortText(100, 'the corrected payment reference').meta({
+    ...paymentReference,
+    title: 'Payment reference (corrected)',
+  }),
   reason: reason.meta({ title: 'Why the payment record is being corrected' }),
 });
 const cancelPayload = reasonPayload('Why the payment is cancelled');

@@ -122,7 +122,7 @@ export interface SarcContext {
 
 const creationInput = z.strictObject({
   programmeId: programmeId.meta({ title: 'Programme' }),
-  title: shortText(200)
+  title: shortText(200, 'the title of the procurement')
     .optional()
     .meta({ title: 'Title of the procurement', hint: "Leave this blank to use the programme's name." }),
   contractValuePence: positivePence.meta({
@@ -167,8 +167,11 @@ const payloads = {
       }),
   }),
   ANSWER_CLARIFICATION: z.strictObject({
-    question: shortText(2000).meta({ title: 'Question from a bidder', widget: 'textarea' }),
-    answer: shortText(5000).meta({ title: 'Answer', widget: 'textarea' }),
+    question: shortText(2000, 'the question from a bidder').meta({
+      title: 'Question from a bidder',
+      widget: 'textarea',
+    }),
+    answer: shortText(5000, 'the answer').meta({ title: 'Answer', widget: 'textarea' }),
   }),
   RECORD_TENDER: z.strictObject({
     supplierId: z.uuid({ error: 'Choose the organisation that tendered' }).meta({
@@ -184,7 +187,7 @@ const payloads = {
   CLARIFICATION_CLOSED: empty,
   TENDER_DEADLINE_PASSED: empty,
   SCORE_TENDERS: z.strictObject({
-    scores: z.record(z.string(), qualityScore).meta({
+    scores: z.record(z.string(), qualityScore, { error: 'Give a quality score for each tender' }).meta({
       title: 'Quality score',
       hint: 'A whole number from 0 to 100 for every tender received. Price points are worked out from the prices tendered.',
       widget: 'scores',
@@ -192,7 +195,7 @@ const payloads = {
   }),
   ABANDON: reasonPayload('Reasons for abandoning the procurement'),
   MODERATE: z.strictObject({
-    preferredBidder: shortText(200).meta({
+    preferredBidder: shortText(200, 'the preferred bidder').meta({
       title: 'Preferred bidder',
       hint: "One of the scored bidders. Choosing anyone but the highest scorer needs the approver's signature.",
       widget: 'scored',
@@ -200,9 +203,13 @@ const payloads = {
     rationale: reason.meta({ title: 'Reasons for choosing the preferred bidder' }),
   }),
   RECORD_PARTNER_DECISION: z.strictObject({
-    partner: z.enum(sarcPartners).meta({ title: 'Partner', options: partnerNames }),
-    agrees: z.boolean().meta({ title: 'Does the partner agree with the preferred bidder?' }),
-    note: shortText(2000).optional().meta({
+    partner: z
+      .enum(sarcPartners, { error: 'Choose the partner' })
+      .meta({ title: 'Partner', options: partnerNames }),
+    agrees: z
+      .boolean({ error: 'Say whether the partner agrees' })
+      .meta({ title: 'Does the partner agree with the preferred bidder?' }),
+    note: shortText(2000, "the partner's reasons").optional().meta({
       title: "The partner's reasons",
       hint: 'If the partner does not agree, the procurement goes back to moderation with these reasons.',
       widget: 'textarea',
@@ -224,7 +231,7 @@ const payloads = {
     }),
   }),
   RESOLVE_CHALLENGE: z.strictObject({
-    outcome: z.enum(['dismissed', 'upheld']).meta({
+    outcome: z.enum(['dismissed', 'upheld'], { error: 'Choose the outcome of the challenge' }).meta({
       title: 'Outcome of the challenge',
       hint: 'If it is dismissed, a new award notice and standstill follow. If it is upheld, the procurement goes back to moderation.',
       options: challengeOutcomeOptions,
@@ -249,7 +256,7 @@ const payloads = {
   TERMINATE: reasonPayload('Reasons for ending the contract early'),
   COMPLETE: empty,
   CONTRACT_REVIEW: z.strictObject({
-    decision: z.enum(['extend', 'reprocure']).meta({
+    decision: z.enum(['extend', 'reprocure'], { error: 'Choose whether to extend or re-procure' }).meta({
       title: 'Decision',
       options: { extend: 'Extend the contract', reprocure: 'Re-procure the service' },
     }),

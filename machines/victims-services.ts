@@ -121,11 +121,11 @@ const bidTitle = {
 };
 const creationInput = z.strictObject({
   programmeId: programmeId.meta({ title: 'Programme', hint: 'The commissioning round the bid is for' }),
-  title: shortText(200).optional().meta(bidTitle),
+  title: shortText(200, 'the title of the bid').optional().meta(bidTitle),
 });
 const submitPayload = z.strictObject({
-  title: shortText(200).meta(bidTitle),
-  summary: shortText(5000).meta({
+  title: shortText(200, 'the title of the bid').meta(bidTitle),
+  summary: shortText(5000, 'a summary of the service').meta({
     title: 'Summary of the service',
     hint: 'What the service will do, who it is for and the outcomes it will achieve',
     widget: 'textarea',
@@ -143,12 +143,15 @@ const submitPayload = z.strictObject({
 const passed = z.boolean({ error: 'Answer true or false' });
 const dueDiligencePayload = z.strictObject({
   checks: z
-    .strictObject({
-      safeguardingPolicy: passed.meta({ title: 'The safeguarding policy is satisfactory' }),
-      insurance: passed.meta({ title: 'The insurance is satisfactory' }),
-      accounts: passed.meta({ title: 'The accounts are satisfactory' }),
-      governance: passed.meta({ title: 'The governance is satisfactory' }),
-    })
+    .strictObject(
+      {
+        safeguardingPolicy: passed.meta({ title: 'The safeguarding policy is satisfactory' }),
+        insurance: passed.meta({ title: 'The insurance is satisfactory' }),
+        accounts: passed.meta({ title: 'The accounts are satisfactory' }),
+        governance: passed.meta({ title: 'The governance is satisfactory' }),
+      },
+      { error: 'Say which due diligence checks passed' },
+    )
     .meta({
       title: 'Due diligence checks',
       hint: 'Every check must pass. If any does not, fail due diligence instead.',
@@ -160,11 +163,12 @@ const declineOfferPayload = reasonPayload('Why you are declining the offer');
 const rejectVariationPayload = reasonPayload('Why the variation is rejected');
 const terminatePayload = reasonPayload('Why the grant is being terminated');
 const withdrawPayload = reasonPayload('Why you are withdrawing the bid');
-const score = z.number().int().min(0).max(MAX_SCORE, { error: 'Scores are whole numbers from 0 to 5' });
+const scoreError = { error: 'Scores are whole numbers from 0 to 5' };
+const score = z.number(scoreError).int(scoreError).min(0, scoreError).max(MAX_SCORE, scoreError);
 // The rationale is asked for by the rulebook when a moderated score is away from the panel's mean.
 const moderatePayload = z.strictObject({
   scores: z
-    .record(z.string(), score)
+    .record(z.string(), score, { error: 'Give a moderated score for each criterion' })
     .meta({ title: 'Moderated scores', hint: 'Score each criterion from 0 to 5', widget: 'scores' }),
   rationale: reason.optional().meta({
     title: 'Reasons for the moderated scores',
@@ -184,10 +188,10 @@ const agreementPayload = z.strictObject({
   endsOn: isoDate.meta({ title: 'Agreement ends on' }),
   amountPence: positivePence.meta({ title: 'Amount of the grant', hint: 'No more than the amount offered' }),
   instalments: z
-    .number()
-    .int()
-    .min(2)
-    .max(12)
+    .number({ error: 'Enter the number of instalments as a whole number from 2 to 12' })
+    .int({ error: 'Enter the number of instalments as a whole number from 2 to 12' })
+    .min(2, { error: 'Enter the number of instalments as a whole number from 2 to 12' })
+    .max(12, { error: 'Enter the number of instalments as a whole number from 2 to 12' })
     .optional()
     .meta({ title: 'Number of instalments', hint: 'Only when the grant is paid in instalments: 2 to 12' }),
   paymentProfile: z
@@ -200,7 +204,9 @@ const agreementPayload = z.strictObject({
   }),
 });
 const reviewPayload = z.strictObject({
-  decision: z.enum(reviewDecisions).meta({ title: 'Outcome of the review', options: reviewDecisionOptions }),
+  decision: z
+    .enum(reviewDecisions, { error: 'Choose the outcome of the review' })
+    .meta({ title: 'Outcome of the review', options: reviewDecisionOptions }),
   notes: reason.meta({
     title: 'Notes of the review',
     hint: 'To change the agreement, say what should change and why',
@@ -212,7 +218,7 @@ const variationChange = {
     hint: 'Leave blank if the amount does not change',
   }),
   endsOn: isoDate.meta({ title: 'New end date', hint: 'Leave blank if the end date does not change' }),
-  outcomes: shortText(2000).meta({
+  outcomes: shortText(2000, 'the new outcomes').meta({
     title: 'New outcomes',
     hint: 'Leave blank if the outcomes do not change',
     widget: 'textarea',

@@ -177,12 +177,12 @@ const outcomes = {
 // Client creation input: the programme, never the cap.
 const creationInput = z.strictObject({
   programmeId: programmeId.meta({ title: 'Programme' }),
-  title: shortText(200).optional().meta(projectTitle),
+  title: shortText(200, 'the project title').optional().meta(projectTitle),
 });
 
 const submitPayload = z.strictObject({
-  title: shortText(200).meta(projectTitle),
-  summary: shortText(5000).meta(projectSummary),
+  title: shortText(200, 'the project title').meta(projectTitle),
+  summary: shortText(5000, 'a summary of the project').meta(projectSummary),
   amountRequestedPence: positivePence.meta(amountRequested),
 });
 const emptyPayload = z.strictObject({});
@@ -203,12 +203,12 @@ const approvePayload = z.strictObject({
 const paymentPayload = z.strictObject({
   amountPence: positivePence.meta(amountPaid),
   paidOn: isoDate.meta(paidOn),
-  reference: shortText(100).meta(paymentReference),
+  reference: shortText(100, 'the payment reference').meta(paymentReference),
 });
 const reportPayload = z.strictObject({
-  summary: shortText(5000).meta(reportSummary),
+  summary: shortText(5000, 'what the project did').meta(reportSummary),
   spentPence: pence.meta(amountSpent),
-  outcomes: shortText(5000).meta(outcomes),
+  outcomes: shortText(5000, 'what the project achieved').meta(outcomes),
   // Optional in shape only: the grant's own measures say what it must give (checkReport).
   measures: measureFigures.optional().meta(reportMeasures),
 });

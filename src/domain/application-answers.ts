@@ -22,12 +22,15 @@ function ownSchema(question: Exclude<ApplicationQuestion, { type: 'cycle' }>): z
   const options = Object.fromEntries((question.choices ?? []).map((c) => [c, c]));
   switch (question.type) {
     case 'shortText':
-      return shortText(500).meta(words);
+      return shortText(500, 'your answer').meta(words);
     case 'longText': {
       const limit = question.wordLimit;
-      const text = shortText(50_000).refine((t) => limit === undefined || wordCount(t) <= limit, {
-        error: `Must be ${limit} words or fewer`,
-      });
+      const text = shortText(50_000, 'your answer').refine(
+        (t) => limit === undefined || wordCount(t) <= limit,
+        {
+          error: `Must be ${limit} words or fewer`,
+        },
+      );
       const hintWords = limit
         ? [question.hint, `No more than ${limit} words.`].filter(Boolean).join(' ')
         : question.hint;

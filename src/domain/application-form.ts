@@ -26,33 +26,37 @@ const hint = z.string().trim().max(1000, { error: 'Hint text must be 1000 charac
 const ownQuestion = z.strictObject({
   id: z.string().regex(/^q[1-9][0-9]{0,3}$/, { error: 'A question id is q followed by a number' }),
   type: z.enum(typeIds, { error: `Choose the kind of question: ${typeIds.join(', ')}` }),
-  title: shortText(300),
+  title: shortText(300, 'the question'),
   hint: hint.optional(),
   required: z.boolean({ error: 'Say whether the question must be answered' }),
   wordLimit: z.int().min(1, { error: 'A word limit is at least 1' }).max(5000).optional(),
-  choices: z.array(shortText(200)).min(2, { error: 'Give at least two choices' }).max(30).optional(),
+  choices: z
+    .array(shortText(200, 'each choice'))
+    .min(2, { error: 'Give at least two choices' })
+    .max(30)
+    .optional(),
 });
 const cycleQuestion = z.strictObject({
   id: z.string().min(1),
   type: z.literal('cycle'),
-  title: shortText(300),
+  title: shortText(300, 'the question'),
   hint: hint.optional(),
 });
 export const applicationQuestion = z.discriminatedUnion('type', [cycleQuestion, ownQuestion]);
 export const formSection = z.strictObject({
   id: z.string().regex(/^s[1-9][0-9]{0,3}$/, { error: 'A section id is s followed by a number' }),
-  title: shortText(200),
+  title: shortText(200, 'the name of the section'),
   questions: z.array(applicationQuestion).max(60),
 });
 export const eligibilityQuestion = z.strictObject({
   id: z
     .string()
     .regex(/^e[1-9][0-9]{0,3}$/, { error: 'An eligibility question id is e followed by a number' }),
-  question: shortText(300),
+  question: shortText(300, 'the eligibility question'),
   ineligibleAnswer: z.enum(['yes', 'no'], {
     error: 'Say which answer makes an applicant ineligible: yes or no',
   }),
-  explanation: shortText(2000),
+  explanation: shortText(2000, 'the explanation shown to applicants who are not eligible'),
 });
 export const applicationFormDocument = z.strictObject({
   sections: z.array(formSection).min(1, { error: 'A form has at least one section' }).max(30),

@@ -91,7 +91,9 @@ export const newProgramme = z.strictObject({
     .max(50, { error: 'Choose the Police and Crime Plan theme' })
     .meta({ title: 'Police and Crime Plan theme', widget: 'choice' }),
   outcomeIds: z
-    .array(z.string().min(1).max(20), { error: 'Choose at least one of the Police and Crime Plan outcomes' })
+    .array(z.string({ error: 'Choose the Police and Crime Plan outcomes' }).min(1).max(20), {
+      error: 'Choose at least one of the Police and Crime Plan outcomes',
+    })
     .min(1, { error: 'Choose at least one of the Police and Crime Plan outcomes' })
     .max(20, { error: 'Choose at most 20 outcomes' })
     .meta({
@@ -141,7 +143,7 @@ export const newProgramme = z.strictObject({
     .default(30)
     .meta({ title: 'Days to file a return', hint: 'How many days after its period ends a return is due' }),
   criteria: z
-    .array(criterionFields)
+    .array(criterionFields, { error: 'List the scoring criteria, each with its weight' })
     .max(20, { error: 'A programme has at most 20 criteria' })
     .default([])
     .meta({

@@ -1,9 +1,10 @@
 // Funds: one budget line for one financial year, with its ring-fenced streams and partners' shares,
 // set up by finance, and a planning figure confirmed. Shared by the API, the pages, the demo data and
 // the tests; every input is checked here.
+
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { financialYear, formatPounds } from '../../machines/define.ts';
+import { financialYear, formatPounds, pence as moneyInPence } from '../../machines/define.ts';
 import type { Tx } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { confirmFundBudget, contributorsOf, ledgerTotals, lockFund, streamsOf } from '../db/queries/funds.ts';
@@ -12,7 +13,8 @@ import type { Actor } from '../engine/actor.ts';
 import { invalid, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
 import { financialYearDates } from './financial-year.ts';
 
-const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+// Money in pence, refused in the words every machine's amounts use (machines/define.ts).
+const pence = moneyInPence;
 
 export const newFund = z.strictObject({
   name: z
@@ -45,12 +47,19 @@ export const newFund = z.strictObject({
           .meta({ title: 'Name', hint: 'For example, Domestic abuse and sexual violence' }),
         budgetPence: pence.meta({ title: 'Ring-fenced budget', widget: 'money' }),
         // The services a ring-fenced stream may fund, as the cycles name them (e.g. idva); none for any.
-        services: z.array(z.string().trim().min(1).max(50)).max(30).default([]).meta({
-          title: 'Services it may fund',
-          hint: 'Leave them all unticked for a stream that may fund any service',
-          widget: 'choice',
-        }),
+        services: z
+          .array(z.string({ error: 'Choose the services it may fund' }).trim().min(1).max(50), {
+            error: 'Choose the services it may fund',
+          })
+          .max(30)
+          .default([])
+          .meta({
+            title: 'Services it may fund',
+            hint: 'Leave them all unticked for a stream that may fund any service',
+            widget: 'choice',
+          }),
       }),
+      { error: 'List the ring-fenced streams, each with its name and budget' },
     )
     .max(20, { error: 'A fund has at most 20 ring-fenced streams' })
     .default([])
@@ -67,6 +76,7 @@ export const newFund = z.strictObject({
           .min(1, { error: 'Enter a share of at least 1p' })
           .meta({ title: 'Their share', widget: 'money' }),
       }),
+      { error: 'List the partners, each with their share' },
     )
     .max(20, { error: 'A fund has at most 20 partners' })
     .default([])

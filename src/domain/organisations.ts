@@ -29,13 +29,13 @@ export const newOrganisation = z.strictObject({
     }),
   // England and Wales charities: 6 to 8 digits (e.g. 1190001); Scotland: SC + 6 digits.
   charityNumber: z
-    .string()
+    .string({ error: 'A charity number is 6 to 8 digits, or SC and 6 digits' })
     .regex(/^(\d{6,8}|SC\d{6})$/, { error: 'A charity number is 6 to 8 digits, or SC and 6 digits' })
     .optional()
     .meta({ title: 'Charity number', hint: 'If it is a registered charity' }),
   // Companies House: 8 characters, digits or a two-letter prefix (SC, NI, OC…) and 6 digits.
   companyNumber: z
-    .string()
+    .string({ error: 'A company number is 8 digits, or 2 letters and 6 digits' })
     .regex(/^([0-9]{8}|[A-Z]{2}[0-9]{6})$/, {
       error: 'A company number is 8 digits, or 2 letters and 6 digits',
     })

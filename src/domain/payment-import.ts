@@ -33,7 +33,7 @@ const row = z.object({
     .trim()
     .regex(/^£?\d{1,13}(\.\d{1,2})?$/, { error: 'Enter the amount in pounds, such as 2500.00' }),
   paid_on: isoDate,
-  reference: shortText(100),
+  reference: shortText(100, 'the payment reference'),
 });
 
 /** "2,500.5" is not accepted; "2500.5" is £2,500.50: exact, by string arithmetic, never floats. */

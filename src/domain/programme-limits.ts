@@ -2,7 +2,9 @@
 // approver signs a decision, the largest award, and the panel quorum. Only an approver or an admin
 // sets them, and every setting is logged with who made it and why; an officer who sets a programme up
 // gets safe starting limits (every award signed by an approver, no cap, a quorum of two).
+
 import { z } from 'zod';
+import { pence as moneyInPence } from '../../machines/define.ts';
 import type { Database, Db, Tx } from '../db/client.ts';
 import {
   type LimitsRow,
@@ -15,7 +17,8 @@ import type { Actor } from '../engine/actor.ts';
 import { forbidden, notFound, ProblemError, validOr422 } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 
-const pence = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+// Money in pence, refused in the words every machine's amounts use (machines/define.ts).
+const pence = moneyInPence;
 
 /** Who may set a programme's limits: approvers and admins, and the system's own set-up (the demo data). */
 export const LIMIT_SETTERS: readonly Actor['role'][] = ['approver', 'admin', 'system'];
@@ -39,7 +42,7 @@ export const limitFields = {
   }),
   maxAwardPence: largestAward.nullable(),
   panelQuorum: z
-    .number()
+    .number({ error: 'Enter the panel quorum as a whole number from 1 to 20' })
     .int({ error: 'The panel quorum must be a whole number' })
     .min(1, { error: 'The panel quorum must be at least 1' })
     .max(20, { error: 'The panel quorum can be at most 20' })

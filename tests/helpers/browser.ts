@@ -182,6 +182,9 @@ export async function expectAccessible(p: Page): Promise<void> {
       `axe found ${violations.length} serious or critical violation(s) on ${p.url()}:\n${describeViolations(violations)}`,
     );
   }
+  // Every page checked is also checked on a phone: no page wider than its screen.
+  if ((p.viewportSize()?.width ?? 0) > PHONE_WIDTH)
+    await expectFitsPhone(p, new URL(p.url()).pathname.replace(/[0-9a-f-]{36}/g, 'id').slice(1) || 'home');
 }
 
 /** What a person must never read on a page: an engine's ids, timestamps and codes. */

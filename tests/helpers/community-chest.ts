@@ -30,8 +30,8 @@ export interface CommunityChestContext {
 }
 
 const submitPayload = z.strictObject({
-  title: shortText(120).meta({ title: 'Name of your project' }),
-  purpose: shortText(3000).meta({
+  title: shortText(120, 'the name of your project').meta({ title: 'Name of your project' }),
+  purpose: shortText(3000, 'what the money is for').meta({
     title: 'What the money is for',
     hint: 'Who it helps and how',
     widget: 'textarea',
@@ -122,7 +122,7 @@ export const communityChest = defineMachine({
   machine,
   input: z.strictObject({
     programmeId: programmeId.meta({ title: 'Programme' }),
-    title: shortText(120).optional().meta({ title: 'Name of your project' }),
+    title: shortText(120, 'the name of your project').optional().meta({ title: 'Name of your project' }),
   }),
   createdBy: ['owner', 'officer'],
   ownerKinds: ['provider'],

@@ -172,9 +172,9 @@ describe('the case page', () => {
     expect(res.text).toContain(
       `<a href="#amountRequestedPence">Amount requested: ${POUNDS_ERROR.charAt(0).toLowerCase()}${POUNDS_ERROR.slice(1)}</a>`,
     );
-    expect(res.text).toContain('<a href="#title">Project title: cannot be blank</a>');
+    expect(res.text).toContain('<a href="#title">Enter the project title</a>');
     expect(res.text).toMatch(
-      /<p id="title-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Project title: cannot be blank/,
+      /<p id="title-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Enter the project title/,
     );
     expect(res.text).toMatch(
       /id="amountRequestedPence-error" class="govuk-error-message">[\s\S]*?Amount requested: enter an amount in pounds/,

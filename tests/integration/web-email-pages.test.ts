@@ -3,13 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
 import { csrfOf, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
+let own: OwnDatabase;
 beforeAll(async () => {
-  t = await startTestApp();
+  // Its own database: the page lists the newest 200 messages, and other files' apps, on clocks moved
+  // years on, write messages dated after this file's.
+  own = await createOwnDatabase('email_pages');
+  t = await startTestApp({ databaseUrl: own.url });
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  await own?.drop();
+});
 
 async function failedMessage() {
   const to = `bounced-${randomUUID().slice(0, 8)}@example.org`;

@@ -204,7 +204,7 @@ describe('building forms', () => {
 
   it('shows pounds with a £ prefix and hint, marks optional fields, and keeps typed values and errors', () => {
     const schema = z.strictObject({
-      title: shortText(200).meta({ title: 'Title' }),
+      title: shortText(200, 'a title').meta({ title: 'Title' }),
       amountPence: positivePence.meta({ title: 'Amount' }),
       paidOn: isoDate.optional().meta({ title: 'Paid on' }),
     });
@@ -534,7 +534,7 @@ describe('a field with a default', () => {
       .max(90)
       .default(70)
       .meta({ title: 'Weight given to quality (%)' }),
-    title: shortText(200).default('SARC').meta({ title: 'Title' }),
+    title: shortText(200, 'a title').default('SARC').meta({ title: 'Title' }),
     amountPence: positivePence.default(100).meta({ title: 'Amount' }),
   });
 
@@ -556,10 +556,10 @@ describe('an optional question needed in some cases', () => {
   it('says when it is needed instead of "(optional)"', () => {
     const schema = z.strictObject({
       agrees: z.boolean().meta({ title: 'Does the partner agree?' }),
-      note: shortText(2000)
+      note: shortText(2000, "the partner's reasons")
         .optional()
         .meta({ title: "The partner's reasons", neededWhen: 'they do not agree' }),
-      other: shortText(20).optional().meta({ title: 'Anything else' }),
+      other: shortText(20, 'anything else').optional().meta({ title: 'Anything else' }),
     });
     const labels = buildForm(schema).fields.map(
       (f) => f.params.label?.text ?? f.params.fieldset?.legend?.text,

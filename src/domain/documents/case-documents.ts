@@ -11,7 +11,7 @@ import type { CaseView } from '../../engine/views.ts';
 import { type DocumentSettings, storeDocument, type Upload } from './upload.ts';
 
 export const caseDocumentDescription = z.strictObject({
-  description: shortText(200).meta({
+  description: shortText(200, 'what the document is').meta({
     title: 'What is it?',
     hint: 'For example “Grant agreement signed by both parties” or “Attendance registers, April to June”',
   }),

@@ -10,15 +10,18 @@ import { readForm } from './form-read.ts';
 const typeIds = Object.keys(questionTypes) as [QuestionType, ...QuestionType[]];
 
 export const sectionForm = z.strictObject({
-  title: shortText(200).meta({
+  title: shortText(200, 'the section title').meta({
     title: 'Section title',
     hint: 'Shown on the applicant’s task list, for example “About your organisation”',
   }),
 });
 const wording = {
-  title: shortText(300).meta({ title: 'Question', hint: 'What the applicant is asked, in plain words' }),
+  title: shortText(300, 'the question').meta({
+    title: 'Question',
+    hint: 'What the applicant is asked, in plain words',
+  }),
   hint: z
-    .string()
+    .string({ error: 'Enter the hint text' })
     .trim()
     .max(1000, { error: 'Hint text must be 1000 characters or fewer' })
     .optional()
@@ -39,21 +42,26 @@ export const ownQuestionForm = z.strictObject({
     .max(5000, { error: 'A word limit is at most 5000' })
     .optional()
     .meta({ title: 'Word limit', hint: 'For a long answer only. Leave it empty for no limit' }),
-  choices: z.string().trim().max(6000).optional().meta({
-    title: 'Choices',
-    hint: 'For a choice question only: one choice on each line',
-    widget: 'textarea',
-  }),
+  choices: z
+    .string({ error: 'Enter the choices, one on each line' })
+    .trim()
+    .max(6000, { error: 'Enter the choices in 6,000 characters or fewer' })
+    .optional()
+    .meta({
+      title: 'Choices',
+      hint: 'For a choice question only: one choice on each line',
+      widget: 'textarea',
+    }),
 });
 export const eligibilityForm = z.strictObject({
-  question: shortText(300).meta({
+  question: shortText(300, 'the eligibility question').meta({
     title: 'Question',
     hint: 'Answered yes or no before an applicant starts a bid, for example “Is your organisation based in Cambridgeshire or Peterborough?”',
   }),
   ineligibleAnswer: z
     .enum(['yes', 'no'], { error: 'Choose which answer means the organisation cannot apply' })
     .meta({ title: 'Which answer means the organisation cannot apply?', options: { yes: 'Yes', no: 'No' } }),
-  explanation: shortText(2000).meta({
+  explanation: shortText(2000, 'what to tell an applicant who cannot apply').meta({
     title: 'What to tell an applicant who cannot apply',
     hint: 'Why they cannot apply, and where they might look instead',
     widget: 'textarea',
