@@ -2,7 +2,7 @@
 // load, describe and replay any machine without knowing it by name.
 import type { AnyStateMachine } from 'xstate';
 import { z } from 'zod';
-import { londonDate } from './calendar.ts';
+import { dayInWords, londonDate } from './calendar.ts';
 import type { MessageTemplate } from './messages.ts';
 
 export const roles = ['officer', 'provider', 'panel', 'finance', 'approver', 'admin'] as const;
@@ -454,14 +454,14 @@ export function payloadOf<E extends { type: string }>(event: E): Omit<E, Added> 
 /** No problem unless a new deadline (an instant) falls on a London day before today. */
 export function deadlineNotPassed(field: string, closesAt: string, now: Now | undefined): FieldProblem[] {
   return now && londonDate(closesAt) < now.today
-    ? [{ field, message: `The new deadline must not have passed (today is ${now.today})` }]
+    ? [{ field, message: `Enter a new deadline that has not passed: today is ${dayInWords(now.today)}` }]
     : [];
 }
 
 /** No problem unless `date` is before today: a date a person sets that must not be in the past. */
 export function notPast(field: string, date: string | undefined, now: Now | undefined): FieldProblem[] {
   return now && date && date < now.today
-    ? [{ field, message: `Enter a date that is not in the past (today is ${now.today})` }]
+    ? [{ field, message: `Enter a date that is not in the past: today is ${dayInWords(now.today)}` }]
     : [];
 }
 

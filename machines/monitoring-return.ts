@@ -229,7 +229,14 @@ export const checkRedate = (c: MonitoringReturnContext, p: RedatePayload, now?: 
   ...(p.dueOn < c.periodEnd
     ? [{ field: 'dueOn', message: `The return cannot be due before the period ends (${c.periodEnd})` }]
     : []),
-  ...(p.dueOn === c.dueOn ? [{ field: 'dueOn', message: `The return is already due on ${c.dueOn}` }] : []),
+  ...(p.dueOn === c.dueOn
+    ? [
+        {
+          field: 'dueOn',
+          message: `The return is already due on ${dayInWords(c.dueOn)}: enter a different date`,
+        },
+      ]
+    : []),
 ];
 
 /** Waiving: the return is not needed; it stops holding the award's payments. */

@@ -308,7 +308,12 @@ export const checkReturn = (context: PaymentContext, p: Payload<typeof returnPay
     (paid) => `No more than the ${paid} paid can come back`,
   ),
   ...(context.paid && p.receivedOn < context.paid.paidOn
-    ? [{ field: 'receivedOn', message: `Money cannot come back before it was paid (${context.paid.paidOn})` }]
+    ? [
+        {
+          field: 'receivedOn',
+          message: `Enter the day the money came back: not before it was paid, on ${dayInWords(context.paid.paidOn)}`,
+        },
+      ]
     : []),
 ];
 

@@ -9,6 +9,7 @@
 // (TERMINATE, COMPLETE, a review that discontinues) releases what was never paid.
 import { and, assign, setup } from 'xstate';
 import { z } from 'zod';
+import { dayInWords } from './calendar.ts';
 import {
   atMost,
   type CaseLine,
@@ -301,7 +302,7 @@ type Ctx = VictimsServicesContext;
 const problem = (field: string, message: string): FieldProblem[] => [{ field, message }];
 const endsAfterStart = (startsOn: string | null | undefined, endsOn: string | undefined) =>
   startsOn && endsOn && endsOn <= startsOn
-    ? problem('endsOn', `The end date must be after the start date (${startsOn})`)
+    ? problem('endsOn', `Enter an end date after the start date, ${dayInWords(startsOn)}`)
     : [];
 const withinCap = (ctx: Ctx, field: string, amount: number | undefined) =>
   ctx.maxAwardPence === null || amount === undefined

@@ -189,9 +189,7 @@ describe('a later deadline for one applicant', () => {
       { type: 'EXTEND_OWN_DEADLINE', closesAt: '2020-01-31T17:00:00+00:00', reason: 'x' },
       422,
     );
-    expect(past.errors).toEqual([
-      { field: 'closesAt', message: expect.stringContaining('must not have passed') },
-    ]);
+    expect(past.errors).toEqual([{ field: 'closesAt', message: expect.stringContaining('has not passed') }]);
     await h.refuse(
       theirs.id,
       PROVIDER,

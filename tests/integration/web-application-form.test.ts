@@ -48,7 +48,7 @@ describe('the form builder’s pages', () => {
   it('renames a section, and shows a blank name as an error, saving nothing', async () => {
     const blank = await post(`/programmes/${programmeId}/form/sections/s1`, { title: '  ' });
     expect(blank.status).toBe(422);
-    expect(errorSummaryOf(blank.text)[0]!.text).toContain('Section title');
+    expect(errorSummaryOf(blank.text)[0]!.text).toBe('Enter the section title');
     expect((await formNow()).sections[0].title).toBe('Your bid');
     const renamed = await post(`/programmes/${programmeId}/form/sections/s1`, { title: 'About the project' });
     expect(renamed.status).toBe(303);

@@ -262,7 +262,7 @@ describe('the case page', () => {
     });
     expect(past.status).toBe(422);
     expect(past.text).toMatch(
-      /<a href="#approve-reportDueOn-day">End-of-grant report due on: enter a date that is not in the past \(today is \d{4}-\d{2}-\d{2}\)<\/a>/,
+      /<a href="#approve-reportDueOn-day">End-of-grant report due on: enter a date that is not in the past: today is \d{1,2} [A-Z][a-z]+ \d{4}<\/a>/,
     );
     expect((await apiCase(id)).state).toBe('panelReview');
 

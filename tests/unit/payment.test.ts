@@ -448,7 +448,10 @@ describe('paid, returned, cancelled', () => {
     expect(checkReturn(paid, p)).toEqual([]);
     expect(checkReturn(paid, { ...p, amountPence: 1_000_001, receivedOn: '2026-06-30' })).toEqual([
       { field: 'amountPence', message: 'No more than the £10,000.00 paid can come back' },
-      { field: 'receivedOn', message: 'Money cannot come back before it was paid (2026-07-02)' },
+      {
+        field: 'receivedOn',
+        message: 'Enter the day the money came back: not before it was paid, on 2 July 2026',
+      },
     ]);
   });
 

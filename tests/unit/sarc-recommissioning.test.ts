@@ -1049,9 +1049,9 @@ describe('version 5 rules', () => {
     expect(checkPublish(s.context, past as never, today)).toEqual([
       {
         field: 'clarificationDeadline',
-        message: 'Enter a date that is not in the past (today is 2026-06-12)',
+        message: 'Enter a date that is not in the past: today is 12 June 2026',
       },
-      { field: 'tenderDeadline', message: 'Enter a date that is not in the past (today is 2026-06-12)' },
+      { field: 'tenderDeadline', message: 'Enter a date that is not in the past: today is 12 June 2026' },
       {
         field: 'clarificationDeadline',
         message: 'Clarification questions must close before the tender deadline',

@@ -696,7 +696,7 @@ describe('checks name the field', () => {
       [p('instalments', 'only with the instalments')],
     ],
     ['REQUEST_VARIATION', {}, { amountPence: undefined }, none],
-    ['REQUEST_VARIATION', {}, { endsOn: '2026-04-01' }, [p('endsOn', '2026-04-01')]],
+    ['REQUEST_VARIATION', {}, { endsOn: '2026-04-01' }, [p('endsOn', '1 April 2026')]],
     ['REQUEST_VARIATION', {}, { amountPence: 10_000_001 }, [p('amountPence', '£100,000.00')]],
   ])('%s check in %o with %o', (type, over, change, problems) => {
     const check = victimsServices.events[type].check!;
