@@ -11,11 +11,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const viewsDir = path.resolve(here, '../../views');
 export const govukDir = path.resolve(here, '../../../node_modules/govuk-frontend/dist');
 
-export const londonTime = new Intl.DateTimeFormat('en-GB', {
+const londonClock = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
   hour: 'numeric',
   minute: '2-digit',
   hourCycle: 'h12',
@@ -27,13 +24,28 @@ export const londonDay = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
 });
 
+/** A London time as GOV.UK writes it: "5pm", "4:21am", "midday"; midnight is "midnight". */
+export function clockText(at: Date): string {
+  const part = (type: string) => londonClock.formatToParts(at).find((p) => p.type === type)?.value ?? '';
+  const [hour, minute] = [Number(part('hour')), part('minute')];
+  const period = part('dayPeriod')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+  if (hour === 12 && minute === '00') return period === 'pm' ? 'midday' : 'midnight';
+  return `${hour}${minute === '00' ? '' : `:${minute}`}${period}`;
+}
+
+/** An instant in London words: "22 November 2026 at 11:40am". */
+export function londonAt(at: Date): string {
+  return `${londonDay.format(at)} at ${clockText(at)}`;
+}
+
 /** An instant in London words; midnight is the end of the day before, as deadlines are read. */
 export function londonInstantText(text: string): string {
   const at = new Date(text);
-  const words = londonTime.format(at).replace(', ', ' at ');
-  return words.endsWith(' 12:00 am')
+  return clockText(at) === 'midnight'
     ? `the end of ${londonDay.format(new Date(at.getTime() - 1))} (midnight)`
-    : words;
+    : londonAt(at);
 }
 
 const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
@@ -42,8 +54,7 @@ const aNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
 /** An instant a period starts at: the day alone when it is the start of a London day. */
 export function londonStartText(text: string): string {
   const at = new Date(text);
-  const words = londonTime.format(at).replace(', ', ' at ');
-  return words.endsWith(' 12:00 am') ? londonDay.format(at) : words.replace(' ', ' ');
+  return clockText(at) === 'midnight' ? londonDay.format(at) : londonAt(at);
 }
 
 export function configureViews(app: Express): nunjucks.Environment {
@@ -54,9 +65,7 @@ export function configureViews(app: Express): nunjucks.Environment {
   );
   /** An instant as people in England read it: "22 November 2026 at 11:40am". */
   env.addFilter('londonTime', (iso: unknown) =>
-    typeof iso === 'string' || iso instanceof Date
-      ? londonTime.format(new Date(iso)).replace(', ', ' at ').replace(' ', ' ')
-      : '',
+    typeof iso === 'string' || iso instanceof Date ? londonAt(new Date(iso)) : '',
   );
   /** A deadline: midnight reads as the end of the day before, "the end of 31 January 2027 (midnight)". */
   env.addFilter('deadline', (iso: unknown) =>
