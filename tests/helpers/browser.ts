@@ -187,11 +187,18 @@ export async function expectAccessible(p: Page): Promise<void> {
     await expectFitsPhone(p, new URL(p.url()).pathname.replace(/[0-9a-f-]{36}/g, 'id').slice(1) || 'home');
 }
 
-/** What a person must never read on a page: an engine's ids, timestamps and codes. */
+/** What a person must never read on a page: an engine's ids, timestamps, codes and validator's words. */
 const NOT_FOR_PEOPLE: readonly [string, RegExp][] = [
   ['an id (UUID)', /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i],
   ['an ISO timestamp', /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/],
   ['a camelCase code', /\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/],
+  // A list is shown as its items, never as how many there are.
+  ['a count where a list belongs', /\b\d+ (?:entry|entries)\b/],
+  // A validator's own words, not a message written for the question.
+  [
+    "a validator's default message",
+    /Too (?:small|big): expected|Invalid input|Invalid option|Cannot be blank/,
+  ],
 ];
 
 /**

@@ -45,6 +45,10 @@ describe('a decision held for signature, on the page', () => {
     const panel = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
     // The panel member declares no conflict of interest on the page before deciding.
     const page = await declaredOnPage(panel, id);
+    // The form says before it is sent that a decision above the threshold waits for an approver.
+    expect(page.text).toContain(
+      'If it leaves the case holding more than £2,000.00, the programme’s delegation threshold, an approver signs it before it takes effect.',
+    );
     const sent = await panel
       .post(`/cases/${id}/events/APPROVE`)
       .type('form')

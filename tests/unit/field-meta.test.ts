@@ -210,3 +210,23 @@ describe('details read through the definition', () => {
     });
   });
 });
+
+describe('a list inside a record inside a list', () => {
+  it('is read in full, not counted', () => {
+    const schema = {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          summary: { type: 'string', title: 'Summary' },
+          queries: { type: 'array', title: 'Queries', items: { type: 'string' } },
+        },
+      },
+    };
+    const text = describeValue(schema, [
+      { summary: 'Late', queries: ['Where is page 2?', 'Who signed it?'] },
+    ]);
+    expect(text).toBe('Summary: Late; Queries: Where is page 2?, Who signed it?');
+    expect(text).not.toMatch(/\d+ entr(y|ies)/);
+  });
+});

@@ -70,9 +70,10 @@ export function describeValue(
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) {
     if (!value.length) return 'None';
-    // A list is read in full, oldest first: the queries on a report, the reasons given.
-    if (depth > 1) return count(value.length, 'entry', 'entries');
-    return value.map((v) => describeValue(s.items, v, reading, depth + 1)).join(' | ');
+    // A list is read in full, oldest first: the queries on a report, the reasons given, however deep
+    // (a person needs what was said, not how many things were).
+    if (depth > 5) return count(value.length, 'entry', 'entries');
+    return value.map((v) => describeValue(s.items, v, reading, depth + 1)).join(depth ? ', ' : ' | ');
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (s.widget === 'measures') return figuresText(reading.measures ?? [], value as Figures);
@@ -87,7 +88,7 @@ export function describeValue(
         .join('; ') || 'None'
     );
   }
-  if (depth > 2) return count(entries.length, 'detail', 'details');
+  if (depth > 5) return count(entries.length, 'detail', 'details');
   const shown = Object.entries((s.properties ?? {}) as Record<string, Json>).filter(
     ([k, p]) =>
       solid(p).widget !== 'hidden' && (value as Json)[k] !== null && (value as Json)[k] !== undefined,

@@ -38,6 +38,7 @@ import { formToPayload } from './form-answers.ts';
 import { readsProgrammes } from './programme-pages.ts';
 import { relatedCases } from './related-cases.ts';
 import { requireSignIn, webActor } from './session.ts';
+import { withSigningNote } from './signing-note.ts';
 
 export const STALE_MESSAGE =
   'Someone else changed this case while you were looking at it. Check the case below; nothing you sent was saved.';
@@ -150,7 +151,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     const quorum = closing ? await quorumNote(deps.db, view, programme) : undefined;
     // Its quorumReason (the rulebook's field) is asked for only while the quorum is short, and then
     // it is not optional.
-    const forms = shown.map((f) => {
+    const forms = shown.map((f) => withSigningNote(withQuorum(f), definition, programme));
+    function withQuorum(f: (typeof shown)[number]) {
       if (!quorum || !eventSpec(definition, f.type)?.closesScoring) return f;
       const fields = f.fields
         .filter((field) => !quorum.met || field.params.name !== 'quorumReason')
@@ -169,7 +171,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
             : field,
         );
       return { ...f, fields, note: quorum.note };
-    });
+    }
     const errors = [...built.errors, ...(state.declaring?.errors ?? [])];
     const interest = blocked
       ? {
