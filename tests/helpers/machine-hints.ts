@@ -58,12 +58,12 @@ export const machineHints: Record<string, Record<string, Hint>> = {
         rationale: 'Best',
       })),
     // Near the whole contract value: a decision the rulebook holds above a low threshold. A contract that
-    // ends today may be closed as well as terminated; one that runs for years only terminated.
+    // ends today may be closed as well as terminated; one that runs a year from next April only terminated (a year: fewer payments and returns for the walks to step through).
     AWARD_CONTRACT: (c) => {
       const today = londonDate(new Date());
       return [
         { endsOn: today, startsOn: `${Number(today.slice(0, 4)) - 1}${today.slice(4, 8)}01` },
-        { endsOn: '2030-03-31', startsOn: '2027-04-01' },
+        { endsOn: '2028-03-31', startsOn: '2027-04-01' },
       ].map((dates) => ({
         ...dates,
         // A penny under the budget, where there is one to spare, so an extension fits in it.
