@@ -458,6 +458,20 @@ export function deadlineNotPassed(field: string, closesAt: string, now: Now | un
     : [];
 }
 
+/**
+ * An event's `unavailable` rule as a `check`, for the machine's guard (through `guardFrom`): the engine's
+ * 409 and the machine's refusal are then one rule. The reason, as a sentence, is the problem on `field`.
+ */
+export function checkUnavailable<Context>(
+  field: string,
+  unavailable: (context: Context, now?: Now) => string | null,
+): (context: Context, payload: unknown, now?: Now) => FieldProblem[] {
+  return (context, _payload, now) => {
+    const reason = unavailable(context, now);
+    return reason ? [{ field, message: `${reason.charAt(0).toUpperCase()}${reason.slice(1)}` }] : [];
+  };
+}
+
 /** No problem unless `date` is before today: a date a person sets that must not be in the past. */
 export function notPast(field: string, date: string | undefined, now: Now | undefined): FieldProblem[] {
   return now && date && date < now.today

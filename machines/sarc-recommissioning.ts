@@ -10,6 +10,7 @@ import { dayInWords, endOfLondonDay, standstillEnd, standstillEndsAt } from './c
 import {
   atMost,
   type CaseLine,
+  checkUnavailable,
   commitFunds,
   defineMachine,
   type EventSpec,
@@ -299,8 +300,10 @@ export const checkPublish = (_c: SarcContext, p: Of<'PUBLISH_TENDER'>, now?: Now
     : problem('tenderDeadline', 'Enter deadlines between 2000 and 9000')),
 ];
 
-export const checkClarification = (c: SarcContext, _p: Of<'ANSWER_CLARIFICATION'>): FieldProblem[] =>
-  c.clarificationClosed ? problem('question', 'The clarification period has closed') : [];
+/** Why no clarification question can be answered now: the period has closed. */
+const clarificationClosed = (c: SarcContext): string | null =>
+  c.clarificationClosed ? 'the clarification period has closed' : null;
+export const checkClarification = checkUnavailable('question', clarificationClosed);
 
 export const checkTender = (c: SarcContext, p: Of<'RECORD_TENDER'>): FieldProblem[] => {
   const recorded = c.tenders.find((t) => t.supplierId === p.supplierId);
@@ -475,10 +478,7 @@ export const stillRunning = (c: SarcContext, now?: Now): string | null => {
 };
 
 /** CLOSE: only once the contract has run its course. */
-export const checkComplete = (c: SarcContext, _p: Of<'COMPLETE'>, now?: Now): FieldProblem[] => {
-  const running = stillRunning(c, now);
-  return running ? problem('contract.endsOn', running[0]!.toUpperCase() + running.slice(1)) : [];
-};
+export const checkComplete = checkUnavailable('contract.endsOn', stillRunning);
 
 /** Why the service cannot start today: the contract has not started yet (version 5). */
 export const notStarted = (c: SarcContext, now?: Now): string | null => {
@@ -487,10 +487,7 @@ export const notStarted = (c: SarcContext, now?: Now): string | null => {
 };
 
 /** GO_LIVE: not before the contract starts. */
-export const checkGoLive = (c: SarcContext, _p: Of<'GO_LIVE'>, now?: Now): FieldProblem[] => {
-  const waiting = notStarted(c, now);
-  return waiting ? problem('contract.startsOn', waiting[0]!.toUpperCase() + waiting.slice(1)) : [];
-};
+export const checkGoLive = checkUnavailable('contract.startsOn', notStarted);
 
 /** Abandoning, at any stage before the contract is awarded: the reasons are recorded. */
 const abandon = { target: 'abandoned', actions: 'recordAbandon' } as const;
@@ -1050,7 +1047,7 @@ export const sarcRecommissioning = defineMachine({
     PUBLISH_TENDER: byOfficer('Publish the tender', payloads.PUBLISH_TENDER, checkPublish),
     ANSWER_CLARIFICATION: {
       ...byOfficer('Answer a clarification question', payloads.ANSWER_CLARIFICATION, checkClarification),
-      unavailable: (c: SarcContext) => (c.clarificationClosed ? 'the clarification period has closed' : null),
+      unavailable: clarificationClosed,
     },
     RECORD_TENDER: byOfficer('Record a tender', payloads.RECORD_TENDER, checkTender),
     CLARIFICATION_CLOSED: {

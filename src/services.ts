@@ -102,9 +102,15 @@ export async function startServices(
   if (config.seedDemoData) {
     const cycles = engine.registry.list();
     const now = clock.now();
-    // The demo's SARC procurement was published weeks ago: its steps run on an engine of that day.
-    const engineAt = (at: Date) =>
-      createEngine(database, { clock: { now: () => at }, publicUrl: config.publicUrl });
+    // The demo's SARC procurement was published weeks ago: its steps run on an engine whose clock is
+    // set to each step's day in turn (one engine, not one per step).
+    let seededAt = now;
+    let past: Engine | undefined;
+    const engineAt = (at: Date) => {
+      seededAt = at;
+      past ??= createEngine(database, { clock: { now: () => seededAt }, publicUrl: config.publicUrl });
+      return past;
+    };
     const seedCases = (tx: Tx, ids: DemoIds) => seedDemoCases(tx, engine, ids, now, engineAt);
     if (await seedDemoData(database.db, cycles, seedCases, now)) {
       logger.info('seeded demo data into an empty database');

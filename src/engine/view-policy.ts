@@ -40,13 +40,14 @@ function machineEventsFor(
     });
 }
 
+type MachineEvent = ReturnType<typeof machineEventsFor>[number];
+
 /** What this person may send now: the rulebook's events while a decision awaits signature, else the machine's. */
 function nextEventsFor(
   actor: Actor,
   caseRow: CaseRow,
-  definition: MachineDefinition,
   snapshot: AnyMachineSnapshot,
-  now: Now,
+  machineEvents: readonly MachineEvent[],
 ) {
   const held = decisionOf(caseRow.decision);
   const always = caseEventsFor(actor, caseRow, snapshot);
@@ -59,23 +60,15 @@ function nextEventsFor(
       ...always,
     ];
   return [
-    ...machineEventsFor(actor, caseRow, definition, snapshot, now)
-      .filter((e) => e.reason === null)
-      .map(({ type, label }) => ({ type, label })),
+    ...machineEvents.filter((e) => e.reason === null).map(({ type, label }) => ({ type, label })),
     ...always,
   ];
 }
 
 /** What this person could send in this state but must wait for, and why; nothing while a decision is held. */
-function notYetFor(
-  actor: Actor,
-  caseRow: CaseRow,
-  definition: MachineDefinition,
-  snapshot: AnyMachineSnapshot,
-  now: Now,
-) {
+function notYetFor(caseRow: CaseRow, machineEvents: readonly MachineEvent[]) {
   if (decisionOf(caseRow.decision)?.status === 'awaitingSignature') return [];
-  return machineEventsFor(actor, caseRow, definition, snapshot, now).flatMap(({ type, label, reason }) =>
+  return machineEvents.flatMap(({ type, label, reason }) =>
     reason === null ? [] : [{ type, label, reason }],
   );
 }
@@ -123,12 +116,14 @@ export function caseViewFor(
 ): CaseView {
   const context = visibleContext(actor, definition, snapshot.context);
   const decision = actor.role === 'provider' ? null : decisionOf(caseRow.decision);
+  // Read once: what is offered now and what must wait are the two halves of it.
+  const machineEvents = machineEventsFor(actor, caseRow, definition, snapshot, now);
   return {
     ...summary(caseRow, definition, context),
     context,
-    nextEvents: nextEventsFor(actor, caseRow, definition, snapshot, now),
+    nextEvents: nextEventsFor(actor, caseRow, snapshot, machineEvents),
     forColleagues: forColleaguesOf(actor, caseRow, definition, snapshot),
-    notYet: notYetFor(actor, caseRow, definition, snapshot, now),
+    notYet: notYetFor(caseRow, machineEvents),
     decision,
   };
 }

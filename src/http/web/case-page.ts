@@ -24,6 +24,7 @@ import type { CaseView } from '../../engine/views.ts';
 import { bidView } from './bid-answers.ts';
 import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
 import { caseFiles } from './case-files.ts';
+import { withQuorum, withSigningNote } from './case-form-notes.ts';
 import { actionForms, draftFields, type Failed, SAVED_MESSAGE, savedForLater } from './case-forms.ts';
 import {
   conflictAlreadyDeclared,
@@ -38,7 +39,6 @@ import { formToPayload } from './form-answers.ts';
 import { readsProgrammes } from './programme-pages.ts';
 import { relatedCases } from './related-cases.ts';
 import { requireSignIn, webActor } from './session.ts';
-import { withSigningNote } from './signing-note.ts';
 
 export const STALE_MESSAGE =
   'Someone else changed this case while you were looking at it. Check the case below; nothing you sent was saved.';
@@ -149,29 +149,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     // A form that closes the panel's scoring says where the bid stands against the quorum.
     const closing = shown.some((f) => eventSpec(definition, f.type)?.closesScoring);
     const quorum = closing ? await quorumNote(deps.db, view, programme) : undefined;
-    // Its quorumReason (the rulebook's field) is asked for only while the quorum is short, and then
-    // it is not optional.
-    const forms = shown.map((f) => withSigningNote(withQuorum(f), definition, programme));
-    function withQuorum(f: (typeof shown)[number]) {
-      if (!quorum || !eventSpec(definition, f.type)?.closesScoring) return f;
-      const fields = f.fields
-        .filter((field) => !quorum.met || field.params.name !== 'quorumReason')
-        .map((field) =>
-          field.params.name === 'quorumReason'
-            ? {
-                ...field,
-                params: {
-                  ...field.params,
-                  label: {
-                    ...field.params.label,
-                    text: String(field.params.label?.text).replace(/ \(optional\)$/, ''),
-                  },
-                },
-              }
-            : field,
-        );
-      return { ...f, fields, note: quorum.note };
-    }
+    const forms = shown.map((f) => withSigningNote(withQuorum(f, definition, quorum), definition, programme));
     const errors = [...built.errors, ...(state.declaring?.errors ?? [])];
     const interest = blocked
       ? {

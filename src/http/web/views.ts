@@ -26,7 +26,8 @@ export const londonDay = new Intl.DateTimeFormat('en-GB', {
 
 /** A London time as GOV.UK writes it: "5pm", "4:21am", "midday"; midnight is "midnight". */
 export function clockText(at: Date): string {
-  const part = (type: string) => londonClock.formatToParts(at).find((p) => p.type === type)?.value ?? '';
+  const parts = londonClock.formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const [hour, minute] = [Number(part('hour')), part('minute')];
   const period = part('dayPeriod')
     .toLowerCase()
