@@ -47,7 +47,7 @@ describe('a decision held for signature, on the page', () => {
     const page = await declaredOnPage(panel, id);
     // The form says before it is sent that a decision above the threshold waits for an approver.
     expect(page.text).toContain(
-      'If it leaves the case holding more than £2,000.00, the programme’s delegation threshold, an approver signs it before it takes effect.',
+      'If it commits money that leaves the case holding more than £2,000.00, the programme’s delegation threshold, an approver signs it before it takes effect.',
     );
     const sent = await panel
       .post(`/cases/${id}/events/APPROVE`)

@@ -16,7 +16,7 @@ export function signingNote(
   const threshold = programme.delegationThresholdPence;
   return threshold === 0n
     ? 'If it commits any money, an approver signs it before it takes effect: on this programme an approver signs every such decision.'
-    : `If it leaves the case holding more than ${poundsText(threshold)}, the programme’s delegation threshold, an approver signs it before it takes effect.`;
+    : `If it commits money that leaves the case holding more than ${poundsText(threshold)}, the programme’s delegation threshold, an approver signs it before it takes effect.`;
 }
 
 /** A form's note with the signing note after it (a quorum note, the machine's guidance, then this). */
