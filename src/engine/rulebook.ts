@@ -202,6 +202,23 @@ export async function holdFor(
   };
 }
 
+/**
+ * Whether a decision is held for an approver whatever is typed: it asks nothing (so what it commits
+ * is known from the case alone) and that is above the threshold, declared, or follows a send-back.
+ * Pages then offer "Send to the approver" rather than a decision that cannot take effect.
+ */
+export function heldWhateverTyped(
+  spec: EventSpec | undefined,
+  context: unknown,
+  thresholdPence: number,
+  current: CaseDecision | null,
+): boolean {
+  if (!spec?.decision || Object.keys(spec.payload.shape).length > 0) return false;
+  const amountPence = spec.decision.amountPence(context, {});
+  const declared = spec.decision.signatureWhen?.(context, {}) ?? null;
+  return signatureNeeded(amountPence, thresholdPence, current, declared) !== null;
+}
+
 /** The approver's send-back of a held decision, with their reasons. */
 export function sentBackOf(held: AwaitingSignature, reason: string, by: string | null, at: Date): SentBack {
   const { event, amountPence, decidedBy, decidedByRole } = held;

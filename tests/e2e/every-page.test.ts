@@ -234,11 +234,13 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/organisations/new', 'officer-organisation-new');
     const allocations = await t.programme({ cycle: 'crime-disorder-grant' });
     await visit(p, `/programmes/${allocations.programmeId}/together`, 'officer-allocate-together');
-    await visit(p, `/cases/${ids.dueDiligence}`, 'officer-due-diligence-form');
+    await visit(p, `/cases/${ids.dueDiligence}`, 'officer-due-diligence');
     // The organisation's profile documents beside the checks.
     await expect(p.locator('#profile-documents').innerText()).resolves.toContain('In date');
+    await visit(p, `/cases/${ids.dueDiligence}/events/PASS_DUE_DILIGENCE`, 'officer-due-diligence-form');
     await expect(p.getByRole('checkbox').count()).resolves.toBeGreaterThanOrEqual(4);
-    await visit(p, `/cases/${ids.moderation}`, 'officer-moderation-form');
+    await visit(p, `/cases/${ids.moderation}`, 'officer-moderation');
+    await visit(p, `/cases/${ids.moderation}/events/MODERATE`, 'officer-moderation-form');
     await visit(p, `/cases/${ids.live}/documents/new`, 'officer-case-document-new');
     await visit(p, `/cases/${randomUUID()}`, 'not-found', 404);
     await visit(p, '/panel', 'forbidden', 403);
@@ -270,9 +272,8 @@ describe('every page passes axe for the person it is for', () => {
     await h.fire(id, 'CLARIFICATION_CLOSED', 'tendering');
     await h.fire(id, 'TENDER_DEADLINE_PASSED', 'evaluation');
     await visit(p, `/cases/${id}`, 'officer-sarc-scoring');
-    await expect(p.locator('#action-score-tenders').locator('..').innerText()).resolves.toContain(
-      'Quality is weighted 70% and price 30%',
-    );
+    await visit(p, `/cases/${id}/events/SCORE_TENDERS`, 'officer-sarc-scoring-form');
+    await expect(p.locator('main').innerText()).resolves.toContain('Quality is weighted 70% and price 30%');
     await s(OFFICER, { type: 'SCORE_TENDERS', scores: { [mountain]: 80, [solace]: 70 } }, 'moderation');
     await visit(p, `/cases/${id}`, 'officer-sarc-moderation');
     // The tenders' scores side by side, a column for each figure.
@@ -293,7 +294,8 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, `/cases/${id}`, 'officer-sarc-standstill');
     await h.fire(id, 'STANDSTILL_ENDED', 'readyToAward');
     await visit(p, `/cases/${id}`, 'officer-sarc-award');
-    await expect(p.locator('#action-award-contract').locator('..').innerText()).resolves.toContain(
+    await visit(p, `/cases/${id}/events/AWARD_CONTRACT`, 'officer-sarc-award-form');
+    await expect(p.locator('main').innerText()).resolves.toContain(
       'tendered £2,280,000.00 for the whole contract',
     );
     const award = {
@@ -308,7 +310,7 @@ describe('every page passes axe for the person it is for', () => {
     await expect(p.locator('#not-yet').innerText()).resolves.toContain(
       '“Start the service” is not possible now: the contract starts on 1 April 2030',
     );
-    await expect(p.getByRole('button', { name: 'Start the service' }).count()).resolves.toBe(0);
+    await expect(p.getByRole('link', { name: 'Start the service' }).count()).resolves.toBe(0);
 
     const fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
     const grants = await t.programme({ cycle: 'crime-disorder-grant', open: false });
@@ -350,18 +352,27 @@ describe('every page passes axe for the person it is for', () => {
     const finance = await page(t);
     await signIn(finance, 'finance@demo.test');
     await visit(finance, `/cases/${first!.id}`, 'finance-payment');
+    // The case page offers each action as a link to a page of its own, and asks nothing itself.
+    await expect(finance.locator('#action-links a').allTextContents()).resolves.toEqual([
+      'Approve the payment',
+      'Move the payment date',
+      'Cancel the payment',
+    ]);
+    await expect(finance.locator('main form button.govuk-button').count()).resolves.toBe(0);
+    const before = (await h.get(first!.id)).body as { state: string; version: number };
+    await Promise.all([
+      finance.waitForNavigation({ waitUntil: 'load' }),
+      finance.getByRole('link', { name: 'Cancel the payment', exact: true }).click(),
+    ]);
+    await visit(finance, `/cases/${first!.id}/events/CANCEL`, 'finance-payment-cancel');
     // Cancelling cannot be undone: its button warns, and continues to a page that asks first.
-    for (const label of ['Approve the payment', 'Move the payment date', 'Continue to cancel the payment'])
-      await expect(finance.getByRole('button', { name: label, exact: true }).count(), label).resolves.toBe(1);
     await expect(finance.locator('button.govuk-button--warning').textContent()).resolves.toContain(
       'Continue to cancel the payment',
     );
-    const before = (await h.get(first!.id)).body as { state: string; version: number };
-    const cancel = finance.locator(`form[action="/cases/${first!.id}/events/CANCEL"]`);
-    await cancel.locator('textarea[name="reason"]').fill('Paid by another route');
+    await finance.locator('textarea[name="reason"]').fill('Paid by another route');
     await Promise.all([
       finance.waitForNavigation({ waitUntil: 'load' }),
-      cancel.getByRole('button', { name: 'Continue to cancel the payment', exact: true }).click(),
+      finance.getByRole('button', { name: 'Continue to cancel the payment', exact: true }).click(),
     ]);
     await screenshot(finance, 'finance-payment-confirm-cancel');
     await expectAccessible(finance);
@@ -386,7 +397,7 @@ describe('every page passes axe for the person it is for', () => {
     const provider = await page(t);
     await signIn(provider, PROVIDER);
     await visit(provider, `/cases/${first!.id}`, 'provider-payment');
-    await expect(provider.getByRole('button').filter({ hasText: 'payment' }).count()).resolves.toBe(0);
+    await expect(provider.locator('#action-links a').count()).resolves.toBe(0);
   });
 
   it('the open data page for finance, with a grant made this month and a month typed wrong', async () => {
@@ -438,23 +449,33 @@ describe('every page passes axe for the person it is for', () => {
     await signIn(approver, APPROVER);
     // The approver is asked to declare any conflict of interest before the signing forms appear.
     await visit(approver, `/cases/${id}`, 'approver-declares-before-signing');
-    await expect(
-      approver.getByRole('button', { name: 'Sign the decision', exact: true }).count(),
-    ).resolves.toBe(0);
+    // Handing the case to another officer needs no declaration; signing does.
+    await expect(approver.locator('#action-links a').allTextContents()).resolves.toEqual([
+      'Assign the case to an officer',
+    ]);
     await approver.locator('#conflicted-2').check();
     await Promise.all([
       approver.waitForNavigation(),
       approver.getByRole('button', { name: 'Save your declaration' }).click(),
     ]);
     await visit(approver, `/cases/${id}`, 'approver-decision-awaiting-signature');
-    for (const label of ['Sign the decision', 'Send the decision back'])
-      await expect(approver.getByRole('button', { name: label, exact: true }).count(), label).resolves.toBe(
-        1,
-      );
+    await expect(approver.locator('#action-links a').allTextContents()).resolves.toEqual([
+      'Sign the decision',
+      'Send the decision back',
+      'Assign the case to an officer',
+    ]);
+    // Signing, on its own page, shows what is signed.
+    await visit(approver, `/cases/${id}/events/SIGN_DECISION`, 'approver-sign-decision');
+    await expect(approver.locator('#held-decision').innerText()).resolves.toContain('£9,000.00');
+    await expect(
+      approver.getByRole('button', { name: 'Sign the decision', exact: true }).count(),
+    ).resolves.toBe(1);
     const officer = await page(t);
     await signIn(officer, OFFICER);
     await visit(officer, `/cases/${id}`, 'officer-decision-awaiting-signature');
-    await expect(officer.getByRole('button').filter({ hasText: 'decision' }).count()).resolves.toBe(0);
+    // The officer's decision waits for the approver: nothing about it is theirs to do now.
+    for (const action of await officer.locator('#action-links a').allTextContents())
+      expect(action).not.toMatch(/decision|allocat/i);
     await h.step(id, APPROVER, { type: 'SEND_BACK_DECISION', reason: 'Too much this year' }, 'proposed');
     await visit(officer, `/cases/${id}`, 'officer-decision-sent-back');
     await expect(officer.getByText('Too much this year').count()).resolves.toBeGreaterThan(0);
@@ -497,9 +518,14 @@ describe('every page passes axe for the person it is for', () => {
       await expect(returns.count()).resolves.toBe(4);
       await expect(returns.first().innerText()).resolves.toContain('Quarter 1 return, 2027-28');
       await expect(p.locator('table[data-cycle="Payment"] tbody tr').count()).resolves.toBe(4);
-      await visit(p, `/cases/${ids.monitoringReturn}`, 'provider-return-form');
+      await visit(p, `/cases/${ids.monitoringReturn}`, 'provider-return');
       const award = p.locator('#case-summary a', { hasText: /^VS-\d{6}: / });
       await expect(award.getAttribute('href')).resolves.toBe(`/cases/${ids.live}`);
+      await Promise.all([
+        p.waitForNavigation({ waitUntil: 'load' }),
+        p.getByRole('link', { name: 'Submit the monitoring return', exact: true }).click(),
+      ]);
+      await visit(p, `/cases/${ids.monitoringReturn}/events/SUBMIT_RETURN`, 'provider-return-form');
       await p.fill('#performance', 'All sessions delivered');
       // A figure for each of the programme's measures: victims supported, by its parts, and cope-and-recover.
       await p.fill('#measures-victimsSupported', '42');

@@ -51,6 +51,12 @@ const button = (p: Page, name: string) => p.getByRole('button', { name, exact: t
 async function submitted(p: Page, name: string) {
   await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), button(p, name).click()]);
 }
+const action = (p: Page, name: string) => p.locator('#action-links').getByRole('link', { name, exact: true });
+/** Follows the case page's link to one action's own page. */
+async function opened(p: Page, name: string) {
+  await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), action(p, name).click()]);
+  await expect(heading(p)).resolves.toContain(name);
+}
 
 describe('a Youth Fund bid from start to an accepted offer, in a browser', () => {
   let caseId = '';
@@ -158,10 +164,13 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     await signIn(p, 'officer@demo.test');
     await p.goto(`/cases/${caseId}`);
     await expect(heading(p)).resolves.toContain('Summer football');
-    await expect(button(p, 'Confirm the bid is eligible').isVisible()).resolves.toBe(true);
+    await expect(action(p, 'Confirm the bid is eligible').isVisible()).resolves.toBe(true);
     // docs/officer-case-page.png in the README is a copy of this screenshot (copied by hand, so a
     // test run never changes a tracked file).
     await screenshot(p, 'officer-case-page');
+    await expectAccessible(p);
+    await opened(p, 'Confirm the bid is eligible');
+    await screenshot(p, 'officer-confirm-eligible');
     await expectAccessible(p);
 
     await submitted(p, 'Confirm the bid is eligible');
@@ -180,7 +189,7 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     await signIn(pat, 'panel@demo.test');
     await pat.goto(`/cases/${caseId}`);
     await expect(pat.getByRole('heading', { name: 'Conflict of interest' }).isVisible()).resolves.toBe(true);
-    await expect(pat.getByRole('heading', { name: 'Approve a grant' }).count()).resolves.toBe(0);
+    await expect(action(pat, 'Approve a grant').count()).resolves.toBe(0);
     await screenshot(pat, 'panel-declare-first');
     await expectAccessible(pat);
     // Neither answer chosen: the error summary says so, and nothing is saved.
@@ -193,7 +202,7 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     await expect(pat.locator('.govuk-notification-banner--success').textContent()).resolves.toContain(
       'Your declaration of interest was saved',
     );
-    await expect(pat.getByRole('heading', { name: 'Approve a grant' }).isVisible()).resolves.toBe(true);
+    await expect(action(pat, 'Approve a grant').isVisible()).resolves.toBe(true);
     // Then scores on the panel's page for the bid.
     await pat.goto(`/panel/bids/${caseId}`);
     await pat.locator('#score-need').fill('4');
@@ -233,11 +242,11 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     const p = await page(t);
     await signIn(p, 'panel@demo.test');
     await p.goto(`/cases/${caseId}`);
-    await expect(p.getByRole('heading', { name: 'Approve a grant' }).isVisible()).resolves.toBe(true);
-    await p.locator('#approve-amountPence').fill('4000');
-    await p.locator('#approve-reportDueOn-day').fill('30');
-    await p.locator('#approve-reportDueOn-month').fill('6');
-    await p.locator('#approve-reportDueOn-year').fill('2031');
+    await opened(p, 'Approve a grant');
+    await p.locator('#amountPence').fill('4000');
+    await p.locator('#reportDueOn-day').fill('30');
+    await p.locator('#reportDueOn-month').fill('6');
+    await p.locator('#reportDueOn-year').fill('2031');
     await screenshot(p, 'panel-approve-form');
     await expectAccessible(p);
     await submitted(p, 'Approve a grant');
@@ -264,7 +273,11 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     await second.goto(`/cases/${caseId}`);
     await screenshot(first, 'provider-offer');
     await expectAccessible(first);
+    await opened(first, 'Accept the offer');
+    await screenshot(first, 'provider-accept-offer');
+    await expectAccessible(first);
     // Declining cannot be undone: in the second tab the provider gets as far as "are you sure?".
+    await opened(second, 'Decline the offer');
     await second.locator('#reason').fill('Changed our minds');
     await submitted(second, 'Continue to decline the offer');
     await expect(heading(second)).resolves.toBe('Are you sure you want to decline the offer?');

@@ -145,11 +145,11 @@ describe('the pages', () => {
     clock.reset();
     const id = await b.open(t.youthFund.programmeId, 'Drama club');
     const agent = await signedIn(t.baseUrl, provider.email, provider.password);
-    const page = await agent.get(`/cases/${id}`);
+    const page = await agent.get(`/cases/${id}/events/WITHDRAW`);
     expect(page.text).toContain('Continue to withdraw the bid');
     const form = { _csrf: csrfOf(page.text), version: String((await stored(id)).version) };
 
-    // No reason: the case page again, with the error summary.
+    // No reason: the action's page again, with the error summary.
     const bare = await agent.post(`/cases/${id}/events/WITHDRAW`).type('form').send(form);
     expect(bare.status).toBe(422);
     expect(errorSummaryOf(bare.text).map((e) => e.text)).toEqual(['Enter why you are withdrawing the bid']);

@@ -166,12 +166,19 @@ describe('what each may do holds in the API and the pages', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toContain('has not given you the right to submit or withdraw its bids');
     const colleagueAgent = await signedIn(t.baseUrl, colleague.email, PASSWORD);
-    const casePage = await colleagueAgent.get(`/cases/${id}`);
+    expect((await colleagueAgent.get(`/cases/${id}`)).text).toContain(
+      'For a colleague to send: you can fill it in and save it for them.',
+    );
+    // The bid is answered on its own pages; withdrawing it is theirs to prepare, not to send.
+    expect((await colleagueAgent.get(`/cases/${id}/events/SUBMIT`)).headers.location).toBe(
+      `/cases/${id}/bid`,
+    );
+    const casePage = await colleagueAgent.get(`/cases/${id}/events/WITHDRAW`);
     expect(casePage.status).toBe(200);
     // They may fill in the bid and save it for a colleague who may submit it, not submit it themselves.
     expect(casePage.text).toContain('Only someone your organisation allows to submit or withdraw its bids');
     expect(casePage.text).toContain('Save for a colleague to send');
-    expect(casePage.text).not.toMatch(/<button[^>]*>\s*Submit the bid\s*<\/button>/);
+    expect(casePage.text).not.toMatch(/<button[^>]*>\s*(Submit|Withdraw) the bid\s*<\/button>/);
     const saved = await colleagueAgent
       .post(`/cases/${id}/events/SUBMIT`)
       .type('form')
@@ -182,7 +189,7 @@ describe('what each may do holds in the API and the pages', () => {
       });
     expect(saved.status, saved.text).toBe(303);
     // Whoever may submit finds it filled in.
-    const managersPage = await managerAgent.get(`/cases/${id}`);
+    const managersPage = await managerAgent.get(`/cases/${id}/events/SUBMIT`);
     expect(managersPage.text).toContain('value="Wren choir, as drafted by a colleague"');
     expect(managersPage.text).toMatch(/<button[^>]*>\s*Submit the bid\s*<\/button>/);
 
@@ -193,7 +200,9 @@ describe('what each may do holds in the API and the pages', () => {
       { permissions: ['fileReturns', 'submitBids'] },
     );
     expect(changed.status, changed.text).toBe(303);
-    expect((await colleagueAgent.get(`/cases/${id}`)).text).toContain(`action="/cases/${id}/events/SUBMIT"`);
+    expect((await colleagueAgent.get(`/cases/${id}/events/SUBMIT`)).text).toContain(
+      `action="/cases/${id}/events/SUBMIT"`,
+    );
     const sent = await t.http.post(`/api/cases/${id}/events`).set(auth).send(submit);
     expect(sent.status, JSON.stringify(sent.body)).toBe(200);
     expect(sent.body.state).toBe('submitted');

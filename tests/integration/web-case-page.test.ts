@@ -38,12 +38,15 @@ async function casePage(agent: Agent, id: string) {
   const res = await agent.get(`/cases/${id}`);
   return { res, html: res.text, csrf: hidden(res.text, '_csrf'), version: hidden(res.text, 'version') };
 }
+/** One action's page, with its form. */
+const actionPage = (agent: Agent, id: string, type: string) => casePage(agent, `${id}/events/${type}`);
 
 const apiCase = async (id: string) => (await t.http.get(`/api/cases/${id}`).set(t.as(OFFICER))).body;
 const apiHistory = async (id: string) =>
   (await t.http.get(`/api/cases/${id}/history`).set(t.as(OFFICER))).body.items as unknown[];
+/** The actions a case page offers, each a link to its own page. */
 const formsOn = (html: string) =>
-  [...html.matchAll(/action="\/cases\/[^/]+\/events\/([A-Z_]+)"/g)].map((m) => m[1]);
+  [...html.matchAll(/<a [^>]*href="\/cases\/[^/"]+\/events\/([A-Z_]+)"/g)].map((m) => m[1]);
 
 const validBid = {
   title: 'Football kit',
@@ -86,16 +89,32 @@ describe('the case page', () => {
     // A provider in draft may withdraw here; the bid itself is answered on its task list.
     expect(formsOn(html)).toEqual(['WITHDRAW']);
     expect(html).toMatch(/<a class="govuk-button"[^>]*href="\/cases\/[^"]+\/bid"[^>]*>\s*Continue the bid/);
-    // Withdrawing cannot be undone: it asks for the reasons, and its button warns and only continues
-    // to a page that asks "are you sure?" (tests/integration/irreversible.test.ts follows it there).
-    expect(html).toMatch(
+    // The case page offers actions; it asks nothing itself.
+    expect(html).not.toContain('<form method="post" action="/cases/');
+    expect(html).toContain('This cannot be undone: you are asked to confirm it first.');
+    // Withdrawing cannot be undone: its own page asks for the reasons, and its button warns and only
+    // continues to a page that asks "are you sure?" (tests/integration/irreversible.test.ts follows it).
+    const withdraw = await actionPage(provider, id, 'WITHDRAW');
+    expect(withdraw.res.status).toBe(200);
+    expect(withdraw.html).toContain(`<title>Withdraw the bid – OPCC Commissioning</title>`);
+    expect(withdraw.html).toContain(`<a href="/cases/${id}" class="govuk-back-link">Back to the case</a>`);
+    expect(withdraw.html.match(/<form method="post" action="\/cases\/[^"]+"/g)).toEqual([
+      `<form method="post" action="/cases/${id}/events/WITHDRAW"`,
+    ]);
+    expect(withdraw.html).toMatch(
       /<label class="govuk-label govuk-label--s" for="reason">\s*Why you are withdrawing the bid\s*<\/label>/,
     );
-    expect(html).not.toContain('Reason (optional)');
-    expect(html).toMatch(
+    expect(withdraw.html).not.toContain('Reason (optional)');
+    expect(withdraw.html).toMatch(
       /<button[^>]*class="govuk-button govuk-button--warning"[^>]*>\s*Continue to withdraw the bid\s*<\/button>/,
     );
-    expect(html.match(/govuk-button--warning/g)).toHaveLength(1);
+    expect(withdraw.html.match(/govuk-button--warning/g)).toHaveLength(1);
+    // Not this person's to do now: said on the case, not offered as a form.
+    const notNow = await actionPage(provider, id, 'ACCEPT_OFFER');
+    expect(notNow.res.status).toBe(409);
+    expect(notNow.html).toContain('“Accept the offer” is not something you can do on this case now');
+    expect(notNow.html).not.toContain(`action="/cases/${id}/events/ACCEPT_OFFER"`);
+    expect((await actionPage(provider, id, 'NOPE')).res.status).toBe(404);
     // The bid's section asks the amount in pounds, and starts from the title it was opened with.
     const section = await provider.get(`/cases/${id}/bid/sections/s1`);
     expect(section.status).toBe(200);
@@ -126,7 +145,7 @@ describe('the case page', () => {
   it('submits a bid in pounds, stores exact pence, and says it was done', async () => {
     const id = await t.openCase(PROVIDER, 'Kit');
     const provider = await signIn(PROVIDER);
-    const { csrf, version } = await casePage(provider, id);
+    const { csrf, version } = await actionPage(provider, id, 'WITHDRAW');
     expect(version).toBe('1');
     const res = await provider
       .post(`/cases/${id}/events/SUBMIT`)
@@ -141,7 +160,10 @@ describe('the case page', () => {
 
     const after = await provider.get(`/cases/${id}?done=SUBMIT`);
     expect(after.text).toContain('govuk-notification-banner--success');
-    expect(after.text).toContain('Done: Submit the bid.');
+    expect(after.text).toContain('Submit the bid: done');
+    expect(after.text).toContain(
+      'This case is now at the stage “Bid submitted, awaiting eligibility check”.',
+    );
     expect(after.text).toContain('£4,500.10');
     expect(after.text).toContain('Bid submitted, awaiting eligibility check');
     expect(formsOn(after.text)).toEqual(['WITHDRAW']);
@@ -159,7 +181,7 @@ describe('the case page', () => {
   it('shows every problem with an invalid form, keeps what was typed, and writes nothing', async () => {
     const id = await t.openCase(PROVIDER, 'Invalid');
     const provider = await signIn(PROVIDER);
-    const { csrf, version } = await casePage(provider, id);
+    const { csrf, version } = await actionPage(provider, id, 'WITHDRAW');
     const res = await provider
       .post(`/cases/${id}/events/SUBMIT`)
       .type('form')
@@ -204,13 +226,13 @@ describe('the case page', () => {
   it('takes dates as day, month and year, and points a bad date at its day', async () => {
     const id = await t.openCase(PROVIDER, 'Dates');
     const provider = await signIn(PROVIDER);
-    let page = await casePage(provider, id);
+    let page = await actionPage(provider, id, 'WITHDRAW');
     await provider
       .post(`/cases/${id}/events/SUBMIT`)
       .type('form')
       .send({ ...validBid, _csrf: page.csrf, version: page.version });
     const officer = await signIn(OFFICER);
-    page = await casePage(officer, id);
+    page = await actionPage(officer, id, 'CONFIRM_ELIGIBLE');
     await officer
       .post(`/cases/${id}/events/CONFIRM_ELIGIBLE`)
       .type('form')
@@ -221,6 +243,10 @@ describe('the case page', () => {
     // The panel decides only once the member has declared no conflict of interest in the bid.
     expect(formsOn(page.html)).toEqual([]);
     expect(page.html).toContain(`action="/cases/${id}/declaration"`);
+    // A decision's own page sends them to the declaration first.
+    const early = await actionPage(panel, id, 'APPROVE');
+    expect(early.res.status).toBe(303);
+    expect(early.res.headers.location).toBe(`/cases/${id}#declaration`);
     const declared = await panel
       .post(`/cases/${id}/declaration`)
       .type('form')
@@ -229,6 +255,7 @@ describe('the case page', () => {
     page = await casePage(panel, id);
     expect(formsOn(page.html)).toEqual(['APPROVE', 'DECLINE']);
     expect(page.html).not.toContain(`action="/cases/${id}/declaration"`);
+    page = await actionPage(panel, id, 'APPROVE');
     // No panel member scored this bid, so each decision says why it is made without them.
     const quorumReason = 'Decided at the panel meeting';
     const bad = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
@@ -243,12 +270,10 @@ describe('the case page', () => {
     expect(bad.status).toBe(422);
     // Approving and declining both ask for the quorum reason, so each form's ids carry its event.
     expect(bad.text).toContain(
-      '<a href="#approve-reportDueOn-day">End-of-grant report due on must be a real date</a>',
+      '<a href="#reportDueOn-day">End-of-grant report due on must be a real date</a>',
     );
-    expect(bad.text).toMatch(/id="approve-reportDueOn-day" name="reportDueOn-day" type="text" value="31"/);
-    expect(bad.text).toMatch(
-      /id="approve-quorumReason" name="quorumReason"[^>]*>Decided at the panel meeting</,
-    );
+    expect(bad.text).toMatch(/id="reportDueOn-day" name="reportDueOn-day" type="text" value="31"/);
+    expect(bad.text).toMatch(/id="quorumReason" name="quorumReason"[^>]*>Decided at the panel meeting</);
     expect((await apiCase(id)).state).toBe('panelReview');
     // A real date, but in the past: the engine's rule, pointed at the date's day.
     const past = await panel.post(`/cases/${id}/events/APPROVE`).type('form').send({
@@ -262,7 +287,7 @@ describe('the case page', () => {
     });
     expect(past.status).toBe(422);
     expect(past.text).toMatch(
-      /<a href="#approve-reportDueOn-day">End-of-grant report due on: enter a date that is not in the past: today is \d{1,2} [A-Z][a-z]+ \d{4}<\/a>/,
+      /<a href="#reportDueOn-day">End-of-grant report due on: enter a date that is not in the past: today is \d{1,2} [A-Z][a-z]+ \d{4}<\/a>/,
     );
     expect((await apiCase(id)).state).toBe('panelReview');
 
@@ -278,7 +303,7 @@ describe('the case page', () => {
     });
     expect(short.status).toBe(422);
     expect(short.text).toContain(
-      '<a href="#approve-quorumReason">Why go ahead with fewer panel scores than needed: say why you go ahead when no panel member has scored (2 are needed)</a>',
+      '<a href="#quorumReason">Why go ahead with fewer panel scores than needed: say why you go ahead when no panel member has scored (2 are needed)</a>',
     );
     expect((await apiCase(id)).state).toBe('panelReview');
 
@@ -302,7 +327,7 @@ describe('the case page', () => {
   it('says plainly when someone else acted first, and saves nothing', async () => {
     const id = await t.openCase(PROVIDER, 'Stale');
     const provider = await signIn(PROVIDER);
-    const { csrf, version } = await casePage(provider, id);
+    const { csrf, version } = await actionPage(provider, id, 'WITHDRAW');
     // Someone else submits the bid while the page is open.
     const other = await t.http
       .post(`/api/cases/${id}/events`)
@@ -340,7 +365,7 @@ describe('the case page', () => {
   it('refuses a form without the right CSRF token and writes nothing', async () => {
     const id = await t.openCase(PROVIDER, 'Forged');
     const provider = await signIn(PROVIDER);
-    const { version, csrf } = await casePage(provider, id);
+    const { version, csrf } = await actionPage(provider, id, 'WITHDRAW');
     const without = await provider
       .post(`/cases/${id}/events/SUBMIT`)
       .type('form')

@@ -25,6 +25,8 @@ async function casePage(agent: Agent, id: string) {
   const res = await agent.get(`/cases/${id}`);
   return { res, html: res.text, csrf: hidden(res.text, '_csrf'), version: hidden(res.text, 'version') };
 }
+/** One action's page, with its form. */
+const actionPage = (agent: Agent, id: string, type: string) => casePage(agent, `${id}/events/${type}`);
 
 const apiCase = async (id: string) => (await t.http.get(`/api/cases/${id}`).set(t.as(OFFICER))).body;
 const apiHistory = async (id: string) =>
@@ -35,13 +37,14 @@ const draftRows = (id: string) =>
 describe('save and come back later', () => {
   it('offers a secondary save button on every action form', async () => {
     const id = await t.openCase(PROVIDER, 'Buttons');
-    const { html } = await casePage(await signIn(PROVIDER), id);
+    const provider = await signIn(PROVIDER);
+    expect((await casePage(provider, id)).html).toContain(`href="/cases/${id}/bid"`);
+    const { html } = await actionPage(provider, id, 'WITHDRAW');
     const saves = [...html.matchAll(/<button [^>]*>\s*Save and come back later\s*<\/button>/g)].map(
       (m) => m[0],
     );
-    // WITHDRAW's: the bid itself is answered on its task list (bid-pages.ts), not in a form here.
+    // The bid itself is answered on its task list (bid-pages.ts), not in a form on the case.
     expect(saves).toHaveLength(1);
-    expect(html).toContain(`href="/cases/${id}/bid"`);
     for (const button of saves) {
       expect(button).toContain('value="save"');
       expect(button).toContain('name="_action"');
@@ -54,7 +57,7 @@ describe('save and come back later', () => {
     const before = await apiCase(id);
     const historyBefore = await apiHistory(id);
     const provider = await signIn(PROVIDER);
-    const { csrf, version } = await casePage(provider, id);
+    const { csrf, version } = await actionPage(provider, id, 'WITHDRAW');
 
     const res = await provider.post(`/cases/${id}/events/SUBMIT`).type('form').send({
       _csrf: csrf,
@@ -78,8 +81,12 @@ describe('save and come back later', () => {
     const banner = await provider.get(res.headers.location as string);
     expect(banner.text).toContain(SAVED_MESSAGE);
 
-    // Next time: the typed values win over the case's defaults; the summary stays empty.
-    const { html } = await casePage(provider, id);
+    // Next time: the case says what was saved; its page shows the typed values over the case's
+    // defaults, and the summary stays empty.
+    expect((await casePage(provider, id)).html).toMatch(
+      /href="\/cases\/[^"]+\/events\/SUBMIT"[^>]*>Submit the bid<\/a>\s*<p class="govuk-hint[^"]*">You saved some answers to this\./,
+    );
+    const { html } = await actionPage(provider, id, 'SUBMIT');
     expect(html).not.toContain(SAVED_MESSAGE);
     expect(html).toMatch(/<input[^>]*id="title" name="title" type="text" value="Half a title"/);
     expect(html).toMatch(/name="amountRequestedPence"[^>]*value="1,234.56"/);
@@ -95,7 +102,7 @@ describe('save and come back later', () => {
   it('clears the draft when the form is sent successfully', async () => {
     const id = await t.openCase(PROVIDER, 'Send it');
     const provider = await signIn(PROVIDER);
-    let page = await casePage(provider, id);
+    let page = await actionPage(provider, id, 'WITHDRAW');
     await provider
       .post(`/cases/${id}/events/SUBMIT`)
       .type('form')
@@ -104,7 +111,7 @@ describe('save and come back later', () => {
     expect(await draftRows(id)).toHaveLength(1);
 
     // A failed send keeps the draft.
-    page = await casePage(provider, id);
+    page = await actionPage(provider, id, 'SUBMIT');
     const failed = await provider
       .post(`/cases/${id}/events/SUBMIT`)
       .type('form')
@@ -150,13 +157,13 @@ describe('save and come back later', () => {
     expect(res.headers.location).toBe(`/cases/${id}?saved=WITHDRAW`);
     const rows = await draftRows(id);
     expect(rows.map((r) => r.event_type)).toEqual(['WITHDRAW']);
-    expect((await casePage(provider, id)).html).toContain('Changed our minds');
+    expect((await actionPage(provider, id, 'WITHDRAW')).html).toContain('Changed our minds');
   });
 
   it('refuses, with the error summary, a form too big to save', async () => {
     const id = await t.openCase(PROVIDER, 'Too long');
     const provider = await signIn(PROVIDER);
-    const { csrf, version } = await casePage(provider, id);
+    const { csrf, version } = await actionPage(provider, id, 'WITHDRAW');
     const long = await provider
       .post(`/cases/${id}/events/SUBMIT`)
       .type('form')

@@ -92,7 +92,7 @@ describe('declaring before signing, on the case page', () => {
     const page = `/cases/${id}`;
     const first = (await approver.get(page)).text;
     expect(first).toContain('Before you decide on this case or sign for it');
-    expect(first).not.toContain('>Sign the decision</h2>');
+    expect(first).not.toContain(`href="${page}/events/SIGN_DECISION"`);
     const none = await post(approver, page, `${page}/declaration`, {});
     expect(none.status).toBe(422);
     expect(errorSummaryOf(none.text)).toEqual([
@@ -111,7 +111,11 @@ describe('declaring before signing, on the case page', () => {
     expect(declared.status).toBe(303);
     const ready = (await approver.get(declared.headers.location!)).text;
     expect(ready).toContain('Your declaration of interest was saved');
-    expect(ready).toContain('>Sign the decision</h2>');
+    expect(ready).toContain(`href="${page}/events/SIGN_DECISION"`);
+    // Its own page shows the decision the approver signs.
+    const signing = (await approver.get(`${page}/events/SIGN_DECISION`)).text;
+    expect(signing).toContain('id="held-decision"');
+    expect(signing).toContain('£3,000.00');
     const signed = await post(approver, page, `${page}/events/SIGN_DECISION`, { version: await version(id) });
     expect(signed.status, signed.text).toBe(303);
     expect((await t.sql`select state from cases where id = ${id}`)[0]!.state).toBe('offered');
@@ -132,7 +136,7 @@ describe('declaring before signing, on the case page', () => {
     const told = (await approver.get(`/cases/${other}`)).text;
     expect(told).toContain('You declared a conflict of interest in this case');
     expect(told).toContain('someone else must decide on it');
-    expect(told).not.toContain('>Sign the decision</h2>');
+    expect(told).not.toContain(`/events/SIGN_DECISION"`);
   });
 });
 
@@ -201,12 +205,12 @@ describe('the quorum on the page that closes scoring', () => {
     const pat = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
     const page = `/cases/${id}`;
     await post(pat, page, `${page}/declaration`, { conflicted: 'no' });
-    const short = (await pat.get(page)).text;
+    const short = (await pat.get(`${page}/events/APPROVE`)).text;
     expect(short).toContain(
       'So far no panel member has scored (2 are needed): if you go ahead now, say why.',
     );
     expect(short).toMatch(
-      /for="approve-quorumReason">\s*Why go ahead with fewer panel scores than needed\s*<\/label>/,
+      /for="quorumReason">\s*Why go ahead with fewer panel scores than needed\s*<\/label>/,
     );
     expect(short).not.toContain('Why go ahead with fewer panel scores than needed (optional)');
 
@@ -218,7 +222,7 @@ describe('the quorum on the page that closes scoring', () => {
         .send({ scores: { need: 4, value: 3 } });
       expect(res.status).toBe(200);
     }
-    const met = (await pat.get(page)).text;
+    const met = (await pat.get(`${page}/events/APPROVE`)).text;
     expect(met).toContain('2 of the 2 panel members needed have scored.');
     expect(met).not.toContain('name="quorumReason"');
     const approved = await post(pat, page, `${page}/events/APPROVE`, {
@@ -301,7 +305,7 @@ describe('a decline short of the quorum', () => {
     expect(asked.text).not.toContain('No, go back to the case');
     expect(errorSummaryOf(asked.text)).toEqual([
       {
-        href: '#decline-quorumReason',
+        href: '#quorumReason',
         text: 'Why go ahead with fewer panel scores than needed: say why you go ahead when no panel member has scored (2 are needed)',
       },
     ]);

@@ -335,7 +335,7 @@ describe('the approver and finance pages', () => {
       '<h2 class="govuk-heading-m" id="interest-heading">Conflict of interest</h2>',
     );
     expect(undeclared.text).toContain(`action="/cases/${id}/declaration"`);
-    expect(undeclared.text).not.toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
+    expect(undeclared.text).not.toContain(`href="/cases/${id}/events/SIGN_DECISION"`);
     expect(/<div[^>]*id="held-decision"[\s\S]*?<\/dl>/.exec(undeclared.text)?.[0]).toContain('£12,345.00');
     const declared = await approver
       .post(`/cases/${id}/declaration`)
@@ -346,7 +346,9 @@ describe('the approver and finance pages', () => {
     const kase = await approver.get(declared.headers.location!);
     expect(kase.text).toContain('Your declaration of interest was saved.');
     expect(kase.text).not.toContain(`action="/cases/${id}/declaration"`);
-    expect(kase.text).toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
+    expect(kase.text).toContain(`href="/cases/${id}/events/SIGN_DECISION"`);
+    const sign = await approver.get(`/cases/${id}/events/SIGN_DECISION`);
+    expect(sign.text).toContain(`action="/cases/${id}/events/SIGN_DECISION"`);
     // Beside it, the panel's scores as moderators read them: here nobody on the panel scored.
     const panelScores = /<section[^>]*id="panel-scores"[\s\S]*?<\/section>/.exec(kase.text)?.[0] ?? '';
     expect(panelScores).toContain('0 of the 2 panel members needed have scored.');

@@ -6,6 +6,7 @@ import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
+import { victimsBidTo } from '../helpers/victims-bids.ts';
 import { csrfOf, providerWithPassword, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
@@ -44,7 +45,8 @@ describe('a decision held for signature, on the page', () => {
     const id = await b.inPanelReview(programmeId, 300_000);
     const panel = await signedIn(t.baseUrl, 'panel@demo.test', DEMO_PASSWORD);
     // The panel member declares no conflict of interest on the page before deciding.
-    const page = await declaredOnPage(panel, id);
+    await declaredOnPage(panel, id);
+    const page = await panel.get(`/cases/${id}/events/APPROVE`);
     // The form says before it is sent that a decision above the threshold waits for an approver.
     expect(page.text).toContain(
       'If it commits money that leaves the case holding more than £2,000.00, the programme’s delegation threshold, an approver signs it before it takes effect.',
@@ -65,16 +67,69 @@ describe('a decision held for signature, on the page', () => {
     expect(sent.headers.location).toBe(`/cases/${id}?held=APPROVE`);
     const after = await panel.get(sent.headers.location!);
     expect(after.text).toContain('Your decision (“Approve a grant”) now waits for an approver’s signature');
-    expect(after.text).not.toContain('Done: Approve a grant');
+    expect(after.text).not.toContain('Approve a grant: done');
     // The approver's signing form has nothing to type, so nothing to save and come back to.
     const approver = await signedIn(t.baseUrl, 'approver@demo.test', DEMO_PASSWORD);
-    const signing = (await declaredOnPage(approver, id)).text;
-    const section = (heading: string) => {
-      const start = signing.indexOf(`>${heading}</h2>`);
-      return signing.slice(start, signing.indexOf('</section>', start));
-    };
-    expect(section('Sign the decision')).not.toContain('Save and come back later');
-    expect(section('Send the decision back')).toContain('Save and come back later');
+    await declaredOnPage(approver, id);
+    const section = async (type: string) => (await approver.get(`/cases/${id}/events/${type}`)).text;
+    expect(await section('SIGN_DECISION')).not.toContain('Save and come back later');
+    expect(await section('SEND_BACK_DECISION')).toContain('Save and come back later');
+  });
+});
+
+describe('a decision that an approver must sign whatever is typed', () => {
+  it('is offered as "Send to the approver", and one the officer may take as itself', async () => {
+    const { programmeId } = await t.programme({
+      cycle: 'victims-services',
+      maxAwardPence: 5_000_000,
+      delegationThresholdPence: 2_000_000,
+    });
+    const opened = await t.http
+      .post('/api/cases')
+      .set(provider.auth)
+      .send({ machine: 'victims-services', input: { programmeId } });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const id = opened.body.id as string;
+    await victimsBidTo('live', (by, event) =>
+      b.ok(id, by === 'owner' ? 'owner' : 'officer@demo.test', event),
+    );
+    // The officer declared no conflict when they took the bid's decisions.
+    const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+    const approveVariation = async () => (await officer.get(`/cases/${id}/events/APPROVE_VARIATION`)).text;
+    const button = /<button[^>]*class="govuk-button"[^>]*>\s*([^<]+?)\s*<\/button>/;
+
+    // Within the threshold (£15,000 in all): the officer approves it themselves.
+    await b.ok(id, 'officer@demo.test', {
+      type: 'REQUEST_VARIATION',
+      amountPence: 1_500_000,
+      reason: 'More',
+    });
+    expect(button.exec(await approveVariation())?.[1]).toBe('Approve the variation');
+
+    // Above it (£25,000 in all): it can only go to the approver, and says so before and after.
+    await b.ok(id, 'officer@demo.test', { type: 'REJECT_VARIATION', reason: 'Not yet' });
+    await b.ok(id, 'officer@demo.test', {
+      type: 'REQUEST_VARIATION',
+      amountPence: 2_500_000,
+      reason: 'Much more',
+    });
+    const page = (await officer.get(`/cases/${id}`)).text;
+    expect(page).toMatch(
+      /events\/APPROVE_VARIATION"[^>]*>Approve the variation<\/a>\s*<p class="govuk-hint[^"]*">An approver signs it before it takes effect\./,
+    );
+    const form = await approveVariation();
+    expect(button.exec(form)?.[1]).toBe('Send to the approver');
+    expect(form).toContain(
+      'An approver signs this decision before it takes effect. Nothing changes until they sign it.',
+    );
+    const sent = await officer
+      .post(`/cases/${id}/events/APPROVE_VARIATION`)
+      .type('form')
+      .send({ _csrf: csrfOf(form), version: await version(id) });
+    expect(sent.status, sent.text).toBe(303);
+    expect(sent.headers.location).toBe(`/cases/${id}?held=APPROVE_VARIATION`);
+    const [row] = await t.sql`select decision->>'status' as status from cases where id = ${id}`;
+    expect(row!.status).toBe('awaitingSignature');
   });
 });
 
@@ -83,7 +138,7 @@ describe('a deadline on a page', () => {
     const own = await t.programme({ cycle: 'youth-fund' });
     await b.ok(own.roundId!, 'officer@demo.test', { type: 'CLOSE_EARLY', reason: 'Closed by mistake' });
     const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
-    const page = await officer.get(`/cases/${own.roundId}`);
+    const page = await officer.get(`/cases/${own.roundId}/events/REOPEN`);
     expect(page.text).toContain('Until the end of this day, UK time');
     const sent = await officer
       .post(`/cases/${own.roundId}/events/REOPEN`)

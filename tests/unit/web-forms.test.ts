@@ -7,7 +7,7 @@ import { machineDefinitions } from '../../machines/index.ts';
 import { monitoringReturn } from '../../machines/monitoring-return.ts';
 import { victimsServices } from '../../machines/victims-services.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
-import { actionForms } from '../../src/http/web/case-forms.ts';
+import { actionForms, actionLink } from '../../src/http/web/case-forms.ts';
 import { machineDiagram } from '../../src/http/web/diagram.ts';
 import { compactRows, formToPayload, POUNDS_ERROR, parsePounds } from '../../src/http/web/form-answers.ts';
 import { fieldSpecs } from '../../src/http/web/form-fields.ts';
@@ -310,6 +310,11 @@ describe('the case page template, for every machine', () => {
         };
         const { forms, errors } = actionForms(definition, view);
         expect(errors).toEqual([]);
+        const offered = forms.map((f) => ({ ...f, sendsToApprover: false }));
+        const decision = {
+          heading: 'Decision awaiting a signature',
+          rows: [{ key: 'Amount', value: '£1.00' }],
+        };
         const html = env.render('case.njk', {
           title: view.reference,
           caseTitle: 'A <b>bold</b> title',
@@ -317,24 +322,44 @@ describe('the case page template, for every machine', () => {
           cycleTitle: definition.title,
           organisationName: 'Org',
           details: [],
-          forms,
+          actions: offered.map(actionLink(view, new Map())),
           errors,
           diagram: machineDiagram(definition, state),
           timeline: [],
           csrfToken: 'token',
-          // The page's own sections too, so a form's field can never take one of their ids.
-          decision: { heading: 'Decision awaiting a signature', rows: [{ key: 'Amount', value: '£1.00' }] },
+          decision,
           upcoming: [{ what: 'Tender deadline passed', at: '2026-11-22T11:40:00.000Z' }],
         });
         expect(html).toContain('A &lt;b&gt;bold&lt;/b&gt; title');
         expect(html).not.toContain('undefined');
         expect(html).toMatch(/<g aria-current="step">/);
-        for (const { type } of nextEvents)
-          expect(html).toContain(`action="/cases/${view.id}/events/${type}"`);
-        // Ids are unique on the page, and every label points at an input that exists.
-        const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
-        expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
-        for (const [, target] of html.matchAll(/<label[^>]*for="([^"]+)"/g)) expect(ids).toContain(target);
+        // The case page offers each action as a link to its own page, and asks nothing itself.
+        for (const { type } of nextEvents) expect(html).toContain(`href="/cases/${view.id}/events/${type}"`);
+        expect(html).not.toContain(`<form method="post" action="/cases/${view.id}/events/`);
+        const uniqueIds = (page: string) => {
+          // Ids are unique on the page, and every label points at an input that exists.
+          const ids = [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+          expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+          for (const [, target] of page.matchAll(/<label[^>]*for="([^"]+)"/g)) expect(ids).toContain(target);
+        };
+        uniqueIds(html);
+        // Each action's page: its one form beside the page's own sections (the held decision).
+        for (const form of offered) {
+          const page = env.render('case-action.njk', {
+            title: form.label,
+            kase: view,
+            caseTitle: 'A <b>bold</b> title',
+            organisationName: 'Org',
+            details: [],
+            decision,
+            form,
+            errors,
+            csrfToken: 'token',
+          });
+          expect(page).not.toContain('undefined');
+          expect(page).toContain(`action="/cases/${view.id}/events/${form.type}"`);
+          uniqueIds(page);
+        }
       }
     },
   );

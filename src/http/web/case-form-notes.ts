@@ -3,7 +3,8 @@
 // effect, from the programme's delegation threshold, so nobody is surprised to find it held.
 import type { MachineDefinition } from '../../../machines/define.ts';
 import { poundsText } from '../../domain/reports/figures.ts';
-import { eventSpec } from '../../engine/rulebook.ts';
+import { eventSpec, heldWhateverTyped } from '../../engine/rulebook.ts';
+import type { CaseView } from '../../engine/views.ts';
 import type { FormField } from './forms.ts';
 
 export function signingNote(
@@ -19,14 +20,23 @@ export function signingNote(
     : `If it commits money that leaves the case holding more than ${poundsText(threshold)}, the programme’s delegation threshold, an approver signs it before it takes effect.`;
 }
 
-/** A form's note with the signing note after it (a quorum note, the machine's guidance, then this). */
+/**
+ * A form's note with the signing note after it (a quorum note, the machine's guidance, then this).
+ * A decision that is held whatever is typed is offered as what it is: sending it to the approver.
+ */
 export const withSigningNote = <F extends { type: string; note?: string | undefined }>(
   form: F,
   definition: MachineDefinition,
   programme: { delegationThresholdPence: bigint } | undefined,
-): F => {
-  const signing = signingNote(definition, form.type, programme);
-  return signing ? { ...form, note: [form.note, signing].filter(Boolean).join(' ') } : form;
+  view: Pick<CaseView, 'context' | 'decision'>,
+): F & { sendsToApprover: boolean } => {
+  const threshold = Number(programme?.delegationThresholdPence ?? 0n);
+  const held = heldWhateverTyped(eventSpec(definition, form.type), view.context, threshold, view.decision);
+  const signing = held
+    ? 'An approver signs this decision before it takes effect. Nothing changes until they sign it.'
+    : signingNote(definition, form.type, programme);
+  const note = signing ? [form.note, signing].filter(Boolean).join(' ') : form.note;
+  return { ...form, note, sendsToApprover: held };
 };
 
 /**

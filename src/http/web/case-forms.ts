@@ -87,15 +87,11 @@ export function actionForms(
       note: `Only someone your organisation allows to ${permissionWords[e.permission as keyof typeof permissionWords] ?? 'do this'} can send this. You can fill it in and save it: they will find it here.`,
     })),
   ];
-  // Two forms on the page may share a field name: then each form's ids carry its event type.
-  const names = events.flatMap((e) => Object.keys(eventSpec(definition, e.type)!.payload.shape));
-  const shared = new Set(names.filter((n, i) => names.indexOf(n) !== i));
   let errors: { text: string; href: string }[] = [];
   const forms = events.map(({ type, label, note, saveOnly }) => {
     const payload = eventSpec(definition, type)!.payload;
     const mine = failed?.type === type ? failed : undefined;
     const built = buildForm(payload, {
-      idPrefix: Object.keys(payload.shape).some((n) => shared.has(n)) ? `${kebab(type)}-` : '',
       context: view.context,
       criteria: definition.criteria?.(view.context),
       measures: measuresOf(definition, view.context),
@@ -129,3 +125,29 @@ export function savedForLater(
         .filter((a) => a.answer.trim() !== ''),
     }));
 }
+
+/** How the case page offers an action: a link to its own page, and a word on what kind it is. */
+export const actionLink =
+  (view: Pick<CaseView, 'id'>, drafts: ReadonlyMap<string, unknown>) =>
+  (form: {
+    type: string;
+    label: string;
+    irreversible: boolean;
+    saveOnly: boolean;
+    sendsToApprover: boolean;
+  }) => {
+    const kind = form.saveOnly
+      ? 'For a colleague to send: you can fill it in and save it for them.'
+      : form.sendsToApprover
+        ? 'An approver signs it before it takes effect.'
+        : form.irreversible
+          ? 'This cannot be undone: you are asked to confirm it first.'
+          : undefined;
+    const saved = drafts.has(form.type) ? 'You saved some answers to this.' : undefined;
+    return {
+      label: form.label,
+      href: `/cases/${encodeURIComponent(view.id)}/events/${form.type}`,
+      id: `do-${kebab(form.type)}`,
+      hint: [saved, kind].filter(Boolean).join(' ') || undefined,
+    };
+  };

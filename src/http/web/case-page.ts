@@ -25,7 +25,14 @@ import { bidView } from './bid-answers.ts';
 import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
 import { caseFiles } from './case-files.ts';
 import { withQuorum, withSigningNote } from './case-form-notes.ts';
-import { actionForms, draftFields, type Failed, SAVED_MESSAGE, savedForLater } from './case-forms.ts';
+import {
+  actionForms,
+  actionLink,
+  draftFields,
+  type Failed,
+  SAVED_MESSAGE,
+  savedForLater,
+} from './case-forms.ts';
 import {
   conflictAlreadyDeclared,
   type DeclarationValues,
@@ -55,6 +62,8 @@ interface PageState {
   held?: unknown;
   /** The declaration of interest as typed, when it was refused. */
   declaring?: { values: DeclarationValues; errors: PageError[] };
+  /** The one action whose page this is; the case page itself when absent. */
+  action?: string;
 }
 
 export function caseRouter(deps: { db: Db; engine: Engine }): Router {
@@ -149,8 +158,35 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     // A form that closes the panel's scoring says where the bid stands against the quorum.
     const closing = shown.some((f) => eventSpec(definition, f.type)?.closesScoring);
     const quorum = closing ? await quorumNote(deps.db, view, programme) : undefined;
-    const forms = shown.map((f) => withSigningNote(withQuorum(f, definition, quorum), definition, programme));
+    const forms = shown.map((f) =>
+      withSigningNote(withQuorum(f, definition, quorum), definition, programme, view),
+    );
     const errors = [...built.errors, ...(state.declaring?.errors ?? [])];
+    if (state.action !== undefined) {
+      const form = forms.find((f) => f.type === state.action);
+      if (form)
+        return res.status(state.status ?? 200).render('case-action.njk', {
+          title: form.label,
+          kase: view,
+          caseTitle: view.title,
+          organisationName: organisation?.name ?? 'Unknown organisation',
+          details: detailRows(view.context, definition),
+          decision: decisionPanel(definition, view, people),
+          form,
+          errors,
+        });
+      // The bid is answered section by section on its own pages.
+      if (state.action === application?.type)
+        return res.redirect(303, `/cases/${encodeURIComponent(view.id)}/bid`);
+      // Waiting for this person's declaration of interest: the case page asks it.
+      if (blocked && built.forms.some((f) => f.type === state.action && decides(f.type)))
+        return res.redirect(303, `/cases/${encodeURIComponent(view.id)}#declaration`);
+      const label = eventSpec(definition, state.action)?.label ?? 'That';
+      return render(res, view, {
+        status: 409,
+        notice: `“${label}” is not something you can do on this case now (it is at the stage “${view.stateLabel}”).`,
+      });
+    }
     const interest = blocked
       ? {
           standing,
@@ -201,7 +237,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       interest,
       panel,
       declared: state.done === 'declared',
-      forms,
+      actions: forms.map(actionLink(view, drafts)),
       errors,
       notice,
       done,
@@ -214,6 +250,15 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   router.get('/cases/:id', requireSignIn, async (req: Request, res: Response) => {
     const view = await deps.engine.get(webActor(res), String(req.params.id));
     await render(res, view, { done: req.query.done, saved: req.query.saved, held: req.query.held });
+  });
+
+  // One action on a page of its own: its form, what the case says, and the way back.
+  router.get('/cases/:id/events/:type', requireSignIn, async (req: Request, res: Response) => {
+    const view = await deps.engine.get(webActor(res), String(req.params.id));
+    const type = String(req.params.type);
+    if (!eventSpec(definitionOf(view), type))
+      throw new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`);
+    await render(res, view, { action: type });
   });
 
   router.post('/cases/:id/declaration', requireSignIn, async (req: Request, res: Response) => {
@@ -277,7 +322,11 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       if (!mayPrepare || !actor.userId) return refuse();
       const draft = draftFields(body, spec.payload);
       if (draft.errors.length) {
-        return render(res, view, { status: 422, failed: { type, values: body, errors: draft.errors } });
+        return render(res, view, {
+          status: 422,
+          failed: { type, values: body, errors: draft.errors },
+          action: type,
+        });
       }
       await saveDraft(deps.db, {
         caseId: id,
@@ -305,7 +354,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         ? (spec.check?.(view.context, checked.data, deps.engine.now()) ?? [])
         : fieldErrors(checked.error.issues);
       const all = [...errors, ...more.filter((e) => !bad(e.field))];
-      return render(res, view, { status: 422, failed: { type, values: body, errors: all } });
+      return render(res, view, { status: 422, failed: { type, values: body, errors: all }, action: type });
     }
 
     if (spec.irreversible && body._confirmed !== 'yes') {
@@ -320,7 +369,11 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
           ]
         : fieldErrors(checked.error.issues);
       if (problems.length)
-        return render(res, view, { status: 422, failed: { type, values: body, errors: problems } });
+        return render(res, view, {
+          status: 422,
+          failed: { type, values: body, errors: problems },
+          action: type,
+        });
       return res.render('confirm.njk', confirmation(definitionOf(view), view, type, body, payload));
     }
 
@@ -335,7 +388,11 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         const fields = (error.extensions.errors as FieldError[] | undefined) ?? [
           { field: '(body)', message: error.detail },
         ];
-        return render(res, current, { status: 422, failed: { type, values: body, errors: fields } });
+        return render(res, current, {
+          status: 422,
+          failed: { type, values: body, errors: fields },
+          action: type,
+        });
       }
       if (error.status === 409) {
         // Not accepted in this state; or a rule of the domain, such as a fund that cannot afford it.

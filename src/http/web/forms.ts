@@ -43,7 +43,7 @@ export function sentences(...parts: (string | undefined)[]): string {
 export const htmlId = (name: string) => name.replace(/[^A-Za-z0-9_-]/g, '-');
 
 export interface BuildOptions {
-  /** Prefixes every id (to keep ids unique when two forms on a page share a field name). */
+  /** Prefixes every id (to keep ids unique when the form shares its page with others). */
   idPrefix?: string;
   /** What the person typed (the urlencoded body), to show again. */
   values?: Record<string, unknown>;
