@@ -15,6 +15,7 @@ import { paymentEffects } from './domain/payments.ts';
 import { ensurePlan } from './domain/plan.ts';
 import { programmeRules } from './domain/programme-rules.ts';
 import { delegationThreshold, prepareCaseInput } from './domain/programmes.ts';
+import { fillCaseTitles } from './engine/case-titles.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
 import { MachineRegistry } from './engine/registry.ts';
@@ -91,6 +92,8 @@ export async function startServices(
   const upgraded = await upgradeCases(database.db, engine.registry, clock, { delegationThreshold });
   for (const [machine, count] of Object.entries(upgraded))
     logger.info(`moved ${count} ${machine} cases to the machine's latest version`);
+  const titled = await fillCaseTitles(database.db, engine.registry);
+  if (titled) logger.info(`kept the titles of ${titled} cases made before titles were kept`);
   if (config.refuseDemoUsers && (await holdsDemoUsers(database.db))) {
     await database.close();
     throw new Error(

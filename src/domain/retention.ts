@@ -20,6 +20,7 @@ import { forbidden, notFound, ProblemError } from '../engine/errors.ts';
 import { withoutFreeText } from '../engine/field-meta.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { eventSpec } from '../engine/rulebook.ts';
+import { titleOf } from '../engine/views.ts';
 import { forgetBidFreeText } from './bid-application.ts';
 
 export interface RetentionSettings {
@@ -73,10 +74,12 @@ export async function applyRetention(
         const schema = type === 'CREATE' ? definition.input : eventSpec(definition, type)?.payload;
         return { version, payload: schema ? withoutFreeText(schema, payload) : payload };
       });
+      const context = withoutFreeText(definition.context, snapshot.context);
       await rewriteClosedCase(
         tx,
         row.id,
-        { ...snapshot, context: withoutFreeText(definition.context, snapshot.context) },
+        { ...snapshot, context },
+        titleOf(definition, context),
         payloads,
         now,
       );

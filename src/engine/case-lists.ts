@@ -4,6 +4,7 @@
 // the whole list; opening it is refused as an integrity fault.
 import type { MachineDefinition } from '../../machines/define.ts';
 import type { Db } from '../db/client.ts';
+import { findCases } from '../db/queries/case-search.ts';
 import { type CaseRow, listCases } from '../db/queries/cases.ts';
 import { casesAwaitingSignature, casesInStates } from '../db/queries/work-waiting.ts';
 import { type Actor, scopeOf } from './actor.ts';
@@ -123,5 +124,56 @@ export async function workWaitingFor(deps: ListDeps, actor: Actor, limit: number
         };
       }),
     ],
+  };
+}
+
+export interface CaseSearchQuery {
+  /** What was typed: a reference (YF-000013), or part of an organisation's name or a case's title. */
+  text?: string | undefined;
+  programmeId?: string | undefined;
+  machine?: string | undefined;
+  state?: string | undefined;
+  /** A case officer's id, or 'none'. */
+  officer?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** The cases a typed reference can mean: its prefix names the cycles, its number the case. */
+function referenceIn(registry: MachineRegistry, text: string) {
+  const match = /^([a-z]{2,4})-?0*(\d{1,15})$/i.exec(text.trim());
+  if (!match) return undefined;
+  const prefix = match[1]!.toUpperCase();
+  const machineIds = [
+    ...new Set(
+      registry
+        .list()
+        .filter((d) => d.referencePrefix === prefix)
+        .map((d) => d.id),
+    ),
+  ];
+  return machineIds.length ? { seq: Number(match[2]), machineIds } : undefined;
+}
+
+/** The cases this person may see that match, newest first, a page at a time, and how many in all. */
+export async function searchCases(deps: ListDeps, actor: Actor, query: CaseSearchQuery) {
+  const text = query.text?.trim() || undefined;
+  const found = await findCases(deps.db, {
+    scope: scopeOf(actor),
+    text,
+    reference: text ? referenceIn(deps.registry, text) : undefined,
+    programmeId: query.programmeId,
+    machineId: query.machine,
+    state: query.state,
+    officer: query.officer,
+    limit: query.limit,
+    offset: query.offset,
+  });
+  return {
+    items: found.rows.map((row) => ({
+      ...listed(deps.registry, actor, row),
+      organisationName: row.organisationName,
+    })),
+    total: found.total,
   };
 }

@@ -21,7 +21,13 @@ import {
 import { findOrganisation } from '../db/queries/organisations.ts';
 import { interpretActions } from './actions.ts';
 import { type Actor, hasStanding, maySend, scopeOf, sendRefusal, systemActor } from './actor.ts';
-import { type CaseListFilter, listFor, workWaitingFor } from './case-lists.ts';
+import {
+  type CaseListFilter,
+  type CaseSearchQuery,
+  listFor,
+  searchCases,
+  workWaitingFor,
+} from './case-lists.ts';
 import { claimant, REASSIGN_CASE, reassignCase } from './case-officer.ts';
 import type { Clock } from './clock.ts';
 import { type EngineSteps, holdDecision, type Recorded, rulebookEvent } from './decisions.ts';
@@ -61,7 +67,7 @@ import {
 } from './snapshot.ts';
 import { supplierNames } from './suppliers.ts';
 import { caseViewFor, historyFor } from './view-policy.ts';
-import type { CaseSummary, CaseView, HistoryEntry } from './views.ts';
+import { type CaseSummary, type CaseView, type HistoryEntry, titleOf } from './views.ts';
 
 /** Runs a machine's named action inside the transition's transaction (money, notifications, ...). */
 export type EffectHandler = (
@@ -194,6 +200,7 @@ export class Engine {
         machineVersion: definition.version,
         state,
         snapshot: persist(definition, snapshot),
+        title: titleOf(definition, snapshot.context),
         organisationId,
         programmeId: prepared.programmeId,
         awardCaseId: prepared.awardCaseId ?? null,
@@ -376,6 +383,7 @@ export class Engine {
       {
         state: toState,
         snapshot: persist(definition, next.snapshot),
+        title: titleOf(definition, next.snapshot.context),
         at: now,
         decision,
         claimedBy: claimant(actor),
@@ -434,6 +442,11 @@ export class Engine {
   /** Cases this person may see, newest first, a page at a time (see case-lists.ts). */
   list(actor: Actor, filter: CaseListFilter): Promise<{ items: CaseSummary[]; lastSeq: number | null }> {
     return listFor(this.deps, actor, filter);
+  }
+
+  /** Cases this person may see that match a search, a page at a time (see case-lists.ts). */
+  search(actor: Actor, query: CaseSearchQuery) {
+    return searchCases(this.deps, actor, query);
   }
 
   /** Work waiting for this person, with counts by stage (see case-lists.ts). */

@@ -11,6 +11,7 @@ import { cases } from '../db/schema/index.ts';
 import type { Clock } from './clock.ts';
 import type { MachineRegistry } from './registry.ts';
 import type { AwaitingSignature } from './rulebook.ts';
+import { titleOf } from './views.ts';
 
 export const UPGRADE_EVENT = 'MACHINE_UPGRADED';
 
@@ -100,6 +101,7 @@ async function upgradeStep(
             machineVersion: toVersion,
             state,
             snapshot: { ...snapshot, context, value: state === row.state ? snapshot.value : state },
+            title: titleOf(definition, context),
             version: row.version + 1,
             updatedAt: now,
             decision,

@@ -59,6 +59,10 @@ export function caseReference(definition: MachineDefinition, seq: number): strin
   return `${definition.referencePrefix}-${String(seq).padStart(6, '0')}`;
 }
 
+/** What a case is called, from its whole context: kept in the cases table so officers can find it. */
+export const titleOf = (definition: MachineDefinition, context: unknown): string =>
+  definition.summary(context ?? {}).title;
+
 /**
  * The case as a list shows it. `context` is what this person may see of the case's context: its title
  * and amount are read from that alone, through the definition's summary.

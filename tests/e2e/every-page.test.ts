@@ -210,6 +210,9 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/', 'officer-home');
     await visit(p, '/funding', 'officer-funding');
     await visit(p, '/programmes', 'officer-programmes');
+    await visit(p, '/cases?cycle=victims-services', 'officer-find-a-case');
+    await expect(p.locator('#cases-found tbody tr').count()).resolves.toBeGreaterThan(0);
+    await visit(p, '/cases?stage=draft', 'officer-find-a-case-error', 400);
     await visit(p, `/programmes/${ids.programme}`, 'officer-programme');
     await visit(p, `/programmes/${ids.programme}/limits`, 'officer-programme-limits');
     await visit(p, '/programmes/new', 'officer-programme-new');

@@ -99,7 +99,7 @@ const caseColumns = (pg: postgres.Sql) => pg`
   id, seq, machine_id as "machineId", machine_version as "machineVersion", state, snapshot,
   organisation_id as "organisationId", programme_id as "programmeId", award_case_id as "awardCaseId",
   version, created_by as "createdBy", created_at as "createdAt", updated_at as "updatedAt", due_on as "dueOn",
-  decision, officer_id as "officerId"`;
+  decision, officer_id as "officerId", title`;
 
 type DriverCaseRow = Omit<CaseRow, 'seq' | 'createdAt' | 'updatedAt'> & {
   seq: string;
@@ -203,6 +203,8 @@ export async function moveCase(
     /** The case's new officer (a reassignment); else it keeps its own, or `claimedBy` if it had none. */
     officerId?: string;
     claimedBy?: string | null;
+    /** What the case is called from its new snapshot; it keeps its own when the snapshot is unchanged. */
+    title?: string;
   },
   history: HistoryRow,
 ): Promise<CaseRow> {
@@ -212,10 +214,12 @@ export async function moveCase(
   // The rulebook's hold stays as it was unless the change says otherwise; null clears it.
   const decision = change.decision === undefined ? locked.decision : change.decision;
   const officerId = change.officerId ?? locked.officerId ?? change.claimedBy ?? null;
+  const title = change.title ?? locked.title;
   const result = await pg`with moved as (
       update cases
       set state = ${change.state}, snapshot = ${jsonParam(change.snapshot)}, version = ${version}, updated_at = ${at},
-          decision = ${decision === null ? null : jsonParam(decision)}::jsonb, officer_id = ${officerId}::uuid
+          decision = ${decision === null ? null : jsonParam(decision)}::jsonb, officer_id = ${officerId}::uuid,
+          title = ${title}::text
       where id = ${locked.id} and version = ${locked.version}
       returning id
     )
@@ -235,6 +239,7 @@ export async function moveCase(
     dueOn: dueOnOf(change.snapshot),
     decision,
     officerId,
+    title,
   };
 }
 

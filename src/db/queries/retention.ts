@@ -160,10 +160,11 @@ export async function rewriteClosedCase(
   db: Db,
   caseId: string,
   snapshot: unknown,
+  title: string,
   payloads: readonly { version: number; payload: unknown }[],
   at: Date,
 ): Promise<void> {
-  await db.update(cases).set({ snapshot, anonymisedAt: at }).where(eq(cases.id, caseId));
+  await db.update(cases).set({ snapshot, title, anonymisedAt: at }).where(eq(cases.id, caseId));
   for (const { version, payload } of payloads)
     await db
       .update(caseEvents)

@@ -74,6 +74,11 @@ export const cases = pgTable(
      * until an officer takes the case on, when every officer is told.
      */
     officerId: uuid('officer_id').references(() => users.id),
+    /**
+     * What the case is called (its definition's summary title), written with every snapshot so officers
+     * can find a case by it; null only until the service fills it in for cases made before it was kept.
+     */
+    title: text('title'),
   },
   (t) => [
     uniqueIndex('cases_seq_key').on(t.seq),
