@@ -4,6 +4,7 @@
 // while the records of public money must still say who acted on them.
 import type { Database, Db } from '../db/client.ts';
 import { announceAccountChange } from '../db/queries/account-changes.ts';
+import { replaceNotesOfCase } from '../db/queries/case-notes.ts';
 import { personalDataOf, personByEmail } from '../db/queries/personal-data.ts';
 import {
   accountsPastRetention,
@@ -17,7 +18,7 @@ import {
 } from '../db/queries/retention.ts';
 import type { Actor } from '../engine/actor.ts';
 import { forbidden, notFound, ProblemError } from '../engine/errors.ts';
-import { withoutFreeText } from '../engine/field-meta.ts';
+import { REMOVED_TEXT, withoutFreeText } from '../engine/field-meta.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { eventSpec } from '../engine/rulebook.ts';
 import { titleOf } from '../engine/views.ts';
@@ -84,6 +85,7 @@ export async function applyRetention(
         now,
       );
       await forgetBidFreeText(tx, row.id, definition);
+      await replaceNotesOfCase(tx, row.id, REMOVED_TEXT);
     });
     cases += 1;
   }

@@ -139,6 +139,11 @@ export class Engine {
     return this.deps.registry;
   }
 
+  /** The moment now, on the engine's clock: what domain records beside a case (a note) are dated. */
+  instant(): Date {
+    return this.deps.clock.now();
+  }
+
   /** Today in London, as rules about dates read it (pages check a form with it before confirming). */
   now(): Now {
     return { today: londonDate(this.deps.clock.now()) };

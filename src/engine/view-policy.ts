@@ -148,3 +148,7 @@ export function historyFor(
       };
     });
 }
+
+/** Who reads and keeps a case's internal notes: the Commissioner's staff, never a provider or the panel. */
+export const keepsCaseNotes = (actor: Actor): boolean =>
+  actor.role === 'officer' || actor.role === 'approver' || actor.role === 'finance' || actor.role === 'admin';

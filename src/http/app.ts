@@ -38,6 +38,7 @@ import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { bidPagesRouter } from './web/bid-pages.ts';
 import { caseDocumentPagesRouter } from './web/case-document-pages.ts';
+import { caseNotePagesRouter } from './web/case-note-pages.ts';
 import { caseRouter } from './web/case-page.ts';
 import { caseSearchRouter } from './web/case-search-pages.ts';
 import { documentPagesRouter } from './web/document-pages.ts';
@@ -268,6 +269,7 @@ export function createApp(deps: AppDeps) {
   app.use(caseDocumentPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock, documents }));
   app.use(profileDocumentPagesRouter({ db: deps.db, clock: deps.clock, documents }));
   app.use(caseSearchRouter({ db: deps.db, engine: deps.engine }));
+  app.use(caseNotePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db, engine: deps.engine }));

@@ -245,6 +245,15 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, `/cases/${ids.moderation}`, 'officer-moderation');
     await visit(p, `/cases/${ids.moderation}/events/MODERATE`, 'officer-moderation-form');
     await visit(p, `/cases/${ids.live}/documents/new`, 'officer-case-document-new');
+    await visit(p, `/cases/${ids.live}/notes/new`, 'officer-case-note-new');
+    await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click('#add-note')]);
+    await expect(p.locator('.govuk-error-summary').innerText()).resolves.toContain('Enter the note');
+    await screenshot(p, 'officer-case-note-errors');
+    await expectAccessible(p);
+    await p.fill('#body', 'Spoke to the manager: the second worker starts in May.');
+    await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click('#add-note')]);
+    await visit(p, `/cases/${ids.live}`, 'officer-case-with-note');
+    await expect(p.locator('#case-note-list').innerText()).resolves.toContain('second worker starts in May');
     await visit(p, `/cases/${randomUUID()}`, 'not-found', 404);
     await visit(p, '/panel', 'forbidden', 403);
   }, 90_000);

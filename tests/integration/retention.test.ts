@@ -120,6 +120,11 @@ describe('closed cases past the records’ retention period', () => {
     };
     const old = await bid('Street games');
     const recent = await bid('Street games again');
+    // Staff's internal notes name people too.
+    const [olivia] = await t.sql`select id from users where email = 'officer@demo.test'`;
+    for (const id of [old, recent])
+      await t.sql`insert into case_notes (case_id, author_id, body, at)
+        values (${id}, ${olivia!.id}, 'Jane Smith rang about it', now())`;
     const eightYearsAgo = new Date(Date.now() - 8 * 366 * DAY).toISOString();
     await t.sql`update cases set updated_at = ${eightYearsAgo} where id = ${old}`;
 
@@ -145,6 +150,10 @@ describe('closed cases past the records’ retention period', () => {
       summary: REMOVED_TEXT,
       amountRequestedPence: 120_000,
     });
+    const notes = async (id: string) =>
+      (await t.sql`select body, author_id from case_notes where case_id = ${id}`).map((n) => ({ ...n }));
+    expect(await notes(old)).toEqual([{ body: REMOVED_TEXT, author_id: olivia!.id }]);
+    expect(await notes(recent)).toEqual([{ body: 'Jane Smith rang about it', author_id: olivia!.id }]);
     const [keptAnswers] = await t.sql`select answers from bid_answers where case_id = ${recent}`;
     expect(keptAnswers!.answers.summary).toBe('Run by Jane Smith for her street');
     // The page still reads; a case closed recently keeps its words.

@@ -9,6 +9,7 @@ import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { awardMoneyByYear } from '../../domain/award-years.ts';
 import { applicationOfCase } from '../../domain/bid-application.ts';
+import { caseNotesFor } from '../../domain/case-notes.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
 import { officersOnRecord } from '../../domain/people.ts';
@@ -20,6 +21,7 @@ import { fieldsWithWidget } from '../../engine/describe.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
+import { keepsCaseNotes } from '../../engine/view-policy.ts';
 import type { CaseView } from '../../engine/views.ts';
 import { bidView } from './bid-answers.ts';
 import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
@@ -33,6 +35,7 @@ import {
   SAVED_MESSAGE,
   savedForLater,
 } from './case-forms.ts';
+import { withNotes } from './case-timeline.ts';
 import {
   conflictAlreadyDeclared,
   type DeclarationValues,
@@ -78,8 +81,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   async function render(res: Response, view: CaseView, state: PageState) {
     const actor = webActor(res);
     const definition = definitionOf(view);
-    const [history, organisation, programme, drafts, standing, suppliers, money, related] = await Promise.all(
-      [
+    const [history, organisation, programme, drafts, standing, suppliers, money, related, notes] =
+      await Promise.all([
         deps.engine.history(actor, view.id),
         findOrganisation(deps.db, view.organisationId),
         view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
@@ -91,8 +94,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         // Which year's budget holds the award's money is the Commissioner's own accounting.
         actor.role === 'provider' ? [] : awardMoneyByYear(deps.db, view.id),
         relatedCases(deps.engine, actor, view),
-      ],
-    );
+        caseNotesFor(deps.db, actor, view.id),
+      ]);
 
     const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
     const [application, upcoming, files] = await Promise.all([
@@ -243,7 +246,10 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
       done,
       saved,
       diagram: machineDiagram(definition, view.state),
-      timeline,
+      timeline: withNotes(timeline, notes),
+      notes: keepsCaseNotes(actor) ? notes.slice(-3).reverse() : undefined,
+      noteCount: notes.length,
+      noteAdded: state.done === 'note',
     });
   }
 
