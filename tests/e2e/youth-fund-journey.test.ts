@@ -165,8 +165,8 @@ describe('a Youth Fund bid from start to an accepted offer, in a browser', () =>
     await p.goto(`/cases/${caseId}`);
     await expect(heading(p)).resolves.toContain('Summer football');
     await expect(action(p, 'Confirm the bid is eligible').isVisible()).resolves.toBe(true);
-    // docs/officer-case-page.png in the README is a copy of this screenshot (copied by hand, so a
-    // test run never changes a tracked file).
+    // docs/officer-case-page.png in the README is this page as the demo data shows it (taken by hand
+    // from `npm start`, so a test run never changes a tracked file).
     await screenshot(p, 'officer-case-page');
     await expectAccessible(p);
     await opened(p, 'Confirm the bid is eligible');
