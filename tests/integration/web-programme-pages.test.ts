@@ -186,7 +186,7 @@ describe('the service navigation', () => {
   it('shows an officer their links and marks the current page', async () => {
     const officer = await signIn(OFFICER);
     const home = navigationOf((await officer.get('/')).text);
-    expect(home.map((l) => l.text)).toEqual(['Your work', 'Find funding', 'Programmes']);
+    expect(home.map((l) => l.text)).toEqual(['Your work', 'Find funding', 'Find a case', 'Programmes']);
     expect(home.find((l) => l.text === 'Your work')).toMatchObject({ marked: 'page', activeClass: true });
     expect(home.find((l) => l.text === 'Programmes')).toMatchObject({ marked: null, activeClass: false });
 
@@ -210,11 +210,12 @@ describe('the service navigation', () => {
     const provider = navigationOf((await (await signIn(PROVIDER)).get('/')).text).map((l) => l.text);
     expect(provider).toEqual(['Your work', 'Find funding', 'Your awards', 'Your organisation']);
     expect(provider).not.toContain('Programmes');
+    expect(provider).not.toContain('Find a case');
     const expected: [DemoEmail, string[]][] = [
-      ['admin@demo.test', ['Programmes', 'Organisations', 'Staff', 'Email', 'Personal data']],
+      ['admin@demo.test', ['Find a case', 'Programmes', 'Organisations', 'Staff', 'Email', 'Personal data']],
       ['panel@demo.test', ['Panel']],
-      ['approver@demo.test', ['Programmes', 'Approvals']],
-      ['finance@demo.test', ['Programmes', 'Finance']],
+      ['approver@demo.test', ['Find a case', 'Programmes', 'Approvals']],
+      ['finance@demo.test', ['Find a case', 'Programmes', 'Finance']],
     ];
     for (const [email, own] of expected) {
       const links = navigationOf((await (await signIn(email)).get('/')).text).map((l) => l.text);
