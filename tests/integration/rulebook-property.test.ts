@@ -207,6 +207,7 @@ describe('no path commits money above the threshold without an approver’s sign
         }
       }
 
+      const offered = new Map<string, string[]>();
       for (const [walk, choices] of seeds.entries()) {
         const created = await openCase();
         caseIds.push(created.id);
@@ -222,18 +223,27 @@ describe('no path commits money above the threshold without an approver’s sign
           // The award and the cases about it (its payments, its returns): people act on them all, so
           // a walk gets the award paid and past it.
           const linked = await t.sql<
-            { id: string; machine_id: string; machine_version: number; state: string }[]
+            { id: string; machine_id: string; machine_version: number; state: string; version: number }[]
           >`
-          select id, machine_id, machine_version, state from cases
+          select id, machine_id, machine_version, state, version from cases
           where id = ${created.id} or award_case_id = ${created.id} order by seq`;
           // Whatever anyone may send now, each person's own choices (the rulebook's included).
           const open: { caseId: string; actor: Actor; type: string }[] = [];
           for (const kase of linked) {
-            for (const actor of actors) {
-              const view = await t.engine.get(actor, kase.id).catch(() => undefined);
-              // Reassigning a case moves no money and leaves the machine where it is: not a walk's step.
-              for (const e of view?.nextEvents ?? [])
-                if (!Object.hasOwn(caseEvents, e.type)) open.push({ caseId: kase.id, actor, type: e.type });
+            for (const [who, actor] of actors.entries()) {
+              // What a person may send follows from the case as it stands (its version) and who they
+              // are: read once per version, not again at every step of the walk.
+              const key = `${who}:${kase.id}:${kase.version}`;
+              let types = offered.get(key);
+              if (!types) {
+                const view = await t.engine.get(actor, kase.id).catch(() => undefined);
+                // Reassigning a case moves no money and leaves the machine where it is: not a walk's step.
+                types = (view?.nextEvents ?? [])
+                  .map((e) => e.type)
+                  .filter((type) => !Object.hasOwn(caseEvents, type));
+                offered.set(key, types);
+              }
+              for (const type of types) open.push({ caseId: kase.id, actor, type });
             }
             // Deadlines passing, as the worker would fire them, are choices too.
             const due = await t.sql`select event->>'type' as type from timers where case_id = ${kase.id}`;
