@@ -93,6 +93,12 @@ export interface EventSpec<Context = any, Payload = any> {
    */
   guidance?: (context: Context) => string | null;
   /**
+   * The letter a person agrees to by sending this event (the offer letter, read before "Accept the
+   * offer"): shown on the event's page above its button. Its terms are fields of the context, in the
+   * order read, each shown as its meta says; the registry refuses a term the context does not have.
+   */
+  letter?: Letter<Context>;
+  /**
    * An event a person may send at any time that is not work waiting for them (cancelling, recording
    * money returned): it does not put the case on their "work waiting" list.
    */
@@ -203,6 +209,17 @@ export const victimsMeasures: readonly MeasureSpec[] = [
 export interface ServicePeriod {
   startsOn: string;
   endsOn: string;
+}
+
+export interface Letter<Context = any> {
+  /** What the letter is, e.g. "Offer of a Youth Fund grant". */
+  title: string;
+  /** What it says before its terms. */
+  opening: (context: Context) => string;
+  /** The context fields that are its terms: the amount, the dates, what is reported. */
+  terms: readonly string[];
+  /** What it says after them: how it is paid, when the offer lapses. */
+  closing?: (context: Context) => string | null;
 }
 
 export interface DecisionSpec<Context = any, Payload = any> {

@@ -945,7 +945,18 @@ export const victimsServices = defineMachine({
       ...spec('Recommend declining the bid', recommendDeclinePayload, officer),
       decision: { amountPence: () => null },
     },
-    ACCEPT_OFFER: { ...spec('Accept the offer', emptyPayload, owner), ownerPermission: 'acceptOffers' },
+    ACCEPT_OFFER: {
+      ...spec('Accept the offer', emptyPayload, owner),
+      ownerPermission: 'acceptOffers',
+      letter: {
+        title: 'Offer of a grant for a victims’ service',
+        opening: () =>
+          'The Police and Crime Commissioner offers your organisation a grant from the victims’ services fund for this service, on these terms.',
+        terms: ['title', 'service', 'awardedPence', 'startsOn', 'endsOn'],
+        closing: () =>
+          `Once you accept, the commissioning officer draws up the grant agreement, which sets how and when the grant is paid. You report on the service each quarter with a monitoring return. The offer lapses if it is not accepted within ${OFFER_LAPSES_AFTER_MS / 86_400_000} days of being made.`,
+      },
+    },
     DECLINE_OFFER: {
       ...spec('Decline the offer', declineOfferPayload, owner),
       ownerPermission: 'acceptOffers',

@@ -626,6 +626,19 @@ export const youthFund = defineMachine({
       payload: emptyPayload,
       sentBy: ['owner'],
       ownerPermission: 'acceptOffers',
+      letter: {
+        title: 'Offer of a Youth Fund grant',
+        opening: () =>
+          'The Police and Crime Commissioner offers your organisation a Youth Fund grant for this project, on these terms.',
+        terms: ['title', 'awardedPence', 'reportDueOn'],
+        closing: (context: YouthFundContext) => {
+          const names = context.measures.map((m) => m.name.toLowerCase());
+          const figures = names.length
+            ? `, with figures for ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names[0]}`
+            : '';
+          return `The grant is paid in one payment once you accept. Spend it on the project as you described it, and send the end-of-grant report by the day above${figures}. The offer lapses if it is not accepted within ${OFFER_LAPSES_AFTER_MS / 86_400_000} days of being made.`;
+        },
+      },
     },
     DECLINE_OFFER: {
       label: 'Decline the offer',

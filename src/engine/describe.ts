@@ -156,6 +156,11 @@ export function statesWhereActorActs(definition: MachineDefinition, actor: Actor
 }
 
 /** The actions an event may run from a state (any of its guarded alternatives): what it will do. */
+/** Whether the machine takes this event in this state (whatever its guards say). */
+export function stateTakes(definition: MachineDefinition, state: string, type: string): boolean {
+  return !!(definition.machine.root.states as Record<string, AnyStateNode>)[state]?.transitions.has(type);
+}
+
 export function transitionActions(definition: MachineDefinition, state: string, type: string): string[] {
   const node = (definition.machine.root.states as Record<string, AnyStateNode>)[state];
   return (node?.transitions.get(type) ?? []).flatMap((t) => actionTypes(t.actions));

@@ -60,6 +60,15 @@ function assertComplete(definition: MachineDefinition): void {
     throw new Error(
       `${name}: its measures are said to be in ${reports.measures}, which its context does not describe`,
     );
+  for (const [type, spec] of Object.entries(definition.events)) {
+    const missing = (spec.letter?.terms ?? []).filter(
+      (term) => !Object.hasOwn(definition.context.shape, term),
+    );
+    if (missing.length)
+      throw new Error(
+        `${name}: ${type}'s letter names terms its context does not describe: ${missing.join(', ')}`,
+      );
+  }
   const applications = Object.entries(definition.events).filter(([, spec]) => spec.application);
   // Bids: cases an organisation opens itself under a programme, answering its application form.
   const ownersOpen = definition.createdBy.includes('owner') && 'programmeId' in definition.input.shape;

@@ -46,6 +46,7 @@ import { emailPagesRouter } from './web/email-pages.ts';
 import { guardFormBody } from './web/form-guard.ts';
 import { fundPagesRouter } from './web/fund-pages.ts';
 import { fundingPagesRouter } from './web/funding-pages.ts';
+import { letterPagesRouter } from './web/letter-pages.ts';
 import { openTogetherPagesRouter } from './web/open-together-pages.ts';
 import { organisationAddPagesRouter } from './web/organisation-add-pages.ts';
 import { organisationAdminPagesRouter } from './web/organisation-admin-pages.ts';
@@ -270,6 +271,7 @@ export function createApp(deps: AppDeps) {
   app.use(profileDocumentPagesRouter({ db: deps.db, clock: deps.clock, documents }));
   app.use(caseSearchRouter({ db: deps.db, engine: deps.engine }));
   app.use(caseNotePagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(letterPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db, engine: deps.engine }));

@@ -2,12 +2,20 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 
-/** Sends a file to save: `text/csv` or JSON, named so a browser saves it under that name. */
-export function sendDownload(res: Response, filename: string, type: 'csv' | 'json', body: string): void {
-  res
-    .type(type === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
-    .attachment(filename)
-    .send(body);
+const DOWNLOAD_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  pdf: 'application/pdf',
+} as const;
+
+/** Sends a file to save: CSV, JSON or PDF, named so a browser saves it under that name. */
+export function sendDownload(
+  res: Response,
+  filename: string,
+  type: keyof typeof DOWNLOAD_TYPES,
+  body: string | Buffer,
+): void {
+  res.type(DOWNLOAD_TYPES[type]).attachment(filename).set('X-Content-Type-Options', 'nosniff').send(body);
 }
 
 /**

@@ -43,6 +43,27 @@ describe('MachineRegistry flatness', () => {
     expect(() => new MachineRegistry([definition])).toThrow('nested@1: state a has nested states');
   });
 
+  it('refuses a letter whose terms its context does not describe', () => {
+    const machine = setup({}).createMachine({
+      id: 'lettered',
+      initial: 'a',
+      states: { a: { on: { GO: 'b' } }, b: { type: 'final' } },
+    });
+    const lettered = (terms: string[]) =>
+      defineMachine({
+        ...base,
+        id: 'lettered',
+        machine,
+        context: z.object({ amountPence: z.number().meta({ title: 'Amount', widget: 'money' }) }),
+        events: { GO: { ...go.GO, letter: { title: 'Offer', opening: () => 'We offer', terms } } },
+        states: { a: { label: 'A' }, b: { label: 'B' } },
+      });
+    expect(() => new MachineRegistry([lettered(['amountPence'])])).not.toThrow();
+    expect(() => new MachineRegistry([lettered(['amountPence', 'amountPaid'])])).toThrow(
+      "lettered@1: GO's letter names terms its context does not describe: amountPaid",
+    );
+  });
+
   it('refuses panel scoring in a state the machine does not have', () => {
     const machine = setup({}).createMachine({
       id: 'scoring',

@@ -128,12 +128,14 @@ export interface Names {
  * The case's context as summary rows, in the order and words of the definition's `context` schema.
  * Hidden fields (ids, working flags), empty ones and the title that heads the page are left out.
  */
-export function detailRows(context: unknown, definition: MachineDefinition) {
+export function detailRows(context: unknown, definition: MachineDefinition, only?: readonly string[]) {
   const values = (context ?? {}) as Record<string, unknown>;
-  const title = definition.summary(values).title;
+  // The case's title is its heading already, unless the fields are named (a letter's terms).
+  const title = only ? undefined : definition.summary(values).title;
   const reading = readingFor(definition, values);
   const properties = (schemaOf(definition.context).properties ?? {}) as Record<string, Json>;
-  return Object.entries(properties)
+  const fields = only ? only.map((key) => [key, properties[key]!] as const) : Object.entries(properties);
+  return fields
     .filter(([key, field]) => {
       const value = values[key];
       if (solid(field).widget === 'hidden' || value === null || value === undefined) return false;

@@ -46,6 +46,7 @@ import {
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
 import { formToPayload } from './form-answers.ts';
+import { letterOf } from './letters.ts';
 import { readsProgrammes } from './programme-pages.ts';
 import { relatedCases } from './related-cases.ts';
 import { requireSignIn, webActor } from './session.ts';
@@ -175,6 +176,7 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
           organisationName: organisation?.name ?? 'Unknown organisation',
           details: detailRows(view.context, definition),
           decision: decisionPanel(definition, view, people),
+          letter: letterOf(definition, form.type, view.context),
           form,
           errors,
         });
