@@ -1,6 +1,6 @@
 // Deadlines for the provider pages: the funding calls open now (closing soonest first), and what a
 // list of cases waits for — each case's pending timers and the money it holds — one query each.
-import { asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import {
   cases,
@@ -73,4 +73,14 @@ export async function programmesWithRoundIn(db: Db, roundMachine: string, state:
     .leftJoin(fundStreams, eq(fundStreams.id, programmes.streamId))
     .where(sql`${roundState} = ${state}`)
     .orderBy(sql`${programmes.closesAt} asc nulls last`, asc(programmes.name));
+}
+
+/** The day each of these cases is due, for those whose context says (a payment, a monitoring return). */
+export async function dueDaysOf(db: Db, caseIds: string[]): Promise<Map<string, string>> {
+  if (!caseIds.length) return new Map();
+  const rows = await db
+    .select({ id: cases.id, dueOn: cases.dueOn })
+    .from(cases)
+    .where(and(inArray(cases.id, caseIds), isNotNull(cases.dueOn)));
+  return new Map(rows.map((r) => [r.id, r.dueOn!]));
 }

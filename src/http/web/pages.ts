@@ -17,6 +17,7 @@ import {
   same,
   webActor,
 } from './session.ts';
+import { dueWork } from './work-due.ts';
 
 const SIGN_IN_COOKIE = 'opcc_sign_in';
 
@@ -129,7 +130,9 @@ export function pagesRouter(deps: {
 
   router.get('/', requireSignIn, async (_req, res) => {
     const work = await deps.engine.waiting(webActor(res));
-    res.render('home.njk', { title: 'Work waiting for you', ...work });
+    // What falls due leads the page, soonest first; overdue work first of all.
+    const due = await dueWork(deps.db, deps.engine.registry, work.items, deps.clock.now());
+    res.render('home.njk', { title: 'Work waiting for you', ...work, due });
   });
 
   return router;
