@@ -70,3 +70,8 @@ export async function addOrganisation(db: Db, actor: Actor, body: unknown) {
   );
   return view((await findOrganisation(db, id))!);
 }
+
+/** What an organisation is called, for a letter or a page that names it. */
+export async function organisationName(db: Db, id: string): Promise<string | undefined> {
+  return (await findOrganisation(db, id))?.name;
+}

@@ -37,6 +37,7 @@ import { aboutPagesRouter } from './web/about-pages.ts';
 import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { bidPagesRouter } from './web/bid-pages.ts';
+import { caseActionRouter } from './web/case-action-pages.ts';
 import { caseDocumentPagesRouter } from './web/case-document-pages.ts';
 import { caseNotePagesRouter } from './web/case-note-pages.ts';
 import { caseRouter } from './web/case-page.ts';
@@ -273,6 +274,7 @@ export function createApp(deps: AppDeps) {
   app.use(caseNotePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(letterPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
+  app.use(caseActionRouter({ db: deps.db, engine: deps.engine }));
   app.use(rolePagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(fundPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(bankDetailsPagesRouter({ db: deps.db }));

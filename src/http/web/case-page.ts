@@ -1,9 +1,10 @@
-// The case page: what the case is, what happened to it, what this person may do now (GOV.UK forms
-// built from the events' schemas), and where it is in its machine. Works without JavaScript.
+// The case page: what the case is, what happened to it, what this person may do now (each action a
+// link to its own page, case-action-pages.ts, rendered here too), and where it is in its machine.
+// Works without JavaScript.
 
 import { type Request, type Response, Router } from 'express';
 import type { Db } from '../../db/client.ts';
-import { type DraftFields, deleteDraft, draftsFor, saveDraft } from '../../db/queries/form-drafts.ts';
+import { type DraftFields, draftsFor } from '../../db/queries/form-drafts.ts';
 import { findOrganisation } from '../../db/queries/organisations.ts';
 import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
@@ -14,27 +15,19 @@ import { declareInterest, moderatorView, standingOf } from '../../domain/panel.t
 import { quorumNote } from '../../domain/panel-rules.ts';
 import { officersOnRecord } from '../../domain/people.ts';
 import { suppliersFor } from '../../domain/suppliers.ts';
-import { sendRefusal } from '../../engine/actor.ts';
 import { REASSIGN_CASE } from '../../engine/case-officer.ts';
 import { comingUp } from '../../engine/coming-up.ts';
 import { fieldsWithWidget } from '../../engine/describe.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { type FieldError, fieldErrors, integrity, ProblemError } from '../../engine/errors.ts';
+import { type FieldError, integrity, ProblemError } from '../../engine/errors.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
 import { keepsCaseNotes } from '../../engine/view-policy.ts';
 import type { CaseView } from '../../engine/views.ts';
 import { bidView } from './bid-answers.ts';
-import { confirmation, decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
+import { decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
 import { caseFiles } from './case-files.ts';
 import { withQuorum, withSigningNote } from './case-form-notes.ts';
-import {
-  actionForms,
-  actionLink,
-  draftFields,
-  type Failed,
-  SAVED_MESSAGE,
-  savedForLater,
-} from './case-forms.ts';
+import { actionForms, actionLink, type Failed, SAVED_MESSAGE, savedForLater } from './case-forms.ts';
 import { withNotes } from './case-timeline.ts';
 import {
   conflictAlreadyDeclared,
@@ -45,7 +38,6 @@ import {
   readDeclaration,
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
-import { formToPayload } from './form-answers.ts';
 import { letterOf } from './letters.ts';
 import { readsProgrammes } from './programme-pages.ts';
 import { relatedCases } from './related-cases.ts';
@@ -70,9 +62,8 @@ interface PageState {
   action?: string;
 }
 
-export function caseRouter(deps: { db: Db; engine: Engine }): Router {
-  const router = Router();
-
+/** The case page's renderer: the case itself, or one of its actions on a page of its own. */
+export function caseRenderer(deps: { db: Db; engine: Engine }) {
   const definitionOf = (view: CaseView) => {
     const definition = deps.engine.registry.get(view.machine, view.machineVersion);
     if (!definition) throw integrity(`${view.machine}@${view.machineVersion} is not registered.`);
@@ -82,6 +73,8 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
   async function render(res: Response, view: CaseView, state: PageState) {
     const actor = webActor(res);
     const definition = definitionOf(view);
+    // An action's page needs the forms and what they say, not the rest of the case page.
+    const onCase = state.action === undefined;
     const [history, organisation, programme, drafts, standing, suppliers, money, related, notes] =
       await Promise.all([
         deps.engine.history(actor, view.id),
@@ -93,16 +86,18 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
         standingOf(deps.db, actor, view),
         suppliersFor(deps.db, definition),
         // Which year's budget holds the award's money is the Commissioner's own accounting.
-        actor.role === 'provider' ? [] : awardMoneyByYear(deps.db, view.id),
-        relatedCases(deps.engine, actor, view),
-        caseNotesFor(deps.db, actor, view.id),
+        actor.role === 'provider' || !onCase ? [] : awardMoneyByYear(deps.db, view.id),
+        onCase ? relatedCases(deps.engine, actor, view) : undefined,
+        onCase ? caseNotesFor(deps.db, actor, view.id) : [],
       ]);
 
-    const panel = await moderatorView(deps.db, actor, view, definition, standing, programme);
+    const panel = onCase
+      ? await moderatorView(deps.db, actor, view, definition, standing, programme)
+      : undefined;
     const [application, upcoming, files] = await Promise.all([
       applicationOfCase(deps.db, deps.engine, actor, view, history),
-      comingUp(deps.db, definition, view.id),
-      caseFiles(deps.db, actor, view, definition, deps.engine.now().today),
+      onCase ? comingUp(deps.db, definition, view.id) : [],
+      onCase ? caseFiles(deps.db, actor, view, definition, deps.engine.now().today) : {},
     ]);
     // Everyone the page names: who did what, the case officer, and the officers chosen in the history.
     const chosen = history.flatMap((h) => {
@@ -255,18 +250,16 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     });
   }
 
+  return { definitionOf, render };
+}
+
+export function caseRouter(deps: { db: Db; engine: Engine }): Router {
+  const router = Router();
+  const { render } = caseRenderer(deps);
+
   router.get('/cases/:id', requireSignIn, async (req: Request, res: Response) => {
     const view = await deps.engine.get(webActor(res), String(req.params.id));
     await render(res, view, { done: req.query.done, saved: req.query.saved, held: req.query.held });
-  });
-
-  // One action on a page of its own: its form, what the case says, and the way back.
-  router.get('/cases/:id/events/:type', requireSignIn, async (req: Request, res: Response) => {
-    const view = await deps.engine.get(webActor(res), String(req.params.id));
-    const type = String(req.params.type);
-    if (!eventSpec(definitionOf(view), type))
-      throw new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`);
-    await render(res, view, { action: type });
   });
 
   router.post('/cases/:id/declaration', requireSignIn, async (req: Request, res: Response) => {
@@ -297,125 +290,6 @@ export function caseRouter(deps: { db: Db; engine: Engine }): Router {
     }
     if (panelConflict) return res.redirect(303, '/panel?done=conflict');
     res.redirect(303, `/cases/${encodeURIComponent(id)}?done=declared`);
-  });
-
-  router.post('/cases/:id/events/:type', requireSignIn, async (req: Request, res: Response) => {
-    const actor = webActor(res);
-    const id = String(req.params.id);
-    const type = String(req.params.type);
-    const view = await deps.engine.get(actor, id);
-    const definition = definitionOf(view);
-    const spec = eventSpec(definition, type);
-    if (!spec) throw new ProblemError(404, 'Not found', `Nothing is at ${req.method} ${req.path}.`);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const expectedVersion = typeof body.version === 'string' ? Number(body.version) : Number.NaN;
-    const stale = (current: CaseView) => render(res, current, { status: 409, notice: STALE_MESSAGE });
-    const notPossible = (current: CaseView, detail?: string) =>
-      render(res, current, {
-        status: 409,
-        notice: detail
-          ? `${detail} Nothing you sent was saved.`
-          : `“${spec.label}” is not possible while the case is at this stage (${current.stateLabel}). Nothing you sent was saved.`,
-      });
-    const refuse = () => {
-      // As the engine would: someone who may never send it is not allowed; otherwise not now.
-      const notYours = sendRefusal(actor, spec, view.organisationId);
-      if (notYours) throw new ProblemError(403, 'Not allowed', notYours);
-      return notPossible(view);
-    };
-
-    if (body._action === 'save') {
-      // Save and come back later: only a form this person could send now; no version needed.
-      const mayPrepare = [...view.nextEvents, ...view.forColleagues].some((e) => e.type === type);
-      if (!mayPrepare || !actor.userId) return refuse();
-      const draft = draftFields(body, spec.payload);
-      if (draft.errors.length) {
-        return render(res, view, {
-          status: 422,
-          failed: { type, values: body, errors: draft.errors },
-          action: type,
-        });
-      }
-      await saveDraft(deps.db, {
-        caseId: id,
-        userId: actor.userId,
-        eventType: type,
-        fields: draft.fields,
-        at: new Date(),
-      });
-      return res.redirect(303, `/cases/${encodeURIComponent(id)}?saved=${encodeURIComponent(type)}`);
-    }
-
-    const { payload, errors } = formToPayload(spec.payload, body);
-
-    if (errors.length) {
-      // Nothing goes to the engine, so refuse here as it would, in its order.
-      if (expectedVersion !== view.version) return stale(view);
-      if (!view.nextEvents.some((e) => e.type === type)) return refuse();
-      // Show every problem at once: the machine's own rules on the fields that could be read.
-      const bad = (field: string) =>
-        errors.some(
-          (e) => field === e.field || field.startsWith(`${e.field}.`) || e.field.startsWith(`${field}.`),
-        );
-      const checked = spec.payload.safeParse(payload);
-      const more = checked.success
-        ? (spec.check?.(view.context, checked.data, deps.engine.now()) ?? [])
-        : fieldErrors(checked.error.issues);
-      const all = [...errors, ...more.filter((e) => !bad(e.field))];
-      return render(res, view, { status: 422, failed: { type, values: body, errors: all }, action: type });
-    }
-
-    if (spec.irreversible && body._confirmed !== 'yes') {
-      // Checked as the engine would before asking: a confirmation page must not promise what fails.
-      if (expectedVersion !== view.version) return stale(view);
-      if (!view.nextEvents.some((e) => e.type === type)) return refuse();
-      const checked = spec.payload.safeParse(payload);
-      const problems = checked.success
-        ? [
-            ...(spec.check?.(view.context, checked.data, deps.engine.now()) ?? []),
-            ...(await deps.engine.programmeProblems(id, type, checked.data)),
-          ]
-        : fieldErrors(checked.error.issues);
-      if (problems.length)
-        return render(res, view, {
-          status: 422,
-          failed: { type, values: body, errors: problems },
-          action: type,
-        });
-      return res.render('confirm.njk', confirmation(definitionOf(view), view, type, body, payload));
-    }
-
-    let sent: CaseView;
-    try {
-      sent = await deps.engine.send(actor, id, { ...payload, type }, { expectedVersion });
-    } catch (error) {
-      if (!(error instanceof ProblemError)) throw error;
-      const current = await deps.engine.get(actor, id);
-      if (error.status === 412) return stale(current);
-      if (error.status === 422) {
-        const fields = (error.extensions.errors as FieldError[] | undefined) ?? [
-          { field: '(body)', message: error.detail },
-        ];
-        return render(res, current, {
-          status: 422,
-          failed: { type, values: body, errors: fields },
-          action: type,
-        });
-      }
-      if (error.status === 409) {
-        // Not accepted in this state; or a rule of the domain, such as a fund that cannot afford it.
-        return notPossible(current, 'acceptedEvents' in error.extensions ? undefined : error.detail);
-      }
-      throw error;
-    }
-    // Sent: what this person had saved of this form is done with.
-    if (actor.userId) await deleteDraft(deps.db, id, actor.userId, type, actor.role === 'provider');
-    // A decision held for signature is not done yet: say so.
-    const held = sent.decision?.status === 'awaitingSignature' && sent.decision.event === type;
-    res.redirect(
-      303,
-      `/cases/${encodeURIComponent(id)}?${held ? 'held' : 'done'}=${encodeURIComponent(type)}`,
-    );
   });
 
   return router;

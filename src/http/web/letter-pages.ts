@@ -3,8 +3,8 @@
 import { type Request, type Response, Router } from 'express';
 import { dayInWords } from '../../../machines/calendar.ts';
 import type { Db } from '../../db/client.ts';
-import { findOrganisation } from '../../db/queries/organisations.ts';
 import { letterPdf } from '../../domain/letter-pdf.ts';
+import { organisationName } from '../../domain/organisations.ts';
 import { stateTakes } from '../../engine/describe.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { ProblemError } from '../../engine/errors.ts';
@@ -27,12 +27,11 @@ export function letterPagesRouter(deps: { db: Db; engine: Engine }): Router {
       (stateTakes(definition, view.state, type) ||
         (await deps.engine.history(actor, view.id)).some((entry) => entry.type === type));
     if (!letter || !cameTo) throw new ProblemError(404, 'Not found', 'This case has no such letter.');
-    const organisation = await findOrganisation(deps.db, view.organisationId);
     const pdf = await letterPdf({
       title: letter.title,
       reference: view.reference,
       caseTitle: view.title || null,
-      to: organisation?.name ?? 'The organisation',
+      to: (await organisationName(deps.db, view.organisationId)) ?? 'The organisation',
       date: dayInWords(deps.engine.now().today),
       opening: letter.opening,
       terms: letter.terms.map((row) => ({
