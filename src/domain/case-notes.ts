@@ -6,21 +6,9 @@ import type { Actor } from '../engine/actor.ts';
 import type { Engine } from '../engine/engine.ts';
 import { type FieldError, forbidden } from '../engine/errors.ts';
 import { keepsCaseNotes } from '../engine/view-policy.ts';
+import { WRITING_MAX_LENGTH, writingProblems } from './case-writing.ts';
 
-export const NOTE_MAX_LENGTH = 5000;
-
-/** What is wrong with a note as typed, in words for the person typing it. */
-export function noteProblems(body: string): FieldError[] {
-  if (!body.trim()) return [{ field: 'body', message: 'Enter the note' }];
-  if (body.length > NOTE_MAX_LENGTH)
-    return [
-      {
-        field: 'body',
-        message: `The note must be ${NOTE_MAX_LENGTH.toLocaleString('en-GB')} characters or fewer`,
-      },
-    ];
-  return [];
-}
+export const NOTE_MAX_LENGTH = WRITING_MAX_LENGTH;
 
 /** Adds a note to a case this person may see and keeps notes on; the problems with it, if any. */
 export async function addCaseNote(
@@ -34,7 +22,7 @@ export async function addCaseNote(
   await engine.get(actor, caseId);
   if (!keepsCaseNotes(actor) || !actor.userId)
     throw forbidden('Only the Commissioner’s staff keep notes on a case.');
-  const problems = noteProblems(body);
+  const problems = writingProblems(body, 'note');
   if (problems.length) return problems;
   await insertCaseNote(db, { caseId, authorId: actor.userId, body: body.trim(), at: engine.instant() });
   return [];

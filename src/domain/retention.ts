@@ -4,6 +4,7 @@
 // while the records of public money must still say who acted on them.
 import type { Database, Db } from '../db/client.ts';
 import { announceAccountChange } from '../db/queries/account-changes.ts';
+import { replaceMessagesOfCase } from '../db/queries/case-messages.ts';
 import { replaceNotesOfCase } from '../db/queries/case-notes.ts';
 import { personalDataOf, personByEmail } from '../db/queries/personal-data.ts';
 import {
@@ -86,6 +87,7 @@ export async function applyRetention(
       );
       await forgetBidFreeText(tx, row.id, definition);
       await replaceNotesOfCase(tx, row.id, REMOVED_TEXT);
+      await replaceMessagesOfCase(tx, row.id, REMOVED_TEXT);
     });
     cases += 1;
   }
@@ -146,6 +148,8 @@ export async function subjectAccessReport(
   return {
     ...held,
     caseActions: named(held.caseActions),
+    messagesWritten: named(held.messagesWritten),
+    notesWritten: named(held.notesWritten),
     conflictDeclarations: named(held.conflictDeclarations),
     scores: named(held.scores),
     drafts: named(held.drafts),

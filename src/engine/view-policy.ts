@@ -152,3 +152,10 @@ export function historyFor(
 /** Who reads and keeps a case's internal notes: the Commissioner's staff, never a provider or the panel. */
 export const keepsCaseNotes = (actor: Actor): boolean =>
   actor.role === 'officer' || actor.role === 'approver' || actor.role === 'finance' || actor.role === 'admin';
+
+/**
+ * Who writes and reads a case's messages: the Commissioner's staff and the organisation the case is
+ * for (a provider sees only its own organisation's cases); never the panel.
+ */
+export const exchangesMessages = (actor: Actor): boolean =>
+  keepsCaseNotes(actor) || actor.role === 'provider';

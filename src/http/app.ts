@@ -39,9 +39,9 @@ import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
 import { bidPagesRouter } from './web/bid-pages.ts';
 import { caseActionRouter } from './web/case-action-pages.ts';
 import { caseDocumentPagesRouter } from './web/case-document-pages.ts';
-import { caseNotePagesRouter } from './web/case-note-pages.ts';
 import { caseRouter } from './web/case-page.ts';
 import { caseSearchRouter } from './web/case-search-pages.ts';
+import { caseWritingPagesRouter } from './web/case-writing-pages.ts';
 import { documentPagesRouter } from './web/document-pages.ts';
 import { emailPagesRouter } from './web/email-pages.ts';
 import { guardFormBody } from './web/form-guard.ts';
@@ -271,7 +271,13 @@ export function createApp(deps: AppDeps) {
   app.use(caseDocumentPagesRouter({ db: deps.db, engine: deps.engine, clock: deps.clock, documents }));
   app.use(profileDocumentPagesRouter({ db: deps.db, clock: deps.clock, documents }));
   app.use(caseSearchRouter({ db: deps.db, engine: deps.engine }));
-  app.use(caseNotePagesRouter({ db: deps.db, engine: deps.engine }));
+  app.use(
+    caseWritingPagesRouter({
+      db: deps.db,
+      engine: deps.engine,
+      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+    }),
+  );
   app.use(letterPagesRouter({ db: deps.db, engine: deps.engine }));
   app.use(caseRouter({ db: deps.db, engine: deps.engine }));
   app.use(caseActionRouter({ db: deps.db, engine: deps.engine }));

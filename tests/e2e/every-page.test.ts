@@ -254,6 +254,25 @@ describe('every page passes axe for the person it is for', () => {
     await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click('#add-note')]);
     await visit(p, `/cases/${ids.live}`, 'officer-case-with-note');
     await expect(p.locator('#case-note-list').innerText()).resolves.toContain('second worker starts in May');
+    // A message to the organisation, which reads it and replies.
+    await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click('#send-case-message')]);
+    await screenshot(p, 'officer-case-message-new');
+    await expectAccessible(p);
+    await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click('#send-message')]);
+    await expect(p.locator('.govuk-error-summary').innerText()).resolves.toContain('Enter the message');
+    await expectAccessible(p);
+    await p.fill('#body', 'Please send the names of both ISVAs before the start date.');
+    await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.click('#send-message')]);
+    await expect(p.locator('#case-message-list').innerText()).resolves.toContain('names of both ISVAs');
+    const theirs = await page(t);
+    await signIn(theirs, PROVIDER);
+    await visit(theirs, `/cases/${ids.live}`, 'provider-case-with-message');
+    await expect(theirs.locator('#case-message-list').innerText()).resolves.toContain('names of both ISVAs');
+    await expect(theirs.locator('#case-history').innerText()).resolves.not.toContain('second worker');
+    await visit(theirs, `/cases/${ids.live}/messages/new`, 'provider-case-message-new');
+    await theirs.fill('#body', 'Both names are on their way by post.');
+    await Promise.all([theirs.waitForNavigation({ waitUntil: 'load' }), theirs.click('#send-message')]);
+    await expect(theirs.locator('#case-message-list').innerText()).resolves.toContain('on their way');
     await visit(p, `/cases/${randomUUID()}`, 'not-found', 404);
     await visit(p, '/panel', 'forbidden', 403);
   }, 90_000);

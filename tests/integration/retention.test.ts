@@ -120,11 +120,14 @@ describe('closed cases past the records’ retention period', () => {
     };
     const old = await bid('Street games');
     const recent = await bid('Street games again');
-    // Staff's internal notes name people too.
+    // Staff's internal notes and the messages with the organisation name people too.
     const [olivia] = await t.sql`select id from users where email = 'officer@demo.test'`;
-    for (const id of [old, recent])
+    for (const id of [old, recent]) {
       await t.sql`insert into case_notes (case_id, author_id, body, at)
         values (${id}, ${olivia!.id}, 'Jane Smith rang about it', now())`;
+      await t.sql`insert into case_messages (case_id, author_id, from_organisation, body, send_key, at)
+        values (${id}, ${provider.userId}, true, 'Jane Smith will run it', 'retention-test', now())`;
+    }
     const eightYearsAgo = new Date(Date.now() - 8 * 366 * DAY).toISOString();
     await t.sql`update cases set updated_at = ${eightYearsAgo} where id = ${old}`;
 
@@ -154,6 +157,10 @@ describe('closed cases past the records’ retention period', () => {
       (await t.sql`select body, author_id from case_notes where case_id = ${id}`).map((n) => ({ ...n }));
     expect(await notes(old)).toEqual([{ body: REMOVED_TEXT, author_id: olivia!.id }]);
     expect(await notes(recent)).toEqual([{ body: 'Jane Smith rang about it', author_id: olivia!.id }]);
+    const messages = async (id: string) =>
+      (await t.sql`select body, author_id from case_messages where case_id = ${id}`).map((n) => ({ ...n }));
+    expect(await messages(old)).toEqual([{ body: REMOVED_TEXT, author_id: provider.userId }]);
+    expect(await messages(recent)).toEqual([{ body: 'Jane Smith will run it', author_id: provider.userId }]);
     const [keptAnswers] = await t.sql`select answers from bid_answers where case_id = ${recent}`;
     expect(keptAnswers!.answers.summary).toBe('Run by Jane Smith for her street');
     // The page still reads; a case closed recently keeps its words.
@@ -176,6 +183,8 @@ describe('subject access and erasure, for admins', () => {
         input: { programmeId: t.youthFund.programmeId, title: 'Pipit project' },
       });
     expect(opened.status).toBe(201);
+    await t.sql`insert into case_messages (case_id, author_id, from_organisation, body, send_key, at)
+      values (${opened.body.id}, ${person.userId}, true, 'Pipit asks a question', 'export-test', now())`;
     const found = await admin.get(
       `/admin/personal-data?email=${encodeURIComponent(person.email.toUpperCase())}`,
     );
@@ -190,6 +199,10 @@ describe('subject access and erasure, for admins', () => {
     expect(exported.body.caseActions).toEqual([
       expect.objectContaining({ case: expect.stringMatching(/^YF-\d{6}$/), event: 'CREATE' }),
     ]);
+    expect(exported.body.messagesWritten).toEqual([
+      expect.objectContaining({ case: expect.stringMatching(/^YF-\d{6}$/), words: 'Pipit asks a question' }),
+    ]);
+    expect(page.text).toMatch(/Messages they wrote on cases<\/th>\s*<td[^>]*>\s*1/);
     const [hash] = await t.sql`select password_hash from users where id = ${person.userId}`;
     expect(exported.text).not.toContain(hash!.password_hash);
     expect(exported.text).not.toMatch(/passwordHash|totpSecret|tokenHash/);

@@ -1,12 +1,14 @@
 // Everything held about one person, for a subject access request: their account (never its secrets),
-// memberships, sign-ins, links, what they did on cases, panel work, drafts, email and bank-details
-// changes they entered or decided.
+// memberships, sign-ins, links, what they did on cases, messages and notes they wrote, panel work,
+// drafts, email and bank-details changes they entered or decided.
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import {
   apiTokens,
   bankDetails,
   caseEvents,
+  caseMessages,
+  caseNotes,
   cases,
   formDrafts,
   memberships,
@@ -77,6 +79,18 @@ export async function personalDataOf(db: Db, userId: string) {
       .innerJoin(cases, eq(cases.id, caseEvents.caseId))
       .where(eq(caseEvents.actorId, userId))
       .orderBy(asc(caseEvents.at)),
+    messagesWritten: await db
+      .select({ ...byCase, at: caseMessages.at, words: caseMessages.body })
+      .from(caseMessages)
+      .innerJoin(cases, eq(cases.id, caseMessages.caseId))
+      .where(eq(caseMessages.authorId, userId))
+      .orderBy(asc(caseMessages.at)),
+    notesWritten: await db
+      .select({ ...byCase, at: caseNotes.at, words: caseNotes.body })
+      .from(caseNotes)
+      .innerJoin(cases, eq(cases.id, caseNotes.caseId))
+      .where(eq(caseNotes.authorId, userId))
+      .orderBy(asc(caseNotes.at)),
     panelMemberships: await db
       .select({
         programme: programmes.name,

@@ -1,5 +1,6 @@
 export * from './application-forms.ts';
 export * from './bank-details.ts';
+export * from './case-messages.ts';
 export * from './case-notes.ts';
 export * from './cases.ts';
 export * from './closed-quarters.ts';

@@ -10,6 +10,7 @@ import { peopleByIds } from '../../db/queries/people.ts';
 import { findProgramme } from '../../db/queries/programmes.ts';
 import { awardMoneyByYear } from '../../domain/award-years.ts';
 import { applicationOfCase } from '../../domain/bid-application.ts';
+import { caseMessagesFor } from '../../domain/case-messages.ts';
 import { caseNotesFor } from '../../domain/case-notes.ts';
 import { declareInterest, moderatorView, standingOf } from '../../domain/panel.ts';
 import { quorumNote } from '../../domain/panel-rules.ts';
@@ -21,14 +22,14 @@ import { fieldsWithWidget } from '../../engine/describe.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, integrity, ProblemError } from '../../engine/errors.ts';
 import { eventSpec, rulebookEvents } from '../../engine/rulebook.ts';
-import { keepsCaseNotes } from '../../engine/view-policy.ts';
+import { exchangesMessages, keepsCaseNotes } from '../../engine/view-policy.ts';
 import type { CaseView } from '../../engine/views.ts';
 import { bidView } from './bid-answers.ts';
 import { decisionPanel, detailRows, historyAnswers, whatHappened } from './case-details.ts';
 import { caseFiles } from './case-files.ts';
 import { withQuorum, withSigningNote } from './case-form-notes.ts';
 import { actionForms, actionLink, type Failed, SAVED_MESSAGE, savedForLater } from './case-forms.ts';
-import { withNotes } from './case-timeline.ts';
+import { withWritten } from './case-timeline.ts';
 import {
   conflictAlreadyDeclared,
   type DeclarationValues,
@@ -45,6 +46,9 @@ import { requireSignIn, webActor } from './session.ts';
 
 export const STALE_MESSAGE =
   'Someone else changed this case while you were looking at it. Check the case below; nothing you sent was saved.';
+
+/** The latest messages shown in their own section; every one is in the history. */
+const MESSAGES_SHOWN = 5;
 
 interface PageState {
   status?: number;
@@ -75,7 +79,7 @@ export function caseRenderer(deps: { db: Db; engine: Engine }) {
     const definition = definitionOf(view);
     // An action's page needs the forms and what they say, not the rest of the case page.
     const onCase = state.action === undefined;
-    const [history, organisation, programme, drafts, standing, suppliers, money, related, notes] =
+    const [history, organisation, programme, drafts, standing, suppliers, money, related, notes, messages] =
       await Promise.all([
         deps.engine.history(actor, view.id),
         findOrganisation(deps.db, view.organisationId),
@@ -89,6 +93,7 @@ export function caseRenderer(deps: { db: Db; engine: Engine }) {
         actor.role === 'provider' || !onCase ? [] : awardMoneyByYear(deps.db, view.id),
         onCase ? relatedCases(deps.engine, actor, view) : undefined,
         onCase ? caseNotesFor(deps.db, actor, view.id) : [],
+        onCase ? caseMessagesFor(deps.db, actor, view.id) : [],
       ]);
 
     const panel = onCase
@@ -243,7 +248,14 @@ export function caseRenderer(deps: { db: Db; engine: Engine }) {
       done,
       saved,
       diagram: machineDiagram(definition, view.state),
-      timeline: withNotes(timeline, notes),
+      timeline: withWritten(timeline, {
+        notes,
+        messages,
+        organisationName: organisation?.name ?? 'the organisation',
+      }),
+      messages: exchangesMessages(actor) ? messages.slice(-MESSAGES_SHOWN).reverse() : undefined,
+      messageCount: messages.length,
+      messageSent: state.done === 'message',
       notes: keepsCaseNotes(actor) ? notes.slice(-3).reverse() : undefined,
       noteCount: notes.length,
       noteAdded: state.done === 'note',

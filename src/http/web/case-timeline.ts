@@ -1,5 +1,6 @@
-// A case's history as its page reads it: what happened, with the staff's internal notes in their
-// place among it, each at the stage the case was at when it was written.
+// A case's history as its page reads it: what happened, with what people wrote on it in their place
+// among it (staff's internal notes, messages with the organisation), each at the stage the case was
+// at when it was written.
 
 export interface TimelineEntry {
   who: string;
@@ -9,25 +10,48 @@ export interface TimelineEntry {
   at: Date | string;
   /** A staff note: shown to staff alone, marked as such. */
   note?: boolean;
+  /** A message between the office and the organisation, marked as such. */
+  message?: boolean;
 }
 
-export function withNotes(
+interface Written {
+  body: string;
+  at: Date;
+  authorName: string;
+  authorRole: string;
+}
+
+export function withWritten(
   timeline: readonly TimelineEntry[],
-  notes: readonly { body: string; at: Date; authorName: string; authorRole: string }[],
+  written: {
+    notes: readonly Written[];
+    messages: readonly (Written & { fromOrganisation: boolean })[];
+    organisationName: string;
+  },
 ): TimelineEntry[] {
   const time = (at: Date | string) => new Date(at).getTime();
-  const entries = [...timeline];
-  for (const note of notes) {
-    const before = timeline.filter((e) => time(e.at) <= time(note.at)).at(-1);
-    entries.push({
+  const stageAt = (at: Date) => timeline.filter((e) => time(e.at) <= time(at)).at(-1)?.stage ?? '';
+  const entries = [
+    ...timeline,
+    ...written.notes.map((note) => ({
       who: `${note.authorName} (${note.authorRole})`,
       what: 'Internal note',
       said: note.body,
-      stage: before?.stage ?? '',
+      stage: stageAt(note.at),
       at: note.at,
       note: true,
-    });
-  }
-  // A stable sort: a note written in the same moment as a step comes after it.
+    })),
+    ...written.messages.map((message) => ({
+      who: `${message.authorName} (${message.authorRole})`,
+      what: message.fromOrganisation
+        ? `Message from ${written.organisationName}`
+        : `Message to ${written.organisationName}`,
+      said: message.body,
+      stage: stageAt(message.at),
+      at: message.at,
+      message: true,
+    })),
+  ];
+  // A stable sort: what was written in the same moment as a step comes after it.
   return entries.sort((a, b) => time(a.at) - time(b.at));
 }

@@ -66,6 +66,8 @@ export function personalDataPagesRouter(deps: {
       ['API tokens', held.apiTokens.length],
       ['Links sent to set a password or join', held.links.length],
       ['Things they did on cases', held.caseActions.length],
+      ['Messages they wrote on cases', held.messagesWritten.length],
+      ['Internal notes they wrote on cases', held.notesWritten.length],
       ['Panels they sat on', held.panelMemberships.length],
       ['Conflict of interest declarations', held.conflictDeclarations.length],
       ['Panel scores', held.scores.length],
