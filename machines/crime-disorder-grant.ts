@@ -360,6 +360,15 @@ export const crimeDisorderGrant = defineMachine({
       payload: emptyPayload,
       sentBy: owner,
       ownerPermission: 'acceptOffers',
+      letter: {
+        title: 'Conditions of a crime and disorder reduction grant',
+        opening: () =>
+          'The Police and Crime Commissioner makes your partnership a crime and disorder reduction grant for the financial year below, for the purpose below, on these conditions.',
+        terms: ['title', 'purpose', 'allocationPence', 'financialYear', 'conditions', 'reasons'],
+        closing: () =>
+          'Once you accept, the grant is paid in four payments, each at the start of a quarter of the financial year. After the year, you report how the grant was spent and what it achieved, and any part not spent. If a condition needs to change, query the conditions instead of accepting them.',
+        schedule: true,
+      },
     },
     QUERY_CONDITIONS: {
       label: 'Query the conditions',

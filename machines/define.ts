@@ -220,6 +220,13 @@ export interface Letter<Context = any> {
   terms: readonly string[];
   /** What it says after them: how it is paid, when the offer lapses. */
   closing?: (context: Context) => string | null;
+  /**
+   * A record of what the event agreed, drawn up once it is done (a grant agreement, whose terms the
+   * event sets), rather than shown beforehand for someone to agree to (an offer letter).
+   */
+  afterwards?: boolean;
+  /** It sets out the award's payments and monitoring returns as they stand (the schedule it made). */
+  schedule?: boolean;
 }
 
 export interface DecisionSpec<Context = any, Payload = any> {

@@ -513,7 +513,8 @@ function returnTitle(c: Pick<MonitoringReturnContext, 'periodStart' | 'periodEnd
 
 /** The return in a line: its period, and the spend reported (null until submitted). */
 const monitoringReturnSummary = (c: MonitoringReturnContext): CaseLine => ({
-  title: returnTitle(c),
+  // Said as a payment is: the period, and the day it is due.
+  title: `${returnTitle(c)}${isIsoDate(c.dueOn) ? `, due ${dayInWords(c.dueOn)}` : ''}`,
   amountPence: c.latestReturn?.spendPence ?? null,
 });
 

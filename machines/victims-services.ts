@@ -965,6 +965,17 @@ export const victimsServices = defineMachine({
     SIGN_AGREEMENT: {
       ...spec('Sign the grant agreement', agreementPayload, officer, checkAgreement),
       servicePeriod: (_c: Ctx, p: Payload<'SIGN_AGREEMENT'>) => ({ startsOn: p.startsOn, endsOn: p.endsOn }),
+      // The officer sets its terms in the form; the agreement is drawn up from them once signed.
+      letter: {
+        title: 'Grant agreement for a victims’ service',
+        opening: () =>
+          'This agreement is between the Police and Crime Commissioner and your organisation. The Commissioner funds the service below from the victims’ services fund, on these terms, and your organisation delivers it as its bid described.',
+        terms: ['title', 'service', 'agreement'],
+        closing: () =>
+          'The grant is paid on the schedule above, once each payment is approved. You report on the service each quarter with a monitoring return, by the day shown above; the Commissioner’s office reviews the service each year. To change the amount or the end date, either side asks for a variation. The Commissioner may end the agreement early, giving the reasons, and recovers any part of the grant not spent on the service.',
+        afterwards: true,
+        schedule: true,
+      },
     },
     ANNUAL_REVIEW: spec('Record the annual review', reviewPayload, officer),
     REQUEST_VARIATION: {

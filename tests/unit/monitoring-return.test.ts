@@ -741,6 +741,20 @@ describe('templates', () => {
   });
 });
 
+describe('what lists call a return', () => {
+  it('names its quarter of the financial year, or its period, and the day it is due', () => {
+    const line = (c: object) =>
+      monitoringReturn.summary({ ...summerIn, latestReturn: null, ...c } as never).title;
+    expect(line({})).toBe('Quarter 1 return, 2026-27, due 31 July 2026');
+    expect(line({ periodStart: '2027-01-01', periodEnd: '2027-03-31', dueOn: '2027-04-30' })).toBe(
+      'Quarter 4 return, 2026-27, due 30 April 2027',
+    );
+    expect(line({ periodStart: '2026-04-15', periodEnd: '2026-06-30' })).toBe(
+      'Monitoring return for 15 April 2026 to 30 June 2026, due 31 July 2026',
+    );
+  });
+});
+
 describe("an officer's work waiting", () => {
   it('holds returns submitted for the officer to accept or query, not those due or overdue, which they may re-date or waive at any time', () => {
     const officer = { userId: null, role: 'officer', organisationId: null } as unknown as Actor;

@@ -39,7 +39,7 @@ import {
   readDeclaration,
 } from './declaration-form.ts';
 import { machineDiagram } from './diagram.ts';
-import { letterOf } from './letters.ts';
+import { letterBefore, lettersOfCase } from './letters.ts';
 import { readsProgrammes } from './programme-pages.ts';
 import { relatedCases } from './related-cases.ts';
 import { requireSignIn, webActor } from './session.ts';
@@ -176,7 +176,7 @@ export function caseRenderer(deps: { db: Db; engine: Engine }) {
           organisationName: organisation?.name ?? 'Unknown organisation',
           details: detailRows(view.context, definition),
           decision: decisionPanel(definition, view, people),
-          letter: letterOf(definition, form.type, view.context),
+          letter: letterBefore(definition, form.type, view.context),
           form,
           errors,
         });
@@ -248,6 +248,7 @@ export function caseRenderer(deps: { db: Db; engine: Engine }) {
       done,
       saved,
       diagram: machineDiagram(definition, view.state),
+      letters: lettersOfCase(definition, view, history),
       timeline: withWritten(timeline, {
         notes,
         messages,
