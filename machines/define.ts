@@ -318,6 +318,11 @@ export interface CaseLine {
 
 export interface StateSpec {
   label: string;
+  /**
+   * How soon whoever acts in this state is to answer, counted in working days from the day the case
+   * came to it, and what they do: what "Your work" shows as due (a submitted return to check).
+   */
+  answerWithin?: { workingDays: number; what: string };
 }
 
 export interface MachineDefinition {

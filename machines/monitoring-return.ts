@@ -545,7 +545,8 @@ export const monitoringReturn = defineMachine({
   states: {
     due: { label: 'Return due' },
     late: { label: 'Return overdue' },
-    submitted: { label: 'Return submitted' },
+    // The office's service standard for checking a return, so the officer's work says when it is due.
+    submitted: { label: 'Return submitted', answerWithin: { workingDays: 10, what: 'Check the return' } },
     queried: { label: 'Return queried' },
     accepted: { label: 'Return accepted' },
     waived: { label: 'Return waived' },

@@ -154,6 +154,15 @@ function assertComplete(definition: MachineDefinition): void {
   if (decisions.length) throw new Error(`${name}: ${decisions.join('; ')}`);
   const unlabelled = Object.keys(definition.machine.root.states).filter((state) => !definition.states[state]);
   if (unlabelled.length) throw new Error(`${name}: states without a label: ${unlabelled.join(', ')}`);
+  const untimely = Object.entries(definition.states).filter(
+    ([, spec]) =>
+      spec.answerWithin &&
+      (!Number.isInteger(spec.answerWithin.workingDays) || spec.answerWithin.workingDays < 1),
+  );
+  if (untimely.length)
+    throw new Error(
+      `${name}: answerWithin must be a whole number of working days, 1 or more: ${untimely.map(([s]) => s).join(', ')}`,
+    );
   const unknownScoring = (definition.panelScoringStates ?? []).filter(
     (s) => !(s in definition.machine.root.states),
   );

@@ -149,6 +149,9 @@ export interface SentBack {
 
 export type CaseDecision = AwaitingSignature | SentBack;
 
+/** A decision held for signature is signed or sent back within this many working days of being held. */
+export const SIGN_WITHIN_WORKING_DAYS = 5;
+
 /** The stored column, read defensively: anything but a known hold is no hold. */
 export function decisionOf(stored: unknown): CaseDecision | null {
   const value = stored as { status?: unknown } | null;

@@ -267,6 +267,18 @@ describe('MachineRegistry refuses incomplete definitions', () => {
       /specs for events the machine never takes: FLY/,
     ],
     ['a state without a label', () => [definition({ states: withoutPaid })], /states without a label: paid/],
+    [
+      'a time to answer that is not a whole number of working days',
+      () => [
+        definition({
+          states: {
+            ...v1.states,
+            paid: { label: 'Paid', answerWithin: { workingDays: 2.5, what: 'Check' } },
+          },
+        }),
+      ],
+      /answerWithin must be a whole number of working days, 1 or more: paid/,
+    ],
     ['the same id@version twice', () => [v1, definition()], /test-integrity@1 is registered twice/],
     [
       'an owner’s event that does not say which of their people may send it',

@@ -1,10 +1,14 @@
 // "Your work" leads with what falls due, soonest first: an offer that lapses, marked "This week" in
-// its last week and "Overdue" once its day has gone; a payment on the day it is due.
+// its last week and "Overdue" once its day has gone; a payment on the day it is due; a decision to
+// sign within the rulebook's working days of being held; a return to check within its stage's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, londonDate } from '../../machines/calendar.ts';
+import { addDays, addWorkingDays, dayInWords, londonDate } from '../../machines/calendar.ts';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { SIGN_WITHIN_WORKING_DAYS } from '../../src/engine/rulebook.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
+import { cycleHelpers } from '../helpers/cycles.ts';
+import { figuresFor } from '../helpers/figures.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
 import { providerWithPassword, signedIn } from '../helpers/web.ts';
 
@@ -92,5 +96,82 @@ describe('what falls due, on "Your work"', () => {
     expect(row![0]).toMatch(/\d{1,2} [A-Z][a-z]+ \d{4}$/);
     expect(row![0]).not.toContain('midnight');
     expect(context.dueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('shows the approver a decision to sign within the working days the rulebook gives, then overdue', async () => {
+    const h = cycleHelpers(t);
+    const { programmeId } = await t.programme({
+      cycle: 'crime-disorder-grant',
+      delegationThresholdPence: 100_000,
+    });
+    const fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
+    const today = londonDate(new Date());
+    const proposed = await h.open(
+      'officer@demo.test',
+      'crime-disorder-grant',
+      { programmeId, allocationPence: 900_000, financialYear: '2026-27', purpose: 'Due work signing' },
+      fenland,
+    );
+    await h.hold(proposed.id, 'officer@demo.test', { type: 'ALLOCATE' });
+    const { reference } = (await t.http.get(`/api/cases/${proposed.id}`).set(t.as('officer@demo.test'))).body;
+    const due = addWorkingDays(today, SIGN_WITHIN_WORKING_DAYS);
+    const rowOn = (day: string) =>
+      t.onDay(day, async () => {
+        const approver = await signedIn(t.baseUrl, 'approver@demo.test', DEMO_PASSWORD);
+        return dueRows((await approver.get('/')).text).find((cells) => cells[1]!.includes(reference));
+      });
+    const row = await rowOn(today);
+    expect(row?.[2]).toBe('Sign or send back the decision');
+    expect(row?.[0]).toContain(dayInWords(due));
+    expect(row?.[3]).toBe('Decision awaiting your signature');
+    expect((await rowOn(addDays(due, 1)))?.[0]).toMatch(/^Overdue /);
+  });
+
+  it("shows the officer a submitted return to check within its stage's working days, not as the provider's overdue return", async () => {
+    const h = cycleHelpers(t);
+    const { programmeId } = await t.programme({
+      cycle: 'crime-disorder-grant',
+      delegationThresholdPence: 5_000_000,
+    });
+    const fenland = await h.organisation((o) => o.name === 'Fenland Community Safety Partnership');
+    const granted = await h.allocate(fenland, {
+      programmeId,
+      allocationPence: 400_000,
+      financialYear: '2026-27',
+      purpose: 'Due work returns',
+    });
+    const s = h.on(granted.id);
+    await s(
+      'officer@demo.test',
+      { type: 'OFFER_CONDITIONS', conditions: 'Quarterly returns', reasons: 'Accountability' },
+      'conditionsOffered',
+    );
+    await s('csp@demo.test', { type: 'ACCEPT_CONDITIONS' }, 'live');
+    // April to June has ended: its return falls due today, and is sent in a week later.
+    const first = await h.returnFor(granted.id, '2026-04-01');
+    const today = londonDate(new Date());
+    const sentOn = addDays(today, 7);
+    const { context, reference } = (await t.http.get(`/api/cases/${first}`).set(t.as('officer@demo.test')))
+      .body;
+    await t.onDay(sentOn, () =>
+      h.step(
+        first,
+        'csp@demo.test',
+        {
+          type: 'SUBMIT_RETURN',
+          performance: 'On target',
+          measures: figuresFor(context.measures),
+          spendPence: 0,
+        },
+        'submitted',
+      ),
+    );
+    const row = await t.onDay(sentOn, async () => {
+      const officer = await signedIn(t.baseUrl, 'officer@demo.test', DEMO_PASSWORD);
+      return dueRows((await officer.get('/')).text).find((cells) => cells[1]!.includes(reference));
+    });
+    expect(row?.[2]).toBe('Check the return');
+    expect(row?.[0]).toContain(dayInWords(addWorkingDays(sentOn, 10)));
+    expect(row?.[0]).not.toMatch(/Overdue/);
   });
 });

@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import {
+  caseEvents,
   cases,
   fundLedger,
   fundStreams,
@@ -83,4 +84,26 @@ export async function dueDaysOf(db: Db, caseIds: string[]): Promise<Map<string, 
     .from(cases)
     .where(and(inArray(cases.id, caseIds), isNotNull(cases.dueOn)));
   return new Map(rows.map((r) => [r.id, r.dueOn!]));
+}
+
+/**
+ * When each of these cases came to the stage it is at (its last step into it from another), and when
+ * a decision on it was held for signature, if one is: where the time to answer it is counted from.
+ */
+export async function answerClocksOf(db: Db, caseIds: string[]) {
+  if (!caseIds.length) return new Map<string, { cameAt: Date | null; heldAt: string | null }>();
+  const rows = await db
+    .select({
+      id: cases.id,
+      heldAt: sql<string | null>`case when ${cases.decision} ->> 'status' = 'awaitingSignature'
+        then ${cases.decision} ->> 'at' end`,
+      cameAt: sql<string | null>`(select max(${caseEvents.at}) from ${caseEvents}
+        where ${caseEvents.caseId} = ${cases.id} and ${caseEvents.toState} = ${cases.state}
+          and ${caseEvents.fromState} is distinct from ${caseEvents.toState})`,
+    })
+    .from(cases)
+    .where(inArray(cases.id, caseIds));
+  return new Map(
+    rows.map((r) => [r.id, { cameAt: r.cameAt === null ? null : new Date(r.cameAt), heldAt: r.heldAt }]),
+  );
 }
