@@ -28,7 +28,7 @@ export interface MessageToSend {
 /** What is wrong with a message as typed; a missing key is the page's fault, not the person's. */
 export function messageProblems(message: MessageToSend): FieldError[] {
   const problems = writingProblems(message.body, 'message');
-  if (!message.sendKey || message.sendKey.length > 100)
+  if (!message.sendKey || message.sendKey.length > 255)
     return [...problems, { field: 'sendKey', message: 'Open the message page again and send it from there' }];
   return problems;
 }

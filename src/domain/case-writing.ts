@@ -1,5 +1,6 @@
 // What is written on a case in words of one's own (an internal note, a message): the same limits and
 // the same plain errors for both.
+import { z } from 'zod';
 import type { FieldError } from '../engine/errors.ts';
 
 export const WRITING_MAX_LENGTH = 5000;
@@ -16,3 +17,8 @@ export function writingProblems(body: string, what: 'note' | 'message'): FieldEr
     ];
   return [];
 }
+
+/** What a note or a message is sent as over the API: its words (checked by writingProblems). */
+export const writingBody = z.strictObject({
+  body: z.string({ error: 'Enter the words of the note or message as text' }),
+});

@@ -19,6 +19,7 @@ import type { Engine } from '../engine/engine.ts';
 import { conflictingChange, ProblemError, RETRY_AFTER_SECONDS, unavailable } from '../engine/errors.ts';
 import type { Logger } from '../logger.ts';
 import { applicationsRouter, applicationUploadsRouter } from './api/applications.ts';
+import { caseWritingRouter } from './api/case-writing.ts';
 import { casesRouter } from './api/cases.ts';
 import { catalogueRouter } from './api/catalogue.ts';
 import { documentsRouter } from './api/documents.ts';
@@ -174,6 +175,7 @@ export function createApp(deps: AppDeps) {
   api.use('/machines', machinesRouter(deps.engine.registry));
   api.use('/cases', casesRouter(deps.engine, deps.db));
   api.use('/cases', panelRouter(deps.db, deps.engine));
+  api.use('/cases', caseWritingRouter(deps.db, deps.engine, deps.publicUrl ?? 'http://localhost:3000'));
   api.use('/admin/outbox', outboxRouter(deps.db, deps.clock));
   api.use('/organisations', organisationsRouter(deps.db));
   api.use(catalogueRouter(deps.db, deps.engine, deps.clock));

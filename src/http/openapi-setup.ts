@@ -4,6 +4,7 @@
 // domain parse with; a test holds the document to the routes the server answers.
 import type { z } from 'zod';
 import { newBankDetails, rejection } from '../domain/bank-details.ts';
+import { writingBody } from '../domain/case-writing.ts';
 import { newProgramme } from '../domain/catalogue.ts';
 import { budgetConfirmation, newFund } from '../domain/funds.ts';
 import { newOrganisation } from '../domain/organisations.ts';
@@ -283,6 +284,40 @@ function casePaths() {
           }),
         },
         responses: { ...ok('Your scores'), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    '/api/cases/{id}/notes': {
+      get: {
+        summary: 'The case’s internal notes, oldest first (staff only; never the organisation or the panel)',
+        parameters: [id],
+        responses: { ...ok('The notes'), ...problems(401, 403, 404) },
+      },
+      post: {
+        summary: 'Add an internal note to the case (staff): never edited; a correction is another note',
+        parameters: [id],
+        requestBody: body(writingBody),
+        responses: {
+          201: { description: 'The case’s notes, the new one last' },
+          ...problems(400, 401, 403, 404, 413, 415, 422),
+        },
+      },
+    },
+    '/api/cases/{id}/messages': {
+      get: {
+        summary:
+          'Messages between the office and the organisation the case is for, oldest first (staff and the organisation)',
+        parameters: [id],
+        responses: { ...ok('The messages'), ...problems(401, 403, 404) },
+      },
+      post: {
+        summary:
+          'Send a message on the case: whoever it is for is emailed that it is there. With an Idempotency-Key, a retry sends it once',
+        parameters: [id],
+        requestBody: body(writingBody),
+        responses: {
+          201: { description: 'The case’s messages, the new one last' },
+          ...problems(400, 401, 403, 404, 413, 415, 422),
+        },
       },
     },
     '/api/cases/{id}/money': {

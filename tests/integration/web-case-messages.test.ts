@@ -176,3 +176,68 @@ describe('messages between the office and the organisation', () => {
     expect(await messagesOf(id)).toEqual([[false, 'Please confirm your bank details.']]);
   });
 });
+
+describe('notes and messages over the API', () => {
+  it('sends a message once per Idempotency-Key, in plain problems when wrong, read by both sides alone', async () => {
+    const id = await b.inPanelReview(t.youthFund.programmeId);
+    const officer = t.as('officer@demo.test');
+    const post = (body: unknown, key?: string) => {
+      const req = t.http.post(`/api/cases/${id}/messages`).set(officer);
+      return (key ? req.set('Idempotency-Key', key) : req).send(body as object);
+    };
+    const blank = await post({ body: ' ' });
+    expect(blank.status).toBe(422);
+    expect(blank.headers['content-type']).toContain('application/problem+json');
+    expect(blank.body.errors).toEqual([{ field: 'body', message: 'Enter the message' }]);
+    expect((await post({ body: 5 })).body.errors).toEqual([
+      { field: 'body', message: 'Enter the words of the note or message as text' },
+    ]);
+    expect((await post({ body: 'Hi', to: 'x' })).body.errors).toEqual([
+      { field: 'to', message: 'This field is not allowed here' },
+    ]);
+    expect(await messagesOf(id)).toEqual([]);
+
+    const sent = await post({ body: 'When does the youth worker start?' }, 'api-message-1');
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect((await post({ body: 'When does the youth worker start?' }, 'api-message-1')).status).toBe(201);
+    expect(await messagesOf(id)).toEqual([[false, 'When does the youth worker start?']]);
+    expect(sent.body.items).toEqual([
+      {
+        at: expect.any(String),
+        from: 'office',
+        author: 'Olivia Officer',
+        body: 'When does the youth worker start?',
+      },
+    ]);
+
+    const theirs = await t.http
+      .post(`/api/cases/${id}/messages`)
+      .set(provider.auth)
+      .send({ body: 'In May.' });
+    expect(theirs.status).toBe(201);
+    expect(theirs.body.items.map((m: { from: string }) => m.from)).toEqual(['office', 'organisation']);
+    expect((await t.http.get(`/api/cases/${id}/messages`).set(t.as('panel@demo.test'))).status).toBe(403);
+  });
+
+  it('keeps staff notes for staff alone', async () => {
+    const id = await b.inPanelReview(t.youthFund.programmeId);
+    const added = await t.http
+      .post(`/api/cases/${id}/notes`)
+      .set(t.as('finance@demo.test'))
+      .send({ body: 'Bank details checked by phone' });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.items).toEqual([
+      { at: expect.any(String), author: expect.any(String), body: 'Bank details checked by phone' },
+    ]);
+    const read = await t.http.get(`/api/cases/${id}/notes`).set(t.as('officer@demo.test'));
+    expect(read.body.items.map((n: { body: string }) => n.body)).toEqual(['Bank details checked by phone']);
+    expect((await t.http.get(`/api/cases/${id}/notes`).set(provider.auth)).status).toBe(403);
+    const tried = await t.http.post(`/api/cases/${id}/notes`).set(provider.auth).send({ body: 'Ours' });
+    expect(tried.status).toBe(403);
+    const blank = await t.http
+      .post(`/api/cases/${id}/notes`)
+      .set(t.as('officer@demo.test'))
+      .send({ body: '' });
+    expect(blank.body.errors).toEqual([{ field: 'body', message: 'Enter the note' }]);
+  });
+});
