@@ -1,14 +1,17 @@
 // Cases at different stages, so a fresh install has work to look at: the Youth Fund and victims'
 // services rounds open for bids, Youth Fund bids from draft to offered, one of them awaiting the
-// approver's signature, a live crime and disorder grant with its returns due and a payment to run,
+// approver's signature, a live crime and disorder grant with a return to check, returns due and a
+// payment to run, a live victims' service with its grant agreement and messages with its provider,
 // and a SARC procurement with its tenders in, to be scored (demo-sarc.ts). The panel works as people
 // do: each member declares, scores, then decides.
 import { addDays, londonDate } from '../../machines/calendar.ts';
 import { commissioningRound } from '../../machines/commissioning-round.ts';
 import { crimeDisorderGrant } from '../../machines/crime-disorder-grant.ts';
 import { monitoringReturn } from '../../machines/monitoring-return.ts';
+import { victimsServices } from '../../machines/victims-services.ts';
 import { youthFund } from '../../machines/youth-fund.ts';
 import type { Tx } from '../db/client.ts';
+import { insertCaseMessage } from '../db/queries/case-messages.ts';
 import { lockCasesAbout } from '../db/queries/payments.ts';
 import { findUserByEmail } from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
@@ -142,6 +145,7 @@ export async function seedDemoCases(
     await run(round.id, 'officer@demo.test', launchRound);
   }
   await liveCrimeDisorderGrant(tx, engine, ids, now, { actor, run });
+  await liveVictimsService(tx, engine, ids, now, { actor, run });
   for (const bid of youthFundBids(addDays(londonDate(now), 300))) {
     const created = await engine.create(
       await actor(bid.provider),
@@ -247,4 +251,114 @@ async function liveCrimeDisorderGrant(
       { by: 'officer@demo.test', event: { type: 'ACCEPT_RETURN' } },
     ]);
   }
+  // The second, once its quarter has ended, is in and waits for the officer to check it.
+  const [, secondReturn] = await lockCasesAbout(tx, grant.id, monitoringReturn.id);
+  const second = (secondReturn?.snapshot as { context?: { periodEnd?: string } } | undefined)?.context;
+  if (secondReturn && second?.periodEnd && second.periodEnd <= londonDate(now))
+    await run(secondReturn.id, 'csp@demo.test', [
+      {
+        by: 'owner',
+        event: {
+          type: 'SUBMIT_RETURN',
+          performance: 'Patrols ran on 48 nights; the farm watch scheme grew to 21 farms',
+          measures: {
+            crimesInArea: {
+              value: 39,
+              breakdown: { 'Rural theft': 24, 'Anti-social behaviour': 10, 'Other crime': 5 },
+            },
+            peopleReached: { value: 515 },
+            residentsFeelingSafe: { value: 73 },
+          },
+          spendPence: 450_000,
+        },
+      },
+    ]);
+}
+
+type Helpers = {
+  actor: (email: string) => Promise<Actor>;
+  run: (caseId: string, owner: string, steps: Step[]) => Promise<void>;
+};
+
+/**
+ * Riverside's independent sexual violence advisers, live from next April on a signed grant agreement
+ * paid quarterly in arrears (its payments and returns opened), with a question from the officer
+ * about the start and the provider's answer.
+ */
+async function liveVictimsService(tx: Tx, engine: Engine, ids: DemoIds, now: Date, { actor, run }: Helpers) {
+  const first = Number(financialYearOf(londonDate(now)).slice(0, 4)) + 1;
+  const dates = { startsOn: `${first}-04-01`, endsOn: `${first + 1}-03-31` };
+  const bid = await engine.create(
+    await actor('provider@demo.test'),
+    { machine: victimsServices.id, input: { programmeId: ids.programmes.victims } },
+    tx,
+  );
+  await run(bid.id, 'provider@demo.test', [
+    {
+      by: 'owner',
+      event: {
+        type: 'SUBMIT',
+        title: 'Independent sexual violence advisers',
+        summary: 'Two ISVAs supporting victims from report to court, across the county',
+        amountRequestedPence: 4_200_000,
+        ...dates,
+        service: 'isva',
+      },
+    },
+    { by: 'officer@demo.test', declare: true },
+    {
+      by: 'officer@demo.test',
+      event: {
+        type: 'PASS_DUE_DILIGENCE',
+        checks: { safeguardingPolicy: true, insurance: true, accounts: true, governance: true },
+      },
+    },
+    ...scored('panel@demo.test', { quality: 4, need: 5, partnership: 4, value: 3 }, 'A proven service'),
+    ...scored('panel2@demo.test', { quality: 4, need: 4, partnership: 3, value: 4 }),
+    { by: 'officer@demo.test', event: { type: 'CLOSE_SCORING' } },
+    {
+      by: 'officer@demo.test',
+      event: {
+        type: 'MODERATE',
+        scores: { quality: 4, need: 5, partnership: 4, value: 4 },
+        rationale: 'The panel agreed the need is well evidenced',
+      },
+    },
+    {
+      by: 'officer@demo.test',
+      event: { type: 'RECOMMEND_AWARD', amountPence: 4_000_000, rationale: 'Strong, well-evidenced bid' },
+    },
+    { by: 'owner', event: { type: 'ACCEPT_OFFER' } },
+    {
+      by: 'officer@demo.test',
+      event: {
+        type: 'SIGN_AGREEMENT',
+        ...dates,
+        amountPence: 4_000_000,
+        paymentProfile: 'quarterlyInArrears',
+      },
+    },
+  ]);
+  // Written just after the agreement (the engine's clock has moved on since `now`), in order.
+  const after = engine.instant().getTime();
+  const [officer, provider] = await Promise.all([actor('officer@demo.test'), actor('provider@demo.test')]);
+  const messages = [
+    {
+      authorId: officer.userId!,
+      fromOrganisation: false,
+      body: 'Congratulations on the award. Could you send the names of both ISVAs before the service starts in April?',
+    },
+    {
+      authorId: provider.userId!,
+      fromOrganisation: true,
+      body: 'Thank you. One ISVA is in post; we interview for the second in February and will send both names then.',
+    },
+  ];
+  for (const [i, message] of messages.entries())
+    await insertCaseMessage(tx, {
+      caseId: bid.id,
+      ...message,
+      sendKey: `demo-${i}`,
+      at: new Date(after + i + 1),
+    });
 }

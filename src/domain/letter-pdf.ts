@@ -13,6 +13,8 @@ export interface LetterDocument {
   opening: string;
   terms: readonly { label: string; lines: readonly string[] }[];
   closing?: string | undefined;
+  /** Who agreed it and when, once it is agreed. */
+  agreed?: string | undefined;
 }
 
 export const FROM = 'Office of the Police and Crime Commissioner';
@@ -51,6 +53,10 @@ export function letterPdf(letter: LetterDocument, options: { compress?: boolean 
   if (letter.closing) {
     doc.moveDown(0.5);
     doc.text(letter.closing);
+  }
+  if (letter.agreed) {
+    doc.moveDown();
+    doc.font('Helvetica-Bold').text(letter.agreed);
   }
   doc.end();
   return done;

@@ -9,6 +9,7 @@ import { findOrganisation } from '../db/queries/organisations.ts';
 import {
   findUserByEmail,
   insertToken,
+  peopleByIds,
   revokeToken,
   revokeUserTokens,
   type UserRow,
@@ -93,6 +94,12 @@ export async function revokeAllTokens(db: Db, email: string): Promise<number> {
 export async function officersOnRecord(db: Db): Promise<{ id: string; name: string }[]> {
   const officers = await usersWithRole(db, 'officer');
   return officers.map((o) => ({ id: o.id, name: o.name })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A person's name, for a page or a document that says who did something; undefined when unknown. */
+export async function nameOf(db: Db, id: string | null): Promise<string | undefined> {
+  if (!id) return undefined;
+  return (await peopleByIds(db, [id]))[0]?.name;
 }
 
 /** Roles as people say them. */

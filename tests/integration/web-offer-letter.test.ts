@@ -4,6 +4,7 @@
 // crime and disorder grant before the partnership accepts them. Each to download as a PDF.
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayInWords, londonDate } from '../../machines/calendar.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
@@ -133,6 +134,8 @@ describe('an offer letter', () => {
       '31 March 2031',
     ])
       expect(printed, words).toContain(words);
+    // Not agreed yet: it says by whom only once accepted.
+    expect(printed).not.toContain('Accepted for');
     // Not before the case has come to it, and never to another organisation.
     const draft = await b.open(t.youthFund.programmeId, 'Not offered yet');
     expect((await agent.get(`/cases/${draft}/events/ACCEPT_OFFER/letter.pdf`)).status).toBe(404);
@@ -240,6 +243,7 @@ describe('an offer letter', () => {
       'Monitoring return (4)',
       'Quarter 1 return, 2027-28, due',
       'You report on the service each quarter with a monitoring return, by the day shown above',
+      `Signed for the Police and Crime Commissioner by Olivia Officer on ${dayInWords(londonDate(new Date()))}.`,
     ])
       expect(printed, words).toContain(words);
     // Staff download the same agreement; another organisation cannot.
@@ -301,5 +305,8 @@ describe('an offer letter', () => {
     expect(printed).toContain('Report theft figures each quarter');
     expect(printed).toContain('Payment (4)');
     expect(printed).toMatch(/Payment 1, due [^:]+: £6,000\.00/);
+    expect(printed).toMatch(
+      /Accepted for Fenland Community Safety Partnership by [A-Z][a-z]+ [A-Z][a-z]+ on \d/,
+    );
   });
 });

@@ -2,10 +2,11 @@
 // case: the same words and terms its page shows, the award's payments and returns where the letter
 // sets them out, dated today in London.
 import { type Request, type Response, Router } from 'express';
-import { dayInWords } from '../../../machines/calendar.ts';
+import { dayInWords, londonDate } from '../../../machines/calendar.ts';
 import type { Db } from '../../db/client.ts';
 import { letterPdf } from '../../domain/letter-pdf.ts';
 import { organisationName } from '../../domain/organisations.ts';
+import { nameOf } from '../../domain/people.ts';
 import { poundsText as pounds } from '../../domain/reports/figures.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { ProblemError } from '../../engine/errors.ts';
@@ -28,11 +29,18 @@ export function letterPagesRouter(deps: { db: Db; engine: Engine }): Router {
     const letter = definition && there ? letterWords(definition, type, view.context) : undefined;
     if (!letter) throw new ProblemError(404, 'Not found', 'This case has no such letter.');
     const schedule = letter.schedule ? (await relatedCases(deps.engine, actor, view)).about : [];
+    const to = (await organisationName(deps.db, view.organisationId)) ?? 'The organisation';
+    // Once agreed, the document says who agreed it and when: the last time its event was sent.
+    const done = history.filter((entry) => entry.type === type).at(-1);
+    const who = done && (await nameOf(deps.db, done.actor.id));
+    const agreed =
+      done &&
+      `${letter.afterwards ? 'Signed for the Police and Crime Commissioner' : `Accepted for ${to}`}${who ? ` by ${who}` : ''} on ${dayInWords(londonDate(done.at))}.`;
     const pdf = await letterPdf({
       title: letter.title,
       reference: view.reference,
       caseTitle: view.title || null,
-      to: (await organisationName(deps.db, view.organisationId)) ?? 'The organisation',
+      to,
       date: dayInWords(deps.engine.now().today),
       opening: letter.opening,
       terms: [
@@ -51,6 +59,7 @@ export function letterPagesRouter(deps: { db: Db; engine: Engine }): Router {
         })),
       ],
       closing: letter.closing,
+      agreed,
     });
     const name = `${view.reference} ${letter.title}`.toLowerCase().replace(/[^a-z0-9]+/g, '-');
     sendDownload(res, `${name}.pdf`, 'pdf', pdf);

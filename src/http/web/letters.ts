@@ -17,6 +17,7 @@ export function letterWords(definition: MachineDefinition, type: string, context
     terms: detailRows(context, definition, letter.terms),
     closing: letter.closing?.(context) ?? undefined,
     schedule: letter.schedule ?? false,
+    afterwards: letter.afterwards ?? false,
   };
 }
 
