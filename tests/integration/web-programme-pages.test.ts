@@ -197,6 +197,11 @@ describe('the service navigation', () => {
     // Within a section, its link is marked active (not the page itself).
     const one = navigationOf((await officer.get(`/programmes/${t.youthFund.programmeId}`)).text);
     expect(one.find((l) => l.text === 'Programmes')).toMatchObject({ marked: 'true', activeClass: true });
+    // A case is reached from any list: "Find a case" marks its own page, not every case's.
+    const search = navigationOf((await officer.get('/cases')).text);
+    expect(search.find((l) => l.text === 'Find a case')).toMatchObject({ marked: 'page' });
+    const kase = navigationOf((await officer.get(`/cases/${t.youthFund.roundId}`)).text);
+    expect(kase.filter((l) => l.marked || l.activeClass)).toEqual([]);
 
     // The account part: the name, leading to their account, and the Sign out form with its CSRF token.
     const html = (await officer.get('/programmes')).text;
