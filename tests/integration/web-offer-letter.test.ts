@@ -72,6 +72,25 @@ const lettersListed = (html: string) =>
     ),
   ].map((m) => [m[2], m[1]]);
 
+/** A victims' service bid brought to an offer of this amount, within the programme's threshold. */
+async function offeredVictimsService(amountPence: number): Promise<string> {
+  const { programmeId } = await t.programme({
+    cycle: 'victims-services',
+    maxAwardPence: 5_000_000,
+    delegationThresholdPence: 5_000_000,
+  });
+  const opened = await t.http
+    .post('/api/cases')
+    .set(provider.auth)
+    .send({ machine: 'victims-services', input: { programmeId } });
+  const id = opened.body.id as string;
+  await victimsBidTo('recommendation', (by, event) =>
+    b.ok(id, by === 'owner' ? 'owner' : 'officer@demo.test', event),
+  );
+  await b.ok(id, 'officer@demo.test', { type: 'RECOMMEND_AWARD', amountPence, rationale: 'Strong' });
+  return id;
+}
+
 const text = (html: string) =>
   html
     .replace(/<[^>]+>/g, ' ')
@@ -148,24 +167,7 @@ describe('an offer letter', () => {
   });
 
   it("names a victims' service by its kind and its dates in words", async () => {
-    const { programmeId } = await t.programme({
-      cycle: 'victims-services',
-      maxAwardPence: 5_000_000,
-      delegationThresholdPence: 5_000_000,
-    });
-    const opened = await t.http
-      .post('/api/cases')
-      .set(provider.auth)
-      .send({ machine: 'victims-services', input: { programmeId } });
-    const id = opened.body.id as string;
-    await victimsBidTo('recommendation', (by, event) =>
-      b.ok(id, by === 'owner' ? 'owner' : 'officer@demo.test', event),
-    );
-    await b.ok(id, 'officer@demo.test', {
-      type: 'RECOMMEND_AWARD',
-      amountPence: 900_000,
-      rationale: 'Strong',
-    });
+    const id = await offeredVictimsService(900_000);
     const agent = await signedIn(t.baseUrl, provider.email, provider.password);
     const letter = text(
       /<section class="app-letter[\s\S]*?<\/section>/.exec(
@@ -182,24 +184,7 @@ describe('an offer letter', () => {
   });
 
   it("draws up a victims' service's grant agreement once signed, with its payments and returns", async () => {
-    const { programmeId } = await t.programme({
-      cycle: 'victims-services',
-      maxAwardPence: 5_000_000,
-      delegationThresholdPence: 5_000_000,
-    });
-    const opened = await t.http
-      .post('/api/cases')
-      .set(provider.auth)
-      .send({ machine: 'victims-services', input: { programmeId } });
-    const id = opened.body.id as string;
-    await victimsBidTo('recommendation', (by, event) =>
-      b.ok(id, by === 'owner' ? 'owner' : 'officer@demo.test', event),
-    );
-    await b.ok(id, 'officer@demo.test', {
-      type: 'RECOMMEND_AWARD',
-      amountPence: 800_000,
-      rationale: 'Strong',
-    });
+    const id = await offeredVictimsService(800_000);
     await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
     const agent = await signedIn(t.baseUrl, provider.email, provider.password);
     const agreementPdf = `/cases/${id}/events/SIGN_AGREEMENT/letter.pdf`;
