@@ -5,7 +5,8 @@ import { createLogger } from './logger.ts';
 import { startServices } from './services.ts';
 
 const config = loadConfig();
-const logger = createLogger(config.logLevel);
+// Readable lines for a person at a terminal; JSON lines for whatever collects them.
+const logger = createLogger(config.logLevel, { pretty: process.stdout.isTTY === true });
 const services = await startServices({ ...config, seedDemoData: false }, logger);
 const background = services.startBackground();
 logger.info('worker running');

@@ -34,6 +34,7 @@ import { authenticate } from './authenticate.ts';
 import { guardJsonBody } from './json-guard.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
+import { loggablePath, requestLog } from './request-log.ts';
 import { aboutPagesRouter } from './web/about-pages.ts';
 import { accountPagesRouter } from './web/account-pages.ts';
 import { bankDetailsPagesRouter } from './web/bank-details-pages.ts';
@@ -118,6 +119,8 @@ export function createApp(deps: AppDeps) {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
+  // Every request gets an id and, once answered, a line in the log (request-log.ts).
+  app.use(requestLog(deps.logger));
   // Sums of pence are bigint end to end; JSON has no integer past 2^53, so they go out as strings of
   // whole pence ("123456789012345678"). Amounts on a single case are numbers, bounded by its schema.
   app.set('json replacer', (_key: string, value: unknown) =>
@@ -353,9 +356,9 @@ function errorHandler(logger: Logger) {
     const problem = toProblem(error);
     if (problem.status === 503) {
       // The database is away: worth a warning, not a stack trace per request.
-      logger.warn({ url: req.originalUrl, code: connectionFaultCode(error) }, 'database unavailable');
+      logger.warn({ path: loggablePath(req), code: connectionFaultCode(error) }, 'database unavailable');
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-    } else if (problem.status >= 500) logger.error({ err: error, url: req.originalUrl }, problem.detail);
+    } else if (problem.status >= 500) logger.error({ err: error, path: loggablePath(req) }, problem.detail);
     if (isApi(req)) return sendProblem(res, problem, req.originalUrl);
     res.status(problem.status).render('error.njk', {
       title: problem.status === 404 ? 'Page not found' : problem.title,

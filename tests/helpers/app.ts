@@ -14,7 +14,7 @@ import { issueToken } from '../../src/domain/people.ts';
 import type { Clock } from '../../src/engine/clock.ts';
 import { createApp } from '../../src/http/app.ts';
 import { answerClientErrors } from '../../src/http/client-errors.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger, type Logger } from '../../src/logger.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
 import { fullMember } from './members.ts';
 import { NEXT_FIVE_YEARS, openProgramme, type ProgrammeOptions } from './programmes.ts';
@@ -50,6 +50,8 @@ export async function startTestApp(
     port?: number;
     /** The largest upload and the virus scanner (default 20 MB, unscanned). */
     documents?: DocumentSettings;
+    /** Where the app logs (a file that reads its log lines); faults only, to the console, otherwise. */
+    logger?: Logger;
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
@@ -67,7 +69,7 @@ export async function startTestApp(
     db,
     engine,
     // Faults (500s) print with their stack; nothing else is logged.
-    logger: createLogger('error'),
+    logger: options.logger ?? createLogger('error'),
     databaseAnswers: databaseProbe(handle),
     clock,
     // Every test file signs in from 127.0.0.1 into one database, on clocks of their own: the limit per
