@@ -26,6 +26,8 @@ const schema = z.object({
   /** `production` refuses to start on a database holding the demo users (unless SEED_DEMO_DATA=true). */
   NODE_ENV: z.string().optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** The bearer token /metrics asks for. Unset: there is no /metrics. */
+  METRICS_TOKEN: z.string().min(20, 'must be at least 20 characters (a long random string)').optional(),
   /** Where people reach the service; links in email point here. */
   PUBLIC_URL: z.url({ error: 'must be a URL such as https://grants.example.org' }).optional(),
   /** smtp:// or smtps:// URL of the mail server. Unset: messages are written as .eml files under DATA_DIR/mail. */
@@ -128,6 +130,8 @@ export type Config = {
   /** In production, a database holding the demo users stops start-up unless demo data was asked for. */
   refuseDemoUsers: boolean;
   databasePoolSize: number;
+  /** The token /metrics asks for; null: no /metrics. */
+  metricsToken: string | null;
   publicUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -191,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemoData: e.SEED_DEMO_DATA === undefined ? e.DATABASE_URL === undefined : e.SEED_DEMO_DATA === 'true',
     refuseDemoUsers: e.NODE_ENV === 'production' && e.SEED_DEMO_DATA !== 'true',
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    metricsToken: e.METRICS_TOKEN ?? null,
     publicUrl,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,

@@ -16,6 +16,7 @@ const app = createApp({
   engine: services.engine,
   logger,
   databaseAnswers: services.databaseAnswers,
+  metrics: { metrics: services.metrics, token: config.metricsToken },
   clock: services.clock,
   sessionHours: config.sessionHours,
   publicUrl: config.publicUrl,

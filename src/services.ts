@@ -17,11 +17,12 @@ import { programmeRules } from './domain/programme-rules.ts';
 import { delegationThreshold, prepareCaseInput } from './domain/programmes.ts';
 import { fillCaseTitles } from './engine/case-titles.ts';
 import { type Clock, systemClock } from './engine/clock.ts';
-import { Engine } from './engine/engine.ts';
+import { Engine, type EngineDeps } from './engine/engine.ts';
 import { MachineRegistry } from './engine/registry.ts';
 import { upgradeCases } from './engine/upgrade.ts';
 import type { Logger } from './logger.ts';
 import { createMailTransport, type MailTransport } from './mail/transport.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 
 export interface Services {
   database: DatabaseHandle;
@@ -29,6 +30,7 @@ export interface Services {
   clock: Clock;
   transport: MailTransport;
   databaseAnswers: () => Promise<void>;
+  metrics: Metrics;
   /** Starts the timer and email loop in this process; resolves the returned stop when done. */
   startBackground: () => { stop: () => Promise<void> };
 }
@@ -40,6 +42,8 @@ export function createEngine(
     publicUrl: string;
     /** The cycles this engine runs (default: every machine in machines/index.ts). */
     definitions?: readonly MachineDefinition[];
+    /** Told of every event sent to a case and what became of it (the metrics). */
+    observe?: EngineDeps['observe'];
   },
 ): Engine {
   return new Engine({
@@ -56,6 +60,7 @@ export function createEngine(
     prepareInput: prepareCaseInput,
     programmeRules,
     delegationThreshold,
+    ...(options.observe && { observe: options.observe }),
   });
 }
 
@@ -87,7 +92,12 @@ export async function startServices(
   const database = await openDatabase(config, logger, options);
   logger.info(`database: ${database.description}`);
   await applyMigrations(database.url);
-  const engine = createEngine(database, { clock, publicUrl: config.publicUrl });
+  const metrics = createMetrics({ db: database.db, clock, poolSize: config.databasePoolSize });
+  const engine = createEngine(database, {
+    clock,
+    publicUrl: config.publicUrl,
+    observe: metrics.observeTransition,
+  });
   await ensurePlan(database.db);
   const upgraded = await upgradeCases(database.db, engine.registry, clock, { delegationThreshold });
   for (const [machine, count] of Object.entries(upgraded))
@@ -137,6 +147,7 @@ export async function startServices(
     clock,
     transport,
     databaseAnswers: databaseProbe(database),
+    metrics,
     startBackground: () => {
       logger.info(
         `background work: timers and email (${transport.describe}) every ${config.workerPollMs} ms`,

@@ -119,6 +119,8 @@ export interface EngineDeps {
    * domain reads it from the case's programme; without this, every decision needs a signature.
    */
   delegationThreshold?: (db: Db, caseRow: CaseRow) => Promise<number>;
+  /** Told of every event sent to a case and what became of it (the metrics count them). */
+  observe?: (seen: { machine: string; event: string; outcome: 'accepted' | 'refused' | 'failed' }) => void;
 }
 
 export class Engine {
@@ -247,6 +249,27 @@ export class Engine {
   ): Promise<CaseView> {
     const { tx } = options;
     if (!tx) return this.transaction((t) => this.send(actor, caseId, event, { ...options, tx: t }));
+    // What the event was, as far as it was known, for whoever observes the engine.
+    const seen = { machine: 'unknown', event: 'unknown' };
+    try {
+      const view = await this.sendIn(actor, caseId, event, { ...options, tx }, seen);
+      this.deps.observe?.({ ...seen, outcome: 'accepted' });
+      return view;
+    } catch (error) {
+      const refused = error instanceof ProblemError && error.status < 500;
+      this.deps.observe?.({ ...seen, outcome: refused ? 'refused' : 'failed' });
+      throw error;
+    }
+  }
+
+  private async sendIn(
+    actor: Actor,
+    caseId: string,
+    event: unknown,
+    options: { expectedVersion?: number | undefined; tx: Tx },
+    seen: { machine: string; event: string },
+  ): Promise<CaseView> {
+    const { tx } = options;
     if (!isUuid(caseId)) throw notFound();
     // Staff's standing on conflicts of interest is read in the locking statement: one round trip.
     const rules = this.deps.programmeRules;
@@ -260,6 +283,15 @@ export class Engine {
       throw staleVersion(options.expectedVersion, caseRow.version);
     }
     const { type, ...rawPayload } = (event ?? {}) as Record<string, unknown>;
+    seen.machine = definition.id;
+    // Only names the definition or the rulebook knows: anything else is 'unknown', so labels stay few.
+    if (
+      typeof type === 'string' &&
+      (Object.hasOwn(definition.events, type) ||
+        Object.hasOwn(rulebookEvents, type) ||
+        type === REASSIGN_CASE)
+    )
+      seen.event = type;
     if (typeof type === 'string' && Object.hasOwn(rulebookEvents, type))
       return rulebookEvent(this.steps, tx, actor, caseRow, definition, type, rawPayload);
     if (type === REASSIGN_CASE) {

@@ -18,6 +18,7 @@ import type { Clock } from '../engine/clock.ts';
 import type { Engine } from '../engine/engine.ts';
 import { conflictingChange, ProblemError, RETRY_AFTER_SECONDS, unavailable } from '../engine/errors.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { applicationsRouter, applicationUploadsRouter } from './api/applications.ts';
 import { caseWritingRouter } from './api/case-writing.ts';
 import { casesRouter } from './api/cases.ts';
@@ -32,6 +33,7 @@ import { paymentsRouter } from './api/payments.ts';
 import { reportsRouter } from './api/reports.ts';
 import { authenticate } from './authenticate.ts';
 import { guardJsonBody } from './json-guard.ts';
+import { metricsRoute, timeRequests } from './metrics-route.ts';
 import { openApiDocument } from './openapi.ts';
 import { sendProblem } from './problem.ts';
 import { loggablePath, requestLog } from './request-log.ts';
@@ -110,6 +112,8 @@ export interface AppDeps {
   retention?: RetentionSettings;
   /** The largest upload and the virus scanner (UPLOAD_MAX_BYTES, CLAMAV_ADDRESS); 20 MB, unscanned unless given. */
   documents?: DocumentSettings;
+  /** The process's metrics; served at /metrics to whoever brings `token` (METRICS_TOKEN), else not at all. */
+  metrics?: { metrics: Metrics; token: string | null };
 }
 
 const BODY_LIMIT = '100kb';
@@ -121,6 +125,11 @@ export function createApp(deps: AppDeps) {
   app.set('trust proxy', deps.trustProxy ?? false);
   // Every request gets an id and, once answered, a line in the log (request-log.ts).
   app.use(requestLog(deps.logger));
+  if (deps.metrics) {
+    app.use(timeRequests(deps.metrics.metrics));
+    const { token } = deps.metrics;
+    if (token) app.get('/metrics', metricsRoute(deps.metrics.metrics, token));
+  }
   // Sums of pence are bigint end to end; JSON has no integer past 2^53, so they go out as strings of
   // whole pence ("123456789012345678"). Amounts on a single case are numbers, bounded by its schema.
   app.set('json replacer', (_key: string, value: unknown) =>

@@ -31,7 +31,7 @@ export function loggablePath(req: Pick<Request, 'originalUrl' | 'params'>): stri
 }
 
 /** The route's pattern, as express matched it ("/api/cases/:id/events"), or none for a 404. */
-function routeOf(req: Request): string | undefined {
+export function routeOf(req: Request): string | undefined {
   const pattern = (req as Request & { route?: { path?: unknown } }).route?.path;
   return typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : undefined;
 }

@@ -15,6 +15,7 @@ import type { Clock } from '../../src/engine/clock.ts';
 import { createApp } from '../../src/http/app.ts';
 import { answerClientErrors } from '../../src/http/client-errors.ts';
 import { createLogger, type Logger } from '../../src/logger.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import { createEngine, databaseProbe } from '../../src/services.ts';
 import { fullMember } from './members.ts';
 import { NEXT_FIVE_YEARS, openProgramme, type ProgrammeOptions } from './programmes.ts';
@@ -52,6 +53,8 @@ export async function startTestApp(
     documents?: DocumentSettings;
     /** Where the app logs (a file that reads its log lines); faults only, to the console, otherwise. */
     logger?: Logger;
+    /** Serve /metrics to whoever brings this token, counting the engine's transitions. */
+    metricsToken?: string;
   } = {},
 ) {
   const url = options.databaseUrl ?? inject('databaseUrl');
@@ -59,13 +62,18 @@ export async function startTestApp(
   const clock = options.clock ?? movableClock();
   const { db, sql } = connect(url, options.poolSize ?? 25);
   const handle: DatabaseHandle = { db, sql, url, description: 'test', close: () => sql.end() };
+  const metrics = options.metricsToken
+    ? createMetrics({ db, clock, poolSize: options.poolSize ?? 25 })
+    : null;
   const engine = createEngine(handle, {
     clock,
     publicUrl: TEST_PUBLIC_URL,
     definitions: options.definitions,
+    ...(metrics && { observe: metrics.observeTransition }),
   });
   const app = createApp({
     ...(options.documents ? { documents: options.documents } : {}),
+    ...(metrics && { metrics: { metrics, token: options.metricsToken ?? null } }),
     db,
     engine,
     // Faults (500s) print with their stack; nothing else is logged.
