@@ -185,6 +185,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(
       'Invalid configuration in the environment:\n  STAFF_PASSWORD_SIGN_IN: staff need a way in: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET to turn password sign-in off',
     );
+  if (e.NODE_ENV === 'production' && !e.DATABASE_URL)
+    throw new Error(
+      'Invalid configuration in the environment:\n  DATABASE_URL: required in production (NODE_ENV=production). ' +
+        'The embedded PostgreSQL is for trying the service on one machine; set DATABASE_URL to your ' +
+        'PostgreSQL server, e.g. postgres://opcc:password@db.internal:5432/opcc',
+    );
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     port: e.PORT,
