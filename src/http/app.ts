@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Role } from '../../machines/define.ts';
 import type { OidcSettings } from '../config.ts';
@@ -19,6 +18,7 @@ import type { Engine } from '../engine/engine.ts';
 import { conflictingChange, ProblemError, RETRY_AFTER_SECONDS, unavailable } from '../engine/errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { govukDir, webPublicDir } from '../paths.ts';
 import { applicationsRouter, applicationUploadsRouter } from './api/applications.ts';
 import { caseWritingRouter } from './api/case-writing.ts';
 import { casesRouter } from './api/cases.ts';
@@ -74,9 +74,7 @@ import { securityHeaders } from './web/security.ts';
 import { checkCsrf, loadSession } from './web/session.ts';
 import { staffPagesRouter } from './web/staff-pages.ts';
 import { staffSignInPagesRouter } from './web/staff-sign-in-pages.ts';
-import { configureViews, govukDir } from './web/views.ts';
-
-const webPublicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'web/public');
+import { configureViews } from './web/views.ts';
 
 export interface AppDeps {
   db: Database;

@@ -1,5 +1,5 @@
 // Runs the real server and CLI as child processes, the way a person or an operator would.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 
 export type Env = Record<string, string | undefined>;
 
@@ -16,8 +16,26 @@ export interface RunningServer {
   stop: () => Promise<number | null>;
 }
 
-export async function startServer(env: Env, timeoutMs = 60_000): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, stdio: 'pipe' });
+/**
+ * Builds dist/ as `npm start` does (when it is missing or older than the sources); throws with the
+ * build's output when it fails.
+ */
+export function buildOnce(): void {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`the build failed:\n${built.stdout}${built.stderr}`);
+}
+
+/** The server from its TypeScript sources, or compiled (`node dist/server.js`, as `npm start` runs it). */
+const serverArgs = (compiled: boolean) =>
+  compiled ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
+
+export async function startServer(
+  env: Env,
+  timeoutMs = 60_000,
+  options: { compiled?: boolean } = {},
+): Promise<RunningServer> {
+  if (options.compiled) buildOnce();
+  const child = spawn(process.execPath, serverArgs(options.compiled ?? false), { env, stdio: 'pipe' });
   let output = '';
   child.stdout.on('data', (chunk) => {
     output += chunk;

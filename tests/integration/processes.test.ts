@@ -195,7 +195,7 @@ describe('with the embedded default', () => {
   fs.chmodSync(dataDir, 0o755);
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('keeps its data under DATA_DIR across restarts, and the CLI works with the app up or down', async () => {
+  it('runs compiled, as npm start does, and keeps its data under DATA_DIR across restarts; the CLI works with the app up or down', async () => {
     const port = await freePort();
     const env = baseEnv({
       DATA_DIR: dataDir,
@@ -206,11 +206,21 @@ describe('with the embedded default', () => {
     const baseUrl = `http://127.0.0.1:${port}`;
     const tokens: string[] = [];
 
-    const first = await startServer(env);
+    // `node dist/server.js`, built first (scripts/build.mjs) when dist/ is missing or stale.
+    const first = await startServer(env, 60_000, { compiled: true });
     let id: string;
     let timersBefore: Awaited<ReturnType<typeof timerRows>>;
     try {
       expect(first.output()).toContain(`embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT}`);
+      // The compiled server finds its templates, styles, GOV.UK Frontend and migrations.
+      for (const page of [
+        '/sign-in',
+        '/stylesheets/app.css',
+        '/stylesheets/govuk-frontend.min.css',
+        '/assets/images/favicon.ico',
+      ])
+        expect((await fetch(`${baseUrl}${page}`)).status, page).toBe(200);
+      expect(await (await fetch(`${baseUrl}/sign-in`)).text()).toContain('govuk-header');
       expect(first.output()).toContain('seeded demo data');
       expect(first.output()).toContain(`background work: timers and email (.eml files in ${dataDir}/mail)`);
       const whileUp = lastLine((await runCli(['user:token', 'provider@demo.test'], env)).stdout);
@@ -276,7 +286,7 @@ describe('with the embedded default', () => {
     expect(whileDown.code).toBe(0);
     expect(lastLine(whileDown.stdout)).toMatch(/^opcc_/);
 
-    const second = await startServer(env);
+    const second = await startServer(env, 60_000, { compiled: true });
     try {
       expect(second.output()).not.toContain('seeded demo data');
       // The app and its PostgreSQL both restarted: the timers are still there, due when they were.

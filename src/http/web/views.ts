@@ -1,15 +1,10 @@
 // Nunjucks on GOV.UK Frontend: our templates in src/views, the design system's macros from the package.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import { dayInWords, isIsoDate, londonDate } from '../../../machines/calendar.ts';
 import { formatPounds } from '../../../machines/define.ts';
 import { poundsText } from '../../domain/reports/figures.ts';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const viewsDir = path.resolve(here, '../../views');
-export const govukDir = path.resolve(here, '../../../node_modules/govuk-frontend/dist');
+import { govukDir, viewsDir } from '../../paths.ts';
 
 const londonClock = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
