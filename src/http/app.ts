@@ -118,6 +118,8 @@ const BODY_LIMIT = '100kb';
 
 export function createApp(deps: AppDeps) {
   const app = express();
+  // Where links in email point (PUBLIC_URL); a local address when none is given.
+  const publicUrl = deps.publicUrl ?? 'http://localhost:3000';
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', deps.trustProxy ?? false);
@@ -185,7 +187,7 @@ export function createApp(deps: AppDeps) {
   api.use('/machines', machinesRouter(deps.engine.registry));
   api.use('/cases', casesRouter(deps.engine, deps.db));
   api.use('/cases', panelRouter(deps.db, deps.engine));
-  api.use('/cases', caseWritingRouter(deps.db, deps.engine, deps.publicUrl ?? 'http://localhost:3000'));
+  api.use('/cases', caseWritingRouter(deps.db, deps.engine, publicUrl));
   api.use('/admin/outbox', outboxRouter(deps.db, deps.clock));
   api.use('/organisations', organisationsRouter(deps.db));
   api.use(catalogueRouter(deps.db, deps.engine, deps.clock));
@@ -231,21 +233,21 @@ export function createApp(deps: AppDeps) {
     registerPagesRouter({
       db: deps.db,
       clock: deps.clock,
-      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+      publicUrl,
     }),
   );
   app.use(
     accountPagesRouter({
       db: deps.db,
       clock: deps.clock,
-      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+      publicUrl,
     }),
   );
   app.use(
     organisationPagesRouter({
       db: deps.db,
       clock: deps.clock,
-      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+      publicUrl,
     }),
   );
   // Before the programme pages, so /programmes/new is not read as a programme's id.
@@ -287,7 +289,7 @@ export function createApp(deps: AppDeps) {
     caseWritingPagesRouter({
       db: deps.db,
       engine: deps.engine,
-      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+      publicUrl,
     }),
   );
   app.use(letterPagesRouter({ db: deps.db, engine: deps.engine }));
@@ -311,7 +313,7 @@ export function createApp(deps: AppDeps) {
     staffPagesRouter({
       db: deps.db,
       clock: deps.clock,
-      publicUrl: deps.publicUrl ?? 'http://localhost:3000',
+      publicUrl,
     }),
   );
   app.use(providerRouter({ db: deps.db, engine: deps.engine }));

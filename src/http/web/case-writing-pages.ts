@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { type Response, Router } from 'express';
 import type { Database } from '../../db/client.ts';
-import { findOrganisation } from '../../db/queries/organisations.ts';
 import { sendCaseMessage } from '../../domain/case-messages.ts';
 import { addCaseNote } from '../../domain/case-notes.ts';
 import { WRITING_MAX_LENGTH } from '../../domain/case-writing.ts';
+import { organisationName } from '../../domain/organisations.ts';
 import type { Actor } from '../../engine/actor.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { type FieldError, forbidden } from '../../engine/errors.ts';
@@ -99,8 +99,8 @@ export function caseWritingPagesRouter(deps: Deps): Router {
     view: CaseView,
     state: { status?: number; body?: string; sendKey?: string; errors?: FieldError[] },
   ) {
-    const organisation = await findOrganisation(deps.db, view.organisationId);
-    const words = writing.words(webActor(res), organisation?.name ?? 'the organisation');
+    const name = await organisationName(deps.db, view.organisationId);
+    const words = writing.words(webActor(res), name ?? 'the organisation');
     const message = state.errors?.[0]?.message;
     res.status(state.status ?? 200).render('case-writing.njk', {
       title: `${words.heading}: ${view.reference}`,
