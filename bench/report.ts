@@ -42,6 +42,17 @@ export interface Results {
   ratio: number;
   appRss: { idleMB: number | null; peakMB: number | null; meanMB: number | null; samples: number };
   history: { expectedRows: number; foundRows: number; ok: boolean };
+  /** The app's request log (lines it wrote) and /metrics scrapes while the run went on. */
+  observed: {
+    logLines: number;
+    metricsScrapes: {
+      scrapes: number;
+      failures: number;
+      lastBytes: number;
+      firstError?: string | undefined;
+      peakMB: Record<string, number>;
+    };
+  };
   targets: Verdict[];
 }
 
@@ -81,6 +92,12 @@ export function printReport(results: Results, log: (line: string) => void): void
   );
   const rss = results.appRss;
   log(`app RSS   idle ${rss.idleMB} MB, peak ${rss.peakMB} MB, mean ${rss.meanMB} MB under load`);
+  const { logLines, metricsScrapes } = results.observed;
+  log(
+    `observed  ${logLines} request-log lines written; /metrics scraped ${metricsScrapes.scrapes} times` +
+      (metricsScrapes.failures ? `, ${metricsScrapes.failures} failed (${metricsScrapes.firstError})` : ''),
+  );
+  log(`heap      peaks seen by /metrics (MB): ${JSON.stringify(metricsScrapes.peakMB)}`);
   log(
     `history   ${results.history.foundRows} rows for ${results.history.expectedRows} acknowledged transitions`,
   );

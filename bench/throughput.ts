@@ -22,6 +22,7 @@ import { createProgrammes, officerWithToken, prepareDatabase } from './database.
 import { JsonClient } from './http-client.ts';
 import { caseFor, closedLoop, type LoadResult, mergeLoads } from './load.ts';
 import { describeMachine } from './machine.ts';
+import { MetricsScraper } from './metrics-scraper.ts';
 import { printReport, type Results, writeResults } from './report.ts';
 import { judge, perSecond, roundTo, summariseLatencies, throughputRatio } from './stats.ts';
 
@@ -71,6 +72,9 @@ function assessment(client: number, iteration: number): { summary: string; evide
   };
 }
 
+/** The app serves /metrics with this token; the bench scrapes it as Prometheus would, throughout. */
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 let stopped = false;
 process.on('SIGINT', () => {
   stopped = true;
@@ -88,6 +92,7 @@ async function main(): Promise<number> {
   const { db, sql } = connect(database.url, 2);
   const bare = postgres(database.url, { max: options.clients, onnotice: () => {} });
   let app: RunningApp | undefined;
+  let scraper: MetricsScraper | undefined;
   const clients: JsonClient[] = [];
   try {
     const machine = await describeMachine(sql);
@@ -102,10 +107,14 @@ async function main(): Promise<number> {
       poolSize: options.appPoolSize,
       runWorker: options.runWorker,
       cpuProfileDir,
+      metricsToken: METRICS_TOKEN,
     });
     const pid = app.pid;
-    const idleRss = readRss(pid);
     const baseUrl = `http://127.0.0.1:${port}`;
+    // At rest: started, its first timers and outbox polls run, nothing asked of it yet.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const idleRss = readRss(pid);
+    scraper = new MetricsScraper(baseUrl, METRICS_TOKEN);
     for (let i = 0; i < options.clients; i++) clients.push(new JsonClient(baseUrl, officer.token));
 
     // The cases, opened and given their first assessment over HTTP, so both runs start from the
@@ -236,9 +245,11 @@ async function main(): Promise<number> {
         samples: memory.samples,
       },
       history: { expectedRows: expected, foundRows: Number(history?.rows), ok: historyOk },
+      observed: { logLines: app.logLines(), metricsScrapes: scraper.summary() },
       targets: judge({
         ratio,
         engineP99Ms: engineFigures.latencyMs.p99,
+        idleRssBytes: idleRss,
         peakRssBytes: memory.peakBytes,
       }),
     };
@@ -249,6 +260,7 @@ async function main(): Promise<number> {
     if (!historyOk) log(`ERROR: ${expected} transitions acknowledged, ${history?.rows} history rows`);
     return baseline.failed || engine.failed || !historyOk || stopped ? 1 : 0;
   } finally {
+    scraper?.stop();
     for (const client of clients) client.close();
     await app?.stop();
     await Promise.all([sql.end(), bare.end()]);

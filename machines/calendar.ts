@@ -127,9 +127,29 @@ function toInstant(instant: Date | string): number {
 
 /** London wall-clock time of instant t, expressed as if it were UTC (ms, whole seconds). */
 function londonWall(t: number): number {
-  const p: Record<string, number> = {};
-  for (const { type, value } of LONDON.formatToParts(new Date(t))) p[type] = Number(value);
-  return Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return Math.floor(t / 1000) * 1000 + hourOffset(Math.floor(t / HOUR_MS));
+}
+
+const HOUR_MS = 3_600_000;
+/** London's offset from UTC through each UTC hour asked about: formatToParts is slow, and hot. */
+const offsets = new Map<number, number>();
+
+/**
+ * London's offset from UTC (ms) during a UTC hour. It is constant within one: the clocks change on
+ * the hour in UTC (01:00 since 1981, 02:00 or 03:00 GMT before), and every offset since 1847 is whole hours.
+ */
+function hourOffset(hour: number): number {
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    const t = hour * HOUR_MS;
+    const p: Record<string, number> = {};
+    for (const { type, value } of LONDON.formatToParts(new Date(t))) p[type] = Number(value);
+    offset =
+      Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0) - t;
+    if (offsets.size >= 100_000) offsets.clear(); // bounded: a long-running process asks about many hours
+    offsets.set(hour, offset);
+  }
+  return offset;
 }
 
 const offsetAt = (t: number): number => londonWall(t) - t;

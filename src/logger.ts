@@ -3,20 +3,52 @@ import { pino } from 'pino';
 
 export type Logger = pino.Logger;
 
-/** Wherever they turn up in a log line, these are never written: secrets, credentials, form tokens. */
-const REDACT = [
-  'password',
-  'token',
-  'secret',
-  '_csrf',
-  '*.password',
-  '*.token',
-  '*.secret',
-  '*._csrf',
-  '*.headers.authorization',
-  '*.headers.cookie',
-  '*.headers["set-cookie"]',
-];
+/** Fields whose values are never written, at the top of a line or one level down (`form.token`). */
+const SECRET_FIELD = /^(password|token|secret|_csrf|authorization|cookie|set-cookie)$/i;
+export const REDACTED = '[redacted]';
+
+/**
+ * A log line with secrets taken out: credentials, form tokens, and a request's or response's
+ * `headers.authorization`, `headers.cookie` and `headers["set-cookie"]`. A line with nothing to hide
+ * (every request's line) is passed on as it is, so the check costs next to nothing.
+ */
+export function redactSecrets(line: Record<string, unknown>): Record<string, unknown> {
+  let out = line;
+  for (const key in line) {
+    const value = line[key];
+    const hidden = SECRET_FIELD.test(key)
+      ? REDACTED
+      : value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Error)
+        ? redactNested(value as Record<string, unknown>)
+        : value;
+    if (hidden !== value) {
+      if (out === line) out = { ...line };
+      out[key] = hidden;
+    }
+  }
+  return out;
+}
+
+function redactNested(value: Record<string, unknown>): Record<string, unknown> {
+  let out = value;
+  for (const key in value) {
+    const inner = value[key];
+    let hidden: unknown = inner;
+    if (SECRET_FIELD.test(key)) hidden = REDACTED;
+    else if (key === 'headers' && inner !== null && typeof inner === 'object') {
+      const headers = inner as Record<string, unknown>;
+      if (Object.keys(headers).some((name) => SECRET_FIELD.test(name)))
+        hidden = Object.fromEntries(
+          Object.entries(headers).map(([name, v]) => [name, SECRET_FIELD.test(name) ? REDACTED : v]),
+        );
+    }
+    if (hidden !== inner) {
+      if (out === value) out = { ...value };
+      out[key] = hidden;
+    }
+  }
+  return out;
+}
 
 /**
  * The service's logger: JSON lines for whatever collects them, or readable lines when a person is
@@ -26,8 +58,13 @@ export function createLogger(
   level: string,
   options: { pretty?: boolean; destination?: pino.DestinationStream } = {},
 ): Logger {
-  const settings = { level, base: undefined, redact: { paths: REDACT, censor: '[redacted]' } };
-  if (!options.pretty) return options.destination ? pino(settings, options.destination) : pino(settings);
+  // Redacted by a formatter of ours rather than pino's `redact` paths: those cost about 20 µs on
+  // every line, and every request writes one (README, Performance).
+  const settings = { level, base: undefined, formatters: { log: redactSecrets } };
+  // Standard output written asynchronously: lines that arrive while a write is under way go out
+  // together in the next, not one system call each (pino flushes what is left when the process exits).
+  if (!options.pretty)
+    return pino(settings, options.destination ?? pino.destination({ dest: 1, sync: false }));
   const pretty = createRequire(import.meta.url)('pino-pretty') as (o: object) => pino.DestinationStream;
   // A request's line reads "GET /cases/:id 200 12 ms (officer …)"; other lines as they are.
   const messageFormat = (line: Record<string, unknown>, key: string) =>

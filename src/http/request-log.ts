@@ -5,15 +5,13 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Logger } from '../logger.ts';
+import { type Logger, REDACTED } from '../logger.ts';
 
 /** An id a proxy in front may already have given the request; anything else is replaced by ours. */
 const GIVEN_ID = /^[\w.:-]{1,100}$/;
 
 /** Route parameters and query fields whose values are secrets (a password link's token, a code). */
 const SECRET_NAME = /token|code|secret|password|key|link|csrf|signin/i;
-
-export const REDACTED = '[redacted]';
 
 /** The path as it may be logged: secret route parameters replaced, the query kept to its names. */
 export function loggablePath(req: Pick<Request, 'originalUrl' | 'params'>): string {

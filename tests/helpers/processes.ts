@@ -1,5 +1,6 @@
 // Runs the real server and CLI as child processes, the way a person or an operator would.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 
 export type Env = Record<string, string | undefined>;
 
@@ -25,9 +26,25 @@ export function buildOnce(): void {
   if (built.status !== 0) throw new Error(`the build failed:\n${built.stdout}${built.stderr}`);
 }
 
-/** The server from its TypeScript sources, or compiled (`node dist/server.js`, as `npm start` runs it). */
+/**
+ * What an npm script runs after `node` (package.json: its V8 flags, then dist/<name>.js), so a
+ * test or bench starts the compiled service exactly as `npm start` or `npm run worker` does.
+ */
+export function startArguments(script: 'start' | 'worker' = 'start'): string[] {
+  const packageJson = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const command = packageJson.scripts[script] ?? '';
+  const [node, ...args] = command.trim().split(/\s+/);
+  const entry = script === 'start' ? 'dist/server.js' : 'dist/worker.js';
+  if (node !== 'node' || args.at(-1) !== entry)
+    throw new Error(`npm run ${script} is expected to run node … ${entry}; it runs ${command}`);
+  return args;
+}
+
+/** The server from its TypeScript sources, or compiled (as `npm start` runs it). */
 const serverArgs = (compiled: boolean) =>
-  compiled ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
+  compiled ? startArguments('start') : ['--import', 'tsx', 'src/server.ts'];
 
 export async function startServer(
   env: Env,

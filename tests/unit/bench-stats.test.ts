@@ -92,11 +92,16 @@ describe('rssBytesFromStatus', () => {
 
 describe('judge', () => {
   it('passes each target strictly as stated, and fails what was not measured', () => {
-    const verdicts = judge({ ratio: 0.5, engineP99Ms: 25, peakRssBytes: 249 * MB });
-    expect(verdicts.map((v) => v.pass)).toEqual([true, false, true]);
-    expect(verdicts.map((v) => v.actual)).toEqual(['0.50', '25.0 ms', '249.0 MB']);
-    const unmeasured = judge({ ratio: 0.49, engineP99Ms: 24.9, peakRssBytes: undefined });
-    expect(unmeasured.map((v) => v.pass)).toEqual([false, true, false]);
+    const verdicts = judge({ ratio: 0.5, engineP99Ms: 25, idleRssBytes: 120 * MB, peakRssBytes: 199 * MB });
+    expect(verdicts.map((v) => v.pass)).toEqual([true, false, false, true]);
+    expect(verdicts.map((v) => v.actual)).toEqual(['0.50', '25.0 ms', '120.0 MB', '199.0 MB']);
+    const unmeasured = judge({
+      ratio: 0.49,
+      engineP99Ms: 24.9,
+      idleRssBytes: 119 * MB,
+      peakRssBytes: undefined,
+    });
+    expect(unmeasured.map((v) => v.pass)).toEqual([false, true, true, false]);
   });
 });
 

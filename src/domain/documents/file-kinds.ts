@@ -1,7 +1,5 @@
 // Which files the service takes, judged by their content (file-type reads the first bytes), never by
 // their name; and a name made safe to store and to offer back in a Content-Disposition header.
-import { fileTypeFromBuffer } from 'file-type';
-
 /** The types taken, with the words a person reads. */
 export const ACCEPTED_TYPES: Record<string, string> = {
   'application/pdf': 'PDF',
@@ -34,6 +32,8 @@ function looksLikeText(head: Buffer): boolean {
 
 /** The file's type by its first bytes, when it is one the service takes; undefined otherwise. */
 export async function acceptedType(head: Buffer, name: string): Promise<string | undefined> {
+  // Loaded with the first upload, not at start: the app at rest stays small.
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(head);
   if (found) return ACCEPTED_TYPES[found.mime] ? found.mime : undefined;
   if (!looksLikeText(head)) return undefined;
