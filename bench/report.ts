@@ -109,6 +109,11 @@ export function printReport(results: Results, log: (line: string) => void): void
 
 /** Writes the run as throughput-<timestamp>.json and throughput-latest.json; returns their paths. */
 export function writeResults(results: Results, startedAt: Date): string[] {
+  return writeResultsFiles('throughput', results, startedAt);
+}
+
+/** Writes a benchmark's results as <name>-<timestamp>.json and <name>-latest.json; returns their paths. */
+export function writeResultsFiles(name: string, results: unknown, startedAt: Date): string[] {
   fs.mkdirSync(resultsDir, { recursive: true });
   // Colons are not allowed in file names everywhere: 2026-05-01T10-20-30Z.
   const stamp = startedAt
@@ -116,8 +121,8 @@ export function writeResults(results: Results, startedAt: Date): string[] {
     .replace(/\.\d+Z$/, 'Z')
     .replace(/:/g, '-');
   const text = `${formatJson(results)}\n`;
-  return [`throughput-${stamp}.json`, 'throughput-latest.json'].map((name) => {
-    const file = path.join(resultsDir, name);
+  return [`${name}-${stamp}.json`, `${name}-latest.json`].map((fileName) => {
+    const file = path.join(resultsDir, fileName);
     // Whole or not at all: a reader never sees half a file (*.tmp is ignored by git).
     fs.writeFileSync(`${file}.tmp`, text);
     fs.renameSync(`${file}.tmp`, file);

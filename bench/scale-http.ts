@@ -13,7 +13,15 @@ export class GetClient {
   }
 
   /** GETs `path`, insists on 200 and returns the time to the whole answer in milliseconds. */
-  timed(path: string): Promise<{ ms: number; bytes: number }> {
+  async timed(path: string): Promise<{ ms: number; bytes: number }> {
+    const answer = await this.get(path);
+    if (answer.status !== 200)
+      throw new Error(`GET ${path}: ${answer.status}: ${answer.body.toString('utf8').slice(0, 300)}`);
+    return { ms: answer.ms, bytes: answer.body.length };
+  }
+
+  /** GETs `path`: whatever the status, with the body, its type and the time to the whole answer. */
+  get(path: string): Promise<{ status: number; type: string; body: Buffer; ms: number }> {
     const start = performance.now();
     return new Promise((resolve, reject) => {
       const request = http.request(
@@ -28,16 +36,14 @@ export class GetClient {
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const body = Buffer.concat(chunks);
-            if (response.statusCode !== 200) {
-              reject(
-                new Error(`GET ${path}: ${response.statusCode}: ${body.toString('utf8').slice(0, 300)}`),
-              );
-              return;
-            }
-            resolve({ ms: performance.now() - start, bytes: body.length });
-          });
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              type: String(response.headers['content-type'] ?? ''),
+              body: Buffer.concat(chunks),
+              ms: performance.now() - start,
+            }),
+          );
           response.on('error', reject);
         },
       );

@@ -1,20 +1,4 @@
-// `npm run bench:scale`: does the engine stay quick with a national-sized portfolio? A fresh database
-// (made as `npm run bench` makes its own) is seeded with set-based SQL, and the same measures are
-// taken on it and on a small one (by default 1% of the size) made in the same run:
-//   (a) a transition over HTTP, sequential and 16 at once: p50/p95/p99 within 1.2× of the small one,
-//       both databases up at once and measured in alternating turns;
-//   (b) the work waiting for an officer (the home page, engine.waiting) and a programme's case list
-//       (GET /api/cases?programme=…): p95 under 50 ms;
-//   (c) the reconciliation report for a financial year: p95 under 1 s.
-//
-//   npm run bench:scale -- [--cases 1000000] [--small-fraction 0.01] [--sends 400] [--reads 200]
-//                          [--reports 10] [--clients 16]
-//
-// A measurement, not a test: it exits 0 whether or not the targets are met, and 1 only when
-// something failed.
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { machineDefinitions } from '../machines/index.ts';
@@ -25,7 +9,7 @@ import { type RunningApp, startApp } from './app-process.ts';
 import { createProgrammes, OFFICER_EMAIL, officerWithToken, prepareDatabase } from './database.ts';
 import { JsonClient } from './http-client.ts';
 import { describeMachine, type MachineInfo } from './machine.ts';
-import { formatJson, resultsDir } from './report.ts';
+import { writeResultsFiles } from './report.ts';
 import { GetClient } from './scale-http.ts';
 import { SCALE_YEAR, type SeedSizes, seedPortfolio } from './scale-seed.ts';
 import { roundTo, summariseLatencies } from './stats.ts';
@@ -415,18 +399,7 @@ async function main(): Promise<number> {
     large,
     targets,
   };
-  fs.mkdirSync(resultsDir, { recursive: true });
-  const stamp = startedAt
-    .toISOString()
-    .replace(/\.\d+Z$/, 'Z')
-    .replace(/:/g, '-');
-  const text = `${formatJson(results)}\n`;
-  const files = [`scale-${stamp}.json`, 'scale-latest.json'].map((name) => {
-    const file = path.join(resultsDir, name);
-    fs.writeFileSync(`${file}.tmp`, text);
-    fs.renameSync(`${file}.tmp`, file);
-    return path.relative(process.cwd(), file);
-  });
+  const files = writeResultsFiles('scale', results, startedAt);
   log(`results   ${files.join(', ')}`);
   return 0;
 }
