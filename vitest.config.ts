@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: unit tests start nothing (no database, no browser) and run in seconds
-// (`npm run test:unit`); integration and e2e tests each get a fresh, migrated, seeded database of
-// their own (tests/helpers/global-setup.ts). `npm test` runs all three.
+// Unit tests start nothing (no database, no browser) and run in seconds (`npm run test:unit`);
+// integration (in two projects) and e2e tests each get a fresh, migrated, seeded database of their
+// own (tests/helpers/global-setup.ts). `npm test` runs them all.
 const withDatabase = ['tests/helpers/global-setup.ts'];
+/**
+ * The longest integration files (property tests, fuzzing, worker processes): a project of their
+ * own, with a database of its own, which `npm test` runs beside e2e so both halves take about as long.
+ */
+const longIntegration = [
+  'tests/integration/rulebook-property.test.ts',
+  'tests/integration/fuzz-events.test.ts',
+  'tests/integration/fuzz-routes.test.ts',
+  'tests/integration/worker-processes.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -19,7 +29,16 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], globalSetup: withDatabase },
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          exclude: longIntegration,
+          globalSetup: withDatabase,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'integration-long', include: longIntegration, globalSetup: withDatabase },
       },
       {
         extends: true,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: the three vitest projects as two processes side by side: unit and integration in one,
-// e2e in the other. Integration and e2e each have a database of their own, so they may run at once;
-// within each, files run one at a time (they share their database). Arguments go to both (a file
+// `npm test`: the vitest projects as two processes side by side: unit and integration in one, e2e
+// and the longest integration files (integration-long) in the other, so the two take about as long.
+// Each project has a database of its own, so they may run at once; within each process, files run
+// one at a time (a project's files share its database). Arguments go to both (a file
 // path runs where it belongs; the other finds nothing and passes). Ends with one plain line,
 // "tests: N passed, N failed, N skipped", the two processes' lines added up.
 import { spawn } from 'node:child_process';
@@ -39,7 +40,7 @@ function run(label, projects) {
   );
 }
 
-const runs = await Promise.all([run('unit+integration', ['unit', 'integration']), run('e2e', ['e2e'])]);
+const runs = await Promise.all([run('unit+integration', ['unit', 'integration']), run('e2e+long', ['e2e', 'integration-long'])]);
 const total = [0, 0, 0];
 for (const { label, summary } of runs) {
   if (!summary) console.error(`[${label}] ended without its summary line`);

@@ -73,7 +73,7 @@ export async function applicationOfCase(
   const mayChange = maySend || view.forColleagues.some((e) => e.type === application.type);
   const sentWith = mayChange
     ? undefined
-    : (history ?? (await engine.history(actor, view.id))).filter((h) => h.type === application.type).at(-1);
+    : (history ?? (await engine.history(actor, view))).filter((h) => h.type === application.type).at(-1);
   const form = formRow.form as ApplicationForm;
   const answers: Answers = { ...row.answers, ...((sentWith?.payload as Answers | undefined) ?? {}) };
   const fileIds = questionsOf(form)

@@ -471,8 +471,15 @@ export class Engine {
     return this.view(actor, caseRow, definition, restore(definition, caseRow.snapshot));
   }
 
-  async history(actor: Actor, caseId: string): Promise<HistoryEntry[]> {
-    const caseRow = await this.visibleCase(actor, caseId, this.deps.db);
+  /**
+   * A case's history as this person may read it: by id, or from the view of it they were just given
+   * (engine.get), which has shown they may see it, so the case is not read again.
+   */
+  async history(actor: Actor, of: string | CaseView): Promise<HistoryEntry[]> {
+    const caseRow =
+      typeof of === 'string'
+        ? await this.visibleCase(actor, of, this.deps.db)
+        : { id: of.id, machineId: of.machine, machineVersion: of.machineVersion };
     return historyFor(actor, this.definitionOf(caseRow), await caseHistory(this.deps.db, caseRow.id));
   }
 
@@ -505,7 +512,7 @@ export class Engine {
     return caseRow;
   }
 
-  private definitionOf(caseRow: CaseRow): MachineDefinition {
+  private definitionOf(caseRow: Pick<CaseRow, 'id' | 'machineId' | 'machineVersion'>): MachineDefinition {
     const definition = this.deps.registry.get(caseRow.machineId, caseRow.machineVersion);
     if (!definition) {
       throw integrity(

@@ -30,7 +30,9 @@ describe('pageLinks', () => {
 describe('pageKind', () => {
   it('takes ids, event names and one-of-many names out of the path, and the query off', () => {
     expect(pageKind(`/cases/${ID}`)).toBe('/cases/:id');
-    expect(pageKind(`/cases/${ID}/events/RECORD_NEEDS_ASSESSMENT?from=home`)).toBe('/cases/:id/events/:event');
+    expect(pageKind(`/cases/${ID}/events/RECORD_NEEDS_ASSESSMENT?from=home`)).toBe(
+      '/cases/:id/events/:event',
+    );
     expect(pageKind(`/programmes/${ID}/form/questions/needs`)).toBe('/programmes/:id/form/questions/:name');
     expect(pageKind(`/cases/${ID}/documents/new`)).toBe('/cases/:id/documents/new');
     expect(pageKind('/finance/board-report?year=2026-27')).toBe('/finance/board-report');

@@ -596,3 +596,21 @@ describe('an optional question needed in some cases', () => {
     ]);
   });
 });
+
+describe('the trim filter GOV.UK Frontend leans on', () => {
+  const env = configureViews(express());
+
+  it('trims as nunjucks does, and keeps safe HTML safe and other text escaped', () => {
+    expect(env.renderString('[{{ "  \\n a  b \\t " | trim }}]', {})).toBe('[a  b]');
+    expect(env.renderString('{{ html | safe | trim }}', { html: '  <b>bold</b>\n ' })).toBe('<b>bold</b>');
+    expect(env.renderString('{{ text | trim }}', { text: '  <b>bold</b> ' })).toBe('&lt;b&gt;bold&lt;/b&gt;');
+    expect(env.renderString('[{{ nothing | trim }}]', {})).toBe('[]');
+  });
+
+  it('trims a long block of HTML with much white space inside it whole', () => {
+    const block = `  ${'<option value="x">x</option>\n        '.repeat(5000)}<p>end</p>   `;
+    const out = env.renderString('{{ html | safe | trim }}', { html: block });
+    expect(out.startsWith('<option')).toBe(true);
+    expect(out.endsWith('<p>end</p>')).toBe(true);
+  });
+});

@@ -89,11 +89,6 @@ export async function inScope(db: Db, id: string, scope: CaseScope): Promise<boo
   return row !== undefined;
 }
 
-export async function findCase(db: Db, id: string): Promise<CaseRow | undefined> {
-  const [row] = await db.select().from(cases).where(eq(cases.id, id));
-  return row;
-}
-
 /** Every column of a case, named as drizzle names them (CaseRow). */
 const caseColumns = (pg: postgres.Sql) => pg`
   id, seq, machine_id as "machineId", machine_version as "machineVersion", state, snapshot,
@@ -113,6 +108,13 @@ const caseRowOf = (row: DriverCaseRow): CaseRow => ({
   createdAt: timestampValue(row.createdAt),
   updatedAt: timestampValue(row.updatedAt),
 });
+
+/** A case by its id. Every case page reads several: a prepared statement (see statements.ts). */
+export async function findCase(db: Db, id: string): Promise<CaseRow | undefined> {
+  const pg = postgresOf(db);
+  const [row] = await pg<DriverCaseRow[]>`select ${caseColumns(pg)} from cases where id = ${id}`;
+  return row && caseRowOf(row);
+}
 
 /**
  * Locks the case row until the transaction ends, so one writer at a time moves it. Every
@@ -269,8 +271,14 @@ export async function lastSenderOf(db: Db, caseId: string, type: string) {
   return sent;
 }
 
+/** A case's history, oldest first. Every case page reads it: a prepared statement (see statements.ts). */
 export async function caseHistory(db: Db, caseId: string): Promise<CaseEventRow[]> {
-  return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.version));
+  const pg = postgresOf(db);
+  const rows = await pg<(Omit<CaseEventRow, 'at'> & { at: string })[]>`select case_id as "caseId", version,
+    type, payload, from_state as "fromState", to_state as "toState", actor_id as "actorId",
+    actor_role as "actorRole", effects, at
+    from case_events where case_id = ${caseId} order by version`;
+  return rows.map((row) => ({ ...row, at: timestampValue(row.at) }));
 }
 
 /** Sets and cancels a case's timers in the order given; setting an existing key moves it. */

@@ -42,6 +42,22 @@ export async function roundCaseOf(db: Db, programmeId: string, roundMachine: str
   return row;
 }
 
+/** The latest round of each of these programmes, in one query (the programmes list). */
+export async function roundCasesOf(db: Db, programmeIds: readonly string[], roundMachine: string) {
+  if (!programmeIds.length) return new Map<string, { id: string; state: string; closesAt: string | null }>();
+  const rows = await db
+    .selectDistinctOn([cases.programmeId], {
+      programmeId: cases.programmeId,
+      id: cases.id,
+      state: cases.state,
+      closesAt: sql<string | null>`${cases.snapshot} -> 'context' ->> 'closesAt'`,
+    })
+    .from(cases)
+    .where(and(inArray(cases.programmeId, [...programmeIds]), eq(cases.machineId, roundMachine)))
+    .orderBy(cases.programmeId, desc(cases.seq));
+  return new Map(rows.map(({ programmeId, ...round }) => [programmeId!, round]));
+}
+
 /** A programme's outcome measures, in its order. */
 export async function measuresOf(db: Db, programmeId: string) {
   const rows = await db

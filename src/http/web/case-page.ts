@@ -81,7 +81,7 @@ export function caseRenderer(deps: { db: Db; engine: Engine }) {
     const onCase = state.action === undefined;
     const [history, organisation, programme, drafts, standing, suppliers, money, related, notes, messages] =
       await Promise.all([
-        deps.engine.history(actor, view.id),
+        deps.engine.history(actor, view),
         findOrganisation(deps.db, view.organisationId),
         view.programmeId ? findProgramme(deps.db, view.programmeId) : undefined,
         actor.userId

@@ -23,7 +23,7 @@ export function letterPagesRouter(deps: { db: Db; engine: Engine }): Router {
     const type = String(req.params.type);
     const view = await deps.engine.get(actor, String(req.params.id));
     const definition = deps.engine.registry.get(view.machine, view.machineVersion);
-    const history = await deps.engine.history(actor, view.id);
+    const history = await deps.engine.history(actor, view);
     // A letter is there once the case has come to it (lettersOfCase says when), and not before.
     const there = !!definition && lettersOfCase(definition, view, history).some((l) => l.type === type);
     const letter = definition && there ? letterWords(definition, type, view.context) : undefined;

@@ -15,6 +15,7 @@ import {
   outcomesOf,
   type ProgrammeRow,
   roundCaseOf,
+  roundCasesOf,
 } from '../../db/queries/programmes.ts';
 import { opensOnProgramme, ownersFor, takesBids } from '../../domain/open-case.ts';
 import { maySetLimits } from '../../domain/programme-limits.ts';
@@ -64,10 +65,9 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
   const cycleTitle = (machine: string) => engine.registry.latest(machine)?.title ?? machine;
   const stateLabel = (machine: string, state: string) =>
     engine.registry.latest(machine)?.states[state]?.label ?? state;
-  const roundOf = async (programmeId: string) => {
-    const round = await roundCaseOf(db, programmeId, ROUND_MACHINE);
-    return round ? { ...round, stateLabel: stateLabel(ROUND_MACHINE, round.state) } : undefined;
-  };
+  const labelled = <T extends { state: string }>(round: T | undefined) =>
+    round ? { ...round, stateLabel: stateLabel(ROUND_MACHINE, round.state) } : undefined;
+  const roundOf = async (programmeId: string) => labelled(await roundCaseOf(db, programmeId, ROUND_MACHINE));
 
   /** Each programme's bids and grants (not its round) counted by stage, in one query. */
   async function caseCounts(programmeIds: string[]): Promise<Map<string, CaseCount[]>> {
@@ -88,19 +88,18 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
       listFunds(db),
       planThemesInOrder(db),
     ]);
-    const counts = await caseCounts(rows.map((r) => r.id));
-    const programmes = await Promise.all(
-      rows.map(async (row) => ({
-        id: row.id,
-        name: row.name,
-        cycleTitle: cycleTitle(row.cycle),
-        fundName: ((f) => (f ? `${f.name} ${f.financialYear}` : ''))(funds.find((f) => f.id === row.fundId)),
-        themeName: themes.find((t) => t.id === row.themeId)?.name ?? row.themeId,
-        round: await roundOf(row.id),
-        takesBids: takesBids(engine.registry.latest(row.cycle)),
-        counts: counts.get(row.id) ?? [],
-      })),
-    );
+    const ids = rows.map((r) => r.id);
+    const [counts, rounds] = await Promise.all([caseCounts(ids), roundCasesOf(db, ids, ROUND_MACHINE)]);
+    const programmes = rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      cycleTitle: cycleTitle(row.cycle),
+      fundName: ((f) => (f ? `${f.name} ${f.financialYear}` : ''))(funds.find((f) => f.id === row.fundId)),
+      themeName: themes.find((t) => t.id === row.themeId)?.name ?? row.themeId,
+      round: labelled(rounds.get(row.id)),
+      takesBids: takesBids(engine.registry.latest(row.cycle)),
+      counts: counts.get(row.id) ?? [],
+    }));
     res.render('programmes.njk', {
       title: 'Programmes',
       programmes,
