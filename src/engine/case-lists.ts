@@ -175,5 +175,7 @@ export async function searchCases(deps: ListDeps, actor: Actor, query: CaseSearc
       organisationName: row.organisationName,
     })),
     total: found.total,
+    /** More match than were counted (COUNT_UP_TO): total is a floor. */
+    more: found.more,
   };
 }

@@ -2,6 +2,7 @@
 // stage and case officer, a page at a time; a filter typed wrong is said plainly; titles kept for
 // cases made before the column are filled in at start-up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COUNT_UP_TO, findCases } from '../../src/db/queries/case-search.ts';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { fillCaseTitles } from '../../src/engine/case-titles.ts';
 import { CASES_PER_PAGE } from '../../src/http/web/case-search-pages.ts';
@@ -126,6 +127,33 @@ describe('finding a case', () => {
     const beyond = await search(`${query}&page=9`);
     expect(beyond.status).toBe(303);
     expect(beyond.headers.location).toBe(`/cases?programme=${programmeId}&cycle=youth-fund&page=2`);
+  });
+
+  it('counts matches only up to a limit, and says there are more; the page itself is whole', async () => {
+    const { programmeId } = await t.programme();
+    for (let i = 0; i < 7; i += 1) await b.open(programmeId, `Counted bid ${i}`);
+    const all = { kind: 'all' } as const;
+    const capped = await findCases(t.db, {
+      scope: all,
+      programmeId,
+      machineId: 'youth-fund',
+      limit: 5,
+      offset: 0,
+      countUpTo: 3,
+    });
+    expect(capped).toMatchObject({ total: 3, more: true });
+    expect(capped.rows).toHaveLength(5);
+    const exact = await findCases(t.db, {
+      scope: all,
+      programmeId,
+      machineId: 'youth-fund',
+      limit: 5,
+      offset: 5,
+      countUpTo: 7,
+    });
+    expect(exact).toMatchObject({ total: 7, more: false });
+    expect(exact.rows).toHaveLength(2);
+    expect(COUNT_UP_TO).toBe(10_000);
   });
 
   it('finds by title a case made before titles were kept, once the service has filled them in', async () => {

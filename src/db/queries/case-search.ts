@@ -36,16 +36,21 @@ export interface CaseSearch {
   officer?: string | undefined;
   limit: number;
   offset: number;
+  /** Count matches up to this many (COUNT_UP_TO unless given). */
+  countUpTo?: number;
 }
 
 /** `%`, `_` and `\` typed by a person are themselves in a LIKE pattern, not wildcards. */
 const literally = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One page of the cases found, newest first, with the organisation's name and how many there are. */
+/** Matches counted up to this many; past it a search says "more than 10,000". */
+export const COUNT_UP_TO = 10_000;
+
 export async function findCases(
   db: Db,
   search: CaseSearch,
-): Promise<{ rows: (CaseRow & { organisationName: string })[]; total: number }> {
+): Promise<{ rows: (CaseRow & { organisationName: string })[]; total: number; more: boolean }> {
   const conditions: SQL[] = [];
   const scoped = scopeCondition(search.scope, cases);
   if (scoped) conditions.push(scoped);
@@ -65,26 +70,35 @@ export async function findCases(
     );
   if (matches.length) conditions.push(or(...matches)!);
   const where = and(...conditions);
-  const rows = await db
-    .select({ kase: cases, organisationName: organisations.name, total: sql<number>`count(*) over ()` })
-    .from(cases)
-    .innerJoin(organisations, eq(organisations.id, cases.organisationId))
-    .where(where)
-    .orderBy(desc(cases.seq))
-    .limit(search.limit)
-    .offset(search.offset);
-  // A page past the end has no row to carry the count: then it is counted on its own.
-  const total =
-    rows.length || search.offset === 0
-      ? Number(rows[0]?.total ?? 0)
-      : Number(
-          (
-            await db
-              .select({ n: sql<number>`count(*)` })
-              .from(cases)
-              .innerJoin(organisations, eq(organisations.id, cases.organisationId))
-              .where(where)
-          )[0]?.n ?? 0,
-        );
-  return { rows: rows.map((r) => ({ ...r.kase, organisationName: r.organisationName })), total };
+  // The page and the count apart: counting every match with the page (count(*) over ()) made
+  // PostgreSQL read every matching case whole, seconds with a million of them. The count stops past
+  // COUNT_UP_TO, which is as many as anyone pages through.
+  const countUpTo = search.countUpTo ?? COUNT_UP_TO;
+  const [rows, counted] = await Promise.all([
+    db
+      .select({ kase: cases, organisationName: organisations.name })
+      .from(cases)
+      .innerJoin(organisations, eq(organisations.id, cases.organisationId))
+      .where(where)
+      .orderBy(desc(cases.seq))
+      .limit(search.limit)
+      .offset(search.offset),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(
+        db
+          .select({ one: sql`1` })
+          .from(cases)
+          .innerJoin(organisations, eq(organisations.id, cases.organisationId))
+          .where(where)
+          .limit(countUpTo + 1)
+          .as('matching'),
+      ),
+  ]);
+  const n = Number(counted[0]?.n ?? 0);
+  return {
+    rows: rows.map((r) => ({ ...r.kase, organisationName: r.organisationName })),
+    total: Math.min(n, countUpTo),
+    more: n > countUpTo,
+  };
 }

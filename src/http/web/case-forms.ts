@@ -72,6 +72,8 @@ export function actionForms(
     suppliers?: readonly { id: string; name: string }[];
     officers?: readonly { id: string; name: string }[];
   } = {},
+  /** Whose fields to build: all, unless a page shows only some forms (the case page links to them). */
+  withFields: (type: string) => boolean = () => true,
 ) {
   // What a colleague with the permission sends, this person may prepare and save for them.
   const events = [
@@ -91,6 +93,10 @@ export function actionForms(
   const forms = events.map(({ type, label, note, saveOnly }) => {
     const payload = eventSpec(definition, type)!.payload;
     const mine = failed?.type === type ? failed : undefined;
+    const irreversible = !!eventSpec(definition, type)?.irreversible;
+    const headingId = actionId(type);
+    if (!mine && !withFields(type))
+      return { type, label, headingId, fields: [], irreversible, note, saveOnly };
     const built = buildForm(payload, {
       context: view.context,
       criteria: definition.criteria?.(view.context),
@@ -101,8 +107,7 @@ export function actionForms(
     });
     if (mine) errors = built.errorList;
     // What cannot be undone is confirmed on a page of its own first.
-    const irreversible = !!eventSpec(definition, type)?.irreversible;
-    return { type, label, headingId: actionId(type), fields: built.fields, irreversible, note, saveOnly };
+    return { type, label, headingId, fields: built.fields, irreversible, note, saveOnly };
   });
   return { forms, errors };
 }

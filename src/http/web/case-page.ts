@@ -145,7 +145,15 @@ export function caseRenderer(deps: { db: Db; engine: Engine }) {
 
     // The case officer cannot be given the case again: the other officers are offered.
     const others = officers.filter((o) => o.id !== view.officerId);
-    const built = actionForms(definition, view, state.failed, drafts, { suppliers, officers: others });
+    // The case page links to each action's own page: only that page needs the form's fields.
+    const built = actionForms(
+      definition,
+      view,
+      state.failed,
+      drafts,
+      { suppliers, officers: others },
+      (type) => type === state.action,
+    );
     // Decisions and signatures wait until this person has declared no conflict of interest.
     const decides = (type: string) =>
       !!eventSpec(definition, type)?.decision || Object.hasOwn(rulebookEvents, type);

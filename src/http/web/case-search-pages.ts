@@ -112,6 +112,7 @@ export function caseSearchRouter(deps: { db: Db; engine: Engine }): Router {
       ...view,
       searched: Object.entries(filters).some(([key, value]) => key !== 'page' && value),
       total: found.total,
+      more: found.more,
       first: found.total ? (filters.page - 1) * CASES_PER_PAGE + 1 : 0,
       last: (filters.page - 1) * CASES_PER_PAGE + found.items.length,
       results: found.items.map((c) => ({

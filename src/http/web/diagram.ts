@@ -90,11 +90,29 @@ function wrap(text: string): string[] {
 
 const labelOf = (definition: MachineDefinition, state: string) => definition.states[state]?.label ?? state;
 
-/** The diagram's SVG and its text alternative, for a case at `current`. */
-export function machineDiagram(
-  definition: MachineDefinition,
-  current: string,
-): { svg: string; alternative: string; stages: { label: string; current: boolean }[] } {
+type Diagram = { svg: string; alternative: string; stages: { label: string; current: boolean }[] };
+
+const drawn = new WeakMap<MachineDefinition, Map<string, Diagram>>();
+
+/**
+ * The diagram's SVG and its text alternative, for a case at `current`: drawn once per machine and
+ * stage, since every case page shows one and nothing in it is the case's own. Callers never change it.
+ */
+export function machineDiagram(definition: MachineDefinition, current: string): Diagram {
+  let byStage = drawn.get(definition);
+  if (!byStage) {
+    byStage = new Map();
+    drawn.set(definition, byStage);
+  }
+  let diagram = byStage.get(current);
+  if (!diagram) {
+    diagram = drawDiagram(definition, current);
+    byStage.set(current, diagram);
+  }
+  return diagram;
+}
+
+function drawDiagram(definition: MachineDefinition, current: string): Diagram {
   const edges = machineEdges(definition);
   const columns = ranks(definition, edges);
   // Columns in bands of PER_BAND, one band under the other, each as tall as its tallest column.
