@@ -15,8 +15,10 @@ import { SCALE_YEAR, seedPortfolio } from '../../bench/scale-seed.ts';
 import type { Database } from '../../src/db/client.ts';
 import { lockCase, moveCase } from '../../src/db/queries/cases.ts';
 import { findUserByEmail } from '../../src/db/queries/people.ts';
+import { caseCountsOf } from '../../src/db/queries/programmes.ts';
 import { postgresOf } from '../../src/db/statements.ts';
 import { actorOf } from '../../src/domain/people.ts';
+import { ROUND_MACHINE } from '../../src/domain/programmes.ts';
 import { reconciliation } from '../../src/domain/reports/reconciliation.ts';
 import type { Actor } from '../../src/engine/actor.ts';
 import type { Engine } from '../../src/engine/engine.ts';
@@ -308,6 +310,20 @@ describe('the hot paths use their indexes', () => {
     );
     expectIndex(plans, 'cases', 'cases_programme_seq_idx');
     expectNoSortedScans(plans);
+  });
+
+  it('the programmes page: every programme’s cases counted by stage from cases_programme_seq_idx alone', async () => {
+    const programmes = await plain`select id from programmes`;
+    const plans = await plansOf(
+      await statementsOf(() =>
+        caseCountsOf(
+          db,
+          programmes.map((p) => p.id as string),
+          ROUND_MACHINE,
+        ),
+      ),
+    );
+    expectIndexOnly(plans, 'cases_programme_seq_idx');
   });
 
   it('the reconciliation for a financial year: the ledger summed from fund_ledger_fund_sums_idx alone', async () => {
