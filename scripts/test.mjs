@@ -40,7 +40,10 @@ function run(label, projects) {
   );
 }
 
-const runs = await Promise.all([run('unit+integration', ['unit', 'integration']), run('e2e+long', ['e2e', 'integration-long'])]);
+const runs = await Promise.all([
+  run('unit+integration', ['unit', 'integration']),
+  run('e2e+long', ['e2e', 'integration-long']),
+]);
 const total = [0, 0, 0];
 for (const { label, summary } of runs) {
   if (!summary) console.error(`[${label}] ended without its summary line`);

@@ -83,17 +83,15 @@ export async function findCases(
       .orderBy(desc(cases.seq))
       .limit(search.limit)
       .offset(search.offset),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(
-        db
-          .select({ one: sql`1` })
-          .from(cases)
-          .innerJoin(organisations, eq(organisations.id, cases.organisationId))
-          .where(where)
-          .limit(countUpTo + 1)
-          .as('matching'),
-      ),
+    db.select({ n: sql<number>`count(*)::int` }).from(
+      db
+        .select({ one: sql`1` })
+        .from(cases)
+        .innerJoin(organisations, eq(organisations.id, cases.organisationId))
+        .where(where)
+        .limit(countUpTo + 1)
+        .as('matching'),
+    ),
   ]);
   const n = Number(counted[0]?.n ?? 0);
   return {
