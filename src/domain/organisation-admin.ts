@@ -35,29 +35,41 @@ const standingOf = (o: OrganisationRow) =>
   o.inactiveAt ? 'inactive' : o.verifiedAt ? 'verified' : 'unverified';
 
 /**
- * The other organisations that look like this one: the same name, charity number or company number.
- * Registering is open to anyone, so the same organisation can register twice.
+ * The other organisations that look like each one: the same name, charity number or company number.
+ * Registering is open to anyone, so the same organisation can register twice. Every organisation is
+ * filed once under each of its keys, so each is matched in one look-up, not against every other.
  */
-function lookalikes(o: OrganisationRow, all: readonly OrganisationRow[]): string[] {
-  const same = (a: string | null, b: string | null) =>
-    !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
-  return all
-    .filter(
-      (other) =>
-        other.id !== o.id &&
-        (same(other.name, o.name) ||
-          same(other.charityNumber, o.charityNumber) ||
-          same(other.companyNumber, o.companyNumber)),
-    )
-    .map((other) => other.name);
+function lookalikesOf(all: readonly OrganisationRow[]): (o: OrganisationRow) => string[] {
+  const key = (kind: string, value: string | null) =>
+    value?.trim() ? `${kind}:${value.trim().toLowerCase()}` : null;
+  const keysOf = (o: OrganisationRow) =>
+    [key('name', o.name), key('charity', o.charityNumber), key('company', o.companyNumber)].filter(
+      (k): k is string => k !== null,
+    );
+  const filed = new Map<string, OrganisationRow[]>();
+  for (const o of all)
+    for (const k of keysOf(o)) {
+      const list = filed.get(k);
+      if (list) list.push(o);
+      else filed.set(k, [o]);
+    }
+  return (o) => {
+    const found = new Set<OrganisationRow>();
+    for (const k of keysOf(o))
+      for (const other of filed.get(k) ?? []) if (other.id !== o.id) found.add(other);
+    if (!found.size) return [];
+    // In the order the organisations were listed, as before.
+    return all.filter((other) => found.has(other)).map((other) => other.name);
+  };
 }
 
 export async function organisationList(db: Database, actor: Actor, show: OrganisationList) {
   requireAdmin(actor);
   const all = await organisationsForAdmin(db, 'all');
   const shown = show === 'all' ? all : await organisationsForAdmin(db, show);
+  const lookalikes = lookalikesOf(all);
   return shown.map((o) => ({
-    lookalikes: lookalikes(o, all),
+    lookalikes: lookalikes(o),
     id: o.id,
     name: o.name,
     kindName: kindNames[o.kind],
@@ -87,7 +99,7 @@ export async function organisationRecord(db: Database, actor: Actor, id: string)
     phone: o.phone,
     createdAt: o.createdAt,
     standing: standingOf(o),
-    lookalikes: lookalikes(o, await organisationsForAdmin(db, 'all')),
+    lookalikes: lookalikesOf(await organisationsForAdmin(db, 'all'))(o),
     verifiedAt: o.verifiedAt,
     verifiedByName: verifier?.name ?? null,
     inactiveAt: o.inactiveAt,

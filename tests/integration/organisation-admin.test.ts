@@ -116,6 +116,21 @@ describe('organisations, for admins', () => {
     expect(list.text).toMatch(row);
     const page = await admin.get(`/admin/organisations/${first.organisationId}`);
     expect(page.text).toContain('Possibly registered twice: Avocet again');
+    // The same name, whatever its case and spaces, and the same company number flag it too.
+    const named = await t.newProvider('Named twin');
+    await t.sql`update organisations set name = ' ' || upper(f.name) || ' ' from (select name from organisations
+      where id = ${first.organisationId}) as f where organisations.id = ${named.organisationId}`;
+    const company = await t.newProvider('Bittern');
+    const companyTwin = await t.newProvider('Bittern Trading');
+    const alone = await t.newProvider('Curlew');
+    await t.sql`update organisations set company_number = '08123456'
+      where id in (${company.organisationId}, ${companyTwin.organisationId})`;
+    const listed = (await admin.get('/admin/organisations')).text;
+    const flagged = (id: string) =>
+      new RegExp(`${id}">[^<]*</a><br><strong[^>]*>Possible duplicate`).test(listed);
+    expect(flagged(named.organisationId)).toBe(true);
+    expect(flagged(companyTwin.organisationId)).toBe(true);
+    expect(flagged(alone.organisationId)).toBe(false);
 
     // A partner of this test's own: the demo partners are shared with other files.
     const [nhs] =
