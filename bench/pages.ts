@@ -13,7 +13,7 @@ import { idsIn, isReport, pageKind, pageLinks } from './page-kinds.ts';
 import { writeResultsFiles } from './report.ts';
 import { GetClient } from './scale-http.ts';
 import { seedPortfolio } from './scale-seed.ts';
-import { roundTo, summariseLatencies } from './stats.ts';
+import { positive, roundTo, summariseLatencies } from './stats.ts';
 
 const PEOPLE = [
   'officer@demo.test',
@@ -43,11 +43,6 @@ const { values: flags } = parseArgs({
     crawl: { type: 'string', default: '250' },
   },
 });
-const positive = (name: string, value: string | undefined) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
-  return n;
-};
 const options = {
   cases: Math.floor(positive('cases', flags.cases)),
   smallCases: Math.floor(positive('small', flags.small)),

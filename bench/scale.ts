@@ -12,7 +12,7 @@ import { describeMachine, type MachineInfo } from './machine.ts';
 import { writeResultsFiles } from './report.ts';
 import { GetClient } from './scale-http.ts';
 import { SCALE_YEAR, type SeedSizes, seedPortfolio } from './scale-seed.ts';
-import { roundTo, summariseLatencies } from './stats.ts';
+import { positive, roundTo, summariseLatencies } from './stats.ts';
 
 /** The self-loop `npm run bench` sends: no effects, timers or mail. */
 const MACHINE = 'commissioning-round';
@@ -31,11 +31,6 @@ const { values: flags } = parseArgs({
     clients: { type: 'string', default: '16' },
   },
 });
-const positive = (name: string, value: string | undefined) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${value}`);
-  return n;
-};
 const options = {
   cases: Math.floor(positive('cases', flags.cases)),
   smallFraction: positive('small-fraction', flags['small-fraction']),

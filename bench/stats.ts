@@ -46,6 +46,14 @@ export function throughputRatio(engine: number, baseline: number): number {
   return engine / baseline;
 }
 
+/** A number given on the command line (`--name value`): positive, or with `orZero` also 0; else it throws. */
+export function positive(name: string, value: string | undefined, orZero = false): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !orZero))
+    throw new Error(`--${name} must be a ${orZero ? 'non-negative' : 'positive'} number, got ${value}`);
+  return n;
+}
+
 export function roundTo(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;

@@ -24,7 +24,7 @@ import { caseFor, closedLoop, type LoadResult, mergeLoads } from './load.ts';
 import { describeMachine } from './machine.ts';
 import { MetricsScraper } from './metrics-scraper.ts';
 import { printReport, type Results, writeResults } from './report.ts';
-import { judge, perSecond, roundTo, summariseLatencies, throughputRatio } from './stats.ts';
+import { judge, perSecond, positive, roundTo, summariseLatencies, throughputRatio } from './stats.ts';
 
 /** A self-loop with no effects, timers or mail: the cheapest event that can be sent over and over. */
 const MACHINE = 'commissioning-round';
@@ -41,13 +41,6 @@ const { values: flags } = parseArgs({
     'app-pool': { type: 'string' },
   },
 });
-
-function positive(name: string, value: string | undefined, orZero = false): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (n === 0 && !orZero))
-    throw new Error(`--${name} must be a ${orZero ? 'non-negative' : 'positive'} number, got ${value}`);
-  return n;
-}
 
 const options = {
   seconds: positive('seconds', flags.seconds),

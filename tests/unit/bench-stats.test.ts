@@ -11,6 +11,7 @@ import {
   MB,
   percentile,
   perSecond,
+  positive,
   roundTo,
   rssBytesFromStatus,
   summariseLatencies,
@@ -195,5 +196,16 @@ describe('busyTicksFromProcStat', () => {
     const stat = 'cpu  100 5 50 9000 30 1 2 3 40 0\ncpu0 50 2 25 4500 15 0 1 1 20 0\nintr 1 2 3\n';
     expect(busyTicksFromProcStat(stat)).toBe(100 + 5 + 50 + 1 + 2 + 3);
     expect(busyTicksFromProcStat('intr 1 2 3\n')).toBeUndefined();
+  });
+});
+
+describe('positive', () => {
+  it('takes a positive number, 0 only when asked, and names the flag when it refuses', () => {
+    expect(positive('seconds', '20')).toBe(20);
+    expect(positive('warmup', '0', true)).toBe(0);
+    expect(() => positive('warmup', '0')).toThrow('--warmup must be a positive number, got 0');
+    expect(() => positive('cases', '-1', true)).toThrow('--cases must be a non-negative number, got -1');
+    expect(() => positive('cases', 'many')).toThrow('--cases must be a positive number, got many');
+    expect(() => positive('cases', undefined)).toThrow('got undefined');
   });
 });
