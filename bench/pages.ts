@@ -12,7 +12,7 @@ import { MetricsScraper } from './metrics-scraper.ts';
 import { idsIn, isReport, pageKind, pageLinks } from './page-kinds.ts';
 import { writeResultsFiles } from './report.ts';
 import { GetClient } from './scale-http.ts';
-import { seedPortfolio } from './scale-seed.ts';
+import { seedSettled } from './scale-seed.ts';
 import { positive, roundTo, summariseLatencies } from './stats.ts';
 
 const PEOPLE = [
@@ -56,7 +56,6 @@ const log = (line: string) => console.log(line);
 
 interface Person {
   email: string;
-  role: string;
   client: GetClient;
   /** Kind of page → addresses of that kind this person reached. */
   kinds: Map<string, string[]>;
@@ -111,16 +110,8 @@ async function openSize(label: 'small' | 'large', cases: number): Promise<Size> 
     );
     const [template] =
       await bare`select snapshot from cases order by machine_id = 'commissioning-round' desc limit 1`;
-    const seedStart = performance.now();
-    const reserved = await bare.reserve();
-    try {
-      await seedPortfolio(reserved, cases, template!.snapshot as Record<string, unknown>, log);
-    } finally {
-      reserved.release();
-    }
-    await bare.unsafe('vacuum analyze');
-    await bare.unsafe('checkpoint');
-    const seedSeconds = roundTo((performance.now() - seedStart) / 1000, 1);
+    const settled = await seedSettled(bare, cases, template!.snapshot as Record<string, unknown>, log);
+    const seedSeconds = roundTo(settled.seedSeconds + settled.analyseSeconds, 1);
     const [count] = await bare`select count(*)::int as n from cases`;
     log(`${count!.n} cases after seeding (${seedSeconds} s with vacuum analyze)`);
 
@@ -129,7 +120,7 @@ async function openSize(label: 'small' | 'large', cases: number): Promise<Size> 
       if (!user) throw new Error(`the demo data has no ${email}`);
       const token = await startSession(db, user.id, new Date(), 8);
       const client = new GetClient(baseUrl, { Cookie: `opcc_session=${token}` });
-      people.push({ email, role: user.role, client, kinds: new Map() });
+      people.push({ email, client, kinds: new Map() });
     }
     for (const person of people) {
       const found = await crawl(person, known);

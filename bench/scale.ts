@@ -11,7 +11,7 @@ import { JsonClient } from './http-client.ts';
 import { describeMachine, type MachineInfo } from './machine.ts';
 import { writeResultsFiles } from './report.ts';
 import { GetClient } from './scale-http.ts';
-import { SCALE_YEAR, type SeedSizes, seedPortfolio } from './scale-seed.ts';
+import { SCALE_YEAR, type SeedSizes, seedSettled } from './scale-seed.ts';
 import { positive, roundTo, summariseLatencies } from './stats.ts';
 
 /** The self-loop `npm run bench` sends: no effects, timers or mail. */
@@ -137,19 +137,7 @@ async function openSize(label: 'small' | 'large', cases: number): Promise<Size> 
     const [real] = await sql`select snapshot from cases where id = ${live[0]!}`;
     const template = real!.snapshot as Record<string, unknown>;
 
-    const seedStart = performance.now();
-    const reserved = await bare.reserve();
-    let sizes: SeedSizes;
-    try {
-      sizes = await seedPortfolio(reserved, cases, template, log);
-    } finally {
-      reserved.release();
-    }
-    const seedSeconds = roundTo((performance.now() - seedStart) / 1000, 1);
-    const analyseStart = performance.now();
-    await bare.unsafe('vacuum analyze');
-    await bare.unsafe('checkpoint'); // so the seed's dirty pages are not written out during the measures
-    const analyseSeconds = roundTo((performance.now() - analyseStart) / 1000, 1);
+    const { sizes, seedSeconds, analyseSeconds } = await seedSettled(bare, cases, template, log);
     log(`seeded in ${seedSeconds} s; vacuum analyze ${analyseSeconds} s`);
 
     const rows: Record<string, number> = {};
@@ -180,7 +168,7 @@ async function openSize(label: 'small' | 'large', cases: number): Promise<Size> 
       database: database.description,
       seedSeconds,
       analyseSeconds,
-      sizes: sizes!,
+      sizes,
       rows,
       tableMB,
       live,

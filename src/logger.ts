@@ -8,40 +8,30 @@ const SECRET_FIELD = /^(password|token|secret|_csrf|authorization|cookie|set-coo
 export const REDACTED = '[redacted]';
 
 /**
- * A log line with secrets taken out: credentials, form tokens, and a request's or response's
- * `headers.authorization`, `headers.cookie` and `headers["set-cookie"]`. A line with nothing to hide
- * (every request's line) is passed on as it is, so the check costs next to nothing.
+ * A log line with secrets taken out: credentials and form tokens at its top or one level down, and
+ * a request's or response's `headers.authorization`, `headers.cookie` and `headers["set-cookie"]`. A
+ * line with nothing to hide (every request's line) is passed on as it is, so the check costs next to
+ * nothing.
  */
 export function redactSecrets(line: Record<string, unknown>): Record<string, unknown> {
-  let out = line;
-  for (const key in line) {
-    const value = line[key];
-    const hidden = SECRET_FIELD.test(key)
-      ? REDACTED
-      : value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Error)
-        ? redactNested(value as Record<string, unknown>)
-        : value;
-    if (hidden !== value) {
-      if (out === line) out = { ...line };
-      out[key] = hidden;
-    }
-  }
-  return out;
+  return hideSecrets(line, 0);
 }
 
-function redactNested(value: Record<string, unknown>): Record<string, unknown> {
+/** From the line into its objects (not arrays or errors), and from those into their `headers`. */
+const descends = (depth: number, key: string, value: unknown): value is Record<string, unknown> =>
+  value !== null &&
+  typeof value === 'object' &&
+  (depth === 0 ? !Array.isArray(value) && !(value instanceof Error) : depth === 1 && key === 'headers');
+
+function hideSecrets(value: Record<string, unknown>, depth: number): Record<string, unknown> {
   let out = value;
   for (const key in value) {
     const inner = value[key];
-    let hidden: unknown = inner;
-    if (SECRET_FIELD.test(key)) hidden = REDACTED;
-    else if (key === 'headers' && inner !== null && typeof inner === 'object') {
-      const headers = inner as Record<string, unknown>;
-      if (Object.keys(headers).some((name) => SECRET_FIELD.test(name)))
-        hidden = Object.fromEntries(
-          Object.entries(headers).map(([name, v]) => [name, SECRET_FIELD.test(name) ? REDACTED : v]),
-        );
-    }
+    const hidden = SECRET_FIELD.test(key)
+      ? REDACTED
+      : descends(depth, key, inner)
+        ? hideSecrets(inner, depth + 1)
+        : inner;
     if (hidden !== inner) {
       if (out === value) out = { ...value };
       out[key] = hidden;

@@ -43,10 +43,10 @@ export interface CaseSearch {
 /** `%`, `_` and `\` typed by a person are themselves in a LIKE pattern, not wildcards. */
 const literally = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** One page of the cases found, newest first, with the organisation's name and how many there are. */
 /** Matches counted up to this many; past it a search says "more than 10,000". */
 export const COUNT_UP_TO = 10_000;
 
+/** One page of the cases found, newest first, with the organisation's name and how many there are. */
 export async function findCases(
   db: Db,
   search: CaseSearch,

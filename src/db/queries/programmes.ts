@@ -22,18 +22,21 @@ export async function outcomesOf(db: Db, programmeId: string): Promise<string[]>
   return rows.map((r) => r.id);
 }
 
+/** What the programme pages show of a round. */
+const roundColumns = {
+  id: cases.id,
+  state: cases.state,
+  /** The round's deadline as it stands (extended or reopened since the programme was set up). */
+  closesAt: sql<string | null>`${cases.snapshot} -> 'context' ->> 'closesAt'`,
+};
+
 /**
  * The case that runs a programme's round (the commissioning-round machine), if one was opened.
  * `share` locks it until the transaction ends, so the round cannot close while a bid relies on it.
  */
 export async function roundCaseOf(db: Db, programmeId: string, roundMachine: string, share = false) {
   const query = db
-    .select({
-      id: cases.id,
-      state: cases.state,
-      /** The round's deadline as it stands (extended or reopened since the programme was set up). */
-      closesAt: sql<string | null>`${cases.snapshot} -> 'context' ->> 'closesAt'`,
-    })
+    .select(roundColumns)
     .from(cases)
     .where(and(eq(cases.programmeId, programmeId), eq(cases.machineId, roundMachine)))
     .orderBy(desc(cases.seq))
@@ -46,12 +49,7 @@ export async function roundCaseOf(db: Db, programmeId: string, roundMachine: str
 export async function roundCasesOf(db: Db, programmeIds: readonly string[], roundMachine: string) {
   if (!programmeIds.length) return new Map<string, { id: string; state: string; closesAt: string | null }>();
   const rows = await db
-    .selectDistinctOn([cases.programmeId], {
-      programmeId: cases.programmeId,
-      id: cases.id,
-      state: cases.state,
-      closesAt: sql<string | null>`${cases.snapshot} -> 'context' ->> 'closesAt'`,
-    })
+    .selectDistinctOn([cases.programmeId], { programmeId: cases.programmeId, ...roundColumns })
     .from(cases)
     .where(and(inArray(cases.programmeId, [...programmeIds]), eq(cases.machineId, roundMachine)))
     .orderBy(cases.programmeId, desc(cases.seq));
