@@ -66,9 +66,61 @@ export function connect(url: string, poolSize: number): { db: Database; sql: pos
   };
   const sql = new Proxy(current, {
     apply: (_pool, _this, args) => Reflect.apply(current, undefined, args),
-    get: (_pool, property) => (property === 'end' ? end : Reflect.get(current, property)),
+    get: (_pool, property) => {
+      if (property === 'end') return end;
+      if (property === 'unsafe') return preparedUnsafe(current);
+      if (property === 'begin') return preparingBegin(current);
+      return Reflect.get(current, property);
+    },
   });
   return { sql, db: drizzle(sql) };
+}
+
+// drizzle sends its queries unprepared, and postgres.js then asks the server to describe a query
+// with parameters before it runs it: two round trips, and a parse and plan, every time (four times
+// the client's CPU of a prepared statement; see README "Performance"). Prepared, postgres.js
+// describes a statement once per connection and runs it in one round trip after that. Statements
+// are told apart by their text, which drizzle writes with $1, $2, …: their number is that of the
+// queries' shapes, and a connection's are dropped with it (postgres.js renews each within the hour).
+
+type Unsafe = postgres.Sql['unsafe'];
+
+/** `unsafe` (what drizzle runs every query with), prepared whenever the query has parameters. */
+function preparedUnsafe(target: { unsafe: Unsafe }): Unsafe {
+  return ((query: string, parameters?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+    target.unsafe(
+      query,
+      parameters as postgres.ParameterOrJSON<never>[],
+      parameters?.length ? { ...options, prepare: true } : options,
+    )) as Unsafe;
+}
+
+/** `begin`, whose transaction's `unsafe` (and its savepoints') prepare as the pool's do. */
+function preparingBegin(pool: postgres.Sql): postgres.Sql['begin'] {
+  return ((...args: unknown[]) => {
+    const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
+    return (pool.begin as (...a: unknown[]) => Promise<unknown>)(...args, (tx: postgres.TransactionSql) =>
+      work(preparingTransaction(tx)),
+    );
+  }) as postgres.Sql['begin'];
+}
+
+function preparingTransaction<T extends postgres.TransactionSql>(tx: T): T {
+  return new Proxy(tx, {
+    apply: (target, _this, args) => Reflect.apply(target, undefined, args),
+    get: (target, property) => {
+      if (property === 'unsafe') return preparedUnsafe(target);
+      if (property === 'savepoint')
+        return (...args: unknown[]) => {
+          const work = args.pop() as (savepoint: postgres.TransactionSql) => unknown;
+          return (target.savepoint as (...a: unknown[]) => Promise<unknown>)(
+            ...args,
+            (savepoint: postgres.TransactionSql) => work(preparingTransaction(savepoint)),
+          );
+        };
+      return Reflect.get(target, property);
+    },
+  });
 }
 
 /**
