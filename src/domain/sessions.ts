@@ -3,12 +3,11 @@
 // never say whether an email has an account.
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { endSessions } from '../db/queries/password-links.ts';
-import { findUserByEmail, permissionsNow, type UserRow } from '../db/queries/people.ts';
+import { findUserByEmail, type UserRow } from '../db/queries/people.ts';
 import { claimAttempt, clearAttempts, forgetAttempt } from '../db/queries/sign-in-throttles.ts';
-import { users, webSessions } from '../db/schema/index.ts';
+import { deleteSession, insertSession, liveSession } from '../db/queries/web-sessions.ts';
 import { awaitCode } from './second-factor.ts';
 
 export const SLOW_AFTER_FAILURES = 5;
@@ -99,7 +98,7 @@ export async function signIn(
 /** A new web session for the user; its token, for the cookie. */
 export async function startSession(db: Db, userId: string, now: Date, sessionHours: number): Promise<string> {
   const token = randomBytes(32).toString('base64url');
-  await db.insert(webSessions).values({
+  await insertSession(db, {
     tokenHash: sha256(token),
     userId,
     csrfToken: randomBytes(24).toString('base64url'),
@@ -111,22 +110,7 @@ export async function startSession(db: Db, userId: string, now: Date, sessionHou
 
 /** The user (with what they may do for the organisation they act for) and CSRF token of a live session. */
 export async function sessionUser(db: Db, token: string, now: Date) {
-  const [row] = await db
-    .select({
-      user: users,
-      permissions: permissionsNow,
-      organisationName: sql<string>`(select o.name from organisations o where o.id = users.organisation_id)`,
-      csrfToken: webSessions.csrfToken,
-    })
-    .from(webSessions)
-    .innerJoin(users, eq(users.id, webSessions.userId))
-    .where(
-      and(
-        eq(webSessions.tokenHash, sha256(token)),
-        gt(webSessions.expiresAt, now),
-        isNull(users.deactivatedAt),
-      ),
-    );
+  const row = await liveSession(db, sha256(token), now);
   return (
     row && {
       user: { ...row.user, permissions: row.permissions, organisationName: row.organisationName },
@@ -141,5 +125,5 @@ export async function signOutEverywhere(db: Db, userId: string): Promise<void> {
 }
 
 export async function signOut(db: Db, token: string): Promise<void> {
-  await db.delete(webSessions).where(eq(webSessions.tokenHash, sha256(token)));
+  await deleteSession(db, sha256(token));
 }

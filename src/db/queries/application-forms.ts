@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import { applicationForms, bidAnswers } from '../schema/index.ts';
 
 export type ApplicationFormRow = typeof applicationForms.$inferSelect;
@@ -17,9 +18,15 @@ export async function latestFormOf(db: Db, programmeId: string): Promise<Applica
 }
 
 export async function formById(db: Db, id: string): Promise<ApplicationFormRow | undefined> {
-  const [row] = await db.select().from(applicationForms).where(eq(applicationForms.id, id));
+  const [row] = await formByIdQuery(db).execute({ id });
   return row;
 }
+const formByIdQuery = preparedRead('form_by_id', (db) =>
+  db
+    .select()
+    .from(applicationForms)
+    .where(eq(applicationForms.id, sql.placeholder('id'))),
+);
 
 /** A new version of the programme's form; two at once for the same version, one gets a unique violation. */
 export async function insertFormVersion(
@@ -51,9 +58,15 @@ export async function formInUse(db: Db, formId: string): Promise<boolean> {
 }
 
 export async function bidAnswersOf(db: Db, caseId: string): Promise<BidAnswersRow | undefined> {
-  const [row] = await db.select().from(bidAnswers).where(eq(bidAnswers.caseId, caseId));
+  const [row] = await bidAnswersQuery(db).execute({ caseId });
   return row;
 }
+const bidAnswersQuery = preparedRead('bid_answers_of', (db) =>
+  db
+    .select()
+    .from(bidAnswers)
+    .where(eq(bidAnswers.caseId, sql.placeholder('caseId'))),
+);
 
 export async function insertBidAnswers(db: Db, row: BidAnswersRow): Promise<void> {
   await db.insert(bidAnswers).values(row);

@@ -1,5 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import { caseMessages, users } from '../schema/index.ts';
 
 export type NewCaseMessage = typeof caseMessages.$inferInsert;
@@ -16,7 +17,10 @@ export async function insertCaseMessage(db: Db, message: NewCaseMessage): Promis
 
 /** A case's messages, oldest first, each with its writer's name. */
 export async function messagesOfCase(db: Db, caseId: string) {
-  return db
+  return messagesQuery(db).execute({ caseId });
+}
+const messagesQuery = preparedRead('messages_of_case', (db) =>
+  db
     .select({
       body: caseMessages.body,
       at: caseMessages.at,
@@ -26,9 +30,9 @@ export async function messagesOfCase(db: Db, caseId: string) {
     })
     .from(caseMessages)
     .innerJoin(users, eq(users.id, caseMessages.authorId))
-    .where(eq(caseMessages.caseId, caseId))
-    .orderBy(asc(caseMessages.at), asc(caseMessages.id));
-}
+    .where(eq(caseMessages.caseId, sql.placeholder('caseId')))
+    .orderBy(asc(caseMessages.at), asc(caseMessages.id)),
+);
 
 /** Messages may name people too: each keeps its place and writer, its words replaced. */
 export async function replaceMessagesOfCase(db: Db, caseId: string, body: string): Promise<void> {

@@ -1,5 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import { caseNotes, users } from '../schema/index.ts';
 
 export async function insertCaseNote(
@@ -11,7 +12,10 @@ export async function insertCaseNote(
 
 /** A case's notes, oldest first, each with its author's name. */
 export async function notesOfCase(db: Db, caseId: string) {
-  return db
+  return notesQuery(db).execute({ caseId });
+}
+const notesQuery = preparedRead('notes_of_case', (db) =>
+  db
     .select({
       body: caseNotes.body,
       at: caseNotes.at,
@@ -21,9 +25,9 @@ export async function notesOfCase(db: Db, caseId: string) {
     })
     .from(caseNotes)
     .innerJoin(users, eq(users.id, caseNotes.authorId))
-    .where(eq(caseNotes.caseId, caseId))
-    .orderBy(asc(caseNotes.at), asc(caseNotes.id));
-}
+    .where(eq(caseNotes.caseId, sql.placeholder('caseId')))
+    .orderBy(asc(caseNotes.at), asc(caseNotes.id)),
+);
 
 /** Staff's notes may name people too: each keeps its place and author, its words replaced. */
 export async function replaceNotesOfCase(db: Db, caseId: string, body: string): Promise<void> {

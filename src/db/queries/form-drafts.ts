@@ -1,5 +1,6 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import { formDrafts } from '../schema/index.ts';
 
 export type DraftFields = Record<string, string | string[]>;
@@ -14,21 +15,24 @@ export async function draftsFor(
   userId: string,
   sharedWithOrganisation = false,
 ): Promise<Map<string, DraftFields>> {
-  const rows = await db
-    .select({ eventType: formDrafts.eventType, fields: formDrafts.fields })
-    .from(formDrafts)
-    .where(
-      and(
-        eq(formDrafts.caseId, caseId),
-        sharedWithOrganisation ? providersDrafts : eq(formDrafts.userId, userId),
-      ),
-    )
-    .orderBy(asc(formDrafts.savedAt));
+  const rows = sharedWithOrganisation
+    ? await providersDraftsQuery(db).execute({ caseId })
+    : await ownDraftsQuery(db).execute({ caseId, userId });
   // Newest last, so it is the one kept for its event type.
   return new Map(rows.map((r) => [r.eventType, r.fields]));
 }
 
+const draftsWhere = (db: Db, whose: SQL) =>
+  db
+    .select({ eventType: formDrafts.eventType, fields: formDrafts.fields })
+    .from(formDrafts)
+    .where(and(eq(formDrafts.caseId, sql.placeholder('caseId')), whose))
+    .orderBy(asc(formDrafts.savedAt));
+const ownDraftsQuery = preparedRead('own_drafts', (db) =>
+  draftsWhere(db, eq(formDrafts.userId, sql.placeholder('userId'))),
+);
 const providersDrafts = sql`${formDrafts.userId} in (select id from users where role = 'provider')`;
+const providersDraftsQuery = preparedRead('providers_drafts', (db) => draftsWhere(db, providersDrafts));
 
 /** Saves (or replaces) what one person typed into one form. */
 export async function saveDraft(

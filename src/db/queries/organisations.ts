@@ -1,13 +1,20 @@
-import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import { organisations } from '../schema/index.ts';
 
 export type OrganisationRow = typeof organisations.$inferSelect;
 
 export async function findOrganisation(db: Db, id: string): Promise<OrganisationRow | undefined> {
-  const [row] = await db.select().from(organisations).where(eq(organisations.id, id));
+  const [row] = await organisationQuery(db).execute({ id });
   return row;
 }
+const organisationQuery = preparedRead('find_organisation', (db) =>
+  db
+    .select()
+    .from(organisations)
+    .where(eq(organisations.id, sql.placeholder('id'))),
+);
 
 /** The organisations that can be paid as suppliers (providers), by name. */
 export async function listSuppliers(db: Db): Promise<{ id: string; name: string }[]> {

@@ -1,6 +1,7 @@
 import { and, eq, getTableColumns, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { OrganisationPermission } from '../../../machines/define.ts';
 import type { Db } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import { apiTokens, memberships, users } from '../schema/index.ts';
 import { postgresOf } from '../statements.ts';
 
@@ -105,11 +106,15 @@ export async function membersWhoMay(
 /** Names and roles of the given users, for pages that say who did what. */
 export async function peopleByIds(db: Db, ids: readonly string[]) {
   if (!ids.length) return [];
-  return db
+  return peopleQuery(db).execute({ ids: [...ids] });
+}
+// One statement for any number of people (`in ($1, $2, …)` would be one a number).
+const peopleQuery = preparedRead('people_by_ids', (db) =>
+  db
     .select({ id: users.id, name: users.name, role: users.role })
     .from(users)
-    .where(inArray(users.id, [...ids]));
-}
+    .where(sql`${users.id} = any(${sql.placeholder('ids')}::uuid[])`),
+);
 
 /** How many of these email addresses have a user. */
 export async function usersWithEmails(db: Db, emails: readonly string[]): Promise<number> {

@@ -1,13 +1,20 @@
 import { and, asc, count, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import { cases, programmeMeasures, programmeOutcomes, programmes } from '../schema/index.ts';
 
 export type ProgrammeRow = typeof programmes.$inferSelect;
 
 export async function findProgramme(db: Db, id: string): Promise<ProgrammeRow | undefined> {
-  const [row] = await db.select().from(programmes).where(eq(programmes.id, id));
+  const [row] = await programmeQuery(db).execute({ id });
   return row;
 }
+const programmeQuery = preparedRead('find_programme', (db) =>
+  db
+    .select()
+    .from(programmes)
+    .where(eq(programmes.id, sql.placeholder('id'))),
+);
 
 export async function listProgrammes(db: Db): Promise<ProgrammeRow[]> {
   return db.select().from(programmes).orderBy(desc(programmes.createdAt), asc(programmes.name));

@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import { cases, timerLog, timers } from '../schema/index.ts';
 
 export type TimerRow = typeof timers.$inferSelect;
@@ -58,12 +59,15 @@ export async function logTimer(
 
 /** A case's timers still to fire, soonest first: what will happen to it by itself, and when. */
 export async function timersOfCase(db: Db, caseId: string) {
-  return db
+  return timersQuery(db).execute({ caseId });
+}
+const timersQuery = preparedRead('timers_of_case', (db) =>
+  db
     .select({ event: timers.event, dueAt: timers.dueAt })
     .from(timers)
-    .where(eq(timers.caseId, caseId))
-    .orderBy(asc(timers.dueAt));
-}
+    .where(eq(timers.caseId, sql.placeholder('caseId')))
+    .orderBy(asc(timers.dueAt)),
+);
 
 /** A case's timers due by `now`, soonest first, to fire in the caller's transaction (the demo's past). */
 export async function dueTimersOfCase(db: Db, caseId: string, now: Date) {
