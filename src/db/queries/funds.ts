@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
+import { preparedRead } from '../prepared.ts';
 import {
   fundContributors,
   fundLedger,
@@ -163,7 +164,16 @@ export async function confirmFundBudget(
  * (net of releases) and what has been paid from it (net of repayments), with the fund's standing.
  */
 export async function caseMoneyByFund(db: Db, caseId: string) {
-  const rows = await db
+  const rows = await caseMoneyQuery(db).execute({ caseId });
+  return rows.map((r) => ({
+    ...r,
+    committed: BigInt(r.committed),
+    paid: BigInt(r.paid),
+    returned: BigInt(r.returned),
+  }));
+}
+const caseMoneyQuery = preparedRead('case_money_by_fund', (db) =>
+  db
     .select({
       fundId: funds.id,
       name: funds.name,
@@ -175,16 +185,10 @@ export async function caseMoneyByFund(db: Db, caseId: string) {
     })
     .from(fundLedger)
     .innerJoin(funds, eq(funds.id, fundLedger.fundId))
-    .where(eq(fundLedger.caseId, caseId))
+    .where(eq(fundLedger.caseId, sql.placeholder('caseId')))
     .groupBy(funds.id, funds.name, funds.financialYear, funds.indicative)
-    .orderBy(asc(funds.financialYear), asc(funds.name));
-  return rows.map((r) => ({
-    ...r,
-    committed: BigInt(r.committed),
-    paid: BigInt(r.paid),
-    returned: BigInt(r.returned),
-  }));
-}
+    .orderBy(asc(funds.financialYear), asc(funds.name)),
+);
 
 /** Every ring-fenced stream of every fund, with its fund's name and year. */
 export async function allStreams(db: Db) {
