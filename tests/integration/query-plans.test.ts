@@ -1,6 +1,7 @@
 // The queries on the hot paths can be served by an index, however many rows there are: a transition
 // (lock the case, update it, write its history, commit the money), the work waiting for an officer
-// and for a provider, a programme's case list, and the reconciliation for a financial year. Each path
+// and for a provider, a programme's case list, the reconciliation for a financial year, and the
+// payment run. Each path
 // runs for real through a postgres.js client that records every statement it sends, and each
 // statement is then EXPLAINed with sequential scans made prohibitively expensive
 // (`enable_seqscan = off`): the planner still picks a Seq Scan when no index can serve a query, and
@@ -17,6 +18,7 @@ import { lockCase, moveCase } from '../../src/db/queries/cases.ts';
 import { findUserByEmail } from '../../src/db/queries/people.ts';
 import { caseCountsOf } from '../../src/db/queries/programmes.ts';
 import { postgresOf } from '../../src/db/statements.ts';
+import { paymentRunCsv } from '../../src/domain/payment-run.ts';
 import { actorOf } from '../../src/domain/people.ts';
 import { ROUND_MACHINE } from '../../src/domain/programmes.ts';
 import { reconciliation } from '../../src/domain/reports/reconciliation.ts';
@@ -324,6 +326,15 @@ describe('the hot paths use their indexes', () => {
       ),
     );
     expectIndexOnly(plans, 'cases_programme_seq_idx');
+  });
+
+  it('the payment run: every approved payment counted, and read a batch at a time in order, from cases_unpaid_payments_idx', async () => {
+    const plans = await plansOf(await statementsOf(() => paymentRunCsv(db, engine.registry)));
+    // The count, and more than one batch.
+    expect(plans.length).toBeGreaterThan(2);
+    expectIndex(plans, 'cases', 'cases_unpaid_payments_idx');
+    expectIndexOnly(plans, 'cases_unpaid_payments_idx');
+    expectNoSortedScans(plans);
   });
 
   it('the reconciliation for a financial year: the ledger summed from fund_ledger_fund_sums_idx alone', async () => {

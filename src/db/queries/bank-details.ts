@@ -51,18 +51,6 @@ export async function supersedeConfirmedBankDetails(db: Db, organisationId: stri
     .where(and(eq(bankDetails.organisationId, organisationId), eq(bankDetails.status, 'confirmed')));
 }
 
-/** The confirmed accounts of these organisations, by organisation. */
-export async function confirmedBankDetailsOf(db: Db, organisationIds: readonly string[]) {
-  if (!organisationIds.length) return new Map<string, BankDetailsRow>();
-  const rows = await db
-    .select()
-    .from(bankDetails)
-    .where(
-      and(inArray(bankDetails.organisationId, [...organisationIds]), eq(bankDetails.status, 'confirmed')),
-    );
-  return new Map(rows.map((r) => [r.organisationId, r]));
-}
-
 /** Every organisation a payment can go to, by name, with its confirmed and pending accounts. */
 export async function payeesWithBankDetails(db: Db) {
   const rows = await db

@@ -1,7 +1,15 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.ts';
-import { cases, fundLedger, organisations, paymentSchedules } from '../schema/index.ts';
+import {
+  bankDetails,
+  cases,
+  fundLedger,
+  isUnpaidPayment,
+  organisations,
+  paymentSchedules,
+  unpaidPaymentRank,
+} from '../schema/index.ts';
 
 export type ScheduleRow = typeof paymentSchedules.$inferSelect;
 
@@ -94,6 +102,70 @@ export async function unpaidPayments(db: Db, paymentMachine: string, limit = 500
       asc(cases.seq),
     )
     .limit(limit);
+}
+
+/** Payments not yet paid: the statement names them as the partial index does (cases_unpaid_payments_idx). */
+const unpaid = isUnpaidPayment(cases.machineId, cases.state);
+/** Their order: approved first (what finance pays next), then held, then scheduled, each soonest due first. */
+const unpaidOrder = [unpaidPaymentRank(cases.state), asc(cases.dueOn), asc(cases.seq)];
+/** Of those, the approved ones: the first entries of the index. */
+const approved = sql`${unpaid} and ${unpaidPaymentRank(cases.state)} = 0`;
+
+/** How many payments are approved: what a payment run must hold, counted from the index alone. */
+export async function countApprovedPayments(db: Db): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(cases).where(approved);
+  return row?.count ?? 0;
+}
+
+/** Where a batch of the run ends: the next batch starts after it. */
+export interface RunPosition {
+  dueOn: string | null;
+  seq: number;
+}
+
+/**
+ * The approved payments after `after` in their order (soonest due first, then oldest first), at most
+ * `limit` of them, each with its payee's name, what is still to pay, and the payee's confirmed bank
+ * account where it has one. The payment run reads them a batch at a time, in one snapshot. The batch
+ * is taken from the index in its order first, and only then joined to its payees' names and accounts.
+ */
+export async function approvedPaymentsAfter(db: Db, after: RunPosition | null, limit: number) {
+  // Every payment is due on a day (the machine requires dueOn), so the position compares as a row.
+  const next = after ? sql`(${cases.dueOn}, ${cases.seq}) > (${after.dueOn}, ${after.seq})` : undefined;
+  const batch = db
+    .select({
+      id: cases.id,
+      seq: cases.seq,
+      dueOn: cases.dueOn,
+      organisationId: cases.organisationId,
+      stillToPayPence: cases.stillToPayPence,
+    })
+    .from(cases)
+    .where(and(approved, next))
+    .orderBy(...unpaidOrder)
+    .limit(limit)
+    .as('batch');
+  return db
+    .select({
+      id: batch.id,
+      seq: batch.seq,
+      dueOn: batch.dueOn,
+      organisationId: batch.organisationId,
+      payee: organisations.name,
+      stillToPayPence: batch.stillToPayPence,
+      account: {
+        accountName: bankDetails.accountName,
+        sortCode: bankDetails.sortCode,
+        accountNumber: bankDetails.accountNumber,
+      },
+    })
+    .from(batch)
+    .innerJoin(organisations, eq(organisations.id, batch.organisationId))
+    .leftJoin(
+      bankDetails,
+      and(eq(bankDetails.organisationId, batch.organisationId), eq(bankDetails.status, 'confirmed')),
+    )
+    .orderBy(asc(batch.dueOn), asc(batch.seq));
 }
 
 const reversal = alias(fundLedger, 'reversal');

@@ -5,7 +5,7 @@ import { type Response, Router } from 'express';
 import { londonDate } from '../../../machines/calendar.ts';
 import type { Database } from '../../db/client.ts';
 import { type ImportProblem, importPaidTransactions } from '../../domain/payment-import.ts';
-import { financePayments, paymentRun, paymentRunCsv } from '../../domain/payment-run.ts';
+import { financePayments, paymentRunCsv } from '../../domain/payment-run.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { ProblemError } from '../../engine/errors.ts';
 import { sendDownload } from '../downloads.ts';
@@ -32,7 +32,7 @@ export function paymentPagesRouter(deps: { db: Database; engine: Engine }): Rout
       res,
       `payment-run-${londonDate(new Date())}.csv`,
       'csv',
-      paymentRunCsv(await paymentRun(deps.db, deps.engine.registry)),
+      await paymentRunCsv(deps.db, deps.engine.registry),
     );
   });
 
