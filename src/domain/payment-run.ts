@@ -5,15 +5,8 @@
 // The run holds every approved payment. They are read a batch at a time, soonest due first, all in
 // one snapshot of the database, so no batch misses or repeats a payment that moves meanwhile, and the
 // run is checked against the number of approved payments in that same snapshot before it is given.
-import { formatPounds } from '../../machines/define.ts';
-import type { PaymentContext } from '../../machines/payment.ts';
 import type { Database } from '../db/client.ts';
-import {
-  approvedPaymentsAfter,
-  countApprovedPayments,
-  type RunPosition,
-  unpaidPayments,
-} from '../db/queries/payments.ts';
+import { approvedPaymentsAfter, countApprovedPayments, type RunPosition } from '../db/queries/payments.ts';
 import { integrity } from '../engine/errors.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { caseReference } from '../engine/views.ts';
@@ -92,29 +85,6 @@ export async function paymentRun(db: Database, registry: MachineRegistry) {
     }
   });
   return { payable, waiting };
-}
-
-/**
- * Finance's payments page: the payments not yet paid (approved first, then held, then scheduled,
- * soonest due first), and the whole run of the approved ones.
- */
-export async function financePayments(db: Database, registry: MachineRegistry) {
-  const definition = registry.latest(PAYMENT_MACHINE)!;
-  const unpaid = await unpaidPayments(db, PAYMENT_MACHINE);
-  return {
-    payments: unpaid.map(({ row, organisation }) => {
-      const c = (row.snapshot as { context: PaymentContext }).context;
-      return {
-        id: row.id,
-        reference: caseReference(definition, row.seq),
-        organisation,
-        dueOn: c.dueOn,
-        amount: formatPounds(c.amountPence),
-        state: definition.states[row.state]?.label ?? row.state,
-      };
-    }),
-    run: await paymentRun(db, registry),
-  };
 }
 
 export const paymentRunHeader = [

@@ -1,6 +1,6 @@
 // A payment run holds every approved payment it says it holds, however many there are: more than the
-// 500 the run once stopped at, each once, for what is still to pay of it, and as many as the payments
-// page says are ready to pay. The file has a database of its own: 560 approved payments in the run's
+// 500 the run once stopped at, each once, for what is still to pay of it, and adding up to the total
+// the payments page states. The file has a database of its own: 563 approved payments in the run's
 // shared database would fill other files' payment runs and lists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
@@ -72,9 +72,12 @@ const pence = (amount: string) => {
   const [pounds, part] = amount.split('.');
   return BigInt(pounds!) * 100n + BigInt(part!);
 };
+/** "£1,234.56" as the page writes it, for pence. */
+const poundsOnPage = (p: bigint) =>
+  `£${(p / 100n).toLocaleString('en-GB')}.${String(p % 100n).padStart(2, '0')}`;
 
 describe('the payment run', () => {
-  it('holds every approved payment with a confirmed account, well past 500, each once, as many as the page says', async () => {
+  it('holds every approved payment with a confirmed account, well past 500, each once, adding up to the total the page states', async () => {
     // Two payees with confirmed accounts: 540 copies of one's payment beside the real two; the other's
     // paid in part (£1,000 of £3,000), so the run pays the £2,000 still to pay.
     const many = await payeeWithApprovedPayment('Many Payments Trust');
@@ -125,14 +128,20 @@ describe('the payment run', () => {
     expect(run.waiting).toHaveLength(21);
     expect(run.payable.reduce((sum, l) => sum + BigInt(l.amountPence), 0n)).toBe(expectedPence);
 
-    // The page says as many are ready to pay, and links the payee whose payments wait.
+    // The page states the same count and total, worked out in SQL over every payment.
     const finance = await signedIn(t.baseUrl, FINANCE, DEMO_PASSWORD);
     const page = await finance.get('/finance/payments');
     const said = /<p class="govuk-body" id="payment-run">([\s\S]*?)<\/p>/.exec(page.text)?.[1] ?? '';
     expect(said.replace(/\s+/g, ' ')).toContain(
-      '542 approved payments ready to pay into confirmed bank accounts.',
+      `542 approved payments ready to pay into confirmed bank accounts, ${poundsOnPage(expectedPence)} in all.`,
     );
-    expect(page.text).toContain(`href="/finance/bank-details/${none.organisationId}"`);
+    const waiting = /<div class="govuk-warning-text" id="waiting-for-bank-details">[\s\S]*?<\/div>/.exec(
+      page.text,
+    )?.[0];
+    expect(waiting?.replace(/\s+/g, ' ')).toContain(
+      `21 approved payments (${poundsOnPage(300_000n + copiesPence(20))}) cannot be paid until the payee's bank details are confirmed.`,
+    );
+    expect(waiting).toContain(`href="/finance/bank-details/${none.organisationId}"`);
     // The page's own download is the same file.
     expect((await finance.get('/finance/payments/run.csv')).text).toBe(csv.text);
   });

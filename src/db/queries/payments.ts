@@ -86,30 +86,70 @@ export async function paidNetByCase(db: Db, awardCaseId: string): Promise<bigint
   return BigInt(row?.net ?? 0);
 }
 
-/**
- * Payments not yet paid, with the recipient's name: the approved ones first (what finance pays next),
- * then held, then scheduled, each soonest due first.
- */
-export async function unpaidPayments(db: Db, paymentMachine: string, limit = 500) {
-  return db
-    .select({ row: cases, organisation: organisations.name })
-    .from(cases)
-    .innerJoin(organisations, eq(organisations.id, cases.organisationId))
-    .where(and(eq(cases.machineId, paymentMachine), inArray(cases.state, ['scheduled', 'held', 'approved'])))
-    .orderBy(
-      sql`case ${cases.state} when 'approved' then 0 when 'held' then 1 else 2 end`,
-      sql`${cases.dueOn} asc nulls last`,
-      asc(cases.seq),
-    )
-    .limit(limit);
-}
-
 /** Payments not yet paid: the statement names them as the partial index does (cases_unpaid_payments_idx). */
 const unpaid = isUnpaidPayment(cases.machineId, cases.state);
 /** Their order: approved first (what finance pays next), then held, then scheduled, each soonest due first. */
 const unpaidOrder = [unpaidPaymentRank(cases.state), asc(cases.dueOn), asc(cases.seq)];
 /** Of those, the approved ones: the first entries of the index. */
 const approved = sql`${unpaid} and ${unpaidPaymentRank(cases.state)} = 0`;
+
+const confirmedAccount = and(
+  eq(bankDetails.organisationId, cases.organisationId),
+  eq(bankDetails.status, 'confirmed'),
+);
+
+/**
+ * The payments not yet paid, counted and their still to pay summed in SQL over every one, by state
+ * and by whether the payee has a confirmed bank account (only an approved payment with one is in the
+ * payment run). Pence as bigint.
+ */
+export async function unpaidPaymentTotals(db: Db) {
+  const rows = await db
+    .select({
+      state: cases.state,
+      payeeHasAccount: sql<boolean>`${bankDetails.id} is not null`,
+      count: sql<number>`count(*)::int`,
+      pence: sql<string>`coalesce(sum(${cases.stillToPayPence}), 0)::text`,
+    })
+    .from(cases)
+    .leftJoin(bankDetails, confirmedAccount)
+    .where(unpaid)
+    .groupBy(cases.state, sql`${bankDetails.id} is not null`);
+  return rows.map((r) => ({ ...r, pence: BigInt(r.pence) }));
+}
+
+/**
+ * One page of the payments not yet paid, in their order (unpaidOrder), with the payee's name, whether
+ * it has confirmed bank details, and what is still to pay of each. The page's ids are found in the
+ * index alone, then only their rows are read.
+ */
+export async function unpaidPaymentsPage(db: Db, page: { offset: number; size: number }) {
+  const ids = db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(unpaid)
+    .orderBy(...unpaidOrder)
+    .limit(page.size)
+    .offset(page.offset)
+    .as('page_ids');
+  const rows = await db
+    .select({
+      id: cases.id,
+      seq: cases.seq,
+      state: cases.state,
+      dueOn: cases.dueOn,
+      organisationId: cases.organisationId,
+      payee: organisations.name,
+      payeeHasAccount: sql<boolean>`${bankDetails.id} is not null`,
+      stillToPayPence: cases.stillToPayPence,
+    })
+    .from(ids)
+    .innerJoin(cases, eq(cases.id, ids.id))
+    .innerJoin(organisations, eq(organisations.id, cases.organisationId))
+    .leftJoin(bankDetails, confirmedAccount)
+    .orderBy(...unpaidOrder);
+  return rows;
+}
 
 /** How many payments are approved: what a payment run must hold, counted from the index alone. */
 export async function countApprovedPayments(db: Db): Promise<number> {
@@ -166,6 +206,36 @@ export async function approvedPaymentsAfter(db: Db, after: RunPosition | null, l
       and(eq(bankDetails.organisationId, batch.organisationId), eq(bankDetails.status, 'confirmed')),
     )
     .orderBy(asc(batch.dueOn), asc(batch.seq));
+}
+
+/**
+ * The payees with approved payments that cannot be paid because they have no confirmed bank account,
+ * by name, at most `limit`, each with how many of its payments wait; and how many such payees there
+ * are in all. The payments are counted by payee from the index first; only the payees are named.
+ */
+export async function payeesWaitingForBankDetails(db: Db, limit: number) {
+  const waiting = db
+    .select({ organisationId: cases.organisationId, payments: sql<number>`count(*)::int`.as('payments') })
+    .from(cases)
+    .leftJoin(bankDetails, confirmedAccount)
+    .where(and(approved, isNull(bankDetails.id)))
+    .groupBy(cases.organisationId)
+    .as('waiting');
+  const rows = await db
+    .select({
+      organisationId: organisations.id,
+      name: organisations.name,
+      payments: waiting.payments,
+      payees: sql<number>`(count(*) over ())::int`,
+    })
+    .from(waiting)
+    .innerJoin(organisations, eq(organisations.id, waiting.organisationId))
+    .orderBy(asc(organisations.name), asc(organisations.id))
+    .limit(limit);
+  return {
+    payees: rows.map(({ payees: _all, ...payee }) => payee),
+    total: rows[0]?.payees ?? 0,
+  };
 }
 
 const reversal = alias(fundLedger, 'reversal');
