@@ -10,7 +10,9 @@ import {
   decideBankDetails,
   insertBankDetails,
   lockPendingBankDetails,
-  payeesWithBankDetails,
+  payeeCounts,
+  payeesPage,
+  pendingBankDetailsChanges,
   supersedeConfirmedBankDetails,
 } from '../db/queries/bank-details.ts';
 import { findOrganisation } from '../db/queries/organisations.ts';
@@ -19,6 +21,7 @@ import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, forbidden, invalid, notFound, ProblemError } from '../engine/errors.ts';
 import { isUuid } from '../engine/ids.ts';
 import { sendLetters } from './notifications.ts';
+import { pageOf } from './paging.ts';
 
 /** Digits as people write them ("12-34-56", "1234 5678"): the separators go. */
 const digits = (count: number, what: string) =>
@@ -217,17 +220,37 @@ export async function bankDetailsView(tx: Tx, actor: Actor, organisationId: stri
   };
 }
 
-/** Every payee with where it is paid, masked, for finance's list. */
-export async function payeesBankDetails(db: Db) {
-  return (await payeesWithBankDetails(db)).map((p) => ({
-    id: p.id,
-    name: p.name,
-    confirmed: p.confirmed
-      ? {
-          sortCode: maskedSortCode(p.confirmed.sortCode),
-          accountNumber: maskedAccountNumber(p.confirmed.accountNumber),
-        }
-      : null,
-    pending: !!p.pending,
-  }));
+/** Payees on a page of finance's list. */
+export const PAYEES_PER_PAGE = 50;
+/** Changes waiting for confirmation named above the list; the rest are counted. */
+export const PENDING_NAMED = 20;
+
+/**
+ * Finance's list of payees: how many there are, with confirmed bank details and with a change waiting;
+ * the changes waiting for a second finance user, oldest first (the first of them); and the page asked
+ * for (or the nearest there is) of every payee by name, with where it is paid, masked.
+ */
+export async function payeesBankDetailsPage(db: Db, askedPage: number) {
+  const [counts, pending] = await Promise.all([
+    payeeCounts(db),
+    pendingBankDetailsChanges(db, PENDING_NAMED),
+  ]);
+  const page = pageOf(askedPage, counts.payees, PAYEES_PER_PAGE);
+  const rows = page.total ? await payeesPage(db, page) : [];
+  return {
+    counts,
+    pending,
+    page,
+    payees: rows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      confirmed: p.confirmed
+        ? {
+            sortCode: maskedSortCode(p.confirmed.sortCode),
+            accountNumber: maskedAccountNumber(p.confirmed.accountNumber),
+          }
+        : null,
+      pending: p.pendingId !== null,
+    })),
+  };
 }

@@ -1,76 +1,90 @@
 // The payment run: finance's approved payments, each with its payee's confirmed bank details, in the
 // shape a finance system imports (payee, sort code, account number, amount, reference). A payee with
 // no confirmed bank account is not in the run: the payment waits, named, until one is confirmed.
-import { formatPounds, type MachineDefinition } from '../../machines/define.ts';
-import { type PaymentContext, paidSoFar } from '../../machines/payment.ts';
-import type { Db } from '../db/client.ts';
-import { confirmedBankDetailsOf } from '../db/queries/bank-details.ts';
-import { unpaidPayments } from '../db/queries/payments.ts';
+//
+// The run holds every approved payment. They are read a batch at a time, soonest due first, all in
+// one snapshot of the database, so no batch misses or repeats a payment that moves meanwhile, and the
+// run is checked against the number of approved payments in that same snapshot before it is given.
+import type { Database } from '../db/client.ts';
+import { approvedPaymentsAfter, countApprovedPayments, type RunPosition } from '../db/queries/payments.ts';
+import { integrity } from '../engine/errors.ts';
 import type { MachineRegistry } from '../engine/registry.ts';
 import { caseReference } from '../engine/views.ts';
-import { toCsv } from './csv.ts';
+import { csvRecords, toCsv } from './csv.ts';
 import { poundsText } from './open-data/pounds.ts';
 import { PAYMENT_MACHINE } from './payments.ts';
 
-type UnpaidRows = Awaited<ReturnType<typeof unpaidPayments>>;
+/** How many approved payments are read at a time. */
+export const RUN_BATCH = 500;
 
-/** The run from the payments not yet paid: the approved ones, with their payees' confirmed accounts. */
-async function runOf(db: Db, definition: MachineDefinition, unpaid: UnpaidRows) {
-  const approved = unpaid.filter(({ row }) => row.state === 'approved');
-  const accounts = await confirmedBankDetailsOf(db, [
-    ...new Set(approved.map(({ row }) => row.organisationId)),
-  ]);
-  const lines = approved.map(({ row, organisation }) => {
-    const context = (row.snapshot as { context: PaymentContext }).context;
+type ApprovedRow = Awaited<ReturnType<typeof approvedPaymentsAfter>>[number];
+
+/** A payment in the run, with its payee's confirmed account, or null when it has none. */
+export interface RunLine {
+  paymentId: string;
+  reference: string;
+  organisationId: string;
+  payee: string;
+  dueOn: string | null;
+  /** What is still to pay: a payment paid in part is run for the rest. */
+  amountPence: bigint;
+  account: { accountName: string; sortCode: string; accountNumber: string } | null;
+}
+
+/**
+ * Every approved payment, soonest due first, handed to `take` a batch at a time. All of it is read in
+ * one read-only REPEATABLE READ transaction; a run that did not read as many payments as that snapshot
+ * holds approved is refused rather than given short.
+ */
+async function eachApprovedPayment(
+  db: Database,
+  registry: MachineRegistry,
+  take: (lines: RunLine[]) => void,
+): Promise<void> {
+  const definition = registry.latest(PAYMENT_MACHINE)!;
+  const lineOf = (row: ApprovedRow): RunLine => {
+    if (row.stillToPayPence === null) throw integrity(`Payment ${row.id} has no amount still to pay.`);
     return {
       paymentId: row.id,
       reference: caseReference(definition, row.seq),
       organisationId: row.organisationId,
-      payee: organisation,
-      dueOn: context.dueOn,
-      // What is still to pay: a payment paid in part is run for the rest.
-      amountPence: BigInt(context.amountPence - paidSoFar(context)),
-      account: accounts.get(row.organisationId),
+      payee: row.payee,
+      dueOn: row.dueOn,
+      amountPence: row.stillToPayPence,
+      account: row.account,
     };
+  };
+  await db.transaction(
+    async (tx) => {
+      const approved = await countApprovedPayments(tx);
+      let read = 0;
+      let after: RunPosition | null = null;
+      for (;;) {
+        const rows = await approvedPaymentsAfter(tx, after, RUN_BATCH);
+        read += rows.length;
+        if (rows.length) take(rows.map(lineOf));
+        if (rows.length < RUN_BATCH) break;
+        const last = rows[rows.length - 1]!;
+        after = { dueOn: last.dueOn, seq: last.seq };
+      }
+      if (read !== approved)
+        throw integrity(`The payment run read ${read} approved payments, but ${approved} are approved.`);
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/** The run: the approved payments that can be paid (`payable`), and those waiting for bank details. */
+export async function paymentRun(db: Database, registry: MachineRegistry) {
+  const payable: (Omit<RunLine, 'account'> & NonNullable<RunLine['account']>)[] = [];
+  const waiting: Omit<RunLine, 'account'>[] = [];
+  await eachApprovedPayment(db, registry, (lines) => {
+    for (const { account, ...line } of lines) {
+      if (account) payable.push({ ...line, ...account });
+      else waiting.push(line);
+    }
   });
-  return {
-    payable: lines
-      .filter((l) => l.account)
-      .map(({ account, ...l }) => ({
-        ...l,
-        accountName: account!.accountName,
-        sortCode: account!.sortCode,
-        accountNumber: account!.accountNumber,
-      })),
-    waiting: lines.filter((l) => !l.account).map(({ account: _none, ...l }) => l),
-  };
-}
-
-export async function paymentRun(db: Db, registry: MachineRegistry) {
-  return runOf(db, registry.latest(PAYMENT_MACHINE)!, await unpaidPayments(db, PAYMENT_MACHINE));
-}
-
-/**
- * Finance's payments page in one read: every payment not yet paid (approved first, then held, then
- * scheduled, soonest due first), and the run of the approved ones.
- */
-export async function financePayments(db: Db, registry: MachineRegistry) {
-  const definition = registry.latest(PAYMENT_MACHINE)!;
-  const unpaid = await unpaidPayments(db, PAYMENT_MACHINE);
-  return {
-    payments: unpaid.map(({ row, organisation }) => {
-      const c = (row.snapshot as { context: PaymentContext }).context;
-      return {
-        id: row.id,
-        reference: caseReference(definition, row.seq),
-        organisation,
-        dueOn: c.dueOn,
-        amount: formatPounds(c.amountPence),
-        state: definition.states[row.state]?.label ?? row.state,
-      };
-    }),
-    run: await runOf(db, definition, unpaid),
-  };
+  return { payable, waiting };
 }
 
 export const paymentRunHeader = [
@@ -82,17 +96,31 @@ export const paymentRunHeader = [
   'reference',
 ] as const;
 
-/** The run as the finance system imports it: amounts in pounds and pence ("1234.56"), one payment a row. */
-export function paymentRunCsv(run: Awaited<ReturnType<typeof paymentRun>>): string {
-  return toCsv(
-    paymentRunHeader,
-    run.payable.map((l) => [
-      l.payee,
-      l.accountName,
-      l.sortCode,
-      l.accountNumber,
-      poundsText(l.amountPence),
-      l.reference,
-    ]),
-  );
+/**
+ * The run as the finance system imports it: amounts in pounds and pence ("1234.56"), one payment a
+ * row. Built whole before it is sent: a file cut short by a failure part-way would be a short run.
+ */
+export async function paymentRunCsv(db: Database, registry: MachineRegistry): Promise<string> {
+  const parts = [toCsv(paymentRunHeader, [])];
+  await eachApprovedPayment(db, registry, (lines) => {
+    parts.push(
+      csvRecords(
+        lines.flatMap(({ payee, account, amountPence, reference }) =>
+          account
+            ? [
+                [
+                  payee,
+                  account.accountName,
+                  account.sortCode,
+                  account.accountNumber,
+                  poundsText(amountPence),
+                  reference,
+                ],
+              ]
+            : [],
+        ),
+      ),
+    );
+  });
+  return parts.join('');
 }

@@ -524,7 +524,20 @@ describe('every page passes axe for the person it is for', () => {
     await visit(p, '/finance/board-report?quarter=2003-04-Q1', 'finance-board-report-to-close');
     await visit(p, '/finance/board-report/close?quarter=2003-04-Q1', 'finance-close-quarter-confirm');
     await visit(p, '/finance/payments', 'finance-payments-run');
+    // More payees than a page holds: the list is paged the GOV.UK way, and the second page passes too.
+    await t.sql`insert into organisations (name, kind)
+      select 'Parish youth club ' || g, 'provider' from generate_series(1, 60) g`;
     await visit(p, '/finance/bank-details', 'finance-bank-details');
+    const pages = p.getByRole('navigation', { name: 'Pages of payees' });
+    await expect(pages.getByRole('link', { name: /Next/ }).count()).resolves.toBe(1);
+    await Promise.all([p.waitForNavigation(), pages.getByRole('link', { name: /Next/ }).click()]);
+    expect(new URL(p.url()).search).toBe('?page=2');
+    await expect(p.locator('#showing').innerText()).resolves.toMatch(
+      /^Showing 51 to \d+ of \d+ payees, by name\.$/,
+    );
+    await screenshot(p, 'finance-bank-details-page-2');
+    await expectAccessible(p);
+    await expectPlainWords(p);
     const riverside = await h.organisation((o) => o.name === 'Riverside Youth Trust');
     await visit(p, `/finance/bank-details/${riverside}`, 'finance-bank-details-form');
     await p.fill('#sortCode', '12-34');

@@ -61,6 +61,28 @@ export async function signedIn(baseUrl: string, email: string, password: string)
   return agent;
 }
 
+/**
+ * The page of a list shown a page at a time (GOV.UK pagination) that holds `text`: from `path`,
+ * following each page's next link until one does; undefined when none does. For lists in the run's
+ * shared database, where other files' rows may come before a test's own.
+ */
+export async function pageHolding(
+  agent: ReturnType<typeof request.agent>,
+  path: string,
+  text: string,
+): Promise<string | undefined> {
+  let next: string | undefined = path;
+  for (let pages = 0; next && pages < 200; pages++) {
+    const res = await agent.get(next);
+    expect(res.status, next).toBe(200);
+    if (res.text.includes(text)) return res.text;
+    next = /<a class="govuk-link govuk-pagination__link" href="([^"]*)" rel="next"/
+      .exec(res.text)?.[1]
+      ?.replace(/&amp;/g, '&');
+  }
+  return undefined;
+}
+
 /** The value of the hidden `_csrf` input on a page. */
 export function csrfOf(html: string): string {
   const match = /<input type="hidden" name="_csrf" value="([^"]*)">/.exec(html);

@@ -7,7 +7,7 @@ import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import { bids } from '../helpers/bids.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
-import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
+import { csrfOf, errorSummaryOf, pageHolding, signedIn } from '../helpers/web.ts';
 
 const FINANCE: DemoEmail = 'finance@demo.test';
 const FINANCE2: DemoEmail = 'finance2@demo.test';
@@ -182,12 +182,13 @@ describe('bank details', () => {
     const page = `/finance/bank-details/${organisationId}`;
     const list = await first.get('/finance/bank-details');
     expect(list.text).toContain(`href="${page}"`);
-    // The payments page says the approved payment waits for confirmed bank details, linked.
+    // The payments page says approved payments wait for confirmed bank details, and the payment's
+    // row in its list (on whichever page) links to its payee's.
     const payments = await first.get('/finance/payments');
-    expect(payments.text).toMatch(
-      new RegExp(`cannot be paid until[\\s\\S]*href="${page}"[^>]*>[^<]*Page Bank Trust`),
-    );
-    expect(payments.text).toContain(payment.reference as string);
+    expect(payments.text).toMatch(/approved payments? \([^)]*\) cannot be paid until/);
+    const listed = await pageHolding(first, '/finance/payments', payment.reference as string);
+    const row = (listed ?? '').split('<tr').find((r) => r.includes(`>${payment.reference}</a>`));
+    expect(row).toMatch(new RegExp(`href="${page}"[^>]*>Bank details not confirmed`));
 
     const form = await first.get(page);
     const typed = {

@@ -1,6 +1,7 @@
 // The queries on the hot paths can be served by an index, however many rows there are: a transition
 // (lock the case, update it, write its history, commit the money), the work waiting for an officer
-// and for a provider, a programme's case list, and the reconciliation for a financial year. Each path
+// and for a provider, a programme's case list, the reconciliation for a financial year, and finance's
+// payments (their totals, a page of them, and the payment run). Each path
 // runs for real through a postgres.js client that records every statement it sends, and each
 // statement is then EXPLAINed with sequential scans made prohibitively expensive
 // (`enable_seqscan = off`): the planner still picks a Seq Scan when no index can serve a query, and
@@ -17,6 +18,8 @@ import { lockCase, moveCase } from '../../src/db/queries/cases.ts';
 import { findUserByEmail } from '../../src/db/queries/people.ts';
 import { caseCountsOf } from '../../src/db/queries/programmes.ts';
 import { postgresOf } from '../../src/db/statements.ts';
+import { financePaymentsPage, financePaymentsSummary } from '../../src/domain/payment-lists.ts';
+import { paymentRunCsv } from '../../src/domain/payment-run.ts';
 import { actorOf } from '../../src/domain/people.ts';
 import { ROUND_MACHINE } from '../../src/domain/programmes.ts';
 import { reconciliation } from '../../src/domain/reports/reconciliation.ts';
@@ -324,6 +327,40 @@ describe('the hot paths use their indexes', () => {
       ),
     );
     expectIndexOnly(plans, 'cases_programme_seq_idx');
+  });
+
+  it("finance's payments: counted, totalled and paged from cases_unpaid_payments_idx alone, a page's rows by key", async () => {
+    const registry = engine.registry;
+    const [{ unpaid }] = (await plain`select count(*)::int as unpaid from cases
+      where machine_id = 'award-payment' and state in ('approved', 'held', 'scheduled')`) as unknown as [
+      { unpaid: number },
+    ];
+    // A page deep in the list, as well as the home page's first few.
+    const deep = Math.floor(unpaid / 50);
+    expect(deep).toBeGreaterThan(2);
+    for (const read of [
+      () => financePaymentsPage(db, registry, deep),
+      () => financePaymentsSummary(db, registry),
+    ]) {
+      const plans = await plansOf(await statementsOf(read));
+      // The totals (and the payees waiting for bank details, counted by payee), the page's ids, then
+      // its rows by key.
+      expectIndex(plans, 'cases', 'cases_unpaid_payments_idx', ['cases_pkey']);
+      expectIndexOnly(plans, 'cases_unpaid_payments_idx');
+      // The page is taken in the index's order: its entries before it are skipped, none sorted.
+      const page = plans.filter((p) => p.statement.query.includes('"page_ids"'));
+      expect(page).toHaveLength(1);
+      expectNoSortedScans(page);
+    }
+  });
+
+  it('the payment run: every approved payment counted, and read a batch at a time in order, from cases_unpaid_payments_idx', async () => {
+    const plans = await plansOf(await statementsOf(() => paymentRunCsv(db, engine.registry)));
+    // The count, and more than one batch.
+    expect(plans.length).toBeGreaterThan(2);
+    expectIndex(plans, 'cases', 'cases_unpaid_payments_idx');
+    expectIndexOnly(plans, 'cases_unpaid_payments_idx');
+    expectNoSortedScans(plans);
   });
 
   it('the reconciliation for a financial year: the ledger summed from fund_ledger_fund_sums_idx alone', async () => {

@@ -17,7 +17,7 @@ import {
 } from '../helpers/browser.ts';
 import { cycleHelpers } from '../helpers/cycles.ts';
 import { paymentHelpers } from '../helpers/payments.ts';
-import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
+import { csrfOf, errorSummaryOf, pageHolding, signedIn } from '../helpers/web.ts';
 import { youthFundEvents as events } from '../helpers/youth-fund-events.ts';
 
 type Agent = ReturnType<typeof request.agent>;
@@ -357,7 +357,7 @@ describe('the approver and finance pages', () => {
     expect(held).toContain('£12,345.00');
   });
 
-  it('shows finance every fund’s position to the penny and an accepted award’s payment awaiting approval', async () => {
+  it('shows finance every fund’s position to the penny and, in sum, the payments waiting, an accepted award’s among them', async () => {
     const id = await bidAtPanel('Climbing wall');
     await h.step(id, 'panel@demo.test', { ...events.APPROVE, amountPence: 312_345 }, 'offered');
     const accepted = await h.step(id, PROVIDER, events.ACCEPT_OFFER, 'accepted');
@@ -369,16 +369,24 @@ describe('the approver and finance pages', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('<h1 class="govuk-heading-l">Funds and payments</h1>');
 
-    const awaiting = /<table[^>]*id="awaiting-finance"[\s\S]*?<\/table>/.exec(res.text)?.[0] ?? '';
-    expect(
-      rowOf(awaiting, accepted.reference as string),
-      'the grant waits for its payment, not for finance',
-    ).toBe('');
-    const row = rowOf(awaiting, payment.reference as string);
+    // The payments waiting in sum (every file's, in the shared database): a scheduled one at least,
+    // the first few, and a link to them all, a page at a time.
+    const totals = /<table[^>]*id="payment-totals"[\s\S]*?<\/table>/.exec(res.text)?.[0] ?? '';
+    const scheduled = rowOf(totals, 'Scheduled, awaiting approval');
+    expect(Number(/<td[^>]*>([\d,]+)<\/td>/.exec(scheduled)?.[1]?.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(rowOf(totals, 'All waiting')).toMatch(/£[\d,]+\.\d\d/);
+    expect(res.text).toContain('id="first-payments"');
+    expect(res.text).toContain('href="/finance/payments#waiting"');
+
+    // The payment is on the payments page's list, on whichever page; the grant is not: it waits for
+    // its payment, not for finance.
+    const listed = await pageHolding(finance, '/finance/payments', payment.reference as string);
+    const waiting = /<table[^>]*id="payments-waiting"[\s\S]*?<\/table>/.exec(listed ?? '')?.[0] ?? '';
+    const row = rowOf(waiting, payment.reference as string);
     expect(row).toContain(`href="/cases/${payment.id}"`);
     expect(row).toContain('Scheduled, awaiting approval');
     expect(row).toContain('£3,123.45');
-    expect(row).toContain('Approve the payment');
+    expect(rowOf(waiting, accepted.reference as string)).toBe('');
 
     const fund = new RegExp(`<section[^>]*id="fund-${t.youthFund.fundId}"[\\s\\S]*?</section>`).exec(
       res.text,

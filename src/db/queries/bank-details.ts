@@ -1,5 +1,5 @@
 // Organisations' bank details: every change kept, one pending and one confirmed at most.
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.ts';
 import { bankDetails, organisations, users } from '../schema/index.ts';
@@ -51,41 +51,66 @@ export async function supersedeConfirmedBankDetails(db: Db, organisationId: stri
     .where(and(eq(bankDetails.organisationId, organisationId), eq(bankDetails.status, 'confirmed')));
 }
 
-/** The confirmed accounts of these organisations, by organisation. */
-export async function confirmedBankDetailsOf(db: Db, organisationIds: readonly string[]) {
-  if (!organisationIds.length) return new Map<string, BankDetailsRow>();
-  const rows = await db
-    .select()
-    .from(bankDetails)
-    .where(
-      and(inArray(bankDetails.organisationId, [...organisationIds]), eq(bankDetails.status, 'confirmed')),
-    );
-  return new Map(rows.map((r) => [r.organisationId, r]));
-}
+/** An organisation a payment can go to: any but the Commissioner's office. */
+const payee = ne(organisations.kind, 'commissioner');
+const confirmed = alias(bankDetails, 'confirmed');
+const pending = alias(bankDetails, 'pending');
 
-/** Every organisation a payment can go to, by name, with its confirmed and pending accounts. */
-export async function payeesWithBankDetails(db: Db) {
-  const rows = await db
-    .select({ organisation: organisations, account: bankDetails })
+/** How many organisations a payment can go to; how many have confirmed bank details, and a change waiting. */
+export async function payeeCounts(db: Db) {
+  const [row] = await db
+    .select({
+      payees: sql<number>`count(*)::int`,
+      confirmed: sql<number>`count(${confirmed.id})::int`,
+      pending: sql<number>`count(${pending.id})::int`,
+    })
     .from(organisations)
     .leftJoin(
-      bankDetails,
-      and(
-        eq(bankDetails.organisationId, organisations.id),
-        inArray(bankDetails.status, ['confirmed', 'pending']),
-      ),
+      confirmed,
+      and(eq(confirmed.organisationId, organisations.id), eq(confirmed.status, 'confirmed')),
     )
-    .where(ne(organisations.kind, 'commissioner'))
-    .orderBy(asc(organisations.name));
-  const byOrganisation = new Map<
-    string,
-    { id: string; name: string; confirmed?: BankDetailsRow; pending?: BankDetailsRow }
-  >();
-  for (const { organisation, account } of rows) {
-    const entry = byOrganisation.get(organisation.id) ?? { id: organisation.id, name: organisation.name };
-    if (account?.status === 'confirmed') entry.confirmed = account;
-    if (account?.status === 'pending') entry.pending = account;
-    byOrganisation.set(organisation.id, entry);
-  }
-  return [...byOrganisation.values()];
+    .leftJoin(pending, and(eq(pending.organisationId, organisations.id), eq(pending.status, 'pending')))
+    .where(payee);
+  return row ?? { payees: 0, confirmed: 0, pending: 0 };
+}
+
+/**
+ * One page of the organisations a payment can go to, by name, each with its confirmed account and
+ * its pending change where it has them (at most one of each: bank_details_one_confirmed, _one_pending).
+ */
+export async function payeesPage(db: Db, page: { offset: number; size: number }) {
+  return db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      confirmed,
+      pendingId: pending.id,
+    })
+    .from(organisations)
+    .leftJoin(
+      confirmed,
+      and(eq(confirmed.organisationId, organisations.id), eq(confirmed.status, 'confirmed')),
+    )
+    .leftJoin(pending, and(eq(pending.organisationId, organisations.id), eq(pending.status, 'pending')))
+    .where(payee)
+    .orderBy(asc(organisations.name), asc(organisations.id))
+    .limit(page.size)
+    .offset(page.offset);
+}
+
+/** The changes of bank details waiting for a second finance user, oldest first, at most `limit`. */
+export async function pendingBankDetailsChanges(db: Db, limit: number) {
+  return db
+    .select({
+      organisationId: organisations.id,
+      name: organisations.name,
+      requestedAt: bankDetails.requestedAt,
+      requestedByName: requester.name,
+    })
+    .from(bankDetails)
+    .innerJoin(organisations, eq(organisations.id, bankDetails.organisationId))
+    .innerJoin(requester, eq(requester.id, bankDetails.requestedBy))
+    .where(eq(bankDetails.status, 'pending'))
+    .orderBy(asc(bankDetails.requestedAt), asc(organisations.id))
+    .limit(limit);
 }

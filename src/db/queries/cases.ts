@@ -6,7 +6,8 @@ import { caseEvents, cases, programmePanel, timers, users } from '../schema/inde
 import { jsonParam, postgresOf, timestampParam, timestampValue } from '../statements.ts';
 import { declaredConflict, ownOrganisation } from './conflicts.ts';
 
-export type CaseRow = typeof cases.$inferSelect;
+/** A case as the engine reads it; a payment's still to pay is for finance's lists alone (payments.ts). */
+export type CaseRow = Omit<typeof cases.$inferSelect, 'stillToPayPence'>;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 
 /**

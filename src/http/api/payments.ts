@@ -36,10 +36,11 @@ export function paymentsRouter(db: Database, engine: Engine): Router {
   // The approved payments with their payees' confirmed bank details, as a finance system imports them.
   router.get(['/run', '/run.csv'], async (req, res) => {
     if (actorOf(res).role !== 'finance') throw forbidden('Only finance staff export the payment run.');
-    const run = await paymentRun(db, engine.registry);
-    if (req.path.endsWith('.csv'))
-      return sendDownload(res, `payment-run-${londonDate(new Date())}.csv`, 'csv', paymentRunCsv(run));
-    res.json(run);
+    if (req.path.endsWith('.csv')) {
+      const csv = await paymentRunCsv(db, engine.registry);
+      return sendDownload(res, `payment-run-${londonDate(new Date())}.csv`, 'csv', csv);
+    }
+    res.json(await paymentRun(db, engine.registry));
   });
   return router;
 }

@@ -1,18 +1,21 @@
-// Finance's pages for where payees are paid: every payee with its account (masked), and one payee's
-// page to enter a change, or, for a second finance user, to confirm or reject the change waiting.
-// The rules are the domain's (src/domain/bank-details.ts); these handlers render.
+// Finance's pages for where payees are paid: every payee with its account (masked), a page at a time
+// below the changes waiting for confirmation, and one payee's page to enter a change, or, for a second
+// finance user, to confirm or reject the change waiting. The rules are the domain's
+// (src/domain/bank-details.ts); these handlers render.
 import { type Response, Router } from 'express';
 import type { Database } from '../../db/client.ts';
 import {
   bankDetailsView,
   decidePendingBankDetails,
   enterBankDetails,
-  payeesBankDetails,
+  payeesBankDetailsPage,
 } from '../../domain/bank-details.ts';
 import { type FieldError, ProblemError } from '../../engine/errors.ts';
+import { addressOfPageShown, pageAddress, pageAskedFor, pageView } from './paging.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 const LIST = '/finance/bank-details';
+const listHref = (n: number) => pageAddress(LIST, n);
 const financeOnly = onlyFor('finance', 'finance staff');
 const FIELDS = ['accountName', 'sortCode', 'accountNumber', 'reason'] as const;
 
@@ -20,10 +23,15 @@ export function bankDetailsPagesRouter(deps: { db: Database }): Router {
   const router = Router();
   const { db } = deps;
 
-  router.get(LIST, requireSignIn, financeOnly, async (_req, res) => {
+  router.get(LIST, requireSignIn, financeOnly, async (req, res) => {
+    const found = await payeesBankDetailsPage(db, pageAskedFor(req.query));
+    // Not a page number, or past the last page: the address of the page shown instead.
+    const shown = addressOfPageShown(req.query, found.page, listHref);
+    if (shown) return res.redirect(303, shown);
     res.render('bank-details-list.njk', {
       title: 'Bank details of payees',
-      payees: await payeesBankDetails(db),
+      ...found,
+      ...pageView(found.page, listHref, { one: 'payee', many: 'payees', landmarkLabel: 'Pages of payees' }),
     });
   });
 

@@ -1,5 +1,5 @@
 // Pages for panel members (bids to declare on and score), approvers (decisions awaiting their
-// signature) and finance (every fund's position, and awards waiting for payment). The rules live in
+// signature) and finance (every fund's position, and the payments waiting, in sum). The rules live in
 // src/domain/panel.ts, src/domain/fund-position.ts and the engine; these handlers parse, call, render.
 
 import { type Response, Router } from 'express';
@@ -8,6 +8,7 @@ import { findOrganisation } from '../../db/queries/organisations.ts';
 import { financialYearOf } from '../../domain/financial-year.ts';
 import { allFundPositions } from '../../domain/fund-position.ts';
 import { declareInterest, MAX_SCORE, panelScoresOf, panelWork, scoreBid } from '../../domain/panel.ts';
+import { financePaymentsSummary } from '../../domain/payment-lists.ts';
 import type { Actor } from '../../engine/actor.ts';
 import { caseEvents } from '../../engine/case-officer.ts';
 import type { Engine } from '../../engine/engine.ts';
@@ -276,9 +277,9 @@ export function rolePagesRouter(deps: Deps): Router {
   });
 
   router.get('/finance', requireSignIn, onlyFor('finance', 'finance staff'), async (_req, res) => {
-    const [funds, awards] = await Promise.all([
+    const [funds, payments] = await Promise.all([
       allFundPositions(deps.db),
-      waitingWork(deps.engine, webActor(res)),
+      financePaymentsSummary(deps.db, deps.engine.registry),
     ]);
     // This year's funds (and any still open from past years) in full; later years' in a table.
     const thisYear = financialYearOf(deps.engine.now().today);
@@ -286,7 +287,7 @@ export function rolePagesRouter(deps: Deps): Router {
       title: 'Funds and payments',
       funds: funds.filter((f) => f.financialYear <= thisYear),
       laterFunds: funds.filter((f) => f.financialYear > thisYear),
-      awards,
+      payments,
     });
   });
 
