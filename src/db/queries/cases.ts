@@ -6,7 +6,8 @@ import { caseEvents, cases, programmePanel, timers, users } from '../schema/inde
 import { jsonParam, postgresOf, timestampParam, timestampValue } from '../statements.ts';
 import { declaredConflict, ownOrganisation } from './conflicts.ts';
 
-export type CaseRow = typeof cases.$inferSelect;
+/** A case as the engine reads it; the report due date is for the reports' queries alone. */
+export type CaseRow = Omit<typeof cases.$inferSelect, 'reportDueOn'>;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 
 /**

@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { commissioningRound } from '../../../machines/commissioning-round.ts';
+import { GRANT_MADE_STATE } from '../../../machines/crime-disorder-grant.ts';
 import { monitoringReturn } from '../../../machines/monitoring-return.ts';
 import { organisations } from './organisations.ts';
 import { programmes } from './programmes.ts';
@@ -27,6 +28,16 @@ import { users } from './users.ts';
 export function isMachine(column: AnyPgColumn | SQL, id: string): SQL {
   if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new Error(`Not a machine id: ${JSON.stringify(id)}`);
   return sql`${column} = ${sql.raw(`'${id}'`)}`;
+}
+
+/**
+ * A history row that enters `state` from another state (not a step that stays in it), with the state
+ * written into the statement like `isMachine`, so a partial index on such rows can serve the query.
+ */
+export function entersState(toState: AnyPgColumn | SQL, fromState: AnyPgColumn | SQL, state: string): SQL {
+  if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(state)) throw new Error(`Not a state: ${JSON.stringify(state)}`);
+  const named = sql.raw(`'${state}'`);
+  return sql`${toState} = ${named} and ${fromState} is distinct from ${named}`;
 }
 
 /** One running instance of a machine: a bid, a grant, a procurement. */
@@ -62,6 +73,12 @@ export const cases = pgTable(
      * makes every update write new entries in all of this table's indexes (no HOT update).
      */
     dueOn: text('due_on').generatedAlwaysAs(sql`snapshot -> 'context' ->> 'dueOn'`),
+    /**
+     * When an end-of-grant report is due, for machines whose context says (a Youth Fund grant's
+     * `reportDueOn`), kept by PostgreSQL like `due_on`, so the board report finds the reports due in a
+     * quarter through an index instead of reading every case.
+     */
+    reportDueOn: text('report_due_on').generatedAlwaysAs(sql`snapshot -> 'context' ->> 'reportDueOn'`),
     /**
      * The rulebook's hold on the case (src/engine/rulebook.ts): a decision awaiting an approver's
      * signature, or the last decision the approver sent back. Null when neither. Kept beside the
@@ -102,6 +119,8 @@ export const cases = pgTable(
     index('cases_award_idx').on(t.awardCaseId, t.machineId),
     // The board report's monitoring returns due in a quarter.
     index('cases_return_due_idx').on(t.dueOn).where(isMachine(t.machineId, monitoringReturn.id)),
+    // The board report's end-of-grant reports due in a quarter: only cases that have a report date.
+    index('cases_report_due_idx').on(t.reportDueOn).where(sql`${t.reportDueOn} is not null`),
     // Decisions awaiting an approver's signature, newest first, for the approver's work waiting.
     index('cases_awaiting_signature_idx')
       .on(t.seq.desc().nullsFirst())
@@ -132,7 +151,14 @@ export const caseEvents = pgTable(
     effects: jsonb('effects').notNull().default([]),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.version] })],
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.version] }),
+    // The crime and disorder grants made in a month: the steps into `live` from another state, by
+    // when (a few rows a grant, not the whole history of every case).
+    index('case_events_entered_live_idx')
+      .on(t.at, t.caseId)
+      .where(entersState(t.toState, t.fromState, GRANT_MADE_STATE)),
+  ],
 );
 
 /** Delayed events from the machines (XState `after`), with an absolute due time. */
