@@ -545,6 +545,58 @@ describe('the outcomes, pinned: July to September 2160', () => {
   });
 });
 
+describe('a measure asked in different words', () => {
+  it('is worded as the return opened last asked it, its parts first, then any other part named', async () => {
+    const f = await fund('2162-63', 100_000, ['transformation']);
+    const a = await award(f.programmes[0]!);
+    const asked = (name: string, breakdowns: string[]): MeasureSpec[] => [
+      { ...victimsMeasures[0]!, name, breakdowns },
+    ];
+    await monitoringReturn(
+      '2162-05-01',
+      'accepted',
+      {
+        measures: asked('Victims helped', ['Domestic abuse', 'Sexual violence', 'Other crime']),
+        figures: victimsFigures(9, 0).measures,
+      },
+      false,
+      a,
+    );
+    // Opened later, though due earlier: its words are the line's.
+    await monitoringReturn(
+      '2162-04-15',
+      'accepted',
+      {
+        measures: asked('People supported', ['Domestic abuse', 'Other']),
+        figures: { victimsSupported: { value: 5, breakdown: { 'Domestic abuse': 2, Other: 3 } } },
+      },
+      false,
+      a,
+    );
+    const res = await board('2162-63-Q1');
+    expect(res.body.outcomes.lines).toEqual([
+      {
+        themeId: 'transformation',
+        outcomeId: null,
+        outcome: NO_OUTCOME,
+        theme: 'Transformation',
+        measureId: 'victimsSupported',
+        measure: 'People supported',
+        unit: 'count',
+        weightedBy: null,
+        reports: 2,
+        value: '14',
+        parts: [
+          { part: 'Domestic abuse', value: '5' },
+          { part: 'Other', value: '3' },
+          { part: 'Other crime', value: '3' },
+          { part: 'Sexual violence', value: '3' },
+        ],
+      },
+    ]);
+  });
+});
+
 describe('GET /api/reports/board', () => {
   it('refuses a quarter that is not one, naming the parameter', async () => {
     for (const quarter of ['2026-27-Q5', '2026-28-Q1', 'Q3', '2026-27', '1999-00-Q1', '2026-27-q3']) {

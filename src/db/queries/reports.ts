@@ -264,37 +264,42 @@ const DUE_COLUMNS: Record<string, string> = { dueOn: 'c.due_on', reportDueOn: 'c
  *
  * For each case, each measure it was asked (its own copy, `measures`) that it gave a number for is
  * one report. A count adds its value, and its parts by name. A percentage adds its value in tenths
- * (rounded as JavaScript's Math.round does) times the figure of the count it is weighted by (1 when
- * it names none), and that weight, where the weight is a whole number from 0 to 2^53 − 1; else it is
- * a report with no weight. Sums are exact (numeric), returned as bigint.
+ * (rounded half up, as JavaScript's Math.round does) times the figure of the count it is weighted by
+ * (1 when it names none), and that weight, where the weight is a whole number from 0 to 2^53 − 1;
+ * else it is a report with no weight. Sums are exact (numeric), returned as bigint.
  *
  * The measure's wording (name, unit, parts, what weights it, its place in the list) is as the case
- * opened last asked it. Due dates are read through generated columns where kept, so the partial
- * indexes on them serve the query instead of a read of every case. The cases are read once and
- * nothing is materialised but the per-programme sums.
+ * opened last asked it, read from that case alone once the sums are made. Due dates are read through
+ * generated columns where kept, so the partial indexes on them serve the query instead of a read of
+ * every case. The cases are read once; only the per-programme sums are kept.
  */
 export async function outcomeSums(db: Db, from: string, to: string, sources: readonly FiguresSource[]) {
   if (!sources.length) return [];
   const context = sql.raw(`c.snapshot -> 'context'`);
   const tenths = sql.raw('(g.value::float8 * 10)');
   const first = sql.raw('(b.n is null or b.n = 1)');
-  const reported = sources.map((s) => {
+  const reported = sources.map((s, source) => {
     const path = `{${s.figures.join(',')}}`;
     const due = DUE_COLUMNS[s.dueOn] ? sql.raw(DUE_COLUMNS[s.dueOn]!) : sql`${context} ->> ${s.dueOn}`;
     return sql`
-      select ${context} -> ${s.measures} as measures, ${context} #> ${path}::text[] as figures,
-        coalesce(c.programme_id, a.programme_id) as programme_id, c.seq
+      select ${sql.raw(String(source))} as source, ${context} -> ${s.measures} as measures,
+        ${context} #> ${path}::text[] as figures, coalesce(c.programme_id, a.programme_id) as programme_id, c.seq
       from ${cases} c left join ${cases} a on a.id = c.award_case_id
       where ${isMachine(sql.raw('c.machine_id'), s.machineId)}
         and ${due} >= ${from} and ${due} <= ${to}
         and c.state not in ('waived', 'withdrawn')
         and jsonb_typeof(${context} #> ${path}::text[]) = 'object'`;
   });
+  // The measures a case of each source was asked, for the wording of each line.
+  const askedOf = sql.join(
+    sources.map((s, source) => sql`when ${sql.raw(String(source))} then ${context} -> ${s.measures}`),
+    sql` `,
+  );
   const rows = await db.execute<{
     theme_id: string | null;
     outcome_id: string | null;
     measure_id: string;
-    spec: MeasureSpec;
+    spec: MeasureSpec | null;
     weighted_by: string | null;
     position: number;
     reports: number;
@@ -305,11 +310,7 @@ export async function outcomeSums(db: Db, from: string, to: string, sources: rea
     with reported as (${sql.join(reported, sql` union all `)}),
     -- One row per measure each case gave a number for, with what it adds.
     given as (
-      select r.programme_id, r.seq, m.spec, m.position::int - 1 as position, m.spec ->> 'id' as measure_id,
-        case when coalesce(m.spec ->> 'weightedBy', '') <> '' then (
-          select w.spec ->> 'name' from jsonb_array_elements(r.measures) with ordinality as w(spec, at)
-          where w.spec ->> 'id' = m.spec ->> 'weightedBy' order by w.at limit 1
-        ) end as weighted_by,
+      select r.programme_id, r.source, r.seq, m.position::int - 1 as position, m.spec ->> 'id' as measure_id,
         coalesce(m.spec ->> 'unit' = 'count', false) as is_count,
         f.figure -> 'breakdown' as breakdown, f.value, w.weight
       from reported r
@@ -330,12 +331,12 @@ export async function outcomeSums(db: Db, from: string, to: string, sources: rea
       ) w
       where jsonb_typeof(f.value) = 'number'
     ),
-    -- Added up per programme, in one pass: each measure as asked (a few rows a programme), and each
-    -- part of a count by name. A measure's row is its first part's, or its only row when it has none.
-    -- A percentage adds its tenths rounded half up, as Math.round does (round() on a float8 would
-    -- round half to even).
+    -- Added up per programme in one pass: each measure (a few rows a programme, with the last case
+    -- that gave it), and each part of a count by name. A measure's row is its first part's, or its
+    -- only row when it has none. A percentage's tenths are rounded half up like Math.round (round()
+    -- on a float8 would round half to even).
     per_programme as materialized (
-      select g.programme_id, g.measure_id, g.spec, g.position, g.weighted_by, b.part,
+      select g.programme_id, g.source, g.measure_id, g.position, b.part,
         grouping(b.part) = 1 as is_measure, max(g.seq) as seq,
         count(*) filter (where ${first})::int as reports,
         coalesce(sum(case
@@ -351,7 +352,7 @@ export async function outcomeSums(db: Db, from: string, to: string, sources: rea
         case when g.is_count and jsonb_typeof(g.breakdown) = 'object' then g.breakdown end
       ) with ordinality as b(part, value, n) on true
       group by grouping sets (
-        (g.programme_id, g.measure_id, g.spec, g.position, g.weighted_by),
+        (g.programme_id, g.source, g.measure_id, g.position),
         (g.programme_id, g.measure_id, b.part)
       )
     ),
@@ -371,8 +372,9 @@ export async function outcomeSums(db: Db, from: string, to: string, sources: rea
     ),
     lines as (
       select pl.theme_id, pl.outcome_id, s.measure_id,
-        (array_agg(jsonb_build_object('spec', s.spec, 'position', s.position, 'weightedBy', s.weighted_by)
-          order by s.seq desc, s.position))[1] as asked,
+        (array_agg(s.seq order by s.seq desc, s.position))[1] as seq,
+        (array_agg(s.source order by s.seq desc, s.position))[1] as source,
+        (array_agg(s.position order by s.seq desc, s.position))[1] as position,
         sum(s.reports)::int as reports, sum(s.total) as total, sum(s.weight) as weight
       from per_programme s
       join places pl on pl.programme_id is not distinct from s.programme_id
@@ -390,17 +392,22 @@ export async function outcomeSums(db: Db, from: string, to: string, sources: rea
       ) x
       group by theme_id, outcome_id, measure_id
     )
-    select l.theme_id, l.outcome_id, l.measure_id, l.asked -> 'spec' as spec,
-      l.asked ->> 'weightedBy' as weighted_by, (l.asked ->> 'position')::int as position,
+    select l.theme_id, l.outcome_id, l.measure_id, l.position, a.measures -> l.position as spec,
+      (select w.spec ->> 'name' from jsonb_array_elements(a.measures) with ordinality as w(spec, at)
+        where w.spec ->> 'id' = a.measures -> l.position ->> 'weightedBy' order by w.at limit 1)
+        as weighted_by,
       l.reports, l.total::text as total, l.weight::text as weight, pt.parts
     from lines l
+    cross join lateral (
+      select case l.source ${askedOf} end as measures from ${cases} c where c.seq = l.seq
+    ) a
     left join part_lines pt on pt.theme_id is not distinct from l.theme_id
       and pt.outcome_id is not distinct from l.outcome_id and pt.measure_id = l.measure_id`);
   return [...rows].map((r) => ({
     themeId: r.theme_id,
     outcomeId: r.outcome_id,
     measureId: r.measure_id,
-    /** The measure as the latest case due asked it, its place in that case's list, and what weights it. */
+    /** The measure as the case opened last asked it, its place in that case's list, and what weights it. */
     measure: r.spec,
     position: r.position,
     weightedBy: r.weighted_by,
