@@ -4,6 +4,7 @@ import { type Request, type Response, Router } from 'express';
 import type { Db } from '../../db/client.ts';
 import { officerNames, type SearchChoices, searchChoices } from '../../domain/case-search.ts';
 import type { Engine } from '../../engine/engine.ts';
+import { pagination } from './pagination.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 
 export const CASES_PER_PAGE = 25;
@@ -64,22 +65,9 @@ function searchHref(filters: Filters, page: number): string {
   return query ? `/cases?${query}` : '/cases';
 }
 
-/** GOV.UK pagination: previous, next, and the pages near this one, the first and the last. */
-function pagination(filters: Filters, pages: number) {
-  if (pages <= 1) return undefined;
-  const at = filters.page;
-  const near = [...new Set([1, at - 1, at, at + 1, pages])].filter((n) => n >= 1 && n <= pages);
-  const items: ({ number: number; href: string; current: boolean } | { ellipsis: true })[] = [];
-  for (const [i, n] of near.entries()) {
-    if (i > 0 && n - near[i - 1]! > 1) items.push({ ellipsis: true });
-    items.push({ number: n, href: searchHref(filters, n), current: n === at });
-  }
-  return {
-    items,
-    previous: at > 1 ? { href: searchHref(filters, at - 1) } : undefined,
-    next: at < pages ? { href: searchHref(filters, at + 1) } : undefined,
-  };
-}
+/** GOV.UK pagination over the search's pages, each keeping its filters. */
+const searchPages = (filters: Filters, pages: number) =>
+  pagination(filters.page, pages, (page) => searchHref(filters, page));
 
 export function caseSearchRouter(deps: { db: Db; engine: Engine }): Router {
   const router = Router();
@@ -119,7 +107,7 @@ export function caseSearchRouter(deps: { db: Db; engine: Engine }): Router {
         ...c,
         officerName: (c.officerId && names.get(c.officerId)) || 'Not yet taken on',
       })),
-      pagination: pagination(filters, pages),
+      pagination: searchPages(filters, pages),
       stages: choices.cycles.find((c) => c.id === filters.cycle)?.stages ?? [],
     });
   });
