@@ -5,12 +5,10 @@
 import { machineDefinitions } from '../../../machines/index.ts';
 import type { Database } from '../../db/client.ts';
 import { adjustmentsRecorded } from '../../db/queries/closed-quarters.ts';
+import { type FiguresSource, type OutcomeSum, outcomeSums } from '../../db/queries/outcome-sums.ts';
 import {
   awardsMade,
-  type FiguresSource,
   fundsInScope,
-  type OutcomeSum,
-  outcomeSums,
   periodSums,
   planOutcomeList,
   planThemeList,

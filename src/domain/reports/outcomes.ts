@@ -5,7 +5,7 @@
 // plainly where it names none. A programme serving no Plan outcome is shown under its theme. The
 // adding up is PostgreSQL's (outcomeSums); this puts the sums in order and words them.
 import type { MeasureSpec } from '../../../machines/define.ts';
-import type { OutcomeSum } from '../../db/queries/reports.ts';
+import type { OutcomeSum } from '../../db/queries/outcome-sums.ts';
 import { UNASSIGNED } from './theme-budget.ts';
 
 export interface OutcomeLine {
@@ -36,7 +36,7 @@ const tenthsText = (tenths: bigint) => `${tenths / 10n}.${tenths % 10n}`;
 const divided = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
 
 /**
- * The report's outcome lines from the sums PostgreSQL added up (db/queries/reports.ts `outcomeSums`),
+ * The report's outcome lines from the sums PostgreSQL added up (db/queries/outcome-sums.ts),
  * in the Plan's order: by theme, then outcome (those naming none last), then the measure's place in
  * the list its returns were asked, then its id.
  */
