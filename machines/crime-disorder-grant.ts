@@ -148,6 +148,12 @@ export const checkEvaluate = (context: CrimeDisorderGrantContext, payload: Evalu
   );
 
 /** What the Commissioner must publish about the grant; the recipient is the case's owning partnership. */
+/**
+ * The state a grant is in once it has been made: the partnership accepted its conditions. The
+ * publication of grants made in a month counts each from the day it first entered it.
+ */
+export const GRANT_MADE_STATE = 'live';
+
 export function publicationRecord(context: CrimeDisorderGrantContext) {
   return {
     amountPence: context.allocationPence,

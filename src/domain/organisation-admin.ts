@@ -4,8 +4,11 @@
 import type { Database } from '../db/client.ts';
 import { membersOf } from '../db/queries/memberships.ts';
 import {
+  type AdminOrganisationList,
+  countOrganisationsForAdmin,
   findOrganisation,
   type OrganisationRow,
+  organisationNamesAndNumbers,
   organisationsForAdmin,
   setInactive,
   setVerified,
@@ -15,9 +18,10 @@ import { findUser } from '../db/queries/people.ts';
 import type { Actor } from '../engine/actor.ts';
 import { fieldErrors, forbidden, notFound, ProblemError } from '../engine/errors.ts';
 import type { FieldProblem } from './organisation-people.ts';
+import { pageOf } from './paging.ts';
 import { legalForms, organisationDetailsForm } from './registration.ts';
 
-export type OrganisationList = 'unverified' | 'inactive' | 'all';
+export type OrganisationList = AdminOrganisationList;
 
 const kindNames: Record<OrganisationRow['kind'], string> = {
   commissioner: 'The Commissioner’s office',
@@ -34,19 +38,21 @@ function requireAdmin(actor: Actor): string {
 const standingOf = (o: OrganisationRow) =>
   o.inactiveAt ? 'inactive' : o.verifiedAt ? 'verified' : 'unverified';
 
+type NamesAndNumbers = Pick<OrganisationRow, 'id' | 'name' | 'charityNumber' | 'companyNumber'>;
+
 /**
  * The other organisations that look like each one: the same name, charity number or company number.
  * Registering is open to anyone, so the same organisation can register twice. Every organisation is
  * filed once under each of its keys, so each is matched in one look-up, not against every other.
  */
-function lookalikesOf(all: readonly OrganisationRow[]): (o: OrganisationRow) => string[] {
+function lookalikesOf(all: readonly NamesAndNumbers[]): (o: NamesAndNumbers) => string[] {
   const key = (kind: string, value: string | null) =>
     value?.trim() ? `${kind}:${value.trim().toLowerCase()}` : null;
-  const keysOf = (o: OrganisationRow) =>
+  const keysOf = (o: NamesAndNumbers) =>
     [key('name', o.name), key('charity', o.charityNumber), key('company', o.companyNumber)].filter(
       (k): k is string => k !== null,
     );
-  const filed = new Map<string, OrganisationRow[]>();
+  const filed = new Map<string, NamesAndNumbers[]>();
   for (const o of all)
     for (const k of keysOf(o)) {
       const list = filed.get(k);
@@ -54,7 +60,7 @@ function lookalikesOf(all: readonly OrganisationRow[]): (o: OrganisationRow) => 
       else filed.set(k, [o]);
     }
   return (o) => {
-    const found = new Set<OrganisationRow>();
+    const found = new Set<NamesAndNumbers>();
     for (const k of keysOf(o))
       for (const other of filed.get(k) ?? []) if (other.id !== o.id) found.add(other);
     if (!found.size) return [];
@@ -63,21 +69,36 @@ function lookalikesOf(all: readonly OrganisationRow[]): (o: OrganisationRow) => 
   };
 }
 
-export async function organisationList(db: Database, actor: Actor, show: OrganisationList) {
+/** Organisations on a page of the admins' list. */
+export const ORGANISATIONS_PER_PAGE = 50;
+
+/**
+ * A page of the admins' list (pages from 1; one past the last is the last, one before the first the
+ * first): its organisations, each flagged when it looks like any other organisation on record, not
+ * just those on the page; how many there are in all, and which of them the page shows.
+ */
+export async function organisationList(db: Database, actor: Actor, show: OrganisationList, page = 1) {
   requireAdmin(actor);
-  const all = await organisationsForAdmin(db, 'all');
-  const shown = show === 'all' ? all : await organisationsForAdmin(db, show);
-  const lookalikes = lookalikesOf(all);
-  return shown.map((o) => ({
-    lookalikes: lookalikes(o),
-    id: o.id,
-    name: o.name,
-    kindName: kindNames[o.kind],
-    legalFormName: o.legalForm ? legalForms[o.legalForm as keyof typeof legalForms] : null,
-    charityNumber: o.charityNumber,
-    companyNumber: o.companyNumber,
-    standing: standingOf(o),
-  }));
+  const [total, namesAndNumbers] = await Promise.all([
+    countOrganisationsForAdmin(db, show),
+    organisationNamesAndNumbers(db),
+  ]);
+  const at = pageOf(page, total, ORGANISATIONS_PER_PAGE);
+  const shown = await organisationsForAdmin(db, show, { limit: at.size, offset: at.offset });
+  const lookalikes = lookalikesOf(namesAndNumbers);
+  return {
+    page: at,
+    rows: shown.map((o) => ({
+      lookalikes: lookalikes(o),
+      id: o.id,
+      name: o.name,
+      kindName: kindNames[o.kind],
+      legalFormName: o.legalForm ? legalForms[o.legalForm as keyof typeof legalForms] : null,
+      charityNumber: o.charityNumber,
+      companyNumber: o.companyNumber,
+      standing: standingOf(o),
+    })),
+  };
 }
 
 /** One organisation for its admin page: its details, standing and people. */
@@ -99,7 +120,7 @@ export async function organisationRecord(db: Database, actor: Actor, id: string)
     phone: o.phone,
     createdAt: o.createdAt,
     standing: standingOf(o),
-    lookalikes: lookalikesOf(await organisationsForAdmin(db, 'all'))(o),
+    lookalikes: lookalikesOf(await organisationNamesAndNumbers(db))(o),
     verifiedAt: o.verifiedAt,
     verifiedByName: verifier?.name ?? null,
     inactiveAt: o.inactiveAt,

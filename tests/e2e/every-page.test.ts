@@ -191,6 +191,11 @@ describe('every page passes axe for the person it is for', () => {
     const [riverside] = await t.sql`select organisation_id from users where email = ${PROVIDER}`;
     await visit(p, '/admin/organisations', 'admin-organisations');
     await visit(p, '/admin/organisations?show=all', 'admin-organisations-all');
+    // Enough partners that every organisation takes more than one page: the pages and their links.
+    await t.sql`insert into organisations (name, kind)
+      select 'Every page partner ' || lpad(n::text, 2, '0'), 'partner' from generate_series(1, 60) n`;
+    await visit(p, '/admin/organisations?show=all&page=2', 'admin-organisations-page-2');
+    await expect(p.locator('.govuk-pagination').count()).resolves.toBe(1);
     await visit(p, `/admin/organisations/${riverside!.organisation_id}`, 'admin-organisation');
     await visit(p, `/admin/organisations/${riverside!.organisation_id}/edit`, 'admin-organisation-edit');
     await visit(

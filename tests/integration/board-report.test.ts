@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MeasureSpec, victimsMeasures } from '../../machines/define.ts';
 import type { Figures } from '../../machines/measures.ts';
 import { youthFundMeasures } from '../../machines/youth-fund.ts';
+import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { apportion } from '../../src/domain/fund-position.ts';
 import { NO_OUTCOME } from '../../src/domain/reports/outcomes.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
@@ -23,6 +24,7 @@ import {
   TEST_MACHINE,
   THEMES,
 } from '../helpers/portfolios.ts';
+import { signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
 let providerOrg: string;
@@ -79,14 +81,17 @@ async function monitoringReturn(
   given: Given | null,
   submittedLate = false,
   awardId: string | null = null,
+  /** Figures given before the latest (a return queried and corrected); the latest is what counts. */
+  earlier: Figures[] = [],
 ) {
-  const latestReturn = given && {
+  const submission = (figures: Figures | undefined) => ({
     performance: 'Delivered',
     spendPence: 1000,
     underspendPence: 0,
     narrative: null,
-    measures: given.figures,
-  };
+    measures: figures,
+  });
+  const latestReturn = given && submission(given.figures);
   const context = {
     awardCaseId: awardId ?? randomUUID(),
     measures: given?.measures ?? victimsMeasures,
@@ -96,7 +101,7 @@ async function monitoringReturn(
     reminderSent: true,
     submittedLate,
     latestReturn,
-    submissions: latestReturn ? [latestReturn] : [],
+    submissions: latestReturn ? [...earlier.map(submission), latestReturn] : [],
     queries: [],
     holdsPayments: false,
   };
@@ -309,6 +314,286 @@ describe('a hand-made quarter: October to December 2170', () => {
     );
     const viaFormat = await board('2170-71-Q3&format=csv');
     expect(viaFormat.text).toBe(csv.text);
+  });
+});
+
+/** A Youth Fund grant's end-of-grant report (its figures are in `report`), under its own programme. */
+async function youthFundReport(
+  programmeId: string,
+  reportDueOn: string,
+  state: string,
+  figures: Figures | null,
+) {
+  const context = {
+    title: 'Youth club',
+    measures: youthFundMeasures,
+    reportDueOn,
+    report: figures && { summary: 'Ran all year', spentPence: 1000, measures: figures },
+  };
+  await t.sql`insert into cases (machine_id, machine_version, state, snapshot, organisation_id, programme_id, version)
+    values ('youth-fund', 999, ${state},
+      ${JSON.stringify({ status: 'active', value: state, context })}::jsonb, ${providerOrg}, ${programmeId}, 1)`;
+}
+
+describe('the outcomes, pinned: July to September 2160', () => {
+  // Two victims' programmes share outcome V1; the second also serves O1, an outcome of another theme;
+  // a youth programme serves none; an award has no programme. Returns are corrected, lack figures,
+  // lack a weight, weigh nothing, fall either side of the quarter or are no longer due.
+  beforeAll(async () => {
+    const f = await fund('2160-61', 1_000_000, ['victims', 'victims', 'offenders']);
+    const [pV, pV2, pYouth] = f.programmes as [string, string, string];
+    await t.sql`insert into programme_outcomes (programme_id, outcome_id)
+      values (${pV}, 'V1'), (${pV}, 'V3'), (${pV2}, 'V1'), (${pV2}, 'O1')`;
+    const [aV, aV2, aNone] = [await award(pV), await award(pV2), await award(null)];
+    const only = (figures: Figures): Given => ({ measures: victimsMeasures, figures });
+    await monitoringReturn('2160-07-15', 'accepted', victims(10, 80), false, aV);
+    // Queried and corrected: only the latest figures count.
+    await monitoringReturn('2160-08-15', 'accepted', victims(12, 90), false, aV, [victims(50, 20).figures]);
+    await monitoringReturn('2160-09-30', 'submitted', victims(9, 70.5), true, aV2);
+    // No cope-and-recover figure; then a cope-and-recover figure without the count that weights it.
+    await monitoringReturn(
+      '2160-07-01',
+      'accepted',
+      only({ victimsSupported: victimsFigures(6, 0).measures.victimsSupported! }),
+      false,
+      aV2,
+    );
+    await monitoringReturn('2160-08-01', 'accepted', only({ copeAndRecover: { value: 75 } }), false, aV);
+    // Victims supported given without its parts.
+    await monitoringReturn(
+      '2160-08-25',
+      'accepted',
+      only({ victimsSupported: { value: 4 }, copeAndRecover: { value: 100 } }),
+      false,
+      aV,
+    );
+    // No victims supported: a percentage with nothing to weight it. No programme: unassigned.
+    await monitoringReturn('2160-09-01', 'accepted', victims(0, 55), false, aNone);
+    // In, but its figures were never given (a return filed before measures were asked).
+    await monitoringReturn('2160-08-20', 'queried', { measures: victimsMeasures } as Given, false, aV);
+    // A return opened with a measure of its own.
+    const referrals: MeasureSpec = {
+      id: 'referrals',
+      name: 'Referrals received',
+      unit: 'count',
+      target: null,
+      breakdowns: [],
+    };
+    await monitoringReturn(
+      '2160-09-10',
+      'accepted',
+      {
+        measures: [victimsMeasures[0]!, referrals],
+        figures: { ...victimsFigures(3, 0).measures, referrals: { value: 7 } },
+      },
+      false,
+      aV2,
+    );
+    await monitoringReturn('2160-09-20', 'due', null, false, aV);
+    await monitoringReturn('2160-07-05', 'late', null, false, aV);
+    // Outside the quarter, or no longer due: not counted.
+    await monitoringReturn('2160-10-01', 'accepted', victims(1000, 1), false, aV);
+    await monitoringReturn('2160-06-30', 'accepted', victims(1000, 1), false, aV);
+    await monitoringReturn('2161-08-01', 'accepted', victims(1000, 1), false, aV);
+    await monitoringReturn('2160-08-10', 'withdrawn', victims(500, 5), false, aV);
+    // Youth Fund end-of-grant reports, due on their own date.
+    await youthFundReport(pYouth, '2160-09-15', 'reportSubmitted', figuresFor(youthFundMeasures, 8));
+    await youthFundReport(pYouth, '2160-07-31', 'closed', {
+      youngPeopleTakingPart: {
+        value: 20,
+        breakdown: { 'Aged 10 to 13': 5, 'Aged 14 to 17': 10, 'Aged 18 to 24': 5 },
+      },
+      youngPeopleCompleting: { value: 15 },
+      feelLessLikelyToOffend: { value: 62.5 },
+    });
+    await youthFundReport(pYouth, '2160-08-31', 'reporting', null);
+    await youthFundReport(pYouth, '2160-10-01', 'reportSubmitted', figuresFor(youthFundMeasures, 900));
+    await youthFundReport(pYouth, '2160-08-01', 'withdrawn', figuresFor(youthFundMeasures, 900));
+  });
+
+  it('adds up every return’s latest figures by Plan theme and outcome, weighting each percentage by its count', async () => {
+    const res = await board('2160-61-Q2');
+    expect(res.status).toBe(200);
+    expect(res.body.returns).toEqual({ due: 11, onTime: 8, late: 1, notYetIn: 2, overdue: 1 });
+    const line = (
+      theme: [string, string],
+      outcome: [string | null, string],
+      measure: [string, string, 'count' | 'percent', string | null],
+      reports: number,
+      value: string | null,
+      parts: [string, string][] = [],
+    ) => ({
+      themeId: theme[0],
+      theme: theme[1],
+      outcomeId: outcome[0],
+      outcome: outcome[1],
+      measureId: measure[0],
+      measure: measure[1],
+      unit: measure[2],
+      weightedBy: measure[3],
+      reports,
+      value,
+      parts: parts.map(([part, v]) => ({ part, value: v })),
+    });
+    const VICTIMS: [string, string] = ['victims', 'Victims'];
+    const OFFENDERS: [string, string] = ['offenders', 'Offenders'];
+    const V1: [string, string] = ['V1', 'Victims are supported to cope and recover'];
+    const V3: [string, string] = ['V3', 'Vulnerable people are safeguarded from harm and exploitation'];
+    const O1: [string, string] = ['O1', 'Reoffending is reduced'];
+    const NONE: [null, string] = [null, NO_OUTCOME];
+    const supported: [string, string, 'count', null] = [
+      'victimsSupported',
+      'Victims supported',
+      'count',
+      null,
+    ];
+    const cope: [string, string, 'percent', string] = [
+      'copeAndRecover',
+      'Victims who say they are better able to cope and recover',
+      'percent',
+      'Victims supported',
+    ];
+    const referrals: [string, string, 'count', null] = ['referrals', 'Referrals received', 'count', null];
+    const parts = (da: number, sv: number, oc: number): [string, string][] => [
+      ['Domestic abuse', String(da)],
+      ['Sexual violence', String(sv)],
+      ['Other crime', String(oc)],
+    ];
+    expect(res.body.outcomes).toEqual({
+      returnsWithFigures: 9,
+      lines: [
+        // V1: both victims' programmes. 10 + 12 (not the 50 first given) + 9 + 6 + 4 + 3; the parts
+        // leave out the 4 given without them. Cope-and-recover weighted: (80×10 + 90×12 + 70.5×9 +
+        // 100×4) / 35 = 83.27…; the 75 with no count to weight it is a report, not a weight.
+        line(VICTIMS, V1, supported, 6, '44', parts(14, 13, 13)),
+        line(VICTIMS, V1, cope, 5, '83.3'),
+        line(VICTIMS, V1, referrals, 1, '7'),
+        // V3: the first programme alone. (800 + 1080 + 400) / 26 = 87.69…
+        line(VICTIMS, V3, supported, 3, '26', parts(8, 7, 7)),
+        line(VICTIMS, V3, cope, 4, '87.7'),
+        // O1, an offenders' outcome the second victims' programme serves: under its own theme.
+        line(OFFENDERS, O1, supported, 3, '18', parts(6, 6, 6)),
+        line(OFFENDERS, O1, cope, 1, '70.5'),
+        line(OFFENDERS, O1, referrals, 1, '7'),
+        // The youth programme names no outcome. (50×8 + 62.5×20) / 28 = 58.92…
+        line(OFFENDERS, NONE, ['youngPeopleTakingPart', 'Young people taking part', 'count', null], 2, '28', [
+          ['Aged 10 to 13', '13'],
+          ['Aged 14 to 17', '10'],
+          ['Aged 18 to 24', '5'],
+        ]),
+        line(
+          OFFENDERS,
+          NONE,
+          ['youngPeopleCompleting', 'Young people completing the project', 'count', null],
+          2,
+          '23',
+        ),
+        line(
+          OFFENDERS,
+          NONE,
+          [
+            'feelLessLikelyToOffend',
+            'Young people who say they are less likely to get into trouble',
+            'percent',
+            'Young people taking part',
+          ],
+          2,
+          '58.9',
+        ),
+        // No programme: unassigned, last. Nobody supported, so nothing weights cope-and-recover.
+        line(['unassigned', 'Unassigned'], NONE, supported, 1, '0', parts(0, 0, 0)),
+        line(['unassigned', 'Unassigned'], NONE, cope, 1, null),
+      ],
+    });
+  });
+
+  it('counts a return in its own quarter and year only', async () => {
+    const next = await board('2160-61-Q3');
+    expect(next.body.outcomes.returnsWithFigures).toBe(1);
+    expect(next.body.outcomes.lines.map((l: any) => [l.outcomeId, l.measureId, l.reports, l.value])).toEqual([
+      ['V1', 'victimsSupported', 1, '1000'],
+      ['V1', 'copeAndRecover', 1, '1.0'],
+      ['V3', 'victimsSupported', 1, '1000'],
+      ['V3', 'copeAndRecover', 1, '1.0'],
+      [null, 'youngPeopleTakingPart', 1, '900'],
+      [null, 'youngPeopleCompleting', 1, '900'],
+      [null, 'feelLessLikelyToOffend', 1, '50.0'],
+    ]);
+    const yearOn = await board('2161-62-Q2');
+    expect(yearOn.body.outcomes.returnsWithFigures).toBe(1);
+    expect(yearOn.body.outcomes.lines.map((l: any) => l.value)).toEqual(['1000', '1.0', '1000', '1.0']);
+  });
+
+  it('shows them on the page, a percentage with nothing to weight it said so', async () => {
+    const finance = await signedIn(t.baseUrl, 'finance@demo.test', DEMO_PASSWORD);
+    const page = await finance.get('/finance/board-report?quarter=2160-61-Q2');
+    expect(page.status).toBe(200);
+    const outcomes = page.text
+      .slice(page.text.indexOf('id="outcomes"'))
+      .split('Adjustments to closed quarters')[0]!
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ');
+    for (const text of [
+      'Victims Victims are supported to cope and recover Measure Figure Returns Victims supported 44 6 Domestic abuse 14 Sexual violence 13 Other crime 13',
+      'Victims who say they are better able to cope and recover 83.3% (average weighted by victims supported) 5 Referrals received 7 1',
+      'Offenders Reoffending is reduced',
+      `${NO_OUTCOME} Measure Figure Returns Young people taking part 28 2`,
+      'Unassigned',
+      'Victims who say they are better able to cope and recover No figures to weight 1',
+    ])
+      expect(outcomes).toContain(text);
+  });
+});
+
+describe('a measure asked in different words', () => {
+  it('is worded as the return opened last asked it, its parts first, then any other part named', async () => {
+    const f = await fund('2162-63', 100_000, ['transformation']);
+    const a = await award(f.programmes[0]!);
+    const asked = (name: string, breakdowns: string[]): MeasureSpec[] => [
+      { ...victimsMeasures[0]!, name, breakdowns },
+    ];
+    await monitoringReturn(
+      '2162-05-01',
+      'accepted',
+      {
+        measures: asked('Victims helped', ['Domestic abuse', 'Sexual violence', 'Other crime']),
+        figures: victimsFigures(9, 0).measures,
+      },
+      false,
+      a,
+    );
+    // Opened later, though due earlier: its words are the line's.
+    await monitoringReturn(
+      '2162-04-15',
+      'accepted',
+      {
+        measures: asked('People supported', ['Domestic abuse', 'Other']),
+        figures: { victimsSupported: { value: 5, breakdown: { 'Domestic abuse': 2, Other: 3 } } },
+      },
+      false,
+      a,
+    );
+    const res = await board('2162-63-Q1');
+    expect(res.body.outcomes.lines).toEqual([
+      {
+        themeId: 'transformation',
+        outcomeId: null,
+        outcome: NO_OUTCOME,
+        theme: 'Transformation',
+        measureId: 'victimsSupported',
+        measure: 'People supported',
+        unit: 'count',
+        weightedBy: null,
+        reports: 2,
+        value: '14',
+        parts: [
+          { part: 'Domestic abuse', value: '5' },
+          { part: 'Other', value: '3' },
+          { part: 'Other crime', value: '3' },
+          { part: 'Sexual violence', value: '3' },
+        ],
+      },
+    ]);
   });
 });
 

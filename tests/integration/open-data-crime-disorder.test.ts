@@ -29,7 +29,16 @@ let programmeId = '';
 const org = { fenland: '', peterborough: '' };
 /** A provider user of Safer Peterborough Partnership, to accept its conditions. */
 let peterborough: Record<string, string>;
-const g = { sept: '', octBst: '', octGmt: '', nov: '', offeredOnly: '', queried: '' };
+const g = {
+  sept: '',
+  octBst: '',
+  octGmt: '',
+  nov: '',
+  offeredOnly: '',
+  queried: '',
+  enteredTwice: '',
+  otherMachine: '',
+};
 let financeAgent: Agent;
 
 const CONDITIONS = '=1+1 Quarterly returns\nA named lead officer';
@@ -51,6 +60,27 @@ async function accept(id: string, at: string, by: DemoEmail | 'peterborough' = C
     .send({ type: 'ACCEPT_CONDITIONS' });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(res.body.state).toBe('live');
+}
+
+/**
+ * A case written as its history says, for what the machines never do: entering `live` a second time,
+ * or another kind of case going live. Each step is [from, to, at].
+ */
+async function caseWithHistory(
+  machineId: string,
+  organisationId: string,
+  context: Record<string, unknown>,
+  steps: [string | null, string, string][],
+) {
+  const state = steps.at(-1)![1];
+  const [row] =
+    await t.sql`insert into cases (machine_id, machine_version, state, snapshot, organisation_id, version)
+    values (${machineId}, 3, ${state}, ${JSON.stringify({ status: 'active', value: state, context })}::jsonb,
+      ${organisationId}, ${steps.length}) returning id`;
+  for (const [i, [from, to, at]] of steps.entries())
+    await t.sql`insert into case_events (case_id, version, type, payload, from_state, to_state, actor_role, at)
+      values (${row!.id}, ${i + 1}, 'TEST_STEP', '{}'::jsonb, ${from}, ${to}, 'officer', ${at})`;
+  return row!.id as string;
 }
 
 beforeAll(async () => {
@@ -99,6 +129,43 @@ beforeAll(async () => {
   await h.step(g.nov, OFFICER, { type: 'EVALUATE', ...evaluation }, 'evaluated');
   await h.step(g.nov, OFFICER, { type: 'CLOSE' }, 'closed');
 
+  // Reassigned to another officer in November: its history goes from `live` to `live`, no new grant.
+  setClock('2030-11-10T12:00:00Z');
+  const [officer2] = await t.sql`select id from users where email = 'officer2@demo.test'`;
+  const reassigned = await t.http
+    .post(`/api/cases/${g.octGmt}/events`)
+    .set(t.as(OFFICER))
+    .send({ type: 'REASSIGN_CASE', officerId: officer2!.id, reason: 'On leave' });
+  expect(reassigned.status, JSON.stringify(reassigned.body)).toBe(200);
+  // Made in October, and (as no machine does) entering `live` again in December: made in October.
+  g.enteredTwice = await caseWithHistory(
+    'crime-disorder-grant',
+    org.fenland,
+    {
+      title: 'Crime and disorder reduction grant 2030-31',
+      allocationPence: 42_000,
+      financialYear: '2030-31',
+      purpose: 'Shoplifting',
+      conditions: 'Monthly figures',
+      reasons: 'New scheme',
+      queries: [],
+      evaluation: null,
+      withdrawalReason: null,
+    },
+    [
+      [null, 'proposed', '2030-09-01T09:00:00Z'],
+      ['proposed', 'conditionsOffered', '2030-09-02T09:00:00Z'],
+      ['conditionsOffered', 'live', '2030-10-05T09:00:00Z'],
+      ['live', 'evaluated', '2030-11-02T09:00:00Z'],
+      ['evaluated', 'live', '2030-12-03T09:00:00Z'],
+    ],
+  );
+  // Another kind of case going live in October is no crime and disorder grant.
+  g.otherMachine = await caseWithHistory('victims-services', org.fenland, { title: 'Not a grant here' }, [
+    [null, 'agreement', '2030-10-01T09:00:00Z'],
+    ['agreement', 'live', '2030-10-06T09:00:00Z'],
+  ]);
+
   // The web pages as finance, signed in "now": 20 November 2030.
   setClock('2030-11-20T12:00:00Z');
   financeAgent = await signedIn(t.baseUrl, FINANCE, DEMO_PASSWORD);
@@ -123,7 +190,7 @@ describe('the crime and disorder grants made in a month (JSON)', () => {
     expect(byMonth).toEqual({
       '2030-08': [],
       '2030-09': [g.sept],
-      '2030-10': [g.octBst, g.octGmt],
+      '2030-10': [g.octBst, g.enteredTwice, g.octGmt],
       '2030-11': [g.nov, g.queried],
       '2030-12': [],
     });
@@ -159,6 +226,19 @@ describe('the crime and disorder grants made in a month (JSON)', () => {
         purpose: 'Domestic burglary',
         conditions: CONDITIONS,
         reasons: REASONS,
+      },
+    ]);
+    expect(mine([g.enteredTwice])(october)).toEqual([
+      {
+        caseId: g.enteredTwice,
+        reference: await referenceOf(g.enteredTwice),
+        madeOn: '2030-10-05',
+        recipient: { id: org.fenland, name: 'Fenland Community Safety Partnership' },
+        amountPence: 42_000,
+        financialYear: '2030-31',
+        purpose: 'Shoplifting',
+        conditions: 'Monthly figures',
+        reasons: 'New scheme',
       },
     ]);
     // The conditions as finally agreed, not as first offered.

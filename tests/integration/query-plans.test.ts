@@ -1,7 +1,8 @@
 // The queries on the hot paths can be served by an index, however many rows there are: a transition
 // (lock the case, update it, write its history, commit the money), the work waiting for an officer
-// and for a provider, a programme's case list, the reconciliation for a financial year, and finance's
-// payments (their totals, a page of them, and the payment run). Each path
+// and for a provider, a programme's case list, the reconciliation for a financial year, finance's
+// payments (their totals, a page of them, and the payment run), the board report's outcomes and the
+// crime and disorder grants made in a month. Each path
 // runs for real through a postgres.js client that records every statement it sends, and each
 // statement is then EXPLAINed with sequential scans made prohibitively expensive
 // (`enable_seqscan = off`): the planner still picks a Seq Scan when no index can serve a query, and
@@ -18,10 +19,12 @@ import { lockCase, moveCase } from '../../src/db/queries/cases.ts';
 import { findUserByEmail } from '../../src/db/queries/people.ts';
 import { caseCountsOf } from '../../src/db/queries/programmes.ts';
 import { postgresOf } from '../../src/db/statements.ts';
+import { crimeDisorderPublication } from '../../src/domain/open-data/crime-disorder-publication.ts';
 import { financePaymentsPage, financePaymentsSummary } from '../../src/domain/payment-lists.ts';
 import { paymentRunCsv } from '../../src/domain/payment-run.ts';
 import { actorOf } from '../../src/domain/people.ts';
 import { ROUND_MACHINE } from '../../src/domain/programmes.ts';
+import { liveBoardReport } from '../../src/domain/reports/board-report.ts';
 import { reconciliation } from '../../src/domain/reports/reconciliation.ts';
 import type { Actor } from '../../src/engine/actor.ts';
 import type { Engine } from '../../src/engine/engine.ts';
@@ -375,5 +378,53 @@ describe('the hot paths use their indexes', () => {
     expectIndexOnly(ledger, 'fund_ledger_fund_sums_idx');
     // Nothing joins the ledger to the cases any more.
     expect(scansOf(ledger[0]!, 'cases')).toEqual([]);
+  });
+
+  it('the board report: the returns and end-of-grant reports due in the quarter found by their due dates, their figures added up in PostgreSQL', async () => {
+    // The fourth quarter: the seeded Youth Fund grants' reports are due on its last day.
+    const plans = await plansOf(await statementsOf(() => liveBoardReport(db, `${SCALE_YEAR}-Q4`)));
+    const outcomes = plans.filter((p) => p.statement.query.includes('per_programme'));
+    expect(outcomes).toHaveLength(1);
+    // Each kind of case through its own partial index (with the machine's entries, if the planner
+    // likes them too); awards looked up by key for their programme, and the case whose wording each
+    // line takes by its number. Nothing else reads cases.
+    const [plan] = outcomes as [Plan];
+    const indexesOfCases = plan.nodes.flatMap((n) =>
+      isScanOf(n, 'cases')
+        ? flatten(n)
+            .map((m) => m['Index Name'])
+            .filter((name) => name !== undefined)
+        : [],
+    );
+    expect(indexesOfCases, described(plan)).toEqual(
+      expect.arrayContaining(['cases_return_due_idx', 'cases_report_due_idx']),
+    );
+    for (const name of indexesOfCases)
+      expect(
+        [
+          'cases_return_due_idx',
+          'cases_report_due_idx',
+          'cases_pkey',
+          'cases_seq_key',
+          'cases_machine_state_seq_idx',
+        ],
+        described(plan),
+      ).toContain(name);
+  });
+
+  it('the crime and disorder grants made in a month: found from the month’s steps into `live`, not every grant’s history', async () => {
+    const [busiest] = await plain`select to_char(e.at at time zone 'Europe/London', 'YYYY-MM') as month
+      from case_events e join cases c on c.id = e.case_id
+      where c.machine_id = 'crime-disorder-grant' and e.to_state = 'live'
+      group by 1 order by count(*) desc limit 1`;
+    let published = 0;
+    const plans = await plansOf(
+      await statementsOf(async () => {
+        published = (await crimeDisorderPublication(db, engine.registry, busiest!.month)).grants.length;
+      }),
+    );
+    expect(published).toBeGreaterThan(0);
+    expect(plans).toHaveLength(1);
+    expectIndex(plans, 'case_events', 'case_events_entered_live_idx', ['case_events_pkey']);
   });
 });

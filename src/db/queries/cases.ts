@@ -6,8 +6,11 @@ import { caseEvents, cases, programmePanel, timers, users } from '../schema/inde
 import { jsonParam, postgresOf, timestampParam, timestampValue } from '../statements.ts';
 import { declaredConflict, ownOrganisation } from './conflicts.ts';
 
-/** A case as the engine reads it; a payment's still to pay is for finance's lists alone (payments.ts). */
-export type CaseRow = Omit<typeof cases.$inferSelect, 'stillToPayPence'>;
+/**
+ * A case as the engine reads it. A payment's still to pay is for finance's lists alone (payments.ts),
+ * the report due date for the reports' queries alone.
+ */
+export type CaseRow = Omit<typeof cases.$inferSelect, 'stillToPayPence' | 'reportDueOn'>;
 export type CaseEventRow = typeof caseEvents.$inferSelect;
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { preparedRead } from '../prepared.ts';
 import { organisations } from '../schema/index.ts';
@@ -65,16 +65,52 @@ export async function insertOrganisation(
   return row!.id;
 }
 
-/** Every organisation but the Commissioner's office, by name, for admins: those waiting to be verified, inactive, or all. */
-export async function organisationsForAdmin(db: Db, show: 'unverified' | 'inactive' | 'all') {
+export type AdminOrganisationList = 'unverified' | 'inactive' | 'all';
+
+/** The organisations an admin's list shows: every one but the Commissioner's office, or those waiting to be verified, or inactive. */
+function adminListed(show: AdminOrganisationList) {
   const conditions = [ne(organisations.kind, 'commissioner')];
   if (show === 'unverified')
     conditions.push(isNull(organisations.verifiedAt), isNull(organisations.inactiveAt));
   if (show === 'inactive') conditions.push(isNotNull(organisations.inactiveAt));
+  return and(...conditions);
+}
+
+/** A page of an admin's list of organisations, by name. */
+export async function organisationsForAdmin(
+  db: Db,
+  show: AdminOrganisationList,
+  page: { limit: number; offset: number },
+) {
   return db
     .select()
     .from(organisations)
-    .where(and(...conditions))
+    .where(adminListed(show))
+    .orderBy(asc(organisations.name), asc(organisations.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+/** How many organisations an admin's list holds. */
+export async function countOrganisationsForAdmin(db: Db, show: AdminOrganisationList): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(organisations).where(adminListed(show));
+  return row!.n;
+}
+
+/**
+ * Every organisation but the Commissioner's office, by name: the name and numbers the admins' check
+ * for organisations registered twice compares, and no more.
+ */
+export async function organisationNamesAndNumbers(db: Db) {
+  return db
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      charityNumber: organisations.charityNumber,
+      companyNumber: organisations.companyNumber,
+    })
+    .from(organisations)
+    .where(adminListed('all'))
     .orderBy(asc(organisations.name), asc(organisations.id));
 }
 

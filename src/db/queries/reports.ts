@@ -2,8 +2,6 @@
 // movement and cause, so a report costs one pass over the ledger rows of the funds it covers and the
 // application only adds up a few dozen grouped rows, however many cases there are.
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import type { MeasureSpec } from '../../../machines/define.ts';
-import type { Figures } from '../../../machines/measures.ts';
 import { monitoringReturn } from '../../../machines/monitoring-return.ts';
 import type { Db } from '../client.ts';
 import { isMachine } from '../schema/cases.ts';
@@ -17,7 +15,6 @@ import {
   organisations,
   planOutcomes,
   planThemes,
-  programmeOutcomes,
   programmes,
 } from '../schema/index.ts';
 
@@ -211,8 +208,9 @@ const wasLate = sql`coalesce((${context} ->> 'submittedLate')::boolean, false)`;
 
 /**
  * Monitoring returns due on a London date from `from` to `to` (inclusive), leaving out those waived
- * or withdrawn (no longer due): how they stand (their figures are `figuresReported`). The machine id is written into the query, not bound, so the partial index on the due date
- * of monitoring returns (schema/cases.ts) can serve it.
+ * or withdrawn (no longer due): how they stand (their figures are added up in outcome-sums.ts). The
+ * machine id is written into the query, not bound, so the partial index on the due date of
+ * monitoring returns (schema/cases.ts) can serve it.
  */
 export async function returnsDue(db: Db, from: string, to: string) {
   const [row] = await db.execute<{
@@ -242,55 +240,6 @@ export async function returnsDue(db: Db, from: string, to: string) {
     overdue: row!.overdue,
     withFigures: row!.with_figures,
   };
-}
-
-/** Where a machine's cases keep figures against measures (MachineDefinition.reportsMeasures). */
-export interface FiguresSource {
-  machineId: string;
-  measures: string;
-  figures: readonly string[];
-  dueOn: string;
-}
-
-/**
- * Figures reported against measures, by cases due from `from` to `to` (London dates, inclusive) that
- * have given them, leaving out those waived or withdrawn: each case's measures and figures, with the
- * Plan theme and outcomes of the programme it reports under (its own, else its award's). A context
- * field `dueOn` is read through the generated `due_on` column, so the monitoring returns' partial
- * index serves it.
- */
-export async function figuresReported(db: Db, from: string, to: string, sources: readonly FiguresSource[]) {
-  if (!sources.length) return [];
-  const context = sql.raw(`c.snapshot -> 'context'`);
-  const reported = sources.map((s) => {
-    const path = `{${s.figures.join(',')}}`;
-    const due = s.dueOn === 'dueOn' ? sql.raw('c.due_on') : sql`${context} ->> ${s.dueOn}`;
-    return sql`
-      select ${context} -> ${s.measures} as measures, ${context} #> ${path}::text[] as figures,
-        coalesce(c.programme_id, a.programme_id) as programme_id
-      from ${cases} c left join ${cases} a on a.id = c.award_case_id
-      where ${isMachine(sql.raw('c.machine_id'), s.machineId)}
-        and ${due} >= ${from} and ${due} <= ${to}
-        and c.state not in ('waived', 'withdrawn')
-        and jsonb_typeof(${context} #> ${path}::text[]) = 'object'`;
-  });
-  const rows = await db.execute<{
-    measures: unknown;
-    figures: unknown;
-    theme_id: string | null;
-    outcome_ids: string[];
-  }>(sql`
-    select r.measures, r.figures, p.theme_id,
-      coalesce((select array_agg(po.outcome_id order by po.outcome_id) from ${programmeOutcomes} po
-        where po.programme_id = r.programme_id), '{}') as outcome_ids
-    from (${sql.join(reported, sql` union all `)}) r
-    left join ${programmes} p on p.id = r.programme_id`);
-  return [...rows].map((r) => ({
-    measures: Array.isArray(r.measures) ? (r.measures as MeasureSpec[]) : [],
-    figures: r.figures as Figures,
-    themeId: r.theme_id,
-    outcomeIds: r.outcome_ids,
-  }));
 }
 
 /** The Police and Crime Plan's outcomes, by theme. */

@@ -14,6 +14,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { commissioningRound } from '../../../machines/commissioning-round.ts';
+import { GRANT_MADE_STATE } from '../../../machines/crime-disorder-grant.ts';
 import { monitoringReturn } from '../../../machines/monitoring-return.ts';
 import { payment } from '../../../machines/payment.ts';
 import { organisations } from './organisations.ts';
@@ -53,6 +54,16 @@ export function unpaidPaymentRank(state: AnyPgColumn | SQL): SQL {
   const whens = UNPAID_PAYMENT_STATES.slice(0, -1).map((s, i) => `when '${s}' then ${i}`);
   const last = UNPAID_PAYMENT_STATES.length - 1;
   return sql`(case ${state} ${sql.raw(whens.join(' '))} else ${sql.raw(String(last))} end)`;
+}
+
+/**
+ * A history row that enters `state` from another state (not a step that stays in it), with the state
+ * written into the statement like `isMachine`, so a partial index on such rows can serve the query.
+ */
+export function entersState(toState: AnyPgColumn | SQL, fromState: AnyPgColumn | SQL, state: string): SQL {
+  if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(state)) throw new Error(`Not a state: ${JSON.stringify(state)}`);
+  const named = sql.raw(`'${state}'`);
+  return sql`${toState} = ${named} and ${fromState} is distinct from ${named}`;
 }
 
 /** One running instance of a machine: a bid, a grant, a procurement. */
@@ -97,6 +108,12 @@ export const cases = pgTable(
     stillToPayPence: bigint('still_to_pay_pence', { mode: 'bigint' }).generatedAlwaysAs(
       sql`case when ${isMachine(sql.raw('machine_id'), payment.id)} then payment_still_to_pay_pence(snapshot) end`,
     ),
+    /**
+     * When an end-of-grant report is due, for machines whose context says (a Youth Fund grant's
+     * `reportDueOn`), kept by PostgreSQL like `due_on`, so the board report finds the reports due in a
+     * quarter through an index instead of reading every case.
+     */
+    reportDueOn: text('report_due_on').generatedAlwaysAs(sql`snapshot -> 'context' ->> 'reportDueOn'`),
     /**
      * The rulebook's hold on the case (src/engine/rulebook.ts): a decision awaiting an approver's
      * signature, or the last decision the approver sent back. Null when neither. Kept beside the
@@ -144,6 +161,8 @@ export const cases = pgTable(
       .where(isUnpaidPayment(t.machineId, t.state)),
     // The board report's monitoring returns due in a quarter.
     index('cases_return_due_idx').on(t.dueOn).where(isMachine(t.machineId, monitoringReturn.id)),
+    // The board report's end-of-grant reports due in a quarter: only cases that have a report date.
+    index('cases_report_due_idx').on(t.reportDueOn).where(sql`${t.reportDueOn} is not null`),
     // Decisions awaiting an approver's signature, newest first, for the approver's work waiting.
     index('cases_awaiting_signature_idx')
       .on(t.seq.desc().nullsFirst())
@@ -174,7 +193,14 @@ export const caseEvents = pgTable(
     effects: jsonb('effects').notNull().default([]),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.version] })],
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.version] }),
+    // The crime and disorder grants made in a month: the steps into `live` from another state, by
+    // when (a few rows a grant, not the whole history of every case).
+    index('case_events_entered_live_idx')
+      .on(t.at, t.caseId)
+      .where(entersState(t.toState, t.fromState, GRANT_MADE_STATE)),
+  ],
 );
 
 /** Delayed events from the machines (XState `after`), with an absolute due time. */

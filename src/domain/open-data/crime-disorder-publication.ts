@@ -9,6 +9,7 @@ import { addDays, londonDate, londonInstant } from '../../../machines/calendar.t
 import {
   type CrimeDisorderGrantContext,
   crimeDisorderGrant,
+  GRANT_MADE_STATE,
   publicationRecord,
 } from '../../../machines/crime-disorder-grant.ts';
 import type { Db } from '../../db/client.ts';
@@ -17,9 +18,6 @@ import type { MachineRegistry } from '../../engine/registry.ts';
 import { caseReference } from '../../engine/views.ts';
 import { toCsv } from '../csv.ts';
 import { poundsText } from './pounds.ts';
-
-/** The state a crime and disorder reduction grant is in once it has been made. */
-export const GRANT_MADE_STATE = 'live';
 
 const MONTH = /^(\d{4})-(\d{2})$/;
 const MONTH_MESSAGE = 'Enter a month as a year and month, such as 2026-11';

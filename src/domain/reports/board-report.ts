@@ -5,10 +5,9 @@
 import { machineDefinitions } from '../../../machines/index.ts';
 import type { Database } from '../../db/client.ts';
 import { adjustmentsRecorded } from '../../db/queries/closed-quarters.ts';
+import { type FiguresSource, type OutcomeSum, outcomeSums } from '../../db/queries/outcome-sums.ts';
 import {
   awardsMade,
-  type FiguresSource,
-  figuresReported,
   fundsInScope,
   periodSums,
   planOutcomeList,
@@ -16,7 +15,7 @@ import {
   programmeThemesOfFunds,
   returnsDue,
 } from '../../db/queries/reports.ts';
-import { type OutcomeLine, outcomeLines, type ReportedFigures } from './outcomes.ts';
+import { type OutcomeLine, outcomeLines } from './outcomes.ts';
 import { type Quarter, quarterOf } from './quarter.ts';
 import { themeNames } from './reconciliation.ts';
 import { NOT_YET_ALLOCATED, themeBudgets, UNASSIGNED } from './theme-budget.ts';
@@ -71,7 +70,8 @@ export interface BoardInput {
   planOutcomes?: { id: string; themeId: string; title: string }[];
   awards: Awaited<ReturnType<typeof awardsMade>>;
   returns: Awaited<ReturnType<typeof returnsDue>>;
-  figures?: ReportedFigures[];
+  /** The returns' figures, added up by Plan theme, outcome and measure. */
+  outcomeSums?: OutcomeSum[];
   adjustments?: Awaited<ReturnType<typeof adjustmentsRecorded>>;
 }
 
@@ -125,7 +125,7 @@ export function buildBoardReport(quarter: Quarter, input: BoardInput): BoardRepo
   const adjustments = (input.adjustments ?? []).map(
     (a): AdjustmentLine => ({ ...a, themeId: keyOf(a.themeId), name: nameOf(keyOf(a.themeId)) }),
   );
-  const outcomes = outcomeLines(input.figures ?? [], {
+  const outcomes = outcomeLines(input.outcomeSums ?? [], {
     themes: input.planThemes,
     outcomes: input.planOutcomes ?? [],
   });
@@ -147,7 +147,7 @@ export async function liveBoardReport(db: Database, quarterId: string): Promise<
     async (tx) => {
       const funds = await fundsInScope(tx, { financialYear: quarter.financialYear });
       const ids = funds.map((f) => f.id);
-      const [sums, programmeThemes, planThemes, planOutcomes, awards, returns, figures, adjustments] =
+      const [sums, programmeThemes, planThemes, planOutcomes, awards, returns, outcomes, adjustments] =
         await Promise.all([
           periodSums(tx, ids, quarter.startsOn, quarter.endsOn),
           programmeThemesOfFunds(tx, ids),
@@ -155,7 +155,7 @@ export async function liveBoardReport(db: Database, quarterId: string): Promise<
           planOutcomeList(tx),
           awardsMade(tx, quarter.startsOn, quarter.endsOn),
           returnsDue(tx, quarter.startsOn, quarter.endsOn),
-          figuresReported(tx, quarter.startsOn, quarter.endsOn, FIGURES),
+          outcomeSums(tx, quarter.startsOn, quarter.endsOn, FIGURES),
           adjustmentsRecorded(tx, quarter.start, quarter.end),
         ]);
       return {
@@ -166,7 +166,7 @@ export async function liveBoardReport(db: Database, quarterId: string): Promise<
         planOutcomes,
         awards,
         returns,
-        figures,
+        outcomeSums: outcomes,
         adjustments,
       };
     },

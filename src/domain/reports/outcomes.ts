@@ -1,19 +1,12 @@
 // Outcomes by Police and Crime Plan theme and outcome, as the quarterly performance pack shows them:
 // for each outcome a programme serves, the figures its returns (and reports) gave for each of its
-// measures. Counts are added up, exactly (bigint); a percentage is averaged weighted by the count it
-// names (cope-and-recover by victims supported: a service of 100 victims counts 100 times one of 1),
-// or plainly where it names none. A programme serving no Plan outcome is shown under its theme.
+// measures. Counts are added up, exactly; a percentage is averaged weighted by the count it names
+// (cope-and-recover by victims supported: a service of 100 victims counts 100 times one of 1), or
+// plainly where it names none. A programme serving no Plan outcome is shown under its theme. The
+// adding up is PostgreSQL's (outcomeSums); this puts the sums in order and words them.
 import type { MeasureSpec } from '../../../machines/define.ts';
-import type { Figures } from '../../../machines/measures.ts';
+import type { OutcomeSum } from '../../db/queries/outcome-sums.ts';
 import { UNASSIGNED } from './theme-budget.ts';
-
-/** Figures one case reported, with the theme and outcomes of its programme. */
-export interface ReportedFigures {
-  measures: readonly MeasureSpec[];
-  figures: Figures;
-  themeId: string | null;
-  outcomeIds: readonly string[];
-}
 
 export interface OutcomeLine {
   themeId: string;
@@ -37,22 +30,18 @@ export interface OutcomeLine {
 /** No outcome: the line's heading for programmes that serve none of the Plan's outcomes. */
 export const NO_OUTCOME = 'Not linked to a Plan outcome';
 
-interface Sum {
-  line: Omit<OutcomeLine, 'value' | 'parts' | 'reports'>;
-  order: [number, number, number, string];
-  reports: number;
-  total: bigint;
-  weight: bigint;
-  parts: Map<string, bigint>;
-}
-
 /** Tenths of a percentage as text: 825n → "82.5". */
 const tenthsText = (tenths: bigint) => `${tenths / 10n}.${tenths % 10n}`;
 /** a / b rounded half up, for non-negative whole numbers. */
 const divided = (a: bigint, b: bigint) => (2n * a + b) / (2n * b);
 
+/**
+ * The report's outcome lines from the sums PostgreSQL added up (db/queries/outcome-sums.ts),
+ * in the Plan's order: by theme, then outcome (those naming none last), then the measure's place in
+ * the list its returns were asked, then its id.
+ */
 export function outcomeLines(
-  reported: readonly ReportedFigures[],
+  sums: readonly OutcomeSum[],
   plan: {
     themes: readonly { id: string; name: string }[];
     outcomes: readonly { id: string; themeId: string; title: string }[];
@@ -62,70 +51,38 @@ export function outcomeLines(
     const i = plan.themes.findIndex((t) => t.id === id);
     return i < 0 ? plan.themes.length : i;
   };
-  const sums = new Map<string, Sum>();
-  for (const report of reported) {
-    const outcomes = report.outcomeIds
-      .map((id) => plan.outcomes.find((o) => o.id === id))
-      .filter((o) => o !== undefined);
-    // Under each outcome its programme serves, in that outcome's theme; else under the programme's theme.
-    const places = outcomes.length
-      ? outcomes.map((o) => ({ themeId: o.themeId, outcomeId: o.id as string | null, outcome: o.title }))
-      : [{ themeId: report.themeId ?? UNASSIGNED, outcomeId: null, outcome: NO_OUTCOME }];
-    report.measures.forEach((m, position) => {
-      const figure = report.figures[m.id];
-      if (!figure || typeof figure.value !== 'number') return;
-      const weight = m.weightedBy ? report.figures[m.weightedBy]?.value : 1;
-      for (const place of places) {
-        const key = `${place.themeId}|${place.outcomeId ?? ''}|${m.id}`;
-        let sum = sums.get(key);
-        if (!sum) {
-          const theme = plan.themes.find((t) => t.id === place.themeId)?.name ?? 'Unassigned';
-          const outcomeAt = place.outcomeId
-            ? plan.outcomes.findIndex((o) => o.id === place.outcomeId)
-            : plan.outcomes.length;
-          sum = {
-            line: {
-              ...place,
-              theme,
-              measureId: m.id,
-              measure: m.name,
-              unit: m.unit,
-              weightedBy: report.measures.find((w) => w.id === m.weightedBy)?.name ?? null,
-            },
-            order: [themeAt(place.themeId), outcomeAt, position, m.id],
-            reports: 0,
-            total: 0n,
-            weight: 0n,
-            parts: new Map(m.breakdowns.map((p) => [p, 0n])),
-          };
-          sums.set(key, sum);
-        }
-        sum.reports += 1;
-        if (m.unit === 'count') {
-          sum.total += BigInt(figure.value);
-          for (const [part, n] of Object.entries(figure.breakdown ?? {}))
-            sum.parts.set(part, (sum.parts.get(part) ?? 0n) + BigInt(n));
-        } else if (typeof weight === 'number' && Number.isSafeInteger(weight) && weight >= 0) {
-          // In tenths of a percent, times the weight: exact whatever the counts.
-          sum.total += BigInt(Math.round(figure.value * 10)) * BigInt(weight);
-          sum.weight += BigInt(weight);
-        }
-      }
-    });
-  }
-  const compare = (a: Sum, b: Sum) => {
-    for (let i = 0; i < 3; i++) if (a.order[i] !== b.order[i]) return Number(a.order[i]) - Number(b.order[i]);
-    return a.order[3].localeCompare(b.order[3]);
+  const outcomeAt = (id: string | null) => {
+    const i = id === null ? -1 : plan.outcomes.findIndex((o) => o.id === id);
+    return i < 0 ? plan.outcomes.length : i;
   };
-  return [...sums.values()].sort(compare).map((s) => ({
-    ...s.line,
-    reports: s.reports,
-    value:
-      s.line.unit === 'count'
-        ? s.total.toString()
-        : s.weight > 0n
-          ? tenthsText(divided(s.total, s.weight))
-          : null,
-    parts: [...s.parts].map(([part, value]) => ({ part, value: value.toString() })),
-  }));
+  const lines = sums.map((s) => {
+    const themeId = s.themeId ?? UNASSIGNED;
+    const m = s.measure as Partial<MeasureSpec> | null;
+    const outcome = s.outcomeId ? plan.outcomes.find((o) => o.id === s.outcomeId)?.title : NO_OUTCOME;
+    // Every part the measure is broken into, 0 where none was given, then any other part named.
+    const parts = new Map<string, bigint>((m?.breakdowns ?? []).map((p) => [p, 0n]));
+    for (const [part, value] of s.parts) parts.set(part, (parts.get(part) ?? 0n) + value);
+    const unit = m?.unit as MeasureSpec['unit'];
+    const line: OutcomeLine = {
+      themeId,
+      outcomeId: s.outcomeId,
+      outcome: outcome ?? NO_OUTCOME,
+      theme: plan.themes.find((t) => t.id === themeId)?.name ?? 'Unassigned',
+      measureId: s.measureId,
+      measure: m?.name as string,
+      unit,
+      weightedBy: s.weightedBy,
+      reports: s.reports,
+      value:
+        unit === 'count' ? s.total.toString() : s.weight > 0n ? tenthsText(divided(s.total, s.weight)) : null,
+      parts: [...parts].map(([part, value]) => ({ part, value: value.toString() })),
+    };
+    return { line, order: [themeAt(themeId), outcomeAt(s.outcomeId), s.position] as const };
+  });
+  return lines
+    .sort((a, b) => {
+      for (let i = 0; i < 3; i++) if (a.order[i] !== b.order[i]) return a.order[i]! - b.order[i]!;
+      return a.line.measureId.localeCompare(b.line.measureId);
+    })
+    .map((l) => l.line);
 }

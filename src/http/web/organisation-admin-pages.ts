@@ -1,4 +1,4 @@
-// Organisations, for admins: the list (waiting to be verified, inactive, all), an organisation's
+// Organisations, for admins: the list (waiting to be verified, inactive, all; 50 a page), an organisation’s
 // page with its registration and people, correcting its details, verifying it, and making it
 // inactive or active again. The rules are src/domain/organisation-admin.ts.
 import { type Request, type Response, Router } from 'express';
@@ -18,6 +18,7 @@ import { notFound } from '../../engine/errors.ts';
 import { isUuid } from '../../engine/ids.ts';
 import { text } from './form-answers.ts';
 import { formErrors } from './form-problems.ts';
+import { addressOfPageShown, pageAskedFor, pageView } from './paging.ts';
 import { onlyFor, requireSignIn, webActor } from './session.ts';
 import { londonInstantText } from './views.ts';
 
@@ -30,6 +31,15 @@ const lists: Record<OrganisationList, string> = {
 };
 /** The details form's questions: the schema's fields, in its order (as registration asks them). */
 const DETAILS = Object.keys(organisationFields.shape);
+
+/** A page of one of the lists: the first page's address names no page. */
+function listHref(show: OrganisationList, page: number): string {
+  const params = new URLSearchParams();
+  if (show !== 'unverified') params.set('show', show);
+  if (page > 1) params.set('page', String(page));
+  const query = params.toString();
+  return query ? `${ORGANISATIONS}?${query}` : ORGANISATIONS;
+}
 
 const organisationId = (req: Request) => {
   const id = String(req.params.id);
@@ -44,11 +54,22 @@ export function organisationAdminPagesRouter(deps: { db: Database; clock: Clock 
     const show = (
       Object.hasOwn(lists, String(req.query.show)) ? req.query.show : 'unverified'
     ) as OrganisationList;
+    const list = await organisationList(deps.db, webActor(res), show, pageAskedFor(req.query));
+    const href = (page: number) => listHref(show, page);
+    // Not a page, or past the last (a bookmark from when there were more): the first or the last.
+    const shown = addressOfPageShown(req.query, list.page, href);
+    if (shown) return res.redirect(303, shown);
+    const { page } = list;
     res.render('admin/organisations.njk', {
-      title: 'Organisations',
+      title: page.pages > 1 ? `Organisations (page ${page.number} of ${page.pages})` : 'Organisations',
       show,
       tabs: Object.entries(lists).map(([value, label]) => ({ value, label, current: value === show })),
-      rows: await organisationList(deps.db, webActor(res), show),
+      rows: list.rows,
+      ...pageView(page, href, {
+        one: 'organisation',
+        many: 'organisations',
+        landmarkLabel: 'Pages of organisations',
+      }),
     });
   });
 
