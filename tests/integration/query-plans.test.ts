@@ -382,7 +382,17 @@ describe('the hot paths use their indexes', () => {
 
   it('the board report: the returns and end-of-grant reports due in the quarter found by their due dates, their figures added up in PostgreSQL', async () => {
     // The fourth quarter: the seeded Youth Fund grants' reports are due on its last day.
+    await plain`vacuum analyze fund_ledger`;
     const plans = await plansOf(await statementsOf(() => liveBoardReport(db, `${SCALE_YEAR}-Q4`)));
+    // Awards made: whether each was first committed earlier, and what it is worth, from the case
+    // index of the ledger alone.
+    const awards = plans.filter((p) => p.statement.query.includes('select distinct l.case_id'));
+    expect(awards).toHaveLength(1);
+    expect(
+      awards[0]!.nodes.some((n) => n['Index Name'] === 'fund_ledger_case_idx'),
+      described(awards[0]!),
+    ).toBe(true);
+    expectIndexOnly(awards, 'fund_ledger_case_idx');
     const outcomes = plans.filter((p) => p.statement.query.includes('per_programme'));
     expect(outcomes).toHaveLength(1);
     // Each kind of case through its own partial index (with the machine's entries, if the planner

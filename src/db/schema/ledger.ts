@@ -102,7 +102,9 @@ export const fundLedger = pgTable(
       t.cause,
       t.amountPence,
     ),
-    index('fund_ledger_case_idx').on(t.caseId),
+    // A case's rows; with what the board report's awards made read of each (the award's value, and
+    // whether it was first committed before the quarter) riding along, so it reads no table rows.
+    index('fund_ledger_case_idx').on(t.caseId, t.movement, t.effectiveOn, t.cause, t.amountPence),
     index('fund_ledger_payment_idx').on(t.paymentCaseId),
     // The board report's "awards made in a quarter" and paid-in-a-period sums.
     index('fund_ledger_movement_effective_idx').on(t.movement, t.effectiveOn),
