@@ -2,7 +2,9 @@
 // was signed or the offer accepted) are each approved by one finance user and recorded as paid by
 // another, over HTTP. Only then does the money show as paid; an award that waits for its money (the
 // Youth Fund) is told by the system when the last of its payments is made.
+import { expect } from 'vitest';
 import type { DemoEmail, TestApp } from './app.ts';
+import { bids } from './bids.ts';
 import type { CaseBody } from './cycles.ts';
 
 export const PAYMENT_MACHINE = 'award-payment';
@@ -86,4 +88,20 @@ export function paymentHelpers(t: TestApp) {
   }
 
   return { paymentsOf, openPaymentOf, approve, markPaid, payAward };
+}
+
+/**
+ * An organisation of its own, with a provider user, and a Youth Fund grant of £3,000 whose one
+ * payment finance has approved (and which waits, unpaid, for the payee's bank details).
+ */
+export async function payeeWithApprovedPayment(t: TestApp, label: string) {
+  const provider = await t.newProvider(label);
+  const b = bids(t, provider);
+  const id = await b.inPanelReview(t.youthFund.programmeId, 300_000);
+  expect((await b.decide(id, 300_000)).status).toBe(200);
+  await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
+  const pay = paymentHelpers(t);
+  const payment = await pay.openPaymentOf(id);
+  await pay.approve(payment.id, 'finance@demo.test');
+  return { ...provider, payment };
 }

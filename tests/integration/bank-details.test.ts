@@ -5,18 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { bids } from '../helpers/bids.ts';
-import { paymentHelpers } from '../helpers/payments.ts';
+import { payeeWithApprovedPayment } from '../helpers/payments.ts';
 import { csrfOf, errorSummaryOf, pageHolding, signedIn } from '../helpers/web.ts';
 
 const FINANCE: DemoEmail = 'finance@demo.test';
 const FINANCE2: DemoEmail = 'finance2@demo.test';
 
 let t: TestApp;
-let pay: ReturnType<typeof paymentHelpers>;
 beforeAll(async () => {
   t = await startTestApp();
-  pay = paymentHelpers(t);
 });
 afterAll(() => t?.close());
 
@@ -32,21 +29,9 @@ const outboxOf = async (organisationId: string, message: string) =>
   t.sql`select o.to_email, o.subject, o.text from outbox o join users u on u.email = o.to_email
     where u.organisation_id = ${organisationId} and o.message = ${message} and o.case_id is null`;
 
-/** An organisation of its own, with a provider user, and a Youth Fund grant of £3,000 approved for payment. */
-async function payeeWithApprovedPayment(label: string) {
-  const provider = await t.newProvider(label);
-  const b = bids(t, provider);
-  const id = await b.inPanelReview(t.youthFund.programmeId, 300_000);
-  expect((await b.decide(id, 300_000)).status).toBe(200);
-  await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
-  const payment = await pay.openPaymentOf(id);
-  await pay.approve(payment.id, FINANCE);
-  return { ...provider, payment };
-}
-
 describe('bank details', () => {
   it('change with two finance users: one enters, the organisation is told, another confirms; masked throughout', async () => {
-    const { organisationId, auth, payment } = await payeeWithApprovedPayment('Bank Trust');
+    const { organisationId, auth, payment } = await payeeWithApprovedPayment(t, 'Bank Trust');
     const enter = (email: DemoEmail, body: object = account) =>
       t.http.post(path(organisationId)).set(t.as(email)).send(body);
 
@@ -140,8 +125,8 @@ describe('bank details', () => {
   });
 
   it('the payment run exports approved payments with confirmed accounts, as a finance system imports them', async () => {
-    const paid = await payeeWithApprovedPayment('Run Trust');
-    const unpaid = await payeeWithApprovedPayment('No Account Trust');
+    const paid = await payeeWithApprovedPayment(t, 'Run Trust');
+    const unpaid = await payeeWithApprovedPayment(t, 'No Account Trust');
     await t.http
       .post(path(paid.organisationId))
       .set(t.as(FINANCE))
@@ -176,7 +161,7 @@ describe('bank details', () => {
   });
 
   it('through the pages: one finance user enters a change, keeps what was typed when it is wrong, another confirms it', async () => {
-    const { organisationId, payment } = await payeeWithApprovedPayment('Page Bank Trust');
+    const { organisationId, payment } = await payeeWithApprovedPayment(t, 'Page Bank Trust');
     const first = await signedIn(t.baseUrl, FINANCE, DEMO_PASSWORD);
     const second = await signedIn(t.baseUrl, FINANCE2, DEMO_PASSWORD);
     const page = `/finance/bank-details/${organisationId}`;

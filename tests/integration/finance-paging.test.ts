@@ -8,9 +8,8 @@ import { PAYEES_PER_PAGE } from '../../src/domain/bank-details.ts';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { FIRST_PAYMENTS, PAYMENTS_PER_PAGE } from '../../src/domain/payment-lists.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { bids } from '../helpers/bids.ts';
 import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
-import { PAYMENT_MACHINE, paymentHelpers } from '../helpers/payments.ts';
+import { PAYMENT_MACHINE, payeeWithApprovedPayment } from '../helpers/payments.ts';
 import { signedIn } from '../helpers/web.ts';
 
 const FINANCE: DemoEmail = 'finance@demo.test';
@@ -18,30 +17,16 @@ const FINANCE2: DemoEmail = 'finance2@demo.test';
 
 let own: OwnDatabase;
 let t: TestApp;
-let pay: ReturnType<typeof paymentHelpers>;
 let finance: Awaited<ReturnType<typeof signedIn>>;
 beforeAll(async () => {
   own = await createOwnDatabase('finance_paging');
   t = await startTestApp({ databaseUrl: own.url });
-  pay = paymentHelpers(t);
   finance = await signedIn(t.baseUrl, FINANCE, DEMO_PASSWORD);
 }, 120_000);
 afterAll(async () => {
   await t?.close();
   await own?.drop();
 });
-
-/** An organisation of its own with a Youth Fund grant whose one payment (£3,000) is approved. */
-async function payeeWithApprovedPayment(label: string) {
-  const provider = await t.newProvider(label);
-  const b = bids(t, provider);
-  const id = await b.inPanelReview(t.youthFund.programmeId, 300_000);
-  expect((await b.decide(id, 300_000)).status).toBe(200);
-  await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
-  const payment = await pay.openPaymentOf(id);
-  await pay.approve(payment.id, FINANCE);
-  return { organisationId: provider.organisationId, payment };
-}
 
 async function confirmAccount(organisationId: string) {
   const path = `/api/organisations/${organisationId}/bank-details`;
@@ -115,9 +100,9 @@ describe("finance's payments, a page at a time", () => {
   let waitingPayee: string;
 
   beforeAll(async () => {
-    const paid = await payeeWithApprovedPayment('Paging Trust');
+    const paid = await payeeWithApprovedPayment(t, 'Paging Trust');
     await confirmAccount(paid.organisationId);
-    const unconfirmed = await payeeWithApprovedPayment('Unconfirmed Trust');
+    const unconfirmed = await payeeWithApprovedPayment(t, 'Unconfirmed Trust');
     waitingPayee = unconfirmed.organisationId;
     await copiesOf(paid.payment.id, 'approved', 1, 30);
     await copiesOf(paid.payment.id, 'held', 31, 20);

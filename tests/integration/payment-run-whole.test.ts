@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { RUN_BATCH } from '../../src/domain/payment-run.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { bids } from '../helpers/bids.ts';
 import { createOwnDatabase, type OwnDatabase } from '../helpers/own-database.ts';
-import { PAYMENT_MACHINE, paymentHelpers } from '../helpers/payments.ts';
+import { PAYMENT_MACHINE, payeeWithApprovedPayment } from '../helpers/payments.ts';
 import { signedIn } from '../helpers/web.ts';
 
 const FINANCE: DemoEmail = 'finance@demo.test';
@@ -16,28 +15,14 @@ const FINANCE2: DemoEmail = 'finance2@demo.test';
 
 let own: OwnDatabase;
 let t: TestApp;
-let pay: ReturnType<typeof paymentHelpers>;
 beforeAll(async () => {
   own = await createOwnDatabase('payment_run');
   t = await startTestApp({ databaseUrl: own.url });
-  pay = paymentHelpers(t);
 }, 120_000);
 afterAll(async () => {
   await t?.close();
   await own?.drop();
 });
-
-/** An organisation of its own with a Youth Fund grant whose one payment (£3,000) is approved. */
-async function payeeWithApprovedPayment(label: string) {
-  const provider = await t.newProvider(label);
-  const b = bids(t, provider);
-  const id = await b.inPanelReview(t.youthFund.programmeId, 300_000);
-  expect((await b.decide(id, 300_000)).status).toBe(200);
-  await b.ok(id, 'owner', { type: 'ACCEPT_OFFER' });
-  const payment = await pay.openPaymentOf(id);
-  await pay.approve(payment.id, FINANCE);
-  return { organisationId: provider.organisationId, payment };
-}
 
 /** Bank details entered by one finance user and confirmed by another, as the run needs. */
 async function confirmAccount(organisationId: string, accountNumber: string) {
@@ -80,9 +65,9 @@ describe('the payment run', () => {
   it('holds every approved payment with a confirmed account, well past 500, each once, adding up to the total the page states', async () => {
     // Two payees with confirmed accounts: 540 copies of one's payment beside the real two; the other's
     // paid in part (£1,000 of £3,000), so the run pays the £2,000 still to pay.
-    const many = await payeeWithApprovedPayment('Many Payments Trust');
-    const part = await payeeWithApprovedPayment('Part Paid Trust');
-    const none = await payeeWithApprovedPayment('No Account Trust');
+    const many = await payeeWithApprovedPayment(t, 'Many Payments Trust');
+    const part = await payeeWithApprovedPayment(t, 'Part Paid Trust');
+    const none = await payeeWithApprovedPayment(t, 'No Account Trust');
     await confirmAccount(many.organisationId, '11112222');
     await confirmAccount(part.organisationId, '33334444');
     const partly = await t.http
