@@ -2,6 +2,7 @@
 // service navigation each role sees.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
+import { PROGRAMMES_PER_PAGE } from '../../src/domain/programme-list.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   signIn as browserSignIn,
@@ -11,7 +12,7 @@ import {
   page,
   screenshot,
 } from '../helpers/browser.ts';
-import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
+import { csrfOf, errorSummaryOf, pageHolding, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -42,6 +43,35 @@ const rowOf = (html: string, programmeId: string) =>
   ).exec(html)?.[0] ?? '';
 
 describe('the programmes page', () => {
+  it('lists the programmes a page at a time, newest first, and takes any page number', async () => {
+    const officer = await signIn(OFFICER);
+    const [{ n }] = (await t.sql`select count(*)::int as n from programmes`) as unknown as [{ n: number }];
+    for (let i = n; i <= PROGRAMMES_PER_PAGE; i++) await t.programme({ open: false });
+    const newest = await t.programme({ open: false });
+    const first = await officer.get('/programmes');
+    expect(first.status).toBe(200);
+    expect(first.text).toMatch(
+      new RegExp(`Showing 1 to ${PROGRAMMES_PER_PAGE} of [\\d,]+ programmes, newest first\\.`),
+    );
+    expect(first.text.match(/<tr class="govuk-table__row">/g)?.length).toBe(PROGRAMMES_PER_PAGE + 1); // and the head
+    expect(rowOf(first.text, newest.programmeId)).not.toBe('');
+    expect(first.text).toContain('href="/programmes?page=2" rel="next"');
+    const second = await officer.get('/programmes?page=2');
+    expect(second.status).toBe(200);
+    expect(second.text).toMatch(/<title>Programmes \(page 2 of \d+\) – OPCC Commissioning<\/title>/);
+    expect(rowOf(second.text, newest.programmeId)).toBe('');
+    // Not a page: the first. Past the last (an old bookmark): the last, whose address says so.
+    for (const bad of ['abc', '0', '1.5'])
+      expect([(await officer.get(`/programmes?page=${bad}`)).headers.location, bad]).toEqual([
+        '/programmes',
+        bad,
+      ]);
+    const far = await officer.get('/programmes?page=9999');
+    expect(far.status).toBe(303);
+    expect(far.headers.location).toMatch(/^\/programmes\?page=\d+$/);
+    expect((await officer.get(far.headers.location!)).status).toBe(200);
+  });
+
   it('shows every programme with its cycle, fund, theme, round and cases by stage', async () => {
     const draft = await t.openCase(PROVIDER, 'Programme page draft');
     await t.openCase(PROVIDER, 'Programme page draft 2');
@@ -56,10 +86,12 @@ describe('the programmes page', () => {
     const officer = await signIn(OFFICER);
     const res = await officer.get('/programmes');
     expect(res.status).toBe(200);
-    expect(res.text).toContain('<title>Programmes – OPCC Commissioning</title>');
+    expect(res.text).toMatch(/<title>Programmes( \(page 1 of \d+\))? – OPCC Commissioning<\/title>/);
     expect(res.text.match(/<h1/g)).toHaveLength(1);
     const { name } = await apiProgramme(t.youthFund.programmeId);
-    const row = rowOf(res.text, t.youthFund.programmeId);
+    // Newest first, a page at a time: the run's first programme is on whichever page it has reached.
+    const listed = await pageHolding(officer, '/programmes', `/programmes/${t.youthFund.programmeId}"`);
+    const row = rowOf(listed ?? '', t.youthFund.programmeId);
     expect(row).toContain(name);
     expect(row).toContain('Youth Fund grant');
     expect(row).toContain('Test fund');

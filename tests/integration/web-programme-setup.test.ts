@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/domain/demo-data.ts';
 import { type DemoEmail, startTestApp, type TestApp } from '../helpers/app.ts';
-import { csrfOf, errorSummaryOf, signedIn } from '../helpers/web.ts';
+import { csrfOf, errorSummaryOf, pageHolding, signedIn } from '../helpers/web.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -597,8 +597,13 @@ describe('allocating to every partnership on one page', () => {
     expect(again.text).toMatch(
       new RegExp(`${owners[0]!.name} \\(already has CDR-\\d+, £5,000\\.00, conditions offered`, 'i'),
     );
-    // Its programme has no round to open: the programmes list says why.
-    expect((await officer.get('/programmes')).text).toContain('None: its cases are opened by officers');
+    // A programme of a staff-run cycle has no round to open: the programmes list says why.
+    const staffRun = await t.programme({ cycle: 'crime-disorder-grant', open: false });
+    const listed = await pageHolding(officer, '/programmes', `/programmes/${staffRun.programmeId}"`);
+    const programmeRow = new RegExp(
+      `<tr class="govuk-table__row">(?:(?!</tr>)[\\s\\S])*?/programmes/${staffRun.programmeId}"[\\s\\S]*?</tr>`,
+    );
+    expect(programmeRow.exec(listed ?? '')?.[0]).toContain('None: its cases are opened by officers');
     // The case names its programme, and staff follow it there.
     const casePage = await officer.get(`/cases/${of(0)!.id}`);
     expect(casePage.text).toContain(`<a class="govuk-link" href="/programmes/${programmeId}">`);

@@ -20,6 +20,21 @@ export async function listProgrammes(db: Db): Promise<ProgrammeRow[]> {
   return db.select().from(programmes).orderBy(desc(programmes.createdAt), asc(programmes.name));
 }
 
+/** A page of the programmes, newest first, as listProgrammes orders them all. */
+export async function programmesAt(db: Db, page: { offset: number; limit: number }): Promise<ProgrammeRow[]> {
+  return db
+    .select()
+    .from(programmes)
+    .orderBy(desc(programmes.createdAt), asc(programmes.name), asc(programmes.id))
+    .limit(page.limit)
+    .offset(page.offset);
+}
+
+export async function countProgrammes(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(programmes);
+  return row?.n ?? 0;
+}
+
 export async function outcomesOf(db: Db, programmeId: string): Promise<string[]> {
   const rows = await db
     .select({ id: programmeOutcomes.outcomeId })

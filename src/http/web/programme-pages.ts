@@ -4,21 +4,14 @@
 
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Db } from '../../db/client.ts';
-import { findFund, listFunds, streamsOf } from '../../db/queries/funds.ts';
+import { findFund, streamsOf } from '../../db/queries/funds.ts';
 import { commissionerOrganisation, organisationNames } from '../../db/queries/organisations.ts';
 import { findUser } from '../../db/queries/people.ts';
-import { findPlanTheme, planOutcomesAmong, planThemesInOrder } from '../../db/queries/plan.ts';
-import {
-  caseCountsOf,
-  listProgrammes,
-  measuresOf,
-  outcomesOf,
-  type ProgrammeRow,
-  roundCaseOf,
-  roundCasesOf,
-} from '../../db/queries/programmes.ts';
+import { findPlanTheme, planOutcomesAmong } from '../../db/queries/plan.ts';
+import { measuresOf, outcomesOf, type ProgrammeRow, roundCaseOf } from '../../db/queries/programmes.ts';
 import { opensOnProgramme, ownersFor, takesBids } from '../../domain/open-case.ts';
 import { maySetLimits } from '../../domain/programme-limits.ts';
+import { programmeList } from '../../domain/programme-list.ts';
 import { assignPanelMember, panelForPage, removePanelMember } from '../../domain/programme-panel.ts';
 import { criteriaOpen, maySetUp } from '../../domain/programme-settings.ts';
 import { programmeOr404 as findProgrammeOr404, ROUND_MACHINE } from '../../domain/programmes.ts';
@@ -29,6 +22,7 @@ import { type FieldError, forbidden, ProblemError } from '../../engine/errors.ts
 import { isUuid } from '../../engine/ids.ts';
 import type { CaseSummary } from '../../engine/views.ts';
 import { openingForm, readOpening } from './opening-form.ts';
+import { addressOfPageShown, pageAddress, pageAskedFor, pageView } from './paging.ts';
 import { programmeDone } from './programme-done.ts';
 import { requireSignIn, webActor } from './session.ts';
 
@@ -50,12 +44,7 @@ function requireProgrammeRole(_req: Request, res: Response, next: NextFunction) 
   next(forbidden('Programmes are for OPCC commissioning, approval and finance staff.'));
 }
 
-interface CaseCount {
-  machine: string;
-  state: string;
-  stateLabel: string;
-  count: number;
-}
+const programmesHref = (page: number) => pageAddress('/programmes', page);
 
 export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
   const router = Router();
@@ -69,41 +58,21 @@ export function programmePagesRouter(deps: { db: Db; engine: Engine }): Router {
     round ? { ...round, stateLabel: stateLabel(ROUND_MACHINE, round.state) } : undefined;
   const roundOf = async (programmeId: string) => labelled(await roundCaseOf(db, programmeId, ROUND_MACHINE));
 
-  /** Each programme's bids and grants (not its round) counted by stage, in one query. */
-  async function caseCounts(programmeIds: string[]): Promise<Map<string, CaseCount[]>> {
-    const byProgramme = new Map<string, CaseCount[]>();
-    if (!programmeIds.length) return byProgramme;
-    const rows = await caseCountsOf(db, programmeIds, ROUND_MACHINE);
-    for (const row of rows) {
-      const list = byProgramme.get(row.programmeId!) ?? [];
-      list.push({ ...row, stateLabel: stateLabel(row.machine, row.state) });
-      byProgramme.set(row.programmeId!, list);
-    }
-    return byProgramme;
-  }
-
-  router.get('/programmes', requireSignIn, requireProgrammeRole, async (_req, res) => {
-    const [rows, funds, themes] = await Promise.all([
-      listProgrammes(db),
-      listFunds(db),
-      planThemesInOrder(db),
-    ]);
-    const ids = rows.map((r) => r.id);
-    const [counts, rounds] = await Promise.all([caseCounts(ids), roundCasesOf(db, ids, ROUND_MACHINE)]);
-    const programmes = rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      cycleTitle: cycleTitle(row.cycle),
-      fundName: ((f) => (f ? `${f.name} ${f.financialYear}` : ''))(funds.find((f) => f.id === row.fundId)),
-      themeName: themes.find((t) => t.id === row.themeId)?.name ?? row.themeId,
-      round: labelled(rounds.get(row.id)),
-      takesBids: takesBids(engine.registry.latest(row.cycle)),
-      counts: counts.get(row.id) ?? [],
-    }));
+  router.get('/programmes', requireSignIn, requireProgrammeRole, async (req, res) => {
+    const list = await programmeList(db, engine.registry, pageAskedFor(req.query));
+    // Not a page, or past the last (a bookmark from when there were more): the first or the last.
+    const shown = addressOfPageShown(req.query, list.page, programmesHref);
+    if (shown) return res.redirect(303, shown);
+    const { page } = list;
     res.render('programmes.njk', {
-      title: 'Programmes',
-      programmes,
+      title: page.pages > 1 ? `Programmes (page ${page.number} of ${page.pages})` : 'Programmes',
+      programmes: list.programmes,
       maySetUp: maySetUp(webActor(res)),
+      ...pageView(page, programmesHref, {
+        one: 'programme',
+        many: 'programmes',
+        landmarkLabel: 'Pages of programmes',
+      }),
     });
   });
 
