@@ -3,6 +3,7 @@
 import { and, asc, desc, eq, gt, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { cases, organisations } from '../schema/index.ts';
+import { postgresOf } from '../statements.ts';
 import { type CaseRow, type CaseScope, scopeCondition } from './cases.ts';
 
 /** Cases made before titles were kept, a batch at a time in seq order. */
@@ -15,12 +16,19 @@ export async function casesWithoutTitle(db: Db, afterSeq: number, limit: number)
     .limit(limit);
 }
 
-/** Fills in a title only where none is kept yet: a case moved meanwhile already has its own. */
-export async function fillCaseTitle(db: Db, id: string, title: string): Promise<void> {
-  await db
-    .update(cases)
-    .set({ title })
-    .where(and(eq(cases.id, id), isNull(cases.title)));
+/**
+ * Fills in titles, a batch in one statement, only where none is kept yet: a case moved meanwhile
+ * already has its own.
+ */
+export async function setMissingTitles(
+  db: Db,
+  titles: readonly { id: string; title: string }[],
+): Promise<void> {
+  if (!titles.length) return;
+  const pg = postgresOf(db);
+  await pg`update cases set title = given.title
+    from unnest(${titles.map((t) => t.id)}::uuid[], ${titles.map((t) => t.title)}::text[]) as given(id, title)
+    where cases.id = given.id and cases.title is null`;
 }
 
 export interface CaseSearch {
