@@ -69,7 +69,7 @@ export function connect(url: string, poolSize: number): { db: Database; sql: pos
     get: (_pool, property) => {
       if (property === 'end') return end;
       if (property === 'unsafe') return preparedUnsafe(current);
-      if (property === 'begin') return preparingBegin(current);
+      if (property === 'begin') return preparingWork(current.begin as Run);
       return Reflect.get(current, property);
     },
   });
@@ -95,14 +95,16 @@ function preparedUnsafe(target: { unsafe: Unsafe }): Unsafe {
     )) as Unsafe;
 }
 
-/** `begin`, whose transaction's `unsafe` (and its savepoints') prepare as the pool's do. */
-function preparingBegin(pool: postgres.Sql): postgres.Sql['begin'] {
+/**
+ * `begin` or `savepoint` (whose last argument is the work to do in the transaction), handing that
+ * work a transaction whose `unsafe`, and savepoints', prepare as the pool's do.
+ */
+type Run = (...args: unknown[]) => Promise<unknown>;
+function preparingWork<F>(run: Run): F {
   return ((...args: unknown[]) => {
     const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
-    return (pool.begin as (...a: unknown[]) => Promise<unknown>)(...args, (tx: postgres.TransactionSql) =>
-      work(preparingTransaction(tx)),
-    );
-  }) as postgres.Sql['begin'];
+    return run(...args, (tx: postgres.TransactionSql) => work(preparingTransaction(tx)));
+  }) as F;
 }
 
 function preparingTransaction<T extends postgres.TransactionSql>(tx: T): T {
@@ -110,14 +112,8 @@ function preparingTransaction<T extends postgres.TransactionSql>(tx: T): T {
     apply: (target, _this, args) => Reflect.apply(target, undefined, args),
     get: (target, property) => {
       if (property === 'unsafe') return preparedUnsafe(target);
-      if (property === 'savepoint')
-        return (...args: unknown[]) => {
-          const work = args.pop() as (savepoint: postgres.TransactionSql) => unknown;
-          return (target.savepoint as (...a: unknown[]) => Promise<unknown>)(
-            ...args,
-            (savepoint: postgres.TransactionSql) => work(preparingTransaction(savepoint)),
-          );
-        };
+      // postgres.js's functions use no `this`: they are passed on as they are.
+      if (property === 'savepoint') return preparingWork(target.savepoint as Run);
       return Reflect.get(target, property);
     },
   });

@@ -59,9 +59,14 @@ export type UnpaidTotals = Awaited<ReturnType<typeof unpaidTotals>>;
 
 type UnpaidRow = Awaited<ReturnType<typeof unpaidPaymentsPage>>[number];
 
+/** What is still to pay of a payment, as PostgreSQL keeps it (cases.still_to_pay_pence). */
+export function stillToPay(row: { id: string; stillToPayPence: bigint | null }): bigint {
+  if (row.stillToPayPence === null) throw integrity(`Payment ${row.id} has no amount still to pay.`);
+  return row.stillToPayPence;
+}
+
 /** A payment as finance's lists show it: its reference, payee, due date, still to pay and state. */
 function listed(definition: MachineDefinition, row: UnpaidRow) {
-  if (row.stillToPayPence === null) throw integrity(`Payment ${row.id} has no amount still to pay.`);
   return {
     id: row.id,
     reference: caseReference(definition, row.seq),
@@ -70,7 +75,7 @@ function listed(definition: MachineDefinition, row: UnpaidRow) {
     /** An approved payment is not paid until its payee's bank details are confirmed. */
     waitsForBankDetails: row.state === 'approved' && !row.payeeHasAccount,
     dueOn: row.dueOn,
-    stillToPayPence: row.stillToPayPence,
+    stillToPayPence: stillToPay(row),
     state: definition.states[row.state]?.label ?? row.state,
   };
 }

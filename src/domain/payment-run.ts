@@ -12,6 +12,7 @@ import type { MachineRegistry } from '../engine/registry.ts';
 import { caseReference } from '../engine/views.ts';
 import { csvRecords, toCsv } from './csv.ts';
 import { poundsText } from './open-data/pounds.ts';
+import { stillToPay } from './payment-lists.ts';
 import { PAYMENT_MACHINE } from './payments.ts';
 
 /** How many approved payments are read at a time. */
@@ -42,18 +43,15 @@ async function eachApprovedPayment(
   take: (lines: RunLine[]) => void,
 ): Promise<void> {
   const definition = registry.latest(PAYMENT_MACHINE)!;
-  const lineOf = (row: ApprovedRow): RunLine => {
-    if (row.stillToPayPence === null) throw integrity(`Payment ${row.id} has no amount still to pay.`);
-    return {
-      paymentId: row.id,
-      reference: caseReference(definition, row.seq),
-      organisationId: row.organisationId,
-      payee: row.payee,
-      dueOn: row.dueOn,
-      amountPence: row.stillToPayPence,
-      account: row.account,
-    };
-  };
+  const lineOf = (row: ApprovedRow): RunLine => ({
+    paymentId: row.id,
+    reference: caseReference(definition, row.seq),
+    organisationId: row.organisationId,
+    payee: row.payee,
+    dueOn: row.dueOn,
+    amountPence: stillToPay(row),
+    account: row.account,
+  });
   await db.transaction(
     async (tx) => {
       const approved = await countApprovedPayments(tx);
@@ -103,22 +101,17 @@ export const paymentRunHeader = [
 export async function paymentRunCsv(db: Database, registry: MachineRegistry): Promise<string> {
   const parts = [toCsv(paymentRunHeader, [])];
   await eachApprovedPayment(db, registry, (lines) => {
+    const payable = lines.filter((line) => line.account);
     parts.push(
       csvRecords(
-        lines.flatMap(({ payee, account, amountPence, reference }) =>
-          account
-            ? [
-                [
-                  payee,
-                  account.accountName,
-                  account.sortCode,
-                  account.accountNumber,
-                  poundsText(amountPence),
-                  reference,
-                ],
-              ]
-            : [],
-        ),
+        payable.map(({ payee, account, amountPence, reference }) => [
+          payee,
+          account!.accountName,
+          account!.sortCode,
+          account!.accountNumber,
+          poundsText(amountPence),
+          reference,
+        ]),
       ),
     );
   });

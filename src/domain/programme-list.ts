@@ -24,7 +24,7 @@ export async function programmeList(db: Db, registry: MachineRegistry, asked: nu
   ]);
   const ids = rows.map((r) => r.id);
   const [counts, rounds] = await Promise.all([
-    ids.length ? caseCountsOf(db, ids, ROUND_MACHINE) : [],
+    caseCountsOf(db, ids, ROUND_MACHINE),
     roundCasesOf(db, ids, ROUND_MACHINE),
   ]);
   const stateLabel = (machine: string, state: string) =>

@@ -132,25 +132,19 @@ describe('finding a case', () => {
   it('counts matches only up to a limit, and says there are more; the page itself is whole', async () => {
     const { programmeId } = await t.programme();
     for (let i = 0; i < 7; i += 1) await b.open(programmeId, `Counted bid ${i}`);
-    const all = { kind: 'all' } as const;
-    const capped = await findCases(t.db, {
-      scope: all,
-      programmeId,
-      machineId: 'youth-fund',
-      limit: 5,
-      offset: 0,
-      countUpTo: 3,
-    });
+    const pageOfFive = (offset: number, countUpTo: number) =>
+      findCases(t.db, {
+        scope: { kind: 'all' },
+        programmeId,
+        machineId: 'youth-fund',
+        limit: 5,
+        offset,
+        countUpTo,
+      });
+    const capped = await pageOfFive(0, 3);
     expect(capped).toMatchObject({ total: 3, more: true });
     expect(capped.rows).toHaveLength(5);
-    const exact = await findCases(t.db, {
-      scope: all,
-      programmeId,
-      machineId: 'youth-fund',
-      limit: 5,
-      offset: 5,
-      countUpTo: 7,
-    });
+    const exact = await pageOfFive(5, 7);
     expect(exact).toMatchObject({ total: 7, more: false });
     expect(exact.rows).toHaveLength(2);
     expect(COUNT_UP_TO).toBe(10_000);

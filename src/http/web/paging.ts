@@ -5,8 +5,7 @@
 // arithmetic (src/domain/paging.ts).
 import type { Request } from 'express';
 import type { Page } from '../../domain/paging.ts';
-
-const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+import { wholeNumberText } from './views.ts';
 
 /**
  * The page asked for in `?page=`: a whole number from 1. Anything else (none, "abc", "0", "1.5", the
@@ -72,10 +71,10 @@ export function paginationOf(
 export function showingText(page: Page, one: string, many: string): string {
   if (page.total <= 0) return '';
   if (page.total === 1) return `Showing 1 ${one}`;
-  const total = wholeNumber.format(page.total);
+  const total = wholeNumberText(page.total);
   if (page.pages === 1) return `Showing all ${total} ${many}`;
-  const first = wholeNumber.format(page.offset + 1);
-  const last = wholeNumber.format(Math.min(page.offset + page.size, page.total));
+  const first = wholeNumberText(page.offset + 1);
+  const last = wholeNumberText(Math.min(page.offset + page.size, page.total));
   return `Showing ${first} to ${last} of ${total} ${many}`;
 }
 

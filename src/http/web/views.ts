@@ -45,6 +45,8 @@ export function londonInstantText(text: string): string {
 }
 
 const wholeNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+/** A whole number as pages write it: 1,234. */
+export const wholeNumberText = (n: number) => wholeNumber.format(n);
 const aNumber = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
 
 /** An instant a period starts at: the day alone when it is the start of a London day. */
