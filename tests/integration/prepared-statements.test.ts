@@ -66,3 +66,15 @@ describe('drizzle queries with parameters are prepared', () => {
     await database.sql`delete from organisations where id = ${made!.id}`;
   });
 });
+
+describe('the server’s JIT compiler', () => {
+  // Compiling the reports' queries took longer than running them (src/db/client.ts).
+  it('is off on every connection the service opens: on the pool and in a transaction', async () => {
+    const [pool] = await database.sql<{ jit: string }[]>`show jit`;
+    expect(pool!.jit).toBe('off');
+    const inTransaction = await database.db.transaction(async (tx) =>
+      tx.execute<{ jit: string }>(sql`show jit`),
+    );
+    expect([...inTransaction][0]!.jit).toBe('off');
+  });
+});
