@@ -50,33 +50,33 @@ export function connect(url: string, poolSize: number): { db: Database; sql: pos
       connect_timeout: 10,
       backoff: (attempts) => Math.min(0.05 * 2 ** attempts, MAX_RECONNECT_DELAY_S),
       onclose: () => {
-        if (pool !== current || closing || renewal) return;
+        if (pool !== current.pool || closing || renewal) return;
         renewal = setTimeout(renew, RENEW_AFTER_MS).unref();
       },
     });
     drizzle(pool); // sets the pool's date parsers the way drizzle maps dates
     return pool;
   };
-  let current = open();
+  let current = preparing(open());
   const renew = () => {
     renewal = undefined;
     if (closing) return;
-    const replaced = current;
-    current = open();
+    const replaced = current.pool;
+    current = preparing(open());
     void replaced.end({ timeout: REPLACED_POOL_GRACE_S });
   };
   const end = async (options?: { timeout?: number }) => {
     closing = true;
     clearTimeout(renewal);
-    await current.end(options);
+    await current.pool.end(options);
   };
-  const sql = new Proxy(current, {
-    apply: (_pool, _this, args) => Reflect.apply(current, undefined, args),
+  const sql = new Proxy(current.pool, {
+    apply: (_pool, _this, args) => Reflect.apply(current.pool, undefined, args),
     get: (_pool, property) => {
       if (property === 'end') return end;
-      if (property === 'unsafe') return preparedUnsafe(current);
-      if (property === 'begin') return preparingWork(current.begin as Run);
-      return Reflect.get(current, property);
+      if (property === 'unsafe') return current.unsafe;
+      if (property === 'begin') return current.begin;
+      return Reflect.get(current.pool, property);
     },
   });
   return { sql, db: drizzle(sql) };
@@ -90,6 +90,11 @@ export function connect(url: string, poolSize: number): { db: Database; sql: pos
 // queries' shapes, and a connection's are dropped with it (postgres.js renews each within the hour).
 
 type Unsafe = postgres.Sql['unsafe'];
+
+/** A pool with its `unsafe` and `begin` made to prepare, once for the pool, not at every query. */
+function preparing(pool: postgres.Sql) {
+  return { pool, unsafe: preparedUnsafe(pool), begin: preparingWork(pool.begin as Run) };
+}
 
 /** `unsafe` (what drizzle runs every query with), prepared whenever the query has parameters. */
 function preparedUnsafe(target: { unsafe: Unsafe }): Unsafe {
@@ -114,12 +119,15 @@ function preparingWork<F>(run: Run): F {
 }
 
 function preparingTransaction<T extends postgres.TransactionSql>(tx: T): T {
+  // Made once for the transaction, not at every query it runs.
+  const unsafe = preparedUnsafe(tx);
+  // postgres.js's functions use no `this`: they are passed on as they are.
+  const savepoint = preparingWork(tx.savepoint as Run);
   return new Proxy(tx, {
     apply: (target, _this, args) => Reflect.apply(target, undefined, args),
     get: (target, property) => {
-      if (property === 'unsafe') return preparedUnsafe(target);
-      // postgres.js's functions use no `this`: they are passed on as they are.
-      if (property === 'savepoint') return preparingWork(target.savepoint as Run);
+      if (property === 'unsafe') return unsafe;
+      if (property === 'savepoint') return savepoint;
       return Reflect.get(target, property);
     },
   });
