@@ -57,12 +57,12 @@ export function connect(url: string, poolSize: number): { db: Database; sql: pos
     drizzle(pool); // sets the pool's date parsers the way drizzle maps dates
     return pool;
   };
-  let current = preparing(open());
+  let current = preparing(open(), () => sql);
   const renew = () => {
     renewal = undefined;
     if (closing) return;
     const replaced = current.pool;
-    current = preparing(open());
+    current = preparing(open(), () => sql);
     void replaced.end({ timeout: REPLACED_POOL_GRACE_S });
   };
   const end = async (options?: { timeout?: number }) => {
@@ -92,8 +92,20 @@ export function connect(url: string, poolSize: number): { db: Database; sql: pos
 type Unsafe = postgres.Sql['unsafe'];
 
 /** A pool with its `unsafe` and `begin` made to prepare, once for the pool, not at every query. */
-function preparing(pool: postgres.Sql) {
-  return { pool, unsafe: preparedUnsafe(pool), begin: preparingWork(pool.begin as Run) };
+function preparing(pool: postgres.Sql, root: () => postgres.Sql) {
+  return { pool, unsafe: preparedUnsafe(pool), begin: preparingWork(pool.begin as Run, root) };
+}
+
+/** What a transaction's handle answers `poolOf` with: the handle `connect` gave, whose it is. */
+const POOL = Symbol('pool');
+
+/**
+ * The handle `connect` gave that a statement runs on: itself, or the one a transaction (or
+ * savepoint) in hand was begun on. What belongs to one app's database handle, not the process, is
+ * told apart by it (account-changes.ts).
+ */
+export function poolOf(sql: postgres.Sql): postgres.Sql {
+  return (sql as postgres.Sql & { [POOL]?: postgres.Sql })[POOL] ?? sql;
 }
 
 /** `unsafe` (what drizzle runs every query with), prepared whenever the query has parameters. */
@@ -111,23 +123,24 @@ function preparedUnsafe(target: { unsafe: Unsafe }): Unsafe {
  * work a transaction whose `unsafe`, and savepoints', prepare as the pool's do.
  */
 type Run = (...args: unknown[]) => Promise<unknown>;
-function preparingWork<F>(run: Run): F {
+function preparingWork<F>(run: Run, root: () => postgres.Sql): F {
   return ((...args: unknown[]) => {
     const work = args.pop() as (tx: postgres.TransactionSql) => unknown;
-    return run(...args, (tx: postgres.TransactionSql) => work(preparingTransaction(tx)));
+    return run(...args, (tx: postgres.TransactionSql) => work(preparingTransaction(tx, root)));
   }) as F;
 }
 
-function preparingTransaction<T extends postgres.TransactionSql>(tx: T): T {
+function preparingTransaction<T extends postgres.TransactionSql>(tx: T, root: () => postgres.Sql): T {
   // Made once for the transaction, not at every query it runs.
   const unsafe = preparedUnsafe(tx);
   // postgres.js's functions use no `this`: they are passed on as they are.
-  const savepoint = preparingWork(tx.savepoint as Run);
+  const savepoint = preparingWork(tx.savepoint as Run, root);
   return new Proxy(tx, {
     apply: (target, _this, args) => Reflect.apply(target, undefined, args),
     get: (target, property) => {
       if (property === 'unsafe') return unsafe;
       if (property === 'savepoint') return savepoint;
+      if (property === POOL) return root();
       return Reflect.get(target, property);
     },
   });

@@ -155,8 +155,9 @@ export function createApp(deps: AppDeps) {
   const tokens = new TokenCache((deps.tokenCacheSeconds ?? DEFAULT_TOKEN_CACHE_SECONDS) * 1000);
   // Serve once every change to an account, in any process, makes this one forget its tokens. With
   // the database down it tries again every few seconds; until then tokens live the cache time.
+  const forget = (userId: string) => tokens.forgetUser(userId);
   const follow = (): Promise<void> =>
-    followAccountChanges(deps.db, (userId) => tokens.forgetUser(userId)).catch((error: unknown) => {
+    followAccountChanges(deps.db, forget).catch((error: unknown) => {
       // Closed on purpose (the process is stopping): nothing more to hear.
       if ((error as { code?: string }).code === 'CONNECTION_ENDED') return;
       deps.logger.warn({ err: error }, 'cannot hear of account changes yet; trying again in 5 s');
